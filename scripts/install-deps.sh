@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs everything drover needs to build, run and test, from Debian 12's
+# packages only. Idempotent: a second run installs nothing new.
+#
+#   scripts/install-deps.sh          build + run + test dependencies
+#   scripts/install-deps.sh --run    only what building and running needs
+set -euo pipefail
+
+build_pkgs=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libssh-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
+  libcpp-httplib-dev libsodium-dev libcurl4-openssl-dev libhiredis-dev
+  libsqlite3-dev libpq-dev libargon2-dev zlib1g-dev
+)
+test_pkgs=(
+  libgtest-dev libgmock-dev libbenchmark-dev
+  openssh-server openssh-client sudo procps iproute2 time
+  ansible-core python3-jinja2 ansible-mitogen python3-yaml
+  redis-server clang libclang-rt-14-dev
+  wrk hyperfine
+)
+
+pkgs=("${build_pkgs[@]}")
+if [ "${1:-}" != "--run" ]; then pkgs+=("${test_pkgs[@]}"); fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#pkgs[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+# Packages such as openssh-server and redis-server must not start system
+# services on a developer's or CI machine: tests start private instances.
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+  $SUDO chmod +x "$policy"
+  made_policy=1
+fi
+trap '[ $made_policy -eq 1 ] && $SUDO rm -f "$policy"' EXIT
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,30 @@
+// Small string functions that several parts need: POSIX shell quoting,
+// splitting and trimming. Quoting is the one to get right: every value that
+// reaches a remote shell goes through shell_quote.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace drover {
+
+// Quotes s for a POSIX shell the way Python's shlex.quote does: unchanged
+// when it holds only [A-Za-z0-9@%+=:,./_-], otherwise in single quotes with
+// embedded single quotes written as '"'"'. The empty string becomes ''.
+std::string shell_quote(std::string_view s);
+
+std::string trim(std::string_view s);
+std::vector<std::string> split(std::string_view s, char sep);
+// Python's str.split(): runs of whitespace separate, no empty fields.
+std::vector<std::string> split_whitespace(std::string_view s);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+// Python's str.splitlines() without keepends.
+std::vector<std::string> split_lines(std::string_view s);
+bool starts_with(std::string_view s, std::string_view prefix);
+bool ends_with(std::string_view s, std::string_view suffix);
+std::string to_lower(std::string_view s);
+// fnmatch(3)-style glob: * ? [set] [!set].
+bool glob_match(std::string_view pattern, std::string_view text);
+
+}  // namespace drover

@@ -1,0 +1,278 @@
+#include "core/yaml.hpp"
+
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace drover {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("could not read file: " + std::string(std::strerror(errno)), {path, 0, 0});
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool all_of_chars(const std::string& s, size_t from, const char* set) {
+  if (from >= s.size()) return false;
+  for (size_t i = from; i < s.size(); ++i)
+    if (!std::strchr(set, s[i])) return false;
+  return true;
+}
+
+std::string strip_underscores(const std::string& s) {
+  std::string out;
+  for (char c : s)
+    if (c != '_') out += c;
+  return out;
+}
+
+// Sexagesimal (base 60) numbers such as 1:30 are ints in YAML 1.1.
+std::optional<int64_t> parse_sexagesimal(const std::string& body) {
+  static const std::regex re("^[1-9][0-9_]*(:[0-5]?[0-9])+$");
+  if (!std::regex_match(body, re)) return std::nullopt;
+  int64_t v = 0;
+  std::stringstream ss(strip_underscores(body));
+  std::string part;
+  while (std::getline(ss, part, ':')) v = v * 60 + std::stoll(part);
+  return v;
+}
+
+Value parse_int(const std::string& s) {
+  size_t i = 0;
+  bool neg = false;
+  if (s[0] == '+' || s[0] == '-') {
+    neg = s[0] == '-';
+    i = 1;
+  }
+  std::string body = s.substr(i);
+  if (body.empty()) return Value();
+  int base = 10;
+  std::string digits;
+  if (body == "0") {
+    return 0;
+  } else if (body.rfind("0b", 0) == 0 && all_of_chars(body, 2, "01_")) {
+    base = 2;
+    digits = strip_underscores(body.substr(2));
+  } else if (body.rfind("0x", 0) == 0 && all_of_chars(body, 2, "0123456789abcdefABCDEF_")) {
+    base = 16;
+    digits = strip_underscores(body.substr(2));
+  } else if (body[0] == '0' && all_of_chars(body, 1, "01234567_")) {
+    base = 8;
+    digits = strip_underscores(body.substr(1));
+  } else if (body[0] >= '1' && body[0] <= '9' && all_of_chars(body, 0, "0123456789_")) {
+    digits = strip_underscores(body);
+  } else if (auto sexa = parse_sexagesimal(body)) {
+    return neg ? -*sexa : *sexa;
+  } else {
+    return Value();
+  }
+  if (digits.empty()) return 0;
+  errno = 0;
+  char* end = nullptr;
+  unsigned long long u = std::strtoull(digits.c_str(), &end, base);
+  if (errno == ERANGE || *end) {
+    // Python ints are unbounded; past int64 fall back to a float, the
+    // closest a JSON value can hold.
+    return neg ? -std::stod(digits) : std::stod(digits);
+  }
+  if (!neg && u > static_cast<unsigned long long>(INT64_MAX)) return static_cast<double>(u);
+  int64_t v = static_cast<int64_t>(u);
+  return neg ? -v : v;
+}
+
+Value parse_float(const std::string& s) {
+  static const std::regex re(
+      "^[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+][0-9]+)?$|^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*$");
+  static const std::regex inf_re("^[-+]?\\.(inf|Inf|INF)$");
+  static const std::regex nan_re("^\\.(nan|NaN|NAN)$");
+  if (std::regex_match(s, inf_re))
+    return s[0] == '-' ? -std::numeric_limits<double>::infinity()
+                       : std::numeric_limits<double>::infinity();
+  if (std::regex_match(s, nan_re)) return std::numeric_limits<double>::quiet_NaN();
+  if (s == "." || !std::regex_match(s, re)) return Value();
+  std::string body = strip_underscores(s);
+  if (body.find(':') != std::string::npos) {
+    bool neg = body[0] == '-';
+    if (body[0] == '-' || body[0] == '+') body = body.substr(1);
+    double v = 0;
+    std::stringstream ss(body);
+    std::string part;
+    while (std::getline(ss, part, ':')) v = v * 60 + std::stod(part);
+    return neg ? -v : v;
+  }
+  return std::strtod(body.c_str(), nullptr);
+}
+
+Value convert(const YAML::Node& node);
+
+void merge_into(Value& obj, const Value& src) {
+  if (!src.is_object()) return;
+  for (auto it = src.begin(); it != src.end(); ++it)
+    if (!obj.contains(it.key())) obj[it.key()] = it.value();
+}
+
+Value convert_map(const YAML::Node& node) {
+  Value obj = Value::object();
+  std::vector<Value> merges;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const YAML::Node& k = it->first;
+    if (k.IsScalar() && k.Scalar() == "<<" && k.Tag() == "?") {
+      Value m = convert(it->second);
+      if (m.is_array()) {
+        for (auto& e : m) merges.push_back(e);
+      } else {
+        merges.push_back(m);
+      }
+      continue;
+    }
+    Value key = convert(k);
+    std::string ks;
+    if (key.is_string()) {
+      ks = key.get<std::string>();
+    } else if (key.is_boolean()) {
+      // Python prints dict keys that are bools/ints through str() when
+      // Ansible templates them; JSON objects need string keys.
+      ks = key.get<bool>() ? "True" : "False";
+    } else if (key.is_null()) {
+      ks = "None";
+    } else {
+      ks = key.dump();
+    }
+    obj[ks] = convert(it->second);
+  }
+  // Explicit keys win over merged ones; earlier merge sources win over later.
+  for (const auto& m : merges) merge_into(obj, m);
+  return obj;
+}
+
+Value convert(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Undefined:
+    case YAML::NodeType::Null: return Value();
+    case YAML::NodeType::Sequence: {
+      Value arr = Value::array();
+      for (const auto& e : node) arr.push_back(convert(e));
+      return arr;
+    }
+    case YAML::NodeType::Map: return convert_map(node);
+    case YAML::NodeType::Scalar: {
+      const std::string& tag = node.Tag();
+      const std::string& s = node.Scalar();
+      if (tag == "?") return resolve_plain_scalar(s);
+      if (tag == "!" || tag == "tag:yaml.org,2002:str") return s;
+      if (tag == "!unsafe") return Value{{"__ansible_unsafe", s}};
+      if (tag == "tag:yaml.org,2002:int") {
+        Value v = parse_int(s);
+        if (v.is_null()) throw Error("invalid !!int value '" + s + "'");
+        return v;
+      }
+      if (tag == "tag:yaml.org,2002:float") {
+        Value v = parse_float(s);
+        if (v.is_null()) v = parse_int(s);
+        if (v.is_null()) throw Error("invalid !!float value '" + s + "'");
+        return v.is_number_integer() ? Value(static_cast<double>(v.get<int64_t>())) : v;
+      }
+      if (tag == "tag:yaml.org,2002:bool") {
+        Value v = resolve_plain_scalar(s);
+        if (!v.is_boolean()) throw Error("invalid !!bool value '" + s + "'");
+        return v;
+      }
+      if (tag == "tag:yaml.org,2002:null") return Value();
+      if (tag == "!vault")
+        throw Error("!vault encrypted values are not supported by drover yet");
+      return s;
+    }
+  }
+  return Value();
+}
+
+std::string describe_parser_error(const std::string& msg) {
+  // yaml-cpp's terse messages, said as what was expected.
+  if (msg == "end of map not found")
+    return "expected a new 'key: value' line at this indentation (end of mapping not found)";
+  if (msg == "end of sequence not found") return "expected '- item' or the end of the list";
+  if (msg == "illegal map value")
+    return "a mapping value is not allowed here (is a ':' or an indentation wrong?)";
+  if (msg == "end of map flow not found") return "expected ',' or '}' in the inline mapping";
+  if (msg == "end of sequence flow not found") return "expected ',' or ']' in the inline list";
+  if (msg == "unknown token") return "unexpected character (tabs cannot indent YAML)";
+  return msg;
+}
+
+}  // namespace
+
+Value resolve_plain_scalar(const std::string& s) {
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return Value();
+  switch (s[0]) {
+    case 'y': case 'Y': case 'n': case 'N': case 't': case 'T': case 'f': case 'F':
+    case 'o': case 'O': {
+      static const char* const yes[] = {"yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
+      static const char* const no[] = {"no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"};
+      for (const char* w : yes)
+        if (s == w) return true;
+      for (const char* w : no)
+        if (s == w) return false;
+      return s;
+    }
+    default: break;
+  }
+  char c = s[0];
+  if ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.') {
+    Value v = parse_int(s);
+    if (!v.is_null()) return v;
+    v = parse_float(s);
+    if (!v.is_null()) return v;
+  }
+  return s;
+}
+
+std::vector<YAML::Node> load_yaml_string(const std::string& text, const std::string& name) {
+  try {
+    return YAML::LoadAll(text);
+  } catch (const YAML::ParserException& e) {
+    throw Error("YAML syntax error: " + describe_parser_error(e.msg),
+                {name, e.mark.line + 1, e.mark.column + 1});
+  } catch (const YAML::Exception& e) {
+    throw Error("YAML error: " + e.msg, {name, e.mark.line + 1, e.mark.column + 1});
+  }
+}
+
+std::vector<YAML::Node> load_yaml_file(const std::string& path) {
+  return load_yaml_string(read_file(path), path);
+}
+
+Value yaml_to_value(const YAML::Node& node) { return convert(node); }
+
+Value load_yaml_value_string(const std::string& text, const std::string& name) {
+  auto docs = load_yaml_string(text, name);
+  if (docs.empty()) return Value();
+  if (docs.size() > 1)
+    throw Error("expected one YAML document, found " + std::to_string(docs.size()),
+                yaml_location(docs[1], name));
+  try {
+    return convert(docs[0]);
+  } catch (const Error& e) {
+    if (e.where().known()) throw;
+    throw Error(e.message(), {name, 0, 0});
+  }
+}
+
+Value load_yaml_value_file(const std::string& path) {
+  return load_yaml_value_string(read_file(path), path);
+}
+
+Location yaml_location(const YAML::Node& node, const std::string& file) {
+  auto m = node.Mark();
+  if (m.is_null()) return {file, 0, 0};
+  return {file, m.line + 1, m.column + 1};
+}
+
+}  // namespace drover

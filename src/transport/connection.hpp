@@ -1,0 +1,122 @@
+// How drover reaches a host: the Connection interface, its settings and its
+// failures.
+//
+// A Connection is one persistent session to one host (for ssh: one TCP
+// connection and one authenticated libssh session) that runs commands one
+// after another for the whole run. It is not thread-safe: the executor uses a
+// connection from one thread at a time. Commands are POSIX shell command
+// lines run by the remote user's login shell, as `ssh host 'cmd'` would.
+//
+// Failures to reach or keep the host throw UnreachableError (its message is
+// what Ansible users see after "UNREACHABLE!"); a command that runs and fails
+// is not an error here, it is an ExecResult with a non-zero exit status.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace drover {
+
+enum class HostKeyPolicy {
+  strict,      // host must be in known_hosts with the same key (Ansible's default)
+  accept_new,  // unknown hosts are added to known_hosts; a changed key is refused
+  off,         // no check (host_key_checking = False)
+};
+
+struct BecomeSpec {
+  std::string method = "sudo";  // sudo | su
+  std::string user = "root";
+  std::string password;         // become password; empty when none
+  std::string exe;              // become_exe; empty: the method's name
+  std::string flags;            // become_flags; empty: Ansible's defaults (sudo: -H -S -n)
+};
+
+// Everything needed to open and use a connection to one host, resolved from
+// inventory variables and configuration by the engine.
+struct ConnectionSpec {
+  std::string name;        // inventory_hostname, for messages
+  std::string type = "ssh";  // ssh | local
+  std::string host;        // address or DNS name (ansible_host)
+  int port = 0;            // 0: ~/.ssh/config or 22
+  std::string user;        // empty: ~/.ssh/config or the local user
+  std::vector<std::string> identity_files;  // private keys to try, in order
+  std::string password;    // ansible_password; empty when none
+  std::string proxy_command;
+  std::string proxy_jump;  // [user@]host[:port][,...]
+  // Options in OpenSSH's "-o Key=Value" / "-F file" form taken from
+  // ansible_ssh_common_args / ansible_ssh_extra_args.
+  std::vector<std::string> ssh_args;
+  HostKeyPolicy host_key_policy = HostKeyPolicy::strict;
+  std::string known_hosts_file;  // empty: ~/.ssh/known_hosts
+  std::string ssh_config_file;   // empty: ~/.ssh/config; "none": read none
+  int connect_timeout_s = 10;
+  int command_timeout_s = 0;     // 0: none
+  bool use_agent = true;         // try ssh-agent identities (SSH_AUTH_SOCK)
+};
+
+class UnreachableError : public Error {
+ public:
+  using Error::Error;
+};
+
+struct ExecOptions {
+  // Bytes written to the command's standard input, then EOF. When
+  // stdin_source is set it is used instead: it fills `chunk` and returns
+  // false when there is nothing more.
+  std::string stdin_data;
+  std::function<bool(std::string& chunk)> stdin_source;
+  const BecomeSpec* become = nullptr;  // run the command as another user
+  int timeout_s = 0;                   // 0: the connection's command_timeout_s
+  // Called with output as it arrives (live output); the result still holds
+  // all of it.
+  std::function<void(std::string_view)> on_stdout;
+  std::function<void(std::string_view)> on_stderr;
+};
+
+struct ExecResult {
+  int exit_status = -1;     // -1 when the command did not exit normally
+  std::string exit_signal;  // "KILL", "TERM", ... when it died by a signal
+  bool timed_out = false;   // the command timeout killed it
+  std::string out;
+  std::string err;
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+
+  // Opens and authenticates the session; throws UnreachableError. Called
+  // once; exec() calls it when it has not been.
+  virtual void connect() = 0;
+  virtual bool connected() const = 0;
+
+  virtual ExecResult exec(const std::string& command, const ExecOptions& opts = {}) = 0;
+
+  // Copies a local file to `remote_path` (binary-safe, written to a
+  // temporary name and renamed), with `mode` (e.g. 0644) or, when mode < 0,
+  // the local file's mode.
+  virtual void put_file(const std::string& local_path, const std::string& remote_path,
+                        int mode = -1);
+  // Copies a remote file to `local_path`, keeping its mode.
+  virtual void fetch_file(const std::string& remote_path, const std::string& local_path);
+
+  virtual void close() = 0;
+
+  const ConnectionSpec& spec() const { return spec_; }
+
+ protected:
+  explicit Connection(ConnectionSpec spec) : spec_(std::move(spec)) {}
+  ConnectionSpec spec_;
+};
+
+// Creates an unconnected Connection of spec.type ("ssh" or "local");
+// throws Error for an unknown type.
+std::unique_ptr<Connection> make_connection(const ConnectionSpec& spec);
+
+}  // namespace drover
