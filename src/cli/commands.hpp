@@ -1,0 +1,15 @@
+// The subcommands of the drover binary. Each lives in its own cmd_*.cpp and
+// adds itself to the CLI11 app; main() only wires them together and maps
+// errors to exit codes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace drover::cli {
+
+// Each add_* registers a subcommand whose callback sets `exit_code`.
+void add_run_command(CLI::App& app, int& exit_code);        // cmd_run.cpp: ad-hoc, like `ansible`
+void add_inventory_command(CLI::App& app, int& exit_code);  // cmd_inventory.cpp: like `ansible-inventory`
+void add_template_command(CLI::App& app, int& exit_code);   // cmd_template.cpp: render a template
+
+}  // namespace drover::cli

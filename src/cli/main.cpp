@@ -1,0 +1,28 @@
+// drover: one binary, many subcommands (see commands.hpp).
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"drover: run Ansible playbooks fast, and the platform around them"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("drover 0.1.0"));
+  int exit_code = 0;
+  drover::cli::add_run_command(app, exit_code);
+  drover::cli::add_inventory_command(app, exit_code);
+  drover::cli::add_template_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const drover::Error& e) {
+    std::fflush(stdout);
+    std::cerr << "ERROR! " << e.what() << "\n";
+    // ansible uses 1 for errors it detects before running anything, 5 for
+    // bad options, 250 for unexpected ones.
+    return exit_code != 0 ? exit_code : 1;
+  }
+  return exit_code;
+}
