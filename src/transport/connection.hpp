@@ -85,6 +85,10 @@ struct ExecResult {
   bool timed_out = false;   // the command timeout killed it
   std::string out;
   std::string err;
+  // Non-empty when become failed before the command ran ("Incorrect sudo
+  // password", "Missing sudo password"): Ansible reports this as the task's
+  // msg.
+  std::string become_error;
 };
 
 class Connection {

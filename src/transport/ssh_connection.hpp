@@ -1,0 +1,48 @@
+// The ssh transport: one libssh session per host, kept for the whole run.
+//
+// connect() opens the TCP connection itself (so that refused, unresolvable
+// and silent hosts each get their own message and the connect timeout covers
+// everything), or lets libssh start the ProxyCommand / ProxyJump; then key
+// exchange (curve25519-sha256 preferred), host key check against
+// known_hosts per ConnectionSpec::host_key_policy, and authentication
+// (explicit identity files, ssh-agent, default keys, password and
+// keyboard-interactive). Every failure is an UnreachableError whose message
+// says what happened in the words OpenSSH users know.
+//
+// exec() runs each command on its own exec channel of the one session (see
+// ssh_connection.cpp for the latency measurements behind this choice),
+// streams stdin while reading stdout/stderr, and waits in poll(2), never in a
+// sleep loop.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "transport/connection.hpp"
+
+namespace drover {
+
+class SshConnection final : public Connection {
+ public:
+  explicit SshConnection(ConnectionSpec spec);
+  ~SshConnection() override;
+
+  void connect() override;
+  bool connected() const override { return connected_.load(); }
+  ExecResult exec(const std::string& command, const ExecOptions& opts = {}) override;
+  void close() override;
+
+  // The negotiated key exchange method, e.g. "curve25519-sha256".
+  std::string kex_algorithm() const;
+
+  struct Session;  // libssh state, private to the .cpp files
+
+ private:
+  [[noreturn]] void fail_dropped(const std::string& doing);
+
+  std::unique_ptr<Session> s_;
+  std::atomic<bool> connected_{false};
+};
+
+}  // namespace drover
