@@ -17,6 +17,14 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const drover::OptionsError& e) {
+    std::fflush(stdout);
+    std::cerr << "ERROR! " << e.what() << "\n";
+    return 5;
+  } catch (const drover::ParserError& e) {
+    std::fflush(stdout);
+    std::cerr << "ERROR! " << e.what() << "\n";
+    return 4;
   } catch (const drover::Error& e) {
     std::fflush(stdout);
     std::cerr << "ERROR! " << e.what() << "\n";

@@ -38,6 +38,18 @@ class Error : public std::runtime_error {
   std::string hint_;
 };
 
+// Kinds of errors whose exit code differs, as ansible's CLI maps them:
+// bad command line options exit 5, unparsable input (playbook, task,
+// unknown module) exits 4, other errors 1.
+class OptionsError : public Error {
+ public:
+  using Error::Error;
+};
+class ParserError : public Error {
+ public:
+  using Error::Error;
+};
+
 // The candidate closest to `word` by edit distance, if it is close enough to
 // be a likely typo ("did you mean ...?"); empty otherwise.
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);

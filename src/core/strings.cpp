@@ -103,3 +103,65 @@ bool glob_match(std::string_view pattern, std::string_view text) {
 }
 
 }  // namespace drover
+
+#include "core/error.hpp"
+
+namespace drover {
+
+std::vector<std::string> shlex_split(std::string_view s) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool in_token = false;
+  size_t i = 0;
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (i < s.size()) {
+    char c = s[i];
+    if (is_space(c)) {
+      if (in_token) {
+        out.push_back(cur);
+        cur.clear();
+        in_token = false;
+      }
+      ++i;
+    } else if (c == '\\') {
+      if (i + 1 >= s.size()) throw Error("No escaped character");
+      cur += s[i + 1];
+      in_token = true;
+      i += 2;
+    } else if (c == '\'') {
+      size_t end = s.find('\'', i + 1);
+      if (end == std::string_view::npos) throw Error("No closing quotation");
+      cur.append(s.substr(i + 1, end - i - 1));
+      in_token = true;
+      i = end + 1;
+    } else if (c == '"') {
+      ++i;
+      in_token = true;
+      bool closed = false;
+      while (i < s.size()) {
+        char d = s[i];
+        if (d == '"') {
+          closed = true;
+          ++i;
+          break;
+        }
+        if (d == '\\' && i + 1 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\\')) {
+          cur += s[i + 1];
+          i += 2;
+          continue;
+        }
+        cur += d;
+        ++i;
+      }
+      if (!closed) throw Error("No closing quotation");
+    } else {
+      cur += c;
+      in_token = true;
+      ++i;
+    }
+  }
+  if (in_token) out.push_back(cur);
+  return out;
+}
+
+}  // namespace drover

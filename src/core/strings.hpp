@@ -28,3 +28,9 @@ std::string to_lower(std::string_view s);
 bool glob_match(std::string_view pattern, std::string_view text);
 
 }  // namespace drover
+
+namespace drover {
+// Python's shlex.split(s) (POSIX mode, no comments). Throws Error on an
+// unclosed quote or a trailing backslash, with Python's wording.
+std::vector<std::string> shlex_split(std::string_view s);
+}  // namespace drover

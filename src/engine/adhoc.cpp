@@ -1,0 +1,156 @@
+#include "engine/adhoc.hpp"
+
+#include <atomic>
+#include <cstdio>
+
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "engine/config.hpp"
+#include "engine/worker_pool.hpp"
+#include "inventory/inventory.hpp"
+#include "modules/free_form.hpp"
+#include "modules/registry.hpp"
+#include "output/adhoc_printer.hpp"
+#include "template/engine.hpp"
+#include "transport/pool.hpp"
+
+namespace drover {
+namespace {
+
+bool requires_args(const std::string& module) {
+  return module == "command" || module == "shell" || module == "raw" || module == "script";
+}
+
+Value unreachable_result(const std::string& msg) {
+  return Value{{"changed", false}, {"msg", msg}, {"unreachable", true}};
+}
+
+}  // namespace
+
+Value parse_adhoc_args(const std::string& module_name, const std::string& args) {
+  const ModuleEntry* entry = find_module(module_name);
+  if (!entry) {
+    std::string hint = closest_match(short_module_name(module_name), module_names());
+    throw ParserError("couldn't resolve module/action '" + module_name +
+                          "'. This often indicates a misspelling, missing collection, or incorrect module path.",
+                      {}, hint.empty() ? "" : "did you mean '" + hint + "'?");
+  }
+  if (requires_args(entry->name) && args.empty())
+    throw OptionsError("No argument passed to " + module_name + " module");
+  Value parsed;
+  if (!args.empty() && args.front() == '{' && args.back() == '}') {
+    try {
+      parsed = Value::parse(args);
+    } catch (...) {
+      parsed = Value();
+    }
+  }
+  if (!parsed.is_object()) {
+    try {
+      parsed = parse_kv(args, requires_args(entry->name));
+    } catch (const Error& e) {
+      throw ParserError(e.message());
+    }
+  }
+  try {
+    check_args(entry->name, entry->module->spec(), parsed);
+  } catch (const Error& e) {
+    throw ParserError(e.message(), {}, e.hint());
+  }
+  return parsed;
+}
+
+int run_adhoc(const inventory::Inventory& inv, const Config& config, const AdhocRequest& req,
+              AdhocPrinter& printer) {
+  std::vector<std::string> warnings;
+  bool empty_inventory = inv.hosts().empty();
+  if (empty_inventory && config.boolean("LOCALHOST_WARNING") && req.pattern != "localhost" &&
+      req.pattern != "127.0.0.1" && req.pattern != "::1")
+    printer.warning(inventory::kEmptyInventoryWarning);
+  std::vector<const inventory::Host*> hosts = inv.select(req.pattern, req.limit, &warnings);
+  for (const auto& w : warnings) printer.warning(w);
+  if (hosts.empty()) {
+    if (!req.limit.empty() && !empty_inventory) throw Error(inventory::kNoHostsLeftError);
+    printer.warning(inventory::kNoHostsMatchedWarning);
+  }
+  if (req.list_hosts) {
+    std::printf("  hosts (%zu):\n", hosts.size());
+    for (const auto* h : hosts) std::printf("    %s\n", h->name.c_str());
+    return 0;
+  }
+
+  // Everything about the task is checked before any host is touched.
+  Value args = parse_adhoc_args(req.module, req.args);
+  const ModuleEntry* entry = find_module(req.module);
+  if (hosts.empty()) return 0;
+
+  tmpl::Engine engine;
+  ConnectionPool pool;
+  Value groups = inv.groups_value();
+  std::atomic<int> ok{0}, changed{0}, failed{0}, unreachable{0}, skipped{0};
+
+  run_parallel(hosts.size(), req.forks, [&](size_t i) {
+    const inventory::Host& host = *hosts[i];
+    HostResult hr;
+    hr.host = host.name;
+    hr.module = entry->name;
+    hr.prints_as_command = entry->module->prints_as_command();
+    try {
+      Value vars = inv.vars_for(host);
+      vars["inventory_hostname"] = host.name;
+      vars["inventory_hostname_short"] = split(host.name, '.')[0];
+      vars["group_names"] = inv.group_names(host);
+      vars["groups"] = groups;
+      vars["ansible_check_mode"] = req.check_mode;
+      vars["ansible_diff_mode"] = req.diff_mode;
+      vars["ansible_forks"] = req.forks;
+      for (auto it = req.extra_vars.begin(); it != req.extra_vars.end(); ++it) vars[it.key()] = it.value();
+      tmpl::ValueVariables raw(vars);
+      tmpl::LazyVariables lazy(engine, raw);
+      auto lookup = [&](const std::string& name) -> std::optional<Value> {
+        const Value* v = lazy.lookup(name);
+        if (!v) return std::nullopt;
+        return *v;
+      };
+      ResolvedConnection rc = resolve_connection(host.name, lookup, req.connection, config);
+      Value task_args = validate_args(entry->name, entry->module->spec(), engine.render_value(args, lazy));
+
+      ModuleContext ctx;
+      ctx.check_mode = req.check_mode;
+      ctx.diff_mode = req.diff_mode;
+      ctx.host = host.name;
+      ctx.timeout_s = req.task_timeout_s;
+      ctx.become = rc.become ? &*rc.become : nullptr;
+      std::shared_ptr<Connection> conn;
+      try {
+        conn = pool.get(rc.spec);
+        if (!conn->connected()) conn->connect();
+        ctx.connection = conn.get();
+        hr.result = entry->module->run(task_args, ctx);
+      } catch (const UnreachableError& e) {
+        pool.drop(host.name);
+        hr.result = unreachable_result(e.message());
+      }
+    } catch (const Error& e) {
+      hr.result = Value{{"failed", true}, {"msg", e.message()}};
+    } catch (const std::exception& e) {
+      hr.result = Value{{"failed", true}, {"msg", std::string("unexpected error: ") + e.what()}};
+    }
+    hr.status = status_of(hr.result);
+    switch (hr.status) {
+      case HostStatus::ok: ++ok; break;
+      case HostStatus::changed: ++changed; break;
+      case HostStatus::failed: ++failed; break;
+      case HostStatus::unreachable: ++unreachable; break;
+      case HostStatus::skipped: ++skipped; break;
+    }
+    printer.result(hr);
+  });
+  pool.close_all();
+  printer.finish(ok, changed, failed, unreachable, skipped);
+  if (unreachable > 0) return 4;
+  if (failed > 0) return 2;
+  return 0;
+}
+
+}  // namespace drover

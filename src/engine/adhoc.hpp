@@ -1,0 +1,51 @@
+// `drover run`: one module on the hosts a pattern selects, in parallel, as
+// `ansible PATTERN -m MODULE -a ARGS` does.
+//
+// Everything that can be checked without a host is checked before any
+// connection opens: the module exists, its arguments parse and are options it
+// accepts. Each host then gets its own variables (inventory, extra vars,
+// magic variables), its arguments templated, its connection from the pool and
+// one module run; a host that fails or cannot be reached never holds up the
+// others.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/value.hpp"
+#include "engine/connection_vars.hpp"
+
+namespace drover {
+
+class Config;
+class AdhocPrinter;
+namespace inventory {
+class Inventory;
+}
+
+struct AdhocRequest {
+  std::string pattern;
+  std::string limit;
+  std::string module = "command";
+  std::string args;  // -a, as typed
+  Value extra_vars = Value::object();
+  int forks = 5;
+  bool check_mode = false;
+  bool diff_mode = false;
+  int task_timeout_s = 0;
+  bool list_hosts = false;
+  ConnectionOptions connection;
+};
+
+// Parses `args` for `module` as Ansible's ad-hoc CLI does (a JSON object, or
+// k=v with free-form for command-like modules) and checks them against the
+// module's options. Throws ParserError / OptionsError.
+Value parse_adhoc_args(const std::string& module, const std::string& args);
+
+// Runs the request and returns ansible's exit code: 0 all fine, 2 a host
+// failed, 4 a host was unreachable. Throws Error for problems found before
+// any host is contacted.
+int run_adhoc(const inventory::Inventory& inv, const Config& config, const AdhocRequest& req,
+              AdhocPrinter& printer);
+
+}  // namespace drover

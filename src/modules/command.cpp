@@ -1,0 +1,224 @@
+// command and shell: run a program on the target (ansible.builtin.command,
+// ansible.builtin.shell), ansible-core 2.14 semantics: creates/removes
+// (globs) skip the run, chdir, stdin, strip_empty_ends, check mode that runs
+// nothing, rc != 0 is a failure with "non-zero return code".
+#include <chrono>
+
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "modules/builtin.hpp"
+#include "modules/shell_script.hpp"
+
+namespace drover {
+namespace {
+
+// Printed instead of running when creates/removes say not to; the command
+// never ran, so stdout is exactly this.
+constexpr const char* kCreatesMarker = "\x1e" "drover-creates\x1e";
+constexpr const char* kRemovesMarker = "\x1e" "drover-removes\x1e";
+constexpr const char* kChdirMarker = "\x1e" "drover-chdir\x1e";
+constexpr const char* kNotFoundMarker = "\x1e" "drover-notfound\x1e";
+
+// A glob for the shell: everything quoted except the wildcard characters, so
+// that a path with spaces or quotes still works and only * ? [ ] expand.
+std::string shell_glob(const std::string& pattern) {
+  std::string out;
+  for (char c : pattern) {
+    if (c == '*' || c == '?' || c == '[' || c == ']')
+      out += c;
+    else if (std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '-' || c == '_')
+      out += c;
+    else
+      out += std::string("\\") + c;
+  }
+  return out;
+}
+
+// Shell that prints `marker` and exits when `glob` matches something
+// (skip_if_exists) or matches nothing (!skip_if_exists).
+std::string glob_guard(const std::string& glob, bool skip_if_exists, const char* marker) {
+  return "_d=; for _f in " + shell_glob(glob) + "; do { [ -e \"$_f\" ] || [ -L \"$_f\" ]; } && _d=1; done; [ " +
+         (skip_if_exists ? "-n" : "-z") + " \"$_d\" ] && { printf '%s' '" + marker + "'; exit 0; }; ";
+}
+
+class CommandModule : public Module {
+ public:
+  explicit CommandModule(bool shell) : shell_(shell) {
+    spec_.options = {
+        opt("_raw_params"),
+        opt("_uses_shell", OptionType::boolean).def(shell),
+        opt("argv", OptionType::list).of(OptionType::str),
+        opt("chdir", OptionType::path),
+        opt("executable"),
+        opt("creates", OptionType::path),
+        opt("removes", OptionType::path),
+        opt("stdin"),
+        opt("stdin_add_newline", OptionType::boolean).def(true),
+        opt("strip_empty_ends", OptionType::boolean).def(true),
+    };
+    if (shell) spec_.options.erase(spec_.options.begin() + 2);  // shell has no argv
+  }
+  const ArgSpec& spec() const override { return spec_; }
+  bool free_form() const override { return true; }
+  bool prints_as_command() const override { return true; }
+
+  Value run(const Value& args, ModuleContext& ctx) const override {
+    Value r = {{"changed", false}, {"stdout", ""}, {"stderr", ""}, {"rc", nullptr}, {"cmd", nullptr},
+               {"start", nullptr}, {"end", nullptr}, {"delta", nullptr}, {"msg", ""}};
+    bool shell = shell_ || (args.contains("_uses_shell") && args["_uses_shell"] == true);
+    std::string raw = args.value("_raw_params", Value()).is_string() ? args["_raw_params"].get<std::string>() : "";
+    Value argv = args.contains("argv") ? args["argv"] : Value();
+    bool has_argv = argv.is_array() && !argv.empty();
+    if (trim(raw).empty() && !has_argv) {
+      r["rc"] = 256;
+      r["msg"] = "no command given";
+      r["failed"] = true;
+      return r;
+    }
+    if (!raw.empty() && has_argv) {
+      r["rc"] = 256;
+      r["msg"] = "only command or argv can be given, not both";
+      r["failed"] = true;
+      return r;
+    }
+    std::string run_line;
+    if (shell) {
+      r["cmd"] = raw;
+      std::string exe = args["executable"].is_string() ? args["executable"].get<std::string>() : "/bin/sh";
+      run_line = "exec " + shell_quote(exe) + " -c " + shell_quote(raw);
+    } else {
+      std::vector<std::string> words;
+      if (has_argv) {
+        for (const auto& a : argv) words.push_back(to_display_string(a));
+      } else {
+        try {
+          words = shlex_split(raw);
+        } catch (const Error& e) {
+          r["msg"] = e.message();
+          r["failed"] = true;
+          return r;
+        }
+      }
+      r["cmd"] = words;
+      std::string quoted;
+      for (const auto& w : words) quoted += " " + shell_quote(w);
+      run_line = std::string("command -v ") + shell_quote(words[0]) + " >/dev/null 2>&1 || { printf '%s' '" +
+                 kNotFoundMarker + "'; exit 2; }; exec" + quoted;
+    }
+
+    std::string guards;
+    const std::string creates = args["creates"].is_string() ? args["creates"].get<std::string>() : "";
+    const std::string removes = args["removes"].is_string() ? args["removes"].get<std::string>() : "";
+    if (!args["chdir"].is_null()) {
+      guards += "cd " + shell_quote(args["chdir"].get<std::string>()) + " 2>/dev/null || { printf '%s' '" +
+                kChdirMarker + "'; exit 1; }; ";
+    }
+    if (!creates.empty()) guards += glob_guard(creates, true, kCreatesMarker);
+    if (!removes.empty()) guards += glob_guard(removes, false, kRemovesMarker);
+
+    const char* shoulda = ctx.check_mode ? "Would" : "Did";
+    auto skipped_by_guard = [&](const ExecResult& res) -> bool {
+      if (res.out == kCreatesMarker) {
+        r["msg"] = std::string(shoulda) + " not run command since '" + creates + "' exists";
+        r["stdout"] = "skipped, since " + creates + " exists";
+      } else if (res.out == kRemovesMarker) {
+        r["msg"] = std::string(shoulda) + " not run command since '" + removes + "' does not exist";
+        r["stdout"] = "skipped, since " + removes + " does not exist";
+      } else {
+        return false;
+      }
+      r["rc"] = 0;
+      return true;
+    };
+
+    if (ctx.check_mode) {
+      if (!creates.empty() || !removes.empty()) {
+        ExecResult res = run_script(ctx, guards + "exit 0");
+        if (res.out == kChdirMarker) return chdir_failure(r, args);
+        if (skipped_by_guard(res)) {
+          add_output_lines(r);
+          return r;
+        }
+      }
+      r["changed"] = true;
+      r["rc"] = 0;
+      r["msg"] = "Command would have run if not in check mode";
+      if (creates.empty() && removes.empty()) {
+        r["skipped"] = true;
+        r["changed"] = false;
+      }
+      add_output_lines(r);
+      return r;
+    }
+
+    std::string input;
+    if (args["stdin"].is_string()) {
+      input = args["stdin"].get<std::string>();
+      if (args["stdin_add_newline"] == true) input += "\n";
+    }
+    auto start = std::chrono::system_clock::now();
+    ExecResult res = run_script(ctx, guards + run_line, input);
+    auto end = std::chrono::system_clock::now();
+    if (res.out == kChdirMarker && res.exit_status == 1) return chdir_failure(r, args);
+    if (skipped_by_guard(res)) {
+      add_output_lines(r);
+      return r;
+    }
+    if (!shell && res.out == kNotFoundMarker && res.exit_status == 2) {
+      r["rc"] = 2;
+      r["msg"] = "[Errno 2] No such file or directory: b'" + r["cmd"][0].get<std::string>() + "'";
+      r["failed"] = true;
+      r["changed"] = false;
+      return r;
+    }
+    r["changed"] = true;
+    r["start"] = format_timestamp(start);
+    r["end"] = format_timestamp(end);
+    r["delta"] = format_delta(end - start);
+    bool strip = args["strip_empty_ends"] != false;
+    r["stdout"] = strip ? rstrip_newlines(std::move(res.out)) : std::move(res.out);
+    r["stderr"] = strip ? rstrip_newlines(std::move(res.err)) : std::move(res.err);
+    if (res.timed_out) {
+      r["rc"] = -1;
+      r["msg"] = "command timed out";
+      r["failed"] = true;
+    } else if (res.exit_status < 0) {
+      // Python's subprocess reports death by signal N as rc -N.
+      r["rc"] = -signal_number(res.exit_signal);
+    } else {
+      r["rc"] = res.exit_status;
+    }
+    if (r["rc"] != 0 && !r.contains("failed")) {
+      r["msg"] = "non-zero return code";
+      r["failed"] = true;
+    }
+    add_output_lines(r);
+    return r;
+  }
+
+ private:
+  static Value chdir_failure(Value& r, const Value& args) {
+    r["msg"] = "Unable to change directory before execution: [Errno 2] No such file or directory: b'" +
+               args["chdir"].get<std::string>() + "'";
+    r["failed"] = true;
+    return r;
+  }
+  bool shell_;
+  ArgSpec spec_;
+};
+
+}  // namespace
+
+int signal_number(const std::string& name) {
+  static const std::pair<const char*, int> table[] = {
+      {"HUP", 1}, {"INT", 2}, {"QUIT", 3}, {"ILL", 4}, {"ABRT", 6}, {"FPE", 8}, {"KILL", 9},
+      {"SEGV", 11}, {"PIPE", 13}, {"ALRM", 14}, {"TERM", 15}, {"USR1", 10}, {"USR2", 12}};
+  for (auto& [n, v] : table)
+    if (name == n) return v;
+  return 1;
+}
+
+std::unique_ptr<Module> make_command_module() { return std::make_unique<CommandModule>(false); }
+std::unique_ptr<Module> make_shell_module() { return std::make_unique<CommandModule>(true); }
+
+}  // namespace drover

@@ -1,0 +1,54 @@
+// A module: what one task does on one host.
+//
+// Modules run on the controller and speak shell (DESIGN.md): run() decides,
+// builds one POSIX shell script, runs it on the target in one round trip
+// through ctx.connection, parses the answer and returns Ansible's result
+// fields (changed, failed, rc, stdout, msg, diff, ...). A module is a pure
+// function of its arguments and the connection: no globals, no threads; the
+// executor calls run() from many threads at once on different hosts.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/value.hpp"
+#include "modules/arg_spec.hpp"
+#include "transport/connection.hpp"
+
+namespace drover {
+
+struct ModuleContext {
+  Connection* connection = nullptr;   // null for controller-only modules
+  const BecomeSpec* become = nullptr;  // run as another user on the target
+  bool check_mode = false;
+  bool diff_mode = false;
+  Value environment = Value::object();  // the task's environment: keyword, templated
+  int timeout_s = 0;                     // command timeout; 0: the connection's
+  std::string host;                      // inventory_hostname, for messages
+};
+
+class Module {
+ public:
+  virtual ~Module() = default;
+
+  virtual const ArgSpec& spec() const = 0;
+  // Free-form modules (command, shell, raw, script) take their command line
+  // as `_raw_params` and only a few k=v options beside it.
+  virtual bool free_form() const { return false; }
+  // Modules such as debug and set_fact run on the controller only.
+  virtual bool needs_connection() const { return true; }
+  // Output of `ansible` shows rc/stdout instead of JSON for these (Ansible's
+  // MODULE_NO_JSON).
+  virtual bool prints_as_command() const { return false; }
+
+  // Runs with arguments already templated and validated (validate_args).
+  // Returns the result object; a failure sets "failed": true and "msg".
+  // Throws UnreachableError when the host cannot be reached.
+  virtual Value run(const Value& args, ModuleContext& ctx) const = 0;
+};
+
+// A result object in Ansible's shape for a failure.
+Value failed_result(const std::string& msg);
+
+}  // namespace drover

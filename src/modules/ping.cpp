@@ -1,0 +1,35 @@
+// ping: proves that drover can log in and run a command on the host
+// (ansible.builtin.ping); data=crash fails on purpose, as Ansible's does.
+#include "modules/builtin.hpp"
+#include "modules/shell_script.hpp"
+
+namespace drover {
+namespace {
+
+class PingModule : public Module {
+ public:
+  PingModule() { spec_.options = {opt("data").def("pong")}; }
+  const ArgSpec& spec() const override { return spec_; }
+
+  Value run(const Value& args, ModuleContext& ctx) const override {
+    std::string data = args["data"].get<std::string>();
+    if (data == "crash") return failed_result("boom");
+    // One round trip proves what Ansible's ping proves: we can log in and
+    // run something.
+    ExecOptions opts;
+    opts.become = ctx.become;
+    ExecResult res = ctx.connection->exec("echo pong", opts);
+    if (res.exit_status != 0)
+      return failed_result("ping failed on the target: " + rstrip_newlines(res.err));
+    return Value{{"ping", data}, {"changed", false}};
+  }
+
+ private:
+  ArgSpec spec_;
+};
+
+}  // namespace
+
+std::unique_ptr<Module> make_ping_module() { return std::make_unique<PingModule>(); }
+
+}  // namespace drover

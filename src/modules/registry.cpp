@@ -1,0 +1,56 @@
+#include "modules/registry.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "modules/builtin.hpp"
+
+namespace drover {
+namespace {
+
+struct Registry {
+  std::vector<std::unique_ptr<Module>> owned;
+  std::vector<ModuleEntry> entries;
+
+  void add(const char* name, std::unique_ptr<Module> m) {
+    entries.push_back({name, m.get()});
+    owned.push_back(std::move(m));
+  }
+
+  Registry() {
+    add("command", make_command_module());
+    add("shell", make_shell_module());
+    add("raw", make_raw_module());
+    add("ping", make_ping_module());
+  }
+};
+
+const Registry& registry() {
+  static const Registry r;
+  return r;
+}
+
+}  // namespace
+
+std::string short_module_name(std::string_view name) {
+  for (std::string_view prefix : {"ansible.builtin.", "ansible.legacy."}) {
+    if (name.starts_with(prefix)) return std::string(name.substr(prefix.size()));
+  }
+  return std::string(name);
+}
+
+const ModuleEntry* find_module(std::string_view name) {
+  std::string short_name = short_module_name(name);
+  for (const auto& e : registry().entries)
+    if (e.name == short_name) return &e;
+  return nullptr;
+}
+
+std::vector<std::string> module_names() {
+  std::vector<std::string> names;
+  for (const auto& e : registry().entries) names.push_back(e.name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace drover

@@ -1,0 +1,76 @@
+#include "modules/shell_script.hpp"
+
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+
+#include "core/error.hpp"
+#include "core/strings.hpp"
+
+namespace drover {
+
+std::string environment_exports(const Value& environment) {
+  std::string out;
+  if (!environment.is_object()) return out;
+  for (auto it = environment.begin(); it != environment.end(); ++it) {
+    const std::string& k = it.key();
+    bool valid = !k.empty() && !std::isdigit(static_cast<unsigned char>(k[0]));
+    for (char c : k)
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) valid = false;
+    if (!valid) throw Error("invalid environment variable name: '" + k + "'");
+    out += "export " + k + "=" + shell_quote(to_display_string(it.value())) + "; ";
+  }
+  return out;
+}
+
+ExecResult run_script(ModuleContext& ctx, const std::string& script, std::string stdin_data) {
+  ExecOptions opts;
+  opts.stdin_data = std::move(stdin_data);
+  opts.become = ctx.become;
+  opts.timeout_s = ctx.timeout_s;
+  return ctx.connection->exec(environment_exports(ctx.environment) + script, opts);
+}
+
+std::string format_timestamp(std::chrono::system_clock::time_point t) {
+  auto secs = std::chrono::time_point_cast<std::chrono::seconds>(t);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t - secs).count();
+  std::time_t tt = std::chrono::system_clock::to_time_t(secs);
+  std::tm tm{};
+  localtime_r(&tt, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  char out[80];
+  std::snprintf(out, sizeof out, "%s.%06lld", buf, static_cast<long long>(micros));
+  return out;
+}
+
+std::string format_delta(std::chrono::system_clock::duration d) {
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+  if (us < 0) us = 0;
+  long long total_s = us / 1000000;
+  char out[64];
+  std::snprintf(out, sizeof out, "%lld:%02lld:%02lld.%06lld", total_s / 3600, (total_s / 60) % 60,
+                total_s % 60, static_cast<long long>(us % 1000000));
+  return out;
+}
+
+void add_output_lines(Value& result) {
+  for (const char* key : {"stdout", "stderr"}) {
+    std::string lines_key = std::string(key) + "_lines";
+    if (result.contains(key) && !result.contains(lines_key)) {
+      Value lines = Value::array();
+      if (result[key].is_string())
+        for (auto& l : split_lines(result[key].get<std::string>())) lines.push_back(l);
+      result[lines_key] = std::move(lines);
+    }
+  }
+}
+
+std::string rstrip_newlines(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+Value failed_result(const std::string& msg) { return Value{{"failed", true}, {"msg", msg}}; }
+
+}  // namespace drover

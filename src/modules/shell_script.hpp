@@ -1,0 +1,33 @@
+// What every module needs to build and run its one shell round trip:
+// environment exports, controller timestamps, running the script with the
+// task's become and timeout, and turning output into Ansible's fields.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "core/value.hpp"
+#include "modules/module.hpp"
+
+namespace drover {
+
+// `export K='v'; ` for each entry of the task environment. Throws Error for
+// a name that is not a valid shell variable name.
+std::string environment_exports(const Value& environment);
+
+// Runs `script` on the target with the context's become, timeout and
+// environment, sending `stdin_data` on the same channel.
+ExecResult run_script(ModuleContext& ctx, const std::string& script, std::string stdin_data = {});
+
+// Python's str(datetime.now()) and str(timedelta), which Ansible returns in
+// start/end/delta: "2026-11-25 04:28:16.123456", "0:00:00.003456".
+std::string format_timestamp(std::chrono::system_clock::time_point t);
+std::string format_delta(std::chrono::system_clock::duration d);
+
+// Adds stdout_lines/stderr_lines as Ansible's action plugins do.
+void add_output_lines(Value& result);
+
+// Removes trailing "\r" and "\n" as Python's rstrip("\r\n").
+std::string rstrip_newlines(std::string s);
+
+}  // namespace drover

@@ -1,0 +1,47 @@
+#include "output/host_result.hpp"
+
+namespace drover {
+
+const char* host_status_name(HostStatus s) {
+  switch (s) {
+    case HostStatus::ok: return "ok";
+    case HostStatus::changed: return "changed";
+    case HostStatus::failed: return "failed";
+    case HostStatus::unreachable: return "unreachable";
+    case HostStatus::skipped: return "skipped";
+  }
+  return "ok";
+}
+
+HostStatus status_of(const Value& r) {
+  auto flag = [&](const char* k) { return r.contains(k) && truthy(r[k]); };
+  if (flag("unreachable")) return HostStatus::unreachable;
+  if (flag("failed")) return HostStatus::failed;
+  if (flag("skipped")) return HostStatus::skipped;
+  if (flag("changed")) return HostStatus::changed;
+  return HostStatus::ok;
+}
+
+namespace {
+Value strip_internal(const Value& v) {
+  if (!v.is_object()) return v;
+  Value out = Value::object();
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    if (it.key().rfind("_ansible_", 0) == 0) continue;
+    out[it.key()] = it.value().is_object() ? strip_internal(it.value()) : it.value();
+  }
+  return out;
+}
+}  // namespace
+
+Value abridged_result(const Value& result, int verbosity) {
+  Value out = strip_internal(result);
+  if (verbosity < 3) {
+    out.erase("invocation");
+    out.erase("diff");
+  }
+  out.erase("exception");
+  return out;
+}
+
+}  // namespace drover
