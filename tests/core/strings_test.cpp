@@ -1,0 +1,33 @@
+#include "core/strings.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+
+namespace drover {
+namespace {
+
+TEST(ShellQuote, LeavesSafeWordsAndQuotesTheRest) {
+  EXPECT_EQ(shell_quote("abc/def.txt"), "abc/def.txt");
+  EXPECT_EQ(shell_quote(""), "''");
+  EXPECT_EQ(shell_quote("a b"), "'a b'");
+  EXPECT_EQ(shell_quote("it's"), "'it'\"'\"'s'");
+  EXPECT_EQ(shell_quote("$(rm -rf /)"), "'$(rm -rf /)'");
+}
+
+TEST(ShlexSplit, SplitsLikePythonShlex) {
+  EXPECT_EQ(shlex_split("echo 'a b' \"c \\\"d\\\"\" e\\ f"),
+            (std::vector<std::string>{"echo", "a b", "c \"d\"", "e f"}));
+  EXPECT_EQ(shlex_split("  a   b  "), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(shlex_split("a''b"), (std::vector<std::string>{"ab"}));
+  EXPECT_THROW(shlex_split("echo 'open"), Error);
+}
+
+TEST(SplitLines, BehavesLikePythonSplitlines) {
+  EXPECT_EQ(split_lines("a\nb\r\nc\rd\n"), (std::vector<std::string>{"a", "b", "c", "d"}));
+  EXPECT_EQ(split_lines(""), std::vector<std::string>{});
+  EXPECT_EQ(split_lines("\n\n"), (std::vector<std::string>{"", ""}));
+}
+
+}  // namespace
+}  // namespace drover

@@ -1,0 +1,88 @@
+#include "core/yaml.hpp"
+
+#include <gtest/gtest.h>
+
+namespace drover {
+namespace {
+
+Value load(const std::string& text) { return load_yaml_value_string(text, "t.yml"); }
+
+TEST(Yaml, ResolvesYaml11BooleansLikeAnsible) {
+  Value v = load("a: yes\nb: No\nc: on\nd: OFF\ne: true\nf: 'yes'\ng: y\n");
+  EXPECT_EQ(v["a"], true);
+  EXPECT_EQ(v["b"], false);
+  EXPECT_EQ(v["c"], true);
+  EXPECT_EQ(v["d"], false);
+  EXPECT_EQ(v["e"], true);
+  EXPECT_EQ(v["f"], "yes");  // quoted stays a string
+  EXPECT_EQ(v["g"], "y");    // PyYAML does not treat y as a bool
+}
+
+TEST(Yaml, ReadsOctalHexUnderscoreAndSexagesimalInts) {
+  Value v = load("mode: 0644\nhex: 0x1F\nbig: 1_000\ntime: 1:30\nzero: 0\nnine: 09\n");
+  EXPECT_EQ(v["mode"], 420);
+  EXPECT_EQ(v["hex"], 31);
+  EXPECT_EQ(v["big"], 1000);
+  EXPECT_EQ(v["time"], 90);
+  EXPECT_EQ(v["zero"], 0);
+  EXPECT_EQ(v["nine"], "09");
+}
+
+TEST(Yaml, KeepsExponentWithoutDotAsStringLikePyYaml) {
+  Value v = load("a: 1e3\nb: 1.5e+3\nc: .5\nd: .inf\ne: 1.0\n");
+  EXPECT_EQ(v["a"], "1e3");
+  EXPECT_DOUBLE_EQ(v["b"].get<double>(), 1500.0);
+  EXPECT_DOUBLE_EQ(v["c"].get<double>(), 0.5);
+  EXPECT_TRUE(std::isinf(v["d"].get<double>()));
+  EXPECT_TRUE(v["e"].is_number_float());
+}
+
+TEST(Yaml, NullsAndEmptyValues) {
+  Value v = load("a:\nb: ~\nc: null\nd: ''\n");
+  EXPECT_TRUE(v["a"].is_null());
+  EXPECT_TRUE(v["b"].is_null());
+  EXPECT_TRUE(v["c"].is_null());
+  EXPECT_EQ(v["d"], "");
+}
+
+TEST(Yaml, AppliesMergeKeysWithExplicitKeysWinning) {
+  Value v = load("base: &b {x: 1, y: 2}\nchild:\n  <<: *b\n  y: 3\n");
+  EXPECT_EQ(v["child"]["x"], 1);
+  EXPECT_EQ(v["child"]["y"], 3);
+}
+
+TEST(Yaml, KeepsKeyOrder) {
+  Value v = load("z: 1\na: 2\nm: 3\n");
+  std::vector<std::string> keys;
+  for (auto it = v.begin(); it != v.end(); ++it) keys.push_back(it.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"z", "a", "m"}));
+}
+
+TEST(Yaml, SyntaxErrorSaysFileLineAndColumn) {
+  try {
+    load("a: 1\nb: [1, 2\nc: 3\n");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.where().file, "t.yml");
+    EXPECT_GT(e.where().line, 1);
+    EXPECT_GT(e.where().column, 0);
+    EXPECT_NE(std::string(e.what()).find("t.yml:"), std::string::npos);
+  }
+}
+
+TEST(Yaml, BadIndentationIsAnErrorWithPosition) {
+  try {
+    load("- name: x\n  debug: msg=1\n bad: 2\n");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.where().line, 3);
+  }
+}
+
+TEST(Yaml, UnsafeTagIsMarked) {
+  Value v = load("a: !unsafe '{{ x }}'\n");
+  EXPECT_EQ(v["a"]["__ansible_unsafe"], "{{ x }}");
+}
+
+}  // namespace
+}  // namespace drover
