@@ -52,16 +52,24 @@ TEST(Config, MalformedLineSaysWhere) {
 
 TEST(Config, SearchOrderPrefersAnsibleConfigThenCurrentDirectory) {
   test::TempDir d;
-  d.write("cwd/ansible.cfg", "[defaults]\nforks = 11\n");
-  std::string env_cfg = d.write("env.cfg", "[defaults]\nforks = 22\n");
-  // Through the binary so that the real process environment and cwd are used.
+  d.write("cwd/ansible.cfg", "[defaults]\ninventory = ./cwd_hosts\n");
+  d.write("cwd/cwd_hosts", "from-cwd-1\nfrom-cwd-2\n");
+  d.write("other/ansible.cfg", "[defaults]\ninventory = " + d.path() + "/other/env_hosts\n");
+  d.write("other/env_hosts", "from-env\n");
   test::ProcessOptions po;
   po.cwd = d.path() + "/cwd";
-  po.env = {{"ANSIBLE_CONFIG", env_cfg}};
-  auto with_env = test::run_drover({"run", "localhost", "-m", "ping", "--list-hosts", "-vvvv"}, po);
-  (void)with_env;
-  Config direct = Config::load_from(env_cfg, {});
-  EXPECT_EQ(direct.integer("DEFAULT_FORKS"), 22);
+  po.env = {{"HOME", d.path()}};
+  auto res = test::run_drover({"run", "all", "--list-hosts"}, po);
+  EXPECT_EQ(res.exit_code, 0) << res.err;
+  EXPECT_EQ(res.out, "  hosts (2):\n    from-cwd-1\n    from-cwd-2\n");
+  // ANSIBLE_CONFIG may name a directory holding ansible.cfg; it wins.
+  po.env["ANSIBLE_CONFIG"] = d.path() + "/other";
+  res = test::run_drover({"run", "all", "--list-hosts"}, po);
+  EXPECT_EQ(res.out, "  hosts (1):\n    from-env\n");
+  // ANSIBLE_INVENTORY beats the file.
+  po.env["ANSIBLE_INVENTORY"] = d.path() + "/cwd/cwd_hosts";
+  res = test::run_drover({"run", "all", "--list-hosts"}, po);
+  EXPECT_EQ(res.out, "  hosts (2):\n    from-cwd-1\n    from-cwd-2\n");
 }
 
 }  // namespace
