@@ -11,6 +11,7 @@
 #include <chrono>
 #include <string_view>
 
+#include "core/strings.hpp"
 #include "transport/become.hpp"
 #include "transport/ssh_session.hpp"
 
@@ -85,7 +86,6 @@ void SshConnection::close() {
 void SshConnection::fail_dropped(const std::string& doing) {
   std::string who = s_ ? s_->host + " port " + std::to_string(s_->port) : spec_.name;
   std::string detail = s_ && s_->ssh ? ssh_get_error(s_->ssh) : "";
-  close();
   std::string msg = "Failed to connect to the host via ssh: Connection to " + who +
                     " closed by the remote host while " + doing + ".";
   if (!detail.empty()) msg += " (" + detail + ")";
@@ -101,12 +101,38 @@ void SshConnection::fail_dropped(const std::string& doing) {
 // remote kill on timeout) costs nothing here.
 ExecResult SshConnection::exec(const std::string& command, const ExecOptions& opts) {
   if (!connected_) connect();
+  try {
+    long group = 0;
+    ExecResult res = run(command, opts, &group);
+    if (res.timed_out && group > 1) {
+      // The KILL signal request reached only the command's shell; its
+      // children (sshd made the shell a session and group leader) go too.
+      std::string g = std::to_string(group);
+      ExecOptions quick;
+      quick.timeout_s = 5;
+      run("kill -KILL -- -" + g + " 2>/dev/null; kill -KILL " + g + " 2>/dev/null; true", quick, nullptr);
+    }
+    return res;
+  } catch (const UnreachableError&) {
+    // The channel is gone by now; a dead session is closed so that the next
+    // use reconnects.
+    if (!s_ || !s_->ssh || !ssh_is_connected(s_->ssh)) close();
+    throw;
+  }
+}
+
+ExecResult SshConnection::run(const std::string& command, const ExecOptions& opts, long* group) {
   ssh_session ssh = s_->ssh;
   BecomePlan plan = plan_become(opts.become, command);
   BecomeDialog dialog(plan, opts.become ? opts.become->password : std::string(),
                       opts.become ? opts.become->method : std::string());
   int timeout_s = opts.timeout_s > 0 ? opts.timeout_s : spec_.command_timeout_s;
   auto deadline = timeout_s > 0 ? Clock::now() + std::chrono::seconds(timeout_s) : Clock::time_point::max();
+  // With a timeout the first line of stderr is the shell's pid: `exec` keeps
+  // the pid, so it is the command's process group.
+  bool want_pid = group && timeout_s > 0;
+  std::string pid_line;
+  if (want_pid) plan.command = "echo $$ >&2; exec /bin/sh -c " + shell_quote(plan.command);
 
   ssh_channel ch = ssh_channel_new(ssh);
   if (!ch) fail_dropped("opening a channel");
@@ -131,8 +157,8 @@ ExecResult SshConnection::exec(const std::string& command, const ExecOptions& op
     pending = opts.stdin_data;
     source_done = true;
   }
-  auto deliver = [&](bool is_err, const char* data, size_t n) {
-    std::string passed = is_err ? dialog.on_stderr({data, n}) : dialog.on_stdout({data, n});
+  auto pass = [&](bool is_err, std::string_view data) {
+    std::string passed = is_err ? dialog.on_stderr(data) : dialog.on_stdout(data);
     if (passed.empty()) return;
     if (is_err) {
       res.err += passed;
@@ -141,6 +167,15 @@ ExecResult SshConnection::exec(const std::string& command, const ExecOptions& op
       res.out += passed;
       if (opts.on_stdout) opts.on_stdout(passed);
     }
+  };
+  auto deliver = [&](bool is_err, const char* data, size_t n) {
+    if (!is_err || !want_pid) return pass(is_err, {data, n});
+    pid_line.append(data, n);
+    size_t nl = pid_line.find('\n');
+    if (nl == std::string::npos) return;
+    *group = std::atol(pid_line.c_str());
+    want_pid = false;
+    if (nl + 1 < pid_line.size()) pass(true, std::string_view(pid_line).substr(nl + 1));
   };
 
   char buf[65536];

@@ -1,0 +1,263 @@
+// Running commands over a real OpenSSH session: output, input, exit status,
+// become, timeouts, file transfer.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <memory>
+
+#include "core/strings.hpp"
+#include "harness/process.hpp"
+#include "ssh_test_support.hpp"
+#include "transport/ssh_connection.hpp"
+
+namespace drover::test {
+namespace {
+
+class SshExec : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { fleet_ = new SshdFleet(2); }
+  static void TearDownTestSuite() {
+    delete fleet_;
+    fleet_ = nullptr;
+  }
+  std::unique_ptr<Connection> connect(int i = 0) {
+    auto c = make_connection(fleet_spec(*fleet_, i));
+    c->connect();
+    return c;
+  }
+  static SshdFleet* fleet_;
+};
+SshdFleet* SshExec::fleet_ = nullptr;
+
+TEST_F(SshExec, RunsACommandWithSeparateStdoutStderrAndExitStatus) {
+  auto c = connect();
+  ExecResult r = c->exec("echo out; echo err >&2; exit 3");
+  EXPECT_EQ(r.out, "out\n");
+  EXPECT_EQ(r.err, "err\n");
+  EXPECT_EQ(r.exit_status, 3);
+  EXPECT_TRUE(r.exit_signal.empty());
+  EXPECT_FALSE(r.timed_out);
+}
+
+TEST_F(SshExec, NegotiatesCurve25519KeyExchange) {
+  auto c = make_connection(fleet_spec(*fleet_, 0));
+  auto* ssh = dynamic_cast<SshConnection*>(c.get());
+  ASSERT_NE(ssh, nullptr);
+  ssh->connect();
+  EXPECT_EQ(ssh->kex_algorithm(), "curve25519-sha256");
+}
+
+TEST_F(SshExec, ReusesOneSessionForManyCommands) {
+  auto c = connect();
+  std::string first = c->exec("echo $SSH_CONNECTION").out;
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(c->exec("echo $SSH_CONNECTION").out, first);
+  EXPECT_NE(first.find(fleet_->hosts()[0].address), std::string::npos);
+}
+
+TEST_F(SshExec, ExecConnectsOnFirstUse) {
+  auto c = make_connection(fleet_spec(*fleet_, 1));
+  EXPECT_FALSE(c->connected());
+  EXPECT_EQ(c->exec("echo hi").out, "hi\n");
+  EXPECT_TRUE(c->connected());
+}
+
+TEST_F(SshExec, ReportsTheSignalThatKilledTheCommand) {
+  auto c = connect();
+  ExecResult r = c->exec("kill -TERM $$");
+  EXPECT_EQ(r.exit_signal, "TERM");
+  EXPECT_EQ(r.exit_status, -1);
+}
+
+TEST_F(SshExec, KeepsTenMegabytesOfStdoutIntact) {
+  auto c = connect();
+  ExecResult r = c->exec("awk 'BEGIN { for (i = 0; i < 1200000; i++) printf \"%08d\\n\", i }'");
+  std::string expected;
+  expected.reserve(10800000);
+  char line[16];
+  for (int i = 0; i < 1200000; ++i) {
+    std::snprintf(line, sizeof line, "%08d\n", i);
+    expected += line;
+  }
+  EXPECT_EQ(r.exit_status, 0);
+  ASSERT_EQ(r.out.size(), expected.size());
+  EXPECT_TRUE(r.out == expected);
+}
+
+TEST_F(SshExec, KeepsBinaryStdinIntactWhileOutputFlowsBack) {
+  auto c = connect();
+  std::string data(6 * 1024 * 1024, '\0');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>((i * 7 + i / 256) & 0xff);
+  ExecOptions opts;
+  opts.stdin_data = data;
+  // cat echoes everything back while we are still writing: both directions
+  // are full at once, which deadlocks a transport that writes blindly.
+  ExecResult r = c->exec("cat", opts);
+  EXPECT_EQ(r.exit_status, 0);
+  ASSERT_EQ(r.out.size(), data.size());
+  EXPECT_TRUE(r.out == data);
+}
+
+TEST_F(SshExec, StreamsStdinFromASource) {
+  auto c = connect();
+  int chunks = 0;
+  ExecOptions opts;
+  opts.stdin_source = [&](std::string& chunk) {
+    if (chunks == 64) return false;
+    chunk.assign(65536, static_cast<char>(chunks++));
+    return true;
+  };
+  ExecResult r = c->exec("wc -c", opts);
+  EXPECT_EQ(trim(r.out), std::to_string(64 * 65536));
+}
+
+TEST_F(SshExec, CallsOutputCallbacksAsOutputArrives) {
+  auto c = connect();
+  std::string seen_out, seen_err;
+  ExecOptions opts;
+  opts.on_stdout = [&](std::string_view s) { seen_out += s; };
+  opts.on_stderr = [&](std::string_view s) { seen_err += s; };
+  ExecResult r = c->exec("echo a; echo b >&2; echo c", opts);
+  EXPECT_EQ(seen_out, "a\nc\n");
+  EXPECT_EQ(seen_err, "b\n");
+  EXPECT_EQ(r.out, seen_out);
+}
+
+TEST_F(SshExec, CommandTimeoutKillsTheCommandAndKeepsTheConnection) {
+  auto c = connect();
+  ExecOptions opts;
+  opts.timeout_s = 1;
+  auto t0 = std::chrono::steady_clock::now();
+  ExecResult r = c->exec("echo started; sleep 37", opts);
+  auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_EQ(r.out, "started\n");
+  EXPECT_LT(took, std::chrono::seconds(3));
+  EXPECT_EQ(c->exec("echo still here").out, "still here\n");
+  // The remote sleep was killed, not left behind.
+  EXPECT_EQ(c->exec("pgrep -f 'slee[p] 37' >/dev/null && echo running || echo gone").out, "gone\n");
+}
+
+TEST_F(SshExec, BecomesAnotherUserWithSudo) {
+  auto c = connect();
+  BecomeSpec b;
+  b.method = "sudo";
+  b.user = "nobody";
+  ExecOptions opts;
+  opts.become = &b;
+  opts.stdin_data = "through sudo\n";
+  ExecResult r = c->exec("id -un; cat", opts);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.out, "nobody\nthrough sudo\n");
+  EXPECT_TRUE(r.become_error.empty());
+}
+
+TEST_F(SshExec, BecomesAnotherUserWithSu) {
+  auto c = connect();
+  BecomeSpec b;
+  b.method = "su";
+  b.user = "nobody";
+  b.flags = "-s /bin/sh";  // nobody's login shell is nologin
+  ExecOptions opts;
+  opts.become = &b;
+  ExecResult r = c->exec("id -un", opts);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.out, "nobody\n");
+}
+
+// A stand-in for sudo that, like sudo -S -p PROMPT, prints the prompt on
+// stderr and reads the password from stdin (root never gets asked by the real
+// sudo, and tests must not change the machine's users).
+const char* kFakeSudo = R"(#!/bin/sh
+prompt=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -p) prompt="$2"; shift 2 ;;
+    -u) shift 2 ;;
+    -*) shift ;;
+    *) break ;;
+  esac
+done
+for try in 1 2 3; do
+  printf '%s' "$prompt" >&2
+  IFS= read -r pw || exit 1
+  if [ "$pw" = "s3cret pass" ]; then exec "$@"; fi
+  echo "Sorry, try again." >&2
+done
+echo "sudo: 3 incorrect password attempts" >&2
+exit 1
+)";
+
+TEST_F(SshExec, SudoPasswordIsAnsweredAndThenStdinFlows) {
+  TempDir tmp;
+  std::string fake = tmp.write("fake-sudo", kFakeSudo);
+  ::chmod(fake.c_str(), 0755);
+  auto c = connect();
+  BecomeSpec b;
+  b.user = "nobody";
+  b.password = "s3cret pass";
+  b.exe = fake;
+  ExecOptions opts;
+  opts.become = &b;
+  opts.stdin_data = "payload";
+  ExecResult r = c->exec("cat; echo; echo done", opts);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.out, "payload\ndone\n");
+  EXPECT_EQ(r.err.find("s3cret"), std::string::npos);
+  EXPECT_EQ(r.err.find("drover become"), std::string::npos) << r.err;
+}
+
+TEST_F(SshExec, WrongSudoPasswordFailsAtOnceWithoutEchoingIt) {
+  TempDir tmp;
+  std::string fake = tmp.write("fake-sudo", kFakeSudo);
+  ::chmod(fake.c_str(), 0755);
+  auto c = connect();
+  BecomeSpec b;
+  b.user = "nobody";
+  b.password = "wrong pass";
+  b.exe = fake;
+  ExecOptions opts;
+  opts.become = &b;
+  opts.timeout_s = 20;
+  auto t0 = std::chrono::steady_clock::now();
+  ExecResult r = c->exec("echo should not run", opts);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+  EXPECT_EQ(r.become_error, "Incorrect sudo password");
+  EXPECT_NE(r.exit_status, 0);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.out.find("should not run"), std::string::npos);
+  EXPECT_EQ((r.out + r.err).find("wrong pass"), std::string::npos);
+  EXPECT_EQ(c->exec("echo ok").out, "ok\n");
+}
+
+TEST_F(SshExec, PutFileThenFetchFileKeepContentAndMode) {
+  TempDir tmp;
+  std::string data;
+  for (int i = 0; i < 300000; ++i) data += static_cast<char>(i % 256);
+  std::string local = tmp.write("src.bin", data);
+  ::chmod(local.c_str(), 0640);
+  auto c = connect();
+  std::string remote = tmp.path() + "/remote.bin";  // same machine: the fleet is on loopback
+  c->put_file(local, remote);
+  EXPECT_EQ(c->exec("stat -c %a " + remote).out, "640\n");
+  c->put_file(local, remote, 0600);
+  EXPECT_EQ(c->exec("stat -c %a " + remote).out, "600\n");
+  EXPECT_EQ(read_file(remote), data);
+  std::string back = tmp.path() + "/back.bin";
+  c->fetch_file(remote, back);
+  EXPECT_EQ(read_file(back), data);
+  struct stat st {};
+  ASSERT_EQ(::stat(back.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST_F(SshExec, PutFileIntoAMissingDirectoryFailsWithAnError) {
+  TempDir tmp;
+  std::string local = tmp.write("a.txt", "x");
+  auto c = connect();
+  EXPECT_THROW(c->put_file(local, tmp.path() + "/no/such/dir/a.txt"), Error);
+  EXPECT_EQ(c->exec("echo usable").out, "usable\n");
+}
+
+}  // namespace
+}  // namespace drover::test
