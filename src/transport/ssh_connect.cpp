@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -454,7 +455,11 @@ void SshConnection::connect() {
   bool via_proxy = !effective_proxy.empty() && to_lower(effective_proxy) != "none";
   if (!via_proxy) {
     int fd = tcp_connect(s->host, s->port, deadline);
-    ssh_options_set(ssh, SSH_OPTIONS_FD, &fd);  // libssh owns (and closes) it from here
+    struct stat st {};
+    ::fstat(fd, &st);
+    s->fd = fd;
+    s->fd_inode = st.st_ino;
+    ssh_options_set(ssh, SSH_OPTIONS_FD, &fd);
   }
 
   set_timeout_ms(ssh, deadline.left_ms());

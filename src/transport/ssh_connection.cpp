@@ -1,8 +1,7 @@
 // SshConnection: exec over channels of the one session.
 //
-// Why one exec channel per command, not a persistent remote shell: measured
-// on this machine (libssh 0.10.6 -> OpenSSH 9.2 on loopback, 100 sequential
-// `true` on one connection), see the numbers in the comment on exec() below.
+// Why one exec channel per command, not a persistent remote shell: see the
+// measurements in the comment on exec() below.
 #include "transport/ssh_connection.hpp"
 
 #include <libssh/callbacks.h>
@@ -92,13 +91,18 @@ void SshConnection::fail_dropped(const std::string& doing) {
   throw UnreachableError(msg);
 }
 
-// One exec channel per command. 100 sequential `true` on one connection,
-// wall / controller CPU per command (tests/transport bench, this machine):
-//   exec channel, TCP_NODELAY on the client              ~0.9 ms / 0.25 ms
-// The ~85 ms delayed-ACK stall DESIGN.md measured for OpenSSH's client did
-// not show up with libssh and TCP_NODELAY, so the simpler design (every
-// command its own channel: separate streams, real exit status and signal,
-// remote kill on timeout) costs nothing here.
+// One exec channel per command. Measured on this machine (libssh 0.10.6 ->
+// OpenSSH 9.2 on loopback, 2 shared cores, tests/transport/transport_bench
+// and a prototype), 100 sequential `true` on one connection:
+//   exec channel per command (this code)    6-7 ms wall, 0.17-0.25 ms controller CPU,
+//                                           ~3.3 ms target CPU (sshd forks, bash starts)
+//   persistent `/bin/sh` on one channel     0.17-0.27 ms wall, 0.03 ms controller CPU
+// No delayed-ACK stall appears (DESIGN.md saw ~85 ms with OpenSSH's client):
+// with TCP_NODELAY and no waiting on our side, the cost per exec channel is
+// the target's process start, not latency. The persistent shell is faster
+// still, but it cannot keep stdout/stderr, binary stdin of unknown length,
+// exit signals and per-command kill as simply; exec channels are kept until
+// module round trips show that the remaining ~3 ms of target CPU matters.
 ExecResult SshConnection::exec(const std::string& command, const ExecOptions& opts) {
   if (!connected_) connect();
   try {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 #include <vector>
 
@@ -71,6 +72,24 @@ TEST(SshPool, GetReturnsTheSameConnectionUntilDropped) {
   auto b = pool.get(spec);
   EXPECT_NE(b, a);
   EXPECT_EQ(b->exec("echo fresh").out, "fresh\n");
+}
+
+int open_fds() {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) n += !e.path().empty();
+  return n;
+}
+
+TEST(SshPool, ClosingConnectionsReleasesTheirSockets) {
+  SshdFleet fleet(10);
+  int before = open_fds();
+  for (int round = 0; round < 3; ++round) {
+    ConnectionPool pool;
+    run_everywhere(pool, fleet, 10, "true");
+    EXPECT_EQ(pool.open_count(), 10u);
+    pool.close_all();
+  }
+  EXPECT_EQ(open_fds(), before);
 }
 
 }  // namespace
