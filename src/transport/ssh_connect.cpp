@@ -154,6 +154,16 @@ int tcp_connect(const std::string& host, int port, const Deadline& deadline) {
   if (fd < 0) unreachable("ssh: connect to host " + host + " port " + port_str + ": " + last_error);
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  // A host that vanishes without a reset (power loss, network cut) would
+  // leave a command waiting forever: TCP keepalive and a user timeout turn
+  // that into an error after about 30 s of silence from the peer's kernel.
+  int idle = 15, interval = 5, count = 3;
+  unsigned user_timeout_ms = 30000;
+  setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+  setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms, sizeof user_timeout_ms);
   return fd;
 }
 
