@@ -231,7 +231,27 @@ SshdFleet::~SshdFleet() {
   }
 }
 
+// A copy of /etc/shadow in which root's password is `password`.
+static void write_shadow(const std::string& path, const std::string& password) {
+  ProcessOptions po;
+  po.stdin_data = password + "\n";
+  auto r = run_process({"openssl", "passwd", "-6", "-stdin"}, po);
+  if (r.exit_code != 0) throw std::runtime_error("sshd fleet: openssl passwd failed: " + r.err);
+  std::string hash = r.out.substr(0, r.out.find('\n'));
+  std::istringstream in(slurp("/etc/shadow"));
+  std::ostringstream out;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("root:", 0) == 0) {
+      size_t second = line.find(':', 5);
+      line = "root:" + hash + (second == std::string::npos ? "" : line.substr(second));
+    }
+    out << line << "\n";
+  }
+  spit(path, out.str(), 0600);
+}
+
 void SshdFleet::prepare_keys() {
+  if (!opts_.root_password.empty()) write_shadow(dir_ + "/shadow", opts_.root_password);
   obtain_key(client_key_path(), "client_key");
   spit(dir_ + "/authorized_keys", slurp(client_key_path() + ".pub"), 0600);
   int daemons = (static_cast<int>(hosts_.size()) + opts_.hosts_per_sshd - 1) / opts_.hosts_per_sshd;
@@ -261,7 +281,7 @@ void SshdFleet::start_daemons() {
         << "AuthorizedKeysFile " << dir_ << "/authorized_keys\n"
         << "PermitRootLogin yes\n"
         << "PubkeyAuthentication yes\n"
-        << "PasswordAuthentication no\n"
+        << "PasswordAuthentication " << (opts_.root_password.empty() ? "no" : "yes") << "\n"
         << "KbdInteractiveAuthentication no\n"
         // Without this root's ~/.bashrc runs pyenv on every command (+355 ms).
         << "SetEnv SHLVL=1\n"
@@ -281,6 +301,12 @@ void SshdFleet::start_daemons() {
     fs::remove(base + ".log");
 
     std::vector<std::string> argv{"/usr/sbin/sshd", "-D", "-f", base + ".config", "-E", base + ".log"};
+    if (!opts_.root_password.empty()) {
+      std::string sshd_cmd;
+      for (const auto& a : argv) sshd_cmd += " '" + a + "'";
+      argv = {"/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c",
+              "mount --bind '" + dir_ + "/shadow' /etc/shadow && exec" + sshd_cmd};
+    }
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);

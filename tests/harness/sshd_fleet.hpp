@@ -40,6 +40,10 @@ struct FleetOptions {
   // Detached fleets (drover-test-fleet) survive the process that started
   // them and are stopped with SshdFleet::stop_dir().
   bool detached = false;
+  // When set, root may also log in with this password: sshd runs in a
+  // private mount namespace where a copy of /etc/shadow with this password
+  // is bound over the real one (the machine's users are never changed).
+  std::string root_password;
 };
 
 class SshdFleet {

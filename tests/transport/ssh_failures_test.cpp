@@ -174,7 +174,9 @@ TEST_F(SshFailures, HashedKnownHostsEntriesAreRecognised) {
 }
 
 TEST(SshDroppedConnection, KilledSshdDuringACommandIsReportedQuicklyAndOthersContinue) {
-  SshdFleet fleet(2, {.dir = "", .hosts_per_sshd = 1});
+  FleetOptions one_per_sshd;
+  one_per_sshd.hosts_per_sshd = 1;  // kill one host without the other
+  SshdFleet fleet(2, one_per_sshd);
   auto victim = make_connection(fleet_spec(fleet, 0));
   auto other = make_connection(fleet_spec(fleet, 1));
   victim->connect();

@@ -115,3 +115,39 @@ TEST_F(SshOptions, MissingPasswordIsNamedWhenKeysAreRefused) {
 
 }  // namespace
 }  // namespace drover::test
+
+namespace drover::test {
+namespace {
+
+FleetOptions with_root_password(const std::string& pw) {
+  FleetOptions o;
+  o.root_password = pw;
+  return o;
+}
+
+TEST(SshPassword, PasswordAuthenticationLogsInWithoutKeys) {
+  SshdFleet fleet(1, with_root_password("open sesame"));
+  ConnectionSpec s = fleet_spec(fleet, 0);
+  s.identity_files.clear();
+  s.password = "open sesame";
+  EXPECT_EQ(make_connection(s)->exec("id -un").out, "root\n");
+}
+
+TEST(SshPassword, WrongPasswordIsPermissionDeniedWithoutShowingIt) {
+  SshdFleet fleet(1, with_root_password("open sesame"));
+  ConnectionSpec s = fleet_spec(fleet, 0);
+  s.identity_files.clear();
+  s.password = "guess-1234";
+  std::string msg;
+  try {
+    make_connection(s)->connect();
+  } catch (const UnreachableError& e) {
+    msg = e.what();
+  }
+  EXPECT_NE(msg.find("Permission denied (publickey,password)"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("password"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("guess-1234"), std::string::npos) << msg;
+}
+
+}  // namespace
+}  // namespace drover::test
