@@ -1,6 +1,8 @@
 // ConnectionPool: the one connection per host for a whole run.
 //
-// get() returns the same Connection for a host name every time, created
+// get() returns the same Connection for a host name every time (as long as
+// where and as whom to connect stay the same: a play with another
+// remote_user gets its own session, as OpenSSH's ControlPath would), created
 // unconnected: the worker that first uses it connects, so connects happen in
 // parallel across the executor's forks. drop() forgets a host's connection
 // after a failure, so a later get() makes a fresh one. A Connection is used
@@ -38,7 +40,11 @@ class ConnectionPool {
 
  private:
   mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<Connection>> conns_;
+  struct Entry {
+    std::string identity;  // what makes two specs the same session
+    std::shared_ptr<Connection> conn;
+  };
+  std::map<std::string, Entry> conns_;
 };
 
 }  // namespace drover

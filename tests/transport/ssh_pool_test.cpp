@@ -94,3 +94,23 @@ TEST(SshPool, ClosingConnectionsReleasesTheirSockets) {
 
 }  // namespace
 }  // namespace drover::test
+
+namespace drover::test {
+namespace {
+
+TEST(ConnectionPoolKeys, AnotherRemoteUserForTheSameHostGetsItsOwnSession) {
+  ConnectionPool pool;
+  ConnectionSpec s;
+  s.name = "web1";
+  s.type = "local";
+  s.user = "deploy";
+  auto a = pool.get(s);
+  s.connect_timeout_s = 99;  // not part of which session it is
+  EXPECT_EQ(pool.get(s), a);
+  s.user = "root";
+  EXPECT_NE(pool.get(s), a);
+  EXPECT_EQ(pool.size(), 1u);
+}
+
+}  // namespace
+}  // namespace drover::test
