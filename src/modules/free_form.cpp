@@ -116,7 +116,10 @@ std::vector<std::string> split_args(const std::string& args) {
       const std::string& token = tokens[ti];
       bool in_jinja = print_depth || block_depth || comment_depth;
       if (token.empty() && ti != 0) {
-        if (!params.empty()) params.back() += ' ';
+        // Ansible fails the same way on leading spaces ("Unable to parse
+        // argument string"): there is no previous word to extend.
+        if (params.empty()) throw Error("Unable to parse argument string: " + args);
+        params.back() += ' ';
         continue;
       }
       if (token == "\\" && quote == 0) {

@@ -2,6 +2,8 @@
 // modules build, run by a real /bin/sh.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "harness/process.hpp"
 #include "modules/registry.hpp"
 #include "transport/connection.hpp"
