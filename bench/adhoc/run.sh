@@ -16,7 +16,7 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(50 200)
 runs=${RUNS:-3}
 drover=${DROVER:-$root/build/drover}
-fleet_tool=${FLEET_TOOL:-$root/build/tests/harness/drover-test-fleet}
+fleet_tool=${FLEET_TOOL:-$root/build/drover-test-fleet}
 [ -x "$drover" ] && [ -x "$fleet_tool" ] || { echo "build first: scripts/build.sh" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/drover-bench-adhoc.XXXXXX)
