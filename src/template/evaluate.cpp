@@ -1,0 +1,343 @@
+// Expression evaluation.
+#include <cmath>
+
+#include "core/pyrepr.hpp"
+
+#include "template/builtins.hpp"
+#include "template/lexer.hpp"
+#include "template/methods.hpp"
+#include "template/operators.hpp"
+#include "template/parser.hpp"
+#include "template/renderer.hpp"
+#include "template/template_error.hpp"
+#include "template/text.hpp"
+
+namespace drover::tmpl {
+
+Val Renderer::eval(const Expr& e) {
+  switch (e.k) {
+    case Expr::K::Const: return e.constant;
+    case Expr::K::Name: return lookup(e.name);
+    case Expr::K::List: {
+      std::vector<Val> items;
+      items.reserve(e.items.size());
+      bool plain = true;
+      for (const auto& i : e.items) {
+        items.push_back(eval(*i));
+        if (items.back().is_obj() || items.back().is_undefined() || items.back().is_tuple()) plain = false;
+      }
+      if (!plain) return Val::seq(std::move(items));
+      Value out = Value::array();
+      for (const auto& v : items) out.push_back(v.to_value());
+      return Val::data(std::move(out));
+    }
+    case Expr::K::Tuple: {
+      std::vector<Val> items;
+      items.reserve(e.items.size());
+      for (const auto& i : e.items) items.push_back(eval(*i));
+      return Val::seq(std::move(items), true);
+    }
+    case Expr::K::Dict: {
+      Value out = Value::object();
+      for (size_t i = 0; i + 1 < e.items.size(); i += 2) {
+        Val k = eval(*e.items[i]);
+        Val v = eval(*e.items[i + 1]);
+        if (k.is_undefined()) raise_undefined(k);
+        std::string key = k.is_str() ? k.as_str() : to_str(k);
+        out[key] = v.to_value();
+      }
+      return Val::data(std::move(out));
+    }
+    case Expr::K::Getattr: {
+      line_ = e.line;
+      return getattr(eval(*e.a), e.name);
+    }
+    case Expr::K::Getitem: {
+      Val obj = eval(*e.a);
+      if (e.b->k == Expr::K::Slice) {
+        const Expr& s = *e.b;
+        return slice_value(obj, s.a ? eval(*s.a) : Val::none(), s.b ? eval(*s.b) : Val::none(),
+                           s.c ? eval(*s.c) : Val::none());
+      }
+      return getitem(obj, eval(*e.b));
+    }
+    case Expr::K::Slice: fail("slice outside of a subscript");
+    case Expr::K::Call: return eval_call(e);
+    case Expr::K::Filter: return eval_filter(e, nullptr);
+    case Expr::K::Test: {
+      Val input = eval(*e.a);
+      CallArgs args;
+      eval_args(e, args);
+      args.fn_name = e.name.c_str();
+      bool r;
+      if (e.test) r = e.test(*this, input, args);
+      else r = apply_test(e.name, input, args);
+      return Val::boolean(e.negated ? !r : r);
+    }
+    case Expr::K::Neg: return negate(eval(*e.a));
+    case Expr::K::Pos: {
+      Val v = eval(*e.a);
+      if (v.is_undefined()) raise_undefined(v);
+      if (!v.is_number()) fail("bad operand type for unary +: '" + type_name(v) + "'");
+      return v.is_bool() ? Val::integer(v.as_int()) : v;
+    }
+    case Expr::K::Not: return Val::boolean(!eval(*e.a).truthy());
+    case Expr::K::Binary: return binary_op(e.name, eval(*e.a), eval(*e.b));
+    case Expr::K::Compare: return eval_compare(e);
+    case Expr::K::And: {
+      Val l = eval(*e.a);
+      if (!l.truthy()) return l;
+      return eval(*e.b);
+    }
+    case Expr::K::Or: {
+      Val l = eval(*e.a);
+      if (l.truthy()) return l;
+      return eval(*e.b);
+    }
+    case Expr::K::CondExpr: {
+      if (eval(*e.b).truthy()) return eval(*e.a);
+      if (e.c) return eval(*e.c);
+      return Val::lenient_undefined("the inline if-expression on line " + std::to_string(e.line) +
+                                    " evaluated to false and no else section was defined.");
+    }
+    case Expr::K::Concat: {
+      std::string out;
+      for (const auto& p : e.items) str_append(out, eval(*p));
+      return Val::str(std::move(out));
+    }
+  }
+  return Val();
+}
+
+Val Renderer::eval_compare(const Expr& e) {
+  Val left = eval(*e.a);
+  for (const auto& [op, rhs] : e.ops) {
+    Val right = eval(*rhs);
+    bool r;
+    if (op == "==") r = equals(left, right);
+    else if (op == "!=") r = !equals(left, right);
+    else if (op == "in") r = contains(right, left);
+    else if (op == "notin") r = !contains(right, left);
+    else {
+      int c;
+      try {
+        c = compare(left, right);
+      } catch (const TemplateError&) {
+        fail("'" + op + "' not supported between instances of '" + type_name(left) + "' and '" + type_name(right) + "'");
+      }
+      if (op == "<") r = c < 0;
+      else if (op == ">") r = c > 0;
+      else if (op == "<=") r = c <= 0;
+      else r = c >= 0;
+    }
+    if (!r) return Val::boolean(false);
+    left = std::move(right);
+  }
+  return Val::boolean(true);
+}
+
+void Renderer::eval_args(const Expr& e, CallArgs& args) {
+  args.pos.reserve(e.items.size());
+  for (const auto& a : e.items) args.pos.push_back(eval(*a));
+  for (const auto& [k, v] : e.kwargs) args.kw.emplace_back(k, eval(*v));
+  if (e.dyn_args) {
+    Val extra = eval(*e.dyn_args);
+    for (auto& v : iterate(extra)) args.pos.push_back(std::move(v));
+  }
+  if (e.dyn_kwargs) {
+    Val extra = eval(*e.dyn_kwargs);
+    if (!extra.is_dict()) fail("argument after ** must be a mapping, not " + type_name(extra));
+    for (const auto& k : extra.keys()) args.kw.emplace_back(k, extra.get(k));
+  }
+}
+
+Val Renderer::eval_call(const Expr& e) {
+  line_ = e.line;
+  CallArgs args;
+  if (e.a->k == Expr::K::Getattr) {
+    Val obj = eval(*e.a->a);
+    const std::string& name = e.a->name;
+    if (obj.is_undefined()) raise_undefined(obj);
+    if (!obj.is_obj() && is_method(obj, name)) {
+      eval_args(e, args);
+      args.fn_name = name.c_str();
+      return call_method(*this, obj, name, args);
+    }
+    Val fn = getattr(obj, name);
+    eval_args(e, args);
+    return call_value(fn, args, e.line);
+  }
+  Val fn = eval(*e.a);
+  eval_args(e, args);
+  return call_value(fn, args, e.line);
+}
+
+Val Renderer::eval_filter(const Expr& e, const Val* input_override) {
+  Val input;
+  if (e.a) input = e.a->k == Expr::K::Filter && !e.a->a && input_override ? eval_filter(*e.a, input_override)
+                                                                         : eval(*e.a);
+  else if (input_override) input = *input_override;
+  CallArgs args;
+  eval_args(e, args);
+  args.fn_name = e.name.c_str();
+  line_ = e.line;
+  if (e.filter) return e.filter(*this, input, args);
+  return apply_filter(e.name, input, args);
+}
+
+Val Renderer::apply_filter(const std::string& name, const Val& input, CallArgs& args) {
+  FilterFn f = find_filter(name);
+  if (!f) fail("No filter named '" + name + "'.");
+  args.fn_name = name.c_str();
+  return f(*this, input, args);
+}
+
+bool Renderer::apply_test(const std::string& name, const Val& input, CallArgs& args) {
+  TestFn t = find_test(name);
+  if (!t) fail("No test named '" + name + "'.");
+  args.fn_name = name.c_str();
+  return t(*this, input, args);
+}
+
+Val Renderer::getitem(const Val& obj, const Val& key) {
+  if (obj.is_undefined()) return obj;
+  if (key.is_undefined()) raise_undefined(key);
+  if (obj.is_dict()) {
+    if (key.is_str()) {
+      Val v = obj.get(key.as_str());
+      if (!v.is_undefined()) return v;
+      if (is_method(obj, key.as_str())) return bound_method(obj, key.as_str());
+      return Val::undefined(key.as_str(), "'dict object' has no attribute '" + key.as_str() + "'");
+    }
+    // JSON dicts have string keys only: an int/bool/None key never matches.
+    return Val::undefined(repr(key), "'dict object' has no element " + repr(key));
+  }
+  if (obj.is_sequence() || obj.is_str()) {
+    if (key.is_int() || key.is_bool()) {
+      int64_t i = key.as_int();
+      int64_t n = static_cast<int64_t>(obj.is_str() ? utf8_length(obj.as_str()) : obj.size());
+      if (i < 0) i += n;
+      if (i < 0 || i >= n)
+        return Val::undefined(repr(key), "'" + object_type_repr(obj) + "' has no element " + repr(key));
+      if (obj.is_str()) {
+        std::u32string u = utf8_decode(obj.as_str());
+        return Val::str(utf8_encode(u.substr(static_cast<size_t>(i), 1)));
+      }
+      return obj.at(static_cast<size_t>(i));
+    }
+    if (key.is_str()) return getattr(obj, key.as_str());
+    return Val::undefined(repr(key), "'" + object_type_repr(obj) + "' has no element " + repr(key));
+  }
+  if (key.is_str()) return getattr(obj, key.as_str());
+  return Val::undefined(repr(key), "'" + object_type_repr(obj) + "' has no element " + repr(key));
+}
+
+// ---- Python literals (ast.literal_eval) for Ansible's eval concat
+
+namespace {
+std::optional<Value> literal_from(const Expr& e) {
+  switch (e.k) {
+    case Expr::K::Const: return e.constant.to_value();
+    case Expr::K::Name:
+      if (e.name == "true") return Value(true);
+      if (e.name == "false") return Value(false);
+      if (e.name == "null") return Value(nullptr);
+      return std::nullopt;
+    case Expr::K::List:
+    case Expr::K::Tuple: {
+      Value out = Value::array();
+      for (const auto& i : e.items) {
+        auto v = literal_from(*i);
+        if (!v) return std::nullopt;
+        out.push_back(std::move(*v));
+      }
+      return out;
+    }
+    case Expr::K::Dict: {
+      Value out = Value::object();
+      for (size_t i = 0; i + 1 < e.items.size(); i += 2) {
+        auto k = literal_from(*e.items[i]);
+        auto v = literal_from(*e.items[i + 1]);
+        if (!k || !v) return std::nullopt;
+        std::string key = k->is_string() ? k->get<std::string>() : drover::python_repr(*k);
+        out[key] = std::move(*v);
+      }
+      return out;
+    }
+    case Expr::K::Neg: {
+      if (e.a->k != Expr::K::Const) return std::nullopt;
+      const Val& c = e.a->constant;
+      if (c.is_int()) return Value(-c.as_int());
+      if (c.is_float()) return Value(-c.as_float());
+      return std::nullopt;
+    }
+    case Expr::K::Pos: {
+      if (e.a->k != Expr::K::Const || !(e.a->constant.is_int() || e.a->constant.is_float())) return std::nullopt;
+      return e.a->constant.to_value();
+    }
+    default: return std::nullopt;
+  }
+}
+
+// Jinja spells some things Python does not: only these names are literals
+// for literal_eval after Ansible's Json2Python (true/false/null).
+bool python_literal_tokens_ok(std::string_view text) {
+  SyntaxOptions o;
+  std::string src = "{{ " + std::string(text) + " }}";
+  for (const auto& t : tokenize(src, o, "<literal>")) {
+    if (t.type == Tok::Name && t.text != "True" && t.text != "False" && t.text != "None" && t.text != "true" &&
+        t.text != "false" && t.text != "null")
+      return false;
+    if (t.type == Tok::Op && (t.text == "~" || t.text == "|" || t.text == "." || t.text == "(" || t.text == "*" ||
+                              t.text == "/" || t.text == "%" || t.text == "//" || t.text == "**"))
+      return false;
+  }
+  return true;
+}
+
+bool pythonic(const Expr& x) {
+  switch (x.k) {
+    case Expr::K::Const:
+    case Expr::K::Name: return true;
+    case Expr::K::List:
+    case Expr::K::Tuple:
+    case Expr::K::Dict:
+      for (const auto& i : x.items)
+        if (!pythonic(*i)) return false;
+      return true;
+    case Expr::K::Neg:
+    case Expr::K::Pos: return x.a->k == Expr::K::Const;
+    default: return false;
+  }
+}
+}  // namespace
+
+std::optional<Value> python_literal_eval(std::string_view text) {
+  try {
+    if (!python_literal_tokens_ok(text)) return std::nullopt;
+    SyntaxOptions o;
+    std::string name = "<literal>";
+    std::string src(text);
+    // Python allows surrounding whitespace... but literal_eval(" [1]") is an
+    // IndentationError; text here always starts with [ { T F.
+    auto tpl = parse_expression_template(src, name);
+    const Expr* e = tpl->single_expression;
+    if (!e) return std::nullopt;
+    if (!pythonic(*e)) return std::nullopt;
+    return literal_from(*e);
+  } catch (const TemplateError&) {
+    return std::nullopt;
+  }
+}
+
+Value literal_eval_or_string(const std::string& text) {
+  if (!text.empty() && (text[0] == '[' || text[0] == '{' || text == "True" || text == "False")) {
+    if (text == "True") return Value(true);
+    if (text == "False") return Value(false);
+    auto v = python_literal_eval(text);
+    if (v) return *v;
+  }
+  return Value(text);
+}
+
+}  // namespace drover::tmpl

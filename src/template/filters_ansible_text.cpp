@@ -1,0 +1,5 @@
+#include "template/filter_support.hpp"
+
+namespace drover::tmpl {
+void add_ansible_text_filters(FilterTable&) {}
+}  // namespace drover::tmpl

@@ -1,0 +1,277 @@
+#include "template/loop.hpp"
+
+#include <memory>
+
+#include "template/template_error.hpp"
+
+namespace drover::tmpl {
+namespace {
+
+class LoopObj : public Object {
+ public:
+  LoopObj() : Object(Type::Loop) {}
+  std::vector<Val> items;
+  size_t index0 = 0;
+  int depth0 = 0;
+  const Stmt* stmt = nullptr;
+  bool have_last = false;
+  Val last_changed;
+};
+
+class CyclerObj : public Object {
+ public:
+  CyclerObj() : Object(Type::Cycler) {}
+  std::vector<Val> items;
+  size_t pos = 0;
+};
+
+class JoinerObj : public Object {
+ public:
+  JoinerObj() : Object(Type::Joiner) {}
+  std::string sep;
+  bool used = false;
+};
+
+struct ScopeSwap {
+  std::shared_ptr<Scope>& slot;
+  std::shared_ptr<Scope> saved;
+  ScopeSwap(std::shared_ptr<Scope>& s, std::shared_ptr<Scope> next) : slot(s), saved(s) { slot = std::move(next); }
+  ~ScopeSwap() { slot = std::move(saved); }
+};
+
+Val callable(const char* name, NativeFn fn) { return Val::object(std::make_shared<Callable>(name, std::move(fn))); }
+
+}  // namespace
+
+void exec_loop(Renderer& r, const Stmt& s, const Val& iterable, int depth, std::string& out) {
+  std::vector<Val> items = iterate(iterable);
+  auto sc = std::make_shared<Scope>();
+  sc->parent = r.scope_;
+  ScopeSwap guard(r.scope_, sc);
+  if (s.cond) {
+    std::vector<Val> kept;
+    for (auto& it : items) {
+      r.assign(*s.target, it);
+      if (r.eval(*s.cond).truthy()) kept.push_back(std::move(it));
+    }
+    items = std::move(kept);
+  }
+  if (items.empty()) {
+    r.exec_body(s.else_body, out);
+    return;
+  }
+  auto loop = std::make_shared<LoopObj>();
+  loop->stmt = &s;
+  loop->depth0 = depth;
+  loop->items = std::move(items);
+  LoopObj* lp = loop.get();
+  sc->set("loop", Val::object(std::move(loop)));
+  for (size_t i = 0; i < lp->items.size(); ++i) {
+    lp->index0 = i;
+    r.assign(*s.target, lp->items[i]);
+    r.exec_body(s.body, out);
+  }
+}
+
+Val special_attr(Renderer&, const Val& obj, std::string_view name) {
+  Object* o = obj.as_obj();
+  if (o->type == Object::Type::Loop) {
+    auto* l = static_cast<LoopObj*>(o);
+    auto n = static_cast<int64_t>(l->items.size());
+    auto i = static_cast<int64_t>(l->index0);
+    if (name == "index") return Val::integer(i + 1);
+    if (name == "index0") return Val::integer(i);
+    if (name == "revindex") return Val::integer(n - i);
+    if (name == "revindex0") return Val::integer(n - i - 1);
+    if (name == "first") return Val::boolean(i == 0);
+    if (name == "last") return Val::boolean(i == n - 1);
+    if (name == "length") return Val::integer(n);
+    if (name == "depth") return Val::integer(l->depth0 + 1);
+    if (name == "depth0") return Val::integer(l->depth0);
+    if (name == "previtem")
+      return i > 0 ? l->items[static_cast<size_t>(i - 1)] : Val::undefined("previtem", "there is no previous item");
+    if (name == "nextitem")
+      return i + 1 < n ? l->items[static_cast<size_t>(i + 1)] : Val::undefined("nextitem", "there is no next item");
+    if (name == "cycle") {
+      Val keep = obj;
+      return callable("cycle", [keep](Renderer&, CallArgs& a) {
+        if (a.pos.empty()) fail("no items for cycling given");
+        auto* lo = keep.obj_as<LoopObj>();
+        return a.pos[lo->index0 % a.pos.size()];
+      });
+    }
+    if (name == "changed") {
+      Val keep = obj;
+      return callable("changed", [keep](Renderer&, CallArgs& a) {
+        auto* lo = keep.obj_as<LoopObj>();
+        Val cur = Val::seq(a.pos, true);
+        if (!lo->have_last || !equals(lo->last_changed, cur)) {
+          lo->have_last = true;
+          lo->last_changed = cur;
+          return Val::boolean(true);
+        }
+        return Val::boolean(false);
+      });
+    }
+    return Val::undefined(std::string(name), "'LoopContext object' has no attribute '" + std::string(name) + "'");
+  }
+  if (o->type == Object::Type::Cycler) {
+    auto* c = static_cast<CyclerObj*>(o);
+    Val keep = obj;
+    if (name == "current") return c->items[c->pos];
+    if (name == "next")
+      return callable("next", [keep](Renderer&, CallArgs&) {
+        auto* cy = keep.obj_as<CyclerObj>();
+        Val v = cy->items[cy->pos];
+        cy->pos = (cy->pos + 1) % cy->items.size();
+        return v;
+      });
+    if (name == "reset")
+      return callable("reset", [keep](Renderer&, CallArgs&) {
+        keep.obj_as<CyclerObj>()->pos = 0;
+        return Val::none();
+      });
+  }
+  if (o->type == Object::Type::Macro) {
+    auto* m = static_cast<MacroObj*>(o);
+    if (name == "name") return Val::str(m->name);
+    if (name == "arguments") {
+      std::vector<Val> names;
+      for (const auto& a : m->def->args) names.push_back(Val::str(a.name));
+      return Val::seq(std::move(names), true);
+    }
+    if (name == "catch_kwargs") return Val::boolean(m->def->catch_kwargs);
+    if (name == "catch_varargs") return Val::boolean(m->def->catch_varargs);
+    if (name == "caller") return Val::boolean(m->def->uses_caller);
+  }
+  return Val::undefined(std::string(name),
+                        "'" + object_type_repr(obj) + "' has no attribute '" + std::string(name) + "'");
+}
+
+Val call_special(Renderer& r, const Val& obj, CallArgs& args) {
+  Object* o = obj.as_obj();
+  if (o->type == Object::Type::Joiner) {
+    auto* j = static_cast<JoinerObj*>(o);
+    if (!j->used) {
+      j->used = true;
+      return Val::str("");
+    }
+    return Val::str(j->sep);
+  }
+  auto* l = static_cast<LoopObj*>(o);
+  if (!l->stmt->recursive)
+    fail("Tried to call non recursive loop.  Maybe you forgot the 'recursive' modifier.");
+  if (args.pos.size() != 1) fail("loop() takes exactly one argument");
+  std::string buf;
+  exec_loop(r, *l->stmt, args.pos[0], l->depth0 + 1, buf);
+  return Val::str(std::move(buf)).mark_safe();
+}
+
+namespace {
+
+Val range_fn(Renderer&, CallArgs& a) {
+  a.check(3, {});
+  if (a.pos.empty()) fail("range expected at least 1 argument, got 0");
+  for (const auto& v : a.pos)
+    if (!v.is_int() && !v.is_bool()) fail("'" + type_name(v) + "' object cannot be interpreted as an integer");
+  int64_t start = 0, stop, step = 1;
+  if (a.pos.size() == 1) {
+    stop = a.pos[0].as_int();
+  } else {
+    start = a.pos[0].as_int();
+    stop = a.pos[1].as_int();
+    if (a.pos.size() == 3) step = a.pos[2].as_int();
+  }
+  if (step == 0) fail("range() arg 3 must not be zero");
+  Value out = Value::array();
+  long double count = step > 0 ? (static_cast<long double>(stop) - start) / step
+                               : (static_cast<long double>(start) - stop) / -step;
+  if (count > 10'000'000) fail("range too big (drover limits range() to 10000000 items)");
+  if (step > 0)
+    for (int64_t i = start; i < stop; i += step) out.push_back(i);
+  else
+    for (int64_t i = start; i > stop; i += step) out.push_back(i);
+  return Val::data(std::move(out));
+}
+
+Val dict_fn(Renderer&, CallArgs& a) {
+  Value out = Value::object();
+  if (a.pos.size() > 1) fail("dict expected at most 1 argument, got " + std::to_string(a.pos.size()));
+  if (a.pos.size() == 1) {
+    const Val& src = a.pos[0];
+    if (src.is_dict()) {
+      out = src.to_value();
+    } else {
+      for (const auto& pair : iterate(src)) {
+        auto kv = iterate(pair);
+        if (kv.size() != 2) fail("dictionary update sequence element has length " + std::to_string(kv.size()) + "; 2 is required");
+        out[to_str(kv[0])] = kv[1].to_value();
+      }
+    }
+  }
+  for (const auto& [k, v] : a.kw) out[k] = v.to_value();
+  return Val::data(std::move(out));
+}
+
+Val lipsum_fn(Renderer&, CallArgs& a) {
+  int64_t n = a.get(0, "n", Val::integer(5)).as_int();
+  bool html = a.get(1, "html", Val::boolean(true)).truthy();
+  static const char* kWords =
+      "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et "
+      "dolore magna aliqua.";
+  std::string out;
+  for (int64_t i = 0; i < n && i < 1000; ++i) {
+    if (i) out += html ? "\n" : "\n\n";
+    out += html ? std::string("<p>") + kWords + "</p>" : kWords;
+  }
+  return Val::str(out).mark_safe(html);
+}
+
+}  // namespace
+
+Val builtin_global(Renderer&, const std::string& name) {
+  switch (name.empty() ? 0 : name[0]) {
+    case 'r':
+      if (name == "range") return callable("range", range_fn);
+      break;
+    case 'd':
+      if (name == "dict") return callable("dict", dict_fn);
+      break;
+    case 'l':
+      if (name == "lipsum") return callable("lipsum", lipsum_fn);
+      break;
+    case 'c':
+      if (name == "cycler")
+        return callable("cycler", [](Renderer&, CallArgs& a) {
+          if (a.pos.empty()) fail("at least one item has to be provided");
+          auto c = std::make_shared<CyclerObj>();
+          c->items = a.pos;
+          return Val::object(std::move(c));
+        });
+      break;
+    case 'j':
+      if (name == "joiner")
+        return callable("joiner", [](Renderer&, CallArgs& a) {
+          auto j = std::make_shared<JoinerObj>();
+          j->sep = to_str(a.get(0, "sep", Val::str(", ")));
+          return Val::object(std::move(j));
+        });
+      break;
+    case 'n':
+      if (name == "namespace")
+        return callable("namespace", [](Renderer&, CallArgs& a) {
+          auto ns = std::make_shared<Namespace>();
+          for (const auto& p : a.pos) {
+            if (!p.is_dict()) fail("namespace() positional argument must be a dict");
+            for (const auto& k : p.keys()) ns->set(k, p.get(k));
+          }
+          for (const auto& [k, v] : a.kw) ns->set(k, v);
+          return Val::object(std::move(ns));
+        });
+      break;
+    default: break;
+  }
+  return Val();
+}
+
+}  // namespace drover::tmpl

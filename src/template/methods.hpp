@@ -1,0 +1,22 @@
+// The Python methods templates call on strings, lists and dicts
+// ("a,b".split(','), items.append(x), d.get('k', 1), '{:>5}'.format(x)...),
+// with CPython's results and error wording. Mutating methods (append,
+// update, pop...) work on lists and dicts the template built itself;
+// variables given to the render are read-only.
+#pragma once
+
+#include <string_view>
+
+#include "template/renderer.hpp"
+
+namespace drover::tmpl {
+
+bool is_method(const Val& obj, std::string_view name);
+Val bound_method(const Val& obj, std::string_view name);
+Val call_method(Renderer& r, const Val& obj, std::string_view name, CallArgs& args);
+// Python's format() with a format spec ("{:>10}", "{:.2f}", "{:,}").
+std::string format_with_spec(const Val& v, std::string_view spec);
+// str.format(*args, **kwargs).
+std::string str_format(Renderer& r, const std::string& fmt, const CallArgs& args);
+
+}  // namespace drover::tmpl

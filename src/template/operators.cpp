@@ -1,0 +1,345 @@
+#include "template/operators.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "core/pyrepr.hpp"
+#include "template/renderer.hpp"
+#include "template/template_error.hpp"
+#include "template/text.hpp"
+
+namespace drover::tmpl {
+namespace {
+
+constexpr size_t kMaxRepeat = 64u << 20;
+
+[[noreturn]] void unsupported(std::string_view op, const Val& a, const Val& b) {
+  fail("unsupported operand type(s) for " + std::string(op) + ": '" + type_name(a) + "' and '" + type_name(b) + "'");
+}
+
+void check_operand(const Val& v) {
+  if (v.is_undefined()) raise_undefined(v);
+}
+
+void check_overflow(bool overflow) {
+  if (overflow) fail("integer overflow (drover's integers are 64-bit)");
+}
+
+Val repeat(const Val& seq, int64_t n) {
+  if (n <= 0) return seq.is_str() ? Val::str("") : (seq.is_tuple() ? Val::seq({}, true) : Val::data(Value::array()));
+  if (seq.is_str()) {
+    const std::string& s = seq.as_str();
+    if (s.size() * static_cast<size_t>(n) > kMaxRepeat) fail("string repetition too large");
+    std::string out;
+    out.reserve(s.size() * static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) out += s;
+    return Val::str(std::move(out));
+  }
+  if (seq.size() * static_cast<size_t>(n) > kMaxRepeat / 16) fail("list repetition too large");
+  std::vector<Val> items;
+  for (int64_t i = 0; i < n; ++i)
+    for (size_t k = 0; k < seq.size(); ++k) items.push_back(seq.at(k));
+  if (seq.is_tuple()) return Val::seq(std::move(items), true);
+  Value out = Value::array();
+  for (const auto& v : items) out.push_back(v.to_value());
+  return Val::data(std::move(out));
+}
+
+double py_fmod(double a, double b) {
+  double m = std::fmod(a, b);
+  if (m != 0 && ((m < 0) != (b < 0))) m += b;
+  return m;
+}
+
+}  // namespace
+
+Val negate(const Val& a) {
+  check_operand(a);
+  if (a.is_float()) return Val::flt(-a.as_float());
+  if (a.is_int() || a.is_bool()) {
+    if (a.as_int() == INT64_MIN) fail("integer overflow (drover's integers are 64-bit)");
+    return Val::integer(-a.as_int());
+  }
+  fail("bad operand type for unary -: '" + type_name(a) + "'");
+}
+
+Val binary_op(std::string_view op, const Val& a, const Val& b) {
+  check_operand(a);
+  check_operand(b);
+  bool nums = a.is_number() && b.is_number();
+  bool flt = nums && (a.is_float() || b.is_float());
+  switch (op[0]) {
+    case '+':
+      if (nums) {
+        if (flt) return Val::flt(a.as_float() + b.as_float());
+        int64_t r;
+        check_overflow(__builtin_add_overflow(a.as_int(), b.as_int(), &r));
+        return Val::integer(r);
+      }
+      if (a.is_str() && b.is_str()) return Val::str(a.as_str() + b.as_str());
+      if (a.is_list() && b.is_list()) {
+        if (a.kind() == Val::Kind::Data && b.kind() == Val::Kind::Data) {
+          Value out = a.as_data();
+          for (const auto& e : b.as_data()) out.push_back(e);
+          return Val::data(std::move(out));
+        }
+        Value out = a.to_value();
+        for (const auto& e : b.to_value()) out.push_back(e);
+        return Val::data(std::move(out));
+      }
+      if (a.is_tuple() && b.is_tuple()) {
+        std::vector<Val> items = a.as_seq();
+        for (const auto& e : b.as_seq()) items.push_back(e);
+        return Val::seq(std::move(items), true);
+      }
+      if (a.is_str()) fail("can only concatenate str (not \"" + type_name(b) + "\") to str");
+      if (a.is_list()) fail("can only concatenate list (not \"" + type_name(b) + "\") to list");
+      if (a.is_tuple()) fail("can only concatenate tuple (not \"" + type_name(b) + "\") to tuple");
+      unsupported("+", a, b);
+    case '-':
+      if (nums) {
+        if (flt) return Val::flt(a.as_float() - b.as_float());
+        int64_t r;
+        check_overflow(__builtin_sub_overflow(a.as_int(), b.as_int(), &r));
+        return Val::integer(r);
+      }
+      unsupported("-", a, b);
+    case '*':
+      if (op == "**") {
+        if (!nums) unsupported("** or pow()", a, b);
+        if (!flt && b.as_int() >= 0) {
+          int64_t base = a.as_int(), e = b.as_int(), r = 1;
+          while (e > 0) {
+            if (e & 1) check_overflow(__builtin_mul_overflow(r, base, &r));
+            e >>= 1;
+            if (e) check_overflow(__builtin_mul_overflow(base, base, &base));
+          }
+          return Val::integer(r);
+        }
+        if (a.as_float() == 0.0 && b.as_float() < 0) fail("0.0 cannot be raised to a negative power");
+        double r = std::pow(a.as_float(), b.as_float());
+        if (std::isnan(r) && a.as_float() < 0) fail("negative number cannot be raised to a fractional power");
+        if (std::isinf(r)) fail("(34, 'Numerical result out of range')");
+        return Val::flt(r);
+      }
+      if (nums) {
+        if (flt) return Val::flt(a.as_float() * b.as_float());
+        int64_t r;
+        check_overflow(__builtin_mul_overflow(a.as_int(), b.as_int(), &r));
+        return Val::integer(r);
+      }
+      if ((a.is_str() || a.is_sequence()) && (b.is_int() || b.is_bool())) return repeat(a, b.as_int());
+      if ((b.is_str() || b.is_sequence()) && (a.is_int() || a.is_bool())) return repeat(b, a.as_int());
+      if (a.is_str() || a.is_sequence() || b.is_str() || b.is_sequence()) {
+        const Val& other = (a.is_str() || a.is_sequence()) ? b : a;
+        fail("can't multiply sequence by non-int of type '" + type_name(other) + "'");
+      }
+      unsupported("*", a, b);
+    case '/':
+      if (op == "//") {
+        if (!nums) unsupported("//", a, b);
+        if (flt) {
+          if (b.as_float() == 0.0) fail("float floor division by zero");
+          return Val::flt(std::floor(a.as_float() / b.as_float()));
+        }
+        if (b.as_int() == 0) fail("integer division or modulo by zero");
+        if (a.as_int() == INT64_MIN && b.as_int() == -1) fail("integer overflow (drover's integers are 64-bit)");
+        int64_t q = a.as_int() / b.as_int();
+        if ((a.as_int() % b.as_int() != 0) && ((a.as_int() < 0) != (b.as_int() < 0))) --q;
+        return Val::integer(q);
+      }
+      if (!nums) unsupported("/", a, b);
+      if (b.as_float() == 0.0) fail(flt ? "float division by zero" : "division by zero");
+      return Val::flt(a.as_float() / b.as_float());
+    case '%':
+      if (a.is_str()) return Val::str(percent_format(a.as_str(), b));
+      if (!nums) unsupported("%", a, b);
+      if (flt) {
+        if (b.as_float() == 0.0) fail("float modulo");
+        return Val::flt(py_fmod(a.as_float(), b.as_float()));
+      }
+      if (b.as_int() == 0) fail("integer division or modulo by zero");
+      if (b.as_int() == -1) return Val::integer(0);
+      {
+        int64_t m = a.as_int() % b.as_int();
+        if (m != 0 && ((m < 0) != (b.as_int() < 0))) m += b.as_int();
+        return Val::integer(m);
+      }
+    default: break;
+  }
+  fail("unknown operator " + std::string(op));
+}
+
+std::string percent_format(const std::string& fmt, const Val& args) {
+  std::vector<Val> list;
+  bool mapping = args.is_dict();
+  if (args.is_tuple()) list = args.as_seq();
+  else list.push_back(args);
+  size_t next = 0;
+  std::string out;
+  for (size_t i = 0; i < fmt.size(); ++i) {
+    if (fmt[i] != '%') {
+      out += fmt[i];
+      continue;
+    }
+    if (++i >= fmt.size()) fail("incomplete format");
+    Val arg;
+    bool have_arg = false;
+    if (fmt[i] == '(') {
+      size_t close = fmt.find(')', i);
+      if (close == std::string::npos) fail("incomplete format key");
+      if (!mapping) fail("format requires a mapping");
+      arg = args.get(fmt.substr(i + 1, close - i - 1));
+      if (arg.is_undefined()) fail("'" + fmt.substr(i + 1, close - i - 1) + "'");
+      have_arg = true;
+      i = close + 1;
+    }
+    std::string flags;
+    while (i < fmt.size() && std::string("-+ #0").find(fmt[i]) != std::string::npos) flags += fmt[i++];
+    std::string width, prec;
+    while (i < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[i]))) width += fmt[i++];
+    if (i < fmt.size() && fmt[i] == '.') {
+      prec = ".";
+      ++i;
+      while (i < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[i]))) prec += fmt[i++];
+    }
+    if (i >= fmt.size()) fail("incomplete format");
+    char conv = fmt[i];
+    if (conv == '%') {
+      out += '%';
+      continue;
+    }
+    if (!have_arg) {
+      if (mapping && list.size() == 1 && list[0].is_dict()) fail("format requires a mapping");
+      if (next >= list.size()) fail("not enough arguments for format string");
+      arg = list[next++];
+    }
+    std::string spec = "%" + flags + width + prec;
+    char buf[512];
+    std::string piece;
+    switch (conv) {
+      case 's': piece = to_str(arg); break;
+      case 'r':
+      case 'a': piece = repr(arg); break;
+      case 'd':
+      case 'i':
+      case 'u': {
+        if (!arg.is_number()) fail("%d format: a real number is required, not " + type_name(arg));
+        long long v = arg.is_float() ? static_cast<long long>(arg.as_float()) : arg.as_int();
+        std::snprintf(buf, sizeof buf, (spec + "lld").c_str(), v);
+        piece = buf;
+        break;
+      }
+      case 'x':
+      case 'X':
+      case 'o': {
+        if (!arg.is_int() && !arg.is_bool()) fail("%" + std::string(1, conv) + " format: an integer is required, not " + type_name(arg));
+        long long v = arg.as_int();
+        std::string f = spec + "ll" + conv;
+        if (v < 0) {
+          std::snprintf(buf, sizeof buf, f.c_str(), -v);
+          piece = std::string("-") + buf;
+        } else {
+          std::snprintf(buf, sizeof buf, f.c_str(), v);
+          piece = buf;
+        }
+        break;
+      }
+      case 'f':
+      case 'F':
+      case 'e':
+      case 'E':
+      case 'g':
+      case 'G': {
+        if (!arg.is_number()) fail("must be real number, not " + type_name(arg));
+        std::snprintf(buf, sizeof buf, (spec + conv).c_str(), arg.as_float());
+        piece = buf;
+        break;
+      }
+      case 'c': piece = to_str(arg); break;
+      default: fail(std::string("unsupported format character '") + conv + "'");
+    }
+    if (conv == 's' || conv == 'r' || conv == 'a' || conv == 'c') {
+      if (!prec.empty()) {
+        size_t p = static_cast<size_t>(std::atoi(prec.c_str() + 1));
+        std::u32string u = utf8_decode(piece);
+        if (u.size() > p) piece = utf8_encode(u.substr(0, p));
+      }
+      size_t w = width.empty() ? 0 : static_cast<size_t>(std::atoi(width.c_str()));
+      size_t len = utf8_length(piece);
+      if (len < w) {
+        if (flags.find('-') != std::string::npos) piece += std::string(w - len, ' ');
+        else piece = std::string(w - len, ' ') + piece;
+      }
+    }
+    out += piece;
+  }
+  if (!mapping && next < list.size() && args.is_tuple()) fail("not all arguments converted during string formatting");
+  if (!mapping && !args.is_tuple() && next == 0 && !list.empty())
+    fail("not all arguments converted during string formatting");
+  return out;
+}
+
+Val slice_value(const Val& obj, const Val& start, const Val& stop, const Val& step) {
+  auto as_index = [](const Val& v, const char* what) -> std::optional<int64_t> {
+    if (v.is_none() || v.is_undefined()) return std::nullopt;
+    if (!v.is_int() && !v.is_bool()) fail(std::string("slice ") + what + " must be integers or None or have an __index__ method");
+    return v.as_int();
+  };
+  int64_t st = as_index(step, "indices").value_or(1);
+  if (st == 0) fail("slice step cannot be zero");
+  bool is_str = obj.is_str();
+  std::u32string u;
+  int64_t n;
+  if (is_str) {
+    u = utf8_decode(obj.as_str());
+    n = static_cast<int64_t>(u.size());
+  } else if (obj.is_sequence()) {
+    n = static_cast<int64_t>(obj.size());
+  } else {
+    if (obj.is_undefined()) raise_undefined(obj);
+    fail("'" + type_name(obj) + "' object is not subscriptable");
+  }
+  auto norm = [&](std::optional<int64_t> v, int64_t def_pos, int64_t def_neg) {
+    if (!v) return st > 0 ? def_pos : def_neg;
+    int64_t x = *v;
+    if (x < 0) x += n;
+    if (st > 0) return std::clamp<int64_t>(x, 0, n);
+    return std::clamp<int64_t>(x, -1, n - 1);
+  };
+  int64_t b = norm(as_index(start, "indices"), 0, n - 1);
+  int64_t e = norm(as_index(stop, "indices"), n, -1);
+  if (is_str) {
+    std::u32string r;
+    for (int64_t i = b; st > 0 ? i < e : i > e; i += st) r += u[static_cast<size_t>(i)];
+    return Val::str(utf8_encode(r));
+  }
+  std::vector<Val> items;
+  for (int64_t i = b; st > 0 ? i < e : i > e; i += st) items.push_back(obj.at(static_cast<size_t>(i)));
+  if (obj.is_tuple()) return Val::seq(std::move(items), true);
+  Value out = Value::array();
+  for (const auto& v : items) out.push_back(v.to_value());
+  return Val::data(std::move(out));
+}
+
+bool contains(const Val& container, const Val& item) {
+  if (container.is_undefined()) raise_undefined(container);
+  if (item.is_undefined()) raise_undefined(item);
+  if (container.is_str()) {
+    if (!item.is_str()) fail("'in <string>' requires string as left operand, not " + type_name(item));
+    return container.as_str().find(item.as_str()) != std::string::npos;
+  }
+  if (container.is_dict()) {
+    if (!item.is_str()) return false;
+    return container.has_key(item.as_str());
+  }
+  if (container.is_sequence()) {
+    for (size_t i = 0; i < container.size(); ++i)
+      if (equals(container.at(i), item)) return true;
+    return false;
+  }
+  if (container.is_object(Object::Type::Namespace)) return false;
+  fail("argument of type '" + type_name(container) + "' is not iterable");
+}
+
+}  // namespace drover::tmpl

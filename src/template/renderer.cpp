@@ -1,0 +1,602 @@
+// Statement execution, scopes, macros, includes and inheritance.
+#include "template/renderer.hpp"
+
+#include <algorithm>
+
+#include "template/builtins.hpp"
+#include "template/engine.hpp"
+#include "template/loop.hpp"
+#include "template/methods.hpp"
+#include "template/template_error.hpp"
+
+namespace drover::tmpl {
+
+// ---- CallArgs
+
+const Val* CallArgs::find(size_t i, std::string_view name) const {
+  if (i < pos.size()) return &pos[i];
+  for (const auto& [k, v] : kw)
+    if (k == name) return &v;
+  return nullptr;
+}
+
+Val CallArgs::get(size_t i, std::string_view name, Val def) const {
+  const Val* v = find(i, name);
+  return v ? *v : def;
+}
+
+Val CallArgs::need(size_t i, std::string_view name) const {
+  const Val* v = find(i, name);
+  if (!v) fail(std::string(fn_name) + "() missing required argument '" + std::string(name) + "'");
+  return *v;
+}
+
+void CallArgs::check(size_t max_pos, std::initializer_list<std::string_view> names) const {
+  if (pos.size() > max_pos)
+    fail(std::string(fn_name) + "() takes " + std::to_string(max_pos) + " positional argument(s) but " +
+         std::to_string(pos.size()) + " were given");
+  for (const auto& [k, v] : kw) {
+    if (std::find(names.begin(), names.end(), k) == names.end())
+      fail(std::string(fn_name) + "() got an unexpected keyword argument '" + k + "'");
+  }
+}
+
+// ---- scopes
+
+Val* Scope::find(std::string_view name) {
+  for (auto* s = this; s; s = s->parent.get())
+    for (auto& [k, v] : s->vars)
+      if (k == name) return &v;
+  return nullptr;
+}
+
+void Scope::set(std::string_view name, Val v) {
+  for (auto& [k, old] : vars)
+    if (k == name) {
+      old = std::move(v);
+      return;
+    }
+  vars.emplace_back(std::string(name), std::move(v));
+}
+
+Val* Namespace::find(std::string_view name) {
+  for (auto& [k, v] : attrs)
+    if (k == name) return &v;
+  return nullptr;
+}
+
+void Namespace::set(std::string_view name, Val v) {
+  if (Val* old = find(name)) {
+    *old = std::move(v);
+    return;
+  }
+  attrs.emplace_back(std::string(name), std::move(v));
+}
+
+// ---- Renderer
+
+Renderer::Renderer(const Engine& engine, VariableSource& vars, const RenderOptions& opts)
+    : engine_(engine), vars_(vars), opts_(opts), eval_concat_(opts.eval_concat) {
+  root_ = std::make_shared<Scope>();
+  scope_ = root_;
+  output_budget_ = opts.max_output;
+}
+
+namespace {
+struct DepthGuard {
+  int& d;
+  DepthGuard(int& depth, int max) : d(depth) {
+    if (++d > max) {
+      --d;
+      fail("maximum recursion depth exceeded");
+    }
+  }
+  ~DepthGuard() { --d; }
+};
+
+struct ScopeGuard {
+  std::shared_ptr<Scope>& slot;
+  std::shared_ptr<Scope> saved;
+  ScopeGuard(std::shared_ptr<Scope>& s, std::shared_ptr<Scope> next) : slot(s), saved(s) { slot = std::move(next); }
+  ~ScopeGuard() { slot = std::move(saved); }
+};
+
+// A block reference: `self.name()` renders block `name`.
+class SelfRef : public Object {
+ public:
+  SelfRef() : Object(Type::BlockRef) {}
+};
+}  // namespace
+
+void Renderer::rethrow_located(const std::exception& e, int line) {
+  if (auto* te = dynamic_cast<const TemplateError*>(&e)) {
+    if (te->located()) throw *te;
+    throw TemplateError(te->kind(), te->message(), Location{current_ ? current_->name : opts_.name, line, 0});
+  }
+  throw TemplateError(TemplateError::Kind::Runtime, e.what(),
+                      Location{current_ ? current_->name : opts_.name, line, 0});
+}
+
+void Renderer::render(const std::shared_ptr<const Template>& tpl, std::string& out) {
+  auto saved = current_;
+  current_ = tpl;
+  for (const auto& [name, st] : tpl->blocks) blocks_[name].emplace_back(st, tpl);
+  std::shared_ptr<const Template> parent;
+  std::string discard;
+  for (const auto& st : tpl->body) {
+    if (st->k == Stmt::K::Extends) {
+      if (parent) {
+        line_ = st->line;
+        rethrow_located(TemplateError(TemplateError::Kind::Runtime, "extended multiple times"), st->line);
+      }
+      try {
+        line_ = st->line;
+        parent = load(eval(*st->expr), false);
+      } catch (const std::exception& e) {
+        rethrow_located(e, st->line);
+      }
+      continue;
+    }
+    if (parent) {
+      // After {% extends %} only definitions matter; output is dropped.
+      if (st->k == Stmt::K::Text || st->k == Stmt::K::Print || st->k == Stmt::K::Block) continue;
+      exec(*st, discard);
+    } else {
+      exec(*st, out);
+    }
+  }
+  if (parent) {
+    DepthGuard g(depth_, opts_.max_recursion);
+    render(parent, out);
+  }
+  current_ = saved;
+}
+
+void Renderer::exec_body(const Body& body, std::string& out) {
+  for (const auto& st : body) exec(*st, out);
+}
+
+void Renderer::print_value(const Val& v, std::string& out) {
+  switch (v.kind()) {
+    case Val::Kind::None: return;  // Ansible's finalize prints None as ""
+    case Val::Kind::Str: out += v.as_str(); break;
+    default: str_append(out, v);
+  }
+  if (out.size() > output_budget_) fail("template output exceeds the limit of " + std::to_string(output_budget_) + " bytes");
+}
+
+void Renderer::exec(const Stmt& s, std::string& out) {
+  line_ = s.line;
+  try {
+    switch (s.k) {
+      case Stmt::K::Text:
+        out += s.text;
+        if (out.size() > output_budget_) fail("template output exceeds the limit");
+        return;
+      case Stmt::K::Print: print_value(eval(*s.expr), out); return;
+      case Stmt::K::If: exec_if(s, out); return;
+      case Stmt::K::For: exec_for(s, out); return;
+      case Stmt::K::Set: assign(*s.target, eval(*s.expr)); return;
+      case Stmt::K::SetBlock: {
+        std::string buf;
+        exec_body(s.body, buf);
+        // Templar.template's ansible_eval_concat also joins block bodies.
+        Val v = eval_concat_ ? Val::data(literal_eval_or_string(buf)) : Val::str(std::move(buf));
+        if (s.expr) v = eval_filter(*s.expr, &v);
+        assign(*s.target, v);
+        return;
+      }
+      case Stmt::K::Macro: {
+        auto m = std::make_shared<MacroObj>();
+        m->def = &s;
+        m->closure = scope_;
+        m->keep = current_;
+        m->name = s.text;
+        scope_->set(s.text, Val::object(std::move(m)));
+        return;
+      }
+      case Stmt::K::CallBlock: {
+        auto caller = std::make_shared<MacroObj>();
+        caller->def = &s;
+        caller->closure = scope_;
+        caller->keep = current_;
+        caller->name = "caller";
+        const Expr& call = *s.expr;
+        CallArgs args;
+        eval_args(call, args);
+        args.kw.emplace_back("caller", Val::object(std::move(caller)));
+        Val fn;
+        if (call.a->k == Expr::K::Name) fn = lookup(call.a->name);
+        else fn = eval(*call.a);
+        print_value(call_value(fn, args, s.line), out);
+        return;
+      }
+      case Stmt::K::FilterBlock: {
+        std::string buf;
+        exec_body(s.body, buf);
+        Val v = Val::str(std::move(buf));
+        print_value(eval_filter(*s.expr, &v), out);
+        return;
+      }
+      case Stmt::K::Include: exec_include(s, out); return;
+      case Stmt::K::Import: scope_->set(s.text, import_template(s)); return;
+      case Stmt::K::FromImport: {
+        Val mod = import_template(s);
+        auto* ns = mod.obj_as<Namespace>();
+        for (const auto& [name, alias] : s.names) {
+          Val* v = ns->find(name);
+          if (!v) {
+            fail("the template '" + (current_ ? current_->name : std::string()) + "' (imported on line " +
+                 std::to_string(s.line) + ") does not export the requested name '" + name + "'");
+          }
+          scope_->set(alias, *v);
+        }
+        return;
+      }
+      case Stmt::K::Extends: fail("extends tag must be at the top level of the template");
+      case Stmt::K::Block: exec_block(s, out); return;
+      case Stmt::K::With: {
+        auto sc = std::make_shared<Scope>();
+        sc->parent = scope_;
+        std::vector<std::pair<const Expr*, Val>> values;
+        for (const auto& [target, expr] : s.assignments) values.emplace_back(target.get(), eval(*expr));
+        ScopeGuard g(scope_, sc);
+        for (auto& [target, v] : values) assign(*target, v);
+        exec_body(s.body, out);
+        return;
+      }
+      case Stmt::K::Do: eval(*s.expr); return;
+    }
+  } catch (const TemplateError& e) {
+    if (e.located()) throw;
+    rethrow_located(e, line_);
+  } catch (const drover::Error& e) {
+    rethrow_located(e, line_);
+  } catch (const std::bad_alloc&) {
+    rethrow_located(TemplateError(TemplateError::Kind::Runtime, "out of memory"), line_);
+  } catch (const std::exception& e) {
+    rethrow_located(e, line_);
+  }
+}
+
+void Renderer::exec_if(const Stmt& s, std::string& out) {
+  for (const auto& [cond, body] : s.branches) {
+    line_ = cond->line;
+    if (eval(*cond).truthy()) {
+      exec_body(body, out);
+      return;
+    }
+  }
+  exec_body(s.else_body, out);
+}
+
+std::vector<Val> iterate(const Val& v) {
+  std::vector<Val> items;
+  switch (v.kind()) {
+    case Val::Kind::Undefined:
+      if (v.is_lenient_undefined()) return items;
+      raise_undefined(v);
+    case Val::Kind::Seq: return v.as_seq();
+    case Val::Kind::Data: {
+      const Value& d = v.as_data();
+      items.reserve(d.size());
+      if (d.is_array()) {
+        for (const auto& e : d) items.push_back(Val::data_ref(&e, v.keeper()));
+      } else {
+        for (auto it = d.begin(); it != d.end(); ++it) items.push_back(Val::str_ref(&it.key(), v.keeper()));
+      }
+      return items;
+    }
+    case Val::Kind::Str: {
+      const std::string& s = v.as_str();
+      for (size_t i = 0; i < s.size();) {
+        size_t n = 1;
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0xF0) n = 4;
+        else if (c >= 0xE0) n = 3;
+        else if (c >= 0xC0) n = 2;
+        items.push_back(Val::str(s.substr(i, n)));
+        i += n;
+      }
+      return items;
+    }
+    default: fail("'" + type_name(v) + "' object is not iterable");
+  }
+}
+
+void Renderer::exec_for(const Stmt& s, std::string& out) {
+  Val iter = eval(*s.expr);
+  exec_loop(*this, s, iter, 0, out);
+}
+
+void Renderer::assign(const Expr& target, const Val& v) {
+  if (target.k == Expr::K::Name) {
+    scope_->set(target.name, v);
+    return;
+  }
+  if (target.k == Expr::K::Getattr) {
+    Val ns = lookup(target.a->name);
+    if (!ns.is_object(Object::Type::Namespace)) fail("cannot assign attribute on non-namespace object");
+    ns.obj_as<Namespace>()->set(target.name, v);
+    return;
+  }
+  // tuple unpacking
+  std::vector<Val> items = iterate(v);
+  if (items.size() != target.items.size()) {
+    if (items.size() > target.items.size())
+      fail("too many values to unpack (expected " + std::to_string(target.items.size()) + ")");
+    fail("not enough values to unpack (expected " + std::to_string(target.items.size()) + ", got " +
+         std::to_string(items.size()) + ")");
+  }
+  for (size_t i = 0; i < items.size(); ++i) assign(*target.items[i], items[i]);
+}
+
+void Renderer::exec_block(const Stmt& s, std::string& out) {
+  auto it = blocks_.find(s.text);
+  const Stmt* def = &s;
+  std::shared_ptr<const Template> owner = current_;
+  size_t level = 0;
+  if (it != blocks_.end() && !it->second.empty()) {
+    def = it->second.front().first;
+    owner = it->second.front().second;
+  }
+  if (def->required) fail("Required block '" + s.text + "' not found");
+  DepthGuard g(depth_, opts_.max_recursion);
+  auto sc = std::make_shared<Scope>();
+  sc->parent = s.scoped ? scope_ : root_;
+  ScopeGuard sg(scope_, sc);
+  block_level_.emplace_back(s.text, level);
+  auto saved = current_;
+  current_ = owner;
+  try {
+    exec_body(def->body, out);
+  } catch (...) {
+    current_ = saved;
+    block_level_.pop_back();
+    throw;
+  }
+  current_ = saved;
+  block_level_.pop_back();
+}
+
+std::shared_ptr<const Template> Renderer::load(const Val& name, bool ignore_missing) {
+  std::vector<std::string> names;
+  if (name.is_str()) names.push_back(name.as_str());
+  else if (name.is_sequence())
+    for (size_t i = 0; i < name.size(); ++i) names.push_back(to_str(name.at(i)));
+  else if (name.is_undefined()) raise_undefined(name);
+  else fail("template name must be a string, got " + type_name(name));
+  std::vector<std::string> path = opts_.search_path;
+  for (const auto& n : names) {
+    std::string file = engine_.find_file(n, path);
+    if (!file.empty()) return engine_.load_file(file, opts_.syntax);
+  }
+  if (ignore_missing) return nullptr;
+  if (names.size() == 1) fail(names[0]);  // jinja2.TemplateNotFound's message is the name
+  std::string all;
+  for (size_t i = 0; i < names.size(); ++i) all += (i ? ", " : "") + names[i];
+  fail("none of the templates given were found: " + all);
+}
+
+void Renderer::exec_include(const Stmt& s, std::string& out) {
+  auto tpl = load(eval(*s.expr), s.ignore_missing);
+  if (!tpl) return;
+  DepthGuard g(depth_, opts_.max_recursion);
+  auto sc = std::make_shared<Scope>();
+  if (s.with_context) sc->parent = scope_;
+  auto saved_root = root_;
+  auto saved_blocks = std::move(blocks_);
+  blocks_.clear();
+  root_ = sc;
+  ScopeGuard sg(scope_, sc);
+  try {
+    render(tpl, out);
+  } catch (...) {
+    root_ = saved_root;
+    blocks_ = std::move(saved_blocks);
+    throw;
+  }
+  root_ = saved_root;
+  blocks_ = std::move(saved_blocks);
+}
+
+Val Renderer::import_template(const Stmt& s) {
+  auto tpl = load(eval(*s.expr), false);
+  DepthGuard g(depth_, opts_.max_recursion);
+  auto sc = std::make_shared<Scope>();
+  if (s.with_context) sc->parent = scope_;
+  auto saved_root = root_;
+  auto saved_blocks = std::move(blocks_);
+  blocks_.clear();
+  root_ = sc;
+  std::string discard;
+  {
+    ScopeGuard sg(scope_, sc);
+    try {
+      render(tpl, discard);
+    } catch (...) {
+      root_ = saved_root;
+      blocks_ = std::move(saved_blocks);
+      throw;
+    }
+  }
+  root_ = saved_root;
+  blocks_ = std::move(saved_blocks);
+  auto ns = std::make_shared<Namespace>();
+  for (auto& [k, v] : sc->vars)
+    if (!k.empty() && k[0] != '_') ns->set(k, v);
+  return Val::object(std::move(ns));
+}
+
+Val Renderer::call_macro(MacroObj& m, CallArgs& args, int line) {
+  DepthGuard g(depth_, opts_.max_recursion);
+  const Stmt& def = *m.def;
+  auto sc = std::make_shared<Scope>();
+  sc->parent = m.closure;
+  std::vector<Val> varargs;
+  size_t npos = args.pos.size();
+  for (size_t i = 0; i < def.args.size(); ++i) {
+    const auto& a = def.args[i];
+    const Val* given = nullptr;
+    if (i < npos) given = &args.pos[i];
+    for (const auto& [k, v] : args.kw)
+      if (k == a.name) {
+        if (given) fail("macro '" + m.name + "' got multiple values for argument '" + a.name + "'");
+        given = &v;
+      }
+    if (given) {
+      sc->set(a.name, *given);
+    } else if (a.default_value) {
+      ScopeGuard sg(scope_, sc);
+      sc->set(a.name, eval(*a.default_value));
+    } else {
+      sc->set(a.name, Val::undefined(a.name, "parameter '" + a.name + "' was not provided"));
+    }
+  }
+  for (size_t i = def.args.size(); i < npos; ++i) varargs.push_back(args.pos[i]);
+  if (!varargs.empty() && !def.catch_varargs) {
+    fail("macro '" + m.name + "' takes not more than " + std::to_string(def.args.size()) + " argument(s)");
+  }
+  Value kwargs = Value::object();
+  Val caller;
+  bool have_caller = false;
+  for (auto& [k, v] : args.kw) {
+    bool known = false;
+    for (const auto& a : def.args)
+      if (a.name == k) known = true;
+    if (known) continue;
+    if (k == "caller" && def.k == Stmt::K::Macro) {
+      caller = v;
+      have_caller = true;
+      continue;
+    }
+    if (!def.catch_kwargs) fail("macro '" + m.name + "' takes no keyword argument '" + k + "'");
+    kwargs[k] = v.to_value();
+  }
+  if (def.catch_varargs) sc->set("varargs", Val::seq(std::move(varargs), true));
+  if (def.catch_kwargs) sc->set("kwargs", Val::data(std::move(kwargs)));
+  if (def.k == Stmt::K::Macro && def.uses_caller) {
+    if (have_caller) sc->set("caller", caller);
+    else sc->set("caller", Val::undefined("caller", "No caller defined"));
+  }
+  std::string buf;
+  auto saved_current = current_;
+  current_ = m.keep;
+  ScopeGuard sg(scope_, sc);
+  (void)line;
+  try {
+    exec_body(def.body, buf);
+  } catch (...) {
+    current_ = saved_current;
+    throw;
+  }
+  current_ = saved_current;
+  if (eval_concat_) return Val::data(literal_eval_or_string(buf));
+  return Val::str(std::move(buf)).mark_safe();
+}
+
+Val Renderer::call_value(const Val& fn, CallArgs& args, int line) {
+  if (fn.is_undefined()) raise_undefined(fn);
+  if (fn.is_object(Object::Type::Macro)) return call_macro(*fn.obj_as<MacroObj>(), args, line);
+  if (fn.is_object(Object::Type::Callable)) {
+    auto* c = fn.obj_as<Callable>();
+    args.fn_name = c->name.c_str();
+    return c->fn(*this, args);
+  }
+  if (fn.is_object(Object::Type::Joiner) || fn.is_object(Object::Type::Loop)) return call_special(*this, fn, args);
+  fail("'" + type_name(fn) + "' object is not callable");
+}
+
+Val Renderer::lookup(const std::string& name) {
+  if (Val* v = scope_->find(name)) return *v;
+  if (const Value* d = vars_.lookup(name)) return Val::data_ref(d);
+  if (name == "self" && current_) return Val::object(std::make_shared<SelfRef>());
+  if (name == "super" && !block_level_.empty()) {
+    auto [bname, level] = block_level_.back();
+    auto it = blocks_.find(bname);
+    if (it != blocks_.end() && level + 1 < it->second.size()) {
+      size_t next = level + 1;
+      return Val::object(std::make_shared<Callable>("super", [bname, next](Renderer& r, CallArgs&) {
+        auto& entry = r.blocks_[bname][next];
+        std::string buf;
+        auto sc = std::make_shared<Scope>();
+        sc->parent = r.root_;
+        ScopeGuard sg(r.scope_, sc);
+        r.block_level_.emplace_back(bname, next);
+        auto saved = r.current_;
+        r.current_ = entry.second;
+        try {
+          r.exec_body(entry.first->body, buf);
+        } catch (...) {
+          r.current_ = saved;
+          r.block_level_.pop_back();
+          throw;
+        }
+        r.current_ = saved;
+        r.block_level_.pop_back();
+        return Val::str(std::move(buf)).mark_safe();
+      }));
+    }
+    return Val::undefined("super", "there is no parent block called '" + bname + "'.");
+  }
+  Val g = builtin_global(*this, name);
+  if (!g.is_undefined()) return g;
+  auto it = engine_.globals().find(name);
+  if (it != engine_.globals().end()) {
+    GlobalFunction fn = it->second;
+    return Val::object(std::make_shared<Callable>(name, [fn](Renderer&, CallArgs& a) {
+      std::vector<Value> pos;
+      std::vector<std::pair<std::string, Value>> kw;
+      for (const auto& v : a.pos) pos.push_back(v.to_value());
+      for (const auto& [k, v] : a.kw) kw.emplace_back(k, v.to_value());
+      return Val::data(fn(pos, kw));
+    }));
+  }
+  return Val::undefined(name);
+}
+
+Val Renderer::getattr(const Val& obj, std::string_view name) {
+  switch (obj.kind()) {
+    case Val::Kind::Undefined: return obj;  // AnsibleUndefined: attributes of undefined stay undefined
+    case Val::Kind::Data:
+      if (obj.is_dict()) {
+        if (is_method(obj, name)) return bound_method(obj, name);
+        Val v = obj.get(name);
+        if (!v.is_undefined()) return v;
+        return Val::undefined(std::string(name), "'dict object' has no attribute '" + std::string(name) + "'");
+      }
+      break;
+    case Val::Kind::Obj: {
+      Object* o = obj.as_obj();
+      if (o->type == Object::Type::Namespace) {
+        if (Val* v = static_cast<Namespace*>(o)->find(name)) return *v;
+      } else if (o->type == Object::Type::BlockRef) {
+        std::string bname(name);
+        if (!blocks_.count(bname)) break;
+        return Val::object(std::make_shared<Callable>(bname, [bname](Renderer& r, CallArgs&) {
+          std::string buf;
+          for (const auto& [st, tpl] : r.blocks_[bname]) {
+            (void)tpl;
+            r.exec_block(*st, buf);
+            break;
+          }
+          return Val::str(std::move(buf)).mark_safe();
+        }));
+      } else {
+        Val v = special_attr(*this, obj, name);
+        if (!v.is_undefined()) return v;
+      }
+      break;
+    }
+    default: break;
+  }
+  if (is_method(obj, name)) return bound_method(obj, name);
+  if (obj.is_sequence() || obj.is_str()) {
+    // Jinja tries item access next: "foo.0" style names never reach here
+    // (the parser makes them subscripts), so this is a missing attribute.
+  }
+  return Val::undefined(std::string(name),
+                        "'" + object_type_repr(obj) + "' has no attribute '" + std::string(name) + "'");
+}
+
+}  // namespace drover::tmpl

@@ -1,0 +1,150 @@
+// The evaluator: executes a parsed Template against variables and writes
+// the output. Internal to src/template (the public face is engine.hpp).
+//
+// One Renderer is one render call: it owns the scopes, the block stacks of
+// template inheritance and the recursion budget, and borrows the Engine
+// (filters, globals, loader, parse cache) and the VariableSource. Nothing
+// here is shared between threads.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "template/ast.hpp"
+#include "template/runtime_value.hpp"
+
+namespace drover::tmpl {
+
+class Engine;
+class VariableSource;
+struct RenderOptions;
+
+// Arguments of a filter, test, macro or function call.
+struct CallArgs {
+  std::vector<Val> pos;
+  std::vector<std::pair<std::string, Val>> kw;
+  const char* fn_name = "";
+
+  // The argument at position i (after the filter input), or the keyword
+  // `name`; nullptr when neither was given.
+  const Val* find(size_t i, std::string_view name) const;
+  Val get(size_t i, std::string_view name, Val def = Val()) const;
+  // The argument is required.
+  Val need(size_t i, std::string_view name) const;
+  // Raises Python's TypeError when more positional arguments or unknown
+  // keywords were given than the function takes.
+  void check(size_t max_pos, std::initializer_list<std::string_view> names) const;
+};
+
+using NativeFn = std::function<Val(Renderer&, CallArgs&)>;
+
+class Callable : public Object {
+ public:
+  Callable(std::string n, NativeFn f) : Object(Type::Callable), name(std::move(n)), fn(std::move(f)) {}
+  std::string name;
+  NativeFn fn;
+};
+
+struct Scope {
+  std::vector<std::pair<std::string, Val>> vars;
+  std::shared_ptr<Scope> parent;
+  Val* find(std::string_view name);
+  void set(std::string_view name, Val v);
+};
+
+class Namespace : public Object {
+ public:
+  Namespace() : Object(Type::Namespace) {}
+  std::vector<std::pair<std::string, Val>> attrs;
+  Val* find(std::string_view name);
+  void set(std::string_view name, Val v);
+};
+
+class MacroObj : public Object {
+ public:
+  MacroObj() : Object(Type::Macro) {}
+  const Stmt* def = nullptr;              // Macro or CallBlock statement
+  std::shared_ptr<Scope> closure;
+  std::shared_ptr<const Template> keep;   // the template the body belongs to
+  std::string name;
+  Val caller;                             // for CallBlock bodies: none
+};
+
+class Renderer {
+ public:
+  Renderer(const Engine& engine, VariableSource& vars, const RenderOptions& opts);
+
+  // Renders a whole template (following {% extends %}).
+  void render(const std::shared_ptr<const Template>& tpl, std::string& out);
+  // Evaluates one expression in the root scope.
+  Val eval(const Expr& e);
+
+  // Ansible's "eval concat": a rendered string that looks like a list,
+  // dict or boolean is turned back into one (see native_helpers.py).
+  bool eval_concat() const { return eval_concat_; }
+
+  // Calls any callable value (macro, builtin function, namespace()...).
+  Val call_value(const Val& fn, CallArgs& args, int line);
+  // Filter or test by name, for map/select/reject.
+  Val apply_filter(const std::string& name, const Val& input, CallArgs& args);
+  bool apply_test(const std::string& name, const Val& input, CallArgs& args);
+  // Attribute / item access with Jinja's getattr-then-getitem rules.
+  Val getattr(const Val& obj, std::string_view name);
+  Val getitem(const Val& obj, const Val& key);
+
+  const Engine& engine() const { return engine_; }
+  VariableSource& variables() { return vars_; }
+  int line() const { return line_; }
+
+  // The rest is for the evaluator's own files (loop.cpp, evaluate.cpp...).
+  void exec_body(const Body& body, std::string& out);
+  void exec(const Stmt& s, std::string& out);
+  void exec_for(const Stmt& s, std::string& out);
+  void exec_if(const Stmt& s, std::string& out);
+  void exec_block(const Stmt& s, std::string& out);
+  void exec_include(const Stmt& s, std::string& out);
+  Val import_template(const Stmt& s);
+  void assign(const Expr& target, const Val& v);
+  Val lookup(const std::string& name);
+  Val eval_compare(const Expr& e);
+  Val eval_binary(const Expr& e);
+  Val eval_call(const Expr& e);
+  Val eval_filter(const Expr& e, const Val* input_override);
+  void eval_args(const Expr& e, CallArgs& args);
+  Val call_macro(MacroObj& m, CallArgs& args, int line);
+  void print_value(const Val& v, std::string& out);
+  std::shared_ptr<const Template> load(const Val& name_or_list, bool ignore_missing);
+  [[noreturn]] void rethrow_located(const std::exception& e, int line);
+
+  const Engine& engine_;
+  VariableSource& vars_;
+  const RenderOptions& opts_;
+  bool eval_concat_ = false;
+  std::shared_ptr<Scope> scope_;
+  std::shared_ptr<Scope> root_;
+  std::shared_ptr<const Template> current_;
+  // Template inheritance: for each block name, the bodies from the most
+  // derived template to the base.
+  std::map<std::string, std::vector<std::pair<const Stmt*, std::shared_ptr<const Template>>>> blocks_;
+  std::vector<std::pair<std::string, size_t>> block_level_;  // for super()
+  int depth_ = 0;
+  int line_ = 0;
+  size_t output_budget_ = 0;
+};
+
+std::vector<Val> iterate(const Val& v);
+
+// Ansible's ansible_eval_concat rule applied to a rendered string: text
+// starting with '[' or '{', or exactly "True"/"False", is read back with
+// Python's literal_eval (true/false/null allowed); anything else, or text
+// that does not parse, stays a string.
+Value literal_eval_or_string(const std::string& text);
+// Python's ast.literal_eval; nullopt when the text is not a literal.
+std::optional<Value> python_literal_eval(std::string_view text);
+
+}  // namespace drover::tmpl

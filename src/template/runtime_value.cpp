@@ -1,0 +1,362 @@
+#include "template/runtime_value.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/pyrepr.hpp"
+#include "template/template_error.hpp"
+
+namespace drover::tmpl {
+
+Val Val::str(std::string s) {
+  auto owned = std::make_shared<const std::string>(std::move(s));
+  Val v;
+  v.k_ = Kind::Str;
+  v.str_ = owned.get();
+  v.keep_ = std::move(owned);
+  return v;
+}
+
+Val Val::str_ref(const std::string* s, std::shared_ptr<const void> keep) {
+  Val v;
+  v.k_ = Kind::Str;
+  v.str_ = s;
+  v.keep_ = std::move(keep);
+  return v;
+}
+
+Val Val::data_ref(const Value* d, std::shared_ptr<const void> keep) {
+  switch (d->type()) {
+    case Value::value_t::null: return none();
+    case Value::value_t::boolean: return boolean(d->get<bool>());
+    case Value::value_t::number_integer: return integer(d->get<int64_t>());
+    case Value::value_t::number_unsigned: {
+      auto u = d->get<uint64_t>();
+      if (u > static_cast<uint64_t>(INT64_MAX)) return flt(static_cast<double>(u));
+      return integer(static_cast<int64_t>(u));
+    }
+    case Value::value_t::number_float: return flt(d->get<double>());
+    case Value::value_t::string: return str_ref(&d->get_ref<const std::string&>(), std::move(keep));
+    case Value::value_t::array:
+    case Value::value_t::object: {
+      Val v;
+      v.k_ = Kind::Data;
+      v.data_ = d;
+      v.keep_ = std::move(keep);
+      return v;
+    }
+    default: return none();
+  }
+}
+
+Val Val::data(Value d) {
+  switch (d.type()) {
+    case Value::value_t::string: return str(std::move(d.get_ref<std::string&>()));
+    case Value::value_t::array:
+    case Value::value_t::object: {
+      auto owned = std::make_shared<const Value>(std::move(d));
+      const Value* p = owned.get();
+      return data_ref(p, std::move(owned));
+    }
+    default: return data_ref(&d);  // scalars are copied inline
+  }
+}
+
+Val Val::seq(std::vector<Val> items, bool tuple) {
+  auto owned = std::make_shared<const std::vector<Val>>(std::move(items));
+  Val v;
+  v.k_ = Kind::Seq;
+  v.flag_ = tuple;
+  v.seq_ = owned.get();
+  v.keep_ = std::move(owned);
+  return v;
+}
+
+Val Val::view(std::vector<Val> items, View kind) {
+  Val v = seq(std::move(items));
+  v.view_ = kind;
+  return v;
+}
+
+Val Val::object(std::shared_ptr<Object> o) {
+  Val v;
+  v.k_ = Kind::Obj;
+  v.obj_ = o.get();
+  v.keep_ = std::move(o);
+  return v;
+}
+
+Val Val::undefined(std::string name, std::string hint) {
+  Val v = object(std::make_shared<UndefinedInfo>(std::move(name), std::move(hint)));
+  v.k_ = Kind::Undefined;
+  return v;
+}
+
+Val Val::lenient_undefined(std::string hint) {
+  Val v = undefined("", std::move(hint));
+  v.obj_as<UndefinedInfo>()->lenient = true;
+  return v;
+}
+
+bool Val::is_lenient_undefined() const { return k_ == Kind::Undefined && obj_as<UndefinedInfo>()->lenient; }
+
+size_t Val::size() const {
+  switch (k_) {
+    case Kind::Data: return data_->size();
+    case Kind::Seq: return seq_->size();
+    case Kind::Str: return utf8_length(*str_);
+    default: return 0;
+  }
+}
+
+Val Val::at(size_t i) const {
+  if (k_ == Kind::Seq) return (*seq_)[i];
+  if (k_ == Kind::Data && data_->is_array()) return data_ref(&(*data_)[i], keep_);
+  return Val();
+}
+
+Val Val::get(std::string_view key) const {
+  if (k_ == Kind::Data && data_->is_object()) {
+    auto it = data_->find(key);
+    if (it != data_->end()) return data_ref(&*it, keep_);
+  }
+  return Val::undefined(std::string(key));
+}
+
+bool Val::has_key(std::string_view key) const {
+  return k_ == Kind::Data && data_->is_object() && data_->find(key) != data_->end();
+}
+
+std::vector<std::string> Val::keys() const {
+  std::vector<std::string> out;
+  if (is_dict())
+    for (auto it = data_->begin(); it != data_->end(); ++it) out.push_back(it.key());
+  return out;
+}
+
+bool Val::truthy() const {
+  switch (k_) {
+    case Kind::Undefined:
+      if (is_lenient_undefined()) return false;
+      raise_undefined(*this);
+    case Kind::None: return false;
+    case Kind::Bool: return b_;
+    case Kind::Int: return i_ != 0;
+    case Kind::Float: return f_ != 0.0;
+    case Kind::Str: return !str_->empty();
+    case Kind::Data: return !data_->empty();
+    case Kind::Seq: return !seq_->empty();
+    case Kind::Obj: return true;
+  }
+  return true;
+}
+
+Value Val::to_value() const {
+  switch (k_) {
+    case Kind::Undefined: raise_undefined(*this);
+    case Kind::None: return Value(nullptr);
+    case Kind::Bool: return Value(b_);
+    case Kind::Int: return Value(i_);
+    case Kind::Float: return Value(f_);
+    case Kind::Str: return Value(*str_);
+    case Kind::Data: return *data_;
+    case Kind::Seq: {
+      Value out = Value::array();
+      for (const auto& e : *seq_) out.push_back(e.to_value());
+      return out;
+    }
+    case Kind::Obj: return Value(to_str(*this));
+  }
+  return Value();
+}
+
+std::string UndefinedInfo::message() const {
+  if (!hint.empty()) return hint;
+  return "'" + name + "' is undefined";
+}
+
+void raise_undefined(const Val& v) {
+  std::string msg = "undefined value";
+  if (v.is_undefined()) msg = v.obj_as<UndefinedInfo>()->message();
+  throw TemplateError(TemplateError::Kind::Undefined, msg);
+}
+
+size_t utf8_length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+namespace {
+void append_int(std::string& out, int64_t i) {
+  char buf[24];
+  char* p = buf + sizeof buf;
+  uint64_t u = i < 0 ? 0 - static_cast<uint64_t>(i) : static_cast<uint64_t>(i);
+  do {
+    *--p = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (i < 0) *--p = '-';
+  out.append(p, buf + sizeof buf - p);
+}
+
+std::string object_str(const Val& v) {
+  switch (v.as_obj()->type) {
+    case Object::Type::Namespace: return "<Namespace>";
+    case Object::Type::Macro: return "<Macro>";
+    case Object::Type::Loop: return "<LoopContext>";
+    case Object::Type::Cycler: return "<Cycler>";
+    case Object::Type::Joiner: return "<Joiner>";
+    default: return "<function>";
+  }
+}
+}  // namespace
+
+void str_append(std::string& out, const Val& v) {
+  switch (v.kind()) {
+    case Val::Kind::Str: out += v.as_str(); break;
+    case Val::Kind::Int: append_int(out, v.as_int()); break;
+    case Val::Kind::Undefined:
+      if (v.is_lenient_undefined()) break;
+      raise_undefined(v);
+    default: repr_append(out, v);
+  }
+}
+
+std::string to_str(const Val& v) {
+  if (v.is_str()) return v.as_str();
+  std::string out;
+  str_append(out, v);
+  return out;
+}
+
+void repr_append(std::string& out, const Val& v) {
+  switch (v.kind()) {
+    case Val::Kind::Undefined: raise_undefined(v);
+    case Val::Kind::None: out += "None"; break;
+    case Val::Kind::Bool: out += v.as_bool() ? "True" : "False"; break;
+    case Val::Kind::Int: append_int(out, v.as_int()); break;
+    case Val::Kind::Float: out += python_float_repr(v.as_float()); break;
+    case Val::Kind::Str: out += python_string_repr(v.as_str()); break;
+    case Val::Kind::Data: python_repr_append(out, v.as_data()); break;
+    case Val::Kind::Seq: {
+      // dict views print as lists: Ansible unrolls iterators before output.
+      out += v.is_tuple() ? '(' : '[';
+      const auto& s = v.as_seq();
+      for (size_t i = 0; i < s.size(); ++i) {
+        if (i) out += ", ";
+        repr_append(out, s[i]);
+      }
+      if (v.is_tuple() && s.size() == 1) out += ',';
+      out += v.is_tuple() ? ')' : ']';
+      break;
+    }
+    case Val::Kind::Obj: out += object_str(v); break;
+  }
+}
+
+std::string repr(const Val& v) {
+  std::string out;
+  repr_append(out, v);
+  return out;
+}
+
+std::string type_name(const Val& v) {
+  switch (v.kind()) {
+    case Val::Kind::Undefined: return "AnsibleUndefined";
+    case Val::Kind::None: return "NoneType";
+    case Val::Kind::Bool: return "bool";
+    case Val::Kind::Int: return "int";
+    case Val::Kind::Float: return "float";
+    case Val::Kind::Str: return "str";
+    case Val::Kind::Data: return v.as_data().is_array() ? "list" : "dict";
+    case Val::Kind::Seq: return v.is_tuple() ? "tuple" : "list";
+    case Val::Kind::Obj:
+      switch (v.as_obj()->type) {
+        case Object::Type::Namespace: return "Namespace";
+        case Object::Type::Macro: return "Macro";
+        case Object::Type::Loop: return "LoopContext";
+        case Object::Type::Cycler: return "Cycler";
+        case Object::Type::Joiner: return "Joiner";
+        default: return "function";
+      }
+  }
+  return "object";
+}
+
+std::string object_type_repr(const Val& v) {
+  if (v.is_none()) return "None";
+  return type_name(v) + " object";
+}
+
+namespace {
+int cmp_num(double a, double b) { return a < b ? -1 : (a > b ? 1 : 0); }
+
+[[noreturn]] void not_supported(const char* op, const Val& a, const Val& b) {
+  fail(std::string("'") + op + "' not supported between instances of '" + type_name(a) + "' and '" +
+       type_name(b) + "'");
+}
+
+std::string fold(const std::string& s) {
+  std::string out = s;
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+}  // namespace
+
+bool equals(const Val& a, const Val& b) {
+  if (a.is_undefined() || b.is_undefined()) {
+    raise_undefined(a.is_undefined() ? a : b);
+  }
+  if (a.is_number() && b.is_number()) {
+    if (a.is_float() || b.is_float()) return a.as_float() == b.as_float();
+    return a.as_int() == b.as_int();
+  }
+  if (a.is_str() && b.is_str()) return a.as_str() == b.as_str();
+  if (a.is_none() || b.is_none()) return a.is_none() && b.is_none();
+  if (a.is_sequence() && b.is_sequence()) {
+    if (a.is_tuple() != b.is_tuple()) return false;
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+      if (!equals(a.at(i), b.at(i))) return false;
+    return true;
+  }
+  if (a.is_dict() && b.is_dict()) {
+    if (a.size() != b.size()) return false;
+    for (const auto& k : a.keys()) {
+      if (!b.has_key(k)) return false;
+      if (!equals(a.get(k), b.get(k))) return false;
+    }
+    return true;
+  }
+  if (a.is_obj() && b.is_obj()) return a.as_obj() == b.as_obj();
+  return false;
+}
+
+int compare(const Val& a, const Val& b, bool case_sensitive) {
+  if (a.is_undefined()) raise_undefined(a);
+  if (b.is_undefined()) raise_undefined(b);
+  if (a.is_number() && b.is_number()) {
+    if (a.is_float() || b.is_float()) return cmp_num(a.as_float(), b.as_float());
+    return a.as_int() < b.as_int() ? -1 : (a.as_int() > b.as_int() ? 1 : 0);
+  }
+  if (a.is_str() && b.is_str()) {
+    int c = case_sensitive ? a.as_str().compare(b.as_str()) : fold(a.as_str()).compare(fold(b.as_str()));
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+  }
+  if (a.is_sequence() && b.is_sequence() && a.is_tuple() == b.is_tuple()) {
+    size_t n = std::min(a.size(), b.size());
+    for (size_t i = 0; i < n; ++i) {
+      Val x = a.at(i), y = b.at(i);
+      if (equals(x, y)) continue;
+      return compare(x, y, case_sensitive);
+    }
+    return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
+  }
+  not_supported("<", a, b);
+}
+
+bool less_than(const Val& a, const Val& b) { return compare(a, b) < 0; }
+
+}  // namespace drover::tmpl

@@ -1,0 +1,155 @@
+// The value the template evaluator works with: a drover::Value seen the way
+// Python's Jinja2 sees it, plus the runtime-only things Jinja2 has
+// (undefined with its name, tuples, macros, loop objects, namespaces,
+// cyclers, joiners, callables).
+//
+// A Val never copies the data it was looked up from: lists and dicts (and
+// strings) that come from the variables are borrowed by pointer, and a Val
+// made from a computed Value keeps that Value alive through a shared owner.
+// Borrowed pointers are valid while the variables given to the render call
+// are; a Val must not outlive the render that made it unless it owns its
+// data (see Val::to_value for getting a plain Value out).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/value.hpp"
+
+namespace drover::tmpl {
+
+class Val;
+
+// Runtime objects that are not data. Each kind knows its Python type name
+// (for error messages such as "'Macro object' has no attribute 'x'").
+class Object {
+ public:
+  enum class Type { Undefined, Callable, Macro, Loop, Namespace, Cycler, Joiner, BlockRef };
+  explicit Object(Type t) : type(t) {}
+  virtual ~Object() = default;
+  Type type;
+};
+
+class Val {
+ public:
+  enum class Kind : uint8_t { Undefined, None, Bool, Int, Float, Str, Data, Seq, Obj };
+
+  Val() : k_(Kind::Undefined) { i_ = 0; }
+  static Val none() { Val v; v.k_ = Kind::None; return v; }
+  static Val boolean(bool b) { Val v; v.k_ = Kind::Bool; v.b_ = b; return v; }
+  static Val integer(int64_t i) { Val v; v.k_ = Kind::Int; v.i_ = i; return v; }
+  static Val flt(double d) { Val v; v.k_ = Kind::Float; v.f_ = d; return v; }
+  static Val str(std::string s);
+  // A string borrowed from data that outlives the render; `keep` may own it.
+  static Val str_ref(const std::string* s, std::shared_ptr<const void> keep = {});
+  // Borrows a Value (any type); scalars become inline kinds.
+  static Val data_ref(const Value* v, std::shared_ptr<const void> keep = {});
+  // Takes ownership of a computed Value.
+  static Val data(Value v);
+  static Val seq(std::vector<Val> items, bool tuple = false);
+  // dict.keys()/values()/items(): a list that prints as dict_keys([...]).
+  enum class View : uint8_t { None, Keys, Values, Items };
+  static Val view(std::vector<Val> items, View kind);
+  View view_kind() const { return view_; }
+  static Val object(std::shared_ptr<Object> o);
+  // An undefined value: `name` is what was looked up, `hint` overrides the
+  // message (e.g. "'dict object' has no attribute 'x'").
+  static Val undefined(std::string name, std::string hint = {});
+  // Jinja's plain Undefined (an inline if without else): prints as "",
+  // is false and iterates as empty instead of failing.
+  static Val lenient_undefined(std::string hint);
+  bool is_lenient_undefined() const;
+
+  Kind kind() const { return k_; }
+  bool is_undefined() const { return k_ == Kind::Undefined; }
+  bool is_none() const { return k_ == Kind::None; }
+  bool is_bool() const { return k_ == Kind::Bool; }
+  bool is_int() const { return k_ == Kind::Int; }
+  bool is_float() const { return k_ == Kind::Float; }
+  bool is_number() const { return k_ == Kind::Int || k_ == Kind::Float || k_ == Kind::Bool; }
+  bool is_str() const { return k_ == Kind::Str; }
+  bool is_list() const { return (k_ == Kind::Data && data_->is_array()) || (k_ == Kind::Seq && !flag_); }
+  bool is_tuple() const { return k_ == Kind::Seq && flag_; }
+  bool is_sequence() const { return (k_ == Kind::Data && data_->is_array()) || k_ == Kind::Seq; }
+  bool is_dict() const { return k_ == Kind::Data && data_->is_object(); }
+  bool is_object(Object::Type t) const { return k_ == Kind::Obj && obj_->type == t; }
+  bool is_obj() const { return k_ == Kind::Obj; }
+  bool is_safe() const { return k_ == Kind::Str && flag_; }
+  Val& mark_safe(bool s = true) { if (k_ == Kind::Str) flag_ = s; return *this; }
+
+  bool as_bool() const { return b_; }
+  int64_t as_int() const { return k_ == Kind::Bool ? (b_ ? 1 : 0) : i_; }
+  double as_float() const { return k_ == Kind::Float ? f_ : static_cast<double>(as_int()); }
+  const std::string& as_str() const { return *str_; }
+  const Value& as_data() const { return *data_; }
+  const std::vector<Val>& as_seq() const { return *seq_; }
+  Object* as_obj() const { return obj_; }
+  template <class T> T* obj_as() const { return static_cast<T*>(obj_); }
+  const std::shared_ptr<const void>& keeper() const { return keep_; }
+
+  // Sequences (lists, tuples) and dicts.
+  size_t size() const;  // len(); 0 for non-containers
+  Val at(size_t i) const;  // element of a sequence
+  // dict lookup; Undefined when missing.
+  Val get(std::string_view key) const;
+  bool has_key(std::string_view key) const;
+  std::vector<std::string> keys() const;  // dict keys in order
+
+  // Python truthiness; Undefined raises (Ansible's StrictUndefined).
+  bool truthy() const;
+  // Plain data; Undefined raises; objects become their str().
+  Value to_value() const;
+
+ private:
+  Kind k_;
+  bool flag_ = false;  // Seq: tuple. Str: markup-safe.
+  View view_ = View::None;
+  union {
+    bool b_;
+    int64_t i_;
+    double f_;
+    const std::string* str_;
+    const Value* data_;
+    const std::vector<Val>* seq_;
+    Object* obj_;
+  };
+  std::shared_ptr<const void> keep_;
+};
+
+class UndefinedInfo : public Object {
+ public:
+  UndefinedInfo(std::string n, std::string h) : Object(Type::Undefined), name(std::move(n)), hint(std::move(h)) {}
+  std::string name;
+  std::string hint;
+  bool lenient = false;
+  std::string message() const;  // "'foo' is undefined" or the hint
+};
+
+// Throws the TemplateError for using this undefined value.
+[[noreturn]] void raise_undefined(const Val& v);
+
+// Python's str() of a value as Jinja prints it ({{ x }}).
+void str_append(std::string& out, const Val& v);
+std::string to_str(const Val& v);
+// Python's repr().
+void repr_append(std::string& out, const Val& v);
+std::string repr(const Val& v);
+// Python's type name: "str", "int", "list", "dict", "NoneType"...
+std::string type_name(const Val& v);
+// Jinja's object_type_repr, used in "'X object' has no attribute" messages.
+std::string object_type_repr(const Val& v);
+
+// Python ==, and ordering (<) with TypeError on incomparable types.
+bool equals(const Val& a, const Val& b);
+bool less_than(const Val& a, const Val& b);  // throws TemplateError
+// Three-way comparison used by sort(): -1, 0, 1; case_sensitive for strings.
+int compare(const Val& a, const Val& b, bool case_sensitive = true);
+
+// Number of Unicode code points (Python len of str).
+size_t utf8_length(std::string_view s);
+
+}  // namespace drover::tmpl
