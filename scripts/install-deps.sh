@@ -11,6 +11,7 @@ build_pkgs=(
   libssh-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libcpp-httplib-dev libsodium-dev libcurl4-openssl-dev libhiredis-dev
   libsqlite3-dev libpq-dev libargon2-dev zlib1g-dev
+  libpcre2-dev libssl-dev libcrypt-dev
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
