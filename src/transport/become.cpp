@@ -41,6 +41,9 @@ BecomePlan plan_become(const BecomeSpec* become, const std::string& command) {
     std::string id = nonce();
     plan.marker = "DROVER-BECOME-SUCCESS-" + id;
     inner = "echo " + plan.marker + "; " + command;
+    // su talks to a terminal: once it has let us in, stop the terminal from
+    // echoing our stdin and from turning \n into \r\n in the output.
+    if (b.method == "su") inner = "stty -echo -onlcr 2>/dev/null; " + inner;
     if (b.method == "sudo") plan.prompt = "[drover become " + id + "] password:";
   }
   if (b.method == "su") {
@@ -142,6 +145,12 @@ std::string BecomeDialog::finish(std::string& out, std::string& err, int exit_st
     if (failure_.empty() && plan_.dialog)
       failure_ = (prompts_ > 0 ? "Incorrect " : "Failed to become the user with the ") + method_ +
                  " password";
+  }
+  // Belt and braces: a terminal may have echoed the password before su
+  // turned echo off; it never reaches the caller.
+  if (!password_.empty()) {
+    for (std::string* s : {&out, &err})
+      for (size_t at; (at = s->find(password_)) != std::string::npos;) s->replace(at, password_.size(), "********");
   }
   if (failure_.empty() && exit_status != 0 && method_ == "sudo" &&
       err.find("a password is required") != std::string::npos)

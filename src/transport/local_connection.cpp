@@ -98,7 +98,7 @@ ExecResult LocalConnection::exec(const std::string& command, const ExecOptions& 
       throw Error("cannot allocate a terminal for su");
     pty_name = ptsname(master);
     in_w = Fd(master);
-    out_r = Fd(::dup(master));
+    out_r = Fd(::fcntl(master, F_DUPFD_CLOEXEC, 0));
   } else {
     make_pipe(in_r, in_w);
     make_pipe(out_r, out_w);
@@ -149,6 +149,7 @@ ExecResult LocalConnection::exec(const std::string& command, const ExecOptions& 
 
   char buf[65536];
   bool killed = false;
+  bool pty_eof_sent = false;
   while (out_r.get() >= 0 || err_r.get() >= 0) {
     if (dialog.failed()) {
       killed = true;
@@ -163,7 +164,15 @@ ExecResult LocalConnection::exec(const std::string& command, const ExecOptions& 
         pending = chunk;
         continue;
       }
-      if (pty_name.empty()) in_w.reset();  // EOF for the command
+      if (pty_name.empty()) {
+        in_w.reset();  // EOF for the command
+      } else if (!pty_eof_sent) {
+        // A terminal has no EOF of its own: ^D at the start of a line is one.
+        bool line_start = opts.stdin_data.empty() || opts.stdin_data.back() == '\n';
+        reply = line_start ? "\x04" : "\x04\x04";
+        pty_eof_sent = true;
+        continue;
+      }
       can_write = false;
     }
     pollfd fds[3];

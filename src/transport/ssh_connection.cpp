@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
+#include <functional>
 #include <string_view>
 
 #include "core/strings.hpp"
@@ -20,23 +22,41 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct ExitState {
+// What the channel callbacks record. Output goes straight to `on_data`
+// whenever libssh processes a packet, whichever call made it do so: reading
+// from libssh's channel buffers instead can leave data there unnoticed (a
+// poll of stderr pulls stdout packets in) and then sleep in poll(2) while the
+// server waits for window space -- a deadlock seen with 10 MB of output.
+struct ChannelState {
   int status = -1;
   std::string signal;
-  bool known = false;
+  bool exit_known = false;
+  std::function<void(bool is_err, std::string_view data)> on_data;
+  std::exception_ptr error;  // thrown by on_data: rethrown outside libssh
 };
 
+int on_data(ssh_session, ssh_channel, void* data, uint32_t len, int is_stderr, void* userdata) {
+  auto* st = static_cast<ChannelState*>(userdata);
+  // An exception must not unwind through libssh's C frames.
+  try {
+    if (!st->error) st->on_data(is_stderr != 0, std::string_view(static_cast<const char*>(data), len));
+  } catch (...) {
+    st->error = std::current_exception();
+  }
+  return static_cast<int>(len);  // all consumed: libssh grows the window
+}
+
 void on_exit_status(ssh_session, ssh_channel, int status, void* userdata) {
-  auto* st = static_cast<ExitState*>(userdata);
+  auto* st = static_cast<ChannelState*>(userdata);
   st->status = status;
-  st->known = true;
+  st->exit_known = true;
 }
 
 void on_exit_signal(ssh_session, ssh_channel, const char* signal, int, const char*, const char*,
                     void* userdata) {
-  auto* st = static_cast<ExitState*>(userdata);
+  auto* st = static_cast<ChannelState*>(userdata);
   st->signal = signal ? signal : "";
-  st->known = true;
+  st->exit_known = true;
 }
 
 // Owns one exec channel: its callbacks are detached and the channel freed
@@ -44,9 +64,10 @@ void on_exit_signal(ssh_session, ssh_channel, const char* signal, int, const cha
 // session goes back to blocking mode.
 class ChannelScope {
  public:
-  ChannelScope(ssh_session ssh, ssh_channel ch) : ssh_(ssh), ch_(ch) {
+  ChannelScope(ssh_session ssh, ssh_channel ch, ChannelState& state) : ssh_(ssh), ch_(ch) {
     ssh_callbacks_init(&cb_);
-    cb_.userdata = &exit_;
+    cb_.userdata = &state;
+    cb_.channel_data_function = on_data;
     cb_.channel_exit_status_function = on_exit_status;
     cb_.channel_exit_signal_function = on_exit_signal;
     ssh_set_channel_callbacks(ch_, &cb_);
@@ -58,13 +79,11 @@ class ChannelScope {
   }
   ChannelScope(const ChannelScope&) = delete;
   ChannelScope& operator=(const ChannelScope&) = delete;
-  const ExitState& exit() const { return exit_; }
 
  private:
   ssh_session ssh_;
   ssh_channel ch_;
   ssh_channel_callbacks_struct cb_{};
-  ExitState exit_;
 };
 
 // The largest single write: bounds libssh's output buffer and keeps reads
@@ -138,29 +157,7 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
   std::string pid_line;
   if (want_pid) plan.command = "echo $$ >&2; exec /bin/sh -c " + shell_quote(plan.command);
 
-  ssh_channel ch = ssh_channel_new(ssh);
-  if (!ch) fail_dropped("opening a channel");
-  ChannelScope scope(ssh, ch);
-  if (ssh_channel_open_session(ch) != SSH_OK) {
-    if (!ssh_is_connected(ssh)) fail_dropped("opening a channel");
-    throw UnreachableError(std::string("Failed to connect to the host via ssh: cannot open a session channel: ") +
-                           ssh_get_error(ssh));
-  }
-  if (plan.needs_pty && ssh_channel_request_pty(ch) != SSH_OK) fail_dropped("requesting a terminal");
-  if (ssh_channel_request_exec(ch, plan.command.c_str()) != SSH_OK) fail_dropped("starting the command");
-  ssh_set_blocking(ssh, 0);
-
   ExecResult res;
-  // stdin: the become password first (once asked), then the caller's data.
-  std::string reply;
-  std::string chunk;
-  std::string_view pending;
-  bool source_done = false;
-  bool eof_sent = false;
-  if (!opts.stdin_source) {
-    pending = opts.stdin_data;
-    source_done = true;
-  }
   auto pass = [&](bool is_err, std::string_view data) {
     std::string passed = is_err ? dialog.on_stderr(data) : dialog.on_stdout(data);
     if (passed.empty()) return;
@@ -172,9 +169,9 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
       if (opts.on_stdout) opts.on_stdout(passed);
     }
   };
-  auto deliver = [&](bool is_err, const char* data, size_t n) {
-    if (!is_err || !want_pid) return pass(is_err, {data, n});
-    pid_line.append(data, n);
+  auto deliver = [&](bool is_err, std::string_view data) {
+    if (!is_err || !want_pid) return pass(is_err, data);
+    pid_line.append(data);
     size_t nl = pid_line.find('\n');
     if (nl == std::string::npos) return;
     *group = std::atol(pid_line.c_str());
@@ -182,19 +179,34 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
     if (nl + 1 < pid_line.size()) pass(true, std::string_view(pid_line).substr(nl + 1));
   };
 
-  char buf[65536];
+  ChannelState state;
+  state.on_data = deliver;  // output may come during any libssh call from here on
+  ssh_channel ch = ssh_channel_new(ssh);
+  if (!ch) fail_dropped("opening a channel");
+  ChannelScope scope(ssh, ch, state);
+  if (ssh_channel_open_session(ch) != SSH_OK) {
+    if (!ssh_is_connected(ssh)) fail_dropped("opening a channel");
+    throw UnreachableError(std::string("Failed to connect to the host via ssh: cannot open a session channel: ") +
+                           ssh_get_error(ssh));
+  }
+  if (plan.needs_pty && ssh_channel_request_pty(ch) != SSH_OK) fail_dropped("requesting a terminal");
+  if (ssh_channel_request_exec(ch, plan.command.c_str()) != SSH_OK) fail_dropped("starting the command");
+  ssh_set_blocking(ssh, 0);
+
+  // stdin: the become password first (once asked), then the caller's data.
+  std::string reply;
+  std::string chunk;
+  std::string_view pending;
+  bool source_done = false;
+  bool eof_sent = false;
+  if (!opts.stdin_source) {
+    pending = opts.stdin_data;
+    source_done = true;
+  }
   bool killed = false;
   for (;;) {
     bool progress = false;
-    for (int is_err = 0; is_err < 2; ++is_err) {
-      for (;;) {
-        int n = ssh_channel_read_nonblocking(ch, buf, sizeof buf, is_err);
-        if (n == SSH_ERROR) fail_dropped("running the command");
-        if (n <= 0) break;
-        deliver(is_err != 0, buf, static_cast<size_t>(n));
-        progress = true;
-      }
-    }
+    if (state.error) std::rethrow_exception(state.error);
     if (dialog.failed()) {
       killed = true;
       break;
@@ -223,13 +235,19 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
           progress = true;
         }
       }
-      if (reply.empty() && pending.empty() && source_done && dialog.running() && !plan.needs_pty) {
-        ssh_channel_send_eof(ch);
+      if (reply.empty() && pending.empty() && source_done && dialog.running()) {
+        if (plan.needs_pty) {
+          // A terminal has no EOF of its own: ^D at the start of a line is one.
+          bool line_start = opts.stdin_data.empty() || opts.stdin_data.back() == '\n';
+          ssh_channel_write(ch, "\x04\x04", line_start ? 1 : 2);
+        } else {
+          ssh_channel_send_eof(ch);
+        }
         eof_sent = true;
       }
     }
     bool drained = ssh_channel_is_eof(ch) || ssh_channel_is_closed(ch);
-    if (drained && !progress && (scope.exit().known || ssh_channel_is_closed(ch))) break;
+    if (drained && !progress && (state.exit_known || ssh_channel_is_closed(ch))) break;
     if (!ssh_is_connected(ssh)) fail_dropped("running the command");
     if (progress) continue;
 
@@ -253,8 +271,8 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
     ssh_channel_request_send_signal(ch, "KILL");
     ssh_channel_close(ch);
   }
-  res.exit_status = killed ? -1 : scope.exit().status;
-  res.exit_signal = killed && res.timed_out ? "KILL" : scope.exit().signal;
+  res.exit_status = killed ? -1 : state.status;
+  res.exit_signal = killed && res.timed_out ? "KILL" : state.signal;
   if (!res.exit_signal.empty()) res.exit_status = -1;
   res.become_error = dialog.finish(res.out, res.err, res.exit_status);
   if (!res.become_error.empty() && res.exit_status == 0) res.exit_status = 1;

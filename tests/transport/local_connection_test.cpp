@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "fake_become.hpp"
 #include "harness/process.hpp"
 
 namespace drover {
@@ -66,6 +67,44 @@ TEST(LocalConnection, BecomesNobodyWithSudo) {
   opts.become = &b;
   ExecResult r = local()->exec("id -un", opts);
   EXPECT_EQ(r.out, "nobody\n") << r.err;
+}
+
+TEST(LocalConnection, SudoPasswordDialogWorksLocally) {
+  test::TempDir tmp;
+  std::string fake = tmp.write("fake-sudo", test::kFakeSudo);
+  ::chmod(fake.c_str(), 0755);
+  BecomeSpec b;
+  b.password = test::kFakePassword;
+  b.exe = fake;
+  ExecOptions opts;
+  opts.become = &b;
+  opts.stdin_data = "in";
+  ExecResult r = local()->exec("cat", opts);
+  EXPECT_EQ(r.out, "in");
+  EXPECT_TRUE(r.become_error.empty()) << r.become_error;
+  b.password = "bad";
+  r = local()->exec("cat", opts);
+  EXPECT_EQ(r.become_error, "Incorrect sudo password");
+}
+
+TEST(LocalConnection, SuPasswordIsTypedOnATerminal) {
+  test::TempDir tmp;
+  std::string fake = tmp.write("fake-su", test::kFakeSu);
+  ::chmod(fake.c_str(), 0755);
+  BecomeSpec b;
+  b.method = "su";
+  b.password = test::kFakePassword;
+  b.exe = fake;
+  ExecOptions opts;
+  opts.become = &b;
+  opts.timeout_s = 20;
+  ExecResult r = local()->exec("echo as-target; tty >/dev/null && echo on-tty", opts);
+  EXPECT_EQ(r.out, "as-target\non-tty\n");
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  b.password = "bad";
+  r = local()->exec("echo no", opts);
+  EXPECT_EQ(r.become_error, "Incorrect su password");
+  EXPECT_FALSE(r.timed_out);
 }
 
 TEST(LocalConnection, PutAndFetchKeepContentAndMode) {

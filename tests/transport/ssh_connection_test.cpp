@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/strings.hpp"
+#include "fake_become.hpp"
 #include "harness/process.hpp"
 #include "ssh_test_support.hpp"
 #include "transport/ssh_connection.hpp"
@@ -165,28 +166,6 @@ TEST_F(SshExec, BecomesAnotherUserWithSu) {
   EXPECT_EQ(r.out, "nobody\n");
 }
 
-// A stand-in for sudo that, like sudo -S -p PROMPT, prints the prompt on
-// stderr and reads the password from stdin (root never gets asked by the real
-// sudo, and tests must not change the machine's users).
-const char* kFakeSudo = R"(#!/bin/sh
-prompt=
-while [ $# -gt 0 ]; do
-  case "$1" in
-    -p) prompt="$2"; shift 2 ;;
-    -u) shift 2 ;;
-    -*) shift ;;
-    *) break ;;
-  esac
-done
-for try in 1 2 3; do
-  printf '%s' "$prompt" >&2
-  IFS= read -r pw || exit 1
-  if [ "$pw" = "s3cret pass" ]; then exec "$@"; fi
-  echo "Sorry, try again." >&2
-done
-echo "sudo: 3 incorrect password attempts" >&2
-exit 1
-)";
 
 TEST_F(SshExec, SudoPasswordIsAnsweredAndThenStdinFlows) {
   TempDir tmp;
@@ -228,6 +207,46 @@ TEST_F(SshExec, WrongSudoPasswordFailsAtOnceWithoutEchoingIt) {
   EXPECT_EQ(r.out.find("should not run"), std::string::npos);
   EXPECT_EQ((r.out + r.err).find("wrong pass"), std::string::npos);
   EXPECT_EQ(c->exec("echo ok").out, "ok\n");
+}
+
+TEST_F(SshExec, SuPasswordIsTypedOnATerminalAndOutputStaysClean) {
+  TempDir tmp;
+  std::string fake = tmp.write("fake-su", kFakeSu);
+  ::chmod(fake.c_str(), 0755);
+  auto c = connect();
+  BecomeSpec b;
+  b.method = "su";
+  b.user = "nobody";
+  b.password = kFakePassword;
+  b.exe = fake;
+  ExecOptions opts;
+  opts.become = &b;
+  opts.stdin_data = "typed\n";
+  opts.timeout_s = 20;
+  ExecResult r = c->exec("echo one; echo two; cat", opts);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.out, "one\ntwo\ntyped\n");
+  EXPECT_FALSE(r.timed_out);
+}
+
+TEST_F(SshExec, WrongSuPasswordIsReportedNotHung) {
+  TempDir tmp;
+  std::string fake = tmp.write("fake-su", kFakeSu);
+  ::chmod(fake.c_str(), 0755);
+  auto c = connect();
+  BecomeSpec b;
+  b.method = "su";
+  b.user = "nobody";
+  b.password = "not it";
+  b.exe = fake;
+  ExecOptions opts;
+  opts.become = &b;
+  opts.timeout_s = 20;
+  ExecResult r = c->exec("echo should not run", opts);
+  EXPECT_EQ(r.become_error, "Incorrect su password");
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ((r.out + r.err).find("not it"), std::string::npos);
+  EXPECT_EQ(r.out.find("should not run"), std::string::npos);
 }
 
 TEST_F(SshExec, PutFileThenFetchFileKeepContentAndMode) {
