@@ -87,11 +87,21 @@ std::string AdhocPrinter::oneline(const HostResult& r) const {
   switch (r.status) {
     case HostStatus::unreachable: return r.host + " | UNREACHABLE!: " + str_field(r.result, "msg");
     case HostStatus::skipped: return r.host + " | SKIPPED";
-    case HostStatus::failed:
-      if (r.result.contains("exception"))
-        return r.host + " | FAILED! => " + escape_newlines(str_field(r.result, "exception"));
-      if (r.prints_as_command && !r.result.contains("module_stderr")) return command_line("FAILED");
-      return r.host + " | FAILED! => " + one_line_json(r.result);
+    case HostStatus::failed: {
+      // Ansible's oneline callback prints failures as JSON, preceded by the
+      // exception line (or the command's line) when there was an exception.
+      std::string prefix;
+      if (r.result.contains("exception")) {
+        if (r.prints_as_command && !r.result.contains("module_stderr")) {
+          prefix = command_line("FAILED") + "\n";
+        } else {
+          auto lines = split_lines(trim(str_field(r.result, "exception")));
+          prefix = "An exception occurred during task execution. To see the full traceback, use -vvv. The error was: " +
+                   (lines.empty() ? std::string() : lines.back()) + "\n";
+        }
+      }
+      return prefix + r.host + " | FAILED! => " + one_line_json(r.result);
+    }
     case HostStatus::ok:
     case HostStatus::changed: {
       const char* state = r.status == HostStatus::changed ? "CHANGED" : "SUCCESS";

@@ -36,6 +36,9 @@ Value strip_internal(const Value& v) {
 
 Value abridged_result(const Value& result, int verbosity) {
   Value out = strip_internal(result);
+  // Ansible's TaskResult.clean_copy(): the status is the event, not a key.
+  out.erase("failed");
+  out.erase("skipped");
   if (verbosity < 3) {
     out.erase("invocation");
     out.erase("diff");

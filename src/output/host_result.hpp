@@ -24,7 +24,7 @@ struct HostResult {
 HostStatus status_of(const Value& result);
 
 // The result as Ansible's callbacks show it: internal "_ansible_*" keys
-// removed; "invocation" and "diff" kept only at verbosity >= 3, "exception"
+// and the status flags "failed"/"skipped" removed; "invocation" and "diff" kept only at verbosity >= 3, "exception"
 // never.
 Value abridged_result(const Value& result, int verbosity);
 
