@@ -269,9 +269,23 @@ Value Engine::render_value(const Value& v, VariableSource& vars, const RenderOpt
     auto tpl = parse(data, o.syntax, o.name);
     Renderer r(*this, vars, o);
     Value result;
-    std::string out;
-    r.render(tpl, out);
-    result = o.eval_concat ? literal_eval_or_string(out) : Value(out);
+    if (o.eval_concat && tpl->single_expression) {
+      // One node: ansible_eval_concat looks at the value itself.
+      Val v = r.eval_root(tpl);
+      if (v.is_native_text()) {
+        result = v.as_str();
+      } else if (v.kind() == Val::Kind::Data) {
+        result = v.as_data();  // str() then literal_eval gives the same data back
+      } else {
+        std::string out;
+        r.print_value(v, out);
+        result = literal_eval_or_string(out);
+      }
+    } else {
+      std::string out;
+      r.render(tpl, out);
+      result = o.eval_concat ? literal_eval_or_string(out) : Value(out);
+    }
     if (result.is_string() && o.preserve_trailing_newlines) {
       std::string& rs = result.get_ref<std::string&>();
       size_t have = trailing_newlines(rs);

@@ -181,8 +181,29 @@ Val Renderer::eval_filter(const Expr& e, const Val* input_override) {
   eval_args(e, args);
   args.fn_name = e.name.c_str();
   line_ = e.line;
-  if (e.filter) return e.filter(*this, input, args);
-  return apply_filter(e.name, input, args);
+  Val out = e.filter ? e.filter(*this, input, args) : apply_filter(e.name, input, args);
+  if (eval_concat_) {
+    // Ansible's STRING_TYPE_FILTERS: results stay text (NativeJinjaText).
+    const std::string& n = e.name;
+    if (n == "string" || n == "to_json" || n == "to_nice_json" || n == "to_yaml" || n == "to_nice_yaml" ||
+        n == "ppretty" || n == "json")
+      out = Val::str(to_str(out)).mark_native_text();
+  }
+  return out;
+}
+
+Val Renderer::eval_root(const std::shared_ptr<const Template>& tpl) {
+  current_ = tpl;
+  const Expr& e = *tpl->single_expression;
+  line_ = e.line;
+  try {
+    return eval(e);
+  } catch (const TemplateError& err) {
+    if (err.located()) throw;
+    rethrow_located(err, line_);
+  } catch (const std::exception& err) {
+    rethrow_located(err, line_);
+  }
 }
 
 Val Renderer::apply_filter(const std::string& name, const Val& input, CallArgs& args) {
@@ -288,7 +309,7 @@ bool python_literal_tokens_ok(std::string_view text) {
     if (t.type == Tok::Name && t.text != "True" && t.text != "False" && t.text != "None" && t.text != "true" &&
         t.text != "false" && t.text != "null")
       return false;
-    if (t.type == Tok::Op && (t.text == "~" || t.text == "|" || t.text == "." || t.text == "(" || t.text == "*" ||
+    if (t.type == Tok::Op && (t.text == "~" || t.text == "|" || t.text == "." || t.text == "*" ||
                               t.text == "/" || t.text == "%" || t.text == "//" || t.text == "**"))
       return false;
   }

@@ -459,7 +459,37 @@ Val minmax(Renderer& r, const Val& v, CallArgs& a, bool want_max) {
 Val f_max(Renderer& r, const Val& v, CallArgs& a) { return minmax(r, v, a, true); }
 Val f_min(Renderer& r, const Val& v, CallArgs& a) { return minmax(r, v, a, false); }
 
-Val f_pprint(Renderer&, const Val& v, CallArgs&) { return Val::str(repr(v)); }
+// pprint.pformat: like repr, with dict keys sorted.
+void sorted_repr(std::string& out, const Value& v) {
+  if (v.is_object()) {
+    std::vector<std::string> keys;
+    for (auto it = v.begin(); it != v.end(); ++it) keys.push_back(it.key());
+    std::sort(keys.begin(), keys.end());
+    out += '{';
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (i) out += ", ";
+      out += python_string_repr(keys[i]) + ": ";
+      sorted_repr(out, v[keys[i]]);
+    }
+    out += '}';
+  } else if (v.is_array()) {
+    out += '[';
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i) out += ", ";
+      sorted_repr(out, v[i]);
+    }
+    out += ']';
+  } else {
+    python_repr_append(out, v);
+  }
+}
+
+Val f_pprint(Renderer&, const Val& v, CallArgs&) {
+  if (v.kind() != Val::Kind::Data) return Val::str(repr(v));
+  std::string out;
+  sorted_repr(out, v.as_data());
+  return Val::str(out);
+}
 
 // select/reject/selectattr/rejectattr
 Val select_impl(Renderer& r, const Val& v, CallArgs& a, bool keep, bool by_attr) {

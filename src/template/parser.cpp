@@ -210,7 +210,7 @@ class Parser {
     auto st = std::make_unique<Stmt>(Stmt::K::If, line);
     ++soft_;
     for (;;) {
-      ExprPtr cond = parse_tuple(false);
+      ExprPtr cond = parse_tuple(false, false, {}, false, false);
       expect_block_end();
       Body body = parse_body({"elif", "else", "endif"});
       st->branches.emplace_back(std::move(cond), std::move(body));
@@ -232,7 +232,7 @@ class Parser {
     auto st = std::make_unique<Stmt>(Stmt::K::For, line);
     st->target = parse_assign_target(true);
     if (!skip_name("in")) expect_name_token("in");
-    st->expr = parse_tuple(false, false, {"recursive"});
+    st->expr = parse_tuple(false, false, {"recursive"}, false, false);
     if (skip_name("if")) st->cond = parse_expression();
     if (skip_name("recursive")) st->recursive = true;
     expect_block_end();
@@ -671,7 +671,7 @@ class Parser {
 
   // Jinja's parse_tuple: "a, b" without parentheses makes a tuple.
   ExprPtr parse_tuple(bool simplified = false, bool explicit_parens = false,
-                      std::vector<std::string> extra_end = {}, bool names_only = false) {
+                      std::vector<std::string> extra_end = {}, bool names_only = false, bool with_condexpr = true) {
     int line = cur().line;
     std::vector<ExprPtr> items;
     bool is_tuple = false;
@@ -704,7 +704,7 @@ class Parser {
       } else if (simplified) {
         items.push_back(parse_primary());
       } else {
-        items.push_back(parse_expression());
+        items.push_back(parse_expression(with_condexpr));
       }
     }
     if (!is_tuple) {

@@ -591,9 +591,10 @@ Val Renderer::getattr(const Val& obj, std::string_view name) {
     default: break;
   }
   if (is_method(obj, name)) return bound_method(obj, name);
-  if (obj.is_sequence() || obj.is_str()) {
-    // Jinja tries item access next: "foo.0" style names never reach here
-    // (the parser makes them subscripts), so this is a missing attribute.
+  if (obj.is_tuple() && obj.size() == 2) {
+    // groupby() yields namedtuples (grouper, list)
+    if (name == "grouper") return obj.at(0);
+    if (name == "list") return obj.at(1);
   }
   return Val::undefined(std::string(name),
                         "'" + object_type_repr(obj) + "' has no attribute '" + std::string(name) + "'");

@@ -83,6 +83,8 @@ class Renderer {
   void render(const std::shared_ptr<const Template>& tpl, std::string& out);
   // Evaluates one expression in the root scope.
   Val eval(const Expr& e);
+  // Evaluates a template that is one {{ expression }}, errors located.
+  Val eval_root(const std::shared_ptr<const Template>& tpl);
 
   // Ansible's "eval concat": a rendered string that looks like a list,
   // dict or boolean is turned back into one (see native_helpers.py).

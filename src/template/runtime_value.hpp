@@ -79,6 +79,10 @@ class Val {
   bool is_object(Object::Type t) const { return k_ == Kind::Obj && obj_->type == t; }
   bool is_obj() const { return k_ == Kind::Obj; }
   bool is_safe() const { return k_ == Kind::Str && flag_; }
+  // Ansible's NativeJinjaText: the result of a STRING_TYPE_FILTERS filter
+  // (string, to_json, to_yaml...) that must stay text in native mode.
+  bool is_native_text() const { return k_ == Kind::Str && native_; }
+  Val& mark_native_text() { native_ = true; return *this; }
   Val& mark_safe(bool s = true) { if (k_ == Kind::Str) flag_ = s; return *this; }
 
   bool as_bool() const { return b_; }
@@ -108,6 +112,7 @@ class Val {
   Kind k_;
   bool flag_ = false;  // Seq: tuple. Str: markup-safe.
   View view_ = View::None;
+  bool native_ = false;
   union {
     bool b_;
     int64_t i_;

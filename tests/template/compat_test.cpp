@@ -33,9 +33,11 @@ std::vector<Case> load_corpus() {
     if (e.path().extension() == ".yml") files.push_back(e.path());
   std::sort(files.begin(), files.end());
   const char* filter = std::getenv("DROVER_CORPUS_FILTER");
+  Value common = load_yaml_value_file(std::string(DROVER_SOURCE_DIR) + "/tests/template/corpus/common_vars.yaml");
   for (const auto& f : files) {
     Value doc = load_yaml_value_file(f.string());
     for (auto& c : doc) {
+      if (!c.contains("vars")) c["vars"] = common;
       std::string name = f.stem().string() + "/" + c["name"].get<std::string>();
       if (filter && name.find(filter) == std::string::npos) continue;
       c["name"] = name;
