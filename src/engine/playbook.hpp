@@ -1,0 +1,132 @@
+// The playbook model: plays, blocks, tasks, roles, handlers, as loaded from
+// YAML and before anything is templated.
+//
+// Every node keeps the file:line:column it came from. Values that may hold
+// Jinja2 (conditions, loop sources, module arguments, most keywords) stay
+// raw Values here; the executor templates them per host. Static imports
+// (import_playbook, import_tasks, import_role, play `roles:`) are already
+// expanded by the loader; dynamic includes (include_tasks, include_role) stay
+// tasks that the executor expands per host at run time.
+//
+// Ownership: a Playbook owns everything; nodes point to their parents with
+// plain pointers that live as long as the Playbook.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/value.hpp"
+
+namespace drover {
+
+struct Block;
+struct Role;
+
+// Keywords that blocks, roles and plays pass down to their tasks (Ansible's
+// inheritable FieldAttributes). Null Values are unset: the nearest set one
+// wins, except `when` (all conditions apply), `tags` (union), `vars` (merged,
+// inner wins) and `environment` (merged, inner wins).
+struct Keywords {
+  Value become, become_user, become_method, become_exe, become_flags;
+  Value check_mode, diff, no_log, ignore_errors, ignore_unreachable, any_errors_fatal, run_once;
+  Value connection, remote_user, port, timeout, throttle;
+  Value delegate_to, delegate_facts;
+  Value environment;            // a dict, or a list of dicts
+  Value module_defaults;        // {module or group/...: {option: value}}
+  std::vector<Value> when;      // each a condition (string, bool, ...)
+  std::vector<std::string> tags;
+  Value vars = Value::object();
+};
+
+struct Task {
+  int id = 0;                   // unique in the playbook, in load order
+  Location where;
+  std::string name;             // as written; empty when unnamed
+  std::string action;           // short module name ("command", "include_tasks", ...)
+  std::string action_as_written;  // "ansible.builtin.command"
+  Value args = Value::object(); // raw module arguments (k=v already parsed)
+  Keywords kw;
+  // Loops: `loop:` (loop_with empty) or with_<lookup> (loop_with = lookup).
+  Value loop;
+  std::string loop_with;
+  Value loop_control;           // label, loop_var, index_var, pause, extended
+  std::string register_as;
+  Value changed_when, failed_when, until;
+  Value retries, delay;
+  Value async_seconds, poll;
+  std::vector<std::string> notify;
+  std::vector<std::string> listen;  // handlers only
+  bool is_handler = false;
+  const Block* parent = nullptr;   // the enclosing block (never null once loaded)
+  const Role* role = nullptr;      // the role the task came from, if any
+  // The name Ansible shows in banners when the task has none: the action.
+  std::string display_name() const;
+};
+
+struct BlockItem;
+
+struct Block {
+  Location where;
+  std::string name;
+  Keywords kw;
+  std::vector<BlockItem> block, rescue, always;
+  const Block* parent = nullptr;   // null for a play section's top block
+  const Role* role = nullptr;
+  // Blocks the loader made (a task list, an import, a role): they carry
+  // keywords but are not shown to users as blocks.
+  bool implicit = false;
+};
+
+// One entry of a block's list: a task or a nested block.
+struct BlockItem {
+  std::unique_ptr<Task> task;
+  std::unique_ptr<Block> block;
+};
+
+struct Role {
+  std::string name;             // as referenced ("common", "ns.coll.role")
+  std::string path;             // the role's directory
+  Value defaults = Value::object();  // defaults/main.*
+  Value vars = Value::object();      // vars/main.*
+  Value params = Value::object();    // role params from the play / include
+  std::vector<Role*> dependencies;  // meta/main.yml, already loaded (owned by the Playbook)
+  bool allow_duplicates = false;
+  std::unique_ptr<Block> tasks;      // tasks/main.* (or tasks_from)
+  std::unique_ptr<Block> handlers;   // handlers/main.*
+};
+
+struct Play {
+  Location where;
+  std::string name;
+  Value hosts;                  // pattern string or list, may be templated
+  Keywords kw;
+  Value gather_facts;           // null: config "gathering"
+  Value gather_subset, gather_timeout, fact_path;
+  Value serial;                 // number, "30%", or a list of them
+  Value max_fail_percentage;
+  Value strategy;               // linear | free | host_pinned
+  Value order;                  // inventory | reverse_inventory | sorted | reverse_sorted | shuffle
+  Value force_handlers;
+  std::vector<std::string> vars_files;  // may be templated; a list entry may be a list (first found)
+  std::vector<Value> vars_files_raw;
+  Value vars_prompt;
+  std::string playbook_dir;     // directory of the playbook file that holds the play
+  // The play's keywords as the outermost block: every section's block has it
+  // as parent, so tasks inherit play keywords like any other.
+  std::unique_ptr<Block> scope;
+  std::unique_ptr<Block> pre_tasks, tasks, post_tasks, handlers;
+  // Roles in `roles:` become role blocks at the head of `tasks`; their
+  // handlers are appended to `handlers`.
+  std::vector<const Role*> roles;
+};
+
+struct Playbook {
+  std::string path;             // the file given on the command line
+  std::vector<std::unique_ptr<Play>> plays;
+  std::vector<std::unique_ptr<Role>> roles;  // every role instance loaded
+  int task_count = 0;
+};
+
+}  // namespace drover

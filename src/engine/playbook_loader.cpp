@@ -1,0 +1,384 @@
+#include "engine/playbook_loader.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "core/yaml.hpp"
+#include "engine/config.hpp"
+#include "engine/task_loader.hpp"
+
+namespace drover {
+namespace {
+
+[[noreturn]] void fail_at(const YAML::Node& n, const std::string& file, const std::string& msg,
+                          const std::string& hint = {}) {
+  throw ParserError(msg, yaml_location(n, file), hint);
+}
+
+bool is_dir(const std::string& p) {
+  struct stat st{};
+  return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::string dir_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+}
+
+std::string absolute(const std::string& p) {
+  if (!p.empty() && p[0] == '/') return p;
+  char buf[4096];
+  std::string cwd = getcwd(buf, sizeof buf) ? buf : ".";
+  return cwd + "/" + p;
+}
+
+const std::vector<std::string>& play_keywords() {
+  static const std::vector<std::string> names = {
+      "any_errors_fatal", "become", "become_exe", "become_flags", "become_method", "become_user", "check_mode",
+      "collections", "connection", "debugger", "diff", "environment", "fact_path", "force_handlers",
+      "gather_facts", "gather_subset", "gather_timeout", "handlers", "hosts", "ignore_errors",
+      "ignore_unreachable", "max_fail_percentage", "module_defaults", "name", "no_log", "order", "port",
+      "post_tasks", "pre_tasks", "remote_user", "roles", "run_once", "serial", "strategy", "tags", "tasks",
+      "throttle", "timeout", "vars", "vars_files", "vars_prompt"};
+  return names;
+}
+
+// A YAML file of variables (role defaults/vars): a mapping or nothing.
+Value load_vars_file(const std::string& path) {
+  Value v = load_yaml_value_file(path);
+  if (v.is_null()) return Value::object();
+  if (!v.is_object()) throw ParserError("a variables file must hold a mapping", {path, 1, 1});
+  return v;
+}
+
+class Loader {
+ public:
+  Loader(Playbook& pb, const LoadOptions& opts) : pb_(pb), opts_(opts) {}
+
+  void load_file(const std::string& path, const Value& import_vars, const std::vector<Value>& import_when,
+                 const std::vector<std::string>& import_tags, int depth) {
+    if (depth > 20) throw ParserError("import_playbook nests too deeply (a loop?)", {path, 0, 0});
+    struct stat st{};
+    if (stat(path.c_str(), &st) != 0)
+      throw ParserError("the playbook: " + path + " could not be found", {path, 0, 0});
+    auto docs = load_yaml_file(path);
+    if (docs.empty() || docs[0].IsNull()) throw ParserError("Empty playbook, nothing to do", {path, 1, 1});
+    const YAML::Node& root = docs[0];
+    if (!root.IsSequence())
+      fail_at(root, path, "A playbook must be a list of plays, got a " + std::string(root.IsMap() ? "mapping" : "scalar"),
+              "start each play with '- hosts: ...'");
+    for (const auto& entry : root) {
+      if (!entry.IsMap()) fail_at(entry, path, "expected a play (a mapping with 'hosts') or an import_playbook");
+      YAML::Node import = entry["import_playbook"] ? entry["import_playbook"] : entry["ansible.builtin.import_playbook"];
+      if (!import) import = entry["include"];
+      if (import) {
+        std::string rel = to_display_string(yaml_to_value(import));
+        std::string target = rel.size() && rel[0] == '/' ? rel : dir_of(path) + "/" + rel;
+        Value vars = import_vars;
+        std::vector<Value> when = import_when;
+        std::vector<std::string> tags = import_tags;
+        for (auto it = entry.begin(); it != entry.end(); ++it) {
+          std::string k = it->first.as<std::string>();
+          if (k == "vars") {
+            Value v = yaml_to_value(it->second);
+            if (v.is_object())
+              for (auto e = v.begin(); e != v.end(); ++e) vars[e.key()] = e.value();
+          } else if (k == "when") {
+            Value v = yaml_to_value(it->second);
+            if (v.is_array()) for (auto& c : v) when.push_back(c);
+            else when.push_back(v);
+          } else if (k == "tags") {
+            Keywords kw;
+            parse_keyword("tags", it->second, kw, path);
+            tags.insert(tags.end(), kw.tags.begin(), kw.tags.end());
+          } else if (k != "import_playbook" && k != "ansible.builtin.import_playbook" && k != "include" &&
+                     k != "name") {
+            fail_at(it->first, path, "'" + k + "' is not a valid option for import_playbook");
+          }
+        }
+        if (!is_dir(dir_of(target)) || !std::ifstream(target).good())
+          fail_at(import, path, "Could not find or access '" + rel + "' for import_playbook");
+        load_file(target, vars, when, tags, depth + 1);
+        continue;
+      }
+      if (!entry["hosts"])
+        fail_at(entry, path, "the field 'hosts' is required but was not set",
+                "a play needs 'hosts:'; a task list belongs under 'tasks:'");
+      pb_.plays.push_back(load_play(entry, path, import_vars, import_when, import_tags));
+    }
+  }
+
+ private:
+  std::unique_ptr<Play> load_play(const YAML::Node& node, const std::string& file, const Value& import_vars,
+                                  const std::vector<Value>& import_when, const std::vector<std::string>& import_tags) {
+    auto play = std::make_unique<Play>();
+    Play& p = *play;
+    p.where = yaml_location(node, file);
+    p.playbook_dir = dir_of(absolute(file));
+    p.scope = std::make_unique<Block>();
+    p.scope->implicit = true;
+    p.scope->where = p.where;
+    Keywords& kw = p.scope->kw;
+    for (auto e = import_vars.begin(); e != import_vars.end(); ++e) kw.vars[e.key()] = e.value();
+    kw.when = import_when;
+    kw.tags = import_tags;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      std::string k = it->first.as<std::string>();
+      const YAML::Node& v = it->second;
+      if (k == "name") p.name = to_display_string(yaml_to_value(v));
+      else if (k == "hosts") p.hosts = yaml_to_value(v);
+      else if (k == "gather_facts") p.gather_facts = yaml_to_value(v);
+      else if (k == "gather_subset") p.gather_subset = yaml_to_value(v);
+      else if (k == "gather_timeout") p.gather_timeout = yaml_to_value(v);
+      else if (k == "fact_path") p.fact_path = yaml_to_value(v);
+      else if (k == "serial") p.serial = yaml_to_value(v);
+      else if (k == "max_fail_percentage") p.max_fail_percentage = yaml_to_value(v);
+      else if (k == "strategy") p.strategy = yaml_to_value(v);
+      else if (k == "order") p.order = yaml_to_value(v);
+      else if (k == "force_handlers") p.force_handlers = yaml_to_value(v);
+      else if (k == "vars_prompt") p.vars_prompt = yaml_to_value(v);
+      else if (k == "vars_files") {
+        Value files = yaml_to_value(v);
+        if (files.is_string()) files = Value::array({files});
+        if (!files.is_array()) fail_at(v, file, "vars_files must be a list of file names");
+        for (auto& f : files) p.vars_files_raw.push_back(f);
+      } else if (k == "when") {
+        fail_at(it->first, file, "'when' is not a valid attribute for a Play",
+                "put conditions on tasks or blocks, or use a group in 'hosts'");
+      } else if (k == "tasks" || k == "pre_tasks" || k == "post_tasks" || k == "handlers" || k == "roles") {
+        if (!v.IsNull() && !v.IsSequence()) fail_at(v, file, "'" + k + "' must be a list");
+      } else if (!parse_keyword(k, v, kw, file)) {
+        std::string close = closest_match(k, play_keywords());
+        fail_at(it->first, file, "'" + k + "' is not a valid attribute for a Play",
+                close.empty() ? "" : "did you mean '" + close + "'?");
+      }
+    }
+    if (p.hosts.is_null() || (p.hosts.is_string() && p.hosts.get<std::string>().empty()))
+      fail_at(node, file, "Hosts list cannot be empty. Please check your playbook");
+    if (p.name.empty())
+      p.name = p.hosts.is_array() ? join([&] {
+        std::vector<std::string> h;
+        for (auto& e : p.hosts) h.push_back(to_display_string(e));
+        return h;
+      }(), ",") : to_display_string(p.hosts);
+
+    auto section = [&](const char* key, bool handlers) {
+      auto block = std::make_unique<Block>();
+      block->implicit = true;
+      block->parent = p.scope.get();
+      block->where = p.where;
+      TaskLoadContext ctx = context(file, p, handlers);
+      load_task_list(node[key], ctx, *block);
+      return block;
+    };
+    p.pre_tasks = section("pre_tasks", false);
+    p.handlers = section("handlers", true);
+    // roles: run before tasks, as blocks at the head of the tasks section.
+    p.tasks = std::make_unique<Block>();
+    p.tasks->implicit = true;
+    p.tasks->parent = p.scope.get();
+    p.tasks->where = p.where;
+    if (node["roles"]) {
+      for (const auto& r : node["roles"]) add_play_role(r, file, p);
+    }
+    {
+      TaskLoadContext ctx = context(file, p, false);
+      load_task_list(node["tasks"], ctx, *p.tasks);
+    }
+    p.post_tasks = section("post_tasks", false);
+    return play;
+  }
+
+  TaskLoadContext context(const std::string& file, Play& p, bool handlers) {
+    TaskLoadContext ctx;
+    ctx.file = file;
+    ctx.dir = dir_of(absolute(file));
+    ctx.playbook_dir = p.playbook_dir;
+    ctx.handlers = handlers;
+    ctx.playbook = &pb_;
+    ctx.roles_path = &opts_.roles_path;
+    Play* play = &p;
+    ctx.import_role = [this, play](const std::string& name, const Value& args, const Location& where,
+                                   const TaskLoadContext& c) {
+      std::string tasks_from = args.contains("tasks_from") ? to_display_string(args["tasks_from"]) : "main";
+      std::string handlers_from = args.contains("handlers_from") ? to_display_string(args["handlers_from"]) : "main";
+      std::string vars_from = args.contains("vars_from") ? to_display_string(args["vars_from"]) : "main";
+      std::string defaults_from = args.contains("defaults_from") ? to_display_string(args["defaults_from"]) : "main";
+      Role* role = load_role(name, Value::object(), where, c.playbook_dir, tasks_from, handlers_from,
+                                   vars_from, defaults_from);
+      return role_block(*role, *play, nullptr);
+    };
+    return ctx;
+  }
+
+  std::string find_role_dir(const std::string& name, const std::string& playbook_dir) {
+    std::vector<std::string> candidates;
+    if (name.find('/') != std::string::npos) {
+      candidates.push_back(name[0] == '/' ? name : playbook_dir + "/" + name);
+    } else {
+      candidates.push_back(playbook_dir + "/roles/" + name);
+      for (const auto& rp : opts_.roles_path) candidates.push_back(expand_user(rp) + "/" + name);
+      candidates.push_back(playbook_dir + "/" + name);
+    }
+    for (const auto& c : candidates)
+      if (is_dir(c)) return c;
+    return "";
+  }
+
+  // Each reference loads its own Role instance: its task blocks are moved
+  // into the play that references it.
+  Role* load_role(const std::string& name, const Value& params, const Location& where,
+                        const std::string& playbook_dir, const std::string& tasks_from = "main",
+                        const std::string& handlers_from = "main", const std::string& vars_from = "main",
+                        const std::string& defaults_from = "main", int depth = 0) {
+    if (depth > 50) throw ParserError("role dependencies nest too deeply (a cycle?) at role '" + name + "'", where);
+    std::string dir = find_role_dir(name, playbook_dir);
+    if (dir.empty()) {
+      std::string searched = playbook_dir + "/roles";
+      for (const auto& rp : opts_.roles_path) searched += ":" + rp;
+      searched += ":" + playbook_dir;
+      throw ParserError("the role '" + name + "' was not found in " + searched, where);
+    }
+    auto role = std::make_unique<Role>();
+    role->name = name;
+    role->path = dir;
+    role->params = params;
+    if (auto f = find_yaml_file(dir + "/defaults", defaults_from); !f.empty()) role->defaults = load_vars_file(f);
+    if (auto f = find_yaml_file(dir + "/vars", vars_from); !f.empty()) role->vars = load_vars_file(f);
+    if (auto f = find_yaml_file(dir + "/meta", "main"); !f.empty()) {
+      Value meta = load_yaml_value_file(f);
+      if (meta.is_object()) {
+        role->allow_duplicates = meta.contains("allow_duplicates") && truthy(meta["allow_duplicates"]);
+        if (meta.contains("dependencies") && meta["dependencies"].is_array()) {
+          for (auto& dep : meta["dependencies"]) {
+            auto [dep_name, dep_params] = role_reference(dep, {f, 0, 0});
+            role->dependencies.push_back(load_role(dep_name, dep_params, {f, 0, 0}, playbook_dir, "main", "main",
+                                                   "main", "main", depth + 1));
+          }
+        }
+      }
+    }
+    Role* raw = role.get();
+    TaskLoadContext ctx;
+    ctx.dir = dir + "/tasks";
+    ctx.playbook_dir = playbook_dir;
+    ctx.role = raw;
+    ctx.playbook = &pb_;
+    ctx.roles_path = &opts_.roles_path;
+    if (auto f = find_yaml_file(dir + "/tasks", tasks_from); !f.empty()) {
+      ctx.file = f;
+      raw->tasks = load_task_file(f, ctx, nullptr);
+    } else if (tasks_from != "main") {
+      throw ParserError("Could not find specified file in role: tasks/" + tasks_from, where);
+    } else {
+      raw->tasks = std::make_unique<Block>();
+      raw->tasks->implicit = true;
+    }
+    if (auto f = find_yaml_file(dir + "/handlers", handlers_from); !f.empty()) {
+      ctx.file = f;
+      ctx.handlers = true;
+      raw->handlers = load_task_file(f, ctx, nullptr);
+    }
+    pb_.roles.push_back(std::move(role));
+    return raw;
+  }
+
+  // (name, params) of a role reference: "name" or {role: name, ...params}.
+  std::pair<std::string, Value> role_reference(const Value& ref, const Location& where) {
+    if (ref.is_string()) return {ref.get<std::string>(), Value::object()};
+    if (!ref.is_object()) throw ParserError("a role must be a name or a mapping with 'role:'", where);
+    std::string name;
+    Value params = Value::object();
+    for (auto it = ref.begin(); it != ref.end(); ++it) {
+      if (it.key() == "role" || it.key() == "name") name = to_display_string(it.value());
+      else params[it.key()] = it.value();
+    }
+    if (name.empty()) throw ParserError("role definitions must contain a role name", where);
+    return {name, params};
+  }
+
+  // A role's tasks (after its dependencies) as one implicit block.
+  std::unique_ptr<Block> role_block(Role& role, Play& play, const Block* parent) {
+    auto block = std::make_unique<Block>();
+    block->implicit = true;
+    block->parent = parent;
+    block->role = &role;
+    for (Role* dep : role.dependencies) {
+      auto dep_block = role_block(*dep, play, block.get());
+      block->block.push_back({nullptr, std::move(dep_block)});
+    }
+    if (role.tasks) {
+      // Re-parent the role's task file block under this role block.
+      auto tasks = std::make_unique<Block>();
+      tasks->implicit = true;
+      tasks->parent = block.get();
+      tasks->role = &role;
+      for (auto& item : role.tasks->block) {
+        if (item.task) item.task->parent = tasks.get();
+        if (item.block) item.block->parent = tasks.get();
+        tasks->block.push_back(std::move(item));
+      }
+      role.tasks->block.clear();
+      block->block.push_back({nullptr, std::move(tasks)});
+    }
+    if (role.handlers) {
+      for (auto& item : role.handlers->block) {
+        if (item.task) item.task->parent = play.handlers.get();
+        if (item.block) item.block->parent = play.handlers.get();
+        play.handlers->block.push_back(std::move(item));
+      }
+      role.handlers->block.clear();
+    }
+    play.roles.push_back(&role);
+    return block;
+  }
+
+  void add_play_role(const YAML::Node& node, const std::string& file, Play& p) {
+    Location where = yaml_location(node, file);
+    Value ref = yaml_to_value(node);
+    // Keywords on a role entry (when, tags, become, vars...) apply to its tasks.
+    Keywords kw;
+    Value params = Value::object();
+    std::string name;
+    if (ref.is_string()) {
+      name = ref.get<std::string>();
+    } else if (ref.is_object()) {
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        std::string k = it->first.as<std::string>();
+        if (k == "role" || k == "name") name = to_display_string(yaml_to_value(it->second));
+        else if (!parse_keyword(k, it->second, kw, file)) params[k] = yaml_to_value(it->second);
+      }
+    } else {
+      throw ParserError("a role must be a name or a mapping with 'role:'", where);
+    }
+    if (name.empty()) throw ParserError("role definitions must contain a role name", where);
+    Role* role = load_role(name, params, where, p.playbook_dir);
+    auto block = role_block(*role, p, p.tasks.get());
+    block->kw = kw;
+    block->where = where;
+    p.tasks->block.push_back({nullptr, std::move(block)});
+  }
+
+  Playbook& pb_;
+  const LoadOptions& opts_;
+};
+
+}  // namespace
+
+Playbook load_playbook(const std::string& path, const LoadOptions& opts) {
+  Playbook pb;
+  pb.path = path;
+  Loader loader(pb, opts);
+  loader.load_file(path, Value::object(), {}, {}, 0);
+  return pb;
+}
+
+}  // namespace drover
