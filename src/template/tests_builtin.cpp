@@ -74,8 +74,15 @@ bool t_sameas(Renderer&, const Val& v, CallArgs& a) {
   if (v.is_int() && o.is_int()) return v.as_int() == o.as_int() && v.as_int() >= -5 && v.as_int() <= 256;
   return false;
 }
-bool t_filter(Renderer&, const Val& v, CallArgs&) { return v.is_str() && find_filter(v.as_str()) != nullptr; }
-bool t_test(Renderer&, const Val& v, CallArgs&) { return v.is_str() && find_test(v.as_str()) != nullptr; }
+// Ansible's plugin loader fails on an unknown name instead of answering no.
+bool t_filter(Renderer&, const Val& v, CallArgs&) {
+  if (v.is_str() && find_filter(v.as_str())) return true;
+  fail("Could not load \"" + to_str(v) + "\": '" + to_str(v) + "'");
+}
+bool t_test(Renderer&, const Val& v, CallArgs&) {
+  if (v.is_str() && find_test(v.as_str())) return true;
+  fail("Could not load \"" + to_str(v) + "\": '" + to_str(v) + "'");
+}
 
 // ---- Ansible result tests
 

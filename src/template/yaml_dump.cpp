@@ -188,7 +188,15 @@ class Emitter {
     }
   }
 
+  // PyYAML's expect_scalar indents every scalar one step (flow-style), which
+  // is where folded continuation lines go.
   void scalar(const Value& v, Ctx ctx) {
+    increase_indent(true, false);
+    write_scalar(v, ctx);
+    decrease_indent();
+  }
+
+  void write_scalar(const Value& v, Ctx ctx) {
     bool is_str;
     std::string text = scalar_text(v, is_str);
     std::u32string u = utf8_decode(text);
