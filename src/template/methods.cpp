@@ -24,10 +24,11 @@ const std::set<std::string_view> kListMethods = {"append", "index", "count", "ex
 const std::set<std::string_view> kDictMethods = {"keys", "values", "items", "get", "update", "pop",
                                                  "copy", "setdefault", "clear", "popitem"};
 
-// The Value behind a list/dict the template may change.
+// The Value behind a list/dict the template changes. Like Python, this
+// changes the variable itself for the rest of the render (a variable
+// source that must not see it gives the render its own copy).
 Value& mutable_data(const Val& obj) {
-  if (obj.kind() != Val::Kind::Data || !obj.keeper())
-    fail("drover templates cannot modify a variable in place; build a new value with set instead");
+  if (obj.kind() != Val::Kind::Data) fail("'" + type_name(obj) + "' object does not support item assignment");
   return const_cast<Value&>(obj.as_data());
 }
 

@@ -10,7 +10,7 @@ namespace {
 
 const std::set<std::string> kStatementKeywords = {
     "for", "if", "block", "extends", "print", "macro", "include", "from", "import", "set", "with",
-    "autoescape", "filter", "call", "do"};
+    "autoescape", "filter", "call"};  // no "do": Ansible does not load the extension
 
 class Parser {
  public:
@@ -874,7 +874,9 @@ class Parser {
       f->name = name;
       f->a = std::move(node);
       f->filter = find_filter(name);
-      if (!f->filter && soft_ == 0) fail_at("No filter named '" + name + "'.", line);
+      // Ansible loads filters while compiling: unknown names fail even in
+      // branches that never run.
+      if (!f->filter) fail_at("Could not load \"" + name + "\": '" + name + "'", line);
       if (is_op("(")) parse_call_args(*f);
       node = std::move(f);
     }
@@ -892,7 +894,7 @@ class Parser {
     t->negated = negated;
     t->a = std::move(node);
     t->test = find_test(name);
-    if (!t->test && soft_ == 0) fail_at("No test named '" + name + "'.", line);
+    if (!t->test) fail_at("Could not load \"" + name + "\": '" + name + "'", line);
     if (is_op("(")) {
       parse_call_args(*t);
     } else if ((cur().type == Tok::Name || cur().type == Tok::String || cur().type == Tok::Int ||

@@ -225,11 +225,11 @@ void Renderer::exec(const Stmt& s, std::string& out) {
         auto* ns = mod.obj_as<Namespace>();
         for (const auto& [name, alias] : s.names) {
           Val* v = ns->find(name);
-          if (!v) {
-            fail("the template '" + (current_ ? current_->name : std::string()) + "' (imported on line " +
-                 std::to_string(s.line) + ") does not export the requested name '" + name + "'");
-          }
-          scope_->set(alias, *v);
+          // Jinja 3.1: a missing name is an undefined, failing when used.
+          scope_->set(alias, v ? *v
+                               : Val::undefined(name, "the template '" + (current_ ? current_->name : std::string()) +
+                                                          "' (imported on line " + std::to_string(s.line) +
+                                                          ") does not export the requested name '" + name + "'"));
         }
         return;
       }
@@ -384,6 +384,7 @@ void Renderer::exec_include(const Stmt& s, std::string& out) {
   DepthGuard g(depth_, opts_.max_recursion);
   auto sc = std::make_shared<Scope>();
   if (s.with_context) sc->parent = scope_;
+  else sc->isolated = true;
   auto saved_root = root_;
   auto saved_blocks = std::move(blocks_);
   blocks_.clear();
@@ -405,6 +406,7 @@ Val Renderer::import_template(const Stmt& s) {
   DepthGuard g(depth_, opts_.max_recursion);
   auto sc = std::make_shared<Scope>();
   if (s.with_context) sc->parent = scope_;
+  else sc->isolated = true;
   auto saved_root = root_;
   auto saved_blocks = std::move(blocks_);
   blocks_.clear();
@@ -508,8 +510,17 @@ Val Renderer::call_value(const Val& fn, CallArgs& args, int line) {
 }
 
 Val Renderer::lookup(const std::string& name) {
-  if (Val* v = scope_->find(name)) return *v;
-  if (const Value* d = vars_.lookup(name)) return Val::data_ref(d);
+  bool isolated = false;
+  for (Scope* sc = scope_.get(); sc; sc = sc->parent.get()) {
+    for (auto& [k, v] : sc->vars)
+      if (k == name) return v;
+    if (sc->isolated) {
+      isolated = true;
+      break;
+    }
+  }
+  if (!isolated)
+    if (const Value* d = vars_.lookup(name)) return Val::data_ref(d);
   if (name == "self" && current_) return Val::object(std::make_shared<SelfRef>());
   if (name == "super" && !block_level_.empty()) {
     auto [bname, level] = block_level_.back();
@@ -588,6 +599,12 @@ Val Renderer::getattr(const Val& obj, std::string_view name) {
       }
       break;
     }
+    case Val::Kind::Int:
+    case Val::Kind::Float:
+    case Val::Kind::Bool:
+      if (name == "real") return obj.is_float() ? obj : Val::integer(obj.as_int());
+      if (name == "imag") return obj.is_float() ? Val::flt(0.0) : Val::integer(0);
+      break;
     default: break;
   }
   if (is_method(obj, name)) return bound_method(obj, name);

@@ -53,6 +53,9 @@ class Callable : public Object {
 struct Scope {
   std::vector<std::pair<std::string, Val>> vars;
   std::shared_ptr<Scope> parent;
+  // The root of a template imported/included "without context": names
+  // not found up to here are not looked up in the render's variables.
+  bool isolated = false;
   Val* find(std::string_view name);
   void set(std::string_view name, Val v);
 };
