@@ -204,7 +204,7 @@ void check_args(const std::string& module, const ArgSpec& spec, const Value& arg
   if (!args.is_object()) return;
   std::vector<std::string> unknown;
   for (auto it = args.begin(); it != args.end(); ++it) {
-    if (!spec.find(it.key())) unknown.push_back(it.key());
+    if (!spec.find(it.key()) && !spec.any_options) unknown.push_back(it.key());
   }
   if (!unknown.empty()) {
     std::sort(unknown.begin(), unknown.end());
@@ -222,7 +222,7 @@ void check_args(const std::string& module, const ArgSpec& spec, const Value& arg
   // Types and choices of values known now (not templated).
   for (auto it = args.begin(); it != args.end(); ++it) {
     const OptionSpec* o = spec.find(it.key());
-    if (is_templated(it.value())) continue;
+    if (!o || is_templated(it.value())) continue;
     Value converted = convert(o->name, o->type, o->elements, it.value());
     if (!o->choices.empty() && converted.is_string() &&
         std::find(o->choices.begin(), o->choices.end(), converted.get<std::string>()) == o->choices.end())
@@ -268,6 +268,11 @@ Value validate_args(const std::string& module, const ArgSpec& spec, const Value&
     }
   }
   if (!missing.empty()) throw Error("missing required arguments: " + join(missing, ", "));
+  if (spec.any_options) {
+    // Options outside the spec pass through as given (set_fact's facts).
+    for (auto it = in.begin(); it != in.end(); ++it)
+      if (!spec.find(it.key())) out[it.key()] = it.value();
+  }
   check_constraints(module, spec, out);
   for (const auto& r : spec.required_if) {
     if (!present(out, r.option) || out[r.option] != r.value) continue;

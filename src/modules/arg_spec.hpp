@@ -45,6 +45,8 @@ inline OptionSpec opt(std::string name, OptionType type = OptionType::str) {
 
 struct ArgSpec {
   std::vector<OptionSpec> options;
+  // set_fact, add_host: any option name is accepted (they become variables).
+  bool any_options = false;
   std::vector<std::vector<std::string>> mutually_exclusive;
   std::vector<std::vector<std::string>> required_one_of;
   std::vector<std::vector<std::string>> required_together;

@@ -8,7 +8,9 @@
 // executor calls run() from many threads at once on different hosts.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -18,6 +20,11 @@
 
 namespace drover {
 
+namespace tmpl {
+class Engine;
+class VariableSource;
+}  // namespace tmpl
+
 struct ModuleContext {
   Connection* connection = nullptr;   // null for controller-only modules
   const BecomeSpec* become = nullptr;  // run as another user on the target
@@ -26,6 +33,19 @@ struct ModuleContext {
   Value environment = Value::object();  // the task's environment: keyword, templated
   int timeout_s = 0;                     // command timeout; 0: the connection's
   std::string host;                      // inventory_hostname, for messages
+  int verbosity = 0;                     // -v count
+
+  // For modules that work on the controller with the task's variables
+  // (debug, assert, set_fact, include_vars, template...): the template
+  // engine and the task's variables (lazily templated). Null in ad-hoc
+  // contexts that have none.
+  const tmpl::Engine* templar = nullptr;
+  tmpl::VariableSource* vars = nullptr;
+  // Where relative controller paths resolve, in order (the role's
+  // files/vars/templates dirs, the task file's dir, the playbook dir).
+  std::vector<std::string> search_path;
+  // Prints a line for the user outside the task's result (pause's prompts).
+  std::function<void(const std::string&)> display;
 };
 
 class Module {

@@ -22,6 +22,14 @@ struct Registry {
     add("shell", make_shell_module());
     add("raw", make_raw_module());
     add("ping", make_ping_module());
+    add("debug", make_debug_module());
+    add("set_fact", make_set_fact_module());
+    add("assert", make_assert_module());
+    add("fail", make_fail_module());
+    add("pause", make_pause_module());
+    add("include_vars", make_include_vars_module());
+    add("add_host", make_add_host_module());
+    add("group_by", make_group_by_module());
   }
 };
 

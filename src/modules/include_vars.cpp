@@ -1,0 +1,129 @@
+// include_vars: load variables from YAML/JSON files on the controller
+// (ansible.builtin.include_vars). The executor stores the returned
+// ansible_facts at include_vars precedence, not as facts.
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <regex>
+
+#include "core/strings.hpp"
+#include "core/yaml.hpp"
+#include "modules/builtin.hpp"
+
+namespace drover {
+namespace {
+
+bool is_dir(const std::string& p) {
+  struct stat st{};
+  return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+bool is_file(const std::string& p) {
+  struct stat st{};
+  return stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// Relative names are looked up in ctx.search_path, with "vars/" first as
+// Ansible's _find_needle('vars', ...) does.
+std::string resolve(const std::string& name, const ModuleContext& ctx, bool want_dir) {
+  if (!name.empty() && name[0] == '/') return name;
+  for (const auto& base : ctx.search_path) {
+    for (const std::string& cand : {base + "/vars/" + name, base + "/" + name}) {
+      if (want_dir ? is_dir(cand) : is_file(cand)) return cand;
+    }
+  }
+  return "";
+}
+
+void collect(const std::string& dir, int depth, int max_depth, std::vector<std::string>& out) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) return;
+  std::vector<std::string> names;
+  while (dirent* e = readdir(d)) {
+    std::string n = e->d_name;
+    if (n != "." && n != "..") names.push_back(n);
+  }
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  for (const auto& n : names) {
+    std::string p = dir + "/" + n;
+    if (is_dir(p)) {
+      if (max_depth == 0 || depth + 1 < max_depth) collect(p, depth + 1, max_depth, out);
+    } else {
+      out.push_back(p);
+    }
+  }
+}
+
+class IncludeVarsModule : public Module {
+ public:
+  IncludeVarsModule() {
+    spec_.options = {opt("_raw_params"), opt("file"), opt("dir"), opt("name"), opt("depth", OptionType::integer).def(0),
+                     opt("files_matching"), opt("ignore_files", OptionType::list).of(OptionType::str),
+                     opt("extensions", OptionType::list).of(OptionType::str).def(Value::array({"yaml", "yml", "json"})),
+                     opt("ignore_unknown_extensions", OptionType::boolean).def(false), opt("hash_behaviour")};
+  }
+  const ArgSpec& spec() const override { return spec_; }
+  bool needs_connection() const override { return false; }
+
+  Value run(const Value& args, ModuleContext& ctx) const override {
+    std::vector<std::string> files;
+    std::string file = args["file"].is_string() ? args["file"].get<std::string>()
+                       : args["_raw_params"].is_string() ? trim(args["_raw_params"].get<std::string>()) : "";
+    if (args["dir"].is_string()) {
+      std::string dir = resolve(args["dir"].get<std::string>(), ctx, true);
+      if (dir.empty()) return failed_result(args["dir"].get<std::string>() + " directory does not exist");
+      std::vector<std::string> all;
+      collect(dir, 0, static_cast<int>(args["depth"].get<int64_t>()), all);
+      std::vector<std::string> exts;
+      for (auto& e : args["extensions"]) exts.push_back(e.get<std::string>());
+      for (const auto& p : all) {
+        std::string base = p.substr(p.rfind('/') + 1);
+        if (args["ignore_files"].is_array() &&
+            std::find(args["ignore_files"].begin(), args["ignore_files"].end(), Value(base)) != args["ignore_files"].end())
+          continue;
+        if (args["files_matching"].is_string() &&
+            !std::regex_search(base, std::regex(args["files_matching"].get<std::string>())))
+          continue;
+        auto dot = base.rfind('.');
+        std::string ext = dot == std::string::npos ? "" : base.substr(dot + 1);
+        if (std::find(exts.begin(), exts.end(), ext) == exts.end()) {
+          if (args["ignore_unknown_extensions"] == true) continue;
+          return failed_result(p + " does not have a valid extension: " + join(exts, ", "));
+        }
+        files.push_back(p);
+      }
+    } else if (!file.empty()) {
+      std::string path = resolve(file, ctx, false);
+      if (path.empty()) return failed_result("Could not find or access '" + file + "'");
+      files.push_back(path);
+    } else {
+      return failed_result("one of file, dir or a file name is required");
+    }
+    Value data = Value::object();
+    Value loaded = Value::array();
+    for (const auto& p : files) {
+      Value v;
+      try {
+        v = load_yaml_value_file(p);
+      } catch (const Error& e) {
+        return failed_result(e.what());
+      }
+      if (v.is_null()) continue;
+      if (!v.is_object()) return failed_result(p + " must be stored as a dictionary/hash");
+      for (auto it = v.begin(); it != v.end(); ++it) data[it.key()] = it.value();
+      loaded.push_back(p);
+    }
+    if (args["name"].is_string()) data = Value{{args["name"].get<std::string>(), data}};
+    return Value{{"ansible_facts", data}, {"ansible_included_var_files", loaded}, {"changed", false}};
+  }
+
+ private:
+  ArgSpec spec_;
+};
+
+}  // namespace
+
+std::unique_ptr<Module> make_include_vars_module() { return std::make_unique<IncludeVarsModule>(); }
+
+}  // namespace drover

@@ -1,0 +1,86 @@
+// add_host and group_by: they change the in-memory inventory. The modules
+// only describe the change ("add_host" / "add_group" in the result); the
+// executor applies it between tasks, as Ansible's strategy does.
+#include <algorithm>
+
+#include "core/strings.hpp"
+#include "modules/builtin.hpp"
+
+namespace drover {
+namespace {
+
+class AddHostModule : public Module {
+ public:
+  AddHostModule() {
+    spec_.options = {opt("name").alias({"host", "hostname"}), opt("groups", OptionType::raw).alias({"group", "groupname"}),
+                     opt("_raw_params", OptionType::raw)};
+    spec_.any_options = true;
+  }
+  const ArgSpec& spec() const override { return spec_; }
+  bool needs_connection() const override { return false; }
+
+  Value run(const Value& args, ModuleContext&) const override {
+    if (args["name"].is_null()) return failed_result("name, host or hostname needs to be provided");
+    std::string name = to_display_string(args["name"]);
+    Value host_vars = Value::object();
+    // host:port sets the port like Ansible's parse_address.
+    auto colon = name.rfind(':');
+    if (colon != std::string::npos && name.find(':') == colon && colon + 1 < name.size() &&
+        name.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
+      host_vars["ansible_ssh_port"] = std::stoi(name.substr(colon + 1));
+      name = name.substr(0, colon);
+    }
+    Value groups = Value::array();
+    const Value& g = args["groups"];
+    auto add_group = [&](const std::string& n) {
+      std::string t = trim(n);
+      if (!t.empty() && std::find(groups.begin(), groups.end(), Value(t)) == groups.end()) groups.push_back(t);
+    };
+    if (g.is_string()) {
+      for (auto& part : split(g.get<std::string>(), ',')) add_group(part);
+    } else if (g.is_array()) {
+      for (auto& e : g) add_group(to_display_string(e));
+    } else if (!g.is_null()) {
+      return failed_result("Groups must be specified as a list.");
+    }
+    for (auto it = args.begin(); it != args.end(); ++it) {
+      const std::string& k = it.key();
+      if (k == "name" || k == "groups" || k == "_raw_params" || it.value().is_null()) continue;
+      host_vars[k] = it.value();
+    }
+    return Value{{"changed", false}, {"add_host", {{"host_name", name}, {"groups", groups}, {"host_vars", host_vars}}}};
+  }
+
+ private:
+  ArgSpec spec_;
+};
+
+class GroupByModule : public Module {
+ public:
+  GroupByModule() { spec_.options = {opt("key").req(), opt("parents", OptionType::raw).def(Value::array({"all"}))}; }
+  const ArgSpec& spec() const override { return spec_; }
+  bool needs_connection() const override { return false; }
+
+  Value run(const Value& args, ModuleContext&) const override {
+    auto dashed = [](std::string s) {
+      for (auto& c : s)
+        if (c == ' ') c = '-';
+      return s;
+    };
+    Value parents = Value::array();
+    if (args["parents"].is_string()) parents.push_back(dashed(args["parents"].get<std::string>()));
+    else
+      for (auto& p : args["parents"]) parents.push_back(dashed(to_display_string(p)));
+    return Value{{"changed", false}, {"add_group", dashed(to_display_string(args["key"]))}, {"parent_groups", parents}};
+  }
+
+ private:
+  ArgSpec spec_;
+};
+
+}  // namespace
+
+std::unique_ptr<Module> make_add_host_module() { return std::make_unique<AddHostModule>(); }
+std::unique_ptr<Module> make_group_by_module() { return std::make_unique<GroupByModule>(); }
+
+}  // namespace drover
