@@ -195,7 +195,12 @@ std::shared_ptr<const Template> Engine::load_file(const std::string& path, const
   std::string text = read_text_file(path);
   std::shared_ptr<const Template> tpl = parse_template(text, syntax, path);
   std::unique_lock lock(cache_mu_);
-  file_cache_[key] = FileEntry{mtime, static_cast<long long>(st.st_size), tpl};
+  FileEntry e;
+  e.mtime_ns = mtime;
+  e.size = static_cast<long long>(st.st_size);
+  e.tpl = tpl;
+  e.syntax = syntax;
+  file_cache_[key] = e;
   return tpl;
 }
 
@@ -391,17 +396,37 @@ std::string apply_jinja2_header(const std::string& text, SyntaxOptions& opts) {
   return rest;
 }
 
-std::string Engine::render_template_file(const std::string& path, VariableSource& vars, RenderOptions opts) const {
+Engine::FileEntry Engine::module_template(const std::string& path, const SyntaxOptions& syntax) const {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw TemplateError(TemplateError::Kind::Runtime, "could not read template file: " + path);
+  long long mtime = static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+  std::string key = "\x02module\x1f" + syntax.cache_key() + '\0' + path;
+  {
+    std::shared_lock lock(cache_mu_);
+    auto it = file_cache_.find(key);
+    if (it != file_cache_.end() && it->second.mtime_ns == mtime && it->second.size == st.st_size) return it->second;
+  }
   std::string data = read_text_file(path);
-  size_t data_newlines = trailing_newlines(data);
-  if (data.rfind("#jinja2:", 0) == 0) data = apply_jinja2_header(data, opts.syntax);
+  FileEntry e;
+  e.mtime_ns = mtime;
+  e.size = static_cast<long long>(st.st_size);
+  e.trailing_newlines = trailing_newlines(data);
+  e.syntax = syntax;
+  if (data.rfind("#jinja2:", 0) == 0) data = apply_jinja2_header(data, e.syntax);
+  e.tpl = parse_template(data, e.syntax, path);
+  std::unique_lock lock(cache_mu_);
+  file_cache_[key] = e;
+  return e;
+}
+
+std::string Engine::render_template_file(const std::string& path, VariableSource& vars, RenderOptions opts) const {
+  FileEntry e = module_template(path, opts.syntax);
+  opts.syntax = e.syntax;
   opts.search_path.push_back(dir_of(path));
-  if (opts.name == "<template>") opts.name = path;
-  auto tpl = parse(data, opts.syntax, opts.name);
-  std::string out = render_tpl(*this, tpl, vars, opts);
+  std::string out = render_tpl(*this, e.tpl, vars, opts);
   if (opts.preserve_trailing_newlines) {
     size_t have = trailing_newlines(out);
-    for (size_t i = have; i < data_newlines; ++i) out += opts.syntax.newline_sequence;
+    for (size_t i = have; i < e.trailing_newlines; ++i) out += opts.syntax.newline_sequence;
   }
   return out;
 }

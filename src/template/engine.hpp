@@ -135,7 +135,11 @@ class Engine {
     long long mtime_ns;
     long long size;
     std::shared_ptr<const Template> tpl;
+    size_t trailing_newlines = 0;  // of the file, for Ansible's newline rule
+    SyntaxOptions syntax;          // after the "#jinja2:" header
   };
+  // The template module's view of a file, cached by path + mtime + size.
+  FileEntry module_template(const std::string& path, const SyntaxOptions& syntax) const;
   mutable std::unordered_map<std::string, FileEntry> file_cache_;
 };
 

@@ -50,7 +50,12 @@ Val Renderer::eval(const Expr& e) {
     }
     case Expr::K::Getattr: {
       line_ = e.line;
-      return getattr(eval(*e.a), e.name);
+      Val obj = eval(*e.a);
+      if (obj.is_dict() && !is_method(obj, e.name)) {
+        Val v = obj.get(e.name);
+        return v.is_undefined() ? Val::undefined_ref(&e.name, true) : v;
+      }
+      return getattr(obj, e.name);
     }
     case Expr::K::Getitem: {
       Val obj = eval(*e.a);

@@ -116,8 +116,8 @@ Val f_mandatory(Renderer&, const Val& v, CallArgs& a) {
   if (v.is_undefined()) {
     Val msg = a.get(0, "msg", Val::none());
     if (!msg.is_none()) fail(to_str(msg));
-    const auto* info = v.obj_as<UndefinedInfo>();
-    std::string name = info->name.empty() ? "" : "'" + info->name + "' ";
+    std::string n = v.undefined_name();
+    std::string name = n.empty() ? "" : "'" + n + "' ";
     fail("Mandatory variable " + name + "not defined.");
   }
   return v;
@@ -125,8 +125,8 @@ Val f_mandatory(Renderer&, const Val& v, CallArgs& a) {
 
 Val f_regex_replace(Renderer&, const Val& v, CallArgs& a) {
   std::string value = text_of(v);
-  std::string pattern = to_str(a.get(0, "pattern", Val::str("")));
-  std::string repl = to_str(a.get(1, "replacement", Val::str("")));
+  std::string pattern = to_str(a.get(0, "pattern", Val::empty_str()));
+  std::string repl = to_str(a.get(1, "replacement", Val::empty_str()));
   bool ic = a.get(2, "ignorecase", Val::boolean(false)).truthy();
   bool ml = a.get(3, "multiline", Val::boolean(false)).truthy();
   return Val::str(Regex::compile(pattern, ic, ml)->sub(value, repl));
@@ -341,7 +341,7 @@ Val f_splitext(Renderer&, const Val& v, CallArgs&) {
     while (first < p.size() && p[first] == '.') ++first;
     if (dot >= first) return Val::seq({Val::str(p.substr(0, dot)), Val::str(p.substr(dot))}, true);
   }
-  return Val::seq({Val::str(p), Val::str("")}, true);
+  return Val::seq({Val::str(p), Val::empty_str()}, true);
 }
 
 Val f_expanduser(Renderer&, const Val& v, CallArgs&) {

@@ -39,7 +39,7 @@ Val f_urlsplit(Renderer&, const Val& v, CallArgs& a) {
   out["query"] = m ? m->group(url, 4) : "";
   out["scheme"] = scheme;
   out["username"] = user.empty() ? Value(nullptr) : Value(user);
-  Val q = a.get(0, "query", Val::str(""));
+  Val q = a.get(0, "query", Val::empty_str());
   std::string query = to_str(q);
   if (!query.empty()) {
     if (!out.contains(query)) fail("urlsplit: unknown URL component: " + query);

@@ -34,8 +34,10 @@ Val attr_path(Renderer& r, const Val& obj, const std::string& path) {
 std::vector<Val> to_list(const Val& v) { return iterate(v); }
 
 Val make_list(std::vector<Val> items) {
+  // Containers stay borrowed (no deep copy of e.g. every upstream dict).
   for (const auto& v : items)
-    if (v.is_obj() || v.is_undefined() || v.is_tuple() || v.kind() == Val::Kind::Seq) return Val::seq(std::move(items));
+    if (v.is_obj() || v.is_undefined() || v.kind() == Val::Kind::Seq || v.kind() == Val::Kind::Data)
+      return Val::seq(std::move(items));
   Value out = Value::array();
   for (const auto& v : items) out.push_back(v.to_value());
   return Val::data(std::move(out));
@@ -232,9 +234,12 @@ Val f_length(Renderer&, const Val& v, CallArgs&) {
 }
 
 Val f_default(Renderer&, const Val& v, CallArgs& a) {
-  Val def = a.get(0, "default_value", Val::str(""));
-  bool boolean = a.get(1, "boolean", Val::boolean(false)).truthy();
-  if (v.is_undefined() || (boolean && !v.truthy())) return def;
+  const Val* b = a.find(1, "boolean");
+  bool boolean = b && b->truthy();
+  if (v.is_undefined() || (boolean && !v.truthy())) {
+    const Val* def = a.find(0, "default_value");
+    return def ? *def : Val::empty_str();
+  }
   return v;
 }
 
@@ -392,7 +397,7 @@ Val f_items(Renderer&, const Val& v, CallArgs&) {
 }
 
 Val f_join(Renderer& r, const Val& v, CallArgs& a) {
-  std::string sep = to_str(a.get(0, "d", Val::str("")));
+  std::string sep = to_str(a.get(0, "d", Val::empty_str()));
   const Val* attr = a.find(1, "attribute");
   std::string out;
   bool first = true;

@@ -154,7 +154,7 @@ Val call_special(Renderer& r, const Val& obj, CallArgs& args) {
     auto* j = static_cast<JoinerObj*>(o);
     if (!j->used) {
       j->used = true;
-      return Val::str("");
+      return Val::empty_str();
     }
     return Val::str(j->sep);
   }

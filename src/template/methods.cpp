@@ -315,8 +315,8 @@ Val str_method(Renderer& r, const std::string& s, std::string_view m, CallArgs& 
     if (sep.empty()) fail("empty separator");
     size_t f = m == "partition" ? s.find(sep) : s.rfind(sep);
     if (f == std::string::npos) {
-      if (m == "partition") return Val::seq({Val::str(s), Val::str(""), Val::str("")}, true);
-      return Val::seq({Val::str(""), Val::str(""), Val::str(s)}, true);
+      if (m == "partition") return Val::seq({Val::str(s), Val::empty_str(), Val::empty_str()}, true);
+      return Val::seq({Val::empty_str(), Val::empty_str(), Val::str(s)}, true);
     }
     return Val::seq({Val::str(s.substr(0, f)), Val::str(sep), Val::str(s.substr(f + sep.size()))}, true);
   }
@@ -482,8 +482,19 @@ Val dict_method(const Val& obj, std::string_view m, CallArgs& a) {
 }  // namespace
 
 bool is_method(const Val& obj, std::string_view name) {
+  if (obj.is_dict()) {
+    // Hot path (every `item.key` of a dict): most names are not methods.
+    switch (name.size()) {
+      case 3: return name == "get" || name == "pop";
+      case 4: return name == "keys" || name == "copy";
+      case 5: return name == "items" || name == "clear";
+      case 6: return name == "values" || name == "update";
+      case 7: return name == "popitem";
+      case 10: return name == "setdefault";
+      default: return false;
+    }
+  }
   if (obj.is_str()) return kStrMethods.count(name) > 0;
-  if (obj.is_dict()) return kDictMethods.count(name) > 0;
   if (obj.is_sequence()) return kListMethods.count(name) > 0;
   return false;
 }

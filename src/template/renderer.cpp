@@ -437,6 +437,7 @@ Val Renderer::call_macro(MacroObj& m, CallArgs& args, int line) {
   sc->parent = m.closure;
   std::vector<Val> varargs;
   size_t npos = args.pos.size();
+  sc->vars.reserve(def.args.size() + 3);
   for (size_t i = 0; i < def.args.size(); ++i) {
     const auto& a = def.args[i];
     const Val* given = nullptr;
@@ -459,7 +460,7 @@ Val Renderer::call_macro(MacroObj& m, CallArgs& args, int line) {
   if (!varargs.empty() && !def.catch_varargs) {
     fail("macro '" + m.name + "' takes not more than " + std::to_string(def.args.size()) + " argument(s)");
   }
-  Value kwargs = Value::object();
+  Value kwargs;
   Val caller;
   bool have_caller = false;
   for (auto& [k, v] : args.kw) {
@@ -473,10 +474,11 @@ Val Renderer::call_macro(MacroObj& m, CallArgs& args, int line) {
       continue;
     }
     if (!def.catch_kwargs) fail("macro '" + m.name + "' takes no keyword argument '" + k + "'");
+    if (kwargs.is_null()) kwargs = Value::object();
     kwargs[k] = v.to_value();
   }
   if (def.catch_varargs) sc->set("varargs", Val::seq(std::move(varargs), true));
-  if (def.catch_kwargs) sc->set("kwargs", Val::data(std::move(kwargs)));
+  if (def.catch_kwargs) sc->set("kwargs", Val::data(kwargs.is_null() ? Value::object() : std::move(kwargs)));
   if (def.k == Stmt::K::Macro && def.uses_caller) {
     if (have_caller) sc->set("caller", caller);
     else sc->set("caller", Val::undefined("caller", "No caller defined"));
@@ -563,7 +565,7 @@ Val Renderer::lookup(const std::string& name) {
       return Val::data(fn(pos, kw));
     }));
   }
-  return Val::undefined(name);
+  return Val::undefined_ref(&name, false);  // name lives in the parsed template
 }
 
 Val Renderer::getattr(const Val& obj, std::string_view name) {
@@ -574,7 +576,7 @@ Val Renderer::getattr(const Val& obj, std::string_view name) {
         if (is_method(obj, name)) return bound_method(obj, name);
         Val v = obj.get(name);
         if (!v.is_undefined()) return v;
-        return Val::undefined(std::string(name), "'dict object' has no attribute '" + std::string(name) + "'");
+        return Val::missing_attribute("dict object", std::string(name));
       }
       break;
     case Val::Kind::Obj: {

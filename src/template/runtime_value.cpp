@@ -17,6 +17,11 @@ Val Val::str(std::string s) {
   return v;
 }
 
+Val Val::empty_str() {
+  static const std::string kEmpty;
+  return str_ref(&kEmpty);
+}
+
 Val Val::str_ref(const std::string* s, std::shared_ptr<const void> keep) {
   Val v;
   v.k_ = Kind::Str;
@@ -92,13 +97,44 @@ Val Val::undefined(std::string name, std::string hint) {
   return v;
 }
 
+Val Val::missing_attribute(std::string owner_type, std::string name) {
+  auto info = std::make_shared<UndefinedInfo>(std::move(name), std::string());
+  info->owner_type = std::move(owner_type);
+  Val v = object(std::move(info));
+  v.k_ = Kind::Undefined;
+  return v;
+}
+
+Val Val::undefined_ref(const std::string* name, bool dict_attr) {
+  Val v;
+  v.k_ = Kind::Undefined;
+  v.str_ = name;
+  v.dict_attr_ = dict_attr;
+  return v;
+}
+
+std::string Val::undefined_name() const {
+  if (k_ != Kind::Undefined) return {};
+  if (!keep_) return str_ ? *str_ : std::string();
+  return obj_as<UndefinedInfo>()->name;
+}
+
+std::string Val::undefined_message() const {
+  if (k_ != Kind::Undefined) return {};
+  if (!keep_) {
+    std::string n = str_ ? *str_ : std::string();
+    return dict_attr_ ? "'dict object' has no attribute '" + n + "'" : "'" + n + "' is undefined";
+  }
+  return obj_as<UndefinedInfo>()->message();
+}
+
 Val Val::lenient_undefined(std::string hint) {
   Val v = undefined("", std::move(hint));
   v.obj_as<UndefinedInfo>()->lenient = true;
   return v;
 }
 
-bool Val::is_lenient_undefined() const { return k_ == Kind::Undefined && obj_as<UndefinedInfo>()->lenient; }
+bool Val::is_lenient_undefined() const { return k_ == Kind::Undefined && keep_ && obj_as<UndefinedInfo>()->lenient; }
 
 size_t Val::size() const {
   switch (k_) {
@@ -120,7 +156,7 @@ Val Val::get(std::string_view key) const {
     auto it = data_->find(key);
     if (it != data_->end()) return data_ref(&*it, keep_);
   }
-  return Val::undefined(std::string(key));
+  return Val();  // callers that show the miss to users build their own message
 }
 
 bool Val::has_key(std::string_view key) const {
@@ -172,12 +208,13 @@ Value Val::to_value() const {
 
 std::string UndefinedInfo::message() const {
   if (!hint.empty()) return hint;
+  if (!owner_type.empty()) return "'" + owner_type + "' has no attribute '" + name + "'";
   return "'" + name + "' is undefined";
 }
 
 void raise_undefined(const Val& v) {
   std::string msg = "undefined value";
-  if (v.is_undefined()) msg = v.obj_as<UndefinedInfo>()->message();
+  if (v.is_undefined()) msg = v.undefined_message();
   throw TemplateError(TemplateError::Kind::Undefined, msg);
 }
 

@@ -44,6 +44,8 @@ class Val {
   static Val integer(int64_t i) { Val v; v.k_ = Kind::Int; v.i_ = i; return v; }
   static Val flt(double d) { Val v; v.k_ = Kind::Float; v.f_ = d; return v; }
   static Val str(std::string s);
+  // "" without an allocation.
+  static Val empty_str();
   // A string borrowed from data that outlives the render; `keep` may own it.
   static Val str_ref(const std::string* s, std::shared_ptr<const void> keep = {});
   // Borrows a Value (any type); scalars become inline kinds.
@@ -59,6 +61,15 @@ class Val {
   // An undefined value: `name` is what was looked up, `hint` overrides the
   // message (e.g. "'dict object' has no attribute 'x'").
   static Val undefined(std::string name, std::string hint = {});
+  // "'<owner_type>' has no attribute '<name>'", composed lazily.
+  static Val missing_attribute(std::string owner_type, std::string name);
+  // Allocation-free undefineds for the hot paths: `name` is a string that
+  // outlives the render (a name in the parsed template). dict_attr: a
+  // missing key of a dict ("'dict object' has no attribute 'x'").
+  static Val undefined_ref(const std::string* name, bool dict_attr);
+  // The name and message of any undefined.
+  std::string undefined_name() const;
+  std::string undefined_message() const;
   // Jinja's plain Undefined (an inline if without else): prints as "",
   // is false and iterates as empty instead of failing.
   static Val lenient_undefined(std::string hint);
@@ -93,6 +104,7 @@ class Val {
   const std::vector<Val>& as_seq() const { return *seq_; }
   Object* as_obj() const { return obj_; }
   template <class T> T* obj_as() const { return static_cast<T*>(obj_); }
+  bool has_info() const { return k_ == Kind::Undefined && keep_ != nullptr; }
   const std::shared_ptr<const void>& keeper() const { return keep_; }
 
   // Sequences (lists, tuples) and dicts.
@@ -113,6 +125,7 @@ class Val {
   bool flag_ = false;  // Seq: tuple. Str: markup-safe.
   View view_ = View::None;
   bool native_ = false;
+  bool dict_attr_ = false;  // undefined_ref: a missing dict key
   union {
     bool b_;
     int64_t i_;
@@ -130,6 +143,9 @@ class UndefinedInfo : public Object {
   UndefinedInfo(std::string n, std::string h) : Object(Type::Undefined), name(std::move(n)), hint(std::move(h)) {}
   std::string name;
   std::string hint;
+  // Missing attribute of an object of this type: the message is built only
+  // when someone reads it (most undefineds meet `default` or `is defined`).
+  std::string owner_type;
   bool lenient = false;
   std::string message() const;  // "'foo' is undefined" or the hint
 };

@@ -125,7 +125,7 @@ bool t_started(Renderer&, const Val& v, CallArgs&) {
 
 bool regex_test(const Val& v, CallArgs& a, const std::string& type) {
   std::string value = to_str(v);
-  std::string pattern = to_str(a.get(0, "pattern", Val::str("")));
+  std::string pattern = to_str(a.get(0, "pattern", Val::empty_str()));
   bool ic = a.get(1, "ignorecase", Val::boolean(false)).truthy();
   bool ml = a.get(2, "multiline", Val::boolean(false)).truthy();
   std::string mt = type;
