@@ -1,0 +1,583 @@
+#include "engine/task_executor.hpp"
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "engine/config.hpp"
+#include "engine/loops.hpp"
+#include "engine/task_vars.hpp"
+#include "inventory/inventory.hpp"
+#include "modules/registry.hpp"
+#include "template/engine.hpp"
+#include "transport/pool.hpp"
+
+namespace drover {
+namespace {
+
+using KeywordMember = Value Keywords::*;
+
+// The nearest set value of an inheritable keyword: the task's, else its
+// blocks' outwards (the play's scope block last).
+const Value& keyword(const Task& t, KeywordMember m) {
+  if (!(t.kw.*m).is_null()) return t.kw.*m;
+  for (const Block* b = t.parent; b; b = b->parent)
+    if (!(b->kw.*m).is_null()) return b->kw.*m;
+  static const Value null;
+  return null;
+}
+
+// The roles around a task, innermost first (its own, then the roles whose
+// blocks contain it).
+std::vector<const Role*> role_chain(const Task& t) {
+  std::vector<const Role*> out;
+  auto add = [&](const Role* r) {
+    if (r && std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
+  };
+  add(t.role);
+  for (const Block* b = t.parent; b; b = b->parent) add(b->role);
+  return out;
+}
+
+bool bool_keyword(const Task& t, KeywordMember m, tmpl::Engine& templar, tmpl::VariableSource& vars, bool dflt) {
+  const Value& v = keyword(t, m);
+  if (v.is_null()) return dflt;
+  Value r = templar.render_value(v, vars);
+  auto b = to_bool(r);
+  if (!b) throw Error("the value " + to_display_string(r) + " is not a valid boolean");
+  return *b;
+}
+
+std::optional<std::string> string_keyword(const Task& t, KeywordMember m, tmpl::Engine& templar,
+                                          tmpl::VariableSource& vars) {
+  const Value& v = keyword(t, m);
+  if (v.is_null()) return std::nullopt;
+  Value r = templar.render_value(v, vars);
+  if (r.is_null()) return std::nullopt;
+  return to_display_string(r);
+}
+
+// Removes values that templated to the omit placeholder, recursively in
+// dicts and lists, as Ansible's remove_omit does.
+Value remove_omit(const Value& v) {
+  const std::string& omit = tmpl::omit_placeholder();
+  if (v.is_object()) {
+    Value out = Value::object();
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (it.value().is_string() && it.value().get_ref<const std::string&>() == omit) continue;
+      out[it.key()] = remove_omit(it.value());
+    }
+    return out;
+  }
+  if (v.is_array()) {
+    Value out = Value::array();
+    for (const auto& e : v) {
+      if (e.is_string() && e.get_ref<const std::string&>() == omit) continue;
+      out.push_back(remove_omit(e));
+    }
+    return out;
+  }
+  return v;
+}
+
+// module_defaults of the task's keyword chain, outermost first so that
+// inner ones win, for `action` (short or ansible.builtin./legacy. names).
+Value module_defaults_for(const Task& t, tmpl::Engine& templar, tmpl::VariableSource& vars) {
+  std::vector<const Value*> chain;
+  if (!t.kw.module_defaults.is_null()) chain.push_back(&t.kw.module_defaults);
+  for (const Block* b = t.parent; b; b = b->parent)
+    if (!b->kw.module_defaults.is_null()) chain.push_back(&b->kw.module_defaults);
+  Value out = Value::object();
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    Value md = templar.render_value(**it, vars);
+    std::vector<Value> entries;
+    if (md.is_array()) for (auto& e : md) entries.push_back(e);
+    else entries.push_back(md);
+    for (auto& e : entries) {
+      if (!e.is_object()) continue;
+      for (auto d = e.begin(); d != e.end(); ++d) {
+        if (short_module_name(d.key()) != t.action || !d.value().is_object()) continue;
+        for (auto o = d.value().begin(); o != d.value().end(); ++o) out[o.key()] = o.value();
+      }
+    }
+  }
+  return out;
+}
+
+Value environment_for(const Task& t, tmpl::Engine& templar, tmpl::VariableSource& vars) {
+  std::vector<const Value*> chain;
+  if (!t.kw.environment.is_null()) chain.push_back(&t.kw.environment);
+  for (const Block* b = t.parent; b; b = b->parent)
+    if (!b->kw.environment.is_null()) chain.push_back(&b->kw.environment);
+  Value out = Value::object();
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    Value env = templar.render_value(**it, vars);
+    std::vector<Value> entries;
+    if (env.is_array()) for (auto& e : env) entries.push_back(e);
+    else entries.push_back(env);
+    for (auto& e : entries) {
+      if (e.is_null()) continue;
+      if (!e.is_object()) throw Error("environment must be a dictionary, received " + to_display_string(e));
+      for (auto kv = e.begin(); kv != e.end(); ++kv) out[kv.key()] = to_display_string(kv.value());
+    }
+  }
+  return out;
+}
+
+Value skipped_result() {
+  return Value{{"changed", false}, {"skipped", true}, {"skip_reason", "Conditional result was False"}};
+}
+
+// One run of the task's action with the given variables (one loop item, or
+// the whole task without a loop).
+class ItemRun {
+ public:
+  ItemRun(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt, const TaskPosition& pos,
+          const TaskInfo& info, Value loop_vars)
+      : ctx_(ctx), host_(host), rt_(rt), pos_(pos), task_(*pos.task), info_(info), loop_vars_(std::move(loop_vars)) {}
+
+  Value run(std::string& delegated_to) {
+    TaskVars raw;
+    stack_task_vars(raw, ctx_, host_, rt_, pos_, loop_vars_.empty() ? nullptr : &loop_vars_);
+    tmpl::LazyVariables vars(*ctx_.templar, raw);
+    try {
+      if (!task_conditions_hold(ctx_, task_, vars)) return skipped_result();
+    } catch (const Error& e) {
+      return Value{{"failed", true}, {"msg", conditional_error(e)}};
+    }
+    const ModuleEntry* entry = find_module(task_.action);
+    if (!entry) return Value{{"failed", true}, {"msg", "no action named '" + task_.action + "'"}};
+
+    Value args;
+    try {
+      args = ctx_.templar->render_value(task_.args, vars);
+    } catch (const Error& e) {
+      return Value{{"failed", true},
+                   {"msg", "The task includes an option with an undefined variable. The error was: " + e.message()}};
+    }
+    if (args.contains("_variable_params")) {
+      Value extra = args["_variable_params"];
+      args.erase("_variable_params");
+      if (!extra.is_object())
+        return Value{{"failed", true}, {"msg", "Complex args must be a dictionary or variable string (\"{{var}}\")."}};
+      for (auto it = extra.begin(); it != extra.end(); ++it)
+        if (!args.contains(it.key())) args[it.key()] = it.value();
+    }
+    args = remove_omit(args);
+    Value defaults = module_defaults_for(task_, *ctx_.templar, vars);
+    for (auto it = defaults.begin(); it != defaults.end(); ++it)
+      if (!args.contains(it.key())) args[it.key()] = it.value();
+    Value module_args = validate_args(entry->name, entry->module->spec(), args);
+
+    ModuleContext mctx;
+    mctx.host = host_.name;
+    mctx.verbosity = ctx_.options->verbosity;
+    mctx.templar = ctx_.templar;
+    mctx.vars = &vars;
+    mctx.search_path = task_search_path(ctx_, task_);
+    mctx.check_mode = bool_keyword(task_, &Keywords::check_mode, *ctx_.templar, vars, ctx_.options->check_mode);
+    mctx.diff_mode = bool_keyword(task_, &Keywords::diff, *ctx_.templar, vars, ctx_.options->diff_mode);
+    PlaybookCallback* cb = ctx_.callback;
+    mctx.display = [cb](const std::string& s) { cb->display(s, 0); };
+
+    std::shared_ptr<Connection> conn;
+    std::optional<BecomeSpec> become;
+    if (entry->module->needs_connection()) {
+      mctx.environment = environment_for(task_, *ctx_.templar, vars);
+      auto target = string_keyword(task_, &Keywords::delegate_to, *ctx_.templar, vars);
+      if (target && *target == host_.name) target.reset();
+      if (target) delegated_to = *target;
+      ResolvedConnection rc = connection_for(target, vars);
+      become = rc.become;
+      mctx.become = become ? &*become : nullptr;
+      conn = ctx_.pool->get(rc.spec);
+      if (!conn->connected()) {
+        try {
+          conn->connect();
+        } catch (const UnreachableError&) {
+          ctx_.pool->drop(rc.spec.name);
+          throw;
+        }
+      }
+      mctx.connection = conn.get();
+      const Value& timeout = keyword(task_, &Keywords::timeout);
+      if (!timeout.is_null()) mctx.timeout_s = static_cast<int>(ctx_.templar->render_value(timeout, vars).get<double>());
+    }
+
+    // until / retries / delay
+    int retries = 0;
+    double delay = 5;
+    if (!task_.until.is_null()) {
+      retries = task_.retries.is_null() ? 3 : std::stoi(to_display_string(ctx_.templar->render_value(task_.retries, vars)));
+      if (!task_.delay.is_null()) delay = std::stod(to_display_string(ctx_.templar->render_value(task_.delay, vars)));
+      if (retries < 1) retries = 1;
+    }
+    Value result;
+    for (int attempt = 1;; ++attempt) {
+      try {
+        result = entry->module->run(module_args, mctx);
+      } catch (const UnreachableError&) {
+        throw;
+      } catch (const Error& e) {
+        result = Value{{"failed", true}, {"msg", e.message()}};
+      }
+      normalize(result);
+      if (ctx_.options->verbosity >= 3 || true) result["invocation"] = Value{{"module_args", module_args}};
+      if (task_.until.is_null()) break;
+      result["attempts"] = attempt;
+      bool done = evaluate_with_result(task_.until, result);
+      if (done || attempt > retries) {
+        if (!done) result["failed"] = true;
+        break;
+      }
+      TaskEvent ev;
+      ev.task = &info_;
+      ev.host = host_.name;
+      ev.result = result;
+      ev.result["retries"] = retries + 1;
+      ctx_.callback->retry(ev, attempt, retries + 1);
+      std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+    }
+    apply_conditions(result);
+    return result;
+  }
+
+ private:
+  std::string conditional_error(const Error& e) const {
+    std::string conds;
+    for (const auto& c : task_.kw.when) conds += (conds.empty() ? "" : " and ") + to_display_string(c);
+    return "The conditional check '" + conds + "' failed. The error was: error while evaluating conditional (" +
+           conds + "): " + e.message();
+  }
+
+  // Ansible's defaults: failed from rc when absent, changed false when absent.
+  static void normalize(Value& r) {
+    if (!r.is_object()) r = Value{{"msg", to_display_string(r)}};
+    if (!r.contains("failed")) {
+      bool rc_failed = r.contains("rc") && !r["rc"].is_null() && r["rc"] != 0 && r["rc"] != "0";
+      r["failed"] = rc_failed;
+    }
+    if (!r.contains("changed")) r["changed"] = false;
+  }
+
+  // Evaluates a condition with the result registered under task.register.
+  bool evaluate_with_result(const Value& cond, const Value& result) {
+    Value layer = loop_vars_.is_object() ? loop_vars_ : Value::object();
+    if (!task_.register_as.empty()) layer[task_.register_as] = registered_value(result);
+    // changed_when/failed_when/until may use the result's keys directly too.
+    TaskVars raw;
+    stack_task_vars(raw, ctx_, host_, rt_, pos_, &layer);
+    tmpl::LazyVariables vars(*ctx_.templar, raw);
+    if (cond.is_array()) {
+      for (const auto& c : cond)
+        if (!ctx_.templar->evaluate_condition(c, vars)) return false;
+      return true;
+    }
+    return ctx_.templar->evaluate_condition(cond, vars);
+  }
+
+  void apply_conditions(Value& result) {
+    if (result.contains("skipped") && truthy(result["skipped"])) return;
+    try {
+      if (!task_.changed_when.is_null()) result["changed"] = evaluate_with_result(task_.changed_when, result);
+      if (!task_.failed_when.is_null()) {
+        bool f = evaluate_with_result(task_.failed_when, result);
+        result["failed_when_result"] = f;
+        result["failed"] = f;
+      }
+    } catch (const Error& e) {
+      result["failed"] = true;
+      result["msg"] = "The conditional check failed. The error was: " + e.message();
+    }
+  }
+
+  ResolvedConnection connection_for(const std::optional<std::string>& target, tmpl::VariableSource& vars) {
+    ConnectionOptions copts = ctx_.options->connection;
+    auto set = [&](KeywordMember m, std::optional<std::string>& field) {
+      if (auto v = string_keyword(task_, m, *ctx_.templar, vars)) field = *v;
+    };
+    set(&Keywords::remote_user, copts.remote_user);
+    set(&Keywords::connection, copts.connection);
+    set(&Keywords::become_method, copts.become_method);
+    set(&Keywords::become_user, copts.become_user);
+    const Value& b = keyword(task_, &Keywords::become);
+    if (!b.is_null()) copts.become = bool_keyword(task_, &Keywords::become, *ctx_.templar, vars, false);
+    if (!target) {
+      auto lookup = [&](const std::string& name) -> std::optional<Value> {
+        const Value* v = vars.lookup(name);
+        if (!v) return std::nullopt;
+        return *v;
+      };
+      return resolve_connection(host_.name, lookup, copts, *ctx_.config);
+    }
+    // delegate_to: connection variables come from the delegated host.
+    Value dvars = Value::object();
+    if (const inventory::Host* dh = ctx_.inventory->get_host(*target)) {
+      dvars = ctx_.inventory->vars_for(*dh);
+      if (dh->implicit && !dvars.contains("ansible_connection")) dvars["ansible_connection"] = "local";
+    } else if (*target == "localhost" || *target == "127.0.0.1") {
+      dvars["ansible_connection"] = "local";
+    }
+    if (ctx_.hostvars && ctx_.hostvars->contains(*target)) {
+      for (auto it = (*ctx_.hostvars)[*target].begin(); it != (*ctx_.hostvars)[*target].end(); ++it)
+        if (!dvars.contains(it.key())) dvars[it.key()] = it.value();
+    }
+    tmpl::ValueVariables draw(dvars);
+    tmpl::LazyVariables dlazy(*ctx_.templar, draw);
+    auto lookup = [&](const std::string& name) -> std::optional<Value> {
+      const Value* v = dlazy.lookup(name);
+      if (!v) return std::nullopt;
+      return *v;
+    };
+    return resolve_connection(*target, lookup, copts, *ctx_.config);
+  }
+
+  const PlayContext& ctx_;
+  const inventory::Host& host_;
+  HostRuntime& rt_;
+  const TaskPosition& pos_;
+  const Task& task_;
+  const TaskInfo& info_;
+  Value loop_vars_;
+};
+
+}  // namespace
+
+std::vector<std::string> task_search_path(const PlayContext& ctx, const Task& task) {
+  std::vector<std::string> out;
+  for (const Role* r : role_chain(task)) out.push_back(r->path);
+  if (!task.where.file.empty()) {
+    auto slash = task.where.file.rfind('/');
+    if (slash != std::string::npos) out.push_back(task.where.file.substr(0, slash));
+  }
+  if (ctx.play) out.push_back(ctx.play->playbook_dir);
+  return out;
+}
+
+bool task_conditions_hold(const PlayContext& ctx, const Task& task, tmpl::VariableSource& vars) {
+  std::vector<const std::vector<Value>*> chain;
+  for (const Block* b = task.parent; b; b = b->parent) chain.push_back(&b->kw.when);
+  // Outer conditions first, as Ansible evaluates inherited ones first.
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+    for (const auto& c : **it)
+      if (!ctx.templar->evaluate_condition(c, vars)) return false;
+  for (const auto& c : task.kw.when)
+    if (!ctx.templar->evaluate_condition(c, vars)) return false;
+  return true;
+}
+
+void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt,
+                     const TaskPosition& pos, const Value* loop_vars) {
+  const Task& task = *pos.task;
+  const Play& play = *ctx.play;
+  // Magic variables.
+  vars.set_magic("inventory_hostname", host.name);
+  vars.set_magic("inventory_hostname_short", split(host.name, '.')[0]);
+  vars.set_magic("group_names", ctx.inventory->group_names(host));
+  if (ctx.groups) vars.set_magic_ref("groups", ctx.groups);
+  if (ctx.hostvars) vars.set_magic_ref("hostvars", ctx.hostvars);
+  if (ctx.play_hosts) {
+    vars.set_magic_ref("play_hosts", ctx.play_hosts);
+    vars.set_magic_ref("ansible_play_hosts", ctx.play_hosts);
+  }
+  if (ctx.play_hosts_all) vars.set_magic_ref("ansible_play_hosts_all", ctx.play_hosts_all);
+  if (ctx.play_batch) vars.set_magic_ref("ansible_play_batch", ctx.play_batch);
+  vars.set_magic_ref("ansible_facts", &rt.facts);
+  vars.set_magic("playbook_dir", play.playbook_dir);
+  vars.set_magic("ansible_play_name", play.name);
+  vars.set_magic("ansible_check_mode", ctx.options->check_mode);
+  vars.set_magic("ansible_diff_mode", ctx.options->diff_mode);
+  vars.set_magic("ansible_verbosity", ctx.options->verbosity);
+  vars.set_magic("ansible_forks", ctx.options->forks);
+  vars.set_magic("omit", tmpl::omit_placeholder());
+  vars.set_magic("ansible_version", Value{{"full", "2.14.18"}, {"major", 2}, {"minor", 14}, {"revision", 18},
+                                          {"string", "2.14.18"}});
+  Value run_tags = Value::array(), skip_tags = Value::array();
+  for (auto& t : ctx.options->tags.only) run_tags.push_back(t);
+  for (auto& t : ctx.options->tags.skip) skip_tags.push_back(t);
+  vars.set_magic("ansible_run_tags", run_tags);
+  vars.set_magic("ansible_skip_tags", skip_tags);
+  if (!ctx.options->limit.empty()) vars.set_magic("ansible_limit", ctx.options->limit);
+  Value role_names = Value::array();
+  for (const Role* r : play.roles) role_names.push_back(r->name);
+  vars.set_magic("role_names", role_names);
+  vars.set_magic("ansible_role_names", role_names);
+  vars.set_magic("ansible_play_role_names", role_names);
+  std::vector<const Role*> roles = role_chain(task);
+  if (!roles.empty()) {
+    vars.set_magic("role_name", roles[0]->name);
+    vars.set_magic("role_path", roles[0]->path);
+    vars.set_magic("ansible_role_name", roles[0]->name);
+  }
+  // Layers, highest precedence first.
+  vars.push_layer(loop_vars);
+  vars.push_layer(&ctx.options->extra_vars);
+  for (auto it = pos.include_vars.rbegin(); it != pos.include_vars.rend(); ++it) vars.push_layer(*it);
+  for (const Role* r : roles) vars.push_layer(&r->params);
+  vars.push_layer(&rt.set_facts);
+  vars.push_layer(&rt.include_vars);
+  vars.push_layer(&task.kw.vars);
+  for (const Block* b = task.parent; b && b != play.scope.get(); b = b->parent) vars.push_layer(&b->kw.vars);
+  for (const Role* r : roles) vars.push_layer(&r->vars);
+  if (ctx.play_vars_files) vars.push_layer(ctx.play_vars_files);
+  vars.push_layer(&play.scope->kw.vars);
+  vars.push_layer(&rt.fact_vars);
+  vars.push_layer(&rt.inventory_vars);
+  for (const Role* r : roles) vars.push_layer(&r->defaults);
+  // Defaults of the play's other roles are visible too (Ansible exposes
+  // every role's defaults to the play).
+  for (const Role* r : play.roles) vars.push_layer(&r->defaults);
+}
+
+Value registered_value(const Value& result) {
+  if (!result.is_object()) return result;
+  Value out = Value::object();
+  for (auto it = result.begin(); it != result.end(); ++it) {
+    const std::string& k = it.key();
+    if (k == "invocation" || k.rfind("_ansible_", 0) == 0) continue;
+    if (k == "results" && it.value().is_array()) {
+      Value items = Value::array();
+      for (const auto& item : it.value()) {
+        Value clean = Value::object();
+        if (item.is_object()) {
+          for (auto e = item.begin(); e != item.end(); ++e)
+            if (e.key() != "invocation" && (e.key().rfind("_ansible_", 0) != 0 || e.key() == "_ansible_item_label" ||
+                                            e.key() == "_ansible_no_log"))
+              clean[e.key()] = e.value();
+        } else {
+          clean = item;
+        }
+        items.push_back(clean);
+      }
+      out[k] = items;
+      continue;
+    }
+    out[k] = it.value();
+  }
+  return out;
+}
+
+TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, const TaskPosition& pos,
+                         const TaskInfo& info) {
+  const Task& task = *pos.task;
+  HostRuntime& rt = ctx.runtime(host.name);
+  TaskOutcome out;
+  try {
+    if (task.loop.is_null()) {
+      ItemRun run(ctx, host, rt, pos, info, Value());
+      out.result = run.run(out.delegated_to);
+    } else {
+      TaskVars raw;
+      stack_task_vars(raw, ctx, host, rt, pos, nullptr);
+      tmpl::LazyVariables vars(*ctx.templar, raw);
+      Value terms = ctx.templar->render_value(task.loop, vars);
+      if (!task.loop_with.empty() && terms.is_string() && task.loop_with != "sequence" &&
+          task.loop_with != "fileglob" && task.loop_with != "first_found")
+        terms = Value::array({terms});
+      Value items = loop_items(task.loop_with, terms, task_search_path(ctx, task));
+      Value lc = task.loop_control.is_object() ? task.loop_control : Value::object();
+      std::string loop_var = lc.contains("loop_var") ? to_display_string(lc["loop_var"]) : "item";
+      std::string index_var = lc.contains("index_var") ? to_display_string(lc["index_var"]) : "";
+      bool extended = lc.contains("extended") && truthy(lc["extended"]);
+      double pause = lc.contains("pause") ? std::stod(to_display_string(lc["pause"])) : 0;
+      Value results = Value::array();
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (i > 0 && pause > 0) std::this_thread::sleep_for(std::chrono::duration<double>(pause));
+        Value lv = Value::object();
+        lv[loop_var] = items[i];
+        lv["ansible_loop_var"] = loop_var;
+        if (!index_var.empty()) lv[index_var] = static_cast<int64_t>(i);
+        if (extended) {
+          int64_t n = static_cast<int64_t>(items.size());
+          int64_t idx = static_cast<int64_t>(i);
+          lv["ansible_loop"] = Value{{"allitems", items}, {"index", idx + 1}, {"index0", idx},
+                                     {"revindex", n - idx}, {"revindex0", n - idx - 1}, {"first", i == 0},
+                                     {"last", idx == n - 1}, {"length", n}};
+          if (i > 0) lv["ansible_loop"]["previtem"] = items[i - 1];
+          if (idx < n - 1) lv["ansible_loop"]["nextitem"] = items[i + 1];
+        }
+        ItemRun run(ctx, host, rt, pos, info, lv);
+        std::string delegated;
+        Value r;
+        try {
+          r = run.run(delegated);
+        } catch (const UnreachableError&) {
+          throw;
+        } catch (const Error& e) {
+          r = Value{{"failed", true}, {"msg", e.message()}};
+        }
+        out.delegated_to = delegated;
+        r[loop_var] = items[i];
+        r["ansible_loop_var"] = loop_var;
+        if (!index_var.empty()) r[index_var] = static_cast<int64_t>(i);
+        if (extended) r["ansible_loop"] = lv["ansible_loop"];
+        if (lc.contains("label")) {
+          TaskVars lraw;
+          stack_task_vars(lraw, ctx, host, rt, pos, &lv);
+          tmpl::LazyVariables lvars(*ctx.templar, lraw);
+          try {
+            r["_ansible_item_label"] = ctx.templar->render_value(lc["label"], lvars);
+          } catch (const Error&) {
+            r["_ansible_item_label"] = lc["label"];
+          }
+        }
+        TaskEvent ev;
+        ev.task = &info;
+        ev.host = host.name;
+        ev.delegated_to = delegated;
+        ev.result = r;
+        ev.status = status_of(r);
+        ev.is_item = true;
+        ctx.callback->item_result(ev);
+        results.push_back(std::move(r));
+      }
+      Value res = Value::object();
+      if (items.empty()) {
+        res = Value{{"changed", false}, {"skipped", true}, {"skipped_reason", "No items in the list"},
+                    {"results", Value::array()}};
+      } else {
+        res["results"] = results;
+        bool skipped = true, changed = false, failed = false;
+        for (const auto& r : results) {
+          if (r.contains("changed") && truthy(r["changed"])) changed = true;
+          if (!(r.contains("skipped") && truthy(r["skipped"]))) skipped = false;
+          if (r.contains("failed") && truthy(r["failed"])) failed = true;
+        }
+        res["skipped"] = skipped;
+        if (changed) res["changed"] = true;
+        if (failed) {
+          res["failed"] = true;
+          res["msg"] = "One or more items failed";
+        } else {
+          res["msg"] = skipped ? "All items skipped" : "All items completed";
+        }
+        if (!res.contains("changed")) res["changed"] = false;
+      }
+      out.result = std::move(res);
+    }
+  } catch (const UnreachableError& e) {
+    out.result = Value{{"unreachable", true}, {"msg", e.message()}, {"changed", false}};
+  } catch (const Error& e) {
+    out.result = Value{{"failed", true}, {"msg", e.message()}};
+  } catch (const std::exception& e) {
+    out.result = Value{{"failed", true}, {"msg", std::string("unexpected error: ") + e.what()}};
+  }
+  out.status = status_of(out.result);
+  if (out.status == HostStatus::failed || out.status == HostStatus::unreachable) {
+    try {
+      TaskVars raw;
+      stack_task_vars(raw, ctx, host, rt, pos, nullptr);
+      tmpl::LazyVariables vars(*ctx.templar, raw);
+      if (out.status == HostStatus::failed)
+        out.ignored = bool_keyword(task, &Keywords::ignore_errors, *ctx.templar, vars, false);
+      else
+        out.ignored = bool_keyword(task, &Keywords::ignore_unreachable, *ctx.templar, vars, false);
+    } catch (const Error&) {
+    }
+  }
+  return out;
+}
+
+}  // namespace drover

@@ -1,0 +1,78 @@
+// Running one task on one host: Ansible's TaskExecutor. Conditions, loops,
+// argument templating, module_defaults, become/connection settings,
+// delegate_to, until/retries, changed_when/failed_when and the value that
+// `register` stores. Knows nothing about other hosts or the play's order:
+// the play runner calls it from its worker threads and applies what it
+// returns (facts, handlers to notify, inventory changes).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/value.hpp"
+#include "engine/host_cursor.hpp"
+#include "engine/playbook.hpp"
+#include "engine/run_state.hpp"
+#include "output/playbook_events.hpp"
+
+namespace drover {
+
+class Config;
+class ConnectionPool;
+class TaskVars;
+namespace tmpl {
+class Engine;
+class VariableSource;
+}  // namespace tmpl
+namespace inventory {
+class Inventory;
+struct Host;
+}  // namespace inventory
+
+// Read-only context shared by all tasks of a play step.
+struct PlayContext {
+  const Play* play = nullptr;
+  const inventory::Inventory* inventory = nullptr;
+  const Config* config = nullptr;
+  const RunOptions* options = nullptr;
+  tmpl::Engine* templar = nullptr;
+  ConnectionPool* pool = nullptr;
+  PlaybookCallback* callback = nullptr;
+  const Value* play_vars_files = nullptr;  // loaded vars_files of the play
+  const Value* groups = nullptr;           // the `groups` magic variable
+  const Value* hostvars = nullptr;         // snapshot of every host's variables
+  const Value* play_hosts = nullptr;       // ansible_play_hosts (active)
+  const Value* play_hosts_all = nullptr;
+  const Value* play_batch = nullptr;
+  std::function<HostRuntime&(const std::string& host)> runtime;  // host state by name
+};
+
+struct TaskOutcome {
+  Value result;             // what callbacks show and register stores (before cleaning)
+  HostStatus status = HostStatus::ok;
+  bool ignored = false;     // failed (or unreachable) but ignore_errors/ignore_unreachable
+  std::string delegated_to;
+};
+
+// Stacks the variables `host` sees for `pos` (see task_vars.hpp for the
+// order) into `vars`; `extra_layers` (loop variables) go on top.
+void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt,
+                     const TaskPosition& pos, const Value* loop_vars);
+
+// Runs pos.task on `host`. Never throws: errors become failed results.
+TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, const TaskPosition& pos,
+                         const TaskInfo& info);
+
+// The result as `register` stores it: internal keys and invocation removed.
+Value registered_value(const Value& result);
+
+// Evaluates a task's `when` conditions (and those of its blocks) for a host.
+// Throws Error when a condition cannot be evaluated.
+bool task_conditions_hold(const PlayContext& ctx, const Task& task, tmpl::VariableSource& vars);
+
+// The search path for relative controller files of a task: its role's
+// directory and the playbook directory.
+std::vector<std::string> task_search_path(const PlayContext& ctx, const Task& task);
+
+}  // namespace drover
