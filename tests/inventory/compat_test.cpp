@@ -1,0 +1,2 @@
+// Differential tests against ansible-core (filled in below).
+#include <gtest/gtest.h>
