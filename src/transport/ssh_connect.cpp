@@ -32,10 +32,19 @@ const char* const kPrefix = "Failed to connect to the host via ssh: ";
 
 [[noreturn]] void unreachable(const std::string& msg) { throw UnreachableError(kPrefix + msg); }
 
+// getpwuid_r: connections are opened from many threads at once.
+std::string local_account(bool want_home) {
+  passwd pw{};
+  passwd* found = nullptr;
+  char buf[4096];
+  if (getpwuid_r(getuid(), &pw, buf, sizeof buf, &found) != 0 || !found) return {};
+  return want_home ? pw.pw_dir : pw.pw_name;
+}
+
 std::string home_dir() {
   if (const char* h = std::getenv("HOME"); h && *h) return h;
-  if (passwd* pw = getpwuid(getuid())) return pw->pw_dir;
-  return "/";
+  std::string home = local_account(true);
+  return home.empty() ? "/" : home;
 }
 
 std::string expand_tilde(const std::string& path) {
@@ -458,7 +467,7 @@ void SshConnection::connect() {
   s->port = static_cast<int>(port);
   s->user = get_option(ssh, SSH_OPTIONS_USER);
   if (s->user.empty()) {
-    if (passwd* pw = getpwuid(getuid())) s->user = pw->pw_name;
+    s->user = local_account(false);
   }
 
   std::string effective_proxy = get_option(ssh, SSH_OPTIONS_PROXYCOMMAND);
