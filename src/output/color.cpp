@@ -20,8 +20,9 @@ std::string colorize(const std::string& text, Color color, bool enabled) {
     case Color::unreachable: code = "1;31"; break;  // bright red
     case Color::skip: code = "0;36"; break;         // cyan
     case Color::warn: code = "1;35"; break;         // bright purple
-    case Color::debug: code = "0;90"; break;        // dark gray
-    case Color::highlight: code = "0;37"; break;    // white
+    case Color::debug: code = "1;30"; break;        // dark gray
+    case Color::highlight: code = "1;37"; break;    // white
+    case Color::verbose: code = "0;34"; break;      // blue
     case Color::deprecate: code = "0;35"; break;    // purple
     case Color::none: break;
   }

@@ -6,7 +6,11 @@
 
 namespace drover {
 
-enum class Color { none, ok, changed, error, unreachable, skip, warn, debug, highlight, deprecate };
+// Ansible 2.14's defaults: ok green, changed yellow, error red, unreachable
+// bright red, skip cyan, warn bright purple, debug dark gray, highlight
+// white, deprecate purple, verbose blue; diff lines: add green, remove red,
+// @@ cyan.
+enum class Color { none, ok, changed, error, unreachable, skip, warn, debug, highlight, deprecate, verbose };
 
 // Whether stdout/stderr get colours: ANSIBLE_FORCE_COLOR wins, then
 // ANSIBLE_NOCOLOR / NO_COLOR, then "is a terminal".

@@ -20,6 +20,8 @@ struct PlayInfo {
   std::string hosts;       // the pattern
   std::string strategy = "linear";
   bool check_mode = false;
+  int host_count = 0;      // hosts in this play (or serial batch): the
+                           // progress line's total
 };
 
 struct TaskInfo {
@@ -31,6 +33,8 @@ struct TaskInfo {
   bool check_mode = false; // the task runs in check mode ([CHECK MODE] marker)
   bool no_log = false;
   std::string args_text;   // "k=v, k2=v2" for display_args_to_stdout
+  bool loop = false;       // loop:/with_*: the final result holds "results"
+                           // and only the item lines are printed
 };
 
 struct TaskEvent {
@@ -38,8 +42,15 @@ struct TaskEvent {
   std::string host;
   std::string delegated_to;    // empty unless delegate_to was used
   HostStatus status = HostStatus::ok;
-  Value result;                // the result as registered (loops: with "results")
-  bool ignore_errors = false;  // failed but ignored: "...ignoring"
+  // The module's result with Ansible's internal keys still in it: the
+  // callbacks need _ansible_no_log, _ansible_item_label,
+  // _ansible_verbose_always (debug), _ansible_verbose_override (setup) and
+  // _ansible_delegated_vars.ansible_host ("host -> other(address)"); loops
+  // carry "results". Sinks apply Ansible's TaskResult.clean_copy themselves.
+  Value result;
+  // failed but ignore_errors, or unreachable but ignore_unreachable:
+  // "...ignoring" follows the line.
+  bool ignore_errors = false;
   bool is_item = false;        // one loop item (item_result)
 };
 
@@ -50,6 +61,8 @@ struct HostStats {
 struct RunStats {
   std::vector<std::string> hosts;            // in the order first processed
   std::map<std::string, HostStats> by_host;
+  // set_stats data: {"host": {...}, "_run": {...}}; empty when unused.
+  Value custom = Value::object();
 };
 
 class PlaybookCallback {
@@ -63,15 +76,25 @@ class PlaybookCallback {
   virtual void runner_result(const TaskEvent&) {}
   // One loop item's result, before the task's final runner_result.
   virtual void item_result(const TaskEvent&) {}
-  // until/retries: attempt `attempt` failed, `retries` in all.
+  // until/retries: attempt `attempt` (1-based) failed; `retries` is the
+  // task's retries keyword (Ansible makes retries + 1 attempts, and prints
+  // "(retries + 1 - attempt retries left)").
   virtual void retry(const TaskEvent&, int /*attempt*/, int /*retries*/) {}
+  // --diff (or the task's diff: true) and the result has "diff": sent just
+  // before runner_result of an ok/changed result, as Ansible's
+  // v2_on_file_diff. Loops: the final event, whose results carry the diffs.
+  virtual void file_diff(const TaskEvent&) {}
   virtual void async_poll(const TaskEvent&, int /*elapsed_s*/) {}
+  // include_tasks/include_role resolved: the file, the hosts that include
+  // it and, in a loop, the item label (null otherwise).
   virtual void include(const std::string& /*file*/, const std::vector<std::string>& /*hosts*/, const Value& /*item*/) {}
   virtual void notify(const std::string& /*handler*/, const std::string& /*host*/) {}
   virtual void no_hosts_matched() {}
   virtual void no_hosts_remaining() {}
   virtual void stats(const RunStats&) {}
   virtual void warning(const std::string&) {}
+  // A deprecation without a version: "[DEPRECATION WARNING]: msg. This
+  // feature will be removed in a future release. ..."
   virtual void deprecation(const std::string&) {}
   // Text for the terminal that is not tied to a host (pause prompts, verbose
   // messages at level `verbosity`).
@@ -89,6 +112,7 @@ class CallbackFanout : public PlaybookCallback {
   void runner_result(const TaskEvent& e) override { for (auto& s : sinks_) s->runner_result(e); }
   void item_result(const TaskEvent& e) override { for (auto& s : sinks_) s->item_result(e); }
   void retry(const TaskEvent& e, int a, int r) override { for (auto& s : sinks_) s->retry(e, a, r); }
+  void file_diff(const TaskEvent& e) override { for (auto& s : sinks_) s->file_diff(e); }
   void async_poll(const TaskEvent& e, int t) override { for (auto& s : sinks_) s->async_poll(e, t); }
   void include(const std::string& f, const std::vector<std::string>& h, const Value& i) override {
     for (auto& s : sinks_) s->include(f, h, i);
