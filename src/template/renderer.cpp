@@ -525,7 +525,8 @@ Val Renderer::lookup(const std::string& name) {
     if (const Value* d = vars_.lookup(name)) return Val::data_ref(d);
   if (name == "self" && current_) return Val::object(std::make_shared<SelfRef>());
   if (name == "super" && !block_level_.empty()) {
-    auto [bname, level] = block_level_.back();
+    std::string bname = block_level_.back().first;
+    size_t level = block_level_.back().second;
     auto it = blocks_.find(bname);
     if (it != blocks_.end() && level + 1 < it->second.size()) {
       size_t next = level + 1;

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the fuzz preset (clang, ASan + UBSan, libFuzzer) and runs every
+# fuzzer for SECONDS (default 60) on its corpus directory
+# (fuzz/corpus/<name>/, seeded from the repository when present).
+# Exits non-zero when a fuzzer finds a crash; the reproducer is left in
+# build-fuzz/crashes/<name>/.
+#
+#   fuzz/run.sh [SECONDS] [fuzzer-name...]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+secs=${1:-60}
+shift || true
+build=$root/build-fuzz
+cmake --preset fuzz -S "$root" >/dev/null
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+  for f in "$root"/fuzz/*_fuzz.cpp; do names+=("$(basename "$f" .cpp)"); done
+fi
+cmake --build "$build" --target "${names[@]}"
+status=0
+for name in "${names[@]}"; do
+  corpus=$build/corpus/$name
+  crashes=$build/crashes/$name
+  mkdir -p "$corpus" "$crashes"
+  [ -d "$root/fuzz/corpus/$name" ] && cp -n "$root/fuzz/corpus/$name"/* "$corpus"/ 2>/dev/null || true
+  echo "== $name for ${secs}s"
+  if ! "$build/$name" "$corpus" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+       -artifact_prefix="$crashes/" -print_final_stats=1; then
+    echo "!! $name found a problem; see $crashes" >&2
+    status=1
+  fi
+done
+exit $status
