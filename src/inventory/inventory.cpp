@@ -63,6 +63,16 @@ Inventory::Inventory(Inventory&&) noexcept = default;
 Inventory& Inventory::operator=(Inventory&&) noexcept = default;
 Inventory::~Inventory() = default;
 
+void Inventory::set_current_source(std::string path) {
+  current_source_ = std::move(path);
+  // ansible.utils.path.basedir: the directory of a file source, None for a
+  // host list (which is not a path).
+  if (!current_source_.empty() && access(current_source_.c_str(), F_OK) == 0)
+    current_source_dir_ = dirname_of(current_source_);
+  else
+    current_source_dir_ = nullptr;
+}
+
 std::vector<std::string> Inventory::take_warnings() {
   std::vector<std::string> out;
   out.swap(warnings_);
@@ -126,12 +136,7 @@ Host& Inventory::add_host(std::string_view name, std::string_view group, std::op
     if (port) h->vars["ansible_port"] = *port;
     if (!current_source_.empty()) {
       h->vars["inventory_file"] = current_source_;
-      // ansible.utils.path.basedir: the source itself when it is a
-      // directory, its directory when a file, None for a host list.
-      if (access(current_source_.c_str(), F_OK) == 0)
-        h->vars["inventory_dir"] = dirname_of(current_source_);
-      else
-        h->vars["inventory_dir"] = nullptr;
+      h->vars["inventory_dir"] = current_source_dir_;
     } else {
       h->vars["inventory_file"] = nullptr;
       h->vars["inventory_dir"] = nullptr;

@@ -173,7 +173,7 @@ class Inventory {
 
   // Used by the source parsers: the file being read, recorded as
   // inventory_file on new hosts (empty: none).
-  void set_current_source(std::string path) { current_source_ = std::move(path); }
+  void set_current_source(std::string path);
   void add_vars_directory(const std::string& base_dir);
   void mark_parsed() { parsed_any_ = true; }
   // Reads group_vars/host_vars for every host and group now, so that
@@ -197,6 +197,7 @@ class Inventory {
   // One implicit localhost per localhost name, built on construction.
   std::deque<Host> implicit_hosts_;
   std::string current_source_;
+  Value current_source_dir_;  // inventory_dir for new hosts: a string or null
   std::vector<std::string> warnings_;
   bool parsed_any_ = false;
 };

@@ -25,6 +25,13 @@ Value without_internal(const Value& v) {
   return out;
 }
 
+// Adds a key known to be new. ordered_json finds keys by linear search, so
+// building a 10,000-host object through operator[] would be quadratic.
+void append_new_key(Value& obj, const std::string& key, Value v) {
+  static_cast<std::vector<std::pair<const std::string, Value>>&>(obj.get_ref<Value::object_t&>())
+      .emplace_back(key, std::move(v));
+}
+
 class HostFilter {
  public:
   HostFilter(const Inventory& inv, const DumpOptions& opts) : all_(opts.only == nullptr) {
@@ -90,7 +97,7 @@ Value list_document(const Inventory& inv, const DumpOptions& opts) {
   for (const Host* h : inv.hosts_of(inv.all_group())) {
     if (!keep(*h)) continue;
     Value v = host_dump_vars(inv, *h, opts.export_vars);
-    if (!v.empty()) hostvars[h->name] = std::move(v);
+    if (!v.empty()) append_new_key(hostvars, h->name, std::move(v));
   }
   out["_meta"] = Value{{"hostvars", std::move(hostvars)}};
   return out;
@@ -115,7 +122,7 @@ Value yaml_list_document(const Inventory& inv, const DumpOptions& opts) {
         if (!keep(h)) continue;
         Value v = Value::object();
         if (seen.insert(h.name).second) v = host_dump_vars(inv, h, opts.export_vars);
-        hosts[h.name] = std::move(v);
+        append_new_key(hosts, h.name, std::move(v));
       }
     entry["hosts"] = std::move(hosts);
     if (opts.export_vars) {
