@@ -21,6 +21,8 @@ std::unique_ptr<Module> make_pause_module();
 std::unique_ptr<Module> make_include_vars_module();
 std::unique_ptr<Module> make_add_host_module();
 std::unique_ptr<Module> make_group_by_module();
+std::unique_ptr<Module> make_setup_module();
+std::unique_ptr<Module> make_gather_facts_module();
 
 // SIGKILL -> 9 for the names libssh and the local transport report.
 int signal_number(const std::string& name);

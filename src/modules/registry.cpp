@@ -30,6 +30,8 @@ struct Registry {
     add("include_vars", make_include_vars_module());
     add("add_host", make_add_host_module());
     add("group_by", make_group_by_module());
+    add("setup", make_setup_module());
+    add("gather_facts", make_gather_facts_module());
   }
 };
 
