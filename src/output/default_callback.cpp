@@ -32,6 +32,12 @@ std::string pad_right(const std::string& s, size_t width) {
   return n >= width ? s : s + std::string(width - n, ' ');
 }
 
+// Python's "%s" % result.get(key): "None" when missing.
+std::string py_get(const Value& r, const char* key) {
+  if (!r.is_object() || !r.contains(key) || r[key].is_null()) return "None";
+  return to_display_string(r[key]);
+}
+
 }  // namespace
 
 DefaultCallback::DefaultCallback(DefaultCallbackOptions options, std::FILE* out, std::FILE* err)
@@ -297,6 +303,33 @@ void DefaultCallback::file_diff(const TaskEvent& ev) {
       for (const Value& res : r["results"]) show(res);
   } else {
     show(r);
+  }
+  done();
+}
+
+void DefaultCallback::async_poll(const TaskEvent& ev, int /*elapsed_s*/) {
+  // Ansible sends these with its internal async_status task: only the host
+  // and the job's result matter.
+  Value r = callback_clean_copy(ev.result, ev.task ? ev.task->action : "", ev.task && ev.task->no_log);
+  std::lock_guard<std::mutex> lock(mu_);
+  display_.print("ASYNC POLL on " + ev.host + ": jid=" + py_get(r, "ansible_job_id") + " started=" +
+                     py_get(r, "started") + " finished=" + py_get(r, "finished"),
+                 Color::debug);
+  done();
+}
+
+void DefaultCallback::async_finished(const TaskEvent& ev) {
+  // Ansible sends these with its internal async_status task: only the host
+  // and the job's result matter.
+  Value r = callback_clean_copy(ev.result, ev.task ? ev.task->action : "", ev.task && ev.task->no_log);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (ev.status == HostStatus::failed || ev.status == HostStatus::unreachable) {
+    // The job id may be only in async_result when the job timed out.
+    std::string jid = py_get(r, "ansible_job_id");
+    if ((jid == "None" || jid.empty()) && r.contains("async_result")) jid = py_get(r["async_result"], "ansible_job_id");
+    display_.print("ASYNC FAILED on " + ev.host + ": jid=" + jid, Color::debug);
+  } else {
+    display_.print("ASYNC OK on " + ev.host + ": jid=" + py_get(r, "ansible_job_id"), Color::debug);
   }
   done();
 }

@@ -75,6 +75,8 @@ void EventReplay::feed(const Value& ev) {
     sink_.file_diff(host_event(ev));
   } else if (name == "async_poll") {
     sink_.async_poll(host_event(ev), num(ev, "elapsed"));
+  } else if (name == "async_finished") {
+    sink_.async_finished(host_event(ev));
   } else if (name == "include") {
     std::vector<std::string> hosts;
     if (ev.contains("hosts"))

@@ -92,6 +92,8 @@ void JsonLinesCallback::async_poll(const TaskEvent& ev, int elapsed_s) {
   emit("async_poll", std::move(v));
 }
 
+void JsonLinesCallback::async_finished(const TaskEvent& ev) { emit("async_finished", host_event(ev)); }
+
 void JsonLinesCallback::include(const std::string& file, const std::vector<std::string>& hosts, const Value& item) {
   emit("include", {{"file", file}, {"hosts", hosts}, {"item", item}});
 }

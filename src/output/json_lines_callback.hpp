@@ -32,6 +32,7 @@ class JsonLinesCallback : public PlaybookCallback {
   void retry(const TaskEvent& ev, int attempt, int retries) override;
   void file_diff(const TaskEvent& ev) override;
   void async_poll(const TaskEvent& ev, int elapsed_s) override;
+  void async_finished(const TaskEvent& ev) override;
   void include(const std::string& file, const std::vector<std::string>& hosts, const Value& item) override;
   void notify(const std::string& handler, const std::string& host) override;
   void no_hosts_matched() override;

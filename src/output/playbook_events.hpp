@@ -84,7 +84,11 @@ class PlaybookCallback {
   // before runner_result of an ok/changed result, as Ansible's
   // v2_on_file_diff. Loops: the final event, whose results carry the diffs.
   virtual void file_diff(const TaskEvent&) {}
+  // async + poll > 0: each poll that found the job unfinished (result:
+  // ansible_job_id, started, finished), then the job's end (status ok or
+  // failed), both before the task's runner_result.
   virtual void async_poll(const TaskEvent&, int /*elapsed_s*/) {}
+  virtual void async_finished(const TaskEvent&) {}
   // include_tasks/include_role resolved: the file, the hosts that include
   // it and, in a loop, the item label (null otherwise).
   virtual void include(const std::string& /*file*/, const std::vector<std::string>& /*hosts*/, const Value& /*item*/) {}
@@ -114,6 +118,7 @@ class CallbackFanout : public PlaybookCallback {
   void retry(const TaskEvent& e, int a, int r) override { for (auto& s : sinks_) s->retry(e, a, r); }
   void file_diff(const TaskEvent& e) override { for (auto& s : sinks_) s->file_diff(e); }
   void async_poll(const TaskEvent& e, int t) override { for (auto& s : sinks_) s->async_poll(e, t); }
+  void async_finished(const TaskEvent& e) override { for (auto& s : sinks_) s->async_finished(e); }
   void include(const std::string& f, const std::vector<std::string>& h, const Value& i) override {
     for (auto& s : sinks_) s->include(f, h, i);
   }

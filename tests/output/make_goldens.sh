@@ -15,7 +15,10 @@ mask() {
   sed -E \
     -e 's/"delta": "[0-9:.]+"/"delta": "0:00:00.000000"/g' \
     -e 's/"(start|end)": "[0-9-]+ [0-9:.]+"/"\1": "2000-01-01 00:00:00.000000"/g' \
-    -e 's#/root/\.ansible/tmp/ansible-local-[A-Za-z0-9_]+/tmp[A-Za-z0-9_]+#/ANSIBLE_TMP/tmpfile#g'
+    -e 's#/root/\.ansible/tmp/ansible-local-[A-Za-z0-9_]+/tmp[A-Za-z0-9_]+#/ANSIBLE_TMP/tmpfile#g' \
+    -e 's/"(ansible_job_id|jid)": "j[0-9.]+"/"\1": "J1"/g' \
+    -e 's/jid=j[0-9.]+/jid=J1/g' \
+    -e 's#"results_file": "[^"]*"#"results_file": "/ANSIBLE_ASYNC/J1"#g'
 }
 
 run() {
@@ -54,4 +57,10 @@ run nohosts nohosts.yml
 ANSIBLE_NOCOLOR= ANSIBLE_FORCE_COLOR=1 run recap_color recap.yml
 ANSIBLE_CHECK_MODE_MARKERS=1 run check_markers basic.yml --check
 ANSIBLE_DISPLAY_SKIPPED_HOSTS=0 ANSIBLE_DISPLAY_OK_HOSTS=0 run quiet loops.yml
+run basic_vvv basic.yml -vvv
+run any_errors_fatal any_errors_fatal.yml
+run free free.yml
+ANSIBLE_SHOW_CUSTOM_STATS=1 run custom_stats custom_stats.yml
+run async async.yml
+run async_v async.yml -v
 rm -rf "$GOLDEN_TMP"

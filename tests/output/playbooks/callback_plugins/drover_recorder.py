@@ -105,6 +105,15 @@ class CallbackModule(CallbackBase):
     def v2_on_file_diff(self, result):
         self._result('file_diff', result, self._status(result), ignore_errors=False)
 
+    def v2_runner_on_async_poll(self, result):
+        self._result('async_poll', result, 'ok', ignore_errors=False, elapsed=0)
+
+    def v2_runner_on_async_ok(self, result):
+        self._result('async_finished', result, 'ok', ignore_errors=False)
+
+    def v2_runner_on_async_failed(self, result):
+        self._result('async_finished', result, 'failed', ignore_errors=False)
+
     def v2_playbook_on_include(self, included_file):
         label = self._get_item_label(included_file._vars)
         self._emit('include', file=included_file._filename, hosts=[h.name for h in included_file._hosts],
