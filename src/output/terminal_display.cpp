@@ -5,17 +5,11 @@
 
 #include "core/strings.hpp"
 #include "output/progress_line.hpp"
+#include "output/text_width.hpp"
 #include "output/text_wrap.hpp"
 
 namespace drover {
 namespace {
-
-size_t codepoints(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xc0) != 0x80) ++n;
-  return n;
-}
 
 std::string join_lines(const std::vector<std::string>& lines) { return join(lines, "\n"); }
 
@@ -43,7 +37,7 @@ void TerminalDisplay::print(const std::string& msg, Color color, bool to_stderr)
 
 void TerminalDisplay::banner(const std::string& msg, Color color) {
   std::string m = trim(msg);
-  int stars = columns_ - static_cast<int>(codepoints(m));
+  int stars = columns_ - text_width(m);
   if (stars <= 3) stars = 3;
   print("\n" + m + " " + std::string(static_cast<size_t>(stars), '*'), color);
 }

@@ -90,12 +90,12 @@ INSTANTIATE_TEST_SUITE_P(
                       GoldenCase{"rescue", 0, true}, GoldenCase{"unreachable"}, GoldenCase{"unreachable_ignored"},
                       GoldenCase{"handlers"}, GoldenCase{"handlers_vv", 2}, GoldenCase{"retries"},
                       GoldenCase{"retries_vv", 2}, GoldenCase{"includes"}, GoldenCase{"delegate"},
-                      GoldenCase{"diff"}, GoldenCase{"diff_check"}, GoldenCase{"recap"}, GoldenCase{"nohosts"},
+                      GoldenCase{"diff"}, GoldenCase{"diff_check"}, GoldenCase{"recap"}, GoldenCase{"nohosts", 0, true},
                       GoldenCase{"recap_color", 0, false, forced_color},
                       GoldenCase{"check_markers", 0, false, check_markers}, GoldenCase{"quiet", 0, false, quiet},
                       GoldenCase{"basic_vvv", 3}, GoldenCase{"any_errors_fatal"}, GoldenCase{"free"},
                       GoldenCase{"custom_stats", 0, false, custom_stats}, GoldenCase{"async"},
-                      GoldenCase{"async_v", 1}),
+                      GoldenCase{"async_v", 1}, GoldenCase{"wide"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

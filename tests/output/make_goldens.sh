@@ -63,4 +63,5 @@ run free free.yml
 ANSIBLE_SHOW_CUSTOM_STATS=1 run custom_stats custom_stats.yml
 run async async.yml
 run async_v async.yml -v
+run wide wide.yml
 rm -rf "$GOLDEN_TMP"

@@ -4,6 +4,7 @@
 # compare with what Ansible printed.
 from __future__ import annotations
 
+import inspect
 import json
 import os
 
@@ -28,6 +29,16 @@ class CallbackModule(CallbackBase):
         self._out = open(os.environ['DROVER_RECORD_FILE'], 'w')
         self._seq = 0
         self._ids = {}
+        # Controller warnings (not the ones callbacks print from results)
+        # become warning events.
+        display = self._display
+        original = display.warning
+
+        def warning(msg, formatted=False):
+            if inspect.stack()[1].function != '_handle_warnings':
+                self._emit('warning', msg=msg)
+            return original(msg, formatted)
+        display.warning = warning
 
     def _emit(self, event, **fields):
         self._seq += 1
