@@ -72,11 +72,13 @@ Val Renderer::eval(const Expr& e) {
     case Expr::K::Test: {
       Val input = eval(*e.a);
       CallArgs args;
+      take_pooled(args);
       eval_args(e, args);
       args.fn_name = e.name.c_str();
       bool r;
       if (e.test) r = e.test(*this, input, args);
       else r = apply_test(e.name, input, args);
+      give_back(args);
       return Val::boolean(e.negated ? !r : r);
     }
     case Expr::K::Neg: return negate(eval(*e.a));
@@ -142,7 +144,6 @@ Val Renderer::eval_compare(const Expr& e) {
 }
 
 void Renderer::eval_args(const Expr& e, CallArgs& args) {
-  args.pos.reserve(e.items.size());
   for (const auto& a : e.items) args.pos.push_back(eval(*a));
   for (const auto& [k, v] : e.kwargs) args.kw.emplace_back(k, eval(*v));
   if (e.dyn_args) {
@@ -159,6 +160,7 @@ void Renderer::eval_args(const Expr& e, CallArgs& args) {
 Val Renderer::eval_call(const Expr& e) {
   line_ = e.line;
   CallArgs args;
+  take_pooled(args);
   if (e.a->k == Expr::K::Getattr) {
     Val obj = eval(*e.a->a);
     const std::string& name = e.a->name;
@@ -183,10 +185,12 @@ Val Renderer::eval_filter(const Expr& e, const Val* input_override) {
                                                                          : eval(*e.a);
   else if (input_override) input = *input_override;
   CallArgs args;
+  take_pooled(args);
   eval_args(e, args);
   args.fn_name = e.name.c_str();
   line_ = e.line;
   Val out = e.filter ? e.filter(*this, input, args) : apply_filter(e.name, input, args);
+  give_back(args);
   if (eval_concat_) {
     // Ansible's STRING_TYPE_FILTERS: results stay text (NativeJinjaText).
     const std::string& n = e.name;

@@ -484,6 +484,7 @@ Val Renderer::call_macro(MacroObj& m, CallArgs& args, int line) {
     else sc->set("caller", Val::undefined("caller", "No caller defined"));
   }
   std::string buf;
+  buf.reserve(128);
   auto saved_current = current_;
   current_ = m.keep;
   ScopeGuard sg(scope_, sc);
