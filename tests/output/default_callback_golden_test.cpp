@@ -95,7 +95,7 @@ INSTANTIATE_TEST_SUITE_P(
                       GoldenCase{"check_markers", 0, false, check_markers}, GoldenCase{"quiet", 0, false, quiet},
                       GoldenCase{"basic_vvv", 3}, GoldenCase{"any_errors_fatal"}, GoldenCase{"free"},
                       GoldenCase{"custom_stats", 0, false, custom_stats}, GoldenCase{"async"},
-                      GoldenCase{"async_v", 1}, GoldenCase{"wide"}),
+                      GoldenCase{"async_v", 1}, GoldenCase{"wide"}, GoldenCase{"facts_v", 1}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

@@ -64,4 +64,5 @@ ANSIBLE_SHOW_CUSTOM_STATS=1 run custom_stats custom_stats.yml
 run async async.yml
 run async_v async.yml -v
 run wide wide.yml
+run facts_v facts.yml -v
 rm -rf "$GOLDEN_TMP"
