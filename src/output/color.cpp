@@ -2,12 +2,19 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
+#include <cstring>
+
 namespace drover {
 
 bool color_enabled(int fd, bool force_color, bool no_color) {
   if (force_color) return true;
   if (no_color) return false;
-  return isatty(fd) != 0;
+  if (isatty(fd) == 0) return false;
+  // Ansible asks curses for the terminal's colours: no TERM (setupterm
+  // fails) or TERM=dumb (no "colors" capability) means none.
+  const char* term = std::getenv("TERM");
+  return term != nullptr && *term != '\0' && std::strcmp(term, "dumb") != 0;
 }
 
 std::string colorize(const std::string& text, Color color, bool enabled) {

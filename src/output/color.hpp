@@ -13,7 +13,8 @@ namespace drover {
 enum class Color { none, ok, changed, error, unreachable, skip, warn, debug, highlight, deprecate, verbose };
 
 // Whether stdout/stderr get colours: ANSIBLE_FORCE_COLOR wins, then
-// ANSIBLE_NOCOLOR / NO_COLOR, then "is a terminal".
+// ANSIBLE_NOCOLOR / NO_COLOR, then "is a terminal whose TERM has colours"
+// (unset or dumb: none).
 bool color_enabled(int fd, bool force_color, bool no_color);
 
 std::string colorize(const std::string& text, Color color, bool enabled);

@@ -1,5 +1,7 @@
 #include "output/progress_line.hpp"
 
+#include "output/text_width.hpp"
+
 namespace drover {
 
 ProgressLine::ProgressLine(std::FILE* out, int columns) : out_(out), columns_(columns) {}
@@ -39,8 +41,13 @@ std::string ProgressLine::text() const {
   std::string line = "[" + std::to_string(secs) + "s] " + task_ + "  hosts done " + hosts + "  changed " +
                      std::to_string(changed_) + "  failed " + std::to_string(failed_);
   // One terminal line, never wrapped: a wrapped line cannot be erased by \r.
-  size_t max = columns_ > 1 ? static_cast<size_t>(columns_ - 1) : 1;
-  if (line.size() > max) line = line.substr(0, max);
+  int max = columns_ > 1 ? columns_ - 1 : 1;
+  while (text_width(line) > max) {
+    // Drop the last character, never half of a UTF-8 sequence.
+    size_t cut = line.size() - 1;
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xc0) == 0x80) --cut;
+    line.erase(cut);
+  }
   return line;
 }
 

@@ -78,3 +78,17 @@ TEST(ProgressLine, NothingButAnsiblesBytesWhenNotEnabled) {
 
 }  // namespace
 }  // namespace drover
+
+namespace drover {
+namespace {
+
+TEST(ProgressLine, TruncatesWideTextByColumnsWithoutSplittingCharacters) {
+  test::MemoryFile out;
+  ProgressLine p(out.get(), 21);
+  p.start_task("TASK [デプロイデプロイデプロイ]", 1);
+  std::string text = p.text();
+  EXPECT_EQ(text, "[0s] TASK [デプロイ");  // 19 columns: one more would be 21
+}
+
+}  // namespace
+}  // namespace drover
