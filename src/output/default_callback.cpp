@@ -281,7 +281,7 @@ void DefaultCallback::retry(const TaskEvent& ev, int attempt, int retries) {
   Value r = callback_clean_copy(ev.result, ev.task->action, ev.task->no_log);
   std::lock_guard<std::mutex> lock(mu_);
   std::string msg = "FAILED - RETRYING: [" + host_label(ev.host, ev.delegated_to, r) + "]: " + ev.task->name + " (" +
-                    std::to_string(retries + 1 - attempt) + " retries left).";
+                    std::to_string(retries - attempt) + " retries left).";
   if (run_is_verbose(r, opt_.verbosity, 2)) msg += "Result was: " + dump_results(r, opt_.verbosity);
   display_.print(msg, Color::debug);
   done();

@@ -77,8 +77,8 @@ class PlaybookCallback {
   // One loop item's result, before the task's final runner_result.
   virtual void item_result(const TaskEvent&) {}
   // until/retries: attempt `attempt` (1-based) failed; `retries` is the
-  // task's retries keyword (Ansible makes retries + 1 attempts, and prints
-  // "(retries + 1 - attempt retries left)").
+  // number of attempts in all, Ansible's result["retries"] (the task's
+  // retries keyword + 1). Printed as "(retries - attempt retries left)".
   virtual void retry(const TaskEvent&, int /*attempt*/, int /*retries*/) {}
   // --diff (or the task's diff: true) and the result has "diff": sent just
   // before runner_result of an ok/changed result, as Ansible's

@@ -111,7 +111,7 @@ class CallbackModule(CallbackBase):
 
     def v2_runner_retry(self, result):
         self._result('retry', result, 'failed', ignore_errors=False,
-                     attempt=result._result['attempts'], retries=result._result['retries'] - 1)
+                     attempt=result._result['attempts'], retries=result._result['retries'])
 
     def v2_on_file_diff(self, result):
         self._result('file_diff', result, self._status(result), ignore_errors=False)
