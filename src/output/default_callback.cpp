@@ -236,7 +236,9 @@ void DefaultCallback::item_result(const TaskEvent& ev) {
   Value r = callback_clean_copy(ev.result, task.action, task.no_log);
   std::lock_guard<std::mutex> lock(mu_);
   std::string label = host_label(ev.host, ev.delegated_to, r);
-  if (ev.status == HostStatus::failed || ev.status == HostStatus::unreachable) {
+  // Ansible picks the item callback by the "failed" and "skipped" flags
+  // only: an unreachable item goes down the ok path.
+  if (ev.status == HostStatus::failed) {
     banner_once(task);
     clean_debug_result(r, task.action);
     handle_exception(r);
