@@ -48,20 +48,34 @@ bool is_letter(char32_t c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
 }
 
-// textwrap's wordsep_re: whitespace runs, and words that end at the end of
-// a word or just after a hyphen between letters ("long-" "word").
+bool is_word(char32_t c) { return is_letter(c) || (c >= '0' && c <= '9'); }  // Python's \w
+bool is_word_punct(char32_t c) {                                              // [\w!"'&.,?]
+  return is_word(c) || c == '!' || c == '"' || c == '\'' || c == '&' || c == '.' || c == ',' || c == '?';
+}
+
+// textwrap's wordsep_re (break_on_hyphens): whitespace runs; em-dashes
+// ("--" between words); words ending at whitespace, before an em-dash, or
+// just after a hyphen between letters ("long-" "word").
 std::vector<std::u32string> split_chunks(const std::u32string& t) {
   std::vector<std::u32string> chunks;
   auto at = [&](size_t i) -> char32_t { return i < t.size() ? t[i] : 0; };
+  // -{2,}\w starting at i.
+  auto em_dash_at = [&](size_t i) {
+    size_t j = i;
+    while (at(j) == '-') ++j;
+    return j - i >= 2 && is_word(at(j));
+  };
   size_t p = 0;
   while (p < t.size()) {
     size_t k = p;
     if (is_space(t[p])) {
       while (k < t.size() && is_space(t[k])) ++k;
+    } else if (p > 0 && is_word_punct(t[p - 1]) && em_dash_at(p)) {
+      while (at(k) == '-') ++k;
     } else {
       k = p + 1;
       while (k < t.size() && !is_space(t[k])) {
-        if (t[k] == '-' && k >= p + 1) {
+        if (t[k] == '-') {
           bool behind = (k >= 2 && is_letter(at(k - 2)) && is_letter(at(k - 1))) ||
                         (k >= 3 && is_letter(at(k - 3)) && at(k - 2) == '-' && is_letter(at(k - 1)));
           bool ahead = is_letter(at(k + 1)) &&
@@ -70,6 +84,7 @@ std::vector<std::u32string> split_chunks(const std::u32string& t) {
             ++k;
             break;
           }
+          if (is_word_punct(t[k - 1]) && em_dash_at(k)) break;
         }
         ++k;
       }
@@ -118,10 +133,11 @@ std::vector<std::string> text_wrap(const std::string& text, const WrapOptions& o
     }
     if (!rev.empty() && rev.back().size() > width) {
       // _handle_long_word: cut, preferably just after a hyphen.
-      size_t space_left = width > cur_len ? width - cur_len : 1;
+      // width < 1 would be 1; otherwise what is left, possibly nothing.
+      size_t space_left = width - cur_len;
       std::u32string& chunk = rev.back();
       size_t end = space_left;
-      if (chunk.size() > space_left) {
+      if (chunk.size() > space_left && space_left > 0) {
         size_t hyphen = chunk.rfind(U'-', space_left - 1);
         if (hyphen != std::u32string::npos && hyphen > 0 && hyphen < space_left &&
             chunk.find_first_not_of(U'-') < hyphen)
