@@ -1,6 +1,7 @@
 #include "output/default_callback.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 
 #include "core/strings.hpp"
@@ -45,7 +46,23 @@ DefaultCallback::DefaultCallback(DefaultCallbackOptions options, std::FILE* out,
   if (opt_.progress_line) {
     progress_ = std::make_unique<ProgressLine>(out, opt_.columns);
     display_.set_progress(progress_.get());
+    ticker_ = std::thread([this] {
+      std::unique_lock<std::mutex> lock(mu_);
+      while (!tick_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopping_; })) progress_->draw();
+    });
   }
+}
+
+DefaultCallback::~DefaultCallback() {
+  if (!ticker_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    progress_->stop();
+    display_.flush();
+  }
+  tick_.notify_all();
+  ticker_.join();
 }
 
 void DefaultCallback::done() {

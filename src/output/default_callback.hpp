@@ -6,12 +6,14 @@
 // it can also keep a live progress line (ProgressLine) under the output.
 #pragma once
 
+#include <condition_variable>
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "output/playbook_events.hpp"
 #include "output/progress_line.hpp"
@@ -43,6 +45,9 @@ struct DefaultCallbackOptions {
 class DefaultCallback : public PlaybookCallback {
  public:
   explicit DefaultCallback(DefaultCallbackOptions options, std::FILE* out = stdout, std::FILE* err = stderr);
+  ~DefaultCallback() override;
+  DefaultCallback(const DefaultCallback&) = delete;
+  DefaultCallback& operator=(const DefaultCallback&) = delete;
 
   void playbook_start(const std::string& file) override;
   void play_start(const PlayInfo& play) override;
@@ -85,6 +90,11 @@ class DefaultCallback : public PlaybookCallback {
   std::optional<int> last_task_banner_;
   std::optional<std::string> last_task_name_;
   std::map<int, std::string> task_prefix_;
+  // With the progress line: redraws it twice a second so that its clock
+  // moves while every host is still busy.
+  std::condition_variable tick_;
+  bool stopping_ = false;
+  std::thread ticker_;
 };
 
 }  // namespace drover

@@ -6,6 +6,9 @@
 #include "output/default_callback.hpp"
 #include "output/progress_line.hpp"
 
+#include <chrono>
+#include <thread>
+
 namespace drover {
 namespace {
 
@@ -88,6 +91,31 @@ TEST(ProgressLine, TruncatesWideTextByColumnsWithoutSplittingCharacters) {
   p.start_task("TASK [デプロイデプロイデプロイ]", 1);
   std::string text = p.text();
   EXPECT_EQ(text, "[0s] TASK [デプロイ");  // 19 columns: one more would be 21
+}
+
+}  // namespace
+}  // namespace drover
+
+namespace drover {
+namespace {
+
+TEST(ProgressLine, KeepsTickingWhileHostsAreBusyAndIsGoneAtTheEnd) {
+  test::MemoryFile out, err;
+  {
+    DefaultCallbackOptions opt;
+    opt.progress_line = true;
+    DefaultCallback cb(opt, out.get(), err.get());
+    TaskInfo task;
+    task.id = 1;
+    task.name = "slow";
+    cb.task_start(task);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  }
+  std::string text = out.text();
+  // Drawn at the start and redrawn by the ticker (the clock shows 1s).
+  EXPECT_NE(text.find("[1s] TASK [slow]"), std::string::npos) << text;
+  // Erased when the callback goes away.
+  EXPECT_EQ(text.substr(text.size() - 4), "\r\033[K");
 }
 
 }  // namespace
