@@ -2,7 +2,12 @@
 # Regenerates tests/output/golden/*.txt from the real ansible-playbook
 # (Debian's ansible-core 2.14). Each case: name, playbook, extra arguments.
 # stdout goes to NAME.txt, stderr (warnings) to NAME.stderr.txt; what truly
-# varies between runs (command timestamps and deltas) is masked with sed.
+# varies between runs (command timestamps and deltas, tmp paths, async job
+# ids) is masked with sed. The callback events Ansible's callbacks received
+# are recorded alongside as NAME.events.jsonl (drover's JSON event schema,
+# docs/JSON_EVENTS.md) by playbooks/callback_plugins/drover_recorder.py;
+# the tests replay them through DefaultCallback and compare with NAME.txt.
+# Needs: Debian's ansible-core 2.14, ssh (the unreachable cases).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 out="$here/golden"
