@@ -85,10 +85,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("pattern", flags->pattern, "Host pattern")->required();
   cmd->add_option("-m,--module-name", flags->module, "Module to run (default: command)");
   cmd->add_option("-a,--args", flags->args, "Module arguments: k=v ..., free-form, or a JSON object");
-  cmd->add_option("-i,--inventory,--inventory-file", flags->inventory, "Inventory source (repeatable)");
+  cmd->add_option("-i,--inventory,--inventory-file", flags->inventory, "Inventory source (repeatable)")->allow_extra_args(false);
   cmd->add_option("-l,--limit", flags->limit, "Further limit the selected hosts (pattern or @file)");
   cmd->add_option("-f,--forks", flags->forks, "Hosts handled in parallel (default: ansible.cfg forks, 5)");
-  cmd->add_option("-e,--extra-vars", flags->extra_vars, "Extra variables: k=v, JSON/YAML, or @file");
+  cmd->add_option("-e,--extra-vars", flags->extra_vars, "Extra variables: k=v, JSON/YAML, or @file")->allow_extra_args(false);
   cmd->add_flag("-C,--check", flags->check, "Check mode: change nothing");
   cmd->add_flag("-D,--diff", flags->diff, "Show differences");
   cmd->add_flag("-o,--one-line", flags->one_line, "One line per host");

@@ -11,5 +11,6 @@ namespace drover::cli {
 void add_run_command(CLI::App& app, int& exit_code);        // cmd_run.cpp: ad-hoc, like `ansible`
 void add_inventory_command(CLI::App& app, int& exit_code);  // cmd_inventory.cpp: like `ansible-inventory`
 void add_template_command(CLI::App& app, int& exit_code);   // cmd_template.cpp: render a template
+void add_play_command(CLI::App& app, int& exit_code);       // cmd_play.cpp: like `ansible-playbook`
 
 }  // namespace drover::cli

@@ -28,8 +28,6 @@ void HostCursor::finish_frame() {
       // The rescue section completed: the failure is handled.
       f.failing = false;
       f.rescued = true;
-      ++rescued_;
-      failed_ = false;
     }
     f.phase = Phase::always;
     f.index = 0;
@@ -89,7 +87,12 @@ std::optional<TaskPosition> HostCursor::peek() {
 }
 
 void HostCursor::advance(bool failed) {
-  if (frames_.empty()) return;
+  if (frames_.empty()) {
+    // A cursor without frames runs single tasks (handlers): a failure ends
+    // the host.
+    if (failed) failed_ = true;
+    return;
+  }
   Frame& f = frames_.back();
   if (!failed) {
     ++f.index;
@@ -121,10 +124,10 @@ void HostCursor::enter_includes(const std::vector<Included>& included, const std
   }
 }
 
-bool HostCursor::take_rescued() {
-  if (rescued_ == 0) return false;
-  --rescued_;
-  return true;
+bool HostCursor::any_rescuing() const {
+  for (const auto& f : frames_)
+    if (f.phase == Phase::rescue) return true;
+  return false;
 }
 
 }  // namespace drover

@@ -48,9 +48,9 @@ class HostCursor {
   void enter_includes(const std::vector<Included>& included, const std::vector<int>& key);
   // The host failed in a way no rescue catches (unreachable, end_host...).
   void stop() { frames_.clear(); }
-  // The failure was caught by a rescue section that then completed:
-  // true once per rescue (for the "rescued" counter).
-  bool take_rescued();
+  // Whether any enclosing block is running its rescue section (after a
+  // failure: Ansible counts the failure as "rescued" then).
+  bool any_rescuing() const;
   // True when the host ended with an unhandled failure.
   bool failed() const { return failed_; }
 
@@ -71,7 +71,6 @@ class HostCursor {
 
   std::vector<Frame> frames_;
   bool failed_ = false;
-  int rescued_ = 0;
 };
 
 }  // namespace drover

@@ -77,9 +77,17 @@ class Loader {
               "start each play with '- hosts: ...'");
     for (const auto& entry : root) {
       if (!entry.IsMap()) fail_at(entry, path, "expected a play (a mapping with 'hosts') or an import_playbook");
-      YAML::Node import = entry["import_playbook"] ? entry["import_playbook"] : entry["ansible.builtin.import_playbook"];
-      if (!import) import = entry["include"];
-      if (import) {
+      // Assigning to a yaml-cpp Node writes through it, so find the key first.
+      YAML::Node import;
+      bool is_import = false;
+      for (const char* key : {"import_playbook", "ansible.builtin.import_playbook", "include"}) {
+        if (entry[key]) {
+          import.reset(entry[key]);
+          is_import = true;
+          break;
+        }
+      }
+      if (is_import) {
         std::string rel = to_display_string(yaml_to_value(import));
         std::string target = rel.size() && rel[0] == '/' ? rel : dir_of(path) + "/" + rel;
         Value vars = import_vars;

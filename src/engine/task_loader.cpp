@@ -188,7 +188,7 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
       t.name = to_display_string(yaml_to_value(val));
     } else if (key == "action" || key == "local_action") {
       if (!t.action.empty()) fail_at(val, ctx.file, "action and local_action are mutually exclusive");
-      action_node = val;
+      action_node.reset(val);
       Value a = Value::object();
       t.action_as_written = parse_action_keyword(val, ctx.file, a);
       t.action = short_module_name(t.action_as_written);
@@ -247,7 +247,7 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
         fail_at(val, ctx.file, "conflicting action statements: " + t.action_as_written + ", " + key);
       t.action_as_written = key;
       t.action = short_name;
-      action_node = val;
+      action_node.reset(val);
       parse_action_value(short_name, val, ctx.file, t.args);
     }
   }
@@ -256,9 +256,10 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
     std::vector<std::string> names = module_names();
     for (auto& k : task_keywords()) names.push_back(k);
     std::string close = closest_match(key, names);
-    YAML::Node where = node;
+    YAML::Node where;
+    where.reset(node);
     for (auto it = node.begin(); it != node.end(); ++it)
-      if (it->first.as<std::string>() == key) where = it->first;
+      if (it->first.as<std::string>() == key) where.reset(it->first);
     if (t.action.empty() || !close.empty())
       fail_at(where, ctx.file,
               "couldn't resolve module/action '" + key +

@@ -1,0 +1,776 @@
+#include "engine/play_runner.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <atomic>
+#include <random>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "core/yaml.hpp"
+#include "engine/config.hpp"
+#include "engine/host_cursor.hpp"
+#include "engine/task_executor.hpp"
+#include "engine/task_loader.hpp"
+#include "engine/task_vars.hpp"
+#include "engine/worker_pool.hpp"
+#include "inventory/inventory.hpp"
+#include "inventory/vars_directory.hpp"
+#include "modules/registry.hpp"
+#include "template/engine.hpp"
+#include "transport/pool.hpp"
+
+namespace drover {
+
+struct PlaybookRunner::PlayState {
+  const Play* play = nullptr;
+  PlayContext ctx;
+  std::vector<std::string> batch;            // host names, in order
+  std::set<std::string> active;              // still running this play
+  std::map<std::string, HostCursor> cursors; // for the running section
+  std::map<std::string, std::vector<const Task*>> notified;  // handlers per host, in notify order
+  std::vector<const Task*> handlers;         // the play's handlers in definition order
+  Value groups, hostvars, play_hosts, play_hosts_all, play_batch, vars_files = Value::object();
+  std::unique_ptr<inventory::VarsDirectory> playbook_vars;
+  std::unique_ptr<Block> facts_block;        // the implicit "Gathering Facts" task
+  std::vector<std::unique_ptr<Block>> included;  // blocks loaded by include_tasks / include_role
+  std::map<std::string, const Block*> include_cache;
+  bool end_play = false;
+  bool any_errors_fatal_hit = false;
+};
+
+namespace {
+
+void collect_handlers(const Block& b, std::vector<const Task*>& out) {
+  for (const auto* list : {&b.block, &b.rescue, &b.always})
+    for (const auto& item : *list) {
+      if (item.task) out.push_back(item.task.get());
+      else collect_handlers(*item.block, out);
+    }
+}
+
+bool handler_matches(const Task& h, const std::string& name) {
+  if (h.name == name) return true;
+  if (h.role && h.role->name + " : " + h.name == name) return true;
+  return std::find(h.listen.begin(), h.listen.end(), name) != h.listen.end();
+}
+
+bool free_strategy(const Play& play, const Config& config) {
+  std::string s = play.strategy.is_null() ? config.str("DEFAULT_STRATEGY") : to_display_string(play.strategy);
+  return s == "free" || s == "host_pinned" || s == "ansible.builtin.free" || s == "ansible.builtin.host_pinned";
+}
+
+std::string dir_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+}  // namespace
+
+PlaybookRunner::PlaybookRunner(const Playbook& playbook, inventory::Inventory& inventory, const Config& config,
+                               const RunOptions& options, PlaybookCallback& callback)
+    : playbook_(playbook),
+      inventory_(inventory),
+      config_(config),
+      options_(options),
+      callback_(callback),
+      templar_(std::make_unique<tmpl::Engine>()),
+      pool_(std::make_unique<ConnectionPool>()) {
+  started_at_task_ = options_.start_at_task.empty();
+}
+
+PlaybookRunner::~PlaybookRunner() = default;
+
+HostRuntime& PlaybookRunner::runtime(const std::string& host) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& slot = runtimes_[host];
+  if (!slot) {
+    slot = std::make_unique<HostRuntime>();
+    slot->name = host;
+  }
+  return *slot;
+}
+
+void PlaybookRunner::count(const std::string& host, HostStatus status, bool ignored) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!stats_.by_host.count(host)) stats_.hosts.push_back(host);
+  HostStats& s = stats_.by_host[host];
+  switch (status) {
+    case HostStatus::ok: ++s.ok; break;
+    case HostStatus::changed: ++s.ok; ++s.changed; break;
+    case HostStatus::skipped: ++s.skipped; break;
+    case HostStatus::failed:
+      if (ignored) {
+        ++s.ok;
+        ++s.ignored;
+      }
+      break;
+    case HostStatus::unreachable:
+      if (ignored) {
+        ++s.ok;
+        ++s.ignored;
+      } else {
+        ++s.unreachable;
+      }
+      break;
+  }
+}
+
+int PlaybookRunner::run() {
+  callback_.playbook_start(playbook_.path);
+  for (const auto& play : playbook_.plays) {
+    if (stop_playbook_) break;
+    run_play(*play);
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    callback_.stats(stats_);
+  }
+  pool_->close_all();
+  if (!unreachable_.empty()) return 4;
+  if (!failed_.empty()) return 2;
+  return 0;
+}
+
+void PlaybookRunner::run_play(const Play& play) {
+  PlayState st;
+  st.play = &play;
+  st.ctx.play = &play;
+  st.ctx.inventory = &inventory_;
+  st.ctx.config = &config_;
+  st.ctx.options = &options_;
+  st.ctx.templar = templar_.get();
+  st.ctx.pool = pool_.get();
+  st.ctx.callback = &callback_;
+  st.ctx.runtime = [this](const std::string& h) -> HostRuntime& { return runtime(h); };
+
+  // Play-level templating sees extra vars and play vars only.
+  TaskVars play_raw;
+  play_raw.push_layer(&options_.extra_vars);
+  play_raw.push_layer(&play.scope->kw.vars);
+  tmpl::LazyVariables play_vars(*templar_, play_raw);
+
+  PlayInfo info;
+  info.name = play.name;
+  std::string pattern;
+  try {
+    info.name = templar_->render_string(play.name, play_vars);
+    Value hosts = templar_->render_value(play.hosts, play_vars);
+    if (hosts.is_array()) {
+      std::vector<std::string> parts;
+      for (auto& h : hosts) parts.push_back(to_display_string(h));
+      pattern = join(parts, ",");
+    } else {
+      pattern = to_display_string(hosts);
+    }
+  } catch (const Error& e) {
+    throw Error(e.message(), play.where);
+  }
+  info.hosts = pattern;
+  info.check_mode = options_.check_mode;
+  info.strategy = play.strategy.is_null() ? config_.str("DEFAULT_STRATEGY") : to_display_string(play.strategy);
+
+  std::vector<std::string> warnings;
+  std::vector<const inventory::Host*> selected = inventory_.select(pattern, options_.limit, &warnings);
+  for (const auto& w : warnings) callback_.warning(w);
+  std::vector<std::string> hosts;
+  for (const auto* h : selected) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (failed_.count(h->name) || unreachable_.count(h->name)) continue;
+    hosts.push_back(h->name);
+  }
+  std::string order = play.order.is_null() ? "inventory" : to_display_string(play.order);
+  if (order == "reverse_inventory") std::reverse(hosts.begin(), hosts.end());
+  else if (order == "sorted") std::sort(hosts.begin(), hosts.end());
+  else if (order == "reverse_sorted") std::sort(hosts.rbegin(), hosts.rend());
+  else if (order == "shuffle") std::shuffle(hosts.begin(), hosts.end(), std::mt19937(std::random_device{}()));
+
+  if (hosts.empty()) {
+    callback_.play_start(info);
+    callback_.no_hosts_matched();
+    return;
+  }
+
+  // vars_files: each entry a file, or a list of which the first that exists.
+  for (const auto& entry : play.vars_files_raw) {
+    std::vector<Value> candidates;
+    if (entry.is_array()) for (auto& c : entry) candidates.push_back(c);
+    else candidates.push_back(entry);
+    bool loaded = false;
+    for (const auto& c : candidates) {
+      std::string name = to_display_string(templar_->render_value(c, play_vars));
+      std::string path = name.size() && name[0] == '/' ? name : play.playbook_dir + "/" + name;
+      if (!std::ifstream(path).good()) continue;
+      Value v = load_yaml_value_file(path);
+      if (!v.is_null() && !v.is_object()) throw Error("vars file " + path + " must hold a mapping", play.where);
+      if (v.is_object())
+        for (auto it = v.begin(); it != v.end(); ++it) st.vars_files[it.key()] = it.value();
+      loaded = true;
+      break;
+    }
+    if (!loaded)
+      throw Error("vars file " + to_display_string(candidates.front()) + " was not found", play.where,
+                  "paths are relative to the playbook directory " + play.playbook_dir);
+  }
+  st.ctx.play_vars_files = &st.vars_files;
+  collect_handlers(*play.handlers, st.handlers);
+  st.playbook_vars = std::make_unique<inventory::VarsDirectory>(play.playbook_dir);
+
+  // serial: a number, a percentage, or a list of them (the last repeats).
+  std::vector<Value> serial;
+  if (play.serial.is_array()) for (auto& s : play.serial) serial.push_back(templar_->render_value(s, play_vars));
+  else if (!play.serial.is_null()) serial.push_back(templar_->render_value(play.serial, play_vars));
+  size_t pos = 0, step = 0;
+  st.play_hosts_all = Value::array();
+  for (auto& h : hosts) st.play_hosts_all.push_back(h);
+  st.ctx.play_hosts_all = &st.play_hosts_all;
+  while (pos < hosts.size()) {
+    size_t size = hosts.size();
+    if (!serial.empty()) {
+      const Value& s = serial[std::min(step, serial.size() - 1)];
+      std::string sv = to_display_string(s);
+      if (!sv.empty() && sv.back() == '%') {
+        double pct = std::stod(sv.substr(0, sv.size() - 1));
+        size = static_cast<size_t>(hosts.size() * pct / 100.0);
+      } else {
+        size = static_cast<size_t>(std::stol(sv));
+      }
+      if (size == 0) size = 1;
+      ++step;
+    }
+    st.batch.assign(hosts.begin() + static_cast<long>(pos), hosts.begin() + static_cast<long>(std::min(hosts.size(), pos + size)));
+    pos += size;
+    callback_.play_start(info);
+    if (!run_batch(play, st)) break;
+    if (stop_playbook_) break;
+  }
+}
+
+void PlaybookRunner::rebuild_hostvars(PlayState& st) {
+  st.groups = inventory_.groups_value();
+  st.ctx.groups = &st.groups;
+  st.hostvars = Value::object();
+  for (const auto& h : inventory_.hosts()) {
+    HostRuntime& rt = runtime(h.name);
+    Value v = rt.inventory_vars.empty() ? inventory_.vars_for(h) : rt.inventory_vars;
+    for (auto it = rt.fact_vars.begin(); it != rt.fact_vars.end(); ++it) v[it.key()] = it.value();
+    if (!rt.facts.empty()) v["ansible_facts"] = rt.facts;
+    for (auto it = rt.include_vars.begin(); it != rt.include_vars.end(); ++it) v[it.key()] = it.value();
+    for (auto it = rt.set_facts.begin(); it != rt.set_facts.end(); ++it) v[it.key()] = it.value();
+    v["inventory_hostname"] = h.name;
+    v["inventory_hostname_short"] = split(h.name, '.')[0];
+    v["group_names"] = inventory_.group_names(h);
+    st.hostvars[h.name] = std::move(v);
+  }
+  st.ctx.hostvars = &st.hostvars;
+  st.play_hosts = Value::array();
+  for (const auto& h : st.batch)
+    if (st.active.count(h)) st.play_hosts.push_back(h);
+  st.ctx.play_hosts = &st.play_hosts;
+}
+
+bool PlaybookRunner::run_batch(const Play& play, PlayState& st) {
+  st.active = std::set<std::string>(st.batch.begin(), st.batch.end());
+  st.play_batch = Value::array();
+  for (auto& h : st.batch) st.play_batch.push_back(h);
+  st.ctx.play_batch = &st.play_batch;
+  std::vector<const inventory::VarsDirectory*> dirs{st.playbook_vars.get()};
+  for (const auto& h : st.batch) {
+    const inventory::Host* host = inventory_.get_host(h);
+    if (host) runtime(h).inventory_vars = inventory_.vars_for(*host, dirs);
+  }
+  rebuild_hostvars(st);
+
+  // Fact gathering, as the implicit first task of the play.
+  bool gather;
+  if (!play.gather_facts.is_null()) {
+    gather = to_bool(play.gather_facts).value_or(true);
+  } else {
+    gather = config_.str("DEFAULT_GATHERING") != "explicit";
+  }
+  if (gather && find_module("setup")) {
+    if (!st.facts_block) {
+      st.facts_block = std::make_unique<Block>();
+      st.facts_block->implicit = true;
+      st.facts_block->parent = play.scope.get();
+      auto t = std::make_unique<Task>();
+      t->name = "Gathering Facts";
+      t->action = "setup";
+      t->action_as_written = "gather_facts";
+      t->where = play.where;
+      t->parent = st.facts_block.get();
+      if (!play.gather_subset.is_null()) t->args["gather_subset"] = play.gather_subset;
+      if (!play.gather_timeout.is_null()) t->args["gather_timeout"] = play.gather_timeout;
+      if (!play.fact_path.is_null()) t->args["fact_path"] = play.fact_path;
+      st.facts_block->block.push_back({std::move(t), nullptr});
+    }
+    run_section(st, st.facts_block.get());
+  }
+  for (const Block* section : {play.pre_tasks.get(), play.tasks.get(), play.post_tasks.get()}) {
+    if (st.end_play) break;
+    if (free_strategy(play, config_)) run_section_free(st, section);
+    else run_section(st, section);
+    flush_handlers(st);
+  }
+  // A batch in which every host failed stops the playbook.
+  size_t gone = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& h : st.batch)
+      if (failed_.count(h) || unreachable_.count(h)) ++gone;
+  }
+  if (gone == st.batch.size() || st.any_errors_fatal_hit) {
+    stop_playbook_ = true;
+    return false;
+  }
+  return !st.end_play;
+}
+
+
+namespace {
+
+// Whether `host` may run `task` given --tags/--skip-tags.
+bool selected_by_tags(const Task& task, const TagFilter& tags) { return tags.selects(effective_tags(task)); }
+
+TaskInfo make_info(const Task& task, const std::string& name, bool handler, bool check_mode) {
+  TaskInfo info;
+  info.id = task.id;
+  info.name = name;
+  info.action = task.action;
+  info.path = task.where.str();
+  info.handler = handler;
+  info.check_mode = check_mode;
+  info.no_log = truthy(task.kw.no_log);
+  return info;
+}
+
+}  // namespace
+
+void PlaybookRunner::run_section(PlayState& st, const Block* section) {
+  if (!section) return;
+  st.cursors.clear();
+  for (const auto& h : st.batch)
+    if (st.active.count(h)) st.cursors.emplace(h, HostCursor(section));
+  while (!st.end_play) {
+    // Each host's next task; the earliest in program order runs now.
+    std::map<std::string, TaskPosition> next;
+    for (const auto& h : st.batch) {
+      if (!st.active.count(h)) continue;
+      auto cit = st.cursors.find(h);
+      if (cit == st.cursors.end()) continue;
+      HostCursor& cur = cit->second;
+      while (auto pos = cur.peek()) {
+        if (!selected_by_tags(*pos->task, options_.tags)) {
+          cur.advance(false);
+          continue;
+        }
+        if (!started_at_task_) {
+          if (pos->task->name == options_.start_at_task ||
+              (pos->task->role && pos->task->role->name + " : " + pos->task->name == options_.start_at_task)) {
+            started_at_task_ = true;
+          } else {
+            cur.advance(false);
+            continue;
+          }
+        }
+        next.emplace(h, std::move(*pos));
+        break;
+      }
+    }
+    if (next.empty()) break;
+    const TaskPosition* first = nullptr;
+    for (const auto& [h, pos] : next)
+      if (!first || pos.key < first->key) first = &pos;
+    TaskPosition chosen = *first;
+    std::vector<std::string> hosts;
+    for (const auto& h : st.batch) {
+      auto it = next.find(h);
+      if (it != next.end() && it->second.task == chosen.task && it->second.key == chosen.key) hosts.push_back(h);
+    }
+    const Task& task = *chosen.task;
+    if (task.action == "meta") {
+      handle_meta(st, task, hosts);
+    } else if (task.action == "include_tasks" || task.action == "include_role") {
+      handle_include(st, chosen, hosts);
+    } else {
+      run_step(st, chosen, hosts, false);
+    }
+  }
+  st.cursors.clear();
+}
+
+void PlaybookRunner::run_section_free(PlayState& st, const Block* section) {
+  // The free strategy lets each host run ahead; drover runs it in lockstep
+  // for now, which gives the same results in a different output order.
+  run_section(st, section);
+}
+
+void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts,
+                              bool handler) {
+  const Task& task = *pos.task;
+  // The banner's name is templated with play-level variables.
+  std::string name = task.display_name();
+  if (task.role && !task.name.empty()) name = task.role->name + " : " + name;
+  try {
+    TaskVars raw;
+    raw.push_layer(&options_.extra_vars);
+    raw.push_layer(&st.vars_files);
+    raw.push_layer(&st.play->scope->kw.vars);
+    tmpl::LazyVariables vars(*templar_, raw);
+    if (name.find("{{") != std::string::npos) name = templar_->render_string(name, vars);
+  } catch (const Error&) {
+  }
+  TaskInfo info = make_info(task, name, handler, options_.check_mode);
+  callback_.task_start(info);
+
+  // run_once: the first host runs it; every host gets its result.
+  bool run_once = false;
+  const Value* ro = &task.kw.run_once;
+  for (const Block* b = task.parent; ro->is_null() && b; b = b->parent) ro = &b->kw.run_once;
+  if (!ro->is_null()) run_once = to_bool(*ro).value_or(false);
+  std::vector<std::string> runners = run_once ? std::vector<std::string>{hosts.front()} : hosts;
+
+  std::vector<TaskOutcome> outcomes(runners.size());
+  std::mutex out_mu;
+  int forks = options_.forks;
+  if (!task.kw.throttle.is_null()) {
+    try {
+      int t = std::stoi(to_display_string(task.kw.throttle));
+      if (t > 0) forks = std::min(forks, t);
+    } catch (...) {
+    }
+  }
+  run_parallel(runners.size(), forks, [&](size_t i) {
+    const inventory::Host* host = inventory_.get_host(runners[i]);
+    TaskOutcome out;
+    if (!host) {
+      out.result = Value{{"failed", true}, {"msg", "host " + runners[i] + " is not in the inventory"}};
+      out.status = HostStatus::failed;
+    } else {
+      out = execute_task(st.ctx, *host, pos, info);
+    }
+    std::lock_guard<std::mutex> lock(out_mu);
+    TaskEvent ev;
+    ev.task = &info;
+    ev.host = runners[i];
+    ev.delegated_to = out.delegated_to;
+    ev.status = out.status;
+    ev.result = out.result;
+    ev.ignore_errors = out.ignored;
+    count(runners[i], out.status, out.ignored);
+    callback_.runner_result(ev);
+    outcomes[i] = std::move(out);
+  });
+
+  // Apply results in host order: variables, facts, handlers, cursors.
+  std::vector<std::string> failed_now;
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    const std::string& h = hosts[i];
+    const TaskOutcome& out = run_once ? outcomes[0] : outcomes[i];
+    if (!run_once || i == 0) apply_outcome(st, task, h, out.result, out.delegated_to);
+    else apply_outcome(st, task, h, out.result, "");
+    HostCursor* cur = nullptr;
+    if (auto it = st.cursors.find(h); it != st.cursors.end()) cur = &it->second;
+    bool failed = out.status == HostStatus::failed && !out.ignored;
+    bool unreachable = out.status == HostStatus::unreachable && !out.ignored;
+    if (unreachable) {
+      if (cur) cur->stop();
+      st.active.erase(h);
+      std::lock_guard<std::mutex> lock(mu_);
+      unreachable_.insert(h);
+      continue;
+    }
+    if (!cur) continue;
+    if (failed) {
+      failed_now.push_back(h);
+      cur->advance(true);
+      if (cur->any_rescuing()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++stats_.by_host[h].rescued;
+        HostRuntime& rt = *runtimes_[h];
+        rt.set_facts["ansible_failed_result"] = registered_value(out.result);
+        rt.set_facts["ansible_failed_task"] = Value{{"name", task.name}, {"action", task.action}};
+      } else {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++stats_.by_host[h].failures;
+      }
+    } else {
+      cur->advance(false);
+    }
+    // A host whose failure nothing handles leaves the play.
+    if (cur->failed()) {
+      st.active.erase(h);
+      std::lock_guard<std::mutex> lock(mu_);
+      failed_.insert(h);
+    }
+  }
+  if (!failed_now.empty()) check_failure_limits(st, task, failed_now);
+  rebuild_hostvars(st);
+}
+
+void PlaybookRunner::check_failure_limits(PlayState& st, const Task& task, const std::vector<std::string>& failed) {
+  (void)failed;
+  // any_errors_fatal: one failure ends the play for every host of the batch.
+  const Value* aef = &task.kw.any_errors_fatal;
+  for (const Block* b = task.parent; aef->is_null() && b; b = b->parent) aef = &b->kw.any_errors_fatal;
+  bool fatal = aef->is_null() ? config_.boolean("ANY_ERRORS_FATAL") : to_bool(*aef).value_or(false);
+  size_t failed_count = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& h : st.batch)
+      if (failed_.count(h) || unreachable_.count(h)) ++failed_count;
+  }
+  bool over_limit = false;
+  if (!st.play->max_fail_percentage.is_null()) {
+    double pct = std::stod(to_display_string(st.play->max_fail_percentage));
+    over_limit = static_cast<double>(failed_count) / static_cast<double>(st.batch.size()) * 100.0 > pct;
+  }
+  if (fatal || over_limit) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& h : st.batch) {
+      if (st.active.count(h)) failed_.insert(h);
+      st.active.erase(h);
+    }
+    st.end_play = true;
+    st.any_errors_fatal_hit = true;
+    callback_.no_hosts_remaining();
+  }
+}
+
+void PlaybookRunner::apply_outcome(PlayState& st, const Task& task, const std::string& host, const Value& result,
+                                   const std::string& delegated_to) {
+  HostRuntime& rt = runtime(host);
+  auto apply_facts = [&](const Value& r) {
+    if (!r.is_object() || !r.contains("ansible_facts")) return;
+    const Value& facts = r["ansible_facts"];
+    if (task.action == "set_fact") {
+      for (auto it = facts.begin(); it != facts.end(); ++it) rt.set_facts[it.key()] = it.value();
+    } else if (task.action == "include_vars") {
+      for (auto it = facts.begin(); it != facts.end(); ++it) rt.include_vars[it.key()] = it.value();
+    } else {
+      bool delegate_facts = !task.kw.delegate_facts.is_null() && to_bool(task.kw.delegate_facts).value_or(false);
+      HostRuntime& target = (delegate_facts && !delegated_to.empty()) ? runtime(delegated_to) : rt;
+      target.add_facts(facts);
+    }
+  };
+  auto apply_inventory = [&](const Value& r) {
+    if (!r.is_object()) return;
+    if (r.contains("add_host")) {
+      const Value& a = r["add_host"];
+      std::vector<std::string> groups;
+      for (auto& g : a["groups"]) groups.push_back(g.get<std::string>());
+      inventory_.add_dynamic_host(a["host_name"].get<std::string>(), groups, a["host_vars"]);
+    }
+    if (r.contains("add_group")) {
+      std::vector<std::string> parents;
+      for (auto& p : r["parent_groups"]) parents.push_back(p.get<std::string>());
+      if (const inventory::Host* h = inventory_.get_host(host))
+        inventory_.add_dynamic_group(*h, r["add_group"].get<std::string>(), parents);
+    }
+  };
+  if (result.contains("results") && result["results"].is_array()) {
+    for (const auto& item : result["results"]) {
+      apply_facts(item);
+      apply_inventory(item);
+    }
+  } else {
+    apply_facts(result);
+    apply_inventory(result);
+  }
+  if (!task.register_as.empty()) rt.set_facts[task.register_as] = registered_value(result);
+  // Handlers: notified when the task changed something on this host.
+  bool changed = result.contains("changed") && truthy(result["changed"]);
+  if (changed && !task.notify.empty()) {
+    auto& list = st.notified[host];
+    for (const auto& n : task.notify) {
+      bool found = false;
+      for (const Task* h : st.handlers) {
+        if (!handler_matches(*h, n)) continue;
+        found = true;
+        if (std::find(list.begin(), list.end(), h) == list.end()) list.push_back(h);
+        callback_.notify(h->name, host);
+      }
+      if (!found)
+        callback_.warning("The requested handler '" + n +
+                          "' was not found in either the main handlers list nor in the listening handlers list");
+    }
+  }
+}
+
+void PlaybookRunner::flush_handlers(PlayState& st) {
+  bool force = options_.force_handlers || (!st.play->force_handlers.is_null() && truthy(st.play->force_handlers)) ||
+               config_.boolean("DEFAULT_FORCE_HANDLERS");
+  // Handlers run in definition order; one notified while handlers run runs
+  // in the same flush when it comes later in the list.
+  for (int pass = 0; pass < 100; ++pass) {
+    bool ran = false;
+    for (const Task* h : st.handlers) {
+      std::vector<std::string> hosts;
+      for (const auto& host : st.batch) {
+        auto it = st.notified.find(host);
+        if (it == st.notified.end()) continue;
+        auto& list = it->second;
+        auto pos = std::find(list.begin(), list.end(), h);
+        if (pos == list.end()) continue;
+        if (!st.active.count(host) && !force) continue;
+        list.erase(pos);
+        hosts.push_back(host);
+      }
+      if (hosts.empty()) continue;
+      ran = true;
+      if (!selected_by_tags(*h, options_.tags) && false) continue;
+      // Handlers run as one-task sections so that failures are handled.
+      Block single;
+      single.implicit = true;
+      TaskPosition pos;
+      pos.task = h;
+      pos.key = {h->id};
+      for (const auto& host : hosts) {
+        st.active.insert(host);
+        st.cursors.erase(host);
+      }
+      // A one-task cursor per host: the handler's own block chain applies.
+      for (const auto& host : hosts) st.cursors.emplace(host, HostCursor(nullptr));
+      run_step(st, pos, hosts, true);
+      st.cursors.clear();
+    }
+    if (!ran) break;
+  }
+}
+
+bool PlaybookRunner::handle_meta(PlayState& st, const Task& task, const std::vector<std::string>& hosts) {
+  std::string what = to_display_string(task.args.value("_raw_params", Value("noop")));
+  auto advance_all = [&] {
+    for (const auto& h : hosts)
+      if (auto it = st.cursors.find(h); it != st.cursors.end()) it->second.advance(false);
+  };
+  // Conditions on meta apply per host (end_host), others for everyone.
+  if (what == "flush_handlers") {
+    advance_all();
+    auto saved = std::move(st.cursors);
+    st.cursors.clear();
+    flush_handlers(st);
+    st.cursors = std::move(saved);
+  } else if (what == "end_play") {
+    advance_all();
+    st.end_play = true;
+  } else if (what == "end_batch") {
+    advance_all();
+    for (auto& [h, c] : st.cursors) c.stop();
+  } else if (what == "end_host") {
+    for (const auto& h : hosts) {
+      HostRuntime& rt = runtime(h);
+      (void)rt;
+      if (auto it = st.cursors.find(h); it != st.cursors.end()) it->second.stop();
+      st.active.erase(h);
+    }
+  } else if (what == "clear_facts") {
+    for (const auto& h : hosts) runtime(h).clear_facts();
+    advance_all();
+  } else if (what == "clear_host_errors") {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& h : st.batch) failed_.erase(h);
+    advance_all();
+  } else if (what == "reset_connection") {
+    for (const auto& h : hosts) pool_->drop(h);
+    advance_all();
+  } else {
+    advance_all();  // noop, refresh_inventory, role_complete
+  }
+  return true;
+}
+
+void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts) {
+  const Task& task = *pos.task;
+  // Each host evaluates the include (when, loop, file name) with its own
+  // variables; hosts that include the same file share its tasks.
+  TaskInfo info = make_info(task, task.display_name(), false, options_.check_mode);
+  std::map<std::string, std::vector<std::string>> by_file;
+  std::map<std::string, std::vector<HostCursor::Included>> per_host;
+  for (const auto& h : hosts) {
+    const inventory::Host* host = inventory_.get_host(h);
+    HostRuntime& rt = runtime(h);
+    TaskVars raw;
+    stack_task_vars(raw, st.ctx, *host, rt, pos, nullptr);
+    tmpl::LazyVariables vars(*templar_, raw);
+    try {
+      if (!task_conditions_hold(st.ctx, task, vars)) {
+        TaskEvent ev;
+        ev.task = &info;
+        ev.host = h;
+        ev.status = HostStatus::skipped;
+        ev.result = Value{{"changed", false}, {"skipped", true}, {"skip_reason", "Conditional result was False"}};
+        callback_.task_start(info);
+        count(h, HostStatus::skipped, false);
+        callback_.runner_result(ev);
+        st.cursors.at(h).advance(false);
+        continue;
+      }
+      Value args = templar_->render_value(task.args, vars);
+      std::string file;
+      if (task.action == "include_tasks") {
+        file = to_display_string(args.contains("file") ? args["file"] : args.value("_raw_params", Value("")));
+        std::vector<std::string> bases;
+        for (const auto& p : task_search_path(st.ctx, task)) {
+          bases.push_back(p + "/tasks");
+          bases.push_back(p);
+        }
+        std::string path;
+        if (!file.empty() && file[0] == '/') path = find_yaml_file("/", file);
+        for (const auto& b : bases) {
+          if (!path.empty()) break;
+          path = find_yaml_file(b, file);
+        }
+        if (path.empty()) throw Error("Could not find or access '" + file + "' on the Ansible Controller.");
+        std::string cache_key = path + "#" + std::to_string(task.id);
+        const Block* block = nullptr;
+        if (auto it = st.include_cache.find(cache_key); it != st.include_cache.end()) {
+          block = it->second;
+        } else {
+          TaskLoadContext lctx;
+          lctx.file = path;
+          lctx.dir = dir_of(path);
+          lctx.playbook_dir = st.play->playbook_dir;
+          lctx.role = task.role;
+          lctx.playbook = const_cast<Playbook*>(&playbook_);
+          auto loaded = load_task_file(path, lctx, task.parent);
+          loaded->kw.when = task.kw.when;
+          loaded->kw.tags = task.kw.tags;
+          loaded->kw.vars = Value::object();
+          loaded->where = task.where;
+          block = loaded.get();
+          st.included.push_back(std::move(loaded));
+          st.include_cache[cache_key] = block;
+        }
+        auto vars_value = std::make_shared<Value>(templar_->render_value(task.kw.vars, vars));
+        per_host[h].push_back({block, vars_value});
+        by_file[path].push_back(h);
+      } else {
+        throw Error("include_role is not supported by drover yet");
+      }
+    } catch (const Error& e) {
+      TaskEvent ev;
+      ev.task = &info;
+      ev.host = h;
+      ev.status = HostStatus::failed;
+      ev.result = Value{{"failed", true}, {"msg", e.message()}};
+      callback_.task_start(info);
+      count(h, HostStatus::failed, false);
+      callback_.runner_result(ev);
+      HostCursor& cur = st.cursors.at(h);
+      cur.advance(true);
+      std::lock_guard<std::mutex> lock(mu_);
+      ++stats_.by_host[h].failures;
+      if (cur.failed()) {
+        st.active.erase(h);
+        failed_.insert(h);
+      }
+      continue;
+    }
+  }
+  for (const auto& [file, hs] : by_file) callback_.include(file, hs, Value());
+  for (auto& [h, inc] : per_host) st.cursors.at(h).enter_includes(inc, pos.key);
+}
+
+}  // namespace drover

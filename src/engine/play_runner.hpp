@@ -1,0 +1,79 @@
+// Running a loaded playbook: Ansible's PlaybookExecutor, TaskQueueManager
+// and linear/free strategies in one place.
+//
+// For each play: select hosts (pattern, --limit, order), split them into
+// serial batches, gather facts, then run pre_tasks, roles+tasks and
+// post_tasks, flushing notified handlers after each. In the linear strategy
+// every host runs the same task before any host moves on (hosts in rescue or
+// in an include run their own tasks in program order); in the free strategy
+// each host goes at its own pace. Results go to the PlaybookCallback;
+// exit codes are ansible-playbook's (0, 2 failed hosts, 4 unreachable).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "engine/host_cursor.hpp"
+#include "engine/playbook.hpp"
+#include "engine/run_state.hpp"
+#include "output/playbook_events.hpp"
+
+namespace drover {
+
+class Config;
+class ConnectionPool;
+namespace tmpl {
+class Engine;
+}
+namespace inventory {
+class Inventory;
+}
+
+class PlaybookRunner {
+ public:
+  PlaybookRunner(const Playbook& playbook, inventory::Inventory& inventory, const Config& config,
+                 const RunOptions& options, PlaybookCallback& callback);
+  ~PlaybookRunner();
+
+  // Runs every play; returns ansible-playbook's exit code.
+  int run();
+
+ private:
+  struct PlayState;
+  void run_play(const Play& play);
+  bool run_batch(const Play& play, PlayState& st);
+  void run_section(PlayState& st, const Block* section);
+  void run_section_free(PlayState& st, const Block* section);
+  void flush_handlers(PlayState& st);
+  void run_step(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts, bool handler);
+  bool handle_meta(PlayState& st, const Task& task, const std::vector<std::string>& hosts);
+  void handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts);
+  void apply_outcome(PlayState& st, const Task& task, const std::string& host, const Value& result,
+                     const std::string& delegated_to);
+  void rebuild_hostvars(PlayState& st);
+  void check_failure_limits(PlayState& st, const Task& task, const std::vector<std::string>& hosts);
+  HostRuntime& runtime(const std::string& host);
+  void count(const std::string& host, HostStatus status, bool ignored);
+
+  const Playbook& playbook_;
+  inventory::Inventory& inventory_;
+  const Config& config_;
+  RunOptions options_;
+  PlaybookCallback& callback_;
+  std::unique_ptr<tmpl::Engine> templar_;
+  std::unique_ptr<ConnectionPool> pool_;
+
+  std::mutex mu_;  // guards runtimes_, stats_, failed_/unreachable_
+  std::map<std::string, std::unique_ptr<HostRuntime>> runtimes_;
+  RunStats stats_;
+  std::set<std::string> failed_;       // hosts failed in this run
+  std::set<std::string> unreachable_;  // hosts unreachable in this run
+  bool stop_playbook_ = false;
+  bool started_at_task_ = false;
+  int next_task_info_id_ = 100000;
+};
+
+}  // namespace drover
