@@ -260,17 +260,24 @@ Value parse_facts_output(const std::string& output, const std::set<std::string>&
 
   // Module output: ansible_ prefix, sorted like Ansible's JSON, then
   // filtered by name (fnmatch, with or without the prefix) as
-  // AnsibleFactCollector._filter does.
-  std::vector<std::string> keys;
-  for (auto it = facts.begin(); it != facts.end(); ++it) keys.push_back(it.key());
-  std::sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) {
-    return "ansible_" + a < "ansible_" + b;
-  });
-  Value out = Value::object();
-  for (const auto& k : keys) {
+  // AnsibleFactCollector._filter does; gather_subset and module_setup go
+  // through the filter too.
+  facts["gather_subset"] = request.gather_subset;
+  facts["module_setup"] = true;
+  auto prefixed = [](const std::string& k) {
+    if (k == "gather_subset" || k == "module_setup") return k;
     // PrefixFactNamespace: "br-lan" -> "ansible_br_lan".
     std::string name = "ansible_" + k;
     std::replace(name.begin(), name.end(), '-', '_');
+    return name;
+  };
+  std::vector<std::string> keys;
+  for (auto it = facts.begin(); it != facts.end(); ++it) keys.push_back(it.key());
+  std::sort(keys.begin(), keys.end(),
+            [&](const std::string& a, const std::string& b) { return prefixed(a) < prefixed(b); });
+  Value out = Value::object();
+  for (const auto& k : keys) {
+    std::string name = prefixed(k);
     bool keep = request.filter.empty();
     for (const auto& f : request.filter) {
       if (f.empty() || f == "*" || glob_match(f, name) ||
@@ -282,8 +289,6 @@ Value parse_facts_output(const std::string& output, const std::set<std::string>&
     }
     if (keep) out[name] = std::move(facts[k]);
   }
-  out["gather_subset"] = request.gather_subset;
-  out["module_setup"] = true;
   return out;
 }
 
@@ -300,7 +305,9 @@ Value gather_facts(ModuleContext& ctx, const FactsRequest& request) {
   ModuleContext run_ctx = ctx;
   if (request.gather_timeout > 0 && (run_ctx.timeout_s == 0 || run_ctx.timeout_s > request.gather_timeout))
     run_ctx.timeout_s = request.gather_timeout;
-  ExecResult res = run_script(run_ctx, script);
+  // The login shell may not be POSIX (fish, csh): the script runs in
+  // /bin/sh, as Ansible's `/bin/sh -c '/usr/bin/python3 && sleep 0'` does.
+  ExecResult res = run_script(run_ctx, "exec /bin/sh -c " + shell_quote(script));
   if (!res.become_error.empty()) return failed_result(res.become_error);
   if (res.timed_out) return failed_result("Timeout (" + std::to_string(request.gather_timeout) + "s) gathering facts");
   if (res.out.find("\x1e" "end\n") == std::string::npos)
