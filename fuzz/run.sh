@@ -24,7 +24,7 @@ for name in "${names[@]}"; do
   mkdir -p "$corpus" "$crashes"
   [ -d "$root/fuzz/corpus/$name" ] && cp -n "$root/fuzz/corpus/$name"/* "$corpus"/ 2>/dev/null || true
   echo "== $name for ${secs}s"
-  if ! "$build/$name" "$corpus" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+  if ! "$build/fuzz/$name" "$corpus" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
        -artifact_prefix="$crashes/" -print_final_stats=1; then
     echo "!! $name found a problem; see $crashes" >&2
     status=1

@@ -82,6 +82,13 @@ Renderer::Renderer(const Engine& engine, VariableSource& vars, const RenderOptio
   output_budget_ = opts.max_output;
 }
 
+Renderer::~Renderer() {
+  for (auto& sc : closure_scopes_) {
+    sc->vars.clear();
+    sc->parent.reset();
+  }
+}
+
 namespace {
 struct DepthGuard {
   int& d;
@@ -190,6 +197,7 @@ void Renderer::exec(const Stmt& s, std::string& out) {
         auto m = std::make_shared<MacroObj>();
         m->def = &s;
         m->closure = scope_;
+        note_closure(scope_);
         m->keep = current_;
         m->name = s.text;
         scope_->set(s.text, Val::object(std::move(m)));
@@ -199,6 +207,7 @@ void Renderer::exec(const Stmt& s, std::string& out) {
         auto caller = std::make_shared<MacroObj>();
         caller->def = &s;
         caller->closure = scope_;
+        note_closure(scope_);
         caller->keep = current_;
         caller->name = "caller";
         const Expr& call = *s.expr;
