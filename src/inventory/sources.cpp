@@ -14,6 +14,7 @@
 #include "core/yaml.hpp"
 #include "inventory/host_address.hpp"
 #include "inventory/ini_parser.hpp"
+#include "inventory/script_source.hpp"
 #include "inventory/yaml_parser.hpp"
 
 namespace drover::inventory {
@@ -100,6 +101,17 @@ std::string normalize(const std::string& path) {
 // Reads a file source the way Ansible's plugin chain does: YAML first for
 // YAML-ish names, then INI.
 void load_file(Inventory& inv, const std::string& path) {
+  // The script plugin comes before the file formats; an executable INI file
+  // that fails to run falls through to them, as in Ansible.
+  std::optional<Error> script_error;
+  if (is_inventory_script(path)) {
+    try {
+      parse_inventory_script(inv, path);
+      return;
+    } catch (const Error& e) {
+      script_error = e;
+    }
+  }
   std::string ext = extension_of(path);
   std::string text = read_whole_file(path);
   bool yaml_candidate = ext.empty() || ext == ".yml" || ext == ".yaml" || ext == ".json";
@@ -125,6 +137,8 @@ void load_file(Inventory& inv, const std::string& path) {
     parse_inventory_ini(inv, path, text);
   } catch (const Error& e) {
     if (yaml_error && looked_like_yaml) throw *yaml_error;
+    // A file that starts with #! was meant to run.
+    if (script_error && starts_with(text, "#!")) throw *script_error;
     throw;
   }
 }

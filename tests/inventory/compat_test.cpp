@@ -5,6 +5,8 @@
 // process for all patterns, checked against `ansible --list-hosts` too).
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <map>
 
 #include "core/error.hpp"
@@ -129,6 +131,16 @@ ansible_group_priority=3
         {"host_vars/h1.yml", "hv: file\n"}},
        {"hosts"}},
       {"host_list", {}, {"alpha,beta:2222,10.0.0.5,"}},
+      {"script",
+       {{"inv.sh", R"(#!/bin/sh
+case "$1" in
+--list) echo '{"web": {"hosts": ["s1", "s2"], "vars": {"a": 1}, "children": ["db"]},
+  "db": ["s3"], "solo": {"x": 2}, "_meta": {"hostvars": {"s1": {"hv": true}}}}' ;;
+*) echo '{}' ;;
+esac
+)"},
+        {"group_vars/web.yml", "from_file: 1\n"}},
+       {"inv.sh"}},
   };
 }
 
@@ -144,7 +156,10 @@ std::vector<std::string> source_args(const test::TempDir& d, const Fixture& f) {
 class InventoryCompat : public ::testing::TestWithParam<Fixture> {
  protected:
   void SetUp() override {
-    for (const auto& [rel, content] : GetParam().files) dir_.write(rel, content);
+    for (const auto& [rel, content] : GetParam().files) {
+      std::string path = dir_.write(rel, content);
+      if (content.rfind("#!", 0) == 0) chmod(path.c_str(), 0755);
+    }
   }
   // Runs both tools with the same arguments; returns {drover, ansible} stdout.
   std::pair<std::string, std::string> both(const std::vector<std::string>& extra) {
@@ -202,7 +217,9 @@ TEST_P(InventoryCompat, YamlListMatchesAnsibleInventory) {
       << "drover:\n" << mine << "\nansible:\n" << theirs;
   // PyYAML writes &id001 anchors where Python shares one list between hosts;
   // drover writes the values out. Elsewhere the text is the same.
-  if (theirs.find("&id0") == std::string::npos) EXPECT_EQ(mine, theirs);
+  if (theirs.find("&id0") == std::string::npos) {
+    EXPECT_EQ(mine, theirs);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, InventoryCompat, ::testing::ValuesIn(fixtures()),

@@ -1,6 +1,7 @@
 #include "inventory/sources.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "support.hpp"
 
@@ -51,6 +52,26 @@ TEST(InventorySources, MissingSourceWarnsAndLeavesOnlyLocalhost) {
   EXPECT_TRUE(inv.hosts().empty());
   EXPECT_EQ(select_names(inv, "localhost"), Names{"localhost"});
   EXPECT_EQ(select_names(inv, "all"), Names{});
+}
+
+TEST(InventorySources, ExecutableScriptIsRunWithList) {
+  test::TempDir d;
+  std::string script = d.write("inv.sh",
+                               "#!/bin/sh\n[ \"$1\" = --list ] && echo '{\"web\": [\"s1\"], \"db\": {\"hosts\": "
+                               "[\"s2\"], \"vars\": {\"v\": 1}}}' || echo '{\"hv\": \"'$2'\"}'\n");
+  chmod(script.c_str(), 0755);
+  auto inv = Inventory::load({script});
+  EXPECT_EQ(select_names(inv, "all"), (Names{"s1", "s2"}));
+  EXPECT_EQ(inv.find_group("db")->vars["v"], 1);
+  EXPECT_EQ(inv.find_host("s2")->vars["hv"], "s2") << "no _meta: --host is asked per host";
+}
+
+TEST(InventorySources, ExecutableIniFileIsStillReadAsIni) {
+  test::TempDir d;
+  std::string path = d.write("hosts", "[web]\nw1\n");
+  chmod(path.c_str(), 0755);
+  auto inv = Inventory::load({path});
+  EXPECT_EQ(select_names(inv, "web"), Names{"w1"});
 }
 
 TEST(InventorySources, IgnoreRules) {
