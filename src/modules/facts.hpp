@@ -34,9 +34,8 @@ struct FactsRequest {
 // The POSIX sh script that gathers `collectors` (see resolve_gather_subset).
 std::string build_facts_script(const std::set<std::string>& collectors, const FactsRequest& request);
 
-// The ansible_facts object from the script's standard output. `now_epoch`
-// is not used for date_time (the target's clock is), only kept for tests
-// that want determinism: 0.
+// The ansible_facts object from the script's standard output (date_time
+// comes from the target's clock, printed by the script).
 Value parse_facts_output(const std::string& output, const std::set<std::string>& collectors,
                          const FactsRequest& request);
 

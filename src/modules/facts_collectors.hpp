@@ -37,10 +37,6 @@ struct FactsInput {
   std::vector<std::string> files_matching(const std::string& glob) const;
 };
 
-// Facts gathered so far: collectors that depend on others (pkg_mgr on
-// distribution) read what those added.
-using FactsBuilder = Value;
-
 struct FactCollector {
   const char* name;
   std::vector<std::string> files;   // read when the collector runs

@@ -55,7 +55,6 @@ Value ipv4_entry(const std::string& address, const std::string& prefix, const st
 // One device's block of `ip addr show`, as Ansible's parse_ip_output reads
 // `ip addr show primary dev X` and then `secondary`.
 void parse_addresses(NetState& st, const std::string& device, const std::vector<std::string>& lines, bool secondary) {
-  Value& dev = st.interfaces[device];
   for (const auto& line : lines) {
     auto words = split_whitespace(line);
     if (words.empty()) continue;
@@ -123,7 +122,6 @@ void parse_addresses(NetState& st, const std::string& device, const std::vector<
       if (address != "::1") st.all_ipv6.push_back(address);
     }
   }
-  (void)dev;
 }
 
 // `ip -4 route get 8.8.8.8`: "8.8.8.8 via 192.0.2.1 dev eth0 src 192.0.2.2 uid 0"
