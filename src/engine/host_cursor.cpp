@@ -34,6 +34,7 @@ void HostCursor::finish_frame() {
     return;
   }
   bool still_failing = f.failing;
+  bool advance_parent = f.advance_parent;
   frames_.pop_back();
   if (still_failing) {
     if (frames_.empty()) {
@@ -55,7 +56,7 @@ void HostCursor::finish_frame() {
     }
     return;
   }
-  if (!frames_.empty()) ++frames_.back().index;
+  if (!frames_.empty() && advance_parent) ++frames_.back().index;
 }
 
 std::optional<TaskPosition> HostCursor::peek() {
@@ -113,10 +114,15 @@ void HostCursor::advance(bool failed) {
 
 void HostCursor::enter_includes(const std::vector<Included>& included, const std::vector<int>& key) {
   if (frames_.empty()) return;
-  ++frames_.back().index;
-  // Pushed last-first so that the first included file runs first.
+  if (included.empty()) {
+    ++frames_.back().index;
+    return;
+  }
+  // Pushed last-first so that the first included file runs first; only the
+  // last one to finish moves the including frame past the include task.
   for (size_t i = included.size(); i-- > 0;) {
     Frame f(included[i].block);
+    f.advance_parent = i + 1 == included.size();
     f.key_prefix = key;
     f.key_prefix.push_back(static_cast<int>(i));
     f.vars = included[i].vars;

@@ -65,6 +65,9 @@ class HostCursor {
     bool rescued = false;
     std::vector<int> key_prefix;
     std::shared_ptr<const Value> vars;  // include vars (include frames only)
+    // Whether finishing this frame moves the parent past its current item
+    // (false for all but the last of several included files).
+    bool advance_parent = true;
   };
   const std::vector<BlockItem>& items(const Frame& f) const;
   void finish_frame();

@@ -92,7 +92,7 @@ HostRuntime& PlaybookRunner::runtime(const std::string& host) {
   return *slot;
 }
 
-void PlaybookRunner::count(const std::string& host, HostStatus status, bool ignored) {
+void PlaybookRunner::count(const std::string& host, HostStatus status, bool ignored, bool changed) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!stats_.by_host.count(host)) stats_.hosts.push_back(host);
   HostStats& s = stats_.by_host[host];
@@ -104,6 +104,7 @@ void PlaybookRunner::count(const std::string& host, HostStatus status, bool igno
       if (ignored) {
         ++s.ok;
         ++s.ignored;
+        if (changed) ++s.changed;
       }
       break;
     case HostStatus::unreachable:
@@ -342,6 +343,7 @@ TaskInfo make_info(const Task& task, const std::string& name, bool handler, bool
   info.handler = handler;
   info.check_mode = check_mode;
   info.no_log = truthy(task.kw.no_log);
+  info.loop = !task.loop.is_null();
   return info;
 }
 
@@ -376,6 +378,12 @@ void PlaybookRunner::run_section(PlayState& st, const Block* section) {
         }
         next.emplace(h, std::move(*pos));
         break;
+      }
+      if (!next.count(h) && cur.failed()) {
+        // The host's failure was not handled by any rescue: it leaves the play.
+        st.active.erase(h);
+        std::lock_guard<std::mutex> lock(mu_);
+        failed_.insert(h);
       }
     }
     if (next.empty()) break;
@@ -458,7 +466,7 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
     ev.status = out.status;
     ev.result = out.result;
     ev.ignore_errors = out.ignored;
-    count(runners[i], out.status, out.ignored);
+    count(runners[i], out.status, out.ignored, out.result.contains("changed") && truthy(out.result["changed"]));
     callback_.runner_result(ev);
     outcomes[i] = std::move(out);
   });
@@ -686,6 +694,7 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
   // Each host evaluates the include (when, loop, file name) with its own
   // variables; hosts that include the same file share its tasks.
   TaskInfo info = make_info(task, task.display_name(), false, options_.check_mode);
+  callback_.task_start(info);
   std::map<std::string, std::vector<std::string>> by_file;
   std::map<std::string, std::vector<HostCursor::Included>> per_host;
   for (const auto& h : hosts) {
@@ -701,7 +710,6 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
         ev.host = h;
         ev.status = HostStatus::skipped;
         ev.result = Value{{"changed", false}, {"skipped", true}, {"skip_reason", "Conditional result was False"}};
-        callback_.task_start(info);
         count(h, HostStatus::skipped, false);
         callback_.runner_result(ev);
         st.cursors.at(h).advance(false);
@@ -755,7 +763,6 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
       ev.host = h;
       ev.status = HostStatus::failed;
       ev.result = Value{{"failed", true}, {"msg", e.message()}};
-      callback_.task_start(info);
       count(h, HostStatus::failed, false);
       callback_.runner_result(ev);
       HostCursor& cur = st.cursors.at(h);
@@ -769,7 +776,10 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
       continue;
     }
   }
-  for (const auto& [file, hs] : by_file) callback_.include(file, hs, Value());
+  for (const auto& [file, hs] : by_file) {
+    callback_.include(file, hs, Value());
+    for (const auto& h : hs) count(h, HostStatus::ok, false);
+  }
   for (auto& [h, inc] : per_host) st.cursors.at(h).enter_includes(inc, pos.key);
 }
 

@@ -56,7 +56,7 @@ class PlaybookRunner {
   void rebuild_hostvars(PlayState& st);
   void check_failure_limits(PlayState& st, const Task& task, const std::vector<std::string>& hosts);
   HostRuntime& runtime(const std::string& host);
-  void count(const std::string& host, HostStatus status, bool ignored);
+  void count(const std::string& host, HostStatus status, bool ignored, bool changed = false);
 
   const Playbook& playbook_;
   inventory::Inventory& inventory_;

@@ -1,0 +1,102 @@
+// drover play against ansible-playbook (Debian's ansible-core) on the same
+// playbooks over the local connection: per task, the same host lines; the
+// same recap and exit code. Hosts finish in any order, so lines are compared
+// as sets within each task section.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <regex>
+
+#include "core/strings.hpp"
+#include "harness/process.hpp"
+
+namespace drover {
+namespace {
+
+std::string dir() { return std::string(DROVER_SOURCE_DIR) + "/tests/engine/playbooks"; }
+
+// Sections split at banners; lines inside a section sorted.
+std::vector<std::string> sections(const std::string& out) {
+  static const std::regex timing("\"(delta|start|end)\": \"[0-9:. -]+\"");
+  std::vector<std::string> result;
+  std::vector<std::string> cur;
+  auto flush = [&] {
+    std::sort(cur.begin(), cur.end());
+    result.push_back(join(cur, "\n"));
+    cur.clear();
+  };
+  for (auto& line : split_lines(std::regex_replace(out, timing, "\"$1\": \"T\""))) {
+    if (line.rfind("TASK [", 0) == 0 || line.rfind("PLAY [", 0) == 0 || line.rfind("PLAY RECAP", 0) == 0 ||
+        line.rfind("RUNNING HANDLER", 0) == 0) {
+      flush();
+      cur.push_back(line);
+    } else if (!line.empty()) {
+      cur.push_back(line);
+    }
+  }
+  flush();
+  return result;
+}
+
+void compare(const std::string& playbook, std::vector<std::string> extra = {}) {
+  test::ProcessOptions po;
+  po.cwd = dir();
+  po.env = {{"ANSIBLE_NOCOLOR", "1"}, {"ANSIBLE_FORCE_COLOR", "0"}, {"ANSIBLE_RETRY_FILES_ENABLED", "0"}};
+  std::vector<std::string> a{"/usr/bin/ansible-playbook", "-i", "hosts", playbook};
+  a.insert(a.end(), extra.begin(), extra.end());
+  auto theirs = test::run_process(a, po);
+  std::vector<std::string> d{"play", "-i", "hosts", playbook};
+  d.insert(d.end(), extra.begin(), extra.end());
+  auto ours = test::run_drover(d, po);
+  EXPECT_EQ(ours.exit_code, theirs.exit_code) << playbook << "\nansible:\n" << theirs.out << theirs.err
+                                              << "\ndrover:\n" << ours.out << ours.err;
+  EXPECT_EQ(sections(ours.out), sections(theirs.out)) << playbook << "\nansible:\n" << theirs.out << "\ndrover:\n"
+                                                      << ours.out << ours.err;
+}
+
+TEST(PlaybookCompat, BasicsVariablesLoopsRegisterConditions) { compare("basics.yml"); }
+TEST(PlaybookCompat, BlocksRescueAlwaysHandlersSetFactAssert) { compare("blocks.yml"); }
+TEST(PlaybookCompat, FailedHostLeavesThePlaybookAndExitsTwo) { compare("failing.yml"); }
+TEST(PlaybookCompat, IncludeAndImportTasksWithVars) { compare("includes.yml"); }
+TEST(PlaybookCompat, SerialBatchesAndRunOnce) { compare("serial.yml"); }
+TEST(PlaybookCompat, CheckMode) { compare("basics.yml", {"--check"}); }
+TEST(PlaybookCompat, Tags) { compare("basics.yml", {"--list-tasks", "--skip-tags", "never"}); }
+
+TEST(PlaybookLoad, UnknownModuleIsReportedWithFileLineAndHintBeforeRunning) {
+  test::TempDir d;
+  d.write("pb.yml", "- hosts: all\n  tasks:\n    - name: typo\n      comand: echo hi\n");
+  auto r = test::run_drover({"play", "-i", "localhost,", d.path() + "/pb.yml"});
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("pb.yml:4:7:"), std::string::npos) << r.err;  // the misspelt key
+  EXPECT_NE(r.err.find("couldn't resolve module/action 'comand'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean 'command'"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("TASK"), std::string::npos);
+}
+
+TEST(PlaybookLoad, BadYamlSaysWhereAndWhat) {
+  test::TempDir d;
+  d.write("pb.yml", "- hosts: all\n  tasks:\n    - debug: msg=[1, 2\n    - debug: msg=x\n  bad\n");
+  auto r = test::run_drover({"play", "-i", "localhost,", d.path() + "/pb.yml", "--syntax-check"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("pb.yml:"), std::string::npos) << r.err;
+}
+
+TEST(PlaybookLoad, UnknownPlayKeywordAndUnknownOptionAndMissingRole) {
+  test::TempDir d;
+  d.write("a.yml", "- hosts: all\n  taks: []\n");
+  auto r = test::run_drover({"play", d.path() + "/a.yml", "--syntax-check"});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("'taks' is not a valid attribute for a Play"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean"), std::string::npos) << r.err;
+  d.write("b.yml", "- hosts: all\n  tasks:\n    - ping: dta=1\n");
+  r = test::run_drover({"play", d.path() + "/b.yml", "--syntax-check"});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("Unsupported parameters for (ping) module: dta"), std::string::npos) << r.err;
+  d.write("c.yml", "- hosts: all\n  roles: [nosuchrole]\n");
+  r = test::run_drover({"play", d.path() + "/c.yml", "--syntax-check"});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("the role 'nosuchrole' was not found"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace drover
