@@ -88,7 +88,10 @@ TEST(AdhocRun, BrokenHostsAreUnreachableWithTheirOwnReasonAndOthersFinish) {
 }
 
 TEST(AdhocRun, HostKeyMismatchIsRefused) {
-  test::SshdFleet fleet(2);
+  // One sshd per host, so that each host has its own host key.
+  test::FleetOptions fo;
+  fo.hosts_per_sshd = 1;
+  test::SshdFleet fleet(2, fo);
   test::TempDir d;
   fleet.write_inventory(d.path() + "/hosts");
   // Swap the two hosts' keys in known_hosts: both now look like impostors.
