@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Installs everything, builds, and runs every test suite (unit, ssh, compat,
-# slow) with ctest, then a short fuzzing pass of every fuzz target under
-# ASan+UBSan. Prints ctest's "N tests passed, M tests failed" summary line.
+# Installs everything, builds, runs a short libFuzzer pass of every fuzz
+# target under ASan+UBSan, then every test suite (unit, ssh, compat, slow)
+# with ctest, whose "N tests passed, M tests failed" summary is the last
+# thing printed.
 #
 #   scripts/test.sh             everything
-#   scripts/test.sh -L unit     only some labels (arguments go to ctest)
+#   scripts/test.sh -L unit     only some labels (arguments go to ctest; no fuzzing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 status=0
-ctest --test-dir build --output-on-failure -j2 "$@" || status=$?
 if [ $# -eq 0 ] && [ -x fuzz/run.sh ]; then
-  FUZZ_SECONDS="${FUZZ_SECONDS:-30}" fuzz/run.sh || status=$?
+  fuzz/run.sh "${FUZZ_SECONDS:-30}" || status=$?
 fi
+ctest --test-dir build --output-on-failure -j2 "$@" || status=$?
 exit $status
