@@ -11,6 +11,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-60}
 shift || true
 build=$root/build-fuzz
+# ccache hits across clones (see scripts/build.sh).
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 cmake --preset fuzz -S "$root" >/dev/null
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
