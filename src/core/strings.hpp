@@ -3,6 +3,7 @@
 // reaches a remote shell goes through shell_quote.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,4 +34,9 @@ namespace drover {
 // Python's shlex.split(s) (POSIX mode, no comments). Throws Error on an
 // unclosed quote or a trailing backslash, with Python's wording.
 std::vector<std::string> shlex_split(std::string_view s);
+}  // namespace drover
+
+namespace drover {
+// Appends code point `cp` (at most 0x10FFFF) to `out` as UTF-8.
+void append_utf8(std::string& out, uint32_t cp);
 }  // namespace drover

@@ -8,6 +8,8 @@
 
 #include "core/pyrepr.hpp"
 
+#include "core/strings.hpp"
+
 namespace drover::inventory {
 namespace {
 
@@ -23,24 +25,9 @@ bool is_ident_start(char c) {
 }
 bool is_ident_char(char c) { return is_ident_start(c) || is_digit(c); }
 
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp <= 0x10FFFF) {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    throw NotALiteral{};
-  }
+void append_utf8_checked(std::string& out, uint32_t cp) {
+  if (cp > 0x10FFFF) throw NotALiteral{};
+  drover::append_utf8(out, cp);
 }
 
 // The JSON spelling of a dict key, as json.dumps writes non-string keys.
@@ -316,7 +303,7 @@ class LiteralParser {
           uint32_t v = std::stoul(std::string(s_.substr(pos_, 2)), nullptr, 16);
           pos_ += 2;
           if (bytes) out += static_cast<char>(v);
-          else append_utf8(out, v);
+          else append_utf8_checked(out, v);
           break;
         }
         case 'u':
@@ -332,7 +319,7 @@ class LiteralParser {
             if (!is_hex(s_[pos_ + k])) throw NotALiteral{};
           uint32_t v = std::stoul(std::string(s_.substr(pos_, n)), nullptr, 16);
           pos_ += n;
-          append_utf8(out, v);
+          append_utf8_checked(out, v);
           break;
         }
         case 'N':
@@ -347,7 +334,7 @@ class LiteralParser {
             for (int k = 0; k < 2 && pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '7'; ++k)
               v = v * 8 + (s_[pos_++] - '0');
             if (bytes) out += static_cast<char>(v & 0xFF);
-            else append_utf8(out, v);
+            else append_utf8_checked(out, v);
           } else {
             // Unknown escapes stay as written (a DeprecationWarning in 3.11).
             out += '\\';

@@ -4,6 +4,8 @@
 
 #include "template/template_error.hpp"
 
+#include "core/strings.hpp"
+
 namespace drover::tmpl {
 
 std::string SyntaxOptions::cache_key() const {
@@ -40,23 +42,6 @@ std::string rstrip(std::string_view s) {
   return std::string(s.substr(0, e));
 }
 
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 int hexval(char c) {
   if (c >= '0' && c <= '9') return c - '0';
