@@ -23,6 +23,9 @@ std::string iso8601_utc_now() {
 JsonLinesCallback::JsonLinesCallback(std::FILE* out, std::function<std::string()> clock)
     : out_(out), clock_(std::move(clock)) {}
 
+JsonLinesCallback::JsonLinesCallback(JsonEventSink sink, std::function<std::string()> clock)
+    : sink_(std::move(sink)), clock_(std::move(clock)) {}
+
 void JsonLinesCallback::emit(const char* event, Value fields) {
   JsonDumpOptions opts;
   opts.ensure_ascii = false;
@@ -32,7 +35,12 @@ void JsonLinesCallback::emit(const char* event, Value fields) {
   ev["time"] = clock_();
   ev["event"] = event;
   for (auto it = fields.begin(); it != fields.end(); ++it) ev[it.key()] = std::move(it.value());
-  std::string line = python_json_dumps(ev, opts) + "\n";
+  std::string line = python_json_dumps(ev, opts);
+  if (sink_) {
+    sink_(ev, std::move(line));
+    return;
+  }
+  line += '\n';
   std::fwrite(line.data(), 1, line.size(), out_);
   std::fflush(out_);
 }

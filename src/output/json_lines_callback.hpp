@@ -19,9 +19,15 @@ namespace drover {
 // Now as ISO-8601 UTC with milliseconds: "2026-11-25T05:33:31.123Z".
 std::string iso8601_utc_now();
 
+// Receives every event instead of a FILE: the event object and its line
+// (no trailing newline). Called under the callback's lock, so in seq order
+// and never concurrently; the server's job store is such a sink.
+using JsonEventSink = std::function<void(const Value& event, std::string line)>;
+
 class JsonLinesCallback : public PlaybookCallback {
  public:
   explicit JsonLinesCallback(std::FILE* out = stdout, std::function<std::string()> clock = iso8601_utc_now);
+  explicit JsonLinesCallback(JsonEventSink sink, std::function<std::string()> clock = iso8601_utc_now);
 
   void playbook_start(const std::string& file) override;
   void play_start(const PlayInfo& play) override;
@@ -46,7 +52,8 @@ class JsonLinesCallback : public PlaybookCallback {
   void emit(const char* event, Value fields);
   Value host_event(const TaskEvent& ev) const;
 
-  std::FILE* out_;
+  std::FILE* out_ = nullptr;
+  JsonEventSink sink_;
   std::function<std::string()> clock_;
   std::mutex mu_;
   long long seq_ = 0;
