@@ -1,0 +1,219 @@
+#include "store/migrations.hpp"
+
+namespace drover::store {
+
+const std::vector<Migration>& builtin_migrations() {
+  static const std::vector<Migration> list = {
+      {1, "users, tokens, audit, CMDB, credentials, projects, templates, jobs",
+       R"SQL(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'operator', 'viewer')),
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created TEXT NOT NULL,
+  updated TEXT NOT NULL
+);
+
+-- Session tokens (from login) and personal API tokens; only SHA-256 hashes.
+CREATE TABLE tokens (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  token_hash TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('session', 'api')),
+  name TEXT NOT NULL DEFAULT '',
+  created TEXT NOT NULL,
+  expires TEXT,
+  last_used TEXT,
+  revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX tokens_user ON tokens(user_id, id);
+
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY,
+  time TEXT NOT NULL,
+  user_id INTEGER,
+  username TEXT NOT NULL DEFAULT '',
+  address TEXT NOT NULL DEFAULT '',
+  action TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  resource_id TEXT NOT NULL DEFAULT '',
+  details TEXT NOT NULL DEFAULT '{}'
+);
+
+CREATE TABLE hosts (
+  id INTEGER PRIMARY KEY,
+  hostname TEXT NOT NULL UNIQUE,
+  ip TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL DEFAULT '',
+  platform TEXT NOT NULL DEFAULT '',
+  machine_type TEXT NOT NULL DEFAULT '',
+  line TEXT NOT NULL DEFAULT '',
+  idc TEXT NOT NULL DEFAULT '',
+  region TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'online' CHECK (status IN ('online', 'offline', 'maintenance')),
+  tags TEXT NOT NULL DEFAULT '[]',
+  vars TEXT NOT NULL DEFAULT '{}',
+  created TEXT NOT NULL,
+  updated TEXT NOT NULL
+);
+-- Filter fields, each with hostname so that "?role=cache" pages in order
+-- straight from the index.
+CREATE INDEX hosts_role ON hosts(role, hostname);
+CREATE INDEX hosts_line ON hosts(line, hostname);
+CREATE INDEX hosts_idc ON hosts(idc, hostname);
+CREATE INDEX hosts_region ON hosts(region, hostname);
+CREATE INDEX hosts_platform ON hosts(platform, hostname);
+CREATE INDEX hosts_status ON hosts(status, hostname);
+CREATE TABLE host_tags (
+  host_id INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+  tag TEXT NOT NULL,
+  PRIMARY KEY (tag, host_id)
+);
+CREATE INDEX host_tags_host ON host_tags(host_id);
+
+-- Groups: static members (host_group_members) or a saved query (JSON
+-- object of filter fields, as the hosts list takes them).
+CREATE TABLE host_groups (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL DEFAULT '',
+  query TEXT,
+  vars TEXT NOT NULL DEFAULT '{}',
+  created TEXT NOT NULL,
+  updated TEXT NOT NULL
+);
+CREATE TABLE host_group_members (
+  group_id INTEGER NOT NULL REFERENCES host_groups(id) ON DELETE CASCADE,
+  host_id INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+  PRIMARY KEY (group_id, host_id)
+);
+
+-- Secrets are libsodium secretbox (nonce || ciphertext), base64.
+CREATE TABLE credentials (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('ssh_key', 'password', 'become')),
+  username TEXT NOT NULL DEFAULT '',
+  secret TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  created TEXT NOT NULL,
+  updated TEXT NOT NULL
+);
+
+CREATE TABLE projects (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('local', 'git')),
+  path TEXT NOT NULL DEFAULT '',
+  url TEXT NOT NULL DEFAULT '',
+  branch TEXT NOT NULL DEFAULT '',
+  sync_state TEXT NOT NULL DEFAULT 'never',
+  sync_message TEXT NOT NULL DEFAULT '',
+  synced TEXT,
+  created TEXT NOT NULL,
+  updated TEXT NOT NULL
+);
+
+CREATE TABLE job_templates (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  project_id INTEGER NOT NULL REFERENCES projects(id),
+  playbook TEXT NOT NULL,
+  inventory TEXT NOT NULL DEFAULT '{}',
+  credential_id INTEGER REFERENCES credentials(id),
+  extra_vars TEXT NOT NULL DEFAULT '{}',
+  forks INTEGER NOT NULL DEFAULT 5,
+  host_limit TEXT NOT NULL DEFAULT '',
+  tags TEXT NOT NULL DEFAULT '',
+  check_mode INTEGER NOT NULL DEFAULT 0,
+  created TEXT NOT NULL,
+  updated TEXT NOT NULL
+);
+
+-- The job queue. Workers claim pending jobs (claimed_by); the job side
+-- (src/store/*job*, src/server/jobs) owns the queries on these two tables.
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('playbook', 'adhoc')),
+  template_id INTEGER REFERENCES job_templates(id) ON DELETE SET NULL,
+  state TEXT NOT NULL DEFAULT 'pending'
+    CHECK (state IN ('pending', 'running', 'successful', 'failed', 'canceled', 'error')),
+  spec TEXT NOT NULL DEFAULT '{}',
+  created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+  created TEXT NOT NULL,
+  started TEXT,
+  finished TEXT,
+  exit_code INTEGER,
+  recap TEXT,
+  claimed_by TEXT,
+  cancel_requested INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX jobs_state ON jobs(state, id);
+
+CREATE TABLE job_events (
+  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  time TEXT NOT NULL,
+  host TEXT,
+  task TEXT,
+  event TEXT NOT NULL,
+  data TEXT NOT NULL DEFAULT '{}',
+  PRIMARY KEY (job_id, seq)
+);
+
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)SQL"},
+      // The job side: why a job ended in `error` (a load error, "interrupted"
+      // by a server that died), shown by GET /jobs/{id} and in its stdout.
+      {2, "jobs: error message",
+       R"SQL(
+ALTER TABLE jobs ADD COLUMN error TEXT NOT NULL DEFAULT '';
+)SQL"},
+  };
+  return list;
+}
+
+int schema_version(Database& db) {
+  return db.write([](Connection& c) {
+    c.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "applied TEXT NOT NULL)");
+    Statement& s = c.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    s.step();
+    return static_cast<int>(s.integer(0));
+  });
+}
+
+int apply_migrations(Database& db) {
+  int current = schema_version(db);
+  const auto& list = builtin_migrations();
+  int newest = list.empty() ? 0 : list.back().version;
+  if (current > newest)
+    throw StoreError("database " + db.path() + " has schema version " + std::to_string(current) +
+                     ", newer than this drover knows (" + std::to_string(newest) + "); upgrade drover");
+  int applied = 0;
+  for (const Migration& m : list) {
+    if (m.version <= current) continue;
+    db.write([&](Connection& c) {
+      try {
+        c.exec(m.sql);
+      } catch (const StoreError& e) {
+        throw StoreError("migration " + std::to_string(m.version) + " (" + m.name + ") failed: " + e.message());
+      }
+      c.prepare("INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)")
+          .bind(1, m.version)
+          .bind(2, m.name)
+          .bind(3, now_timestamp())
+          .run();
+    });
+    ++applied;
+  }
+  return applied;
+}
+
+}  // namespace drover::store

@@ -1,0 +1,192 @@
+// SQLite access for the store: a Database is one writer connection plus a
+// small pool of reader connections on the same file, all in WAL mode, so
+// readers never wait for the writer and the writer never waits for readers.
+//
+// Contract for code that adds queries (hosts.cpp, users.cpp, the job files):
+//
+//   db.write([&](Connection& c) { ... });   // BEGIN IMMEDIATE .. COMMIT, on
+//                                            // the one writer; any exception
+//                                            // rolls back and is rethrown.
+//   auto n = db.read([&](Connection& c) { return ...; });  // a reader from
+//                                            // the pool, one consistent
+//                                            // snapshot (a read transaction)
+//
+//   Statement& s = c.prepare("SELECT ... WHERE id = ?");  // cached per
+//   s.bind(1, id);                                         // connection,
+//   while (s.step()) s.text(0) ...;                        // reset on reuse
+//
+// Every write goes through write(), so every write is in a transaction. The
+// writer is serialised by a mutex (SQLite allows one writer anyway); call
+// write() from any thread but never from inside another write() or read()
+// callback on the same thread (it would deadlock). SQL is kept portable to
+// PostgreSQL: `?` placeholders (a PostgreSQL backend rewrites them to $n),
+// no SQLite-only functions in queries, TEXT timestamps in ISO 8601 UTC.
+//
+// Errors: StoreError (a drover::Error) with the SQL and SQLite's message;
+// a UNIQUE violation is ConstraintError so that callers can answer 409.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/error.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace drover::store {
+
+class StoreError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A UNIQUE / FOREIGN KEY / CHECK constraint failed.
+class ConstraintError : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
+// One prepared statement. Columns are 0-based, parameters 1-based (SQLite's
+// convention). A cached Statement is reset and its bindings cleared each
+// time Connection::prepare hands it out.
+class Statement {
+ public:
+  Statement(sqlite3* db, const std::string& sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int index, int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
+  Statement& bind(int index, double value);
+  Statement& bind(int index, const std::string& value);
+  Statement& bind(int index, const char* value) { return bind(index, std::string(value)); }
+  Statement& bind_null(int index);
+  Statement& bind(int index, const std::optional<std::string>& value);
+  Statement& bind(int index, const std::optional<int64_t>& value);
+
+  // Advances to the next row; false when done. Throws StoreError.
+  bool step();
+  // Runs a statement that returns no rows.
+  void run();
+
+  bool is_null(int col) const;
+  int64_t integer(int col) const;
+  double real(int col) const;
+  std::string text(int col) const;  // "" for NULL
+  std::optional<std::string> optional_text(int col) const;
+  std::optional<int64_t> optional_integer(int col) const;
+
+  void reset();
+  const std::string& sql() const { return sql_; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  std::string sql_;
+};
+
+// One SQLite connection with its statement cache. Not thread-safe: a
+// Connection is used by one thread at a time (Database guarantees that).
+class Connection {
+ public:
+  Connection(const std::string& path, bool read_only);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // A cached prepared statement, reset with bindings cleared.
+  Statement& prepare(const std::string& sql);
+  // Runs one or more statements without results (DDL, BEGIN/COMMIT).
+  void exec(const std::string& sql);
+  int64_t last_insert_id() const;
+  int changes() const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+class Database {
+ public:
+  // Opens (creating when missing) the database file in WAL mode with
+  // `readers` reader connections. ":memory:" is refused: readers must see
+  // the writer's data.
+  Database(const std::string& path, int readers = 4);
+  ~Database();
+
+  template <class Fn>
+  auto write(Fn&& fn) -> decltype(fn(std::declval<Connection&>()));
+  template <class Fn>
+  auto read(Fn&& fn) -> decltype(fn(std::declval<Connection&>()));
+
+  const std::string& path() const { return path_; }
+
+  // Internal helpers of write()/read(); public so that the templates can
+  // use them.
+  void begin_write(Connection*& out);
+  void end_write(bool commit);
+  Connection* acquire_reader();
+  void release_reader(Connection* c);
+
+ private:
+  std::string path_;
+  std::mutex write_mutex_;
+  std::unique_ptr<Connection> writer_;
+  std::mutex readers_mutex_;
+  std::condition_variable readers_cv_;
+  std::vector<std::unique_ptr<Connection>> readers_;
+  std::vector<Connection*> free_readers_;
+};
+
+template <class Fn>
+auto Database::write(Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
+  Connection* c = nullptr;
+  begin_write(c);
+  try {
+    if constexpr (std::is_void_v<decltype(fn(*c))>) {
+      fn(*c);
+      end_write(true);
+    } else {
+      auto result = fn(*c);
+      end_write(true);
+      return result;
+    }
+  } catch (...) {
+    end_write(false);
+    throw;
+  }
+}
+
+template <class Fn>
+auto Database::read(Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
+  Connection* c = acquire_reader();
+  struct Release {
+    Database* db;
+    Connection* c;
+    ~Release() {
+      try {
+        c->exec("COMMIT");
+      } catch (...) {
+      }
+      db->release_reader(c);
+    }
+  } release{this, c};
+  c->exec("BEGIN");
+  return fn(*c);
+}
+
+// Now as ISO 8601 UTC with milliseconds: "2026-11-25T07:30:00.123Z". Sorts
+// as text in time order.
+std::string now_timestamp();
+
+}  // namespace drover::store
