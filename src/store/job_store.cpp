@@ -52,7 +52,7 @@ const char* kStates[] = {"pending", "running", "successful", "failed", "canceled
 }  // namespace
 
 int64_t JobStore::submit(const std::string& kind, std::optional<int64_t> template_id, const std::string& spec_json,
-                         std::optional<int64_t> created_by) {
+                         std::optional<int64_t> created_by, const AlsoInTransaction& also) {
   return db_.write([&](Connection& c) {
     c.prepare("INSERT INTO jobs (kind, template_id, state, spec, created_by, created) VALUES (?, ?, 'pending', ?, ?, ?)")
         .bind(1, kind)
@@ -61,7 +61,9 @@ int64_t JobStore::submit(const std::string& kind, std::optional<int64_t> templat
         .bind(4, created_by)
         .bind(5, now_timestamp())
         .run();
-    return c.last_insert_id();
+    int64_t id = c.last_insert_id();
+    if (also) also(c, id);
+    return id;
   });
 }
 
@@ -103,7 +105,7 @@ void JobStore::finish(int64_t job_id, const std::vector<JobEventRow>& batch, con
   });
 }
 
-std::optional<JobRecord> JobStore::request_cancel(int64_t job_id) {
+std::optional<JobRecord> JobStore::request_cancel(int64_t job_id, const AlsoInTransaction& also) {
   return db_.write([&](Connection& c) -> std::optional<JobRecord> {
     auto job = get_in(c, job_id);
     if (!job) return std::nullopt;
@@ -118,6 +120,7 @@ std::optional<JobRecord> JobStore::request_cancel(int64_t job_id) {
     } else if (job->state == "running") {
       c.prepare("UPDATE jobs SET cancel_requested = 1 WHERE id = ?").bind(1, job_id).run();
     }
+    if (also && !job->cancel_requested && (job->state == "pending" || job->state == "running")) also(c, job_id);
     return get_in(c, job_id);
   });
 }

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -66,13 +67,17 @@ struct JobPage {
   int64_t total = 0;             // matching the filter, without limit/offset
 };
 
+// Runs inside a job change's write transaction (an audit entry, so that
+// the change and its entry commit together); gets the job id.
+using AlsoInTransaction = std::function<void(Connection&, int64_t job_id)>;
+
 class JobStore {
  public:
   explicit JobStore(Database& db) : db_(db) {}
 
   // A new pending job; returns its id.
   int64_t submit(const std::string& kind, std::optional<int64_t> template_id, const std::string& spec_json,
-                 std::optional<int64_t> created_by);
+                 std::optional<int64_t> created_by, const AlsoInTransaction& also = {});
   // The oldest pending job, now `running` and claimed by `worker`.
   std::optional<JobRecord> claim_next(const std::string& worker);
   void append_events(int64_t job_id, const std::vector<JobEventRow>& batch);
@@ -83,7 +88,7 @@ class JobStore {
   // Cancels a pending job at once (-> canceled) or flags a running one
   // (cancel_requested; its worker stops it). Returns the job after the
   // change; nullopt when there is no such job.
-  std::optional<JobRecord> request_cancel(int64_t job_id);
+  std::optional<JobRecord> request_cancel(int64_t job_id, const AlsoInTransaction& also = {});
 
   // Jobs left running by a dead server -> error ("interrupted"); returns
   // their ids.

@@ -1,0 +1,199 @@
+#include "server/jobs/job_execution.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "core/pyjson.hpp"
+#include "engine/config.hpp"
+#include "engine/play_runner.hpp"
+#include "engine/playbook_loader.hpp"
+#include "engine/tags.hpp"
+#include "inventory/inventory.hpp"
+
+extern char** environ;
+
+namespace drover::server {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kStateNames[] = {"pending", "running", "successful", "failed", "canceled", "error"};
+
+// Writes `content` to `path` with `mode`, replacing any old file.
+void write_private_file(const std::string& path, const std::string& content, mode_t mode) {
+  ::unlink(path.c_str());
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) throw Error("cannot create " + path + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      ::close(fd);
+      throw Error("cannot write " + path + ": " + std::strerror(e));
+    }
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+}
+
+// Removes the job's secret files however execute_job leaves.
+struct SecretFiles {
+  std::vector<std::string> paths;
+  ~SecretFiles() {
+    for (const auto& p : paths) ::unlink(p.c_str());
+  }
+};
+
+// The server's ANSIBLE_* settings (and HOME for "~" paths) apply to jobs as
+// they apply to `drover play` started from the same shell; ANSIBLE_CONFIG
+// is left out so that a project's own ansible.cfg wins.
+std::map<std::string, std::string> config_environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string kv = *e;
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = kv.substr(0, eq);
+    if ((key.rfind("ANSIBLE_", 0) == 0 && key != "ANSIBLE_CONFIG") || key == "HOME")
+      env[key] = kv.substr(eq + 1);
+  }
+  return env;
+}
+
+std::string in_dir(const std::string& dir, const std::string& path) {
+  if (dir.empty() || path.empty() || path[0] == '/') return path;
+  return (fs::path(dir) / path).string();
+}
+
+// A one-task play for an ad-hoc run, written as JSON (which YAML reads).
+std::string adhoc_playbook(const JobSpec& spec) {
+  Value task = Value::object();
+  std::string args = spec.args;
+  size_t first = args.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && args[first] == '{') {
+    try {
+      task[spec.module] = Value::parse(args);
+    } catch (const std::exception& e) {
+      throw Error("args: not valid JSON: " + std::string(e.what()));
+    }
+  } else if (first == std::string::npos) {
+    task[spec.module] = nullptr;
+  } else {
+    task[spec.module] = args;
+  }
+  Value play = {{"name", "Ad-hoc " + spec.module + " on " + spec.pattern},
+                {"hosts", spec.pattern},
+                {"gather_facts", false},
+                {"tasks", Value::array({task})}};
+  return Value::array({play}).dump() + "\n";
+}
+
+// Keeps the recap for the job record while the events go on.
+class RecapCapture : public PlaybookCallback {
+ public:
+  void stats(const RunStats& st) override {
+    for (const auto& [h, s] : st.by_host)
+      recap[h] = {{"ok", s.ok},       {"changed", s.changed}, {"unreachable", s.unreachable},
+                  {"failures", s.failures}, {"skipped", s.skipped}, {"rescued", s.rescued},
+                  {"ignored", s.ignored}};
+  }
+  Value recap = Value::object();
+};
+
+}  // namespace
+
+const char* job_state_name(JobState s) { return kStateNames[static_cast<int>(s)]; }
+
+std::optional<JobState> parse_job_state(const std::string& name) {
+  for (int i = 0; i < 6; ++i)
+    if (name == kStateNames[i]) return static_cast<JobState>(i);
+  return std::nullopt;
+}
+
+bool is_final(JobState s) { return s != JobState::pending && s != JobState::running; }
+
+JobOutcome execute_job(const JobRun& run, PlaybookCallback& events) {
+  const JobSpec& spec = *run.spec;
+  JobOutcome out;
+  SecretFiles secrets;
+  try {
+    std::string playbook_path;
+    if (spec.kind == JobSpec::Kind::playbook) {
+      playbook_path = in_dir(spec.project_dir, spec.playbook);
+    } else {
+      playbook_path = run.work_dir + "/adhoc.yml";
+      write_private_file(playbook_path, adhoc_playbook(spec), 0644);
+    }
+    std::string cfg_path = spec.project_dir.empty() ? "" : spec.project_dir + "/ansible.cfg";
+    if (!cfg_path.empty() && !fs::exists(cfg_path)) cfg_path.clear();
+    Config config = Config::load_from(cfg_path, config_environment());
+
+    RunOptions opts;
+    opts.limit = spec.limit;
+    opts.extra_vars = spec.extra_vars;
+    opts.forks = spec.forks;
+    opts.check_mode = spec.check;
+    opts.diff_mode = spec.diff;
+    opts.verbosity = spec.verbosity;
+    if (!spec.tags.empty()) opts.tags.only = parse_tag_options(spec.tags);
+    opts.tags.skip = parse_tag_options(spec.skip_tags);
+    opts.config_file = config.file();
+    opts.cancel = run.cancel;
+    auto& c = opts.connection;
+    if (spec.remote_user) c.remote_user = spec.remote_user;
+    if (run.secrets.remote_user) c.remote_user = run.secrets.remote_user;
+    if (run.secrets.ssh_private_key) {
+      std::string key = run.work_dir + "/ssh_key";
+      secrets.paths.push_back(key);
+      write_private_file(key, *run.secrets.ssh_private_key, 0600);
+      c.private_key_file = key;
+    }
+    if (run.secrets.password) c.password = run.secrets.password;
+    if (run.secrets.become_password) c.become_password = run.secrets.become_password;
+
+    std::vector<std::string> sources;
+    for (const auto& src : spec.inventory)
+      sources.push_back(src.find(',') != std::string::npos ? src : in_dir(spec.project_dir, src));
+    if (!spec.inventory_text.empty()) {
+      std::string inv_path = run.work_dir + "/inventory";
+      write_private_file(inv_path, spec.inventory_text, 0644);
+      sources.push_back(inv_path);
+    }
+    opts.inventory_sources = sources;
+    inventory::Inventory inv = inventory::Inventory::load(sources);
+
+    LoadOptions lo;
+    lo.roles_path = config.list("DEFAULT_ROLES_PATH");
+    lo.extra_vars = opts.extra_vars;
+    Playbook book = load_playbook(playbook_path, lo);
+
+    CallbackFanout fanout;
+    auto recap = std::make_shared<RecapCapture>();
+    fanout.add(std::shared_ptr<PlaybookCallback>(&events, [](PlaybookCallback*) {}));
+    fanout.add(recap);
+    for (const auto& w : config.warnings()) fanout.warning(w);
+    for (const auto& w : inv.take_warnings()) fanout.warning(w);
+    PlaybookRunner runner(book, inv, config, opts, fanout);
+    out.rc = runner.run();
+    out.recap = std::move(recap->recap);
+    if (opts.cancelled() || out.rc == kExitInterrupted)
+      out.state = JobState::canceled;
+    else
+      out.state = out.rc == 0 ? JobState::successful : JobState::failed;
+  } catch (const std::exception& e) {
+    out.state = run.cancel->load() ? JobState::canceled : JobState::error;
+    out.error = e.what();
+    if (out.rc == 0) out.rc = 1;
+  }
+  return out;
+}
+
+}  // namespace drover::server

@@ -1,0 +1,59 @@
+// Running one job in this process: a JobSpec (playbook or ad-hoc module)
+// through the playbook engine, exactly as `drover play` would run it, with
+// every engine event handed to the caller's PlaybookCallback.
+//
+// An ad-hoc job is run as a one-task play (hosts: PATTERN, gather_facts:
+// false, tasks: [MODULE: ARGS]), so that both kinds produce the same event
+// stream (docs/JSON_EVENTS.md) and the same stdout. Secrets (an SSH key, a
+// password, a become password) arrive already decrypted; a key is written
+// to the job's work directory with mode 0600 for the run and removed when
+// execute_job returns, even on an exception.
+//
+// Errors found before any host is touched (a missing playbook, a YAML
+// error, an unknown module, a bad inventory) end the job in state `error`
+// with the message; they are not thrown.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "output/playbook_events.hpp"
+#include "server/jobs/job_spec.hpp"
+
+namespace drover::server {
+
+struct JobSecrets {
+  std::optional<std::string> remote_user;
+  std::optional<std::string> ssh_private_key;  // the key file's content
+  std::optional<std::string> password;
+  std::optional<std::string> become_password;
+};
+
+// Final states of a job (`pending` and `running` come before).
+enum class JobState { pending, running, successful, failed, canceled, error };
+const char* job_state_name(JobState s);
+// nullopt for an unknown name.
+std::optional<JobState> parse_job_state(const std::string& name);
+bool is_final(JobState s);
+
+struct JobOutcome {
+  JobState state = JobState::error;
+  int rc = 1;                   // ansible-playbook's exit code
+  std::string error;            // why, for state error
+  Value recap = Value::object();  // host -> {ok, changed, unreachable, failures, skipped, rescued, ignored}
+};
+
+struct JobRun {
+  const JobSpec* spec = nullptr;
+  JobSecrets secrets;
+  std::string work_dir;  // exists; the job's private files go here
+  // Set from any thread to cancel: the run stops on every host and the
+  // outcome is `canceled`.
+  std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
+};
+
+JobOutcome execute_job(const JobRun& run, PlaybookCallback& events);
+
+}  // namespace drover::server
