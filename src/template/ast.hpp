@@ -41,6 +41,7 @@ struct Expr {
   ExprPtr dyn_args, dyn_kwargs;
   std::vector<std::pair<std::string, ExprPtr>> ops;  // Compare: (op, operand)...
   bool negated = false;       // Test: "is not"
+  bool dict_method = false;   // Getattr: the name is a dict method (keys, items...), decided at parse time
   FilterFn filter = nullptr;  // resolved at parse time when known
   TestFn test = nullptr;
 

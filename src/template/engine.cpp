@@ -12,8 +12,7 @@ namespace drover::tmpl {
 
 const Value* ValueVariables::lookup(std::string_view name) {
   if (!dict_.is_object()) return nullptr;
-  auto it = dict_.find(name);
-  return it == dict_.end() ? nullptr : &*it;
+  return find_member(dict_, name);
 }
 
 namespace {

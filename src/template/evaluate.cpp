@@ -51,7 +51,7 @@ Val Renderer::eval(const Expr& e) {
     case Expr::K::Getattr: {
       line_ = e.line;
       Val obj = eval(*e.a);
-      if (obj.is_dict() && !is_method(obj, e.name)) {
+      if (obj.is_dict() && !e.dict_method) {
         Val v = obj.get(e.name);
         return v.is_undefined() ? Val::undefined_ref(&e.name, true) : v;
       }
@@ -157,10 +157,11 @@ void Renderer::eval_args(const Expr& e, CallArgs& args) {
   }
 }
 
-Val Renderer::eval_call(const Expr& e) {
+Val Renderer::eval_call(const Expr& e, std::string* direct) {
   line_ = e.line;
   CallArgs args;
   take_pooled(args);
+  Val fn;
   if (e.a->k == Expr::K::Getattr) {
     Val obj = eval(*e.a->a);
     const std::string& name = e.a->name;
@@ -168,15 +169,23 @@ Val Renderer::eval_call(const Expr& e) {
     if (!obj.is_obj() && is_method(obj, name)) {
       eval_args(e, args);
       args.fn_name = name.c_str();
-      return call_method(*this, obj, name, args);
+      Val r = call_method(*this, obj, name, args);
+      give_back(args);
+      return r;
     }
-    Val fn = getattr(obj, name);
-    eval_args(e, args);
-    return call_value(fn, args, e.line);
+    fn = getattr(obj, name);
+  } else {
+    fn = eval(*e.a);
   }
-  Val fn = eval(*e.a);
   eval_args(e, args);
-  return call_value(fn, args, e.line);
+  if (direct && fn.is_object(Object::Type::Macro)) {
+    call_macro_into(*fn.obj_as<MacroObj>(), args, e.line, *direct);
+    give_back(args);
+    return Val::none();
+  }
+  Val r = call_value(fn, args, e.line);
+  give_back(args);
+  return r;
 }
 
 Val Renderer::eval_filter(const Expr& e, const Val* input_override) {

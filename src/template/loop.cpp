@@ -43,18 +43,21 @@ Val callable(const char* name, NativeFn fn) { return Val::object(std::make_share
 
 }  // namespace
 
-void exec_loop(Renderer& r, const Stmt& s, const Val& iterable, int depth, std::string& out) {
+namespace {
+void run_loop(Renderer& r, const Stmt& s, const Val& iterable, int depth, const std::shared_ptr<Scope>& sc,
+              std::string& out) {
   std::vector<Val> items = iterate(iterable);
-  auto sc = std::make_shared<Scope>();
-  sc->parent = r.scope_;
   ScopeSwap guard(r.scope_, sc);
   if (s.cond) {
-    std::vector<Val> kept;
-    for (auto& it : items) {
-      r.assign(*s.target, it);
-      if (r.eval(*s.cond).truthy()) kept.push_back(std::move(it));
+    size_t kept = 0;
+    for (size_t i = 0; i < items.size(); ++i) {
+      r.assign(*s.target, items[i]);
+      if (r.eval(*s.cond).truthy()) {
+        if (kept != i) items[kept] = std::move(items[i]);
+        ++kept;
+      }
     }
-    items = std::move(kept);
+    items.resize(kept);
   }
   if (items.empty()) {
     r.exec_body(s.else_body, out);
@@ -71,6 +74,13 @@ void exec_loop(Renderer& r, const Stmt& s, const Val& iterable, int depth, std::
     r.assign(*s.target, lp->items[i]);
     r.exec_body(s.body, out);
   }
+}
+}  // namespace
+
+void exec_loop(Renderer& r, const Stmt& s, const Val& iterable, int depth, std::string& out) {
+  auto sc = r.new_scope(r.scope_);
+  run_loop(r, s, iterable, depth, sc, out);
+  r.recycle_scope(std::move(sc));
 }
 
 Val special_attr(Renderer&, const Val& obj, std::string_view name) {

@@ -481,19 +481,20 @@ Val dict_method(const Val& obj, std::string_view m, CallArgs& a) {
 
 }  // namespace
 
-bool is_method(const Val& obj, std::string_view name) {
-  if (obj.is_dict()) {
-    // Hot path (every `item.key` of a dict): most names are not methods.
-    switch (name.size()) {
-      case 3: return name == "get" || name == "pop";
-      case 4: return name == "keys" || name == "copy";
-      case 5: return name == "items" || name == "clear";
-      case 6: return name == "values" || name == "update";
-      case 7: return name == "popitem";
-      case 10: return name == "setdefault";
-      default: return false;
-    }
+bool is_dict_method_name(std::string_view name) {
+  switch (name.size()) {
+    case 3: return name == "get" || name == "pop";
+    case 4: return name == "keys" || name == "copy";
+    case 5: return name == "items" || name == "clear";
+    case 6: return name == "values" || name == "update";
+    case 7: return name == "popitem";
+    case 10: return name == "setdefault";
+    default: return false;
   }
+}
+
+bool is_method(const Val& obj, std::string_view name) {
+  if (obj.is_dict()) return is_dict_method_name(name);
   if (obj.is_str()) return kStrMethods.count(name) > 0;
   if (obj.is_sequence()) return kListMethods.count(name) > 0;
   return false;

@@ -12,6 +12,9 @@
 namespace drover::tmpl {
 
 bool is_method(const Val& obj, std::string_view name);
+// The name of a dict method (get, keys, items...): `d.keys` is the method,
+// not the key. The parser records it so that `d.host` skips the check.
+bool is_dict_method_name(std::string_view name);
 Val bound_method(const Val& obj, std::string_view name);
 Val call_method(Renderer& r, const Val& obj, std::string_view name, CallArgs& args);
 // Python's format() with a format spec ("{:>10}", "{:.2f}", "{:,}").

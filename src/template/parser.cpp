@@ -3,6 +3,7 @@
 #include <set>
 
 #include "template/builtins.hpp"
+#include "template/methods.hpp"
 #include "template/template_error.hpp"
 
 namespace drover::tmpl {
@@ -772,6 +773,7 @@ class Parser {
       if (cur().type == Tok::Name) {
         auto g = std::make_unique<Expr>(Expr::K::Getattr, line);
         g->name = cur().text;
+        g->dict_method = is_dict_method_name(g->name);
         g->a = std::move(node);
         next();
         return g;

@@ -46,13 +46,13 @@ void CallArgs::check(size_t max_pos, std::initializer_list<std::string_view> nam
 Val* Scope::find(std::string_view name) {
   for (auto* s = this; s; s = s->parent.get())
     for (auto& [k, v] : s->vars)
-      if (k == name) return &v;
+      if (same_key(k, name)) return &v;
   return nullptr;
 }
 
 void Scope::set(std::string_view name, Val v) {
   for (auto& [k, old] : vars)
-    if (k == name) {
+    if (same_key(k, name)) {
       old = std::move(v);
       return;
     }
@@ -180,7 +180,15 @@ void Renderer::exec(const Stmt& s, std::string& out) {
         out += s.text;
         if (out.size() > output_budget_) fail("template output exceeds the limit");
         return;
-      case Stmt::K::Print: print_value(eval(*s.expr), out); return;
+      case Stmt::K::Print:
+        // {{ macro(...) }} renders straight into the output.
+        if (s.expr->k == Expr::K::Call && !eval_concat_) {
+          Val v = eval_call(*s.expr, &out);
+          print_value(v, out);
+          return;
+        }
+        print_value(eval(*s.expr), out);
+        return;
       case Stmt::K::If: exec_if(s, out); return;
       case Stmt::K::For: exec_for(s, out); return;
       case Stmt::K::Set: assign(*s.target, eval(*s.expr)); return;
@@ -440,10 +448,38 @@ Val Renderer::import_template(const Stmt& s) {
 }
 
 Val Renderer::call_macro(MacroObj& m, CallArgs& args, int line) {
+  std::string buf;
+  buf.reserve(128);
+  call_macro_into(m, args, line, buf);
+  if (eval_concat_) return Val::data(literal_eval_or_string(buf));
+  return Val::str(std::move(buf)).mark_safe();
+}
+
+std::shared_ptr<Scope> Renderer::new_scope(const std::shared_ptr<Scope>& parent) {
+  std::shared_ptr<Scope> sc;
+  if (scope_pool_.empty()) {
+    sc = std::make_shared<Scope>();
+  } else {
+    sc = std::move(scope_pool_.back());
+    scope_pool_.pop_back();
+  }
+  sc->parent = parent;
+  return sc;
+}
+
+void Renderer::recycle_scope(std::shared_ptr<Scope>&& sc) {
+  // A scope a macro closed over (use_count > 1) lives on with the macro.
+  if (sc.use_count() != 1 || scope_pool_.size() >= 32) return;
+  sc->vars.clear();
+  sc->parent.reset();
+  sc->isolated = false;
+  scope_pool_.push_back(std::move(sc));
+}
+
+void Renderer::call_macro_into(MacroObj& m, CallArgs& args, int line, std::string& out) {
   DepthGuard g(depth_, opts_.max_recursion);
   const Stmt& def = *m.def;
-  auto sc = std::make_shared<Scope>();
-  sc->parent = m.closure;
+  auto sc = new_scope(m.closure);
   std::vector<Val> varargs;
   size_t npos = args.pos.size();
   sc->vars.reserve(def.args.size() + 3);
@@ -492,21 +528,20 @@ Val Renderer::call_macro(MacroObj& m, CallArgs& args, int line) {
     if (have_caller) sc->set("caller", caller);
     else sc->set("caller", Val::undefined("caller", "No caller defined"));
   }
-  std::string buf;
-  buf.reserve(128);
   auto saved_current = current_;
   current_ = m.keep;
-  ScopeGuard sg(scope_, sc);
   (void)line;
-  try {
-    exec_body(def.body, buf);
-  } catch (...) {
-    current_ = saved_current;
-    throw;
+  {
+    ScopeGuard sg(scope_, sc);
+    try {
+      exec_body(def.body, out);
+    } catch (...) {
+      current_ = saved_current;
+      throw;
+    }
   }
   current_ = saved_current;
-  if (eval_concat_) return Val::data(literal_eval_or_string(buf));
-  return Val::str(std::move(buf)).mark_safe();
+  recycle_scope(std::move(sc));
 }
 
 Val Renderer::call_value(const Val& fn, CallArgs& args, int line) {
@@ -525,7 +560,7 @@ Val Renderer::lookup(const std::string& name) {
   bool isolated = false;
   for (Scope* sc = scope_.get(); sc; sc = sc->parent.get()) {
     for (auto& [k, v] : sc->vars)
-      if (k == name) return v;
+      if (same_key(k, name)) return v;
     if (sc->isolated) {
       isolated = true;
       break;

@@ -122,10 +122,18 @@ class Renderer {
   Val lookup(const std::string& name);
   Val eval_compare(const Expr& e);
   Val eval_binary(const Expr& e);
-  Val eval_call(const Expr& e);
+  // `direct`: when the callee is a macro, its output goes there and the
+  // result is None (a {{ macro() }} statement, saving a copy).
+  Val eval_call(const Expr& e, std::string* direct = nullptr);
   Val eval_filter(const Expr& e, const Val* input_override);
   void eval_args(const Expr& e, CallArgs& args);
   Val call_macro(MacroObj& m, CallArgs& args, int line);
+  void call_macro_into(MacroObj& m, CallArgs& args, int line, std::string& out);
+  // Scopes of macro calls and loops come from a pool: a render makes
+  // thousands and most die at the end of the call.
+  std::shared_ptr<Scope> new_scope(const std::shared_ptr<Scope>& parent);
+  void recycle_scope(std::shared_ptr<Scope>&& sc);
+  std::vector<std::shared_ptr<Scope>> scope_pool_;
   void print_value(const Val& v, std::string& out);
   std::shared_ptr<const Template> load(const Val& name_or_list, bool ignore_missing);
   [[noreturn]] void rethrow_located(const std::exception& e, int line);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -169,6 +170,14 @@ bool equals(const Val& a, const Val& b);
 bool less_than(const Val& a, const Val& b);  // throws TemplateError
 // Three-way comparison used by sort(): -1, 0, 1; case_sensitive for strings.
 int compare(const Val& a, const Val& b, bool case_sensitive = true);
+
+// String equality for the short names of variables and dict keys: length
+// and first byte before memcmp (most misses differ there).
+inline bool same_key(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
+}
+// The member `key` of a dict Value; nullptr when missing.
+const Value* find_member(const Value& dict, std::string_view key);
 
 // Number of Unicode code points (Python len of str).
 size_t utf8_length(std::string_view s);
