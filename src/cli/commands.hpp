@@ -12,5 +12,6 @@ void add_run_command(CLI::App& app, int& exit_code);        // cmd_run.cpp: ad-h
 void add_inventory_command(CLI::App& app, int& exit_code);  // cmd_inventory.cpp: like `ansible-inventory`
 void add_template_command(CLI::App& app, int& exit_code);   // cmd_template.cpp: render a template
 void add_play_command(CLI::App& app, int& exit_code);       // cmd_play.cpp: like `ansible-playbook`
+void add_server_command(CLI::App& app, int& exit_code);     // cmd_server.cpp: REST API, jobs, CMDB
 
 }  // namespace drover::cli

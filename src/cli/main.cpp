@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   drover::cli::add_inventory_command(app, exit_code);
   drover::cli::add_template_command(app, exit_code);
   drover::cli::add_play_command(app, exit_code);
+  drover::cli::add_server_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,44 @@
+// Bearer token -> Principal, with a short-lived cache.
+//
+// The hot read path must not pay a database query per request for its
+// token, so a token's owner is cached (keyed by the token's SHA-256, never
+// the token) for up to 10 seconds. Anything that revokes a token, changes a
+// user's role or disables a user calls forget_all() after its transaction
+// commits, so a change takes effect at once in this process (other processes
+// sharing the data directory see it within the cache lifetime).
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include "server/roles.hpp"
+#include "store/sqlite.hpp"
+
+namespace drover::server {
+
+class Authenticator {
+ public:
+  explicit Authenticator(store::Database& db);
+
+  // The owner of the token in an "Authorization: Bearer <token>" header
+  // value; nullopt when missing, malformed, unknown, revoked or expired.
+  std::optional<Principal> authenticate(const std::string& authorization_header);
+
+  void forget_all();
+
+ private:
+  struct Cached {
+    Principal who;
+    std::chrono::steady_clock::time_point until;
+    std::optional<std::string> expires;  // the token's own expiry
+  };
+  store::Database& db_;
+  std::shared_mutex mutex_;
+  std::unordered_map<std::string, Cached> cache_;
+};
+
+}  // namespace drover::server

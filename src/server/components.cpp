@@ -1,0 +1,19 @@
+#include "server/components.hpp"
+
+#include "server/jobs/job_service.hpp"
+#include "server/auth_routes.hpp"
+#include "server/system_routes.hpp"
+
+namespace drover::server {
+
+std::vector<Component> server_components() {
+  return {
+      {"system", add_system_routes, nullptr, nullptr},
+      {"auth", add_auth_routes, nullptr, nullptr},
+      {"users", add_user_routes, nullptr, nullptr},
+      {"audit", add_audit_routes, nullptr, nullptr},
+      jobs_component(),
+  };
+}
+
+}  // namespace drover::server

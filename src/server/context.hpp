@@ -1,0 +1,40 @@
+// What every part of the server shares: options, the store, metrics, the
+// authenticator and the credential vault. One ServerContext lives as long as
+// the server; routes and workers keep references to it.
+#pragma once
+
+#include <string>
+
+#include "server/authenticator.hpp"
+#include "server/metrics.hpp"
+#include "store/audit.hpp"
+#include "store/store.hpp"
+
+namespace drover::server {
+
+class CredentialVault;
+struct Call;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string data_dir = "./var";
+  int workers = 4;                // job worker threads
+  int http_threads = 32;          // threads serving HTTP connections
+  std::string tls_cert, tls_key;  // both set: HTTPS
+};
+
+struct ServerContext {
+  ServerOptions options;
+  store::Store& store;
+  Metrics& metrics;
+  Authenticator& auth;
+  CredentialVault& vault;
+};
+
+// An audit entry for a change made by this call (who, from where); append it
+// with store::append_audit inside the change's write transaction.
+store::AuditEntry audit_entry(const Call& call, const std::string& action, const std::string& resource,
+                              const std::string& resource_id, Value details = Value::object());
+
+}  // namespace drover::server

@@ -1,0 +1,64 @@
+// Users and their tokens (session and personal API tokens) in the store.
+//
+// Password hashes and token hashes are opaque strings here (the server
+// makes them); nothing in this file sees a clear password or token. Writers
+// take the Connection of a Database::write() so that a change and its audit
+// entry commit together.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/sqlite.hpp"
+
+namespace drover::store {
+
+struct User {
+  int64_t id = 0;
+  std::string username;
+  std::string role;  // admin | operator | viewer
+  bool disabled = false;
+  std::string created, updated;
+};
+
+struct TokenInfo {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string kind;  // session | api
+  std::string name;
+  std::string created;
+  std::optional<std::string> expires;
+  bool revoked = false;
+};
+
+// The live token with this hash and its user: not revoked, not expired at
+// `now`, user not disabled.
+struct TokenOwner {
+  int64_t token_id = 0;
+  User user;
+};
+std::optional<TokenOwner> find_token_owner(Connection& c, const std::string& token_hash, const std::string& now);
+
+int64_t count_users(Connection& c);
+// Throws ConstraintError for a duplicate username.
+User insert_user(Connection& c, const std::string& username, const std::string& password_hash,
+                 const std::string& role);
+std::optional<User> find_user(Connection& c, int64_t id);
+// The user and its password hash.
+std::optional<std::pair<User, std::string>> find_user_for_login(Connection& c, const std::string& username);
+std::vector<User> list_users(Connection& c, int64_t limit, int64_t offset);
+// Updates the fields that are set; false when there is no such user.
+bool update_user(Connection& c, int64_t id, const std::optional<std::string>& password_hash,
+                 const std::optional<std::string>& role, const std::optional<bool>& disabled);
+bool delete_user(Connection& c, int64_t id);
+
+TokenInfo insert_token(Connection& c, int64_t user_id, const std::string& token_hash, const std::string& kind,
+                       const std::string& name, const std::optional<std::string>& expires);
+// Tokens of one user (all users when user_id is 0), newest first.
+std::vector<TokenInfo> list_tokens(Connection& c, int64_t user_id);
+std::optional<TokenInfo> find_token(Connection& c, int64_t id);
+bool revoke_token(Connection& c, int64_t id);
+
+}  // namespace drover::store
