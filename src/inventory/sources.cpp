@@ -15,6 +15,7 @@
 #include "inventory/host_address.hpp"
 #include "inventory/ini_parser.hpp"
 #include "inventory/script_source.hpp"
+#include "inventory/source_plugins.hpp"
 #include "inventory/yaml_parser.hpp"
 
 namespace drover::inventory {
@@ -221,6 +222,11 @@ Inventory Inventory::load(const std::vector<std::string>& sources) {
   bool parsed = false;
   for (const auto& raw : sources) {
     if (raw.empty()) continue;
+    if (const SourcePlugin* plugin = find_source_plugin(raw)) {
+      inv.set_current_source("");
+      if ((*plugin)(inv, raw)) parsed = true;
+      continue;
+    }
     std::string source = raw.find(',') == std::string::npos ? normalize_source_path(raw) : raw;
     if (load_source(inv, source)) parsed = true;
   }
@@ -233,7 +239,7 @@ Inventory Inventory::load(const std::vector<std::string>& sources) {
   // host_group_vars reads group_vars/ and host_vars/ beside each source as
   // given (a host list has none).
   for (const auto& raw : sources) {
-    if (raw.empty()) continue;
+    if (raw.empty() || find_source_plugin(raw)) continue;
     if (raw.find(',') != std::string::npos && !path_exists(raw)) continue;
     std::string path = normalize_source_path(raw);
     if (!is_dir(path)) {
