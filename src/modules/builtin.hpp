@@ -23,6 +23,18 @@ std::unique_ptr<Module> make_add_host_module();
 std::unique_ptr<Module> make_group_by_module();
 std::unique_ptr<Module> make_setup_module();
 std::unique_ptr<Module> make_gather_facts_module();
+// System modules (issue 5).
+std::unique_ptr<Module> make_user_module();
+std::unique_ptr<Module> make_group_module();
+std::unique_ptr<Module> make_cron_module();
+std::unique_ptr<Module> make_known_hosts_module();
+std::unique_ptr<Module> make_wait_for_module();
+std::unique_ptr<Module> make_authorized_key_module();
+std::unique_ptr<Module> make_sysctl_module();
+std::unique_ptr<Module> make_hostname_module();
+std::unique_ptr<Module> make_service_module();
+std::unique_ptr<Module> make_uri_module();
+std::unique_ptr<Module> make_systemd_module();
 
 // SIGKILL -> 9 for the names libssh and the local transport report.
 int signal_number(const std::string& name);

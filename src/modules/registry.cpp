@@ -32,6 +32,21 @@ struct Registry {
     add("group_by", make_group_by_module());
     add("setup", make_setup_module());
     add("gather_facts", make_gather_facts_module());
+    add("user", make_user_module());
+    add("group", make_group_module());
+    add("cron", make_cron_module());
+    add("known_hosts", make_known_hosts_module());
+    add("wait_for", make_wait_for_module());
+    add("authorized_key", make_authorized_key_module());
+    // Not in ansible-core: the ansible.posix collection, by its full name too.
+    add("ansible.posix.authorized_key", make_authorized_key_module());
+    add("sysctl", make_sysctl_module());
+    add("ansible.posix.sysctl", make_sysctl_module());
+    add("hostname", make_hostname_module());
+    add("service", make_service_module());
+    add("uri", make_uri_module());
+    add("systemd", make_systemd_module());
+    add("systemd_service", make_systemd_module());
   }
 };
 

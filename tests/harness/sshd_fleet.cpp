@@ -252,6 +252,10 @@ static void write_shadow(const std::string& path, const std::string& password) {
 
 void SshdFleet::prepare_keys() {
   if (!opts_.root_password.empty()) write_shadow(dir_ + "/shadow", opts_.root_password);
+  if (opts_.sandbox) {
+    int daemons = (static_cast<int>(hosts_.size()) + opts_.hosts_per_sshd - 1) / opts_.hosts_per_sshd;
+    for (int d = 0; d < daemons; ++d) prepare_sandbox(d);
+  }
   obtain_key(client_key_path(), "client_key");
   spit(dir_ + "/authorized_keys", slurp(client_key_path() + ".pub"), 0600);
   int daemons = (static_cast<int>(hosts_.size()) + opts_.hosts_per_sshd - 1) / opts_.hosts_per_sshd;
@@ -265,6 +269,40 @@ void SshdFleet::prepare_keys() {
     parts >> type >> blob;
     host_keys_.push_back(type + " " + blob);
   }
+}
+
+// etc/ is a copy of /etc (a directory, so that useradd can rename files
+// in it); var/ a skeleton of /var with an empty cron spool and, when asked,
+// the dpkg and apt state; home/ empty; root/ an empty home for root.
+void SshdFleet::prepare_sandbox(int d) {
+  std::string root = dir_ + "/sandbox_" + std::to_string(d);
+  std::string script =
+      "set -e; S='" + root + "'; rm -rf \"$S\"; mkdir -p \"$S\"; cp -a /etc \"$S/etc\"; "
+      "echo sandbox > \"$S/etc/hostname\"; echo '127.0.1.1 sandbox' >> \"$S/etc/hosts\"; "
+      "mkdir -p \"$S/home\" \"$S/root\"; chmod 700 \"$S/root\"; cd \"$S\"; mkdir var; cd var; "
+      "mkdir -p backups cache/apt/archives/partial lib/misc lib/apt/lists/partial local log/apt mail opt "
+      "spool/cron/crontabs tmp; ln -s /run/lock lock; ln -s /run run; ln -s ../mail spool/mail; "
+      "chmod 1777 tmp; chown root:mail mail; chmod 2775 mail; "
+      "chown root:crontab spool/cron/crontabs; chmod 1730 spool/cron/crontabs; ";
+  if (opts_.sandbox_packages)
+    script += "cp -a /var/lib/dpkg lib/; [ ! -e /var/lib/apt/extended_states ] || cp -a "
+              "/var/lib/apt/extended_states lib/apt/; ";
+  auto r = run_shell(script);
+  if (r.exit_code != 0) throw std::runtime_error("sshd fleet: cannot build sandbox: " + r.err);
+  if (!opts_.root_password.empty()) write_shadow(root + "/etc/shadow", opts_.root_password);
+}
+
+std::string SshdFleet::sandbox_root(int i) const {
+  return dir_ + "/sandbox_" + std::to_string(i / opts_.hosts_per_sshd);
+}
+
+SshdFleet::SandboxResult SshdFleet::run_in_sandbox(int i, const std::string& script) const {
+  int pid = -1;
+  for (const auto& d : daemons_)
+    if (i >= d.first_host && i < d.first_host + d.host_count) pid = d.pid;
+  if (pid <= 0) throw std::runtime_error("sshd fleet: host " + std::to_string(i) + " is not running");
+  auto r = run_process({"nsenter", "-t", std::to_string(pid), "-m", "-u", "-i", "/bin/sh", "-c", script});
+  return {r.exit_code, r.out, r.err};
 }
 
 void SshdFleet::start_daemons() {
@@ -301,7 +339,14 @@ void SshdFleet::start_daemons() {
     fs::remove(base + ".log");
 
     std::vector<std::string> argv{"/usr/sbin/sshd", "-D", "-f", base + ".config", "-E", base + ".log"};
-    if (!opts_.root_password.empty()) {
+    if (opts_.sandbox) {
+      std::string sshd_cmd;
+      for (const auto& a : argv) sshd_cmd += " '" + a + "'";
+      std::string s = dir_ + "/sandbox_" + std::to_string(d);
+      argv = {"/usr/bin/unshare", "-m", "-u", "-i", "--propagation", "private", "/bin/sh", "-c",
+              "mount --bind '" + s + "/etc' /etc && mount --bind '" + s + "/var' /var && mount --bind '" + s +
+                  "/home' /home && mount --bind '" + s + "/root' /root && hostname sandbox && exec" + sshd_cmd};
+    } else if (!opts_.root_password.empty()) {
       std::string sshd_cmd;
       for (const auto& a : argv) sshd_cmd += " '" + a + "'";
       argv = {"/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c",

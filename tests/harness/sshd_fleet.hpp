@@ -44,6 +44,18 @@ struct FleetOptions {
   // private mount namespace where a copy of /etc/shadow with this password
   // is bound over the real one (the machine's users are never changed).
   std::string root_password;
+  // Throw-away systems for tests of modules that change users, packages,
+  // services, cron, hostname and sysctls: each sshd (use hosts_per_sshd = 1
+  // for one system per host) runs in its own mount, UTS and IPC namespaces
+  // with private copies bound over /etc, /var, /home and /root (built under
+  // sandbox_root(i)), so useradd, crontab, hostname and IPC sysctls
+  // (kernel.msgmax, kernel.shmmax, ...) change only the sandbox. The
+  // machine's own files and settings are never touched.
+  bool sandbox = false;
+  // With sandbox: copy the machine's dpkg database (/var/lib/dpkg) and apt
+  // state into the sandbox so that dpkg and apt-get work there (slower: the
+  // copy is ~40 MB).
+  bool sandbox_packages = false;
 };
 
 class SshdFleet {
@@ -77,6 +89,18 @@ class SshdFleet {
   // running commands lose their connection.
   void kill_host(int i);
 
+  // With FleetOptions::sandbox: the directory whose etc/, var/, home/ and
+  // root/ host i sees as /etc, /var, /home and /root.
+  std::string sandbox_root(int i) const;
+  // Runs `script` with /bin/sh inside host i's sandbox namespaces (nsenter
+  // into its sshd), e.g. to read its hostname or sysctls from outside.
+  struct SandboxResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+  };
+  SandboxResult run_in_sandbox(int i, const std::string& script) const;
+
   // Stops every sshd of the fleet and their sessions. Idempotent.
   void stop();
 
@@ -94,6 +118,7 @@ class SshdFleet {
   bool wait_ready(std::string& why);
   void write_known_hosts() const;
   void write_pid_file() const;
+  void prepare_sandbox(int daemon);
 
   FleetOptions opts_;
   std::string dir_;

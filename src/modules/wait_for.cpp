@@ -1,0 +1,212 @@
+// wait_for: wait on the target for a port, a file or a regex, or for
+// connections to drain (ansible.builtin.wait_for, ansible-core 2.14
+// semantics): state started/present, stopped/absent, drained; delay,
+// timeout, sleep, connect_timeout, search_regex (on a file or what a port
+// sends), msg. The waiting loop runs on the target in one script: ports are
+// probed with bash's /dev/tcp (or nc), files with test and grep -E, drained
+// connections counted from /proc/net/tcp*. Regexes are POSIX extended
+// (grep -E), which covers the patterns playbooks use; match_groups come from
+// the first matching line.
+#include <regex>
+
+#include "core/strings.hpp"
+#include "modules/answer_script.hpp"
+#include "modules/builtin.hpp"
+
+namespace drover {
+namespace {
+
+constexpr const char* kWaitBody = R"SH(
+_start=$(date +%s)
+_el() { echo $(( $(date +%s) - _start )); }
+_open() {
+  if command -v bash >/dev/null 2>&1; then timeout "$3" bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2" 2>/dev/null
+  elif command -v nc >/dev/null 2>&1; then nc -z -w "$3" "$1" "$2" 2>/dev/null
+  else _fail "wait_for on a port needs bash or nc on the target"; fi
+}
+_read() { timeout "$3" bash -c 'exec 3<>"/dev/tcp/$0/$1"; cat <&3' "$1" "$2" 2>/dev/null; }
+_conns() {
+  cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v port="$port" -v states="$states" '
+    NR > 0 && $2 ~ /:/ { split($2, a, ":"); p = a[length(a)]; if (sprintf("%04X", port) == p) {
+      if (index(" " states " ", " " $4 " ")) n++ } } END { print n + 0 }'
+}
+[ "$delay" -gt 0 ] && sleep "$delay"
+_end=$((_start + timeout))
+_ok=
+if [ -z "$port" ] && [ -z "$path" ] && [ "$state" != drained ]; then
+  sleep "$timeout"; _ok=1
+elif [ "$state" = absent ] || [ "$state" = stopped ]; then
+  while [ "$(date +%s)" -lt "$_end" ]; do
+    if [ -n "$path" ]; then [ -e "$path" ] || { _ok=1; break; }
+    else _open "$host" "$port" "$ct" || { _ok=1; break; }; fi
+    sleep "$sl"
+  done
+elif [ "$state" = drained ]; then
+  while [ "$(date +%s)" -lt "$_end" ]; do
+    [ "$(_conns)" = 0 ] && { _ok=1; break; }
+    sleep "$sl"
+  done
+else
+  while [ "$(date +%s)" -lt "$_end" ]; do
+    if [ -n "$path" ]; then
+      if [ -e "$path" ]; then
+        if [ -z "$re" ]; then _ok=1; break; fi
+        _m=$(grep -m 1 -E -e "$re" "$path" 2>/dev/null) && { _out matched "$_m"; _ok=1; break; }
+      fi
+    else
+      _left=$((_end - $(date +%s))); [ "$_left" -lt 1 ] && _left=1
+      _c=$ct; [ "$_left" -lt "$_c" ] && _c=$_left
+      if [ -z "$re" ]; then
+        _open "$host" "$port" "$_c" && { _ok=1; break; }
+      else
+        _m=$(_read "$host" "$port" "$_left" | grep -m 1 -E -e "$re") && { _out matched "$_m"; _ok=1; break; }
+      fi
+    fi
+    sleep "$sl"
+  done
+fi
+_out elapsed "$(_el)"
+[ -n "$_ok" ] && _out ok 1
+)SH";
+
+// /proc/net/tcp's hex codes for the state names Ansible accepts.
+const char* tcp_state_code(const std::string& name) {
+  static const std::pair<const char*, const char*> table[] = {
+      {"ESTABLISHED", "01"}, {"SYN_SENT", "02"}, {"SYN_RECV", "03"}, {"FIN_WAIT1", "04"},
+      {"FIN_WAIT2", "05"},   {"TIME_WAIT", "06"}, {"CLOSE", "07"},   {"CLOSE_WAIT", "08"},
+      {"LAST_ACK", "09"},    {"LISTEN", "0A"},    {"CLOSING", "0B"}};
+  for (auto& [n, c] : table)
+    if (name == n) return c;
+  return nullptr;
+}
+
+class WaitForModule : public Module {
+ public:
+  WaitForModule() {
+    spec_.options = {
+        opt("host").def("127.0.0.1"),
+        opt("timeout", OptionType::integer).def(300),
+        opt("connect_timeout", OptionType::integer).def(5),
+        opt("delay", OptionType::integer).def(0),
+        opt("port", OptionType::integer),
+        opt("active_connection_states", OptionType::list)
+            .of(OptionType::str)
+            .def(Value{"ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2", "SYN_RECV", "SYN_SENT", "TIME_WAIT"}),
+        opt("path", OptionType::path),
+        opt("search_regex"),
+        opt("state").def("started").one_of({"absent", "drained", "present", "started", "stopped"}),
+        opt("exclude_hosts", OptionType::list).of(OptionType::str),
+        opt("sleep", OptionType::integer).def(1),
+        opt("msg"),
+    };
+  }
+  const ArgSpec& spec() const override { return spec_; }
+
+  Value run(const Value& args, ModuleContext& ctx) const override {
+    const std::string state = args["state"].get<std::string>();
+    const bool has_path = !args["path"].is_null(), has_port = !args["port"].is_null() && args["port"] != 0;
+    auto fail0 = [](const std::string& m) {
+      Value r = failed_result(m);
+      r["elapsed"] = 0;
+      return r;
+    };
+    if (has_port && has_path) return fail0("port and path parameter can not both be passed to wait_for");
+    if (has_path && state == "stopped")
+      return fail0("state=stopped should only be used for checking a port in the wait_for module");
+    if (has_path && state == "drained")
+      return fail0("state=drained should only be used for checking a port in the wait_for module");
+    if (!args["exclude_hosts"].is_null() && state != "drained")
+      return fail0("exclude_hosts should only be with state=drained");
+    std::vector<std::string> codes;
+    for (const auto& s : string_list(args["active_connection_states"])) {
+      const char* c = tcp_state_code(s);
+      if (!c) return fail0("unknown active_connection_state (" + s + ") defined");
+      codes.push_back(c);
+    }
+    std::string re = args["search_regex"].is_null() ? "" : args["search_regex"].get<std::string>();
+    std::string script = shell_assign("host", args["host"]) + shell_assign("port", has_port ? args["port"] : Value()) +
+                         shell_assign("path", args["path"]) + shell_assign("re", re) +
+                         shell_assign("state", state) + shell_assign("timeout", args["timeout"]) +
+                         shell_assign("ct", args["connect_timeout"]) + shell_assign("delay", args["delay"]) +
+                         shell_assign("sl", args["sleep"]) + shell_assign("states", join(codes, " ")) + kWaitBody;
+    ScriptAnswer a = run_answer_script(ctx, script);
+    Value failure = script_failure(a);
+    if (!failure.is_null()) return failure;
+    long long elapsed = a.get_int("elapsed");
+    if (!a.has("ok")) {
+      const std::string host = to_display_string(args["host"]);
+      const std::string port = has_port ? to_display_string(args["port"]) : "";
+      const std::string path = has_path ? args["path"].get<std::string>() : "";
+      std::string m;
+      if (state == "drained")
+        m = "Timeout when waiting for " + host + ":" + (has_port ? port : "None") + " to drain";
+      else if (state == "absent" || state == "stopped")
+        m = has_port ? "Timeout when waiting for " + host + ":" + port + " to stop."
+                     : "Timeout when waiting for " + path + " to be absent.";
+      else if (has_port)
+        m = re.empty() ? "Timeout when waiting for " + host + ":" + port
+                       : "Timeout when waiting for search string " + re + " in " + host + ":" + port;
+      else
+        m = re.empty() ? "Timeout when waiting for file " + path
+                       : "Timeout when waiting for search string " + re + " in " + path;
+      Value r = failed_result(args["msg"].is_string() ? args["msg"].get<std::string>() : m);
+      r["elapsed"] = elapsed;
+      return r;
+    }
+    Value r = Value::object();
+    r["changed"] = false;
+    r["elapsed"] = elapsed;
+    r["match_groupdict"] = Value::object();
+    r["match_groups"] = Value::array();
+    if (a.has("matched")) match_groups(re, a.get("matched"), r);
+    r["path"] = args["path"];
+    r["port"] = has_port ? args["port"] : Value();
+    r["search_regex"] = args["search_regex"];
+    r["state"] = state;
+    return r;
+  }
+
+ private:
+  // Python's groups() and groupdict() of the match, computed here from the
+  // matching line ((?P<name>...) groups become plain groups for std::regex).
+  static void match_groups(const std::string& re, const std::string& line, Value& r) {
+    std::string plain;
+    std::vector<std::pair<std::string, size_t>> names;
+    size_t group = 0;
+    for (size_t i = 0; i < re.size(); ++i) {
+      if (re[i] == '\\' && i + 1 < re.size()) {
+        plain += re.substr(i, 2);
+        ++i;
+        continue;
+      }
+      if (re[i] == '(' && re.compare(i, 4, "(?P<") == 0) {
+        size_t close = re.find('>', i);
+        if (close == std::string::npos) break;
+        names.emplace_back(re.substr(i + 4, close - i - 4), ++group);
+        plain += '(';
+        i = close;
+        continue;
+      }
+      if (re[i] == '(' && re.compare(i, 2, "(?") != 0) ++group;
+      plain += re[i];
+    }
+    try {
+      std::smatch m;
+      std::regex rx(plain, std::regex::extended);
+      if (!std::regex_search(line, m, rx)) return;
+      Value groups = Value::array();
+      for (size_t g = 1; g < m.size(); ++g) groups.push_back(m[g].matched ? Value(m[g].str()) : Value());
+      r["match_groups"] = groups;
+      for (auto& [name, index] : names)
+        if (index < m.size()) r["match_groupdict"][name] = m[index].matched ? Value(m[index].str()) : Value();
+    } catch (const std::regex_error&) {
+    }
+  }
+  ArgSpec spec_;
+};
+
+}  // namespace
+
+std::unique_ptr<Module> make_wait_for_module() { return std::make_unique<WaitForModule>(); }
+
+}  // namespace drover

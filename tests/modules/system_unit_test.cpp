@@ -1,0 +1,240 @@
+// The system modules (user, group, cron, ...) without a target: the scripts
+// they build (shell syntax, the options they pass) and how they shape
+// Ansible's result from a script's answer, through a connection that
+// records scripts and replies with canned answers. CronTab's text editing
+// is tested here too. The modules' effects on real systems are tested in
+// system_compat_test.cpp against throw-away sandboxes.
+#include <gtest/gtest.h>
+
+#include "harness/process.hpp"
+#include "modules/answer_script.hpp"
+#include "modules/cron_tab.hpp"
+#include "modules/registry.hpp"
+#include "transport/connection.hpp"
+
+namespace drover {
+namespace {
+
+class RecordingConnection : public Connection {
+ public:
+  RecordingConnection() : Connection(ConnectionSpec{}) {}
+  void connect() override {}
+  bool connected() const override { return true; }
+  void close() override {}
+  ExecResult exec(const std::string& command, const ExecOptions&) override {
+    scripts.push_back(command);
+    ExecResult r;
+    r.exit_status = 0;
+    if (next < answers.size()) r.out = answers[next++];
+    return r;
+  }
+  std::vector<std::string> scripts;
+  std::vector<std::string> answers;
+  size_t next = 0;
+};
+
+// "\x1e" name "\n" value for each pair.
+std::string answer(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string out;
+  for (const auto& [k, v] : fields) out += "\x1e" + k + "\n" + v;
+  return out;
+}
+
+class SystemModule : public ::testing::Test {
+ protected:
+  Value run(const std::string& module, const Value& args, std::vector<std::string> answers, bool check = false,
+            bool diff = false) {
+    const ModuleEntry* m = find_module(module);
+    EXPECT_NE(m, nullptr) << module;
+    conn.answers = std::move(answers);
+    ModuleContext ctx;
+    ctx.connection = &conn;
+    ctx.check_mode = check;
+    ctx.diff_mode = diff;
+    return m->module->run(validate_args(module, m->module->spec(), args), ctx);
+  }
+  // `sh -n`: the script is valid POSIX shell.
+  static void expect_valid_shell(const std::string& script) {
+    test::TempDir d;
+    std::string path = d.write("s.sh", script);
+    auto r = test::run_process({"/bin/sh", "-n", path});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  }
+  RecordingConnection conn;
+};
+
+TEST(AnswerFields, SplitAtRecordSeparatorsAndKeepNewlinesInValues) {
+  auto f = parse_answer_fields("noise\x1e" "a\n1\x1e" "b\nline1\nline2\n\x1e" "c");
+  EXPECT_EQ(f["a"], "1");
+  EXPECT_EQ(f["b"], "line1\nline2\n");
+  EXPECT_EQ(f.count("c"), 1u);
+  EXPECT_EQ(f.count("noise"), 0u);
+}
+
+TEST(AnswerFields, ShellAssignQuotesAndTurnsBooleansIntoTestableWords) {
+  EXPECT_EQ(shell_assign("x", Value("it's")), "x='it'\"'\"'s'\n");
+  EXPECT_EQ(shell_assign("x", Value(true)), "x='1'\n");
+  EXPECT_EQ(shell_assign("x", Value(false)), "x=''\n");
+  EXPECT_EQ(shell_assign("x", Value()), "x=''\n");
+}
+
+TEST_F(SystemModule, UserScriptIsValidShellAndCarriesTheOptions) {
+  run("user", Value{{"name", "alice"}, {"shell", "/bin/zsh"}, {"groups", Value{"adm", "staff"}}, {"uid", 1500},
+                    {"password", "$6$salt$hash"}},
+      {""});
+  ASSERT_EQ(conn.scripts.size(), 1u);
+  const std::string& s = conn.scripts[0];
+  EXPECT_NE(s.find("n='alice'"), std::string::npos);
+  EXPECT_NE(s.find("o_shell='/bin/zsh'"), std::string::npos);
+  EXPECT_NE(s.find("o_groups='adm,staff'"), std::string::npos);
+  EXPECT_NE(s.find("o_uid='1500'"), std::string::npos);
+  EXPECT_NE(s.find("o_password='$6$salt$hash'"), std::string::npos);
+  EXPECT_NE(s.find("useradd"), std::string::npos);
+  expect_valid_shell(s);
+}
+
+TEST_F(SystemModule, UserCreatedReportsAnsiblesFields) {
+  Value r = run("user", Value{{"name", "alice"}, {"password", "x"}},
+                {answer({{"created", ""}, {"changed", "1"}, {"rc", "0"}, {"stdout", ""}, {"stderr", ""},
+                         {"uid", "1001"}, {"gid", "1001"}, {"comment", ""}, {"home", "/home/alice"},
+                         {"shell", "/bin/sh"}})});
+  EXPECT_EQ(r["changed"], true);
+  EXPECT_EQ(r["uid"], 1001);
+  EXPECT_EQ(r["group"], 1001);
+  EXPECT_EQ(r["home"], "/home/alice");
+  EXPECT_EQ(r["system"], false);
+  EXPECT_EQ(r["create_home"], true);
+  EXPECT_EQ(r["password"], "NOT_LOGGING_PASSWORD");
+  EXPECT_FALSE(r.contains("append"));
+  EXPECT_FALSE(r.contains("stdout"));
+}
+
+TEST_F(SystemModule, UserInCheckModeReportsOnlyChangedWhenItWouldCreate) {
+  Value r = run("user", Value{{"name", "alice"}}, {answer({{"created", ""}, {"changed", "1"}})}, true);
+  EXPECT_EQ(r, (Value{{"changed", true}}));
+  EXPECT_NE(conn.scripts[0].find("check='1'"), std::string::npos);
+}
+
+TEST_F(SystemModule, UserCommandFailureCarriesItsStderr) {
+  Value r = run("user", Value{{"name", "alice"}, {"uid", 0}},
+                {answer({{"created", ""}, {"changed", "1"}, {"rc", "4"}, {"stderr", "useradd: UID 0 is not unique"}})});
+  EXPECT_EQ(r["failed"], true);
+  EXPECT_EQ(r["msg"], "useradd: UID 0 is not unique");
+  EXPECT_EQ(r["rc"], 4);
+  EXPECT_EQ(r["name"], "alice");
+}
+
+TEST_F(SystemModule, UserScriptFailureNamesTheProblem) {
+  Value r = run("user", Value{{"name", "alice"}, {"group", "nope"}},
+                {answer({{"created", ""}, {"failed", "Group nope does not exist"}})});
+  EXPECT_EQ(r["failed"], true);
+  EXPECT_EQ(r["msg"], "Group nope does not exist");
+}
+
+TEST_F(SystemModule, UserRemovedReportsForceAndRemove) {
+  Value r = run("user", Value{{"name", "alice"}, {"state", "absent"}, {"remove", true}},
+                {answer({{"existed", ""}, {"changed", "1"}, {"rc", "0"}})});
+  EXPECT_EQ(r, (Value{{"name", "alice"}, {"state", "absent"}, {"force", false}, {"remove", true}, {"changed", true}}));
+}
+
+TEST_F(SystemModule, UserAbsentAlreadyIsUnchanged) {
+  Value r = run("user", Value{{"name", "alice"}, {"state", "absent"}}, {""});
+  EXPECT_EQ(r, (Value{{"name", "alice"}, {"state", "absent"}, {"changed", false}}));
+}
+
+TEST_F(SystemModule, UserSshKeyFieldsAndWarnings) {
+  Value r = run("user", Value{{"name", "bob"}, {"generate_ssh_key", true}},
+                {answer({{"uid", "1002"}, {"gid", "1002"}, {"comment", ""}, {"home", "/home/bob"}, {"shell", "/bin/sh"},
+                         {"ssh_key_file", "/home/bob/.ssh/id_rsa"},
+                         {"warn_key", "Found existing ssh key private file \"/home/bob/.ssh/id_rsa\", no force, so "
+                                      "skipping ssh-keygen generation"},
+                         {"ssh_fingerprint", "3072 SHA256:abc x (RSA)\n"}, {"ssh_public_key", "ssh-rsa AAA x\n"}})});
+  EXPECT_EQ(r["changed"], false);
+  EXPECT_EQ(r["ssh_fingerprint"], "3072 SHA256:abc x (RSA)");
+  EXPECT_EQ(r["ssh_public_key"], "ssh-rsa AAA x");
+  EXPECT_EQ(r["warnings"].size(), 1u);
+  EXPECT_EQ(r["append"], false);
+}
+
+TEST_F(SystemModule, GroupCreatedAndInspected) {
+  Value r = run("group", Value{{"name", "ops"}, {"gid", 2000}},
+                {answer({{"created", ""}, {"changed", "1"}, {"rc", "0"}, {"gid", "2000"}})});
+  EXPECT_EQ(r, (Value{{"name", "ops"}, {"state", "present"}, {"changed", true}, {"system", false}, {"gid", 2000}}));
+  expect_valid_shell(conn.scripts[0]);
+}
+
+TEST_F(SystemModule, GroupNonUniqueNeedsAGid) {
+  const ModuleEntry* m = find_module("group");
+  EXPECT_THROW(validate_args("group", m->module->spec(), Value{{"name", "x"}, {"non_unique", true}}), Error);
+}
+
+TEST_F(SystemModule, CronAddsANamedJobWithOneReadAndOneWrite) {
+  Value r = run("cron", Value{{"name", "backup"}, {"minute", "5"}, {"hour", "2"}, {"job", "/usr/bin/backup"}},
+                {answer({{"whoami", "root"}, {"rc", "0"}, {"content", "MAILTO=x\nx"}}), ""}, false, true);
+  EXPECT_EQ(r["changed"], true);
+  EXPECT_EQ(r["jobs"], (Value{"backup"}));
+  EXPECT_EQ(r["envs"], (Value{"MAILTO"}));
+  EXPECT_EQ(r["diff"]["before"], "MAILTO=x\n");
+  EXPECT_EQ(r["diff"]["after"], "MAILTO=x\n#Ansible: backup\n5 2 * * * /usr/bin/backup\n");
+  EXPECT_EQ(r["diff"]["after_header"], "crontab");
+  ASSERT_EQ(conn.scripts.size(), 2u);
+  EXPECT_NE(conn.scripts[1].find("#Ansible: backup\n5 2 * * * /usr/bin/backup\n"), std::string::npos);
+  expect_valid_shell(conn.scripts[0]);
+  expect_valid_shell(conn.scripts[1]);
+}
+
+TEST_F(SystemModule, CronUnchangedJobNeedsNoWrite) {
+  Value r = run("cron", Value{{"name", "b"}, {"job", "true"}},
+                {answer({{"rc", "0"}, {"content", "#Ansible: b\n* * * * * true\nx"}})});
+  EXPECT_EQ(r["changed"], false);
+  EXPECT_EQ(conn.scripts.size(), 1u);
+}
+
+TEST_F(SystemModule, CronRejectsSpecialTimeWithTimeFields) {
+  Value r = run("cron", Value{{"name", "b"}, {"job", "true"}, {"special_time", "daily"}, {"hour", "3"}}, {});
+  EXPECT_EQ(r["msg"], "You must specify time and date fields or special time.");
+}
+
+TEST(CronTabText, DropsHeaderLinesThatCrontabListPrints) {
+  CronTab t("# DO NOT EDIT THIS FILE - edit the master and reinstall.\n# (/tmp/crontab.x installed on now)\n"
+            "# (Cron version -- $Id$)\n* * * * * a\n",
+            false);
+  EXPECT_EQ(t.existing(), "* * * * * a\n");
+  EXPECT_EQ(t.render(), "* * * * * a\n");
+}
+
+TEST(CronTabText, AdoptsAnUnnamedIdenticalJobByAddingItsMarker) {
+  CronTab t("0 1 * * * x\n", false);
+  auto f = t.find_job("n", "0 1 * * * x");
+  EXPECT_TRUE(f.found);
+  EXPECT_TRUE(f.inserted_header);
+  EXPECT_EQ(t.render(), "#Ansible: n\n0 1 * * * x\n");
+}
+
+TEST(CronTabText, UpdateReplacesTheLineUnderTheMarkerAndRemoveDropsBoth) {
+  CronTab t("#Ansible: a\n* * * * * old\n#Ansible: b\n@daily b\n", false);
+  t.update_job("a", "1 * * * * new");
+  EXPECT_EQ(t.render(), "#Ansible: a\n1 * * * * new\n#Ansible: b\n@daily b\n");
+  t.remove_job("b");
+  EXPECT_EQ(t.render(), "#Ansible: a\n1 * * * * new\n");
+}
+
+TEST(CronTabText, JobLinesInCronFilesCarryTheUser) {
+  CronTab t("", true);
+  EXPECT_EQ(t.job_line("*", "*", "*", "*", "*", "x\n", "", true, "root"), "#* * * * * root x");
+  EXPECT_EQ(t.job_line("*", "*", "*", "*", "*", "x", "reboot", false, "root"), "@reboot root x");
+}
+
+TEST(CronTabText, EnvironmentLinesGoFirstOrBesideAnother) {
+  CronTab t("A=1\n* * * * * x\n", false);
+  EXPECT_EQ(t.add_env("B=\"2\"", "A", ""), "");
+  EXPECT_EQ(t.add_env("C=\"3\"", "", ""), "");
+  EXPECT_EQ(t.add_env("D=\"4\"", "", "Z"), "Variable named 'Z' not found.");
+  EXPECT_EQ(t.render(), "C=\"3\"\nA=1\nB=\"2\"\n* * * * * x\n");
+  EXPECT_EQ(t.env_names(), (Value{"C", "A", "B"}));
+  t.remove_env("A");
+  EXPECT_EQ(t.render(), "C=\"3\"\nB=\"2\"\n* * * * * x\n");
+}
+
+}  // namespace
+}  // namespace drover
