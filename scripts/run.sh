@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # The main job on a fresh Debian 12 machine: installs what drover needs,
-# builds it and runs it. Until `drover server` exists this runs a demo: an
-# ad-hoc command on the implicit localhost over the local connection.
+# builds it and runs `drover server` in the foreground: the REST API, job
+# workers and CMDB on http://127.0.0.1:8080 with its data (SQLite) in ./var.
+# The first start prints the admin password and API token once; set
+# DROVER_ADMIN_PASSWORD / DROVER_ADMIN_TOKEN to choose them. Extra arguments
+# go to `drover server` (e.g. --listen 0.0.0.0:8080 --workers 8).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --run
 scripts/build.sh drover
 echo
-echo "== drover run localhost -m shell -a 'uname -a; uptime'"
-./build/drover run localhost -m shell -a 'uname -a; uptime'
+echo "== drover server --data ./var $*"
+echo "   try: curl -H \"Authorization: Bearer \$TOKEN\" http://127.0.0.1:8080/api/v1/hosts"
+exec ./build/drover server --data ./var "$@"

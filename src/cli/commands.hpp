@@ -13,5 +13,8 @@ void add_inventory_command(CLI::App& app, int& exit_code);  // cmd_inventory.cpp
 void add_template_command(CLI::App& app, int& exit_code);   // cmd_template.cpp: render a template
 void add_play_command(CLI::App& app, int& exit_code);       // cmd_play.cpp: like `ansible-playbook`
 void add_server_command(CLI::App& app, int& exit_code);     // cmd_server.cpp: REST API, jobs, CMDB
+void add_hosts_command(CLI::App& app, int& exit_code);      // cmd_hosts.cpp: the CMDB from a shell
+// cmd_hosts.cpp: makes `-i drover:DATA_DIR` an inventory source (call before parsing).
+void register_cmdb_inventory();
 
 }  // namespace drover::cli

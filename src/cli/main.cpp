@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   drover::cli::add_template_command(app, exit_code);
   drover::cli::add_play_command(app, exit_code);
   drover::cli::add_server_command(app, exit_code);
+  drover::cli::add_hosts_command(app, exit_code);
+  drover::cli::register_cmdb_inventory();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -2,6 +2,8 @@
 
 #include "server/jobs/job_service.hpp"
 #include "server/auth_routes.hpp"
+#include "server/catalog_routes.hpp"
+#include "server/host_routes.hpp"
 #include "server/system_routes.hpp"
 
 namespace drover::server {
@@ -12,6 +14,11 @@ std::vector<Component> server_components() {
       {"auth", add_auth_routes, nullptr, nullptr},
       {"users", add_user_routes, nullptr, nullptr},
       {"audit", add_audit_routes, nullptr, nullptr},
+      {"hosts", add_host_routes, nullptr, nullptr},
+      {"groups", add_group_routes, nullptr, nullptr},
+      {"credentials", add_credential_routes, nullptr, nullptr},
+      {"projects", add_project_routes, nullptr, nullptr},
+      {"templates", add_template_routes, nullptr, nullptr},
       jobs_component(),
   };
 }

@@ -7,6 +7,8 @@
 #include "server/api_error.hpp"
 #include "server/authenticator.hpp"
 #include "server/metrics.hpp"
+#include "store/host_import.hpp"
+#include "store/hosts.hpp"
 #include "store/sqlite.hpp"
 
 namespace drover::server {
@@ -100,6 +102,11 @@ void Router::dispatch(const Compiled& c, const httplib::Request& req, httplib::R
     c.route.handler(call);
   } catch (const ApiError& e) {
     send_error(res, e);
+  } catch (const store::ImportError& e) {
+    send_error(res, 400, "invalid_import", e.message(), {{"row", e.row()}, {"column", e.column()}});
+  } catch (const store::FieldError& e) {
+    send_error(res, 400, e.message().rfind("unknown field", 0) == 0 ? "unknown_field" : "bad_value", e.message(),
+               {{"field", e.field()}});
   } catch (const store::ConstraintError& e) {
     send_error(res, 409, "conflict", e.message());
   } catch (const std::exception& e) {

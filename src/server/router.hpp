@@ -17,7 +17,9 @@
 // `{name}` parameters, matching one path segment), authenticates the Bearer
 // token (401 unauthorized when missing, unknown, expired or revoked), checks
 // the role (403 forbidden when below `role`). Around it: an ApiError thrown
-// by the handler becomes its error body; any other exception a 500; the
+// by the handler becomes its error body (so do the store's FieldError: 400
+// with the field, ImportError: 400 with row and column, ConstraintError:
+// 409); any other exception a 500; the
 // request's latency goes into the metrics histogram. Unknown paths answer
 // 404 and a known path with another method 405, both with the error body.
 // A handler may stream (SSE) with call.res.set_chunked_content_provider.
