@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "script says $1 on $(hostname -s >/dev/null && echo target)"
