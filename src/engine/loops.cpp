@@ -238,20 +238,30 @@ Value loop_items(const std::string& kind, const Value& terms, const std::vector<
     std::string key = to_display_string(t[1]);
     bool skip_missing = t.size() == 3 && t[2].is_object() && truthy(t[2].value("skip_missing", Value(false)));
     Value out = Value::array();
-    for (const auto& item : as_list(list)) {
-      if (item.is_object() && truthy(item.value("skipped", Value(false)))) continue;
-      Value sub = item;
-      for (const auto& part : split(key, '.')) {
-        if (!sub.is_object() || !sub.contains(part)) {
+    for (const auto& original : as_list(list)) {
+      if (original.is_object() && truthy(original.value("skipped", Value(false)))) continue;
+      // Ansible's plugin pops the last key from the item it pairs.
+      Value item = original;
+      std::vector<std::string> parts = split(key, '.');
+      Value* holder = &item;
+      Value sub;
+      bool missing = false;
+      for (size_t i = 0; i < parts.size(); ++i) {
+        if (!holder->is_object() || !holder->contains(parts[i])) {
           if (skip_missing) {
-            sub = Value();
+            missing = true;
             break;
           }
-          throw Error("could not find '" + key + "' key in iterated item " + python_repr(item));
+          throw Error("could not find '" + key + "' key in iterated item " + python_repr(original));
         }
-        sub = sub[part];
+        if (i + 1 < parts.size()) {
+          holder = &(*holder)[parts[i]];
+        } else {
+          sub = (*holder)[parts[i]];
+          holder->erase(parts[i]);
+        }
       }
-      if (sub.is_null()) continue;
+      if (missing || sub.is_null()) continue;
       if (!sub.is_array()) throw Error("the key " + key + " should point to a list, got " + python_repr(sub));
       for (const auto& s : sub) out.push_back(Value::array({item, s}));
     }

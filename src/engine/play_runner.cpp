@@ -1,8 +1,10 @@
 #include "engine/play_runner.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
 #include <random>
 #include <thread>
 
@@ -10,6 +12,10 @@
 #include "core/strings.hpp"
 #include "core/yaml.hpp"
 #include "engine/config.hpp"
+#include "engine/fact_cache.hpp"
+#include "engine/lookups.hpp"
+#include "engine/vars_prompt.hpp"
+#include "engine/play_state.hpp"
 #include "engine/host_cursor.hpp"
 #include "engine/task_executor.hpp"
 #include "engine/task_loader.hpp"
@@ -23,32 +29,9 @@
 
 namespace drover {
 
-struct PlaybookRunner::PlayState {
-  const Play* play = nullptr;
-  PlayContext ctx;
-  std::vector<std::string> batch;            // host names, in order
-  std::set<std::string> active;              // still running this play
-  std::map<std::string, HostCursor> cursors; // for the running section
-  std::map<std::string, std::vector<const Task*>> notified;  // handlers per host, in notify order
-  std::vector<const Task*> handlers;         // the play's handlers in definition order
-  Value groups, hostvars, play_hosts, play_hosts_all, play_batch, vars_files = Value::object();
-  std::unique_ptr<inventory::VarsDirectory> playbook_vars;
-  std::unique_ptr<Block> facts_block;        // the implicit "Gathering Facts" task
-  std::vector<std::unique_ptr<Block>> included;  // blocks loaded by include_tasks / include_role
-  std::map<std::string, const Block*> include_cache;
-  bool end_play = false;
-  bool any_errors_fatal_hit = false;
-};
 
 namespace {
 
-void collect_handlers(const Block& b, std::vector<const Task*>& out) {
-  for (const auto* list : {&b.block, &b.rescue, &b.always})
-    for (const auto& item : *list) {
-      if (item.task) out.push_back(item.task.get());
-      else collect_handlers(*item.block, out);
-    }
-}
 
 bool handler_matches(const Task& h, const std::string& name) {
   if (h.name == name) return true;
@@ -61,10 +44,41 @@ bool free_strategy(const Play& play, const Config& config) {
   return s == "free" || s == "host_pinned" || s == "ansible.builtin.free" || s == "ansible.builtin.host_pinned";
 }
 
-std::string dir_of(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
-}
+// Fires the pool's interrupt as soon as the run's cancel flag is set, so
+// that commands blocked on their hosts end at once instead of at their next
+// check of the flag.
+class CancelWatch {
+ public:
+  CancelWatch(const RunOptions& options, ConnectionPool& pool) {
+    if (!options.cancel) return;
+    thread_ = std::thread([this, flag = options.cancel, &pool] {
+      std::unique_lock<std::mutex> lock(mu_);
+      while (!done_) {
+        if (flag->load()) {
+          pool.interrupt();
+          return;
+        }
+        cv_.wait_for(lock, std::chrono::milliseconds(50));
+      }
+    });
+  }
+  ~CancelWatch() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  CancelWatch(const CancelWatch&) = delete;
+  CancelWatch& operator=(const CancelWatch&) = delete;
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
 
 }  // namespace
 
@@ -78,6 +92,7 @@ PlaybookRunner::PlaybookRunner(const Playbook& playbook, inventory::Inventory& i
       templar_(std::make_unique<tmpl::Engine>()),
       pool_(std::make_unique<ConnectionPool>()) {
   started_at_task_ = options_.start_at_task.empty();
+  register_lookups(*templar_, [this](const std::string& w) { callback_.warning(w); });
 }
 
 PlaybookRunner::~PlaybookRunner() = default;
@@ -88,8 +103,30 @@ HostRuntime& PlaybookRunner::runtime(const std::string& host) {
   if (!slot) {
     slot = std::make_unique<HostRuntime>();
     slot->name = host;
+    // Facts cached by an earlier run are the host's facts until gathered
+    // again, for hosts in the play and for hostvars alike, as in Ansible.
+    if (fact_cache_) {
+      try {
+        if (auto cached = fact_cache_->get(host); cached && cached->is_object()) {
+          slot->cached_facts = *cached;
+          slot->add_facts(*cached);
+        }
+      } catch (const Error& e) {
+        callback_.warning("error reading the fact cache for " + host + ": " + e.message());
+      }
+    }
   }
   return *slot;
+}
+
+void PlaybookRunner::cache_facts(HostRuntime& rt, const Value& facts) {
+  if (!fact_cache_ || !facts.is_object()) return;
+  for (auto it = facts.begin(); it != facts.end(); ++it) rt.cached_facts[it.key()] = it.value();
+  try {
+    fact_cache_->set(rt.name, rt.cached_facts);
+  } catch (const Error& e) {
+    callback_.warning("error writing the fact cache for " + rt.name + ": " + e.message());
+  }
 }
 
 void PlaybookRunner::count(const std::string& host, HostStatus status, bool ignored, bool changed) {
@@ -119,10 +156,30 @@ void PlaybookRunner::count(const std::string& host, HostStatus status, bool igno
 }
 
 int PlaybookRunner::run() {
+  // Each run starts afresh, so that one runner may run several times.
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    runtimes_.clear();
+    stats_ = RunStats();
+    failed_.clear();
+    unreachable_.clear();
+  }
+  stop_playbook_ = false;
+  started_at_task_ = options_.start_at_task.empty();
+  pool_ = std::make_unique<ConnectionPool>();
+  CancelWatch watch(options_, *pool_);
+  fact_cache_ = make_fact_cache(config_);
+  if (options_.flush_cache) fact_cache_->flush();
+
   callback_.playbook_start(playbook_.path);
   for (const auto& play : playbook_.plays) {
-    if (stop_playbook_) break;
+    if (stop_playbook_ || options_.cancelled()) break;
     run_play(*play);
+  }
+  if (options_.cancelled()) {
+    pool_->close_all();
+    callback_.interrupted();
+    return kExitInterrupted;
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -193,6 +250,9 @@ void PlaybookRunner::run_play(const Play& play) {
     return;
   }
 
+  // vars_prompt answers are play variables (kept in the play's vars_files
+  // layer, which files loaded below override).
+  st.vars_files = prompt_play_vars(play.vars_prompt, options_.extra_vars, callback_);
   // vars_files: each entry a file, or a list of which the first that exists.
   for (const auto& entry : play.vars_files_raw) {
     std::vector<Value> candidates;
@@ -215,7 +275,7 @@ void PlaybookRunner::run_play(const Play& play) {
                   "paths are relative to the playbook directory " + play.playbook_dir);
   }
   st.ctx.play_vars_files = &st.vars_files;
-  collect_handlers(*play.handlers, st.handlers);
+  collect_tasks(*play.handlers, st.handlers);
   st.playbook_vars = std::make_unique<inventory::VarsDirectory>(play.playbook_dir);
 
   // serial: a number, a percentage, or a list of them (the last repeats).
@@ -244,7 +304,7 @@ void PlaybookRunner::run_play(const Play& play) {
     pos += size;
     callback_.play_start(info);
     if (!run_batch(play, st)) break;
-    if (stop_playbook_) break;
+    if (stop_playbook_ || options_.cancelled()) break;
   }
 }
 
@@ -283,14 +343,18 @@ bool PlaybookRunner::run_batch(const Play& play, PlayState& st) {
   }
   rebuild_hostvars(st);
 
-  // Fact gathering, as the implicit first task of the play.
-  bool gather;
-  if (!play.gather_facts.is_null()) {
-    gather = to_bool(play.gather_facts).value_or(true);
-  } else {
-    gather = config_.str("DEFAULT_GATHERING") != "explicit";
-  }
-  if (gather && find_module("setup")) {
+  // Fact gathering, as the implicit first task of the play (Ansible's
+  // PlayIterator): implicit gathers unless the play says gather_facts: no,
+  // explicit only when it says yes, smart as implicit but skips hosts whose
+  // facts were gathered already (in this run or, cached, in an earlier one).
+  std::string gathering = config_.str("DEFAULT_GATHERING");
+  bool implied = play.gather_facts.is_null() || to_bool(play.gather_facts).value_or(false);
+  bool gather = gathering == "explicit" ? !play.gather_facts.is_null() && to_bool(play.gather_facts).value_or(false)
+                                        : implied;
+  std::set<std::string> gather_hosts;
+  for (const auto& h : st.batch)
+    if (st.active.count(h) && (gathering != "smart" || !runtime(h).facts_gathered())) gather_hosts.insert(h);
+  if (gather && !gather_hosts.empty() && find_module("setup")) {
     if (!st.facts_block) {
       st.facts_block = std::make_unique<Block>();
       st.facts_block->implicit = true;
@@ -306,10 +370,10 @@ bool PlaybookRunner::run_batch(const Play& play, PlayState& st) {
       if (!play.fact_path.is_null()) t->args["fact_path"] = play.fact_path;
       st.facts_block->block.push_back({std::move(t), nullptr});
     }
-    run_section(st, st.facts_block.get());
+    run_section(st, st.facts_block.get(), &gather_hosts);
   }
   for (const Block* section : {play.pre_tasks.get(), play.tasks.get(), play.post_tasks.get()}) {
-    if (st.end_play) break;
+    if (st.end_play || options_.cancelled()) break;
     if (free_strategy(play, config_)) run_section_free(st, section);
     else run_section(st, section);
     flush_handlers(st);
@@ -334,27 +398,15 @@ namespace {
 // Whether `host` may run `task` given --tags/--skip-tags.
 bool selected_by_tags(const Task& task, const TagFilter& tags) { return tags.selects(effective_tags(task)); }
 
-TaskInfo make_info(const Task& task, const std::string& name, bool handler, bool check_mode) {
-  TaskInfo info;
-  info.id = task.id;
-  info.name = name;
-  info.action = task.action;
-  info.path = task.where.str();
-  info.handler = handler;
-  info.check_mode = check_mode;
-  info.no_log = truthy(task.kw.no_log);
-  info.loop = !task.loop.is_null();
-  return info;
-}
 
 }  // namespace
 
-void PlaybookRunner::run_section(PlayState& st, const Block* section) {
+void PlaybookRunner::run_section(PlayState& st, const Block* section, const std::set<std::string>* only) {
   if (!section) return;
   st.cursors.clear();
   for (const auto& h : st.batch)
-    if (st.active.count(h)) st.cursors.emplace(h, HostCursor(section));
-  while (!st.end_play) {
+    if (st.active.count(h) && (!only || only->count(h))) st.cursors.emplace(h, HostCursor(section));
+  while (!st.end_play && !options_.cancelled()) {
     // Each host's next task; the earliest in program order runs now.
     std::map<std::string, TaskPosition> next;
     for (const auto& h : st.batch) {
@@ -362,23 +414,7 @@ void PlaybookRunner::run_section(PlayState& st, const Block* section) {
       auto cit = st.cursors.find(h);
       if (cit == st.cursors.end()) continue;
       HostCursor& cur = cit->second;
-      while (auto pos = cur.peek()) {
-        if (!selected_by_tags(*pos->task, options_.tags)) {
-          cur.advance(false);
-          continue;
-        }
-        if (!started_at_task_) {
-          if (pos->task->name == options_.start_at_task ||
-              (pos->task->role && pos->task->role->name + " : " + pos->task->name == options_.start_at_task)) {
-            started_at_task_ = true;
-          } else {
-            cur.advance(false);
-            continue;
-          }
-        }
-        next.emplace(h, std::move(*pos));
-        break;
-      }
+      if (auto pos = next_task(cur)) next.emplace(h, std::move(*pos));
       if (!next.count(h) && cur.failed()) {
         // The host's failure was not handled by any rescue: it leaves the play.
         st.active.erase(h);
@@ -408,10 +444,75 @@ void PlaybookRunner::run_section(PlayState& st, const Block* section) {
   st.cursors.clear();
 }
 
+std::optional<TaskPosition> PlaybookRunner::next_task(HostCursor& cur) {
+  while (auto pos = cur.peek()) {
+    if (!selected_by_tags(*pos->task, options_.tags)) {
+      cur.advance(false);
+      continue;
+    }
+    if (!started_at_task_) {
+      if (pos->task->name == options_.start_at_task ||
+          (pos->task->role && pos->task->role->name + " : " + pos->task->name == options_.start_at_task)) {
+        started_at_task_ = true;
+      } else {
+        cur.advance(false);
+        continue;
+      }
+    }
+    return pos;
+  }
+  return std::nullopt;
+}
+
 void PlaybookRunner::run_section_free(PlayState& st, const Block* section) {
-  // The free strategy lets each host run ahead; drover runs it in lockstep
-  // for now, which gives the same results in a different output order.
-  run_section(st, section);
+  // Free (and host_pinned): each host runs its own tasks as fast as it can,
+  // on at most `forks` threads; a host keeps its thread until it is done.
+  if (!section) return;
+  st.cursors.clear();
+  std::vector<std::string> hosts;
+  for (const auto& h : st.batch)
+    if (st.active.count(h)) {
+      st.cursors.emplace(h, HostCursor(section));
+      hosts.push_back(h);
+    }
+  std::mutex step_mu;
+  st.step_mu = &step_mu;
+  run_parallel(hosts.size(), options_.forks, [&](size_t i) {
+    const std::string& h = hosts[i];
+    for (;;) {
+      std::optional<TaskPosition> pos;
+      {
+        std::lock_guard<std::mutex> lock(step_mu);
+        if (st.end_play || options_.cancelled() || !st.active.count(h)) return;
+        HostCursor& cur = st.cursors.at(h);
+        pos = next_task(cur);
+        if (!pos) {
+          if (cur.failed()) {
+            st.active.erase(h);
+            std::lock_guard<std::mutex> lock2(mu_);
+            failed_.insert(h);
+          }
+          return;
+        }
+        const Task& task = *pos->task;
+        if (task.action == "meta") {
+          // flush_handlers waits for the end of the section here: flushing
+          // moves every host's cursor, which other hosts are using.
+          if (to_display_string(task.args.value("_raw_params", Value(""))) == "flush_handlers") cur.advance(false);
+          else handle_meta(st, task, {h});
+          continue;
+        }
+        if (task.action == "include_tasks" || task.action == "include_role") {
+          handle_include(st, *pos, {h});
+          continue;
+        }
+      }
+      run_step(st, *pos, {h}, false);
+    }
+  });
+  st.step_mu = nullptr;
+  st.cursors.clear();
+  rebuild_hostvars(st);
 }
 
 void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts,
@@ -429,7 +530,7 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
     if (name.find("{{") != std::string::npos) name = templar_->render_string(name, vars);
   } catch (const Error&) {
   }
-  TaskInfo info = make_info(task, name, handler, options_.check_mode);
+  TaskInfo info = make_task_info(task, name, handler, options_.check_mode);
   callback_.task_start(info);
 
   // run_once: the first host runs it; every host gets its result.
@@ -450,6 +551,7 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
     }
   }
   run_parallel(runners.size(), forks, [&](size_t i) {
+    if (options_.cancelled()) return;  // no new host step once cancelled
     const inventory::Host* host = inventory_.get_host(runners[i]);
     TaskOutcome out;
     if (!host) {
@@ -459,6 +561,8 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
       out = execute_task(st.ctx, *host, pos, info);
     }
     std::lock_guard<std::mutex> lock(out_mu);
+    // A step cut short by a cancel has no result worth showing.
+    if (options_.cancelled()) return;
     TaskEvent ev;
     ev.task = &info;
     ev.host = runners[i];
@@ -467,10 +571,17 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
     ev.result = out.result;
     ev.ignore_errors = out.ignored;
     count(runners[i], out.status, out.ignored, out.result.contains("changed") && truthy(out.result["changed"]));
+    // Ansible's v2_on_file_diff: modules return "diff" only under --diff
+    // (or the task's diff: true), and it goes out before the ok/changed line.
+    if ((out.status == HostStatus::ok || out.status == HostStatus::changed) && out.result.contains("diff"))
+      callback_.file_diff(ev);
     callback_.runner_result(ev);
     outcomes[i] = std::move(out);
   });
 
+  if (options_.cancelled()) return;
+  std::unique_lock<std::mutex> step_lock;
+  if (st.step_mu) step_lock = std::unique_lock<std::mutex>(*st.step_mu);
   // Apply results in host order: variables, facts, handlers, cursors.
   std::vector<std::string> failed_now;
   for (size_t i = 0; i < hosts.size(); ++i) {
@@ -514,7 +625,7 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
     }
   }
   if (!failed_now.empty()) check_failure_limits(st, task, failed_now);
-  rebuild_hostvars(st);
+  if (!st.step_mu) rebuild_hostvars(st);
 }
 
 void PlaybookRunner::check_failure_limits(PlayState& st, const Task& task, const std::vector<std::string>& failed) {
@@ -550,16 +661,27 @@ void PlaybookRunner::apply_outcome(PlayState& st, const Task& task, const std::s
                                    const std::string& delegated_to) {
   HostRuntime& rt = runtime(host);
   auto apply_facts = [&](const Value& r) {
-    if (!r.is_object() || !r.contains("ansible_facts")) return;
+    if (!r.is_object() || !r.contains("ansible_facts") || !r["ansible_facts"].is_object()) return;
     const Value& facts = r["ansible_facts"];
     if (task.action == "set_fact") {
       for (auto it = facts.begin(); it != facts.end(); ++it) rt.set_facts[it.key()] = it.value();
+      if (r.contains("_ansible_facts_cacheable") && truthy(r["_ansible_facts_cacheable"])) cache_facts(rt, facts);
     } else if (task.action == "include_vars") {
       for (auto it = facts.begin(); it != facts.end(); ++it) rt.include_vars[it.key()] = it.value();
     } else {
       bool delegate_facts = !task.kw.delegate_facts.is_null() && to_bool(task.kw.delegate_facts).value_or(false);
       HostRuntime& target = (delegate_facts && !delegated_to.empty()) ? runtime(delegated_to) : rt;
-      target.add_facts(facts);
+      // The gather_facts action marks its facts so that gathering=smart
+      // knows (Ansible's _ansible_facts_gathered).
+      if (task.action_as_written == "gather_facts" || task.action == "gather_facts") {
+        Value marked = facts;
+        marked["_ansible_facts_gathered"] = true;
+        target.add_facts(marked);
+        cache_facts(target, marked);
+      } else {
+        target.add_facts(facts);
+        cache_facts(target, facts);
+      }
     }
   };
   auto apply_inventory = [&](const Value& r) {
@@ -611,9 +733,10 @@ void PlaybookRunner::flush_handlers(PlayState& st) {
                config_.boolean("DEFAULT_FORCE_HANDLERS");
   // Handlers run in definition order; one notified while handlers run runs
   // in the same flush when it comes later in the list.
-  for (int pass = 0; pass < 100; ++pass) {
+  for (int pass = 0; pass < 100 && !options_.cancelled(); ++pass) {
     bool ran = false;
     for (const Task* h : st.handlers) {
+      if (options_.cancelled()) break;
       std::vector<std::string> hosts;
       for (const auto& host : st.batch) {
         auto it = st.notified.find(host);
@@ -674,7 +797,13 @@ bool PlaybookRunner::handle_meta(PlayState& st, const Task& task, const std::vec
       st.active.erase(h);
     }
   } else if (what == "clear_facts") {
-    for (const auto& h : hosts) runtime(h).clear_facts();
+    for (const auto& h : hosts) {
+      HostRuntime& rt = runtime(h);
+      rt.clear_facts();
+      // Ansible removes the host's cache entry too.
+      rt.cached_facts = Value::object();
+      if (fact_cache_) cache_facts(rt, Value::object());
+    }
     advance_all();
   } else if (what == "clear_host_errors") {
     std::lock_guard<std::mutex> lock(mu_);
@@ -687,100 +816,6 @@ bool PlaybookRunner::handle_meta(PlayState& st, const Task& task, const std::vec
     advance_all();  // noop, refresh_inventory, role_complete
   }
   return true;
-}
-
-void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts) {
-  const Task& task = *pos.task;
-  // Each host evaluates the include (when, loop, file name) with its own
-  // variables; hosts that include the same file share its tasks.
-  TaskInfo info = make_info(task, task.display_name(), false, options_.check_mode);
-  callback_.task_start(info);
-  std::map<std::string, std::vector<std::string>> by_file;
-  std::map<std::string, std::vector<HostCursor::Included>> per_host;
-  for (const auto& h : hosts) {
-    const inventory::Host* host = inventory_.get_host(h);
-    HostRuntime& rt = runtime(h);
-    TaskVars raw;
-    stack_task_vars(raw, st.ctx, *host, rt, pos, nullptr);
-    tmpl::LazyVariables vars(*templar_, raw);
-    try {
-      if (!task_conditions_hold(st.ctx, task, vars)) {
-        TaskEvent ev;
-        ev.task = &info;
-        ev.host = h;
-        ev.status = HostStatus::skipped;
-        ev.result = Value{{"changed", false}, {"skipped", true}, {"skip_reason", "Conditional result was False"}};
-        count(h, HostStatus::skipped, false);
-        callback_.runner_result(ev);
-        st.cursors.at(h).advance(false);
-        continue;
-      }
-      Value args = templar_->render_value(task.args, vars);
-      std::string file;
-      if (task.action == "include_tasks") {
-        file = to_display_string(args.contains("file") ? args["file"] : args.value("_raw_params", Value("")));
-        std::vector<std::string> bases;
-        for (const auto& p : task_search_path(st.ctx, task)) {
-          bases.push_back(p + "/tasks");
-          bases.push_back(p);
-        }
-        std::string path;
-        if (!file.empty() && file[0] == '/') path = find_yaml_file("/", file);
-        for (const auto& b : bases) {
-          if (!path.empty()) break;
-          path = find_yaml_file(b, file);
-        }
-        if (path.empty()) throw Error("Could not find or access '" + file + "' on the Ansible Controller.");
-        std::string cache_key = path + "#" + std::to_string(task.id);
-        const Block* block = nullptr;
-        if (auto it = st.include_cache.find(cache_key); it != st.include_cache.end()) {
-          block = it->second;
-        } else {
-          TaskLoadContext lctx;
-          lctx.file = path;
-          lctx.dir = dir_of(path);
-          lctx.playbook_dir = st.play->playbook_dir;
-          lctx.role = task.role;
-          lctx.playbook = const_cast<Playbook*>(&playbook_);
-          auto loaded = load_task_file(path, lctx, task.parent);
-          loaded->kw.when = task.kw.when;
-          loaded->kw.tags = task.kw.tags;
-          loaded->kw.vars = Value::object();
-          loaded->where = task.where;
-          block = loaded.get();
-          st.included.push_back(std::move(loaded));
-          st.include_cache[cache_key] = block;
-        }
-        auto vars_value = std::make_shared<Value>(templar_->render_value(task.kw.vars, vars));
-        per_host[h].push_back({block, vars_value});
-        by_file[path].push_back(h);
-      } else {
-        throw Error("include_role is not supported by drover yet");
-      }
-    } catch (const Error& e) {
-      TaskEvent ev;
-      ev.task = &info;
-      ev.host = h;
-      ev.status = HostStatus::failed;
-      ev.result = Value{{"failed", true}, {"msg", e.message()}};
-      count(h, HostStatus::failed, false);
-      callback_.runner_result(ev);
-      HostCursor& cur = st.cursors.at(h);
-      cur.advance(true);
-      std::lock_guard<std::mutex> lock(mu_);
-      ++stats_.by_host[h].failures;
-      if (cur.failed()) {
-        st.active.erase(h);
-        failed_.insert(h);
-      }
-      continue;
-    }
-  }
-  for (const auto& [file, hs] : by_file) {
-    callback_.include(file, hs, Value());
-    for (const auto& h : hs) count(h, HostStatus::ok, false);
-  }
-  for (auto& [h, inc] : per_host) st.cursors.at(h).enter_includes(inc, pos.key);
 }
 
 }  // namespace drover

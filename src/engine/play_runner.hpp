@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -25,6 +26,7 @@ namespace drover {
 
 class Config;
 class ConnectionPool;
+class FactCache;
 namespace tmpl {
 class Engine;
 }
@@ -45,9 +47,14 @@ class PlaybookRunner {
   struct PlayState;
   void run_play(const Play& play);
   bool run_batch(const Play& play, PlayState& st);
-  void run_section(PlayState& st, const Block* section);
+  // Runs a section for the batch's active hosts (only those in `only` when
+  // given).
+  void run_section(PlayState& st, const Block* section, const std::set<std::string>* only = nullptr);
   void run_section_free(PlayState& st, const Block* section);
   void flush_handlers(PlayState& st);
+  // The host's next task to run, past those --tags and --start-at-task
+  // leave out; nullopt when the host has none left in the section.
+  std::optional<TaskPosition> next_task(HostCursor& cursor);
   void run_step(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts, bool handler);
   bool handle_meta(PlayState& st, const Task& task, const std::vector<std::string>& hosts);
   void handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts);
@@ -56,6 +63,8 @@ class PlaybookRunner {
   void rebuild_hostvars(PlayState& st);
   void check_failure_limits(PlayState& st, const Task& task, const std::vector<std::string>& hosts);
   HostRuntime& runtime(const std::string& host);
+  // Facts returned by a task on `host` go to the fact cache too.
+  void cache_facts(HostRuntime& rt, const Value& facts);
   void count(const std::string& host, HostStatus status, bool ignored, bool changed = false);
 
   const Playbook& playbook_;
@@ -65,6 +74,7 @@ class PlaybookRunner {
   PlaybookCallback& callback_;
   std::unique_ptr<tmpl::Engine> templar_;
   std::unique_ptr<ConnectionPool> pool_;
+  std::unique_ptr<FactCache> fact_cache_;  // Ansible's fact_caching, made per run
 
   std::mutex mu_;  // guards runtimes_, stats_, failed_/unreachable_
   std::map<std::string, std::unique_ptr<HostRuntime>> runtimes_;

@@ -313,14 +313,30 @@ class Loader {
     return {name, params};
   }
 
-  // A role's tasks (after its dependencies) as one implicit block.
+  // A role's tasks (after its dependencies) as one implicit block; its
+  // handlers go to the play's.
   std::unique_ptr<Block> role_block(Role& role, Play& play, const Block* parent) {
+    auto block = role_block(role, *play.handlers, parent);
+    std::vector<const Role*> roles;
+    add_roles(role, roles);
+    for (const Role* r : roles) play.roles.push_back(r);
+    return block;
+  }
+
+  // The role and its dependencies, dependencies first.
+  static void add_roles(const Role& role, std::vector<const Role*>& out) {
+    for (const Role* dep : role.dependencies) add_roles(*dep, out);
+    out.push_back(&role);
+  }
+
+  // The same with the handlers moved into `handlers` instead.
+  std::unique_ptr<Block> role_block(Role& role, Block& handlers, const Block* parent) {
     auto block = std::make_unique<Block>();
     block->implicit = true;
     block->parent = parent;
     block->role = &role;
     for (Role* dep : role.dependencies) {
-      auto dep_block = role_block(*dep, play, block.get());
+      auto dep_block = role_block(*dep, handlers, block.get());
       block->block.push_back({nullptr, std::move(dep_block)});
     }
     if (role.tasks) {
@@ -339,15 +355,32 @@ class Loader {
     }
     if (role.handlers) {
       for (auto& item : role.handlers->block) {
-        if (item.task) item.task->parent = play.handlers.get();
-        if (item.block) item.block->parent = play.handlers.get();
-        play.handlers->block.push_back(std::move(item));
+        if (item.task) item.task->parent = &handlers;
+        if (item.block) item.block->parent = &handlers;
+        handlers.block.push_back(std::move(item));
       }
       role.handlers->block.clear();
     }
-    play.roles.push_back(&role);
     return block;
   }
+
+ public:
+  IncludedRole include_role(const std::string& name, const Value& args, const Value& params, const Location& where,
+                            const std::string& playbook_dir, const Block* parent) {
+    auto from = [&](const char* key) {
+      return args.contains(key) && !args[key].is_null() ? to_display_string(args[key]) : std::string("main");
+    };
+    Role* role = load_role(name, params, where, playbook_dir, from("tasks_from"), from("handlers_from"),
+                           from("vars_from"), from("defaults_from"));
+    IncludedRole out;
+    out.handlers = std::make_unique<Block>();
+    out.handlers->implicit = true;
+    out.tasks = role_block(*role, *out.handlers, parent);
+    out.role = role;
+    return out;
+  }
+
+ private:
 
   void add_play_role(const YAML::Node& node, const std::string& file, Play& p) {
     Location where = yaml_location(node, file);
@@ -380,6 +413,13 @@ class Loader {
 };
 
 }  // namespace
+
+IncludedRole load_included_role(Playbook& playbook, const LoadOptions& opts, const std::string& name,
+                                const Value& args, const Value& params, const Location& where,
+                                const std::string& playbook_dir, const Block* parent) {
+  Loader loader(playbook, opts);
+  return loader.include_role(name, args, params, where, playbook_dir, parent);
+}
 
 Playbook load_playbook(const std::string& path, const LoadOptions& opts) {
   Playbook pb;

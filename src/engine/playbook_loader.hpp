@@ -20,4 +20,21 @@ struct LoadOptions {
 
 Playbook load_playbook(const std::string& path, const LoadOptions& opts = {});
 
+// A role loaded at run time by include_role: its tasks (after its
+// dependencies' tasks) as one block whose parent is `parent`, and its
+// handlers (and its dependencies') in a block of their own. The Role
+// objects are owned by `playbook`.
+struct IncludedRole {
+  std::unique_ptr<Block> tasks;
+  std::unique_ptr<Block> handlers;
+  const Role* role = nullptr;
+};
+
+// `args` may hold tasks_from, vars_from, defaults_from, handlers_from;
+// `params` are the role's parameters. Throws ParserError as the loader does
+// (missing role or file, bad YAML).
+IncludedRole load_included_role(Playbook& playbook, const LoadOptions& opts, const std::string& name,
+                                const Value& args, const Value& params, const Location& where,
+                                const std::string& playbook_dir, const Block* parent);
+
 }  // namespace drover

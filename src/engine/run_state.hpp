@@ -8,6 +8,7 @@
 // the play runner rebuilds between task steps.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -31,10 +32,23 @@ struct HostRuntime {
   Value set_facts = Value::object();     // set_fact and register
   Value include_vars = Value::object();  // include_vars
   Value inventory_vars = Value::object();  // for the current play (playbook dir group_vars/host_vars)
+  // What the fact cache holds for the host: facts as modules returned them
+  // (ansible_-prefixed from setup, bare from set_fact cacheable=yes).
+  Value cached_facts = Value::object();
 
+  // Facts as a module returned them, made visible as Ansible's
+  // namespace_facts/clean_facts do: "ansible_x" -> ansible_facts.x and the
+  // variable ansible_x; a bare "x" -> ansible_facts.x and the variable x.
   void add_facts(const Value& new_facts);
   void clear_facts();
+  // Whether fact gathering (not a plain setup task) ran for the host, in
+  // this run or in the cached run: what gathering=smart checks.
+  bool facts_gathered() const { return facts.contains("_ansible_facts_gathered"); }
 };
+
+// The exit code of a cancelled run: ansible-playbook's on ^C (its CLI's
+// "User interrupted execution").
+constexpr int kExitInterrupted = 99;
 
 struct RunOptions {
   std::string limit;
@@ -50,6 +64,16 @@ struct RunOptions {
   ConnectionOptions connection;
   std::vector<std::string> inventory_sources;
   std::string config_file;
+  // Set (from any thread) to cancel the run: no new task step starts,
+  // running commands are killed, PlaybookRunner::run() returns
+  // kExitInterrupted after the callback's interrupted() event.
+  std::shared_ptr<std::atomic<bool>> cancel;
+
+  bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
 };
+
+// Sleeps `seconds` on the controller unless the run is cancelled first;
+// false when it was.
+bool sleep_unless_cancelled(const RunOptions& options, double seconds);
 
 }  // namespace drover

@@ -7,11 +7,15 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "engine/config.hpp"
+#include "engine/error_context.hpp"
 #include "engine/loops.hpp"
+#include "engine/lookups.hpp"
 #include "engine/task_vars.hpp"
 #include "inventory/inventory.hpp"
+#include "modules/async_job.hpp"
 #include "modules/registry.hpp"
 #include "template/engine.hpp"
+#include "template/template_error.hpp"
 #include "transport/pool.hpp"
 
 namespace drover {
@@ -126,8 +130,35 @@ Value environment_for(const Task& t, tmpl::Engine& templar, tmpl::VariableSource
   return out;
 }
 
+// What the finished job's file carries beside rc/stdout/stderr, so that
+// async_status shows command's and shell's own fields.
+Value async_job_extra(const std::string& module, const Value& args) {
+  Value extra = {{"changed", true}};
+  if (!args.contains("_raw_params") || !args["_raw_params"].is_string()) return extra;
+  const std::string& raw = args["_raw_params"].get_ref<const std::string&>();
+  if (module == "shell" || module == "raw") {
+    extra["cmd"] = raw;
+  } else if (module == "command") {
+    try {
+      extra["cmd"] = shlex_split(raw);
+    } catch (const Error&) {
+      extra["cmd"] = raw;
+    }
+  }
+  return extra;
+}
+
 Value skipped_result() {
   return Value{{"changed", false}, {"skipped", true}, {"skip_reason", "Conditional result was False"}};
+}
+
+int to_int(const Value& v, const char* what) {
+  if (v.is_number()) return static_cast<int>(v.get<double>());
+  try {
+    return std::stoi(to_display_string(v));
+  } catch (const std::exception&) {
+    throw Error(std::string("the task's ") + what + " must be a number, not " + to_display_string(v));
+  }
 }
 
 // One run of the task's action with the given variables (one loop item, or
@@ -142,6 +173,7 @@ class ItemRun {
     TaskVars raw;
     stack_task_vars(raw, ctx_, host_, rt_, pos_, loop_vars_.empty() ? nullptr : &loop_vars_);
     tmpl::LazyVariables vars(*ctx_.templar, raw);
+    LookupScope lookups(*ctx_.templar, vars, task_search_path(ctx_, task_));
     try {
       if (!task_conditions_hold(ctx_, task_, vars)) return skipped_result();
     } catch (const Error& e) {
@@ -155,7 +187,8 @@ class ItemRun {
       args = ctx_.templar->render_value(task_.args, vars);
     } catch (const Error& e) {
       return Value{{"failed", true},
-                   {"msg", "The task includes an option with an undefined variable. The error was: " + e.message()}};
+                   {"msg", "The task includes an option with an undefined variable. The error was: " +
+                               undefined_detail(e) + located()}};
     }
     if (args.contains("_variable_params")) {
       Value extra = args["_variable_params"];
@@ -181,6 +214,7 @@ class ItemRun {
     mctx.diff_mode = bool_keyword(task_, &Keywords::diff, *ctx_.templar, vars, ctx_.options->diff_mode);
     PlaybookCallback* cb = ctx_.callback;
     mctx.display = [cb](const std::string& s) { cb->display(s, 0); };
+    mctx.cancel = ctx_.options->cancel.get();
 
     std::shared_ptr<Connection> conn;
     std::optional<BecomeSpec> become;
@@ -193,7 +227,7 @@ class ItemRun {
       become = rc.become;
       mctx.become = become ? &*become : nullptr;
       conn = ctx_.pool->get(rc.spec);
-      if (!conn->connected()) {
+      if (!conn->connected() && !entry->module->connects_itself()) {
         try {
           conn->connect();
         } catch (const UnreachableError&) {
@@ -204,6 +238,29 @@ class ItemRun {
       mctx.connection = conn.get();
       const Value& timeout = keyword(task_, &Keywords::timeout);
       if (!timeout.is_null()) mctx.timeout_s = static_cast<int>(ctx_.templar->render_value(timeout, vars).get<double>());
+    }
+
+    // async: the module's commands run as a detached job on the target.
+    std::unique_ptr<AsyncJobConnection> async_conn;
+    int async_s = 0;
+    if (!task_.async_seconds.is_null() && conn) {
+      async_s = to_int(ctx_.templar->render_value(task_.async_seconds, vars), "async");
+      if (async_s > 0) {
+        AsyncJobOptions ao;
+        ao.time_limit_s = async_s;
+        ao.poll_s = task_.poll.is_null() ? 15 : to_int(ctx_.templar->render_value(task_.poll, vars), "poll");
+        ao.cancel = mctx.cancel;
+        ao.extra = async_job_extra(entry->name, module_args);
+        ao.on_poll = [this](const Value& status, int elapsed) {
+          TaskEvent ev;
+          ev.task = &info_;
+          ev.host = host_.name;
+          ev.result = status;
+          ctx_.callback->async_poll(ev, elapsed);
+        };
+        async_conn = std::make_unique<AsyncJobConnection>(*conn, std::move(ao));
+        mctx.connection = async_conn.get();
+      }
     }
 
     // until / retries / delay
@@ -218,8 +275,24 @@ class ItemRun {
     for (int attempt = 1;; ++attempt) {
       try {
         result = entry->module->run(module_args, mctx);
+        if (async_conn && !async_conn->jid().empty()) {
+          result["ansible_job_id"] = async_conn->jid();
+          result["finished"] = 1;
+          result["results_file"] = async_conn->results_file();
+          result["started"] = 1;
+          TaskEvent ev;
+          ev.task = &info_;
+          ev.host = host_.name;
+          ev.result = result;
+          ev.status = status_of(result);
+          ctx_.callback->async_finished(ev);
+        }
       } catch (const UnreachableError&) {
         throw;
+      } catch (const AsyncJobStarted& started) {
+        // poll: 0 -- the job's handle is the result, as Ansible returns it.
+        result = Value{{"ansible_job_id", started.jid}, {"changed", true},          {"failed", 0},
+                       {"finished", 0},                  {"results_file", started.results_file}, {"started", 1}};
       } catch (const Error& e) {
         result = Value{{"failed", true}, {"msg", e.message()}};
       }
@@ -238,7 +311,7 @@ class ItemRun {
       ev.result = result;
       ev.result["retries"] = retries + 1;
       ctx_.callback->retry(ev, attempt, retries + 1);
-      std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+      if (!sleep_unless_cancelled(*ctx_.options, delay)) break;
     }
     apply_conditions(result);
     return result;
@@ -249,7 +322,21 @@ class ItemRun {
     std::string conds;
     for (const auto& c : task_.kw.when) conds += (conds.empty() ? "" : " and ") + to_display_string(c);
     return "The conditional check '" + conds + "' failed. The error was: error while evaluating conditional (" +
-           conds + "): " + e.message();
+           conds + "): " + undefined_detail(e) + located();
+  }
+
+  // Ansible wraps an undefined variable's message in its own exception
+  // with the original as cause: "'x' is undefined. 'x' is undefined".
+  static std::string undefined_detail(const Error& e) {
+    auto* te = dynamic_cast<const tmpl::TemplateError*>(&e);
+    if (te && te->kind() == tmpl::TemplateError::Kind::Undefined) return e.message() + ". " + e.message();
+    return e.message();
+  }
+
+  // "\n\nThe error appears to be in ..." for the task's position.
+  std::string located() const {
+    std::string ctx = ansible_error_context(task_.where);
+    return ctx.empty() ? "" : "\n\n" + ctx;
   }
 
   // Ansible's defaults: failed from rc when absent, changed false when absent.
@@ -270,6 +357,7 @@ class ItemRun {
     TaskVars raw;
     stack_task_vars(raw, ctx_, host_, rt_, pos_, &layer);
     tmpl::LazyVariables vars(*ctx_.templar, raw);
+    LookupScope lookups(*ctx_.templar, vars, task_search_path(ctx_, task_));
     if (cond.is_array()) {
       for (const auto& c : cond)
         if (!ctx_.templar->evaluate_condition(c, vars)) return false;
@@ -431,6 +519,19 @@ void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Ho
   for (const Role* r : play.roles) vars.push_layer(&r->defaults);
 }
 
+Value task_loop_items(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt, const TaskPosition& pos) {
+  const Task& task = *pos.task;
+  TaskVars raw;
+  stack_task_vars(raw, ctx, host, rt, pos, nullptr);
+  tmpl::LazyVariables vars(*ctx.templar, raw);
+  LookupScope lookups(*ctx.templar, vars, task_search_path(ctx, task));
+  Value terms = ctx.templar->render_value(task.loop, vars);
+  if (!task.loop_with.empty() && terms.is_string() && task.loop_with != "sequence" && task.loop_with != "fileglob" &&
+      task.loop_with != "first_found")
+    terms = Value::array({terms});
+  return loop_items(task.loop_with, terms, task_search_path(ctx, task));
+}
+
 Value registered_value(const Value& result) {
   if (!result.is_object()) return result;
   Value out = Value::object();
@@ -469,14 +570,7 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
       ItemRun run(ctx, host, rt, pos, info, Value());
       out.result = run.run(out.delegated_to);
     } else {
-      TaskVars raw;
-      stack_task_vars(raw, ctx, host, rt, pos, nullptr);
-      tmpl::LazyVariables vars(*ctx.templar, raw);
-      Value terms = ctx.templar->render_value(task.loop, vars);
-      if (!task.loop_with.empty() && terms.is_string() && task.loop_with != "sequence" &&
-          task.loop_with != "fileglob" && task.loop_with != "first_found")
-        terms = Value::array({terms});
-      Value items = loop_items(task.loop_with, terms, task_search_path(ctx, task));
+      Value items = task_loop_items(ctx, host, rt, pos);
       Value lc = task.loop_control.is_object() ? task.loop_control : Value::object();
       std::string loop_var = lc.contains("loop_var") ? to_display_string(lc["loop_var"]) : "item";
       std::string index_var = lc.contains("index_var") ? to_display_string(lc["index_var"]) : "";
@@ -484,7 +578,8 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
       double pause = lc.contains("pause") ? std::stod(to_display_string(lc["pause"])) : 0;
       Value results = Value::array();
       for (size_t i = 0; i < items.size(); ++i) {
-        if (i > 0 && pause > 0) std::this_thread::sleep_for(std::chrono::duration<double>(pause));
+        if (ctx.options->cancelled()) break;
+        if (i > 0 && pause > 0 && !sleep_unless_cancelled(*ctx.options, pause)) break;
         Value lv = Value::object();
         lv[loop_var] = items[i];
         lv["ansible_loop_var"] = loop_var;

@@ -64,6 +64,9 @@ void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Ho
 TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, const TaskPosition& pos,
                          const TaskInfo& info);
 
+// The items of pos.task's loop (loop: or with_*) for `host`. Throws Error.
+Value task_loop_items(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt, const TaskPosition& pos);
+
 // The result as `register` stores it: internal keys and invocation removed.
 Value registered_value(const Value& result);
 

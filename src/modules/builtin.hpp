@@ -23,6 +23,9 @@ std::unique_ptr<Module> make_add_host_module();
 std::unique_ptr<Module> make_group_by_module();
 std::unique_ptr<Module> make_setup_module();
 std::unique_ptr<Module> make_gather_facts_module();
+std::unique_ptr<Module> make_async_status_module();
+std::unique_ptr<Module> make_script_module();
+std::unique_ptr<Module> make_wait_for_connection_module();
 // System modules (issue 5).
 std::unique_ptr<Module> make_user_module();
 std::unique_ptr<Module> make_group_module();

@@ -8,6 +8,7 @@
 // executor calls run() from many threads at once on different hosts.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -46,6 +47,9 @@ struct ModuleContext {
   std::vector<std::string> search_path;
   // Prints a line for the user outside the task's result (pause's prompts).
   std::function<void(const std::string&)> display;
+  // Set when the run is cancelled: modules that wait on the controller
+  // (pause, async polling, wait_for_connection) stop waiting. Null: never.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 class Module {
@@ -58,6 +62,10 @@ class Module {
   virtual bool free_form() const { return false; }
   // Modules such as debug and set_fact run on the controller only.
   virtual bool needs_connection() const { return true; }
+  // wait_for_connection connects (and reconnects) by itself: the executor
+  // hands it the connection unopened instead of failing the host as
+  // unreachable.
+  virtual bool connects_itself() const { return false; }
   // Output of `ansible` shows rc/stdout instead of JSON for these (Ansible's
   // MODULE_NO_JSON).
   virtual bool prints_as_command() const { return false; }

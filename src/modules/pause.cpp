@@ -45,7 +45,7 @@ class PauseModule : public Module {
       say("Pausing for " + std::to_string(seconds) + " seconds" + hidden);
       say("(ctrl+C then 'C' = continue early, ctrl+C then 'A' = abort)\r");
       if (!args["prompt"].is_null()) say(args["prompt"].get<std::string>());
-      std::this_thread::sleep_for(std::chrono::seconds(seconds));
+      wait_unless_cancelled(ctx.cancel, static_cast<double>(seconds));
     } else {
       std::string prompt = args["prompt"].is_null() ? "Press enter to continue, Ctrl+C to interrupt"
                                                     : args["prompt"].get<std::string>();

@@ -32,6 +32,9 @@ struct Registry {
     add("group_by", make_group_by_module());
     add("setup", make_setup_module());
     add("gather_facts", make_gather_facts_module());
+    add("async_status", make_async_status_module());
+    add("script", make_script_module());
+    add("wait_for_connection", make_wait_for_connection_module());
     add("user", make_user_module());
     add("group", make_group_module());
     add("cron", make_cron_module());

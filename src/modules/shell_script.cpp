@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <thread>
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
@@ -29,6 +30,17 @@ ExecResult run_script(ModuleContext& ctx, const std::string& script, std::string
   opts.become = ctx.become;
   opts.timeout_s = ctx.timeout_s;
   return ctx.connection->exec(environment_exports(ctx.environment) + script, opts);
+}
+
+bool wait_unless_cancelled(const std::atomic<bool>* cancel, double seconds) {
+  using Clock = std::chrono::steady_clock;
+  auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  for (;;) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) return false;
+    auto now = Clock::now();
+    if (now >= end) return true;
+    std::this_thread::sleep_for(std::min<Clock::duration>(end - now, std::chrono::milliseconds(100)));
+  }
 }
 
 std::string format_timestamp(std::chrono::system_clock::time_point t) {

@@ -19,6 +19,10 @@ std::string environment_exports(const Value& environment);
 // environment, sending `stdin_data` on the same channel.
 ExecResult run_script(ModuleContext& ctx, const std::string& script, std::string stdin_data = {});
 
+// Waits `seconds` on the controller; false (early) when `cancel` (a
+// ModuleContext's cancel, may be null) is set.
+bool wait_unless_cancelled(const std::atomic<bool>* cancel, double seconds);
+
 // Python's str(datetime.now()) and str(timedelta), which Ansible returns in
 // start/end/delta: "2026-11-25 04:28:16.123456", "0:00:00.003456".
 std::string format_timestamp(std::chrono::system_clock::time_point t);

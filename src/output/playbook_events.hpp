@@ -96,6 +96,9 @@ class PlaybookCallback {
   virtual void no_hosts_matched() {}
   virtual void no_hosts_remaining() {}
   virtual void stats(const RunStats&) {}
+  // The run was cancelled (RunOptions::cancel): the last event of the run,
+  // sent instead of stats (ansible-playbook prints no recap on ^C either).
+  virtual void interrupted() {}
   virtual void warning(const std::string&) {}
   // A deprecation without a version: "[DEPRECATION WARNING]: msg. This
   // feature will be removed in a future release. ..."
@@ -126,6 +129,7 @@ class CallbackFanout : public PlaybookCallback {
   void no_hosts_matched() override { for (auto& s : sinks_) s->no_hosts_matched(); }
   void no_hosts_remaining() override { for (auto& s : sinks_) s->no_hosts_remaining(); }
   void stats(const RunStats& st) override { for (auto& s : sinks_) s->stats(st); }
+  void interrupted() override { for (auto& s : sinks_) s->interrupted(); }
   void warning(const std::string& w) override { for (auto& s : sinks_) s->warning(w); }
   void deprecation(const std::string& w) override { for (auto& s : sinks_) s->deprecation(w); }
   void display(const std::string& t, int v) override { for (auto& s : sinks_) s->display(t, v); }

@@ -41,6 +41,10 @@ std::unique_ptr<Connection> make_connection(const ConnectionSpec& spec) {
               "drover supports ansible_connection=ssh and ansible_connection=local");
 }
 
+void Connection::throw_if_interrupted() const {
+  if (interrupted()) throw CancelledError("the run was cancelled while a command was running on " + spec_.name);
+}
+
 void Connection::put_file(const std::string& local_path, const std::string& remote_path, int mode) {
   struct stat st {};
   if (::stat(local_path.c_str(), &st) != 0)

@@ -10,6 +10,9 @@
 // Failures to reach or keep the host throw UnreachableError (its message is
 // what Ansible users see after "UNREACHABLE!"); a command that runs and fails
 // is not an error here, it is an ExecResult with a non-zero exit status.
+// A connection given an Interrupt (set_interrupt, before first use) kills
+// its running command when the interrupt fires, from whichever thread, and
+// throws CancelledError from exec() from then on.
 #pragma once
 
 #include <functional>
@@ -20,6 +23,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "transport/interrupt.hpp"
 
 namespace drover {
 
@@ -114,9 +118,16 @@ class Connection {
 
   const ConnectionSpec& spec() const { return spec_; }
 
+  // Called once, before the connection is used (the pool does it).
+  void set_interrupt(std::shared_ptr<const Interrupt> interrupt) { interrupt_ = std::move(interrupt); }
+  bool interrupted() const { return interrupt_ && interrupt_->fired(); }
+
  protected:
   explicit Connection(ConnectionSpec spec) : spec_(std::move(spec)) {}
+  // Throws CancelledError when the interrupt has fired.
+  void throw_if_interrupted() const;
   ConnectionSpec spec_;
+  std::shared_ptr<const Interrupt> interrupt_;
 };
 
 // Creates an unconnected Connection of spec.type ("ssh" or "local");

@@ -80,6 +80,7 @@ ExecResult LocalConnection::exec(const std::string& command, const ExecOptions& 
   // controller with SIGPIPE; writes then fail with EPIPE instead.
   static std::once_flag sigpipe_once;
   std::call_once(sigpipe_once, [] { std::signal(SIGPIPE, SIG_IGN); });
+  throw_if_interrupted();
   connected_ = true;
 
   BecomePlan plan = plan_become(opts.become, command);
@@ -149,8 +150,13 @@ ExecResult LocalConnection::exec(const std::string& command, const ExecOptions& 
 
   char buf[65536];
   bool killed = false;
+  bool cancelled = false;
   bool pty_eof_sent = false;
   while (out_r.get() >= 0 || err_r.get() >= 0) {
+    if (interrupted()) {
+      killed = cancelled = true;
+      break;
+    }
     if (dialog.failed()) {
       killed = true;
       break;
@@ -175,8 +181,9 @@ ExecResult LocalConnection::exec(const std::string& command, const ExecOptions& 
       }
       can_write = false;
     }
-    pollfd fds[3];
+    pollfd fds[4];
     int n = 0;
+    if (interrupt_) fds[n++] = {interrupt_->fd(), POLLIN, 0};
     if (out_r.get() >= 0) fds[n++] = {out_r.get(), POLLIN, 0};
     if (err_r.get() >= 0) fds[n++] = {err_r.get(), POLLIN, 0};
     if (can_write) fds[n++] = {in_w.get(), POLLOUT, 0};
@@ -195,6 +202,7 @@ ExecResult LocalConnection::exec(const std::string& command, const ExecOptions& 
     for (int i = 0; i < n && rc > 0; ++i) {
       if (!fds[i].revents) continue;
       int fd = fds[i].fd;
+      if (interrupt_ && fd == interrupt_->fd()) continue;  // seen at the top of the loop
       if (fd == in_w.get()) {
         std::string_view out = !reply.empty() ? std::string_view(reply) : pending;
         ssize_t w = ::write(fd, out.data(), std::min<size_t>(out.size(), 1 << 20));
@@ -221,6 +229,7 @@ ExecResult LocalConnection::exec(const std::string& command, const ExecOptions& 
   if (killed) ::kill(-pid, SIGKILL);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  if (cancelled) throw_if_interrupted();
   if (WIFEXITED(status)) res.exit_status = killed ? -1 : WEXITSTATUS(status);
   if (WIFSIGNALED(status)) res.exit_signal = signal_name(WTERMSIG(status));
   res.become_error = dialog.finish(res.out, res.err, res.exit_status);

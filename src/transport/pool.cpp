@@ -30,6 +30,7 @@ std::shared_ptr<Connection> ConnectionPool::get(const ConnectionSpec& spec) {
   if (!entry.conn || entry.identity != identity) {
     // A replaced connection lives on with whoever still holds it.
     entry.conn = make_connection(spec);
+    entry.conn->set_interrupt(interrupt_);
     entry.identity = std::move(identity);
   }
   return entry.conn;
@@ -68,6 +69,8 @@ void ConnectionPool::close_all() {
     });
   for (auto& w : workers) w.join();
 }
+
+void ConnectionPool::interrupt() { interrupt_->fire(); }
 
 size_t ConnectionPool::open_count() const {
   std::lock_guard lock(mu_);

@@ -34,6 +34,10 @@ class ConnectionPool {
   void drop(const std::string& name);
   // Closes every connection, in parallel; the pool is empty afterwards.
   void close_all();
+  // Kills the commands running on every connection of the pool (made now
+  // or later) and makes their later commands throw CancelledError; for
+  // cancelling a run. Thread-safe; the pool stays interrupted.
+  void interrupt();
   // How many connections are open (connected) right now, for /metrics.
   size_t open_count() const;
   size_t size() const;
@@ -45,6 +49,7 @@ class ConnectionPool {
     std::shared_ptr<Connection> conn;
   };
   std::map<std::string, Entry> conns_;
+  std::shared_ptr<Interrupt> interrupt_ = std::make_shared<Interrupt>();
 };
 
 }  // namespace drover

@@ -5,6 +5,7 @@
 #include "transport/ssh_connection.hpp"
 
 #include <libssh/callbacks.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <chrono>
@@ -123,6 +124,7 @@ void SshConnection::fail_dropped(const std::string& doing) {
 // exit signals and per-command kill as simply; exec channels are kept until
 // module round trips show that the remaining ~3 ms of target CPU matters.
 ExecResult SshConnection::exec(const std::string& command, const ExecOptions& opts) {
+  throw_if_interrupted();
   if (!connected_) connect();
   try {
     long group = 0;
@@ -179,6 +181,20 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
     if (nl + 1 < pid_line.size()) pass(true, std::string_view(pid_line).substr(nl + 1));
   };
 
+  // A fired interrupt makes the poll below return at once (its fd stays
+  // readable); the loop then kills the command.
+  struct InterruptWatch {
+    ssh_event event;
+    int fd;
+    InterruptWatch(ssh_event e, const Interrupt* i) : event(e), fd(i ? i->fd() : -1) {
+      if (fd >= 0 && ssh_event_add_fd(event, fd, POLLIN, [](socket_t, int, void*) { return 0; }, nullptr) != SSH_OK)
+        fd = -1;
+    }
+    ~InterruptWatch() {
+      if (fd >= 0) ssh_event_remove_fd(event, fd);
+    }
+  } watch(s_->event, interrupt_.get());
+
   ChannelState state;
   state.on_data = deliver;  // output may come during any libssh call from here on
   ssh_channel ch = ssh_channel_new(ssh);
@@ -204,9 +220,14 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
     source_done = true;
   }
   bool killed = false;
+  bool cancelled = false;
   for (;;) {
     bool progress = false;
     if (state.error) std::rethrow_exception(state.error);
+    if (interrupted()) {
+      killed = cancelled = true;
+      break;
+    }
     if (dialog.failed()) {
       killed = true;
       break;
@@ -271,6 +292,7 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
     ssh_channel_request_send_signal(ch, "KILL");
     ssh_channel_close(ch);
   }
+  if (cancelled) throw_if_interrupted();
   res.exit_status = killed ? -1 : state.status;
   res.exit_signal = killed && res.timed_out ? "KILL" : state.signal;
   if (!res.exit_signal.empty()) res.exit_status = -1;

@@ -2,11 +2,7 @@
 // can read, expiry by age) and redis (a real redis-server, the
 // community.general.redis key layout).
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <utime.h>
 
@@ -17,9 +13,12 @@
 #include "engine/config.hpp"
 #include "engine/fact_cache.hpp"
 #include "harness/process.hpp"
+#include "redis_server.hpp"
 
 namespace drover {
 namespace {
+
+using test::RedisServer;
 
 Value sample_facts() {
   return {{"ansible_distribution", "Debian"}, {"ansible_eth0", {{"mtu", 1500}}}, {"gather_subset", {"all"}},
@@ -120,53 +119,6 @@ TEST(FactCache, ConfiguredFromAnsibleSettings) {
   // The setting's default prefix (redis's) does not apply to jsonfile.
   EXPECT_FALSE(test::read_file(dir.path() + "/web1").empty());
 }
-
-// A real redis-server on a free loopback port, stopped by pid.
-class RedisServer {
- public:
-  RedisServer() {
-    port_ = free_port();
-    pid_ = fork();
-    if (pid_ == 0) {
-      std::string port = std::to_string(port_);
-      execl("/usr/bin/redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1", "--save", "",
-            "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    for (int i = 0; i < 100; ++i) {
-      if (cli({"PING"}).out == "PONG\n") return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-  ~RedisServer() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  int port() const { return port_; }
-  test::ProcessResult cli(std::vector<std::string> args) const {
-    std::vector<std::string> argv{"/usr/bin/redis-cli", "-p", std::to_string(port_)};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return test::run_process(argv);
-  }
-
- private:
-  static int free_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    int port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-  }
-  int port_ = 0;
-  pid_t pid_ = -1;
-};
 
 FactCacheSettings redis(int port, int timeout = 86400) {
   FactCacheSettings s;

@@ -1,0 +1,426 @@
+#include "engine/lookups.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "engine/config.hpp"
+#include "engine/loops.hpp"
+#include "template/engine.hpp"
+#include "template/template_error.hpp"
+
+namespace drover {
+namespace {
+
+thread_local LookupScope* current_scope = nullptr;
+
+using Args = std::vector<Value>;
+using Kwargs = std::vector<std::pair<std::string, Value>>;
+
+// How a plugin failed, as Ansible's exception classes decide what errors=
+// may ignore and how the message reads.
+struct LookupFailure : Error {
+  enum Kind { lookup_error, other_error, undefined } kind;
+  LookupFailure(Kind k, const std::string& msg) : Error(msg), kind(k) {}
+};
+
+[[noreturn]] void fail_lookup(const std::string& msg) { throw LookupFailure(LookupFailure::lookup_error, msg); }
+[[noreturn]] void fail_other(const std::string& msg) { throw LookupFailure(LookupFailure::other_error, msg); }
+
+const Value* kwarg(const Kwargs& kw, const std::string& name) {
+  for (const auto& [k, v] : kw)
+    if (k == name) return &v;
+  return nullptr;
+}
+
+// Terms as listify_lookup_plugin_terms leaves them: the positional args,
+// each string term as it is.
+Value terms_of(const Args& args) {
+  Value t = Value::array();
+  for (const auto& a : args) t.push_back(a);
+  return t;
+}
+
+LookupScope& scope(const std::string& plugin) {
+  if (!current_scope) fail_other("the " + plugin + " lookup needs a task's variables, which are not available here");
+  return *current_scope;
+}
+
+std::vector<std::string> search_path_or_cwd() {
+  if (current_scope) return current_scope->search_path;
+  return {std::filesystem::current_path().string()};
+}
+
+// Ansible's find_file_in_search_path(variables, subdir, name).
+std::string find_controller_file(const std::string& subdir, const std::string& name) {
+  if (!name.empty() && name[0] == '/') return std::filesystem::is_regular_file(name) ? name : "";
+  for (const auto& dir : search_path_or_cwd())
+    for (const std::string& c : {dir + "/" + subdir + "/" + name, dir + "/" + name})
+      if (std::filesystem::is_regular_file(c)) return c;
+  return "";
+}
+
+std::string read_whole(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string rstrip_ws(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  return s;
+}
+
+// "key k=v k2=v2" as Ansible's lookups split their inline options.
+std::pair<std::string, std::map<std::string, std::string>> key_and_params(const std::string& term) {
+  std::pair<std::string, std::map<std::string, std::string>> out;
+  for (const auto& word : shlex_split(term)) {
+    auto eq = word.find('=');
+    if (eq == std::string::npos) out.first += (out.first.empty() ? "" : " ") + word;
+    else out.second[word.substr(0, eq)] = word.substr(eq + 1);
+  }
+  return out;
+}
+
+// Runs `cmd` with /bin/sh on the controller: (exit status, stdout).
+std::pair<int, std::string> run_controller_command(const std::string& cmd) {
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) fail_other("cannot run " + cmd);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int status = ::pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
+}
+
+Value lookup_file(const Args& args, const Kwargs& kw) {
+  bool lstrip = truthy(kwarg(kw, "lstrip") ? *kwarg(kw, "lstrip") : Value(false));
+  bool rstrip = truthy(kwarg(kw, "rstrip") ? *kwarg(kw, "rstrip") : Value(true));
+  Value out = Value::array();
+  for (const auto& t : args) {
+    std::string name = to_display_string(t);
+    std::string path = find_controller_file("files", name);
+    if (path.empty()) fail_other("could not locate file in lookup: " + name);
+    std::string s = read_whole(path);
+    if (rstrip) s = rstrip_ws(s);
+    if (lstrip) s.erase(0, s.find_first_not_of(" \t\r\n\f\v") == std::string::npos ? s.size() : s.find_first_not_of(" \t\r\n\f\v"));
+    out.push_back(s);
+  }
+  return out;
+}
+
+Value lookup_env(const Args& args, const Kwargs& kw) {
+  Value out = Value::array();
+  for (const auto& t : args) {
+    std::string name = to_display_string(t);
+    const char* v = std::getenv(name.c_str());
+    if (v) out.push_back(std::string(v));
+    else if (const Value* d = kwarg(kw, "default")) out.push_back(*d);
+    else out.push_back("");
+  }
+  return out;
+}
+
+Value lookup_pipe(const Args& args, bool lines) {
+  Value out = Value::array();
+  for (const auto& t : args) {
+    std::string cmd = to_display_string(t);
+    auto [rc, text] = run_controller_command(cmd);
+    if (rc != 0) fail_other(std::string("lookup_plugin.") + (lines ? "lines" : "pipe") + "(" + cmd + ") returned " +
+                            std::to_string(rc));
+    if (lines) for (const auto& l : split_lines(text)) out.push_back(l);
+    else out.push_back(rstrip_ws(text));
+  }
+  return out;
+}
+
+Value lookup_template(const Args& args, const Kwargs& kw) {
+  LookupScope& sc = scope("template");
+  Value out = Value::array();
+  for (const auto& t : args) {
+    std::string name = to_display_string(t);
+    std::string path = find_controller_file("templates", name);
+    if (path.empty()) fail_other("the template file " + name + " could not be found for the lookup");
+    tmpl::RenderOptions opts = tmpl::RenderOptions::template_module();
+    opts.search_path = sc.search_path;
+    const Value* tv = kwarg(kw, "template_vars");
+    if (tv && tv->is_object()) {
+      // template_vars sit above the task's variables.
+      struct Over : tmpl::VariableSource {
+        const Value& top;
+        tmpl::VariableSource& rest;
+        Over(const Value& t, tmpl::VariableSource& r) : top(t), rest(r) {}
+        const Value* lookup(std::string_view n) override {
+          auto it = top.find(std::string(n));
+          return it != top.end() ? &*it : rest.lookup(n);
+        }
+      } over(*tv, sc.vars);
+      out.push_back(sc.templar.render_template_file(path, over, opts));
+    } else {
+      out.push_back(sc.templar.render_template_file(path, sc.vars, opts));
+    }
+  }
+  return out;
+}
+
+Value lookup_vars(const Args& args, const Kwargs& kw) {
+  LookupScope& sc = scope("vars");
+  Value out = Value::array();
+  for (const auto& t : args) {
+    if (!t.is_string()) fail_other("Invalid setting identifier, \"" + to_display_string(t) + "\" is not a string");
+    const Value* v = sc.vars.lookup(t.get<std::string>());
+    if (v) out.push_back(*v);
+    else if (const Value* d = kwarg(kw, "default")) out.push_back(*d);
+    else throw LookupFailure(LookupFailure::undefined, "No variable found with this name: " + t.get<std::string>());
+  }
+  return out;
+}
+
+Value lookup_random_choice(const Args& args) {
+  if (args.empty()) return Value::array();
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  return Value::array({args[rng() % args.size()]});
+}
+
+// password: the file's first line when it exists, else a new random
+// password written to it (mode 0600, directories made); /dev/null never
+// stores.
+Value lookup_password(const Args& args) {
+  static std::mutex file_mu;  // two hosts asking for the same new file get one password
+  Value out = Value::array();
+  for (const auto& t : args) {
+    auto [rel, params] = key_and_params(to_display_string(t));
+    for (const auto& [k, v] : params)
+      if (k != "length" && k != "chars" && k != "encrypt" && k != "ident" && k != "seed")
+        fail_other("Unrecognized parameter(s) given to password lookup: " + k);
+    size_t length = params.count("length") ? std::stoul(params["length"]) : 20;
+    std::string chars;
+    std::string spec = params.count("chars") ? params["chars"] : "ascii_letters,digits,.,:-_";
+    for (const auto& part : split(spec, ',')) {
+      if (part == "ascii_letters") chars += "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+      else if (part == "ascii_lowercase") chars += "abcdefghijklmnopqrstuvwxyz";
+      else if (part == "ascii_uppercase") chars += "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+      else if (part == "digits") chars += "0123456789";
+      else if (part == "hexdigits") chars += "0123456789abcdefABCDEF";
+      else if (part == "punctuation") chars += "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+      else if (part.empty()) chars += ",";  // ",," in the spec is a literal comma
+      else chars += part;
+    }
+    std::vector<std::string> sp = search_path_or_cwd();
+    std::string path = !rel.empty() && rel[0] == '/' ? rel : sp.back() + "/" + rel;
+    std::lock_guard<std::mutex> lock(file_mu);
+    if (path != "/dev/null" && std::filesystem::exists(path)) {
+      std::string content = rstrip_ws(read_whole(path));
+      out.push_back(content.substr(0, content.find(" salt=")));
+      continue;
+    }
+    std::random_device rd;
+    std::string pw;
+    for (size_t i = 0; i < length; ++i) pw += chars[rd() % chars.size()];
+    if (path != "/dev/null") {
+      std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+      int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      if (fd < 0) fail_other("cannot write the password file " + path);
+      std::string line = pw + "\n";
+      bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+      ::close(fd);
+      if (!ok) fail_other("cannot write the password file " + path);
+    }
+    out.push_back(pw);
+  }
+  return out;
+}
+
+Value lookup_csvfile(const Args& args, const Kwargs& kw) {
+  Value out = Value::array();
+  for (const auto& t : args) {
+    auto [key, params] = key_and_params(to_display_string(t));
+    for (const auto& [k, v] : kw) params[k] = to_display_string(v);
+    if (key.empty()) fail_other("Search key is required but was not found");
+    std::string file = params.count("file") ? params["file"] : "ansible.csv";
+    std::string delim = params.count("delimiter") ? params["delimiter"] : "TAB";
+    if (delim == "TAB" || delim == "\\t") delim = "\t";
+    size_t col = params.count("col") ? std::stoul(params["col"]) : 1;
+    std::string path = find_controller_file("files", file);
+    if (path.empty()) fail_other("csvfile: [Errno 2] No such file or directory: '" + file + "'");
+    Value found = params.count("default") ? Value(params["default"]) : Value();
+    std::istringstream in(read_whole(path));
+    std::string line;
+    while (std::getline(in, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      std::vector<std::string> cells = split(line, delim[0]);
+      for (auto& c : cells)
+        if (c.size() >= 2 && c.front() == '"' && c.back() == '"') c = c.substr(1, c.size() - 2);
+      if (!cells.empty() && cells[0] == key) {
+        if (col >= cells.size()) fail_other("csvfile: list index out of range");
+        found = cells[col];
+        break;
+      }
+    }
+    out.push_back(found);
+  }
+  return out;
+}
+
+Value lookup_ini(const Args& args, const Kwargs& kw) {
+  Value out = Value::array();
+  for (const auto& t : args) {
+    auto [key, params] = key_and_params(to_display_string(t));
+    for (const auto& [k, v] : kw) params[k] = to_display_string(v);
+    if (key.empty())
+      throw LookupFailure(LookupFailure::other_error,
+                          "No key to lookup was provided as first term with in string inline options: " +
+                              to_display_string(t));
+    std::string file = params.count("file") ? params["file"] : "ansible.ini";
+    std::string section = params.count("section") ? params["section"] : "global";
+    std::string path = find_controller_file("files", file);
+    if (path.empty()) fail_lookup("Could not find or access '" + file + "'");
+    std::string text = read_whole(path);
+    if (params.count("type") && params["type"] == "properties") text = "[java_properties]\n" + text, section = "java_properties";
+    auto ini = parse_ini_config(text, path);
+    auto sit = ini.find(section);
+    if (sit == ini.end()) fail_lookup("No section '" + section + "' in " + file);
+    std::string lower = key;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto kit = sit->second.find(lower);
+    if (kit != sit->second.end()) out.push_back(kit->second);
+    else out.push_back(params.count("default") ? params["default"] : "");
+  }
+  return out;
+}
+
+Value lookup_first_found(const Args& args, const Kwargs& kw) {
+  Value terms = terms_of(args);
+  const Value* files = kwarg(kw, "files");
+  const Value* paths = kwarg(kw, "paths");
+  bool skip = truthy(kwarg(kw, "skip") ? *kwarg(kw, "skip") : Value(false));
+  if (files || paths) {
+    std::vector<std::string> names;
+    for (const auto& f : (files ? (files->is_array() ? *files : Value::array({*files})) : terms)) names.push_back(to_display_string(f));
+    Value expanded = Value::array();
+    if (paths) {
+      for (const auto& p : paths->is_array() ? *paths : Value::array({*paths}))
+        for (const auto& n : names) expanded.push_back(to_display_string(p) + "/" + n);
+    } else {
+      for (const auto& n : names) expanded.push_back(n);
+    }
+    terms = expanded;
+  }
+  try {
+    return loop_items("first_found", terms, search_path_or_cwd());
+  } catch (const Error& e) {
+    if (skip) return Value::array();
+    fail_lookup(e.message());
+  }
+}
+
+Value run_plugin(const std::string& name, const Args& args, const Kwargs& kw) {
+  if (name == "file") return lookup_file(args, kw);
+  if (name == "env") return lookup_env(args, kw);
+  if (name == "pipe") return lookup_pipe(args, false);
+  if (name == "lines") return lookup_pipe(args, true);
+  if (name == "template") return lookup_template(args, kw);
+  if (name == "vars") return lookup_vars(args, kw);
+  if (name == "random_choice") return lookup_random_choice(args);
+  if (name == "password") return lookup_password(args);
+  if (name == "csvfile") return lookup_csvfile(args, kw);
+  if (name == "ini") return lookup_ini(args, kw);
+  if (name == "first_found") return lookup_first_found(args, kw);
+  static const std::set<std::string> list_plugins = {"items", "list",   "dict",        "indexed_items", "sequence",
+                                                     "together", "nested", "cartesian", "subelements",   "fileglob"};
+  if (list_plugins.count(name)) {
+    Value terms = terms_of(args);
+    if (name == "sequence") {
+      // Keyword form: lookup('sequence', start=1, end=3).
+      std::string spec;
+      for (const auto& [k, v] : kw) spec += (spec.empty() ? "" : " ") + k + "=" + to_display_string(v);
+      if (!spec.empty()) terms.push_back(spec);
+    }
+    if (name == "subelements" && terms.size() == 2 && kwarg(kw, "skip_missing"))
+      terms.push_back(Value{{"skip_missing", *kwarg(kw, "skip_missing")}});
+    try {
+      return loop_items(name, terms, search_path_or_cwd());
+    } catch (const LookupFailure&) {
+      throw;
+    } catch (const Error& e) {
+      fail_other(e.message());
+    }
+  }
+  fail_other("lookup plugin (" + name + ") not found");
+}
+
+// Templar._lookup around one plugin run.
+Value run_lookup(const Args& all_args, const Kwargs& all_kw, bool query,
+                 const std::function<void(const std::string&)>& warn) {
+  if (all_args.empty()) throw tmpl::TemplateError(tmpl::TemplateError::Kind::Runtime, "lookup requires a plugin name");
+  std::string name = to_display_string(all_args[0]);
+  if (name.rfind("ansible.builtin.", 0) == 0) name = name.substr(16);
+  Args args(all_args.begin() + 1, all_args.end());
+  Kwargs kw;
+  bool wantlist = query;
+  std::string errors = "strict";
+  for (const auto& [k, v] : all_kw) {
+    if (k == "wantlist") wantlist = truthy(v);
+    else if (k == "errors") errors = to_display_string(v);
+    else if (k != "allow_unsafe") kw.emplace_back(k, v);
+  }
+  Value ran;
+  try {
+    ran = run_plugin(name, args, kw);
+  } catch (const LookupFailure& e) {
+    if (e.kind == LookupFailure::undefined)
+      throw tmpl::TemplateError(tmpl::TemplateError::Kind::Undefined, e.message());
+    std::string msg = e.kind == LookupFailure::lookup_error
+                          ? e.message()
+                          : "An unhandled exception occurred while running the lookup plugin '" + name +
+                                "'. Error was a <class 'ansible.errors.AnsibleError'>, original message: " + e.message();
+    if (errors == "warn") warn(e.kind == LookupFailure::lookup_error
+                                   ? "Lookup failed but the error is being ignored: " + e.message()
+                                   : msg);
+    else if (errors != "ignore") throw tmpl::TemplateError(tmpl::TemplateError::Kind::Runtime, msg);
+    return wantlist ? Value::array() : Value();
+  }
+  if (wantlist || ran.empty()) return ran;
+  bool all_strings = true;
+  for (const auto& e : ran) all_strings = all_strings && e.is_string();
+  if (all_strings) {
+    std::string joined;
+    for (size_t i = 0; i < ran.size(); ++i) joined += (i ? "," : "") + ran[i].get<std::string>();
+    return joined;
+  }
+  return ran.size() == 1 ? ran[0] : ran;
+}
+
+}  // namespace
+
+LookupScope::LookupScope(const tmpl::Engine& t, tmpl::VariableSource& v, std::vector<std::string> sp)
+    : templar(t), vars(v), search_path(std::move(sp)), previous_(current_scope) {
+  current_scope = this;
+}
+
+LookupScope::~LookupScope() { current_scope = previous_; }
+
+void register_lookups(tmpl::Engine& templar, std::function<void(const std::string&)> warn) {
+  auto make = [warn](bool query) {
+    return [warn, query](const Args& args, const Kwargs& kw) { return run_lookup(args, kw, query, warn); };
+  };
+  templar.register_global("lookup", make(false));
+  templar.register_global("query", make(true));
+  templar.register_global("q", make(true));
+}
+
+}  // namespace drover

@@ -1,0 +1,185 @@
+// include_tasks and include_role at run time (PlaybookRunner::handle_include):
+// each host evaluates the include's when, loop and arguments with its own
+// variables; hosts (and loop items) that include the same file share its
+// loaded tasks, and each inclusion carries its own variables (the task's
+// vars and the loop variable) on the hosts' cursors.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "engine/config.hpp"
+#include "engine/lookups.hpp"
+#include "engine/play_state.hpp"
+#include "engine/playbook_loader.hpp"
+#include "engine/task_loader.hpp"
+#include "engine/task_vars.hpp"
+#include "inventory/inventory.hpp"
+#include "template/engine.hpp"
+
+namespace drover {
+namespace {
+
+std::string dir_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+// include_role's `apply`: keywords for every task of the role.
+Keywords apply_keywords(const Value& apply, const std::string& file) {
+  Keywords kw;
+  if (!apply.is_object()) return kw;
+  for (auto it = apply.begin(); it != apply.end(); ++it) {
+    YAML::Node node = YAML::Load(it.value().dump());  // JSON is YAML
+    if (!parse_keyword(it.key(), node, kw, file))
+      throw Error("'" + it.key() + "' is not a valid keyword for include_role's apply");
+  }
+  return kw;
+}
+
+}  // namespace
+
+void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts) {
+  const Task& task = *pos.task;
+  TaskInfo info = make_task_info(task, task.display_name(), false, options_.check_mode);
+  callback_.task_start(info);
+  std::map<std::string, std::vector<HostCursor::Included>> per_host;
+  auto report = [&](const std::string& h, HostStatus status, Value result) {
+    TaskEvent ev;
+    ev.task = &info;
+    ev.host = h;
+    ev.status = status;
+    ev.result = std::move(result);
+    count(h, status, false);
+    callback_.runner_result(ev);
+  };
+  for (const auto& h : hosts) {
+    const inventory::Host* host = inventory_.get_host(h);
+    HostRuntime& rt = runtime(h);
+    try {
+      std::vector<Value> item_vars;  // one entry per inclusion: the loop variables (or null)
+      if (task.loop.is_null()) {
+        item_vars.push_back(Value());
+      } else {
+        Value items = task_loop_items(st.ctx, *host, rt, pos);
+        Value lc = task.loop_control.is_object() ? task.loop_control : Value::object();
+        std::string loop_var = lc.contains("loop_var") ? to_display_string(lc["loop_var"]) : "item";
+        std::string index_var = lc.contains("index_var") ? to_display_string(lc["index_var"]) : "";
+        for (size_t i = 0; i < items.size(); ++i) {
+          Value lv = {{loop_var, items[i]}, {"ansible_loop_var", loop_var}};
+          if (!index_var.empty()) lv[index_var] = static_cast<int64_t>(i);
+          item_vars.push_back(lv);
+        }
+      }
+      bool any = false;
+      for (const Value& lv : item_vars) {
+        TaskVars raw;
+        stack_task_vars(raw, st.ctx, *host, rt, pos, lv.is_null() ? nullptr : &lv);
+        tmpl::LazyVariables vars(*templar_, raw);
+        LookupScope lookups(*templar_, vars, task_search_path(st.ctx, task));
+        if (!task_conditions_hold(st.ctx, task, vars)) continue;
+        any = true;
+        Value args = templar_->render_value(task.args, vars);
+        std::string shown;  // what "included: ..." names
+        const Block* block = nullptr;
+        if (task.action == "include_tasks") {
+          std::string file =
+              to_display_string(args.contains("file") ? args["file"] : args.value("_raw_params", Value("")));
+          std::vector<std::string> bases;
+          for (const auto& p : task_search_path(st.ctx, task)) {
+            bases.push_back(p + "/tasks");
+            bases.push_back(p);
+          }
+          std::string path;
+          if (!file.empty() && file[0] == '/') path = find_yaml_file("/", file);
+          for (const auto& b : bases) {
+            if (!path.empty()) break;
+            path = find_yaml_file(b, file);
+          }
+          if (path.empty()) throw Error("Could not find or access '" + file + "' on the Ansible Controller.");
+          shown = path;
+          std::string cache_key = path + "#" + std::to_string(task.id);
+          if (auto it = st.include_cache.find(cache_key); it != st.include_cache.end()) {
+            block = it->second;
+          } else {
+            TaskLoadContext lctx;
+            lctx.file = path;
+            lctx.dir = dir_of(path);
+            lctx.playbook_dir = st.play->playbook_dir;
+            lctx.role = task.role;
+            lctx.playbook = const_cast<Playbook*>(&playbook_);
+            auto loaded = load_task_file(path, lctx, task.parent);
+            loaded->kw.when = task.kw.when;
+            loaded->kw.tags = task.kw.tags;
+            loaded->kw.vars = Value::object();
+            loaded->where = task.where;
+            block = loaded.get();
+            st.included.push_back(std::move(loaded));
+            st.include_cache[cache_key] = block;
+          }
+        } else {
+          std::string name = to_display_string(args.value("name", args.value("role", Value(""))));
+          if (name.empty()) throw Error("'name' is a required field for include_role.");
+          std::string cache_key = name;
+          for (const char* k : {"tasks_from", "vars_from", "defaults_from", "handlers_from"})
+            cache_key += "#" + (args.contains(k) ? to_display_string(args[k]) : std::string());
+          cache_key += "#" + std::to_string(task.id);
+          if (auto it = st.include_cache.find(cache_key); it != st.include_cache.end()) {
+            block = it->second;
+          } else {
+            LoadOptions lo;
+            lo.roles_path = config_.list("DEFAULT_ROLES_PATH");
+            lo.extra_vars = options_.extra_vars;
+            IncludedRole inc = load_included_role(const_cast<Playbook&>(playbook_), lo, name, args, Value::object(),
+                                                  task.where, st.play->playbook_dir, task.parent);
+            inc.tasks->kw = apply_keywords(args.value("apply", Value()), task.where.file);
+            inc.tasks->where = task.where;
+            // The role's handlers join the play's, once.
+            std::vector<const Task*> handlers;
+            collect_tasks(*inc.handlers, handlers);
+            for (const Task* t : handlers)
+              if (std::find(st.handlers.begin(), st.handlers.end(), t) == st.handlers.end()) st.handlers.push_back(t);
+            block = inc.tasks.get();
+            st.included.push_back(std::move(inc.tasks));
+            st.included.push_back(std::move(inc.handlers));
+            st.include_cache[cache_key] = block;
+          }
+          shown = name;
+        }
+        Value inc_vars = templar_->render_value(task.kw.vars, vars);
+        if (!inc_vars.is_object()) inc_vars = Value::object();
+        if (!lv.is_null())
+          for (auto it = lv.begin(); it != lv.end(); ++it) inc_vars[it.key()] = it.value();
+        per_host[h].push_back({block, std::make_shared<Value>(std::move(inc_vars))});
+        Value item = Value();
+        if (!lv.is_null()) item = lv[lv["ansible_loop_var"].get<std::string>()];
+        if (task.action == "include_tasks") callback_.include(shown, {h}, item);
+      }
+      if (any) count(h, HostStatus::ok, false);
+      if (!any) {
+        report(h, HostStatus::skipped,
+               Value{{"changed", false}, {"skipped", true}, {"skip_reason", "Conditional result was False"}});
+        st.cursors.at(h).advance(false);
+        per_host.erase(h);
+      } else if (per_host[h].empty()) {
+        st.cursors.at(h).advance(false);
+        per_host.erase(h);
+      }
+    } catch (const Error& e) {
+      per_host.erase(h);
+      report(h, HostStatus::failed, Value{{"failed", true}, {"msg", e.message()}});
+      HostCursor& cur = st.cursors.at(h);
+      cur.advance(true);
+      std::lock_guard<std::mutex> lock(mu_);
+      ++stats_.by_host[h].failures;
+      if (cur.failed()) {
+        st.active.erase(h);
+        failed_.insert(h);
+      }
+    }
+  }
+  for (auto& [h, inc] : per_host) st.cursors.at(h).enter_includes(inc, pos.key);
+}
+
+}  // namespace drover

@@ -1,0 +1,63 @@
+// Private to the play runner (play_runner.cpp, play_includes.cpp): what
+// one play (one serial batch) keeps while it runs.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/host_cursor.hpp"
+#include "engine/play_runner.hpp"
+#include "engine/task_executor.hpp"
+#include "inventory/vars_directory.hpp"
+
+namespace drover {
+
+struct PlaybookRunner::PlayState {
+  const Play* play = nullptr;
+  PlayContext ctx;
+  std::vector<std::string> batch;            // host names, in order
+  std::set<std::string> active;              // still running this play
+  std::map<std::string, HostCursor> cursors; // for the running section
+  std::map<std::string, std::vector<const Task*>> notified;  // handlers per host, in notify order
+  std::vector<const Task*> handlers;         // the play's handlers in definition order
+  Value groups, hostvars, play_hosts, play_hosts_all, play_batch, vars_files = Value::object();
+  std::unique_ptr<inventory::VarsDirectory> playbook_vars;
+  std::unique_ptr<Block> facts_block;        // the implicit "Gathering Facts" task
+  std::vector<std::unique_ptr<Block>> included;  // blocks loaded by include_tasks / include_role (and their handlers)
+  std::map<std::string, const Block*> include_cache;
+  bool end_play = false;
+  bool any_errors_fatal_hit = false;
+  // The free strategy: each host's thread holds step_mu while it changes
+  // this state (cursors, handlers, active hosts); hostvars stay as they were
+  // when the section started.
+  std::mutex* step_mu = nullptr;
+};
+
+// The tasks of `b` and its nested blocks, in order (a play's handlers).
+inline void collect_tasks(const Block& b, std::vector<const Task*>& out) {
+  for (const auto* list : {&b.block, &b.rescue, &b.always})
+    for (const auto& item : *list) {
+      if (item.task) out.push_back(item.task.get());
+      else collect_tasks(*item.block, out);
+    }
+}
+
+// The TaskInfo that callbacks get for `task` shown as `name`.
+inline TaskInfo make_task_info(const Task& task, const std::string& name, bool handler, bool check_mode) {
+  TaskInfo info;
+  info.id = task.id;
+  info.name = name;
+  info.action = task.action;
+  info.path = task.where.str();
+  info.handler = handler;
+  info.check_mode = check_mode;
+  info.no_log = truthy(task.kw.no_log);
+  info.loop = !task.loop.is_null();
+  return info;
+}
+
+}  // namespace drover
