@@ -44,6 +44,11 @@ struct Expr {
   bool dict_method = false;   // Getattr: the name is a dict method (keys, items...), decided at parse time
   FilterFn filter = nullptr;  // resolved at parse time when known
   TestFn test = nullptr;
+  // The commonest calls, recognised at parse time and run without an
+  // argument vector: `x | default(y)` whose y cannot fail (a constant, a
+  // name or attributes of a name), and `x is defined` / `x is undefined`.
+  enum class Fast : uint8_t { None, Default, Defined, Undefined };
+  Fast fast = Fast::None;
 
   Expr(K kind, int l) : k(kind), line(l) {}
 };

@@ -14,10 +14,50 @@
 
 namespace drover::tmpl {
 
+// The kinds every template uses are here; the rest is in eval_rare so that
+// this function stays small (its frame is paid on every node).
 Val Renderer::eval(const Expr& e) {
   switch (e.k) {
     case Expr::K::Const: return e.constant;
     case Expr::K::Name: return lookup(e.name);
+    case Expr::K::Getattr: {
+      line_ = e.line;
+      Val obj = eval(*e.a);
+      if (obj.is_dict() && !e.dict_method) {
+        if (const Value* v = find_member(obj.as_data(), e.name)) return Val::data_ref(v, obj.keeper());
+        return Val::undefined_ref(&e.name, true);
+      }
+      return getattr(obj, e.name);
+    }
+    case Expr::K::Call: return eval_call(e);
+    case Expr::K::Filter: return eval_filter(e, nullptr);
+    case Expr::K::Not: return Val::boolean(!eval(*e.a).truthy());
+    case Expr::K::Compare: return eval_compare(e);
+    case Expr::K::And: {
+      Val l = eval(*e.a);
+      if (!l.truthy()) return l;
+      return eval(*e.b);
+    }
+    case Expr::K::Or: {
+      Val l = eval(*e.a);
+      if (l.truthy()) return l;
+      return eval(*e.b);
+    }
+    default: return eval_rare(e);
+  }
+}
+
+Val Renderer::eval_rare(const Expr& e) {
+  switch (e.k) {
+    case Expr::K::Const:
+    case Expr::K::Name:
+    case Expr::K::Getattr:
+    case Expr::K::Call:
+    case Expr::K::Filter:
+    case Expr::K::Not:
+    case Expr::K::Compare:
+    case Expr::K::And:
+    case Expr::K::Or: return eval(e);
     case Expr::K::List: {
       std::vector<Val> items;
       items.reserve(e.items.size());
@@ -48,15 +88,6 @@ Val Renderer::eval(const Expr& e) {
       }
       return Val::data(std::move(out));
     }
-    case Expr::K::Getattr: {
-      line_ = e.line;
-      Val obj = eval(*e.a);
-      if (obj.is_dict() && !e.dict_method) {
-        Val v = obj.get(e.name);
-        return v.is_undefined() ? Val::undefined_ref(&e.name, true) : v;
-      }
-      return getattr(obj, e.name);
-    }
     case Expr::K::Getitem: {
       Val obj = eval(*e.a);
       if (e.b->k == Expr::K::Slice) {
@@ -67,9 +98,11 @@ Val Renderer::eval(const Expr& e) {
       return getitem(obj, eval(*e.b));
     }
     case Expr::K::Slice: fail("slice outside of a subscript");
-    case Expr::K::Call: return eval_call(e);
-    case Expr::K::Filter: return eval_filter(e, nullptr);
     case Expr::K::Test: {
+      if (e.fast != Expr::Fast::None) {
+        bool defined = !eval(*e.a).is_undefined();
+        return Val::boolean((e.fast == Expr::Fast::Defined) == defined ? !e.negated : e.negated);
+      }
       Val input = eval(*e.a);
       CallArgs args;
       take_pooled(args);
@@ -88,19 +121,7 @@ Val Renderer::eval(const Expr& e) {
       if (!v.is_number()) fail("bad operand type for unary +: '" + type_name(v) + "'");
       return v.is_bool() ? Val::integer(v.as_int()) : v;
     }
-    case Expr::K::Not: return Val::boolean(!eval(*e.a).truthy());
     case Expr::K::Binary: return binary_op(e.name, eval(*e.a), eval(*e.b));
-    case Expr::K::Compare: return eval_compare(e);
-    case Expr::K::And: {
-      Val l = eval(*e.a);
-      if (!l.truthy()) return l;
-      return eval(*e.b);
-    }
-    case Expr::K::Or: {
-      Val l = eval(*e.a);
-      if (l.truthy()) return l;
-      return eval(*e.b);
-    }
     case Expr::K::CondExpr: {
       if (eval(*e.b).truthy()) return eval(*e.a);
       if (e.c) return eval(*e.c);
@@ -189,6 +210,11 @@ Val Renderer::eval_call(const Expr& e, std::string* direct) {
 }
 
 Val Renderer::eval_filter(const Expr& e, const Val* input_override) {
+  if (e.fast == Expr::Fast::Default && e.a && !input_override) {
+    Val input = eval(*e.a);
+    if (!input.is_undefined()) return input;
+    return eval(*e.items[0]);
+  }
   Val input;
   if (e.a) input = e.a->k == Expr::K::Filter && !e.a->a && input_override ? eval_filter(*e.a, input_override)
                                                                          : eval(*e.a);

@@ -20,6 +20,7 @@ void add_jinja_more_filters(FilterTable& t);
 void add_ansible_filters(FilterTable& t);
 void add_ansible_data_filters(FilterTable& t);
 void add_ansible_text_filters(FilterTable& t);
+void add_ansible_time_filters(FilterTable& t);
 void add_jinja_tests(TestTable& t);
 void add_ansible_tests(TestTable& t);
 

@@ -1,7 +1,7 @@
 // Ansible 2.14's core filters that convert and encode: to/from JSON and
 // YAML, bool, ternary, mandatory, regex_*, base64, hashes and
-// password_hash, paths, quote, comment, strftime, human_readable,
-// human_to_bytes, type_debug, random, shuffle, to_uuid, math (log, pow, root).
+// password_hash, paths, quote, comment, type_debug, random, shuffle, to_uuid,
+// math (log, pow, root). Time and size filters: filters_ansible_time.cpp.
 #include <crypt.h>
 #include <openssl/evp.h>
 
@@ -427,78 +427,6 @@ Val f_comment(Renderer&, const Val& v, CallArgs& a) {
   return Val::str(beginning + prefix + body + postfix + end);
 }
 
-Val f_strftime(Renderer&, const Val& v, CallArgs& a) {
-  std::string fmt = text_of(v);
-  Val sec = a.get(0, "second", Val::none());
-  bool utc = a.get(1, "utc", Val::boolean(false)).truthy();
-  time_t t = std::time(nullptr);
-  if (!sec.is_none()) {
-    bool ok;
-    Val f = py_float(sec, &ok);
-    if (!ok) fail("Invalid value for epoch value (" + to_str(sec) + ")");
-    t = static_cast<time_t>(f.as_float());
-  }
-  struct tm tmv {};
-  if (utc) gmtime_r(&t, &tmv);
-  else localtime_r(&t, &tmv);
-  char buf[1024];
-  size_t n = std::strftime(buf, sizeof buf, fmt.c_str(), &tmv);
-  return Val::str(std::string(buf, n));
-}
-
-const std::pair<char, double> kSizes[] = {{'Y', std::ldexp(1.0, 80)}, {'Z', std::ldexp(1.0, 70)}, {'E', std::ldexp(1.0, 60)},
-                                          {'P', std::ldexp(1.0, 50)}, {'T', std::ldexp(1.0, 40)}, {'G', std::ldexp(1.0, 30)},
-                                          {'M', std::ldexp(1.0, 20)}, {'K', std::ldexp(1.0, 10)}, {'B', 1.0}};
-
-Val f_human_readable(Renderer&, const Val& v, CallArgs& a) {
-  bool isbits = a.get(0, "isbits", Val::boolean(false)).truthy();
-  Val unit = a.get(1, "unit", Val::none());
-  bool ok;
-  Val n = py_float(v, &ok);
-  if (!ok || v.is_str()) fail("human_readable() failed on bad input: '>=' not supported between instances of 'str' and 'int'");
-  double size = n.as_float();
-  std::string base = isbits ? "bits" : "Bytes";
-  char suffix = 'B';
-  double limit = 1;
-  for (const auto& [s, l] : kSizes) {
-    suffix = s;
-    limit = l;
-    if ((unit.is_none() && size >= l) || (!unit.is_none() && std::toupper(to_str(unit)[0]) == s)) break;
-  }
-  std::string suf = limit != 1 ? std::string(1, suffix) + base[0] : base;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f %s", size / limit, suf.c_str());
-  return Val::str(buf);
-}
-
-Val f_human_to_bytes(Renderer&, const Val& v, CallArgs& a) {
-  Val def_unit = a.get(0, "default_unit", Val::none());
-  bool isbits = a.get(1, "isbits", Val::boolean(false)).truthy();
-  std::string s = to_str(v);
-  static auto re = Regex::compile(R"(^\s*(\d*\.?\d*)\s*([A-Za-z]+)?)", true);
-  auto m = re->search(s);
-  std::string bad = "human_to_bytes() can't interpret following string: " + s;
-  if (!m) fail(bad);
-  std::string num_s = m->group(s, 1);
-  char* end = nullptr;
-  double num = std::strtod(num_s.c_str(), &end);
-  if (num_s.empty() || *end) fail(bad);
-  std::string unit = m->participated(2) ? m->group(s, 2) : (def_unit.is_none() ? "" : to_str(def_unit));
-  auto pyround = [](double x) { return static_cast<int64_t>(std::nearbyint(x)); };
-  if (unit.empty()) return Val::integer(pyround(num));
-  char key = static_cast<char>(std::toupper(static_cast<unsigned char>(unit[0])));
-  double limit = 0;
-  for (const auto& [k, l] : kSizes)
-    if (k == key) limit = l;
-  if (limit == 0) fail(bad);
-  std::string cls = isbits ? "b" : "B", cls_name = isbits ? "bit" : "byte";
-  if (unit.size() > 1) {
-    if (py_lower_str(unit).find(cls_name) == std::string::npos && std::string(1, unit[1]) != cls)
-      fail("human_to_bytes() failed to convert " + s + ". Value is not a valid string");
-  }
-  return Val::integer(pyround(num * limit));
-}
-
 Val f_type_debug(Renderer&, const Val& v, CallArgs&) {
   if (v.is_undefined()) return Val::str("AnsibleUndefined");
   return Val::str(type_name(v));
@@ -649,9 +577,6 @@ void add_ansible_filters(FilterTable& t) {
   t["path_join"] = f_path_join;
   t["quote"] = f_quote;
   t["comment"] = f_comment;
-  t["strftime"] = f_strftime;
-  t["human_readable"] = f_human_readable;
-  t["human_to_bytes"] = f_human_to_bytes;
   t["type_debug"] = f_type_debug;
   t["random"] = f_random;
   t["shuffle"] = f_shuffle;

@@ -1,5 +1,6 @@
 // Jinja2 3.1's builtin filters, part one: strings, numbers, defaults and
-// the list filters that take attributes (map, select, sort, groupby...).
+// the list filters that take attributes (map, select...). Ordering and
+// grouping filters are in filters_jinja_more.cpp.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -14,149 +15,6 @@
 #include "template/text.hpp"
 
 namespace drover::tmpl {
-
-// ---- shared helpers (declared in filter_support.hpp)
-
-Val attr_path(Renderer& r, const Val& obj, const std::string& path) {
-  Val cur = obj;
-  size_t start = 0;
-  for (;;) {
-    size_t dot = path.find('.', start);
-    std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    bool digits = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-    cur = r.getitem(cur, digits ? Val::integer(std::stoll(part)) : Val::str(part));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return cur;
-}
-
-std::vector<Val> to_list(const Val& v) { return iterate(v); }
-
-Val make_list(std::vector<Val> items) {
-  // Containers stay borrowed (no deep copy of e.g. every upstream dict).
-  for (const auto& v : items)
-    if (v.is_obj() || v.is_undefined() || v.kind() == Val::Kind::Seq || v.kind() == Val::Kind::Data)
-      return Val::seq(std::move(items));
-  Value out = Value::array();
-  for (const auto& v : items) out.push_back(v.to_value());
-  return Val::data(std::move(out));
-}
-
-bool is_string_like(const Val& v) { return v.is_str(); }
-
-namespace {
-
-std::string strip_ws(const std::string& s) { return py_strip(s, true, true); }
-
-bool parse_py_int(std::string s, int base, int64_t& out) {
-  s = strip_ws(s);
-  std::string t;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '_' && i > 0 && i + 1 < s.size() && std::isalnum(static_cast<unsigned char>(s[i - 1])) &&
-        std::isalnum(static_cast<unsigned char>(s[i + 1])))
-      continue;
-    t += s[i];
-  }
-  if (t.empty()) return false;
-  bool neg = false;
-  size_t i = 0;
-  if (t[0] == '+' || t[0] == '-') {
-    neg = t[0] == '-';
-    i = 1;
-  }
-  if (base == 0) {
-    base = 10;
-    if (t.size() > i + 1 && t[i] == '0') {
-      char x = static_cast<char>(std::tolower(static_cast<unsigned char>(t[i + 1])));
-      if (x == 'x') base = 16;
-      else if (x == 'o') base = 8;
-      else if (x == 'b') base = 2;
-      if (base != 10) i += 2;
-    }
-  } else if (t.size() > i + 1 && t[i] == '0') {
-    char x = static_cast<char>(std::tolower(static_cast<unsigned char>(t[i + 1])));
-    if ((base == 16 && x == 'x') || (base == 8 && x == 'o') || (base == 2 && x == 'b')) i += 2;
-  }
-  if (i >= t.size()) return false;
-  unsigned long long v = 0;
-  for (; i < t.size(); ++i) {
-    char c = static_cast<char>(std::tolower(static_cast<unsigned char>(t[i])));
-    int d = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (c >= 'a' && c <= 'z') ? c - 'a' + 10 : 99;
-    if (d >= base) return false;
-    if (v > (static_cast<unsigned long long>(INT64_MAX) - static_cast<unsigned long long>(d)) / static_cast<unsigned long long>(base))
-      fail("integer overflow (drover's integers are 64-bit)");
-    v = v * static_cast<unsigned long long>(base) + static_cast<unsigned long long>(d);
-  }
-  out = neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
-  return true;
-}
-
-bool parse_py_float(const std::string& in, double& out) {
-  std::string s = strip_ws(in);
-  std::string t;
-  for (char c : s)
-    if (c != '_') t += c;
-  std::string low = py_lower_str(t);
-  if (low == "inf" || low == "+inf" || low == "infinity" || low == "+infinity") {
-    out = INFINITY;
-    return true;
-  }
-  if (low == "-inf" || low == "-infinity") {
-    out = -INFINITY;
-    return true;
-  }
-  if (low == "nan" || low == "+nan" || low == "-nan") {
-    out = NAN;
-    return true;
-  }
-  if (t.empty()) return false;
-  for (char c : t)
-    if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) return false;
-  char* end = nullptr;
-  out = std::strtod(t.c_str(), &end);
-  return end && *end == '\0';
-}
-
-}  // namespace
-
-Val py_int(const Val& v, int base, bool* ok) {
-  if (ok) *ok = true;
-  if (v.is_int()) return v;
-  if (v.is_bool()) return Val::integer(v.as_int());
-  if (v.is_float()) {
-    double d = v.as_float();
-    if (std::isnan(d) || std::isinf(d) || std::fabs(d) > 9.2e18) {
-      if (ok) *ok = false;
-      return Val();
-    }
-    return Val::integer(static_cast<int64_t>(d));
-  }
-  if (v.is_str()) {
-    int64_t out;
-    if (parse_py_int(v.as_str(), base, out)) return Val::integer(out);
-  }
-  if (ok) *ok = false;
-  return Val();
-}
-
-Val py_float(const Val& v, bool* ok) {
-  if (ok) *ok = true;
-  if (v.is_number()) return Val::flt(v.as_float());
-  if (v.is_str()) {
-    double d;
-    if (parse_py_float(v.as_str(), d)) return Val::flt(d);
-  }
-  if (ok) *ok = false;
-  return Val();
-}
-
-bool ansible_bool(const Val& v) {
-  if (v.is_bool()) return v.as_bool();
-  if (v.is_none()) return false;
-  auto b = to_bool(v.to_value());
-  return b.value_or(false);
-}
 
 namespace {
 
@@ -241,22 +99,6 @@ Val f_default(Renderer&, const Val& v, CallArgs& a) {
     return def ? *def : Val::empty_str();
   }
   return v;
-}
-
-Val f_dictsort(Renderer&, const Val& v, CallArgs& a) {
-  bool cs = a.get(0, "case_sensitive", Val::boolean(false)).truthy();
-  std::string by = to_str(a.get(1, "by", Val::str("key")));
-  bool rev = a.get(2, "reverse", Val::boolean(false)).truthy();
-  if (!v.is_dict()) fail("You can only sort by either \"key\" or \"value\"");
-  int pos = by == "key" ? 0 : by == "value" ? 1 : -1;
-  if (pos < 0) fail("You can only sort by either \"key\" or \"value\"");
-  std::vector<Val> items;
-  for (const auto& k : v.keys()) items.push_back(Val::seq({Val::str(k), v.get(k)}, true));
-  std::stable_sort(items.begin(), items.end(), [&](const Val& x, const Val& y) {
-    int c = compare(x.at(static_cast<size_t>(pos)), y.at(static_cast<size_t>(pos)), cs);
-    return rev ? c > 0 : c < 0;
-  });
-  return Val::seq(std::move(items));
 }
 
 Val f_escape(Renderer&, const Val& v, CallArgs&) {
@@ -448,22 +290,6 @@ Val f_map(Renderer& r, const Val& v, CallArgs& a) {
   return make_list(std::move(out));
 }
 
-Val minmax(Renderer& r, const Val& v, CallArgs& a, bool want_max) {
-  bool cs = a.get(0, "case_sensitive", Val::boolean(false)).truthy();
-  const Val* attr = a.find(1, "attribute");
-  auto items = iterate(v);
-  if (items.empty()) return Val::undefined("", std::string("No aggregated item, sequence was empty."));
-  size_t best = 0;
-  auto key = [&](const Val& x) { return attr && !attr->is_none() ? attr_path(r, x, to_str(*attr)) : x; };
-  for (size_t i = 1; i < items.size(); ++i) {
-    int c = compare(key(items[i]), key(items[best]), cs);
-    if (want_max ? c > 0 : c < 0) best = i;
-  }
-  return items[best];
-}
-Val f_max(Renderer& r, const Val& v, CallArgs& a) { return minmax(r, v, a, true); }
-Val f_min(Renderer& r, const Val& v, CallArgs& a) { return minmax(r, v, a, false); }
-
 // pprint.pformat: like repr, with dict keys sorted.
 void sorted_repr(std::string& out, const Value& v) {
   if (v.is_object()) {
@@ -528,6 +354,27 @@ Val f_selectattr(Renderer& r, const Val& v, CallArgs& a) { return select_impl(r,
 Val f_rejectattr(Renderer& r, const Val& v, CallArgs& a) { return select_impl(r, v, a, false, true); }
 
 Val f_replace(Renderer& r, const Val& v, CallArgs& a) {
+  const Val* old = a.find(0, "old");
+  const Val* neu = a.find(1, "new");
+  if (v.is_str() && !v.is_safe() && !v.is_native_text() && old && neu && old->is_str() && neu->is_str() &&
+      !old->as_str().empty() && a.pos.size() <= 2 && a.kw.empty()) {
+    // The common `x | replace('-', '_')`: no method dispatch, and the input
+    // itself when nothing matches.
+    const std::string& s = v.as_str();
+    const std::string& o = old->as_str();
+    size_t f = s.find(o);
+    if (f == std::string::npos) return v;
+    std::string out;
+    out.reserve(s.size() + 16);
+    size_t pos = 0;
+    for (; f != std::string::npos; f = s.find(o, pos)) {
+      out.append(s, pos, f - pos);
+      out += neu->as_str();
+      pos = f + o.size();
+    }
+    out.append(s, pos);
+    return Val::str(std::move(out));
+  }
   CallArgs c;
   c.pos.push_back(Val::str(to_str(a.need(0, "old"))));
   c.pos.push_back(Val::str(to_str(a.need(1, "new"))));
@@ -590,38 +437,6 @@ Val f_slice(Renderer&, const Val& v, CallArgs& a) {
     if (fill && !fill->is_none() && i >= extra) part.push_back(*fill);
     out.push_back(make_list(std::move(part)));
   }
-  return make_list(std::move(out));
-}
-
-Val f_sort(Renderer& r, const Val& v, CallArgs& a) {
-  bool rev = a.get(0, "reverse", Val::boolean(false)).truthy();
-  bool cs = a.get(1, "case_sensitive", Val::boolean(false)).truthy();
-  const Val* attr = a.find(2, "attribute");
-  auto items = iterate(v);
-  std::vector<std::string> attrs;
-  if (attr && !attr->is_none()) {
-    std::string s = to_str(*attr);
-    size_t st = 0;
-    for (size_t i = 0; i <= s.size(); ++i)
-      if (i == s.size() || s[i] == ',') {
-        attrs.push_back(py_strip(s.substr(st, i - st), true, true));
-        st = i + 1;
-      }
-  }
-  auto key = [&](const Val& x) -> Val {
-    if (attrs.empty()) return x;
-    if (attrs.size() == 1) return attr_path(r, x, attrs[0]);
-    std::vector<Val> k;
-    for (const auto& p : attrs) k.push_back(attr_path(r, x, p));
-    return Val::seq(std::move(k), true);
-  };
-  std::vector<std::pair<Val, Val>> keyed;
-  for (auto& x : items) keyed.emplace_back(key(x), x);
-  std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& x, const auto& y) {
-    return rev ? compare(y.first, x.first, cs) < 0 : compare(x.first, y.first, cs) < 0;
-  });
-  std::vector<Val> out;
-  for (auto& p : keyed) out.push_back(std::move(p.second));
   return make_list(std::move(out));
 }
 
@@ -741,7 +556,6 @@ void add_jinja_filters(FilterTable& t) {
   t["center"] = f_center;
   t["count"] = t["length"] = f_length;
   t["d"] = t["default"] = f_default;
-  t["dictsort"] = f_dictsort;
   t["e"] = t["escape"] = f_escape;
   t["forceescape"] = f_forceescape;
   t["filesizeformat"] = f_filesizeformat;
@@ -757,8 +571,6 @@ void add_jinja_filters(FilterTable& t) {
   t["lower"] = f_lower;
   t["upper"] = f_upper;
   t["map"] = f_map;
-  t["max"] = f_max;
-  t["min"] = f_min;
   t["pprint"] = f_pprint;
   t["select"] = f_select;
   t["reject"] = f_reject;
@@ -769,7 +581,6 @@ void add_jinja_filters(FilterTable& t) {
   t["round"] = f_round;
   t["safe"] = f_safe;
   t["slice"] = f_slice;
-  t["sort"] = f_sort;
   t["string"] = f_string;
   t["striptags"] = f_striptags;
   t["sum"] = f_sum;

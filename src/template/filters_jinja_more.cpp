@@ -1,8 +1,10 @@
-// Jinja2 3.1's builtin filters, part two: groupby, tojson, urlencode,
-// urlize, wordwrap, xmlattr.
+// Jinja2 3.1's builtin filters, part two: ordering and grouping (sort,
+// dictsort, min, max, groupby), tojson, urlencode, urlize, wordwrap,
+// xmlattr.
 #include <algorithm>
 
 #include "core/pyjson.hpp"
+#include "core/strings.hpp"
 #include "template/filter_support.hpp"
 #include "template/regex.hpp"
 #include "template/template_error.hpp"
@@ -10,6 +12,77 @@
 
 namespace drover::tmpl {
 namespace {
+
+Val f_dictsort(Renderer&, const Val& v, CallArgs& a) {
+  bool cs = a.get(0, "case_sensitive", Val::boolean(false)).truthy();
+  std::string by = to_str(a.get(1, "by", Val::str("key")));
+  bool rev = a.get(2, "reverse", Val::boolean(false)).truthy();
+  if (!v.is_dict()) fail("You can only sort by either \"key\" or \"value\"");
+  int pos = by == "key" ? 0 : by == "value" ? 1 : -1;
+  if (pos < 0) fail("You can only sort by either \"key\" or \"value\"");
+  // Sort (key, value) pairs borrowed from the dict, then make the tuples.
+  std::vector<std::pair<Val, Val>> pairs;
+  const Value& d = v.as_data();
+  pairs.reserve(d.size());
+  for (auto it = d.begin(); it != d.end(); ++it)
+    pairs.emplace_back(Val::str_ref(&it.key(), v.keeper()), Val::data_ref(&it.value(), v.keeper()));
+  std::stable_sort(pairs.begin(), pairs.end(), [&](const auto& x, const auto& y) {
+    int c = pos == 0 ? compare(x.first, y.first, cs) : compare(x.second, y.second, cs);
+    return rev ? c > 0 : c < 0;
+  });
+  std::vector<Val> items;
+  items.reserve(pairs.size());
+  for (auto& [k, val] : pairs) items.push_back(Val::seq({std::move(k), std::move(val)}, true));
+  return Val::seq(std::move(items));
+}
+
+Val minmax(Renderer& r, const Val& v, CallArgs& a, bool want_max) {
+  bool cs = a.get(0, "case_sensitive", Val::boolean(false)).truthy();
+  const Val* attr = a.find(1, "attribute");
+  auto items = iterate(v);
+  if (items.empty()) return Val::undefined("", std::string("No aggregated item, sequence was empty."));
+  size_t best = 0;
+  auto key = [&](const Val& x) { return attr && !attr->is_none() ? attr_path(r, x, to_str(*attr)) : x; };
+  for (size_t i = 1; i < items.size(); ++i) {
+    int c = compare(key(items[i]), key(items[best]), cs);
+    if (want_max ? c > 0 : c < 0) best = i;
+  }
+  return items[best];
+}
+Val f_max(Renderer& r, const Val& v, CallArgs& a) { return minmax(r, v, a, true); }
+Val f_min(Renderer& r, const Val& v, CallArgs& a) { return minmax(r, v, a, false); }
+
+Val f_sort(Renderer& r, const Val& v, CallArgs& a) {
+  bool rev = a.get(0, "reverse", Val::boolean(false)).truthy();
+  bool cs = a.get(1, "case_sensitive", Val::boolean(false)).truthy();
+  const Val* attr = a.find(2, "attribute");
+  auto items = iterate(v);
+  std::vector<std::string> attrs;
+  if (attr && !attr->is_none()) {
+    std::string s = to_str(*attr);
+    size_t st = 0;
+    for (size_t i = 0; i <= s.size(); ++i)
+      if (i == s.size() || s[i] == ',') {
+        attrs.push_back(py_strip(s.substr(st, i - st), true, true));
+        st = i + 1;
+      }
+  }
+  auto key = [&](const Val& x) -> Val {
+    if (attrs.empty()) return x;
+    if (attrs.size() == 1) return attr_path(r, x, attrs[0]);
+    std::vector<Val> k;
+    for (const auto& p : attrs) k.push_back(attr_path(r, x, p));
+    return Val::seq(std::move(k), true);
+  };
+  std::vector<std::pair<Val, Val>> keyed;
+  for (auto& x : items) keyed.emplace_back(key(x), x);
+  std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& x, const auto& y) {
+    return rev ? compare(y.first, x.first, cs) < 0 : compare(x.first, y.first, cs) < 0;
+  });
+  std::vector<Val> out;
+  for (auto& p : keyed) out.push_back(std::move(p.second));
+  return make_list(std::move(out));
+}
 
 Val f_groupby(Renderer& r, const Val& v, CallArgs& a) {
   std::string attr = to_str(a.need(0, "attribute"));
@@ -231,6 +304,10 @@ Val f_urlize(Renderer&, const Val& v, CallArgs& a) {
 }  // namespace
 
 void add_jinja_more_filters(FilterTable& t) {
+  t["dictsort"] = f_dictsort;
+  t["sort"] = f_sort;
+  t["max"] = f_max;
+  t["min"] = f_min;
   t["groupby"] = f_groupby;
   t["tojson"] = f_tojson;
   t["urlencode"] = f_urlencode;

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "template/datetime.hpp"
 #include "template/template_error.hpp"
 
 namespace drover::tmpl {
@@ -32,12 +33,6 @@ class JoinerObj : public Object {
   bool used = false;
 };
 
-struct ScopeSwap {
-  std::shared_ptr<Scope>& slot;
-  std::shared_ptr<Scope> saved;
-  ScopeSwap(std::shared_ptr<Scope>& s, std::shared_ptr<Scope> next) : slot(s), saved(s) { slot = std::move(next); }
-  ~ScopeSwap() { slot = std::move(saved); }
-};
 
 Val callable(const char* name, NativeFn fn) { return Val::object(std::make_shared<Callable>(name, std::move(fn))); }
 
@@ -47,7 +42,7 @@ namespace {
 void run_loop(Renderer& r, const Stmt& s, const Val& iterable, int depth, const std::shared_ptr<Scope>& sc,
               std::string& out) {
   std::vector<Val> items = iterate(iterable);
-  ScopeSwap guard(r.scope_, sc);
+  ScopeGuard guard(r.scope_, sc);
   if (s.cond) {
     size_t kept = 0;
     for (size_t i = 0; i < items.size(); ++i) {
@@ -267,7 +262,29 @@ Val builtin_global(Renderer&, const std::string& name) {
           return Val::object(std::move(j));
         });
       break;
+    case 'u':
+      // Ansible's undef(hint): an undefined that fails with the hint.
+      if (name == "undef")
+        return callable("undef", [](Renderer&, CallArgs& a) {
+          a.check(1, {"hint"});
+          const Val* h = a.find(0, "hint");
+          std::string hint = h && h->is_str() ? h->as_str() : "";
+          if (hint.empty()) hint = "Mandatory variable has not been overridden";
+          return Val::undefined("", hint);
+        });
+      break;
     case 'n':
+      // Ansible's now(utc=False, fmt=None): a datetime, or its strftime.
+      if (name == "now")
+        return callable("now", [](Renderer& r, CallArgs& a) {
+          a.check(2, {"utc", "fmt"});
+          Val now = now_datetime(a.get(0, "utc", Val::boolean(false)).truthy());
+          Val fmt = a.get(1, "fmt", Val::none());
+          if (fmt.is_none() || fmt.is_undefined()) return now;
+          CallArgs f;
+          f.pos.push_back(fmt);
+          return datetime_attr(now, "strftime").obj_as<Callable>()->fn(r, f);
+        });
       if (name == "namespace")
         return callable("namespace", [](Renderer&, CallArgs& a) {
           auto ns = std::make_shared<Namespace>();

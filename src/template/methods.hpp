@@ -17,9 +17,5 @@ bool is_method(const Val& obj, std::string_view name);
 bool is_dict_method_name(std::string_view name);
 Val bound_method(const Val& obj, std::string_view name);
 Val call_method(Renderer& r, const Val& obj, std::string_view name, CallArgs& args);
-// Python's format() with a format spec ("{:>10}", "{:.2f}", "{:,}").
-std::string format_with_spec(const Val& v, std::string_view spec);
-// str.format(*args, **kwargs).
-std::string str_format(Renderer& r, const std::string& fmt, const CallArgs& args);
 
 }  // namespace drover::tmpl

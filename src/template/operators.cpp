@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/pyrepr.hpp"
+#include "template/datetime.hpp"
 #include "template/renderer.hpp"
 #include "template/template_error.hpp"
 #include "template/text.hpp"
@@ -66,6 +67,8 @@ Val negate(const Val& a) {
 Val binary_op(std::string_view op, const Val& a, const Val& b) {
   check_operand(a);
   check_operand(b);
+  if ((a.is_obj() || b.is_obj()) && (op == "+" || op == "-"))
+    if (auto r = datetime_binary(op[0], a, b)) return *r;
   bool nums = a.is_number() && b.is_number();
   bool flt = nums && (a.is_float() || b.is_float());
   switch (op[0]) {

@@ -880,6 +880,9 @@ class Parser {
       // branches that never run.
       if (!f->filter) fail_at("Could not load \"" + name + "\": '" + name + "'", line);
       if (is_op("(")) parse_call_args(*f);
+      if (f->filter == find_filter("default") && f->items.size() == 1 && f->kwargs.empty() && !f->dyn_args &&
+          !f->dyn_kwargs && inert(*f->items[0]))
+        f->fast = Expr::Fast::Default;
       node = std::move(f);
     }
     return node;
@@ -906,7 +909,18 @@ class Parser {
       ExprPtr arg = parse_postfix(parse_primary());
       t->items.push_back(std::move(arg));
     }
+    if (t->items.empty() && t->kwargs.empty() && !t->dyn_args && !t->dyn_kwargs) {
+      if (t->test == find_test("defined")) t->fast = Expr::Fast::Defined;
+      else if (t->test == find_test("undefined")) t->fast = Expr::Fast::Undefined;
+    }
     return t;
+  }
+
+  // An expression whose evaluation cannot fail or have effects: skipping it
+  // is invisible.
+  static bool inert(const Expr& e) {
+    if (e.k == Expr::K::Const || e.k == Expr::K::Name) return true;
+    return e.k == Expr::K::Getattr && inert(*e.a);
   }
 
   std::vector<Token> t_;

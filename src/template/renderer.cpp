@@ -4,42 +4,13 @@
 #include <algorithm>
 
 #include "template/builtins.hpp"
+#include "template/datetime.hpp"
 #include "template/engine.hpp"
 #include "template/loop.hpp"
 #include "template/methods.hpp"
 #include "template/template_error.hpp"
 
 namespace drover::tmpl {
-
-// ---- CallArgs
-
-const Val* CallArgs::find(size_t i, std::string_view name) const {
-  if (i < pos.size()) return &pos[i];
-  for (const auto& [k, v] : kw)
-    if (k == name) return &v;
-  return nullptr;
-}
-
-Val CallArgs::get(size_t i, std::string_view name, Val def) const {
-  const Val* v = find(i, name);
-  return v ? *v : def;
-}
-
-Val CallArgs::need(size_t i, std::string_view name) const {
-  const Val* v = find(i, name);
-  if (!v) fail(std::string(fn_name) + "() missing required argument '" + std::string(name) + "'");
-  return *v;
-}
-
-void CallArgs::check(size_t max_pos, std::initializer_list<std::string_view> names) const {
-  if (pos.size() > max_pos)
-    fail(std::string(fn_name) + "() takes " + std::to_string(max_pos) + " positional argument(s) but " +
-         std::to_string(pos.size()) + " were given");
-  for (const auto& [k, v] : kw) {
-    if (std::find(names.begin(), names.end(), k) == names.end())
-      fail(std::string(fn_name) + "() got an unexpected keyword argument '" + k + "'");
-  }
-}
 
 // ---- scopes
 
@@ -90,24 +61,6 @@ Renderer::~Renderer() {
 }
 
 namespace {
-struct DepthGuard {
-  int& d;
-  DepthGuard(int& depth, int max) : d(depth) {
-    if (++d > max) {
-      --d;
-      fail("maximum recursion depth exceeded");
-    }
-  }
-  ~DepthGuard() { --d; }
-};
-
-struct ScopeGuard {
-  std::shared_ptr<Scope>& slot;
-  std::shared_ptr<Scope> saved;
-  ScopeGuard(std::shared_ptr<Scope>& s, std::shared_ptr<Scope> next) : slot(s), saved(s) { slot = std::move(next); }
-  ~ScopeGuard() { slot = std::move(saved); }
-};
-
 // A block reference: `self.name()` renders block `name`.
 class SelfRef : public Object {
  public:
@@ -160,7 +113,20 @@ void Renderer::render(const std::shared_ptr<const Template>& tpl, std::string& o
 }
 
 void Renderer::exec_body(const Body& body, std::string& out) {
-  for (const auto& st : body) exec(*st, out);
+  for (const auto& st : body) {
+    if (st->k == Stmt::K::Text) {  // half the statements: no call, no frame
+      out += st->text;
+      if (out.size() > output_budget_) output_limit_exceeded();
+      continue;
+    }
+    exec(*st, out);
+  }
+}
+
+void Renderer::output_limit_exceeded() {
+  rethrow_located(TemplateError(TemplateError::Kind::Runtime,
+                                "template output exceeds the limit of " + std::to_string(output_budget_) + " bytes"),
+                  line_);
 }
 
 void Renderer::print_value(const Val& v, std::string& out) {
@@ -338,6 +304,11 @@ void Renderer::assign(const Expr& target, const Val& v) {
     return;
   }
   // tuple unpacking
+  if (v.kind() == Val::Kind::Seq && v.as_seq().size() == target.items.size()) {
+    const std::vector<Val>& seq = v.as_seq();  // (k, v) pairs of items()/dictsort: no copy
+    for (size_t i = 0; i < seq.size(); ++i) assign(*target.items[i], seq[i]);
+    return;
+  }
   std::vector<Val> items = iterate(v);
   if (items.size() != target.items.size()) {
     if (items.size() > target.items.size())
@@ -447,115 +418,6 @@ Val Renderer::import_template(const Stmt& s) {
   return Val::object(std::move(ns));
 }
 
-Val Renderer::call_macro(MacroObj& m, CallArgs& args, int line) {
-  std::string buf;
-  buf.reserve(128);
-  call_macro_into(m, args, line, buf);
-  if (eval_concat_) return Val::data(literal_eval_or_string(buf));
-  return Val::str(std::move(buf)).mark_safe();
-}
-
-std::shared_ptr<Scope> Renderer::new_scope(const std::shared_ptr<Scope>& parent) {
-  std::shared_ptr<Scope> sc;
-  if (scope_pool_.empty()) {
-    sc = std::make_shared<Scope>();
-  } else {
-    sc = std::move(scope_pool_.back());
-    scope_pool_.pop_back();
-  }
-  sc->parent = parent;
-  return sc;
-}
-
-void Renderer::recycle_scope(std::shared_ptr<Scope>&& sc) {
-  // A scope a macro closed over (use_count > 1) lives on with the macro.
-  if (sc.use_count() != 1 || scope_pool_.size() >= 32) return;
-  sc->vars.clear();
-  sc->parent.reset();
-  sc->isolated = false;
-  scope_pool_.push_back(std::move(sc));
-}
-
-void Renderer::call_macro_into(MacroObj& m, CallArgs& args, int line, std::string& out) {
-  DepthGuard g(depth_, opts_.max_recursion);
-  const Stmt& def = *m.def;
-  auto sc = new_scope(m.closure);
-  std::vector<Val> varargs;
-  size_t npos = args.pos.size();
-  sc->vars.reserve(def.args.size() + 3);
-  for (size_t i = 0; i < def.args.size(); ++i) {
-    const auto& a = def.args[i];
-    const Val* given = nullptr;
-    if (i < npos) given = &args.pos[i];
-    for (const auto& [k, v] : args.kw)
-      if (k == a.name) {
-        if (given) fail("macro '" + m.name + "' got multiple values for argument '" + a.name + "'");
-        given = &v;
-      }
-    if (given) {
-      sc->set(a.name, *given);
-    } else if (a.default_value) {
-      ScopeGuard sg(scope_, sc);
-      sc->set(a.name, eval(*a.default_value));
-    } else {
-      sc->set(a.name, Val::undefined(a.name, "parameter '" + a.name + "' was not provided"));
-    }
-  }
-  for (size_t i = def.args.size(); i < npos; ++i) varargs.push_back(args.pos[i]);
-  if (!varargs.empty() && !def.catch_varargs) {
-    fail("macro '" + m.name + "' takes not more than " + std::to_string(def.args.size()) + " argument(s)");
-  }
-  Value kwargs;
-  Val caller;
-  bool have_caller = false;
-  for (auto& [k, v] : args.kw) {
-    bool known = false;
-    for (const auto& a : def.args)
-      if (a.name == k) known = true;
-    if (known) continue;
-    if (k == "caller" && def.k == Stmt::K::Macro) {
-      caller = v;
-      have_caller = true;
-      continue;
-    }
-    if (!def.catch_kwargs) fail("macro '" + m.name + "' takes no keyword argument '" + k + "'");
-    if (kwargs.is_null()) kwargs = Value::object();
-    kwargs[k] = v.to_value();
-  }
-  if (def.catch_varargs) sc->set("varargs", Val::seq(std::move(varargs), true));
-  if (def.catch_kwargs) sc->set("kwargs", Val::data(kwargs.is_null() ? Value::object() : std::move(kwargs)));
-  if (def.k == Stmt::K::Macro && def.uses_caller) {
-    if (have_caller) sc->set("caller", caller);
-    else sc->set("caller", Val::undefined("caller", "No caller defined"));
-  }
-  auto saved_current = current_;
-  current_ = m.keep;
-  (void)line;
-  {
-    ScopeGuard sg(scope_, sc);
-    try {
-      exec_body(def.body, out);
-    } catch (...) {
-      current_ = saved_current;
-      throw;
-    }
-  }
-  current_ = saved_current;
-  recycle_scope(std::move(sc));
-}
-
-Val Renderer::call_value(const Val& fn, CallArgs& args, int line) {
-  if (fn.is_undefined()) raise_undefined(fn);
-  if (fn.is_object(Object::Type::Macro)) return call_macro(*fn.obj_as<MacroObj>(), args, line);
-  if (fn.is_object(Object::Type::Callable)) {
-    auto* c = fn.obj_as<Callable>();
-    args.fn_name = c->name.c_str();
-    return c->fn(*this, args);
-  }
-  if (fn.is_object(Object::Type::Joiner) || fn.is_object(Object::Type::Loop)) return call_special(*this, fn, args);
-  fail("'" + type_name(fn) + "' object is not callable");
-}
-
 Val Renderer::lookup(const std::string& name) {
   bool isolated = false;
   for (Scope* sc = scope_.get(); sc; sc = sc->parent.get()) {
@@ -641,6 +503,9 @@ Val Renderer::getattr(const Val& obj, std::string_view name) {
           }
           return Val::str(std::move(buf)).mark_safe();
         }));
+      } else if (o->type == Object::Type::DateTime || o->type == Object::Type::TimeDelta) {
+        Val v = datetime_attr(obj, name);
+        if (!v.is_undefined()) return v;
       } else {
         Val v = special_attr(*this, obj, name);
         if (!v.is_undefined()) return v;

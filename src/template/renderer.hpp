@@ -17,6 +17,7 @@
 
 #include "template/ast.hpp"
 #include "template/runtime_value.hpp"
+#include "template/template_error.hpp"
 
 namespace drover::tmpl {
 
@@ -120,7 +121,9 @@ class Renderer {
   Val import_template(const Stmt& s);
   void assign(const Expr& target, const Val& v);
   Val lookup(const std::string& name);
+  Val eval_rare(const Expr& e);
   Val eval_compare(const Expr& e);
+  [[noreturn]] void output_limit_exceeded();
   Val eval_binary(const Expr& e);
   // `direct`: when the callee is a macro, its output goes there and the
   // result is None (a {{ macro() }} statement, saving a copy).
@@ -173,6 +176,26 @@ class Renderer {
     a.pos.clear();
     arg_pool_.push_back(std::move(a.pos));
   }
+};
+
+// Counts nesting (macros, includes, recursive loops) against the limit.
+struct DepthGuard {
+  int& d;
+  DepthGuard(int& depth, int max) : d(depth) {
+    if (++d > max) {
+      --d;
+      fail("maximum recursion depth exceeded");
+    }
+  }
+  ~DepthGuard() { --d; }
+};
+
+// Makes `next` the current scope until the end of the C++ scope.
+struct ScopeGuard {
+  std::shared_ptr<Scope>& slot;
+  std::shared_ptr<Scope> saved;
+  ScopeGuard(std::shared_ptr<Scope>& s, std::shared_ptr<Scope> next) : slot(s), saved(s) { slot = std::move(next); }
+  ~ScopeGuard() { slot = std::move(saved); }
 };
 
 std::vector<Val> iterate(const Val& v);

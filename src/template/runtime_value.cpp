@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/pyrepr.hpp"
+#include "template/datetime.hpp"
 #include "template/template_error.hpp"
 
 namespace drover::tmpl {
@@ -246,6 +247,8 @@ void append_int(std::string& out, int64_t i) {
 
 std::string object_str(const Val& v) {
   switch (v.as_obj()->type) {
+    case Object::Type::DateTime:
+    case Object::Type::TimeDelta: return datetime_str(v);
     case Object::Type::Namespace: return "<Namespace>";
     case Object::Type::Macro: return "<Macro>";
     case Object::Type::Loop: return "<LoopContext>";
@@ -263,6 +266,7 @@ void str_append(std::string& out, const Val& v) {
     case Val::Kind::Undefined:
       if (v.is_lenient_undefined()) break;
       raise_undefined(v);
+    case Val::Kind::Obj: out += object_str(v); break;  // datetimes print as str(), not repr()
     default: repr_append(out, v);
   }
 }
@@ -295,7 +299,10 @@ void repr_append(std::string& out, const Val& v) {
       out += v.is_tuple() ? ')' : ']';
       break;
     }
-    case Val::Kind::Obj: out += object_str(v); break;
+    case Val::Kind::Obj:
+      if (is_datetime(v) || is_timedelta(v)) out += datetime_repr(v);
+      else out += object_str(v);
+      break;
   }
 }
 
@@ -322,6 +329,8 @@ std::string type_name(const Val& v) {
         case Object::Type::Loop: return "LoopContext";
         case Object::Type::Cycler: return "Cycler";
         case Object::Type::Joiner: return "Joiner";
+        case Object::Type::DateTime: return "datetime";
+        case Object::Type::TimeDelta: return "timedelta";
         default: return "function";
       }
   }
@@ -341,10 +350,16 @@ int cmp_num(double a, double b) { return a < b ? -1 : (a > b ? 1 : 0); }
        type_name(b) + "'");
 }
 
-std::string fold(const std::string& s) {
-  std::string out = s;
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+// Compares as if both strings were lowered (ASCII), without copying them.
+int compare_folded(const std::string& a, const std::string& b) {
+  size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+    if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x + 32);
+    if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y + 32);
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
 }
 }  // namespace
 
@@ -373,7 +388,10 @@ bool equals(const Val& a, const Val& b) {
     }
     return true;
   }
-  if (a.is_obj() && b.is_obj()) return a.as_obj() == b.as_obj();
+  if (a.is_obj() && b.is_obj()) {
+    if (auto c = datetime_compare(a, b)) return *c == 0;
+    return a.as_obj() == b.as_obj();
+  }
   return false;
 }
 
@@ -385,7 +403,7 @@ int compare(const Val& a, const Val& b, bool case_sensitive) {
     return a.as_int() < b.as_int() ? -1 : (a.as_int() > b.as_int() ? 1 : 0);
   }
   if (a.is_str() && b.is_str()) {
-    int c = case_sensitive ? a.as_str().compare(b.as_str()) : fold(a.as_str()).compare(fold(b.as_str()));
+    int c = case_sensitive ? a.as_str().compare(b.as_str()) : compare_folded(a.as_str(), b.as_str());
     return c < 0 ? -1 : (c > 0 ? 1 : 0);
   }
   if (a.is_sequence() && b.is_sequence() && a.is_tuple() == b.is_tuple()) {
@@ -397,6 +415,7 @@ int compare(const Val& a, const Val& b, bool case_sensitive) {
     }
     return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
   }
+  if (auto c = datetime_compare(a, b)) return *c;
   not_supported("<", a, b);
 }
 

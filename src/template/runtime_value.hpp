@@ -29,7 +29,7 @@ class Val;
 // (for error messages such as "'Macro object' has no attribute 'x'").
 class Object {
  public:
-  enum class Type { Undefined, Callable, Macro, Loop, Namespace, Cycler, Joiner, BlockRef };
+  enum class Type { Undefined, Callable, Macro, Loop, Namespace, Cycler, Joiner, BlockRef, DateTime, TimeDelta };
   explicit Object(Type t) : type(t) {}
   virtual ~Object() = default;
   Type type;
