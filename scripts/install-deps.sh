@@ -19,6 +19,8 @@ test_pkgs=(
   ansible-core python3-jinja2 ansible-mitogen python3-yaml
   redis-server clang libclang-rt-14-dev
   wrk hyperfine
+  # instruction counts for benchmarks on a loaded machine (bench/template/callgrind.sh)
+  valgrind
   # system module tests: crontab; the ansible.posix collection (authorized_key,
   # sysctl, mount) as the oracle
   cron ansible
