@@ -2,6 +2,8 @@
 // and the 401/403 matrix of every registered route for every role.
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <map>
 #include <regex>
 
 #include "server/server_fixture.hpp"

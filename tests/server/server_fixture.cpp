@@ -1,6 +1,7 @@
 #include "server/server_fixture.hpp"
 
 #include <curl/curl.h>
+#include <cctype>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
