@@ -241,6 +241,22 @@ void check_args(const std::string& module, const ArgSpec& spec, const Value& arg
       if (o.required && !given) throw Error(module + ": missing required arguments: " + o.name);
     }
   }
+  // Mutually exclusive options given literally (not templated, so not a
+  // possible omit) fail before any host runs: --syntax-check reports them.
+  for (const auto& group : spec.mutually_exclusive) {
+    size_t given = 0;
+    for (const auto& n : group) {
+      const OptionSpec* o = spec.find(n);
+      if (!o) continue;
+      std::vector<std::string> names{o->name};
+      names.insert(names.end(), o->aliases.begin(), o->aliases.end());
+      if (std::any_of(names.begin(), names.end(), [&](const std::string& k) {
+            return args.contains(k) && !args[k].is_null() && !is_templated(args[k]);
+          }))
+        ++given;
+    }
+    if (given > 1) throw Error(module + ": parameters are mutually exclusive: " + join(group, "|"));
+  }
 }
 
 Value validate_args(const std::string& module, const ArgSpec& spec, const Value& args) {

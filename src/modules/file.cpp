@@ -1,0 +1,210 @@
+// file: the state of a path (ansible.builtin.file, ansible-core 2.14):
+// file (attributes of an existing file), directory (mkdir -p, every created
+// directory gets the attributes; recurse applies them below), touch, link,
+// hard, absent; mode / owner / group; access_time / modification_time.
+// The state before is read and the change made in one script; the result is
+// the module's (path or dest/src, changed, diff) plus add_path_info.
+#include <ctime>
+
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "modules/builtin.hpp"
+#include "modules/file_attrs.hpp"
+#include "modules/shell_script.hpp"
+
+namespace drover {
+namespace {
+
+using files::q;
+
+// get_state in shell: $prev for $p.
+constexpr const char* kGetState =
+    "if [ -L \"$p\" ]; then prev=link; elif [ -d \"$p\" ]; then prev=directory; "
+    "elif [ -e \"$p\" ]; then prev=file; [ \"$(stat -c %h -- \"$p\")\" -gt 1 ] && prev=hard; else prev=absent; fi\n"
+    "_dr_e prev \"$prev\"\n";
+
+// Python time.strptime(value, "%Y%m%d%H%M.%S") as touch -t's argument; empty
+// for "now"/"preserve"/unset. Other formats are not supported.
+std::string touch_stamp(const Value& v) {
+  if (!v.is_string()) return {};
+  std::string s = v.get<std::string>();
+  if (s == "now" || s == "preserve") return {};
+  return s;
+}
+
+class FileModule : public Module {
+ public:
+  FileModule() {
+    spec_.options = {
+        opt("path", OptionType::path).req().alias({"dest", "name"}),
+        opt("state").one_of({"absent", "directory", "file", "hard", "link", "touch"}),
+        opt("recurse", OptionType::boolean).def(false),
+        opt("force", OptionType::boolean).def(false),
+        opt("follow", OptionType::boolean).def(true),
+        opt("src", OptionType::path),
+        opt("mode", OptionType::octal_mode),
+        opt("owner"),
+        opt("group"),
+        opt("modification_time"),
+        opt("modification_time_format").def("%Y%m%d%H%M.%S"),
+        opt("access_time"),
+        opt("access_time_format").def("%Y%m%d%H%M.%S"),
+        opt("unsafe_writes", OptionType::boolean).def(false),
+        opt("attributes").alias({"attr"}),
+        opt("_original_basename"),
+        opt("_diff_peek", OptionType::boolean),
+        opt("seuser"), opt("serole"), opt("setype"), opt("selevel"),
+    };
+  }
+  const ArgSpec& spec() const override { return spec_; }
+
+  Value run(const Value& args, ModuleContext& ctx) const override {
+    const std::string path = args["path"].get<std::string>();
+    std::string state = args["state"].is_string() ? args["state"].get<std::string>() : "";
+    const std::string src = args["src"].is_string() ? args["src"].get<std::string>() : "";
+    bool force = args["force"] == true;
+    files::Attrs attrs;
+    try {
+      attrs = files::attrs_from_args(args);
+    } catch (const Error& e) {
+      return failed_result(e.message());
+    }
+    if (args["recurse"] == true && state != "directory" && !state.empty())
+      return failed_result("recurse option requires state to be 'directory'");
+
+    std::string s = files::script_prelude(ctx.check_mode);
+    s += "p=" + q(path) + "; src=" + q(src) + "\n";
+    s += kGetState;
+    // No state: the path's current one, or file (Ansible's default).
+    if (state.empty()) s += "state=$prev; [ \"$prev\" = absent ] && state=file; [ \"$prev\" = hard ] && state=file\n";
+    else s += "state=" + q(state) + "\n";
+    s += "_dr_e state \"$state\"\n";
+    std::string attrs_f = files::attrs_call(attrs, "p", "f"), attrs_d = files::attrs_call(attrs, "p", "d");
+    std::string mtime = touch_stamp(args["modification_time"]), atime = touch_stamp(args["access_time"]);
+    s += "case $state in\n";
+    s += "absent)\n"
+         "  if [ \"$prev\" != absent ]; then _dr_changed=1; [ -n \"$_dr_check\" ] || rm -rf -- \"$p\" || _dr_die \"rmtree failed\"; fi ;;\n";
+    s += "file)\n"
+         "  case $prev in file|hard) ;; link) [ -e \"$p\" ] || _dr_die \"file ($p) is absent, cannot continue\" ;;\n"
+         "    *) _dr_die \"file ($p) is $prev, cannot continue\" ;; esac\n"
+         "  " + attrs_f + " || _dr_die \"could not set attributes of $p\" ;;\n";
+    s += "directory)\n"
+         "  case $prev in\n"
+         "  absent) _dr_changed=1\n"
+         "    if [ -z \"$_dr_check\" ]; then\n"
+         "      # Each missing component is created and gets the attributes.\n"
+         "      _todo=; _c=$p; while [ ! -e \"$_c\" ] && [ ! -L \"$_c\" ]; do _todo=\"$_c\n$_todo\"; _c=$(dirname -- \"$_c\"); done\n"
+         "      _old_ifs=$IFS; IFS='\n'; for q in $_todo; do IFS=$_old_ifs; mkdir -- \"$q\" || _dr_die \"There was an issue creating $q as requested\"; " +
+         files::attrs_call(attrs, "q", "d") + " || _dr_die \"could not set attributes of $q\"; done; IFS=$_old_ifs\n"
+         "    fi ;;\n"
+         "  directory) " + attrs_d + " || _dr_die \"could not set attributes of $p\" ;;\n"
+         "  link) if [ -d \"$p\" ] && [ \"" + std::string(args["follow"] == true ? "1" : "") + "\" ]; then " + attrs_d +
+         " || _dr_die \"could not set attributes of $p\"; else _dr_die \"$p already exists as a link\"; fi ;;\n"
+         "  *) _dr_die \"$p already exists as a $prev\" ;;\n"
+         "  esac\n";
+    if (args["recurse"] == true && !attrs.empty()) {
+      s += "  if [ -d \"$p\" ]; then find \"$p\" -mindepth 1 | { while IFS= read -r q; do _dr_changed=; "
+           "if [ -d \"$q\" ] && [ ! -L \"$q\" ]; then " + files::attrs_call(attrs, "q", "d") + "; else " +
+           files::attrs_call(attrs, "q", "f", args["follow"] != true) +
+           "; fi || _dr_die \"could not set attributes of $q\"; [ -n \"$_dr_changed\" ] && _dr_e rchanged 1; done; }; fi\n";
+    }
+    s += "  ;;\n";
+    s += "touch)\n"
+         "  _dr_changed=1\n"
+         "  if [ -z \"$_dr_check\" ]; then\n"
+         "    touch " + std::string(mtime.empty() ? "" : "-m -t " + q(mtime)) + " -- \"$p\" || _dr_die \"Error, could not touch target\"\n" +
+         (atime.empty() ? "" : "    touch -a -t " + q(atime) + " -- \"$p\" || _dr_die \"Error, could not touch target\"\n") +
+         "    if [ -d \"$p\" ]; then " + attrs_d + "; else " + attrs_f + "; fi || _dr_die \"could not set attributes of $p\"\n"
+         "  fi ;;\n";
+    s += "link)\n"
+         "  [ -n \"$src\" ] || [ \"$prev\" = link ] || _dr_die \"src is required for creating new symlinks\"\n"
+         "  case $src in /*) _abs=$src ;; *) _abs=$(dirname -- \"$p\")/$src ;; esac\n"
+         "  [ -e \"$_abs\" ] || [ -n \"" + std::string(force ? "1" : "") + "\" ] || _dr_die \"src file does not exist, use \\\"force=yes\\\" if you really want to create the link: $_abs\"\n"
+         "  case $prev in\n"
+         "  directory) [ -n \"" + std::string(force ? "1" : "") + "\" ] || _dr_die \"refusing to convert from directory to symlink for $p\"\n"
+         "     [ -z \"$(ls -A -- \"$p\")\" ] || _dr_die \"the directory $p is not empty, refusing to convert it\" ;;\n"
+         "  file|hard) [ -n \"" + std::string(force ? "1" : "") + "\" ] || _dr_die \"refusing to convert from $prev to symlink for $p\" ;;\n"
+         "  link) _old=$(readlink -- \"$p\"); [ -n \"$src\" ] || src=$_old; _dr_e old_src \"$_old\" ;;\n"
+         "  esac\n"
+         "  if [ \"$prev\" != link ] || [ \"$_old\" != \"$src\" ]; then _dr_changed=1\n"
+         "    if [ -z \"$_dr_check\" ]; then\n"
+         "      if [ \"$prev\" = directory ]; then rmdir -- \"$p\"; elif [ \"$prev\" != absent ]; then rm -f -- \"$p\"; fi\n"
+         "      ln -s -- \"$src\" \"$p\" || _dr_die \"Error while linking\"\n"
+         "    fi\n"
+         "  fi\n"
+         "  if [ -L \"$p\" ]; then " + files::attrs_call(files::Attrs{"", attrs.owner, attrs.group}, "p", "f", true) +
+         " || _dr_die \"could not set attributes of $p\"; fi\n"
+         "  _dr_e src \"$src\" ;;\n";
+    s += "hard)\n"
+         "  [ -n \"$src\" ] || _dr_die \"src is required for creating new hardlinks\"\n"
+         "  [ -e \"$src\" ] || _dr_die \"src does not exist\"\n"
+         "  if ! [ \"$p\" -ef \"$src\" ] || [ -L \"$p\" ]; then\n"
+         "    case $prev in file|hard|directory) [ -n \"" + std::string(force ? "1" : "") + "\" ] || _dr_die \"Cannot link, $prev exists at destination\" ;; esac\n"
+         "    _dr_changed=1\n"
+         "    if [ -z \"$_dr_check\" ]; then\n"
+         "      if [ \"$prev\" = directory ]; then rmdir -- \"$p\" || _dr_die \"Error while replacing\"; fi\n"
+         "      ln -f -- \"$src\" \"$p\" || _dr_die \"Error while linking\"\n"
+         "    fi\n"
+         "  fi\n"
+         "  if [ -e \"$p\" ]; then " + attrs_f + " || _dr_die \"could not set attributes of $p\"; fi\n"
+         "  _dr_e src \"$src\" ;;\n";
+    s += "esac\n";
+    if (state != "touch" && state != "absent" && (!mtime.empty() || !atime.empty())) {
+      s += "if [ -z \"$_dr_check\" ] && [ -e \"$p\" ]; then\n";
+      if (!mtime.empty()) s += "  touch -m -t " + q(mtime) + " -- \"$p\"\n";
+      if (!atime.empty()) s += "  touch -a -t " + q(atime) + " -- \"$p\"\n";
+      s += "fi\n";
+      s += "_dr_changed=1\n";
+    }
+    s += "_dr_e after \"$(_dr_st \"$p\")\"; _dr_e changed \"$_dr_changed\"\n";
+
+    ExecResult res = run_script(ctx, s);
+    files::Answer ans = files::parse_answer(res.out);
+    if (res.exit_status != 0 || ans.count("failed")) {
+      Value f = files::script_failure(ans, res);
+      f["path"] = path;
+      return f;
+    }
+    state = ans["state"];
+    const std::string prev = ans["prev"];
+    bool changed = !ans["changed"].empty() || ans.count("rchanged");
+
+    Value before{{"path", path}}, after{{"path", path}};
+    if (prev != state) {
+      before["state"] = prev;
+      after["state"] = state;
+    }
+    if (state == "link" && ans.count("old_src") && ans["old_src"] != ans["src"]) {
+      before["src"] = ans["old_src"];
+      after["src"] = ans["src"];
+    }
+    files::add_attr_diff(ans, before, after);
+
+    Value r = Value::object();
+    if (state == "link" || state == "hard" || state == "touch") {
+      r["dest"] = path;
+      if (state != "touch") r["src"] = ans["src"];
+    } else {
+      r["path"] = path;
+    }
+    r["changed"] = changed;
+    if (ctx.diff_mode && !(state == "absent" && !changed)) r["diff"] = Value{{"before", before}, {"after", after}};
+    if (state == "absent") {
+      r["state"] = "absent";
+      return r;
+    }
+    files::FileStat st = files::parse_stat(ans["after"]);
+    if (st.exists) files::add_path_info(r, st);
+    else r["state"] = "absent";
+    return r;
+  }
+
+ private:
+  ArgSpec spec_;
+};
+
+}  // namespace
+
+std::unique_ptr<Module> make_file_module() { return std::make_unique<FileModule>(); }
+
+}  // namespace drover

@@ -1,0 +1,187 @@
+#include "modules/file_write.hpp"
+
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "modules/shell_script.hpp"
+
+namespace drover::files {
+namespace {
+
+// The target's side of write_file. $d dest, $want sha1, $data set when the
+// content is on stdin. Records: dest, stat (before), same, need_data,
+// before / dst_binary / dst_larger (diff), backup_file, after (stat),
+// changed.
+std::string write_script(const WriteRequest& req, bool check, bool diff, bool with_data) {
+  std::string s = script_prelude(check);
+  s += "d=" + q(req.dest) + "; want=" + q(sha1_hex(req.content)) + "; data=" + (with_data ? "1" : "") +
+       "; force=" + (req.force ? "1" : "") + "\n";
+  s += "_drain() { [ -z \"$data\" ] || cat > /dev/null; }\n";
+  if (req.basename_in_dir.empty())
+    s += "[ -d \"$d\" ] && { _drain; _dr_die \"Destination $d is a directory\"; }\n";
+  else
+    s += "[ -d \"$d\" ] && d=\"${d%/}/\"" + q(req.basename_in_dir) + "\n";
+  s += "_dr_e dest \"$d\"\n";
+  if (!req.create)
+    s += "[ -e \"$d\" ] || { _drain; _dr_die \"Destination $d does not exist !\"; }\n";
+  s += "sum=; [ -f \"$d\" ] && { sum=$(sha1sum < \"$d\") || { _drain; _dr_die \"cannot read $d\"; }; sum=${sum%% *}; }\n";
+  s += "if [ \"$sum\" = \"$want\" ] || { [ -e \"$d\" ] && [ -z \"$force\" ]; }; then\n"
+       "  _drain; _dr_e same 1\n"
+       "else\n"
+       "  [ -n \"$data\" ] || { _dr_e need_data 1; exit 0; }\n"
+       "  dir=$(dirname -- \"$d\")\n";
+  if (req.create_parents)
+    s += "  [ -d \"$dir\" ] || [ -n \"$_dr_check\" ] || mkdir -p -- \"$dir\" || { _drain; _dr_die \"Error creating $dir\"; }\n";
+  // Check mode does not look further (Ansible's copy action answers changed).
+  s += "  [ -d \"$dir\" ] || [ -z \"$_dr_check\" ] || { _drain; _dr_e changed 1; _dr_e dest \"$d\"; exit 0; }\n";
+  s += "  [ -d \"$dir\" ] || { _drain; _dr_die \"Destination directory $dir does not exist\"; }\n";
+  if (diff)
+    s += "  if [ -f \"$d\" ]; then sz=$(stat -L -c %s -- \"$d\")\n"
+         "    if [ \"$sz\" -gt " + std::to_string(kMaxDiffSize) + " ]; then _dr_e dst_larger 1\n"
+         "    elif [ \"$(tr -d '\\000\\036' < \"$d\" | wc -c)\" -ne \"$sz\" ]; then _dr_e dst_binary 1\n"
+         "    else printf '\\036before\\037'; cat -- \"$d\"; fi\n"
+         "  fi\n";
+  s += "  if [ -n \"$_dr_check\" ]; then _drain; _dr_changed=1\n"
+       "  else\n"
+       "    t=$(mktemp \"$dir/.drover_tmp.XXXXXX\") || { _drain; _dr_die \"could not create a temporary file in $dir\"; }\n"
+       "    cat > \"$t\" || { rm -f \"$t\"; _dr_die \"could not write $t\"; }\n";
+  if (!req.validate.empty()) {
+    std::string cmd = req.validate;
+    auto p = cmd.find("%s");
+    if (p != std::string::npos) cmd.replace(p, 2, "\"$t\"");
+    s += "    vout=$( (" + cmd + ") 2>&1) || { rm -f \"$t\"; _dr_e validate_out \"$vout\"; _dr_die \"failed to validate\"; }\n";
+  }
+  if (req.backup) s += "    if [ -f \"$d\" ]; then _dr_backup \"$d\" || { rm -f \"$t\"; _dr_die \"backup of $d failed\"; }; fi\n";
+  s += "    _dr_new_perm \"$t\" \"$d\"; mv -f -- \"$t\" \"$d\" || { rm -f \"$t\"; _dr_die \"could not move $t to $d\"; }\n"
+       "    _dr_changed=1\n"
+       "  fi\n"
+       "fi\n";
+  s += "if [ -e \"$d\" ]; then " + attrs_call(req.attrs, "d", "f") + " || _dr_die \"could not set attributes of $d\"; fi\n";
+  s += "_dr_e after \"$(_dr_stl \"$d\")\"; _dr_e changed \"$_dr_changed\"\n";
+  return s;
+}
+
+}  // namespace
+
+WriteOutcome put_content(ModuleContext& ctx, const WriteRequest& req) {
+  bool inline_data = req.content.size() <= kInlineLimit;
+  ExecResult res = run_script(ctx, write_script(req, ctx.check_mode, ctx.diff_mode, inline_data),
+                              inline_data ? req.content : std::string());
+  WriteOutcome out;
+  out.ans = parse_answer(res.out);
+  if (res.exit_status == 0 && out.ans.count("need_data"))
+    out.ans = parse_answer((res = run_script(ctx, write_script(req, ctx.check_mode, ctx.diff_mode, true), req.content)).out);
+  if (res.exit_status != 0 || out.ans.count("failed")) {
+    out.failure = script_failure(out.ans, res);
+    if (out.ans.count("validate_out")) {
+      out.failure["stdout"] = out.ans["validate_out"];
+      out.failure["exit_status"] = 1;
+    }
+  }
+  return out;
+}
+
+RemoteText read_remote_file(ModuleContext& ctx, const std::string& path) {
+  ExecResult res = run_script(ctx, "p=" + q(path) +
+                                       "; if [ -f \"$p\" ]; then printf F; cat -- \"$p\"; elif [ -e \"$p\" ]; then printf O; "
+                                       "else printf A; fi");
+  RemoteText t;
+  if (res.exit_status != 0 || res.out.empty()) {
+    t.failure = failed_result(res.become_error.empty() ? "cannot read " + path + ": " + trim(res.err) : res.become_error);
+    return t;
+  }
+  t.exists = res.out[0] != 'A';
+  t.regular = res.out[0] == 'F';
+  t.content = res.out.substr(1);
+  return t;
+}
+
+EditOutcome apply_text_edit(ModuleContext& ctx, const Value& args, const TextEdit& edit) {
+  EditOutcome out;
+  out.changed = edit.changed;
+  out.msg = edit.msg;
+  out.attr_diff = Value::object();
+  WriteRequest req;
+  try {
+    req.attrs = attrs_from_args(args);
+  } catch (const Error& e) {
+    out.failure = failed_result(e.message());
+    return out;
+  }
+  if (edit.changed || !req.attrs.empty()) {
+    req.dest = edit.path;
+    req.content = edit.after;
+    req.backup = edit.changed && args.contains("backup") && args["backup"] == true;
+    req.create_parents = true;
+    if (args.contains("validate") && args["validate"].is_string()) req.validate = args["validate"].get<std::string>();
+    ModuleContext quiet = ctx;
+    quiet.diff_mode = false;  // the caller already knows the text before
+    WriteOutcome w = put_content(quiet, req);
+    if (!w.ok()) {
+      out.failure = w.failure;
+      return out;
+    }
+    out.backup_file = w.ans["backup_file"];
+    if (w.attrs_changed()) {
+      Value before = Value::object(), after = Value::object();
+      add_attr_diff(w.ans, before, after);
+      out.attr_diff = Value{{"before", before}, {"after", after}};
+      if (out.changed) out.msg += " and ";
+      out.changed = true;
+      out.msg += "ownership, perms or SE linux context changed";
+    }
+  }
+  out.attr_diff["before_header"] = edit.path + " (file attributes)";
+  out.attr_diff["after_header"] = edit.path + " (file attributes)";
+  return out;
+}
+
+Value write_file(ModuleContext& ctx, const WriteRequest& req) {
+  WriteOutcome out = put_content(ctx, req);
+  if (!out.ok()) return out.failure;
+  Answer& ans = out.ans;
+  const std::string dest = ans["dest"];
+  const std::string checksum = sha1_hex(req.content);
+  FileStat after = parse_stat(ans["after"]);
+  bool changed = !ans["changed"].empty();
+  bool same = !ans["same"].empty();
+  Value r = Value::object();
+  if (ctx.check_mode && !same) {
+    r["changed"] = true;  // Ansible's copy says no more in check mode
+  } else {
+    if (!ans["backup_file"].empty()) r["backup_file"] = ans["backup_file"];
+    r["changed"] = changed;
+    r["checksum"] = checksum;
+    r["dest"] = dest;
+    if (!same) r["md5sum"] = md5_hex(req.content);
+    if (same) r["path"] = dest;
+    if (!req.src_label.empty() && !same) r["src"] = req.src_label;
+    if (after.exists) add_path_info(r, after);
+  }
+  if (ctx.diff_mode && changed) {
+    if (same) {
+      Value before{{"path", dest}}, aft{{"path", dest}};
+      add_attr_diff(ans, before, aft);
+      r["diff"] = Value{{"before", before}, {"after", aft}};
+    } else {
+      Value d = Value::object();
+      if (ans.count("dst_binary")) d["dst_binary"] = 1;
+      else if (ans.count("dst_larger")) d["dst_larger"] = kMaxDiffSize;
+      else if (ans.count("before")) {
+        d["before_header"] = dest;
+        d["before"] = ans["before"];
+      } else {
+        d["before"] = "";
+      }
+      if (req.content.size() > kMaxDiffSize) d["src_larger"] = kMaxDiffSize;
+      else if (req.content.find('\0') != std::string::npos) d["src_binary"] = 1;
+      else {
+        d["after_header"] = req.after_header;
+        d["after"] = req.content;
+      }
+      r["diff"] = Value::array({d});
+    }
+  }
+  return r;
+}
+
+}  // namespace drover::files

@@ -1,0 +1,176 @@
+// find: files matching criteria under directories of the target
+// (ansible.builtin.find, ansible-core 2.14): patterns (shell globs, or
+// Python regexes with use_regex, matched at the name's start), excludes,
+// file_type, recurse / depth, hidden, age / age_stamp, size, follow,
+// get_checksum, contains. One round trip: find(1) lists the entries with
+// their stat(1) line; the filters apply on the controller. `contains` is
+// checked with grep -E on the target (an ERE, not a Python regex).
+#include <fnmatch.h>
+
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "modules/builtin.hpp"
+#include "modules/file_attrs.hpp"
+#include "modules/shell_script.hpp"
+#include "template/regex.hpp"
+
+namespace drover {
+namespace {
+
+// "-3d" -> -259200; false when it does not parse.
+bool parse_scaled(const std::string& text, const std::map<char, long long>& units, long long& out) {
+  std::string s = to_lower(text);
+  size_t i = 0;
+  if (i < s.size() && s[i] == '-') ++i;
+  size_t digits = i;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  if (i == digits) return false;
+  long long n = std::stoll(s.substr(0, i));
+  if (i == s.size()) {
+    out = n;
+    return true;
+  }
+  if (i + 1 != s.size() || !units.count(s[i])) return false;
+  out = n * units.at(s[i]);
+  return true;
+}
+
+class FindModule : public Module {
+ public:
+  FindModule() {
+    spec_.options = {
+        opt("paths", OptionType::list).req().alias({"name", "path"}).of(OptionType::str),
+        opt("patterns", OptionType::list).def(Value::array()).alias({"pattern"}).of(OptionType::str),
+        opt("excludes", OptionType::list).alias({"exclude"}).of(OptionType::str),
+        opt("contains"),
+        opt("read_whole_file", OptionType::boolean).def(false),
+        opt("file_type").def("file").one_of({"any", "directory", "file", "link"}),
+        opt("age"),
+        opt("age_stamp").def("mtime").one_of({"atime", "ctime", "mtime"}),
+        opt("size"),
+        opt("recurse", OptionType::boolean).def(false),
+        opt("hidden", OptionType::boolean).def(false),
+        opt("follow", OptionType::boolean).def(false),
+        opt("get_checksum", OptionType::boolean).def(false),
+        opt("use_regex", OptionType::boolean).def(false),
+        opt("depth", OptionType::integer),
+    };
+  }
+  const ArgSpec& spec() const override { return spec_; }
+
+  Value run(const Value& args, ModuleContext& ctx) const override {
+    bool use_regex = args["use_regex"] == true;
+    std::vector<std::string> patterns, excludes;
+    for (const auto& p : args["patterns"]) patterns.push_back(p.get<std::string>());
+    if (patterns.empty()) patterns.push_back(use_regex ? ".*" : "*");
+    if (args["excludes"].is_array())
+      for (const auto& p : args["excludes"]) excludes.push_back(p.get<std::string>());
+    long long age = 0, size = 0;
+    bool has_age = args["age"].is_string(), has_size = args["size"].is_string();
+    if (has_age && !parse_scaled(args["age"].get<std::string>(), {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {'w', 604800}}, age))
+      return Value{{"failed", true}, {"age", args["age"]}, {"msg", "failed to process age"}};
+    if (has_size && !parse_scaled(args["size"].get<std::string>(),
+                                  {{'b', 1}, {'k', 1024}, {'m', 1LL << 20}, {'g', 1LL << 30}, {'t', 1LL << 40}}, size))
+      return Value{{"failed", true}, {"size", args["size"]}, {"msg", "failed to process size"}};
+    const std::string type = args["file_type"].get<std::string>();
+    std::string maxdepth;
+    if (args["recurse"] != true) maxdepth = " -maxdepth 1";
+    else if (args["depth"].is_number_integer() && args["depth"].get<long long>() > 0)
+      maxdepth = " -maxdepth " + std::to_string(args["depth"].get<long long>());
+    std::string follow = args["follow"] == true ? " -L" : "";
+
+    std::string s = files::script_prelude(false) + "_dr_e now \"$(date +%s)\"\n";
+    int i = 0;
+    for (const auto& p : args["paths"]) {
+      std::string n = std::to_string(i++);
+      s += "p=" + files::q(p.get<std::string>()) + "\n"
+           "if [ -d \"$p\" ]; then\n"
+           "  _dr_e list" + n + " \"$(find" + follow + " \"$p\" -mindepth 1" + maxdepth + " -exec stat -c '" +
+           files::kStatFormat + "|%n' {} + 2>/dev/null)\"\n";
+      if (args["get_checksum"] == true)
+        s += "  _dr_e sums" + n + " \"$(find" + follow + " \"$p\" -mindepth 1" + maxdepth + " -type f -exec sha1sum {} + 2>/dev/null)\"\n";
+      if (args["contains"].is_string()) {
+        std::string re = args["contains"].get<std::string>();
+        if (args["read_whole_file"] != true) re = "^(" + re + ")";
+        s += "  _dr_e grep" + n + " \"$(find" + follow + " \"$p\" -mindepth 1" + maxdepth + " -type f -exec grep -lE " +
+             files::q(re) + " {} + 2>/dev/null)\"\n";
+      }
+      s += "else _dr_e skip" + n + " 1; fi\n";
+    }
+    ExecResult res = run_script(ctx, s);
+    files::Answer ans = files::parse_answer(res.out);
+    if (res.exit_status != 0) return files::script_failure(ans, res);
+    double now = std::strtod(ans["now"].c_str(), nullptr);
+
+    auto matches = [&](const std::string& name, const std::vector<std::string>& pats) {
+      for (const auto& pat : pats) {
+        if (use_regex ? tmpl::Regex::compile(pat)->match(name).has_value() : fnmatch(pat.c_str(), name.c_str(), 0) == 0)
+          return true;
+      }
+      return false;
+    };
+    Value file_list = Value::array(), skipped = Value::object();
+    long examined = 0;
+    try {
+      i = 0;
+      for (const auto& p : args["paths"]) {
+        std::string n = std::to_string(i++);
+        const std::string path = p.get<std::string>();
+        if (ans.count("skip" + n)) {
+          skipped[path] = "'" + path + "' is not a directory";
+          continue;
+        }
+        std::map<std::string, std::string> sums;
+        for (const auto& line : split_lines(ans["sums" + n])) {
+          auto sp = line.find("  ");
+          if (sp != std::string::npos) sums[line.substr(sp + 2)] = line.substr(0, sp);
+        }
+        std::set<std::string> grepped;
+        for (const auto& line : split_lines(ans["grep" + n])) grepped.insert(line);
+        for (const auto& line : split_lines(ans["list" + n])) {
+          auto bar = line.find('|');
+          if (bar == std::string::npos) continue;
+          ++examined;
+          std::string full = line.substr(bar + 1);
+          std::string name = full.substr(full.rfind('/') + 1);
+          if (name[0] == '.' && args["hidden"] != true) continue;
+          Value st = files::stat_dict(line.substr(0, bar), full);
+          if (st.is_null()) continue;
+          if (!matches(name, patterns) || (!excludes.empty() && matches(name, excludes))) continue;
+          double stamp = st[args["age_stamp"].get<std::string>()].get<double>();
+          if (has_age && !(age >= 0 ? now - stamp >= age : now - stamp <= -age)) continue;
+          bool reg = st["isreg"] == true;
+          long long fsize = st["size"].get<long long>();
+          bool size_ok = !has_size || (size >= 0 ? fsize >= size : fsize <= -size);
+          bool keep = false;
+          if (type == "any") keep = !reg || size_ok;
+          else if (type == "directory") keep = st["isdir"] == true;
+          else if (type == "link") keep = st["islnk"] == true;
+          else keep = reg && size_ok && (!args["contains"].is_string() || grepped.count(full));
+          if (!keep) continue;
+          if (reg && args["get_checksum"] == true && sums.count(full)) st["checksum"] = sums[full];
+          file_list.push_back(st);
+        }
+      }
+    } catch (const Error& e) {
+      return failed_result(e.message());
+    }
+    Value r{{"changed", false}, {"files", file_list}, {"matched", file_list.size()}, {"examined", examined},
+            {"msg", skipped.empty() ? "All paths examined" : "Not all paths examined, check warnings for details"},
+            {"skipped_paths", skipped}};
+    return r;
+  }
+
+ private:
+  ArgSpec spec_;
+};
+
+}  // namespace
+
+std::unique_ptr<Module> make_find_module() { return std::make_unique<FindModule>(); }
+
+}  // namespace drover

@@ -1,0 +1,82 @@
+// stat: facts about a path on the target (ansible.builtin.stat,
+// ansible-core 2.14) from one `stat -c` call plus test(1) for access: the
+// `stat` dict with exists, type flags, mode and permission bits, ids and
+// names, size, inode, dev, nlink, times, checksum (get_checksum with
+// checksum_algorithm), lnk_source/lnk_target for links. Not returned:
+// mimetype/charset (get_mime: targets have no `file`), attributes and
+// version (lsattr), which Ansible adds when it can.
+#include "core/strings.hpp"
+#include "modules/builtin.hpp"
+#include "modules/file_attrs.hpp"
+#include "modules/shell_script.hpp"
+
+namespace drover {
+namespace {
+
+using files::q;
+
+class StatModule : public Module {
+ public:
+  StatModule() {
+    spec_.options = {
+        opt("path", OptionType::path).req().alias({"dest", "name"}),
+        opt("follow", OptionType::boolean).def(false),
+        opt("get_checksum", OptionType::boolean).def(true),
+        opt("checksum_algorithm").def("sha1").alias({"checksum", "checksum_algo"})
+            .one_of({"md5", "sha1", "sha224", "sha256", "sha384", "sha512"}),
+        opt("get_mime", OptionType::boolean).def(true).alias({"mime", "mime_type", "mime-type"}),
+        opt("get_attributes", OptionType::boolean).def(true).alias({"attr", "attributes"}),
+        opt("get_md5", OptionType::boolean).def(false),
+    };
+  }
+  const ArgSpec& spec() const override { return spec_; }
+
+  Value run(const Value& args, ModuleContext& ctx) const override {
+    const std::string path = args["path"].get<std::string>();
+    bool follow = args["follow"] == true;
+    std::string algo = args["checksum_algorithm"].get<std::string>();
+    std::string s = files::script_prelude(false);
+    s += "p=" + q(path) + "\n";
+    s += "st=$(stat " + std::string(follow ? "-L " : "") +
+         "-c '" + files::kStatFormat + "' -- \"$p\" 2>/dev/null) || { _dr_e exists ''; exit 0; }\n"
+         "_dr_e exists 1; _dr_e stat \"$st\"\n"
+         "a=; [ -r \"$p\" ] && a=r; [ -w \"$p\" ] && a=${a}w; [ -x \"$p\" ] && a=${a}x; _dr_e access \"$a\"\n"
+         "if [ -L \"$p\" ]; then _dr_e lnk_target \"$(readlink -- \"$p\")\"; _dr_e lnk_source \"$(readlink -f -- \"$p\")\"; fi\n";
+    if (args["get_checksum"] == true)
+      s += "if [ -f \"$p\" ] && [ -r \"$p\" ]; then c=$(" + algo + "sum < \"$p\") && _dr_e checksum \"${c%% *}\"; fi\n";
+    if (args["get_md5"] == true)
+      s += "if [ -f \"$p\" ] && [ -r \"$p\" ]; then c=$(md5sum < \"$p\") && _dr_e md5 \"${c%% *}\"; fi\n";
+    ExecResult res = run_script(ctx, s);
+    files::Answer ans = files::parse_answer(res.out);
+    if (res.exit_status != 0) return files::script_failure(ans, res);
+    Value r{{"changed", false}};
+    if (ans["exists"].empty()) {
+      r["stat"] = Value{{"exists", false}};
+      return r;
+    }
+    Value st = files::stat_dict(ans["stat"], path);
+    if (st.is_null()) return failed_result("unexpected stat output: " + ans["stat"]);
+    std::string access = ans["access"];
+    st["exists"] = true;
+    st["readable"] = access.find('r') != std::string::npos;
+    st["writeable"] = access.find('w') != std::string::npos;
+    st["executable"] = access.find('x') != std::string::npos;
+    if (ans.count("lnk_target")) {
+      st["lnk_source"] = ans["lnk_source"];
+      st["lnk_target"] = ans["lnk_target"];
+    }
+    if (ans.count("checksum")) st["checksum"] = ans["checksum"];
+    if (ans.count("md5")) st["md5"] = ans["md5"];
+    r["stat"] = st;
+    return r;
+  }
+
+ private:
+  ArgSpec spec_;
+};
+
+}  // namespace
+
+std::unique_ptr<Module> make_stat_module() { return std::make_unique<StatModule>(); }
+
+}  // namespace drover

@@ -1,0 +1,481 @@
+// The file modules (copy, template, file, lineinfile, stat) through the
+// local connection: the scripts they build run in a real /bin/sh on temp
+// directories; each state, check mode, diff mode and idempotence.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "harness/process.hpp"
+#include "modules/file_attrs.hpp"
+#include "modules/registry.hpp"
+#include "template/engine.hpp"
+#include "transport/connection.hpp"
+
+namespace drover {
+namespace {
+
+namespace fs = std::filesystem;
+
+unsigned mode_of(const std::string& p) {
+  struct stat st {};
+  ::lstat(p.c_str(), &st);
+  return st.st_mode & 07777;
+}
+
+class FileModules : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ConnectionSpec spec;
+    spec.name = "localhost";
+    spec.type = "local";
+    conn_ = make_connection(spec);
+    conn_->connect();
+  }
+  Value run(const std::string& module, Value args, bool check = false, bool diff = false) {
+    const ModuleEntry* m = find_module(module);
+    EXPECT_NE(m, nullptr);
+    ModuleContext ctx;
+    ctx.connection = conn_.get();
+    ctx.check_mode = check;
+    ctx.diff_mode = diff;
+    ctx.templar = &engine_;
+    ctx.vars = &vars_;
+    ctx.search_path = {dir.path()};
+    return m->module->run(validate_args(m->name, m->module->spec(), args), ctx);
+  }
+  std::string p(const std::string& rel) const { return dir.path() + "/" + rel; }
+
+  test::TempDir dir;
+  tmpl::Engine engine_;
+  Value var_values{{"who", "world"}, {"items", {1, 2}}};
+  tmpl::ValueVariables vars_{var_values};
+  std::unique_ptr<Connection> conn_;
+};
+
+TEST(FileAttrs, ModesNormaliseLikeAnsible) {
+  EXPECT_EQ(files::attrs_from_args(Value{{"mode", 420}}).mode, "0644");
+  EXPECT_EQ(files::attrs_from_args(Value{{"mode", "644"}}).mode, "0644");
+  EXPECT_EQ(files::attrs_from_args(Value{{"mode", "01777"}}).mode, "1777");
+  EXPECT_EQ(files::attrs_from_args(Value{{"mode", "u=rwx,g=rx,o-w"}}).mode, "u=rwx,g=rx,o-w");
+  EXPECT_THROW(files::attrs_from_args(Value{{"mode", "u=rwz"}}), Error);
+}
+
+TEST(FileAttrs, AnswerRecordsAndStatLinesParse) {
+  auto a = files::parse_answer("noise\x1e" "dest\x1f/tmp/x\x1e" "before\x1fline1\nline2\n");
+  EXPECT_EQ(a["dest"], "/tmp/x");
+  EXPECT_EQ(a["before"], "line1\nline2\n");
+  auto st = files::parse_stat("81a4 0 0 6 1 root root\n");
+  EXPECT_TRUE(st.exists);
+  EXPECT_EQ(st.kind, 'f');
+  EXPECT_EQ(files::mode_string(st.mode), "0644");
+  EXPECT_EQ(st.owner, "root");
+  EXPECT_EQ(files::state_name(files::parse_stat("41ed 0 0 4096 2 root root")), "directory");
+  EXPECT_FALSE(files::parse_stat("").exists);
+}
+
+TEST(FileModuleArgs, ExclusiveOptionsFailAtLoadTimeUnlessTemplated) {
+  const ModuleEntry* copy = find_module("copy");
+  EXPECT_THROW(check_args("copy", copy->module->spec(), Value{{"src", "a"}, {"content", "b"}, {"dest", "/x"}}), Error);
+  EXPECT_NO_THROW(check_args("copy", copy->module->spec(), Value{{"src", "a"}, {"content", "{{ c }}"}, {"dest", "/x"}}));
+  const ModuleEntry* lif = find_module("lineinfile");
+  EXPECT_THROW(check_args("lineinfile", lif->module->spec(),
+                          Value{{"path", "/x"}, {"line", "l"}, {"insertafter", "a"}, {"insertbefore", "b"}}),
+               Error);
+  EXPECT_THROW(check_args("file", find_module("file")->module->spec(), Value{{"path", "/x"}, {"state", "dir"}}), Error);
+}
+
+TEST_F(FileModules, CopyContentCreatesThenIsIdempotent) {
+  Value r = run("copy", Value{{"content", "hello\n"}, {"dest", p("a")}, {"mode", "0640"}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(r["checksum"], "f572d396fae9206628714fb2ce00f72e94f2258f");
+  EXPECT_EQ(r["md5sum"], "b1946ac92492d2347c6235b4d2611184");
+  EXPECT_EQ(r["mode"], "0640");
+  EXPECT_EQ(r["state"], "file");
+  EXPECT_EQ(r["size"], 6);
+  EXPECT_EQ(test::read_file(p("a")), "hello\n");
+  EXPECT_EQ(mode_of(p("a")), 0640u);
+  r = run("copy", Value{{"content", "hello\n"}, {"dest", p("a")}, {"mode", "0640"}});
+  EXPECT_EQ(r["changed"], false) << r.dump();
+  EXPECT_EQ(r["path"], p("a"));
+  EXPECT_FALSE(r.contains("md5sum"));
+}
+
+TEST_F(FileModules, CopyCheckModeChangesNothingAndDiffShowsBeforeAndAfter) {
+  dir.write("a", "old\n");
+  Value r = run("copy", Value{{"content", "new\n"}, {"dest", p("a")}}, true, true);
+  EXPECT_EQ(r["changed"], true);
+  EXPECT_EQ(test::read_file(p("a")), "old\n");
+  ASSERT_TRUE(r["diff"].is_array()) << r.dump();
+  EXPECT_EQ(r["diff"][0]["before"], "old\n");
+  EXPECT_EQ(r["diff"][0]["after"], "new\n");
+  EXPECT_EQ(r["diff"][0]["before_header"], p("a"));
+}
+
+TEST_F(FileModules, CopyBackupKeepsTheOldFileUnderAnsiblesName) {
+  dir.write("a", "old\n");
+  Value r = run("copy", Value{{"content", "new\n"}, {"dest", p("a")}, {"backup", true}});
+  ASSERT_TRUE(r.contains("backup_file")) << r.dump();
+  std::string b = r["backup_file"].get<std::string>();
+  EXPECT_EQ(b.rfind(p("a") + ".", 0), 0u);
+  EXPECT_EQ(b.back(), '~');
+  EXPECT_EQ(test::read_file(b), "old\n");
+  EXPECT_EQ(test::read_file(p("a")), "new\n");
+}
+
+TEST_F(FileModules, CopyKeepsAnExistingFilesModeAndForceNoLeavesItAlone) {
+  dir.write("a", "old\n");
+  ::chmod(p("a").c_str(), 0600);
+  run("copy", Value{{"content", "new\n"}, {"dest", p("a")}});
+  EXPECT_EQ(mode_of(p("a")), 0600u);
+  Value r = run("copy", Value{{"content", "other\n"}, {"dest", p("a")}, {"force", false}});
+  EXPECT_EQ(r["changed"], false);
+  EXPECT_EQ(test::read_file(p("a")), "new\n");
+}
+
+TEST_F(FileModules, CopySrcIntoADirectoryAndRecursiveTrees) {
+  dir.write("files/one.txt", "1\n");
+  dir.write("tree/x/y.txt", "y\n");
+  dir.write("tree/z.txt", "z\n");
+  fs::create_directory(p("dest"));
+  Value r = run("copy", Value{{"src", "one.txt"}, {"dest", p("dest")}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(test::read_file(p("dest/one.txt")), "1\n");
+  r = run("copy", Value{{"src", p("tree")}, {"dest", p("dest")}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(test::read_file(p("dest/tree/x/y.txt")), "y\n");
+  r = run("copy", Value{{"src", p("tree") + "/"}, {"dest", p("flat")}});
+  EXPECT_EQ(test::read_file(p("flat/z.txt")), "z\n");
+  r = run("copy", Value{{"src", p("tree") + "/"}, {"dest", p("flat")}});
+  EXPECT_EQ(r["changed"], false) << r.dump();
+}
+
+TEST_F(FileModules, CopyValidateFailureLeavesDestUntouched) {
+  dir.write("a", "old\n");
+  Value r = run("copy", Value{{"content", "new\n"}, {"dest", p("a")}, {"validate", "grep -q nothing %s"}});
+  EXPECT_EQ(r["failed"], true);
+  EXPECT_EQ(r["msg"], "failed to validate");
+  EXPECT_EQ(test::read_file(p("a")), "old\n");
+}
+
+TEST_F(FileModules, CopyToAMissingDirectoryFails) {
+  Value r = run("copy", Value{{"content", "x"}, {"dest", p("nope/a")}});
+  EXPECT_EQ(r["failed"], true);
+  EXPECT_NE(r["msg"].get<std::string>().find("does not exist"), std::string::npos) << r.dump();
+}
+
+TEST_F(FileModules, TemplateRendersWithTaskAndTemplateVariables) {
+  dir.write("templates/t.j2", "hi {{ who }} {{ ansible_managed }}\n{% for i in items %}{{ i }}\n{% endfor %}");
+  Value r = run("template", Value{{"src", "t.j2"}, {"dest", p("out")}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(test::read_file(p("out")), "hi world Ansible managed\n1\n2\n");
+  r = run("template", Value{{"src", "t.j2"}, {"dest", p("out")}});
+  EXPECT_EQ(r["changed"], false);
+}
+
+TEST_F(FileModules, TemplateNewlineSequenceAndDelimiters) {
+  dir.write("t.j2", "a [[ who ]]\nb\n");
+  Value r = run("template", Value{{"src", p("t.j2")}, {"dest", p("out")}, {"newline_sequence", "\r\n"},
+                                  {"variable_start_string", "[["}, {"variable_end_string", "]]"}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(test::read_file(p("out")), "a world\r\nb\r\n");
+}
+
+TEST_F(FileModules, FileDirectoryCreatesParentsWithModeThenIsIdempotent) {
+  Value r = run("file", Value{{"path", p("d1/d2")}, {"state", "directory"}, {"mode", "0750"}}, false, true);
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(r["state"], "directory");
+  EXPECT_EQ(r["diff"]["before"]["state"], "absent");
+  EXPECT_EQ(mode_of(p("d1")), 0750u);
+  EXPECT_EQ(mode_of(p("d1/d2")), 0750u);
+  r = run("file", Value{{"path", p("d1/d2")}, {"state", "directory"}, {"mode", "0750"}});
+  EXPECT_EQ(r["changed"], false);
+}
+
+TEST_F(FileModules, FileSymbolicModeAndDiffOfModes) {
+  dir.write("f", "x");
+  ::chmod(p("f").c_str(), 0644);
+  Value r = run("file", Value{{"path", p("f")}, {"mode", "u+x,g-r"}}, true, true);
+  EXPECT_EQ(r["changed"], true);
+  EXPECT_EQ(mode_of(p("f")), 0644u);  // check mode
+  EXPECT_EQ(r["diff"]["before"]["mode"], "0644");
+  EXPECT_EQ(r["diff"]["after"]["mode"], "0704");
+  r = run("file", Value{{"path", p("f")}, {"mode", "u+x,g-r"}});
+  EXPECT_EQ(mode_of(p("f")), 0704u);
+  r = run("file", Value{{"path", p("f")}, {"mode", "u+x,g-r"}});
+  EXPECT_EQ(r["changed"], false);
+}
+
+TEST_F(FileModules, FileStateFileOnAMissingPathFails) {
+  Value r = run("file", Value{{"path", p("missing")}, {"state", "file"}});
+  EXPECT_EQ(r["failed"], true);
+  EXPECT_EQ(r["msg"], "file (" + p("missing") + ") is absent, cannot continue");
+}
+
+TEST_F(FileModules, FileLinkHardTouchAbsent) {
+  dir.write("target", "t");
+  Value r = run("file", Value{{"path", p("l")}, {"src", p("target")}, {"state", "link"}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(fs::read_symlink(p("l")).string(), p("target"));
+  EXPECT_EQ(r["state"], "link");
+  EXPECT_EQ(run("file", Value{{"path", p("l")}, {"src", p("target")}, {"state", "link"}})["changed"], false);
+  r = run("file", Value{{"path", p("h")}, {"src", p("target")}, {"state", "hard"}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(r["state"], "hard");
+  EXPECT_EQ(run("file", Value{{"path", p("h")}, {"src", p("target")}, {"state", "hard"}})["changed"], false);
+  r = run("file", Value{{"path", p("t")}, {"state", "touch"}});
+  EXPECT_EQ(r["changed"], true);
+  EXPECT_TRUE(fs::exists(p("t")));
+  r = run("file", Value{{"path", p("l")}, {"state", "absent"}});
+  EXPECT_EQ(r["changed"], true);
+  EXPECT_FALSE(fs::exists(fs::symlink_status(p("l"))));
+  r = run("file", Value{{"path", p("l")}, {"state", "absent"}});
+  EXPECT_EQ(r["changed"], false);
+  EXPECT_EQ(r["state"], "absent");
+}
+
+TEST_F(FileModules, FileRecurseAppliesModeBelow) {
+  dir.write("r/a/b", "x");
+  Value r = run("file", Value{{"path", p("r")}, {"state", "directory"}, {"recurse", true}, {"mode", "u=rwX,go="}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(mode_of(p("r/a")), 0700u);
+  EXPECT_EQ(mode_of(p("r/a/b")), 0600u);
+  r = run("file", Value{{"path", p("r")}, {"state", "directory"}, {"recurse", true}, {"mode", "u=rwX,go="}});
+  EXPECT_EQ(r["changed"], false) << r.dump();
+}
+
+TEST_F(FileModules, LineInFileReplacesTheLastRegexpMatch) {
+  dir.write("f", "a=1\nb=2\na=3\n");
+  Value r = run("lineinfile", Value{{"path", p("f")}, {"regexp", "^a="}, {"line", "a=9"}}, false, true);
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(r["msg"], "line replaced");
+  EXPECT_EQ(test::read_file(p("f")), "a=1\nb=2\na=9\n");
+  EXPECT_EQ(r["diff"][0]["before"], "a=1\nb=2\na=3\n");
+  EXPECT_EQ(r["diff"][0]["after"], "a=1\nb=2\na=9\n");
+  EXPECT_EQ(run("lineinfile", Value{{"path", p("f")}, {"regexp", "^a="}, {"line", "a=9"}})["changed"], false);
+}
+
+TEST_F(FileModules, LineInFileInsertsAfterLastMatchWhenRegexpMisses) {
+  dir.write("f", "[s]\nx=1\n[s]\ny=2\n");
+  Value r = run("lineinfile", Value{{"path", p("f")}, {"regexp", "^z="}, {"line", "z=3"}, {"insertafter", "^\\[s\\]"}});
+  EXPECT_EQ(r["msg"], "line added");
+  EXPECT_EQ(test::read_file(p("f")), "[s]\nx=1\n[s]\nz=3\ny=2\n");
+  r = run("lineinfile", Value{{"path", p("f")}, {"line", "first"}, {"insertbefore", "BOF"}});
+  EXPECT_EQ(test::read_file(p("f")), "first\n[s]\nx=1\n[s]\nz=3\ny=2\n");
+}
+
+TEST_F(FileModules, LineInFileBackrefsAndAbsentAndCreate) {
+  dir.write("f", "port=80\nname=x\n");
+  run("lineinfile", Value{{"path", p("f")}, {"regexp", "^port=(\\d+)"}, {"line", "port=\\g<1>80"}, {"backrefs", true}});
+  EXPECT_EQ(test::read_file(p("f")), "port=8080\nname=x\n");
+  Value r = run("lineinfile", Value{{"path", p("f")}, {"regexp", "^name="}, {"state", "absent"}});
+  EXPECT_EQ(r["msg"], "1 line(s) removed");
+  EXPECT_EQ(r["found"], 1);
+  EXPECT_EQ(test::read_file(p("f")), "port=8080\n");
+  r = run("lineinfile", Value{{"path", p("new/g")}, {"line", "x"}});
+  EXPECT_EQ(r["failed"], true);
+  EXPECT_EQ(r["rc"], 257);
+  r = run("lineinfile", Value{{"path", p("new/g")}, {"line", "x"}, {"create", true}, {"mode", "0600"}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(test::read_file(p("new/g")), "x\n");
+  EXPECT_EQ(mode_of(p("new/g")), 0600u);
+}
+
+TEST_F(FileModules, LineInFileCheckModeWritesNothing) {
+  dir.write("f", "a\n");
+  Value r = run("lineinfile", Value{{"path", p("f")}, {"line", "b"}}, true);
+  EXPECT_EQ(r["changed"], true);
+  EXPECT_EQ(test::read_file(p("f")), "a\n");
+}
+
+TEST_F(FileModules, StatReportsFilesLinksAndMissingPaths) {
+  dir.write("f", "hello\n");
+  ::chmod(p("f").c_str(), 0640);
+  fs::create_symlink(p("f"), p("l"));
+  Value r = run("stat", Value{{"path", p("f")}});
+  EXPECT_EQ(r["changed"], false);
+  EXPECT_EQ(r["stat"]["exists"], true);
+  EXPECT_EQ(r["stat"]["isreg"], true);
+  EXPECT_EQ(r["stat"]["mode"], "0640");
+  EXPECT_EQ(r["stat"]["size"], 6);
+  EXPECT_EQ(r["stat"]["checksum"], "f572d396fae9206628714fb2ce00f72e94f2258f");
+  EXPECT_EQ(r["stat"]["rgrp"], true);
+  EXPECT_EQ(r["stat"]["woth"], false);
+  r = run("stat", Value{{"path", p("l")}});
+  EXPECT_EQ(r["stat"]["islnk"], true);
+  EXPECT_EQ(r["stat"]["lnk_target"], p("f"));
+  r = run("stat", Value{{"path", p("l")}, {"follow", true}});
+  EXPECT_EQ(r["stat"]["isreg"], true);
+  r = run("stat", Value{{"path", p("none")}});
+  EXPECT_EQ(r["stat"], (Value{{"exists", false}}));
+}
+
+TEST_F(FileModules, BlockInFileInsertsUpdatesAndRemovesItsBlock) {
+  dir.write("f", "a\nb\n");
+  Value r = run("blockinfile", Value{{"path", p("f")}, {"block", "x=1\ny=2"}, {"insertafter", "^a"}});
+  EXPECT_EQ(r["msg"], "Block inserted") << r.dump();
+  EXPECT_EQ(test::read_file(p("f")),
+            "a\n# BEGIN ANSIBLE MANAGED BLOCK\nx=1\ny=2\n# END ANSIBLE MANAGED BLOCK\nb\n");
+  EXPECT_EQ(run("blockinfile", Value{{"path", p("f")}, {"block", "x=1\ny=2"}, {"insertafter", "^a"}})["changed"], false);
+  run("blockinfile", Value{{"path", p("f")}, {"block", "z=3"}});
+  EXPECT_EQ(test::read_file(p("f")), "a\n# BEGIN ANSIBLE MANAGED BLOCK\nz=3\n# END ANSIBLE MANAGED BLOCK\nb\n");
+  r = run("blockinfile", Value{{"path", p("f")}, {"state", "absent"}});
+  EXPECT_EQ(r["msg"], "Block removed");
+  EXPECT_EQ(test::read_file(p("f")), "a\nb\n");
+  r = run("blockinfile", Value{{"path", p("g")}, {"block", "k"}, {"create", true}, {"marker", "// {mark}"}});
+  EXPECT_EQ(r["msg"], "File created");
+  EXPECT_EQ(test::read_file(p("g")), "// BEGIN\nk\n// END\n");
+}
+
+TEST_F(FileModules, ReplaceSubstitutesEveryMatchWithinTheSection) {
+  dir.write("f", "a1\n[x]\na2\na3\n[y]\na4\n");
+  Value r = run("replace", Value{{"path", p("f")}, {"regexp", "^a(\\d)$"}, {"replace", "b\\1"},
+                                 {"after", "\\[x\\]"}, {"before", "\\[y\\]"}}, false, true);
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(r["msg"], "2 replacements made");
+  EXPECT_EQ(test::read_file(p("f")), "a1\n[x]\nb2\nb3\n[y]\na4\n");
+  EXPECT_EQ(r["diff"]["after"], "a1\n[x]\nb2\nb3\n[y]\na4\n");
+  r = run("replace", Value{{"path", p("f")}, {"regexp", "^a(\\d)$"}, {"replace", "b\\1"},
+                           {"after", "\\[x\\]"}, {"before", "\\[y\\]"}});
+  EXPECT_EQ(r["changed"], false);
+  r = run("replace", Value{{"path", p("missing")}, {"regexp", "x"}});
+  EXPECT_EQ(r["rc"], 257);
+}
+
+TEST_F(FileModules, SlurpReturnsBase64) {
+  dir.write("f", "hello\n");
+  Value r = run("slurp", Value{{"src", p("f")}});
+  EXPECT_EQ(r["content"], "aGVsbG8K");
+  EXPECT_EQ(r["encoding"], "base64");
+  r = run("slurp", Value{{"src", p("none")}});
+  EXPECT_EQ(r["failed"], true);
+  EXPECT_EQ(r["msg"], "file not found: " + p("none"));
+}
+
+TEST_F(FileModules, FetchCopiesToHostDirectoryOrFlatDest) {
+  dir.write("remote/etc/x.conf", "x\n");
+  Value r = run("fetch", Value{{"src", p("remote/etc/x.conf")}, {"dest", p("out")}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(test::read_file(p("out/") + "/" + p("remote/etc/x.conf")), "x\n");
+  r = run("fetch", Value{{"src", p("remote/etc/x.conf")}, {"dest", p("out")}});
+  EXPECT_EQ(r["changed"], false) << r.dump();
+  r = run("fetch", Value{{"src", p("remote/etc/x.conf")}, {"dest", p("flat/")}, {"flat", true}});
+  EXPECT_EQ(test::read_file(p("flat/x.conf")), "x\n");
+  r = run("fetch", Value{{"src", p("nothing")}, {"dest", p("out")}});
+  EXPECT_EQ(r["failed"], true);
+  EXPECT_EQ(r["msg"], "the remote file does not exist, not transferring, ignored");
+}
+
+TEST_F(FileModules, FindFiltersByPatternTypeSizeAndDepth) {
+  dir.write("t/a.log", "12345");
+  dir.write("t/b.txt", "1");
+  dir.write("t/.hidden.log", "1");
+  dir.write("t/sub/c.log", "hello world");
+  Value r = run("find", Value{{"paths", p("t")}, {"patterns", "*.log"}});
+  EXPECT_EQ(r["matched"], 1) << r.dump();
+  EXPECT_EQ(r["files"][0]["path"], p("t/a.log"));
+  r = run("find", Value{{"paths", p("t")}, {"patterns", "*.log"}, {"recurse", true}, {"hidden", true}});
+  EXPECT_EQ(r["matched"], 3) << r.dump();
+  r = run("find", Value{{"paths", p("t")}, {"patterns", "*.log"}, {"recurse", true}, {"size", "5"}});
+  EXPECT_EQ(r["matched"], 2) << r.dump();
+  r = run("find", Value{{"paths", p("t")}, {"file_type", "directory"}});
+  EXPECT_EQ(r["matched"], 1);
+  EXPECT_EQ(r["files"][0]["isdir"], true);
+  r = run("find", Value{{"paths", p("t")}, {"recurse", true}, {"contains", "hello"}, {"get_checksum", true}});
+  EXPECT_EQ(r["matched"], 1) << r.dump();
+  EXPECT_EQ(r["files"][0]["checksum"], "2aae6c35c94fcfb415dbe95f408b9ce91ee846ed");
+  r = run("find", Value{{"paths", p("t"), }, {"patterns", "^[ab]\\."}, {"use_regex", true}});
+  EXPECT_EQ(r["matched"], 2) << r.dump();
+  r = run("find", Value{{"paths", p("none")}});
+  EXPECT_EQ(r["msg"], "Not all paths examined, check warnings for details");
+}
+
+TEST_F(FileModules, TempfileMakesFilesAndDirectories) {
+  Value r = run("tempfile", Value{{"path", dir.path()}, {"suffix", ".tmp"}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  std::string f = r["path"].get<std::string>();
+  EXPECT_EQ(f.rfind(p("ansible."), 0), 0u);
+  EXPECT_TRUE(fs::is_regular_file(f));
+  r = run("tempfile", Value{{"path", dir.path()}, {"state", "directory"}});
+  EXPECT_TRUE(fs::is_directory(r["path"].get<std::string>()));
+  EXPECT_EQ(r["state"], "directory");
+}
+
+TEST_F(FileModules, AssembleJoinsFragmentsInNameOrderWithDelimiters) {
+  dir.write("frags/02-b", "b");
+  dir.write("frags/01-a", "a\n");
+  dir.write("frags/.hidden", "h\n");
+  dir.write("frags/skip.bak", "s\n");
+  Value r = run("assemble", Value{{"src", p("frags")}, {"dest", p("out")}, {"regexp", "^0"}, {"delimiter", "#--"}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(r["msg"], "OK");
+  EXPECT_EQ(test::read_file(p("out")), "a\n#--\nb");
+  r = run("assemble", Value{{"src", p("frags")}, {"dest", p("out")}, {"regexp", "^0"}, {"delimiter", "#--"}});
+  EXPECT_EQ(r["changed"], false);
+  r = run("assemble", Value{{"src", p("frags")}, {"dest", p("out2")}, {"ignore_hidden", true}, {"remote_src", false}});
+  EXPECT_EQ(test::read_file(p("out2")), "a\nb\ns\n");
+}
+
+TEST_F(FileModules, UnarchiveTarGzFromTheControllerAndZipOnTheTarget) {
+  dir.write("src/app/bin/run", "#!/bin/sh\n");
+  dir.write("src/app/README", "read me\n");
+  ::chmod(p("src/app/bin/run").c_str(), 0755);
+  ASSERT_EQ(test::run_shell("cd " + p("src") + " && mkdir -p ../files && tar -czf ../files/app.tgz app && zip -qr ../app.zip app").exit_code, 0);
+  fs::create_directory(p("out"));
+  Value r = run("unarchive", Value{{"src", "app.tgz"}, {"dest", p("out")}}, true);
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_FALSE(fs::exists(p("out/app")));
+  r = run("unarchive", Value{{"src", "app.tgz"}, {"dest", p("out")}, {"list_files", true}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(r["handler"], "TgzArchive");
+  EXPECT_EQ(test::read_file(p("out/app/README")), "read me\n");
+  EXPECT_EQ(mode_of(p("out/app/bin/run")), 0755u);
+  EXPECT_EQ(r["files"].size(), 4u);
+  EXPECT_EQ(run("unarchive", Value{{"src", "app.tgz"}, {"dest", p("out")}})["changed"], false);
+  dir.write("out/app/README", "changed\n");
+  EXPECT_EQ(run("unarchive", Value{{"src", "app.tgz"}, {"dest", p("out")}})["changed"], true);
+  EXPECT_EQ(test::read_file(p("out/app/README")), "read me\n");
+  fs::create_directory(p("zout"));
+  r = run("unarchive", Value{{"src", p("app.zip")}, {"dest", p("zout")}, {"remote_src", true}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(r["handler"], "ZipArchive");
+  EXPECT_EQ(test::read_file(p("zout/app/bin/run")), "#!/bin/sh\n");
+  EXPECT_EQ(run("unarchive", Value{{"src", p("app.zip")}, {"dest", p("zout")}, {"remote_src", true}})["changed"], false);
+  r = run("unarchive", Value{{"src", "app.tgz"}, {"dest", p("missing")}});
+  EXPECT_EQ(r["failed"], true);
+}
+
+TEST_F(FileModules, GetUrlDownloadsOnceAndHonoursChecksum) {
+  dir.write("www/pkg.txt", "payload\n");
+  auto srv = test::run_shell("cd " + p("www") + " && (/usr/bin/python3 -m http.server 0 --bind 127.0.0.1 > " + p("http.log") +
+                             " 2>&1 & echo $!)");
+  std::string pid = srv.out.substr(0, srv.out.find('\n'));
+  std::string port;
+  for (int i = 0; i < 100 && port.empty(); ++i) {
+    std::string log = test::read_file(p("http.log"));
+    auto at = log.find(" port ");
+    if (at != std::string::npos) port = log.substr(at + 6, log.find(' ', at + 6) - at - 6);
+    else ::usleep(50000);
+  }
+  ASSERT_FALSE(port.empty());
+  std::string url = "http://127.0.0.1:" + port + "/pkg.txt";
+  fs::create_directory(p("dl"));
+  Value r = run("get_url", Value{{"url", url}, {"dest", p("dl")}, {"mode", "0600"}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(r["status_code"], 200);
+  EXPECT_EQ(r["dest"], p("dl/pkg.txt"));
+  EXPECT_EQ(test::read_file(p("dl/pkg.txt")), "payload\n");
+  EXPECT_EQ(mode_of(p("dl/pkg.txt")), 0600u);
+  EXPECT_EQ(run("get_url", Value{{"url", url}, {"dest", p("dl/pkg.txt")}})["changed"], false);
+  r = run("get_url", Value{{"url", url}, {"dest", p("dl/pkg.txt")},
+                           {"checksum", "sha1:" + std::string("b6f50ad9e4d2c2a1b1a9e1bd0be3b3a9c1a0c7a2")}, {"force", true}});
+  EXPECT_EQ(r["failed"], true);
+  r = run("get_url", Value{{"url", "http://127.0.0.1:" + port + "/missing"}, {"dest", p("dl/m")}});
+  EXPECT_EQ(r["failed"], true);
+  EXPECT_EQ(r["status_code"], 404);
+  test::run_shell("kill " + pid);
+}
+
+}  // namespace
+}  // namespace drover
