@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -54,7 +55,7 @@ struct SecretFiles {
 
 // The server's ANSIBLE_* settings (and HOME for "~" paths) apply to jobs as
 // they apply to `drover play` started from the same shell; ANSIBLE_CONFIG
-// is left out so that a project's own ansible.cfg wins.
+// was already used to find the file.
 std::map<std::string, std::string> config_environment() {
   std::map<std::string, std::string> env;
   for (char** e = environ; *e; ++e) {
@@ -66,6 +67,24 @@ std::map<std::string, std::string> config_environment() {
       env[key] = kv.substr(eq + 1);
   }
   return env;
+}
+
+// Ansible's search order as if `drover play` ran in the project directory:
+// $ANSIBLE_CONFIG, <project>/ansible.cfg, ~/.ansible.cfg,
+// /etc/ansible/ansible.cfg; "" when none exists.
+std::string config_file(const JobSpec& spec) {
+  std::vector<std::string> candidates;
+  if (const char* env = std::getenv("ANSIBLE_CONFIG"); env && *env) {
+    std::string p = env;
+    candidates.push_back(fs::is_directory(p) ? p + "/ansible.cfg" : p);
+  }
+  if (!spec.project_dir.empty()) candidates.push_back(spec.project_dir + "/ansible.cfg");
+  if (const char* home = std::getenv("HOME"); home && *home) candidates.push_back(std::string(home) + "/.ansible.cfg");
+  candidates.push_back("/etc/ansible/ansible.cfg");
+  std::error_code ec;
+  for (const auto& c : candidates)
+    if (fs::is_regular_file(c, ec)) return c;
+  return "";
 }
 
 std::string in_dir(const std::string& dir, const std::string& path) {
@@ -132,9 +151,7 @@ JobOutcome execute_job(const JobRun& run, PlaybookCallback& events) {
       playbook_path = run.work_dir + "/adhoc.yml";
       write_private_file(playbook_path, adhoc_playbook(spec), 0644);
     }
-    std::string cfg_path = spec.project_dir.empty() ? "" : spec.project_dir + "/ansible.cfg";
-    if (!cfg_path.empty() && !fs::exists(cfg_path)) cfg_path.clear();
-    Config config = Config::load_from(cfg_path, config_environment());
+    Config config = Config::load_from(config_file(spec), config_environment());
 
     RunOptions opts;
     opts.limit = spec.limit;

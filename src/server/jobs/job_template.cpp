@@ -22,10 +22,14 @@ std::optional<JobSpec> template_job_spec(store::Database& db, int64_t template_i
   return db.read([&](store::Connection& c) -> std::optional<JobSpec> {
     store::Statement& s = c.prepare(
         "SELECT t.playbook, t.inventory, t.credential_id, t.extra_vars, t.forks, t.host_limit, t.tags, t.check_mode, "
-        "p.path FROM job_templates t JOIN projects p ON p.id = t.project_id WHERE t.id = ?");
+        "p.path, p.kind, p.id FROM job_templates t JOIN projects p ON p.id = t.project_id WHERE t.id = ?");
     s.bind(1, template_id);
     if (!s.step()) return std::nullopt;
-    Value spec = {{"kind", "playbook"}, {"playbook", s.text(0)}, {"project_dir", s.text(8)}};
+    // A git project is cloned into <data>/projects/<id> (docs/SERVER.md).
+    std::string project_dir = s.text(8);
+    if (s.text(9) == "git" && project_dir.empty())
+      project_dir = data_dir + "/projects/" + std::to_string(s.integer(10));
+    Value spec = {{"kind", "playbook"}, {"playbook", s.text(0)}, {"project_dir", project_dir}};
     Value inv = Value::parse(s.text(1).empty() ? "{}" : s.text(1), nullptr, false);
     if (inv.is_object()) {
       if (inv.contains("sources")) spec["inventory"] = inv["sources"];

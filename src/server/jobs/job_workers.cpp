@@ -61,6 +61,7 @@ bool JobWorkers::cancel(int64_t job_id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = running_.find(job_id);
   if (it == running_.end()) return false;
+  canceled_by_user_.insert(job_id);
   it->second->store(true);
   return true;
 }
@@ -120,6 +121,13 @@ void JobWorkers::run_job(const store::JobRecord& job, const std::string& worker)
       outcome.state = JobState::error;
       outcome.error = e.what();
     }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (outcome.state == JobState::canceled && stopping_ && !canceled_by_user_.count(job.id)) {
+        outcome.state = JobState::error;
+        outcome.error = "interrupted: the server was stopped while the job was running";
+      }
+    }
     try {
       recorder.finish(outcome);
     } catch (const std::exception& e) {
@@ -132,6 +140,7 @@ void JobWorkers::run_job(const store::JobRecord& job, const std::string& worker)
   {
     std::lock_guard<std::mutex> lock(mu_);
     running_.erase(job.id);
+    canceled_by_user_.erase(job.id);
   }
   if (opt_.on_finished) opt_.on_finished(job.id, outcome);
 }

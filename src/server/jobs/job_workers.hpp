@@ -5,7 +5,9 @@
 // Workers wake at once when this process queues a job (wake()) and poll the
 // database every second for jobs queued by other processes. cancel() stops
 // a job running here on every host (the engine's cancel flag kills the
-// running commands); stop() cancels what runs and joins the threads.
+// running commands): it ends `canceled`. stop() (server shutdown) stops
+// what runs the same way, but those jobs end in `error` ("interrupted"), as
+// after a crash, since no one canceled them; then it joins the threads.
 // A job's private files (an ad-hoc playbook, inventory text, a decrypted
 // key) live in <work_root>/job-<id> and are removed when it ends.
 #pragma once
@@ -17,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -65,6 +68,7 @@ class JobWorkers {
   bool stopping_ = false;
   uint64_t wakeups_ = 0;
   std::map<int64_t, std::shared_ptr<std::atomic<bool>>> running_;  // job -> cancel flag
+  std::set<int64_t> canceled_by_user_;
   std::vector<std::thread> threads_;
 };
 
