@@ -33,7 +33,7 @@ inv=$("$fleet_tool" start "$n" "$work/fleet")
 export ANSIBLE_PIPELINING=True ANSIBLE_SSH_ARGS="-o ControlMaster=auto -o ControlPersist=600s" \
        ANSIBLE_SSH_CONTROL_PATH_DIR="$work/cp" ANSIBLE_FORKS=$n ANSIBLE_HOST_KEY_CHECKING=True \
        ANSIBLE_LOCALHOST_WARNING=False ANSIBLE_DEPRECATION_WARNINGS=False ANSIBLE_RETRY_FILES_ENABLED=False \
-       ANSIBLE_NOCOLOR=1 ANSIBLE_LOCAL_TEMP="$work/ansible-local"
+       ANSIBLE_NOCOLOR=1 ANSIBLE_LOCAL_TEMP="$work/ansible-local" ANSIBLE_TIMEOUT=60
 
 # The command line of one tool on one workload: "drover", "ansible" or "mitogen".
 command_of() {

@@ -4,10 +4,8 @@
 // as sets within each task section.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <regex>
-
 #include "core/strings.hpp"
+#include "harness/playbook_output.hpp"
 #include "harness/process.hpp"
 
 namespace drover {
@@ -15,28 +13,8 @@ namespace {
 
 std::string dir() { return std::string(DROVER_SOURCE_DIR) + "/tests/engine/playbooks"; }
 
-// Sections split at banners; lines inside a section sorted.
-std::vector<std::string> sections(const std::string& out) {
-  static const std::regex timing("\"(delta|start|end)\": \"[0-9:. -]+\"");
-  std::vector<std::string> result;
-  std::vector<std::string> cur;
-  auto flush = [&] {
-    std::sort(cur.begin(), cur.end());
-    result.push_back(join(cur, "\n"));
-    cur.clear();
-  };
-  for (auto& line : split_lines(std::regex_replace(out, timing, "\"$1\": \"T\""))) {
-    if (line.rfind("TASK [", 0) == 0 || line.rfind("PLAY [", 0) == 0 || line.rfind("PLAY RECAP", 0) == 0 ||
-        line.rfind("RUNNING HANDLER", 0) == 0) {
-      flush();
-      cur.push_back(line);
-    } else if (!line.empty()) {
-      cur.push_back(line);
-    }
-  }
-  flush();
-  return result;
-}
+// Host entries sorted inside each banner section (tests/harness/playbook_output.hpp).
+std::vector<std::string> sections(const std::string& out) { return test::playbook_sections(out); }
 
 void compare(const std::string& playbook, std::vector<std::string> extra = {}) {
   test::ProcessOptions po;
