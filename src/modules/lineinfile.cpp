@@ -178,7 +178,9 @@ class LineInFileModule : public Module {
         opt("line").alias({"value"}),
         opt("insertafter"),
         opt("insertbefore"),
-        opt("backrefs", OptionType::boolean).def(false),
+        // No default: AnsibleModule checks mutually_exclusive before
+        // defaults, and a default false would clash with search_string.
+        opt("backrefs", OptionType::boolean),
         opt("create", OptionType::boolean).def(false),
         opt("backup", OptionType::boolean).def(false),
         opt("firstmatch", OptionType::boolean).def(false),
