@@ -1,4 +1,6 @@
 // `drover play PLAYBOOK...`: the `ansible-playbook` command.
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
 #include <mutex>
@@ -50,6 +52,7 @@ int run(const PlayFlags& f) {
   opts.start_at_task = f.start_at_task;
   opts.force_handlers = f.force_handlers;
   opts.flush_cache = f.flush_cache;
+  opts.interactive = isatty(STDIN_FILENO) != 0;
   opts.config_file = config.file();
   auto& c = opts.connection;
   if (!f.user.empty()) c.remote_user = f.user;

@@ -135,11 +135,16 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
                                                   task.where, st.play->playbook_dir, task.parent);
             inc.tasks->kw = apply_keywords(args.value("apply", Value()), task.where.file);
             inc.tasks->where = task.where;
-            // The role's handlers join the play's, once.
+            // The role's handlers join the play's, once per role and name
+            // (including the same role again adds none).
             std::vector<const Task*> handlers;
             collect_tasks(*inc.handlers, handlers);
+            auto same = [](const Task* a, const Task* b) {
+              return a->name == b->name && (a->role ? a->role->name : "") == (b->role ? b->role->name : "");
+            };
             for (const Task* t : handlers)
-              if (std::find(st.handlers.begin(), st.handlers.end(), t) == st.handlers.end()) st.handlers.push_back(t);
+              if (std::none_of(st.handlers.begin(), st.handlers.end(), [&](const Task* h) { return same(h, t); }))
+                st.handlers.push_back(t);
             block = inc.tasks.get();
             st.included.push_back(std::move(inc.tasks));
             st.included.push_back(std::move(inc.handlers));

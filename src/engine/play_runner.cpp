@@ -252,7 +252,7 @@ void PlaybookRunner::run_play(const Play& play) {
 
   // vars_prompt answers are play variables (kept in the play's vars_files
   // layer, which files loaded below override).
-  st.vars_files = prompt_play_vars(play.vars_prompt, options_.extra_vars, callback_);
+  st.vars_files = prompt_play_vars(play.vars_prompt, options_.extra_vars, options_.interactive, callback_);
   // vars_files: each entry a file, or a list of which the first that exists.
   for (const auto& entry : play.vars_files_raw) {
     std::vector<Value> candidates;

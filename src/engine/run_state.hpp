@@ -68,6 +68,9 @@ struct RunOptions {
   // running commands are killed, PlaybookRunner::run() returns
   // kExitInterrupted after the callback's interrupted() event.
   std::shared_ptr<std::atomic<bool>> cancel;
+  // vars_prompt may ask on the terminal (drover play on a TTY); otherwise
+  // defaults answer.
+  bool interactive = false;
 
   bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
 };

@@ -29,12 +29,13 @@ std::string read_terminal_line(bool hide) {
 
 }  // namespace
 
-Value prompt_play_vars(const Value& vars_prompt, const Value& extra_vars, PlaybookCallback& callback) {
+Value prompt_play_vars(const Value& vars_prompt, const Value& extra_vars, bool interactive_run,
+                       PlaybookCallback& callback) {
   Value out = Value::object();
   if (!vars_prompt.is_array()) return out;
   // Prompts of plays running at the same time in one process do not mix.
   static std::mutex terminal_mu;
-  bool interactive = isatty(STDIN_FILENO) != 0;
+  bool interactive = interactive_run && isatty(STDIN_FILENO) != 0;
   for (const auto& entry : vars_prompt) {
     if (!entry.is_object() || !entry.contains("name"))
       throw Error("Invalid vars_prompt data structure, missing 'name' key");
