@@ -1,5 +1,6 @@
 #include "modules/answer_script.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "core/strings.hpp"
@@ -15,8 +16,10 @@ const std::string& answer_prelude() {
       "_fail() { _out failed \"$1\"; exit 0; }\n"
       "_changed() { _out changed 1; }\n"
       "_rtmp=$(mktemp 2>/dev/null || echo \"/tmp/.drover-err.$$\")\n"
-      "trap 'rm -f \"$_rtmp\"' EXIT\n"
-      "_run() { _rout=$(\"$@\" 2>\"$_rtmp\"); _rrc=$?; _rerr=$(cat \"$_rtmp\"); return $_rrc; }\n"
+      "_rtmpo=$(mktemp 2>/dev/null || echo \"/tmp/.drover-out.$$\")\n"
+      "trap 'rm -f \"$_rtmp\" \"$_rtmpo\"' EXIT\n"
+      "_run() { \"$@\" >\"$_rtmpo\" 2>\"$_rtmp\"; _rrc=$?; _rout=$(cat \"$_rtmpo\"); _rerr=$(cat \"$_rtmp\"); return $_rrc; }\n"
+      "_outrun() { _out rc \"$_rrc\"; printf '\\036stdout\\n'; cat \"$_rtmpo\"; printf '\\036stderr\\n'; cat \"$_rtmp\"; }\n"
       "_pwent() { getent passwd \"$1\" 2>/dev/null || grep \"^$1:\" /etc/passwd; }\n"
       "_grent() { getent group \"$1\" 2>/dev/null || grep \"^$1:\" /etc/group; }\n";
   return prelude;
@@ -87,6 +90,23 @@ Value text_diff(const std::string& before, const std::string& after, const std::
   if (!before_header.empty()) d["before_header"] = before_header;
   if (!after_header.empty()) d["after_header"] = after_header;
   return d;
+}
+
+void add_path_info(Value& r, const std::string& stat_line) {
+  auto f = split_whitespace(stat_line);
+  if (f.size() < 7) {
+    r["state"] = "absent";
+    return;
+  }
+  r["uid"] = std::atoll(f[0].c_str());
+  r["gid"] = std::atoll(f[1].c_str());
+  r["owner"] = f[2];
+  r["group"] = f[3];
+  char mode[16];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(std::strtoul(f[4].c_str(), nullptr, 8)));
+  r["mode"] = mode;
+  r["size"] = std::atoll(f[5].c_str());
+  r["state"] = f[6] == "directory" ? "directory" : f[6] == "symbolic" ? "link" : "file";
 }
 
 std::vector<std::string> string_list(const Value& list) {

@@ -11,6 +11,8 @@
 //   _fail MSG           answer failed=MSG and exit 0 (the module fails)
 //   _run CMD ARGS...    run a command; its stdout, stderr and status are
 //                       left in $_rout, $_rerr and $_rrc (and returned)
+//   _outrun             answer rc, stdout and stderr of the last _run
+//                       exactly (trailing newlines kept)
 //   _changed            answer changed=1 (any number of times)
 //   _pwent NAME|UID     the passwd line of a user (getent, or /etc/passwd)
 //   _grent NAME|GID     the group line of a group (getent, or /etc/group)
@@ -62,6 +64,14 @@ std::string shell_assign(const std::string& name, const Value& v);
 // Ansible's diff object for a module that shows before/after text.
 Value text_diff(const std::string& before, const std::string& after, const std::string& before_header = "",
                 const std::string& after_header = "");
+
+// The shell command whose output add_path_info() reads: `stat` of "$1".
+constexpr const char* kPathInfoCommand = "stat -L -c '%u %g %U %G %a %s %F'";
+
+// AnsibleModule's add_path_info: a result with "path" gets the file's uid,
+// gid, owner, group, mode, size and its kind as "state" (absent when the
+// stat line is empty).
+void add_path_info(Value& r, const std::string& stat_line);
 
 // Values of `list` (strings or scalars) as strings.
 std::vector<std::string> string_list(const Value& list);

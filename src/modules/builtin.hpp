@@ -42,6 +42,7 @@ std::unique_ptr<Module> make_async_status_module();
 std::unique_ptr<Module> make_script_module();
 std::unique_ptr<Module> make_wait_for_connection_module();
 // System modules (issue 5).
+std::unique_ptr<Module> make_mount_module();
 std::unique_ptr<Module> make_user_module();
 std::unique_ptr<Module> make_group_module();
 std::unique_ptr<Module> make_cron_module();

@@ -5,6 +5,7 @@
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
 #include "modules/builtin.hpp"
+#include "modules/shell_script.hpp"
 
 namespace drover {
 namespace {
@@ -15,20 +16,20 @@ if [ "$state" = absent ]; then
   [ -n "$_g" ] || exit 0
   _out existed 1; _changed
   [ -n "$check" ] && exit 0
-  _run groupdel "$n"; _out rc "$_rrc"; _out stdout "$_rout"; _out stderr "$_rerr"
+  _run groupdel "$n"; _outrun
 elif [ -z "$_g" ]; then
   _out created 1; _changed
   [ -n "$check" ] && exit 0
   set -- groupadd
   if [ -n "$o_gid" ]; then set -- "$@" -g "$o_gid"; [ -n "$o_non_unique" ] && set -- "$@" -o; fi
   [ -n "$o_system" ] && set -- "$@" -r
-  _run "$@" "$n"; _out rc "$_rrc"; _out stdout "$_rout"; _out stderr "$_rerr"
+  _run "$@" "$n"; _outrun
 elif [ -n "$o_gid" ] && [ "$(echo "$_g" | cut -d: -f3)" != "$o_gid" ]; then
   _changed
   if [ -z "$check" ]; then
     set -- groupmod -g "$o_gid"
     [ -n "$o_non_unique" ] && set -- "$@" -o
-    _run "$@" "$n"; _out rc "$_rrc"; _out stdout "$_rout"; _out stderr "$_rerr"
+    _run "$@" "$n"; _outrun
   fi
 fi
 _g=$(_grent "$n") && _out gid "$(echo "$_g" | cut -d: -f3)"
@@ -69,6 +70,7 @@ class GroupModule : public Module {
     r["changed"] = a.changed();
     if (!a.get("stdout").empty()) r["stdout"] = a.get("stdout");
     if (!a.get("stderr").empty()) r["stderr"] = a.get("stderr");
+    add_output_lines(r);  // as Ansible's action plugins do
     if (a.has("gid")) {
       r["system"] = args["system"];
       r["gid"] = a.get_int("gid");

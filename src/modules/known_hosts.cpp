@@ -30,6 +30,7 @@ if [ -e "$p" ]; then
   _out content "$(cat "$p"; printf x)"
   _run ssh-keygen -F "$host" -f "$p"; _out frc "$_rrc"; _out fout "$_rout"; _out ferr "$_rerr"
 fi
+_out st "$(stat -L -c '%u %g %U %G %a %s %F' "$p" 2>/dev/null)"
 )SH";
 
 constexpr const char* kWriteBody = R"SH(
@@ -40,6 +41,7 @@ fi
 _t=$(mktemp "$(dirname "$p")/.known_hosts.XXXXXX" 2>/dev/null) || _fail "Failed to write to file $p: no such directory"
 if [ -e "$p" ]; then cp -p "$p" "$_t" 2>/dev/null; else chmod 0644 "$_t"; fi
 printf '%s' "$new" > "$_t" && mv -f "$_t" "$p" || { rm -f "$_t"; _fail "Failed to write to file $p"; }
+_out st "$(stat -L -c '%u %g %U %G %a %s %F' "$p" 2>/dev/null)"
 )SH";
 
 struct HostKey {
@@ -161,24 +163,29 @@ class KnownHostsModule : public Module {
     r["diff"] = diff;
     if (!present && found_line == 0 && !key.empty()) {
       r["changed"] = false;
+      add_path_info(r, read.get("st"));
       return r;
     }
     if (ctx.check_mode) return Value{{"changed", replace_or_add || present != found}, {"diff", diff}};
     bool changed = false;
+    std::string written;  // the file's stat line after a write
     if (found && key.empty() && !present) {
       ScriptAnswer w = run_answer_script(ctx, vars + shell_assign("p", path) + shell_assign("remove_all", true) +
                                                   kWriteBody);
       Value f = script_failure(w);
       if (!f.is_null()) return f;
+      written = w.get("st");
       changed = true;
     } else if (replace_or_add || found != present) {
       ScriptAnswer w = run_answer_script(ctx, vars + shell_assign("p", path) + shell_assign("remove_all", false) +
                                                   shell_assign("new", after) + kWriteBody);
       Value f = script_failure(w);
       if (!f.is_null()) return f;
+      written = w.get("st");
       changed = true;
     }
     r["changed"] = changed;
+    add_path_info(r, written.empty() ? read.get("st") : written);
     return r;
   }
 

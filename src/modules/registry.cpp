@@ -32,6 +32,8 @@ struct Registry {
     add("group_by", make_group_by_module());
     add("setup", make_setup_module());
     add("gather_facts", make_gather_facts_module());
+    add("mount", make_mount_module());
+    add("ansible.posix.mount", make_mount_module());
     add("copy", make_copy_module());
     add("template", make_template_module());
     add("file", make_file_module());

@@ -33,7 +33,7 @@ else
   _has service && svc=service
   [ -n "$svc" ] || [ -n "$_init" ] || _fail "cannot find 'service' binary or init script for service,  possible typo in service name?, aborting"
 fi
-_o=$(mktemp); trap 'rm -f "$_rtmp" "$_o"' EXIT
+_o=$(mktemp); trap 'rm -f "$_rtmp" "$_rtmpo" "$_o"' EXIT
 # Runs a service command with its output in files (see the header comment).
 _svc() { "$@" >"$_o" 2>"$_rtmp" </dev/null; _rrc=$?; _rout=$(cat "$_o"); _rerr=$(cat "$_rtmp"); _lines=$(wc -l <"$_o"); return $_rrc; }
 _control() {

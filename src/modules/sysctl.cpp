@@ -26,7 +26,8 @@ export LANG=C LC_ALL=C LC_MESSAGES=C
 _bad() { echo "$1" | grep -Eq '^sysctl: setting key "[^"]+": (Invalid argument|Read-only file system)$'; }
 if [ -n "$set_proc" ]; then
   if [ -n "$value" ]; then _run sysctl $ign -w "$name=$value"; else _run sysctl $ign -w "$name="; fi
-  if [ "$_rrc" != 0 ] || _bad "$_rerr"; then _fail "setting $name failed: $_rout$_rerr"; fi
+  if [ "$_rrc" != 0 ] || _bad "$_rerr"; then _fail "setting $name failed: $(cat "$_rtmpo" "$_rtmp")
+"; fi
 fi
 if [ -n "$write" ]; then
   _t=$(mktemp "$(dirname "$file")/.ansible_m_sysctl_XXXXXX") || _fail "Failed to write to file $file"

@@ -21,7 +21,7 @@ constexpr const char* kUriBody = R"SH(
 if [ -n "$creates" ] && [ -e "$creates" ]; then _out skip_creates 1; exit 0; fi
 if [ -n "$removes" ] && [ ! -e "$removes" ]; then _out skip_removes 1; exit 0; fi
 command -v curl >/dev/null 2>&1 || _fail "uri needs curl on the target"
-_h=$(mktemp); _b=$(mktemp); trap 'rm -f "$_rtmp" "$_h" "$_b"' EXIT
+_h=$(mktemp); _b=$(mktemp); trap 'rm -f "$_rtmp" "$_rtmpo" "$_h" "$_b"' EXIT
 if [ "$method" = HEAD ]; then set -- curl -sS -I; else set -- curl -sS -X "$method"; fi
 set -- "$@" -D "$_h" -o "$_b" -w '%{http_code} %{url_effective}' --max-time "$timeout" -A "$agent"
 [ -n "$follow" ] && set -- "$@" -L
@@ -207,6 +207,10 @@ class UriModule : public Module {
     } else if (status >= 400 || (status >= 300 && status < 400 && args["follow_redirects"] != "all")) {
       std::string reason = status_line.size() > 13 ? status_line.substr(status_line.find(' ', 9) + 1) : "";
       r["msg"] = "HTTP Error " + std::to_string(status) + ": " + reason;
+      // Ansible's fetch_url reads an error response's body into `body`;
+      // the module's own read then finds nothing left.
+      r["body"] = content;
+      content.clear();
     } else {
       r["cookies"] = cookies;
       r["cookies_string"] = join(cookie_pairs, "; ");

@@ -8,6 +8,7 @@
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
 #include "modules/builtin.hpp"
+#include "modules/shell_script.hpp"
 
 namespace drover {
 namespace {
@@ -22,7 +23,7 @@ if [ "$state" = absent ]; then
   set -- userdel
   [ -n "$o_force" ] && set -- "$@" -f
   [ -n "$o_remove" ] && set -- "$@" -r
-  _run "$@" "$n"; _out rc "$_rrc"; _out stdout "$_rout"; _out stderr "$_rerr"
+  _run "$@" "$n"; _outrun
   exit 0
 fi
 if [ -z "$_p" ]; then
@@ -59,7 +60,7 @@ if [ -z "$_p" ]; then
     set -- "$@" -M
   fi
   [ -n "$o_system" ] && set -- "$@" -r
-  _run "$@" "$n"; _out rc "$_rrc"; _out stdout "$_rout"; _out stderr "$_rerr"
+  _run "$@" "$n"; _outrun
   [ "$_rrc" = 0 ] || exit 0
 else
   IFS=: read -r _ _ uid gid gecos home shell <<EOF
@@ -109,7 +110,7 @@ EOF
   if [ $# -gt 1 ]; then
     _changed
     if [ -z "$check" ]; then
-      _run "$@" "$n"; _out rc "$_rrc"; _out stdout "$_rout"; _out stderr "$_rerr"
+      _run "$@" "$n"; _outrun
       [ "$_rrc" = 0 ] || exit 0
     fi
   fi
@@ -186,6 +187,23 @@ Value to_number(const std::string& s) {
   } catch (...) {
   }
   return s;
+}
+
+// Ansible's check_password_encrypted: a crypt(3) hash "$id$salt$hash" of
+// the right length, or one of the values that lock an account.
+bool password_looks_unhashed(const std::string& pw) {
+  if (pw.empty() || pw == "*" || pw == "!" || pw == "*************") return false;
+  if (pw.find_first_of(":*!") != std::string::npos) return true;
+  if (pw.find('$') == std::string::npos) return true;
+  auto fields = split(pw, '$');
+  if (fields.size() < 3) return true;
+  const std::string& last = fields.back();
+  for (char c : last)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '/' || c == '=')) return true;
+  if (fields[1] == "1" && last.size() != 22) return true;
+  if (fields[1] == "5" && last.size() != 43) return true;
+  if (fields[1] == "6" && last.size() != 86) return true;
+  return false;
 }
 
 class UserModule : public Module {
@@ -280,6 +298,7 @@ class UserModule : public Module {
     r["changed"] = a.changed();
     if (!a.get("stdout").empty()) r["stdout"] = a.get("stdout");
     if (!a.get("stderr").empty()) r["stderr"] = a.get("stderr");
+    add_output_lines(r);  // as Ansible's action plugins do
     if (args["state"] == "present" && a.has("uid")) {
       r["uid"] = to_number(a.get("uid"));
       r["group"] = to_number(a.get("gid"));
@@ -297,6 +316,9 @@ class UserModule : public Module {
     if (args["append"] == true && args["groups"].is_null())
       warnings.push_back("'append' is set, but no 'groups' are specified. Use 'groups' for appending new groups."
                          "This will change to an error in Ansible 2.14.");
+    if (args["password"].is_string() && password_looks_unhashed(args["password"].get<std::string>()))
+      warnings.push_back("The input password appears not to have been hashed. The 'password' argument must be "
+                         "encrypted for this module to work properly.");
     for (const char* w : {"warn_key", "warn_pub"})
       if (a.has(w)) warnings.push_back(a.get(w));
     if (!warnings.empty()) r["warnings"] = warnings;

@@ -67,6 +67,7 @@ else
 fi
 _out elapsed "$(_el)"
 [ -n "$_ok" ] && _out ok 1
+[ -n "$path" ] && [ -e "$path" ] && _out st "$(stat -L -c '%u %g %U %G %a %s %F' "$path" 2>/dev/null)"
 )SH";
 
 // /proc/net/tcp's hex codes for the state names Ansible accepts.
@@ -163,6 +164,7 @@ class WaitForModule : public Module {
     r["port"] = has_port ? args["port"] : Value();
     r["search_regex"] = args["search_regex"];
     r["state"] = state;
+    if (has_path && a.has("st")) add_path_info(r, a.get("st"));
     return r;
   }
 

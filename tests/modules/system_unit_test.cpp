@@ -47,6 +47,7 @@ class SystemModule : public ::testing::Test {
     const ModuleEntry* m = find_module(module);
     EXPECT_NE(m, nullptr) << module;
     conn.answers = std::move(answers);
+    conn.next = 0;
     ModuleContext ctx;
     ctx.connection = &conn;
     ctx.check_mode = check;
@@ -73,7 +74,7 @@ TEST(AnswerFields, SplitAtRecordSeparatorsAndKeepNewlinesInValues) {
 
 TEST(AnswerFields, ShellAssignQuotesAndTurnsBooleansIntoTestableWords) {
   EXPECT_EQ(shell_assign("x", Value("it's")), "x='it'\"'\"'s'\n");
-  EXPECT_EQ(shell_assign("x", Value(true)), "x='1'\n");
+  EXPECT_EQ(shell_assign("x", Value(true)), "x=1\n");
   EXPECT_EQ(shell_assign("x", Value(false)), "x=''\n");
   EXPECT_EQ(shell_assign("x", Value()), "x=''\n");
 }
@@ -84,10 +85,10 @@ TEST_F(SystemModule, UserScriptIsValidShellAndCarriesTheOptions) {
       {""});
   ASSERT_EQ(conn.scripts.size(), 1u);
   const std::string& s = conn.scripts[0];
-  EXPECT_NE(s.find("n='alice'"), std::string::npos);
-  EXPECT_NE(s.find("o_shell='/bin/zsh'"), std::string::npos);
-  EXPECT_NE(s.find("o_groups='adm,staff'"), std::string::npos);
-  EXPECT_NE(s.find("o_uid='1500'"), std::string::npos);
+  EXPECT_NE(s.find("n=alice"), std::string::npos);
+  EXPECT_NE(s.find("o_shell=/bin/zsh"), std::string::npos);
+  EXPECT_NE(s.find("o_groups=adm,staff"), std::string::npos);
+  EXPECT_NE(s.find("o_uid=1500"), std::string::npos);
   EXPECT_NE(s.find("o_password='$6$salt$hash'"), std::string::npos);
   EXPECT_NE(s.find("useradd"), std::string::npos);
   expect_valid_shell(s);
@@ -112,7 +113,7 @@ TEST_F(SystemModule, UserCreatedReportsAnsiblesFields) {
 TEST_F(SystemModule, UserInCheckModeReportsOnlyChangedWhenItWouldCreate) {
   Value r = run("user", Value{{"name", "alice"}}, {answer({{"created", ""}, {"changed", "1"}})}, true);
   EXPECT_EQ(r, (Value{{"changed", true}}));
-  EXPECT_NE(conn.scripts[0].find("check='1'"), std::string::npos);
+  EXPECT_NE(conn.scripts[0].find("check=1"), std::string::npos);
 }
 
 TEST_F(SystemModule, UserCommandFailureCarriesItsStderr) {
@@ -234,6 +235,114 @@ TEST(CronTabText, EnvironmentLinesGoFirstOrBesideAnother) {
   EXPECT_EQ(t.env_names(), (Value{"C", "A", "B"}));
   t.remove_env("A");
   EXPECT_EQ(t.render(), "C=\"3\"\nB=\"2\"\n* * * * * x\n");
+}
+
+TEST_F(SystemModule, KnownHostsAppendsANewKeyAndShowsTheDiff) {
+  Value r = run("known_hosts", Value{{"name", "web"}, {"key", "web ssh-ed25519 AAAA"}},
+                {answer({{"path", "/root/.ssh/known_hosts"}, {"content", "other ssh-rsa BBBB\nx"}, {"frc", "1"},
+                         {"fout", ""}, {"ferr", ""}}),
+                 ""},
+                false, true);
+  EXPECT_EQ(r["changed"], true);
+  EXPECT_EQ(r["diff"]["before"], "other ssh-rsa BBBB\n");
+  EXPECT_EQ(r["diff"]["after"], "other ssh-rsa BBBB\nweb ssh-ed25519 AAAA\n");
+  EXPECT_EQ(r["path"], "/root/.ssh/known_hosts");
+  ASSERT_EQ(conn.scripts.size(), 2u);
+  EXPECT_NE(conn.scripts[1].find("new='other ssh-rsa BBBB\nweb ssh-ed25519 AAAA\n'"), std::string::npos);
+  expect_valid_shell(conn.scripts[0]);
+  expect_valid_shell(conn.scripts[1]);
+}
+
+TEST_F(SystemModule, KnownHostsReplacesTheKeyOfTheSameTypeOnItsLine) {
+  Value r = run("known_hosts", Value{{"name", "web"}, {"key", "web ssh-ed25519 NEW"}},
+                {answer({{"path", "/k"}, {"content", "a ssh-rsa X\nweb ssh-ed25519 OLD\nx"}, {"frc", "0"},
+                         {"fout", "# Host web found: line 2\nweb ssh-ed25519 OLD\n"}, {"ferr", ""}}),
+                 ""},
+                false, true);
+  EXPECT_EQ(r["changed"], true);
+  EXPECT_EQ(r["diff"]["after"], "a ssh-rsa X\nweb ssh-ed25519 NEW\n");
+}
+
+TEST_F(SystemModule, KnownHostsSameKeyIsUnchangedWithoutAWrite) {
+  Value r = run("known_hosts", Value{{"name", "web"}, {"key", "web ssh-ed25519 K"}},
+                {answer({{"path", "/k"}, {"content", "web ssh-ed25519 K\nx"}, {"frc", "0"},
+                         {"fout", "# Host web found: line 1\nweb ssh-ed25519 K\n"}, {"ferr", ""}})});
+  EXPECT_EQ(r["changed"], false);
+  EXPECT_EQ(conn.scripts.size(), 1u);
+}
+
+TEST_F(SystemModule, AuthorizedKeyAddsAfterExistingKeysWithOptionsAndComment) {
+  Value r = run("authorized_key", Value{{"user", "alice"}, {"key", "ssh-ed25519 NEW"}, {"key_options", "no-pty"},
+                                        {"comment", "c"}},
+                {answer({{"uid", "1001"}, {"gid", "1001"}, {"home", "/home/alice"},
+                         {"keyfile", "/home/alice/.ssh/authorized_keys"}, {"content", "# mine\nssh-rsa OLD me\nx"}}),
+                 ""},
+                false, true);
+  EXPECT_EQ(r["changed"], true);
+  EXPECT_EQ(r["keyfile"], "/home/alice/.ssh/authorized_keys");
+  EXPECT_EQ(r["diff"]["after"], "# mine\nssh-rsa OLD me\nno-pty ssh-ed25519 NEW c\n");
+  expect_valid_shell(conn.scripts[1]);
+}
+
+TEST_F(SystemModule, AuthorizedKeyExclusiveDropsOtherKeys) {
+  Value r = run("authorized_key", Value{{"user", "alice"}, {"key", "ssh-rsa OLD me"}, {"exclusive", true}},
+                {answer({{"uid", "1"}, {"gid", "1"}, {"home", "/h"}, {"keyfile", "/h/.ssh/authorized_keys"},
+                         {"content", "ssh-ed25519 A a\nssh-rsa OLD me\nx"}}),
+                 ""},
+                false, true);
+  EXPECT_EQ(r["diff"]["after"], "ssh-rsa OLD me\n");
+}
+
+TEST_F(SystemModule, AuthorizedKeyUnknownUserFailsLikeAnsible) {
+  Value r = run("authorized_key", Value{{"user", "bob"}, {"key", "ssh-rsa K"}}, {answer({{"nouser", ""}})});
+  EXPECT_EQ(r["msg"], "Failed to lookup user bob: \"getpwnam(): name not found: 'bob'\"");
+}
+
+TEST_F(SystemModule, SysctlRewritesTheFileAndSetsTheKernel) {
+  Value r = run("sysctl", Value{{"name", "kernel.msgmax"}, {"value", "16384"}, {"sysctl_set", true}},
+                {answer({{"proc", "8192"}, {"content", "# c\nkernel.msgmax = 1\nkernel.msgmax=2\nx"}}), ""});
+  EXPECT_EQ(r, (Value{{"changed", true}}));
+  ASSERT_EQ(conn.scripts.size(), 2u);
+  EXPECT_NE(conn.scripts[1].find("new='# c\nkernel.msgmax=16384\n'"), std::string::npos);
+  EXPECT_NE(conn.scripts[1].find("set_proc=1"), std::string::npos);
+  expect_valid_shell(conn.scripts[1]);
+}
+
+TEST_F(SystemModule, SysctlValueAlreadyEverywhereIsUnchanged) {
+  Value r = run("sysctl", Value{{"name", "kernel.msgmax"}, {"value", "yes"}},
+                {answer({{"proc", "1"}, {"content", "kernel.msgmax=1\nx"}})});
+  EXPECT_EQ(r, (Value{{"changed", false}}));
+  EXPECT_EQ(conn.scripts.size(), 1u);
+}
+
+TEST_F(SystemModule, WaitForTimeoutMessagesAndMatchGroups) {
+  Value r = run("wait_for", Value{{"path", "/x"}, {"timeout", 1}}, {answer({{"elapsed", "1"}})});
+  EXPECT_EQ(r["msg"], "Timeout when waiting for file /x");
+  EXPECT_EQ(r["elapsed"], 1);
+  Value m = run("wait_for", Value{{"path", "/x"}, {"search_regex", "port=(?P<port>[0-9]+)"}},
+                {answer({{"elapsed", "0"}, {"ok", ""}, {"matched", "ready port=8080"}})});
+  EXPECT_EQ(m["match_groups"], (Value{"8080"}));
+  EXPECT_EQ(m["match_groupdict"], (Value{{"port", "8080"}}));
+  EXPECT_EQ(m["changed"], false);
+}
+
+TEST_F(SystemModule, EveryScriptIsValidShell) {
+  run("hostname", Value{{"name", "web"}}, {""});
+  run("service", Value{{"name", "x"}, {"state", "started"}}, {""});
+  run("systemd", Value{{"name", "x"}, {"state", "started"}}, {""});
+  run("uri", Value{{"url", "http://x/"}}, {""});
+  run("wait_for", Value{{"port", 1}}, {""});
+  run("group", Value{{"name", "g"}}, {""});
+  for (const auto& s : conn.scripts) expect_valid_shell(s);
+}
+
+TEST_F(SystemModule, SystemdParsesShowOutputIntoStatus) {
+  Value r = run("systemd", Value{{"name", "web"}, {"state", "started"}},
+                {answer({{"show", "Id=web.service\nActiveState=active\nExecStart={ path=/bin/true ;\n x }\nA=b"}})});
+  EXPECT_EQ(r["status"]["ActiveState"], "active");
+  EXPECT_EQ(r["status"]["ExecStart"], "{ path=/bin/true ;\n x }");
+  EXPECT_EQ(r["state"], "started");
+  EXPECT_EQ(r["changed"], false);
 }
 
 }  // namespace
