@@ -136,6 +136,10 @@ void Connection::exec(const std::string& sql) {
   }
 }
 
+void Connection::reset_statements() {
+  for (auto& entry : cache_) entry.second->reset();
+}
+
 int64_t Connection::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
 int Connection::changes() const { return sqlite3_changes(db_); }
 

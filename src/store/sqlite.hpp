@@ -109,6 +109,8 @@ class Connection {
   void exec(const std::string& sql);
   int64_t last_insert_id() const;
   int changes() const;
+  // Resets every cached statement, so that none keeps a transaction open.
+  void reset_statements();
 
  private:
   sqlite3* db_ = nullptr;
@@ -174,6 +176,7 @@ auto Database::read(Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
     Database* db;
     Connection* c;
     ~Release() {
+      c->reset_statements();
       try {
         c->exec("COMMIT");
       } catch (...) {
