@@ -45,6 +45,16 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
   TaskInfo info = make_task_info(task, task.display_name(), false, options_.check_mode);
   callback_.task_start(info);
   std::map<std::string, std::vector<HostCursor::Included>> per_host;
+  // ansible-playbook prints one "included: FILE for a, b" line per distinct
+  // inclusion (same file, item and vars), hosts in order, after every host
+  // has been processed.
+  struct Shown {
+    std::string file;
+    Value item;
+    std::string key;
+    std::vector<std::string> hosts;
+  };
+  std::vector<Shown> shown_lines;
   auto report = [&](const std::string& h, HostStatus status, Value result) {
     TaskEvent ev;
     ev.task = &info;
@@ -156,10 +166,16 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
         if (!inc_vars.is_object()) inc_vars = Value::object();
         if (!lv.is_null())
           for (auto it = lv.begin(); it != lv.end(); ++it) inc_vars[it.key()] = it.value();
+        std::string key = shown + '\x1f' + inc_vars.dump();
         per_host[h].push_back({block, std::make_shared<Value>(std::move(inc_vars))});
         Value item = Value();
         if (!lv.is_null()) item = lv[lv["ansible_loop_var"].get<std::string>()];
-        if (task.action == "include_tasks") callback_.include(shown, {h}, item);
+        if (task.action == "include_tasks") {
+          auto same = std::find_if(shown_lines.begin(), shown_lines.end(),
+                                   [&](const Shown& l) { return l.key == key; });
+          if (same == shown_lines.end()) shown_lines.push_back({shown, item, key, {h}});
+          else same->hosts.push_back(h);
+        }
       }
       if (any) count(h, HostStatus::ok, false);
       if (!any) {
@@ -184,6 +200,7 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
       }
     }
   }
+  for (const Shown& l : shown_lines) callback_.include(l.file, l.hosts, l.item);
   for (auto& [h, inc] : per_host) st.cursors.at(h).enter_includes(inc, pos.key);
 }
 
