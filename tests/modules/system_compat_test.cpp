@@ -182,6 +182,7 @@ TEST_F(SystemCompat, GroupGidChangeAndRemoval) {
 // ---- user ---------------------------------------------------------------
 
 TEST_F(SystemCompat, UserCreateWithShellCommentGroupsAndHome) {
+  expect_same("group", "name=ops");  // the test must not depend on the group test running first
   Outcome c = expect_same("user", "name=alice shell=/bin/sh comment='Alice A' groups=ops", {"--check"});
   EXPECT_EQ(c.ours_json["changed"], true);
   Outcome r = expect_same("user", "name=alice shell=/bin/sh comment='Alice A' groups=ops uid=3001");
