@@ -50,10 +50,7 @@ TEST_F(HostsApi, DuplicateHostnameAnswers409) {
   EXPECT_EQ(r.json()["error"]["code"], "conflict");
 }
 
-// Disabled: in this test the filtered lists come back empty while the same
-// requests made by hand with curl against a fresh server return the right
-// hosts; not yet diagnosed (see the session's closing note).
-TEST_F(HostsApi, DISABLED_FiltersByFieldsTagAndText) {
+TEST_F(HostsApi, FiltersByFieldsTagAndText) {
   api().post("/api/v1/hosts", host("c1", "cache", "telecom"));
   api().post("/api/v1/hosts", host("c2", "cache", "unicom"));
   Value w = host("w1", "web", "telecom");
@@ -62,7 +59,10 @@ TEST_F(HostsApi, DISABLED_FiltersByFieldsTagAndText) {
   api().post("/api/v1/hosts", w);
   auto names = [&](const std::string& query) {
     std::vector<std::string> out;
-    for (const auto& h : api().get("/api/v1/hosts?" + query).json()["items"]) out.push_back(h["hostname"]);
+    // The page must outlive the loop: a range-for over a member of a
+    // temporary dangles.
+    Value page = api().get("/api/v1/hosts?" + query).json();
+    for (const auto& h : page["items"]) out.push_back(h["hostname"]);
     return out;
   };
   EXPECT_EQ(names("role=cache"), (std::vector<std::string>{"c1", "c2"}));
