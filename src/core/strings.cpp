@@ -186,4 +186,16 @@ void append_utf8(std::string& out, uint32_t cp) {
   }
 }
 
+std::vector<std::string> split_lines_keep_ends(std::string_view s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t nl = s.find('\n', start);
+    size_t end = nl == std::string_view::npos ? s.size() : nl + 1;
+    out.emplace_back(s.substr(start, end - start));
+    start = end;
+  }
+  return out;
+}
+
 }  // namespace drover

@@ -22,6 +22,9 @@ std::vector<std::string> split_whitespace(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // Python's str.splitlines() without keepends.
 std::vector<std::string> split_lines(std::string_view s);
+// Lines split at "\n", each keeping its "\n" (the last one may lack it):
+// Python's readlines(), or splitlines(keepends=True) for "\n"-only text.
+std::vector<std::string> split_lines_keep_ends(std::string_view s);
 bool starts_with(std::string_view s, std::string_view prefix);
 bool ends_with(std::string_view s, std::string_view suffix);
 std::string to_lower(std::string_view s);

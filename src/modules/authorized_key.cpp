@@ -160,19 +160,6 @@ struct KeyMap {
   }
 };
 
-// Python's splitlines(True).
-std::vector<std::string> lines_keeping_ends(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t nl = s.find('\n', start);
-    size_t end = nl == std::string::npos ? s.size() : nl + 1;
-    out.push_back(s.substr(start, end - start));
-    start = end;
-  }
-  return out;
-}
-
 class AuthorizedKeyModule : public Module {
  public:
   AuthorizedKeyModule() {
@@ -211,7 +198,7 @@ class AuthorizedKeyModule : public Module {
     if (!existing.empty() && existing.back() == 'x') existing.pop_back();
 
     KeyMap keys;
-    auto lines = lines_keeping_ends(existing);
+    auto lines = split_lines_keep_ends(existing);
     for (size_t i = 0; i < lines.size(); ++i) {
       auto k = parse_key(lines[i], i);
       keys.put(k ? *k : Key{lines[i], "skipped", {}, "", i});

@@ -60,19 +60,6 @@ HostKey normalize(const std::string& line) {
   return d;
 }
 
-// Python's splitlines(keepends=True) for "\n" files.
-std::vector<std::string> lines_with_ends(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t nl = s.find('\n', start);
-    size_t end = nl == std::string::npos ? s.size() : nl + 1;
-    out.push_back(s.substr(start, end - start));
-    start = end;
-  }
-  return out;
-}
-
 class KnownHostsModule : public Module {
  public:
   KnownHostsModule() {
@@ -149,7 +136,7 @@ class KnownHostsModule : public Module {
     }
 
     // compute_diff
-    auto lines = lines_with_ends(content);
+    auto lines = split_lines_keep_ends(content);
     if ((replace_or_add || !present) && found_line >= 1 && found_line <= static_cast<long>(lines.size()))
       lines.erase(lines.begin() + (found_line - 1));
     if (present && (replace_or_add || found_line == 0)) lines.push_back(key);

@@ -75,19 +75,6 @@ std::string escape_field(const std::string& v) {
   return out;
 }
 
-// Python's readlines(): every line keeps its "\n" (the last one may lack it).
-std::vector<std::string> read_lines(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t nl = s.find('\n', start);
-    size_t end = nl == std::string::npos ? s.size() : nl + 1;
-    out.push_back(s.substr(start, end - start));
-    start = end;
-  }
-  return out;
-}
-
 struct Entry {
   std::string src, name, fstype, opts, dump, passno;
   std::string line() const { return src + " " + name + " " + fstype + " " + opts + " " + dump + " " + passno + "\n"; }
@@ -155,7 +142,7 @@ class MountModule : public Module {
               escape_field(want.dump), escape_field(want.passno)};
     std::string set_text, unset_text;
     bool set_changed = false, unset_changed = false, exists = false;
-    for (auto line : read_lines(content)) {
+    for (auto line : split_lines_keep_ends(content)) {
       if (line.back() != '\n') line += '\n';
       std::string t = trim(line);
       auto fields = split_whitespace(line);

@@ -23,19 +23,7 @@ class RawModule : public Module {
     opts.become = ctx.become;
     opts.timeout_s = ctx.timeout_s;
     ExecResult res = ctx.connection->exec(cmd, opts);
-    Value r = {{"rc", res.exit_status >= 0 ? res.exit_status : -signal_number(res.exit_signal)},
-               {"stdout", res.out},
-               {"stderr", res.err},
-               {"changed", true}};
-    add_output_lines(r);
-    if (res.timed_out) {
-      r["failed"] = true;
-      r["msg"] = "command timed out";
-    } else if (r["rc"] != 0) {
-      r["failed"] = true;
-      r["msg"] = "non-zero return code";
-    }
-    return r;
+    return command_output_result(res);
   }
 
  private:

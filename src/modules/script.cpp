@@ -92,19 +92,7 @@ class ScriptModule : public Module {
       return Value{{"changed", false}, {"skipped", true},
                    {"msg", args["removes"].get<std::string>() + " does not exist, matching removes option"}};
     if (ctx.check_mode) return Value{{"changed", true}};
-    Value r = {{"changed", true},
-               {"rc", res.exit_status >= 0 ? res.exit_status : -signal_number(res.exit_signal)},
-               {"stdout", res.out},
-               {"stderr", res.err}};
-    add_output_lines(r);
-    if (res.timed_out) {
-      r["failed"] = true;
-      r["msg"] = "command timed out";
-    } else if (r["rc"] != 0) {
-      r["failed"] = true;
-      r["msg"] = "non-zero return code";
-    }
-    return r;
+    return command_output_result(res);
   }
 
  private:

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "modules/builtin.hpp"
 
 namespace drover {
 
@@ -84,5 +85,21 @@ std::string rstrip_newlines(std::string s) {
 }
 
 Value failed_result(const std::string& msg) { return Value{{"failed", true}, {"msg", msg}}; }
+
+Value command_output_result(const ExecResult& res) {
+  Value r = {{"rc", res.exit_status >= 0 ? res.exit_status : -signal_number(res.exit_signal)},
+             {"stdout", res.out},
+             {"stderr", res.err},
+             {"changed", true}};
+  add_output_lines(r);
+  if (res.timed_out) {
+    r["failed"] = true;
+    r["msg"] = "command timed out";
+  } else if (r["rc"] != 0) {
+    r["failed"] = true;
+    r["msg"] = "non-zero return code";
+  }
+  return r;
+}
 
 }  // namespace drover

@@ -31,6 +31,11 @@ std::string format_delta(std::chrono::system_clock::duration d);
 // Adds stdout_lines/stderr_lines as Ansible's action plugins do.
 void add_output_lines(Value& result);
 
+// The result of raw and script: rc (minus the signal number when killed),
+// stdout, stderr and their _lines, changed; failed with Ansible's message on
+// a timeout or a non-zero rc.
+Value command_output_result(const ExecResult& res);
+
 // Removes trailing "\r" and "\n" as Python's rstrip("\r\n").
 std::string rstrip_newlines(std::string s);
 
