@@ -24,6 +24,10 @@ test_pkgs=(
   # system module tests: crontab; the ansible.posix collection (authorized_key,
   # sysctl, mount) as the oracle
   cron ansible
+  # package module tests: a local apt repository (dpkg-scanpackages) and
+  # Ansible's apt module (python3-apt); a real dnf with rpm, rpmbuild and
+  # createrepo_c for the dnf/yum module, all run in throw-away sandboxes
+  dpkg-dev python3-apt dnf rpm createrepo-c
 )
 
 pkgs=("${build_pkgs[@]}")

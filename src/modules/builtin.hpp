@@ -54,6 +54,11 @@ std::unique_ptr<Module> make_hostname_module();
 std::unique_ptr<Module> make_service_module();
 std::unique_ptr<Module> make_uri_module();
 std::unique_ptr<Module> make_systemd_module();
+std::unique_ptr<Module> make_apt_module();
+std::unique_ptr<Module> make_dnf_module();
+std::unique_ptr<Module> make_yum_module();
+std::unique_ptr<Module> make_package_module();
+std::unique_ptr<Module> make_git_module();
 
 // SIGKILL -> 9 for the names libssh and the local transport report.
 int signal_number(const std::string& name);

@@ -66,6 +66,11 @@ struct Registry {
     add("uri", make_uri_module());
     add("systemd", make_systemd_module());
     add("systemd_service", make_systemd_module());
+    add("apt", make_apt_module());
+    add("package", make_package_module());
+    add("dnf", make_dnf_module());
+    add("yum", make_yum_module());
+    add("git", make_git_module());
   }
 };
 

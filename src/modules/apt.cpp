@@ -1,0 +1,492 @@
+// apt: Debian packages with apt-get and dpkg (ansible.builtin.apt,
+// ansible-core 2.14 semantics), without python3-apt on the target. One
+// script reads the package states (dpkg-query for what is installed,
+// `apt-cache policy` for candidates and version tables, as python-apt's
+// policy does), decides what to install or remove exactly as Ansible's
+// install()/remove() do, runs the same apt-get command line (so that
+// messages quoting it are Ansible's) and answers. Check mode runs apt-get
+// with --simulate (dpkg --simulate for debs) and never updates the cache.
+//
+// Supported: name lists with `=VERSION` (glob) and `>=VERSION`, wildcards in
+// names, state present / latest / absent / fixed, update_cache with
+// cache_valid_time, deb (local path on the target), purge, autoremove,
+// autoclean, clean, install_recommends, upgrade (apt-get, or aptitude when
+// present), default_release, only_upgrade, force, allow_* flags,
+// dpkg_options, lock_timeout (apt's DPkg::Lock::Timeout). Not supported:
+// state=build-dep and deb URLs (fail with a message), policy_rc_d.
+#include <cstdlib>
+
+#include "core/strings.hpp"
+#include "modules/answer_script.hpp"
+#include "modules/builtin.hpp"
+#include "modules/packages.hpp"
+#include "modules/shell_script.hpp"
+
+namespace drover {
+namespace {
+
+constexpr const char* kAptBody = R"SH(
+export DEBIAN_FRONTEND=noninteractive DEBIAN_PRIORITY=critical LANG=C LC_ALL=C LC_MESSAGES=C LC_CTYPE=C
+PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin
+aptget=$(command -v apt-get) || _fail "Failed to find required executable \"apt-get\" in paths: $PATH"
+aptitude=$(command -v aptitude 2>/dev/null)
+[ -n "$force_apt_get" ] && aptitude=
+nl='
+'
+# Answers stdout/stderr/rc of the last _run (names in $1) and fails with $2.
+_failwith() { for _k in $1; do case $_k in rc) _out f_rc "$_rrc" ;; stdout) _out f_stdout "$_rout" ;; stderr) _out f_stderr "$_rerr" ;; esac; done; _fail "$2"; }
+_cachetime() {
+  if [ -e /var/lib/apt/periodic/update-success-stamp ]; then stat -c %Y /var/lib/apt/periodic/update-success-stamp
+  elif [ -e /var/lib/apt/lists ]; then stat -c %Y /var/lib/apt/lists; else echo 0; fi
+}
+_check=; [ -n "$check" ] && _check=--simulate
+if [ -n "$clean" ]; then
+  _run "$aptget" clean || _failwith "rc stdout" "apt-get clean failed"
+  [ -z "$_rerr" ] || _failwith "rc stdout" "apt-get clean failed: $_rerr"
+  if [ -z "$names$upgrade$deb" ]; then _out exit clean; _outrun; exit 0; fi
+fi
+ctime=$(_cachetime); updated=
+if [ -n "$update_cache" ] || [ "$valid" -gt 0 ]; then
+  now=$(date +%s)
+  if [ "$valid" -le 0 ] || [ $((ctime + valid)) -lt "$now" ]; then
+    if [ -z "$check" ]; then
+      _try=0; _delay=1
+      while :; do
+        _run "$aptget" update -q $lockopt && break
+        _try=$((_try + 1))
+        [ "$_try" -lt "$retries" ] || _fail "Failed to update apt cache: $(printf '%s' "${_rerr:-unknown reason}" | tr '\n' ' ')"
+        sleep "$_delay"; _delay=$((_delay * 2)); [ "$_delay" -le "$max_delay" ] || _delay=$max_delay
+      done
+    fi
+    _post=$(_cachetime)
+    { [ -n "$check" ] || [ "$_post" != "$ctime" ]; } && updated=1
+    ctime=$_post
+  fi
+  _out cache_updated "$updated"
+  if [ -z "$names$upgrade$deb" ]; then _out cache_update_time "$ctime"; _out exit cache; exit 0; fi
+fi
+_out cache_update_time "$ctime"
+_t=; [ -n "$release" ] && _t="-t '$release'"
+_policy() { eval "apt-cache policy $_t -- \"\$1\"" 2>/dev/null; }
+# The installed version of $1 ("" when its dpkg state is not "installed").
+_instver() { dpkg-query -W -f='${db:Status-Status} ${Version}\n' "$1" 2>/dev/null | sed -n 's/^installed //p' | head -n 1; }
+# Ansible's package_status(): sets inst (installed version or ""), ver_ok
+# (the installed version meets the spec), installable (a version, "True"
+# for a virtual package apt must resolve, or ""), has_files.
+_status() {
+  _n=$1; _cmp=$2; _v=$3; _mode=$4
+  inst=; ver_ok=; installable=; has_files=
+  _pol=$(_policy "$_n")
+  _cand=$(printf '%s\n' "$_pol" | sed -n 's/^  Candidate: //p' | head -n 1)
+  _vers=$(printf '%s\n' "$_pol" | sed -n 's/^ \*\*\* \([^ ]*\) .*/\1/p; s/^     \([^ ][^ ]*\) .*/\1/p')
+  if [ -z "$_vers" ]; then
+    [ "$_mode" = install ] || return 0
+    _prov=$(apt-cache showpkg "$_n" 2>/dev/null | awk '/^Reverse Provides:/ { f = 1; next } f && NF { print $1 }' | sort -u)
+    [ -n "$_prov" ] || _fail "No package matching '$_n' is available"
+    if [ "$(printf '%s\n' "$_prov" | wc -l)" = 1 ]; then
+      _status "$_prov" "$_cmp" "$_v" install
+      [ -n "$inst" ] && return 0
+    fi
+    inst=; ver_ok=; installable=True; has_files=
+    return 0
+  fi
+  for _l in "/var/lib/dpkg/info/$_n.list" /var/lib/dpkg/info/"$_n":*.list; do [ -s "$_l" ] && has_files=1; done
+  inst=$(_instver "$_n")
+  _best=$_cand; [ "$_best" = "(none)" ] && _best=
+  if [ "$_cmp" = "=" ]; then
+    _best=
+    for _x in $_vers; do case $_x in $_v) _best=$_x; break ;; esac; done
+  fi
+  if [ -n "$inst" ]; then
+    case $_cmp in
+      "=") case $inst in $_v) ver_ok=1 ;; esac
+           if [ -n "$_best" ] && [ "$inst" != "$_best" ]; then installable=$_best; fi ;;
+      ">=") dpkg --compare-versions "$inst" ge "$_v" && ver_ok=1
+            if [ -n "$_best" ] && [ "$inst" != "$_best" ] && dpkg --compare-versions "$_best" ge "$_v"; then installable=$_best; fi ;;
+      *) ver_ok=1; if [ -n "$_best" ] && [ "$inst" != "$_best" ]; then installable=$_best; fi ;;
+    esac
+  else
+    installable=$_best
+  fi
+}
+# package_split(): sets name, cmp and ver from $1.
+_split() {
+  name=$1; cmp=; ver=
+  case $1 in
+    *=*) name=${1%%=*}; ver=${1#*=}; cmp="="
+         case $name in *">") name=${name%>}; cmp=">=" ;; esac ;;
+  esac
+}
+# Wildcards in names (fnmatch against every package name apt knows).
+_expand() {
+  _specs=
+  for _s in $names; do
+    _split "$_s"
+    case $name in
+      *[\*\?\[\]!]*)
+        _all=$(apt-cache pkgnames 2>/dev/null | sort)
+        case $name in *:*) ;; *) _all=$(printf '%s\n' "$_all" | grep -v :) ;; esac
+        _m=
+        for _p in $_all; do case $_p in $name) _m="$_m$_p$nl" ;; esac; done
+        [ -n "$_m" ] || _fail "No package(s) matching '$name' available"
+        _specs="$_specs$_m" ;;
+      *) _specs="$_specs$_s$nl" ;;
+    esac
+  done
+  names=$_specs
+}
+# Ansible's install(): $1 the specs; sets i_changed and leaves the apt-get
+# run in $_rout/$_rerr; fails as Ansible does.
+_install() {
+  _list=; _pnames=; i_changed=; i_ran=
+  for _s in $1; do
+    _split "$_s"; _pnames="$_pnames $name"
+    _status "$name" "$cmp" "$ver" install
+    [ -z "$inst" ] && [ -n "$only_upgrade" ] && continue
+    if [ -z "$ver_ok" ] && [ -z "$installable" ]; then _out with_cache 1; _fail "no available installation candidate for $_s"; fi
+    if [ -n "$installable" ] && { [ -z "$inst" ] || [ -n "$latest" ] || [ -z "$ver_ok" ]; }; then
+      if [ "$installable" != True ]; then _list="$_list '$name=$installable'"
+      elif [ -n "$ver" ]; then _list="$_list '$name=$ver'"
+      else _list="$_list '$name'"; fi
+    elif [ -n "$ver_ok" ] && [ -n "$installable" ] && [ "$cmp" = "=" ]; then
+      _list="$_list '$name=$ver'"
+    fi
+  done
+  if [ -n "$_list" ]; then
+    _cmd="$aptget -y $dpkg_options $only_upgrade_opt $fixed_opt $force_yes $autoremove_opt $no_remove $_check install${_list}"
+    [ -n "$release" ] && _cmd="$_cmd -t '$release'"
+    case $recommends in no) _cmd="$_cmd -o APT::Install-Recommends=no" ;; yes) _cmd="$_cmd -o APT::Install-Recommends=yes" ;; esac
+    [ -n "$allow_unauth" ] && _cmd="$_cmd --allow-unauthenticated"
+    [ -n "$allow_downgrade" ] && _cmd="$_cmd --allow-downgrades"
+    [ -n "$allow_held" ] && _cmd="$_cmd --allow-change-held-packages"
+    eval "_run $_cmd $lockopt"
+    if [ "$_rrc" != 0 ]; then _out with_cache 1; _failwith "stdout stderr rc" "'$_cmd' failed: $_rerr"; fi
+    i_changed=1; i_ran=1
+  fi
+  if [ -z "$check" ] && [ -n "$_pnames" ]; then
+    _mark=$(command -v apt-mark)
+    if [ -n "$_mark" ]; then
+      _so=$_rout; _se=$_rerr; _sr=$_rrc
+      _run $_mark manual $_pnames || _failwith "stdout stderr rc" "'$_mark manual$_pnames' failed: $_rerr"
+      _rout=$_so; _rerr=$_se; _rrc=$_sr
+    fi
+  fi
+}
+_upgrade() {
+  _ucmd=$aptget; _uname=$aptget
+  case $1 in
+    dist) _sub="dist-upgrade $autoremove_opt" ;;
+    full) if [ -n "$aptitude" ]; then _ucmd=$aptitude; _sub=full-upgrade; else _sub="dist-upgrade $autoremove_opt"; fi ;;
+    *) if [ -n "$aptitude" ]; then _ucmd=$aptitude; _sub=safe-upgrade; else _sub="upgrade --with-new-pkgs $autoremove_opt"; fi ;;
+  esac
+  _fy=; if [ -n "$force" ]; then if [ "$_ucmd" = "$aptget" ]; then _fy=--force-yes; else _fy="--assume-yes --allow-untrusted"; fi; fi
+  _ua=; [ -n "$allow_unauth" ] && _ua=--allow-unauthenticated
+  _ud=; [ -n "$allow_downgrade" ] && _ud=--allow-downgrades
+  _cmd="$_ucmd -y $dpkg_options $_fy $no_remove $_ua $_ud $_check $_sub"
+  [ -n "$release" ] && _cmd="$_cmd -t '$release'"
+  eval "_run $_cmd" </dev/null
+  [ "$_uname" = "$_ucmd" ] && _uname=apt-get || _uname=aptitude
+  [ "$_rrc" = 0 ] || _failwith "stdout rc" "'$_ucmd $_sub' failed: $_rerr"
+  _out exit upgrade
+  case $_rout in *"$nl""0 upgraded, 0 newly installed"*|*"$nl""0 packages upgraded, 0 newly installed"*) ;; *) _changed ;; esac
+  _outrun; exit 0
+}
+[ -n "$upgrade" ] && _upgrade "$upgrade"
+if [ -n "$deb" ]; then
+  [ "$state" = present ] || _fail "deb only supports state=present"
+  case $deb in *://*) _fail "drover's apt module installs debs from paths on the target only, not URLs: $deb" ;; esac
+  _debs=; _deps=; _multi=$(dpkg --print-foreign-architectures 2>/dev/null)
+  _oifs=$IFS; IFS=,; set -- $deb; IFS=$_oifs
+  for _f in "$@"; do
+    _field() { _run dpkg --field "$_f" "$1" || _failwith "stdout stderr" "$(command -v dpkg) --field $_f $1 failed"; _fv=$_rout; }
+    [ -e "$_f" ] || _fail "Unable to install package: E:Invalid archive signature"
+    _field Package; _pn=$_fv; _field Version; _pv=$_fv; _key=$_pn
+    if [ -n "$_multi" ]; then _field Architecture; _key=$_pn:$_fv; fi
+    _iv=$(_instver "$_key")
+    if [ -n "$_iv" ] && dpkg --compare-versions "$_pv" eq "$_iv"; then continue; fi
+    if [ -n "$_iv" ] && dpkg --compare-versions "$_iv" gt "$_pv" && [ -z "$force" ] && [ -z "$allow_downgrade" ]; then
+      _fail "A later version is already installed"
+    fi
+    # Unmet dependencies (one alternative per group, by name and version).
+    _dl=$( { dpkg --field "$_f" Pre-Depends; dpkg --field "$_f" Depends; } 2>/dev/null | tr '\n' ' ' | tr ',' '\n')
+    _oifs=$IFS; IFS=$nl
+    for _grp in $_dl; do
+      IFS=$_oifs; _ok=; _first=
+      _alts=$(printf '%s\n' "$_grp" | tr '|' '\n')
+      IFS=$nl
+      for _alt in $_alts; do
+        IFS=$_oifs
+        _an=$(printf '%s' "$_alt" | awk '{ print $1 }'); _an=${_an%%:*}
+        _op=$(printf '%s' "$_alt" | sed -n 's/.*(\s*\([<>=]*\)\s*\([^ )]*\)\s*).*/\1 \2/p')
+        [ -n "$_an" ] || continue
+        [ -n "$_first" ] || _first=$_an
+        _aiv=$(_instver "$_an")
+        if [ -n "$_aiv" ]; then
+          if [ -z "$_op" ]; then _ok=1; else set -- $_op; case $1 in "<") _o=le ;; ">") _o=ge ;; "=") _o=eq ;; "<<") _o=lt ;; ">>") _o=gt ;; *) _o=$1 ;; esac
+            dpkg --compare-versions "$_aiv" "$_o" "$2" && _ok=1; fi
+        elif dpkg-query -W -f='${db:Status-Status} ${Provides}\n' 2>/dev/null | grep "^installed " | grep -q "[ ,]$_an\( \|,\|$\)"; then _ok=1
+        fi
+        IFS=$nl
+      done
+      IFS=$_oifs
+      [ -n "$_ok" ] || [ -z "$_first" ] || _deps="$_deps$_first$nl"
+      IFS=$nl
+    done
+    IFS=$_oifs
+    _debs="$_debs $_f"
+  done
+  _s0=; _e0=
+  if [ -n "$_deps" ]; then
+    _install "$_deps"
+    [ -n "$i_changed" ] && _changed
+    _s0=$_rout; _e0=$_rerr; [ -n "$i_ran" ] && { _out deps_stdout "$_s0"; _out deps_stderr "$_e0"; }
+  fi
+  _out exit deb
+  if [ -n "$_debs" ]; then
+    _dopts=$(printf '%s' "$dpkg_options_raw" | awk -F, '{ for (i = 1; i <= NF; i++) printf "%s--%s", (i > 1 ? " " : ""), $i }')
+    [ -n "$check" ] && _dopts="$_dopts --simulate"
+    [ -n "$force" ] && _dopts="$_dopts --force-all"
+    _cmd="dpkg $_dopts -i$_debs"
+    _run dpkg $_dopts -i $_debs
+    [ "$_rrc" = 0 ] || { _out f_stdout "$_s0$_rout"; _out f_stderr "$_e0$_rerr"; _fail "$_cmd failed"; }
+    _changed; _outrun
+  fi
+  exit 0
+fi
+_split_all() { for _s in $names; do case $_s in *=*=*) _fail "invalid package spec: $_s" ;; esac; done; }
+if [ "$names" = "*" ] && [ -n "$latest" ]; then _upgrade yes; fi
+case "$nl$names$nl" in *"$nl*$nl"*) [ -n "$latest" ] && _fail "unable to install additional packages when upgrading all installed packages"; names=$(printf '%s\n' "$names" | grep -vx '\*') ;; esac
+_split_all
+if [ -z "$names" ] && { [ -n "$autoclean" ] || [ -n "$autoremove" ]; }; then
+  for _op in autoclean autoremove; do
+    eval "[ -n \"\$$_op\" ]" || continue
+    _purge=; [ -n "$purge" ] && _purge=--purge
+    eval "_run $aptget -y $dpkg_options $_purge $force_yes $_op $_check"
+    [ "$_rrc" = 0 ] || _failwith "stdout stderr rc" "'apt-get $_op' failed: $_rerr"
+    _out exit cleanup
+    case $_op in autoremove) case $_rout in *"The following packages will be REMOVED"*) _changed ;; esac ;;
+                 *) case $_rout in *"Del "*) _changed ;; esac ;; esac
+    _outrun; exit 0
+  done
+fi
+_expand
+if [ "$state" = absent ]; then
+  _list=
+  for _s in $names; do
+    _split "$_s"
+    _status "$name" "$cmp" "$ver" remove
+    if [ -n "$ver_ok" ] || { [ -n "$has_files" ] && [ -n "$purge" ]; }; then _list="$_list '$_s'"; fi
+  done
+  _out exit remove
+  [ -n "$_list" ] || exit 0
+  _purge=; [ -n "$purge" ] && _purge=--purge
+  eval "_run $aptget -q -y $dpkg_options $_purge $force_yes $autoremove_opt $_check remove$_list $lockopt"
+  [ "$_rrc" = 0 ] || _failwith "stdout stderr rc" "'apt-get remove$_list' failed: $_rerr"
+  _changed; _outrun; exit 0
+fi
+_install "$names"
+_out exit install
+if [ -n "$i_changed" ]; then _changed; _out rc "$_rrc"; _out stdout "$_rout"; _out stderr "$_rerr"; fi
+)SH";
+
+// Ansible's expand_dpkg_options: -o "Dpkg::Options::=--OPT" per option.
+std::string expand_dpkg_options(const std::string& compressed) {
+  std::string out;
+  for (const auto& o : split(compressed, ',')) {
+    if (!out.empty()) out += ' ';
+    out += "-o \"Dpkg::Options::=--" + o + "\"";
+  }
+  return out;
+}
+
+class AptModule : public Module {
+ public:
+  AptModule() {
+    spec_.options = {
+        opt("state").def("present").one_of({"absent", "build-dep", "fixed", "latest", "present"}),
+        opt("update_cache", OptionType::boolean).alias({"update-cache"}),
+        opt("update_cache_retries", OptionType::integer).def(5),
+        opt("update_cache_retry_max_delay", OptionType::integer).def(12),
+        opt("cache_valid_time", OptionType::integer).def(0),
+        opt("purge", OptionType::boolean).def(false),
+        opt("package", OptionType::list).of(OptionType::str).alias({"pkg", "name"}),
+        opt("deb", OptionType::path),
+        opt("default_release").alias({"default-release"}),
+        opt("install_recommends", OptionType::boolean).alias({"install-recommends"}),
+        opt("force", OptionType::boolean).def(false),
+        opt("upgrade").one_of({"dist", "full", "no", "safe", "yes"}),
+        opt("dpkg_options").def("force-confdef,force-confold"),
+        opt("autoremove", OptionType::boolean),
+        opt("autoclean", OptionType::boolean).def(false),
+        opt("fail_on_autoremove", OptionType::boolean).def(false),
+        opt("policy_rc_d", OptionType::integer),
+        opt("only_upgrade", OptionType::boolean).def(false),
+        opt("force_apt_get", OptionType::boolean).def(false),
+        opt("clean", OptionType::boolean).def(false),
+        opt("allow_unauthenticated", OptionType::boolean).def(false).alias({"allow-unauthenticated"}),
+        opt("allow_downgrade", OptionType::boolean)
+            .def(false)
+            .alias({"allow-downgrade", "allow_downgrades", "allow-downgrades"}),
+        opt("allow_change_held_packages", OptionType::boolean).def(false),
+        opt("lock_timeout", OptionType::integer).def(60),
+    };
+    // No defaults for these: the constraints count options that are set
+    // (Ansible checks them before filling defaults: upgrade=no, autoremove=no).
+    spec_.mutually_exclusive = {{"deb", "package", "upgrade"}};
+    spec_.required_one_of = {{"autoremove", "deb", "package", "update_cache", "upgrade"}};
+  }
+  const ArgSpec& spec() const override { return spec_; }
+
+  Value run(const Value& args, ModuleContext& ctx) const override {
+    const std::string state = args["state"].get<std::string>();
+    if (state == "build-dep") return failed_result("drover's apt module does not support state=build-dep");
+    if (!args["policy_rc_d"].is_null()) return failed_result("drover's apt module does not support policy_rc_d");
+    ScriptAnswer a = run_answer_script(ctx, build_apt_script(args, ctx.check_mode));
+    return apt_result(a, ctx.diff_mode);
+  }
+
+ private:
+  ArgSpec spec_;
+};
+
+}  // namespace
+
+std::string build_apt_script(const Value& args, bool check_mode) {
+  auto flag = [&](const char* option, const char* word) { return args[option] == true ? std::string(word) : ""; };
+  std::string names;
+  for (const auto& n : string_list(args["package"])) names += n + "\n";
+  const std::string upgrade = args["upgrade"].is_string() ? args["upgrade"].get<std::string>() : "no";
+  const Value& recommends = args["install_recommends"];
+  std::string s;
+  s += shell_assign("names", names);
+  s += shell_assign("state", args["state"]);
+  s += shell_assign("latest", args["state"] == "latest");
+  s += shell_assign("update_cache", args["update_cache"] == true);
+  s += shell_assign("valid", args["cache_valid_time"].is_null() ? Value(0) : args["cache_valid_time"]);
+  s += shell_assign("retries", args["update_cache_retries"].is_null() ? Value(5) : args["update_cache_retries"]);
+  s += shell_assign("max_delay",
+                    args["update_cache_retry_max_delay"].is_null() ? Value(12) : args["update_cache_retry_max_delay"]);
+  s += shell_assign("purge", args["purge"] == true);
+  s += shell_assign("deb", args["deb"]);
+  s += shell_assign("release", args["default_release"]);
+  s += shell_assign("recommends", recommends.is_null() ? Value("") : Value(recommends == true ? "yes" : "no"));
+  s += shell_assign("force", args["force"] == true);
+  s += shell_assign("force_yes", flag("force", "--force-yes"));
+  s += shell_assign("upgrade", upgrade == "no" ? Value("") : Value(upgrade));
+  const std::string dpkg = args["dpkg_options"].is_string() ? args["dpkg_options"].get<std::string>()
+                                                             : "force-confdef,force-confold";
+  s += shell_assign("dpkg_options", expand_dpkg_options(dpkg));
+  s += shell_assign("dpkg_options_raw", dpkg);
+  s += shell_assign("autoremove", args["autoremove"] == true);
+  s += shell_assign("autoremove_opt", flag("autoremove", "--auto-remove"));
+  s += shell_assign("no_remove", flag("fail_on_autoremove", "--no-remove"));
+  s += shell_assign("autoclean", args["autoclean"] == true);
+  s += shell_assign("clean", args["clean"] == true);
+  s += shell_assign("only_upgrade", args["only_upgrade"] == true);
+  s += shell_assign("only_upgrade_opt", flag("only_upgrade", "--only-upgrade"));
+  s += shell_assign("fixed_opt", args["state"] == "fixed" ? "--fix-broken" : "");
+  s += shell_assign("force_apt_get", args["force_apt_get"] == true);
+  s += shell_assign("allow_unauth", args["allow_unauthenticated"] == true);
+  s += shell_assign("allow_downgrade", args["allow_downgrade"] == true);
+  s += shell_assign("allow_held", args["allow_change_held_packages"] == true);
+  const long long lock = args["lock_timeout"].is_number() ? args["lock_timeout"].get<long long>() : 60;
+  s += shell_assign("lockopt", lock > 0 ? "-o DPkg::Lock::Timeout=" + std::to_string(lock) : "");
+  s += shell_assign("check", check_mode);
+  return s + kAptBody;
+}
+
+Value parse_apt_diff(const std::string& output) {
+  std::vector<std::string> lines = split_lines(output);
+  long start = -1;
+  for (size_t i = 0; i < lines.size(); ++i)
+    if (lines[i] == "Resolving dependencies...") start = static_cast<long>(i);
+  if (start < 0)
+    for (size_t i = 0; i < lines.size(); ++i)
+      if (lines[i] == "Reading state information...") {
+        start = static_cast<long>(i);
+        break;
+      }
+  // The first "N upgraded" / "N packages upgraded" line ends it.
+  long end = static_cast<long>(lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& l = lines[i];
+    size_t d = 0;
+    while (d < l.size() && std::isdigit(static_cast<unsigned char>(l[d]))) ++d;
+    if (d > 0 && (l.compare(d, 9, " upgraded") == 0 || l.compare(d, 18, " packages upgraded") == 0)) {
+      end = static_cast<long>(i);
+      break;
+    }
+  }
+  std::string prepared;
+  for (long i = start + 1; i < end + 1 && i < static_cast<long>(lines.size()); ++i) {
+    if (i > start + 1) prepared += "\n";
+    prepared += lines[i];
+  }
+  return Value{{"prepared", prepared}};
+}
+
+Value apt_result(const ScriptAnswer& a, bool diff_mode) {
+  if (a.has("failed")) {
+    Value r = failed_result(a.get("failed"));
+    if (a.has("f_stdout")) r["stdout"] = a.get("f_stdout");
+    if (a.has("f_stderr")) r["stderr"] = a.get("f_stderr");
+    if (a.has("f_rc")) r["rc"] = a.get_int("f_rc");
+    if (a.has("with_cache")) {
+      r["cache_updated"] = !a.get("cache_updated").empty();
+      r["cache_update_time"] = a.get_int("cache_update_time");
+    }
+    add_output_lines(r);
+    return r;
+  }
+  Value failure = script_failure(a);
+  if (!failure.is_null()) return failure;
+  const std::string exit = a.get("exit");
+  const bool changed = a.changed();
+  Value r = Value::object();
+  const bool cache_fields = exit == "cache" || exit == "install";
+  if (exit == "cache") {
+    r["changed"] = !a.get("cache_updated").empty();
+  } else if (exit == "clean") {
+    r["changed"] = true;
+    r["msg"] = a.get("stdout");
+    r["stdout"] = a.get("stdout");
+    r["stderr"] = a.get("stderr");
+  } else if (exit == "upgrade") {
+    r["changed"] = changed;
+    r["msg"] = a.get("stdout");
+    r["stdout"] = a.get("stdout");
+    r["stderr"] = a.get("stderr");
+    if (changed) r["diff"] = diff_mode ? parse_apt_diff(a.get("stdout")) : Value::object();
+  } else if (exit == "deb") {
+    r["changed"] = changed;
+    const std::string out = a.get("deps_stdout") + a.get("stdout");
+    r["stdout"] = out;
+    r["stderr"] = a.get("deps_stderr") + a.get("stderr");
+    if (a.has("stdout")) {
+      Value d = a.has("deps_stdout") ? (diff_mode ? parse_apt_diff(a.get("deps_stdout")) : Value::object())
+                                     : parse_apt_diff(a.get("stdout"));
+      if (a.has("deps_stdout") && d.contains("prepared"))
+        d["prepared"] = d["prepared"].get<std::string>() + "\n\n" + a.get("stdout");
+      r["diff"] = d;
+    } else {
+      r["diff"] = a.has("deps_stdout") ? (diff_mode ? parse_apt_diff(a.get("deps_stdout")) : Value::object()) : Value("");
+    }
+  } else {  // install, remove, cleanup
+    r["changed"] = changed;
+    if (changed || exit == "cleanup") {
+      r["stdout"] = a.get("stdout");
+      r["stderr"] = a.get("stderr");
+      r["diff"] = diff_mode ? parse_apt_diff(a.get("stdout")) : Value::object();
+    }
+  }
+  if (cache_fields) {
+    r["cache_updated"] = !a.get("cache_updated").empty();
+    r["cache_update_time"] = a.get_int("cache_update_time");
+  }
+  add_output_lines(r);
+  return r;
+}
+
+std::unique_ptr<Module> make_apt_module() { return std::make_unique<AptModule>(); }
+
+}  // namespace drover

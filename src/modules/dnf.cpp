@@ -1,0 +1,304 @@
+// dnf and yum: RPM packages with the dnf (or yum) command line
+// (ansible.builtin.dnf, ansible-core 2.14 semantics; yum shares them: on a
+// dnf host Ansible's yum action runs the dnf module too). One script decides
+// per name as Ansible's _mark_package_install() does (rpm -q for what is
+// installed; a versioned name older than the installed one is left alone
+// unless allow_downgrade), runs one dnf transaction (install, upgrade,
+// remove or autoremove) and answers the packages that came and went, from
+// `rpm -qa` before and after (Ansible's transaction install_set and
+// remove_set), or in check mode from the transaction table that
+// `dnf --assumeno` prints.
+//
+// Not supported (fail with a message): list, groups (@name) and modules,
+// download_only / download_dir, paths of provided files ("/usr/bin/vi").
+#include "core/strings.hpp"
+#include "modules/answer_script.hpp"
+#include "modules/builtin.hpp"
+#include "modules/packages.hpp"
+#include "modules/shell_script.hpp"
+
+namespace drover {
+namespace {
+
+constexpr const char* kDnfBody = R"SH(
+export LANG=C LC_ALL=C LC_MESSAGES=C LC_CTYPE=C
+PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin:/usr/local/bin
+dnf=$(command -v "$prefer" 2>/dev/null || command -v dnf 2>/dev/null || command -v yum 2>/dev/null) ||
+  _fail "Failed to find required executable \"$prefer\" in paths: $PATH"
+command -v rpm >/dev/null 2>&1 || _fail "Failed to find required executable \"rpm\" in paths: $PATH"
+[ "$(id -u)" = 0 ] || _fail "This command has to be run under the root user."
+nl='
+'
+_qf='%{NAME}-%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}.%{ARCH}\n'
+_rpmqa() { rpm -qa --qf "$_qf" 2>/dev/null | sort; }
+if [ -n "$update_cache" ] && [ -z "$names" ]; then
+  eval "_run \"\$dnf\" -y $opts makecache --refresh" || _fail "Failed to synchronize repodata: $(printf '%s' "$_rerr" | grep -i error | head -n 1)"
+  _out exit cache; exit 0
+fi
+_refresh=; [ -n "$update_cache" ] && _refresh=--refresh
+# rpm's version comparison (rpm >= 4.16 has it in its Lua), else sort -V.
+_newer() {
+  _c=$(rpm --eval "%{lua: print(rpm.vercmp('$1', '$2'))}" 2>/dev/null)
+  case $_c in -1|0|1) [ "$_c" = 1 ]; return ;; esac
+  [ "$1" != "$2" ] && [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | tail -n 1)" = "$1" ]
+}
+# A versioned spec (name-[epoch:]version-release[.arch]) whose package is
+# installed at a newer version: Ansible's _is_newer_version_installed().
+_newer_installed() {
+  _base=$(printf '%s' "$1" | sed -n 's/^\(.*\)-\([0-9]*:\)\{0,1\}\([^-]*\)-\([^-]*\)$/\1 \2\3-\4/p')
+  [ -n "$_base" ] || return 1
+  set -- $_base
+  _iv=$(rpm -q --qf '%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n' "$1" 2>/dev/null | head -n 1) || return 1
+  _want=${2%.*}; case $2 in *.noarch|*.x86_64|*.i686|*.aarch64|*.ppc64le|*.s390x) ;; *) _want=$2 ;; esac
+  _newer "$_iv" "$_want"
+}
+install=; upgrade=; remove=; _files=
+case "$state" in absent|removed) _st=absent ;; latest) _st=latest ;; *) _st=present ;; esac
+[ -z "$names" ] && [ -n "$autoremove" ] && _st=absent
+if [ "$names" = "*$nl" ] && [ "$_st" = latest ]; then
+  upgrade='*'
+else
+  _oifs=$IFS; IFS=$nl
+  for _s in $names; do
+    IFS=$_oifs
+    case $_s in
+      *://*) _fail "drover's $module module installs rpm files from paths on the target only, not URLs: $_s" ;;
+      @*) _fail "drover's $module module does not manage groups or modules yet: $_s" ;;
+      /*.rpm|*.rpm) ;;
+      /*) _fail "drover's $module module does not resolve file paths to packages yet: $_s" ;;
+    esac
+    if [ "$_st" = absent ]; then
+      case $_s in *.rpm) _fail "Cannot remove paths -- please specify package name." ;; esac
+      case $_s in *\**) remove="$remove $_s" ;; *) rpm -q "$_s" >/dev/null 2>&1 && remove="$remove $_s" ;; esac
+    else
+      case $_s in
+        *.rpm)
+          [ -e "$_s" ] || _fail "Error occurred attempting remote rpm install of package: $_s. Can not load RPM file: $_s."
+          _nevra=$(rpm -qp --qf "$_qf" "$_s" 2>/dev/null)
+          if rpm -q "${_nevra%.*}" >/dev/null 2>&1; then :
+          elif _newer_installed "${_nevra%.*}" && [ -z "$allow_downgrade" ]; then :
+          else install="$install $_s"; fi ;;
+        *)
+          if rpm -q "$_s" >/dev/null 2>&1; then
+            [ "$_st" = latest ] && upgrade="$upgrade $_s"
+          elif _newer_installed "$_s"; then
+            [ -n "$allow_downgrade" ] && install="$install $_s"
+          elif [ -n "$update_only" ]; then
+            _out skipped "Packages providing $_s not installed due to update_only specified"
+          else
+            install="$install $_s"
+          fi ;;
+      esac
+    fi
+    IFS=$nl
+  done
+  IFS=$_oifs
+fi
+_yes=-y; [ -n "$check" ] && _yes=--assumeno
+_before=$(_rpmqa)
+_all_out=; _all_err=
+_txn() {
+  eval "_run \"\$dnf\" $_yes $opts $_refresh \"\$@\""
+  _all_out="$_all_out$_rout$nl"; _all_err="$_all_err$_rerr$nl"
+  if [ "$1" = remove ] || [ "$1" = autoremove ]; then
+    case "$_rout$_rerr" in *"No packages marked for removal"*|*"Nothing to do"*) return 0 ;; esac
+  else case "$_rout$_rerr" in *"No match for argument"*|*"Unable to find a match"*)
+    _out failures "$(printf '%s\n' "$_rout$nl$_rerr" | sed -n 's/^No match for argument: \(.*\)$/No package \1 available./p' | sort -u)"
+    _fail "Failed to install some of the specified packages" ;;
+  esac; fi
+  if [ "$_rrc" != 0 ]; then
+    [ -n "$check" ] && case "$_rout$_rerr" in *"Operation aborted"*) return 0 ;; esac
+    _fail "Unknown Error occurred: $(printf '%s\n' "$_rerr" | sed -n 's/^Error: //p' | head -n 1)"
+  fi
+}
+[ -n "$install" ] && _txn install $install
+if [ -n "$upgrade" ]; then
+  if [ "$upgrade" = '*' ]; then _txn upgrade; else _txn upgrade $upgrade; fi
+fi
+[ -n "$remove" ] && _txn remove $remove
+[ "$_st" = absent ] && [ -n "$autoremove" ] && _txn autoremove
+_out exit ensure
+if [ -n "$check" ]; then
+  # The transaction tables of --assumeno: "Installing:", "Upgrading:", ...
+  _tab=$(printf '%s\n' "$_all_out" | awk '
+    /^[A-Z][A-Za-z ]*:$/ { sec = $0; next }
+    /^[A-Z]/ || /^$/ || /^=/ { sec = ""; pend = ""; next }
+    sec != "" {
+      line = pend $0; n = split(line, f, " ")
+      if (n < 3) { pend = f[1] " "; next }
+      pend = ""
+      kind = (sec ~ /^(Removing|Erasing)/) ? "R" : (sec ~ /^(Upgrading|Downgrading)/) ? "U" : "I"
+      print kind, f[1] "-" f[3] "." f[2], f[1]
+    }')
+  _in=; _rm=
+  _oifs=$IFS; IFS=$nl
+  for _l in $_tab; do
+    IFS=$_oifs; set -- $_l
+    case $1 in
+      R) _rm="$_rm$2$nl" ;;
+      U) _in="$_in$2$nl"; _old=$(rpm -q --qf "$_qf" "$3" 2>/dev/null) && _rm="$_rm$_old$nl" ;;
+      *) _in="$_in$2$nl" ;;
+    esac
+    IFS=$nl
+  done
+  IFS=$_oifs
+else
+  _after=$(_rpmqa)
+  _in=$(printf '%s\n' "$_after" | grep -vxF -e "$_before" -e '' 2>/dev/null)
+  [ -n "$_before" ] || _in=$_after
+  _rm=$(printf '%s\n' "$_before" | grep -vxF -e "$_after" -e '' 2>/dev/null)
+  [ -n "$_after" ] || _rm=$_before
+fi
+_out installed "$_in"
+_out removed "$_rm"
+)SH";
+
+std::string repeat_option(const char* flag, const Value& list) {
+  std::string out;
+  for (const auto& v : string_list(list)) out += std::string(" ") + flag + shell_quote(v);
+  return out;
+}
+
+class DnfModule : public Module {
+ public:
+  explicit DnfModule(std::string name) : name_(std::move(name)) {
+    spec_.options = {
+        opt("allow_downgrade", OptionType::boolean).def(false),
+        opt("autoremove", OptionType::boolean).def(false),
+        opt("bugfix", OptionType::boolean).def(false),
+        opt("cacheonly", OptionType::boolean).def(false),
+        opt("conf_file"),
+        opt("disable_excludes"),
+        opt("disable_gpg_check", OptionType::boolean).def(false),
+        opt("disable_plugin", OptionType::list).of(OptionType::str).def(Value::array()),
+        opt("disablerepo", OptionType::list).of(OptionType::str).def(Value::array()),
+        opt("download_only", OptionType::boolean).def(false),
+        opt("download_dir"),
+        opt("enable_plugin", OptionType::list).of(OptionType::str).def(Value::array()),
+        opt("enablerepo", OptionType::list).of(OptionType::str).def(Value::array()),
+        opt("exclude", OptionType::list).of(OptionType::str).def(Value::array()),
+        opt("installroot").def("/"),
+        opt("install_repoquery", OptionType::boolean).def(true),
+        opt("install_weak_deps", OptionType::boolean).def(true),
+        opt("list"),
+        opt("name", OptionType::list).of(OptionType::str).alias({"pkg"}),
+        opt("releasever"),
+        opt("security", OptionType::boolean).def(false),
+        opt("skip_broken", OptionType::boolean).def(false),
+        opt("state").one_of({"absent", "installed", "latest", "present", "removed"}),
+        opt("update_cache", OptionType::boolean).alias({"expire-cache"}),
+        opt("update_only", OptionType::boolean).def(false),
+        opt("validate_certs", OptionType::boolean).def(true),
+        opt("sslverify", OptionType::boolean).def(true),
+        opt("lock_timeout", OptionType::integer).def(30),
+        opt("allowerasing", OptionType::boolean).def(false),
+        opt("nobest", OptionType::boolean).def(false),
+    };
+    if (name_ == "yum") spec_.options.push_back(opt("use_backend").def("auto").one_of({"auto", "yum", "yum4", "dnf"}));
+    // name and update_cache have no defaults: the constraints count set options.
+    spec_.required_one_of = {{"name", "list", "update_cache"}};
+    spec_.mutually_exclusive = {{"name", "list"}};
+  }
+  const ArgSpec& spec() const override { return spec_; }
+
+  Value run(const Value& args, ModuleContext& ctx) const override {
+    if (args["list"].is_string()) return failed_result("drover's " + name_ + " module does not support list yet");
+    if (args["download_only"] == true || args["download_dir"].is_string())
+      return failed_result("drover's " + name_ + " module does not support download_only or download_dir yet");
+    ScriptAnswer a = run_answer_script(ctx, build_dnf_script(args, ctx.check_mode, name_));
+    return dnf_result(a, args, ctx.check_mode);
+  }
+
+ private:
+  std::string name_;
+  ArgSpec spec_;
+};
+
+}  // namespace
+
+std::string build_dnf_script(const Value& args, bool check_mode, const std::string& manager) {
+  std::string opts;
+  opts += repeat_option("--disablerepo=", args["disablerepo"]);
+  opts += repeat_option("--enablerepo=", args["enablerepo"]);
+  opts += repeat_option("--exclude=", args["exclude"]);
+  opts += repeat_option("--disableplugin=", args["disable_plugin"]);
+  opts += repeat_option("--enableplugin=", args["enable_plugin"]);
+  if (args["conf_file"].is_string()) opts += " -c " + shell_quote(args["conf_file"].get<std::string>());
+  if (args["disable_gpg_check"] == true) opts += " --nogpgcheck";
+  if (args["installroot"].is_string() && args["installroot"] != "/")
+    opts += " --installroot=" + shell_quote(args["installroot"].get<std::string>());
+  if (!args["releasever"].is_null()) opts += " --releasever=" + shell_quote(to_display_string(args["releasever"]));
+  if (args["install_weak_deps"] == false) opts += " --setopt=install_weak_deps=False";
+  if (args["sslverify"] == false || args["validate_certs"] == false) opts += " --setopt=sslverify=False";
+  if (args["nobest"] == true) opts += " --nobest";
+  if (args["skip_broken"] == true) opts += " --skip-broken";
+  if (args["allowerasing"] == true) opts += " --allowerasing";
+  if (args["cacheonly"] == true) opts += " -C";
+  if (args["security"] == true) opts += " --security";
+  if (args["bugfix"] == true) opts += " --bugfix";
+  if (args["disable_excludes"].is_string())
+    opts += " --disableexcludes=" + shell_quote(args["disable_excludes"].get<std::string>());
+  std::string names;
+  for (const auto& n : string_list(args["name"])) names += trim(n) + "\n";
+  const std::string prefer =
+      manager == "yum" && args["use_backend"].is_string() && args["use_backend"] != "auto" && args["use_backend"] != "yum4"
+          ? args["use_backend"].get<std::string>()
+          : manager == "yum" ? "yum" : "dnf";
+  std::string s;
+  s += shell_assign("module", manager);
+  s += shell_assign("prefer", prefer);
+  s += shell_assign("names", names);
+  s += shell_assign("state", args["state"]);
+  s += shell_assign("opts", opts);
+  s += shell_assign("update_cache", args["update_cache"] == true);
+  s += shell_assign("autoremove", args["autoremove"] == true);
+  s += shell_assign("allow_downgrade", args["allow_downgrade"] == true);
+  s += shell_assign("update_only", args["update_only"] == true);
+  s += shell_assign("check", check_mode);
+  return s + kDnfBody;
+}
+
+Value dnf_result(const ScriptAnswer& a, const Value& args, bool check_mode) {
+  (void)args;
+  auto lines_of = [](const std::string& text) {
+    Value out = Value::array();
+    for (const auto& l : split_lines(text))
+      if (!l.empty()) out.push_back(l);
+    return out;
+  };
+  if (a.has("failed")) {
+    Value r = failed_result(a.get("failed"));
+    if (a.has("failures")) r["failures"] = lines_of(a.get("failures"));
+    r["results"] = Value::array();
+    r["rc"] = 1;
+    return r;
+  }
+  Value failure = script_failure(a);
+  if (!failure.is_null()) return failure;
+  if (a.get("exit") == "cache")
+    return Value{{"msg", "Cache updated"}, {"changed", false}, {"results", Value::array()}, {"rc", 0}};
+  Value results = Value::array();
+  if (a.has("skipped")) results.push_back(a.get("skipped"));
+  bool changed = false;
+  for (const auto& p : split_lines(a.get("installed")))
+    if (!p.empty()) {
+      results.push_back("Installed: " + p);
+      changed = true;
+    }
+  for (const auto& p : split_lines(a.get("removed")))
+    if (!p.empty()) {
+      results.push_back("Removed: " + p);
+      changed = true;
+    }
+  Value r = Value::object();
+  r["msg"] = !changed ? "Nothing to do" : check_mode ? "Check mode: No changes made, but would have if not in check mode" : "";
+  r["changed"] = changed;
+  r["results"] = results;
+  r["rc"] = 0;
+  return r;
+}
+
+std::unique_ptr<Module> make_dnf_module() { return std::make_unique<DnfModule>("dnf"); }
+std::unique_ptr<Module> make_yum_module() { return std::make_unique<DnfModule>("yum"); }
+
+}  // namespace drover

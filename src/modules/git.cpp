@@ -1,0 +1,340 @@
+// git: clone and update a checkout with the git CLI on the target
+// (ansible.builtin.git, ansible-core 2.14 semantics). One script follows
+// Ansible's main(): clone when dest has no repository (ls-remote only in
+// check mode or with clone=no), otherwise check for local modifications,
+// update the remote URL, fetch (the same refspecs as Ansible for depth,
+// tags and bare repositories) and switch to `version` (a branch, a tag or a
+// sha) with the same git commands, so that their failures read the same.
+// Returns before, after, changed, remote_url_changed, and diff.prepared in
+// diff mode.
+//
+// Not supported (fail with a message): archive, separate_git_dir,
+// verify_commit. Submodules are updated with `git submodule update --init
+// --recursive` when .gitmodules exists, without Ansible's tracking of
+// their changes (track_submodules).
+#include "core/strings.hpp"
+#include "modules/answer_script.hpp"
+#include "modules/builtin.hpp"
+#include "modules/packages.hpp"
+#include "modules/shell_script.hpp"
+
+namespace drover {
+namespace {
+
+constexpr const char* kGitBody = R"SH(
+export LANG=C LC_ALL=C LC_MESSAGES=C LC_CTYPE=C
+set -f
+git=${executable:-$(command -v git)} || _fail "Failed to find required executable \"git\" in paths: $PATH"
+[ -n "$umask" ] && umask "$umask"
+[ -n "$ssh_cmd" ] && export GIT_SSH_COMMAND="$ssh_cmd"
+case $repo in "~"/*) repo=$HOME/${repo#"~/"} ;; esac
+case $repo in /*) repo=file://$repo ;; esac
+case $dest in "~"/*) dest=$HOME/${dest#"~/"} ;; "") ;; /*) ;; *) dest=$(pwd)/$dest ;; esac
+[ -n "$dest" ] && dest=$(realpath -m "$dest")
+# Runs git, failing like run_command(check_rc=True).
+_gitc() { _run "$git" "$@" || { _out f_cmd "$git $*"; _out f_rc "$_rrc"; _out f_stdout "$_rout"; _out f_stderr "$_rerr"; _fail "$_rerr"; }; }
+# In dest, like Ansible's run_command(cwd=dest).
+_ind() { _od=$(pwd); cd "$dest" 2>/dev/null; "$@"; _st=$?; cd "$_od"; return $_st; }
+_warn() { _warnings="$_warnings$1
+"; _out warnings "$_warnings"; }
+_is_remote_branch() { _ind "$git" ls-remote "$1" -h "refs/heads/$2" 2>/dev/null | grep -qF -- "$2"; }
+_is_remote_tag() { _ind "$git" ls-remote "$1" -t "refs/tags/$2" 2>/dev/null | grep -qF -- "$2"; }
+_is_local_branch() { _ind "$git" branch --no-color -a 2>/dev/null | sed 's/^[[:space:]]*//; s/[[:space:]]*$//' | grep -qxF -e "$1" -e "* $1"; }
+_repo_path() {
+  if [ -n "$bare" ]; then repo_path=$dest; else repo_path=$dest/.git; fi
+  if [ -f "$repo_path" ]; then
+    _gd=$(sed -n '1s/^gitdir: //p' "$repo_path")
+    case $_gd in "") repo_path= ;; /*) repo_path=$_gd ;; *) repo_path=$dest/$_gd ;; esac
+    [ -n "$repo_path" ] && [ -d "$repo_path" ] ||
+      _fail "Current repo does not have a valid reference to a separate Git dir or it refers to the invalid path"
+  fi
+}
+# Ansible's head_splitter() on a HEAD file.
+_head_of() {
+  [ -e "$1" ] || return 0
+  _h=$(head -n 1 "$1" | sed "s|refs/remotes/$remote||")
+  _h=${_h##* }
+  case $_h in */*/*) printf '%s\n' "${_h#*/*/}" ;; */*) printf '%s\n' "${_h#*/}" ;; *) printf '%s\n' "$_h" ;; esac
+}
+_head_branch() {
+  _repo_path
+  _hf=$repo_path/HEAD
+  if _ind "$git" branch --no-color -a 2>/dev/null | grep -q '^\* .*\(no branch\|detached from\|detached at\)'; then
+    _hf=$repo_path/refs/remotes/$remote/HEAD
+  fi
+  _head_of "$_hf"
+}
+# get_remote_head(): the sha `version` has on remote $1.
+_remote_head() {
+  _r=$1; _cloning=; _tag=
+  [ "$_r" = "$repo" ] && _cloning=1
+  if [ "$version" = HEAD ]; then
+    if [ -n "$_cloning" ]; then set -- ls-remote "$_r" -h HEAD
+    else set -- ls-remote "$_r" -h "refs/heads/$(_head_branch)"; fi
+  elif _is_remote_branch "$_r" "$version"; then set -- ls-remote "$_r" -h "refs/heads/$version"
+  elif _is_remote_tag "$_r" "$version"; then _tag=1; set -- ls-remote "$_r" -t "refs/tags/$version*"
+  else rhead=$version; return 0; fi
+  if [ -n "$_cloning" ]; then _gitc "$@"; else _ind _gitc "$@"; fi
+  [ -n "$_rout" ] || { _out f_stdout "$_rout"; _out f_stderr "$_rerr"; _out f_rc 0; _fail "Could not determine remote revision for $version"; }
+  _line=$(printf '%s\n' "$_rout" | head -n 1)
+  if [ -n "$_tag" ]; then
+    _line=$(printf '%s\n' "$_rout" | awk -v v="$version" '
+      { if (substr($0, length($0) - length(v) - 2) == v "^{}") { hit = $0; exit } if (substr($0, length($0) - length(v) + 1) == v) hit = $0 }
+      END { print hit }')
+  fi
+  rhead=${_line%%[[:space:]]*}
+}
+_version() { _ind "$git" rev-parse HEAD 2>/dev/null; }
+_same_url() { [ "$1" = "$2" ] || [ "$(realpath -m -- "$1")" = "$(realpath -m -- "$2")" ]; }
+# set_remote_url(): 1 when the URL changed.
+_set_remote_url() {
+  _url=$(_ind "$git" ls-remote --get-url "$remote" 2>/dev/null) || return 1
+  _same_url "$_url" "$repo" && return 1
+  _ind _run "$git" remote set-url "$remote" "$repo" || _fail "Failed to set a new url $repo for $remote: $_rout $_rerr"
+  return 0
+}
+_fetch() {
+  _set_remote_url
+  set --
+  _refspecs=
+  if [ -n "$depth" ]; then
+    _cur=$(_head_branch)
+    if [ -n "$refspec" ]; then _refspecs=$refspec
+    elif [ "$version" = HEAD ]; then _refspecs=$_cur
+    elif _is_remote_branch "$repo" "$version"; then
+      [ "$_cur" != "$version" ] && _refspecs="+refs/heads/$version:refs/heads/$version"
+      _refspecs="$_refspecs +refs/heads/$version:refs/remotes/$remote/$version"
+    elif _is_remote_tag "$repo" "$version"; then _refspecs="+refs/tags/$version:refs/tags/$version"
+    fi
+    [ -n "$_refspecs" ] && set -- --depth "$depth"
+  fi
+  if [ -z "$depth" ] || [ -z "$_refspecs" ]; then
+    if [ -n "$bare" ]; then _refspecs='+refs/heads/*:refs/heads/* +refs/tags/*:refs/tags/*'
+    else set -- "$@" --tags; _refspecs=; fi
+    [ -n "$refspec" ] && _refspecs="$_refspecs $refspec"
+  fi
+  [ -n "$force" ] && set -- "$@" --force
+  _ind _run "$git" fetch "$@" "$remote" $_refspecs || _fail "Failed to download remote objects and refs: $_rout $_rerr"
+}
+_diff() {
+  [ -n "$diff" ] || return 0
+  if [ -z "$1" ]; then _out diff ">> Newly checked out $2"; return 0; fi
+  [ "$1" != "$2" ] || return 0
+  [ -n "$bare" ] || [ -d "$dest" ] || return 0
+  _fetch_version=$version; version=$2; _fetch; version=$_fetch_version
+  if _ind _run "$git" diff "$1" "$2"; then
+    if [ -n "$_rout" ]; then printf '\036diff\n'; cat "$_rtmpo"; else _out diff ">> No visual differences between $1 and $2"; fi
+  elif [ -n "$_rerr" ]; then _out diff ">> Failed to get proper diff between $1 and $2:
+>> $_rerr"
+  else _out diff ">> Failed to get proper diff between $1 and $2"; fi
+}
+_switch() {
+  if [ "$version" = HEAD ]; then
+    _b=$(_head_branch)
+    _ind _run "$git" checkout --force "$_b" || { _out f_stdout "$_rout"; _out f_stderr "$_rerr"; _out f_rc "$_rrc"; _fail "Failed to checkout branch $_b"; }
+    set -- reset --hard "$remote/$_b" --; _what="branch $_b"
+  else
+    _what=$version
+    if _is_remote_branch "$remote" "$version"; then
+      if [ -n "$depth" ] && ! _is_local_branch "$version"; then
+        _ind _run "$git" fetch "--depth=$depth" "$remote" "+refs/heads/$version:refs/heads/$version" "+refs/heads/$version:refs/remotes/$remote/$version" ||
+          { _out f_stdout "$_rout"; _out f_stderr "$_rerr"; _out f_rc "$_rrc"; _fail "Failed to fetch branch from remote: $version"; }
+      fi
+      if ! _is_local_branch "$version"; then set -- checkout --track -b "$version" "$remote/$version"
+      else
+        _ind _run "$git" checkout --force "$version" || { _out f_stdout "$_rout"; _out f_stderr "$_rerr"; _out f_rc "$_rrc"; _fail "Failed to checkout branch $version"; }
+        set -- reset --hard "$remote/$version"
+      fi
+    else set -- checkout --force "$version"; fi
+  fi
+  _ind _run "$git" "$@" || { _out f_cmd "$git $*"; _out f_stdout "$_rout"; _out f_stderr "$_rerr"; _out f_rc "$_rrc"; _fail "Failed to checkout $_what"; }
+  if [ -n "$recursive" ] && [ -f "$dest/.gitmodules" ]; then
+    _ind _run "$git" submodule update --init --recursive || _fail "Failed to init/update submodules: $_rout$_rerr"
+  fi
+}
+[ -n "$dest" ] || [ -z "$clone" ] || _fail "the destination directory must be specified unless clone=no"
+before=; local_mods=
+if [ -n "$dest" ]; then _repo_path; gitconfig=$repo_path/config; fi
+if { [ -n "$dest" ] && [ ! -e "$gitconfig" ]; } || { [ -z "$dest" ] && [ -z "$clone" ]; }; then
+  if [ -n "$check" ] || [ -z "$clone" ]; then
+    _remote_head "$repo"
+    _out changed 1; _out after "$rhead"; _diff "" "$rhead"; exit 0
+  fi
+  mkdir -p "$(dirname "$dest")" 2>/dev/null
+  set -- clone
+  if [ -n "$bare" ]; then set -- "$@" --bare; else set -- "$@" --origin "$remote"; fi
+  _bt=; { _is_remote_branch "$repo" "$version" || _is_remote_tag "$repo" "$version"; } && _bt=1
+  if [ -n "$depth" ]; then
+    if [ "$version" = HEAD ] || [ -n "$refspec" ]; then set -- "$@" --depth "$depth"
+    elif [ -n "$_bt" ]; then set -- "$@" --depth "$depth" --branch "$version"
+    else _warn "Ignoring depth argument. Shallow clones are only available for HEAD, branches, tags or in combination with refspec."; fi
+  fi
+  [ -n "$reference" ] && set -- "$@" --reference "$reference"
+  if [ -n "$single_branch" ]; then set -- "$@" --single-branch; [ -n "$_bt" ] && set -- "$@" --branch "$version"; fi
+  cd "$(dirname "$dest")" && _gitc "$@" "$repo" "$dest"
+  cd /
+  if [ -n "$bare" ] && [ "$remote" != origin ]; then _ind _gitc remote add "$remote" "$repo"; fi
+  if [ -n "$refspec" ]; then
+    set -- fetch; [ -n "$depth" ] && set -- fetch --depth "$depth"
+    _ind _gitc "$@" "$remote" "$refspec"
+  fi
+elif [ -z "$update" ]; then
+  before=$(_version); _out before "$before"; _out after "$before"; exit 0
+else
+  if [ -z "$bare" ] && [ -n "$(_ind "$git" status --porcelain 2>/dev/null | grep -v '^??')" ]; then local_mods=1; fi
+  before=$(_version); _out before "$before"
+  if [ -n "$local_mods" ]; then
+    [ -n "$force" ] || _fail "Local modifications exist in the destination: $dest (force=no)."
+    if [ -z "$check" ]; then
+      _ind _gitc reset --hard HEAD
+      _out changed 1; _out msg "Local modifications exist in the destination: $dest"
+    fi
+  fi
+  _url_changed=
+  if [ -n "$check" ]; then
+    _url=$(_ind "$git" ls-remote --get-url "$remote" 2>/dev/null) && [ -n "$_url" ] && ! _same_url "$_url" "$repo" && _url_changed=1
+  else
+    _set_remote_url && _url_changed=1
+  fi
+  _out remote_url_changed "$_url_changed"
+  if [ -n "$check" ]; then
+    _remote_head "$remote"
+    _out after "$rhead"
+    { [ "$before" != "$rhead" ] || [ -n "$_url_changed" ]; } && _out changed 1
+    _diff "$before" "$rhead"; exit 0
+  fi
+  _fetch
+fi
+[ -n "$bare" ] || _switch
+after=$(_version); _out after "$after"
+if [ "$before" != "$after" ] || [ -n "$local_mods" ] || [ -n "$_url_changed" ]; then
+  _out changed 1; _diff "$before" "$after"
+fi
+)SH";
+
+class GitModule : public Module {
+ public:
+  GitModule() {
+    spec_.options = {
+        opt("dest", OptionType::path),
+        opt("repo").req().alias({"name"}),
+        opt("version").def("HEAD"),
+        opt("remote").def("origin"),
+        opt("refspec"),
+        opt("reference"),
+        opt("force", OptionType::boolean).def(false),
+        opt("depth", OptionType::integer),
+        opt("clone", OptionType::boolean).def(true),
+        opt("update", OptionType::boolean).def(true),
+        opt("verify_commit", OptionType::boolean).def(false),
+        opt("gpg_whitelist", OptionType::list).of(OptionType::str).def(Value::array()),
+        opt("accept_hostkey", OptionType::boolean),
+        opt("accept_newhostkey", OptionType::boolean),
+        opt("key_file", OptionType::path),
+        opt("ssh_opts"),
+        opt("executable", OptionType::path),
+        opt("bare", OptionType::boolean),
+        opt("recursive", OptionType::boolean).def(true),
+        opt("single_branch", OptionType::boolean).def(false),
+        opt("track_submodules", OptionType::boolean).def(false),
+        opt("umask", OptionType::raw),
+        opt("archive", OptionType::path),
+        opt("archive_prefix"),
+        opt("separate_git_dir", OptionType::path),
+    };
+    // bare and accept_*hostkey have no defaults: the constraints count set options.
+    spec_.mutually_exclusive = {{"separate_git_dir", "bare"}, {"accept_hostkey", "accept_newhostkey"}};
+  }
+  const ArgSpec& spec() const override { return spec_; }
+
+  Value run(const Value& args, ModuleContext& ctx) const override {
+    for (const char* unsupported : {"archive", "separate_git_dir"})
+      if (!args[unsupported].is_null())
+        return failed_result(std::string("drover's git module does not support ") + unsupported + " yet");
+    if (args["verify_commit"] == true) return failed_result("drover's git module does not support verify_commit yet");
+    if (!args["archive_prefix"].is_null()) return failed_result("missing parameter(s) required by 'archive_prefix': archive");
+    if (!args["umask"].is_null() && !args["umask"].is_string())
+      return failed_result("umask must be defined as a quoted octal integer");
+    ScriptAnswer a = run_answer_script(ctx, build_git_script(args, ctx.check_mode, ctx.diff_mode));
+    return git_result(a, ctx.check_mode);
+  }
+
+ private:
+  ArgSpec spec_;
+};
+
+}  // namespace
+
+std::string build_git_script(const Value& args, bool check_mode, bool diff_mode) {
+  // Ansible's set_git_ssh_env(): GIT_SSH_COMMAND from key_file and ssh_opts.
+  std::string ssh_opts = args["ssh_opts"].is_string() ? args["ssh_opts"].get<std::string>() : "";
+  for (const auto& [option, value] : {std::pair{"accept_hostkey", "no"}, std::pair{"accept_newhostkey", "accept-new"}}) {
+    if (args[option] != true) continue;
+    if (ssh_opts.find("-o StrictHostKeyChecking=no") == std::string::npos &&
+        ssh_opts.find("-o StrictHostKeyChecking=accept-new") == std::string::npos)
+      ssh_opts += std::string(ssh_opts.empty() ? "" : " ") + "-o StrictHostKeyChecking=" + value;
+  }
+  std::string ssh_cmd;
+  if (args["key_file"].is_string() || !ssh_opts.empty()) {
+    ssh_cmd = "ssh";
+    if (args["key_file"].is_string())
+      ssh_cmd += " -i " + shell_quote(args["key_file"].get<std::string>()) + " -o IdentitiesOnly=yes";
+    if (!ssh_opts.empty()) ssh_cmd += " " + ssh_opts;
+  }
+  std::string s;
+  s += shell_assign("repo", args["repo"]);
+  s += shell_assign("dest", args["dest"]);
+  s += shell_assign("version", args["version"].is_null() ? Value("HEAD") : args["version"]);
+  s += shell_assign("remote", args["remote"].is_null() ? Value("origin") : args["remote"]);
+  s += shell_assign("refspec", args["refspec"]);
+  s += shell_assign("reference", args["reference"]);
+  s += shell_assign("force", args["force"] == true);
+  s += shell_assign("depth", args["depth"].is_number() && args["depth"].get<long long>() > 0 ? args["depth"] : Value());
+  s += shell_assign("clone", args["clone"] != false);
+  s += shell_assign("update", args["update"] != false);
+  s += shell_assign("bare", args["bare"] == true);
+  s += shell_assign("recursive", args["recursive"] != false);
+  s += shell_assign("single_branch", args["single_branch"] == true);
+  s += shell_assign("umask", args["umask"]);
+  s += shell_assign("executable", args["executable"]);
+  s += shell_assign("ssh_cmd", ssh_cmd);
+  s += shell_assign("check", check_mode);
+  s += shell_assign("diff", diff_mode);
+  return s + kGitBody;
+}
+
+Value git_result(const ScriptAnswer& a, bool check_mode) {
+  (void)check_mode;
+  Value warnings = Value::array();
+  for (const auto& w : split_lines(a.get("warnings")))
+    if (!w.empty()) warnings.push_back(w);
+  if (a.has("failed")) {
+    Value r = failed_result(a.get("failed"));
+    if (a.has("f_cmd")) r["cmd"] = a.get("f_cmd");
+    if (a.has("f_rc")) r["rc"] = a.get_int("f_rc");
+    if (a.has("f_stdout")) r["stdout"] = a.get("f_stdout");
+    if (a.has("f_stderr")) r["stderr"] = a.get("f_stderr");
+    if (a.has("before")) {
+      r["changed"] = false;
+      r["warnings"] = warnings;
+      r["before"] = a.get("before");
+    }
+    add_output_lines(r);
+    return r;
+  }
+  Value failure = script_failure(a);
+  if (!failure.is_null()) return failure;
+  Value r = Value::object();
+  r["changed"] = a.changed();
+  r["warnings"] = warnings;
+  r["before"] = a.has("before") && !a.get("before").empty() ? Value(a.get("before")) : Value();
+  if (a.has("msg")) r["msg"] = a.get("msg");
+  if (a.has("remote_url_changed")) r["remote_url_changed"] = !a.get("remote_url_changed").empty();
+  if (a.has("after")) r["after"] = a.get("after");
+  if (a.has("diff")) r["diff"] = Value{{"prepared", a.get("diff")}};
+  return r;
+}
+
+std::unique_ptr<Module> make_git_module() { return std::make_unique<GitModule>(); }
+
+}  // namespace drover

@@ -1,0 +1,195 @@
+// dnf and yum against Ansible's dnf module (ansible-core 2.14) with a real
+// dnf 4 (Debian's dnf, rpm and createrepo-c packages; see
+// scripts/install-deps.sh): each host is a sandboxed sshd (private /etc,
+// /var and /root, where rpm keeps this machine's database, /root/.rpmdb)
+// whose only repository is a local one of tiny noarch rpms built here with
+// rpmbuild, whose files live only under /etc and /var. Nothing here changes
+// this machine's packages.
+//
+// The same calls by drover on host001 and ansible on host002 must give the
+// same results (changed, msg, results as a set, rc, failures) and leave the
+// same rpm database.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "harness/process.hpp"
+#include "harness/sshd_fleet.hpp"
+#include "module_pair.hpp"
+
+namespace drover {
+namespace {
+
+using test::ModuleOutcome;
+
+void spit_file(const std::string& path, const std::string& content) {
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+// A noarch rpm with a file under /var/lib/NAME and a config file under
+// /etc/NAME, written to out_dir as NAME-VERSION-1.noarch.rpm.
+void build_rpm(const std::string& work, const std::string& out_dir, const std::string& name,
+               const std::string& version, const std::string& requires_ = "") {
+  std::string spec = work + "/" + name + "-" + version + ".spec";
+  spit_file(spec, "Name: " + name + "\nVersion: " + version +
+                      "\nRelease: 1\nSummary: drover test package\nLicense: MIT\nBuildArch: noarch\n" +
+                      (requires_.empty() ? "" : "Requires: " + requires_ + "\n") +
+                      "%description\ndrover test package\n%install\n"
+                      "mkdir -p %{buildroot}/var/lib/" + name + " %{buildroot}/etc/" + name + "\n"
+                      "echo '" + name + " " + version + "' > %{buildroot}/var/lib/" + name + "/data\n"
+                      "echo conf=" + version + " > %{buildroot}/etc/" + name + "/" + name + ".conf\n"
+                      "%files\n/var/lib/" + name + "/data\n%config(noreplace) /etc/" + name + "/" + name + ".conf\n");
+  auto r = test::run_process({"rpmbuild", "--define", "_topdir " + work + "/rpmbuild", "--define", "_rpmdir " + out_dir,
+                              "--define", "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm", "-bb", spec});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+bool have_dnf() { return test::run_shell("command -v dnf && command -v rpmbuild && command -v createrepo_c").exit_code == 0; }
+
+class DnfCompat : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!have_dnf()) return;
+    dir_ = new test::TempDir();
+    const std::string d = dir_->path(), repo = d + "/repo";
+    build_rpm(d, repo, "drover-hello", "1.0");
+    build_rpm(d, repo, "drover-hello", "2.0");
+    build_rpm(d, repo, "drover-extra", "1.0");
+    build_rpm(d, repo, "drover-top", "1.0", "drover-hello");
+    build_rpm(d, d + "/rpms", "drover-local", "1.0");
+    auto r = test::run_process({"createrepo_c", "-q", repo});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    test::run_shell("chmod -R a+rX '" + d + "'");
+    test::FleetOptions o;
+    o.sandbox = true;
+    o.hosts_per_sshd = 1;
+    fleet_ = new test::SshdFleet(2, o);
+    for (int i = 0; i < 2; ++i) {
+      std::string s = fleet_->sandbox_root(i);
+      test::run_shell("mkdir -p '" + s + "/etc/yum.repos.d'");
+      spit_file(s + "/etc/yum.repos.d/drover.repo",
+                "[drover]\nname=drover\nbaseurl=file://" + repo + "\ngpgcheck=0\nenabled=1\n");
+    }
+    pair_ = new test::ModulePair(*fleet_, d);
+  }
+  static void TearDownTestSuite() {
+    delete pair_;
+    delete fleet_;
+    delete dir_;
+    pair_ = nullptr;
+    fleet_ = nullptr;
+    dir_ = nullptr;
+  }
+  void SetUp() override {
+    if (!pair_) GTEST_SKIP() << "dnf, rpmbuild or createrepo_c missing (scripts/install-deps.sh installs them)";
+  }
+
+  // Ansible's results come from a set: compare them sorted.
+  static ModuleOutcome expect_same(const std::string& module, const std::string& args,
+                                   const std::vector<std::string>& flags = {}) {
+    ModuleOutcome o = pair_->both(module, args, flags);
+    for (Value* v : {&o.ours_json, &o.theirs_json}) {
+      for (const char* k : {"results", "failures"})
+        if (v->contains(k) && (*v)[k].is_array()) {
+          std::vector<std::string> items;
+          for (const auto& x : (*v)[k]) items.push_back(x.dump());
+          std::sort(items.begin(), items.end());
+          Value sorted = Value::array();
+          for (const auto& x : items) sorted.push_back(Value::parse(x));
+          (*v)[k] = sorted;
+        }
+    }
+    o.ours = test::sorted_dump(o.ours_json);
+    o.theirs = test::sorted_dump(o.theirs_json);
+    EXPECT_EQ(o.ours, o.theirs) << module << " " << args;
+    return o;
+  }
+
+  static std::string expect_same_rpms() {
+    auto [ours, theirs] = pair_->state("rpm -qa --qf '%{NAME}-%{VERSION}-%{RELEASE}\\n' | sort; ls /var/lib/drover-* 2>/dev/null");
+    EXPECT_EQ(ours, theirs);
+    return ours;
+  }
+
+  static test::TempDir* dir_;
+  static test::SshdFleet* fleet_;
+  static test::ModulePair* pair_;
+};
+
+test::TempDir* DnfCompat::dir_ = nullptr;
+test::SshdFleet* DnfCompat::fleet_ = nullptr;
+test::ModulePair* DnfCompat::pair_ = nullptr;
+
+TEST_F(DnfCompat, InstallCheckModeThenForRealThenIdempotent) {
+  ModuleOutcome c = expect_same("dnf", "name=drover-hello", {"--check"});
+  EXPECT_EQ(c.ours_json["changed"], true);
+  EXPECT_EQ(expect_same_rpms(), "");
+  ModuleOutcome r = expect_same("dnf", "name=drover-hello state=present");
+  EXPECT_EQ(r.ours_json["results"], Value::array({"Installed: drover-hello-2.0-1.noarch"}));
+  ModuleOutcome again = expect_same("dnf", "name=drover-hello");
+  EXPECT_EQ(again.ours_json["changed"], false);
+  EXPECT_EQ(again.ours_json["msg"], "Nothing to do");
+  EXPECT_EQ(expect_same_rpms(), "drover-hello-2.0-1\n/var/lib/drover-hello:\ndata\n");
+}
+
+TEST_F(DnfCompat, VersionedNameThenLatestUpgrades) {
+  ModuleOutcome v = expect_same("dnf", "name=drover-hello-1.0-1");
+  EXPECT_EQ(v.ours_json["changed"], true);
+  EXPECT_EQ(expect_same("dnf", "name=drover-hello-1.0-1").ours_json["changed"], false);
+  ModuleOutcome check = expect_same("dnf", "name=drover-hello state=latest", {"--check"});
+  EXPECT_EQ(check.ours_json["changed"], true);
+  ModuleOutcome latest = expect_same("dnf", "name=drover-hello state=latest");
+  EXPECT_EQ(latest.ours_json["changed"], true);
+  EXPECT_EQ(expect_same("dnf", "name=drover-hello state=latest").ours_json["changed"], false);
+  // An older version asked for while a newer one is installed: left alone.
+  EXPECT_EQ(expect_same("dnf", "name=drover-hello-1.0-1").ours_json["changed"], false);
+  expect_same_rpms();
+}
+
+TEST_F(DnfCompat, RemoveCheckModeThenForRealThenIdempotent) {
+  expect_same("dnf", "name=drover-hello,drover-extra");
+  ModuleOutcome c = expect_same("dnf", "name=drover-extra state=absent", {"--check"});
+  EXPECT_EQ(c.ours_json["changed"], true);
+  ModuleOutcome r = expect_same("dnf", "name=drover-extra state=removed");
+  EXPECT_EQ(r.ours_json["results"], Value::array({"Removed: drover-extra-1.0-1.noarch"}));
+  EXPECT_EQ(expect_same("dnf", "name=drover-extra,drover-unknown state=absent").ours_json["changed"], false);
+  expect_same_rpms();
+}
+
+TEST_F(DnfCompat, DependenciesComeAndGoWithAutoremove) {
+  ModuleOutcome r = expect_same("dnf", "name=drover-top");
+  EXPECT_EQ(r.ours_json["results"].size(), 2u);
+  expect_same("dnf", "name=drover-top state=absent autoremove=yes");
+  expect_same_rpms();
+}
+
+TEST_F(DnfCompat, UnknownPackageFailsAndNothingIsInstalled) {
+  ModuleOutcome r = expect_same("dnf", "name=drover-hello,drover-nowhere");
+  EXPECT_EQ(r.ours_json["failed"], true);
+  EXPECT_EQ(r.ours_json["failures"], Value::array({"No package drover-nowhere available."}));
+  EXPECT_EQ(expect_same_rpms(), "");
+}
+
+TEST_F(DnfCompat, LocalRpmFileAndCacheUpdate) {
+  const std::string rpm = dir_->path() + "/rpms/drover-local-1.0-1.noarch.rpm";
+  ModuleOutcome r = expect_same("dnf", "name=" + rpm);
+  EXPECT_EQ(r.ours_json["changed"], true);
+  EXPECT_EQ(expect_same("dnf", "name=" + rpm).ours_json["changed"], false);
+  ModuleOutcome cache = expect_same("dnf", "update_cache=yes");
+  EXPECT_EQ(cache.ours_json["msg"], "Cache updated");
+  expect_same_rpms();
+}
+
+// Ansible's yum on this Debian host looks for yum's Python modules; drover's
+// yum runs dnf, as Ansible's yum action does on dnf hosts.
+TEST_F(DnfCompat, YumRunsDnfWhereOnlyDnfExists) {
+  Value r = pair_->ours("yum", "name=drover-extra");
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(r["results"], Value::array({"Installed: drover-extra-1.0-1.noarch"}));
+  EXPECT_EQ(pair_->ours("yum", "name=drover-extra")["changed"], false);
+  EXPECT_EQ(pair_->ours("package", "name=drover-extra state=absent use=dnf")["changed"], true);
+}
+
+}  // namespace
+}  // namespace drover

@@ -1,0 +1,177 @@
+// git against Ansible's git module (ansible-core 2.14) over private sshd
+// hosts: a bare repository made here (branches main and feature, an
+// annotated tag v1) is cloned and updated by drover into ours/NAME and by
+// ansible into theirs/NAME; results (changed, before, after,
+// remote_url_changed, msg, diff) must be equal, paths aside, and so must
+// the checkouts (HEAD, branch, files).
+#include <gtest/gtest.h>
+
+#include "core/strings.hpp"
+#include "harness/process.hpp"
+#include "harness/sshd_fleet.hpp"
+#include "module_pair.hpp"
+
+namespace drover {
+namespace {
+
+using test::ModuleOutcome;
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  return s;
+}
+
+class GitCompat : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::TempDir();
+    const std::string d = dir_->path();
+    auto r = test::run_shell(
+        "set -e; cd '" + d + "'; G='git -c user.name=t -c user.email=t@drover.invalid'; "
+        "git init -q -b main work; cd work; echo one > a.txt; $G add a.txt; $G commit -q -m one; "
+        "$G tag -a v1 -m 'version 1'; echo two > a.txt; $G commit -q -am two; "
+        "git checkout -q -b feature; echo feat > f.txt; $G add f.txt; $G commit -q -m feat; git checkout -q main; "
+        "cd ..; git clone -q --bare work origin.git; mkdir ours theirs");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    fleet_ = new test::SshdFleet(2);
+    pair_ = new test::ModulePair(*fleet_, d);
+  }
+  static void TearDownTestSuite() {
+    delete pair_;
+    delete fleet_;
+    delete dir_;
+    pair_ = nullptr;
+    fleet_ = nullptr;
+    dir_ = nullptr;
+  }
+
+  // `args` with {repo} and {dest} (ours/NAME or theirs/NAME): the same call
+  // by both tools, compared with the two trees' paths made equal.
+  static ModuleOutcome same(const std::string& args, const std::vector<std::string>& flags = {}) {
+    const std::string d = dir_->path();
+    auto with = [&](const std::string& side) {
+      return replace_all(replace_all(args, "{repo}", d + "/origin.git"), "{dest}", d + "/" + side);
+    };
+    ModuleOutcome o;
+    o.theirs_json = pair_->theirs("git", with("theirs"), flags);
+    o.ours_json = pair_->ours("git", with("ours"), flags);
+    o.ours = replace_all(test::sorted_dump(o.ours_json), d + "/ours", "DEST");
+    o.theirs = replace_all(test::sorted_dump(o.theirs_json), d + "/theirs", "DEST");
+    EXPECT_EQ(o.ours, o.theirs) << args;
+    return o;
+  }
+
+  // The checkouts' state, equal on both sides.
+  static std::string same_checkout(const std::string& name) {
+    auto look = [&](const std::string& side) {
+      std::string p = dir_->path() + "/" + side + "/" + name;
+      return test::run_shell("cd '" + p + "' 2>/dev/null || { echo absent; exit 0; }; git rev-parse HEAD; "
+                             "git symbolic-ref -q HEAD || echo detached; git status --porcelain; "
+                             "ls -A | grep -v '^.git$'; git rev-parse --is-shallow-repository --is-bare-repository")
+          .out;
+    };
+    std::string ours = look("ours"), theirs = look("theirs");
+    EXPECT_EQ(ours, theirs) << name;
+    return ours;
+  }
+
+  static void in_work(const std::string& script) {
+    auto r = test::run_shell("set -e; cd '" + dir_->path() + "/work'; G='git -c user.name=t -c user.email=t@drover.invalid'; " +
+                             script + "; git push -q --all ../origin.git; git push -q --tags ../origin.git");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  static std::string rev(const std::string& ref) {
+    return trim(test::run_shell("git -C '" + dir_->path() + "/origin.git' rev-parse '" + ref + "'").out);
+  }
+
+  static test::TempDir* dir_;
+  static test::SshdFleet* fleet_;
+  static test::ModulePair* pair_;
+};
+
+test::TempDir* GitCompat::dir_ = nullptr;
+test::SshdFleet* GitCompat::fleet_ = nullptr;
+test::ModulePair* GitCompat::pair_ = nullptr;
+
+TEST_F(GitCompat, CloneCheckModeThenCloneThenIdempotent) {
+  ModuleOutcome c = same("repo={repo} dest={dest}/c1", {"--check", "--diff"});
+  EXPECT_EQ(c.ours_json["changed"], true);
+  EXPECT_EQ(c.ours_json["after"], rev("main"));
+  EXPECT_EQ(same_checkout("c1"), "absent\n");
+  ModuleOutcome r = same("repo={repo} dest={dest}/c1", {"--diff"});
+  EXPECT_EQ(r.ours_json["changed"], true);
+  EXPECT_TRUE(r.ours_json["before"].is_null());
+  ModuleOutcome again = same("repo={repo} dest={dest}/c1");
+  EXPECT_EQ(again.ours_json["changed"], false);
+  EXPECT_EQ(again.ours_json["remote_url_changed"], false);
+  same_checkout("c1");
+}
+
+TEST_F(GitCompat, SwitchesBetweenTagBranchAndSha) {
+  same("repo={repo} dest={dest}/c2 version=v1");
+  EXPECT_EQ(same("repo={repo} dest={dest}/c2 version=v1").ours_json["changed"], false);
+  ModuleOutcome b = same("repo={repo} dest={dest}/c2 version=feature");
+  EXPECT_EQ(b.ours_json["changed"], true);
+  EXPECT_EQ(b.ours_json["after"], rev("feature"));
+  EXPECT_EQ(same("repo={repo} dest={dest}/c2 version=feature").ours_json["changed"], false);
+  same_checkout("c2");
+  const std::string first = rev("v1^{commit}");
+  ModuleOutcome s = same("repo={repo} dest={dest}/c2 version=" + first, {"--check"});
+  EXPECT_EQ(s.ours_json["changed"], true);
+  same("repo={repo} dest={dest}/c2 version=" + first);
+  EXPECT_EQ(same("repo={repo} dest={dest}/c2 version=" + first).ours_json["changed"], false);
+  same("repo={repo} dest={dest}/c2 version=main");
+  same_checkout("c2");
+}
+
+TEST_F(GitCompat, UpdatePullsNewCommitsUnlessUpdateIsOff) {
+  same("repo={repo} dest={dest}/c3");
+  in_work("echo three > a.txt; $G commit -q -am three");
+  ModuleOutcome keep = same("repo={repo} dest={dest}/c3 update=no");
+  EXPECT_EQ(keep.ours_json["changed"], false);
+  ModuleOutcome check = same("repo={repo} dest={dest}/c3", {"--check"});
+  EXPECT_EQ(check.ours_json["changed"], true);
+  ModuleOutcome up = same("repo={repo} dest={dest}/c3", {"--diff"});
+  EXPECT_EQ(up.ours_json["changed"], true);
+  EXPECT_NE(up.ours_json["diff"]["prepared"].get<std::string>().find("+three"), std::string::npos);
+  EXPECT_EQ(same("repo={repo} dest={dest}/c3").ours_json["changed"], false);
+  same_checkout("c3");
+}
+
+TEST_F(GitCompat, LocalModificationsNeedForce) {
+  same("repo={repo} dest={dest}/c4");
+  test::run_shell("echo dirty >> '" + dir_->path() + "/ours/c4/a.txt'; echo dirty >> '" + dir_->path() +
+                  "/theirs/c4/a.txt'");
+  ModuleOutcome refused = same("repo={repo} dest={dest}/c4");
+  EXPECT_EQ(refused.ours_json["failed"], true);
+  ModuleOutcome forced = same("repo={repo} dest={dest}/c4 force=yes");
+  EXPECT_EQ(forced.ours_json["changed"], true);
+  same_checkout("c4");
+}
+
+TEST_F(GitCompat, ShallowAndBareClones) {
+  ModuleOutcome shallow = same("repo={repo} dest={dest}/c5 depth=1");
+  EXPECT_EQ(shallow.ours_json["changed"], true);
+  EXPECT_EQ(same("repo={repo} dest={dest}/c5 depth=1").ours_json["changed"], false);
+  same("repo={repo} dest={dest}/c6 depth=1 version=feature");
+  same("repo={repo} dest={dest}/c6 depth=1 version=main");
+  same_checkout("c5");
+  same_checkout("c6");
+  ModuleOutcome bare = same("repo={repo} dest={dest}/c7.git bare=yes");
+  EXPECT_EQ(bare.ours_json["changed"], true);
+  EXPECT_EQ(same("repo={repo} dest={dest}/c7.git bare=yes").ours_json["changed"], false);
+  same_checkout("c7.git");
+}
+
+TEST_F(GitCompat, CloneNoOnlyReadsTheRemoteAndBadVersionsFail) {
+  ModuleOutcome ls = same("repo={repo} clone=no");
+  EXPECT_EQ(ls.ours_json["after"], rev("main"));
+  ModuleOutcome bad = same("repo={repo} dest={dest}/c8 version=no-such-branch");
+  EXPECT_EQ(bad.ours_json["failed"], true);
+  ModuleOutcome missing = same("repo=" + dir_->path() + "/nowhere.git dest={dest}/c9");
+  EXPECT_EQ(missing.ours_json["failed"], true);
+}
+
+}  // namespace
+}  // namespace drover

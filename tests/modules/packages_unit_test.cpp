@@ -1,0 +1,293 @@
+// The package modules (apt, dnf/yum, package) and git without a target: the
+// scripts they build (valid shell, the options they pass) and the results
+// they shape from a script's answer, through a connection that records
+// scripts and replies with canned answers. Their effects on real systems
+// are tested in apt_compat_test.cpp, dnf_test.cpp and git_test.cpp.
+#include <gtest/gtest.h>
+
+#include "harness/process.hpp"
+#include "modules/packages.hpp"
+#include "modules/registry.hpp"
+#include "transport/connection.hpp"
+
+namespace drover {
+namespace {
+
+class RecordingConnection : public Connection {
+ public:
+  RecordingConnection() : Connection(ConnectionSpec{}) {}
+  void connect() override {}
+  bool connected() const override { return true; }
+  void close() override {}
+  ExecResult exec(const std::string& command, const ExecOptions&) override {
+    scripts.push_back(command);
+    ExecResult r;
+    r.exit_status = 0;
+    if (next < answers.size()) r.out = answers[next++];
+    return r;
+  }
+  std::vector<std::string> scripts;
+  std::vector<std::string> answers;
+  size_t next = 0;
+};
+
+std::string answer(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string out;
+  for (const auto& [k, v] : fields) out += "\x1e" + k + "\n" + v;
+  return out;
+}
+
+ScriptAnswer answered(const std::vector<std::pair<std::string, std::string>>& fields) {
+  ScriptAnswer a;
+  a.exec.exit_status = 0;
+  a.fields = parse_answer_fields(answer(fields));
+  return a;
+}
+
+Value validated(const std::string& module, const Value& args) {
+  const ModuleEntry* m = find_module(module);
+  EXPECT_NE(m, nullptr) << module;
+  return validate_args(module, m->module->spec(), args);
+}
+
+void expect_valid_shell(const std::string& script) {
+  test::TempDir d;
+  std::string path = d.write("s.sh", answer_prelude() + script);
+  auto r = test::run_process({"/bin/sh", "-n", path});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+class PackageModule : public ::testing::Test {
+ protected:
+  Value run(const std::string& module, const Value& args, std::vector<std::string> answers, bool check = false,
+            bool diff = false) {
+    const ModuleEntry* m = find_module(module);
+    EXPECT_NE(m, nullptr) << module;
+    conn.answers = std::move(answers);
+    conn.next = 0;
+    ModuleContext ctx;
+    ctx.connection = &conn;
+    ctx.check_mode = check;
+    ctx.diff_mode = diff;
+    return m->module->run(validate_args(module, m->module->spec(), args), ctx);
+  }
+  RecordingConnection conn;
+};
+
+// ---- apt ----------------------------------------------------------------
+
+TEST(AptScript, IsValidShellAndCarriesAnsiblesAptGetOptions) {
+  Value args = validated("apt", Value{{"name", Value::array({"nginx", "curl=7.*"})},
+                                     {"install_recommends", false},
+                                     {"autoremove", true}});
+  std::string s = build_apt_script(args, false);
+  expect_valid_shell(s);
+  EXPECT_NE(s.find("names='nginx\ncurl=7.*\n'"), std::string::npos) << s;
+  EXPECT_NE(s.find("dpkg_options='-o \"Dpkg::Options::=--force-confdef\" -o \"Dpkg::Options::=--force-confold\"'"),
+            std::string::npos);
+  EXPECT_NE(s.find("recommends=no"), std::string::npos);
+  EXPECT_NE(s.find("autoremove_opt=--auto-remove"), std::string::npos);
+  EXPECT_NE(s.find("check=''"), std::string::npos);
+  EXPECT_NE(build_apt_script(args, true).find("check=1"), std::string::npos);
+}
+
+TEST(AptScript, OptionsAreCheckedAtLoadTime) {
+  const ModuleEntry* m = find_module("apt");
+  EXPECT_THROW(check_args("apt", m->module->spec(), Value{{"name", "x"}, {"deb", "/tmp/x.deb"}}), Error);
+  EXPECT_THROW(validate_args("apt", m->module->spec(), Value{{"state", "present"}}), Error);
+  EXPECT_THROW(check_args("apt", m->module->spec(), Value{{"name", "x"}, {"state", "installed"}}), Error);
+  EXPECT_THROW(check_args("apt", m->module->spec(), Value{{"name", "x"}, {"update_cach", true}}), Error);
+  EXPECT_NO_THROW(check_args("apt", m->module->spec(), Value{{"pkg", "x"}, {"update-cache", true}}));
+}
+
+TEST(AptDiff, KeepsTheLinesBetweenStateInformationAndTheSummary) {
+  std::string out =
+      "Reading package lists...\nBuilding dependency tree...\nReading state information...\n"
+      "The following NEW packages will be installed:\n  hello\n0 upgraded, 1 newly installed, 0 to remove\n"
+      "Setting up hello (1.0) ...\n";
+  EXPECT_EQ(parse_apt_diff(out)["prepared"],
+            "The following NEW packages will be installed:\n  hello\n0 upgraded, 1 newly installed, 0 to remove");
+  EXPECT_EQ(parse_apt_diff("a\nb")["prepared"], "a\nb");
+}
+
+TEST(AptResult, InstallReportsOutputAndCacheFields) {
+  Value r = apt_result(answered({{"cache_update_time", "1700000000"},
+                                 {"exit", "install"},
+                                 {"changed", "1"},
+                                 {"rc", "0"},
+                                 {"stdout", "Reading state information...\nx\n0 upgraded, 1 newly installed\n"},
+                                 {"stderr", ""}}),
+                       false);
+  EXPECT_EQ(r["changed"], true);
+  EXPECT_EQ(r["cache_updated"], false);
+  EXPECT_EQ(r["cache_update_time"], 1700000000);
+  EXPECT_EQ(r["diff"], Value::object());
+  EXPECT_EQ(r["stdout_lines"].size(), 3u);
+}
+
+TEST(AptResult, NothingToDoHasOnlyChangedAndCacheFields) {
+  Value r = apt_result(answered({{"cache_update_time", "5"}, {"exit", "install"}}), false);
+  EXPECT_EQ(r, (Value{{"changed", false}, {"cache_updated", false}, {"cache_update_time", 5}}));
+  Value rm = apt_result(answered({{"cache_update_time", "5"}, {"exit", "remove"}}), false);
+  EXPECT_EQ(rm, (Value{{"changed", false}}));
+}
+
+TEST(AptResult, CacheOnlyRunReportsTheUpdate) {
+  Value r = apt_result(answered({{"cache_updated", "1"}, {"cache_update_time", "7"}, {"exit", "cache"}}), false);
+  EXPECT_EQ(r, (Value{{"changed", true}, {"cache_updated", true}, {"cache_update_time", 7}}));
+}
+
+TEST(AptResult, FailureCarriesTheCommandsOutput) {
+  Value r = apt_result(answered({{"cache_update_time", "7"},
+                                 {"with_cache", "1"},
+                                 {"f_stdout", "out"},
+                                 {"f_stderr", "E: broken"},
+                                 {"f_rc", "100"},
+                                 {"failed", "'/usr/bin/apt-get -y install 'x'' failed: E: broken"}}),
+                       false);
+  EXPECT_EQ(r["failed"], true);
+  EXPECT_EQ(r["rc"], 100);
+  EXPECT_EQ(r["stderr"], "E: broken");
+  EXPECT_EQ(r["cache_update_time"], 7);
+  EXPECT_EQ(r["msg"], "'/usr/bin/apt-get -y install 'x'' failed: E: broken");
+}
+
+TEST(AptResult, DebAlreadyInstalledIsUnchangedWithEmptyOutput) {
+  Value r = apt_result(answered({{"cache_update_time", "7"}, {"exit", "deb"}}), false);
+  EXPECT_EQ(r, (Value{{"changed", false}, {"stdout", ""}, {"stderr", ""}, {"diff", ""}, {"stdout_lines", Value::array()},
+                      {"stderr_lines", Value::array()}}));
+}
+
+TEST_F(PackageModule, AptBuildDepIsRefusedWithAMessage) {
+  Value r = run("apt", Value{{"name", "x"}, {"state", "build-dep"}}, {});
+  EXPECT_EQ(r["failed"], true);
+  EXPECT_TRUE(conn.scripts.empty());
+}
+
+// ---- package ------------------------------------------------------------
+
+TEST(PackageManager, ComesFromFacts) {
+  EXPECT_EQ(package_manager_from_facts(Value{{"pkg_mgr", "dnf"}}), "dnf");
+  EXPECT_EQ(package_manager_from_facts(Value{{"ansible_pkg_mgr", "apt"}}), "apt");
+  EXPECT_EQ(package_manager_from_facts(Value()), "auto");
+}
+
+TEST_F(PackageModule, UseSelectsTheModuleAndDropsItsOwnOption) {
+  Value r = run("package", Value{{"name", "x"}, {"use", "apt"}},
+                {answer({{"cache_update_time", "3"}, {"exit", "install"}})});
+  EXPECT_EQ(r["changed"], false);
+  EXPECT_EQ(r["cache_update_time"], 3);
+  ASSERT_EQ(conn.scripts.size(), 1u);
+  EXPECT_NE(conn.scripts[0].find("names='x\n'"), std::string::npos);
+}
+
+TEST_F(PackageModule, UnknownManagerFailsAsAnsible) {
+  Value r = run("package", Value{{"name", "x"}, {"use", "pacman"}}, {});
+  EXPECT_EQ(r["msg"], "Could not find a module for pacman.");
+}
+
+// ---- dnf / yum ----------------------------------------------------------
+
+TEST(DnfScript, IsValidShellAndPassesRepositoryOptions) {
+  Value args = validated("dnf", Value{{"name", Value::array({"httpd", "vim-enhanced"})},
+                                     {"disablerepo", Value::array({"*"})},
+                                     {"enablerepo", "local"},
+                                     {"disable_gpg_check", true},
+                                     {"install_weak_deps", false}});
+  std::string s = build_dnf_script(args, false, "dnf");
+  expect_valid_shell(s);
+  EXPECT_NE(s.find("--disablerepo='\"'\"'*'\"'\"'"), std::string::npos) << s.substr(0, 400);
+  EXPECT_NE(s.find("--enablerepo=local"), std::string::npos);
+  EXPECT_NE(s.find("--nogpgcheck"), std::string::npos);
+  EXPECT_NE(s.find("--setopt=install_weak_deps=False"), std::string::npos);
+  EXPECT_NE(s.find("prefer=dnf"), std::string::npos);
+  EXPECT_NE(build_dnf_script(validated("yum", Value{{"name", "x"}}), true, "yum").find("prefer=yum"), std::string::npos);
+}
+
+TEST(DnfScript, OptionsAreCheckedAtLoadTime) {
+  const ModuleEntry* m = find_module("dnf");
+  EXPECT_THROW(validate_args("dnf", m->module->spec(), Value{{"state", "present"}}), Error);
+  EXPECT_THROW(check_args("dnf", m->module->spec(), Value{{"name", "x"}, {"list", "installed"}}), Error);
+  EXPECT_THROW(check_args("dnf", m->module->spec(), Value{{"name", "x"}, {"state", "gone"}}), Error);
+  EXPECT_NO_THROW(check_args("dnf", m->module->spec(), Value{{"update_cache", true}}));
+  EXPECT_NO_THROW(check_args("yum", find_module("yum")->module->spec(), Value{{"pkg", "x"}, {"use_backend", "dnf"}}));
+}
+
+TEST(DnfResult, ListsWhatCameAndWent) {
+  Value args = validated("dnf", Value{{"name", "x"}});
+  Value r = dnf_result(answered({{"exit", "ensure"}, {"installed", "x-2.0-1.noarch\n"}, {"removed", "x-1.0-1.noarch"}}),
+                       args, false);
+  EXPECT_EQ(r, (Value{{"msg", ""},
+                      {"changed", true},
+                      {"results", Value::array({"Installed: x-2.0-1.noarch", "Removed: x-1.0-1.noarch"})},
+                      {"rc", 0}}));
+  Value c = dnf_result(answered({{"exit", "ensure"}, {"installed", "x-2.0-1.noarch"}}), args, true);
+  EXPECT_EQ(c["msg"], "Check mode: No changes made, but would have if not in check mode");
+  Value none = dnf_result(answered({{"exit", "ensure"}, {"installed", ""}, {"removed", ""}}), args, false);
+  EXPECT_EQ(none, (Value{{"msg", "Nothing to do"}, {"changed", false}, {"results", Value::array()}, {"rc", 0}}));
+}
+
+TEST(DnfResult, FailuresAreListed) {
+  Value r = dnf_result(answered({{"failures", "No package nope available.\n"},
+                                 {"failed", "Failed to install some of the specified packages"}}),
+                       Value::object(), false);
+  EXPECT_EQ(r["failed"], true);
+  EXPECT_EQ(r["failures"], Value::array({"No package nope available."}));
+  EXPECT_EQ(r["rc"], 1);
+  EXPECT_EQ(r["results"], Value::array());
+}
+
+TEST_F(PackageModule, DnfListIsRefusedWithAMessage) {
+  Value r = run("dnf", Value{{"list", "installed"}}, {});
+  EXPECT_EQ(r["failed"], true);
+  EXPECT_TRUE(conn.scripts.empty());
+}
+
+// ---- git ----------------------------------------------------------------
+
+TEST(GitScript, IsValidShellAndBuildsGitSshCommand) {
+  Value args = validated("git", Value{{"repo", "git@example.com:a/b.git"},
+                                     {"dest", "/srv/b"},
+                                     {"key_file", "/root/.ssh/deploy"},
+                                     {"accept_hostkey", true},
+                                     {"depth", 1}});
+  std::string s = build_git_script(args, false, false);
+  expect_valid_shell(s);
+  EXPECT_NE(s.find("ssh_cmd='ssh -i /root/.ssh/deploy -o IdentitiesOnly=yes -o StrictHostKeyChecking=no'"),
+            std::string::npos);
+  EXPECT_NE(s.find("depth=1"), std::string::npos);
+  EXPECT_NE(s.find("version=HEAD"), std::string::npos);
+}
+
+TEST(GitScript, OptionsAreCheckedAtLoadTime) {
+  const ModuleEntry* m = find_module("git");
+  EXPECT_THROW(check_args("git", m->module->spec(), Value{{"dest", "/x"}}), Error);
+  EXPECT_THROW(check_args("git", m->module->spec(), Value{{"repo", "r"}, {"bare", true}, {"separate_git_dir", "/g"}}),
+               Error);
+  EXPECT_NO_THROW(check_args("git", m->module->spec(), Value{{"name", "r"}, {"dest", "/x"}, {"version", "v1"}}));
+}
+
+TEST(GitResult, CloneHasNoBefore) {
+  Value r = git_result(answered({{"after", "abc"}, {"changed", "1"}}), false);
+  EXPECT_EQ(r, (Value{{"changed", true}, {"warnings", Value::array()}, {"before", nullptr}, {"after", "abc"}}));
+}
+
+TEST(GitResult, UpdateReportsRemoteUrlAndDiff) {
+  Value r = git_result(answered({{"before", "a"}, {"remote_url_changed", ""}, {"after", "b"}, {"changed", "1"},
+                                 {"diff", "diff --git ..."}}),
+                       false);
+  EXPECT_EQ(r["before"], "a");
+  EXPECT_EQ(r["remote_url_changed"], false);
+  EXPECT_EQ(r["diff"]["prepared"], "diff --git ...");
+}
+
+TEST(GitResult, LocalModificationsFailureKeepsBefore) {
+  Value r = git_result(answered({{"before", "a"}, {"failed", "Local modifications exist in the destination: /d (force=no)."}}),
+                       false);
+  EXPECT_EQ(r["failed"], true);
+  EXPECT_EQ(r["before"], "a");
+  EXPECT_EQ(r["changed"], false);
+}
+
+}  // namespace
+}  // namespace drover
