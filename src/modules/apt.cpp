@@ -34,7 +34,15 @@ aptitude=$(command -v aptitude 2>/dev/null)
 nl='
 '
 # Answers stdout/stderr/rc of the last _run (names in $1) and fails with $2.
-_failwith() { for _k in $1; do case $_k in rc) _out f_rc "$_rrc" ;; stdout) _out f_stdout "$_rout" ;; stderr) _out f_stderr "$_rerr" ;; esac; done; _fail "$2"; }
+_failwith() {
+  for _k in $1; do case $_k in rc) _out f_rc "$_rrc" ;; stdout) printf '\036f_stdout\n'; cat "$_rtmpo" ;; stderr) printf '\036f_stderr\n'; cat "$_rtmp" ;; esac; done
+  _fail "$2"
+}
+# $_e: the last _run's stderr with its trailing newlines (Ansible's
+# messages quote it whole).
+_rawerr() { _e=$(cat "$_rtmp"; printf x); _e=${_e%x}; }
+# rc, stdout and stderr of the last _run as PREFIXrc, ... (newlines kept).
+_outraw() { _out "${1}rc" "$_rrc"; printf '\036%sstdout\n' "$1"; cat "$_rtmpo"; printf '\036%sstderr\n' "$1"; cat "$_rtmp"; }
 _cachetime() {
   if [ -e /var/lib/apt/periodic/update-success-stamp ]; then stat -c %Y /var/lib/apt/periodic/update-success-stamp
   elif [ -e /var/lib/apt/lists ]; then stat -c %Y /var/lib/apt/lists; else echo 0; fi
@@ -135,8 +143,8 @@ _expand() {
   done
   names=$_specs
 }
-# Ansible's install(): $1 the specs; sets i_changed and leaves the apt-get
-# run in $_rout/$_rerr; fails as Ansible does.
+# Ansible's install(): $1 the specs; sets i_changed and answers apt-get's
+# output as $2rc, $2stdout, $2stderr; fails as Ansible does.
 _install() {
   _list=; _pnames=; i_changed=; i_ran=
   for _s in $1; do
@@ -160,15 +168,13 @@ _install() {
     [ -n "$allow_downgrade" ] && _cmd="$_cmd --allow-downgrades"
     [ -n "$allow_held" ] && _cmd="$_cmd --allow-change-held-packages"
     eval "_run $_cmd $lockopt"
-    if [ "$_rrc" != 0 ]; then _out with_cache 1; _failwith "stdout stderr rc" "'$_cmd' failed: $_rerr"; fi
-    i_changed=1; i_ran=1
+    if [ "$_rrc" != 0 ]; then _out with_cache 1; _rawerr; _failwith "stdout stderr rc" "'$_cmd' failed: $_e"; fi
+    i_changed=1; i_ran=1; _outraw "$2"
   fi
   if [ -z "$check" ] && [ -n "$_pnames" ]; then
     _mark=$(command -v apt-mark)
     if [ -n "$_mark" ]; then
-      _so=$_rout; _se=$_rerr; _sr=$_rrc
-      _run $_mark manual $_pnames || _failwith "stdout stderr rc" "'$_mark manual$_pnames' failed: $_rerr"
-      _rout=$_so; _rerr=$_se; _rrc=$_sr
+      _run $_mark manual $_pnames || { _rawerr; _failwith "stdout stderr rc" "'$_mark manual$_pnames' failed: $_e"; }
     fi
   fi
 }
@@ -186,7 +192,7 @@ _upgrade() {
   [ -n "$release" ] && _cmd="$_cmd -t '$release'"
   eval "_run $_cmd" </dev/null
   [ "$_uname" = "$_ucmd" ] && _uname=apt-get || _uname=aptitude
-  [ "$_rrc" = 0 ] || _failwith "stdout rc" "'$_ucmd $_sub' failed: $_rerr"
+  [ "$_rrc" = 0 ] || { _rawerr; _failwith "stdout rc" "'$_ucmd $_sub' failed: $_e"; }
   _out exit upgrade
   case $_rout in *"$nl""0 upgraded, 0 newly installed"*|*"$nl""0 packages upgraded, 0 newly installed"*) ;; *) _changed ;; esac
   _outrun; exit 0
@@ -235,11 +241,9 @@ if [ -n "$deb" ]; then
     IFS=$_oifs
     _debs="$_debs $_f"
   done
-  _s0=; _e0=
   if [ -n "$_deps" ]; then
-    _install "$_deps"
+    _install "$_deps" deps_
     [ -n "$i_changed" ] && _changed
-    _s0=$_rout; _e0=$_rerr; [ -n "$i_ran" ] && { _out deps_stdout "$_s0"; _out deps_stderr "$_e0"; }
   fi
   _out exit deb
   if [ -n "$_debs" ]; then
@@ -248,7 +252,7 @@ if [ -n "$deb" ]; then
     [ -n "$force" ] && _dopts="$_dopts --force-all"
     _cmd="dpkg $_dopts -i$_debs"
     _run dpkg $_dopts -i $_debs
-    [ "$_rrc" = 0 ] || { _out f_stdout "$_s0$_rout"; _out f_stderr "$_e0$_rerr"; _fail "$_cmd failed"; }
+    [ "$_rrc" = 0 ] || { _out f_prefixed 1; _failwith "stdout stderr" "$_cmd failed"; }
     _changed; _outrun
   fi
   exit 0
@@ -262,7 +266,7 @@ if [ -z "$names" ] && { [ -n "$autoclean" ] || [ -n "$autoremove" ]; }; then
     eval "[ -n \"\$$_op\" ]" || continue
     _purge=; [ -n "$purge" ] && _purge=--purge
     eval "_run $aptget -y $dpkg_options $_purge $force_yes $_op $_check"
-    [ "$_rrc" = 0 ] || _failwith "stdout stderr rc" "'apt-get $_op' failed: $_rerr"
+    [ "$_rrc" = 0 ] || { _rawerr; _failwith "stdout stderr rc" "'apt-get $_op' failed: $_e"; }
     _out exit cleanup
     case $_op in autoremove) case $_rout in *"The following packages will be REMOVED"*) _changed ;; esac ;;
                  *) case $_rout in *"Del "*) _changed ;; esac ;; esac
@@ -281,12 +285,12 @@ if [ "$state" = absent ]; then
   [ -n "$_list" ] || exit 0
   _purge=; [ -n "$purge" ] && _purge=--purge
   eval "_run $aptget -q -y $dpkg_options $_purge $force_yes $autoremove_opt $_check remove$_list $lockopt"
-  [ "$_rrc" = 0 ] || _failwith "stdout stderr rc" "'apt-get remove$_list' failed: $_rerr"
+  [ "$_rrc" = 0 ] || { _rawerr; _failwith "stdout stderr rc" "'apt-get remove$_list' failed: $_e"; }
   _changed; _outrun; exit 0
 fi
-_install "$names"
+_install "$names" ""
 _out exit install
-if [ -n "$i_changed" ]; then _changed; _out rc "$_rrc"; _out stdout "$_rout"; _out stderr "$_rerr"; fi
+[ -n "$i_changed" ] && _changed
 )SH";
 
 // Ansible's expand_dpkg_options: -o "Dpkg::Options::=--OPT" per option.
@@ -428,8 +432,11 @@ Value parse_apt_diff(const std::string& output) {
 Value apt_result(const ScriptAnswer& a, bool diff_mode) {
   if (a.has("failed")) {
     Value r = failed_result(a.get("failed"));
-    if (a.has("f_stdout")) r["stdout"] = a.get("f_stdout");
-    if (a.has("f_stderr")) r["stderr"] = a.get("f_stderr");
+    // A deb's dpkg failure after its dependencies: both outputs, as Ansible.
+    const std::string pre_out = a.has("f_prefixed") ? a.get("deps_stdout") : "";
+    const std::string pre_err = a.has("f_prefixed") ? a.get("deps_stderr") : "";
+    if (a.has("f_stdout")) r["stdout"] = pre_out + a.get("f_stdout");
+    if (a.has("f_stderr")) r["stderr"] = pre_err + a.get("f_stderr");
     if (a.has("f_rc")) r["rc"] = a.get_int("f_rc");
     if (a.has("with_cache")) {
       r["cache_updated"] = !a.get("cache_updated").empty();

@@ -31,14 +31,17 @@ case $repo in "~"/*) repo=$HOME/${repo#"~/"} ;; esac
 case $repo in /*) repo=file://$repo ;; esac
 case $dest in "~"/*) dest=$HOME/${dest#"~/"} ;; "") ;; /*) ;; *) dest=$(pwd)/$dest ;; esac
 [ -n "$dest" ] && dest=$(realpath -m "$dest")
+# rc, stdout and stderr of the last _run as PREFIXrc, ... (newlines kept).
+_outraw() { _out "${1}rc" "$_rrc"; printf '\036%sstdout\n' "$1"; cat "$_rtmpo"; printf '\036%sstderr\n' "$1"; cat "$_rtmp"; }
 # Runs git, failing like run_command(check_rc=True).
-_gitc() { _run "$git" "$@" || { _out f_cmd "$git $*"; _out f_rc "$_rrc"; _out f_stdout "$_rout"; _out f_stderr "$_rerr"; _fail "$_rerr"; }; }
+_gitc() { _run "$git" "$@" || { _out f_cmd "$git $*"; _outraw f_; _fail "$_rerr"; }; }
 # In dest, like Ansible's run_command(cwd=dest).
 _ind() { _od=$(pwd); cd "$dest" 2>/dev/null; "$@"; _st=$?; cd "$_od"; return $_st; }
 _warn() { _warnings="$_warnings$1
 "; _out warnings "$_warnings"; }
-_is_remote_branch() { _ind "$git" ls-remote "$1" -h "refs/heads/$2" 2>/dev/null | grep -qF -- "$2"; }
-_is_remote_tag() { _ind "$git" ls-remote "$1" -t "refs/tags/$2" 2>/dev/null | grep -qF -- "$2"; }
+# Ansible runs these with check_rc: an unreachable remote fails the task.
+_is_remote_branch() { _ind _gitc ls-remote "$1" -h "refs/heads/$2"; case $_rout in *"$2"*) return 0 ;; esac; return 1; }
+_is_remote_tag() { _ind _gitc ls-remote "$1" -t "refs/tags/$2"; case $_rout in *"$2"*) return 0 ;; esac; return 1; }
 _is_local_branch() { _ind "$git" branch --no-color -a 2>/dev/null | sed 's/^[[:space:]]*//; s/[[:space:]]*$//' | grep -qxF -e "$1" -e "* $1"; }
 _repo_path() {
   if [ -n "$bare" ]; then repo_path=$dest; else repo_path=$dest/.git; fi
@@ -75,7 +78,7 @@ _remote_head() {
   elif _is_remote_tag "$_r" "$version"; then _tag=1; set -- ls-remote "$_r" -t "refs/tags/$version*"
   else rhead=$version; return 0; fi
   if [ -n "$_cloning" ]; then _gitc "$@"; else _ind _gitc "$@"; fi
-  [ -n "$_rout" ] || { _out f_stdout "$_rout"; _out f_stderr "$_rerr"; _out f_rc 0; _fail "Could not determine remote revision for $version"; }
+  [ -n "$_rout" ] || { _outraw f_; _fail "Could not determine remote revision for $version"; }
   _line=$(printf '%s\n' "$_rout" | head -n 1)
   if [ -n "$_tag" ]; then
     _line=$(printf '%s\n' "$_rout" | awk -v v="$version" '
@@ -131,23 +134,23 @@ _diff() {
 _switch() {
   if [ "$version" = HEAD ]; then
     _b=$(_head_branch)
-    _ind _run "$git" checkout --force "$_b" || { _out f_stdout "$_rout"; _out f_stderr "$_rerr"; _out f_rc "$_rrc"; _fail "Failed to checkout branch $_b"; }
+    _ind _run "$git" checkout --force "$_b" || { _outraw f_; _fail "Failed to checkout branch $_b"; }
     set -- reset --hard "$remote/$_b" --; _what="branch $_b"
   else
     _what=$version
     if _is_remote_branch "$remote" "$version"; then
       if [ -n "$depth" ] && ! _is_local_branch "$version"; then
         _ind _run "$git" fetch "--depth=$depth" "$remote" "+refs/heads/$version:refs/heads/$version" "+refs/heads/$version:refs/remotes/$remote/$version" ||
-          { _out f_stdout "$_rout"; _out f_stderr "$_rerr"; _out f_rc "$_rrc"; _fail "Failed to fetch branch from remote: $version"; }
+          { _outraw f_; _fail "Failed to fetch branch from remote: $version"; }
       fi
       if ! _is_local_branch "$version"; then set -- checkout --track -b "$version" "$remote/$version"
       else
-        _ind _run "$git" checkout --force "$version" || { _out f_stdout "$_rout"; _out f_stderr "$_rerr"; _out f_rc "$_rrc"; _fail "Failed to checkout branch $version"; }
+        _ind _run "$git" checkout --force "$version" || { _outraw f_; _fail "Failed to checkout branch $version"; }
         set -- reset --hard "$remote/$version"
       fi
     else set -- checkout --force "$version"; fi
   fi
-  _ind _run "$git" "$@" || { _out f_cmd "$git $*"; _out f_stdout "$_rout"; _out f_stderr "$_rerr"; _out f_rc "$_rrc"; _fail "Failed to checkout $_what"; }
+  _ind _run "$git" "$@" || { _out f_cmd "$git $*"; _outraw f_; _fail "Failed to checkout $_what"; }
   if [ -n "$recursive" ] && [ -f "$dest/.gitmodules" ]; then
     _ind _run "$git" submodule update --init --recursive || _fail "Failed to init/update submodules: $_rout$_rerr"
   fi
@@ -316,7 +319,7 @@ Value git_result(const ScriptAnswer& a, bool check_mode) {
     if (a.has("f_stderr")) r["stderr"] = a.get("f_stderr");
     if (a.has("before")) {
       r["changed"] = false;
-      r["warnings"] = warnings;
+      if (!warnings.empty()) r["warnings"] = warnings;
       r["before"] = a.get("before");
     }
     add_output_lines(r);
@@ -326,7 +329,7 @@ Value git_result(const ScriptAnswer& a, bool check_mode) {
   if (!failure.is_null()) return failure;
   Value r = Value::object();
   r["changed"] = a.changed();
-  r["warnings"] = warnings;
+  if (!warnings.empty()) r["warnings"] = warnings;  // Ansible drops an empty list
   r["before"] = a.has("before") && !a.get("before").empty() ? Value(a.get("before")) : Value();
   if (a.has("msg")) r["msg"] = a.get("msg");
   if (a.has("remote_url_changed")) r["remote_url_changed"] = !a.get("remote_url_changed").empty();

@@ -174,7 +174,7 @@ TEST_F(AptCompat, RemoveKeepsConffilesUntilPurge) {
   EXPECT_EQ(c.ours_json["changed"], true);
   ModuleOutcome r = expect_same("apt", "name=drover-hello state=absent", {"--diff"});
   EXPECT_EQ(r.ours_json["changed"], true);
-  EXPECT_NE(expect_same_packages().find("drover-hello rc  1.0"), std::string::npos);
+  EXPECT_NE(expect_same_packages().find("drover-hello rc  2.0"), std::string::npos);
   ModuleOutcome again = expect_same("apt", "name=drover-hello state=absent");
   EXPECT_EQ(again.ours_json["changed"], false);
   ModuleOutcome purge = expect_same("apt", "name=drover-hello state=absent purge=yes");

@@ -269,7 +269,7 @@ TEST(GitScript, OptionsAreCheckedAtLoadTime) {
 
 TEST(GitResult, CloneHasNoBefore) {
   Value r = git_result(answered({{"after", "abc"}, {"changed", "1"}}), false);
-  EXPECT_EQ(r, (Value{{"changed", true}, {"warnings", Value::array()}, {"before", nullptr}, {"after", "abc"}}));
+  EXPECT_EQ(r, (Value{{"changed", true}, {"before", nullptr}, {"after", "abc"}}));
 }
 
 TEST(GitResult, UpdateReportsRemoteUrlAndDiff) {
