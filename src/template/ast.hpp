@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "template/runtime_value.hpp"
+#include "template/symbol.hpp"
 
 namespace drover::tmpl {
 
@@ -35,6 +36,7 @@ struct Expr {
   int line = 0;
   Val constant;               // Const
   std::string name;           // Name, Getattr attribute, Filter/Test name, Binary operator
+  Symbol symbol;              // Name: the interned name, what scopes are searched by
   std::vector<ExprPtr> items; // List/Tuple elements, Dict k,v,k,v..., Call/Filter/Test args, Concat parts
   std::vector<std::pair<std::string, ExprPtr>> kwargs;
   ExprPtr a, b, c;            // operands (Filter/Test input is a; nullptr in filter blocks)
@@ -55,6 +57,7 @@ struct Expr {
 
 struct MacroArg {
   std::string name;
+  Symbol symbol;          // interned name
   ExprPtr default_value;  // nullptr when required
 };
 

@@ -84,12 +84,12 @@ void Renderer::call_macro_into(MacroObj& m, CallArgs& args, int line, std::strin
         given = &v;
       }
     if (given) {
-      sc->set(a.name, *given);
+      sc->set(a.symbol, *given);
     } else if (a.default_value) {
       ScopeGuard sg(scope_, sc);
-      sc->set(a.name, eval(*a.default_value));
+      sc->set(a.symbol, eval(*a.default_value));
     } else {
-      sc->set(a.name, Val::undefined(a.name, "parameter '" + a.name + "' was not provided"));
+      sc->set(a.symbol, Val::undefined(a.name, "parameter '" + a.name + "' was not provided"));
     }
   }
   for (size_t i = def.args.size(); i < npos; ++i) varargs.push_back(args.pos[i]);
@@ -113,11 +113,12 @@ void Renderer::call_macro_into(MacroObj& m, CallArgs& args, int line, std::strin
     if (kwargs.is_null()) kwargs = Value::object();
     kwargs[k] = v.to_value();
   }
-  if (def.catch_varargs) sc->set("varargs", Val::seq(std::move(varargs), true));
-  if (def.catch_kwargs) sc->set("kwargs", Val::data(kwargs.is_null() ? Value::object() : std::move(kwargs)));
+  static const Symbol kVarargs("varargs"), kKwargs("kwargs"), kCaller("caller");
+  if (def.catch_varargs) sc->set(kVarargs, Val::seq(std::move(varargs), true));
+  if (def.catch_kwargs) sc->set(kKwargs, Val::data(kwargs.is_null() ? Value::object() : std::move(kwargs)));
   if (def.k == Stmt::K::Macro && def.uses_caller) {
-    if (have_caller) sc->set("caller", caller);
-    else sc->set("caller", Val::undefined("caller", "No caller defined"));
+    if (have_caller) sc->set(kCaller, caller);
+    else sc->set(kCaller, Val::undefined("caller", "No caller defined"));
   }
   auto saved_current = current_;
   current_ = m.keep;

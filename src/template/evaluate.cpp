@@ -19,7 +19,7 @@ namespace drover::tmpl {
 Val Renderer::eval(const Expr& e) {
   switch (e.k) {
     case Expr::K::Const: return e.constant;
-    case Expr::K::Name: return lookup(e.name);
+    case Expr::K::Name: return lookup(e.symbol);
     case Expr::K::Getattr: {
       line_ = e.line;
       Val obj = eval(*e.a);

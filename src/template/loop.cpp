@@ -63,7 +63,8 @@ void run_loop(Renderer& r, const Stmt& s, const Val& iterable, int depth, const 
   loop->depth0 = depth;
   loop->items = std::move(items);
   LoopObj* lp = loop.get();
-  sc->set("loop", Val::object(std::move(loop)));
+  static const Symbol kLoop("loop");
+  sc->set(kLoop, Val::object(std::move(loop)));
   for (size_t i = 0; i < lp->items.size(); ++i) {
     lp->index0 = i;
     r.assign(*s.target, lp->items[i]);

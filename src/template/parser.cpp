@@ -273,6 +273,7 @@ void Parser::parse_signature(std::vector<MacroArg>& args) {
     if (!args.empty()) expect_op(",");
     MacroArg a;
     a.name = expect_name();
+    a.symbol = Symbol(a.name);
     if (skip_op("=")) a.default_value = parse_expression();
     else if (!args.empty() && args.back().default_value)
       fail_at("non-default argument follows default argument", cur().line);
@@ -431,6 +432,7 @@ ExprPtr Parser::parse_assign_target(bool with_tuple, bool name_only_or_ns) {
   if (name_only_or_ns && cur().type == Tok::Name && peek().type == Tok::Op && peek().text == ".") {
     auto obj = std::make_unique<Expr>(Expr::K::Name, line);
     obj->name = expect_name();
+    obj->symbol = Symbol(obj->name);
     next();
     auto ga = std::make_unique<Expr>(Expr::K::Getattr, line);
     ga->name = expect_name();
@@ -442,6 +444,7 @@ ExprPtr Parser::parse_assign_target(bool with_tuple, bool name_only_or_ns) {
   } else {
     target = std::make_unique<Expr>(Expr::K::Name, line);
     target->name = expect_name();
+    target->symbol = Symbol(target->name);
   }
   if (!assignable(*target)) fail_at("can't assign to '" + std::string(target->k == Expr::K::Const ? "Const" : "expression") + "'", line);
   return target;

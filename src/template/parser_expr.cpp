@@ -174,6 +174,7 @@ ExprPtr Parser::parse_primary() {
       if (n == "none" || n == "None") { next(); return constant(Val::none(), line); }
       auto e = std::make_unique<Expr>(Expr::K::Name, line);
       e->name = n;
+      e->symbol = Symbol(n);
       next();
       return e;
     }
@@ -243,6 +244,7 @@ ExprPtr Parser::parse_tuple(bool simplified, bool explicit_parens, std::vector<s
       } else {
         auto n = std::make_unique<Expr>(Expr::K::Name, cur().line);
         n->name = expect_name();
+        n->symbol = Symbol(n->name);
         items.push_back(std::move(n));
       }
     } else if (simplified) {

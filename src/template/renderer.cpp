@@ -14,20 +14,20 @@ namespace drover::tmpl {
 
 // ---- scopes
 
-Val* Scope::find(std::string_view name) {
+Val* Scope::find(Symbol name) {
   for (auto* s = this; s; s = s->parent.get())
     for (auto& [k, v] : s->vars)
-      if (same_key(k, name)) return &v;
+      if (k == name) return &v;
   return nullptr;
 }
 
-void Scope::set(std::string_view name, Val v) {
+void Scope::set(Symbol name, Val v) {
   for (auto& [k, old] : vars)
-    if (same_key(k, name)) {
+    if (k == name) {
       old = std::move(v);
       return;
     }
-  vars.emplace_back(std::string(name), std::move(v));
+  vars.emplace_back(name, std::move(v));
 }
 
 Val* Namespace::find(std::string_view name) {
@@ -174,7 +174,7 @@ void Renderer::exec(const Stmt& s, std::string& out) {
         note_closure(scope_);
         m->keep = current_;
         m->name = s.text;
-        scope_->set(s.text, Val::object(std::move(m)));
+        scope_->set(Symbol(s.text), Val::object(std::move(m)));
         return;
       }
       case Stmt::K::CallBlock: {
@@ -189,7 +189,7 @@ void Renderer::exec(const Stmt& s, std::string& out) {
         eval_args(call, args);
         args.kw.emplace_back("caller", Val::object(std::move(caller)));
         Val fn;
-        if (call.a->k == Expr::K::Name) fn = lookup(call.a->name);
+        if (call.a->k == Expr::K::Name) fn = lookup(call.a->symbol);
         else fn = eval(*call.a);
         print_value(call_value(fn, args, s.line), out);
         return;
@@ -202,14 +202,14 @@ void Renderer::exec(const Stmt& s, std::string& out) {
         return;
       }
       case Stmt::K::Include: exec_include(s, out); return;
-      case Stmt::K::Import: scope_->set(s.text, import_template(s)); return;
+      case Stmt::K::Import: scope_->set(Symbol(s.text), import_template(s)); return;
       case Stmt::K::FromImport: {
         Val mod = import_template(s);
         auto* ns = mod.obj_as<Namespace>();
         for (const auto& [name, alias] : s.names) {
           Val* v = ns->find(name);
           // Jinja 3.1: a missing name is an undefined, failing when used.
-          scope_->set(alias, v ? *v
+          scope_->set(Symbol(alias), v ? *v
                                : Val::undefined(name, "the template '" + (current_ ? current_->name : std::string()) +
                                                           "' (imported on line " + std::to_string(s.line) +
                                                           ") does not export the requested name '" + name + "'"));
@@ -294,11 +294,11 @@ void Renderer::exec_for(const Stmt& s, std::string& out) {
 
 void Renderer::assign(const Expr& target, const Val& v) {
   if (target.k == Expr::K::Name) {
-    scope_->set(target.name, v);
+    scope_->set(target.symbol, v);
     return;
   }
   if (target.k == Expr::K::Getattr) {
-    Val ns = lookup(target.a->name);
+    Val ns = lookup(target.a->symbol);
     if (!ns.is_object(Object::Type::Namespace)) fail("cannot assign attribute on non-namespace object");
     ns.obj_as<Namespace>()->set(target.name, v);
     return;
@@ -414,20 +414,21 @@ Val Renderer::import_template(const Stmt& s) {
   blocks_ = std::move(saved_blocks);
   auto ns = std::make_shared<Namespace>();
   for (auto& [k, v] : sc->vars)
-    if (!k.empty() && k[0] != '_') ns->set(k, v);
+    if (!k.str().empty() && k.str()[0] != '_') ns->set(k.str(), v);
   return Val::object(std::move(ns));
 }
 
-Val Renderer::lookup(const std::string& name) {
+Val Renderer::lookup(Symbol symbol) {
   bool isolated = false;
   for (Scope* sc = scope_.get(); sc; sc = sc->parent.get()) {
     for (auto& [k, v] : sc->vars)
-      if (same_key(k, name)) return v;
+      if (k == symbol) return v;
     if (sc->isolated) {
       isolated = true;
       break;
     }
   }
+  const std::string& name = symbol.str();
   if (!isolated)
     if (const Value* d = vars_.lookup(name)) return Val::data_ref(d);
   if (name == "self" && current_) return Val::object(std::make_shared<SelfRef>());
@@ -473,7 +474,7 @@ Val Renderer::lookup(const std::string& name) {
       return Val::data(fn(pos, kw));
     }));
   }
-  return Val::undefined_ref(&name, false);  // name lives in the parsed template
+  return Val::undefined_ref(&name, false);  // an interned name lives as long as the process
 }
 
 Val Renderer::getattr(const Val& obj, std::string_view name) {

@@ -17,6 +17,7 @@
 
 #include "template/ast.hpp"
 #include "template/runtime_value.hpp"
+#include "template/symbol.hpp"
 #include "template/template_error.hpp"
 
 namespace drover::tmpl {
@@ -52,13 +53,13 @@ class Callable : public Object {
 };
 
 struct Scope {
-  std::vector<std::pair<std::string, Val>> vars;
+  std::vector<std::pair<Symbol, Val>> vars;
   std::shared_ptr<Scope> parent;
   // The root of a template imported/included "without context": names
   // not found up to here are not looked up in the render's variables.
   bool isolated = false;
-  Val* find(std::string_view name);
-  void set(std::string_view name, Val v);
+  Val* find(Symbol name);
+  void set(Symbol name, Val v);
 };
 
 class Namespace : public Object {
@@ -120,7 +121,7 @@ class Renderer {
   void exec_include(const Stmt& s, std::string& out);
   Val import_template(const Stmt& s);
   void assign(const Expr& target, const Val& v);
-  Val lookup(const std::string& name);
+  Val lookup(Symbol name);
   Val eval_rare(const Expr& e);
   Val eval_compare(const Expr& e);
   [[noreturn]] void output_limit_exceeded();
