@@ -33,7 +33,7 @@ cleanup() {
 trap cleanup EXIT
 
 token=bench-token-$(date +%s)-$$
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url=http://127.0.0.1:$port
 start_server() {
   DROVER_ADMIN_TOKEN=$token DROVER_ADMIN_PASSWORD=bench-password \
@@ -43,7 +43,7 @@ start_server() {
   echo "server did not start; log:" >&2; cat "$work/server.log" >&2; exit 1
 }
 api() { curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
-job_field() { api "$url/api/v1/jobs/$1" | python3 -c "import json,sys; print(json.load(sys.stdin)[sys.argv[1]])" "$2"; }
+job_field() { api "$url/api/v1/jobs/$1" | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)[sys.argv[1]])" "$2"; }
 wait_final() {
   while :; do
     s=$(job_field "$1" state)
@@ -57,7 +57,7 @@ start_server
 echo "== submission latency: ~100 jobs/s for ${submit_s}s (wrk, 2 connections x 20 ms pacing)"
 DROVER_TOKEN=$token PACE_MS=20 wrk -t1 -c2 -d"${submit_s}s" --timeout 5s -s "$here/jobs_submit.lua" \
   "$url/api/v1/jobs" | tail -1
-queued=$(api "$url/api/v1/jobs?state=pending&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+queued=$(api "$url/api/v1/jobs?state=pending&limit=1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
 echo "jobs still pending after the run: $queued (the workers keep running them)"
 # Restart with an empty queue so that the big job runs at once.
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
@@ -84,7 +84,7 @@ echo "== one job of $hosts hosts x $tasks tasks to $clients SSE clients"
 # so submit it cancel-free to a paused queue: submit first, clients follow
 # from event 0 (the stream replays what they missed, then goes live).
 id=$(api -X POST "$url/api/v1/jobs" -d "{\"playbook\": \"$work/big.yml\", \"inventory\": \"$work/hosts\", \"forks\": 50}" |
-     python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+     /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 t_submit=$(date +%s.%N)
 pids=()
 for c in $(seq "$clients"); do

@@ -15,6 +15,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "server/remote_inventory.hpp"
 #include "store/audit.hpp"
 #include "store/cmdb_inventory.hpp"
 #include "store/host_import.hpp"
@@ -170,7 +171,10 @@ void add_filter_options(CLI::App* cmd, HostsFlags& f) {
 
 }  // namespace
 
-void register_cmdb_inventory() { store::register_cmdb_inventory_source(); }
+void register_cmdb_inventory() {
+  store::register_cmdb_inventory_source();
+  server::register_remote_inventory_source();
+}
 
 void add_hosts_command(CLI::App& app, int& exit_code) {
   auto f = std::make_shared<HostsFlags>();

@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/prompt.hpp"
+#include "cli/signals.hpp"
 #include "core/error.hpp"
 #include "core/pyjson.hpp"
 #include "engine/config.hpp"
@@ -102,6 +103,7 @@ int run(const PlayFlags& f) {
   auto callback = make_playbook_output(f.json, po);
   for (const auto& w : config.warnings()) callback->warning(w);
   for (const auto& w : inv.take_warnings()) callback->warning(w);
+  opts.cancel = cancel_on_signals();
   int rc = 0;
   for (auto& book : books) {
     PlaybookRunner runner(book, inv, config, opts, *callback);

@@ -558,6 +558,10 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
       out.result = Value{{"failed", true}, {"msg", "host " + runners[i] + " is not in the inventory"}};
       out.status = HostStatus::failed;
     } else {
+      {
+        std::lock_guard<std::mutex> lock(out_mu);
+        callback_.runner_start(info, runners[i]);
+      }
       out = execute_task(st.ctx, *host, pos, info);
     }
     std::lock_guard<std::mutex> lock(out_mu);

@@ -93,6 +93,11 @@ void parse_inventory_script(Inventory& inv, const std::string& path) {
   Value data = run_json(path, {path, "--list"});
   if (!data.is_object())
     throw Error("failed to parse executable inventory script results from " + path + ": needs to be a json dict\n");
+  add_inventory_document(inv, data, [&](const std::string& host) { return run_json(path, {path, "--host", host}); });
+}
+
+void add_inventory_document(Inventory& inv, const Value& data,
+                            const std::function<Value(const std::string& host)>& host_vars) {
   std::vector<std::string> hosts;
   std::unordered_set<std::string> seen;
   const Value* meta = nullptr;
@@ -133,7 +138,7 @@ void parse_inventory_script(Inventory& inv, const std::string& path) {
   for (const auto& h : hosts) {
     Value got = Value::object();
     if (!meta) {
-      got = run_json(path, {path, "--host", h});
+      got = host_vars(h);
     } else if (meta->is_object() && meta->contains(h)) {
       got = (*meta)[h];
     }

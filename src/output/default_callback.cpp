@@ -436,6 +436,13 @@ void DefaultCallback::warning(const std::string& msg) {
   done();
 }
 
+// ansible-playbook's words on ^C.
+void DefaultCallback::interrupted() {
+  std::lock_guard<std::mutex> lock(mu_);
+  display_.print("[ERROR]: User interrupted execution", Color::error, true);
+  done();
+}
+
 void DefaultCallback::deprecation(const std::string& msg) {
   if (!opt_.deprecation_warnings) return;
   std::lock_guard<std::mutex> lock(mu_);

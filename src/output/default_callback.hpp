@@ -65,6 +65,7 @@ class DefaultCallback : public PlaybookCallback {
   void no_hosts_remaining() override;
   void stats(const RunStats& stats) override;
   void warning(const std::string& msg) override;
+  void interrupted() override;
   void deprecation(const std::string& msg) override;
   void display(const std::string& text, int verbosity) override;
 

@@ -113,6 +113,8 @@ void JsonLinesCallback::notify(const std::string& handler, const std::string& ho
 void JsonLinesCallback::no_hosts_matched() { emit("no_hosts_matched", Value::object()); }
 void JsonLinesCallback::no_hosts_remaining() { emit("no_hosts_remaining", Value::object()); }
 
+void JsonLinesCallback::interrupted() { emit("interrupted", Value::object()); }
+
 void JsonLinesCallback::stats(const RunStats& st) {
   Value hosts = Value::object();
   for (const auto& [h, s] : st.by_host)

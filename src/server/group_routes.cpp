@@ -1,14 +1,26 @@
 // /api/v1/groups: CMDB groups (static members or a saved query); see
 // host_routes.hpp and store/host_groups.hpp.
+#include "inventory/inventory_dump.hpp"
 #include "server/api_error.hpp"
 #include "server/host_routes.hpp"
 #include "store/audit.hpp"
+#include "store/cmdb_inventory.hpp"
 #include "store/host_groups.hpp"
 
 namespace drover::server {
 
 void add_group_routes(Router& router, ServerContext& ctx) {
   store::Database& db = ctx.store.db();
+  // `drover play -i http://SERVER` (with DROVER_TOKEN) reads this: the same
+  // hosts, groups and variables as `-i drover:DATA_DIR`.
+  router.add({"GET", "/api/v1/inventory", Role::Viewer,
+              "The CMDB as an Ansible inventory (ansible-inventory --list document)", [&db](Call& call) {
+                QueryReader(call.req, {});
+                inventory::Inventory inv;
+                store::load_cmdb_inventory(inv, db);
+                inv.reconcile();
+                send_json(call.res, 200, inventory::list_document(inv, {}));
+              }});
   router.add({"GET", "/api/v1/groups", Role::Viewer, "List CMDB groups", [&db](Call& call) {
                 Page page = QueryReader(call.req, {"limit", "offset"}).page();
                 auto groups = db.read([&](store::Connection& c) { return store::list_groups(c); });

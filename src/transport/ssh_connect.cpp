@@ -503,6 +503,7 @@ void SshConnection::connect() {
   s->event = ssh_event_new();
   if (!s->event || ssh_event_add_session(s->event, ssh) != SSH_OK)
     throw UnreachableError("cannot create a poll set for the ssh session");
+  if (!s_) note_ssh_session_opened();
   s_ = std::move(s);
   connected_ = true;
 }

@@ -8,6 +8,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <functional>
@@ -97,8 +98,16 @@ SshConnection::SshConnection(ConnectionSpec spec) : Connection(std::move(spec)) 
 
 SshConnection::~SshConnection() { close(); }
 
+namespace {
+std::atomic<int64_t> g_open_sessions{0};
+}  // namespace
+
+void note_ssh_session_opened() { g_open_sessions.fetch_add(1, std::memory_order_relaxed); }
+int64_t ssh_connections_open() { return g_open_sessions.load(std::memory_order_relaxed); }
+
 void SshConnection::close() {
   connected_ = false;
+  if (s_) g_open_sessions.fetch_sub(1, std::memory_order_relaxed);
   s_.reset();
 }
 
@@ -126,18 +135,27 @@ void SshConnection::fail_dropped(const std::string& doing) {
 ExecResult SshConnection::exec(const std::string& command, const ExecOptions& opts) {
   throw_if_interrupted();
   if (!connected_) connect();
-  try {
-    long group = 0;
-    ExecResult res = run(command, opts, &group);
-    if (res.timed_out && group > 1) {
-      // The KILL signal request reached only the command's shell; its
-      // children (sshd made the shell a session and group leader) go too.
-      std::string g = std::to_string(group);
-      ExecOptions quick;
-      quick.timeout_s = 5;
-      run("kill -KILL -- -" + g + " 2>/dev/null; kill -KILL " + g + " 2>/dev/null; true", quick, nullptr);
+  long group = 0;
+  // The KILL signal request of a timeout or a cancel reaches only the
+  // command's shell; its children (sshd made the shell a session and group
+  // leader) go too, so that no remote process outlives its command.
+  auto kill_group = [&] {
+    if (group <= 1 || !s_ || !s_->ssh || !ssh_is_connected(s_->ssh)) return;
+    std::string g = std::to_string(group);
+    ExecOptions quick;
+    quick.timeout_s = 5;
+    try {
+      run("kill -KILL -- -" + g + " 2>/dev/null; kill -KILL " + g + " 2>/dev/null; true", quick, nullptr, false);
+    } catch (const Error&) {
     }
+  };
+  try {
+    ExecResult res = run(command, opts, &group, true);
+    if (res.timed_out) kill_group();
     return res;
+  } catch (const CancelledError&) {
+    kill_group();
+    throw;
   } catch (const UnreachableError&) {
     // The channel is gone by now; a dead session is closed so that the next
     // use reconnects.
@@ -146,16 +164,16 @@ ExecResult SshConnection::exec(const std::string& command, const ExecOptions& op
   }
 }
 
-ExecResult SshConnection::run(const std::string& command, const ExecOptions& opts, long* group) {
+ExecResult SshConnection::run(const std::string& command, const ExecOptions& opts, long* group, bool interruptible) {
   ssh_session ssh = s_->ssh;
   BecomePlan plan = plan_become(opts.become, command);
   BecomeDialog dialog(plan, opts.become ? opts.become->password : std::string(),
                       opts.become ? opts.become->method : std::string());
   int timeout_s = opts.timeout_s > 0 ? opts.timeout_s : spec_.command_timeout_s;
   auto deadline = timeout_s > 0 ? Clock::now() + std::chrono::seconds(timeout_s) : Clock::time_point::max();
-  // With a timeout the first line of stderr is the shell's pid: `exec` keeps
-  // the pid, so it is the command's process group.
-  bool want_pid = group && timeout_s > 0;
+  // The first line of stderr is the shell's pid: `exec` keeps the pid, so
+  // it is the command's process group, killed on a timeout or a cancel.
+  bool want_pid = group != nullptr;
   std::string pid_line;
   if (want_pid) plan.command = "echo $$ >&2; exec /bin/sh -c " + shell_quote(plan.command);
 
@@ -193,7 +211,7 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
     ~InterruptWatch() {
       if (fd >= 0) ssh_event_remove_fd(event, fd);
     }
-  } watch(s_->event, interrupt_.get());
+  } watch(s_->event, interruptible ? interrupt_.get() : nullptr);
 
   ChannelState state;
   state.on_data = deliver;  // output may come during any libssh call from here on
@@ -224,7 +242,7 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
   for (;;) {
     bool progress = false;
     if (state.error) std::rethrow_exception(state.error);
-    if (interrupted()) {
+    if (interruptible && interrupted()) {
       killed = cancelled = true;
       break;
     }

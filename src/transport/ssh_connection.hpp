@@ -39,10 +39,11 @@ class SshConnection final : public Connection {
   struct Session;  // libssh state, private to the .cpp files
 
  private:
-  // Runs one command on one channel. With a timeout, the remote shell's pid
+  // Runs one command on one channel. Given `group`, the remote shell's pid
   // (the process group sshd made for the command) is stored in *group so
-  // that exec() can kill the whole group when time runs out.
-  ExecResult run(const std::string& command, const ExecOptions& opts, long* group);
+  // that exec() can kill the whole group on a timeout or a cancel. An
+  // interruptible run stops when the connection's interrupt fires.
+  ExecResult run(const std::string& command, const ExecOptions& opts, long* group, bool interruptible);
   // Throws the "connection lost" UnreachableError; exec() closes the session
   // once the channel is gone.
   [[noreturn]] void fail_dropped(const std::string& doing);

@@ -9,8 +9,12 @@
 #include <string>
 
 #include "transport/ssh_connection.hpp"
+#include "transport/ssh_stats.hpp"
 
 namespace drover {
+
+// Counts a session into ssh_connections_open() (SshConnection::close counts it out).
+void note_ssh_session_opened();
 
 struct SshConnection::Session {
   ssh_session ssh = nullptr;

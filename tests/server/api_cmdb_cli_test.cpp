@@ -1,5 +1,5 @@
 // `drover hosts` on a data directory, the CMDB as an inventory
-// (`-i drover:DIR`), and the CLI and the server sharing one data directory.
+// (`-i drover:DIR`, `-i http://SERVER` with DROVER_TOKEN), and the CLI and the server sharing one data directory.
 #include <gtest/gtest.h>
 
 #include "server/server_fixture.hpp"
@@ -82,6 +82,43 @@ TEST(CmdbInventory, SavedQueryGroupsBecomeInventoryGroups) {
   EXPECT_EQ(inv["unicom_caches"]["hosts"], Value({"c1"}));
   EXPECT_EQ(inv["_meta"]["hostvars"]["c1"]["ntp"], "10.9.9.9");
   EXPECT_EQ(inv["pinned"]["hosts"], Value({"c2"}));
+}
+
+TEST(CmdbInventory, TheServersUrlWithATokenIsTheSameInventoryAsItsDataDirectory) {
+  ServerProcess srv;
+  ApiClient api(srv.url(), srv.admin_token());
+  ASSERT_EQ(api.post("/api/v1/hosts", {{"hostname", "c1"}, {"ip", "10.0.0.7"}, {"role", "cache"}, {"tags", {"edge"}},
+                                       {"vars", {{"port", 8080}}}})
+                .status,
+            201);
+  ASSERT_EQ(api.post("/api/v1/hosts", {{"hostname", "w1"}, {"role", "web"}, {"idc", "bj1"}}).status, 201);
+  ASSERT_EQ(api.post("/api/v1/groups", {{"name", "pinned"}, {"hosts", {"w1"}}, {"vars", {{"ntp", "10.9.9.9"}}}}).status,
+            201);
+  auto local = run_drover({"inventory", "-i", "drover:" + srv.data_dir(), "--list"});
+  ASSERT_EQ(local.exit_code, 0) << local.err;
+  ProcessOptions with_token;
+  with_token.env["DROVER_TOKEN"] = srv.admin_token();
+  auto remote = run_drover({"inventory", "-i", srv.url(), "--list"}, with_token);
+  ASSERT_EQ(remote.exit_code, 0) << remote.err;
+  EXPECT_EQ(remote.out, local.out);
+  Value inv = Value::parse(remote.out);
+  EXPECT_EQ(inv["role_cache"]["hosts"], Value({"c1"}));
+  EXPECT_EQ(inv["_meta"]["hostvars"]["c1"]["port"], 8080);
+  EXPECT_EQ(inv["_meta"]["hostvars"]["w1"]["ntp"], "10.9.9.9");
+
+  // No token, a wrong token, a server that is not there: the error says so.
+  auto none = run_drover({"inventory", "-i", srv.url(), "--list"});
+  EXPECT_NE(none.exit_code, 0);
+  EXPECT_NE(none.err.find("DROVER_TOKEN"), std::string::npos) << none.err;
+  ProcessOptions bad_token;
+  bad_token.env["DROVER_TOKEN"] = "drv_not_a_token";
+  auto refused = run_drover({"inventory", "-i", srv.url(), "--list"}, bad_token);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("401"), std::string::npos) << refused.err;
+  EXPECT_EQ(refused.err.find("drv_not_a_token"), std::string::npos) << "the token was printed: " << refused.err;
+  auto gone = run_drover({"inventory", "-i", "http://127.0.0.1:1", "--list"}, with_token);
+  EXPECT_NE(gone.exit_code, 0);
+  EXPECT_NE(gone.err.find("cannot reach the server"), std::string::npos) << gone.err;
 }
 
 TEST(CmdbInventory, AMissingDataDirectoryIsAnError) {

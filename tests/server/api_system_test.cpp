@@ -24,6 +24,36 @@ TEST(ServerSystem, MetricsAreInPrometheusTextFormat) {
   EXPECT_NE(r.body.find("# TYPE drover_http_request_duration_seconds histogram"), std::string::npos);
   EXPECT_NE(r.body.find("drover_jobs{state=\"pending\"} 0"), std::string::npos);
   EXPECT_NE(r.body.find("drover_job_queue_depth 0"), std::string::npos);
+  EXPECT_NE(r.body.find("\ndrover_ssh_connections_open 0\n"), std::string::npos) << r.body;
+}
+
+// A self-signed certificate for 127.0.0.1: the server speaks HTTPS with it,
+// and `-i https://SERVER` checks the server against it (DROVER_CA_CERT),
+// refusing the server when the certificate is not trusted.
+TEST(ServerSystem, TlsServesHttpsThatTheInventoryClientVerifies) {
+  TempDir dir;
+  auto made = run_process({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                           "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
+                           dir.path() + "/key.pem", "-out", dir.path() + "/cert.pem"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  ServerProcessOptions o;
+  o.extra_args = {"--tls-cert", dir.path() + "/cert.pem", "--tls-key", dir.path() + "/key.pem"};
+  ServerProcess srv(o);
+  ASSERT_EQ(srv.url().rfind("https://", 0), 0u) << srv.url();
+  ApiClient api(srv.url(), srv.admin_token());
+  EXPECT_EQ(api.get("/healthz").status, 200);
+  ASSERT_EQ(api.post("/api/v1/hosts", {{"hostname", "c1"}, {"role", "cache"}}).status, 201);
+
+  ProcessOptions trusted;
+  trusted.env = {{"DROVER_TOKEN", srv.admin_token()}, {"DROVER_CA_CERT", dir.path() + "/cert.pem"}};
+  auto r = run_drover({"inventory", "-i", srv.url(), "--list"}, trusted);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Value::parse(r.out)["role_cache"]["hosts"], Value({"c1"}));
+  ProcessOptions untrusted;
+  untrusted.env = {{"DROVER_TOKEN", srv.admin_token()}};
+  auto refused = run_drover({"inventory", "-i", srv.url(), "--list"}, untrusted);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("cannot reach the server"), std::string::npos) << refused.err;
 }
 
 TEST(ServerSystem, UnknownPathsAnswer404WithTheErrorBody) {

@@ -5,9 +5,7 @@ add_executable(jobs_queue_test ${CMAKE_CURRENT_SOURCE_DIR}/jobs_queue_test.cpp)
 target_link_libraries(jobs_queue_test PRIVATE drover_server drover_test_harness GTest::gtest_main)
 gtest_discover_tests(jobs_queue_test PROPERTIES LABELS "unit")
 
-# jobs_api_test (the real server binary, private sshd hosts, SSE) is written
-# but had not finished compiling when its session ended; enable it once it
-# builds without warnings:
-# add_executable(jobs_api_test ${CMAKE_CURRENT_SOURCE_DIR}/jobs_api_test.cpp ${CMAKE_CURRENT_SOURCE_DIR}/jobs_sse_client.cpp)
-# target_link_libraries(jobs_api_test PRIVATE drover_server_test_support GTest::gtest_main)
-# gtest_discover_tests(jobs_api_test PROPERTIES LABELS "ssh" DISCOVERY_TIMEOUT 30)
+# jobs_api_test: the real server binary, private sshd hosts, SSE.
+add_executable(jobs_api_test ${CMAKE_CURRENT_SOURCE_DIR}/jobs_api_test.cpp ${CMAKE_CURRENT_SOURCE_DIR}/jobs_sse_client.cpp)
+target_link_libraries(jobs_api_test PRIVATE drover_server_test_support GTest::gtest_main)
+gtest_discover_tests(jobs_api_test PROPERTIES LABELS "ssh" DISCOVERY_TIMEOUT 30)

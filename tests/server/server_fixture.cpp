@@ -32,7 +32,7 @@ ServerProcess::~ServerProcess() {
   }
 }
 
-std::string ServerProcess::url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string ServerProcess::url() const { return scheme_ + "://127.0.0.1:" + std::to_string(port_); }
 
 void ServerProcess::start() {
   if (pid_ > 0) throw std::logic_error("server already running");
@@ -57,7 +57,7 @@ void ServerProcess::start() {
   stdout_fd_ = pipe_fds[0];
   startup_output_.clear();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  const std::string marker = "listening on http://127.0.0.1:";
+  const std::string marker = "://127.0.0.1:";
   while (std::chrono::steady_clock::now() < deadline) {
     pollfd p{stdout_fd_, POLLIN, 0};
     if (poll(&p, 1, 200) > 0) {
@@ -68,6 +68,8 @@ void ServerProcess::start() {
       size_t at = startup_output_.find(marker);
       if (at != std::string::npos && startup_output_.find(' ', at + marker.size()) != std::string::npos) {
         port_ = std::stoi(startup_output_.substr(at + marker.size()));
+        size_t scheme_at = startup_output_.rfind(' ', at);
+        scheme_ = startup_output_.substr(scheme_at + 1, at - scheme_at - 1);
         // Keep draining stdout so that the server never blocks on a full pipe.
         int fd = stdout_fd_;
         std::thread([fd] {

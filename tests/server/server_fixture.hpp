@@ -40,7 +40,7 @@ class ServerProcess {
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
-  std::string url() const;  // "http://127.0.0.1:PORT"
+  std::string url() const;  // "http://127.0.0.1:PORT" (https with --tls-cert)
   int port() const { return port_; }
   const std::string& data_dir() const { return data_dir_; }
   std::string admin_token() const { return kAdminToken; }
@@ -61,6 +61,7 @@ class ServerProcess {
   std::string startup_output_;
   pid_t pid_ = -1;
   int port_ = 0;
+  std::string scheme_ = "http";
   int stdout_fd_ = -1;
   int last_exit_code_ = -1;
   void wait_exit(int timeout_s);
