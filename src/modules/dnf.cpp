@@ -30,6 +30,14 @@ command -v rpm >/dev/null 2>&1 || _fail "Failed to find required executable \"rp
 nl='
 '
 _qf='%{NAME}-%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}.%{ARCH}\n'
+# dnf.rpm.detect_releasever(): Ansible warns when no release package says it.
+if [ -z "$releasever" ]; then
+  _rel=
+  for _p in 'system-release(releasever)' system-release 'distribution-release(releasever)' distribution-release redhat-release suse-release; do
+    rpm -q --whatprovides "$_p" >/dev/null 2>&1 && { _rel=1; break; }
+  done
+  [ -n "$_rel" ] || _out warnings 'Unable to detect release version (use "releasever" option to specify release version)'
+fi
 _rpmqa() { rpm -qa --qf "$_qf" 2>/dev/null | sort; }
 if [ -n "$update_cache" ] && [ -z "$names" ]; then
   eval "_run \"\$dnf\" -y $opts makecache --refresh" || _fail "Failed to synchronize repodata: $(printf '%s' "$_rerr" | grep -i error | head -n 1)"
@@ -74,6 +82,7 @@ else
       case $_s in
         *.rpm)
           [ -e "$_s" ] || _fail "Error occurred attempting remote rpm install of package: $_s. Can not load RPM file: $_s."
+          _files="$_files$_s$nl"
           _nevra=$(rpm -qp --qf "$_qf" "$_s" 2>/dev/null)
           if rpm -q "${_nevra%.*}" >/dev/null 2>&1; then :
           elif _newer_installed "${_nevra%.*}" && [ -z "$allow_downgrade" ]; then :
@@ -95,6 +104,17 @@ else
   IFS=$_oifs
 fi
 _yes=-y; [ -n "$check" ] && _yes=--assumeno
+# Ansible sets localpkg_gpgcheck = not disable_gpg_check and checks the
+# signatures of rpm files itself (after check mode has returned).
+if [ -z "$check" ] && [ -z "$nogpgcheck" ]; then
+  for _f in $install; do
+    case $_f in *.rpm) ;; *) continue ;; esac
+    case $(rpm -K "$_f" 2>&1) in *signatures*) ;; *)
+      _out plain_failure 1
+      _fail "Failed to validate GPG signature for $(rpm -qp --qf "$_qf" "$_f" 2>/dev/null): Package ${_f##*/} is not signed" ;;
+    esac
+  done
+fi
 _before=$(_rpmqa)
 _all_out=; _all_err=
 _txn() {
@@ -149,6 +169,7 @@ else
   _rm=$(printf '%s\n' "$_before" | grep -vxF -e "$_after" -e '' 2>/dev/null)
   [ -n "$_after" ] || _rm=$_before
 fi
+_out files "$_files"
 _out installed "$_in"
 _out removed "$_rm"
 )SH";
@@ -254,6 +275,8 @@ std::string build_dnf_script(const Value& args, bool check_mode, const std::stri
   s += shell_assign("autoremove", args["autoremove"] == true);
   s += shell_assign("allow_downgrade", args["allow_downgrade"] == true);
   s += shell_assign("update_only", args["update_only"] == true);
+  s += shell_assign("releasever", args["releasever"]);
+  s += shell_assign("nogpgcheck", args["disable_gpg_check"] == true);
   s += shell_assign("check", check_mode);
   return s + kDnfBody;
 }
@@ -266,18 +289,28 @@ Value dnf_result(const ScriptAnswer& a, const Value& args, bool check_mode) {
       if (!l.empty()) out.push_back(l);
     return out;
   };
+  Value warnings = lines_of(a.get("warnings"));
   if (a.has("failed")) {
     Value r = failed_result(a.get("failed"));
     if (a.has("failures")) r["failures"] = lines_of(a.get("failures"));
-    r["results"] = Value::array();
-    r["rc"] = 1;
+    if (!a.has("plain_failure")) {
+      r["results"] = Value::array();
+      r["rc"] = 1;
+    }
+    if (!warnings.empty()) r["warnings"] = warnings;
     return r;
   }
   Value failure = script_failure(a);
   if (!failure.is_null()) return failure;
-  if (a.get("exit") == "cache")
-    return Value{{"msg", "Cache updated"}, {"changed", false}, {"results", Value::array()}, {"rc", 0}};
+  if (a.get("exit") == "cache") {
+    Value r{{"msg", "Cache updated"}, {"changed", false}, {"results", Value::array()}, {"rc", 0}};
+    if (!warnings.empty()) r["warnings"] = warnings;
+    return r;
+  }
   Value results = Value::array();
+  // Ansible lists every rpm file given, installed now or before.
+  for (const auto& f : split_lines(a.get("files")))
+    if (!f.empty()) results.push_back("Installed " + f);
   if (a.has("skipped")) results.push_back(a.get("skipped"));
   bool changed = false;
   for (const auto& p : split_lines(a.get("installed")))
@@ -295,6 +328,7 @@ Value dnf_result(const ScriptAnswer& a, const Value& args, bool check_mode) {
   r["changed"] = changed;
   r["results"] = results;
   r["rc"] = 0;
+  if (!warnings.empty()) r["warnings"] = warnings;
   return r;
 }
 

@@ -130,7 +130,7 @@ TEST_F(DnfCompat, InstallCheckModeThenForRealThenIdempotent) {
   ModuleOutcome again = expect_same("dnf", "name=drover-hello");
   EXPECT_EQ(again.ours_json["changed"], false);
   EXPECT_EQ(again.ours_json["msg"], "Nothing to do");
-  EXPECT_EQ(expect_same_rpms(), "drover-hello-2.0-1\n/var/lib/drover-hello:\ndata\n");
+  EXPECT_EQ(expect_same_rpms(), "drover-hello-2.0-1\ndata\n");
 }
 
 TEST_F(DnfCompat, VersionedNameThenLatestUpgrades) {
@@ -173,9 +173,12 @@ TEST_F(DnfCompat, UnknownPackageFailsAndNothingIsInstalled) {
 
 TEST_F(DnfCompat, LocalRpmFileAndCacheUpdate) {
   const std::string rpm = dir_->path() + "/rpms/drover-local-1.0-1.noarch.rpm";
-  ModuleOutcome r = expect_same("dnf", "name=" + rpm);
+  // Ansible checks the signatures of rpm files unless disable_gpg_check.
+  ModuleOutcome unsigned_rpm = expect_same("dnf", "name=" + rpm);
+  EXPECT_EQ(unsigned_rpm.ours_json["failed"], true);
+  ModuleOutcome r = expect_same("dnf", "name=" + rpm + " disable_gpg_check=yes");
   EXPECT_EQ(r.ours_json["changed"], true);
-  EXPECT_EQ(expect_same("dnf", "name=" + rpm).ours_json["changed"], false);
+  EXPECT_EQ(expect_same("dnf", "name=" + rpm + " disable_gpg_check=yes").ours_json["changed"], false);
   ModuleOutcome cache = expect_same("dnf", "update_cache=yes");
   EXPECT_EQ(cache.ours_json["msg"], "Cache updated");
   expect_same_rpms();
