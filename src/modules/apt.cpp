@@ -48,6 +48,9 @@ _cachetime() {
   elif [ -e /var/lib/apt/lists ]; then stat -c %Y /var/lib/apt/lists; else echo 0; fi
 }
 _check=; [ -n "$check" ] && _check=--simulate
+# Package specs and the release go through eval inside single quotes (the
+# command line Ansible prints): no Debian name or version holds a quote.
+case "$names$release" in *"'"*) _fail "invalid package spec: $(printf '%s' "$names$release" | grep "'" | head -n 1)" ;; esac
 if [ -n "$clean" ]; then
   _run "$aptget" clean || _failwith "rc stdout" "apt-get clean failed"
   [ -z "$_rerr" ] || _failwith "rc stdout" "apt-get clean failed: $_rerr"
@@ -327,7 +330,9 @@ class AptModule : public Module {
         opt("only_upgrade", OptionType::boolean).def(false),
         opt("force_apt_get", OptionType::boolean).def(false),
         opt("clean", OptionType::boolean).def(false),
-        opt("allow_unauthenticated", OptionType::boolean).def(false).alias({"allow-unauthenticated"}),
+        opt("allow_unauthenticated", OptionType::boolean)
+            .def(false)
+            .alias({"allow-unauthenticated"}),
         opt("allow_downgrade", OptionType::boolean)
             .def(false)
             .alias({"allow-downgrade", "allow_downgrades", "allow-downgrades"}),
@@ -343,8 +348,10 @@ class AptModule : public Module {
 
   Value run(const Value& args, ModuleContext& ctx) const override {
     const std::string state = args["state"].get<std::string>();
-    if (state == "build-dep") return failed_result("drover's apt module does not support state=build-dep");
-    if (!args["policy_rc_d"].is_null()) return failed_result("drover's apt module does not support policy_rc_d");
+    if (state == "build-dep")
+      return failed_result("drover's apt module does not support state=build-dep");
+    if (!args["policy_rc_d"].is_null())
+      return failed_result("drover's apt module does not support policy_rc_d");
     ScriptAnswer a = run_answer_script(ctx, build_apt_script(args, ctx.check_mode));
     return apt_result(a, ctx.diff_mode);
   }
@@ -356,29 +363,37 @@ class AptModule : public Module {
 }  // namespace
 
 std::string build_apt_script(const Value& args, bool check_mode) {
-  auto flag = [&](const char* option, const char* word) { return args[option] == true ? std::string(word) : ""; };
+  auto flag = [&](const char* option, const char* word) {
+    return args[option] == true ? std::string(word) : "";
+  };
   std::string names;
   for (const auto& n : string_list(args["package"])) names += n + "\n";
-  const std::string upgrade = args["upgrade"].is_string() ? args["upgrade"].get<std::string>() : "no";
+  const std::string upgrade =
+      args["upgrade"].is_string() ? args["upgrade"].get<std::string>() : "no";
   const Value& recommends = args["install_recommends"];
   std::string s;
   s += shell_assign("names", names);
   s += shell_assign("state", args["state"]);
   s += shell_assign("latest", args["state"] == "latest");
   s += shell_assign("update_cache", args["update_cache"] == true);
-  s += shell_assign("valid", args["cache_valid_time"].is_null() ? Value(0) : args["cache_valid_time"]);
-  s += shell_assign("retries", args["update_cache_retries"].is_null() ? Value(5) : args["update_cache_retries"]);
-  s += shell_assign("max_delay",
-                    args["update_cache_retry_max_delay"].is_null() ? Value(12) : args["update_cache_retry_max_delay"]);
+  s += shell_assign("valid",
+                    args["cache_valid_time"].is_null() ? Value(0) : args["cache_valid_time"]);
+  s += shell_assign(
+      "retries", args["update_cache_retries"].is_null() ? Value(5) : args["update_cache_retries"]);
+  s += shell_assign("max_delay", args["update_cache_retry_max_delay"].is_null()
+                                     ? Value(12)
+                                     : args["update_cache_retry_max_delay"]);
   s += shell_assign("purge", args["purge"] == true);
   s += shell_assign("deb", args["deb"]);
   s += shell_assign("release", args["default_release"]);
-  s += shell_assign("recommends", recommends.is_null() ? Value("") : Value(recommends == true ? "yes" : "no"));
+  s += shell_assign("recommends",
+                    recommends.is_null() ? Value("") : Value(recommends == true ? "yes" : "no"));
   s += shell_assign("force", args["force"] == true);
   s += shell_assign("force_yes", flag("force", "--force-yes"));
   s += shell_assign("upgrade", upgrade == "no" ? Value("") : Value(upgrade));
-  const std::string dpkg = args["dpkg_options"].is_string() ? args["dpkg_options"].get<std::string>()
-                                                             : "force-confdef,force-confold";
+  const std::string dpkg = args["dpkg_options"].is_string()
+                               ? args["dpkg_options"].get<std::string>()
+                               : "force-confdef,force-confold";
   s += shell_assign("dpkg_options", expand_dpkg_options(dpkg));
   s += shell_assign("dpkg_options_raw", dpkg);
   s += shell_assign("autoremove", args["autoremove"] == true);
@@ -393,7 +408,8 @@ std::string build_apt_script(const Value& args, bool check_mode) {
   s += shell_assign("allow_unauth", args["allow_unauthenticated"] == true);
   s += shell_assign("allow_downgrade", args["allow_downgrade"] == true);
   s += shell_assign("allow_held", args["allow_change_held_packages"] == true);
-  const long long lock = args["lock_timeout"].is_number() ? args["lock_timeout"].get<long long>() : 60;
+  const long long lock =
+      args["lock_timeout"].is_number() ? args["lock_timeout"].get<long long>() : 60;
   s += shell_assign("lockopt", lock > 0 ? "-o DPkg::Lock::Timeout=" + std::to_string(lock) : "");
   s += shell_assign("check", check_mode);
   return s + kAptBody;
@@ -416,7 +432,8 @@ Value parse_apt_diff(const std::string& output) {
     const std::string& l = lines[i];
     size_t d = 0;
     while (d < l.size() && std::isdigit(static_cast<unsigned char>(l[d]))) ++d;
-    if (d > 0 && (l.compare(d, 9, " upgraded") == 0 || l.compare(d, 18, " packages upgraded") == 0)) {
+    if (d > 0 &&
+        (l.compare(d, 9, " upgraded") == 0 || l.compare(d, 18, " packages upgraded") == 0)) {
       end = static_cast<long>(i);
       break;
     }
@@ -470,13 +487,16 @@ Value apt_result(const ScriptAnswer& a, bool diff_mode) {
     r["stdout"] = out;
     r["stderr"] = a.get("deps_stderr") + a.get("stderr");
     if (a.has("stdout")) {
-      Value d = a.has("deps_stdout") ? (diff_mode ? parse_apt_diff(a.get("deps_stdout")) : Value::object())
-                                     : parse_apt_diff(a.get("stdout"));
+      Value d = a.has("deps_stdout")
+                    ? (diff_mode ? parse_apt_diff(a.get("deps_stdout")) : Value::object())
+                    : parse_apt_diff(a.get("stdout"));
       if (a.has("deps_stdout") && d.contains("prepared"))
         d["prepared"] = d["prepared"].get<std::string>() + "\n\n" + a.get("stdout");
       r["diff"] = d;
     } else {
-      r["diff"] = a.has("deps_stdout") ? (diff_mode ? parse_apt_diff(a.get("deps_stdout")) : Value::object()) : Value("");
+      r["diff"] = a.has("deps_stdout")
+                      ? (diff_mode ? parse_apt_diff(a.get("deps_stdout")) : Value::object())
+                      : Value("");
     }
   } else {  // install, remove, cleanup
     r["changed"] = changed;
@@ -494,6 +514,8 @@ Value apt_result(const ScriptAnswer& a, bool diff_mode) {
   return r;
 }
 
-std::unique_ptr<Module> make_apt_module() { return std::make_unique<AptModule>(); }
+std::unique_ptr<Module> make_apt_module() {
+  return std::make_unique<AptModule>();
+}
 
 }  // namespace drover

@@ -215,7 +215,9 @@ class DnfModule : public Module {
         opt("allowerasing", OptionType::boolean).def(false),
         opt("nobest", OptionType::boolean).def(false),
     };
-    if (name_ == "yum") spec_.options.push_back(opt("use_backend").def("auto").one_of({"auto", "yum", "yum4", "dnf"}));
+    if (name_ == "yum")
+      spec_.options.push_back(
+          opt("use_backend").def("auto").one_of({"auto", "yum", "yum4", "dnf"}));
     // name and update_cache have no defaults: the constraints count set options.
     spec_.required_one_of = {{"name", "list", "update_cache"}};
     spec_.mutually_exclusive = {{"name", "list"}};
@@ -223,9 +225,11 @@ class DnfModule : public Module {
   const ArgSpec& spec() const override { return spec_; }
 
   Value run(const Value& args, ModuleContext& ctx) const override {
-    if (args["list"].is_string()) return failed_result("drover's " + name_ + " module does not support list yet");
+    if (args["list"].is_string())
+      return failed_result("drover's " + name_ + " module does not support list yet");
     if (args["download_only"] == true || args["download_dir"].is_string())
-      return failed_result("drover's " + name_ + " module does not support download_only or download_dir yet");
+      return failed_result("drover's " + name_ +
+                           " module does not support download_only or download_dir yet");
     ScriptAnswer a = run_answer_script(ctx, build_dnf_script(args, ctx.check_mode, name_));
     return dnf_result(a, args, ctx.check_mode);
   }
@@ -244,13 +248,16 @@ std::string build_dnf_script(const Value& args, bool check_mode, const std::stri
   opts += repeat_option("--exclude=", args["exclude"]);
   opts += repeat_option("--disableplugin=", args["disable_plugin"]);
   opts += repeat_option("--enableplugin=", args["enable_plugin"]);
-  if (args["conf_file"].is_string()) opts += " -c " + shell_quote(args["conf_file"].get<std::string>());
+  if (args["conf_file"].is_string())
+    opts += " -c " + shell_quote(args["conf_file"].get<std::string>());
   if (args["disable_gpg_check"] == true) opts += " --nogpgcheck";
   if (args["installroot"].is_string() && args["installroot"] != "/")
     opts += " --installroot=" + shell_quote(args["installroot"].get<std::string>());
-  if (!args["releasever"].is_null()) opts += " --releasever=" + shell_quote(to_display_string(args["releasever"]));
+  if (!args["releasever"].is_null())
+    opts += " --releasever=" + shell_quote(to_display_string(args["releasever"]));
   if (args["install_weak_deps"] == false) opts += " --setopt=install_weak_deps=False";
-  if (args["sslverify"] == false || args["validate_certs"] == false) opts += " --setopt=sslverify=False";
+  if (args["sslverify"] == false || args["validate_certs"] == false)
+    opts += " --setopt=sslverify=False";
   if (args["nobest"] == true) opts += " --nobest";
   if (args["skip_broken"] == true) opts += " --skip-broken";
   if (args["allowerasing"] == true) opts += " --allowerasing";
@@ -261,10 +268,11 @@ std::string build_dnf_script(const Value& args, bool check_mode, const std::stri
     opts += " --disableexcludes=" + shell_quote(args["disable_excludes"].get<std::string>());
   std::string names;
   for (const auto& n : string_list(args["name"])) names += trim(n) + "\n";
-  const std::string prefer =
-      manager == "yum" && args["use_backend"].is_string() && args["use_backend"] != "auto" && args["use_backend"] != "yum4"
-          ? args["use_backend"].get<std::string>()
-          : manager == "yum" ? "yum" : "dnf";
+  const std::string prefer = manager == "yum" && args["use_backend"].is_string() &&
+                                     args["use_backend"] != "auto" && args["use_backend"] != "yum4"
+                                 ? args["use_backend"].get<std::string>()
+                             : manager == "yum" ? "yum"
+                                                : "dnf";
   std::string s;
   s += shell_assign("module", manager);
   s += shell_assign("prefer", prefer);
@@ -324,7 +332,9 @@ Value dnf_result(const ScriptAnswer& a, const Value& args, bool check_mode) {
       changed = true;
     }
   Value r = Value::object();
-  r["msg"] = !changed ? "Nothing to do" : check_mode ? "Check mode: No changes made, but would have if not in check mode" : "";
+  r["msg"] = !changed     ? "Nothing to do"
+             : check_mode ? "Check mode: No changes made, but would have if not in check mode"
+                          : "";
   r["changed"] = changed;
   r["results"] = results;
   r["rc"] = 0;
@@ -332,7 +342,11 @@ Value dnf_result(const ScriptAnswer& a, const Value& args, bool check_mode) {
   return r;
 }
 
-std::unique_ptr<Module> make_dnf_module() { return std::make_unique<DnfModule>("dnf"); }
-std::unique_ptr<Module> make_yum_module() { return std::make_unique<DnfModule>("yum"); }
+std::unique_ptr<Module> make_dnf_module() {
+  return std::make_unique<DnfModule>("dnf");
+}
+std::unique_ptr<Module> make_yum_module() {
+  return std::make_unique<DnfModule>("yum");
+}
 
 }  // namespace drover

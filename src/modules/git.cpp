@@ -246,16 +246,20 @@ class GitModule : public Module {
         opt("separate_git_dir", OptionType::path),
     };
     // bare and accept_*hostkey have no defaults: the constraints count set options.
-    spec_.mutually_exclusive = {{"separate_git_dir", "bare"}, {"accept_hostkey", "accept_newhostkey"}};
+    spec_.mutually_exclusive = {{"separate_git_dir", "bare"},
+                                {"accept_hostkey", "accept_newhostkey"}};
   }
   const ArgSpec& spec() const override { return spec_; }
 
   Value run(const Value& args, ModuleContext& ctx) const override {
     for (const char* unsupported : {"archive", "separate_git_dir"})
       if (!args[unsupported].is_null())
-        return failed_result(std::string("drover's git module does not support ") + unsupported + " yet");
-    if (args["verify_commit"] == true) return failed_result("drover's git module does not support verify_commit yet");
-    if (!args["archive_prefix"].is_null()) return failed_result("missing parameter(s) required by 'archive_prefix': archive");
+        return failed_result(std::string("drover's git module does not support ") + unsupported +
+                             " yet");
+    if (args["verify_commit"] == true)
+      return failed_result("drover's git module does not support verify_commit yet");
+    if (!args["archive_prefix"].is_null())
+      return failed_result("missing parameter(s) required by 'archive_prefix': archive");
     if (!args["umask"].is_null() && !args["umask"].is_string())
       return failed_result("umask must be defined as a quoted octal integer");
     ScriptAnswer a = run_answer_script(ctx, build_git_script(args, ctx.check_mode, ctx.diff_mode));
@@ -271,7 +275,8 @@ class GitModule : public Module {
 std::string build_git_script(const Value& args, bool check_mode, bool diff_mode) {
   // Ansible's set_git_ssh_env(): GIT_SSH_COMMAND from key_file and ssh_opts.
   std::string ssh_opts = args["ssh_opts"].is_string() ? args["ssh_opts"].get<std::string>() : "";
-  for (const auto& [option, value] : {std::pair{"accept_hostkey", "no"}, std::pair{"accept_newhostkey", "accept-new"}}) {
+  for (const auto& [option, value] :
+       {std::pair{"accept_hostkey", "no"}, std::pair{"accept_newhostkey", "accept-new"}}) {
     if (args[option] != true) continue;
     if (ssh_opts.find("-o StrictHostKeyChecking=no") == std::string::npos &&
         ssh_opts.find("-o StrictHostKeyChecking=accept-new") == std::string::npos)
@@ -281,7 +286,8 @@ std::string build_git_script(const Value& args, bool check_mode, bool diff_mode)
   if (args["key_file"].is_string() || !ssh_opts.empty()) {
     ssh_cmd = "ssh";
     if (args["key_file"].is_string())
-      ssh_cmd += " -i " + shell_quote(args["key_file"].get<std::string>()) + " -o IdentitiesOnly=yes";
+      ssh_cmd +=
+          " -i " + shell_quote(args["key_file"].get<std::string>()) + " -o IdentitiesOnly=yes";
     if (!ssh_opts.empty()) ssh_cmd += " " + ssh_opts;
   }
   std::string s;
@@ -292,7 +298,9 @@ std::string build_git_script(const Value& args, bool check_mode, bool diff_mode)
   s += shell_assign("refspec", args["refspec"]);
   s += shell_assign("reference", args["reference"]);
   s += shell_assign("force", args["force"] == true);
-  s += shell_assign("depth", args["depth"].is_number() && args["depth"].get<long long>() > 0 ? args["depth"] : Value());
+  s += shell_assign("depth", args["depth"].is_number() && args["depth"].get<long long>() > 0
+                                 ? args["depth"]
+                                 : Value());
   s += shell_assign("clone", args["clone"] != false);
   s += shell_assign("update", args["update"] != false);
   s += shell_assign("bare", args["bare"] == true);
@@ -338,6 +346,8 @@ Value git_result(const ScriptAnswer& a, bool check_mode) {
   return r;
 }
 
-std::unique_ptr<Module> make_git_module() { return std::make_unique<GitModule>(); }
+std::unique_ptr<Module> make_git_module() {
+  return std::make_unique<GitModule>();
+}
 
 }  // namespace drover

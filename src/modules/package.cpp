@@ -14,7 +14,8 @@ namespace drover {
 std::string package_manager_from_facts(const Value& facts) {
   if (facts.is_object() && facts.contains("pkg_mgr") && facts["pkg_mgr"].is_string())
     return facts["pkg_mgr"].get<std::string>();
-  if (facts.is_object() && facts.contains("ansible_pkg_mgr") && facts["ansible_pkg_mgr"].is_string())
+  if (facts.is_object() && facts.contains("ansible_pkg_mgr") &&
+      facts["ansible_pkg_mgr"].is_string())
     return facts["ansible_pkg_mgr"].get<std::string>();
   return "auto";
 }
@@ -37,7 +38,8 @@ class PackageModule : public Module {
   Value run(const Value& args, ModuleContext& ctx) const override {
     std::string manager = args["use"].is_string() ? args["use"].get<std::string>() : "auto";
     if (manager == "auto" && ctx.vars) {
-      if (const Value* facts = ctx.vars->lookup("ansible_facts")) manager = package_manager_from_facts(*facts);
+      if (const Value* facts = ctx.vars->lookup("ansible_facts"))
+        manager = package_manager_from_facts(*facts);
       if (manager == "auto")
         if (const Value* mgr = ctx.vars->lookup("ansible_pkg_mgr"); mgr && mgr->is_string())
           manager = mgr->get<std::string>();
@@ -45,15 +47,19 @@ class PackageModule : public Module {
     if (manager == "auto") {
       const ModuleEntry* setup = find_module("setup");
       if (!setup) return failed_result("the setup module is not available");
-      Value sargs{{"gather_subset", Value::array({"!all"})}, {"filter", Value::array({"ansible_pkg_mgr"})}};
+      Value sargs{{"gather_subset", Value::array({"!all"})},
+                  {"filter", Value::array({"ansible_pkg_mgr"})}};
       Value facts = setup->module->run(validate_args("setup", setup->module->spec(), sargs), ctx);
-      if (facts.contains("ansible_facts")) manager = package_manager_from_facts(facts["ansible_facts"]);
+      if (facts.contains("ansible_facts"))
+        manager = package_manager_from_facts(facts["ansible_facts"]);
     }
     if (manager == "auto")
       return failed_result(
-          "Could not detect which package manager to use. Try gathering facts or setting the \"use\" option.");
+          "Could not detect which package manager to use. Try gathering facts or setting the "
+          "\"use\" option.");
     const ModuleEntry* m = find_module(manager);
-    if (!m || manager == "package") return failed_result("Could not find a module for " + manager + ".");
+    if (!m || manager == "package")
+      return failed_result("Could not find a module for " + manager + ".");
     Value margs = Value::object();
     for (auto it = args.begin(); it != args.end(); ++it)
       if (it.key() != "use" && !it.value().is_null()) margs[it.key()] = it.value();
@@ -66,6 +72,8 @@ class PackageModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_package_module() { return std::make_unique<PackageModule>(); }
+std::unique_ptr<Module> make_package_module() {
+  return std::make_unique<PackageModule>();
+}
 
 }  // namespace drover

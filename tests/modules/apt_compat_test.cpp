@@ -36,14 +36,16 @@ void build_deb(const std::string& work, const std::string& out_dir, const std::s
   std::string d = work + "/build/" + name + "-" + version;
   std::string control = "Package: " + name + "\nVersion: " + version +
                         "\nArchitecture: all\nMaintainer: drover tests <tests@drover.invalid>\n" +
-                        (depends.empty() ? "" : "Depends: " + depends + "\n") + "Description: drover test package\n";
-  test::run_shell("mkdir -p '" + d + "/DEBIAN' '" + d + "/var/lib/" + name + "' '" + d + "/etc/" + name + "' '" +
-                  out_dir + "'");
+                        (depends.empty() ? "" : "Depends: " + depends + "\n") +
+                        "Description: drover test package\n";
+  test::run_shell("mkdir -p '" + d + "/DEBIAN' '" + d + "/var/lib/" + name + "' '" + d + "/etc/" +
+                  name + "' '" + out_dir + "'");
   spit_file(d + "/DEBIAN/control", control);
   spit_file(d + "/DEBIAN/conffiles", "/etc/" + name + "/" + name + ".conf\n");
   spit_file(d + "/etc/" + name + "/" + name + ".conf", "conf=" + version + "\n");
   spit_file(d + "/var/lib/" + name + "/data", name + " " + version + "\n");
-  auto r = test::run_process({"dpkg-deb", "--root-owner-group", "-b", d, out_dir + "/" + name + "_" + version + "_all.deb"});
+  auto r = test::run_process({"dpkg-deb", "--root-owner-group", "-b", d,
+                              out_dir + "/" + name + "_" + version + "_all.deb"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
 }
 
@@ -61,7 +63,9 @@ class AptCompat : public ::testing::Test {
     // Outside the repository: for the deb option.
     build_deb(dir_->path(), dir_->path() + "/debs", "drover-local", "1.0");
     build_deb(dir_->path(), dir_->path() + "/debs", "drover-needs", "1.0", "drover-extra");
-    auto r = test::run_shell("cd '" + repo + "' && dpkg-scanpackages -m . /dev/null > Packages 2>/dev/null && gzip -kf Packages");
+    auto r = test::run_shell(
+        "cd '" + repo +
+        "' && dpkg-scanpackages -m . /dev/null > Packages 2>/dev/null && gzip -kf Packages");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     test::run_shell("chmod -R a+rX '" + dir_->path() + "'");
     test::FleetOptions o;
@@ -71,8 +75,8 @@ class AptCompat : public ::testing::Test {
     fleet_ = new test::SshdFleet(2, o);
     for (int i = 0; i < 2; ++i) {
       std::string s = fleet_->sandbox_root(i);
-      test::run_shell("rm -f '" + s + "/etc/apt/sources.list' '" + s + "/etc/apt/sources.list.d/'* '" + s +
-                      "/var/lib/apt/extended_states'");
+      test::run_shell("rm -f '" + s + "/etc/apt/sources.list' '" + s +
+                      "/etc/apt/sources.list.d/'* '" + s + "/var/lib/apt/extended_states'");
       spit(s + "/etc/apt/sources.list", "deb [trusted=yes] file:" + repo + " ./\n");
     }
     pair_ = new test::ModulePair(*fleet_, dir_->path());
@@ -107,16 +111,16 @@ class AptCompat : public ::testing::Test {
   // dpkg's view of the test packages, equal on both hosts.
   static std::string expect_same_packages() {
     const char* script =
-        "dpkg-query -W -f='${Package} ${db:Status-Abbrev} ${Version}\\n' 'drover-*' 2>/dev/null | sort; "
-        "apt-mark showauto 2>/dev/null | grep drover; ls /var/lib/drover-* /etc/drover-* 2>/dev/null";
+        "dpkg-query -W -f='${Package} ${db:Status-Abbrev} ${Version}\\n' 'drover-*' 2>/dev/null | "
+        "sort; "
+        "apt-mark showauto 2>/dev/null | grep drover; ls /var/lib/drover-* /etc/drover-* "
+        "2>/dev/null";
     auto [ours, theirs] = pair_->state(script);
     EXPECT_EQ(ours, theirs);
     return ours;
   }
 
-  static void update_both() {
-    expect_same("apt", "update_cache=yes");
-  }
+  static void update_both() { expect_same("apt", "update_cache=yes"); }
 
   static test::TempDir* dir_;
   static test::SshdFleet* fleet_;
@@ -144,7 +148,8 @@ TEST_F(AptCompat, InstallCheckModeThenForRealThenIdempotent) {
   EXPECT_EQ(expect_same_packages(), "");
   ModuleOutcome r = expect_same("apt", "name=drover-hello");
   EXPECT_EQ(r.ours_json["changed"], true);
-  EXPECT_NE(r.ours_json["stdout"].get<std::string>().find("Setting up drover-hello (2.0)"), std::string::npos);
+  EXPECT_NE(r.ours_json["stdout"].get<std::string>().find("Setting up drover-hello (2.0)"),
+            std::string::npos);
   ModuleOutcome again = expect_same("apt", "name=drover-hello");
   EXPECT_EQ(again.ours_json["changed"], false);
   EXPECT_NE(expect_same_packages().find("drover-hello ii  2.0"), std::string::npos);
@@ -152,7 +157,8 @@ TEST_F(AptCompat, InstallCheckModeThenForRealThenIdempotent) {
 
 TEST_F(AptCompat, VersionPinThenLatestUpgradesThenIdempotent) {
   update_both();
-  ModuleOutcome pin = expect_same("apt", "name=drover-hello=1.0,drover-extra install_recommends=no", {"--diff"});
+  ModuleOutcome pin =
+      expect_same("apt", "name=drover-hello=1.0,drover-extra install_recommends=no", {"--diff"});
   EXPECT_EQ(pin.ours_json["changed"], true);
   EXPECT_TRUE(pin.ours_json["diff"].contains("prepared"));
   expect_same("apt", "name=drover-hello=1.*");  // the installed version matches the glob
@@ -179,7 +185,8 @@ TEST_F(AptCompat, RemoveKeepsConffilesUntilPurge) {
   EXPECT_EQ(again.ours_json["changed"], false);
   ModuleOutcome purge = expect_same("apt", "name=drover-hello state=absent purge=yes");
   EXPECT_EQ(purge.ours_json["changed"], true);
-  ModuleOutcome purged = expect_same("apt", "name=drover-hello,drover-unknown state=absent purge=yes");
+  ModuleOutcome purged =
+      expect_same("apt", "name=drover-hello,drover-unknown state=absent purge=yes");
   EXPECT_EQ(purged.ours_json["changed"], false);
   expect_same_packages();
 }
@@ -225,7 +232,8 @@ TEST_F(AptCompat, AutoremoveRemovesOnlyWhatDependenciesPulledIn) {
   // (a real autoremove of this machine's packages would delete their files
   // in the shared /usr).
   for (int i = 0; i < 2; ++i) {
-    auto plan = fleet_->run_in_sandbox(i, "apt-get -s autoremove | sed -n 's/^Remv \\([^ ]*\\).*/\\1/p'");
+    auto plan =
+        fleet_->run_in_sandbox(i, "apt-get -s autoremove | sed -n 's/^Remv \\([^ ]*\\).*/\\1/p'");
     ASSERT_EQ(plan.out, "drover-hello\n") << "refusing a real autoremove";
   }
   ModuleOutcome c = expect_same("apt", "autoremove=yes", {"--check"});

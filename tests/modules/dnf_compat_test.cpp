@@ -32,20 +32,32 @@ void spit_file(const std::string& path, const std::string& content) {
 void build_rpm(const std::string& work, const std::string& out_dir, const std::string& name,
                const std::string& version, const std::string& requires_ = "") {
   std::string spec = work + "/" + name + "-" + version + ".spec";
-  spit_file(spec, "Name: " + name + "\nVersion: " + version +
-                      "\nRelease: 1\nSummary: drover test package\nLicense: MIT\nBuildArch: noarch\n" +
-                      (requires_.empty() ? "" : "Requires: " + requires_ + "\n") +
-                      "%description\ndrover test package\n%install\n"
-                      "mkdir -p %{buildroot}/var/lib/" + name + " %{buildroot}/etc/" + name + "\n"
-                      "echo '" + name + " " + version + "' > %{buildroot}/var/lib/" + name + "/data\n"
-                      "echo conf=" + version + " > %{buildroot}/etc/" + name + "/" + name + ".conf\n"
-                      "%files\n/var/lib/" + name + "/data\n%config(noreplace) /etc/" + name + "/" + name + ".conf\n");
-  auto r = test::run_process({"rpmbuild", "--define", "_topdir " + work + "/rpmbuild", "--define", "_rpmdir " + out_dir,
-                              "--define", "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm", "-bb", spec});
+  spit_file(spec,
+            "Name: " + name + "\nVersion: " + version +
+                "\nRelease: 1\nSummary: drover test package\nLicense: MIT\nBuildArch: noarch\n" +
+                (requires_.empty() ? "" : "Requires: " + requires_ + "\n") +
+                "%description\ndrover test package\n%install\n"
+                "mkdir -p %{buildroot}/var/lib/" +
+                name + " %{buildroot}/etc/" + name +
+                "\n"
+                "echo '" +
+                name + " " + version + "' > %{buildroot}/var/lib/" + name +
+                "/data\n"
+                "echo conf=" +
+                version + " > %{buildroot}/etc/" + name + "/" + name +
+                ".conf\n"
+                "%files\n/var/lib/" +
+                name + "/data\n%config(noreplace) /etc/" + name + "/" + name + ".conf\n");
+  auto r = test::run_process(
+      {"rpmbuild", "--define", "_topdir " + work + "/rpmbuild", "--define", "_rpmdir " + out_dir,
+       "--define", "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm", "-bb", spec});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
-bool have_dnf() { return test::run_shell("command -v dnf && command -v rpmbuild && command -v createrepo_c").exit_code == 0; }
+bool have_dnf() {
+  return test::run_shell("command -v dnf && command -v rpmbuild && command -v createrepo_c")
+             .exit_code == 0;
+}
 
 class DnfCompat : public ::testing::Test {
  protected:
@@ -82,7 +94,9 @@ class DnfCompat : public ::testing::Test {
     dir_ = nullptr;
   }
   void SetUp() override {
-    if (!pair_) GTEST_SKIP() << "dnf, rpmbuild or createrepo_c missing (scripts/install-deps.sh installs them)";
+    if (!pair_)
+      GTEST_SKIP()
+          << "dnf, rpmbuild or createrepo_c missing (scripts/install-deps.sh installs them)";
   }
 
   // Ansible's results come from a set: compare them sorted.
@@ -107,7 +121,8 @@ class DnfCompat : public ::testing::Test {
   }
 
   static std::string expect_same_rpms() {
-    auto [ours, theirs] = pair_->state("rpm -qa --qf '%{NAME}-%{VERSION}-%{RELEASE}\\n' | sort; ls /var/lib/drover-* 2>/dev/null");
+    auto [ours, theirs] = pair_->state(
+        "rpm -qa --qf '%{NAME}-%{VERSION}-%{RELEASE}\\n' | sort; ls /var/lib/drover-* 2>/dev/null");
     EXPECT_EQ(ours, theirs);
     return ours;
   }
@@ -153,7 +168,9 @@ TEST_F(DnfCompat, RemoveCheckModeThenForRealThenIdempotent) {
   EXPECT_EQ(c.ours_json["changed"], true);
   ModuleOutcome r = expect_same("dnf", "name=drover-extra state=removed");
   EXPECT_EQ(r.ours_json["results"], Value::array({"Removed: drover-extra-1.0-1.noarch"}));
-  EXPECT_EQ(expect_same("dnf", "name=drover-extra,drover-unknown state=absent").ours_json["changed"], false);
+  EXPECT_EQ(
+      expect_same("dnf", "name=drover-extra,drover-unknown state=absent").ours_json["changed"],
+      false);
   expect_same_rpms();
 }
 
@@ -178,7 +195,8 @@ TEST_F(DnfCompat, LocalRpmFileAndCacheUpdate) {
   EXPECT_EQ(unsigned_rpm.ours_json["failed"], true);
   ModuleOutcome r = expect_same("dnf", "name=" + rpm + " disable_gpg_check=yes");
   EXPECT_EQ(r.ours_json["changed"], true);
-  EXPECT_EQ(expect_same("dnf", "name=" + rpm + " disable_gpg_check=yes").ours_json["changed"], false);
+  EXPECT_EQ(expect_same("dnf", "name=" + rpm + " disable_gpg_check=yes").ours_json["changed"],
+            false);
   ModuleOutcome cache = expect_same("dnf", "update_cache=yes");
   EXPECT_EQ(cache.ours_json["msg"], "Cache updated");
   expect_same_rpms();

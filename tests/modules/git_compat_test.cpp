@@ -17,7 +17,8 @@ namespace {
 using test::ModuleOutcome;
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
+    s.replace(p, from.size(), to);
   return s;
 }
 
@@ -27,10 +28,12 @@ class GitCompat : public ::testing::Test {
     dir_ = new test::TempDir();
     const std::string d = dir_->path();
     auto r = test::run_shell(
-        "set -e; cd '" + d + "'; G='git -c user.name=t -c user.email=t@drover.invalid'; "
+        "set -e; cd '" + d +
+        "'; G='git -c user.name=t -c user.email=t@drover.invalid'; "
         "git init -q -b main work; cd work; echo one > a.txt; $G add a.txt; $G commit -q -m one; "
         "$G tag -a v1 -m 'version 1'; echo two > a.txt; $G commit -q -am two; "
-        "git checkout -q -b feature; echo feat > f.txt; $G add f.txt; $G commit -q -m feat; git checkout -q main; "
+        "git checkout -q -b feature; echo feat > f.txt; $G add f.txt; $G commit -q -m feat; git "
+        "checkout -q main; "
         "cd ..; git clone -q --bare work origin.git; mkdir ours theirs");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     fleet_ = new test::SshdFleet(2);
@@ -65,9 +68,11 @@ class GitCompat : public ::testing::Test {
   static std::string same_checkout(const std::string& name) {
     auto look = [&](const std::string& side) {
       std::string p = dir_->path() + "/" + side + "/" + name;
-      return test::run_shell("cd '" + p + "' 2>/dev/null || { echo absent; exit 0; }; git rev-parse HEAD; "
+      return test::run_shell("cd '" + p +
+                             "' 2>/dev/null || { echo absent; exit 0; }; git rev-parse HEAD; "
                              "git symbolic-ref -q HEAD || echo detached; git status --porcelain; "
-                             "ls -A | grep -v '^.git$'; git rev-parse --is-shallow-repository --is-bare-repository")
+                             "ls -A | grep -v '^.git$'; git rev-parse --is-shallow-repository "
+                             "--is-bare-repository")
           .out;
     };
     std::string ours = look("ours"), theirs = look("theirs");
@@ -76,13 +81,16 @@ class GitCompat : public ::testing::Test {
   }
 
   static void in_work(const std::string& script) {
-    auto r = test::run_shell("set -e; cd '" + dir_->path() + "/work'; G='git -c user.name=t -c user.email=t@drover.invalid'; " +
-                             script + "; git push -q --all ../origin.git; git push -q --tags ../origin.git");
+    auto r =
+        test::run_shell("set -e; cd '" + dir_->path() +
+                        "/work'; G='git -c user.name=t -c user.email=t@drover.invalid'; " + script +
+                        "; git push -q --all ../origin.git; git push -q --tags ../origin.git");
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
 
   static std::string rev(const std::string& ref) {
-    return trim(test::run_shell("git -C '" + dir_->path() + "/origin.git' rev-parse '" + ref + "'").out);
+    return trim(
+        test::run_shell("git -C '" + dir_->path() + "/origin.git' rev-parse '" + ref + "'").out);
   }
 
   static test::TempDir* dir_;
@@ -141,8 +149,8 @@ TEST_F(GitCompat, UpdatePullsNewCommitsUnlessUpdateIsOff) {
 
 TEST_F(GitCompat, LocalModificationsNeedForce) {
   same("repo={repo} dest={dest}/c4");
-  test::run_shell("echo dirty >> '" + dir_->path() + "/ours/c4/a.txt'; echo dirty >> '" + dir_->path() +
-                  "/theirs/c4/a.txt'");
+  test::run_shell("echo dirty >> '" + dir_->path() + "/ours/c4/a.txt'; echo dirty >> '" +
+                  dir_->path() + "/theirs/c4/a.txt'");
   ModuleOutcome refused = same("repo={repo} dest={dest}/c4");
   EXPECT_EQ(refused.ours_json["failed"], true);
   ModuleOutcome forced = same("repo={repo} dest={dest}/c4 force=yes");

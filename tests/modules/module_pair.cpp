@@ -9,19 +9,23 @@ namespace drover::test {
 
 Value cleaned_result(Value r) {
   if (!r.is_object()) return r;
-  for (const char* k : {"_ansible_no_log", "action", "invocation", "_ansible_verbose_always", "_ansible_verbose_override"})
+  for (const char* k : {"_ansible_no_log", "action", "invocation", "_ansible_verbose_always",
+                        "_ansible_verbose_override"})
     r.erase(k);
   return r;
 }
 
-std::string sorted_dump(const Value& v) { return nlohmann::json::parse(v.dump()).dump(2); }
+std::string sorted_dump(const Value& v) {
+  return nlohmann::json::parse(v.dump()).dump(2);
+}
 
-ModulePair::ModulePair(const SshdFleet& fleet, std::string dir) : fleet_(fleet), dir_(std::move(dir)) {
+ModulePair::ModulePair(const SshdFleet& fleet, std::string dir)
+    : fleet_(fleet), dir_(std::move(dir)) {
   fleet_.write_inventory(dir_ + "/hosts");
 }
 
-Value ModulePair::ours(const std::string& module, const std::string& args, const std::vector<std::string>& flags,
-                       int host) const {
+Value ModulePair::ours(const std::string& module, const std::string& args,
+                       const std::vector<std::string>& flags, int host) const {
   ConnectionSpec spec;
   const auto& h = fleet_.hosts().at(host);
   spec.name = h.name;
@@ -53,14 +57,18 @@ Value ModulePair::ours(const std::string& module, const std::string& args, const
   }
 }
 
-Value ModulePair::theirs(const std::string& module, const std::string& args, const std::vector<std::string>& flags,
-                         int host) const {
+Value ModulePair::theirs(const std::string& module, const std::string& args,
+                         const std::vector<std::string>& flags, int host) const {
   ProcessOptions po;
-  po.env = {{"ANSIBLE_SSH_CONTROL_PATH_DIR", dir_ + "/cp"}, {"ANSIBLE_NOCOLOR", "1"},
-            {"ANSIBLE_FORCE_COLOR", "0"}, {"ANSIBLE_DEPRECATION_WARNINGS", "0"},
-            {"ANSIBLE_LOAD_CALLBACK_PLUGINS", "1"}, {"ANSIBLE_STDOUT_CALLBACK", "json"}};
+  po.env = {{"ANSIBLE_SSH_CONTROL_PATH_DIR", dir_ + "/cp"},
+            {"ANSIBLE_NOCOLOR", "1"},
+            {"ANSIBLE_FORCE_COLOR", "0"},
+            {"ANSIBLE_DEPRECATION_WARNINGS", "0"},
+            {"ANSIBLE_LOAD_CALLBACK_PLUGINS", "1"},
+            {"ANSIBLE_STDOUT_CALLBACK", "json"}};
   const std::string name = fleet_.hosts().at(host).name;
-  std::vector<std::string> a{"/usr/bin/ansible", name, "-i", dir_ + "/hosts", "-m", module, "-a", args};
+  std::vector<std::string> a{
+      "/usr/bin/ansible", name, "-i", dir_ + "/hosts", "-m", module, "-a", args};
   a.insert(a.end(), flags.begin(), flags.end());
   auto res = run_process(a, po);
   try {

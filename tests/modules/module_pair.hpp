@@ -33,11 +33,11 @@ class ModulePair {
   ModulePair(const SshdFleet& fleet, std::string dir);
 
   // drover on host `host` (0-based) with `flags` (--check, --diff).
-  Value ours(const std::string& module, const std::string& args, const std::vector<std::string>& flags = {},
-             int host = 0) const;
+  Value ours(const std::string& module, const std::string& args,
+             const std::vector<std::string>& flags = {}, int host = 0) const;
   // ansible on host `host`.
-  Value theirs(const std::string& module, const std::string& args, const std::vector<std::string>& flags = {},
-               int host = 1) const;
+  Value theirs(const std::string& module, const std::string& args,
+               const std::vector<std::string>& flags = {}, int host = 1) const;
   // Both, on hosts 0 and 1.
   ModuleOutcome both(const std::string& module, const std::string& args,
                      const std::vector<std::string>& flags = {}) const;

@@ -8,6 +8,7 @@
 #include "harness/process.hpp"
 #include "modules/packages.hpp"
 #include "modules/registry.hpp"
+#include "template/engine.hpp"
 #include "transport/connection.hpp"
 
 namespace drover {
@@ -59,8 +60,8 @@ void expect_valid_shell(const std::string& script) {
 
 class PackageModule : public ::testing::Test {
  protected:
-  Value run(const std::string& module, const Value& args, std::vector<std::string> answers, bool check = false,
-            bool diff = false) {
+  Value run(const std::string& module, const Value& args, std::vector<std::string> answers,
+            bool check = false, bool diff = false) {
     const ModuleEntry* m = find_module(module);
     EXPECT_NE(m, nullptr) << module;
     conn.answers = std::move(answers);
@@ -78,12 +79,13 @@ class PackageModule : public ::testing::Test {
 
 TEST(AptScript, IsValidShellAndCarriesAnsiblesAptGetOptions) {
   Value args = validated("apt", Value{{"name", Value::array({"nginx", "curl=7.*"})},
-                                     {"install_recommends", false},
-                                     {"autoremove", true}});
+                                      {"install_recommends", false},
+                                      {"autoremove", true}});
   std::string s = build_apt_script(args, false);
   expect_valid_shell(s);
   EXPECT_NE(s.find("names='nginx\ncurl=7.*\n'"), std::string::npos) << s;
-  EXPECT_NE(s.find("dpkg_options='-o \"Dpkg::Options::=--force-confdef\" -o \"Dpkg::Options::=--force-confold\"'"),
+  EXPECT_NE(s.find("dpkg_options='-o \"Dpkg::Options::=--force-confdef\" -o "
+                   "\"Dpkg::Options::=--force-confold\"'"),
             std::string::npos);
   EXPECT_NE(s.find("recommends=no"), std::string::npos);
   EXPECT_NE(s.find("autoremove_opt=--auto-remove"), std::string::npos);
@@ -93,31 +95,46 @@ TEST(AptScript, IsValidShellAndCarriesAnsiblesAptGetOptions) {
 
 TEST(AptScript, OptionsAreCheckedAtLoadTime) {
   const ModuleEntry* m = find_module("apt");
-  EXPECT_THROW(check_args("apt", m->module->spec(), Value{{"name", "x"}, {"deb", "/tmp/x.deb"}}), Error);
+  EXPECT_THROW(check_args("apt", m->module->spec(), Value{{"name", "x"}, {"deb", "/tmp/x.deb"}}),
+               Error);
   EXPECT_THROW(validate_args("apt", m->module->spec(), Value{{"state", "present"}}), Error);
-  EXPECT_THROW(check_args("apt", m->module->spec(), Value{{"name", "x"}, {"state", "installed"}}), Error);
-  EXPECT_THROW(check_args("apt", m->module->spec(), Value{{"name", "x"}, {"update_cach", true}}), Error);
-  EXPECT_NO_THROW(check_args("apt", m->module->spec(), Value{{"pkg", "x"}, {"update-cache", true}}));
+  EXPECT_THROW(check_args("apt", m->module->spec(), Value{{"name", "x"}, {"state", "installed"}}),
+               Error);
+  EXPECT_THROW(check_args("apt", m->module->spec(), Value{{"name", "x"}, {"update_cach", true}}),
+               Error);
+  EXPECT_NO_THROW(
+      check_args("apt", m->module->spec(), Value{{"pkg", "x"}, {"update-cache", true}}));
+}
+
+TEST(AptScript, RefusesQuotesInSpecsBeforeAnyCommand) {
+  Value args = validated("apt", Value{{"name", "x'; touch /tmp/pwned; '"}});
+  test::TempDir d;
+  std::string path = d.write("s.sh", answer_prelude() + build_apt_script(args, true) + "\nexit 0\n");
+  auto r = test::run_process({"/bin/sh", path});
+  EXPECT_NE(r.out.find("\x1e" "failed\ninvalid package spec: x'; touch"), std::string::npos) << r.out << r.err;
 }
 
 TEST(AptDiff, KeepsTheLinesBetweenStateInformationAndTheSummary) {
   std::string out =
       "Reading package lists...\nBuilding dependency tree...\nReading state information...\n"
-      "The following NEW packages will be installed:\n  hello\n0 upgraded, 1 newly installed, 0 to remove\n"
+      "The following NEW packages will be installed:\n  hello\n0 upgraded, 1 newly installed, 0 to "
+      "remove\n"
       "Setting up hello (1.0) ...\n";
   EXPECT_EQ(parse_apt_diff(out)["prepared"],
-            "The following NEW packages will be installed:\n  hello\n0 upgraded, 1 newly installed, 0 to remove");
+            "The following NEW packages will be installed:\n  hello\n0 upgraded, 1 newly "
+            "installed, 0 to remove");
   EXPECT_EQ(parse_apt_diff("a\nb")["prepared"], "a\nb");
 }
 
 TEST(AptResult, InstallReportsOutputAndCacheFields) {
-  Value r = apt_result(answered({{"cache_update_time", "1700000000"},
-                                 {"exit", "install"},
-                                 {"changed", "1"},
-                                 {"rc", "0"},
-                                 {"stdout", "Reading state information...\nx\n0 upgraded, 1 newly installed\n"},
-                                 {"stderr", ""}}),
-                       false);
+  Value r = apt_result(
+      answered({{"cache_update_time", "1700000000"},
+                {"exit", "install"},
+                {"changed", "1"},
+                {"rc", "0"},
+                {"stdout", "Reading state information...\nx\n0 upgraded, 1 newly installed\n"},
+                {"stderr", ""}}),
+      false);
   EXPECT_EQ(r["changed"], true);
   EXPECT_EQ(r["cache_updated"], false);
   EXPECT_EQ(r["cache_update_time"], 1700000000);
@@ -133,18 +150,20 @@ TEST(AptResult, NothingToDoHasOnlyChangedAndCacheFields) {
 }
 
 TEST(AptResult, CacheOnlyRunReportsTheUpdate) {
-  Value r = apt_result(answered({{"cache_updated", "1"}, {"cache_update_time", "7"}, {"exit", "cache"}}), false);
+  Value r = apt_result(
+      answered({{"cache_updated", "1"}, {"cache_update_time", "7"}, {"exit", "cache"}}), false);
   EXPECT_EQ(r, (Value{{"changed", true}, {"cache_updated", true}, {"cache_update_time", 7}}));
 }
 
 TEST(AptResult, FailureCarriesTheCommandsOutput) {
-  Value r = apt_result(answered({{"cache_update_time", "7"},
-                                 {"with_cache", "1"},
-                                 {"f_stdout", "out"},
-                                 {"f_stderr", "E: broken"},
-                                 {"f_rc", "100"},
-                                 {"failed", "'/usr/bin/apt-get -y install 'x'' failed: E: broken"}}),
-                       false);
+  Value r =
+      apt_result(answered({{"cache_update_time", "7"},
+                           {"with_cache", "1"},
+                           {"f_stdout", "out"},
+                           {"f_stderr", "E: broken"},
+                           {"f_rc", "100"},
+                           {"failed", "'/usr/bin/apt-get -y install 'x'' failed: E: broken"}}),
+                 false);
   EXPECT_EQ(r["failed"], true);
   EXPECT_EQ(r["rc"], 100);
   EXPECT_EQ(r["stderr"], "E: broken");
@@ -154,7 +173,11 @@ TEST(AptResult, FailureCarriesTheCommandsOutput) {
 
 TEST(AptResult, DebAlreadyInstalledIsUnchangedWithEmptyOutput) {
   Value r = apt_result(answered({{"cache_update_time", "7"}, {"exit", "deb"}}), false);
-  EXPECT_EQ(r, (Value{{"changed", false}, {"stdout", ""}, {"stderr", ""}, {"diff", ""}, {"stdout_lines", Value::array()},
+  EXPECT_EQ(r, (Value{{"changed", false},
+                      {"stdout", ""},
+                      {"stderr", ""},
+                      {"diff", ""},
+                      {"stdout_lines", Value::array()},
                       {"stderr_lines", Value::array()}}));
 }
 
@@ -181,6 +204,21 @@ TEST_F(PackageModule, UseSelectsTheModuleAndDropsItsOwnOption) {
   EXPECT_NE(conn.scripts[0].find("names='x\n'"), std::string::npos);
 }
 
+TEST_F(PackageModule, GatheredFactsChooseTheModuleWithoutAnExtraRoundTrip) {
+  Value vars{{"ansible_facts", Value{{"pkg_mgr", "dnf"}}}};
+  tmpl::ValueVariables source(vars);
+  conn.answers = {answer({{"exit", "ensure"}, {"installed", "x-1-1.noarch"}})};
+  ModuleContext ctx;
+  ctx.connection = &conn;
+  ctx.vars = &source;
+  const ModuleEntry* m = find_module("package");
+  Value r = m->module->run(
+      validate_args("package", m->module->spec(), Value{{"name", "x"}, {"state", "present"}}), ctx);
+  EXPECT_EQ(r["results"], Value::array({"Installed: x-1-1.noarch"}));
+  ASSERT_EQ(conn.scripts.size(), 1u);
+  EXPECT_NE(conn.scripts[0].find("prefer=dnf"), std::string::npos);
+}
+
 TEST_F(PackageModule, UnknownManagerFailsAsAnsible) {
   Value r = run("package", Value{{"name", "x"}, {"use", "pacman"}}, {});
   EXPECT_EQ(r["msg"], "Could not find a module for pacman.");
@@ -190,10 +228,10 @@ TEST_F(PackageModule, UnknownManagerFailsAsAnsible) {
 
 TEST(DnfScript, IsValidShellAndPassesRepositoryOptions) {
   Value args = validated("dnf", Value{{"name", Value::array({"httpd", "vim-enhanced"})},
-                                     {"disablerepo", Value::array({"*"})},
-                                     {"enablerepo", "local"},
-                                     {"disable_gpg_check", true},
-                                     {"install_weak_deps", false}});
+                                      {"disablerepo", Value::array({"*"})},
+                                      {"enablerepo", "local"},
+                                      {"disable_gpg_check", true},
+                                      {"install_weak_deps", false}});
   std::string s = build_dnf_script(args, false, "dnf");
   expect_valid_shell(s);
   EXPECT_NE(s.find("--disablerepo='\"'\"'*'\"'\"'"), std::string::npos) << s.substr(0, 400);
@@ -201,30 +239,42 @@ TEST(DnfScript, IsValidShellAndPassesRepositoryOptions) {
   EXPECT_NE(s.find("--nogpgcheck"), std::string::npos);
   EXPECT_NE(s.find("--setopt=install_weak_deps=False"), std::string::npos);
   EXPECT_NE(s.find("prefer=dnf"), std::string::npos);
-  EXPECT_NE(build_dnf_script(validated("yum", Value{{"name", "x"}}), true, "yum").find("prefer=yum"), std::string::npos);
+  EXPECT_NE(
+      build_dnf_script(validated("yum", Value{{"name", "x"}}), true, "yum").find("prefer=yum"),
+      std::string::npos);
 }
 
 TEST(DnfScript, OptionsAreCheckedAtLoadTime) {
   const ModuleEntry* m = find_module("dnf");
   EXPECT_THROW(validate_args("dnf", m->module->spec(), Value{{"state", "present"}}), Error);
-  EXPECT_THROW(check_args("dnf", m->module->spec(), Value{{"name", "x"}, {"list", "installed"}}), Error);
-  EXPECT_THROW(check_args("dnf", m->module->spec(), Value{{"name", "x"}, {"state", "gone"}}), Error);
+  EXPECT_THROW(check_args("dnf", m->module->spec(), Value{{"name", "x"}, {"list", "installed"}}),
+               Error);
+  EXPECT_THROW(check_args("dnf", m->module->spec(), Value{{"name", "x"}, {"state", "gone"}}),
+               Error);
   EXPECT_NO_THROW(check_args("dnf", m->module->spec(), Value{{"update_cache", true}}));
-  EXPECT_NO_THROW(check_args("yum", find_module("yum")->module->spec(), Value{{"pkg", "x"}, {"use_backend", "dnf"}}));
+  EXPECT_NO_THROW(check_args("yum", find_module("yum")->module->spec(),
+                             Value{{"pkg", "x"}, {"use_backend", "dnf"}}));
 }
 
 TEST(DnfResult, ListsWhatCameAndWent) {
   Value args = validated("dnf", Value{{"name", "x"}});
-  Value r = dnf_result(answered({{"exit", "ensure"}, {"installed", "x-2.0-1.noarch\n"}, {"removed", "x-1.0-1.noarch"}}),
-                       args, false);
-  EXPECT_EQ(r, (Value{{"msg", ""},
-                      {"changed", true},
-                      {"results", Value::array({"Installed: x-2.0-1.noarch", "Removed: x-1.0-1.noarch"})},
-                      {"rc", 0}}));
+  Value r = dnf_result(
+      answered(
+          {{"exit", "ensure"}, {"installed", "x-2.0-1.noarch\n"}, {"removed", "x-1.0-1.noarch"}}),
+      args, false);
+  EXPECT_EQ(
+      r, (Value{{"msg", ""},
+                {"changed", true},
+                {"results", Value::array({"Installed: x-2.0-1.noarch", "Removed: x-1.0-1.noarch"})},
+                {"rc", 0}}));
   Value c = dnf_result(answered({{"exit", "ensure"}, {"installed", "x-2.0-1.noarch"}}), args, true);
   EXPECT_EQ(c["msg"], "Check mode: No changes made, but would have if not in check mode");
-  Value none = dnf_result(answered({{"exit", "ensure"}, {"installed", ""}, {"removed", ""}}), args, false);
-  EXPECT_EQ(none, (Value{{"msg", "Nothing to do"}, {"changed", false}, {"results", Value::array()}, {"rc", 0}}));
+  Value none =
+      dnf_result(answered({{"exit", "ensure"}, {"installed", ""}, {"removed", ""}}), args, false);
+  EXPECT_EQ(
+      none,
+      (Value{
+          {"msg", "Nothing to do"}, {"changed", false}, {"results", Value::array()}, {"rc", 0}}));
 }
 
 TEST(DnfResult, FailuresAreListed) {
@@ -247,14 +297,16 @@ TEST_F(PackageModule, DnfListIsRefusedWithAMessage) {
 
 TEST(GitScript, IsValidShellAndBuildsGitSshCommand) {
   Value args = validated("git", Value{{"repo", "git@example.com:a/b.git"},
-                                     {"dest", "/srv/b"},
-                                     {"key_file", "/root/.ssh/deploy"},
-                                     {"accept_hostkey", true},
-                                     {"depth", 1}});
+                                      {"dest", "/srv/b"},
+                                      {"key_file", "/root/.ssh/deploy"},
+                                      {"accept_hostkey", true},
+                                      {"depth", 1}});
   std::string s = build_git_script(args, false, false);
   expect_valid_shell(s);
-  EXPECT_NE(s.find("ssh_cmd='ssh -i /root/.ssh/deploy -o IdentitiesOnly=yes -o StrictHostKeyChecking=no'"),
-            std::string::npos);
+  EXPECT_NE(
+      s.find(
+          "ssh_cmd='ssh -i /root/.ssh/deploy -o IdentitiesOnly=yes -o StrictHostKeyChecking=no'"),
+      std::string::npos);
   EXPECT_NE(s.find("depth=1"), std::string::npos);
   EXPECT_NE(s.find("version=HEAD"), std::string::npos);
 }
@@ -262,9 +314,11 @@ TEST(GitScript, IsValidShellAndBuildsGitSshCommand) {
 TEST(GitScript, OptionsAreCheckedAtLoadTime) {
   const ModuleEntry* m = find_module("git");
   EXPECT_THROW(check_args("git", m->module->spec(), Value{{"dest", "/x"}}), Error);
-  EXPECT_THROW(check_args("git", m->module->spec(), Value{{"repo", "r"}, {"bare", true}, {"separate_git_dir", "/g"}}),
+  EXPECT_THROW(check_args("git", m->module->spec(),
+                          Value{{"repo", "r"}, {"bare", true}, {"separate_git_dir", "/g"}}),
                Error);
-  EXPECT_NO_THROW(check_args("git", m->module->spec(), Value{{"name", "r"}, {"dest", "/x"}, {"version", "v1"}}));
+  EXPECT_NO_THROW(check_args("git", m->module->spec(),
+                             Value{{"name", "r"}, {"dest", "/x"}, {"version", "v1"}}));
 }
 
 TEST(GitResult, CloneHasNoBefore) {
@@ -273,7 +327,10 @@ TEST(GitResult, CloneHasNoBefore) {
 }
 
 TEST(GitResult, UpdateReportsRemoteUrlAndDiff) {
-  Value r = git_result(answered({{"before", "a"}, {"remote_url_changed", ""}, {"after", "b"}, {"changed", "1"},
+  Value r = git_result(answered({{"before", "a"},
+                                 {"remote_url_changed", ""},
+                                 {"after", "b"},
+                                 {"changed", "1"},
                                  {"diff", "diff --git ..."}}),
                        false);
   EXPECT_EQ(r["before"], "a");
@@ -282,8 +339,10 @@ TEST(GitResult, UpdateReportsRemoteUrlAndDiff) {
 }
 
 TEST(GitResult, LocalModificationsFailureKeepsBefore) {
-  Value r = git_result(answered({{"before", "a"}, {"failed", "Local modifications exist in the destination: /d (force=no)."}}),
-                       false);
+  Value r = git_result(
+      answered({{"before", "a"},
+                {"failed", "Local modifications exist in the destination: /d (force=no)."}}),
+      false);
   EXPECT_EQ(r["failed"], true);
   EXPECT_EQ(r["before"], "a");
   EXPECT_EQ(r["changed"], false);
