@@ -54,7 +54,8 @@ case "$names$release" in *"'"*) _fail "invalid package spec: $(printf '%s' "$nam
 if [ -n "$clean" ]; then
   _run "$aptget" clean || _failwith "rc stdout" "apt-get clean failed"
   [ -z "$_rerr" ] || _failwith "rc stdout" "apt-get clean failed: $_rerr"
-  if [ -z "$names$upgrade$deb" ]; then _out exit clean; _outrun; exit 0; fi
+  # Ansible 2.14 meant to stop here when there is nothing else to do, but
+  # its upgrade is still the truthy default 'no' at this point: it goes on.
 fi
 ctime=$(_cachetime); updated=
 if [ -n "$update_cache" ] || [ "$valid" -gt 0 ]; then
@@ -339,10 +340,12 @@ class AptModule : public Module {
         opt("allow_change_held_packages", OptionType::boolean).def(false),
         opt("lock_timeout", OptionType::integer).def(60),
     };
-    // No defaults for these: the constraints count options that are set
-    // (Ansible checks them before filling defaults: upgrade=no, autoremove=no).
+    // upgrade and autoremove have no defaults here because the constraints
+    // count set options, and Ansible checks mutually_exclusive before filling
+    // defaults. Its required_one_of (autoremove, deb, package, update_cache,
+    // upgrade) is checked after, so autoremove=no always satisfies it: drover
+    // does not declare it (`apt: clean=yes` alone is valid in Ansible).
     spec_.mutually_exclusive = {{"deb", "package", "upgrade"}};
-    spec_.required_one_of = {{"autoremove", "deb", "package", "update_cache", "upgrade"}};
   }
   const ArgSpec& spec() const override { return spec_; }
 
@@ -470,11 +473,6 @@ Value apt_result(const ScriptAnswer& a, bool diff_mode) {
   const bool cache_fields = exit == "cache" || exit == "install";
   if (exit == "cache") {
     r["changed"] = !a.get("cache_updated").empty();
-  } else if (exit == "clean") {
-    r["changed"] = true;
-    r["msg"] = a.get("stdout");
-    r["stdout"] = a.get("stdout");
-    r["stderr"] = a.get("stderr");
   } else if (exit == "upgrade") {
     r["changed"] = changed;
     r["msg"] = a.get("stdout");

@@ -245,6 +245,28 @@ TEST_F(AptCompat, AutoremoveRemovesOnlyWhatDependenciesPulledIn) {
   expect_same_packages();
 }
 
+TEST_F(AptCompat, UpgradeAndCleanRunAptGetAsAnsible) {
+  update_both();
+  expect_same("apt", "name=drover-hello=1.0");
+  // Guard: the upgrade may only touch the test packages (this machine's own
+  // packages have no candidate in the sandbox's sources).
+  for (int i = 0; i < 2; ++i) {
+    auto plan = fleet_->run_in_sandbox(
+        i, "apt-get -s upgrade --with-new-pkgs | sed -n 's/^Inst \\([^ ]*\\).*/\\1/p'");
+    ASSERT_EQ(plan.out, "drover-hello\n") << "refusing a real upgrade";
+  }
+  ModuleOutcome c = expect_same("apt", "upgrade=yes", {"--check"});
+  EXPECT_EQ(c.ours_json["changed"], true);
+  ModuleOutcome r = expect_same("apt", "upgrade=safe");
+  EXPECT_EQ(r.ours_json["changed"], true);
+  ModuleOutcome again = expect_same("apt", "upgrade=yes");
+  EXPECT_EQ(again.ours_json["changed"], false);
+  // Ansible 2.14 cleans, then goes on to an empty install: unchanged.
+  ModuleOutcome clean = expect_same("apt", "clean=yes");
+  EXPECT_EQ(clean.ours_json["changed"], false);
+  expect_same_packages();
+}
+
 TEST_F(AptCompat, PackageModuleDispatchesToApt) {
   update_both();
   ModuleOutcome r = expect_same("package", "name=drover-extra state=present");
