@@ -100,6 +100,21 @@ int bind_where(Statement& s, const Where& w) {
   return i;
 }
 
+// The number of hosts that match, memoised per connection until the
+// database changes: a page of a big filter costs its 50 rows, not a count
+// over every match each time.
+int64_t count_hosts(Connection& c, const Where& w) {
+  std::string key = "hosts" + w.sql;
+  for (const auto& a : w.args) key += '\x1f' + a;
+  if (w.group_id) key += '\x1f' + std::to_string(*w.group_id);
+  return c.memo_number(key, [&] {
+    Statement& count = c.prepare("SELECT COUNT(*) FROM hosts" + w.sql);
+    bind_where(count, w);
+    count.step();
+    return count.integer(0);
+  });
+}
+
 std::string order_by(const HostFilter& f) {
   const auto& allowed = host_sort_fields();
   std::string column = std::find(allowed.begin(), allowed.end(), f.sort) != allowed.end() ? f.sort : "hostname";
@@ -195,10 +210,7 @@ Value host_to_json(const Host& h) {
 
 std::pair<std::vector<Host>, int64_t> list_hosts(Connection& c, const HostFilter& f) {
   Where w = build_where(f);
-  Statement& count = c.prepare("SELECT COUNT(*) FROM hosts" + w.sql);
-  bind_where(count, w);
-  count.step();
-  int64_t total = count.integer(0);
+  int64_t total = count_hosts(c, w);
   std::vector<Host> out;
   if (total > f.offset) {
     Statement& s = c.prepare(std::string("SELECT ") + kColumns + " FROM hosts" + w.sql + order_by(f) +
@@ -207,6 +219,93 @@ std::pair<std::vector<Host>, int64_t> list_hosts(Connection& c, const HostFilter
     s.bind(i, f.limit).bind(i + 1, f.offset);
     while (s.step()) out.push_back(read_host(s));
   }
+  return {std::move(out), total};
+}
+
+namespace {
+
+// A JSON string as Value::dump writes it (no ASCII escaping); text that is
+// not plain ASCII goes through Value for its UTF-8 handling.
+void append_json_string(std::string& out, std::string_view s) {
+  for (unsigned char ch : s)
+    if (ch >= 0x80) {
+      out += Value(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+    }
+  static const char* kHex = "0123456789abcdef";
+  out += '"';
+  size_t plain = 0;  // start of the run of characters copied as they are
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + plain, i - plain);
+    plain = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out += kHex[(c >> 4) & 0xf];
+        out += kHex[c & 0xf];
+    }
+  }
+  out.append(s.data() + plain, s.size() - plain);
+  out += '"';
+}
+
+// tags and vars are stored as the compact JSON that Value::dump wrote; a
+// value that is not (edited by hand) is re-read as read_host does.
+void append_stored_json(std::string& out, std::string_view text, bool want_array) {
+  char open = want_array ? '[' : '{', close = want_array ? ']' : '}';
+  if (text.size() >= 2 && text.front() == open && text.back() == close && text.find('\n') == std::string_view::npos) {
+    out += text;
+    return;
+  }
+  Value v = Value::parse(text, nullptr, false);
+  if (want_array ? !v.is_array() : !v.is_object()) v = want_array ? Value::array() : Value::object();
+  out += v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::pair<std::string, int64_t> list_hosts_json(Connection& c, const HostFilter& f) {
+  Where w = build_where(f);
+  int64_t total = count_hosts(c, w);
+  std::string out = "[";
+  if (total > f.offset) {
+    Statement& s = c.prepare(std::string("SELECT ") + kColumns + " FROM hosts" + w.sql + order_by(f) +
+                             " LIMIT ? OFFSET ?");
+    int i = bind_where(s, w);
+    s.bind(i, f.limit).bind(i + 1, f.offset);
+    static const char* kKeys[] = {"hostname", "ip", "role", "platform", "machine_type", "line", "idc", "region",
+                                  "status"};
+    out.reserve(static_cast<size_t>(f.limit) * 320);
+    while (s.step()) {
+      if (out.size() > 1) out += ',';
+      out += "{\"id\":" + std::to_string(s.integer(0));
+      for (int k = 0; k < 9; ++k) {
+        out += ",\"";
+        out += kKeys[k];
+        out += "\":";
+        append_json_string(out, s.text_view(k + 1));
+      }
+      out += ",\"tags\":";
+      append_stored_json(out, s.text_view(10), true);
+      out += ",\"vars\":";
+      append_stored_json(out, s.text_view(11), false);
+      out += ",\"created\":";
+      append_json_string(out, s.text_view(12));
+      out += ",\"updated\":";
+      append_json_string(out, s.text_view(13));
+      out += '}';
+    }
+  }
+  out += ']';
   return {std::move(out), total};
 }
 

@@ -60,6 +60,10 @@ const std::vector<std::string>& host_sort_fields();
 
 // The page of hosts that match, and how many match in all.
 std::pair<std::vector<Host>, int64_t> list_hosts(Connection& c, const HostFilter& filter);
+// The same page as JSON text: the array of host_to_json(host).dump() of
+// list_hosts, written straight from the rows (the list endpoint's hot path),
+// and the total.
+std::pair<std::string, int64_t> list_hosts_json(Connection& c, const HostFilter& filter);
 // Every matching host (limit ignored), in filter.sort order.
 std::vector<Host> all_hosts(Connection& c, const HostFilter& filter);
 

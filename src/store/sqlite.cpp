@@ -71,6 +71,11 @@ std::string Statement::text(int col) const {
   if (!p) return {};
   return std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
 }
+std::string_view Statement::text_view(int col) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, col);
+  if (!p) return {};
+  return {reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
+}
 std::optional<std::string> Statement::optional_text(int col) const {
   if (is_null(col)) return std::nullopt;
   return text(col);
@@ -122,6 +127,22 @@ Statement& Connection::prepare(const std::string& sql) {
   Statement& ref = *stmt;
   cache_.emplace(sql, std::move(stmt));
   return ref;
+}
+
+int64_t Connection::memo_number(const std::string& key, const std::function<int64_t()>& compute) {
+  Statement& v = prepare("PRAGMA data_version");
+  v.step();
+  int64_t version = v.integer(0);
+  v.reset();
+  if (version != memo_version_) {
+    memo_.clear();
+    memo_version_ = version;
+  }
+  if (auto it = memo_.find(key); it != memo_.end()) return it->second;
+  if (memo_.size() > 1000) memo_.clear();
+  int64_t n = compute();
+  memo_.emplace(key, n);
+  return n;
 }
 
 void Connection::exec(const std::string& sql) {

@@ -82,6 +82,8 @@ class Statement {
   int64_t integer(int col) const;
   double real(int col) const;
   std::string text(int col) const;  // "" for NULL
+  // The column's text without a copy, valid until the next step/reset.
+  std::string_view text_view(int col) const;
   std::optional<std::string> optional_text(int col) const;
   std::optional<int64_t> optional_integer(int col) const;
 
@@ -112,10 +114,19 @@ class Connection {
   // Resets every cached statement, so that none keeps a transaction open.
   void reset_statements();
 
+  // A single-number query's answer (e.g. a COUNT(*) behind a page) kept per
+  // connection while the database is unchanged: `key` names the query and
+  // its bindings; the memo is dropped whenever PRAGMA data_version says
+  // another connection (this process or another) committed. Use inside a
+  // read transaction so that the number and the snapshot agree.
+  int64_t memo_number(const std::string& key, const std::function<int64_t()>& compute);
+
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  int64_t memo_version_ = -1;
+  std::unordered_map<std::string, int64_t> memo_;
 };
 
 class Database {
@@ -178,13 +189,13 @@ auto Database::read(Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
     ~Release() {
       c->reset_statements();
       try {
-        c->exec("COMMIT");
+        c->prepare("COMMIT").run();
       } catch (...) {
       }
       db->release_reader(c);
     }
   } release{this, c};
-  c->exec("BEGIN");
+  c->prepare("BEGIN").run();  // prepared once per connection, as COMMIT
   return fn(*c);
 }
 

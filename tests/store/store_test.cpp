@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/process.hpp"
+#include "store/host_import.hpp"
 #include "store/hosts.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
@@ -48,6 +49,55 @@ TEST(Store, ReadersSeeCommittedWrites) {
   ASSERT_EQ(total, 1);
   EXPECT_EQ(hosts[0].hostname, "web1");
   EXPECT_EQ(hosts[0].tags, (std::vector<std::string>{"edge", "ssd"}));
+}
+
+// The list endpoint writes its page as text straight from the rows: the
+// bytes must be what the records' JSON would dump, whatever the strings hold.
+TEST(Store, TheHostPageAsTextIsTheDumpOfItsRecords) {
+  test::TempDir dir;
+  Store s(dir.path() + "/var");
+  std::vector<Host> hosts(4);
+  hosts[0].hostname = "plain1";
+  hosts[0].role = "cache";
+  hosts[1].hostname = "quoted2";
+  hosts[1].role = "cache";
+  hosts[1].platform = "say \"hi\" \\ back\tslash\x01\x1f";
+  hosts[1].tags = {"edge", "a\"b"};
+  hosts[1].vars = {{"port", 8080}, {"nested", {{"list", {1, "two", nullptr}}}}, {"text", "line1\nline2"}};
+  hosts[2].hostname = "unicode3";
+  hosts[2].role = "cache";
+  hosts[2].line = "电信 telecom";
+  hosts[2].vars = {{"city", "北京"}};
+  hosts[3].hostname = "other4";
+  hosts[3].role = "web";
+  s.db().write([&](Connection& c) {
+    for (auto& h : hosts) insert_host(c, h);
+  });
+  for (const char* role : {"cache", "web", "none"}) {
+    HostFilter f;
+    f.role = role;
+    f.limit = 2;
+    for (int64_t offset : {0, 1, 2, 5}) {
+      f.offset = offset;
+      auto [records, total] = s.db().read([&](Connection& c) { return list_hosts(c, f); });
+      auto [text, text_total] = s.db().read([&](Connection& c) { return list_hosts_json(c, f); });
+      EXPECT_EQ(text_total, total);
+      EXPECT_EQ(text, hosts_to_json(records).dump()) << role << " offset " << offset;
+    }
+  }
+  // The total follows every write (the count is memoised per reader until
+  // the database changes).
+  HostFilter caches;
+  caches.role = "cache";
+  auto total = [&] { return s.db().read([&](Connection& c) { return list_hosts_json(c, caches).second; }); };
+  EXPECT_EQ(total(), 3);
+  Host more;
+  more.hostname = "late5";
+  more.role = "cache";
+  s.db().write([&](Connection& c) { insert_host(c, more); });
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(total(), 4);  // every reader connection
+  s.db().write([&](Connection& c) { c.prepare("DELETE FROM hosts WHERE hostname = 'plain1'").run(); });
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(total(), 3);
 }
 
 TEST(Store, ADatabaseNewerThanTheBinaryIsRefused) {
