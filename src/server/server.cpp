@@ -60,6 +60,10 @@ void Server::run(const std::function<void(int port, const BootstrapSecrets&)>& o
   http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   http.set_keep_alive_max_count(100000);
   http.set_keep_alive_timeout(30);
+  // Small answers (202, 201, errors) leave in more than one write: without
+  // TCP_NODELAY each waited for the client's delayed ACK (~40 ms on a
+  // kept-alive connection).
+  http.set_tcp_nodelay(true);
   // Bodies above this are refused before they are read; routes apply their
   // own smaller limits (request.hpp) with the error body.
   http.set_payload_max_length(64u << 20);
