@@ -22,12 +22,10 @@ Val Renderer::eval(const Expr& e) {
     case Expr::K::Name: return lookup(e.symbol);
     case Expr::K::Getattr: {
       line_ = e.line;
-      Val obj = eval(*e.a);
-      if (obj.is_dict() && !e.dict_method) {
-        if (const Value* v = find_member(obj.as_data(), e.name)) return Val::data_ref(v, obj.keeper());
-        return Val::undefined_ref(&e.name, true);
-      }
-      return getattr(obj, e.name);
+      // name.attr: the object is read in place, not copied out of its scope.
+      if (e.a->k == Expr::K::Name)
+        if (const Val* obj = scope_->find(e.a->symbol)) return eval_attribute(*obj, e);
+      return eval_attribute(eval(*e.a), e);
     }
     case Expr::K::Call: return eval_call(e);
     case Expr::K::Filter: return eval_filter(e, nullptr);
@@ -45,6 +43,14 @@ Val Renderer::eval(const Expr& e) {
     }
     default: return eval_rare(e);
   }
+}
+
+Val Renderer::eval_attribute(const Val& obj, const Expr& e) {
+  if (obj.is_dict() && !e.dict_method) {
+    if (const Value* v = find_member(obj.as_data(), e.name)) return Val::data_ref(v, obj.keeper());
+    return Val::undefined_ref(&e.name, true);
+  }
+  return getattr(obj, e.name);
 }
 
 Val Renderer::eval_rare(const Expr& e) {

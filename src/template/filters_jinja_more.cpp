@@ -26,10 +26,18 @@ Val f_dictsort(Renderer&, const Val& v, CallArgs& a) {
   pairs.reserve(d.size());
   for (auto it = d.begin(); it != d.end(); ++it)
     pairs.emplace_back(Val::str_ref(&it.key(), v.keeper()), Val::data_ref(&it.value(), v.keeper()));
-  std::stable_sort(pairs.begin(), pairs.end(), [&](const auto& x, const auto& y) {
+  auto before = [&](const auto& x, const auto& y) {
     int c = pos == 0 ? compare(x.first, y.first, cs) : compare(x.second, y.second, cs);
     return rev ? c > 0 : c < 0;
-  });
+  };
+  if (pairs.size() <= 16) {
+    // Small dicts (headers, options): a stable insertion sort, without the
+    // buffer std::stable_sort allocates.
+    for (size_t i = 1; i < pairs.size(); ++i)
+      for (size_t j = i; j > 0 && before(pairs[j], pairs[j - 1]); --j) std::swap(pairs[j], pairs[j - 1]);
+  } else {
+    std::stable_sort(pairs.begin(), pairs.end(), before);
+  }
   std::vector<Val> items;
   items.reserve(pairs.size());
   for (auto& [k, val] : pairs) items.push_back(Val::seq({std::move(k), std::move(val)}, true));

@@ -14,13 +14,6 @@ namespace drover::tmpl {
 
 // ---- scopes
 
-Val* Scope::find(Symbol name) {
-  for (auto* s = this; s; s = s->parent.get())
-    for (auto& [k, v] : s->vars)
-      if (k == name) return &v;
-  return nullptr;
-}
-
 void Scope::set(Symbol name, Val v) {
   for (auto& [k, old] : vars)
     if (k == name) {
@@ -418,16 +411,11 @@ Val Renderer::import_template(const Stmt& s) {
   return Val::object(std::move(ns));
 }
 
-Val Renderer::lookup(Symbol symbol) {
-  bool isolated = false;
-  for (Scope* sc = scope_.get(); sc; sc = sc->parent.get()) {
-    for (auto& [k, v] : sc->vars)
-      if (k == symbol) return v;
-    if (sc->isolated) {
-      isolated = true;
-      break;
-    }
-  }
+Val Renderer::lookup_outside_scopes(Symbol symbol) {
+  // A template imported or included without context sees no variables.
+  const Scope* top = scope_.get();
+  while (top->parent) top = top->parent.get();
+  bool isolated = top->isolated;
   const std::string& name = symbol.str();
   if (!isolated)
     if (const Value* d = vars_.lookup(name)) return Val::data_ref(d);

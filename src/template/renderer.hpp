@@ -58,7 +58,14 @@ struct Scope {
   // The root of a template imported/included "without context": names
   // not found up to here are not looked up in the render's variables.
   bool isolated = false;
-  Val* find(Symbol name);
+  // The variable in this scope or its parents, not copied; nullptr when
+  // no scope has it (it may still be a render variable or a global).
+  Val* find(Symbol name) {
+    for (Scope* s = this; s; s = s->parent.get())
+      for (auto& [k, v] : s->vars)
+        if (k == name) return &v;
+    return nullptr;
+  }
   void set(Symbol name, Val v);
 };
 
@@ -121,7 +128,14 @@ class Renderer {
   void exec_include(const Stmt& s, std::string& out);
   Val import_template(const Stmt& s);
   void assign(const Expr& target, const Val& v);
-  Val lookup(Symbol name);
+  // A name's value: scopes, then the render's variables, then globals.
+  Val lookup(Symbol name) {
+    if (const Val* v = scope_->find(name)) return *v;
+    return lookup_outside_scopes(name);
+  }
+  Val lookup_outside_scopes(Symbol name);
+  // obj.<e.name> for a Getattr node.
+  Val eval_attribute(const Val& obj, const Expr& e);
   Val eval_rare(const Expr& e);
   Val eval_compare(const Expr& e);
   [[noreturn]] void output_limit_exceeded();

@@ -1,6 +1,7 @@
 #include "template/runtime_value.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "core/pyrepr.hpp"
@@ -235,14 +236,8 @@ size_t utf8_length(std::string_view s) {
 namespace {
 void append_int(std::string& out, int64_t i) {
   char buf[24];
-  char* p = buf + sizeof buf;
-  uint64_t u = i < 0 ? 0 - static_cast<uint64_t>(i) : static_cast<uint64_t>(i);
-  do {
-    *--p = static_cast<char>('0' + u % 10);
-    u /= 10;
-  } while (u);
-  if (i < 0) *--p = '-';
-  out.append(p, buf + sizeof buf - p);
+  auto r = std::to_chars(buf, buf + sizeof buf, i);
+  out.append(buf, r.ptr);
 }
 
 std::string object_str(const Val& v) {
