@@ -1,6 +1,7 @@
 #include "engine/error_context.hpp"
 
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <vector>
@@ -40,8 +41,15 @@ const char* kLeadingTab =
 const char* kShorthand =
     "There appears to be both 'k=v' shorthand syntax and YAML in this task. Only one syntax may be used.\n";
 
+// Ansible names the file by its absolute path (the loader's path_dwim).
 std::string position(const std::string& file, int line, int column) {
-  return "The error appears to be in '" + file + "': line " + std::to_string(line) + ", column " +
+  std::error_code ec;
+  std::string shown = file;
+  if (!file.empty() && file[0] != '/') {
+    auto abs = std::filesystem::weakly_canonical(std::filesystem::absolute(file, ec), ec);
+    if (!ec) shown = abs.string();
+  }
+  return "The error appears to be in '" + shown + "': line " + std::to_string(line) + ", column " +
          std::to_string(column) + ", but may\nbe elsewhere in the file depending on the exact syntax problem.\n";
 }
 

@@ -130,9 +130,9 @@ void HostCursor::enter_includes(const std::vector<Included>& included, const std
   }
 }
 
-bool HostCursor::any_rescuing() const {
+bool HostCursor::failure_is_rescued() const {
   for (const auto& f : frames_)
-    if (f.phase == Phase::rescue) return true;
+    if (f.phase == Phase::block && !f.block->rescue.empty()) return true;
   return false;
 }
 

@@ -48,9 +48,12 @@ class HostCursor {
   void enter_includes(const std::vector<Included>& included, const std::vector<int>& key);
   // The host failed in a way no rescue catches (unreachable, end_host...).
   void stop() { frames_.clear(); }
-  // Whether any enclosing block is running its rescue section (after a
-  // failure: Ansible counts the failure as "rescued" then).
-  bool any_rescuing() const;
+  // Called before advance(true): whether a block around the current task
+  // is still in its block section and has a rescue, so that the failure
+  // counts as "rescued" rather than failed (Ansible's
+  // is_any_block_rescuing on the state before the failure). A failure in a
+  // rescue section is rescued by an outer block's rescue.
+  bool failure_is_rescued() const;
   // True when the host ended with an unhandled failure.
   bool failed() const { return failed_; }
 

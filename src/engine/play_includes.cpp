@@ -42,7 +42,11 @@ Keywords apply_keywords(const Value& apply, const std::string& file) {
 
 void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts) {
   const Task& task = *pos.task;
-  TaskInfo info = make_task_info(task, task.display_name(), false, options_.check_mode);
+  // An unnamed include_role shows "include_role : <role>" (IncludeRole.get_name).
+  std::string name = task_banner_name(*st.play, st.vars_files, *templar_, options_.extra_vars, task);
+  if (task.name.empty() && task.action == "include_role")
+    name = task.action_as_written + " : " + to_display_string(task.args.value("name", task.args.value("role", Value(""))));
+  TaskInfo info = make_task_info(task, name, false, options_.check_mode);
   callback_.task_start(info);
   std::map<std::string, std::vector<HostCursor::Included>> per_host;
   // ansible-playbook prints one "included: FILE for a, b" line per distinct
@@ -88,7 +92,26 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
         stack_task_vars(raw, st.ctx, *host, rt, pos, lv.is_null() ? nullptr : &lv);
         tmpl::LazyVariables vars(*templar_, raw);
         LookupScope lookups(*templar_, vars, task_search_path(st.ctx, task));
-        if (!task_conditions_hold(st.ctx, task, vars)) continue;
+        if (!task_conditions_hold(st.ctx, task, vars)) {
+          // A looped include shows each skipped item, then the host skipped.
+          if (!lv.is_null()) {
+            std::string loop_var = lv["ansible_loop_var"].get<std::string>();
+            Value r = {{"changed", false}, {"skipped", true}, {"skip_reason", "Conditional result was False"}};
+            r[loop_var] = lv[loop_var];
+            r["ansible_loop_var"] = loop_var;
+            Value lc = task.loop_control.is_object() ? task.loop_control : Value::object();
+            r["_ansible_item_label"] =
+                lc.contains("label") ? templar_->render_value(lc["label"], vars) : lv[loop_var];
+            TaskEvent ev;
+            ev.task = &info;
+            ev.host = h;
+            ev.status = HostStatus::skipped;
+            ev.result = std::move(r);
+            ev.is_item = true;
+            callback_.item_result(ev);
+          }
+          continue;
+        }
         any = true;
         Value args = templar_->render_value(task.args, vars);
         std::string shown;  // what "included: ..." names
@@ -121,7 +144,9 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
             lctx.playbook = const_cast<Playbook*>(&playbook_);
             auto loaded = load_task_file(path, lctx, task.parent);
             loaded->kw.when = task.kw.when;
-            loaded->kw.tags = task.kw.tags;
+            // The include's tags select the include only: its tasks keep
+            // their own (Ansible 2.14 runs none of web.yml's untagged tasks
+            // for --tags web).
             loaded->kw.vars = Value::object();
             loaded->where = task.where;
             block = loaded.get();
@@ -177,7 +202,10 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
           else same->hosts.push_back(h);
         }
       }
-      if (any) count(h, HostStatus::ok, false);
+      // Ansible counts ok once per file included for the host (each loop
+      // item's inclusion), nothing for include_role.
+      if (auto it = per_host.find(h); it != per_host.end() && task.action == "include_tasks")
+        for (size_t i = 0; i < it->second.size(); ++i) count(h, HostStatus::ok, false);
       if (!any) {
         report(h, HostStatus::skipped,
                Value{{"changed", false}, {"skipped", true}, {"skip_reason", "Conditional result was False"}});

@@ -24,6 +24,7 @@
 #include "inventory/inventory.hpp"
 #include "inventory/vars_directory.hpp"
 #include "modules/registry.hpp"
+#include "output/host_result.hpp"
 #include "template/engine.hpp"
 #include "transport/pool.hpp"
 
@@ -283,8 +284,11 @@ void PlaybookRunner::run_play(const Play& play) {
   if (play.serial.is_array()) for (auto& s : play.serial) serial.push_back(templar_->render_value(s, play_vars));
   else if (!play.serial.is_null()) serial.push_back(templar_->render_value(play.serial, play_vars));
   size_t pos = 0, step = 0;
+  // ansible_play_hosts_all: every host of the pattern (and --limit), in
+  // inventory order whatever `order` says, failed ones too (Ansible's
+  // _hosts_cache_all).
   st.play_hosts_all = Value::array();
-  for (auto& h : hosts) st.play_hosts_all.push_back(h);
+  for (const auto* h : selected) st.play_hosts_all.push_back(h->name);
   st.ctx.play_hosts_all = &st.play_hosts_all;
   while (pos < hosts.size()) {
     size_t size = hosts.size();
@@ -325,17 +329,28 @@ void PlaybookRunner::rebuild_hostvars(PlayState& st) {
     st.hostvars[h.name] = std::move(v);
   }
   st.ctx.hostvars = &st.hostvars;
-  st.play_hosts = Value::array();
-  for (const auto& h : st.batch)
-    if (st.active.count(h)) st.play_hosts.push_back(h);
+  // ansible_play_hosts: the play's hosts in inventory order less those
+  // removed (failed, unreachable, ended); play_hosts and ansible_play_batch:
+  // the batch, in play order, less the same.
+  std::set<std::string> in_batch(st.batch.begin(), st.batch.end());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    st.play_hosts = Value::array();
+    for (const auto& hv : st.play_hosts_all) {
+      std::string h = hv.get<std::string>();
+      if (in_batch.count(h) ? st.active.count(h) : !failed_.count(h) && !unreachable_.count(h))
+        st.play_hosts.push_back(h);
+    }
+  }
   st.ctx.play_hosts = &st.play_hosts;
+  st.play_batch = Value::array();
+  for (const auto& h : st.batch)
+    if (st.active.count(h)) st.play_batch.push_back(h);
+  st.ctx.play_batch = &st.play_batch;
 }
 
 bool PlaybookRunner::run_batch(const Play& play, PlayState& st) {
   st.active = std::set<std::string>(st.batch.begin(), st.batch.end());
-  st.play_batch = Value::array();
-  for (auto& h : st.batch) st.play_batch.push_back(h);
-  st.ctx.play_batch = &st.play_batch;
   std::vector<const inventory::VarsDirectory*> dirs{st.playbook_vars.get()};
   for (const auto& h : st.batch) {
     const inventory::Host* host = inventory_.get_host(h);
@@ -393,7 +408,56 @@ bool PlaybookRunner::run_batch(const Play& play, PlayState& st) {
 }
 
 
+std::string task_banner_name(const Play& play, const Value& vars_files, tmpl::Engine& templar,
+                             const Value& extra_vars, const Task& task) {
+  // The banner's name is templated with play-level variables.
+  std::string name = task.display_name();
+  if (task.role && !task.name.empty()) name = task.role->name + " : " + name;
+  try {
+    TaskVars raw;
+    raw.push_layer(&extra_vars);
+    raw.push_layer(&vars_files);
+    raw.push_layer(&play.scope->kw.vars);
+    tmpl::LazyVariables vars(templar, raw);
+    if (name.find("{{") != std::string::npos) name = templar.render_string(name, vars);
+  } catch (const Error&) {
+  }
+  return name;
+}
+
 namespace {
+
+// add_host and group_by results change the inventory as they arrive, and
+// report changed when the inventory changed (Ansible's add_dynamic_host /
+// add_dynamic_group set the result's "changed"; for a loop, any item).
+void apply_inventory_changes(inventory::Inventory& inventory, const std::string& host, Value& result) {
+  auto apply = [&](Value& r) {
+    if (!r.is_object() || (r.contains("failed") && truthy(r["failed"]))) return;
+    if (r.contains("skipped") && truthy(r["skipped"])) return;
+    if (r.contains("add_host")) {
+      const Value& a = r["add_host"];
+      std::vector<std::string> groups;
+      for (auto& g : a["groups"]) groups.push_back(g.get<std::string>());
+      r["changed"] = inventory.add_dynamic_host(a["host_name"].get<std::string>(), groups, a["host_vars"]);
+    }
+    if (r.contains("add_group")) {
+      std::vector<std::string> parents;
+      for (auto& p : r["parent_groups"]) parents.push_back(p.get<std::string>());
+      if (const inventory::Host* h = inventory.get_host(host))
+        r["changed"] = inventory.add_dynamic_group(*h, r["add_group"].get<std::string>(), parents);
+    }
+  };
+  if (result.contains("results") && result["results"].is_array()) {
+    bool any = false;
+    for (auto& item : result["results"]) {
+      apply(item);
+      if (item.is_object() && item.contains("changed") && truthy(item["changed"])) any = true;
+    }
+    if (any) result["changed"] = true;
+  } else {
+    apply(result);
+  }
+}
 
 // Whether `host` may run `task` given --tags/--skip-tags.
 bool selected_by_tags(const Task& task, const TagFilter& tags) { return tags.selects(effective_tags(task)); }
@@ -434,7 +498,7 @@ void PlaybookRunner::run_section(PlayState& st, const Block* section, const std:
     }
     const Task& task = *chosen.task;
     if (task.action == "meta") {
-      handle_meta(st, task, hosts);
+      handle_meta(st, chosen, hosts);
     } else if (task.action == "include_tasks" || task.action == "include_role") {
       handle_include(st, chosen, hosts);
     } else {
@@ -499,7 +563,7 @@ void PlaybookRunner::run_section_free(PlayState& st, const Block* section) {
           // flush_handlers waits for the end of the section here: flushing
           // moves every host's cursor, which other hosts are using.
           if (to_display_string(task.args.value("_raw_params", Value(""))) == "flush_handlers") cur.advance(false);
-          else handle_meta(st, task, {h});
+          else handle_meta(st, *pos, {h});
           continue;
         }
         if (task.action == "include_tasks" || task.action == "include_role") {
@@ -516,22 +580,11 @@ void PlaybookRunner::run_section_free(PlayState& st, const Block* section) {
 }
 
 void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts,
-                              bool handler) {
+                              bool handler, bool announce) {
   const Task& task = *pos.task;
-  // The banner's name is templated with play-level variables.
-  std::string name = task.display_name();
-  if (task.role && !task.name.empty()) name = task.role->name + " : " + name;
-  try {
-    TaskVars raw;
-    raw.push_layer(&options_.extra_vars);
-    raw.push_layer(&st.vars_files);
-    raw.push_layer(&st.play->scope->kw.vars);
-    tmpl::LazyVariables vars(*templar_, raw);
-    if (name.find("{{") != std::string::npos) name = templar_->render_string(name, vars);
-  } catch (const Error&) {
-  }
-  TaskInfo info = make_task_info(task, name, handler, options_.check_mode);
-  callback_.task_start(info);
+  TaskInfo info = make_task_info(task, task_banner_name(*st.play, st.vars_files, *templar_, options_.extra_vars, task), handler,
+                                 options_.check_mode);
+  if (announce) callback_.task_start(info);
 
   // run_once: the first host runs it; every host gets its result.
   bool run_once = false;
@@ -550,6 +603,7 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
     } catch (...) {
     }
   }
+  if (task.action == "add_host" || task.action == "group_by") forks = 1;
   run_parallel(runners.size(), forks, [&](size_t i) {
     if (options_.cancelled()) return;  // no new host step once cancelled
     const inventory::Host* host = inventory_.get_host(runners[i]);
@@ -567,6 +621,12 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
     std::lock_guard<std::mutex> lock(out_mu);
     // A step cut short by a cancel has no result worth showing.
     if (options_.cancelled()) return;
+    if (task.action == "add_host" || task.action == "group_by") {
+      // One host at a time (forks 1 below): nothing reads the inventory
+      // while it changes.
+      apply_inventory_changes(inventory_, runners[i], out.result);
+      if (out.status == HostStatus::ok || out.status == HostStatus::changed) out.status = status_of(out.result);
+    }
     TaskEvent ev;
     ev.task = &info;
     ev.host = runners[i];
@@ -591,8 +651,9 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
   for (size_t i = 0; i < hosts.size(); ++i) {
     const std::string& h = hosts[i];
     const TaskOutcome& out = run_once ? outcomes[0] : outcomes[i];
-    if (!run_once || i == 0) apply_outcome(st, task, h, out.result, out.delegated_to);
-    else apply_outcome(st, task, h, out.result, "");
+    // delegate_facts sends a run_once task's facts to the delegated host
+    // only; without it every host gets them.
+    apply_outcome(st, task, h, out.result, out.delegated_to);
     HostCursor* cur = nullptr;
     if (auto it = st.cursors.find(h); it != st.cursors.end()) cur = &it->second;
     bool failed = out.status == HostStatus::failed && !out.ignored;
@@ -606,9 +667,12 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
     }
     if (!cur) continue;
     if (failed) {
-      failed_now.push_back(h);
+      bool rescued = cur->failure_is_rescued();
+      // A failure a rescue handles counts for neither any_errors_fatal
+      // nor max_fail_percentage (Ansible's iterator.is_failed).
+      if (!rescued) failed_now.push_back(h);
       cur->advance(true);
-      if (cur->any_rescuing()) {
+      if (rescued) {
         std::lock_guard<std::mutex> lock(mu_);
         ++stats_.by_host[h].rescued;
         HostRuntime& rt = *runtimes_[h];
@@ -633,7 +697,6 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
 }
 
 void PlaybookRunner::check_failure_limits(PlayState& st, const Task& task, const std::vector<std::string>& failed) {
-  (void)failed;
   // any_errors_fatal: one failure ends the play for every host of the batch.
   const Value* aef = &task.kw.any_errors_fatal;
   for (const Block* b = task.parent; aef->is_null() && b; b = b->parent) aef = &b->kw.any_errors_fatal;
@@ -642,7 +705,8 @@ void PlaybookRunner::check_failure_limits(PlayState& st, const Task& task, const
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& h : st.batch)
-      if (failed_.count(h) || unreachable_.count(h)) ++failed_count;
+      if (failed_.count(h) || unreachable_.count(h) || std::find(failed.begin(), failed.end(), h) != failed.end())
+        ++failed_count;
   }
   bool over_limit = false;
   if (!st.play->max_fail_percentage.is_null()) {
@@ -657,6 +721,12 @@ void PlaybookRunner::check_failure_limits(PlayState& st, const Task& task, const
     }
     st.end_play = true;
     st.any_errors_fatal_hit = true;
+    // Ansible 2.14's linear strategy announces it once from the
+    // max_fail_percentage check (which, after any_errors_fatal failed every
+    // host, is over the limit too) and once more because no host is left.
+    bool max_fail_set = !st.play->max_fail_percentage.is_null() &&
+                        std::stod(to_display_string(st.play->max_fail_percentage)) < 100.0;
+    if (max_fail_set) callback_.no_hosts_remaining();
     callback_.no_hosts_remaining();
   }
 }
@@ -667,14 +737,16 @@ void PlaybookRunner::apply_outcome(PlayState& st, const Task& task, const std::s
   auto apply_facts = [&](const Value& r) {
     if (!r.is_object() || !r.contains("ansible_facts") || !r["ansible_facts"].is_object()) return;
     const Value& facts = r["ansible_facts"];
+    // delegate_facts: the facts (set_fact's and include_vars' too) go to
+    // the delegated host.
+    bool delegate_facts = !task.kw.delegate_facts.is_null() && to_bool(task.kw.delegate_facts).value_or(false);
+    HostRuntime& target = (delegate_facts && !delegated_to.empty()) ? runtime(delegated_to) : rt;
     if (task.action == "set_fact") {
-      for (auto it = facts.begin(); it != facts.end(); ++it) rt.set_facts[it.key()] = it.value();
-      if (r.contains("_ansible_facts_cacheable") && truthy(r["_ansible_facts_cacheable"])) cache_facts(rt, facts);
+      for (auto it = facts.begin(); it != facts.end(); ++it) target.set_facts[it.key()] = it.value();
+      if (r.contains("_ansible_facts_cacheable") && truthy(r["_ansible_facts_cacheable"])) cache_facts(target, facts);
     } else if (task.action == "include_vars") {
-      for (auto it = facts.begin(); it != facts.end(); ++it) rt.include_vars[it.key()] = it.value();
+      for (auto it = facts.begin(); it != facts.end(); ++it) target.include_vars[it.key()] = it.value();
     } else {
-      bool delegate_facts = !task.kw.delegate_facts.is_null() && to_bool(task.kw.delegate_facts).value_or(false);
-      HostRuntime& target = (delegate_facts && !delegated_to.empty()) ? runtime(delegated_to) : rt;
       // The gather_facts action marks its facts so that gathering=smart
       // knows (Ansible's _ansible_facts_gathered).
       if (task.action_as_written == "gather_facts" || task.action == "gather_facts") {
@@ -688,29 +760,10 @@ void PlaybookRunner::apply_outcome(PlayState& st, const Task& task, const std::s
       }
     }
   };
-  auto apply_inventory = [&](const Value& r) {
-    if (!r.is_object()) return;
-    if (r.contains("add_host")) {
-      const Value& a = r["add_host"];
-      std::vector<std::string> groups;
-      for (auto& g : a["groups"]) groups.push_back(g.get<std::string>());
-      inventory_.add_dynamic_host(a["host_name"].get<std::string>(), groups, a["host_vars"]);
-    }
-    if (r.contains("add_group")) {
-      std::vector<std::string> parents;
-      for (auto& p : r["parent_groups"]) parents.push_back(p.get<std::string>());
-      if (const inventory::Host* h = inventory_.get_host(host))
-        inventory_.add_dynamic_group(*h, r["add_group"].get<std::string>(), parents);
-    }
-  };
   if (result.contains("results") && result["results"].is_array()) {
-    for (const auto& item : result["results"]) {
-      apply_facts(item);
-      apply_inventory(item);
-    }
+    for (const auto& item : result["results"]) apply_facts(item);
   } else {
     apply_facts(result);
-    apply_inventory(result);
   }
   if (!task.register_as.empty()) rt.set_facts[task.register_as] = registered_value(result);
   // Handlers: notified when the task changed something on this host.
@@ -730,96 +783,6 @@ void PlaybookRunner::apply_outcome(PlayState& st, const Task& task, const std::s
                           "' was not found in either the main handlers list nor in the listening handlers list");
     }
   }
-}
-
-void PlaybookRunner::flush_handlers(PlayState& st) {
-  bool force = options_.force_handlers || (!st.play->force_handlers.is_null() && truthy(st.play->force_handlers)) ||
-               config_.boolean("DEFAULT_FORCE_HANDLERS");
-  // Handlers run in definition order; one notified while handlers run runs
-  // in the same flush when it comes later in the list.
-  for (int pass = 0; pass < 100 && !options_.cancelled(); ++pass) {
-    bool ran = false;
-    for (const Task* h : st.handlers) {
-      if (options_.cancelled()) break;
-      std::vector<std::string> hosts;
-      for (const auto& host : st.batch) {
-        auto it = st.notified.find(host);
-        if (it == st.notified.end()) continue;
-        auto& list = it->second;
-        auto pos = std::find(list.begin(), list.end(), h);
-        if (pos == list.end()) continue;
-        if (!st.active.count(host) && !force) continue;
-        list.erase(pos);
-        hosts.push_back(host);
-      }
-      if (hosts.empty()) continue;
-      ran = true;
-      if (!selected_by_tags(*h, options_.tags) && false) continue;
-      // Handlers run as one-task sections so that failures are handled.
-      Block single;
-      single.implicit = true;
-      TaskPosition pos;
-      pos.task = h;
-      pos.key = {h->id};
-      for (const auto& host : hosts) {
-        st.active.insert(host);
-        st.cursors.erase(host);
-      }
-      // A one-task cursor per host: the handler's own block chain applies.
-      for (const auto& host : hosts) st.cursors.emplace(host, HostCursor(nullptr));
-      run_step(st, pos, hosts, true);
-      st.cursors.clear();
-    }
-    if (!ran) break;
-  }
-}
-
-bool PlaybookRunner::handle_meta(PlayState& st, const Task& task, const std::vector<std::string>& hosts) {
-  std::string what = to_display_string(task.args.value("_raw_params", Value("noop")));
-  auto advance_all = [&] {
-    for (const auto& h : hosts)
-      if (auto it = st.cursors.find(h); it != st.cursors.end()) it->second.advance(false);
-  };
-  // Conditions on meta apply per host (end_host), others for everyone.
-  if (what == "flush_handlers") {
-    advance_all();
-    auto saved = std::move(st.cursors);
-    st.cursors.clear();
-    flush_handlers(st);
-    st.cursors = std::move(saved);
-  } else if (what == "end_play") {
-    advance_all();
-    st.end_play = true;
-  } else if (what == "end_batch") {
-    advance_all();
-    for (auto& [h, c] : st.cursors) c.stop();
-  } else if (what == "end_host") {
-    for (const auto& h : hosts) {
-      HostRuntime& rt = runtime(h);
-      (void)rt;
-      if (auto it = st.cursors.find(h); it != st.cursors.end()) it->second.stop();
-      st.active.erase(h);
-    }
-  } else if (what == "clear_facts") {
-    for (const auto& h : hosts) {
-      HostRuntime& rt = runtime(h);
-      rt.clear_facts();
-      // Ansible removes the host's cache entry too.
-      rt.cached_facts = Value::object();
-      if (fact_cache_) cache_facts(rt, Value::object());
-    }
-    advance_all();
-  } else if (what == "clear_host_errors") {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& h : st.batch) failed_.erase(h);
-    advance_all();
-  } else if (what == "reset_connection") {
-    for (const auto& h : hosts) pool_->drop(h);
-    advance_all();
-  } else {
-    advance_all();  // noop, refresh_inventory, role_complete
-  }
-  return true;
 }
 
 }  // namespace drover

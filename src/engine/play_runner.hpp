@@ -51,12 +51,25 @@ class PlaybookRunner {
   // given).
   void run_section(PlayState& st, const Block* section, const std::set<std::string>* only = nullptr);
   void run_section_free(PlayState& st, const Block* section);
-  void flush_handlers(PlayState& st);
+  // Runs the notified handlers of the batch's hosts (only those in `only`
+  // when given).
+  // `waiting`: the cursors of the hosts at the flush_handlers meta task,
+  // for Ansible 2.14's lockstep in which hosts with nothing to flush run
+  // their next task beside the last handler.
+  void flush_handlers(PlayState& st, const std::set<std::string>* only = nullptr,
+                      std::map<std::string, HostCursor>* waiting = nullptr);
   // The host's next task to run, past those --tags and --start-at-task
   // leave out; nullopt when the host has none left in the section.
   std::optional<TaskPosition> next_task(HostCursor& cursor);
-  void run_step(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts, bool handler);
-  bool handle_meta(PlayState& st, const Task& task, const std::vector<std::string>& hosts);
+  // Runs one task on `hosts` in parallel. `announce` false: no task-start
+  // callback (the step shares the banner of the step before it).
+  void run_step(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts, bool handler,
+                bool announce = true);
+  // flush_handlers' step for the last handler with the hosts that had
+  // nothing to flush running their next task (play_meta.cpp).
+  void run_beside_last_handler(PlayState& st, const TaskPosition& handler, const std::vector<std::string>& hosts,
+                               const std::set<std::string>& idle, std::map<std::string, HostCursor>& waiting);
+  void handle_meta(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts);
   void handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts);
   void apply_outcome(PlayState& st, const Task& task, const std::string& host, const Value& result,
                      const std::string& delegated_to);

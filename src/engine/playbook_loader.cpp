@@ -222,6 +222,14 @@ class Loader {
       std::string defaults_from = args.contains("defaults_from") ? to_display_string(args["defaults_from"]) : "main";
       Role* role = load_role(name, Value::object(), where, c.playbook_dir, tasks_from, handlers_from,
                                    vars_from, defaults_from);
+      // The import task's vars (passed as "vars") are the role's vars too,
+      // below vars/main, and so play-wide (Ansible's IncludeRole puts them
+      // on the RoleInclude).
+      if (args.contains("vars") && args["vars"].is_object()) {
+        Value role_vars = args["vars"];
+        for (auto it = role->vars.begin(); it != role->vars.end(); ++it) role_vars[it.key()] = it.value();
+        role->vars = std::move(role_vars);
+      }
       return role_block(*role, *play, nullptr);
     };
     return ctx;
@@ -268,8 +276,19 @@ class Loader {
         if (meta.contains("dependencies") && meta["dependencies"].is_array()) {
           for (auto& dep : meta["dependencies"]) {
             auto [dep_name, dep_params] = role_reference(dep, {f, 0, 0});
-            role->dependencies.push_back(load_role(dep_name, dep_params, {f, 0, 0}, playbook_dir, "main", "main",
-                                                   "main", "main", depth + 1));
+            // A dependency's vars: are its role vars (below vars/main), not
+            // a parameter.
+            Value dep_vars = Value::object();
+            if (dep_params.contains("vars") && dep_params["vars"].is_object()) {
+              dep_vars = dep_params["vars"];
+              dep_params.erase("vars");
+            }
+            Role* d = load_role(dep_name, dep_params, {f, 0, 0}, playbook_dir, "main", "main", "main", "main",
+                                depth + 1);
+            identity_[d] = role_identity(dep_name, dep_params, dep_vars, {}, {});
+            for (auto it = d->vars.begin(); it != d->vars.end(); ++it) dep_vars[it.key()] = it.value();
+            d->vars = std::move(dep_vars);
+            role->dependencies.push_back(d);
           }
         }
       }
@@ -316,7 +335,7 @@ class Loader {
   // A role's tasks (after its dependencies) as one implicit block; its
   // handlers go to the play's.
   std::unique_ptr<Block> role_block(Role& role, Play& play, const Block* parent) {
-    auto block = role_block(role, *play.handlers, parent);
+    auto block = role_block(role, *play.handlers, parent, &play_role_keys_[&play]);
     std::vector<const Role*> roles;
     add_roles(role, roles);
     for (const Role* r : roles) play.roles.push_back(r);
@@ -330,13 +349,21 @@ class Loader {
   }
 
   // The same with the handlers moved into `handlers` instead.
-  std::unique_ptr<Block> role_block(Role& role, Block& handlers, const Block* parent) {
+  // `seen`: the play's roles so far by identity; a dependency already there
+  // runs only once (Ansible's role cache and has_run), unless it allows
+  // duplicates.
+  std::unique_ptr<Block> role_block(Role& role, Block& handlers, const Block* parent,
+                                    std::map<std::string, const Role*>* seen = nullptr) {
     auto block = std::make_unique<Block>();
     block->implicit = true;
     block->parent = parent;
     block->role = &role;
     for (Role* dep : role.dependencies) {
-      auto dep_block = role_block(*dep, handlers, block.get());
+      if (auto id = identity_.find(dep); seen && id != identity_.end()) {
+        if (seen->count(id->second) && !dep->allow_duplicates) continue;
+        seen->emplace(id->second, dep);
+      }
+      auto dep_block = role_block(*dep, handlers, block.get(), seen);
       block->block.push_back({nullptr, std::move(dep_block)});
     }
     if (role.tasks) {
@@ -401,7 +428,23 @@ class Loader {
       throw ParserError("a role must be a name or a mapping with 'role:'", where);
     }
     if (name.empty()) throw ParserError("role definitions must contain a role name", where);
+    // A role listed again with the same name, parameters, when, tags and
+    // vars is the same role to Ansible (its role cache), and a role that has
+    // run for a host does not run again unless meta allows duplicates.
+    std::string key = role_identity(name, params, kw.vars, kw.tags, kw.when);
+    auto& seen = play_role_keys_[&p];
+    if (seen.count(key)) {
+      if (!seen[key]->allow_duplicates) return;
+    }
     Role* role = load_role(name, params, where, p.playbook_dir);
+    identity_[role] = key;
+    seen.emplace(key, role);
+    // The entry's vars: are the role's vars (below vars/main), which
+    // Ansible merges play-wide, not block vars.
+    Value role_vars = kw.vars;
+    for (auto it = role->vars.begin(); it != role->vars.end(); ++it) role_vars[it.key()] = it.value();
+    role->vars = std::move(role_vars);
+    kw.vars = Value::object();
     auto block = role_block(*role, p, p.tasks.get());
     block->kw = kw;
     block->where = where;
@@ -410,6 +453,18 @@ class Loader {
 
   Playbook& pb_;
   const LoadOptions& opts_;
+  // What makes two role references the same role in a play: name,
+  // parameters, vars, tags and when (Ansible's role cache key).
+  static std::string role_identity(const std::string& name, const Value& params, const Value& vars,
+                                   const std::vector<std::string>& tags, const std::vector<Value>& when) {
+    Value identity = Value{{"name", name}, {"params", params}, {"vars", vars}, {"tags", tags}};
+    identity["when"] = Value::array();
+    for (const auto& w : when) identity["when"].push_back(w);
+    return identity.dump();
+  }
+
+  std::map<const Play*, std::map<std::string, const Role*>> play_role_keys_;  // roles seen per play
+  std::map<const Role*, std::string> identity_;  // role_identity of play roles and dependencies
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "engine/task_executor.hpp"
 
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -20,6 +22,17 @@
 
 namespace drover {
 namespace {
+
+// One mutex per connection object, for the steps that share a session
+// (delegate_to). Entries are never removed: a few bytes per host per run.
+std::mutex& connection_mutex(const Connection* conn) {
+  static std::mutex map_mu;
+  static std::map<const Connection*, std::unique_ptr<std::mutex>> locks;
+  std::lock_guard<std::mutex> lock(map_mu);
+  auto& slot = locks[conn];
+  if (!slot) slot = std::make_unique<std::mutex>();
+  return *slot;
+}
 
 using KeywordMember = Value Keywords::*;
 
@@ -186,9 +199,7 @@ class ItemRun {
     try {
       args = ctx_.templar->render_value(task_.args, vars);
     } catch (const Error& e) {
-      return Value{{"failed", true},
-                   {"msg", "The task includes an option with an undefined variable. The error was: " +
-                               undefined_detail(e) + located()}};
+      return args_error(e, vars);
     }
     if (args.contains("_variable_params")) {
       Value extra = args["_variable_params"];
@@ -203,6 +214,10 @@ class ItemRun {
     for (auto it = defaults.begin(); it != defaults.end(); ++it)
       if (!args.contains(it.key())) args[it.key()] = it.value();
     Value module_args = validate_args(entry->name, entry->module->spec(), args);
+    // delegate_to applies to every action (set_fact with delegate_facts too).
+    auto target = string_keyword(task_, &Keywords::delegate_to, *ctx_.templar, vars);
+    if (target && *target == host_.name) target.reset();
+    if (target) delegated_to = *target;
 
     ModuleContext mctx;
     mctx.host = host_.name;
@@ -217,16 +232,17 @@ class ItemRun {
     mctx.cancel = ctx_.options->cancel.get();
 
     std::shared_ptr<Connection> conn;
+    std::unique_lock<std::mutex> conn_lock;
     std::optional<BecomeSpec> become;
     if (entry->module->needs_connection()) {
       mctx.environment = environment_for(task_, *ctx_.templar, vars);
-      auto target = string_keyword(task_, &Keywords::delegate_to, *ctx_.templar, vars);
-      if (target && *target == host_.name) target.reset();
-      if (target) delegated_to = *target;
       ResolvedConnection rc = connection_for(target, vars);
       become = rc.become;
       mctx.become = become ? &*become : nullptr;
       conn = ctx_.pool->get(rc.spec);
+      // A session serves one command at a time: hosts delegating to the
+      // same host (or to a host that runs its own task meanwhile) take turns.
+      if (rc.spec.type != "local") conn_lock = std::unique_lock<std::mutex>(connection_mutex(conn.get()));
       if (!conn->connected() && !entry->module->connects_itself()) {
         try {
           conn->connect();
@@ -263,13 +279,21 @@ class ItemRun {
       }
     }
 
-    // until / retries / delay
-    int retries = 0;
+    // until / retries / delay, as Ansible 2.14's TaskExecutor: `retries: n`
+    // makes n+1 attempts (3 when unset, 1 when not positive); the until
+    // condition is checked only when there are several attempts, after
+    // changed_when/failed_when; a run out of attempts reports attempts = n.
+    int attempts = 1;
     double delay = 5;
     if (!task_.until.is_null()) {
-      retries = task_.retries.is_null() ? 3 : std::stoi(to_display_string(ctx_.templar->render_value(task_.retries, vars)));
+      if (task_.retries.is_null()) {
+        attempts = 3;
+      } else {
+        int r = std::stoi(to_display_string(ctx_.templar->render_value(task_.retries, vars)));
+        attempts = r <= 0 ? 1 : r + 1;
+      }
       if (!task_.delay.is_null()) delay = std::stod(to_display_string(ctx_.templar->render_value(task_.delay, vars)));
-      if (retries < 1) retries = 1;
+      if (delay < 0) delay = 1;
     }
     Value result;
     for (int attempt = 1;; ++attempt) {
@@ -298,31 +322,81 @@ class ItemRun {
       }
       normalize(result);
       if (ctx_.options->verbosity >= 3 || true) result["invocation"] = Value{{"module_args", module_args}};
-      if (task_.until.is_null()) break;
-      result["attempts"] = attempt;
-      bool done = evaluate_with_result(task_.until, result);
-      if (done || attempt > retries) {
-        if (!done) result["failed"] = true;
+      if (!task_.until.is_null()) result["attempts"] = attempt;
+      apply_conditions(result);
+      if (attempts <= 1) break;
+      if (evaluate_with_result(task_.until, result)) break;
+      if (attempt >= attempts) {
+        result["attempts"] = attempts - 1;
+        result["failed"] = true;
         break;
       }
       TaskEvent ev;
       ev.task = &info_;
       ev.host = host_.name;
       ev.result = result;
-      ev.result["retries"] = retries + 1;
-      ctx_.callback->retry(ev, attempt, retries + 1);
+      ev.result["retries"] = attempts;
+      ctx_.callback->retry(ev, attempt, attempts);
       if (!sleep_unless_cancelled(*ctx_.options, delay)) break;
     }
-    apply_conditions(result);
+    if (target) result["_ansible_delegated_vars"] = delegated_vars(*target);
     return result;
   }
 
  private:
+  // What callbacks show of the delegated host (Ansible's
+  // _ansible_delegated_vars): its name and connection variables.
+  Value delegated_vars(const std::string& target) const {
+    Value dv = {{"ansible_delegated_host", target}};
+    if (const inventory::Host* dh = ctx_.inventory->get_host(target)) {
+      Value hv = ctx_.inventory->vars_for(*dh);
+      for (const char* k : {"ansible_host", "ansible_port", "ansible_user", "ansible_connection"})
+        if (hv.contains(k)) dv[k] = hv[k];
+    }
+    return dv;
+  }
+
   std::string conditional_error(const Error& e) const {
     std::string conds;
     for (const auto& c : task_.kw.when) conds += (conds.empty() ? "" : " and ") + to_display_string(c);
     return "The conditional check '" + conds + "' failed. The error was: error while evaluating conditional (" +
            conds + "): " + undefined_detail(e) + located();
+  }
+
+  // The task's arguments failed to template. Ansible 2.14 words it by
+  // the error's kind: an undefined variable as a task option error with
+  // the task's position; a template syntax error (an unknown filter too)
+  // with the string that failed; a filter's own error (mandatory...) as is.
+  Value args_error(const Error& e, tmpl::VariableSource& vars) const {
+    auto* te = dynamic_cast<const tmpl::TemplateError*>(&e);
+    if (te && te->kind() == tmpl::TemplateError::Kind::Syntax) {
+      std::string source = failing_string(task_.args, vars);
+      return Value{{"failed", true},
+                   {"msg", "template error while templating string: " + e.message() + ". String: " + source + ". " +
+                               e.message()}};
+    }
+    if (te && te->kind() == tmpl::TemplateError::Kind::Runtime) return Value{{"failed", true}, {"msg", e.message()}};
+    return Value{{"failed", true},
+                 {"msg", "The task includes an option with an undefined variable. The error was: " +
+                             undefined_detail(e) + located()}};
+  }
+
+  // The first string in `v` that does not template (for error messages).
+  std::string failing_string(const Value& v, tmpl::VariableSource& vars) const {
+    if (v.is_string()) {
+      const std::string& s = v.get_ref<const std::string&>();
+      if (s.find("{{") == std::string::npos && s.find("{%") == std::string::npos) return "";
+      try {
+        ctx_.templar->render_string(s, vars);
+      } catch (const Error&) {
+        return s;
+      }
+      return "";
+    }
+    if (v.is_object() || v.is_array())
+      for (const auto& item : v)
+        if (auto s = failing_string(item, vars); !s.empty()) return s;
+    return "";
   }
 
   // Ansible wraps an undefined variable's message in its own exception
@@ -466,12 +540,13 @@ void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Ho
   vars.set_magic("group_names", ctx.inventory->group_names(host));
   if (ctx.groups) vars.set_magic_ref("groups", ctx.groups);
   if (ctx.hostvars) vars.set_magic_ref("hostvars", ctx.hostvars);
-  if (ctx.play_hosts) {
-    vars.set_magic_ref("play_hosts", ctx.play_hosts);
-    vars.set_magic_ref("ansible_play_hosts", ctx.play_hosts);
-  }
+  if (ctx.play_hosts) vars.set_magic_ref("ansible_play_hosts", ctx.play_hosts);
   if (ctx.play_hosts_all) vars.set_magic_ref("ansible_play_hosts_all", ctx.play_hosts_all);
-  if (ctx.play_batch) vars.set_magic_ref("ansible_play_batch", ctx.play_batch);
+  if (ctx.play_batch) {
+    // play_hosts is the deprecated name of ansible_play_batch.
+    vars.set_magic_ref("ansible_play_batch", ctx.play_batch);
+    vars.set_magic_ref("play_hosts", ctx.play_batch);
+  }
   vars.set_magic_ref("ansible_facts", &rt.facts);
   vars.set_magic("playbook_dir", play.playbook_dir);
   vars.set_magic("ansible_play_name", play.name);
@@ -509,6 +584,10 @@ void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Ho
   vars.push_layer(&task.kw.vars);
   for (const Block* b = task.parent; b && b != play.scope.get(); b = b->parent) vars.push_layer(&b->kw.vars);
   for (const Role* r : roles) vars.push_layer(&r->vars);
+  // Every play role's vars (its entry's vars: and vars/main) are play-wide
+  // below the task's own role chain, later roles winning (Ansible 2.14 with
+  // DEFAULT_PRIVATE_ROLE_VARS off: imported roles count too).
+  for (auto r = play.roles.rbegin(); r != play.roles.rend(); ++r) vars.push_layer(&(*r)->vars);
   if (ctx.play_vars_files) vars.push_layer(ctx.play_vars_files);
   vars.push_layer(&play.scope->kw.vars);
   vars.push_layer(&rt.fact_vars);
@@ -516,7 +595,7 @@ void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Ho
   for (const Role* r : roles) vars.push_layer(&r->defaults);
   // Defaults of the play's other roles are visible too (Ansible exposes
   // every role's defaults to the play).
-  for (const Role* r : play.roles) vars.push_layer(&r->defaults);
+  for (auto r = play.roles.rbegin(); r != play.roles.rend(); ++r) vars.push_layer(&(*r)->defaults);
 }
 
 Value task_loop_items(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt, const TaskPosition& pos) {
@@ -606,16 +685,23 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
         out.delegated_to = delegated;
         r[loop_var] = items[i];
         r["ansible_loop_var"] = loop_var;
-        if (!index_var.empty()) r[index_var] = static_cast<int64_t>(i);
+        if (!index_var.empty()) {
+          r[index_var] = static_cast<int64_t>(i);
+          r["ansible_index_var"] = index_var;
+        }
         if (extended) r["ansible_loop"] = lv["ansible_loop"];
-        if (lc.contains("label")) {
+        // Every item has a label: loop_control.label, else the loop
+        // variable (Ansible 2.14 templates '{{ <loop_var> }}').
+        {
+          Value label = lc.contains("label") && !lc["label"].is_null() ? lc["label"] : Value("{{" + loop_var + "}}");
           TaskVars lraw;
           stack_task_vars(lraw, ctx, host, rt, pos, &lv);
           tmpl::LazyVariables lvars(*ctx.templar, lraw);
           try {
-            r["_ansible_item_label"] = ctx.templar->render_value(lc["label"], lvars);
-          } catch (const Error&) {
-            r["_ansible_item_label"] = lc["label"];
+            r["_ansible_item_label"] = ctx.templar->render_value(label, lvars);
+          } catch (const Error& e) {
+            r["failed"] = true;
+            r["msg"] = "Failed to template loop_control.label: " + e.message();
           }
         }
         TaskEvent ev;

@@ -273,6 +273,16 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
   Value merged = extra_args;
   for (auto it = t.args.begin(); it != t.args.end(); ++it) merged[it.key()] = it.value();
   t.args = std::move(merged);
+  // command, shell and script take `cmd` for their free-form text (Ansible's
+  // Task.preprocess_data moves it to _raw_params).
+  if ((t.action == "command" || t.action == "shell" || t.action == "script") && t.args.contains("cmd")) {
+    if (t.args.contains("_raw_params") && t.args["_raw_params"] != "")
+      fail_at(action_node ? action_node : node, ctx.file,
+              "The 'cmd' argument cannot be used when other raw parameters are specified. Please put everything "
+              "in one or the other place.");
+    t.args["_raw_params"] = t.args["cmd"];
+    t.args.erase("cmd");
+  }
   if (t.args.contains("_raw_params") && !takes_raw_params(t.action)) {
     Value raw = t.args["_raw_params"];
     t.args.erase("_raw_params");
@@ -381,7 +391,11 @@ void load_items(const YAML::Node& list, TaskLoadContext& ctx, Block& owner, std:
     }
     if (task->action == "import_role") {
       if (!ctx.import_role) throw ParserError("import_role is not allowed here", task->where);
-      auto block = ctx.import_role(to_display_string(task->args.value("name", Value(""))), task->args, task->where, ctx);
+      // The import's vars go along as "vars" (not an option of import_role):
+      // they become the role's vars as well as its tasks' block vars.
+      Value role_args = task->args;
+      if (!task->kw.vars.empty()) role_args["vars"] = task->kw.vars;
+      auto block = ctx.import_role(to_display_string(task->args.value("name", Value(""))), role_args, task->where, ctx);
       block->kw = task->kw;
       block->parent = &owner;
       into.push_back({nullptr, std::move(block)});

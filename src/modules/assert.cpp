@@ -28,6 +28,8 @@ class AssertModule : public Module {
       if (!ok) {
         Value r = {{"failed", true}, {"evaluated_to", false}, {"assertion", cond}};
         r["msg"] = args["fail_msg"].is_null() ? Value("Assertion failed") : args["fail_msg"];
+        // Ansible 2.14's assert action shows failures expanded too, unless quiet.
+        if (args["quiet"] != true) r["_ansible_verbose_always"] = true;
         return r;
       }
     }

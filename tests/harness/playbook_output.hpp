@@ -2,8 +2,9 @@
 //
 // Hosts finish a task in any order, so each banner section (PLAY, TASK,
 // RUNNING HANDLER, PLAY RECAP, ...) is split into host entries (a line and
-// its indented continuation, "...ignoring" included) and the entries are
-// sorted. Only what must differ between two runs is normalised: command
+// its indented continuation; "...ignoring" is an entry of its own, as other
+// hosts' loop items may come before it) and the entries are sorted, as are
+// the hosts named on an "included:" line. Only what must differ between two runs is normalised: command
 // timings, async job ids, the message text of unreachable hosts (ssh client wording), and
 // the strings the caller names (temporary paths).
 #pragma once
