@@ -272,7 +272,6 @@ TEST_F(PlayCompat, ImportPlaybookRunsPlaysInOrder) { compare("import_playbook.ym
 TEST_F(PlayCompat, RolesWithDependenciesHandlersAndParameters) { compare("roles_basic.yml"); }
 TEST_F(PlayCompat, ImportRoleWithTasksFromAndVars) { compare("import_role.yml"); }
 TEST_F(PlayCompat, IncludeRoleAtRuntimeInALoop) {
-  KNOWN_GAP("include_role: being added by the engine-features work");
   compare("include_role.yml");
 }
 
@@ -291,7 +290,10 @@ TEST_F(PlayCompat, FailedHostsLeaveLaterPlaysAndTheRecapCountsThem) { compare("m
 
 // ---- async ----
 TEST_F(PlayCompat, AsyncWithPollAndFireAndForgetWithAsyncStatus) {
-  KNOWN_GAP("async/async_status: being added by the engine-features work");
+  // Timing: on a loaded machine the 1 s job is still running at the first
+  // poll, so drover prints ASYNC POLL / one more FAILED - RETRYING than the
+  // cached ansible-playbook run did.
+  KNOWN_GAP("async: poll and retry lines depend on how long the 1 s jobs take");
   compare("async.yml");
 }
 
@@ -321,15 +323,12 @@ TEST_F(PlayCompat, SetupFilterAndGatherSubset) { compare("facts_setup.yml"); }
 
 // ---- features being added by the engine-features work ----
 TEST_F(PlayCompat, LookupsFileEnvPipeItemsAndVars) {
-  KNOWN_GAP("lookup plugins: being added by the engine-features work");
   compare("lookups.yml");
 }
 TEST_F(PlayCompat, ScriptModuleRunsALocalScriptRemotely) {
-  KNOWN_GAP("script module: being added by the engine-features work");
   compare("script.yml");
 }
 TEST_F(PlayCompat, WaitForConnection) {
-  KNOWN_GAP("wait_for_connection: being added by the engine-features work");
   compare("wait_for_connection.yml");
 }
 TEST_F(PlayCompat, FreeStrategyReachesTheSameResults) { compare("strategy_free.yml"); }
@@ -338,7 +337,6 @@ TEST_F(PlayCompat, FreeStrategyReachesTheSameResults) { compare("strategy_free.y
 // test to kill host003's sshd (and its sessions), then later tasks find it
 // unreachable. Each tool gets its own fleet because the kill is for good.
 TEST(PlayCompatUnreachable, HostKilledMidPlayBecomesUnreachable) {
-  KNOWN_GAP("not run yet: written when no current drover binary could be built");
   auto one_run = [](bool use_drover) {
     test::TempDir tmp;
     test::FleetOptions fo;
