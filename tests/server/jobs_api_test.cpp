@@ -261,6 +261,47 @@ TEST_F(SshJobs, AServerKilledMidJobMarksItInterruptedKeepsItsEventsAndRunsPendin
   EXPECT_EQ(replayed.size(), before.size() + 1);
 }
 
+// A job authenticates with a stored credential: the inventory names no key,
+// the ssh_key credential (sealed in the database) opens the hosts, and the
+// key never shows in the job's record, events, stdout or the server's output.
+TEST_F(SshJobs, AnSshKeyCredentialOpensTheHostsAndIsNeverShown) {
+  std::string book = dir.write("site.yml", kPlaybook);
+  std::ostringstream inv;
+  for (int i = 0; i < 3; ++i) {
+    char name[16];
+    std::snprintf(name, sizeof name, "host%03d", i + 1);
+    inv << name << " ansible_host=" << fleet_address(i) << " ansible_port=" << fleet->port() << "\n";
+  }
+  inv << "\n[all:vars]\nansible_ssh_common_args='-o UserKnownHostsFile=" << fleet->known_hosts_path()
+      << " -o StrictHostKeyChecking=yes'\n";
+  std::string keyless = dir.write("keyless.ini", inv.str());
+  std::string key = read_file(fleet->client_key_path());
+
+  ServerProcess server(server_options());
+  ApiClient api(server.url(), kAdminToken);
+  auto cred = api.post("/api/v1/credentials", {{"name", "fleet"}, {"kind", "ssh_key"}, {"username", "root"},
+                                               {"secret", key}});
+  ASSERT_EQ(cred.status, 201) << cred.body;
+  int64_t without = submit(api, {{"playbook", book}, {"inventory", keyless}});
+  Value refused = wait_for_state(api, without, {"successful", "failed", "error"});
+  EXPECT_NE(refused["state"], "successful") << "the hosts opened without a key: the test proves nothing";
+
+  int64_t id = submit(api, {{"playbook", book}, {"inventory", keyless}, {"credential_id", cred.json()["id"]}});
+  Value job = wait_for_state(api, id, {"successful", "failed", "error"});
+  EXPECT_EQ(job["state"], "successful") << job.dump();
+  EXPECT_EQ(job["recap"].size(), 3u);
+  // A line of the key's body, not its armour, must appear nowhere.
+  std::string key_line = key.substr(key.find('\n') + 1, 40);
+  ASSERT_EQ(key_line.size(), 40u);
+  for (const std::string& path : {job_path(id), job_path(id, "/events?limit=1000"), job_path(id, "/stdout"),
+                                  std::string("/api/v1/credentials/") + std::to_string(cred.json()["id"].get<int64_t>())}) {
+    auto r = api.get(path);
+    EXPECT_EQ(r.status, 200) << path;
+    EXPECT_EQ(r.body.find(key_line), std::string::npos) << "the key shows in " << path;
+  }
+  EXPECT_EQ(server.startup_output().find(key_line), std::string::npos);
+}
+
 TEST_F(SshJobs, AJobFromATemplateRunsItsProjectsPlaybookWithTheRequestsOverrides) {
   dir.write("project/site.yml", kPlaybook);
   fleet->write_inventory(dir.path() + "/project/hosts.ini");
