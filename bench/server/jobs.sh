@@ -54,8 +54,8 @@ wait_final() {
 
 start_server
 
-echo "== submission latency: ~100 jobs/s for ${submit_s}s (wrk, 2 connections x 20 ms pacing)"
-DROVER_TOKEN=$token PACE_MS=20 wrk -t1 -c2 -d"${submit_s}s" --timeout 5s -s "$here/jobs_submit.lua" \
+echo "== submission latency: ~100 jobs/s for ${submit_s}s (wrk, 2 connections x ${PACE_MS:-18} ms pacing)"
+DROVER_TOKEN=$token PACE_MS=${PACE_MS:-18} wrk -t1 -c2 -d"${submit_s}s" --timeout 5s -s "$here/jobs_submit.lua" \
   "$url/api/v1/jobs" | tail -1
 queued=$(api "$url/api/v1/jobs?state=pending&limit=1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
 echo "jobs still pending after the run: $queued (the workers keep running them)"
