@@ -118,7 +118,7 @@ Val f_mandatory(Renderer&, const Val& v, CallArgs& a) {
     if (!msg.is_none()) fail(to_str(msg));
     std::string n = v.undefined_name();
     std::string name = n.empty() ? "" : "'" + n + "' ";
-    fail("Mandatory variable " + name + "not defined.");
+    fail("Mandatory variable " + name + " not defined.");  // two spaces after a name, as Ansible's "%s " % name
   }
   return v;
 }

@@ -50,7 +50,6 @@ const std::map<std::string, std::string>& known_differences() {
   static const std::map<std::string, std::string> gaps{
     {"strategy_free.yml", "free strategy: which hosts share a TASK banner depends on when each host finishes, in ansible-playbook as in drover (not deterministic)"},
     {"command_results.yml", "command does not expand $HOME/env vars in arguments as Ansible 2.14's command module does"},
-    {"undefined_guarded.yml", "mandatory's message: Ansible 2.14 says \"Mandatory variable 'nope'  not defined.\" (two spaces), drover's template engine one"},
     {"undefined_var.yml", "an attribute of an undefined on a YAML string: Ansible names the type 'ansible.parsing.yaml.objects.AnsibleUnicode object', drover 'str object'"},
   };
   return gaps;
