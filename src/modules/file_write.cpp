@@ -11,9 +11,10 @@ namespace {
 // content is on stdin. Records: dest, stat (before), same, need_data,
 // before / dst_binary / dst_larger (diff), backup_file, after (stat),
 // changed.
-std::string write_script(const WriteRequest& req, bool check, bool diff, bool with_data) {
+std::string write_script(const WriteRequest& req, const std::string& checksum, bool check, bool diff,
+                         bool with_data) {
   std::string s = script_prelude(check);
-  s += "d=" + q(req.dest) + "; want=" + q(sha1_hex(req.content)) + "; data=" + (with_data ? "1" : "") +
+  s += "d=" + q(req.dest) + "; want=" + q(checksum) + "; data=" + (with_data ? "1" : "") +
        "; force=" + (req.force ? "1" : "") + "\n";
   s += "_drain() { [ -z \"$data\" ] || cat > /dev/null; }\n";
   if (req.basename_in_dir.empty())
@@ -64,12 +65,14 @@ std::string write_script(const WriteRequest& req, bool check, bool diff, bool wi
 
 WriteOutcome put_content(ModuleContext& ctx, const WriteRequest& req) {
   bool inline_data = req.content.size() <= kInlineLimit;
-  ExecResult res = run_script(ctx, write_script(req, ctx.check_mode, ctx.diff_mode, inline_data),
-                              inline_data ? req.content : std::string());
   WriteOutcome out;
+  out.checksum = sha1_hex(req.content);
+  ExecResult res = run_script(ctx, write_script(req, out.checksum, ctx.check_mode, ctx.diff_mode, inline_data),
+                              inline_data ? req.content : std::string());
   out.ans = parse_answer(res.out);
   if (res.exit_status == 0 && out.ans.count("need_data"))
-    out.ans = parse_answer((res = run_script(ctx, write_script(req, ctx.check_mode, ctx.diff_mode, true), req.content)).out);
+    out.ans = parse_answer(
+        (res = run_script(ctx, write_script(req, out.checksum, ctx.check_mode, ctx.diff_mode, true), req.content)).out);
   if (res.exit_status != 0 || out.ans.count("failed")) {
     out.failure = script_failure(out.ans, res);
     if (out.ans.count("validate_out")) {
@@ -140,7 +143,7 @@ Value write_file(ModuleContext& ctx, const WriteRequest& req) {
   if (!out.ok()) return out.failure;
   Answer& ans = out.ans;
   const std::string dest = ans["dest"];
-  const std::string checksum = sha1_hex(req.content);
+  const std::string checksum = out.checksum;
   FileStat after = parse_stat(ans["after"]);
   bool changed = !ans["changed"].empty();
   bool same = !ans["same"].empty();

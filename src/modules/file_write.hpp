@@ -42,6 +42,7 @@ struct WriteRequest {
 struct WriteOutcome {
   Value failure;  // null when the script succeeded
   Answer ans;
+  std::string checksum;  // SHA-1 of the content, computed once per write
   bool ok() const { return failure.is_null(); }
   bool attrs_changed() const { return ans.count("mode_before") || ans.count("owner_before") || ans.count("group_before"); }
 };
