@@ -9,34 +9,14 @@
 #include "modules/packages.hpp"
 #include "modules/registry.hpp"
 #include "template/engine.hpp"
+#include "recording_connection.hpp"
 #include "transport/connection.hpp"
 
 namespace drover {
 namespace {
 
-class RecordingConnection : public Connection {
- public:
-  RecordingConnection() : Connection(ConnectionSpec{}) {}
-  void connect() override {}
-  bool connected() const override { return true; }
-  void close() override {}
-  ExecResult exec(const std::string& command, const ExecOptions&) override {
-    scripts.push_back(command);
-    ExecResult r;
-    r.exit_status = 0;
-    if (next < answers.size()) r.out = answers[next++];
-    return r;
-  }
-  std::vector<std::string> scripts;
-  std::vector<std::string> answers;
-  size_t next = 0;
-};
-
-std::string answer(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string out;
-  for (const auto& [k, v] : fields) out += "\x1e" + k + "\n" + v;
-  return out;
-}
+using test::answer;
+using test::RecordingConnection;
 
 ScriptAnswer answered(const std::vector<std::pair<std::string, std::string>>& fields) {
   ScriptAnswer a;
