@@ -36,6 +36,7 @@ _out st "$(stat -L -c '%u %g %U %G %a %s %F' "$p" 2>/dev/null)"
 constexpr const char* kWriteBody = R"SH(
 if [ -n "$remove_all" ]; then
   _run ssh-keygen -R "$host" -f "$p" || _fail "$_rerr"
+  _out st "$(stat -L -c '%u %g %U %G %a %s %F' "$p" 2>/dev/null)"
   exit 0
 fi
 _t=$(mktemp "$(dirname "$p")/.known_hosts.XXXXXX" 2>/dev/null) || _fail "Failed to write to file $p: no such directory"

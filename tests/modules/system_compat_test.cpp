@@ -298,8 +298,7 @@ std::string public_key_of(const std::string& pub_file) {
   return parts.size() >= 2 ? parts[0] + " " + parts[1] : "";
 }
 
-// Disabled until verified: its last run was cut short (see issue 5's report).
-TEST_F(SystemCompat, DISABLED_KnownHostsAddsReplacesAndRemovesKeys) {
+TEST_F(SystemCompat, KnownHostsAddsReplacesAndRemovesKeys) {
   const std::string k1 = public_key_of(fleet_->dir() + "/host_key_0.pub");
   const std::string k2 = public_key_of(fleet_->client_key_path() + ".pub");
   const std::string path = " path=/root/known_hosts_test";

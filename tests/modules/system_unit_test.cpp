@@ -250,6 +250,20 @@ TEST_F(SystemModule, KnownHostsSameKeyIsUnchangedWithoutAWrite) {
   EXPECT_EQ(conn.scripts.size(), 1u);
 }
 
+// Ansible reports the file's attributes after `ssh-keygen -R`, not before.
+TEST_F(SystemModule, KnownHostsRemovingEveryKeyOfAHostReportsTheFileAfterwards) {
+  Value r = run("known_hosts", Value{{"name", "web"}, {"state", "absent"}},
+                {answer({{"path", "/k"}, {"content", "web ssh-ed25519 K\nx"}, {"frc", "0"},
+                         {"fout", "# Host web found: line 1\nweb ssh-ed25519 K\n"}, {"ferr", ""},
+                         {"st", "0 0 root root 644 18 regular file"}}),
+                 answer({{"st", "0 0 root root 644 0 regular file"}})});
+  EXPECT_EQ(r["changed"], true);
+  EXPECT_EQ(r["size"], 0);
+  ASSERT_EQ(conn.scripts.size(), 2u);
+  EXPECT_NE(conn.scripts[1].find("ssh-keygen -R"), std::string::npos);
+  expect_valid_shell(conn.scripts[1]);
+}
+
 TEST_F(SystemModule, AuthorizedKeyAddsAfterExistingKeysWithOptionsAndComment) {
   Value r = run("authorized_key", Value{{"user", "alice"}, {"key", "ssh-ed25519 NEW"}, {"key_options", "no-pty"},
                                         {"comment", "c"}},
