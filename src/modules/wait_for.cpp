@@ -5,8 +5,9 @@
 // sends), msg. The waiting loop runs on the target in one script: ports are
 // probed with bash's /dev/tcp (or nc), files with test and grep -E, drained
 // connections counted from /proc/net/tcp*. Regexes are POSIX extended
-// (grep -E), which covers the patterns playbooks use; match_groups come from
-// the first matching line.
+// (grep -P where the target's grep has it, else grep -E on the pattern
+// translated from Python's syntax), which covers the patterns playbooks use;
+// match_groups come from the first matching line.
 #include <regex>
 
 #include "core/strings.hpp"
@@ -18,13 +19,27 @@ namespace {
 
 constexpr const char* kWaitBody = R"SH(
 _start=$(date +%s)
+# Python's re syntax ((?P<name>...), \d) is Perl's: grep -P when it works.
+_gp=; printf 'x\n' | grep -qP '(?P<a>x)' 2>/dev/null && _gp=1
+_grep() { if [ -n "$_gp" ]; then grep -m 1 -P -e "$re_py" "$@"; else grep -m 1 -E -e "$re" "$@"; fi; }
 _el() { echo $(( $(date +%s) - _start )); }
 _open() {
   if command -v bash >/dev/null 2>&1; then timeout "$3" bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2" 2>/dev/null
   elif command -v nc >/dev/null 2>&1; then nc -z -w "$3" "$1" "$2" 2>/dev/null
   else _fail "wait_for on a port needs bash or nc on the target"; fi
 }
-_read() { timeout "$3" bash -c 'exec 3<>"/dev/tcp/$0/$1"; cat <&3' "$1" "$2" 2>/dev/null; }
+# The first line that a port sends and that matches, as soon as it comes
+# (a server like sshd sends its banner and then waits, as Ansible does not).
+_readgrep() {
+  if [ -n "$_gp" ]; then _f=-P; _r=$re_py; else _f=-E; _r=$re; fi
+  timeout "$3" bash -c 'exec 3<>"/dev/tcp/$0/$1" || exit 1; end=$((SECONDS + $2))
+    while :; do
+      left=$((end - SECONDS)); [ "$left" -gt 0 ] || exit 1
+      l=; IFS= read -r -t "$left" l <&3; rc=$?
+      if [ -n "$l" ] && printf "%s\n" "$l" | grep -q "$3" -e "$4"; then printf "%s\n" "$l"; exit 0; fi
+      [ "$rc" -eq 0 ] || exit 1
+    done' "$1" "$2" "$3" "$_f" "$_r" 2>/dev/null
+}
 _conns() {
   cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v port="$port" -v states="$states" '
     NR > 0 && $2 ~ /:/ { split($2, a, ":"); p = a[length(a)]; if (sprintf("%04X", port) == p) {
@@ -51,7 +66,7 @@ else
     if [ -n "$path" ]; then
       if [ -e "$path" ]; then
         if [ -z "$re" ]; then _ok=1; break; fi
-        _m=$(grep -m 1 -E -e "$re" "$path" 2>/dev/null) && { _out matched "$_m"; _ok=1; break; }
+        _m=$(_grep "$path" 2>/dev/null) && { _out matched "$_m"; _ok=1; break; }
       fi
     else
       _left=$((_end - $(date +%s))); [ "$_left" -lt 1 ] && _left=1
@@ -59,7 +74,7 @@ else
       if [ -z "$re" ]; then
         _open "$host" "$port" "$_c" && { _ok=1; break; }
       else
-        _m=$(_read "$host" "$port" "$_left" | grep -m 1 -E -e "$re") && { _out matched "$_m"; _ok=1; break; }
+        _m=$(_readgrep "$host" "$port" "$_left") && { _out matched "$_m"; _ok=1; break; }
       fi
     fi
     sleep "$sl"
@@ -79,6 +94,85 @@ const char* tcp_state_code(const std::string& name) {
   for (auto& [n, c] : table)
     if (name == n) return c;
   return nullptr;
+}
+
+// `re` with every (?P<name> opened as a plain group; `names` gets each
+// name with its group number (Python numbers named groups like plain ones).
+std::string strip_group_names(const std::string& re, std::vector<std::pair<std::string, size_t>>& names) {
+  std::string plain;
+  size_t group = 0;
+  bool in_class = false;
+  for (size_t i = 0; i < re.size(); ++i) {
+    if (re[i] == '\\' && i + 1 < re.size()) {
+      plain += re.substr(i, 2);
+      ++i;
+      continue;
+    }
+    if (in_class) {
+      if (re[i] == ']') in_class = false;
+    } else if (re[i] == '[') {
+      in_class = true;
+      if (i + 1 < re.size() && re[i + 1] == '^') plain += re[i++];
+      if (i + 1 < re.size() && re[i + 1] == ']') plain += re[i++];  // a leading ] is literal
+    } else if (re[i] == '(' && re.compare(i, 4, "(?P<") == 0) {
+      size_t close = re.find('>', i);
+      if (close == std::string::npos) break;
+      names.emplace_back(re.substr(i + 4, close - i - 4), ++group);
+      plain += '(';
+      i = close;
+      continue;
+    } else if (re[i] == '(' && re.compare(i, 2, "(?") != 0) {
+      ++group;
+    }
+    plain += re[i];
+  }
+  return plain;
+}
+
+// Python's re syntax as POSIX extended, for a target whose grep has no -P:
+// named and non-capturing groups become groups, the \d \s \w classes (and
+// their negations) bracket expressions. Anything else passes unchanged.
+std::string python_regex_to_ere(const std::string& re) {
+  std::vector<std::pair<std::string, size_t>> names;
+  const std::string plain = strip_group_names(re, names);
+  std::string out;
+  bool in_class = false;
+  for (size_t i = 0; i < plain.size(); ++i) {
+    char c = plain[i];
+    if (c == '\\' && i + 1 < plain.size()) {
+      char e = plain[++i];
+      const char* inside = e == 'd' ? "0-9" : e == 's' ? "[:space:]" : e == 'w' ? "[:alnum:]_" : nullptr;
+      const char* outside = e == 'd'   ? "[0-9]"
+                            : e == 'D' ? "[^0-9]"
+                            : e == 's' ? "[[:space:]]"
+                            : e == 'S' ? "[^[:space:]]"
+                            : e == 'w' ? "[[:alnum:]_]"
+                            : e == 'W' ? "[^[:alnum:]_]"
+                                       : nullptr;
+      if (in_class && inside)
+        out += inside;
+      else if (!in_class && outside)
+        out += outside;
+      else
+        out += std::string{'\\', e};
+      continue;
+    }
+    if (in_class) {
+      if (c == ']') in_class = false;
+    } else if (c == '[') {
+      in_class = true;
+      out += c;
+      if (i + 1 < plain.size() && plain[i + 1] == '^') out += plain[++i];
+      if (i + 1 < plain.size() && plain[i + 1] == ']') out += plain[++i];
+      continue;
+    } else if (c == '(' && plain.compare(i, 3, "(?:") == 0) {
+      out += '(';
+      i += 2;
+      continue;
+    }
+    out += c;
+  }
+  return out;
 }
 
 class WaitForModule : public Module {
@@ -126,7 +220,8 @@ class WaitForModule : public Module {
     }
     std::string re = args["search_regex"].is_null() ? "" : args["search_regex"].get<std::string>();
     std::string script = shell_assign("host", args["host"]) + shell_assign("port", has_port ? args["port"] : Value()) +
-                         shell_assign("path", args["path"]) + shell_assign("re", re) +
+                         shell_assign("path", args["path"]) + shell_assign("re", python_regex_to_ere(re)) +
+                         shell_assign("re_py", re) +
                          shell_assign("state", state) + shell_assign("timeout", args["timeout"]) +
                          shell_assign("ct", args["connect_timeout"]) + shell_assign("delay", args["delay"]) +
                          shell_assign("sl", args["sleep"]) + shell_assign("states", join(codes, " ")) + kWaitBody;
@@ -170,31 +265,14 @@ class WaitForModule : public Module {
 
  private:
   // Python's groups() and groupdict() of the match, computed here from the
-  // matching line ((?P<name>...) groups become plain groups for std::regex).
+  // matching line: ECMAScript is close to Python's re once (?P<name>...)
+  // groups are plain groups (numbered the same).
   static void match_groups(const std::string& re, const std::string& line, Value& r) {
-    std::string plain;
     std::vector<std::pair<std::string, size_t>> names;
-    size_t group = 0;
-    for (size_t i = 0; i < re.size(); ++i) {
-      if (re[i] == '\\' && i + 1 < re.size()) {
-        plain += re.substr(i, 2);
-        ++i;
-        continue;
-      }
-      if (re[i] == '(' && re.compare(i, 4, "(?P<") == 0) {
-        size_t close = re.find('>', i);
-        if (close == std::string::npos) break;
-        names.emplace_back(re.substr(i + 4, close - i - 4), ++group);
-        plain += '(';
-        i = close;
-        continue;
-      }
-      if (re[i] == '(' && re.compare(i, 2, "(?") != 0) ++group;
-      plain += re[i];
-    }
+    std::string plain = strip_group_names(re, names);
     try {
       std::smatch m;
-      std::regex rx(plain, std::regex::extended);
+      std::regex rx(plain, std::regex::ECMAScript);
       if (!std::regex_search(line, m, rx)) return;
       Value groups = Value::array();
       for (size_t g = 1; g < m.size(); ++g) groups.push_back(m[g].matched ? Value(m[g].str()) : Value());

@@ -319,6 +319,20 @@ TEST_F(SystemModule, WaitForTimeoutMessagesAndMatchGroups) {
   EXPECT_EQ(m["changed"], false);
 }
 
+// The target's grep gets Python's pattern for -P and a POSIX extended
+// translation for a grep without it; match groups count like Python's.
+TEST_F(SystemModule, WaitForSendsPythonsRegexAndItsExtendedTranslation) {
+  Value m = run("wait_for", Value{{"path", "/x"}, {"search_regex", R"((?:v|w)\d+ (?P<n>\w[\s\d]*)\S$)"}},
+                {answer({{"elapsed", "0"}, {"ok", ""}, {"matched", "at v12 a1 2x"}})});
+  ASSERT_EQ(conn.scripts.size(), 1u);
+  const std::string& s = conn.scripts[0];
+  EXPECT_NE(s.find(R"(re_py='(?:v|w)\d+ (?P<n>\w[\s\d]*)\S$')"), std::string::npos) << s;
+  EXPECT_NE(s.find("re='(v|w)[0-9]+ ([[:alnum:]_][[:space:]0-9]*)[^[:space:]]$'"), std::string::npos) << s;
+  EXPECT_EQ(m["match_groups"], (Value{"a1 2"}));
+  EXPECT_EQ(m["match_groupdict"], (Value{{"n", "a1 2"}}));
+  expect_valid_shell(s);
+}
+
 TEST_F(SystemModule, EveryScriptIsValidShell) {
   run("hostname", Value{{"name", "web"}}, {""});
   run("service", Value{{"name", "x"}, {"state", "started"}}, {""});
