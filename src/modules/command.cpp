@@ -2,6 +2,7 @@
 // ansible.builtin.shell), ansible-core 2.14 semantics: creates/removes
 // (globs) skip the run, chdir, stdin, strip_empty_ends, check mode that runs
 // nothing, rc != 0 is a failure with "non-zero return code".
+#include <algorithm>
 #include <chrono>
 
 #include "core/error.hpp"
@@ -39,6 +40,76 @@ std::string shell_glob(const std::string& pattern) {
 std::string glob_guard(const std::string& glob, bool skip_if_exists, const char* marker) {
   return "_d=; for _f in " + shell_glob(glob) + "; do { [ -e \"$_f\" ] || [ -L \"$_f\" ]; } && _d=1; done; [ " +
          (skip_if_exists ? "-n" : "-z") + " \"$_d\" ] && { printf '%s' '" + marker + "'; exit 0; }; ";
+}
+
+bool is_shell_name(const std::string& name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
+}
+
+// Set before a command whose words expand variables: the characters that an
+// unset variable leaves as they were, kept out of the shell's own parsing.
+constexpr const char* kExpandHelpers = "__drover_d='$' __drover_l='{' __drover_r='}'; ";
+
+// One argument of `command` as a shell word that the target's shell expands
+// as Ansible's run_command does (os.path.expandvars, then expanduser): $NAME
+// and ${NAME} take the variable's value when the environment has it and stay
+// as written when not; a leading ~ or ~user/ becomes the home directory.
+// Everything else is quoted. `uses_helpers` is set when the word needs
+// kExpandHelpers.
+std::string expanding_word(const std::string& w, bool& uses_helpers) {
+  std::string out;
+  size_t pos = 0;
+  if (!w.empty() && w[0] == '~') {
+    size_t slash = w.find('/', 1);
+    std::string user = w.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
+    bool portable = std::all_of(user.begin(), user.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+    });
+    if (portable) {
+      out = "~" + user;
+      pos = 1 + user.size();
+      if (slash != std::string::npos) {
+        out += "/";
+        pos = slash + 1;
+      }
+    }
+  }
+  std::string literal;
+  auto flush = [&] {
+    if (!literal.empty()) out += shell_quote(literal);
+    literal.clear();
+  };
+  while (pos < w.size()) {
+    if (w[pos] == '$' && pos + 1 < w.size()) {
+      std::string name;
+      size_t end = pos + 1;
+      bool braced = w[end] == '{';
+      if (braced) {
+        size_t close = w.find('}', end + 1);
+        if (close != std::string::npos) {
+          name = w.substr(end + 1, close - end - 1);
+          end = close + 1;
+        }
+      } else {
+        while (end < w.size() && (std::isalnum(static_cast<unsigned char>(w[end])) || w[end] == '_')) ++end;
+        name = w.substr(pos + 1, end - pos - 1);
+      }
+      if (is_shell_name(name)) {
+        flush();
+        uses_helpers = true;
+        out += braced ? "\"${" + name + "-${__drover_d}${__drover_l}" + name + "${__drover_r}}\""
+                      : "\"${" + name + "-${__drover_d}" + name + "}\"";
+        pos = end;
+        continue;
+      }
+    }
+    literal += w[pos++];
+  }
+  flush();
+  return out.empty() ? "''" : out;
 }
 
 class CommandModule : public Module {
@@ -100,10 +171,11 @@ class CommandModule : public Module {
         }
       }
       r["cmd"] = words;
-      std::string quoted;
-      for (const auto& w : words) quoted += " " + shell_quote(w);
-      run_line = std::string("command -v ") + shell_quote(words[0]) + " >/dev/null 2>&1 || { printf '%s' '" +
-                 kNotFoundMarker + "'; exit 2; }; exec" + quoted;
+      bool uses_helpers = false;
+      std::vector<std::string> expanding;
+      for (const auto& w : words) expanding.push_back(expanding_word(w, uses_helpers));
+      run_line = std::string(uses_helpers ? kExpandHelpers : "") + "command -v " + expanding[0] +
+                 " >/dev/null 2>&1 || { printf '%s' '" + kNotFoundMarker + "'; exit 2; }; exec " + join(expanding, " ");
     }
 
     std::string guards;
@@ -165,11 +237,15 @@ class CommandModule : public Module {
       return r;
     }
     if (!shell && res.out == kNotFoundMarker && res.exit_status == 2) {
-      r["rc"] = 2;
-      r["msg"] = "[Errno 2] No such file or directory: b'" + r["cmd"][0].get<std::string>() + "'";
-      r["failed"] = true;
-      r["changed"] = false;
-      return r;
+      // Ansible's run_command fails before the program starts: no times,
+      // and cmd is the command line as one quoted string.
+      std::vector<std::string> quoted;
+      for (const auto& w : r["cmd"]) quoted.push_back(shell_quote(w.get<std::string>()));
+      Value missing{{"changed", false}, {"cmd", join(quoted, " ")}, {"rc", 2}, {"stdout", ""}, {"stderr", ""},
+                    {"failed", true}};
+      missing["msg"] = "[Errno 2] No such file or directory: b'" + r["cmd"][0].get<std::string>() + "'";
+      add_output_lines(missing);
+      return missing;
     }
     r["changed"] = true;
     r["start"] = format_timestamp(start);

@@ -2,6 +2,7 @@
 // modules build, run by a real /bin/sh.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "harness/process.hpp"
@@ -30,13 +31,32 @@ class CommandModuleTest : public ::testing::Test {
 };
 
 TEST_F(CommandModuleTest, CommandRunsWithoutAShell) {
-  Value r = run("command", Value{{"_raw_params", "echo $HOME 'a  b'"}});
-  EXPECT_EQ(r["stdout"], "$HOME a  b");
+  Value r = run("command", Value{{"_raw_params", "echo 'a  b' ';' '*' `x` \"$(id)\""}});
+  EXPECT_EQ(r["stdout"], "a  b ; * `x` $(id)");
   EXPECT_EQ(r["rc"], 0);
   EXPECT_EQ(r["changed"], true);
-  EXPECT_EQ(r["cmd"], (Value{"echo", "$HOME", "a  b"}));
-  EXPECT_EQ(r["stdout_lines"], (Value{"$HOME a  b"}));
+  EXPECT_EQ(r["cmd"], (Value{"echo", "a  b", ";", "*", "`x`", "$(id)"}));
+  EXPECT_EQ(r["stdout_lines"], (Value{"a  b ; * `x` $(id)"}));
   EXPECT_FALSE(r.contains("failed"));
+}
+
+// Ansible 2.14's run_command expands environment variables (even quoted
+// ones) and a leading ~ in every argument; unset variables stay as written.
+// Expected values from `ansible localhost -m command` with the same line.
+TEST_F(CommandModuleTest, CommandExpandsVariablesAndHomeAsAnsibleDoes) {
+  const char* home = std::getenv("HOME");
+  ASSERT_NE(home, nullptr);
+  std::string h = home;
+  ::setenv("DROVER_T_SPACED", "a  b*", 1);
+  ::unsetenv("DROVER_T_NOPE");
+  Value r = run("command", Value{{"_raw_params",
+                                  "printf '%s|' $HOME '$HOME' $DROVER_T_NOPE ${HOME} ${DROVER_T_NOPE} ~ ~root/x "
+                                  "~nouser_zz/y a$HOME.b $1 '${A B}' x~ $DROVER_T_SPACED '$' '${'"}});
+  EXPECT_EQ(r["stdout"], h + "|" + h + "|$DROVER_T_NOPE|" + h + "|${DROVER_T_NOPE}|" + h +
+                             "|/root/x|~nouser_zz/y|a" + h + ".b|$1|${A B}|x~|a  b*|$|${|");
+  EXPECT_EQ(r["cmd"][2], "$HOME");  // cmd is what was asked, unexpanded
+  Value argv = run("command", Value{{"argv", Value{"printf", "%s|", "$HOME", "~/z"}}});
+  EXPECT_EQ(argv["stdout"], h + "|" + h + "/z|");
 }
 
 TEST_F(CommandModuleTest, ShellExpandsAndReportsNonZeroExit) {
@@ -82,6 +102,9 @@ TEST_F(CommandModuleTest, MissingExecutableFailsLikeAnsible) {
   EXPECT_EQ(r["failed"], true);
   EXPECT_EQ(r["rc"], 2);
   EXPECT_EQ(r["msg"], "[Errno 2] No such file or directory: b'no-such-program-xyz'");
+  EXPECT_EQ(r["cmd"], "no-such-program-xyz --flag");
+  EXPECT_FALSE(r.contains("start"));
+  EXPECT_FALSE(r.contains("delta"));
 }
 
 TEST_F(CommandModuleTest, CheckModeRunsNothing) {
