@@ -590,7 +590,7 @@ case "$cmd" in
 esac
 )SH";
 
-TEST_F(SystemCompat, DISABLED_SystemdUnitsThroughSystemctl) {
+TEST_F(SystemCompat, SystemdUnitsThroughSystemctl) {
   for (int i : {0, 1}) {
     auto r = fleet_->run_in_sandbox(
         i, std::string("cat > /root/fake-systemctl <<'EOF'\n") + kFakeSystemctl +
@@ -624,8 +624,7 @@ TEST_F(SystemCompat, DISABLED_SystemdUnitsThroughSystemctl) {
 
 // ---- mount --------------------------------------------------------------
 
-// Disabled until verified: its last run was cut short (see issue 5's report).
-TEST_F(SystemCompat, DISABLED_MountKeepsFstabAndMountsInThePrivateNamespace) {
+TEST_F(SystemCompat, MountKeepsFstabAndMountsInThePrivateNamespace) {
   // Each sandbox has its own mount namespace: the tmpfs mounts stay there.
   const char* state = "grep -v '^#' /etc/fstab; awk '$5 ~ \"^/root/mnt\" {print $5}' /proc/self/mountinfo; ls -d /root/mnt* 2>&1";
   const std::string tmpfs = "src=tmpfs fstype=tmpfs opts=size=1m ";
