@@ -5,6 +5,8 @@
 // resolved at parse time into function pointers).
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -51,6 +53,12 @@ struct Expr {
   // name or attributes of a name), and `x is defined` / `x is undefined`.
   enum class Fast : uint8_t { None, Default, Defined, Undefined };
   Fast fast = Fast::None;
+  // Getattr: where the attribute was found in the last dict looked at. The
+  // dicts one attribute meets (the items of a loop) mostly have their keys
+  // in the same order, so the next lookup tries that slot first. A hint
+  // only (any value is safe), relaxed atomic so that templates stay
+  // shareable between threads.
+  mutable std::atomic<uint32_t> member_slot{0};
 
   Expr(K kind, int l) : k(kind), line(l) {}
 };

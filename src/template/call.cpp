@@ -76,15 +76,16 @@ void Renderer::call_macro_into(MacroObj& m, CallArgs& args, int line, std::strin
   sc->vars.reserve(def.args.size() + 3);
   for (size_t i = 0; i < def.args.size(); ++i) {
     const auto& a = def.args[i];
-    const Val* given = nullptr;
+    Val* given = nullptr;
     if (i < npos) given = &args.pos[i];
-    for (const auto& [k, v] : args.kw)
+    for (auto& [k, v] : args.kw)
       if (k == a.name) {
         if (given) fail("macro '" + m.name + "' got multiple values for argument '" + a.name + "'");
         given = &v;
       }
     if (given) {
-      sc->set(a.symbol, *given);
+      // The arguments are not read again after the call: moved, not copied.
+      sc->set(a.symbol, std::move(*given));
     } else if (a.default_value) {
       ScopeGuard sg(scope_, sc);
       sc->set(a.symbol, eval(*a.default_value));
@@ -120,7 +121,7 @@ void Renderer::call_macro_into(MacroObj& m, CallArgs& args, int line, std::strin
     if (have_caller) sc->set(kCaller, caller);
     else sc->set(kCaller, Val::undefined("caller", "No caller defined"));
   }
-  auto saved_current = current_;
+  std::shared_ptr<const Template> saved_current = std::move(current_);
   current_ = m.keep;
   (void)line;
   {
@@ -128,11 +129,11 @@ void Renderer::call_macro_into(MacroObj& m, CallArgs& args, int line, std::strin
     try {
       exec_body(def.body, out);
     } catch (...) {
-      current_ = saved_current;
+      current_ = std::move(saved_current);
       throw;
     }
   }
-  current_ = saved_current;
+  current_ = std::move(saved_current);
   recycle_scope(std::move(sc));
 }
 

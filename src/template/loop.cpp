@@ -39,6 +39,14 @@ Val callable(const char* name, NativeFn fn) { return Val::object(std::make_share
 }  // namespace
 
 namespace {
+// The position of `name` in the scope's own variables, added when missing.
+size_t slot_of(Scope& sc, Symbol name) {
+  for (size_t i = 0; i < sc.vars.size(); ++i)
+    if (sc.vars[i].first == name) return i;
+  sc.vars.emplace_back(name, Val());
+  return sc.vars.size() - 1;
+}
+
 void run_loop(Renderer& r, const Stmt& s, const Val& iterable, int depth, const std::shared_ptr<Scope>& sc,
               std::string& out) {
   std::vector<Val> items = iterate(iterable);
@@ -47,7 +55,7 @@ void run_loop(Renderer& r, const Stmt& s, const Val& iterable, int depth, const 
     size_t kept = 0;
     for (size_t i = 0; i < items.size(); ++i) {
       r.assign(*s.target, items[i]);
-      if (r.eval(*s.cond).truthy()) {
+      if (r.truth(*s.cond)) {
         if (kept != i) items[kept] = std::move(items[i]);
         ++kept;
       }
@@ -65,9 +73,37 @@ void run_loop(Renderer& r, const Stmt& s, const Val& iterable, int depth, const 
   LoopObj* lp = loop.get();
   static const Symbol kLoop("loop");
   sc->set(kLoop, Val::object(std::move(loop)));
+  // The loop variables get their slots in the loop's scope once; each item
+  // is then stored by position (a {% set %} in the body that rebinds one
+  // finds the same slot). `for x in` and `for k, v in` (of pairs; a name
+  // given twice gets the last part, as assign() does).
+  const Expr& t = *s.target;
+  constexpr size_t kMaxSlots = 4;
+  size_t slots[kMaxSlots];
+  size_t nslots = 0;
+  if (t.k == Expr::K::Name) {
+    slots[nslots++] = slot_of(*sc, t.symbol);
+  } else if (t.k == Expr::K::Tuple && t.items.size() <= kMaxSlots) {
+    for (const auto& part : t.items) {
+      if (part->k != Expr::K::Name) {
+        nslots = 0;
+        break;
+      }
+      slots[nslots++] = slot_of(*sc, part->symbol);
+    }
+  }
+  bool single = t.k == Expr::K::Name;
   for (size_t i = 0; i < lp->items.size(); ++i) {
     lp->index0 = i;
-    r.assign(*s.target, lp->items[i]);
+    const Val& item = lp->items[i];
+    if (single) {
+      sc->vars[slots[0]].second = item;
+    } else if (nslots > 0 && item.kind() == Val::Kind::Seq && item.as_seq().size() == nslots) {
+      const std::vector<Val>& parts = item.as_seq();
+      for (size_t j = 0; j < nslots; ++j) sc->vars[slots[j]].second = parts[j];
+    } else {
+      r.assign(t, item);
+    }
     r.exec_body(s.body, out);
   }
 }

@@ -105,14 +105,36 @@ void Renderer::render(const std::shared_ptr<const Template>& tpl, std::string& o
   current_ = saved;
 }
 
+// The commonest statements run here rather than in exec(), whose frame (a
+// try block and the locals of every kind of statement) cost more than a
+// simple {{ x.y }}. Their errors are located all the same: every body runs
+// inside some statement's exec() (or eval_root), whose handler locates an
+// error with line_ and current_ as they are when it arrives there, which
+// is what exec() of this statement would have used.
 void Renderer::exec_body(const Body& body, std::string& out) {
   for (const auto& st : body) {
-    if (st->k == Stmt::K::Text) {  // half the statements: no call, no frame
-      out += st->text;
-      if (out.size() > output_budget_) output_limit_exceeded();
-      continue;
+    switch (st->k) {
+      case Stmt::K::Text:  // half the statements
+        out += st->text;
+        if (out.size() > output_budget_) output_limit_exceeded();
+        continue;
+      case Stmt::K::Print:
+        line_ = st->line;
+        if (print_direct(*st->expr, out)) {
+          if (out.size() > output_budget_) output_limit_exceeded();
+        } else if (st->expr->k == Expr::K::Call && !eval_concat_) {
+          // {{ macro(...) }} renders straight into the output.
+          print_value(eval_call(*st->expr, &out), out);
+        } else {
+          print_value(eval(*st->expr), out);
+        }
+        continue;
+      case Stmt::K::If:
+        line_ = st->line;
+        exec_if(*st, out);
+        continue;
+      default: exec(*st, out);
     }
-    exec(*st, out);
   }
 }
 
@@ -238,7 +260,7 @@ void Renderer::exec(const Stmt& s, std::string& out) {
 void Renderer::exec_if(const Stmt& s, std::string& out) {
   for (const auto& [cond, body] : s.branches) {
     line_ = cond->line;
-    if (eval(*cond).truthy()) {
+    if (truth(*cond)) {
       exec_body(body, out);
       return;
     }

@@ -134,6 +134,23 @@ class Renderer {
     return lookup_outside_scopes(name);
   }
   Val lookup_outside_scopes(Symbol name);
+  // Reading variables in place, without making a Val (evaluate_direct.cpp):
+  // the commonest prints and conditions of a template are a name or an
+  // attribute chain, possibly with `default` or `is defined`.
+  enum class Peek : uint8_t { Other, Missing, Found };
+  struct Peeked {
+    const Val* val = nullptr;     // a variable of a scope, or
+    const Value* data = nullptr;  // a member of a dict
+  };
+  // What a Name (bound in a scope) or an attribute chain on one refers to:
+  // Found, Missing (a dict without the key: the value is undefined), or
+  // Other (anything else: only eval() knows).
+  Peek peek(const Expr& e, Peeked& p);
+  // Prints {{ e }} when e is simple and its value a string, number, bool or
+  // none; false (nothing written) when eval() and print_value must do it.
+  bool print_direct(const Expr& e, std::string& out);
+  // eval(e).truthy(), with the simple cases read in place.
+  bool truth(const Expr& e);
   // obj.<e.name> for a Getattr node.
   Val eval_attribute(const Val& obj, const Expr& e);
   Val eval_rare(const Expr& e);
@@ -209,7 +226,9 @@ struct DepthGuard {
 struct ScopeGuard {
   std::shared_ptr<Scope>& slot;
   std::shared_ptr<Scope> saved;
-  ScopeGuard(std::shared_ptr<Scope>& s, std::shared_ptr<Scope> next) : slot(s), saved(s) { slot = std::move(next); }
+  ScopeGuard(std::shared_ptr<Scope>& s, std::shared_ptr<Scope> next) : slot(s), saved(std::move(s)) {
+    slot = std::move(next);
+  }
   ~ScopeGuard() { slot = std::move(saved); }
 };
 

@@ -32,30 +32,6 @@ Val Val::str_ref(const std::string* s, std::shared_ptr<const void> keep) {
   return v;
 }
 
-Val Val::data_ref(const Value* d, std::shared_ptr<const void> keep) {
-  switch (d->type()) {
-    case Value::value_t::null: return none();
-    case Value::value_t::boolean: return boolean(d->get<bool>());
-    case Value::value_t::number_integer: return integer(d->get<int64_t>());
-    case Value::value_t::number_unsigned: {
-      auto u = d->get<uint64_t>();
-      if (u > static_cast<uint64_t>(INT64_MAX)) return flt(static_cast<double>(u));
-      return integer(static_cast<int64_t>(u));
-    }
-    case Value::value_t::number_float: return flt(d->get<double>());
-    case Value::value_t::string: return str_ref(&d->get_ref<const std::string&>(), std::move(keep));
-    case Value::value_t::array:
-    case Value::value_t::object: {
-      Val v;
-      v.k_ = Kind::Data;
-      v.data_ = d;
-      v.keep_ = std::move(keep);
-      return v;
-    }
-    default: return none();
-  }
-}
-
 Val Val::data(Value d) {
   switch (d.type()) {
     case Value::value_t::string: return str(std::move(d.get_ref<std::string&>()));

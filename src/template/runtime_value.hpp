@@ -11,6 +11,7 @@
 // data (see Val::to_value for getting a plain Value out).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -50,7 +51,27 @@ class Val {
   // A string borrowed from data that outlives the render; `keep` may own it.
   static Val str_ref(const std::string* s, std::shared_ptr<const void> keep = {});
   // Borrows a Value (any type); scalars become inline kinds.
-  static Val data_ref(const Value* v, std::shared_ptr<const void> keep = {});
+  static Val data_ref(const Value* v, std::shared_ptr<const void> keep = {}) {
+    // Inline: most attribute reads end here.
+    Val out;
+    switch (v->type()) {
+      case Value::value_t::null: out.k_ = Kind::None; return out;
+      case Value::value_t::boolean: out.k_ = Kind::Bool; out.b_ = v->get_ref<const Value::boolean_t&>(); return out;
+      case Value::value_t::number_integer: out.k_ = Kind::Int; out.i_ = v->get_ref<const Value::number_integer_t&>(); return out;
+      case Value::value_t::number_unsigned: {
+        auto u = v->get_ref<const Value::number_unsigned_t&>();
+        if (u > static_cast<uint64_t>(INT64_MAX)) return flt(static_cast<double>(u));
+        return integer(static_cast<int64_t>(u));
+      }
+      case Value::value_t::number_float: out.k_ = Kind::Float; out.f_ = v->get_ref<const Value::number_float_t&>(); return out;
+      case Value::value_t::string: out.k_ = Kind::Str; out.str_ = v->get_ptr<const std::string*>(); break;
+      case Value::value_t::array:
+      case Value::value_t::object: out.k_ = Kind::Data; out.data_ = v; break;
+      default: out.k_ = Kind::None; return out;
+    }
+    out.keep_ = std::move(keep);
+    return out;
+  }
   // Takes ownership of a computed Value.
   static Val data(Value v);
   static Val seq(std::vector<Val> items, bool tuple = false);
@@ -193,6 +214,21 @@ inline bool same_key(std::string_view a, std::string_view b) {
 }
 // The member `key` of a dict Value; nullptr when missing.
 const Value* find_member(const Value& dict, std::string_view key);
+// The same, trying position `slot` first and leaving there the position
+// where the key was found (see Expr::member_slot).
+inline const Value* find_member(const Value& dict, std::string_view key, std::atomic<uint32_t>& slot) {
+  // ordered_map is a vector of (key, value) pairs; index it as one.
+  const auto& members = static_cast<const Value::object_t::Container&>(*dict.get_ptr<const Value::object_t*>());
+  size_t n = members.size();
+  size_t hint = slot.load(std::memory_order_relaxed);
+  if (hint < n && same_key(members[hint].first, key)) return &members[hint].second;
+  for (size_t i = 0; i < n; ++i)
+    if (same_key(members[i].first, key)) {
+      slot.store(static_cast<uint32_t>(i), std::memory_order_relaxed);
+      return &members[i].second;
+    }
+  return nullptr;
+}
 
 // Number of Unicode code points (Python len of str).
 size_t utf8_length(std::string_view s);
