@@ -8,6 +8,7 @@
 #include "engine/config.hpp"
 #include "engine/worker_pool.hpp"
 #include "inventory/inventory.hpp"
+#include "modules/controller_files.hpp"
 #include "modules/free_form.hpp"
 #include "modules/registry.hpp"
 #include "output/adhoc_printer.hpp"
@@ -89,6 +90,7 @@ int run_adhoc(const inventory::Inventory& inv, const Config& config, const Adhoc
   Value groups = inv.groups_value();
   std::atomic<int> ok{0}, changed{0}, failed{0}, unreachable{0}, skipped{0};
 
+  files::ControllerFiles controller_files;  // copy's src read once for all hosts
   run_parallel(hosts.size(), req.forks, [&](size_t i) {
     const inventory::Host& host = *hosts[i];
     HostResult hr;
@@ -121,6 +123,7 @@ int run_adhoc(const inventory::Inventory& inv, const Config& config, const Adhoc
       ctx.host = host.name;
       ctx.timeout_s = req.task_timeout_s;
       ctx.become = rc.become ? &*rc.become : nullptr;
+      ctx.controller_files = &controller_files;
       std::shared_ptr<Connection> conn;
       try {
         conn = pool.get(rc.spec);

@@ -23,6 +23,7 @@
 #include "engine/worker_pool.hpp"
 #include "inventory/inventory.hpp"
 #include "inventory/vars_directory.hpp"
+#include "modules/controller_files.hpp"
 #include "modules/registry.hpp"
 #include "output/host_result.hpp"
 #include "template/engine.hpp"
@@ -168,6 +169,7 @@ int PlaybookRunner::run() {
   stop_playbook_ = false;
   started_at_task_ = options_.start_at_task.empty();
   pool_ = std::make_unique<ConnectionPool>();
+  controller_files_ = std::make_unique<files::ControllerFiles>();
   CancelWatch watch(options_, *pool_);
   fact_cache_ = make_fact_cache(config_);
   if (options_.flush_cache) fact_cache_->flush();
@@ -202,6 +204,7 @@ void PlaybookRunner::run_play(const Play& play) {
   st.ctx.templar = templar_.get();
   st.ctx.pool = pool_.get();
   st.ctx.callback = &callback_;
+  st.ctx.controller_files = controller_files_.get();
   st.ctx.runtime = [this](const std::string& h) -> HostRuntime& { return runtime(h); };
 
   // Play-level templating sees extra vars and play vars only.

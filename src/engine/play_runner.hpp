@@ -27,6 +27,9 @@ namespace drover {
 class Config;
 class ConnectionPool;
 class FactCache;
+namespace files {
+class ControllerFiles;
+}  // namespace files
 namespace tmpl {
 class Engine;
 }
@@ -87,6 +90,8 @@ class PlaybookRunner {
   PlaybookCallback& callback_;
   std::unique_ptr<tmpl::Engine> templar_;
   std::unique_ptr<ConnectionPool> pool_;
+  // copy's src files, read and hashed once per run for all hosts
+  std::unique_ptr<files::ControllerFiles> controller_files_;
   std::unique_ptr<FactCache> fact_cache_;  // Ansible's fact_caching, made per run
 
   std::mutex mu_;  // guards runtimes_, stats_, failed_/unreachable_

@@ -230,6 +230,7 @@ class ItemRun {
     PlaybookCallback* cb = ctx_.callback;
     mctx.display = [cb](const std::string& s) { cb->display(s, 0); };
     mctx.cancel = ctx_.options->cancel.get();
+    mctx.controller_files = ctx_.controller_files;
 
     std::shared_ptr<Connection> conn;
     std::unique_lock<std::mutex> conn_lock;

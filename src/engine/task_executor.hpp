@@ -29,6 +29,9 @@ namespace inventory {
 class Inventory;
 struct Host;
 }  // namespace inventory
+namespace files {
+class ControllerFiles;
+}  // namespace files
 
 // Read-only context shared by all tasks of a play step.
 struct PlayContext {
@@ -39,6 +42,7 @@ struct PlayContext {
   tmpl::Engine* templar = nullptr;
   ConnectionPool* pool = nullptr;
   PlaybookCallback* callback = nullptr;
+  files::ControllerFiles* controller_files = nullptr;  // the run's controller files, read once
   const Value* play_vars_files = nullptr;  // loaded vars_files of the play
   const Value* groups = nullptr;           // the `groups` magic variable
   const Value* hostvars = nullptr;         // snapshot of every host's variables

@@ -119,7 +119,7 @@ class AssembleModule : public Module {
       return failed_result(e.message());
     }
     req.dest = args["dest"].get<std::string>();
-    req.content = std::move(out);
+    req.content = files::make_content(std::move(out));
     req.backup = args["backup"] == true;
     if (args["validate"].is_string()) req.validate = args["validate"].get<std::string>();
     req.after_header = src;

@@ -66,7 +66,7 @@ class CopyModule : public Module {
 
     if (args.contains("content") && !args["content"].is_null()) {
       if (ends_with(dest, "/")) return failed_result("can not use content with a dir as dest");
-      req.content = args["content"].get<std::string>();
+      req.content = files::make_content(args["content"].get<std::string>());
       req.basename_in_dir = "source";
       req.after_header = "dynamically generated";
       return finish(ctx, args, req);
@@ -77,7 +77,8 @@ class CopyModule : public Module {
     if (found.empty()) return failed_result("Could not find or access '" + src + "' on the Ansible Controller.");
     std::error_code ec;
     if (fs::is_directory(found, ec)) return copy_directory(ctx, args, req, found, ends_with(src, "/"));
-    if (!files::read_local_file(found, req.content))
+    req.content = files::read_controller_file(ctx.controller_files, found);
+    if (!req.content)
       return failed_result("Could not find or access '" + src + "' on the Ansible Controller.");
     if (req.attrs.mode == "preserve") req.attrs.mode = local_mode(found);
     req.basename_in_dir = fs::path(found).filename().string();
@@ -102,7 +103,7 @@ class CopyModule : public Module {
 
   static Value finish(ModuleContext& ctx, const Value& args, files::WriteRequest& req) {
     std::string want = str_arg(args, "checksum");
-    if (!want.empty() && want != files::sha1_hex(req.content))
+    if (!want.empty() && want != req.content->sha1())
       return failed_result("Copied file does not match the expected checksum. Transfer failed.");
     return files::write_file(ctx, req);
   }
@@ -113,7 +114,7 @@ class CopyModule : public Module {
     ExecResult res = run_script(ctx, "[ -f " + files::q(src) + " ] || { echo \"Source " + src +
                                          " not found\" >&2; exit 1; }; cat -- " + files::q(src));
     if (res.exit_status != 0) return failed_result(trim(res.err));
-    req.content = std::move(res.out);
+    req.content = files::make_content(std::move(res.out));
     req.basename_in_dir = fs::path(src).filename().string();
     req.src_label = src;
     req.after_header = src;
@@ -155,7 +156,8 @@ class CopyModule : public Module {
       files::WriteRequest one = req;
       one.dest = base + f;
       one.basename_in_dir.clear();
-      if (!files::read_local_file(root + "/" + f, one.content)) return failed_result("could not read " + root + "/" + f);
+      one.content = files::read_controller_file(ctx.controller_files, root + "/" + f);
+      if (!one.content) return failed_result("could not read " + root + "/" + f);
       if (one.attrs.mode == "preserve") one.attrs.mode = local_mode(root + "/" + f);
       one.src_label = one.after_header = root + "/" + f;
       Value r = files::write_file(ctx, one);

@@ -64,15 +64,18 @@ std::string write_script(const WriteRequest& req, const std::string& checksum, b
 }  // namespace
 
 WriteOutcome put_content(ModuleContext& ctx, const WriteRequest& req) {
-  bool inline_data = req.content.size() <= kInlineLimit;
+  const Content& content = *req.content;
+  bool inline_data = content.size() <= kInlineLimit;
   WriteOutcome out;
-  out.checksum = sha1_hex(req.content);
-  ExecResult res = run_script(ctx, write_script(req, out.checksum, ctx.check_mode, ctx.diff_mode, inline_data),
-                              inline_data ? req.content : std::string());
+  const std::string& checksum = content.sha1();
+  ExecResult res = inline_data
+      ? run_script(ctx, write_script(req, checksum, ctx.check_mode, ctx.diff_mode, true), content.bytes())
+      : run_script(ctx, write_script(req, checksum, ctx.check_mode, ctx.diff_mode, false));
   out.ans = parse_answer(res.out);
   if (res.exit_status == 0 && out.ans.count("need_data"))
-    out.ans = parse_answer(
-        (res = run_script(ctx, write_script(req, out.checksum, ctx.check_mode, ctx.diff_mode, true), req.content)).out);
+    out.ans = parse_answer((res = run_script_streaming(
+                                ctx, write_script(req, checksum, ctx.check_mode, ctx.diff_mode, true), content.bytes()))
+                               .out);
   if (res.exit_status != 0 || out.ans.count("failed")) {
     out.failure = script_failure(out.ans, res);
     if (out.ans.count("validate_out")) {
@@ -112,7 +115,7 @@ EditOutcome apply_text_edit(ModuleContext& ctx, const Value& args, const TextEdi
   }
   if (edit.changed || !req.attrs.empty()) {
     req.dest = edit.path;
-    req.content = edit.after;
+    req.content = make_content(edit.after);
     req.backup = edit.changed && args.contains("backup") && args["backup"] == true;
     req.create_parents = true;
     if (args.contains("validate") && args["validate"].is_string()) req.validate = args["validate"].get<std::string>();
@@ -143,7 +146,7 @@ Value write_file(ModuleContext& ctx, const WriteRequest& req) {
   if (!out.ok()) return out.failure;
   Answer& ans = out.ans;
   const std::string dest = ans["dest"];
-  const std::string checksum = out.checksum;
+  const Content& content = *req.content;
   FileStat after = parse_stat(ans["after"]);
   bool changed = !ans["changed"].empty();
   bool same = !ans["same"].empty();
@@ -153,9 +156,9 @@ Value write_file(ModuleContext& ctx, const WriteRequest& req) {
   } else {
     if (!ans["backup_file"].empty()) r["backup_file"] = ans["backup_file"];
     r["changed"] = changed;
-    r["checksum"] = checksum;
+    r["checksum"] = content.sha1();
     r["dest"] = dest;
-    if (!same) r["md5sum"] = md5_hex(req.content);
+    if (!same) r["md5sum"] = content.md5();
     if (same) r["path"] = dest;
     if (!req.src_label.empty() && !same) r["src"] = req.src_label;
     if (after.exists) add_path_info(r, after);
@@ -175,11 +178,11 @@ Value write_file(ModuleContext& ctx, const WriteRequest& req) {
       } else {
         d["before"] = "";
       }
-      if (req.content.size() > kMaxDiffSize) d["src_larger"] = kMaxDiffSize;
-      else if (req.content.find('\0') != std::string::npos) d["src_binary"] = 1;
+      if (content.size() > kMaxDiffSize) d["src_larger"] = kMaxDiffSize;
+      else if (content.bytes().find('\0') != std::string::npos) d["src_binary"] = 1;
       else {
         d["after_header"] = req.after_header;
-        d["after"] = req.content;
+        d["after"] = content.bytes();
       }
       r["diff"] = Value::array({d});
     }

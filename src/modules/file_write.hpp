@@ -8,12 +8,15 @@
 //
 // One round trip: the content rides on the script's stdin. Content bigger
 // than kInlineLimit is sent only when the checksums differ (a second trip),
-// so an idempotent run of a big file costs no transfer.
+// so an idempotent run of a big file costs no transfer. The content is a
+// shared, immutable `Content` whose digests are computed once: a controller
+// file copied to many hosts is one object (ControllerFiles).
 #pragma once
 
 #include <string>
 
 #include "core/value.hpp"
+#include "modules/controller_files.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/module.hpp"
 
@@ -23,7 +26,7 @@ constexpr size_t kInlineLimit = 256 * 1024;
 
 struct WriteRequest {
   std::string dest;
-  std::string content;
+  ContentPtr content;  // never null when written
   // When dest is an existing directory the file goes inside it under this
   // name (copy's src basename); empty: a directory dest is an error.
   std::string basename_in_dir;
@@ -42,7 +45,6 @@ struct WriteRequest {
 struct WriteOutcome {
   Value failure;  // null when the script succeeded
   Answer ans;
-  std::string checksum;  // SHA-1 of the content, computed once per write
   bool ok() const { return failure.is_null(); }
   bool attrs_changed() const { return ans.count("mode_before") || ans.count("owner_before") || ans.count("group_before"); }
 };

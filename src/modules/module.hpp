@@ -25,6 +25,9 @@ namespace tmpl {
 class Engine;
 class VariableSource;
 }  // namespace tmpl
+namespace files {
+class ControllerFiles;
+}  // namespace files
 
 struct ModuleContext {
   Connection* connection = nullptr;   // null for controller-only modules
@@ -50,6 +53,9 @@ struct ModuleContext {
   // Set when the run is cancelled: modules that wait on the controller
   // (pause, async polling, wait_for_connection) stop waiting. Null: never.
   const std::atomic<bool>* cancel = nullptr;
+  // The run's cache of controller files (copy's src), shared by all hosts
+  // and thread-safe. Null: each task reads its files itself.
+  files::ControllerFiles* controller_files = nullptr;
 };
 
 class Module {

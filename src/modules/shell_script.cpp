@@ -1,5 +1,6 @@
 #include "modules/shell_script.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -29,6 +30,22 @@ ExecResult run_script(ModuleContext& ctx, const std::string& script, std::string
   ExecOptions opts;
   opts.stdin_data = std::move(stdin_data);
   opts.become = ctx.become;
+  opts.timeout_s = ctx.timeout_s;
+  return ctx.connection->exec(environment_exports(ctx.environment) + script, opts);
+}
+
+ExecResult run_script_streaming(ModuleContext& ctx, const std::string& script, std::string_view input) {
+  // With become the connection may talk through a terminal, whose EOF
+  // depends on the whole input's last byte: that path keeps stdin_data.
+  if (ctx.become) return run_script(ctx, script, std::string(input));
+  ExecOptions opts;
+  opts.stdin_source = [input](std::string& chunk) mutable {
+    constexpr size_t kChunk = 256 * 1024;  // the ssh transport's largest write
+    size_t n = std::min(input.size(), kChunk);
+    chunk.assign(input.data(), n);
+    input.remove_prefix(n);
+    return !input.empty();
+  };
   opts.timeout_s = ctx.timeout_s;
   return ctx.connection->exec(environment_exports(ctx.environment) + script, opts);
 }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 #include "core/value.hpp"
 #include "modules/module.hpp"
@@ -18,6 +19,10 @@ std::string environment_exports(const Value& environment);
 // Runs `script` on the target with the context's become, timeout and
 // environment, sending `stdin_data` on the same channel.
 ExecResult run_script(ModuleContext& ctx, const std::string& script, std::string stdin_data = {});
+// The same for big input shared between hosts (a controller file): handed to
+// the connection in chunks instead of copied whole for every host. `input`
+// must outlive the call.
+ExecResult run_script_streaming(ModuleContext& ctx, const std::string& script, std::string_view input);
 
 // Waits `seconds` on the controller; false (early) when `cancel` (a
 // ModuleContext's cancel, may be null) is set.

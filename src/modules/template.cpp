@@ -130,7 +130,7 @@ class TemplateModule : public Module {
                 {"ansible_managed", "Ansible managed"}};
     TemplateVariables vars(std::move(extra), ctx.vars);
     try {
-      req.content = ctx.templar->render_template_file(path, vars, opts);
+      req.content = files::make_content(ctx.templar->render_template_file(path, vars, opts));
     } catch (const Error& e) {
       return failed_result(e.message());
     }

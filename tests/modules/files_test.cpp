@@ -6,9 +6,12 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "harness/process.hpp"
+#include "modules/controller_files.hpp"
 #include "modules/file_attrs.hpp"
+#include "modules/file_write.hpp"
 #include "modules/registry.hpp"
 #include "template/engine.hpp"
 #include "transport/connection.hpp"
@@ -43,6 +46,7 @@ class FileModules : public ::testing::Test {
     ctx.templar = &engine_;
     ctx.vars = &vars_;
     ctx.search_path = {dir.path()};
+    ctx.controller_files = controller_files_;
     return m->module->run(validate_args(m->name, m->module->spec(), args), ctx);
   }
   std::string p(const std::string& rel) const { return dir.path() + "/" + rel; }
@@ -52,6 +56,7 @@ class FileModules : public ::testing::Test {
   Value var_values{{"who", "world"}, {"items", {1, 2}}};
   tmpl::ValueVariables vars_{var_values};
   std::unique_ptr<Connection> conn_;
+  files::ControllerFiles* controller_files_ = nullptr;
 };
 
 TEST(FileAttrs, ModesNormaliseLikeAnsible) {
@@ -73,6 +78,68 @@ TEST(FileAttrs, AnswerRecordsAndStatLinesParse) {
   EXPECT_EQ(st.owner, "root");
   EXPECT_EQ(files::state_name(files::parse_stat("41ed 0 0 4096 2 root root")), "directory");
   EXPECT_FALSE(files::parse_stat("").exists);
+}
+
+TEST(ControllerFiles, ReadsAFileOnceAndSharesItsBytesAndDigests) {
+  test::TempDir dir;
+  dir.write("f", "hello\n");
+  files::ControllerFiles cache;
+  files::ContentPtr a = cache.read(dir.path() + "/f");
+  files::ContentPtr b = cache.read(dir.path() + "/f");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a->bytes(), "hello\n");
+  EXPECT_EQ(a->sha1(), "f572d396fae9206628714fb2ce00f72e94f2258f");
+  EXPECT_EQ(a->md5(), "b1946ac92492d2347c6235b4d2611184");
+  EXPECT_EQ(cache.disk_reads(), 1u);
+}
+
+TEST(ControllerFiles, ReadsAgainWhenTheFileChanges) {
+  test::TempDir dir;
+  dir.write("f", "one\n");
+  files::ControllerFiles cache;
+  EXPECT_EQ(cache.read(dir.path() + "/f")->bytes(), "one\n");
+  dir.write("f", "second\n");
+  EXPECT_EQ(cache.read(dir.path() + "/f")->bytes(), "second\n");
+  EXPECT_EQ(cache.disk_reads(), 2u);
+}
+
+TEST(ControllerFiles, MissingFilesAndDirectoriesAreNull) {
+  test::TempDir dir;
+  files::ControllerFiles cache;
+  EXPECT_FALSE(cache.read(dir.path() + "/missing"));
+  EXPECT_FALSE(cache.read(dir.path()));
+  EXPECT_FALSE(files::read_controller_file(nullptr, dir.path() + "/missing"));
+  dir.write("f", "x");
+  EXPECT_EQ(files::read_controller_file(nullptr, dir.path() + "/f")->bytes(), "x");
+}
+
+TEST(ControllerFiles, ConcurrentHostsShareOneRead) {
+  test::TempDir dir;
+  dir.write("f", std::string(1 << 20, 'x'));
+  files::ControllerFiles cache;
+  std::vector<files::ContentPtr> got(8);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < got.size(); ++i)
+    threads.emplace_back([&, i] { got[i] = cache.read(dir.path() + "/f"); });
+  for (auto& t : threads) t.join();
+  for (const auto& c : got) EXPECT_EQ(c, got[0]);
+  EXPECT_EQ(got[0]->size(), size_t{1} << 20);
+  EXPECT_EQ(cache.disk_reads(), 1u);
+}
+
+TEST(ControllerFiles, FilesPastTheBudgetAreSharedOnlyWhileInUse) {
+  test::TempDir dir;
+  dir.write("small", "ab");
+  dir.write("big", "0123456789");
+  files::ControllerFiles cache(4);
+  cache.read(dir.path() + "/small");
+  files::ContentPtr held = cache.read(dir.path() + "/big");
+  EXPECT_EQ(cache.read(dir.path() + "/big"), held);
+  held.reset();
+  EXPECT_EQ(cache.read(dir.path() + "/big")->bytes(), "0123456789");
+  cache.read(dir.path() + "/small");
+  EXPECT_EQ(cache.disk_reads(), 3u);  // small once (kept), big twice
 }
 
 TEST(FileModuleArgs, ExclusiveOptionsFailAtLoadTimeUnlessTemplated) {
@@ -149,6 +216,25 @@ TEST_F(FileModules, CopySrcIntoADirectoryAndRecursiveTrees) {
   EXPECT_EQ(test::read_file(p("flat/z.txt")), "z\n");
   r = run("copy", Value{{"src", p("tree") + "/"}, {"dest", p("flat")}});
   EXPECT_EQ(r["changed"], false) << r.dump();
+}
+
+TEST_F(FileModules, CopySrcToManyDestsReadsTheControllerFileOnce) {
+  // Bigger than the inline limit: sent in chunks on a second trip.
+  std::string big(files::kInlineLimit * 3 + 17, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7 % 251);
+  dir.write("files/big.bin", big);
+  files::ControllerFiles cache;
+  controller_files_ = &cache;
+  for (const char* dest : {"one.bin", "two.bin", "three.bin"}) {
+    Value r = run("copy", Value{{"src", "big.bin"}, {"dest", p(dest)}});
+    EXPECT_EQ(r["changed"], true) << r.dump();
+    EXPECT_EQ(r["checksum"], files::sha1_hex(big));
+    EXPECT_EQ(r["md5sum"], files::md5_hex(big));
+    EXPECT_EQ(test::read_file(p(dest)), big);
+  }
+  Value again = run("copy", Value{{"src", "big.bin"}, {"dest", p("one.bin")}});
+  EXPECT_EQ(again["changed"], false) << again.dump();
+  EXPECT_EQ(cache.disk_reads(), 1u);
 }
 
 TEST_F(FileModules, CopyValidateFailureLeavesDestUntouched) {
