@@ -36,7 +36,10 @@ _out body "$(cat "$_b"; printf x)"
 if [ -n "$dest" ]; then
   _d=$dest; [ -d "$_d" ] && _d="$_d/index.html"
   _out dest "$_d"
-  case "$(echo "$_w" | cut -d' ' -f1)" in $ok_codes) if [ "$(echo "$_w" | cut -d' ' -f1)" != 304 ]; then cp "$_b" "$_d" && _out written 1; fi ;; esac
+  # cat, not cp: a new file gets 0666 less the umask as Ansible's
+  # atomic_move gives it, an existing one keeps its mode.
+  case "$(echo "$_w" | cut -d' ' -f1)" in $ok_codes) if [ "$(echo "$_w" | cut -d' ' -f1)" != 304 ]; then cat "$_b" > "$_d" && _out written 1; fi ;; esac
+  _out st "$(stat -L -c '%u %g %U %G %a %s %F' "$_d" 2>/dev/null)"
 fi
 )SH";
 
@@ -146,11 +149,16 @@ class UriModule : public Module {
     long long elapsed = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
     Value failure = script_failure(a);
     if (!failure.is_null()) return failure;
+    Value skipped;
     if (a.has("skip_creates"))
-      return Value{{"changed", false}, {"stdout", "skipped, since '" + args["creates"].get<std::string>() + "' exists"}};
+      skipped = Value{{"changed", false}, {"stdout", "skipped, since '" + args["creates"].get<std::string>() + "' exists"}};
     if (a.has("skip_removes"))
-      return Value{{"changed", false},
-                   {"stdout", "skipped, since '" + args["removes"].get<std::string>() + "' does not exist"}};
+      skipped = Value{{"changed", false},
+                      {"stdout", "skipped, since '" + args["removes"].get<std::string>() + "' does not exist"}};
+    if (!skipped.is_null()) {
+      add_output_lines(skipped);  // as Ansible's action plugins do
+      return skipped;
+    }
     return shape(args, url, a, elapsed);
   }
 
@@ -201,16 +209,28 @@ class UriModule : public Module {
         if (c == '-') c = '_';
       r[key] = value;
     }
-    if (a.get_int("rc", 0) != 0 || status == 0) {
-      status = -1;
+    const bool request_failed = a.get_int("rc", 0) != 0 || status == 0;
+    if (request_failed) status = -1;
+    bool ok = false;
+    for (const auto& c : args["status_code"])
+      if (c == status) ok = true;
+    std::string sub = content_type.substr(content_type.find('/') == std::string::npos ? 0 : content_type.find('/') + 1);
+    sub = to_lower(sub.substr(0, sub.find(';')));
+    if (auto plus = sub.find('+'); plus != std::string::npos) sub = sub.substr(plus + 1);
+    const bool maybe_json = !content_type.empty() && (sub == "json" || sub == "javascript");
+    if (request_failed) {
       r["msg"] = "Request failed: " + rstrip_newlines(a.get("err"));
     } else if (status >= 400 || (status >= 300 && status < 400 && args["follow_redirects"] != "all")) {
       std::string reason = status_line.size() > 13 ? status_line.substr(status_line.find(' ', 9) + 1) : "";
       r["msg"] = "HTTP Error " + std::to_string(status) + ": " + reason;
-      // Ansible's fetch_url reads an error response's body into `body`;
-      // the module's own read then finds nothing left.
-      r["body"] = content;
-      content.clear();
+      // Ansible's fetch_url reads an error response's body into `body`; the
+      // module takes it from there as its content (and drops `body`) when
+      // it wants the content: JSON, return_content or an unexpected status.
+      const bool wants_content = maybe_json || args["return_content"] == true || !ok;
+      if (!wants_content) {
+        r["body"] = content;
+        content.clear();
+      }
     } else {
       r["cookies"] = cookies;
       r["cookies_string"] = join(cookie_pairs, "; ");
@@ -230,20 +250,14 @@ class UriModule : public Module {
     if (a.has("dest")) {
       if (a.has("written")) r["changed"] = true;
       r["path"] = a.get("dest");
+      add_path_info(r, a.get("st"));
     }
-    std::string sub = content_type.substr(content_type.find('/') == std::string::npos ? 0 : content_type.find('/') + 1);
-    sub = to_lower(sub.substr(0, sub.find(';')));
-    if (auto plus = sub.find('+'); plus != std::string::npos) sub = sub.substr(plus + 1);
-    const bool maybe_json = !content_type.empty() && (sub == "json" || sub == "javascript");
     if (maybe_json) {
       try {
         r["json"] = Value::parse(content);
       } catch (...) {
       }
     }
-    bool ok = false;
-    for (const auto& c : args["status_code"])
-      if (c == status) ok = true;
     if (!ok) {
       std::vector<std::string> codes;
       for (const auto& c : args["status_code"]) codes.push_back(to_display_string(c));

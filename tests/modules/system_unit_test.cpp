@@ -333,6 +333,40 @@ TEST_F(SystemModule, WaitForSendsPythonsRegexAndItsExtendedTranslation) {
   expect_valid_shell(s);
 }
 
+// Ansible's uri keeps an error response's body as `body` only when it does
+// not read the content itself (JSON, return_content, an unexpected status).
+TEST_F(SystemModule, UriErrorBodyIsBodyOrContentAsInAnsible) {
+  const std::string headers = "HTTP/1.0 404 File not found\r\nContent-Type: text/html\r\nContent-Length: 4\r\n\r\n";
+  auto reply = [&] {
+    return answer({{"rc", "0"}, {"w", "404 http://x/m"}, {"err", ""}, {"headers", headers}, {"body", "gone" "x"}});
+  };
+  Value listed = run("uri", Value{{"url", "http://x/m"}, {"status_code", Value{404}}}, {reply()});
+  EXPECT_EQ(listed["body"], "gone");
+  EXPECT_FALSE(listed.contains("failed"));
+  EXPECT_EQ(listed["msg"], "HTTP Error 404: File not found");
+  Value unexpected = run("uri", Value{{"url", "http://x/m"}}, {reply()});
+  EXPECT_FALSE(unexpected.contains("body"));
+  EXPECT_EQ(unexpected["failed"], true);
+  EXPECT_EQ(unexpected["msg"], "Status code was 404 and not [200]: HTTP Error 404: File not found");
+  Value content = run("uri", Value{{"url", "http://x/m"}, {"return_content", true}}, {reply()});
+  EXPECT_FALSE(content.contains("body"));
+  EXPECT_EQ(content["content"], "gone");
+}
+
+TEST_F(SystemModule, UriDestReportsTheFileAndCreatesSkipsWithStdoutLines) {
+  Value r = run("uri", Value{{"url", "http://x/f"}, {"dest", "/root/f"}},
+                {answer({{"rc", "0"}, {"w", "200 http://x/f"}, {"err", ""},
+                         {"headers", "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n"}, {"body", "hix"},
+                         {"dest", "/root/f"}, {"written", ""}, {"st", "0 0 root root 644 2 regular file"}})});
+  EXPECT_EQ(r["changed"], true);
+  EXPECT_EQ(r["path"], "/root/f");
+  EXPECT_EQ(r["mode"], "0644");
+  EXPECT_EQ(r["size"], 2);
+  EXPECT_EQ(r["state"], "file");
+  Value s = run("uri", Value{{"url", "http://x/f"}, {"creates", "/etc"}}, {answer({{"skip_creates", "1"}})});
+  EXPECT_EQ(s["stdout_lines"], (Value{"skipped, since '/etc' exists"}));
+}
+
 TEST_F(SystemModule, EveryScriptIsValidShell) {
   run("hostname", Value{{"name", "web"}}, {""});
   run("service", Value{{"name", "x"}, {"state", "started"}}, {""});
