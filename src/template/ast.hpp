@@ -104,6 +104,10 @@ struct Template {
   // Ansible's native-type rule needs to know whether the whole template is
   // one {{ expression }} with nothing around it.
   const Expr* single_expression = nullptr;
+  // The size of the last output rendered from this template: the next
+  // render reserves it instead of growing the string a dozen times (a hint
+  // only; relaxed atomic as the template is shared).
+  mutable std::atomic<size_t> output_size_hint{0};
 };
 
 }  // namespace drover::tmpl

@@ -47,7 +47,7 @@ Val Renderer::eval(const Expr& e) {
 
 Val Renderer::eval_attribute(const Val& obj, const Expr& e) {
   if (obj.is_dict() && !e.dict_method) {
-    if (const Value* v = find_member(obj.as_data(), e.name)) return Val::data_ref(v, obj.keeper());
+    if (const Value* v = find_member(obj.as_data(), e.name, e.member_slot)) return Val::data_ref(v, obj.keeper());
     return Val::undefined_ref(&e.name, true);
   }
   return getattr(obj, e.name);

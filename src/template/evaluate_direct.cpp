@@ -7,6 +7,7 @@
 // or the located error as before.
 #include <charconv>
 
+#include "template/builtins.hpp"
 #include "template/renderer.hpp"
 
 namespace drover::tmpl {
@@ -20,7 +21,7 @@ bool print_data(const Value& v, std::string& out) {
     case Value::value_t::number_integer: {
       char buf[24];
       auto r = std::to_chars(buf, buf + sizeof buf, v.get_ref<const Value::number_integer_t&>());
-      out.append(buf, r.ptr);
+      out.append(buf, static_cast<size_t>(r.ptr - buf));
       return true;
     }
     case Value::value_t::boolean: out += v.get_ref<const Value::boolean_t&>() ? "True" : "False"; return true;
@@ -35,7 +36,7 @@ bool print_val(const Val& v, std::string& out) {
     case Val::Kind::Int: {
       char buf[24];
       auto r = std::to_chars(buf, buf + sizeof buf, v.as_int());
-      out.append(buf, r.ptr);
+      out.append(buf, static_cast<size_t>(r.ptr - buf));
       return true;
     }
     case Val::Kind::Bool: out += v.as_bool() ? "True" : "False"; return true;
@@ -61,6 +62,16 @@ bool data_truthy(const Value& v) {
 }  // namespace
 
 Renderer::Peek Renderer::peek(const Expr& e, Peeked& p) {
+  if (e.k == Expr::K::Getattr && e.a->k == Expr::K::Name && !e.dict_method) {
+    // name.attr, the commonest form, without the chain bookkeeping.
+    const Val* v = scope_->find(e.a->symbol);
+    if (!v || v->kind() != Val::Kind::Data || !v->as_data().is_object()) return Peek::Other;
+    const Value* m = find_member(v->as_data(), e.name, e.member_slot);
+    if (!m) return Peek::Missing;
+    p.val = nullptr;
+    p.data = m;
+    return Peek::Found;
+  }
   // The chain a.b.c is walked without recursion: this runs for most prints
   // and conditions, and a call frame per step cost as much as the lookups.
   constexpr int kMaxDepth = 8;
@@ -104,7 +115,8 @@ bool Renderer::print_direct(const Expr& e, std::string& out) {
       if (peek(e, p) != Peek::Found) return false;
       return p.data ? print_data(*p.data, out) : print_val(*p.val, out);
     case Expr::K::Filter:
-      if (e.fast != Expr::Fast::Default || !e.a) return false;
+      if (e.fast != Expr::Fast::Default) return print_replaced(e, out);
+      if (!e.a) return false;
       switch (peek(*e.a, p)) {
         case Peek::Found: return p.data ? print_data(*p.data, out) : print_val(*p.val, out);
         case Peek::Missing: return print_direct(*e.items[0], out);
@@ -113,6 +125,32 @@ bool Renderer::print_direct(const Expr& e, std::string& out) {
       return false;
     default: return false;
   }
+}
+
+bool Renderer::print_replaced(const Expr& e, std::string& out) {
+  // {{ x.name | replace('-', '_') }}: the replaced text is written straight
+  // to the output, as the filter's own fast path would have made it.
+  static const FilterFn kReplace = find_filter("replace");
+  if (e.filter != kReplace || !e.a || e.items.size() != 2 || !e.kwargs.empty() || e.dyn_args || e.dyn_kwargs)
+    return false;
+  const Expr& from = *e.items[0];
+  const Expr& to = *e.items[1];
+  if (from.k != Expr::K::Const || to.k != Expr::K::Const || !from.constant.is_str() || !to.constant.is_str() ||
+      from.constant.as_str().empty())
+    return false;
+  Peeked p;
+  if (peek(*e.a, p) != Peek::Found || !p.data || !p.data->is_string()) return false;
+  const std::string& s = p.data->get_ref<const std::string&>();
+  const std::string& o = from.constant.as_str();
+  const std::string& n = to.constant.as_str();
+  size_t pos = 0;
+  for (size_t f = s.find(o); f != std::string::npos; f = s.find(o, pos)) {
+    out.append(s, pos, f - pos);
+    out += n;
+    pos = f + o.size();
+  }
+  out.append(s, pos);
+  return true;
 }
 
 bool Renderer::truth(const Expr& e) {
@@ -128,6 +166,19 @@ bool Renderer::truth(const Expr& e) {
         if (r == Peek::Other) break;
         bool defined = r == Peek::Found;
         return (e.fast == Expr::Fast::Defined) == defined ? !e.negated : e.negated;
+      }
+      break;
+    case Expr::K::Compare:
+      // x.y == 'literal', x.y != 1
+      if (e.ops.size() == 1 && e.ops[0].second->k == Expr::K::Const) {
+        const std::string& op = e.ops[0].first;
+        bool eq = op == "==";
+        if (!eq && op != "!=") break;
+        if (peek(*e.a, p) != Peek::Found) break;
+        const Val& right = e.ops[0].second->constant;
+        if (right.is_undefined()) break;
+        bool same = p.data ? equals(Val::data_ref(p.data), right) : equals(*p.val, right);
+        return eq == same;
       }
       break;
     case Expr::K::Not: return !truth(*e.a);

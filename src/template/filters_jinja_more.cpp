@@ -14,9 +14,12 @@ namespace drover::tmpl {
 namespace {
 
 Val f_dictsort(Renderer&, const Val& v, CallArgs& a) {
-  bool cs = a.get(0, "case_sensitive", Val::boolean(false)).truthy();
-  std::string by = to_str(a.get(1, "by", Val::str("key")));
-  bool rev = a.get(2, "reverse", Val::boolean(false)).truthy();
+  const Val* cs_arg = a.find(0, "case_sensitive");
+  bool cs = cs_arg && cs_arg->truthy();
+  const Val* by_arg = a.find(1, "by");
+  std::string by = by_arg ? to_str(*by_arg) : "key";
+  const Val* rev_arg = a.find(2, "reverse");
+  bool rev = rev_arg && rev_arg->truthy();
   if (!v.is_dict()) fail("You can only sort by either \"key\" or \"value\"");
   int pos = by == "key" ? 0 : by == "value" ? 1 : -1;
   if (pos < 0) fail("You can only sort by either \"key\" or \"value\"");

@@ -149,6 +149,8 @@ class Renderer {
   // Prints {{ e }} when e is simple and its value a string, number, bool or
   // none; false (nothing written) when eval() and print_value must do it.
   bool print_direct(const Expr& e, std::string& out);
+  // print_direct of `x | replace('a', 'b')` (constant arguments).
+  bool print_replaced(const Expr& e, std::string& out);
   // eval(e).truthy(), with the simple cases read in place.
   bool truth(const Expr& e);
   // obj.<e.name> for a Getattr node.

@@ -213,7 +213,7 @@ namespace {
 void append_int(std::string& out, int64_t i) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, i);
-  out.append(buf, r.ptr);
+  out.append(buf, static_cast<size_t>(r.ptr - buf));
 }
 
 std::string object_str(const Val& v) {
