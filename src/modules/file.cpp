@@ -93,7 +93,7 @@ class FileModule : public Module {
          "  absent) _dr_changed=1\n"
          "    if [ -z \"$_dr_check\" ]; then\n"
          "      # Each missing component is created and gets the attributes.\n"
-         "      _todo=; _c=$p; while [ ! -e \"$_c\" ] && [ ! -L \"$_c\" ]; do _todo=\"$_c\n$_todo\"; _c=$(dirname -- \"$_c\"); done\n"
+         "      _todo=; _c=$p; while [ ! -e \"$_c\" ] && [ ! -L \"$_c\" ]; do _todo=\"$_c\n$_todo\"; _dr_dirname \"$_c\"; _c=$_dr_d; done\n"
          "      _old_ifs=$IFS; IFS='\n'; for q in $_todo; do IFS=$_old_ifs; mkdir -- \"$q\" || _dr_die \"There was an issue creating $q as requested\"; " +
          files::attrs_call(attrs, "q", "d") + " || _dr_die \"could not set attributes of $q\"; done; IFS=$_old_ifs\n"
          "    fi ;;\n"
@@ -118,7 +118,7 @@ class FileModule : public Module {
          "  fi ;;\n";
     s += "link)\n"
          "  [ -n \"$src\" ] || [ \"$prev\" = link ] || _dr_die \"src is required for creating new symlinks\"\n"
-         "  case $src in /*) _abs=$src ;; *) _abs=$(dirname -- \"$p\")/$src ;; esac\n"
+         "  case $src in /*) _abs=$src ;; *) _dr_dirname \"$p\"; _abs=$_dr_d/$src ;; esac\n"
          "  [ -e \"$_abs\" ] || [ -n \"" + std::string(force ? "1" : "") + "\" ] || _dr_die \"src file does not exist, use \\\"force=yes\\\" if you really want to create the link: $_abs\"\n"
          "  case $prev in\n"
          "  directory) [ -n \"" + std::string(force ? "1" : "") + "\" ] || _dr_die \"refusing to convert from directory to symlink for $p\"\n"
@@ -156,7 +156,7 @@ class FileModule : public Module {
       s += "fi\n";
       s += "_dr_changed=1\n";
     }
-    s += "_dr_e after \"$(_dr_st \"$p\")\"; _dr_e changed \"$_dr_changed\"\n";
+    s += "_dr_after \"$p\" ''; _dr_e changed \"$_dr_changed\"\n";
 
     ExecResult res = run_script(ctx, s);
     files::Answer ans = files::parse_answer(res.out);

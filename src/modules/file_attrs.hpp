@@ -34,6 +34,11 @@ Answer parse_answer(std::string_view out);
 //                          to the module's msg)
 //   _dr_st PATH            lstat line "hexmode uid gid size nlink owner group" or nothing
 //   _dr_stl PATH           the same, following symlinks
+//   _dr_dirname PATH       dirname(1) without a process: sets _dr_d
+//   _dr_after PATH [-L]    record "after": PATH's stat line (-L: followed),
+//                          the one _dr_attrs read when nothing changed since
+//   _dr_tmp DIR            makes an empty private (0600) temporary file in
+//                          DIR: sets _dr_t
 //   _dr_attrs PATH MODE OWNER GROUP KIND [h]
 //                          brings mode (octal "0644" or symbolic "u+x"),
 //                          owner and group (names or ids, empty: keep) to

@@ -29,7 +29,7 @@ std::string write_script(const WriteRequest& req, const std::string& checksum, b
        "  _drain; _dr_e same 1\n"
        "else\n"
        "  [ -n \"$data\" ] || { _dr_e need_data 1; exit 0; }\n"
-       "  dir=$(dirname -- \"$d\")\n";
+       "  _dr_dirname \"$d\"; dir=$_dr_d\n";
   if (req.create_parents)
     s += "  [ -d \"$dir\" ] || [ -n \"$_dr_check\" ] || mkdir -p -- \"$dir\" || { _drain; _dr_die \"Error creating $dir\"; }\n";
   // Check mode does not look further (Ansible's copy action answers changed).
@@ -43,7 +43,7 @@ std::string write_script(const WriteRequest& req, const std::string& checksum, b
          "  fi\n";
   s += "  if [ -n \"$_dr_check\" ]; then _drain; _dr_changed=1\n"
        "  else\n"
-       "    t=$(mktemp \"$dir/.drover_tmp.XXXXXX\") || { _drain; _dr_die \"could not create a temporary file in $dir\"; }\n"
+       "    _dr_tmp \"$dir\" || { _drain; _dr_die \"could not create a temporary file in $dir\"; }; t=$_dr_t\n"
        "    cat > \"$t\" || { rm -f \"$t\"; _dr_die \"could not write $t\"; }\n";
   if (!req.validate.empty()) {
     std::string cmd = req.validate;
@@ -57,7 +57,7 @@ std::string write_script(const WriteRequest& req, const std::string& checksum, b
        "  fi\n"
        "fi\n";
   s += "if [ -e \"$d\" ]; then " + attrs_call(req.attrs, "d", "f") + " || _dr_die \"could not set attributes of $d\"; fi\n";
-  s += "_dr_e after \"$(_dr_stl \"$d\")\"; _dr_e changed \"$_dr_changed\"\n";
+  s += "_dr_after \"$d\" -L; _dr_e changed \"$_dr_changed\"\n";
   return s;
 }
 

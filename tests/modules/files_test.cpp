@@ -153,6 +153,30 @@ TEST(FileModuleArgs, ExclusiveOptionsFailAtLoadTimeUnlessTemplated) {
   EXPECT_THROW(check_args("file", find_module("file")->module->spec(), Value{{"path", "/x"}, {"state", "dir"}}), Error);
 }
 
+TEST_F(FileModules, ScriptDirnameAgreesWithDirnameWithoutAProcess) {
+  std::string script = files::script_prelude(false);
+  for (const char* path : {"/a/b", "/a/b/", "a", "a/b", "/", "/a", "a//b//", "//a", "///", "a b/c d"})
+    script += "x=" + files::q(path) + "; _dr_dirname \"$x\"; [ \"$_dr_d\" = \"$(dirname -- \"$x\")\" ] || echo \"$x: $_dr_d\"\n";
+  ExecResult r = conn_->exec(script);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+TEST_F(FileModules, ResultAttributesFollowChangesMadeByTheSameScript) {
+  dir.write("a", "x\n");
+  ::chmod(p("a").c_str(), 0600);
+  Value r = run("file", Value{{"path", p("a")}, {"mode", "0640"}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(r["mode"], "0640");
+  r = run("file", Value{{"path", p("a")}, {"mode", "0640"}});
+  EXPECT_EQ(r["changed"], false) << r.dump();
+  EXPECT_EQ(r["mode"], "0640");
+  r = run("copy", Value{{"content", "y\n"}, {"dest", p("a")}, {"mode", "u+x"}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(r["mode"], "0740");
+  EXPECT_EQ(r["size"], 2);
+}
+
 TEST_F(FileModules, CopyContentCreatesThenIsIdempotent) {
   Value r = run("copy", Value{{"content", "hello\n"}, {"dest", p("a")}, {"mode", "0640"}});
   EXPECT_EQ(r["changed"], true) << r.dump();
