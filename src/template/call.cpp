@@ -67,32 +67,10 @@ void Renderer::recycle_scope(std::shared_ptr<Scope>&& sc) {
   scope_pool_.push_back(std::move(sc));
 }
 
-void Renderer::call_macro_into(MacroObj& m, CallArgs& args, int line, std::string& out) {
-  DepthGuard g(depth_, opts_.max_recursion);
+void Renderer::bind_extra_args(MacroObj& m, CallArgs& args, Scope& sc) {
   const Stmt& def = *m.def;
-  auto sc = new_scope(m.closure);
-  std::vector<Val> varargs;
   size_t npos = args.pos.size();
-  sc->vars.reserve(def.args.size() + 3);
-  for (size_t i = 0; i < def.args.size(); ++i) {
-    const auto& a = def.args[i];
-    Val* given = nullptr;
-    if (i < npos) given = &args.pos[i];
-    for (auto& [k, v] : args.kw)
-      if (k == a.name) {
-        if (given) fail("macro '" + m.name + "' got multiple values for argument '" + a.name + "'");
-        given = &v;
-      }
-    if (given) {
-      // The arguments are not read again after the call: moved, not copied.
-      sc->set(a.symbol, std::move(*given));
-    } else if (a.default_value) {
-      ScopeGuard sg(scope_, sc);
-      sc->set(a.symbol, eval(*a.default_value));
-    } else {
-      sc->set(a.symbol, Val::undefined(a.name, "parameter '" + a.name + "' was not provided"));
-    }
-  }
+  std::vector<Val> varargs;
   for (size_t i = def.args.size(); i < npos; ++i) varargs.push_back(args.pos[i]);
   if (!varargs.empty() && !def.catch_varargs) {
     fail("macro '" + m.name + "' takes not more than " + std::to_string(def.args.size()) + " argument(s)");
@@ -115,12 +93,43 @@ void Renderer::call_macro_into(MacroObj& m, CallArgs& args, int line, std::strin
     kwargs[k] = v.to_value();
   }
   static const Symbol kVarargs("varargs"), kKwargs("kwargs"), kCaller("caller");
-  if (def.catch_varargs) sc->set(kVarargs, Val::seq(std::move(varargs), true));
-  if (def.catch_kwargs) sc->set(kKwargs, Val::data(kwargs.is_null() ? Value::object() : std::move(kwargs)));
+  if (def.catch_varargs) sc.set(kVarargs, Val::seq(std::move(varargs), true));
+  if (def.catch_kwargs) sc.set(kKwargs, Val::data(kwargs.is_null() ? Value::object() : std::move(kwargs)));
   if (def.k == Stmt::K::Macro && def.uses_caller) {
-    if (have_caller) sc->set(kCaller, caller);
-    else sc->set(kCaller, Val::undefined("caller", "No caller defined"));
+    if (have_caller) sc.set(kCaller, caller);
+    else sc.set(kCaller, Val::undefined("caller", "No caller defined"));
   }
+}
+
+void Renderer::call_macro_into(MacroObj& m, CallArgs& args, int line, std::string& out) {
+  DepthGuard g(depth_, opts_.max_recursion);
+  const Stmt& def = *m.def;
+  auto sc = new_scope(m.closure);
+  size_t npos = args.pos.size();
+  sc->vars.reserve(def.args.size() + 3);
+  for (size_t i = 0; i < def.args.size(); ++i) {
+    const auto& a = def.args[i];
+    Val* given = nullptr;
+    if (i < npos) given = &args.pos[i];
+    for (auto& [k, v] : args.kw)
+      if (k == a.name) {
+        if (given) fail("macro '" + m.name + "' got multiple values for argument '" + a.name + "'");
+        given = &v;
+      }
+    if (given) {
+      // The arguments are not read again after the call: moved, not copied.
+      sc->set(a.symbol, std::move(*given));
+    } else if (a.default_value) {
+      ScopeGuard sg(scope_, sc);
+      sc->set(a.symbol, eval(*a.default_value));
+    } else {
+      sc->set(a.symbol, Val::undefined(a.name, "parameter '" + a.name + "' was not provided"));
+    }
+  }
+  // varargs, kwargs and caller: most calls have none of them.
+  if (npos > def.args.size() || !args.kw.empty() || def.catch_varargs || def.catch_kwargs ||
+      (def.k == Stmt::K::Macro && def.uses_caller))
+    bind_extra_args(m, args, *sc);
   std::shared_ptr<const Template> saved_current = std::move(current_);
   current_ = m.keep;
   (void)line;

@@ -47,14 +47,60 @@ size_t slot_of(Scope& sc, Symbol name) {
   return sc.vars.size() - 1;
 }
 
+// The loop variables get their slots in the loop's scope once; each item is
+// then stored by position (a {% set %} in the body that rebinds one finds
+// the same slot). `for x in` and `for k, v in` (of pairs; a name given
+// twice gets the last part, as assign() does); other targets go through
+// Renderer::assign.
+class LoopTarget {
+ public:
+  LoopTarget(Renderer& r, const Expr& t, Scope& sc) : r_(r), t_(t), sc_(sc) {
+    if (t.k == Expr::K::Name) {
+      slots_[n_++] = slot_of(sc, t.symbol);
+    } else if (t.k == Expr::K::Tuple && t.items.size() <= kMaxSlots) {
+      for (const auto& part : t.items) {
+        if (part->k != Expr::K::Name) {
+          n_ = 0;
+          break;
+        }
+        slots_[n_++] = slot_of(sc, part->symbol);
+      }
+    }
+  }
+  void assign(const Val& item) {
+    if (t_.k == Expr::K::Name) {
+      sc_.vars[slots_[0]].second = item;
+    } else if (n_ > 0 && item.kind() == Val::Kind::Seq && item.as_seq().size() == n_) {
+      const std::vector<Val>& parts = item.as_seq();
+      for (size_t j = 0; j < n_; ++j) sc_.vars[slots_[j]].second = parts[j];
+    } else {
+      r_.assign(t_, item);
+    }
+  }
+
+ private:
+  static constexpr size_t kMaxSlots = 4;
+  Renderer& r_;
+  const Expr& t_;
+  Scope& sc_;
+  size_t slots_[kMaxSlots];
+  size_t n_ = 0;
+};
+
 void run_loop(Renderer& r, const Stmt& s, const Val& iterable, int depth, const std::shared_ptr<Scope>& sc,
               std::string& out) {
   std::vector<Val> items = iterate(iterable);
   ScopeGuard guard(r.scope_, sc);
+  if (items.empty()) {
+    r.exec_body(s.else_body, out);
+    return;
+  }
+  // Made only now: with no items the else body sees no loop variable.
+  LoopTarget target(r, *s.target, *sc);
   if (s.cond) {
     size_t kept = 0;
     for (size_t i = 0; i < items.size(); ++i) {
-      r.assign(*s.target, items[i]);
+      target.assign(items[i]);
       if (r.truth(*s.cond)) {
         if (kept != i) items[kept] = std::move(items[i]);
         ++kept;
@@ -73,37 +119,9 @@ void run_loop(Renderer& r, const Stmt& s, const Val& iterable, int depth, const 
   LoopObj* lp = loop.get();
   static const Symbol kLoop("loop");
   sc->set(kLoop, Val::object(std::move(loop)));
-  // The loop variables get their slots in the loop's scope once; each item
-  // is then stored by position (a {% set %} in the body that rebinds one
-  // finds the same slot). `for x in` and `for k, v in` (of pairs; a name
-  // given twice gets the last part, as assign() does).
-  const Expr& t = *s.target;
-  constexpr size_t kMaxSlots = 4;
-  size_t slots[kMaxSlots];
-  size_t nslots = 0;
-  if (t.k == Expr::K::Name) {
-    slots[nslots++] = slot_of(*sc, t.symbol);
-  } else if (t.k == Expr::K::Tuple && t.items.size() <= kMaxSlots) {
-    for (const auto& part : t.items) {
-      if (part->k != Expr::K::Name) {
-        nslots = 0;
-        break;
-      }
-      slots[nslots++] = slot_of(*sc, part->symbol);
-    }
-  }
-  bool single = t.k == Expr::K::Name;
   for (size_t i = 0; i < lp->items.size(); ++i) {
     lp->index0 = i;
-    const Val& item = lp->items[i];
-    if (single) {
-      sc->vars[slots[0]].second = item;
-    } else if (nslots > 0 && item.kind() == Val::Kind::Seq && item.as_seq().size() == nslots) {
-      const std::vector<Val>& parts = item.as_seq();
-      for (size_t j = 0; j < nslots; ++j) sc->vars[slots[j]].second = parts[j];
-    } else {
-      r.assign(t, item);
-    }
+    target.assign(lp->items[i]);
     r.exec_body(s.body, out);
   }
 }

@@ -14,15 +14,6 @@ namespace drover::tmpl {
 
 // ---- scopes
 
-void Scope::set(Symbol name, Val v) {
-  for (auto& [k, old] : vars)
-    if (k == name) {
-      old = std::move(v);
-      return;
-    }
-  vars.emplace_back(name, std::move(v));
-}
-
 Val* Namespace::find(std::string_view name) {
   for (auto& [k, v] : attrs)
     if (k == name) return &v;

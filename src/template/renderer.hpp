@@ -66,7 +66,14 @@ struct Scope {
         if (k == name) return &v;
     return nullptr;
   }
-  void set(Symbol name, Val v);
+  void set(Symbol name, Val v) {
+    for (auto& [k, old] : vars)
+      if (k == name) {
+        old = std::move(v);
+        return;
+      }
+    vars.emplace_back(name, std::move(v));
+  }
 };
 
 class Namespace : public Object {
@@ -166,6 +173,8 @@ class Renderer {
   void eval_args(const Expr& e, CallArgs& args);
   Val call_macro(MacroObj& m, CallArgs& args, int line);
   void call_macro_into(MacroObj& m, CallArgs& args, int line, std::string& out);
+  // The macro's varargs, kwargs and caller from the arguments past its own.
+  void bind_extra_args(MacroObj& m, CallArgs& args, Scope& sc);
   // Scopes of macro calls and loops come from a pool: a render makes
   // thousands and most die at the end of the call.
   std::shared_ptr<Scope> new_scope(const std::shared_ptr<Scope>& parent);
