@@ -125,6 +125,9 @@ class AssembleModule : public Module {
     req.after_header = src;
     Value r = files::write_file(ctx, req);
     if (!r.contains("failed")) r["msg"] = "OK";
+    // The assemble module (remote_src) has no diff support; only the action
+    // plugin's controller path returns one.
+    if (args["remote_src"] == true) r.erase("diff");
     return r;
   }
 

@@ -5,6 +5,8 @@
 // The state before is read and the change made in one script; the result is
 // the module's (path or dest/src, changed, diff) plus add_path_info.
 #include <ctime>
+#include <functional>
+#include <map>
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
@@ -30,6 +32,33 @@ std::string touch_stamp(const Value& v) {
   std::string s = v.get<std::string>();
   if (s == "now" || s == "preserve") return {};
   return s;
+}
+
+// Ansible's initial_diff listing of a directory about to be removed: the
+// directories and files that os.walk yields (top-down; in each directory its
+// subdirectories, symlinks to directories among them, then the rest), from
+// find's pre-order lines "T PATH" (T: d directory, L symlink to one, f other).
+Value walk_listing(const std::string& lines) {
+  std::map<std::string, std::vector<std::pair<char, std::string>>> children;  // parent -> entries, in order
+  for (const auto& line : split_lines(lines)) {
+    if (line.size() < 3) continue;
+    std::string path = line.substr(2);
+    children[path.substr(0, path.rfind('/'))].emplace_back(line[0], path);
+  }
+  Value dirs = Value::array(), files = Value::array();
+  std::function<void(const std::string&)> walk = [&](const std::string& dir) {
+    auto it = children.find(dir);
+    if (it == children.end()) return;
+    for (const auto& [type, path] : it->second) (type == 'f' ? files : dirs).push_back(path);
+    for (const auto& [type, path] : it->second)
+      if (type == 'd') walk(path);
+  };
+  if (!children.empty()) {
+    // The top directory: the parent of the first entry find printed.
+    std::string first = split_lines(lines).front().substr(2);
+    walk(first.substr(0, first.rfind('/')));
+  }
+  return Value{{"directories", dirs}, {"files", files}};
 }
 
 class FileModule : public Module {
@@ -76,14 +105,20 @@ class FileModule : public Module {
     s += "p=" + q(path) + "; src=" + q(src) + "\n";
     s += kGetState;
     // No state: the path's current one, or file (Ansible's default).
-    if (state.empty()) s += "state=$prev; [ \"$prev\" = absent ] && state=file; [ \"$prev\" = hard ] && state=file\n";
+    if (state.empty()) s += "state=$prev; [ \"$prev\" = absent ] && state=file\n";
     else s += "state=" + q(state) + "\n";
     s += "_dr_e state \"$state\"\n";
     std::string attrs_f = files::attrs_call(attrs, "p", "f"), attrs_d = files::attrs_call(attrs, "p", "d");
     std::string mtime = touch_stamp(args["modification_time"]), atime = touch_stamp(args["access_time"]);
     s += "case $state in\n";
-    s += "absent)\n"
-         "  if [ \"$prev\" != absent ]; then _dr_changed=1; [ -n \"$_dr_check\" ] || rm -rf -- \"$p\" || _dr_die \"rmtree failed\"; fi ;;\n";
+    s += "absent)\n";
+    // initial_diff lists a removed directory's content (os.walk); the walk
+    // order is rebuilt on the controller from find's pre-order.
+    if (ctx.diff_mode)
+      s += "  if [ \"$prev\" = directory ]; then printf '\\036walk\\037'; find \"$p\" -mindepth 1 | while IFS= read -r q; do "
+           "if [ -d \"$q\" ]; then if [ -L \"$q\" ]; then t=L; else t=d; fi; else t=f; fi; "
+           "printf '%s %s\\n' \"$t\" \"$q\"; done; fi\n";
+    s += "  if [ \"$prev\" != absent ]; then _dr_changed=1; [ -n \"$_dr_check\" ] || rm -rf -- \"$p\" || _dr_die \"rmtree failed\"; fi ;;\n";
     s += "file)\n"
          "  case $prev in file|hard) ;; link) [ -e \"$p\" ] || _dr_die \"file ($p) is absent, cannot continue\" ;;\n"
          "    *) _dr_die \"file ($p) is $prev, cannot continue\" ;; esac\n"
@@ -136,10 +171,11 @@ class FileModule : public Module {
          " || _dr_die \"could not set attributes of $p\"; fi\n"
          "  _dr_e src \"$src\" ;;\n";
     s += "hard)\n"
-         "  [ -n \"$src\" ] || _dr_die \"src is required for creating new hardlinks\"\n"
-         "  [ -e \"$src\" ] || _dr_die \"src does not exist\"\n"
-         "  if ! [ \"$p\" -ef \"$src\" ] || [ -L \"$p\" ]; then\n"
-         "    case $prev in file|hard|directory) [ -n \"" + std::string(force ? "1" : "") + "\" ] || _dr_die \"Cannot link, $prev exists at destination\" ;; esac\n"
+         "  [ -n \"$src\" ] || [ \"$prev\" = hard ] || _dr_die \"src is required for creating new hardlinks\"\n"
+         "  [ -z \"$src\" ] || [ -e \"$src\" ] || _dr_die \"src does not exist\"\n"
+         "  if [ -n \"$src\" ] && { ! [ \"$p\" -ef \"$src\" ] || [ -L \"$p\" ]; }; then\n"
+         "    case $prev in hard) [ -n \"" + std::string(force ? "1" : "") + "\" ] || _dr_die \"Cannot link, different hard link exists at destination\" ;;\n"
+         "      file|directory) [ -n \"" + std::string(force ? "1" : "") + "\" ] || _dr_die \"Cannot link, $prev exists at destination\" ;; esac\n"
          "    _dr_changed=1\n"
          "    if [ -z \"$_dr_check\" ]; then\n"
          "      if [ \"$prev\" = directory ]; then rmdir -- \"$p\" || _dr_die \"Error while replacing\"; fi\n"
@@ -173,6 +209,7 @@ class FileModule : public Module {
     if (prev != state) {
       before["state"] = prev;
       after["state"] = state;
+      if (state == "absent" && prev == "directory" && ans.count("walk")) before["path_content"] = walk_listing(ans["walk"]);
     }
     if (state == "link" && ans.count("old_src") && ans["old_src"] != ans["src"]) {
       before["src"] = ans["old_src"];
@@ -183,7 +220,7 @@ class FileModule : public Module {
     Value r = Value::object();
     if (state == "link" || state == "hard" || state == "touch") {
       r["dest"] = path;
-      if (state != "touch") r["src"] = ans["src"];
+      if (state != "touch") r["src"] = ans["src"].empty() ? Value() : Value(ans["src"]);
     } else {
       r["path"] = path;
     }

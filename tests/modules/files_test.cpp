@@ -345,6 +345,41 @@ TEST_F(FileModules, FileLinkHardTouchAbsent) {
   EXPECT_EQ(r["state"], "absent");
 }
 
+TEST_F(FileModules, FileAbsentOfADirectoryDiffListsItsContentAsOsWalk) {
+  dir.write("t/a/x.txt", "x");
+  dir.write("t/a/b/y.txt", "y");
+  dir.write("t/z.txt", "z");
+  fs::create_directories(p("t/c"));
+  fs::create_symlink(p("t/a"), p("t/alink"));
+  // Ansible's initial_diff walks the tree with os.walk (readdir order).
+  test::ProcessResult py = test::run_process(
+      {"/usr/bin/python3", "-c",
+       "import json, os, sys\n"
+       "w = {'directories': [], 'files': []}\n"
+       "for base, dirs, files in os.walk(sys.argv[1]):\n"
+       "    w['directories'] += [os.path.join(base, d) for d in dirs]\n"
+       "    w['files'] += [os.path.join(base, f) for f in files]\n"
+       "print(json.dumps(w))\n",
+       p("t")});
+  ASSERT_EQ(py.exit_code, 0) << py.err;
+  Value r = run("file", Value{{"path", p("t")}, {"state", "absent"}}, false, true);
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(r["diff"]["before"]["path_content"], Value::parse(py.out)) << r.dump();
+  EXPECT_EQ(r["diff"]["before"]["state"], "directory");
+  EXPECT_FALSE(fs::exists(p("t")));
+}
+
+TEST_F(FileModules, FileWithoutStateKeepsAHardLinkHard) {
+  dir.write("f", "x");
+  fs::create_hard_link(p("f"), p("h"));
+  ::chmod(p("f").c_str(), 0644);
+  Value r = run("file", Value{{"path", p("f")}, {"mode", "0604"}}, false, true);
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(r["diff"]["before"], (Value{{"path", p("f")}, {"mode", "0644"}})) << r.dump();
+  EXPECT_EQ(r["diff"]["after"], (Value{{"path", p("f")}, {"mode", "0604"}})) << r.dump();
+  EXPECT_EQ(mode_of(p("h")), 0604u);
+}
+
 TEST_F(FileModules, FileRecurseAppliesModeBelow) {
   dir.write("r/a/b", "x");
   Value r = run("file", Value{{"path", p("r")}, {"state", "directory"}, {"recurse", true}, {"mode", "u=rwX,go="}});
