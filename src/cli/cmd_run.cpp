@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/prompt.hpp"
+#include "cli/signals.hpp"
 #include "core/error.hpp"
 #include "engine/adhoc.hpp"
 #include "engine/config.hpp"
@@ -38,7 +39,6 @@ int run(const RunFlags& f) {
   bool color = color_enabled(1, config.boolean("ANSIBLE_FORCE_COLOR"), config.boolean("ANSIBLE_NOCOLOR"));
   AdhocPrinter printer(format, f.verbosity, color);
   for (const auto& w : config.warnings()) printer.warning(w);
-  if (f.async_s > 0) throw OptionsError("-B/--background is not supported by drover run yet");
 
   AdhocRequest req;
   req.pattern = f.pattern;
@@ -51,6 +51,8 @@ int run(const RunFlags& f) {
   req.diff_mode = f.diff;
   req.task_timeout_s = f.task_timeout;
   req.list_hosts = f.list_hosts;
+  req.async_s = f.async_s;
+  if (f.poll_s >= 0) req.poll_s = f.poll_s;
   auto& c = req.connection;
   if (!f.user.empty()) c.remote_user = f.user;
   if (!f.private_key.empty()) c.private_key_file = f.private_key;
@@ -74,6 +76,7 @@ int run(const RunFlags& f) {
   std::vector<std::string> sources = f.inventory.empty() ? config.list("DEFAULT_HOST_LIST") : f.inventory;
   inventory::Inventory inv = inventory::Inventory::load(sources);
   for (const auto& w : inv.take_warnings()) printer.warning(w);
+  req.cancel = cancel_on_signals();  // after the prompts: ^C there still ends at once
   return run_adhoc(inv, config, req, printer);
 }
 
@@ -107,8 +110,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("-b,--become", flags->become, "Run as another user (sudo)");
   cmd->add_option("--become-method", flags->become_method, "sudo or su");
   cmd->add_option("--become-user", flags->become_user, "User to become (default root)");
-  cmd->add_option("-B,--background", flags->async_s, "Run asynchronously (not yet supported)");
-  cmd->add_option("-P,--poll", flags->poll_s, "Poll interval for -B");
+  cmd->add_option("-B,--background", flags->async_s, "Run as an async job with this time limit in seconds");
+  cmd->add_option("-P,--poll", flags->poll_s, "Seconds between checks of a -B job (default 15; 0: print its handle and return)");
   cmd->callback([flags, &exit_code] { exit_code = run(*flags); });
 }
 

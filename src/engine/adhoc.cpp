@@ -5,14 +5,18 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "engine/cancel_watch.hpp"
 #include "engine/config.hpp"
+#include "engine/run_state.hpp"
 #include "engine/worker_pool.hpp"
 #include "inventory/inventory.hpp"
+#include "modules/async_job.hpp"
 #include "modules/controller_files.hpp"
 #include "modules/free_form.hpp"
 #include "modules/registry.hpp"
 #include "output/adhoc_printer.hpp"
 #include "template/engine.hpp"
+#include "transport/interrupt.hpp"
 #include "transport/pool.hpp"
 
 namespace drover {
@@ -91,7 +95,9 @@ int run_adhoc(const inventory::Inventory& inv, const Config& config, const Adhoc
   std::atomic<int> ok{0}, changed{0}, failed{0}, unreachable{0}, skipped{0};
 
   files::ControllerFiles controller_files;  // copy's src read once for all hosts
+  CancelWatch watch(req.cancel, pool);
   run_parallel(hosts.size(), req.forks, [&](size_t i) {
+    if (req.cancel && req.cancel->load()) return;  // no new host once cancelled
     const inventory::Host& host = *hosts[i];
     HostResult hr;
     hr.host = host.name;
@@ -124,16 +130,34 @@ int run_adhoc(const inventory::Inventory& inv, const Config& config, const Adhoc
       ctx.timeout_s = req.task_timeout_s;
       ctx.become = rc.become ? &*rc.become : nullptr;
       ctx.controller_files = &controller_files;
+      ctx.cancel = req.cancel.get();
       std::shared_ptr<Connection> conn;
+      std::unique_ptr<AsyncJobConnection> async_conn;
       try {
         conn = pool.get(rc.spec);
         if (!conn->connected()) conn->connect();
         ctx.connection = conn.get();
+        if (req.async_s > 0) {
+          // -B/-P: the module's commands run as a detached job, as a task's
+          // async/poll; no poll lines, as ansible's minimal callback.
+          AsyncJobOptions ao;
+          ao.time_limit_s = req.async_s;
+          ao.poll_s = req.poll_s;
+          ao.cancel = ctx.cancel;
+          ao.extra = async_job_extra(entry->name, task_args);
+          async_conn = std::make_unique<AsyncJobConnection>(*conn, std::move(ao));
+          ctx.connection = async_conn.get();
+        }
         hr.result = entry->module->run(task_args, ctx);
+        if (async_conn && !async_conn->jid().empty()) add_async_job_fields(hr.result, *async_conn);
+      } catch (const AsyncJobStarted& started) {
+        hr.result = async_started_result(started);
       } catch (const UnreachableError& e) {
         pool.drop(host.name);
         hr.result = unreachable_result(e.message());
       }
+    } catch (const CancelledError&) {
+      return;  // cut short by ^C: nothing worth showing
     } catch (const Error& e) {
       hr.result = Value{{"failed", true}, {"msg", e.message()}};
     } catch (const std::exception& e) {
@@ -150,6 +174,10 @@ int run_adhoc(const inventory::Inventory& inv, const Config& config, const Adhoc
     printer.result(hr);
   });
   pool.close_all();
+  if (req.cancel && req.cancel->load()) {
+    printer.interrupted();
+    return kExitInterrupted;
+  }
   printer.finish(ok, changed, failed, unreachable, skipped);
   if (unreachable > 0) return 4;
   if (failed > 0) return 2;

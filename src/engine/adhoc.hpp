@@ -9,6 +9,8 @@
 // others.
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,7 +36,12 @@ struct AdhocRequest {
   bool diff_mode = false;
   int task_timeout_s = 0;
   bool list_hosts = false;
+  int async_s = 0;   // -B: run as an async job with this time limit
+  int poll_s = 15;   // -P: seconds between checks of the job; 0 returns its handle
   ConnectionOptions connection;
+  // Set (by a signal) to stop: no new host starts, running commands are
+  // killed, run_adhoc returns 99 after "User interrupted execution".
+  std::shared_ptr<std::atomic<bool>> cancel;
 };
 
 // Parses `args` for `module` as Ansible's ad-hoc CLI does (a JSON object, or
@@ -43,7 +50,7 @@ struct AdhocRequest {
 Value parse_adhoc_args(const std::string& module, const std::string& args);
 
 // Runs the request and returns ansible's exit code: 0 all fine, 2 a host
-// failed, 4 a host was unreachable. Throws Error for problems found before
+// failed, 4 a host was unreachable, 99 interrupted. Throws Error for problems found before
 // any host is contacted.
 int run_adhoc(const inventory::Inventory& inv, const Config& config, const AdhocRequest& req,
               AdhocPrinter& printer);

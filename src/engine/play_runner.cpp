@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "core/yaml.hpp"
+#include "engine/cancel_watch.hpp"
 #include "engine/config.hpp"
 #include "engine/fact_cache.hpp"
 #include "engine/lookups.hpp"
@@ -45,42 +46,6 @@ bool free_strategy(const Play& play, const Config& config) {
   std::string s = play.strategy.is_null() ? config.str("DEFAULT_STRATEGY") : to_display_string(play.strategy);
   return s == "free" || s == "host_pinned" || s == "ansible.builtin.free" || s == "ansible.builtin.host_pinned";
 }
-
-// Fires the pool's interrupt as soon as the run's cancel flag is set, so
-// that commands blocked on their hosts end at once instead of at their next
-// check of the flag.
-class CancelWatch {
- public:
-  CancelWatch(const RunOptions& options, ConnectionPool& pool) {
-    if (!options.cancel) return;
-    thread_ = std::thread([this, flag = options.cancel, &pool] {
-      std::unique_lock<std::mutex> lock(mu_);
-      while (!done_) {
-        if (flag->load()) {
-          pool.interrupt();
-          return;
-        }
-        cv_.wait_for(lock, std::chrono::milliseconds(50));
-      }
-    });
-  }
-  ~CancelWatch() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-  CancelWatch(const CancelWatch&) = delete;
-  CancelWatch& operator=(const CancelWatch&) = delete;
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  std::thread thread_;
-};
 
 }  // namespace
 
@@ -170,7 +135,7 @@ int PlaybookRunner::run() {
   started_at_task_ = options_.start_at_task.empty();
   pool_ = std::make_unique<ConnectionPool>();
   controller_files_ = std::make_unique<files::ControllerFiles>();
-  CancelWatch watch(options_, *pool_);
+  CancelWatch watch(options_.cancel, *pool_);
   fact_cache_ = make_fact_cache(config_);
   if (options_.flush_cache) fact_cache_->flush();
 

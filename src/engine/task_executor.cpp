@@ -143,24 +143,6 @@ Value environment_for(const Task& t, tmpl::Engine& templar, tmpl::VariableSource
   return out;
 }
 
-// What the finished job's file carries beside rc/stdout/stderr, so that
-// async_status shows command's and shell's own fields.
-Value async_job_extra(const std::string& module, const Value& args) {
-  Value extra = {{"changed", true}};
-  if (!args.contains("_raw_params") || !args["_raw_params"].is_string()) return extra;
-  const std::string& raw = args["_raw_params"].get_ref<const std::string&>();
-  if (module == "shell" || module == "raw") {
-    extra["cmd"] = raw;
-  } else if (module == "command") {
-    try {
-      extra["cmd"] = shlex_split(raw);
-    } catch (const Error&) {
-      extra["cmd"] = raw;
-    }
-  }
-  return extra;
-}
-
 Value skipped_result() {
   return Value{{"changed", false}, {"skipped", true}, {"skip_reason", "Conditional result was False"}};
 }
@@ -301,10 +283,7 @@ class ItemRun {
       try {
         result = entry->module->run(module_args, mctx);
         if (async_conn && !async_conn->jid().empty()) {
-          result["ansible_job_id"] = async_conn->jid();
-          result["finished"] = 1;
-          result["results_file"] = async_conn->results_file();
-          result["started"] = 1;
+          add_async_job_fields(result, *async_conn);
           TaskEvent ev;
           ev.task = &info_;
           ev.host = host_.name;
@@ -316,8 +295,7 @@ class ItemRun {
         throw;
       } catch (const AsyncJobStarted& started) {
         // poll: 0 -- the job's handle is the result, as Ansible returns it.
-        result = Value{{"ansible_job_id", started.jid}, {"changed", true},          {"failed", 0},
-                       {"finished", 0},                  {"results_file", started.results_file}, {"started", 1}};
+        result = async_started_result(started);
       } catch (const Error& e) {
         result = Value{{"failed", true}, {"msg", e.message()}};
       }

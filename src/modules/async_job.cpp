@@ -173,4 +173,32 @@ Value read_async_job(Connection& conn, const std::string& jid, bool cleanup, con
   return data;
 }
 
+Value async_job_extra(const std::string& module, const Value& args) {
+  Value extra = {{"changed", true}};
+  if (!args.contains("_raw_params") || !args["_raw_params"].is_string()) return extra;
+  const std::string& raw = args["_raw_params"].get_ref<const std::string&>();
+  if (module == "shell" || module == "raw") {
+    extra["cmd"] = raw;
+  } else if (module == "command") {
+    try {
+      extra["cmd"] = shlex_split(raw);
+    } catch (const Error&) {
+      extra["cmd"] = raw;
+    }
+  }
+  return extra;
+}
+
+Value async_started_result(const AsyncJobStarted& started) {
+  return Value{{"ansible_job_id", started.jid}, {"changed", true},          {"failed", 0},
+               {"finished", 0},                  {"results_file", started.results_file}, {"started", 1}};
+}
+
+void add_async_job_fields(Value& result, const AsyncJobConnection& job) {
+  result["ansible_job_id"] = job.jid();
+  result["finished"] = 1;
+  result["results_file"] = job.results_file();
+  result["started"] = 1;
+}
+
 }  // namespace drover

@@ -70,6 +70,17 @@ class AsyncJobConnection final : public Connection {
   std::string jid_, results_file_;
 };
 
+// What the finished job's file carries beside rc/stdout/stderr, so that
+// async_status shows command's and shell's own fields (cmd, changed).
+Value async_job_extra(const std::string& module, const Value& args);
+
+// poll: 0 -- the task's result is the job's handle, as Ansible returns it.
+Value async_started_result(const AsyncJobStarted& started);
+
+// poll > 0 -- the job's fields that Ansible adds to the module's result
+// (ansible_job_id, finished, results_file, started).
+void add_async_job_fields(Value& result, const AsyncJobConnection& job);
+
 // Reads job `jid`'s file on the target as async_status does: its data with
 // finished defaulted, or a failed result "could not find job". With
 // `cleanup`, removes the job's files instead and returns {ansible_job_id,

@@ -130,6 +130,15 @@ void AdhocPrinter::result(const HostResult& r) {
   std::fflush(out_);
 }
 
+void AdhocPrinter::interrupted() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (format_ == AdhocFormat::json_lines) {
+    std::fputs((Value{{"event", "interrupted"}}.dump() + "\n").c_str(), out_);
+    return;
+  }
+  std::fputs((colorize("[ERROR]: User interrupted execution", Color::error, color_) + "\n").c_str(), err_);
+}
+
 void AdhocPrinter::warning(const std::string& text) {
   std::lock_guard<std::mutex> lock(mu_);
   if (format_ == AdhocFormat::json_lines) {

@@ -22,6 +22,8 @@ class AdhocPrinter {
   void result(const HostResult& r);
   // "[WARNING]: text" on stderr (or a JSON warning event).
   void warning(const std::string& text);
+  // "[ERROR]: User interrupted execution" on stderr (or a JSON event).
+  void interrupted();
   // At the end of the run (json_lines prints a stats event).
   void finish(int ok, int changed, int failed, int unreachable, int skipped);
 

@@ -1,4 +1,4 @@
-// Ctrl-C (SIGINT) and SIGTERM during `drover play` against a private sshd
+// Ctrl-C (SIGINT) and SIGTERM during `drover play` (and `drover run`) against a private sshd
 // host: the run stops as ansible-playbook's does on ^C (the message, exit
 // 99, no later task), and the command that was running on the host is
 // killed with its children rather than left behind.
@@ -56,6 +56,23 @@ TEST_P(PlayInterrupt, StopsTheRunExits99AndKillsTheRemoteCommand) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Signals, PlayInterrupt, ::testing::Values("SIGINT", "SIGTERM"));
+
+// `drover run` as `ansible` on ^C: the message, exit 99, no host result,
+// and the remote command killed.
+TEST(AdhocInterrupt, StopsTheRunExits99AndKillsTheRemoteCommand) {
+  SshdFleet fleet(2);
+  TempDir dir;
+  std::string inventory = dir.path() + "/hosts";
+  fleet.write_inventory(inventory);
+  auto r = run_process({kSystemPython, "-c", kDriver, "SIGINT", DROVER_BINARY, "run", "all", "-i", inventory, "-m",
+                        "shell", "-a", "sleep 41.75; echo done"});
+  EXPECT_EQ(r.out.substr(0, 6), "rc=99 ") << r.out << r.err;
+  EXPECT_NE(r.err.find("[ERROR]: User interrupted execution"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("CHANGED"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("FAILED"), std::string::npos) << r.out;
+  auto left = run_shell("sleep 0.3; pgrep -f '^sleep 41[.]75' | wc -l");
+  EXPECT_EQ(left.out, "0\n") << "the remote sleep outlived the interrupted run";
+}
 
 }  // namespace
 }  // namespace drover::test
