@@ -42,13 +42,6 @@ std::string glob_guard(const std::string& glob, bool skip_if_exists, const char*
          (skip_if_exists ? "-n" : "-z") + " \"$_d\" ] && { printf '%s' '" + marker + "'; exit 0; }; ";
 }
 
-bool is_shell_name(const std::string& name) {
-  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
-  for (char c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
-  return true;
-}
-
 // Set before a command whose words expand variables: the characters that an
 // unset variable leaves as they were, kept out of the shell's own parsing.
 constexpr const char* kExpandHelpers = "__drover_d='$' __drover_l='{' __drover_r='}'; ";

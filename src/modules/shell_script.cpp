@@ -12,15 +12,19 @@
 
 namespace drover {
 
+bool is_shell_name(const std::string& name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
+}
+
 std::string environment_exports(const Value& environment) {
   std::string out;
   if (!environment.is_object()) return out;
   for (auto it = environment.begin(); it != environment.end(); ++it) {
     const std::string& k = it.key();
-    bool valid = !k.empty() && !std::isdigit(static_cast<unsigned char>(k[0]));
-    for (char c : k)
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) valid = false;
-    if (!valid) throw Error("invalid environment variable name: '" + k + "'");
+    if (!is_shell_name(k)) throw Error("invalid environment variable name: '" + k + "'");
     out += "export " + k + "=" + shell_quote(to_display_string(it.value())) + "; ";
   }
   return out;

@@ -16,6 +16,9 @@ namespace drover {
 // a name that is not a valid shell variable name.
 std::string environment_exports(const Value& environment);
 
+// A name the shell can hold as a variable: [A-Za-z_][A-Za-z0-9_]*.
+bool is_shell_name(const std::string& name);
+
 // Runs `script` on the target with the context's become, timeout and
 // environment, sending `stdin_data` on the same channel.
 ExecResult run_script(ModuleContext& ctx, const std::string& script, std::string stdin_data = {});
