@@ -11,16 +11,17 @@ namespace drover::test {
 namespace {
 
 // Starts drover with the given arguments, sends `signal` once the host runs
-// the sleep, and prints "rc=N" plus drover's stderr. Python (Debian's) so
-// that drover starts with default signal dispositions, which a background
+// `sleep MARKER` (each test has its own: ctest runs them side by side), and
+// prints "rc=N" plus drover's stderr. Python (Debian's) so that drover starts with default signal dispositions, which a background
 // job of a non-interactive shell would not have.
 const char* kDriver = R"(
 import signal, subprocess, sys, time
 sig = getattr(signal, sys.argv[1])
-p = subprocess.Popen(sys.argv[2:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+marker = sys.argv[2]
+p = subprocess.Popen(sys.argv[3:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 deadline = time.time() + 20
 while time.time() < deadline:
-    if subprocess.run(["pgrep", "-f", "sleep 41.75"], capture_output=True).returncode == 0:
+    if subprocess.run(["pgrep", "-f", "sleep " + marker], capture_output=True).returncode == 0:
         break
     time.sleep(0.05)
 time.sleep(0.2)
@@ -40,17 +41,18 @@ TEST_P(PlayInterrupt, StopsTheRunExits99AndKillsTheRemoteCommand) {
   std::string inventory = dir.path() + "/hosts";
   fleet.write_inventory(inventory);
   std::string marker = dir.path() + "/after";
+  std::string seconds = std::string(GetParam()) == "SIGINT" ? "41.75" : "41.5";
   std::string book = dir.write("site.yml",
                                "- hosts: all\n  gather_facts: false\n  tasks:\n"
-                               "    - name: long\n      shell: sleep 41.75; echo done\n"
+                               "    - name: long\n      shell: sleep " + seconds + "; echo done\n"
                                "    - name: after\n      file: path=" + marker + " state=touch\n");
-  auto r = run_process({kSystemPython, "-c", kDriver, GetParam(), DROVER_BINARY, "play", "-i", inventory, book});
+  auto r = run_process({kSystemPython, "-c", kDriver, GetParam(), seconds, DROVER_BINARY, "play", "-i", inventory, book});
   EXPECT_EQ(r.out.substr(0, 6), "rc=99 ") << r.out << r.err;
   EXPECT_NE(r.err.find("[ERROR]: User interrupted execution"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("TASK [long]"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("TASK [after]"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("PLAY RECAP"), std::string::npos) << r.out;
-  auto left = run_shell("sleep 0.3; pgrep -f '^sleep 41[.]75' | wc -l");
+  auto left = run_shell("sleep 0.3; pgrep -fx 'sleep " + seconds + "' | wc -l");
   EXPECT_EQ(left.out, "0\n") << "the remote sleep outlived the interrupted run";
   EXPECT_NE(access(marker.c_str(), F_OK), 0) << "a task ran after the interrupt";
 }
@@ -64,13 +66,13 @@ TEST(AdhocInterrupt, StopsTheRunExits99AndKillsTheRemoteCommand) {
   TempDir dir;
   std::string inventory = dir.path() + "/hosts";
   fleet.write_inventory(inventory);
-  auto r = run_process({kSystemPython, "-c", kDriver, "SIGINT", DROVER_BINARY, "run", "all", "-i", inventory, "-m",
-                        "shell", "-a", "sleep 41.75; echo done"});
+  auto r = run_process({kSystemPython, "-c", kDriver, "SIGINT", "42.25", DROVER_BINARY, "run", "all", "-i", inventory,
+                        "-m", "shell", "-a", "sleep 42.25; echo done"});
   EXPECT_EQ(r.out.substr(0, 6), "rc=99 ") << r.out << r.err;
   EXPECT_NE(r.err.find("[ERROR]: User interrupted execution"), std::string::npos) << r.err;
   EXPECT_EQ(r.out.find("CHANGED"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("FAILED"), std::string::npos) << r.out;
-  auto left = run_shell("sleep 0.3; pgrep -f '^sleep 41[.]75' | wc -l");
+  auto left = run_shell("sleep 0.3; pgrep -fx 'sleep 42.25' | wc -l");
   EXPECT_EQ(left.out, "0\n") << "the remote sleep outlived the interrupted run";
 }
 
