@@ -10,14 +10,7 @@
 // test starts from fresh sandboxes and makes the state it needs.
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
-#include <chrono>
 #include <future>
-#include <thread>
 
 #include "core/strings.hpp"
 #include "core/value.hpp"
@@ -485,69 +478,6 @@ TEST_F(SystemCompat, ServiceEnablesWithUpdateRcd) {
   expect_same("service", "name=drover-svc enabled=no state=started");
   expect_same_state(links);
   expect_same("service", "name=no-such-service state=started");
-}
-
-// ---- uri ----------------------------------------------------------------
-
-// Python's http.server on 127.0.0.1 serving a directory, for the targets.
-class HttpServer {
- public:
-  HttpServer(const std::string& dir, int port) {
-    std::vector<std::string> argv{test::kSystemPython, "-m", "http.server", std::to_string(port), "--bind", "127.0.0.1",
-                                  "--directory", dir};
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    for (int i = 0; i < 100; ++i) {
-      if (test::run_process({"bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(port)}).exit_code == 0) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-  ~HttpServer() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-
- private:
-  pid_t pid_ = -1;
-};
-
-// The result without what differs between two requests.
-Value stable(Value v) {
-  for (const char* k : {"date", "elapsed", "last_modified"}) v.erase(k);
-  return v;
-}
-
-TEST_F(SystemCompat, UriFetchesFromTheTargetWithCurl) {
-  test::TempDir site;
-  site.write("data.json", "{\"a\": [1, 2], \"b\": \"x\"}\n");
-  site.write("hello.txt", "hello\nworld\n");
-  int port = fleet_->port() + 1;
-  HttpServer server(site.path(), port);
-  const std::string base = "url=http://127.0.0.1:" + std::to_string(port) + "/";
-  for (const std::string& args : std::vector<std::string>{
-           base + "data.json", base + "hello.txt return_content=yes", base + "missing",
-           base + "missing status_code=404,200", base + "missing return_content=yes",
-           base + "data.json method=post body_format=json body='{\"k\": 1}'",
-           base + "hello.txt method=HEAD", base + "hello.txt dest=/root/hello.txt",
-           base + "hello.txt creates=/etc/passwd", "url=http://127.0.0.1:1/ timeout=2"}) {
-    Outcome o = both("uri", args);
-    if (args.find(":1/") != std::string::npos) {  // curl and urllib word connection errors differently
-      EXPECT_EQ(o.ours_json["status"], o.theirs_json["status"]) << o.ours << o.theirs;
-      EXPECT_EQ(o.ours_json["failed"], o.theirs_json["failed"]);
-      continue;
-    }
-    EXPECT_EQ(sorted_dump(stable(o.ours_json)), sorted_dump(stable(o.theirs_json))) << args;
-  }
-  expect_same_state("cat /root/hello.txt");
 }
 
 // ---- systemd ------------------------------------------------------------

@@ -10,6 +10,7 @@
 #include "modules/answer_script.hpp"
 #include "modules/cron_tab.hpp"
 #include "modules/registry.hpp"
+#include "modules/uri.hpp"
 #include "recording_connection.hpp"
 #include "transport/connection.hpp"
 
@@ -365,6 +366,81 @@ TEST_F(SystemModule, UriDestReportsTheFileAndCreatesSkipsWithStdoutLines) {
   EXPECT_EQ(r["state"], "file");
   Value s = run("uri", Value{{"url", "http://x/f"}, {"creates", "/etc"}}, {answer({{"skip_creates", "1"}})});
   EXPECT_EQ(s["stdout_lines"], (Value{"skipped, since '/etc' exists"}));
+}
+
+// urls.py get_response_filename(): Content-Disposition's filename when it
+// has one, else the final URL's unquoted basename.
+TEST(UriResponse, FilenameFromContentDispositionElseTheUrlsBasename) {
+  auto name = [](const std::string& disposition, const std::string& url) {
+    std::vector<std::string> headers{"Content-Type: text/plain"};
+    if (!disposition.empty()) headers.push_back("Content-Disposition: " + disposition);
+    return response_filename(headers, url);
+  };
+  EXPECT_EQ(name("attachment; filename=\"a b.txt\"", "http://h/x"), "a b.txt");
+  EXPECT_EQ(name("attachment; FILENAME=plain.txt; size=3", "http://h/x"), "plain.txt");
+  EXPECT_EQ(name("attachment; filename=\"q\\\"x;y.txt\"", "http://h/x"), "q\"x;y.txt");
+  EXPECT_EQ(name("attachment; filename*=UTF-8''na%20me.txt", "http://h/x"), "na me.txt");
+  EXPECT_EQ(name("attachment; filename=\"\"", "http://h/dir/f%20g.tgz?x=1#y"), "f g.tgz");
+  EXPECT_EQ(name("inline", "http://h/dir/sub/"), "sub");
+  EXPECT_EQ(name("", "http://h/a;type=x"), "a");
+  EXPECT_EQ(name("", "http://h"), "");
+  EXPECT_EQ(name("", "http://h/"), "");
+  EXPECT_EQ(join_path("/root/d", "f"), "/root/d/f");
+  EXPECT_EQ(join_path("/root/d/", "f"), "/root/d/f");
+  EXPECT_EQ(join_path("/root/d", "/etc/f"), "/etc/f");  // os.path.join, as Ansible
+}
+
+TEST(UriResponse, LastHeaderBlockIsTheFinalResponses) {
+  std::string status;
+  auto block = last_header_block("HTTP/1.1 302 Found\r\nLocation: /b\r\n\r\nHTTP/1.0 200 OK\r\nA: 1\r\n\r\n", &status);
+  EXPECT_EQ(block, (std::vector<std::string>{"A: 1"}));
+  EXPECT_EQ(status, "HTTP/1.0 200 OK");
+}
+
+// A directory dest: the first trip keeps the body on the target, the second
+// writes it under the name the response gives.
+TEST_F(SystemModule, UriDestDirectoryWritesTheFileTheResponseNames) {
+  const std::string headers = "HTTP/1.0 200 OK\r\nContent-Disposition: attachment; filename=\"r.csv\"\r\n\r\n";
+  Value r = run("uri", Value{{"url", "http://x/get?id=1"}, {"dest", "/root/dl"}},
+                {answer({{"rc", "0"}, {"w", "200 http://x/get?id=1"}, {"err", ""}, {"headers", headers}, {"body", "a,bx"},
+                         {"dest_dir", "1"}, {"body_file", "/tmp/tmp.X1"}}),
+                 answer({{"written", ""}, {"dest", "/root/dl/r.csv"}, {"st", "0 0 root root 644 3 regular file"}})});
+  ASSERT_EQ(conn.scripts.size(), 2u);
+  EXPECT_NE(conn.scripts[1].find("_d=/root/dl/r.csv\n"), std::string::npos);
+  EXPECT_NE(conn.scripts[1].find("_b=/tmp/tmp.X1\n"), std::string::npos);
+  EXPECT_EQ(r["changed"], true);
+  EXPECT_EQ(r["path"], "/root/dl/r.csv");
+  EXPECT_EQ(r["size"], 3);
+  expect_valid_shell(conn.scripts[1]);
+  Value plain = run("uri", Value{{"url", "http://x/"}, {"dest", "/root/dl/"}},
+                    {answer({{"rc", "0"}, {"w", "200 http://x/"}, {"err", ""}, {"headers", "HTTP/1.0 200 OK\r\n\r\n"},
+                             {"body", "x"}, {"dest_dir", "1"}, {"body_file", "/tmp/tmp.X2"}}),
+                     answer({{"dest", "/root/dl/index.html"}, {"st", ""}})});
+  EXPECT_NE(conn.scripts[3].find("_d=/root/dl/index.html\n"), std::string::npos);
+  EXPECT_EQ(plain["changed"], false);
+  // An accepted error status: the file gets the empty, already read body.
+  run("uri", Value{{"url", "http://x/m"}, {"dest", "/root/m"}, {"status_code", Value{404}}},
+      {answer({{"rc", "0"}, {"w", "404 http://x/m"}, {"err", ""}, {"headers", "HTTP/1.0 404 Not Found\r\n\r\n"},
+               {"body", "gonex"}, {"body_file", "/tmp/tmp.X3"}}),
+       answer({{"dest", "/root/m"}, {"written", ""}, {"st", ""}})});
+  EXPECT_NE(conn.scripts[5].find("_d=/root/m\n"), std::string::npos);
+  EXPECT_NE(conn.scripts[5].find("_empty=1\n"), std::string::npos);
+}
+
+TEST_F(SystemModule, UriPassesAuthProxyTlsAndEncodingOptionsToCurl) {
+  run("uri", Value{{"url", "http://x/"}, {"url_username", "u"}, {"url_password", "p"}, {"use_proxy", false},
+                   {"ca_path", "/etc/ca.pem"}, {"ciphers", Value{"A", "B"}}},
+      {""});
+  run("uri", Value{{"url", "http://x/"}, {"url_username", "u"}, {"force_basic_auth", true}, {"decompress", false}}, {""});
+  const std::string& first = conn.scripts[0];
+  EXPECT_NE(first.find("--anyauth -u u:p"), std::string::npos);
+  EXPECT_NE(first.find("--noproxy"), std::string::npos);
+  EXPECT_NE(first.find("--cacert /etc/ca.pem"), std::string::npos);
+  EXPECT_NE(first.find("--ciphers A:B"), std::string::npos);
+  EXPECT_NE(first.find("--compressed -H"), std::string::npos);
+  EXPECT_NE(conn.scripts[1].find("--basic -u u:"), std::string::npos);
+  EXPECT_EQ(conn.scripts[1].find("--compressed"), std::string::npos);
+  for (const auto& s : conn.scripts) expect_valid_shell(s);
 }
 
 TEST_F(SystemModule, EveryScriptIsValidShell) {

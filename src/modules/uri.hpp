@@ -1,0 +1,28 @@
+// uri's reading of an HTTP response (ansible.builtin.uri and the urls.py
+// helpers it uses, ansible-core 2.14): pure functions of the headers and
+// URLs that curl reports, exposed for unit tests
+// (tests/modules/system_unit_test.cpp); playbooks reach the module through
+// the registry only.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace drover {
+
+// The header lines of the last response in curl's -D output (curl -L writes
+// one block per response); `status_line` gets that block's "HTTP/..." line.
+std::vector<std::string> last_header_block(const std::string& raw,
+                                           std::string* status_line = nullptr);
+
+// urls.py get_response_filename(): Content-Disposition's filename parameter
+// (email.message's get_param rules: quoted or bare, any case, RFC 2231
+// `filename*=` decoded) when it is not empty, else the unquoted basename of
+// the final URL's path; "" when neither gives a name.
+std::string response_filename(const std::vector<std::string>& headers,
+                              const std::string& final_url);
+
+// Python's os.path.join(dir, name): `name` alone when it is absolute.
+std::string join_path(const std::string& dir, const std::string& name);
+
+}  // namespace drover
