@@ -12,8 +12,10 @@
 // cache_valid_time, deb (local path on the target), purge, autoremove,
 // autoclean, clean, install_recommends, upgrade (apt-get, or aptitude when
 // present), default_release, only_upgrade, force, allow_* flags,
-// dpkg_options, lock_timeout (apt's DPkg::Lock::Timeout). Not supported:
-// state=build-dep and deb URLs (fail with a message), policy_rc_d.
+// dpkg_options, lock_timeout (apt's DPkg::Lock::Timeout), state=build-dep
+// (apt-get build-dep), deb as a URL (fetched on the target with curl or
+// wget into a temporary file named as urls.py's fetch_file() names it).
+// policy_rc_d as Ansible's PolicyRcD.
 #include <cstdlib>
 
 #include "core/strings.hpp"
@@ -48,6 +50,24 @@ _cachetime() {
   elif [ -e /var/lib/apt/lists ]; then stat -c %Y /var/lib/apt/lists; else echo 0; fi
 }
 _check=; [ -n "$check" ] && _check=--simulate
+# Ansible's PolicyRcD: /usr/sbin/policy-rc.d answers "exit $policy_rc_d"
+# while apt-get and dpkg run (services stay as they are); a file that was
+# there is put back, on any exit.
+_dl=; _prc_bak=
+_cleanup() {
+  rm -rf "$_rtmp" "$_rtmpo" ${_dl:+"$_dl"}
+  [ -n "$policy_rc_d" ] || return 0
+  if [ -n "$_prc_bak" ]; then mv -f "$_prc_bak/policy-rc.d" /usr/sbin/policy-rc.d && rmdir "$_prc_bak"
+  else rm -f /usr/sbin/policy-rc.d; fi
+}
+trap _cleanup EXIT
+if [ -n "$policy_rc_d" ]; then
+  if [ -e /usr/sbin/policy-rc.d ]; then
+    _prc_bak=$(mktemp -d) && mv /usr/sbin/policy-rc.d "$_prc_bak/" || { _prc_bak=; _fail "Fail to move /usr/sbin/policy-rc.d to a backup directory"; }
+  fi
+  { printf '#!/bin/sh\nexit %d\n' "$policy_rc_d" > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d; } ||
+    _fail "Failed to create or chmod /usr/sbin/policy-rc.d"
+fi
 # Package specs and the release go through eval inside single quotes (the
 # command line Ansible prints): no Debian name or version holds a quote.
 case "$names$release" in *"'"*) _fail "invalid package spec: $(printf '%s' "$names$release" | grep "'" | head -n 1)" ;; esac
@@ -152,6 +172,8 @@ _expand() {
 _install() {
   _list=; _pnames=; i_changed=; i_ran=
   for _s in $1; do
+    # build-dep: apt decides what to install.
+    if [ -n "$builddep" ]; then _list="$_list '$_s'"; continue; fi
     _split "$_s"; _pnames="$_pnames $name"
     _status "$name" "$cmp" "$ver" install
     [ -z "$inst" ] && [ -n "$only_upgrade" ] && continue
@@ -165,7 +187,8 @@ _install() {
     fi
   done
   if [ -n "$_list" ]; then
-    _cmd="$aptget -y $dpkg_options $only_upgrade_opt $fixed_opt $force_yes $autoremove_opt $no_remove $_check install${_list}"
+    if [ -n "$builddep" ]; then _cmd="$aptget -y $dpkg_options $only_upgrade_opt $fixed_opt $force_yes $no_remove $_check build-dep${_list}"
+    else _cmd="$aptget -y $dpkg_options $only_upgrade_opt $fixed_opt $force_yes $autoremove_opt $no_remove $_check install${_list}"; fi
     [ -n "$release" ] && _cmd="$_cmd -t '$release'"
     case $recommends in no) _cmd="$_cmd -o APT::Install-Recommends=no" ;; yes) _cmd="$_cmd -o APT::Install-Recommends=yes" ;; esac
     [ -n "$allow_unauth" ] && _cmd="$_cmd --allow-unauthenticated"
@@ -174,8 +197,9 @@ _install() {
     eval "_run $_cmd $lockopt"
     if [ "$_rrc" != 0 ]; then _out with_cache 1; _rawerr; _failwith "stdout stderr rc" "'$_cmd' failed: $_e"; fi
     i_changed=1; i_ran=1; _outraw "$2"
+    [ -n "$builddep" ] && case $_rout in *"$nl""0 upgraded, 0 newly installed"*) i_changed= ;; esac
   fi
-  if [ -z "$check" ] && [ -n "$_pnames" ]; then
+  if [ -z "$builddep" ] && [ -z "$check" ] && [ -n "$_pnames" ]; then
     _mark=$(command -v apt-mark)
     if [ -n "$_mark" ]; then
       _run $_mark manual $_pnames || { _rawerr; _failwith "stdout stderr rc" "'$_mark manual$_pnames' failed: $_e"; }
@@ -201,15 +225,35 @@ _upgrade() {
   case $_rout in *"$nl""0 upgraded, 0 newly installed"*|*"$nl""0 packages upgraded, 0 newly installed"*) ;; *) _changed ;; esac
   _outrun; exit 0
 }
+# urls.py fetch_file(): the deb at URL $deb into a temporary file named
+# $deb_prefix + 8 random characters + $deb_ext (dpkg's output shows the
+# name), removed on exit; deb then names that file. An HTTP error leaves
+# the file empty, as urls.py does after reading the error's body.
+_fetch_deb() {
+  _dl=$(mktemp -d) || _fail "Failure downloading $deb, cannot create a temporary directory"
+  _f=$_dl/$deb_prefix$(LC_ALL=C tr -dc 'a-z0-9_' </dev/urandom 2>/dev/null | head -c 8)$deb_ext
+  if command -v curl >/dev/null 2>&1; then
+    _code=$(curl -sS -L -A ansible-httpget --max-time 10 -o "$_f" -w '%{http_code}' "$deb" 2>"$_rtmp") ||
+      _fail "Failure downloading $deb, Request failed: $(cat "$_rtmp")"
+  elif command -v wget >/dev/null 2>&1; then
+    wget -q -U ansible-httpget -T 10 -O "$_f" "$deb" 2>"$_rtmp"; _code=200
+    case $? in 0) ;; 8) _code=404 ;; *) _fail "Failure downloading $deb, Request failed: $(cat "$_rtmp")" ;; esac
+  else
+    _fail "Failure downloading $deb, Request failed: neither curl nor wget is on the target"
+  fi
+  case $_code in 2*) ;; *) : > "$_f" ;; esac
+  deb=$_f
+}
 [ -n "$upgrade" ] && _upgrade "$upgrade"
 if [ -n "$deb" ]; then
   [ "$state" = present ] || _fail "deb only supports state=present"
-  case $deb in *://*) _fail "drover's apt module installs debs from paths on the target only, not URLs: $deb" ;; esac
+  case $deb in *://*) _fetch_deb ;; esac
   _debs=; _deps=; _multi=$(dpkg --print-foreign-architectures 2>/dev/null)
   _oifs=$IFS; IFS=,; set -- $deb; IFS=$_oifs
   for _f in "$@"; do
     _field() { _run dpkg --field "$_f" "$1" || _failwith "stdout stderr" "$(command -v dpkg) --field $_f $1 failed"; _fv=$_rout; }
     [ -e "$_f" ] || _fail "Unable to install package: E:Invalid archive signature"
+    [ -s "$_f" ] || _fail "Unable to install package: E:read, still have 8 to read but none left"
     _field Package; _pn=$_fv; _field Version; _pv=$_fv; _key=$_pn
     if [ -n "$_multi" ]; then _field Architecture; _key=$_pn:$_fv; fi
     _iv=$(_instver "$_key")
@@ -295,6 +339,8 @@ fi
 _install "$names" ""
 _out exit install
 [ -n "$i_changed" ] && _changed
+# build-dep answers apt-get's output even when nothing changed.
+[ -n "$i_ran" ] && _out ran 1
 )SH";
 
 // Ansible's expand_dpkg_options: -o "Dpkg::Options::=--OPT" per option.
@@ -305,6 +351,41 @@ std::string expand_dpkg_options(const std::string& compressed) {
     out += "-o \"Dpkg::Options::=--" + o + "\"";
   }
   return out;
+}
+
+// urls.py fetch_file()'s temporary file name parts for a URL: the path's
+// basename split by _split_multiext() (up to two extensions of 3 or 4
+// characters, the name rstripped of each extension's characters).
+std::pair<std::string, std::string> fetch_file_name_parts(const std::string& url) {
+  std::string path = url.substr(0, url.find_first_of("?#"));
+  const size_t scheme = path.find("://");
+  if (scheme != std::string::npos) {
+    const size_t slash = path.find('/', scheme + 3);
+    path = slash == std::string::npos ? "" : path.substr(slash);
+  }
+  std::string name = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  // pathlib's suffixes: none for a name ending in '.', the parts after the
+  // first dot of a name that does not start with one.
+  std::vector<std::string> suffixes;
+  if (!name.empty() && name.back() != '.') {
+    size_t first = name.find_first_not_of('.');
+    size_t dot = first == std::string::npos ? std::string::npos : name.find('.', first);
+    while (dot != std::string::npos) {
+      const size_t next = name.find('.', dot + 1);
+      suffixes.push_back(
+          name.substr(dot, next == std::string::npos ? std::string::npos : next - dot));
+      dot = next;
+    }
+  }
+  std::string ext;
+  for (size_t i = 0; i < suffixes.size() && i < 2; ++i) {
+    const std::string& sfx = suffixes[suffixes.size() - 1 - i];
+    if (sfx.size() < 3 || sfx.size() > 4) break;
+    ext = sfx + ext;
+    while (!name.empty() && sfx.find(name.back()) != std::string::npos)
+      name.pop_back();  // str.rstrip(sfx)
+  }
+  return {name, ext};
 }
 
 class AptModule : public Module {
@@ -350,11 +431,6 @@ class AptModule : public Module {
   const ArgSpec& spec() const override { return spec_; }
 
   Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string state = args["state"].get<std::string>();
-    if (state == "build-dep")
-      return failed_result("drover's apt module does not support state=build-dep");
-    if (!args["policy_rc_d"].is_null())
-      return failed_result("drover's apt module does not support policy_rc_d");
     ScriptAnswer a = run_answer_script(ctx, build_apt_script(args, ctx.check_mode));
     return apt_result(a, ctx.diff_mode);
   }
@@ -407,6 +483,13 @@ std::string build_apt_script(const Value& args, bool check_mode) {
   s += shell_assign("only_upgrade", args["only_upgrade"] == true);
   s += shell_assign("only_upgrade_opt", flag("only_upgrade", "--only-upgrade"));
   s += shell_assign("fixed_opt", args["state"] == "fixed" ? "--fix-broken" : "");
+  s += shell_assign("builddep", args["state"] == "build-dep");
+  s += shell_assign("policy_rc_d", args["policy_rc_d"]);
+  if (args["deb"].is_string()) {
+    const auto [prefix, ext] = fetch_file_name_parts(args["deb"].get<std::string>());
+    s += shell_assign("deb_prefix", prefix);
+    s += shell_assign("deb_ext", ext);
+  }
   s += shell_assign("force_apt_get", args["force_apt_get"] == true);
   s += shell_assign("allow_unauth", args["allow_unauthenticated"] == true);
   s += shell_assign("allow_downgrade", args["allow_downgrade"] == true);
@@ -498,7 +581,7 @@ Value apt_result(const ScriptAnswer& a, bool diff_mode) {
     }
   } else {  // install, remove, cleanup
     r["changed"] = changed;
-    if (changed || exit == "cleanup") {
+    if (changed || exit == "cleanup" || a.has("ran")) {
       r["stdout"] = a.get("stdout");
       r["stderr"] = a.get("stderr");
       r["diff"] = diff_mode ? parse_apt_diff(a.get("stdout")) : Value::object();

@@ -15,10 +15,12 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <regex>
 
 #include "core/strings.hpp"
 #include "harness/process.hpp"
 #include "harness/sshd_fleet.hpp"
+#include "http_server.hpp"
 #include "module_pair.hpp"
 
 namespace drover {
@@ -63,6 +65,13 @@ class AptCompat : public ::testing::Test {
     // Outside the repository: for the deb option.
     build_deb(dir_->path(), dir_->path() + "/debs", "drover-local", "1.0");
     build_deb(dir_->path(), dir_->path() + "/debs", "drover-needs", "1.0", "drover-extra");
+    // A source package for build-dep (apt reads Build-Depends from the
+    // Sources index; nothing is downloaded).
+    spit_file(repo + "/Sources",
+              "Package: drover-src\nBinary: drover-src\nVersion: 1.0\n"
+              "Maintainer: drover tests <tests@drover.invalid>\nBuild-Depends: drover-extra\n"
+              "Architecture: all\nFormat: 1.0\nDirectory: .\nFiles:\n"
+              " d41d8cd98f00b204e9800998ecf8427e 0 drover-src_1.0.dsc\n\n");
     auto r = test::run_shell(
         "cd '" + repo +
         "' && dpkg-scanpackages -m . /dev/null > Packages 2>/dev/null && gzip -kf Packages");
@@ -77,7 +86,8 @@ class AptCompat : public ::testing::Test {
       std::string s = fleet_->sandbox_root(i);
       test::run_shell("rm -f '" + s + "/etc/apt/sources.list' '" + s +
                       "/etc/apt/sources.list.d/'* '" + s + "/var/lib/apt/extended_states'");
-      spit(s + "/etc/apt/sources.list", "deb [trusted=yes] file:" + repo + " ./\n");
+      spit(s + "/etc/apt/sources.list", "deb [trusted=yes] file:" + repo + " ./\n" +
+                                            "deb-src [trusted=yes] file:" + repo + " ./\n");
     }
     pair_ = new test::ModulePair(*fleet_, dir_->path());
   }
@@ -90,14 +100,16 @@ class AptCompat : public ::testing::Test {
     dir_ = nullptr;
   }
 
-  // The cache time differs by the second the two updates ran in.
+  // The cache time differs by the second the two updates ran in, a
+  // downloaded deb's temporary name by its 8 random characters.
   static ModuleOutcome normalized(ModuleOutcome o) {
     for (Value* v : {&o.ours_json, &o.theirs_json})
       if (v->contains("cache_update_time") && (*v)["cache_update_time"].is_number() &&
           (*v)["cache_update_time"].get<long long>() > 0)
         (*v)["cache_update_time"] = "<time>";
-    o.ours = test::sorted_dump(o.ours_json);
-    o.theirs = test::sorted_dump(o.theirs_json);
+    static const std::regex fetched("_all[a-z0-9_]{8}\\.deb");
+    o.ours = std::regex_replace(test::sorted_dump(o.ours_json), fetched, "_allXXXXXXXX.deb");
+    o.theirs = std::regex_replace(test::sorted_dump(o.theirs_json), fetched, "_allXXXXXXXX.deb");
     return o;
   }
 
@@ -222,6 +234,39 @@ TEST_F(AptCompat, DebFromAPathWithItsDependencies) {
   EXPECT_EQ(deps.ours_json["changed"], true);
   expect_same("apt", "deb=" + local + " state=absent");
   expect_same_packages();
+}
+
+// A deb URL is fetched on the target (curl there, urllib for Ansible)
+// into a temporary file, in check mode too; an HTTP error leaves an empty
+// file that fails as python-apt's reader does.
+TEST_F(AptCompat, DebFromAUrl) {
+  update_both();
+  const int port = fleet_->port() + 1;
+  test::HttpServer server(test::HttpServer::serving(dir_->path() + "/debs", port), port);
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
+  ModuleOutcome c = expect_same("apt", "deb=" + url + "drover-needs_1.0_all.deb", {"--check"});
+  EXPECT_EQ(c.ours_json["changed"], true);
+  EXPECT_EQ(expect_same_packages(), "");
+  ModuleOutcome r = expect_same("apt", "deb=" + url + "drover-needs_1.0_all.deb");
+  EXPECT_EQ(r.ours_json["changed"], true) << r.ours;
+  ModuleOutcome again = expect_same("apt", "deb=" + url + "drover-needs_1.0_all.deb");
+  EXPECT_EQ(again.ours_json["changed"], false);
+  ModuleOutcome missing = expect_same("apt", "deb=" + url + "nowhere_1.0_all.deb");
+  EXPECT_EQ(missing.ours_json["failed"], true);
+  expect_same_packages();
+}
+
+TEST_F(AptCompat, BuildDepInstallsTheBuildDependencies) {
+  update_both();
+  ModuleOutcome c = expect_same("apt", "name=drover-src state=build-dep", {"--check"});
+  EXPECT_EQ(c.ours_json["changed"], true) << c.ours;
+  EXPECT_EQ(expect_same_packages(), "");
+  ModuleOutcome r = expect_same("apt", "name=drover-src state=build-dep", {"--diff"});
+  EXPECT_EQ(r.ours_json["changed"], true);
+  ModuleOutcome again = expect_same("apt", "name=drover-src state=build-dep");
+  EXPECT_EQ(again.ours_json["changed"], false);
+  EXPECT_NE(expect_same_packages().find("drover-extra ii  1.0"), std::string::npos);
+  expect_same("apt", "name=drover-nosrc state=build-dep");
 }
 
 TEST_F(AptCompat, AutoremoveRemovesOnlyWhatDependenciesPulledIn) {

@@ -8,8 +8,8 @@
 #include "harness/process.hpp"
 #include "modules/packages.hpp"
 #include "modules/registry.hpp"
-#include "template/engine.hpp"
 #include "recording_connection.hpp"
+#include "template/engine.hpp"
 #include "transport/connection.hpp"
 
 namespace drover {
@@ -166,10 +166,62 @@ TEST(AptResult, DebAlreadyInstalledIsUnchangedWithEmptyOutput) {
                       {"stderr_lines", Value::array()}}));
 }
 
-TEST_F(PackageModule, AptBuildDepIsRefusedWithAMessage) {
-  Value r = run("apt", Value{{"name", "x"}, {"state", "build-dep"}}, {});
-  EXPECT_EQ(r["failed"], true);
-  EXPECT_TRUE(conn.scripts.empty());
+TEST(AptScript, BuildDepDebUrlAndPolicyRcDReachTheScript) {
+  std::string b = build_apt_script(
+      validated("apt", Value{{"name", "nginx"}, {"state", "build-dep"}, {"policy_rc_d", 101}}),
+      false);
+  expect_valid_shell(b);
+  EXPECT_NE(b.find("builddep=1\n"), std::string::npos);
+  EXPECT_NE(b.find("policy_rc_d=101\n"), std::string::npos);
+  EXPECT_NE(b.find("build-dep${_list}"), std::string::npos);
+  // urls.py fetch_file() names the download after the URL's basename
+  // (_split_multiext: two extensions at most, each rstripped as characters).
+  auto parts = [](const std::string& url) {
+    std::string s = build_apt_script(validated("apt", Value{{"deb", url}}), false);
+    auto field = [&](const std::string& name) {
+      size_t p = s.find(name + "=");
+      return s.substr(p + name.size() + 1, s.find('\n', p) - p - name.size() - 1);
+    };
+    return field("deb_prefix") + "|" + field("deb_ext");
+  };
+  EXPECT_EQ(parts("http://h/p/drover-local_1.0_all.deb?x=1"), "drover-local_1.0_all|.deb");
+  EXPECT_EQ(parts("http://h/foo-bed.deb"), "foo-|.deb");
+  EXPECT_EQ(parts("https://h/pkg.tar.gz"), "pkg|.tar.gz");
+  EXPECT_EQ(parts("http://h/"), "''|''");
+}
+
+TEST(AptResult, BuildDepReportsAptGetsOutputEvenWhenUnchanged) {
+  Value r = apt_result(answered({{"cache_update_time", "7"},
+                                 {"exit", "install"},
+                                 {"ran", "1"},
+                                 {"rc", "0"},
+                                 {"stdout", "0 upgraded, 0 newly installed\n"},
+                                 {"stderr", ""}}),
+                       false);
+  EXPECT_EQ(r["changed"], false);
+  EXPECT_EQ(r["stdout"], "0 upgraded, 0 newly installed\n");
+  EXPECT_EQ(r["diff"], Value::object());
+  EXPECT_EQ(r["cache_update_time"], 7);
+}
+
+// A deb URL fetched on the target: curl's failure reads as urls.py's.
+TEST(AptScript, DebUrlDownloadFailureIsAnsiblesMessage) {
+  test::TempDir d;
+  d.write("bin/apt-get", "#!/bin/sh\nexit 0\n");
+  d.write("bin/curl", "#!/bin/sh\necho 'curl: (7) Failed to connect' >&2\nexit 7\n");
+  test::run_process({"chmod", "+x", d.path() + "/bin/apt-get", d.path() + "/bin/curl"});
+  std::string script =
+      answer_prelude() + "PATH=" + d.path() + "/bin:$PATH\n" +
+      build_apt_script(validated("apt", Value{{"deb", "http://127.0.0.1:1/x_1_all.deb"}}), true) +
+      "\nexit 0\n";
+  auto r = test::run_process({"/bin/sh", d.write("s.sh", script)});
+  EXPECT_NE(
+      r.out.find(
+          "\x1e"
+          "failed\nFailure downloading http://127.0.0.1:1/x_1_all.deb, Request failed: curl: (7) "
+          "Failed to connect"),
+      std::string::npos)
+      << r.out << r.err;
 }
 
 // ---- package ------------------------------------------------------------
