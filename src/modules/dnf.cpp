@@ -9,8 +9,15 @@
 // remove_set), or in check mode from the transaction table that
 // `dnf --assumeno` prints.
 //
-// Not supported (fail with a message): list, groups (@name) and modules,
-// download_only / download_dir, paths of provided files ("/usr/bin/vi").
+// Groups and environment groups ("@name", or a name with a '/') go through
+// `dnf group install / upgrade / remove` with Ansible's "Group ID
+// installed." results; download_only (and download_dir) runs the same
+// transaction with --downloadonly and answers "Downloaded: NEVRA" from its
+// transaction table.
+//
+// Not supported: list (rejected at load time), module streams
+// ("@name:stream/profile") and paths of provided files ("/usr/bin/vi"),
+// which fail with a message before anything changes.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
 #include "modules/builtin.hpp"
@@ -26,19 +33,21 @@ PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin:/usr/local/bin
 dnf=$(command -v "$prefer" 2>/dev/null || command -v dnf 2>/dev/null || command -v yum 2>/dev/null) ||
   _fail "Failed to find required executable \"$prefer\" in paths: $PATH"
 command -v rpm >/dev/null 2>&1 || _fail "Failed to find required executable \"rpm\" in paths: $PATH"
-[ "$(id -u)" = 0 ] || _fail "This command has to be run under the root user."
+[ -n "$download_only" ] || [ "$(id -u)" = 0 ] || _fail "This command has to be run under the root user."
 nl='
 '
+# The rpm database of installroot (dnf --installroot's).
+_rpm() { if [ "$installroot" = / ]; then rpm "$@"; else rpm --root "$installroot" "$@"; fi; }
 _qf='%{NAME}-%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}.%{ARCH}\n'
 # dnf.rpm.detect_releasever(): Ansible warns when no release package says it.
 if [ -z "$releasever" ]; then
   _rel=
   for _p in 'system-release(releasever)' system-release 'distribution-release(releasever)' distribution-release redhat-release suse-release; do
-    rpm -q --whatprovides "$_p" >/dev/null 2>&1 && { _rel=1; break; }
+    _rpm -q --whatprovides "$_p" >/dev/null 2>&1 && { _rel=1; break; }
   done
   [ -n "$_rel" ] || _out warnings 'Unable to detect release version (use "releasever" option to specify release version)'
 fi
-_rpmqa() { rpm -qa --qf "$_qf" 2>/dev/null | sort; }
+_rpmqa() { _rpm -qa --qf "$_qf" 2>/dev/null | sort; }
 if [ -n "$update_cache" ] && [ -z "$names" ]; then
   eval "_run \"\$dnf\" -y $opts makecache --refresh" || _fail "Failed to synchronize repodata: $(printf '%s' "$_rerr" | grep -i error | head -n 1)"
   _out exit cache; exit 0
@@ -56,11 +65,11 @@ _newer_installed() {
   _base=$(printf '%s' "$1" | sed -n 's/^\(.*\)-\([0-9]*:\)\{0,1\}\([^-]*\)-\([^-]*\)$/\1 \2\3-\4/p')
   [ -n "$_base" ] || return 1
   set -- $_base
-  _iv=$(rpm -q --qf '%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n' "$1" 2>/dev/null | head -n 1) || return 1
+  _iv=$(_rpm -q --qf '%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n' "$1" 2>/dev/null | head -n 1) || return 1
   _want=${2%.*}; case $2 in *.noarch|*.x86_64|*.i686|*.aarch64|*.ppc64le|*.s390x) ;; *) _want=$2 ;; esac
   _newer "$_iv" "$_want"
 }
-install=; upgrade=; remove=; _files=
+install=; upgrade=; remove=; _files=; groups=; envs=; _emptyg=
 case "$state" in absent|removed) _st=absent ;; latest) _st=latest ;; *) _st=present ;; esac
 [ -z "$names" ] && [ -n "$autoremove" ] && _st=absent
 if [ "$names" = "*$nl" ] && [ "$_st" = latest ]; then
@@ -71,24 +80,41 @@ else
     IFS=$_oifs
     case $_s in
       *://*) _fail "drover's $module module installs rpm files from paths on the target only, not URLs: $_s" ;;
-      @*) _fail "drover's $module module does not manage groups or modules yet: $_s" ;;
       /*.rpm|*.rpm) ;;
       /*) _fail "drover's $module module does not resolve file paths to packages yet: $_s" ;;
+      @*|*/*)
+        # Ansible's _parse_spec_group_file(): a module when dnf knows one
+        # by that name, else a group or an environment group (by id or name).
+        _g=$(printf '%s' "${_s#@}" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
+        if eval "\"\$dnf\" -q $opts module info \"\${_g%%[:/]*}\"" >/dev/null 2>&1; then
+          _fail "drover's $module module does not manage module streams yet: $_s"
+        fi
+        _info=$(eval "\"\$dnf\" -v $opts group info \"\$_g\"" 2>/dev/null)
+        _id=$(printf '%s\n' "$_info" | sed -n 's/^ *Group-Id: //p' | head -n 1)
+        if [ -n "$_id" ]; then
+          groups="$groups$_id$nl"
+          printf '%s\n' "$_info" | grep -Eq '^ *(Mandatory|Default|Conditional) Packages:' || _emptyg="$_emptyg$_id$nl"
+        else
+          _id=$(printf '%s\n' "$_info" | sed -n 's/^ *Environment-Id: //p' | head -n 1)
+          [ -n "$_id" ] || { _out no_rc 1; _fail "No group $_g available."; }
+          envs="$envs$_id$nl"
+        fi
+        IFS=$nl; continue ;;
     esac
     if [ "$_st" = absent ]; then
       case $_s in *.rpm) _fail "Cannot remove paths -- please specify package name." ;; esac
-      case $_s in *\**) remove="$remove $_s" ;; *) rpm -q "$_s" >/dev/null 2>&1 && remove="$remove $_s" ;; esac
+      case $_s in *\**) remove="$remove $_s" ;; *) _rpm -q "$_s" >/dev/null 2>&1 && remove="$remove $_s" ;; esac
     else
       case $_s in
         *.rpm)
           [ -e "$_s" ] || _fail "Error occurred attempting remote rpm install of package: $_s. Can not load RPM file: $_s."
           _files="$_files$_s$nl"
           _nevra=$(rpm -qp --qf "$_qf" "$_s" 2>/dev/null)
-          if rpm -q "${_nevra%.*}" >/dev/null 2>&1; then :
+          if _rpm -q "${_nevra%.*}" >/dev/null 2>&1; then :
           elif _newer_installed "${_nevra%.*}" && [ -z "$allow_downgrade" ]; then :
           else install="$install $_s"; fi ;;
         *)
-          if rpm -q "$_s" >/dev/null 2>&1; then
+          if _rpm -q "$_s" >/dev/null 2>&1; then
             [ "$_st" = latest ] && upgrade="$upgrade $_s"
           elif _newer_installed "$_s"; then
             [ -n "$allow_downgrade" ] && install="$install $_s"
@@ -104,6 +130,8 @@ else
   IFS=$_oifs
 fi
 _yes=-y; [ -n "$check" ] && _yes=--assumeno
+# download_only: the transaction is only downloaded, its table says what.
+[ -n "$download_only" ] && [ -z "$check" ] && _yes="-y --downloadonly $downloaddir"
 # Ansible sets localpkg_gpgcheck = not disable_gpg_check and checks the
 # signatures of rpm files itself (after check mode has returned).
 if [ -z "$check" ] && [ -z "$nogpgcheck" ]; then
@@ -116,12 +144,12 @@ if [ -z "$check" ] && [ -z "$nogpgcheck" ]; then
   done
 fi
 _before=$(_rpmqa)
-_all_out=; _all_err=
+_all_out=; _all_err=; _gres=
 _txn() {
   eval "_run \"\$dnf\" $_yes $opts $_refresh \"\$@\""
   _all_out="$_all_out$_rout$nl"; _all_err="$_all_err$_rerr$nl"
-  if [ "$1" = remove ] || [ "$1" = autoremove ]; then
-    case "$_rout$_rerr" in *"No packages marked for removal"*|*"Nothing to do"*) return 0 ;; esac
+  if [ "$1" = remove ] || [ "$1" = autoremove ] || [ "$2" = remove ]; then
+    case "$_rout$_rerr" in *"No packages marked for removal"*|*"No groups marked for removal"*|*"Nothing to do"*|*"is not installed"*) return 0 ;; esac
   else case "$_rout$_rerr" in *"No match for argument"*|*"Unable to find a match"*)
     _out failures "$(printf '%s\n' "$_rout$nl$_rerr" | sed -n 's/^No match for argument: \(.*\)$/No package \1 available./p' | sort -u)"
     _fail "Failed to install some of the specified packages" ;;
@@ -131,6 +159,47 @@ _txn() {
     _fail "Unknown Error occurred: $(printf '%s\n' "$_rerr" | sed -n 's/^Error: //p' | head -n 1)"
   fi
 }
+# The "I"/"U"/"R" lines of dnf's transaction tables in $1 (awk below).
+_table() {
+  printf '%s\n' "$1" | awk '
+    /^[A-Z][A-Za-z /]*:$/ { sec = $0; next }
+    /^[A-Z]/ || /^$/ || /^=/ { sec = ""; pend = ""; next }
+    sec ~ /Groups:$/ { next }
+    sec != "" {
+      line = pend $0; n = split(line, f, " ")
+      if (n < 3) { pend = f[1] " "; next }
+      pend = ""
+      kind = (sec ~ /^(Removing|Erasing)/) ? "R" : (sec ~ /^(Upgrading|Downgrading)/) ? "U" : "I"
+      print kind, f[1] "-" f[3] "." f[2], f[1]
+    }'
+}
+# Groups first, as Ansible marks them before packages. dnf's
+# group_install() counts the group's packages whether installed or not:
+# "already installed" only for a group without any.
+_group_install() {
+  _txn group install "$1"
+  case "$nl$_emptyg" in *"$nl$1$nl"*) _gres="${_gres}Group $1 already installed.$nl" ;;
+    *) _gres="${_gres}Group $1 installed.$nl" ;; esac
+}
+_oifs=$IFS; IFS=$nl
+for _g in $groups; do
+  IFS=$_oifs
+  case $_st in
+    present) _group_install "$_g" ;;
+    latest)
+      eval "_run \"\$dnf\" -q $opts group list installed --ids"
+      if printf '%s\n' "$_rout" | grep -qF "($_g)"; then _txn group upgrade "$_g"; _gres="${_gres}Group $_g upgraded.$nl"
+      elif [ -z "$update_only" ]; then _group_install "$_g"; fi ;;
+    absent) _txn group remove "$_g" ;;
+  esac
+  IFS=$nl
+done
+for _g in $envs; do
+  IFS=$_oifs
+  case $_st in present|latest) _txn group install "$_g" ;; absent) _txn group remove "$_g" ;; esac
+  IFS=$nl
+done
+IFS=$_oifs
 [ -n "$install" ] && _txn install $install
 if [ -n "$upgrade" ]; then
   if [ "$upgrade" = '*' ]; then _txn upgrade; else _txn upgrade $upgrade; fi
@@ -138,25 +207,17 @@ fi
 [ -n "$remove" ] && _txn remove $remove
 [ "$_st" = absent ] && [ -n "$autoremove" ] && _txn autoremove
 _out exit ensure
-if [ -n "$check" ]; then
-  # The transaction tables of --assumeno: "Installing:", "Upgrading:", ...
-  _tab=$(printf '%s\n' "$_all_out" | awk '
-    /^[A-Z][A-Za-z ]*:$/ { sec = $0; next }
-    /^[A-Z]/ || /^$/ || /^=/ { sec = ""; pend = ""; next }
-    sec != "" {
-      line = pend $0; n = split(line, f, " ")
-      if (n < 3) { pend = f[1] " "; next }
-      pend = ""
-      kind = (sec ~ /^(Removing|Erasing)/) ? "R" : (sec ~ /^(Upgrading|Downgrading)/) ? "U" : "I"
-      print kind, f[1] "-" f[3] "." f[2], f[1]
-    }')
+_out groups "$_gres"
+if [ -n "$check" ] || [ -n "$download_only" ]; then
+  # The transaction tables: "Installing:", "Upgrading:", ...
+  _tab=$(_table "$_all_out")
   _in=; _rm=
   _oifs=$IFS; IFS=$nl
   for _l in $_tab; do
     IFS=$_oifs; set -- $_l
     case $1 in
       R) _rm="$_rm$2$nl" ;;
-      U) _in="$_in$2$nl"; _old=$(rpm -q --qf "$_qf" "$3" 2>/dev/null) && _rm="$_rm$_old$nl" ;;
+      U) _in="$_in$2$nl"; _old=$(_rpm -q --qf "$_qf" "$3" 2>/dev/null) && _rm="$_rm$_old$nl" ;;
       *) _in="$_in$2$nl" ;;
     esac
     IFS=$nl
@@ -199,9 +260,11 @@ class DnfModule : public Module {
         opt("enablerepo", OptionType::list).of(OptionType::str).def(Value::array()),
         opt("exclude", OptionType::list).of(OptionType::str).def(Value::array()),
         opt("installroot").def("/"),
+        // yum-only in Ansible: its dnf module ignores it too.
         opt("install_repoquery", OptionType::boolean).def(true),
         opt("install_weak_deps", OptionType::boolean).def(true),
-        opt("list"),
+        // list is not implemented: left out, so that a task using it is
+        // rejected at load time (unsupported parameter).
         opt("name", OptionType::list).of(OptionType::str).alias({"pkg"}),
         opt("releasever"),
         opt("security", OptionType::boolean).def(false),
@@ -211,6 +274,8 @@ class DnfModule : public Module {
         opt("update_only", OptionType::boolean).def(false),
         opt("validate_certs", OptionType::boolean).def(true),
         opt("sslverify", OptionType::boolean).def(true),
+        // Ansible 2.14's dnf module never waits on it (only yum.py does);
+        // dnf itself waits for its lock.
         opt("lock_timeout", OptionType::integer).def(30),
         opt("allowerasing", OptionType::boolean).def(false),
         opt("nobest", OptionType::boolean).def(false),
@@ -219,17 +284,12 @@ class DnfModule : public Module {
       spec_.options.push_back(
           opt("use_backend").def("auto").one_of({"auto", "yum", "yum4", "dnf"}));
     // name and update_cache have no defaults: the constraints count set options.
+    // Ansible's wording names list too.
     spec_.required_one_of = {{"name", "list", "update_cache"}};
-    spec_.mutually_exclusive = {{"name", "list"}};
   }
   const ArgSpec& spec() const override { return spec_; }
 
   Value run(const Value& args, ModuleContext& ctx) const override {
-    if (args["list"].is_string())
-      return failed_result("drover's " + name_ + " module does not support list yet");
-    if (args["download_only"] == true || args["download_dir"].is_string())
-      return failed_result("drover's " + name_ +
-                           " module does not support download_only or download_dir yet");
     ScriptAnswer a = run_answer_script(ctx, build_dnf_script(args, ctx.check_mode, name_));
     return dnf_result(a, args, ctx.check_mode);
   }
@@ -285,12 +345,18 @@ std::string build_dnf_script(const Value& args, bool check_mode, const std::stri
   s += shell_assign("update_only", args["update_only"] == true);
   s += shell_assign("releasever", args["releasever"]);
   s += shell_assign("nogpgcheck", args["disable_gpg_check"] == true);
+  s += shell_assign("installroot",
+                    args["installroot"].is_string() ? args["installroot"] : Value("/"));
+  s += shell_assign("download_only", args["download_only"] == true);
+  s += shell_assign("downloaddir",
+                    args["download_dir"].is_string()
+                        ? "--downloaddir=" + shell_quote(args["download_dir"].get<std::string>())
+                        : "");
   s += shell_assign("check", check_mode);
   return s + kDnfBody;
 }
 
 Value dnf_result(const ScriptAnswer& a, const Value& args, bool check_mode) {
-  (void)args;
   auto lines_of = [](const std::string& text) {
     Value out = Value::array();
     for (const auto& l : split_lines(text))
@@ -301,7 +367,8 @@ Value dnf_result(const ScriptAnswer& a, const Value& args, bool check_mode) {
   if (a.has("failed")) {
     Value r = failed_result(a.get("failed"));
     if (a.has("failures")) r["failures"] = lines_of(a.get("failures"));
-    if (!a.has("plain_failure")) {
+    if (a.has("no_rc")) r["results"] = Value::array();
+    if (!a.has("plain_failure") && !a.has("no_rc")) {
       r["results"] = Value::array();
       r["rc"] = 1;
     }
@@ -319,11 +386,14 @@ Value dnf_result(const ScriptAnswer& a, const Value& args, bool check_mode) {
   // Ansible lists every rpm file given, installed now or before.
   for (const auto& f : split_lines(a.get("files")))
     if (!f.empty()) results.push_back("Installed " + f);
+  for (const auto& g : split_lines(a.get("groups")))
+    if (!g.empty()) results.push_back(g);
   if (a.has("skipped")) results.push_back(a.get("skipped"));
   bool changed = false;
+  const std::string action = args["download_only"] == true ? "Downloaded: " : "Installed: ";
   for (const auto& p : split_lines(a.get("installed")))
     if (!p.empty()) {
-      results.push_back("Installed: " + p);
+      results.push_back(action + p);
       changed = true;
     }
   for (const auto& p : split_lines(a.get("removed")))

@@ -70,7 +70,16 @@ class DnfCompat : public ::testing::Test {
     build_rpm(d, repo, "drover-extra", "1.0");
     build_rpm(d, repo, "drover-top", "1.0", "drover-hello");
     build_rpm(d, d + "/rpms", "drover-local", "1.0");
-    auto r = test::run_process({"createrepo_c", "-q", repo});
+    // A group (comps) whose one mandatory package is drover-extra.
+    spit_file(
+        d + "/comps.xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<comps>\n  <group>\n    "
+        "<id>drover-group</id>\n"
+        "    <name>Drover Group</name>\n    <description>test</description>\n"
+        "    <default>false</default>\n    <uservisible>true</uservisible>\n    <packagelist>\n"
+        "      <packagereq type=\"mandatory\">drover-extra</packagereq>\n    </packagelist>\n"
+        "  </group>\n</comps>\n");
+    auto r = test::run_process({"createrepo_c", "-q", "-g", d + "/comps.xml", repo});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     test::run_shell("chmod -R a+rX '" + d + "'");
     test::FleetOptions o;
@@ -210,6 +219,37 @@ TEST_F(DnfCompat, YumRunsDnfWhereOnlyDnfExists) {
   EXPECT_EQ(r["results"], Value::array({"Installed: drover-extra-1.0-1.noarch"}));
   EXPECT_EQ(pair_->ours("yum", "name=drover-extra")["changed"], false);
   EXPECT_EQ(pair_->ours("package", "name=drover-extra state=absent use=dnf")["changed"], true);
+}
+
+// Groups by id or name ("@Drover Group"): installed, already installed,
+// upgraded, removed; an unknown group fails before anything runs.
+TEST_F(DnfCompat, GroupsInstallUpgradeAndRemove) {
+  ModuleOutcome c = expect_same("dnf", "name=@drover-group", {"--check"});
+  EXPECT_EQ(c.ours_json["changed"], true) << c.ours;
+  EXPECT_EQ(expect_same_rpms(), "");
+  ModuleOutcome r = expect_same("dnf", "name='@Drover Group'");
+  EXPECT_EQ(r.ours_json["changed"], true);
+  ModuleOutcome again = expect_same("dnf", "name=@drover-group");
+  EXPECT_EQ(again.ours_json["changed"], false);
+  expect_same("dnf", "name=@drover-group state=latest");
+  expect_same("dnf", "name=@drover-group state=absent");
+  expect_same("dnf", "name=@drover-nogroup");
+  expect_same_rpms();
+}
+
+// download_only: the transaction is downloaded (to download_dir), not
+// installed; results say "Downloaded: NEVRA".
+TEST_F(DnfCompat, DownloadOnlyFetchesWithoutInstalling) {
+  ModuleOutcome c =
+      expect_same("dnf", "name=drover-top download_only=yes download_dir=/root/dl", {"--check"});
+  EXPECT_EQ(c.ours_json["changed"], true);
+  ModuleOutcome r = expect_same("dnf", "name=drover-top download_only=yes download_dir=/root/dl");
+  EXPECT_EQ(r.ours_json["changed"], true);
+  EXPECT_EQ(r.ours_json["results"].size(), 2u) << r.ours;
+  EXPECT_EQ(expect_same_rpms(), "");
+  auto [ours, theirs] = pair_->state("ls /root/dl");
+  EXPECT_EQ(ours, theirs);
+  EXPECT_NE(ours.find("drover-top-1.0-1.noarch.rpm"), std::string::npos);
 }
 
 }  // namespace

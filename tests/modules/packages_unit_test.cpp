@@ -324,10 +324,37 @@ TEST(DnfResult, FailuresAreListed) {
   EXPECT_EQ(r["results"], Value::array());
 }
 
-TEST_F(PackageModule, DnfListIsRefusedWithAMessage) {
-  Value r = run("dnf", Value{{"list", "installed"}}, {});
-  EXPECT_EQ(r["failed"], true);
-  EXPECT_TRUE(conn.scripts.empty());
+TEST(DnfScript, DownloadOnlyAndGroupsReachTheScript) {
+  std::string s = build_dnf_script(validated("dnf", Value{{"name", Value{"@Drover Group", "x"}},
+                                                          {"download_only", true},
+                                                          {"download_dir", "/root/dl"}}),
+                                   false, "dnf");
+  expect_valid_shell(s);
+  EXPECT_NE(s.find("download_only=1\n"), std::string::npos);
+  EXPECT_NE(s.find("downloaddir=--downloaddir=/root/dl\n"), std::string::npos);
+  EXPECT_NE(s.find("names='@Drover Group\nx\n'"), std::string::npos);
+}
+
+TEST(DnfResult, GroupsComeFirstAndDownloadsAreDownloaded) {
+  Value args = validated("dnf", Value{{"name", "@g"}, {"download_only", true}});
+  Value r = dnf_result(answered({{"exit", "ensure"},
+                                 {"groups", "Group g installed.\n"},
+                                 {"installed", "drover-extra-1.0-1.noarch\n"},
+                                 {"removed", ""}}),
+                       args, false);
+  EXPECT_EQ(r["results"],
+            Value::array({"Group g installed.", "Downloaded: drover-extra-1.0-1.noarch"}));
+  EXPECT_EQ(r["changed"], true);
+  Value missing =
+      dnf_result(answered({{"no_rc", "1"}, {"failed", "No group nope available."}}), args, false);
+  EXPECT_EQ(
+      missing,
+      (Value{{"failed", true}, {"msg", "No group nope available."}, {"results", Value::array()}}));
+}
+
+TEST(DnfScript, UnimplementedListIsRejectedAtLoadTime) {
+  const ModuleEntry* m = find_module("dnf");
+  EXPECT_THROW(check_args("dnf", m->module->spec(), Value{{"list", "installed"}}), Error);
 }
 
 // ---- git ----------------------------------------------------------------
