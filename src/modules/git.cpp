@@ -8,10 +8,15 @@
 // Returns before, after, changed, remote_url_changed, and diff.prepared in
 // diff mode.
 //
-// Not supported (fail with a message): archive, separate_git_dir,
-// verify_commit. Submodules are updated with `git submodule update --init
-// --recursive` when .gitmodules exists, without Ansible's tracking of
-// their changes (track_submodules).
+// archive (and archive_prefix) as Ansible's create_archive(): git archive
+// of `version` from the checkout, an existing archive replaced only when
+// the new one differs (changed says which); verify_commit (git
+// verify-commit, or verify-tag for an annotated tag, with gpg_whitelist
+// checked against the VALIDSIG fingerprint) after the clone and after the
+// checkout. Not supported (rejected at load time): separate_git_dir.
+// Submodules are synced and updated (`git submodule update --init
+// --recursive`, --remote with track_submodules, --force with force) when
+// .gitmodules exists; Ansible's submodules_changed field is not reported.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
 #include "modules/builtin.hpp"
@@ -151,10 +156,62 @@ _switch() {
     else set -- checkout --force "$version"; fi
   fi
   _ind _run "$git" "$@" || { _out f_cmd "$git $*"; _outraw f_; _fail "Failed to checkout $_what"; }
+  _verify
+  # submodule_update(): sync, then update (--remote with track_submodules).
   if [ -n "$recursive" ] && [ -f "$dest/.gitmodules" ]; then
-    _ind _run "$git" submodule update --init --recursive || _fail "Failed to init/update submodules: $_rout$_rerr"
+    _ind _gitc submodule sync
+    set -- submodule update --init --recursive
+    [ -n "$track_submodules" ] && set -- "$@" --remote
+    [ -n "$force" ] && set -- "$@" --force
+    _ind _run "$git" "$@" || _fail "Failed to init/update submodules: $_rout$_rerr"
   fi
 }
+# verify_commit_sign(): the signature of $version in dest.
+_verify() {
+  [ -n "$verify_commit" ] || return 0
+  _ind _run "$git" for-each-ref refs/tags/ --format '%(objecttype):%(refname:short)' ||
+    { _outraw f_; _out f_plain 1; _fail "Could not determine tag data - received $_rout"; }
+  _sub=verify-commit
+  printf '%s\n' "$_rout" | grep -qxF "tag:$version" && _sub=verify-tag
+  set -- "$_sub" "$version"; [ -n "$gpg_whitelist" ] && set -- "$@" --raw
+  _ind _run "$git" "$@" || { _outraw f_; _out f_plain 1; _fail "Failed to verify GPG signature of commit/tag \"$version\""; }
+  [ -n "$gpg_whitelist" ] || return 0
+  _fp=$(printf '%s\n' "$_rerr" | awk '$2 == "VALIDSIG" { print $3; exit }')
+  case " $gpg_whitelist " in *" ${_fp:-None} "*) ;; *)
+    _outraw f_; _out f_plain 1; _fail "The gpg_whitelist does not include the public key \"${_fp:-None}\" for this commit" ;;
+  esac
+}
+# create_archive(): git archive of $version; an existing archive is
+# replaced only when the new one differs. Answers archive_changed.
+_archive() {
+  [ -n "$archive" ] || return 0
+  if [ -n "$check" ]; then _out archive_changed 1; exit 0; fi
+  case $archive in
+    *.zip) _fmt=zip ;; *.gz) _fmt=tar.gz ;; *.tar) _fmt=tar ;; *.tgz) _fmt=tgz ;;
+    *) _out f_plain 1; _out f_details "Please specify archive as filename with extension. File extension can be one of ['tar', 'tar.gz', 'zip', 'tgz']"
+       _fail "Unable to get file extension from archive file name : $archive" ;;
+  esac
+  _to=$archive
+  if [ -e "$archive" ]; then
+    _adir=$(mktemp -d); _name=${repo##*/}; _to=$_adir/$(printf '%s' "$_name" | sed 's/\.git//g').$_fmt
+  fi
+  set -- archive --format "$_fmt" --output "$_to"
+  [ -n "$has_prefix" ] && set -- "$@" --prefix "$archive_prefix"
+  _ind _run "$git" "$@" "$version" || {
+    _out f_plain 1; _out f_details "Git archive command failed to create archive $_to using $dest directory.Error: $_rerr"
+    [ -n "$_adir" ] && rm -rf "$_adir"
+    _fail "Failed to perform archive operation"; }
+  if [ "$_to" = "$archive" ]; then _out archive_changed 1
+  elif cmp -s "$_to" "$archive"; then _out archive_changed ""
+  else
+    mv -f "$_to" "$archive" 2>"$_rtmp" || {
+      _out f_plain 1; _out f_details "Error occurred while moving : $(cat "$_rtmp")"; rm -rf "$_adir"; _fail "Failed to move $_to to $archive"; }
+    _out archive_changed 1
+  fi
+  [ -n "$_adir" ] && rm -rf "$_adir"
+  return 0
+}
+_adir=
 [ -n "$dest" ] || [ -z "$clone" ] || _fail "the destination directory must be specified unless clone=no"
 before=; local_mods=
 if [ -n "$dest" ]; then _repo_path; gitconfig=$repo_path/config; fi
@@ -181,8 +238,9 @@ if { [ -n "$dest" ] && [ ! -e "$gitconfig" ]; } || { [ -z "$dest" ] && [ -z "$cl
     set -- fetch; [ -n "$depth" ] && set -- fetch --depth "$depth"
     _ind _gitc "$@" "$remote" "$refspec"
   fi
+  _verify
 elif [ -z "$update" ]; then
-  before=$(_version); _out before "$before"; _out after "$before"; exit 0
+  before=$(_version); _out before "$before"; _out after "$before"; _archive; exit 0
 else
   if [ -z "$bare" ] && [ -n "$(_ind "$git" status --porcelain 2>/dev/null | grep -v '^??')" ]; then local_mods=1; fi
   before=$(_version); _out before "$before"
@@ -213,6 +271,7 @@ after=$(_version); _out after "$after"
 if [ "$before" != "$after" ] || [ -n "$local_mods" ] || [ -n "$_url_changed" ]; then
   _out changed 1; _diff "$before" "$after"
 fi
+_archive
 )SH";
 
 class GitModule : public Module {
@@ -243,22 +302,16 @@ class GitModule : public Module {
         opt("umask", OptionType::raw),
         opt("archive", OptionType::path),
         opt("archive_prefix"),
-        opt("separate_git_dir", OptionType::path),
+        // separate_git_dir is not implemented: left out, so that a task
+        // using it is rejected at load time (unsupported parameter).
     };
-    // bare and accept_*hostkey have no defaults: the constraints count set options.
-    spec_.mutually_exclusive = {{"separate_git_dir", "bare"},
-                                {"accept_hostkey", "accept_newhostkey"}};
+    // accept_*hostkey have no defaults: the constraints count set options.
+    spec_.mutually_exclusive = {{"accept_hostkey", "accept_newhostkey"}};
   }
   const ArgSpec& spec() const override { return spec_; }
 
   Value run(const Value& args, ModuleContext& ctx) const override {
-    for (const char* unsupported : {"archive", "separate_git_dir"})
-      if (!args[unsupported].is_null())
-        return failed_result(std::string("drover's git module does not support ") + unsupported +
-                             " yet");
-    if (args["verify_commit"] == true)
-      return failed_result("drover's git module does not support verify_commit yet");
-    if (!args["archive_prefix"].is_null())
+    if (!args["archive_prefix"].is_null() && args["archive"].is_null())
       return failed_result("missing parameter(s) required by 'archive_prefix': archive");
     if (!args["umask"].is_null() && !args["umask"].is_string())
       return failed_result("umask must be defined as a quoted octal integer");
@@ -306,9 +359,15 @@ std::string build_git_script(const Value& args, bool check_mode, bool diff_mode)
   s += shell_assign("bare", args["bare"] == true);
   s += shell_assign("recursive", args["recursive"] != false);
   s += shell_assign("single_branch", args["single_branch"] == true);
+  s += shell_assign("track_submodules", args["track_submodules"] == true);
   s += shell_assign("umask", args["umask"]);
   s += shell_assign("executable", args["executable"]);
   s += shell_assign("ssh_cmd", ssh_cmd);
+  s += shell_assign("verify_commit", args["verify_commit"] == true);
+  s += shell_assign("gpg_whitelist", join(string_list(args["gpg_whitelist"]), " "));
+  s += shell_assign("archive", args["archive"]);
+  s += shell_assign("has_prefix", !args["archive_prefix"].is_null());
+  s += shell_assign("archive_prefix", args["archive_prefix"]);
   s += shell_assign("check", check_mode);
   s += shell_assign("diff", diff_mode);
   return s + kGitBody;
@@ -325,7 +384,9 @@ Value git_result(const ScriptAnswer& a, bool check_mode) {
     if (a.has("f_rc")) r["rc"] = a.get_int("f_rc");
     if (a.has("f_stdout")) r["stdout"] = a.get("f_stdout");
     if (a.has("f_stderr")) r["stderr"] = a.get("f_stderr");
-    if (a.has("before")) {
+    if (a.has("f_details")) r["details"] = a.get("f_details");
+    // Ansible's verify and archive failures carry no result fields.
+    if (a.has("before") && !a.has("f_plain")) {
       r["changed"] = false;
       if (!warnings.empty()) r["warnings"] = warnings;
       r["before"] = a.get("before");
@@ -336,7 +397,9 @@ Value git_result(const ScriptAnswer& a, bool check_mode) {
   Value failure = script_failure(a);
   if (!failure.is_null()) return failure;
   Value r = Value::object();
-  r["changed"] = a.changed();
+  // create_archive() decides changed last: an unchanged archive makes the
+  // whole task unchanged, as in Ansible.
+  r["changed"] = a.has("archive_changed") ? !a.get("archive_changed").empty() : a.changed();
   if (!warnings.empty()) r["warnings"] = warnings;  // Ansible drops an empty list
   r["before"] = a.has("before") && !a.get("before").empty() ? Value(a.get("before")) : Value();
   if (a.has("msg")) r["msg"] = a.get("msg");

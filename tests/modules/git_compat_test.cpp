@@ -3,7 +3,9 @@
 // annotated tag v1) is cloned and updated by drover into ours/NAME and by
 // ansible into theirs/NAME; results (changed, before, after,
 // remote_url_changed, msg, diff) must be equal, paths aside, and so must
-// the checkouts (HEAD, branch, files).
+// the checkouts (HEAD, branch, files). Signed commits and tags come from a
+// throw-away GnuPG home; the checkouts read it through a gpg.program
+// wrapper set in their own git config (nothing in root's keyring).
 #include <gtest/gtest.h>
 
 #include "core/strings.hpp"
@@ -40,6 +42,7 @@ class GitCompat : public ::testing::Test {
     pair_ = new test::ModulePair(*fleet_, d);
   }
   static void TearDownTestSuite() {
+    TearDownSigning();
     delete pair_;
     delete fleet_;
     delete dir_;
@@ -91,6 +94,40 @@ class GitCompat : public ::testing::Test {
   static std::string rev(const std::string& ref) {
     return trim(
         test::run_shell("git -C '" + dir_->path() + "/origin.git' rev-parse '" + ref + "'").out);
+  }
+
+  // A branch `signed` with a signed commit and a signed annotated tag sv1,
+  // and a branch `unsigned`; returns the signing key's fingerprint. Both
+  // sides' checkout `name` verify with the test's keys.
+  static std::string make_signed_history(const std::string& name) {
+    const std::string d = dir_->path();
+    const std::string gpg = "GNUPGHOME='" + d + "/gnupg'; export GNUPGHOME; ";
+    auto r =
+        test::run_shell("set -e; mkdir -p -m 700 '" + d + "/gnupg'; " + gpg +
+                        "gpg -q --batch --passphrase '' --quick-gen-key 'drover test "
+                        "<t@drover.invalid>' ed25519 sign never "
+                        "2>/dev/null; printf '#!/bin/sh\\nexec gpg --homedir %s \"$@\"\\n' '" +
+                        d + "/gnupg' > '" + d + "/gpg-wrapper'; chmod +x '" + d + "/gpg-wrapper'");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    in_work(
+        gpg +
+        "$G -c user.signingkey=t@drover.invalid checkout -q -b signed main; echo s > s.txt; $G add "
+        "s.txt; "
+        "$G -c user.signingkey=t@drover.invalid commit -q -S -m signed; "
+        "$G -c user.signingkey=t@drover.invalid tag -s sv1 -m 'signed tag'; "
+        "git checkout -q -b unsigned main; echo u > u.txt; $G add u.txt; $G commit -q -m unsigned; "
+        "git checkout -q main");
+    same("repo={repo} dest={dest}/" + name);
+    for (const char* side : {"ours", "theirs"})
+      test::run_shell("git -C '" + d + "/" + side + "/" + name + "' config gpg.program '" + d +
+                      "/gpg-wrapper'");
+    return trim(test::run_shell(gpg + "gpg --with-colons --fingerprint t@drover.invalid | awk -F: "
+                                      "'$1 == \"fpr\" { print $10; exit }'")
+                    .out);
+  }
+
+  static void TearDownSigning() {
+    test::run_shell("gpgconf --homedir '" + dir_->path() + "/gnupg' --kill gpg-agent 2>/dev/null");
   }
 
   static test::TempDir* dir_;
@@ -179,6 +216,56 @@ TEST_F(GitCompat, CloneNoOnlyReadsTheRemoteAndBadVersionsFail) {
   EXPECT_EQ(bad.ours_json["failed"], true);
   ModuleOutcome missing = same("repo=" + dir_->path() + "/nowhere.git dest={dest}/c9");
   EXPECT_EQ(missing.ours_json["failed"], true);
+}
+
+// archive: git archive of the version from the checkout; an equal archive
+// leaves the task unchanged, a different one replaces it.
+TEST_F(GitCompat, ArchiveIsWrittenThenKeptWhileEqual) {
+  ModuleOutcome c =
+      same("repo={repo} dest={dest}/a1 archive={dest}/a1.tar.gz archive_prefix=p/", {"--check"});
+  EXPECT_EQ(c.ours_json["changed"], true);
+  ModuleOutcome r = same("repo={repo} dest={dest}/a1 archive={dest}/a1.tar.gz archive_prefix=p/");
+  EXPECT_EQ(r.ours_json["changed"], true);
+  ModuleOutcome again =
+      same("repo={repo} dest={dest}/a1 archive={dest}/a1.tar.gz archive_prefix=p/");
+  EXPECT_EQ(again.ours_json["changed"], false);
+  ModuleOutcome kept =
+      same("repo={repo} dest={dest}/a1 update=no archive={dest}/a1.tar.gz archive_prefix=p/");
+  EXPECT_EQ(kept.ours_json["changed"], false);
+  ModuleOutcome tag =
+      same("repo={repo} dest={dest}/a1 version=v1 archive={dest}/a1.tar.gz archive_prefix=p/");
+  EXPECT_EQ(tag.ours_json["changed"], true);
+  same("repo={repo} dest={dest}/a1 version=v1 archive={dest}/a1.zip");
+  same("repo={repo} dest={dest}/a1 archive={dest}/a1.rar");
+  const std::string d = dir_->path();
+  auto list = [&](const std::string& side) {
+    return test::run_shell("cd '" + d + "/" + side +
+                           "' && tar tzvf a1.tar.gz | awk '{ print $1, $3, $6 }'; "
+                           "unzip -Z1 a1.zip; ls a1.rar 2>&1 | sed 's|.*/||'")
+        .out;
+  };
+  EXPECT_EQ(list("ours"), list("theirs"));
+  EXPECT_NE(list("ours").find("p/a.txt"), std::string::npos);
+}
+
+// verify_commit: verify-commit for a commit, verify-tag for an annotated
+// tag, gpg_whitelist against the signature's fingerprint.
+TEST_F(GitCompat, VerifyCommitChecksTheSignature) {
+  const std::string fpr = make_signed_history("v1c");
+  ASSERT_FALSE(fpr.empty());
+  ModuleOutcome signed_branch =
+      same("repo={repo} dest={dest}/v1c version=signed verify_commit=yes");
+  EXPECT_EQ(signed_branch.ours_json["changed"], true) << signed_branch.ours;
+  ModuleOutcome tag =
+      same("repo={repo} dest={dest}/v1c version=sv1 verify_commit=yes gpg_whitelist=" + fpr);
+  EXPECT_FALSE(tag.ours_json.contains("failed")) << tag.ours;
+  ModuleOutcome other =
+      same("repo={repo} dest={dest}/v1c version=signed verify_commit=yes gpg_whitelist=ABCDEF");
+  EXPECT_EQ(other.ours_json["failed"], true);
+  ModuleOutcome unsigned_branch =
+      same("repo={repo} dest={dest}/v1c version=unsigned verify_commit=yes");
+  EXPECT_EQ(unsigned_branch.ours_json["failed"], true);
+  same_checkout("v1c");
 }
 
 }  // namespace

@@ -412,5 +412,44 @@ TEST(GitResult, LocalModificationsFailureKeepsBefore) {
   EXPECT_EQ(r["changed"], false);
 }
 
+TEST(GitScript, CarriesArchiveAndVerifyOptions) {
+  std::string s = build_git_script(validated("git", Value{{"repo", "r"},
+                                                          {"dest", "/d"},
+                                                          {"archive", "/a.zip"},
+                                                          {"archive_prefix", ""},
+                                                          {"verify_commit", true},
+                                                          {"gpg_whitelist", Value{"F1", "F2"}}}),
+                                   false, false);
+  expect_valid_shell(s);
+  EXPECT_NE(s.find("archive=/a.zip\n"), std::string::npos);
+  EXPECT_NE(s.find("has_prefix=1\n"), std::string::npos);  // an empty prefix is still passed
+  EXPECT_NE(s.find("verify_commit=1\n"), std::string::npos);
+  EXPECT_NE(s.find("gpg_whitelist='F1 F2'\n"), std::string::npos);
+}
+
+TEST(GitResult, AnEqualArchiveMakesTheTaskUnchanged) {
+  Value same = git_result(
+      answered({{"before", "a"}, {"after", "b"}, {"changed", "1"}, {"archive_changed", ""}}),
+      false);
+  EXPECT_EQ(same["changed"], false);
+  Value made =
+      git_result(answered({{"before", "a"}, {"after", "a"}, {"archive_changed", "1"}}), false);
+  EXPECT_EQ(made["changed"], true);
+  Value bad = git_result(
+      answered({{"before", "a"},
+                {"f_plain", "1"},
+                {"f_details", "Please specify ..."},
+                {"failed", "Unable to get file extension from archive file name : /a.rar"}}),
+      false);
+  EXPECT_EQ(bad["details"], "Please specify ...");
+  EXPECT_FALSE(bad.contains("before"));
+}
+
+TEST_F(PackageModule, GitArchivePrefixNeedsArchive) {
+  Value r = run("git", Value{{"repo", "r"}, {"dest", "/d"}, {"archive_prefix", "p/"}}, {});
+  EXPECT_EQ(r["msg"], "missing parameter(s) required by 'archive_prefix': archive");
+  EXPECT_TRUE(conn.scripts.empty());
+}
+
 }  // namespace
 }  // namespace drover
