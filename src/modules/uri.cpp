@@ -5,7 +5,8 @@
 // use_proxy, validate_certs, ca_path, client_cert/client_key, ciphers,
 // unix_socket, decompress, follow_redirects, status_code, return_content,
 // dest (a file, or a directory the response names the file in),
-// creates/removes, timeout. The result carries Ansible's fields: status,
+// creates/removes, timeout, src (a controller file, or one on the target
+// with remote_src) as the body. The result carries Ansible's fields: status,
 // url, msg, redirected, elapsed, cookies, cookies_string, every response
 // header (lower case, dashes as underscores), content and json. The body
 // goes over the session's stdin; the response comes back as answer fields.
@@ -20,6 +21,7 @@
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
 #include "modules/builtin.hpp"
+#include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
 namespace drover {
@@ -46,6 +48,7 @@ _save() {
 constexpr const char* kUriBody = R"SH(
 if [ -n "$creates" ] && [ -e "$creates" ]; then _out skip_creates 1; exit 0; fi
 if [ -n "$removes" ] && [ ! -e "$removes" ]; then _out skip_removes 1; exit 0; fi
+if [ -n "$src_file" ] && [ ! -r "$src_file" ]; then _out src_missing 1; _fail "Unable to open source file $src_file"; fi
 command -v curl >/dev/null 2>&1 || _fail "uri needs curl on the target"
 _h=$(mktemp); _b=$(mktemp); trap 'rm -f "$_rtmp" "$_rtmpo" "$_h" "$_b"' EXIT
 if [ "$method" = HEAD ]; then set -- curl -sS -I; else set -- curl -sS -X "$method"; fi
@@ -63,6 +66,7 @@ if [ -n "$ims" ] && [ -f "$dest" ]; then
 fi
 eval "$headers"
 [ -n "$has_body" ] && set -- "$@" --data-binary @-
+[ -n "$src_file" ] && set -- "$@" --data-binary "@$src_file"
 if [ -n "$has_body" ]; then _w=$("$@" "$url" 2>"$_rtmp"); else _w=$("$@" "$url" 2>"$_rtmp" </dev/null); fi
 _rc=$?
 [ "$method" = HEAD ] && : > "$_b"  # curl -I writes the headers there
@@ -302,7 +306,10 @@ class UriModule : public Module {
         // Ansible 2.14's uri accepts force but never hands it to fetch_url:
         // it changes nothing there, and nothing here.
         opt("force", OptionType::boolean).def(false),
+        opt("src", OptionType::path),
+        opt("remote_src", OptionType::boolean).def(false),
     };
+    spec_.mutually_exclusive = {{"body", "src"}};
   }
   const ArgSpec& spec() const override { return spec_; }
 
@@ -338,6 +345,28 @@ class UriModule : public Module {
     } else if (has_body) {
       body = to_display_string(args["body"]);
     }
+    // src: the request's body is a file, on the target with remote_src,
+    // else on the controller (found as the action plugin's _find_needle
+    // does) and sent over stdin.
+    std::string src_file;
+    bool sends_body = has_body;
+    if (args["src"].is_string() && args["remote_src"] == true) {
+      src_file = args["src"].get<std::string>();
+    } else if (args["src"].is_string()) {
+      const std::string src = args["src"].get<std::string>();
+      const std::string found = files::find_controller_file(ctx.search_path, "files", src);
+      if (found.empty() || !files::read_local_file(found, body)) {
+        std::string searched;
+        for (const auto& dir : ctx.search_path)
+          searched += "\n\t" + dir + "/files/" + src + "\n\t" + dir + "/" + src;
+        return failed_result(
+            "Could not find or access '" + src + "'" +
+            (searched.empty() ? "" : "\nSearched in:" + searched) +
+            " on the Ansible Controller.\nIf you are using a module and expect the file "
+            "to exist on the remote, see the remote_src option");
+      }
+      sends_body = true;
+    }
     std::string header_words;
     for (auto it = headers.begin(); it != headers.end(); ++it)
       header_words +=
@@ -365,7 +394,8 @@ class UriModule : public Module {
         shell_assign("userpass", userpass) + shell_assign("headers", header_words) +
         shell_assign("options", curl_options(args, userpass, has_header("accept-encoding"))) +
         shell_assign("netrc", args["use_netrc"] != false && !url_credentials) +
-        shell_assign("ims", !has_header("if-modified-since")) + shell_assign("has_body", has_body) +
+        shell_assign("ims", !has_header("if-modified-since")) +
+        shell_assign("has_body", sends_body) + shell_assign("src_file", src_file) +
         shell_assign("creates", args["creates"]) + shell_assign("removes", args["removes"]) +
         shell_assign("dest", args["dest"]) + shell_assign("ok_codes", join(ok_codes, " ")) +
         kUriSave + kUriBody;
@@ -374,6 +404,11 @@ class UriModule : public Module {
     long long elapsed =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start)
             .count();
+    if (a.has("src_missing")) {
+      Value r = failed_result(a.get("failed"));
+      r["elapsed"] = 0;
+      return r;
+    }
     Value failure = script_failure(a);
     if (!failure.is_null()) return failure;
     Value skipped;

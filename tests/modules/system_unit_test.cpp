@@ -427,6 +427,23 @@ TEST_F(SystemModule, UriDestDirectoryWritesTheFileTheResponseNames) {
   EXPECT_NE(conn.scripts[5].find("_empty=1\n"), std::string::npos);
 }
 
+TEST_F(SystemModule, UriSrcIsTheBodyFromTheControllerOrTheTarget) {
+  test::TempDir d;
+  const std::string local = d.write("payload.txt", "controller bytes");
+  run("uri", Value{{"url", "http://x/"}, {"method", "POST"}, {"src", local}}, {""});
+  EXPECT_NE(conn.scripts[0].find("has_body=1\n"), std::string::npos);
+  run("uri", Value{{"url", "http://x/"}, {"src", "/srv/p"}, {"remote_src", true}}, {""});
+  EXPECT_NE(conn.scripts[1].find("src_file=/srv/p\n"), std::string::npos);
+  expect_valid_shell(conn.scripts[1]);
+  Value missing = run("uri", Value{{"url", "http://x/"}, {"src", "nowhere.bin"}}, {});
+  EXPECT_EQ(missing["failed"], true);
+  EXPECT_EQ(missing["msg"].get<std::string>().rfind("Could not find or access 'nowhere.bin'", 0), 0u);
+  EXPECT_EQ(conn.scripts.size(), 2u);
+  Value gone = run("uri", Value{{"url", "http://x/"}, {"src", "/nowhere"}, {"remote_src", true}},
+                   {answer({{"src_missing", "1"}, {"failed", "Unable to open source file /nowhere"}})});
+  EXPECT_EQ(gone, (Value{{"failed", true}, {"msg", "Unable to open source file /nowhere"}, {"elapsed", 0}}));
+}
+
 TEST_F(SystemModule, UriPassesAuthProxyTlsAndEncodingOptionsToCurl) {
   run("uri", Value{{"url", "http://x/"}, {"url_username", "u"}, {"url_password", "p"}, {"use_proxy", false},
                    {"ca_path", "/etc/ca.pem"}, {"ciphers", Value{"A", "B"}}},

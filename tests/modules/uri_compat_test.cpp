@@ -18,7 +18,8 @@ namespace {
 using test::ModuleOutcome;
 
 // http.server's file handler; /cd/* answers "disposed\n" with
-// Content-Disposition naming the file "named.txt".
+// Content-Disposition naming the file "named.txt"; a POST is answered with
+// its own body.
 constexpr const char* kServer = R"PY(
 import functools, http.server, sys
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -32,6 +33,13 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header('Content-Type', 'text/plain')
         self.send_header('Content-Length', str(len(body)))
         self.send_header('Content-Disposition', 'attachment; filename="named.txt"')
+        self.end_headers()
+        self.wfile.write(body)
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get('Content-Length', '0')))
+        self.send_response(200)
+        self.send_header('Content-Type', 'text/plain')
+        self.send_header('Content-Length', str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 handler = functools.partial(Handler, directory=sys.argv[2])
@@ -134,6 +142,20 @@ TEST_F(UriCompat, DirectoryDestNamesTheFileFromTheResponse) {
   expect_same_state(
       "cd /root/dl && for f in *; do echo \"$f\"; stat -c '%a %s' \"$f\"; done; cat named.txt "
       "hello.txt");
+}
+
+// src: the body is a file, on the controller or (remote_src) on the
+// target; a missing one fails before any request.
+TEST_F(UriCompat, SrcFileIsTheRequestBody) {
+  const std::string local = site_->write("payload.txt", "from the controller\n");
+  expect_same_state("printf 'from the target\\n' > /root/payload.txt");
+  ModuleOutcome c = same(base() + "echo method=POST return_content=yes src=" + local);
+  EXPECT_EQ(c.ours_json["content"], "from the controller\n") << c.ours;
+  ModuleOutcome t =
+      same(base() + "echo method=POST return_content=yes src=/root/payload.txt remote_src=yes");
+  EXPECT_EQ(t.ours_json["content"], "from the target\n") << t.ours;
+  ModuleOutcome m = same(base() + "echo method=POST src=/root/nowhere remote_src=yes");
+  EXPECT_EQ(m.ours_json["failed"], true);
 }
 
 }  // namespace
