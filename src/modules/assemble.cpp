@@ -75,7 +75,7 @@ class AssembleModule : public Module {
                       "[ -d \"$s\" ] || _dr_die \"Source ($s) is not a directory\"\n"
                       "for f in \"$s\"/* \"$s\"/.[!.]* \"$s\"/..?*; do [ -f \"$f\" ] || continue\n"
                       "  printf '\\036frag:%s\\037' \"${f##*/}\"; cat -- \"$f\"; done\n";
-      ExecResult res = run_script(ctx, s);
+      ExecResult res = run_own_script(ctx, s);
       files::Answer ans = files::parse_answer(res.out);
       if (res.exit_status != 0 || ans.count("failed")) return files::script_failure(ans, res);
       for (auto& [k, v] : ans)

@@ -111,7 +111,7 @@ class CopyModule : public Module {
   // remote_src: the source is read on the target, then written as content
   // (two round trips; the source never crosses to the controller twice).
   static Value copy_remote(ModuleContext& ctx, const Value& args, files::WriteRequest& req, const std::string& src) {
-    ExecResult res = run_script(ctx, "[ -f " + files::q(src) + " ] || { echo \"Source " + src +
+    ExecResult res = run_own_script(ctx, "[ -f " + files::q(src) + " ] || { echo \"Source " + src +
                                          " not found\" >&2; exit 1; }; cat -- " + files::q(src));
     if (res.exit_status != 0) return failed_result(trim(res.err));
     req.content = files::make_content(std::move(res.out));
@@ -147,7 +147,7 @@ class CopyModule : public Module {
                 "[ -n \"$_dr_check\" ] || " + files::attrs_call(dattrs, "p", "d") + "; fi\n";
     }
     script += "_dr_e changed \"$_dr_changed\"\n";
-    ExecResult res = run_script(ctx, script);
+    ExecResult res = run_own_script(ctx, script);
     files::Answer ans = files::parse_answer(res.out);
     if (res.exit_status != 0) return files::script_failure(ans, res);
     bool changed = !ans["changed"].empty();

@@ -57,7 +57,7 @@ class FetchModule : public Module {
                     "c=${c%% *}; _dr_e checksum \"$c\"\n"
                     "[ \"$c\" = \"$want\" ] && exit 0\n"
                     "printf '\\036data\\037'; cat -- \"$p\"\n";
-    ExecResult res = run_script(ctx, s);
+    ExecResult res = run_own_script(ctx, s);
     // The bytes run to the end of the output; records come before them.
     static const std::string kData = "\x1e" "data\x1f";
     size_t at = res.out.find(kData);

@@ -194,7 +194,7 @@ class FileModule : public Module {
     }
     s += "_dr_after \"$p\" ''; _dr_e changed \"$_dr_changed\"\n";
 
-    ExecResult res = run_script(ctx, s);
+    ExecResult res = run_own_script(ctx, s);
     files::Answer ans = files::parse_answer(res.out);
     if (res.exit_status != 0 || ans.count("failed")) {
       Value f = files::script_failure(ans, res);

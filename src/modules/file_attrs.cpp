@@ -23,7 +23,10 @@ namespace {
 // dirname is parameter expansion, the temporary file is made by the shell,
 // _dr_attrs stats once for mode, owner and group, and _dr_after reuses that
 // stat line when nothing changed since (bench/modules: 69 -> 46 processes
-// per host on the changing run).
+// per host on the changing run). A backup is named with the pid of the
+// shell running the script (Ansible: the module's pid), read from
+// /proc/self/stat because in a persistent shell $$ is the same for every
+// task.
 constexpr const char* kPrelude = R"SH(_dr_e() { printf '\036%s\037%s' "$1" "$2"; }
 _dr_die() { _dr_e failed "$1"; exit 1; }
 _dr_st() { stat -c '%f %u %g %s %h %U %G' -- "$1" 2>/dev/null; }
@@ -82,7 +85,8 @@ _dr_attrs() {
   return 0
 }
 _dr_backup() {
-  _b="$1.$$.$(date +%Y-%m-%d@%H:%M:%S)~"
+  read -r _pid _ 2>/dev/null < /proc/self/stat || _pid=$$
+  _b="$1.$_pid.$(date +%Y-%m-%d@%H:%M:%S)~"
   cp -p -- "$1" "$_b" || return 1
   _dr_e backup_file "$_b"
 }

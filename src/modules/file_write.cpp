@@ -8,7 +8,7 @@ namespace drover::files {
 namespace {
 
 // The target's side of write_file. $d dest, $want sha1, $data set when the
-// content is on stdin. Records: dest, stat (before), same, need_data,
+// content is on stdin (left unread when not needed: the transport drops it). Records: dest, stat (before), same, need_data,
 // before / dst_binary / dst_larger (diff), backup_file, after (stat),
 // changed.
 std::string write_script(const WriteRequest& req, const std::string& checksum, bool check, bool diff,
@@ -16,34 +16,33 @@ std::string write_script(const WriteRequest& req, const std::string& checksum, b
   std::string s = script_prelude(check);
   s += "d=" + q(req.dest) + "; want=" + q(checksum) + "; data=" + (with_data ? "1" : "") +
        "; force=" + (req.force ? "1" : "") + "\n";
-  s += "_drain() { [ -z \"$data\" ] || cat > /dev/null; }\n";
   if (req.basename_in_dir.empty())
-    s += "[ -d \"$d\" ] && { _drain; _dr_die \"Destination $d is a directory\"; }\n";
+    s += "[ -d \"$d\" ] && _dr_die \"Destination $d is a directory\"\n";
   else
     s += "[ -d \"$d\" ] && d=\"${d%/}/\"" + q(req.basename_in_dir) + "\n";
   s += "_dr_e dest \"$d\"\n";
   if (!req.create)
-    s += "[ -e \"$d\" ] || { _drain; _dr_die \"Destination $d does not exist !\"; }\n";
-  s += "sum=; [ -f \"$d\" ] && { sum=$(sha1sum < \"$d\") || { _drain; _dr_die \"cannot read $d\"; }; sum=${sum%% *}; }\n";
+    s += "[ -e \"$d\" ] || _dr_die \"Destination $d does not exist !\"\n";
+  s += "sum=; [ -f \"$d\" ] && { sum=$(sha1sum < \"$d\") || _dr_die \"cannot read $d\"; sum=${sum%% *}; }\n";
   s += "if [ \"$sum\" = \"$want\" ] || { [ -e \"$d\" ] && [ -z \"$force\" ]; }; then\n"
-       "  _drain; _dr_e same 1\n"
+       "  _dr_e same 1\n"
        "else\n"
        "  [ -n \"$data\" ] || { _dr_e need_data 1; exit 0; }\n"
        "  _dr_dirname \"$d\"; dir=$_dr_d\n";
   if (req.create_parents)
-    s += "  [ -d \"$dir\" ] || [ -n \"$_dr_check\" ] || mkdir -p -- \"$dir\" || { _drain; _dr_die \"Error creating $dir\"; }\n";
+    s += "  [ -d \"$dir\" ] || [ -n \"$_dr_check\" ] || mkdir -p -- \"$dir\" || _dr_die \"Error creating $dir\"\n";
   // Check mode does not look further (Ansible's copy action answers changed).
-  s += "  [ -d \"$dir\" ] || [ -z \"$_dr_check\" ] || { _drain; _dr_e changed 1; _dr_e dest \"$d\"; exit 0; }\n";
-  s += "  [ -d \"$dir\" ] || { _drain; _dr_die \"Destination directory $dir does not exist\"; }\n";
+  s += "  [ -d \"$dir\" ] || [ -z \"$_dr_check\" ] || { _dr_e changed 1; _dr_e dest \"$d\"; exit 0; }\n";
+  s += "  [ -d \"$dir\" ] || _dr_die \"Destination directory $dir does not exist\"\n";
   if (diff)
     s += "  if [ -f \"$d\" ]; then sz=$(stat -L -c %s -- \"$d\")\n"
          "    if [ \"$sz\" -gt " + std::to_string(kMaxDiffSize) + " ]; then _dr_e dst_larger 1\n"
          "    elif [ \"$(tr -d '\\000\\036' < \"$d\" | wc -c)\" -ne \"$sz\" ]; then _dr_e dst_binary 1\n"
          "    else printf '\\036before\\037'; cat -- \"$d\"; fi\n"
          "  fi\n";
-  s += "  if [ -n \"$_dr_check\" ]; then _drain; _dr_changed=1\n"
+  s += "  if [ -n \"$_dr_check\" ]; then _dr_changed=1\n"
        "  else\n"
-       "    _dr_tmp \"$dir\" || { _drain; _dr_die \"could not create a temporary file in $dir\"; }; t=$_dr_t\n"
+       "    _dr_tmp \"$dir\" || _dr_die \"could not create a temporary file in $dir\"; t=$_dr_t\n"
        "    cat > \"$t\" || { rm -f \"$t\"; _dr_die \"could not write $t\"; }\n";
   if (!req.validate.empty()) {
     std::string cmd = req.validate;
@@ -69,8 +68,8 @@ WriteOutcome put_content(ModuleContext& ctx, const WriteRequest& req) {
   WriteOutcome out;
   const std::string& checksum = content.sha1();
   ExecResult res = inline_data
-      ? run_script(ctx, write_script(req, checksum, ctx.check_mode, ctx.diff_mode, true), content.bytes())
-      : run_script(ctx, write_script(req, checksum, ctx.check_mode, ctx.diff_mode, false));
+      ? run_own_script(ctx, write_script(req, checksum, ctx.check_mode, ctx.diff_mode, true), content.bytes())
+      : run_own_script(ctx, write_script(req, checksum, ctx.check_mode, ctx.diff_mode, false));
   out.ans = parse_answer(res.out);
   if (res.exit_status == 0 && out.ans.count("need_data"))
     out.ans = parse_answer((res = run_script_streaming(
@@ -87,7 +86,7 @@ WriteOutcome put_content(ModuleContext& ctx, const WriteRequest& req) {
 }
 
 RemoteText read_remote_file(ModuleContext& ctx, const std::string& path) {
-  ExecResult res = run_script(ctx, "p=" + q(path) +
+  ExecResult res = run_own_script(ctx, "p=" + q(path) +
                                        "; if [ -f \"$p\" ]; then printf F; cat -- \"$p\"; elif [ -e \"$p\" ]; then printf O; "
                                        "else printf A; fi");
   RemoteText t;

@@ -101,7 +101,7 @@ class FindModule : public Module {
       }
       s += "else _dr_e skip" + n + " 1; fi\n";
     }
-    ExecResult res = run_script(ctx, s);
+    ExecResult res = run_own_script(ctx, s);
     files::Answer ans = files::parse_answer(res.out);
     if (res.exit_status != 0) return files::script_failure(ans, res);
     double now = std::strtod(ans["now"].c_str(), nullptr);

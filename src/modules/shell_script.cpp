@@ -30,12 +30,23 @@ std::string environment_exports(const Value& environment) {
   return out;
 }
 
-ExecResult run_script(ModuleContext& ctx, const std::string& script, std::string stdin_data) {
+namespace {
+ExecResult run_with(ModuleContext& ctx, const std::string& script, std::string stdin_data, bool own_script) {
   ExecOptions opts;
   opts.stdin_data = std::move(stdin_data);
   opts.become = ctx.become;
   opts.timeout_s = ctx.timeout_s;
+  opts.own_script = own_script;
   return ctx.connection->exec(environment_exports(ctx.environment) + script, opts);
+}
+}  // namespace
+
+ExecResult run_script(ModuleContext& ctx, const std::string& script, std::string stdin_data) {
+  return run_with(ctx, script, std::move(stdin_data), false);
+}
+
+ExecResult run_own_script(ModuleContext& ctx, const std::string& script, std::string stdin_data) {
+  return run_with(ctx, script, std::move(stdin_data), true);
 }
 
 ExecResult run_script_streaming(ModuleContext& ctx, const std::string& script, std::string_view input) {

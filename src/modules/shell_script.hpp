@@ -22,6 +22,10 @@ bool is_shell_name(const std::string& name);
 // Runs `script` on the target with the context's become, timeout and
 // environment, sending `stdin_data` on the same channel.
 ExecResult run_script(ModuleContext& ctx, const std::string& script, std::string stdin_data = {});
+// The same for a script of drover's own that starts no process outliving
+// it (the file modules): the connection may run it in its persistent shell
+// (ExecOptions::own_script), which saves the target a process start.
+ExecResult run_own_script(ModuleContext& ctx, const std::string& script, std::string stdin_data = {});
 // The same for big input shared between hosts (a controller file): handed to
 // the connection in chunks instead of copied whole for every host. `input`
 // must outlive the call.

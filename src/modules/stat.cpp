@@ -46,7 +46,7 @@ class StatModule : public Module {
       s += "if [ -f \"$p\" ] && [ -r \"$p\" ]; then c=$(" + algo + "sum < \"$p\") && _dr_e checksum \"${c%% *}\"; fi\n";
     if (args["get_md5"] == true)
       s += "if [ -f \"$p\" ] && [ -r \"$p\" ]; then c=$(md5sum < \"$p\") && _dr_e md5 \"${c%% *}\"; fi\n";
-    ExecResult res = run_script(ctx, s);
+    ExecResult res = run_own_script(ctx, s);
     files::Answer ans = files::parse_answer(res.out);
     if (res.exit_status != 0) return files::script_failure(ans, res);
     Value r{{"changed", false}};

@@ -30,7 +30,7 @@ class TempFileModule : public Module {
                     files::q(args["prefix"].get<std::string>() + "XXXXXXXX" + args["suffix"].get<std::string>()) +
                     ") || _dr_die \"could not create a temporary " + (dir ? "directory" : "file") + "\"\n"
                     "_dr_e path \"$t\"; _dr_e stat \"$(_dr_st \"$t\")\"\n";
-    ExecResult res = run_script(ctx, s);
+    ExecResult res = run_own_script(ctx, s);
     files::Answer ans = files::parse_answer(res.out);
     if (res.exit_status != 0 || ans.count("failed")) return files::script_failure(ans, res);
     Value r{{"changed", true}, {"path", ans["path"]}};

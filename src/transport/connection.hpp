@@ -81,6 +81,13 @@ struct ExecOptions {
   // all of it.
   std::function<void(std::string_view)> on_stdout;
   std::function<void(std::string_view)> on_stderr;
+  // drover's own script, which starts no process that outlives it: the
+  // connection may run it in its persistent shell (SshConnection) instead of
+  // a fresh exec channel, when there is no become, no stdin_source and the
+  // stdin_data fits a frame (transport/shell_frame.hpp). Never set for a
+  // user's command: a background process it leaves could write into the
+  // answers of later commands.
+  bool own_script = false;
 };
 
 struct ExecResult {

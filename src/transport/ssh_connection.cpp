@@ -1,7 +1,7 @@
 // SshConnection: exec over channels of the one session.
 //
-// Why one exec channel per command, not a persistent remote shell: see the
-// measurements in the comment on exec() below.
+// Which commands use an exec channel each and which the persistent shell,
+// and why: see the comment on exec() below.
 #include "transport/ssh_connection.hpp"
 
 #include <libssh/callbacks.h>
@@ -16,6 +16,7 @@
 
 #include "core/strings.hpp"
 #include "transport/become.hpp"
+#include "transport/shell_frame.hpp"
 #include "transport/ssh_session.hpp"
 
 namespace drover {
@@ -61,9 +62,9 @@ void on_exit_signal(ssh_session, ssh_channel, const char* signal, int, const cha
   st->exit_known = true;
 }
 
-// Owns one exec channel: its callbacks are detached and the channel freed
-// (which sends CLOSE if still open) on every way out of exec(), and the
-// session goes back to blocking mode.
+// Owns one channel: its callbacks are detached and the channel freed
+// (which sends CLOSE if still open) on every way out, and the session goes
+// back to blocking mode.
 class ChannelScope {
  public:
   ChannelScope(ssh_session ssh, ssh_channel ch, ChannelState& state) : ssh_(ssh), ch_(ch) {
@@ -92,7 +93,68 @@ class ChannelScope {
 // interleaved with writes for big uploads.
 constexpr size_t kMaxWrite = 256 * 1024;
 
+// A fired interrupt makes the session's poll return at once (its fd stays
+// readable); the exec loops then kill the command.
+struct InterruptWatch {
+  ssh_event event;
+  int fd;
+  InterruptWatch(ssh_event e, const Interrupt* i) : event(e), fd(i ? i->fd() : -1) {
+    if (fd >= 0 && ssh_event_add_fd(event, fd, POLLIN, [](socket_t, int, void*) { return 0; }, nullptr) != SSH_OK)
+      fd = -1;
+  }
+  ~InterruptWatch() {
+    if (fd >= 0) ssh_event_remove_fd(event, fd);
+  }
+  InterruptWatch(const InterruptWatch&) = delete;
+  InterruptWatch& operator=(const InterruptWatch&) = delete;
+};
+
+// The first line of a remote shell's stderr, `echo $$ >&2` before it execs:
+// the pid that sshd made a session and process group leader, killed on a
+// timeout or a cancel.
+struct LeadingPid {
+  long pid = 0;
+  bool known = false;
+  std::string line;
+  // Returns what follows the pid line in `data` (all of it once known).
+  std::string_view take(std::string_view data) {
+    if (known) return data;
+    size_t had = line.size();
+    line.append(data);
+    size_t nl = line.find('\n');
+    if (nl == std::string::npos) return {};
+    pid = std::atol(line.c_str());
+    known = true;
+    return data.substr(nl + 1 - had);
+  }
+};
+
+// The command's remaining time: -1 (no limit) or milliseconds, 0 when spent.
+int wait_budget_ms(Clock::time_point deadline) {
+  if (deadline == Clock::time_point::max()) return -1;
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return static_cast<int>(std::clamp<long long>(left, 0, 1 << 30));
+}
+
 }  // namespace
+
+// The persistent shell: one session channel running `/bin/sh` that reads
+// frames from its stdin. Its callbacks stay attached for its lifetime;
+// state.on_data is pointed at the running command's scanners.
+struct SshConnection::Shell {
+  ChannelState state;
+  ssh_channel ch;
+  ChannelScope scope;  // frees the channel at the end: sh reads EOF and exits
+  std::string token = random_shell_token();
+  LeadingPid pid;
+
+  Shell(ssh_session ssh, ssh_channel c) : ch(c), scope(ssh, c, state) { quiet(); }
+  // Between commands nothing is expected; output then is dropped.
+  void quiet() {
+    state.on_data = [](bool, std::string_view) {};
+  }
+  bool gone() const { return ssh_channel_is_closed(ch) || (ssh_channel_is_eof(ch) && state.exit_known); }
+};
 
 SshConnection::SshConnection(ConnectionSpec spec) : Connection(std::move(spec)) {}
 
@@ -107,6 +169,7 @@ int64_t ssh_connections_open() { return g_open_sessions.load(std::memory_order_r
 
 void SshConnection::close() {
   connected_ = false;
+  shell_.reset();  // before the session that owns its channel
   if (s_) g_open_sessions.fetch_sub(1, std::memory_order_relaxed);
   s_.reset();
 }
@@ -120,47 +183,54 @@ void SshConnection::fail_dropped(const std::string& doing) {
   throw UnreachableError(msg);
 }
 
-// One exec channel per command. Measured on this machine (libssh 0.10.6 ->
-// OpenSSH 9.2 on loopback, 2 shared cores, tests/transport/transport_bench
-// and a prototype), 100 sequential `true` on one connection:
-//   exec channel per command (this code)    6-7 ms wall, 0.17-0.25 ms controller CPU,
-//                                           ~3.3 ms target CPU (sshd forks, bash starts)
-//   persistent `/bin/sh` on one channel     0.17-0.27 ms wall, 0.03 ms controller CPU
+// One exec channel per command, or the persistent shell for drover's own
+// scripts. Measured on this machine (libssh 0.10.6 -> OpenSSH 9.2 on
+// loopback, 2 shared cores, tests/transport/transport_bench), 100 sequential
+// `true` on one connection:
+//   exec channel per command                6-7 ms wall, 0.17-0.25 ms controller CPU,
+//                                           ~6 ms target CPU (sshd forks a session,
+//                                           bash starts, execs sh)
+//   persistent `/bin/sh`, one frame each    0.8 ms wall, 0.05 ms controller CPU
+//                                           (2026-11-25, load 6; exec channels
+//                                           13 ms then); on the target a fork of
+//                                           the shell, no exec
 // No delayed-ACK stall appears (DESIGN.md saw ~85 ms with OpenSSH's client):
 // with TCP_NODELAY and no waiting on our side, the cost per exec channel is
-// the target's process start, not latency. The persistent shell is faster
-// still, but it cannot keep stdout/stderr, binary stdin of unknown length,
-// exit signals and per-command kill as simply; exec channels are kept until
-// module round trips show that the remaining ~3 ms of target CPU matters.
+// the target's process start, not latency. User commands keep exec
+// channels: they get real EOF on stdin, exit signals, a pty for su, and no
+// process they leave behind can write into a later command's answer.
 ExecResult SshConnection::exec(const std::string& command, const ExecOptions& opts) {
   throw_if_interrupted();
   if (!connected_) connect();
+  bool in_shell = opts.own_script && !opts.become && !opts.stdin_source && fits_shell_frame(command, opts.stdin_data);
   long group = 0;
-  // The KILL signal request of a timeout or a cancel reaches only the
-  // command's shell; its children (sshd made the shell a session and group
-  // leader) go too, so that no remote process outlives its command.
-  auto kill_group = [&] {
-    if (group <= 1 || !s_ || !s_->ssh || !ssh_is_connected(s_->ssh)) return;
-    std::string g = std::to_string(group);
-    ExecOptions quick;
-    quick.timeout_s = 5;
-    try {
-      run("kill -KILL -- -" + g + " 2>/dev/null; kill -KILL " + g + " 2>/dev/null; true", quick, nullptr, false);
-    } catch (const Error&) {
-    }
-  };
   try {
+    if (in_shell) return exec_in_shell(command, opts);
     ExecResult res = run(command, opts, &group, true);
-    if (res.timed_out) kill_group();
+    if (res.timed_out) kill_group(group);
     return res;
   } catch (const CancelledError&) {
-    kill_group();
+    kill_group(group);
     throw;
   } catch (const UnreachableError&) {
     // The channel is gone by now; a dead session is closed so that the next
     // use reconnects.
     if (!s_ || !s_->ssh || !ssh_is_connected(s_->ssh)) close();
     throw;
+  }
+}
+
+// The KILL signal request of a timeout or a cancel reaches only the
+// command's shell; its children (sshd made the shell a session and group
+// leader) go too, so that no remote process outlives its command.
+void SshConnection::kill_group(long group) {
+  if (group <= 1 || !s_ || !s_->ssh || !ssh_is_connected(s_->ssh)) return;
+  std::string g = std::to_string(group);
+  ExecOptions quick;
+  quick.timeout_s = 5;
+  try {
+    run("kill -KILL -- -" + g + " 2>/dev/null; kill -KILL " + g + " 2>/dev/null; true", quick, nullptr, false);
+  } catch (const Error&) {
   }
 }
 
@@ -172,10 +242,10 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
   int timeout_s = opts.timeout_s > 0 ? opts.timeout_s : spec_.command_timeout_s;
   auto deadline = timeout_s > 0 ? Clock::now() + std::chrono::seconds(timeout_s) : Clock::time_point::max();
   // The first line of stderr is the shell's pid: `exec` keeps the pid, so
-  // it is the command's process group, killed on a timeout or a cancel.
-  bool want_pid = group != nullptr;
-  std::string pid_line;
-  if (want_pid) plan.command = "echo $$ >&2; exec /bin/sh -c " + shell_quote(plan.command);
+  // it is the command's process group.
+  LeadingPid pid;
+  pid.known = group == nullptr;
+  if (group) plan.command = "echo $$ >&2; exec /bin/sh -c " + shell_quote(plan.command);
 
   ExecResult res;
   auto pass = [&](bool is_err, std::string_view data) {
@@ -190,28 +260,13 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
     }
   };
   auto deliver = [&](bool is_err, std::string_view data) {
-    if (!is_err || !want_pid) return pass(is_err, data);
-    pid_line.append(data);
-    size_t nl = pid_line.find('\n');
-    if (nl == std::string::npos) return;
-    *group = std::atol(pid_line.c_str());
-    want_pid = false;
-    if (nl + 1 < pid_line.size()) pass(true, std::string_view(pid_line).substr(nl + 1));
+    if (!is_err || pid.known) return pass(is_err, data);
+    data = pid.take(data);
+    if (pid.known) *group = pid.pid;
+    if (!data.empty()) pass(true, data);
   };
 
-  // A fired interrupt makes the poll below return at once (its fd stays
-  // readable); the loop then kills the command.
-  struct InterruptWatch {
-    ssh_event event;
-    int fd;
-    InterruptWatch(ssh_event e, const Interrupt* i) : event(e), fd(i ? i->fd() : -1) {
-      if (fd >= 0 && ssh_event_add_fd(event, fd, POLLIN, [](socket_t, int, void*) { return 0; }, nullptr) != SSH_OK)
-        fd = -1;
-    }
-    ~InterruptWatch() {
-      if (fd >= 0) ssh_event_remove_fd(event, fd);
-    }
-  } watch(s_->event, interruptible ? interrupt_.get() : nullptr);
+  InterruptWatch watch(s_->event, interruptible ? interrupt_.get() : nullptr);
 
   ChannelState state;
   state.on_data = deliver;  // output may come during any libssh call from here on
@@ -267,7 +322,15 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
       size_t n = std::min({out.size(), window, kMaxWrite});
       if (n > 0) {
         int w = ssh_channel_write(ch, out.data(), static_cast<uint32_t>(n));
-        if (w == SSH_ERROR) fail_dropped("sending input to the command");
+        if (w == SSH_ERROR) {
+          // A command may end without reading all its input, as with
+          // `ssh host cmd < file`: what is left is dropped.
+          if (!ssh_is_connected(ssh) || !(ssh_channel_is_closed(ch) || ssh_channel_is_eof(ch)))
+            fail_dropped("sending input to the command");
+          pending = {};
+          reply.clear();
+          source_done = eof_sent = true;
+        }
         if (w > 0) {
           if (!reply.empty()) reply.erase(0, static_cast<size_t>(w));
           else pending.remove_prefix(static_cast<size_t>(w));
@@ -290,15 +353,11 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
     if (!ssh_is_connected(ssh)) fail_dropped("running the command");
     if (progress) continue;
 
-    int wait_ms = -1;
-    if (deadline != Clock::time_point::max()) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-      if (left <= 0) {
-        res.timed_out = true;
-        killed = true;
-        break;
-      }
-      wait_ms = static_cast<int>(std::min<long long>(left, 1 << 30));
+    int wait_ms = wait_budget_ms(deadline);
+    if (wait_ms == 0) {
+      res.timed_out = true;
+      killed = true;
+      break;
     }
     if (ssh_event_dopoll(s_->event, wait_ms) == SSH_ERROR && !ssh_is_connected(ssh))
       fail_dropped("running the command");
@@ -316,6 +375,118 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
   if (!res.exit_signal.empty()) res.exit_status = -1;
   res.become_error = dialog.finish(res.out, res.err, res.exit_status);
   if (!res.become_error.empty() && res.exit_status == 0) res.exit_status = 1;
+  return res;
+}
+
+}  // namespace drover
+
+namespace drover {
+
+void SshConnection::start_shell() {
+  ssh_session ssh = s_->ssh;
+  ssh_channel ch = ssh_channel_new(ssh);
+  if (!ch) fail_dropped("opening a channel");
+  auto shell = std::make_unique<Shell>(ssh, ch);
+  if (ssh_channel_open_session(ch) != SSH_OK) {
+    if (!ssh_is_connected(ssh)) fail_dropped("opening a channel");
+    throw UnreachableError(std::string("Failed to connect to the host via ssh: cannot open a session channel: ") +
+                           ssh_get_error(ssh));
+  }
+  // The login shell prints its pid and becomes /bin/sh, as for an exec
+  // channel; the pid line is read with the first command's output.
+  if (ssh_channel_request_exec(ch, "echo $$ >&2; exec /bin/sh") != SSH_OK) fail_dropped("starting a shell");
+  shell_ = std::move(shell);
+}
+
+ExecResult SshConnection::exec_in_shell(const std::string& command, const ExecOptions& opts) {
+  if (shell_ && shell_->gone()) shell_.reset();
+  if (!shell_) start_shell();
+  Shell& sh = *shell_;
+  ssh_session ssh = s_->ssh;
+  int timeout_s = opts.timeout_s > 0 ? opts.timeout_s : spec_.command_timeout_s;
+  auto deadline = timeout_s > 0 ? Clock::now() + std::chrono::seconds(timeout_s) : Clock::time_point::max();
+
+  ExecResult res;
+  FrameEndScanner out_end(sh.token), err_end(sh.token);
+  auto pass = [&](bool is_err, const std::string& passed) {
+    if (passed.empty()) return;
+    (is_err ? res.err : res.out) += passed;
+    if (const auto& cb = is_err ? opts.on_stderr : opts.on_stdout) cb(passed);
+  };
+  sh.state.on_data = [&](bool is_err, std::string_view data) {
+    if (is_err) data = sh.pid.take(data);
+    pass(is_err, (is_err ? err_end : out_end).feed(data));
+  };
+  // Every way out leaves the shell quiet and the session blocking.
+  struct Restore {
+    SshConnection* conn;
+    ssh_session ssh;
+    ~Restore() {
+      if (conn->shell_) conn->shell_->quiet();
+      ssh_set_blocking(ssh, 1);
+    }
+  } restore{this, ssh};
+  InterruptWatch watch(s_->event, interrupt_.get());
+  ssh_set_blocking(ssh, 0);
+
+  // Output held back as a possible token start is the command's own when
+  // the frame cannot end normally.
+  auto take_rest = [&] {
+    pass(false, out_end.rest());
+    pass(true, err_end.rest());
+  };
+  std::string frame = shell_frame(command, opts.stdin_data, sh.token);
+  std::string_view pending = frame;
+  bool cancelled = false;
+  for (;;) {
+    if (sh.state.error) std::rethrow_exception(sh.state.error);
+    if (interrupted()) {
+      cancelled = true;
+      break;
+    }
+    bool progress = false;
+    size_t n = std::min({pending.size(), static_cast<size_t>(ssh_channel_window_size(sh.ch)), kMaxWrite});
+    if (n > 0) {
+      int w = ssh_channel_write(sh.ch, pending.data(), static_cast<uint32_t>(n));
+      if (w == SSH_ERROR && !ssh_is_connected(ssh)) fail_dropped("sending a command");
+      if (w > 0) {
+        pending.remove_prefix(static_cast<size_t>(w));
+        progress = true;
+      }
+    }
+    if (out_end.done() && err_end.done()) break;
+    if (sh.gone()) {
+      // The shell itself ended (killed from elsewhere, or the command killed
+      // it): report as an exec channel would, then start afresh next time.
+      take_rest();
+      res.exit_status = sh.state.exit_known && sh.state.signal.empty() ? sh.state.status : -1;
+      res.exit_signal = sh.state.signal;
+      shell_.reset();
+      return res;
+    }
+    if (!ssh_is_connected(ssh)) fail_dropped("running the command");
+    if (progress) continue;
+    int wait_ms = wait_budget_ms(deadline);
+    if (wait_ms == 0) {
+      res.timed_out = true;
+      break;
+    }
+    if (ssh_event_dopoll(s_->event, wait_ms) == SSH_ERROR && !ssh_is_connected(ssh))
+      fail_dropped("running the command");
+  }
+  if (cancelled || res.timed_out) {
+    // Everything the command started is in the shell's process group; the
+    // shell goes too, and the next command starts a new one.
+    take_rest();
+    long group = sh.pid.known ? sh.pid.pid : 0;
+    ssh_channel_request_send_signal(sh.ch, "KILL");
+    shell_.reset();
+    kill_group(group);
+    if (cancelled) throw_if_interrupted();
+    res.exit_signal = "KILL";
+    return res;
+  }
+  res.exit_status = std::atoi(out_end.trailer().c_str() + (out_end.trailer().empty() ? 0 : 1));
   return res;
 }
 

@@ -9,10 +9,13 @@
 // keyboard-interactive). Every failure is an UnreachableError whose message
 // says what happened in the words OpenSSH users know.
 //
-// exec() runs each command on its own exec channel of the one session (see
-// ssh_connection.cpp for the latency measurements behind this choice),
+// exec() runs each command on its own exec channel of the one session,
 // streams stdin while reading stdout/stderr, and waits in poll(2), never in a
-// sleep loop.
+// sleep loop. Commands marked ExecOptions::own_script run instead in one
+// long-lived `/bin/sh` per connection (transport/shell_frame.hpp): no
+// process start on the target per command but a fork. A timeout or a cancel
+// there kills the shell's whole process group and drops the shell; the next
+// such command starts a new one.
 #pragma once
 
 #include <atomic>
@@ -47,8 +50,16 @@ class SshConnection final : public Connection {
   // Throws the "connection lost" UnreachableError; exec() closes the session
   // once the channel is gone.
   [[noreturn]] void fail_dropped(const std::string& doing);
+  // Kills a remote process group from a separate exec channel; no-op when
+  // the session is gone.
+  void kill_group(long group);
+  // Runs one command in the persistent shell, starting it when needed.
+  ExecResult exec_in_shell(const std::string& command, const ExecOptions& opts);
+  void start_shell();
 
   std::unique_ptr<Session> s_;
+  struct Shell;  // the persistent shell's channel, private to the .cpp
+  std::unique_ptr<Shell> shell_;
   std::atomic<bool> connected_{false};
 };
 

@@ -173,7 +173,9 @@ TEST_F(SshFailures, HashedKnownHostsEntriesAreRecognised) {
   EXPECT_EQ(make_connection(s)->exec("echo hashed").out, "hashed\n");
 }
 
-TEST(SshDroppedConnection, KilledSshdDuringACommandIsReportedQuicklyAndOthersContinue) {
+// A host whose sshd dies under a running command (through an exec channel,
+// or the persistent shell when `own_script`).
+void expect_killed_host_reported_quickly(bool own_script) {
   FleetOptions one_per_sshd;
   one_per_sshd.hosts_per_sshd = 1;  // kill one host without the other
   SshdFleet fleet(2, one_per_sshd);
@@ -181,9 +183,14 @@ TEST(SshDroppedConnection, KilledSshdDuringACommandIsReportedQuicklyAndOthersCon
   auto other = make_connection(fleet_spec(fleet, 1));
   victim->connect();
   other->connect();
+  ExecOptions opts;
+  opts.own_script = own_script;
+  if (own_script) {
+    ASSERT_EQ(victim->exec("echo $$", opts).out, victim->exec("echo $$", opts).out) << "one shell";
+  }
   auto running = std::async(std::launch::async, [&] {
     try {
-      victim->exec("echo started; sleep 30");
+      victim->exec("echo started; sleep 30", opts);
       return std::string("(finished)");
     } catch (const UnreachableError& e) {
       return std::string(e.what());
@@ -197,15 +204,23 @@ TEST(SshDroppedConnection, KilledSshdDuringACommandIsReportedQuicklyAndOthersCon
   std::string msg = running.get();
   EXPECT_NE(msg.find("closed by the remote host"), std::string::npos) << msg;
   EXPECT_FALSE(victim->connected());
-  EXPECT_EQ(other->exec("echo alive").out, "alive\n");
+  EXPECT_EQ(other->exec("echo alive", opts).out, "alive\n");
   // A later use reconnects and reports the host as refused.
   std::string again;
   try {
-    victim->exec("true");
+    victim->exec("true", opts);
   } catch (const UnreachableError& e) {
     again = e.what();
   }
   EXPECT_NE(again.find("Connection refused"), std::string::npos) << again;
+}
+
+TEST(SshDroppedConnection, KilledSshdDuringACommandIsReportedQuicklyAndOthersContinue) {
+  expect_killed_host_reported_quickly(false);
+}
+
+TEST(SshDroppedConnection, KilledSshdDuringAPersistentShellCommandIsReportedQuickly) {
+  expect_killed_host_reported_quickly(true);
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 //   transport_bench [HOSTS=50] [SESSIONS=200]
 // 1. HOSTS hosts: connect + `true` in parallel (one thread per host), wall
 //    and controller CPU (this process only; sshd is not counted).
-// 2. 100 sequential `true` on one connection: wall and CPU per command.
+// 2. 100 sequential `true` on one connection, on exec channels and in the
+//    persistent shell: wall and CPU per command.
 // 3. SESSIONS open sessions: resident memory of this process.
 #include <sys/resource.h>
 
@@ -97,6 +98,15 @@ int main(int argc, char** argv) {
     double w = std::chrono::duration<double>(Clock::now() - t0).count();
     std::printf("100 sequential `true` on one connection: %.2f ms wall, %.3f ms controller CPU per command\n",
                 w * 10, (cpu_s() - c0) * 10);
+    ExecOptions in_shell;
+    in_shell.own_script = true;
+    conn->exec("true", in_shell);
+    c0 = cpu_s();
+    t0 = Clock::now();
+    for (int i = 0; i < 100; ++i) conn->exec("true", in_shell);
+    w = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::printf("the same in the persistent shell: %.2f ms wall, %.3f ms controller CPU per command\n", w * 10,
+                (cpu_s() - c0) * 10);
   }
   {
     test::SshdFleet fleet(sessions);
