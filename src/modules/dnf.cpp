@@ -15,9 +15,12 @@
 // transaction with --downloadonly and answers "Downloaded: NEVRA" from its
 // transaction table.
 //
-// Not supported: list (rejected at load time), module streams
-// ("@name:stream/profile") and paths of provided files ("/usr/bin/vi"),
-// which fail with a message before anything changes.
+// Module streams ("@name:stream/profile") go through `dnf module install /
+// update / remove` (then reset), with Ansible's "Module SPEC installed."
+// results.
+//
+// Not supported: list (rejected at load time) and paths of provided files
+// ("/usr/bin/vi"), which fail with a message before anything changes.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
 #include "modules/builtin.hpp"
@@ -69,7 +72,7 @@ _newer_installed() {
   _want=${2%.*}; case $2 in *.noarch|*.x86_64|*.i686|*.aarch64|*.ppc64le|*.s390x) ;; *) _want=$2 ;; esac
   _newer "$_iv" "$_want"
 }
-install=; upgrade=; remove=; _files=; groups=; envs=; _emptyg=
+install=; upgrade=; remove=; _files=; groups=; envs=; _emptyg=; mods=
 case "$state" in absent|removed) _st=absent ;; latest) _st=latest ;; *) _st=present ;; esac
 [ -z "$names" ] && [ -n "$autoremove" ] && _st=absent
 if [ "$names" = "*$nl" ] && [ "$_st" = latest ]; then
@@ -87,7 +90,7 @@ else
         # by that name, else a group or an environment group (by id or name).
         _g=$(printf '%s' "${_s#@}" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
         if eval "\"\$dnf\" -q $opts module info \"\${_g%%[:/]*}\"" >/dev/null 2>&1; then
-          _fail "drover's $module module does not manage module streams yet: $_s"
+          mods="$mods$_g$nl"; IFS=$nl; continue
         fi
         _info=$(eval "\"\$dnf\" -v $opts group info \"\$_g\"" 2>/dev/null)
         _id=$(printf '%s\n' "$_info" | sed -n 's/^ *Group-Id: //p' | head -n 1)
@@ -164,7 +167,7 @@ _table() {
   printf '%s\n' "$1" | awk '
     /^[A-Z][A-Za-z /]*:$/ { sec = $0; next }
     /^[A-Z]/ || /^$/ || /^=/ { sec = ""; pend = ""; next }
-    sec ~ /Groups:$/ { next }
+    sec ~ /(Groups|profiles|streams|modules):$/ { next }
     sec != "" {
       line = pend $0; n = split(line, f, " ")
       if (n < 3) { pend = f[1] " "; next }
@@ -181,7 +184,34 @@ _group_install() {
   case "$nl$_emptyg" in *"$nl$1$nl"*) _gres="${_gres}Group $1 already installed.$nl" ;;
     *) _gres="${_gres}Group $1 installed.$nl" ;; esac
 }
+# Module streams (name[:stream][/profile]) as Ansible's module_base calls:
+# "installed" when no stream of the name (or not the one asked for) is
+# enabled; absent removes, then resets the module.
+_mod_enabled() {
+  _mn=${1%%[:/]*}; _ms=; case $1 in *:*) _ms=${1#*:}; _ms=${_ms%%[:/]*} ;; esac
+  _en=$(eval "\"\$dnf\" -q $opts module list --enabled \"\$_mn\"" 2>/dev/null |
+    awk -v n="$_mn" '$1 == n && $0 ~ /\[e\]/ { print $2 }')
+  [ -n "$_en" ] || return 1
+  [ -z "$_ms" ] || printf '%s\n' "$_en" | grep -qxF "$_ms"
+}
 _oifs=$IFS; IFS=$nl
+for _m in $mods; do
+  IFS=$_oifs
+  case $_st in
+    present)
+      _mod_enabled "$_m" || _gres="${_gres}Module $_m installed.$nl"
+      _txn module install "$_m" ;;
+    latest)
+      _mod_enabled "$_m" && _gres="${_gres}Module $_m upgraded.$nl"
+      _txn module update "$_m" ;;
+    absent)
+      if _mod_enabled "$_m"; then
+        _gres="${_gres}Module $_m removed.$nl"
+        _txn module remove "$_m"; _txn module reset "${_m%%[:/]*}"
+      fi ;;
+  esac
+  IFS=$nl
+done
 for _g in $groups; do
   IFS=$_oifs
   case $_st in

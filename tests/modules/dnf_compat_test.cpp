@@ -70,6 +70,7 @@ class DnfCompat : public ::testing::Test {
     build_rpm(d, repo, "drover-extra", "1.0");
     build_rpm(d, repo, "drover-top", "1.0", "drover-hello");
     build_rpm(d, d + "/rpms", "drover-local", "1.0");
+    build_rpm(d, repo, "drover-mod", "1.0");  // only through the module below
     // A group (comps) whose one mandatory package is drover-extra.
     spit_file(
         d + "/comps.xml",
@@ -80,6 +81,15 @@ class DnfCompat : public ::testing::Test {
         "      <packagereq type=\"mandatory\">drover-extra</packagereq>\n    </packagelist>\n"
         "  </group>\n</comps>\n");
     auto r = test::run_process({"createrepo_c", "-q", "-g", d + "/comps.xml", repo});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // A module "drover", stream "1", whose default profile is drover-mod.
+    spit_file(d + "/modules.yaml",
+              "---\ndocument: modulemd\nversion: 2\ndata:\n  name: drover\n  stream: \"1\"\n"
+              "  version: 1\n  context: abcd1234\n  arch: noarch\n  summary: t\n  description: t\n"
+              "  license:\n    module: [MIT]\n  profiles:\n    default:\n      rpms: [drover-mod]\n"
+              "  artifacts:\n    rpms:\n    - drover-mod-0:1.0-1.noarch\n...\n");
+    r = test::run_process(
+        {"modifyrepo_c", "--mdtype=modules", d + "/modules.yaml", repo + "/repodata"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     test::run_shell("chmod -R a+rX '" + d + "'");
     test::FleetOptions o;
@@ -250,6 +260,20 @@ TEST_F(DnfCompat, DownloadOnlyFetchesWithoutInstalling) {
   auto [ours, theirs] = pair_->state("ls /root/dl");
   EXPECT_EQ(ours, theirs);
   EXPECT_NE(ours.find("drover-top-1.0-1.noarch.rpm"), std::string::npos);
+}
+
+// Module streams: installed (the profile's packages), upgraded, removed
+// (then reset).
+TEST_F(DnfCompat, ModuleStreamsInstallUpgradeAndRemove) {
+  ModuleOutcome c = expect_same("dnf", "name=@drover:1/default", {"--check"});
+  EXPECT_EQ(c.ours_json["changed"], true) << c.ours;
+  ModuleOutcome r = expect_same("dnf", "name=@drover:1/default");
+  EXPECT_EQ(r.ours_json["changed"], true);
+  expect_same("dnf", "name=@drover:1/default");
+  expect_same("dnf", "name=@drover:1 state=latest");
+  expect_same("dnf", "name=@drover:1 state=absent");
+  expect_same("dnf", "name=@drover:1 state=absent");
+  expect_same_rpms();
 }
 
 }  // namespace
