@@ -42,10 +42,7 @@ Keywords apply_keywords(const Value& apply, const std::string& file) {
 
 void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts) {
   const Task& task = *pos.task;
-  // An unnamed include_role shows "include_role : <role>" (IncludeRole.get_name).
-  std::string name = task_banner_name(*st.play, st.vars_files, *templar_, options_.extra_vars, task);
-  if (task.name.empty() && task.action == "include_role")
-    name = task.action_as_written + " : " + to_display_string(task.args.value("name", task.args.value("role", Value(""))));
+  std::string name = banner_title(st, pos, hosts);
   TaskInfo info = make_task_info(task, name, false, options_.check_mode);
   callback_.task_start(info);
   std::map<std::string, std::vector<HostCursor::Included>> per_host;

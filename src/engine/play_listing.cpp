@@ -62,9 +62,7 @@ std::string list_playbook(const Playbook& pb, const std::string& shown_path, con
       for (const Task* t : all) {
         auto tt = effective_tags(*t);
         if (!opts.tags.selects(tt)) continue;
-        std::string name = t->display_name();
-        if (t->role) name = t->role->name + " : " + name;
-        out += "      " + name + "\tTAGS: " + tag_list(tt) + "\n";
+        out += "      " + t->listing_name() + "\tTAGS: " + tag_list(tt) + "\n";
       }
     }
     if (tags) {

@@ -32,7 +32,7 @@ namespace drover {
 void PlaybookRunner::handle_meta(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts) {
   const Task& task = *pos.task;
   std::string what = to_display_string(task.args.value("_raw_params", Value("noop")));
-  TaskInfo info = make_task_info(task, task_banner_name(*st.play, st.vars_files, *templar_, options_.extra_vars, task),
+  TaskInfo info = make_task_info(task, banner_title(st, pos, hosts),
                                  false, options_.check_mode);
   bool per_host = what == "noop" || what == "flush_handlers" || what == "end_host" || what == "reset_connection" ||
                   what == "role_complete";

@@ -376,21 +376,25 @@ bool PlaybookRunner::run_batch(const Play& play, PlayState& st) {
 }
 
 
-std::string task_banner_name(const Play& play, const Value& vars_files, tmpl::Engine& templar,
-                             const Value& extra_vars, const Task& task) {
-  // The banner's name is templated with play-level variables.
-  std::string name = task.display_name();
-  if (task.role && !task.name.empty()) name = task.role->name + " : " + name;
+std::string PlaybookRunner::banner_title(PlayState& st, const TaskPosition& pos,
+                                         const std::vector<std::string>& hosts) {
+  std::string name = pos.task->banner_name();
+  if (name.find("{{") == std::string::npos && name.find("{%") == std::string::npos) return name;
   try {
     TaskVars raw;
-    raw.push_layer(&extra_vars);
-    raw.push_layer(&vars_files);
-    raw.push_layer(&play.scope->kw.vars);
-    tmpl::LazyVariables vars(templar, raw);
-    if (name.find("{{") != std::string::npos) name = templar.render_string(name, vars);
+    const inventory::Host* host = hosts.empty() ? nullptr : inventory_.get_host(hosts.front());
+    if (host) {
+      stack_task_vars(raw, st.ctx, *host, runtime(host->name), pos, nullptr);
+    } else {
+      raw.push_layer(&options_.extra_vars);
+      raw.push_layer(&st.vars_files);
+      raw.push_layer(&st.play->scope->kw.vars);
+    }
+    tmpl::LazyVariables vars(*templar_, raw);
+    return templar_->render_string(name, vars);
   } catch (const Error&) {
+    return name;
   }
-  return name;
 }
 
 namespace {
@@ -550,7 +554,7 @@ void PlaybookRunner::run_section_free(PlayState& st, const Block* section) {
 void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts,
                               bool handler, bool announce) {
   const Task& task = *pos.task;
-  TaskInfo info = make_task_info(task, task_banner_name(*st.play, st.vars_files, *templar_, options_.extra_vars, task), handler,
+  TaskInfo info = make_task_info(task, banner_title(st, pos, hosts), handler,
                                  options_.check_mode);
   if (announce) callback_.task_start(info);
 

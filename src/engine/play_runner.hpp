@@ -73,6 +73,10 @@ class PlaybookRunner {
   void run_beside_last_handler(PlayState& st, const TaskPosition& handler, const std::vector<std::string>& hosts,
                                const std::set<std::string>& idle, std::map<std::string, HostCursor>& waiting);
   void handle_meta(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts);
+  // The title of pos's banner (Task::banner_name), templated as Ansible's
+  // linear strategy does: with the first host's variables, left as written
+  // when something in it is undefined.
+  std::string banner_title(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts);
   void handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts);
   void apply_outcome(PlayState& st, const Task& task, const std::string& host, const Value& result,
                      const std::string& delegated_to);

@@ -37,11 +37,6 @@ struct PlaybookRunner::PlayState {
   std::mutex* step_mu = nullptr;
 };
 
-// The name a task's banner shows: role prefix, templated with play-level
-// variables (defined in play_runner.cpp).
-std::string task_banner_name(const Play& play, const Value& vars_files, tmpl::Engine& templar,
-                             const Value& extra_vars, const Task& task);
-
 // The tasks of `b` and its nested blocks, in order (a play's handlers).
 inline void collect_tasks(const Block& b, std::vector<const Task*>& out) {
   for (const auto* list : {&b.block, &b.rescue, &b.always})

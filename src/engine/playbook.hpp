@@ -63,6 +63,13 @@ struct Task {
   const Role* role = nullptr;      // the role the task came from, if any
   // The name Ansible shows in banners when the task has none: the action.
   std::string display_name() const;
+  // The title of the task's banner and listing line (Task.get_name): its
+  // display_name, after "role : " for a task from a role. include_role
+  // stands alone: its name or "include_role : <role>" (IncludeRole.get_name).
+  std::string banner_name() const;
+  // Its line in --list-tasks: as banner_name for a named task, the bare
+  // action for an unnamed one (no role, no included role).
+  std::string listing_name() const;
 };
 
 struct BlockItem;

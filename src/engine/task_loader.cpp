@@ -503,4 +503,13 @@ std::unique_ptr<Block> load_task_file(const std::string& path, TaskLoadContext& 
 
 std::string Task::display_name() const { return name.empty() ? action_as_written : name; }
 
+std::string Task::banner_name() const {
+  if (action == "include_role")
+    return name.empty() ? action_as_written + " : " + to_display_string(args.value("name", args.value("role", Value(""))))
+                        : name;
+  return role ? role->name + " : " + display_name() : display_name();
+}
+
+std::string Task::listing_name() const { return name.empty() ? action_as_written : banner_name(); }
+
 }  // namespace drover

@@ -271,6 +271,10 @@ TEST_F(PlayCompat, ImportPlaybookRunsPlaysInOrder) { compare("import_playbook.ym
 // ---- roles ----
 TEST_F(PlayCompat, RolesWithDependenciesHandlersAndParameters) { compare("roles_basic.yml"); }
 TEST_F(PlayCompat, ImportRoleWithTasksFromAndVars) { compare("import_role.yml"); }
+TEST_F(PlayCompat, TaskTitlesInRolesAndTemplatedNamesAsAnsible) {
+  compare("roles_task_names.yml");
+  compare("roles_task_names.yml", {"--list-tasks"});
+}
 TEST_F(PlayCompat, IncludeRoleAtRuntimeInALoop) {
   compare("include_role.yml");
 }
