@@ -6,10 +6,7 @@
 //
 // Exit codes: 0 rendered, 1 the template failed (message on stderr),
 // 5 bad options.
-#include <unistd.h>
-
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 
@@ -17,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/pyrepr.hpp"
 #include "core/yaml.hpp"
+#include "modules/template_vars.hpp"
 #include "template/engine.hpp"
 
 namespace drover::cli {
@@ -91,25 +89,15 @@ int run(const TemplateFlags& f) {
   std::error_code ec;
   fs::path full = fs::absolute(f.file, ec);
   if (!fs::is_regular_file(full, ec)) throw Error("could not find or access '" + f.file + "'");
-  // The variables the template action adds (generate_ansible_template_vars).
-  char host[256] = "localhost";
-  ::gethostname(host, sizeof host - 1);
-  auto set_default = [&](const char* k, Value v) {
-    if (!vars.contains(k)) vars[k] = std::move(v);
-  };
-  set_default("template_host", std::string(host));
-  set_default("template_path", f.file);
-  set_default("template_fullpath", full.string());
-  set_default("template_destpath", Value(nullptr));
-  set_default("template_uid", std::to_string(::getuid()));
-  set_default("ansible_managed", "Ansible managed");
   tmpl::RenderOptions opts = tmpl::RenderOptions::template_module();
   opts.syntax.trim_blocks = !f.no_trim_blocks;
   opts.syntax.lstrip_blocks = f.lstrip_blocks;
   opts.search_path = f.search;
   opts.search_path.push_back(full.parent_path().string() + "/templates");
   opts.name = f.file;
-  std::string out = engine.render_template_file(full.string(), lazy, opts);
+  // The variables the template module adds, above the given ones.
+  OverlayVariables with_template_vars(ansible_template_vars(f.file, full.string(), Value(nullptr)), lazy);
+  std::string out = engine.render_template_file(full.string(), with_template_vars, opts);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return 0;
 }

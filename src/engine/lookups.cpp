@@ -18,6 +18,7 @@
 #include "core/strings.hpp"
 #include "engine/config.hpp"
 #include "engine/loops.hpp"
+#include "modules/template_vars.hpp"
 #include "template/engine.hpp"
 #include "template/template_error.hpp"
 
@@ -157,22 +158,11 @@ Value lookup_template(const Args& args, const Kwargs& kw) {
     if (path.empty()) fail_other("the template file " + name + " could not be found for the lookup");
     tmpl::RenderOptions opts = tmpl::RenderOptions::template_module();
     opts.search_path = sc.search_path;
+    // Ansible's template variables sit above the task's, template_vars above both.
+    OverlayVariables with_template_vars(ansible_template_vars(name, path, Value(nullptr)), sc.vars);
     const Value* tv = kwarg(kw, "template_vars");
-    if (tv && tv->is_object()) {
-      // template_vars sit above the task's variables.
-      struct Over : tmpl::VariableSource {
-        const Value& top;
-        tmpl::VariableSource& rest;
-        Over(const Value& t, tmpl::VariableSource& r) : top(t), rest(r) {}
-        const Value* lookup(std::string_view n) override {
-          auto it = top.find(std::string(n));
-          return it != top.end() ? &*it : rest.lookup(n);
-        }
-      } over(*tv, sc.vars);
-      out.push_back(sc.templar.render_template_file(path, over, opts));
-    } else {
-      out.push_back(sc.templar.render_template_file(path, sc.vars, opts));
-    }
+    OverlayVariables with_kwarg(tv && tv->is_object() ? *tv : Value::object(), with_template_vars);
+    out.push_back(sc.templar.render_template_file(path, with_kwarg, opts));
   }
   return out;
 }

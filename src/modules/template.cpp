@@ -5,39 +5,17 @@
 // the module's trim_blocks / lstrip_blocks / newline_sequence / delimiter
 // options. The write is files::write_file (as Ansible hands over to copy).
 #include <filesystem>
-#include <pwd.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/error.hpp"
 #include "modules/builtin.hpp"
 #include "modules/file_write.hpp"
 #include "modules/shell_script.hpp"
+#include "modules/template_vars.hpp"
 #include "template/engine.hpp"
 
 namespace drover {
 namespace {
-
-// The task's variables with the template_* ones on top.
-class TemplateVariables : public tmpl::VariableSource {
- public:
-  TemplateVariables(Value extra, tmpl::VariableSource* base) : extra_(std::move(extra)), base_(base) {}
-  const Value* lookup(std::string_view name) override {
-    auto it = extra_.find(std::string(name));
-    if (it != extra_.end()) return &*it;
-    return base_ ? base_->lookup(name) : nullptr;
-  }
-
- private:
-  Value extra_;
-  tmpl::VariableSource* base_;
-};
-
-std::string python_datetime(std::time_t t) {
-  // str(datetime): microseconds are not known for a file's mtime; Ansible
-  // shows them when non-zero, which drover cannot match to the digit.
-  return format_timestamp(std::chrono::system_clock::from_time_t(t));
-}
 
 class TemplateModule : public Module {
  public:
@@ -114,21 +92,8 @@ class TemplateModule : public Module {
       opts.search_path.push_back(d);
     }
 
-    struct stat st {};
-    ::stat(path.c_str(), &st);
-    std::string uid_name = std::to_string(st.st_uid);
-    if (const passwd* pw = ::getpwuid(st.st_uid)) uid_name = pw->pw_name;
-    char host[256] = {0};
-    ::gethostname(host, sizeof host - 1);
-    Value extra{{"template_host", host},
-                {"template_path", path},
-                {"template_mtime", python_datetime(st.st_mtime)},
-                {"template_uid", uid_name},
-                {"template_run_date", format_timestamp(std::chrono::system_clock::now())},
-                {"template_fullpath", path},
-                {"template_destpath", dest},
-                {"ansible_managed", "Ansible managed"}};
-    TemplateVariables vars(std::move(extra), ctx.vars);
+    tmpl::NoVariables none;
+    OverlayVariables vars(ansible_template_vars(src, path, dest), ctx.vars ? *ctx.vars : none);
     try {
       req.content = files::make_content(ctx.templar->render_template_file(path, vars, opts));
     } catch (const Error& e) {
