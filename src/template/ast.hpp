@@ -87,6 +87,10 @@ struct Stmt {
   std::vector<std::pair<std::string, std::string>> names;  // FromImport (name, alias)
   std::vector<std::pair<ExprPtr, ExprPtr>> assignments;    // With
   bool recursive = false;           // For
+  // For: the body names `loop`, has a scoped block or the loop is
+  // recursive. Otherwise no loop object is made: Jinja2's compiler decides
+  // the same (an included template does not see `loop` either).
+  bool uses_loop = true;
   bool ignore_missing = false;      // Include
   bool with_context = true;         // Include/Import (import defaults to false)
   bool scoped = false;              // Block

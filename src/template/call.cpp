@@ -101,12 +101,34 @@ void Renderer::bind_extra_args(MacroObj& m, CallArgs& args, Scope& sc) {
   }
 }
 
+namespace {
+// The scope of one call of `m`, with room for its arguments.
+std::shared_ptr<Scope> macro_scope(Renderer& r, const MacroObj& m) {
+  auto sc = r.new_scope(m.closure);
+  sc->vars.reserve(m.def->args.size() + 3);
+  return sc;
+}
+
+// Argument i of `m`, which the call did not give: its default, evaluated in
+// the macro's scope (so it reads the arguments before it), or an undefined
+// that names it.
+void bind_default(Renderer& r, const MacroObj& m, size_t i, const std::shared_ptr<Scope>& sc) {
+  const MacroArg& a = m.def->args[i];
+  if (a.default_value) {
+    ScopeGuard sg(r.scope_, sc);
+    sc->set(a.symbol, r.eval(*a.default_value));
+  } else {
+    sc->set(a.symbol, Val::undefined(a.name, "parameter '" + a.name + "' was not provided"));
+  }
+}
+}  // namespace
+
 void Renderer::call_macro_into(MacroObj& m, CallArgs& args, int line, std::string& out) {
+  (void)line;
   DepthGuard g(depth_, opts_.max_recursion);
   const Stmt& def = *m.def;
-  auto sc = new_scope(m.closure);
+  auto sc = macro_scope(*this, m);
   size_t npos = args.pos.size();
-  sc->vars.reserve(def.args.size() + 3);
   for (size_t i = 0; i < def.args.size(); ++i) {
     const auto& a = def.args[i];
     Val* given = nullptr;
@@ -116,33 +138,53 @@ void Renderer::call_macro_into(MacroObj& m, CallArgs& args, int line, std::strin
         if (given) fail("macro '" + m.name + "' got multiple values for argument '" + a.name + "'");
         given = &v;
       }
-    if (given) {
-      // The arguments are not read again after the call: moved, not copied.
+    // The arguments are not read again after the call: moved, not copied.
+    if (given)
       sc->set(a.symbol, std::move(*given));
-    } else if (a.default_value) {
-      ScopeGuard sg(scope_, sc);
-      sc->set(a.symbol, eval(*a.default_value));
-    } else {
-      sc->set(a.symbol, Val::undefined(a.name, "parameter '" + a.name + "' was not provided"));
-    }
+    else
+      bind_default(*this, m, i, sc);
   }
+  run_macro(m, args, def.args.size(), std::move(sc), out);
+}
+
+void Renderer::call_macro_positional(MacroObj& m, const Expr& call, std::string& out) {
+  auto sc = macro_scope(*this, m);
+  size_t n = call.items.size();
+  // Evaluated in the caller's scope, before the call counts as a level.
+  for (size_t i = 0; i < n; ++i) sc->set(m.def->args[i].symbol, eval(*call.items[i]));
+  DepthGuard g(depth_, opts_.max_recursion);
+  CallArgs none;
+  run_macro(m, none, n, std::move(sc), out);
+}
+
+void Renderer::run_macro(MacroObj& m, CallArgs& args, size_t bound, std::shared_ptr<Scope> sc,
+                         std::string& out) {
+  const Stmt& def = *m.def;
+  for (size_t i = bound; i < def.args.size(); ++i) bind_default(*this, m, i, sc);
   // varargs, kwargs and caller: most calls have none of them.
-  if (npos > def.args.size() || !args.kw.empty() || def.catch_varargs || def.catch_kwargs ||
-      (def.k == Stmt::K::Macro && def.uses_caller))
+  if (args.pos.size() > def.args.size() || !args.kw.empty() || def.catch_varargs ||
+      def.catch_kwargs || (def.k == Stmt::K::Macro && def.uses_caller))
     bind_extra_args(m, args, *sc);
-  std::shared_ptr<const Template> saved_current = std::move(current_);
-  current_ = m.keep;
-  (void)line;
-  {
-    ScopeGuard sg(scope_, sc);
-    try {
-      exec_body(def.body, out);
-    } catch (...) {
-      current_ = std::move(saved_current);
-      throw;
-    }
+  // Errors in the body are located in the macro's template; a macro of the
+  // template being rendered (the common case) leaves current_ as it is.
+  bool other_template = m.keep != current_;
+  std::shared_ptr<const Template> saved_current;
+  if (other_template) {
+    saved_current = std::move(current_);
+    current_ = m.keep;
   }
-  current_ = std::move(saved_current);
+  // The macro's scope is swapped in and out (not shared with a ScopeGuard)
+  // so that it comes back here with no other owner, for the pool.
+  std::swap(scope_, sc);
+  try {
+    exec_body(def.body, out);
+  } catch (...) {
+    std::swap(scope_, sc);
+    if (other_template) current_ = std::move(saved_current);
+    throw;
+  }
+  std::swap(scope_, sc);
+  if (other_template) current_ = std::move(saved_current);
   recycle_scope(std::move(sc));
 }
 

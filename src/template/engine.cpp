@@ -227,7 +227,9 @@ std::string render_tpl(const Engine& e, const std::shared_ptr<const Template>& t
                        const RenderOptions& opts) {
   Renderer r(e, vars, opts);
   std::string out;
-  out.reserve(tpl->output_size_hint.load(std::memory_order_relaxed));
+  // The last render's size, and room for the trailing newlines that
+  // render_template_file adds (growing a 30 KB output copied all of it).
+  out.reserve(tpl->output_size_hint.load(std::memory_order_relaxed) + 16);
   r.render(tpl, out);
   tpl->output_size_hint.store(out.size(), std::memory_order_relaxed);
   return out;

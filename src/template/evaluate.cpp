@@ -186,6 +186,18 @@ void Renderer::eval_args(const Expr& e, CallArgs& args) {
 
 Val Renderer::eval_call(const Expr& e, std::string* direct) {
   line_ = e.line;
+  if (direct && e.a->k == Expr::K::Name && e.kwargs.empty() && !e.dyn_args && !e.dyn_kwargs) {
+    // {{ macro(x, y) }}: the macro is used where it is stored, not copied
+    // (that scope outlives the call: a call binds names in new scopes only).
+    const Val* fn = scope_->find(e.a->symbol);
+    if (fn && fn->is_object(Object::Type::Macro)) {
+      MacroObj& m = *fn->obj_as<MacroObj>();
+      if (e.items.size() <= m.def->args.size()) {
+        call_macro_positional(m, e, *direct);
+        return Val::none();
+      }
+    }
+  }
   CallArgs args;
   take_pooled(args);
   Val fn;

@@ -21,7 +21,8 @@ Val attr_path(Renderer& r, const Val& obj, const std::string& path) {
     size_t dot = path.find('.', start);
     std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     bool digits = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-    cur = r.getitem(cur, digits ? Val::integer(std::stoll(part)) : Val::str(part));
+    // The name is borrowed: getitem copies what it keeps of it.
+    cur = r.getitem(cur, digits ? Val::integer(std::stoll(part)) : Val::str_ref(&part));
     if (dot == std::string::npos) break;
     start = dot + 1;
   }

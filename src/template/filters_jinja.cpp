@@ -249,7 +249,7 @@ Val f_join(Renderer& r, const Val& v, CallArgs& a) {
     if (attr && !attr->is_none()) str_append(out, attr_path(r, x, to_str(*attr)));
     else str_append(out, x);
   }
-  return Val::str(out);
+  return Val::str(std::move(out));
 }
 
 Val f_list(Renderer&, const Val& v, CallArgs&) {

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "template/builtins.hpp"
 #include "template/datetime.hpp"
 #include "template/template_error.hpp"
 
@@ -77,6 +78,11 @@ class LoopTarget {
       r_.assign(t_, item);
     }
   }
+  // `for a, b in` (a target of two names): binds them.
+  void assign_pair(Val a, Val b) {
+    sc_.vars[slots_[0]].second = std::move(a);
+    sc_.vars[slots_[1]].second = std::move(b);
+  }
 
  private:
   static constexpr size_t kMaxSlots = 4;
@@ -89,9 +95,15 @@ class LoopTarget {
 
 void run_loop(Renderer& r, const Stmt& s, const Val& iterable, int depth, const std::shared_ptr<Scope>& sc,
               std::string& out) {
-  std::vector<Val> items = iterate(iterable);
+  // A list or tuple the evaluator made (dictsort, items()...) never
+  // changes: it is read in place unless the loop filters it or keeps it in
+  // its loop object. Anything else is listed first.
+  bool in_place = iterable.kind() == Val::Kind::Seq && !s.cond && !s.uses_loop;
+  std::vector<Val> items;
+  if (!in_place) items = iterate(iterable);
+  const std::vector<Val>& listed = in_place ? iterable.as_seq() : items;
   ScopeGuard guard(r.scope_, sc);
-  if (items.empty()) {
+  if (listed.empty()) {
     r.exec_body(s.else_body, out);
     return;
   }
@@ -107,21 +119,26 @@ void run_loop(Renderer& r, const Stmt& s, const Val& iterable, int depth, const 
       }
     }
     items.resize(kept);
+    if (items.empty()) {
+      r.exec_body(s.else_body, out);
+      return;
+    }
   }
-  if (items.empty()) {
-    r.exec_body(s.else_body, out);
-    return;
+  // The loop object only for bodies that may read it (Stmt::uses_loop).
+  LoopObj* lp = nullptr;
+  if (s.uses_loop) {
+    auto loop = std::make_shared<LoopObj>();
+    loop->stmt = &s;
+    loop->depth0 = depth;
+    loop->items = std::move(items);
+    lp = loop.get();
+    static const Symbol kLoop("loop");
+    sc->set(kLoop, Val::object(std::move(loop)));
   }
-  auto loop = std::make_shared<LoopObj>();
-  loop->stmt = &s;
-  loop->depth0 = depth;
-  loop->items = std::move(items);
-  LoopObj* lp = loop.get();
-  static const Symbol kLoop("loop");
-  sc->set(kLoop, Val::object(std::move(loop)));
-  for (size_t i = 0; i < lp->items.size(); ++i) {
-    lp->index0 = i;
-    target.assign(lp->items[i]);
+  const std::vector<Val>& seq = lp ? lp->items : listed;
+  for (size_t i = 0; i < seq.size(); ++i) {
+    if (lp) lp->index0 = i;
+    target.assign(seq[i]);
     r.exec_body(s.body, out);
   }
 }
@@ -131,6 +148,69 @@ void exec_loop(Renderer& r, const Stmt& s, const Val& iterable, int depth, std::
   auto sc = r.new_scope(r.scope_);
   run_loop(r, s, iterable, depth, sc, out);
   r.recycle_scope(std::move(sc));
+}
+
+namespace {
+// `for k, v in d | dictsort`, the commonest loop of config templates, made
+// 12 allocations for a dict of 3 (a third of bench/template's): here the
+// members are sorted by pointer as dictsort sorts them (by key, case
+// insensitive, stable) and bound without the (key, value) tuples. False
+// (nothing done) when the dict is too big for the pointer array.
+bool loop_over_sorted_dict(Renderer& r, const Stmt& s, const Val& dict, std::string& out) {
+  using Member = Value::object_t::value_type;
+  constexpr size_t kMaxMembers = 16;
+  const auto& members = static_cast<const Value::object_t::Container&>(
+      *dict.as_data().get_ptr<const Value::object_t*>());
+  if (members.size() > kMaxMembers) return false;
+  const Member* sorted[kMaxMembers];
+  size_t n = 0;
+  for (const Member& m : members) {
+    size_t j = n++;
+    for (; j > 0 && compare(Val::str_ref(&m.first), Val::str_ref(&sorted[j - 1]->first), false) < 0;
+         --j)
+      sorted[j] = sorted[j - 1];
+    sorted[j] = &m;
+  }
+  auto sc = r.new_scope(r.scope_);
+  {
+    ScopeGuard guard(r.scope_, sc);
+    if (n == 0) {
+      r.exec_body(s.else_body, out);
+    } else {
+      LoopTarget target(r, *s.target, *sc);
+      for (size_t i = 0; i < n; ++i) {
+        target.assign_pair(Val::str_ref(&sorted[i]->first, dict.keeper()),
+                           Val::data_ref(&sorted[i]->second, dict.keeper()));
+        r.exec_body(s.body, out);
+      }
+    }
+  }
+  r.recycle_scope(std::move(sc));
+  return true;
+}
+
+bool is_two_names(const Expr& t) {
+  return t.k == Expr::K::Tuple && t.items.size() == 2 && t.items[0]->k == Expr::K::Name &&
+         t.items[1]->k == Expr::K::Name;
+}
+}  // namespace
+
+void exec_for_statement(Renderer& r, const Stmt& s, std::string& out) {
+  static const FilterFn kDictsort = find_filter("dictsort");
+  const Expr& e = *s.expr;
+  bool plain_dictsort = e.k == Expr::K::Filter && e.filter == kDictsort && e.a && e.items.empty() &&
+                        e.kwargs.empty() && !e.dyn_args && !e.dyn_kwargs;
+  if (!plain_dictsort || s.cond || s.uses_loop || !is_two_names(*s.target)) {
+    exec_loop(r, s, r.eval(e), 0, out);
+    return;
+  }
+  Val input = r.eval(*e.a);
+  if (input.is_dict() && loop_over_sorted_dict(r, s, input, out)) return;
+  // Anything else is dictsort's to sort or to refuse.
+  CallArgs none;
+  none.fn_name = "dictsort";
+  r.line_ = e.line;
+  exec_loop(r, s, e.filter(r, input, none), 0, out);
 }
 
 Val special_attr(Renderer&, const Val& obj, std::string_view name) {

@@ -14,6 +14,9 @@ namespace drover::tmpl {
 // Runs a for statement over `iterable` at recursion depth `depth` (0 for
 // the outermost loop; recursive loop() calls go deeper).
 void exec_loop(Renderer& r, const Stmt& s, const Val& iterable, int depth, std::string& out);
+// Runs a for statement: its iterable evaluated, then exec_loop (or the
+// same without dictsort's tuples for `for k, v in d | dictsort`).
+void exec_for_statement(Renderer& r, const Stmt& s, std::string& out);
 
 // Attribute of a loop/cycler/joiner/macro object; Undefined when none.
 Val special_attr(Renderer& r, const Val& obj, std::string_view name);

@@ -233,7 +233,9 @@ StmtPtr Parser::parse_for(int line) {
   if (skip_name("if")) st->cond = parse_expression();
   if (skip_name("recursive")) st->recursive = true;
   expect_block_end();
+  size_t from = p_;
   st->body = parse_body({"endfor", "else"});
+  scan_loop_names(*st, from, p_);
   std::string tok = cur().text;
   next();
   if (tok == "else") {
@@ -301,6 +303,17 @@ void Parser::scan_macro_names(Stmt& st, size_t from, size_t to) {
     if (t_[i].text == "varargs") st.catch_varargs = true;
     if (t_[i].text == "kwargs") st.catch_kwargs = true;
     if (t_[i].text == "caller") st.uses_caller = true;
+  }
+}
+
+void Parser::scan_loop_names(Stmt& st, size_t from, size_t to) {
+  // Jinja2 3.1's CodeGenerator.visit_For: a recursive loop, `loop` in the
+  // body or a scoped block inside.
+  st.uses_loop = st.recursive;
+  for (size_t i = from; i < to && !st.uses_loop; ++i) {
+    if (t_[i].type != Tok::Name) continue;
+    if (i > 0 && t_[i - 1].type == Tok::Op && t_[i - 1].text == ".") continue;
+    st.uses_loop = t_[i].text == "loop" || t_[i].text == "scoped";
   }
 }
 

@@ -58,8 +58,9 @@ class Parser {
   StmtPtr parse_macro(int line);
 
   // Jinja decides from the body's names whether a macro takes varargs,
-  // kwargs and caller.
+  // kwargs and caller, and whether a for loop makes its `loop` object.
   void scan_macro_names(Stmt& st, size_t from, size_t to);
+  void scan_loop_names(Stmt& st, size_t from, size_t to);
   StmtPtr parse_call_block(int line);
 
   StmtPtr parse_filter_block(int line);

@@ -294,8 +294,7 @@ std::vector<Val> iterate(const Val& v) {
 }
 
 void Renderer::exec_for(const Stmt& s, std::string& out) {
-  Val iter = eval(*s.expr);
-  exec_loop(*this, s, iter, 0, out);
+  exec_for_statement(*this, s, out);
 }
 
 void Renderer::assign(const Expr& target, const Val& v) {

@@ -173,6 +173,14 @@ class Renderer {
   void eval_args(const Expr& e, CallArgs& args);
   Val call_macro(MacroObj& m, CallArgs& args, int line);
   void call_macro_into(MacroObj& m, CallArgs& args, int line, std::string& out);
+  // {{ m(a, b) }} with no more positional arguments than m takes and no
+  // keywords: each argument is evaluated straight into the macro's scope.
+  void call_macro_positional(MacroObj& m, const Expr& call, std::string& out);
+  // The rest of a call once the arguments given are bound in `sc`: the
+  // defaults of the others (from `bound` on), varargs, kwargs and caller,
+  // then the body.
+  void run_macro(MacroObj& m, CallArgs& args, size_t bound, std::shared_ptr<Scope> sc,
+                 std::string& out);
   // The macro's varargs, kwargs and caller from the arguments past its own.
   void bind_extra_args(MacroObj& m, CallArgs& args, Scope& sc);
   // Scopes of macro calls and loops come from a pool: a render makes

@@ -149,9 +149,12 @@ struct SshConnection::Shell {
   LeadingPid pid;
 
   Shell(ssh_session ssh, ssh_channel c) : ch(c), scope(ssh, c, state) { quiet(); }
-  // Between commands nothing is expected; output then is dropped.
+  // Between commands only the pid line is expected (it may come while the
+  // shell is being started); other output then is dropped.
   void quiet() {
-    state.on_data = [](bool, std::string_view) {};
+    state.on_data = [this](bool is_err, std::string_view data) {
+      if (is_err) pid.take(data);
+    };
   }
   bool gone() const { return ssh_channel_is_closed(ch) || (ssh_channel_is_eof(ch) && state.exit_known); }
 };

@@ -50,6 +50,18 @@ TEST(TemplateParser, RecordsBlocksAndSingleExpressionTemplates) {
   EXPECT_NE(one->single_expression, nullptr);
 }
 
+TEST(TemplateParser, ForLoopNeedsItsLoopObjectOnlyWhenTheBodyNamesLoop) {
+  auto uses_loop = [](const std::string& src) {
+    return parse_template(src, SyntaxOptions{}, "t")->body.front()->uses_loop;
+  };
+  EXPECT_FALSE(uses_loop("{% for x in l %}{{ x.loop }}{% endfor %}{{ loop }}"));
+  EXPECT_TRUE(uses_loop("{% for x in l %}{% if x %}{{ loop.index }}{% endif %}{% endfor %}"));
+  EXPECT_TRUE(
+      uses_loop("{% for x in l %}{% for y in x %}{{ loop.index }}{% endfor %}{% endfor %}"));
+  EXPECT_TRUE(uses_loop("{% for x in l %}{% block b scoped %}{% endblock %}{% endfor %}"));
+  EXPECT_TRUE(uses_loop("{% for x in l recursive %}{% endfor %}"));
+}
+
 TEST(TemplateParser, DeeplyNestedExpressionIsAnErrorNotACrash) {
   std::string src = "{{ " + std::string(5000, '(') + "1" + std::string(5000, ')') + " }}";
   auto e = syntax_error(src);

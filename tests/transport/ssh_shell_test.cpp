@@ -8,6 +8,7 @@
 #include <future>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "ssh_test_support.hpp"
 #include "transport/ssh_connection.hpp"
@@ -62,6 +63,22 @@ TEST_F(SshShell, CommandsShareOneRemoteShellButNotItsState) {
   c->exec("cd /tmp; x=1; umask 077; export Y=2", in_shell());
   EXPECT_EQ(c->exec("pwd; echo \"${x-unset} ${Y-unset}\"; umask", in_shell()).out,
             c->exec("pwd; echo \"${x-unset} ${Y-unset}\"; umask").out);
+}
+
+// The login shell's pid line may arrive while the shell channel is still
+// being opened (seen under load with 50 hosts: the first command then never
+// ended). Many fresh connections at once make that likely.
+TEST_F(SshShell, FirstCommandsOfManyFreshConnectionsAllEnd) {
+  std::vector<std::future<std::string>> runs;
+  for (int i = 0; i < 24; ++i)
+    runs.push_back(std::async(std::launch::async, [] {
+      ConnectionSpec spec = fleet_spec(*fleet_, 0);
+      spec.command_timeout_s = 20;
+      auto c = make_connection(spec);
+      ExecResult r = c->exec("echo first", in_shell());
+      return r.timed_out ? std::string("timed out") : r.out + c->exec("echo second", in_shell()).out;
+    }));
+  for (auto& r : runs) EXPECT_EQ(r.get(), "first\nsecond\n");
 }
 
 TEST_F(SshShell, OutputAndExitStatusAreByteExact) {
