@@ -25,6 +25,28 @@ constexpr const char* kGetState =
     "elif [ -e \"$p\" ]; then prev=file; [ \"$(stat -c %h -- \"$p\")\" -gt 1 ] && prev=hard; else prev=absent; fi\n"
     "_dr_e prev \"$prev\"\n";
 
+// Creates the directories listed in $_todo (parents first, one per line)
+// and gives each the attributes, as Ansible's file module does. When the
+// owner can still enter each one after its attributes are set (no mode, or
+// an octal one with u=rwx), one mkdir and one stat serve all of them (each
+// coreutil is ~1.4 ms of target CPU); otherwise, or after a failure, one
+// by one, so that the message names the first that fails.
+std::string make_missing_dirs(const files::Attrs& attrs) {
+  const std::string& m = attrs.mode;
+  bool octal = !m.empty() && m.find_first_not_of("01234567") == std::string::npos;
+  bool enterable = m.empty() || (octal && (std::stoul(m, nullptr, 8) & 0700) == 0700);
+  std::string one_by_one = "for q; do [ -d \"$q\" ] || mkdir -- \"$q\" || _dr_die \"There was an issue creating $q as requested\"; " +
+                           files::attrs_call(attrs, "q", "d") + " || _dr_die \"could not set attributes of $q\"; done\n";
+  std::string s = "      _old_ifs=$IFS; IFS='\n'; set -f; set -- $_todo; set +f; IFS=$_old_ifs\n";
+  if (!enterable) return s + "      " + one_by_one;
+  s += "      if mkdir -- \"$@\" 2>/dev/null; then :\n";
+  if (!attrs.empty())
+    s += "        _sts=$(stat -L -c '%f %u %g %s %h %U %G' -- \"$@\") || _sts=\n"
+         "        for q; do _dr_pre=${_sts%%\"\n\"*}; _sts=${_sts#*\"\n\"}; " + files::attrs_call(attrs, "q", "d") +
+         " || _dr_die \"could not set attributes of $q\"; done; _dr_pre=\n";
+  return s + "      else " + one_by_one + "      fi\n";
+}
+
 // Python time.strptime(value, "%Y%m%d%H%M.%S") as touch -t's argument; empty
 // for "now"/"preserve"/unset. Other formats are not supported.
 std::string touch_stamp(const Value& v) {
@@ -127,10 +149,8 @@ class FileModule : public Module {
          "  case $prev in\n"
          "  absent) _dr_changed=1\n"
          "    if [ -z \"$_dr_check\" ]; then\n"
-         "      # Each missing component is created and gets the attributes.\n"
-         "      _todo=; _c=$p; while [ ! -e \"$_c\" ] && [ ! -L \"$_c\" ]; do _todo=\"$_c\n$_todo\"; _dr_dirname \"$_c\"; _c=$_dr_d; done\n"
-         "      _old_ifs=$IFS; IFS='\n'; for q in $_todo; do IFS=$_old_ifs; mkdir -- \"$q\" || _dr_die \"There was an issue creating $q as requested\"; " +
-         files::attrs_call(attrs, "q", "d") + " || _dr_die \"could not set attributes of $q\"; done; IFS=$_old_ifs\n"
+         "      _todo=; _c=$p; while [ ! -e \"$_c\" ] && [ ! -L \"$_c\" ]; do _todo=\"$_c\n$_todo\"; _dr_dirname \"$_c\"; _c=$_dr_d; done\n" +
+         make_missing_dirs(attrs) +
          "    fi ;;\n"
          "  directory) " + attrs_d + " || _dr_die \"could not set attributes of $p\" ;;\n"
          "  link) if [ -d \"$p\" ] && [ \"" + std::string(args["follow"] == true ? "1" : "") + "\" ]; then " + attrs_d +

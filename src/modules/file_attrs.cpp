@@ -44,7 +44,7 @@ _dr_after() {
 }
 _dr_attrs() {
   _L=-L; _h=; [ "$6" = h ] && { _L=; _h=-h; }
-  _dr_sp=; _dr_sl=$(stat $_L -c '%f %u %g %s %h %U %G' -- "$1") || return 1
+  _dr_sp=; _dr_sl=${_dr_pre:-$(stat $_L -c '%f %u %g %s %h %U %G' -- "$1")} || return 1
   _f=${_dr_sl%% *}; _r=${_dr_sl#* }; _cu=${_r%% *}; _r=${_r#* }; _cg=${_r%% *}; _k=
   if [ -n "$2" ] && [ -z "$_h" -o ! -L "$1" ]; then
     _c=$((0x$_f & 07777))
