@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
@@ -20,6 +21,12 @@
 
 namespace drover {
 namespace {
+
+// An include_tasks file that is not there: Ansible reports it as the
+// result's "reason", naming the path it tried last.
+struct IncludeFileMissing : Error {
+  using Error::Error;
+};
 
 std::string dir_of(const std::string& path) {
   auto slash = path.rfind('/');
@@ -127,7 +134,15 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
             if (!path.empty()) break;
             path = find_yaml_file(b, file);
           }
-          if (path.empty()) throw Error("Could not find or access '" + file + "' on the Ansible Controller.");
+          if (path.empty()) {
+            std::string tried = file;
+            if (file.empty() || file[0] != '/')
+              tried = std::filesystem::absolute((task.role ? task.role->path + "/tasks" : dir_of(task.where.file)) +
+                                                "/" + file)
+                          .lexically_normal()
+                          .string();
+            throw IncludeFileMissing("Could not find or access '" + tried + "' on the Ansible Controller.");
+          }
           shown = path;
           std::string cache_key = path + "#" + std::to_string(task.id);
           if (auto it = st.include_cache.find(cache_key); it != st.include_cache.end()) {
@@ -214,7 +229,9 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
       }
     } catch (const Error& e) {
       per_host.erase(h);
-      report(h, HostStatus::failed, Value{{"failed", true}, {"msg", e.message()}});
+      bool missing = dynamic_cast<const IncludeFileMissing*>(&e) != nullptr;
+      report(h, HostStatus::failed,
+             missing ? Value{{"reason", e.message()}} : Value{{"failed", true}, {"msg", e.message()}});
       HostCursor& cur = st.cursors.at(h);
       cur.advance(true);
       std::lock_guard<std::mutex> lock(mu_);

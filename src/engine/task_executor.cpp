@@ -158,6 +158,14 @@ int to_int(const Value& v, const char* what) {
 
 // One run of the task's action with the given variables (one loop item, or
 // the whole task without a loop).
+// Ansible wraps an undefined variable's message in its own exception
+// with the original as cause: "'x' is undefined. 'x' is undefined".
+std::string undefined_detail(const Error& e) {
+  auto* te = dynamic_cast<const tmpl::TemplateError*>(&e);
+  if (te && te->kind() == tmpl::TemplateError::Kind::Undefined) return e.message() + ". " + e.message();
+  return e.message();
+}
+
 class ItemRun {
  public:
   ItemRun(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt, const TaskPosition& pos,
@@ -376,14 +384,6 @@ class ItemRun {
       for (const auto& item : v)
         if (auto s = failing_string(item, vars); !s.empty()) return s;
     return "";
-  }
-
-  // Ansible wraps an undefined variable's message in its own exception
-  // with the original as cause: "'x' is undefined. 'x' is undefined".
-  static std::string undefined_detail(const Error& e) {
-    auto* te = dynamic_cast<const tmpl::TemplateError*>(&e);
-    if (te && te->kind() == tmpl::TemplateError::Kind::Undefined) return e.message() + ". " + e.message();
-    return e.message();
   }
 
   // "\n\nThe error appears to be in ..." for the task's position.
@@ -628,7 +628,12 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
       ItemRun run(ctx, host, rt, pos, info, Value());
       out.result = run.run(out.delegated_to);
     } else {
-      Value items = task_loop_items(ctx, host, rt, pos);
+      Value items;
+      try {
+        items = task_loop_items(ctx, host, rt, pos);
+      } catch (const tmpl::TemplateError& e) {
+        throw Error(undefined_detail(e));
+      }
       Value lc = task.loop_control.is_object() ? task.loop_control : Value::object();
       std::string loop_var = lc.contains("loop_var") ? to_display_string(lc["loop_var"]) : "item";
       std::string index_var = lc.contains("index_var") ? to_display_string(lc["index_var"]) : "";

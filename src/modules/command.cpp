@@ -270,6 +270,7 @@ class CommandModule : public Module {
     r["msg"] = "Unable to change directory before execution: [Errno 2] No such file or directory: b'" +
                args["chdir"].get<std::string>() + "'";
     r["failed"] = true;
+    add_output_lines(r);
     return r;
   }
   bool shell_;

@@ -305,6 +305,7 @@ TEST_F(PlayCompat, UntaggedRunSkipsNever) { compare("tags.yml"); }
 TEST_F(PlayCompat, CheckModeSkipsCommandsUnlessCheckModeNo) { compare("check_mode.yml", {"--check"}); }
 TEST_F(PlayCompat, CheckModeKeywordOutsideCheckRun) { compare("check_mode.yml"); }
 TEST_F(PlayCompat, IgnoreErrorsContinuesAndCountsIgnored) { compare("ignore_errors.yml"); }
+TEST_F(PlayCompat, FailuresFoundOnTheControllerSayWhatAnsibleSays) { compare("failure_results.yml"); }
 TEST_F(PlayCompat, IgnoreUnreachableKeepsTheHostGoing) { compare("ignore_unreachable.yml"); }
 TEST_F(PlayCompat, FailedWhenAndChangedWhenDecideTheStatus) { compare("failed_changed_when.yml"); }
 TEST_F(PlayCompat, AssertAndFailMessages) { compare("assert_fail.yml"); }
