@@ -229,8 +229,11 @@ std::string response_filename(const std::vector<std::string>& headers,
     const size_t colon = h.find(':');
     if (colon == std::string::npos || to_lower(trim(h.substr(0, colon))) != "content-disposition")
       continue;
+    // Only the last part of the server's name: unlike Ansible, a response
+    // never chooses a directory outside `dest`.
     std::string name = disposition_filename(h.substr(colon + 1));
-    if (!name.empty()) return name;
+    name = name.substr(name.rfind('/') == std::string::npos ? 0 : name.rfind('/') + 1);
+    if (!name.empty() && name != "." && name != "..") return name;
     break;  // get_param reads the first such header only
   }
   std::string path = url_path(final_url);

@@ -17,7 +17,8 @@ std::vector<std::string> last_header_block(const std::string& raw,
 
 // urls.py get_response_filename(): Content-Disposition's filename parameter
 // (email.message's get_param rules: quoted or bare, any case, RFC 2231
-// `filename*=` decoded) when it is not empty, else the unquoted basename of
+// `filename*=` decoded; its last path component only, where Ansible would
+// follow an absolute path) when it is not empty, else the unquoted basename of
 // the final URL's path; "" when neither gives a name.
 std::string response_filename(const std::vector<std::string>& headers,
                               const std::string& final_url);

@@ -368,8 +368,8 @@ TEST_F(SystemModule, UriDestReportsTheFileAndCreatesSkipsWithStdoutLines) {
   EXPECT_EQ(s["stdout_lines"], (Value{"skipped, since '/etc' exists"}));
 }
 
-// urls.py get_response_filename(): Content-Disposition's filename when it
-// has one, else the final URL's unquoted basename.
+// urls.py get_response_filename(): Content-Disposition's filename (its last
+// part) when it has one, else the final URL's unquoted basename.
 TEST(UriResponse, FilenameFromContentDispositionElseTheUrlsBasename) {
   auto name = [](const std::string& disposition, const std::string& url) {
     std::vector<std::string> headers{"Content-Type: text/plain"};
@@ -385,6 +385,10 @@ TEST(UriResponse, FilenameFromContentDispositionElseTheUrlsBasename) {
   EXPECT_EQ(name("", "http://h/a;type=x"), "a");
   EXPECT_EQ(name("", "http://h"), "");
   EXPECT_EQ(name("", "http://h/"), "");
+  // The server names the file, never the directory it lands in.
+  EXPECT_EQ(name("attachment; filename=\"/etc/cron.d/evil\"", "http://h/x"), "evil");
+  EXPECT_EQ(name("attachment; filename=\"../../x.sh\"", "http://h/y"), "x.sh");
+  EXPECT_EQ(name("attachment; filename=\"sub/..\"", "http://h/z"), "z");
   EXPECT_EQ(join_path("/root/d", "f"), "/root/d/f");
   EXPECT_EQ(join_path("/root/d/", "f"), "/root/d/f");
   EXPECT_EQ(join_path("/root/d", "/etc/f"), "/etc/f");  // os.path.join, as Ansible
