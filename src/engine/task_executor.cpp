@@ -1,6 +1,7 @@
 #include "engine/task_executor.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
@@ -489,10 +490,10 @@ class ItemRun {
 std::vector<std::string> task_search_path(const PlayContext& ctx, const Task& task) {
   std::vector<std::string> out;
   for (const Role* r : role_chain(task)) out.push_back(r->path);
-  if (!task.where.file.empty()) {
-    auto slash = task.where.file.rfind('/');
-    if (slash != std::string::npos) out.push_back(task.where.file.substr(0, slash));
-  }
+  // The task file's directory, then the playbook's, even when they are the
+  // same (Ansible's path stack and basedir).
+  if (!task.where.file.empty())
+    out.push_back(std::filesystem::absolute(task.where.file).parent_path().lexically_normal().string());
   if (ctx.play) out.push_back(ctx.play->playbook_dir);
   return out;
 }

@@ -74,12 +74,11 @@ class CopyModule : public Module {
     if (args["remote_src"] == true) return copy_remote(ctx, args, req, src);
 
     std::string found = files::find_controller_file(ctx.search_path, "files", src);
-    if (found.empty()) return failed_result("Could not find or access '" + src + "' on the Ansible Controller.");
+    if (found.empty()) return files::controller_file_missing(ctx.search_path, "files", src);
     std::error_code ec;
     if (fs::is_directory(found, ec)) return copy_directory(ctx, args, req, found, ends_with(src, "/"));
     req.content = files::read_controller_file(ctx.controller_files, found);
-    if (!req.content)
-      return failed_result("Could not find or access '" + src + "' on the Ansible Controller.");
+    if (!req.content) return files::controller_file_missing(ctx.search_path, "files", src);
     if (req.attrs.mode == "preserve") req.attrs.mode = local_mode(found);
     req.basename_in_dir = fs::path(found).filename().string();
     if (ends_with(dest, "/")) {

@@ -326,6 +326,19 @@ std::string find_controller_file(const std::vector<std::string>& search_path, co
   return {};
 }
 
+Value controller_file_missing(const std::vector<std::string>& search_path, const std::string& subdir,
+                              const std::string& name) {
+  std::string searched;
+  if (name.empty() || name[0] != '/')
+    for (const auto& dir : search_path) searched += "\n\t" + dir + "/" + subdir + "/" + name + "\n\t" + dir + "/" + name;
+  std::string msg = "Could not find or access '" + name + "'" + (searched.empty() ? "" : "\nSearched in:" + searched) +
+                    " on the Ansible Controller.\nIf you are using a module and expect the file to exist on the "
+                    "remote, see the remote_src option";
+  Value r = failed_result(msg);
+  r["exception"] = msg;
+  return r;
+}
+
 bool read_local_file(const std::string& path, std::string& out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;

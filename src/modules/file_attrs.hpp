@@ -114,6 +114,12 @@ constexpr unsigned long long kMaxDiffSize = 104448;
 // (role, task file's dir, playbook dir). Empty when nothing exists.
 std::string find_controller_file(const std::vector<std::string>& search_path, const std::string& subdir,
                                  const std::string& name);
+// Ansible's failure when _find_needle finds nothing (AnsibleFileNotFound,
+// raised again as AnsibleActionFail): the paths searched for a relative
+// name, the remote_src hint, and as "exception" the text whose last line
+// the default callback shows.
+Value controller_file_missing(const std::vector<std::string>& search_path, const std::string& subdir,
+                              const std::string& name);
 // Whole file; false when it cannot be read.
 bool read_local_file(const std::string& path, std::string& out);
 

@@ -5,13 +5,13 @@
 // is removed, all in one round trip. creates/removes skip the task as
 // Ansible's action plugin does; chdir must be absolute. Output is not run
 // through a terminal (Ansible's ssh connection adds a pty and "\r\n").
-#include <sys/stat.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "core/strings.hpp"
 #include "modules/builtin.hpp"
+#include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
 namespace drover {
@@ -22,15 +22,6 @@ const char* kSkipRemoves = "\x1e" "drover-script-removes\x1e";
 
 // The controller file for `name`: absolute, or the first of <dir>/files/name
 // and <dir>/name along the task's search path (Ansible's _find_needle).
-std::string find_script(const std::vector<std::string>& search_path, const std::string& name) {
-  struct stat st {};
-  if (!name.empty() && name[0] == '/') return ::stat(name.c_str(), &st) == 0 ? name : "";
-  for (const auto& dir : search_path)
-    for (const std::string& candidate : {dir + "/files/" + name, dir + "/" + name})
-      if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return candidate;
-  return "";
-}
-
 class ScriptModule : public Module {
  public:
   ScriptModule() {
@@ -49,8 +40,8 @@ class ScriptModule : public Module {
     std::string chdir = args["chdir"].is_string() ? args["chdir"].get<std::string>() : "";
     if (!chdir.empty() && chdir[0] != '/')
       return failed_result("chdir " + chdir + " must be an absolute path for a Unix-aware remote node");
-    std::string source = find_script(ctx.search_path, parts[0]);
-    if (source.empty()) return failed_result("Could not find or access '" + parts[0] + "' on the Ansible Controller.");
+    std::string source = files::find_controller_file(ctx.search_path, "files", parts[0]);
+    if (source.empty()) return files::controller_file_missing(ctx.search_path, "files", parts[0]);
     std::ifstream in(source, std::ios::binary);
     std::stringstream content;
     content << in.rdbuf();

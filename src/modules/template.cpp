@@ -52,7 +52,7 @@ class TemplateModule : public Module {
     const std::string src = args["src"].get<std::string>();
     const std::string dest = args["dest"].get<std::string>();
     std::string path = files::find_controller_file(ctx.search_path, "templates", src);
-    if (path.empty()) return failed_result("Could not find or access '" + src + "'");
+    if (path.empty()) return files::controller_file_missing(ctx.search_path, "templates", src);
     path = std::filesystem::absolute(path).lexically_normal().string();
 
     files::WriteRequest req;

@@ -67,7 +67,7 @@ class UnarchiveModule : public Module {
     if (!remote) {
       std::string found = files::find_controller_file(ctx.search_path, "files", src);
       if (found.empty() || !files::read_local_file(found, data))
-        return failed_result("Could not find or access '" + src + "' on the Ansible Controller.");
+        return files::controller_file_missing(ctx.search_path, "files", src);
       handler = handler_for(data.substr(0, 6), src);
     } else {
       handler = handler_for("", src);

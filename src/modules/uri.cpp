@@ -358,16 +358,8 @@ class UriModule : public Module {
     } else if (args["src"].is_string()) {
       const std::string src = args["src"].get<std::string>();
       const std::string found = files::find_controller_file(ctx.search_path, "files", src);
-      if (found.empty() || !files::read_local_file(found, body)) {
-        std::string searched;
-        for (const auto& dir : ctx.search_path)
-          searched += "\n\t" + dir + "/files/" + src + "\n\t" + dir + "/" + src;
-        return failed_result(
-            "Could not find or access '" + src + "'" +
-            (searched.empty() ? "" : "\nSearched in:" + searched) +
-            " on the Ansible Controller.\nIf you are using a module and expect the file "
-            "to exist on the remote, see the remote_src option");
-      }
+      if (found.empty() || !files::read_local_file(found, body))
+        return files::controller_file_missing(ctx.search_path, "files", src);
       sends_body = true;
     }
     std::string header_words;

@@ -54,7 +54,13 @@ TEST_F(Script, CreatesAndRemovesSkipLikeAnsible) {
 
 TEST_F(Script, AMissingScriptFails) {
   PlaybookRun r = run("    - name: s\n      script: nosuch.sh\n");
-  EXPECT_EQ(result(r, "s")["msg"], "Could not find or access 'nosuch.sh' on the Ansible Controller.");
+  std::string msg = result(r, "s")["msg"].get<std::string>();
+  EXPECT_EQ(msg.rfind("Could not find or access 'nosuch.sh'\nSearched in:\n\t", 0), 0u) << msg;
+  EXPECT_NE(msg.find("/files/nosuch.sh\n\t"), std::string::npos) << msg;
+  EXPECT_NE(msg.find(" on the Ansible Controller.\nIf you are using a module and expect the file to exist on the "
+                     "remote, see the remote_src option"),
+            std::string::npos)
+      << msg;
 }
 
 TEST(WaitForConnection, ReturnsOnceTheHostAnswers) {
