@@ -28,6 +28,9 @@ test_pkgs=(
   # Ansible's apt module (python3-apt); a real dnf with rpm, rpmbuild and
   # createrepo_c for the dnf/yum module, all run in throw-away sandboxes
   dpkg-dev python3-apt dnf rpm createrepo-c
+  # uri, get_url and apt deb URLs fetch on the target with curl; git's
+  # verify_commit tests sign with a throw-away GnuPG home (gpg, gpg-agent)
+  curl gnupg
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -157,8 +157,6 @@ int to_int(const Value& v, const char* what) {
   }
 }
 
-// One run of the task's action with the given variables (one loop item, or
-// the whole task without a loop).
 // Ansible wraps an undefined variable's message in its own exception
 // with the original as cause: "'x' is undefined. 'x' is undefined".
 std::string undefined_detail(const Error& e) {
@@ -167,6 +165,8 @@ std::string undefined_detail(const Error& e) {
   return e.message();
 }
 
+// One run of the task's action with the given variables (one loop item, or
+// the whole task without a loop).
 class ItemRun {
  public:
   ItemRun(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt, const TaskPosition& pos,
@@ -492,8 +492,9 @@ std::vector<std::string> task_search_path(const PlayContext& ctx, const Task& ta
   for (const Role* r : role_chain(task)) out.push_back(r->path);
   // The task file's directory, then the playbook's, even when they are the
   // same (Ansible's path stack and basedir).
-  if (!task.where.file.empty())
-    out.push_back(std::filesystem::absolute(task.where.file).parent_path().lexically_normal().string());
+  const std::string& file = task.where.file;
+  if (!file.empty() && file[0] == '/') out.push_back(file.substr(0, file.rfind('/')));
+  else if (!file.empty()) out.push_back(std::filesystem::absolute(file).parent_path().lexically_normal().string());
   if (ctx.play) out.push_back(ctx.play->playbook_dir);
   return out;
 }
