@@ -402,10 +402,13 @@ void SshConnection::start_shell() {
 }
 
 ExecResult SshConnection::exec_in_shell(const std::string& command, const ExecOptions& opts) {
+  ssh_session ssh = s_->ssh;
+  // A shell that died while idle (nothing polled the session since) is
+  // noticed now, not reported as this command's death.
+  if (shell_) ssh_event_dopoll(s_->event, 0);
   if (shell_ && shell_->gone()) shell_.reset();
   if (!shell_) start_shell();
   Shell& sh = *shell_;
-  ssh_session ssh = s_->ssh;
   int timeout_s = opts.timeout_s > 0 ? opts.timeout_s : spec_.command_timeout_s;
   auto deadline = timeout_s > 0 ? Clock::now() + std::chrono::seconds(timeout_s) : Clock::time_point::max();
 
@@ -438,11 +441,25 @@ ExecResult SshConnection::exec_in_shell(const std::string& command, const ExecOp
     pass(false, out_end.rest());
     pass(true, err_end.rest());
   };
+  // Ends the command with everything it started, and the shell: the next
+  // command starts a new one.
+  auto kill_shell = [&] {
+    long group = sh.pid.known ? sh.pid.pid : 0;
+    ssh_channel_request_send_signal(sh.ch, "KILL");
+    shell_.reset();
+    kill_group(group);
+  };
   std::string frame = shell_frame(command, opts.stdin_data, sh.token);
   std::string_view pending = frame;
   bool cancelled = false;
   for (;;) {
-    if (sh.state.error) std::rethrow_exception(sh.state.error);
+    if (sh.state.error) {
+      // A callback threw mid-frame: the shell, its frame unfinished and its
+      // error recorded, cannot serve another command.
+      std::exception_ptr error = sh.state.error;
+      kill_shell();
+      std::rethrow_exception(error);
+    }
     if (interrupted()) {
       cancelled = true;
       break;
@@ -478,13 +495,9 @@ ExecResult SshConnection::exec_in_shell(const std::string& command, const ExecOp
       fail_dropped("running the command");
   }
   if (cancelled || res.timed_out) {
-    // Everything the command started is in the shell's process group; the
-    // shell goes too, and the next command starts a new one.
+    // Everything the command started is in the shell's process group.
     take_rest();
-    long group = sh.pid.known ? sh.pid.pid : 0;
-    ssh_channel_request_send_signal(sh.ch, "KILL");
-    shell_.reset();
-    kill_group(group);
+    kill_shell();
     if (cancelled) throw_if_interrupted();
     res.exit_signal = "KILL";
     return res;

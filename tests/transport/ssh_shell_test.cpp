@@ -7,6 +7,7 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -177,6 +178,29 @@ TEST_F(SshShell, AShellKilledUnderTheCommandIsReportedAndReplaced) {
   EXPECT_EQ(r.exit_status, -1);
   EXPECT_EQ(r.exit_signal, "KILL");
   EXPECT_EQ(c->exec("echo again", in_shell()).out, "again\n");
+}
+
+TEST_F(SshShell, AShellKilledWhileIdleIsReplacedBeforeTheNextCommand) {
+  auto c = connect();
+  std::string pid = c->exec("echo $$", in_shell()).out;
+  ASSERT_FALSE(pid.empty());
+  // From another connection, so that nothing polls this one meanwhile.
+  connect()->exec("kill -KILL " + pid);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ExecResult r = c->exec("echo after", in_shell());
+  EXPECT_EQ(r.out, "after\n");
+  EXPECT_EQ(r.exit_status, 0);
+  EXPECT_EQ(r.exit_signal, "");
+}
+
+TEST_F(SshShell, ACallbackThatThrowsLeavesNoHalfFinishedFrame) {
+  auto c = connect();
+  ExecOptions opts = in_shell();
+  opts.on_stdout = [](std::string_view) { throw std::runtime_error("callback failed"); };
+  EXPECT_THROW(c->exec("echo one; sleep 1; echo two", opts), std::runtime_error);
+  ExecResult r = c->exec("echo next", in_shell());
+  EXPECT_EQ(r.out, "next\n");
+  EXPECT_EQ(r.exit_status, 0);
 }
 
 }  // namespace
