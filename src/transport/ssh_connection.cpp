@@ -186,6 +186,13 @@ void SshConnection::fail_dropped(const std::string& doing) {
   throw UnreachableError(msg);
 }
 
+void SshConnection::open_session(ssh_channel_struct* ch) {
+  if (ssh_channel_open_session(ch) == SSH_OK) return;
+  if (!ssh_is_connected(s_->ssh)) fail_dropped("opening a channel");
+  throw UnreachableError(std::string("Failed to connect to the host via ssh: cannot open a session channel: ") +
+                         ssh_get_error(s_->ssh));
+}
+
 // One exec channel per command, or the persistent shell for drover's own
 // scripts. Measured on this machine (libssh 0.10.6 -> OpenSSH 9.2 on
 // loopback, 2 shared cores, tests/transport/transport_bench), 100 sequential
@@ -276,11 +283,7 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
   ssh_channel ch = ssh_channel_new(ssh);
   if (!ch) fail_dropped("opening a channel");
   ChannelScope scope(ssh, ch, state);
-  if (ssh_channel_open_session(ch) != SSH_OK) {
-    if (!ssh_is_connected(ssh)) fail_dropped("opening a channel");
-    throw UnreachableError(std::string("Failed to connect to the host via ssh: cannot open a session channel: ") +
-                           ssh_get_error(ssh));
-  }
+  open_session(ch);
   if (plan.needs_pty && ssh_channel_request_pty(ch) != SSH_OK) fail_dropped("requesting a terminal");
   if (ssh_channel_request_exec(ch, plan.command.c_str()) != SSH_OK) fail_dropped("starting the command");
   ssh_set_blocking(ssh, 0);
@@ -381,20 +384,12 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
   return res;
 }
 
-}  // namespace drover
-
-namespace drover {
-
 void SshConnection::start_shell() {
   ssh_session ssh = s_->ssh;
   ssh_channel ch = ssh_channel_new(ssh);
   if (!ch) fail_dropped("opening a channel");
   auto shell = std::make_unique<Shell>(ssh, ch);
-  if (ssh_channel_open_session(ch) != SSH_OK) {
-    if (!ssh_is_connected(ssh)) fail_dropped("opening a channel");
-    throw UnreachableError(std::string("Failed to connect to the host via ssh: cannot open a session channel: ") +
-                           ssh_get_error(ssh));
-  }
+  open_session(ch);
   // The login shell prints its pid and becomes /bin/sh, as for an exec
   // channel; the pid line is read with the first command's output.
   if (ssh_channel_request_exec(ch, "echo $$ >&2; exec /bin/sh") != SSH_OK) fail_dropped("starting a shell");

@@ -24,6 +24,8 @@
 
 #include "transport/connection.hpp"
 
+struct ssh_channel_struct;  // libssh's ssh_channel
+
 namespace drover {
 
 class SshConnection final : public Connection {
@@ -50,6 +52,8 @@ class SshConnection final : public Connection {
   // Throws the "connection lost" UnreachableError; exec() closes the session
   // once the channel is gone.
   [[noreturn]] void fail_dropped(const std::string& doing);
+  // Opens `ch` as a session channel; throws UnreachableError when it cannot.
+  void open_session(::ssh_channel_struct* ch);
   // Kills a remote process group from a separate exec channel; no-op when
   // the session is gone.
   void kill_group(long group);
