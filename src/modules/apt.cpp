@@ -236,8 +236,8 @@ _fetch_deb() {
     _code=$(curl -sS -L -A ansible-httpget --max-time 10 -o "$_f" -w '%{http_code}' "$deb" 2>"$_rtmp") ||
       _fail "Failure downloading $deb, Request failed: $(cat "$_rtmp")"
   elif command -v wget >/dev/null 2>&1; then
-    wget -q -U ansible-httpget -T 10 -O "$_f" "$deb" 2>"$_rtmp"; _code=200
-    case $? in 0) ;; 8) _code=404 ;; *) _fail "Failure downloading $deb, Request failed: $(cat "$_rtmp")" ;; esac
+    wget -q -U ansible-httpget -T 10 -O "$_f" "$deb" 2>"$_rtmp"
+    case $? in 0) _code=200 ;; 8) _code=404 ;; *) _fail "Failure downloading $deb, Request failed: $(cat "$_rtmp")" ;; esac
   else
     _fail "Failure downloading $deb, Request failed: neither curl nor wget is on the target"
   fi

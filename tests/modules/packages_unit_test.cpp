@@ -224,6 +224,28 @@ TEST(AptScript, DebUrlDownloadFailureIsAnsiblesMessage) {
       << r.out << r.err;
 }
 
+// Without curl, wget fetches: its failure (exit 4, a network error) is
+// the download's, not an empty file's.
+TEST(AptScript, DebUrlWgetFailureIsAnsiblesMessage) {
+  test::TempDir d;
+  // PATH holds the system's programs except curl.
+  test::run_shell("mkdir -p '" + d.path() + "/bin' && for f in /usr/bin/*; do case ${f##*/} in " +
+                  "curl|wget|apt-get) ;; *) ln -s \"$f\" '" + d.path() + "/bin/'; esac; done");
+  d.write("bin/apt-get", "#!/bin/sh\nexit 0\n");
+  d.write("bin/wget", "#!/bin/sh\necho 'failed: Connection refused.' >&2\nexit 4\n");
+  test::run_process({"chmod", "+x", d.path() + "/bin/apt-get", d.path() + "/bin/wget"});
+  std::string script =
+      answer_prelude() + "PATH=" + d.path() + "/bin\n" +
+      build_apt_script(validated("apt", Value{{"deb", "http://127.0.0.1:1/x_1_all.deb"}}), true) +
+      "\nexit 0\n";
+  auto r = test::run_process({"/bin/sh", d.write("s.sh", script)});
+  EXPECT_NE(r.out.find("\x1e"
+                       "failed\nFailure downloading http://127.0.0.1:1/x_1_all.deb, Request failed: "
+                       "failed: Connection refused."),
+            std::string::npos)
+      << r.out << r.err;
+}
+
 // ---- package ------------------------------------------------------------
 
 TEST(PackageManager, ComesFromFacts) {
