@@ -23,6 +23,7 @@
 #include "modules/builtin.hpp"
 #include "modules/packages.hpp"
 #include "modules/shell_script.hpp"
+#include "modules/uri.hpp"
 
 namespace drover {
 namespace {
@@ -353,16 +354,11 @@ std::string expand_dpkg_options(const std::string& compressed) {
   return out;
 }
 
-// urls.py fetch_file()'s temporary file name parts for a URL: the path's
-// basename split by _split_multiext() (up to two extensions of 3 or 4
+// urls.py fetch_file()'s temporary file name parts for a URL: the basename
+// of urlparse(url).path split by _split_multiext() (up to two extensions of 3 or 4
 // characters, the name rstripped of each extension's characters).
 std::pair<std::string, std::string> fetch_file_name_parts(const std::string& url) {
-  std::string path = url.substr(0, url.find_first_of("?#"));
-  const size_t scheme = path.find("://");
-  if (scheme != std::string::npos) {
-    const size_t slash = path.find('/', scheme + 3);
-    path = slash == std::string::npos ? "" : path.substr(slash);
-  }
+  const std::string path = url_path(url);
   std::string name = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
   // pathlib's suffixes: none for a name ending in '.', the parts after the
   // first dot of a name that does not start with one.

@@ -185,8 +185,8 @@ std::string disposition_filename(const std::string& value) {
   return joined;
 }
 
-// urlparse(url).path: after the scheme and netloc, before the query, the
-// fragment and the last segment's ;params.
+}  // namespace
+
 std::string url_path(const std::string& url) {
   size_t pos = 0;
   const size_t colon = url.find(':');
@@ -206,8 +206,6 @@ std::string url_path(const std::string& url) {
   const size_t semi = path.find(';', slash == std::string::npos ? 0 : slash);
   return path.substr(0, semi);
 }
-
-}  // namespace
 
 std::vector<std::string> last_header_block(const std::string& raw, std::string* status_line) {
   std::vector<std::string> block;

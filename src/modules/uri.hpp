@@ -23,6 +23,10 @@ std::vector<std::string> last_header_block(const std::string& raw,
 std::string response_filename(const std::vector<std::string>& headers,
                               const std::string& final_url);
 
+// urlparse(url).path: after the scheme and netloc, before the query, the
+// fragment and the last segment's ;params (also apt's deb URL names).
+std::string url_path(const std::string& url);
+
 // Python's os.path.join(dir, name): `name` alone when it is absolute.
 std::string join_path(const std::string& dir, const std::string& name);
 

@@ -188,6 +188,7 @@ TEST(AptScript, BuildDepDebUrlAndPolicyRcDReachTheScript) {
   EXPECT_EQ(parts("http://h/foo-bed.deb"), "foo-|.deb");
   EXPECT_EQ(parts("https://h/pkg.tar.gz"), "pkg|.tar.gz");
   EXPECT_EQ(parts("http://h/"), "''|''");
+  EXPECT_EQ(parts("http://h/d/p.deb;type=a"), "p|.deb");  // urlparse drops ;params
 }
 
 TEST(AptResult, BuildDepReportsAptGetsOutputEvenWhenUnchanged) {
