@@ -10,8 +10,8 @@
 // url, msg, redirected, elapsed, cookies, cookies_string, every response
 // header (lower case, dashes as underscores), content and json. The body
 // goes over the session's stdin; the response comes back as answer fields.
-// A directory dest takes a second round trip: the file's name comes from
-// the response's headers, read here.
+// A directory dest, or a status other than 2xx with a dest, takes a second
+// round trip: the file's name comes from the response's headers, read here.
 #include "modules/uri.hpp"
 
 #include <algorithm>
@@ -75,8 +75,8 @@ _out headers "$(cat "$_h")"
 _out body "$(cat "$_b"; printf x)"
 _code=${_w%% *}
 if [ -n "$dest" ] && [ "$_rc" = 0 ]; then
-  # A directory, or an error status the task accepts: the second trip
-  # names the file or decides what goes in it.
+  # A directory, or a status other than 2xx: the second trip names the
+  # file or decides what goes in it (an accepted error status's empty body).
   if [ -d "$dest" ] || [ "${_code#2}" = "$_code" ]; then
     [ -d "$dest" ] && _out dest_dir 1
     _out body_file "$_b"; _b=  # kept for the second trip
