@@ -16,6 +16,7 @@
 
 #include "core/strings.hpp"
 #include "transport/become.hpp"
+#include "transport/input_flow.hpp"
 #include "transport/shell_frame.hpp"
 #include "transport/ssh_session.hpp"
 
@@ -134,6 +135,25 @@ int wait_budget_ms(Clock::time_point deadline) {
   if (deadline == Clock::time_point::max()) return -1;
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
   return static_cast<int>(std::clamp<long long>(left, 0, 1 << 30));
+}
+
+// Sends what the peer's window, `flow` and kMaxWrite allow of `data`: the
+// bytes written (maybe 0), or SSH_ERROR.
+int send_input(ssh_channel ch, InputFlow& flow, std::string_view data) {
+  if (data.empty()) return 0;
+  size_t n = std::min({data.size(), flow.allowed(ssh_channel_window_size(ch), Clock::now()), kMaxWrite});
+  if (n == 0) return 0;
+  int w = ssh_channel_write(ch, data.data(), static_cast<uint32_t>(n));
+  if (w > 0) flow.sent(static_cast<size_t>(w));
+  return w;
+}
+
+// Waits for the session's next packet (or an interrupt) for at most
+// `budget_ms` (-1: no limit), or less when `flow` holds input back.
+int wait_for_peer(ssh_event event, int budget_ms, const InputFlow& flow) {
+  int flow_ms = flow.wait_ms(Clock::now());
+  int ms = budget_ms < 0 ? flow_ms : flow_ms < 0 ? budget_ms : std::min(budget_ms, flow_ms);
+  return ssh_event_dopoll(event, ms);
 }
 
 }  // namespace
@@ -292,6 +312,7 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
   std::string reply;
   std::string chunk;
   std::string_view pending;
+  InputFlow flow;
   bool source_done = false;
   bool eof_sent = false;
   if (!opts.stdin_source) {
@@ -312,8 +333,9 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
       break;
     }
     if (reply.empty()) reply = dialog.take_reply();
-    // Write while the peer's window allows, never blocking: output keeps
-    // being read in between, so big data both ways cannot deadlock.
+    // Write what the peer's window and the flow limit allow, never
+    // blocking: output keeps being read in between, so big data both ways
+    // cannot deadlock.
     std::string_view out = !reply.empty() ? std::string_view(reply) : pending;
     bool may_write = !reply.empty() || dialog.running();
     if (may_write && !eof_sent) {
@@ -324,24 +346,20 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
         out = pending;
         progress = true;
       }
-      size_t window = ssh_channel_window_size(ch);
-      size_t n = std::min({out.size(), window, kMaxWrite});
-      if (n > 0) {
-        int w = ssh_channel_write(ch, out.data(), static_cast<uint32_t>(n));
-        if (w == SSH_ERROR) {
-          // A command may end without reading all its input, as with
-          // `ssh host cmd < file`: what is left is dropped.
-          if (!ssh_is_connected(ssh) || !(ssh_channel_is_closed(ch) || ssh_channel_is_eof(ch)))
-            fail_dropped("sending input to the command");
-          pending = {};
-          reply.clear();
-          source_done = eof_sent = true;
-        }
-        if (w > 0) {
-          if (!reply.empty()) reply.erase(0, static_cast<size_t>(w));
-          else pending.remove_prefix(static_cast<size_t>(w));
-          progress = true;
-        }
+      int w = send_input(ch, flow, out);
+      if (w == SSH_ERROR) {
+        // A command may end without reading all its input, as with
+        // `ssh host cmd < file`: what is left is dropped.
+        if (!ssh_is_connected(ssh) || !(ssh_channel_is_closed(ch) || ssh_channel_is_eof(ch)))
+          fail_dropped("sending input to the command");
+        pending = {};
+        reply.clear();
+        source_done = eof_sent = true;
+      }
+      if (w > 0) {
+        if (!reply.empty()) reply.erase(0, static_cast<size_t>(w));
+        else pending.remove_prefix(static_cast<size_t>(w));
+        progress = true;
       }
       if (reply.empty() && pending.empty() && source_done && dialog.running()) {
         if (plan.needs_pty) {
@@ -365,7 +383,7 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
       killed = true;
       break;
     }
-    if (ssh_event_dopoll(s_->event, wait_ms) == SSH_ERROR && !ssh_is_connected(ssh))
+    if (wait_for_peer(s_->event, wait_ms, flow) == SSH_ERROR && !ssh_is_connected(ssh))
       fail_dropped("running the command");
   }
   if (killed) {
@@ -446,6 +464,7 @@ ExecResult SshConnection::exec_in_shell(const std::string& command, const ExecOp
   };
   std::string frame = shell_frame(command, opts.stdin_data, sh.token);
   std::string_view pending = frame;
+  InputFlow flow;
   bool cancelled = false;
   for (;;) {
     if (sh.state.error) {
@@ -460,14 +479,11 @@ ExecResult SshConnection::exec_in_shell(const std::string& command, const ExecOp
       break;
     }
     bool progress = false;
-    size_t n = std::min({pending.size(), static_cast<size_t>(ssh_channel_window_size(sh.ch)), kMaxWrite});
-    if (n > 0) {
-      int w = ssh_channel_write(sh.ch, pending.data(), static_cast<uint32_t>(n));
-      if (w == SSH_ERROR && !ssh_is_connected(ssh)) fail_dropped("sending a command");
-      if (w > 0) {
-        pending.remove_prefix(static_cast<size_t>(w));
-        progress = true;
-      }
+    int w = send_input(sh.ch, flow, pending);
+    if (w == SSH_ERROR && !ssh_is_connected(ssh)) fail_dropped("sending a command");
+    if (w > 0) {
+      pending.remove_prefix(static_cast<size_t>(w));
+      progress = true;
     }
     if (out_end.done() && err_end.done()) break;
     if (sh.gone()) {
@@ -486,7 +502,7 @@ ExecResult SshConnection::exec_in_shell(const std::string& command, const ExecOp
       res.timed_out = true;
       break;
     }
-    if (ssh_event_dopoll(s_->event, wait_ms) == SSH_ERROR && !ssh_is_connected(ssh))
+    if (wait_for_peer(s_->event, wait_ms, flow) == SSH_ERROR && !ssh_is_connected(ssh))
       fail_dropped("running the command");
   }
   if (cancelled || res.timed_out) {
