@@ -33,8 +33,7 @@ constexpr const char* kGetState =
 // by one, so that the message names the first that fails.
 std::string make_missing_dirs(const files::Attrs& attrs) {
   const std::string& m = attrs.mode;
-  bool octal = !m.empty() && m.find_first_not_of("01234567") == std::string::npos;
-  bool enterable = m.empty() || (octal && (std::stoul(m, nullptr, 8) & 0700) == 0700);
+  bool enterable = m.empty() || (attrs.octal_mode() && (std::stoul(m, nullptr, 8) & 0700) == 0700);
   std::string one_by_one = "for q; do [ -d \"$q\" ] || mkdir -- \"$q\" || _dr_die \"There was an issue creating $q as requested\"; " +
                            files::attrs_call(attrs, "q", "d") + " || _dr_die \"could not set attributes of $q\"; done\n";
   std::string s = "      _old_ifs=$IFS; IFS='\n'; set -f; set -- $_todo; set +f; IFS=$_old_ifs\n";

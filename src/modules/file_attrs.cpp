@@ -102,7 +102,7 @@ _dr_new_perm() {
     [ "$2" = "$5" ] || chmod "$2" "$1" || return 1
     [ "$3:$4" = "$6:$7" ] || chown "$3:$4" "$1"
   else
-    chmod "$(printf %o $((0666 & ~0$(umask))))" "$1"
+    chmod "${3:-$(printf %o $((0666 & ~0$(umask))))}" "$1"
   fi
 }
 )SH";

@@ -86,6 +86,7 @@ struct Attrs {
   std::string owner;
   std::string group;
   bool empty() const { return mode.empty() && owner.empty() && group.empty(); }
+  bool octal_mode() const { return !mode.empty() && mode.find_first_not_of("01234567") == std::string::npos; }
 };
 // Throws Error("bad symbolic permission for mode: ...") as Ansible does.
 Attrs attrs_from_args(const Value& args);

@@ -51,7 +51,8 @@ std::string write_script(const WriteRequest& req, const std::string& checksum, b
     s += "    vout=$( (" + cmd + ") 2>&1) || { rm -f \"$t\"; _dr_e validate_out \"$vout\"; _dr_die \"failed to validate\"; }\n";
   }
   if (req.backup) s += "    if [ -f \"$d\" ]; then _dr_backup \"$d\" || { rm -f \"$t\"; _dr_die \"backup of $d failed\"; }; fi\n";
-  s += "    _dr_new_perm \"$t\" \"$d\"; mv -f -- \"$t\" \"$d\" || { rm -f \"$t\"; _dr_die \"could not move $t to $d\"; }\n"
+  s += "    _dr_new_perm \"$t\" \"$d\"" + (req.mode_on_temp && req.attrs.octal_mode() ? " " + req.attrs.mode : std::string()) +
+       "; mv -f -- \"$t\" \"$d\" || { rm -f \"$t\"; _dr_die \"could not move $t to $d\"; }\n"
        "    _dr_changed=1\n"
        "  fi\n"
        "fi\n";
@@ -140,7 +141,9 @@ EditOutcome apply_text_edit(ModuleContext& ctx, const Value& args, const TextEdi
   return out;
 }
 
-Value write_file(ModuleContext& ctx, const WriteRequest& req) {
+Value write_file(ModuleContext& ctx, const WriteRequest& request) {
+  WriteRequest req = request;
+  req.mode_on_temp = true;
   WriteOutcome out = put_content(ctx, req);
   if (!out.ok()) return out.failure;
   Answer& ans = out.ans;

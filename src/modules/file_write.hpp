@@ -38,6 +38,11 @@ struct WriteRequest {
   std::string after_header;   // diff's after_header ("dynamically generated")
   bool create = true;         // false: a missing dest is an error
   bool create_parents = false;  // mkdir -p the destination's directory
+  // A new file's temporary copy gets an octal attrs.mode before the rename,
+  // saving a chmod and a stat after it. Only where results show no
+  // attribute diff for a file whose content changed (copy, template):
+  // the line-editing modules report the mode change as Ansible does.
+  bool mode_on_temp = false;
 };
 
 // The target's answer to a write: its records (dest, same, changed,

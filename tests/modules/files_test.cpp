@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -191,6 +193,30 @@ TEST_F(FileModules, CopyContentCreatesThenIsIdempotent) {
   EXPECT_EQ(r["changed"], false) << r.dump();
   EXPECT_EQ(r["path"], p("a"));
   EXPECT_FALSE(r.contains("md5sum"));
+}
+
+// A new file with a mode appears with that mode: its temporary copy is
+// chmod'ed before the rename, never the file after it (which would leave it
+// readable under the umask's mode for a moment, and cost a chmod and a stat
+// more). chmod is wrapped on PATH to log what it is run on.
+TEST_F(FileModules, ANewFileAppearsWithItsModeNotChmodedAfterwards) {
+  std::string log = p("chmod.log");
+  std::string wrapper = dir.write("bin/chmod", "#!/bin/sh\nprintf '%s\\n' \"$*\" >> " + log + "\nexec /bin/chmod \"$@\"\n");
+  ::chmod(wrapper.c_str(), 0755);
+  std::string path = std::getenv("PATH");
+  ::setenv("PATH", (p("bin") + ":" + path).c_str(), 1);
+  dir.write("app.j2", "secret={{ who }}\n");
+  Value c = run("copy", Value{{"content", "secret\n"}, {"dest", p("a")}, {"mode", "0600"}});
+  Value t = run("template", Value{{"src", "app.j2"}, {"dest", p("b")}, {"mode", "0640"}});
+  ::setenv("PATH", path.c_str(), 1);
+  EXPECT_EQ(c["mode"], "0600") << c.dump();
+  EXPECT_EQ(t["mode"], "0640") << t.dump();
+  EXPECT_EQ(mode_of(p("a")), 0600u);
+  EXPECT_EQ(mode_of(p("b")), 0640u);
+  std::string calls = test::read_file(log);
+  EXPECT_EQ(std::count(calls.begin(), calls.end(), '\n'), 2) << calls;
+  EXPECT_EQ(calls.find(p("a") + "\n"), std::string::npos) << calls;
+  EXPECT_EQ(calls.find(p("b") + "\n"), std::string::npos) << calls;
 }
 
 TEST_F(FileModules, CopyCheckModeChangesNothingAndDiffShowsBeforeAndAfter) {
