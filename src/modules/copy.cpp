@@ -121,8 +121,12 @@ class CopyModule : public Module {
   }
 
   // A controller directory: directories first (one script), then each file.
+  // The result is Ansible's copy action's: the one file's own result when
+  // the tree holds a single file, else only changed, dest (as given) and
+  // src, without the files' diffs.
   static Value copy_directory(ModuleContext& ctx, const Value& args, files::WriteRequest& req,
-                              const std::string& root, bool contents_only) {
+                              std::string root, bool contents_only) {
+    while (root.size() > 1 && ends_with(root, "/")) root.pop_back();
     std::string base = req.dest;
     if (!ends_with(base, "/")) base += "/";
     if (!contents_only) base += fs::path(root).filename().string() + "/";
@@ -150,7 +154,7 @@ class CopyModule : public Module {
     files::Answer ans = files::parse_answer(res.out);
     if (res.exit_status != 0) return files::script_failure(ans, res);
     bool changed = !ans["changed"].empty();
-    Value diffs = Value::array();
+    Value last;
     for (const auto& f : file_list) {
       files::WriteRequest one = req;
       one.dest = base + f;
@@ -159,15 +163,12 @@ class CopyModule : public Module {
       if (!one.content) return failed_result("could not read " + root + "/" + f);
       if (one.attrs.mode == "preserve") one.attrs.mode = local_mode(root + "/" + f);
       one.src_label = one.after_header = root + "/" + f;
-      Value r = files::write_file(ctx, one);
-      if (r.contains("failed")) return r;
-      if (r["changed"] == true) changed = true;
-      if (r.contains("diff"))
-        for (const auto& d : r["diff"].is_array() ? r["diff"] : Value::array({r["diff"]})) diffs.push_back(d);
+      last = files::write_file(ctx, one);
+      if (last.contains("failed")) return last;
+      if (last["changed"] == true) changed = true;
     }
-    Value r{{"changed", changed}, {"dest", base}, {"src", root + (contents_only ? "/" : "")}};
-    if (ctx.diff_mode && !diffs.empty()) r["diff"] = diffs;
-    return r;
+    if (file_list.size() == 1) return last;
+    return Value{{"changed", changed}, {"dest", req.dest}, {"src", root + (contents_only ? "/" : "")}};
   }
 
   ArgSpec spec_;
