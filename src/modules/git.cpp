@@ -14,9 +14,10 @@
 // verify-commit, or verify-tag for an annotated tag, with gpg_whitelist
 // checked against the VALIDSIG fingerprint) after the clone and after the
 // checkout. Not supported (rejected at load time): separate_git_dir.
-// Submodules are synced and updated (`git submodule update --init
-// --recursive`, --remote with track_submodules, --force with force) when
-// .gitmodules exists; Ansible's submodules_changed field is not reported.
+// Submodules: after the checkout, Ansible's submodules_fetch() decides
+// whether they changed (submodules_changed, which also makes the task
+// changed); only then are they synced and updated (`git submodule update
+// --init --recursive`, --remote with track_submodules, --force with force).
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
 #include "modules/builtin.hpp"
@@ -157,14 +158,52 @@ _switch() {
   fi
   _ind _run "$git" "$@" || { _out f_cmd "$git $*"; _outraw f_; _fail "Failed to checkout $_what"; }
   _verify
-  # submodule_update(): sync, then update (--remote with track_submodules).
-  if [ -n "$recursive" ] && [ -f "$dest/.gitmodules" ]; then
-    _ind _gitc submodule sync
-    set -- submodule update --init --recursive
-    [ -n "$track_submodules" ] && set -- "$@" --remote
-    [ -n "$force" ] && set -- "$@" --force
-    _ind _run "$git" "$@" || _fail "Failed to init/update submodules: $_rout$_rerr"
+}
+# The submodules' shas (git submodule foreach git rev-parse $1) in $_vers,
+# as get_submodule_versions(): the "Entering" lines name them, so equal
+# text means equal versions.
+_submodule_versions() {
+  _ind _run "$git" submodule foreach "$git" rev-parse "$1" ||
+    { _outraw f_; _out f_plain 1; _fail "Unable to determine hashes of submodules"; }
+  _vers=$_rout
+}
+# submodules_fetch(): submodules changed when .gitmodules names a path that
+# has no .git yet, or, after a fetch in every submodule, when (with
+# track_submodules) their $remote/master differs from what is checked out
+# -- Ansible's fixed branch name -- or (without) `git submodule status`
+# flags one (a line not starting with a space). Only then
+# submodule_update(): sync, then update (--remote with track_submodules).
+# Sets submodules_changed.
+_submodules() {
+  submodules_changed=
+  [ -n "$recursive" ] && [ -f "$dest/.gitmodules" ] || return 0
+  while IFS= read -r _l || [ -n "$_l" ]; do
+    _l=$(printf '%s' "$_l" | sed 's/^[[:space:]]*//')
+    case $_l in path*=*) ;; *) continue ;; esac
+    _p=$(printf '%s' "${_l#*=}" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
+    [ -e "$dest/$_p/.git" ] || { submodules_changed=1; break; }
+  done < "$dest/.gitmodules"
+  if [ -z "$submodules_changed" ]; then
+    _submodule_versions HEAD; _begin=$_vers
+    _ind _run "$git" submodule foreach "$git" fetch ||
+      { _out f_cmd "$git submodule foreach $git fetch"; _outraw f_; _out f_plain 1; _fail "$_rerr"; }
+    if [ -n "$track_submodules" ]; then
+      _submodule_versions "$remote/master"
+      [ "$_vers" = "$_begin" ] || submodules_changed=1
+    else
+      _ind _run "$git" submodule status ||
+        { _out f_cmd "$git submodule status"; _outraw f_; _out f_plain 1; _fail "$_rerr"; }
+      printf '%s\n' "$_rout" | grep -q '^[^ ]' && submodules_changed=1
+    fi
   fi
+  [ -n "$submodules_changed" ] || return 0
+  _out submodules_changed 1
+  _ind _run "$git" submodule sync ||
+    { _out f_cmd "$git submodule sync"; _outraw f_; _out f_plain 1; _fail "$_rerr"; }
+  set -- submodule update --init --recursive
+  [ -n "$track_submodules" ] && set -- "$@" --remote
+  [ -n "$force" ] && set -- "$@" --force
+  _ind _run "$git" "$@" || { _out f_plain 1; _fail "Failed to init/update submodules: $_rout$_rerr"; }
 }
 # verify_commit_sign(): the signature of $version in dest.
 _verify() {
@@ -266,9 +305,10 @@ else
   fi
   _fetch
 fi
-[ -n "$bare" ] || _switch
+submodules_changed=
+[ -n "$bare" ] || { _switch; _submodules; }
 after=$(_version); _out after "$after"
-if [ "$before" != "$after" ] || [ -n "$local_mods" ] || [ -n "$_url_changed" ]; then
+if [ "$before" != "$after" ] || [ -n "$local_mods" ] || [ -n "$submodules_changed" ] || [ -n "$_url_changed" ]; then
   _out changed 1; _diff "$before" "$after"
 fi
 _archive
@@ -403,6 +443,7 @@ Value git_result(const ScriptAnswer& a, bool check_mode) {
   if (!warnings.empty()) r["warnings"] = warnings;  // Ansible drops an empty list
   r["before"] = a.has("before") && !a.get("before").empty() ? Value(a.get("before")) : Value();
   if (a.has("msg")) r["msg"] = a.get("msg");
+  if (a.has("submodules_changed")) r["submodules_changed"] = true;  // only ever true in Ansible
   if (a.has("remote_url_changed")) r["remote_url_changed"] = !a.get("remote_url_changed").empty();
   if (a.has("after")) r["after"] = a.get("after");
   if (a.has("diff")) r["diff"] = Value{{"prepared", a.get("diff")}};

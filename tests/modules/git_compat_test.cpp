@@ -11,6 +11,7 @@
 #include "core/strings.hpp"
 #include "harness/process.hpp"
 #include "harness/sshd_fleet.hpp"
+#include "http_server.hpp"
 #include "module_pair.hpp"
 
 namespace drover {
@@ -266,6 +267,77 @@ TEST_F(GitCompat, VerifyCommitChecksTheSignature) {
       same("repo={repo} dest={dest}/v1c version=unsigned verify_commit=yes");
   EXPECT_EQ(unsigned_branch.ours_json["failed"], true);
   same_checkout("v1c");
+}
+
+// Submodules (Ansible's submodules_fetch()): a superproject whose submodule
+// `sub` is served over git's dumb HTTP protocol by http.server (git 2.38.1
+// and later refuse the file transport for submodules). A clone initialises
+// it (submodules_changed); with track_submodules a new commit on the
+// submodule's master is pulled in although the superproject did not move;
+// without (and with force, as that is a local modification), the submodule
+// goes back to the superproject's commit; a superproject that records a
+// new submodule commit updates it.
+TEST_F(GitCompat, SubmodulesChangedWhenTheyAreNewOrBehind) {
+  const std::string d = dir_->path();
+  const int port = fleet_->port() + 1;
+  test::HttpServer server(test::HttpServer::serving(d, port), port);
+  const std::string sub_url = "http://127.0.0.1:" + std::to_string(port) + "/sub.git";
+  auto sh = [&](const std::string& script) {
+    auto r = test::run_shell("set -e; cd '" + d +
+                             "'; G='git -c user.name=t -c user.email=t@drover.invalid'; " + script);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  };
+  // Pushes subwork's master to sub.git, readable over dumb HTTP.
+  const std::string push_sub =
+      "git -C subwork push -q ../sub.git master; git -C sub.git update-server-info";
+  sh("git init -q -b master subwork; cd subwork; echo s1 > s.txt; $G add s.txt; $G commit -q -m "
+     "s1; cd ..; git init -q --bare sub.git; " +
+     push_sub +
+     "; git init -q -b main superwork; cd superwork; echo top > top.txt; $G add top.txt; "
+     "$G submodule add -q " +
+     sub_url + " sub; $G commit -q -m 'with sub'; cd ..; git clone -q --bare superwork super.git");
+  auto sub_head = [&](const std::string& name) {
+    auto look = [&](const std::string& side) {
+      return test::run_shell("git -C '" + d + "/" + side + "/" + name +
+                             "/sub' rev-parse HEAD 2>&1; cat '" + d + "/" + side + "/" + name +
+                             "/sub/s.txt' 2>&1")
+          .out;
+    };
+    std::string ours = look("ours");
+    EXPECT_EQ(ours, look("theirs")) << name;
+    return ours;
+  };
+  const std::string repo = "repo=" + d + "/super.git dest={dest}/sm";
+
+  ModuleOutcome clone = same(repo);
+  EXPECT_EQ(clone.ours_json["changed"], true);
+  EXPECT_EQ(clone.ours_json["submodules_changed"], true) << clone.ours;
+  EXPECT_NE(sub_head("sm").find("s1"), std::string::npos);
+  ModuleOutcome again = same(repo);
+  EXPECT_EQ(again.ours_json["changed"], false);
+  EXPECT_FALSE(again.ours_json.contains("submodules_changed")) << again.ours;
+
+  sh("cd subwork; echo s2 > s.txt; $G commit -q -am s2; cd ..; " + push_sub);
+  ModuleOutcome tracked = same(repo + " track_submodules=yes");
+  EXPECT_EQ(tracked.ours_json["changed"], true);
+  EXPECT_EQ(tracked.ours_json["submodules_changed"], true) << tracked.ours;
+  EXPECT_EQ(tracked.ours_json["before"], tracked.ours_json["after"]);
+  EXPECT_NE(sub_head("sm").find("s2"), std::string::npos);
+  EXPECT_EQ(same(repo + " track_submodules=yes").ours_json["changed"], false);
+
+  // The moved submodule is a local modification of the superproject.
+  EXPECT_EQ(same(repo).ours_json["failed"], true);
+  ModuleOutcome back = same(repo + " force=yes");
+  EXPECT_EQ(back.ours_json["submodules_changed"], true) << back.ours;
+  EXPECT_NE(sub_head("sm").find("s1"), std::string::npos);
+
+  sh("cd superwork/sub; git pull -q origin master; cd ..; $G commit -q -am 'sub at s2'; git push "
+     "-q ../super.git main");
+  ModuleOutcome moved = same(repo);
+  EXPECT_EQ(moved.ours_json["changed"], true);
+  EXPECT_EQ(moved.ours_json["submodules_changed"], true) << moved.ours;
+  EXPECT_NE(sub_head("sm").find("s2"), std::string::npos);
+  same_checkout("sm");
 }
 
 }  // namespace
