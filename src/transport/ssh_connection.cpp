@@ -103,8 +103,11 @@ struct InterruptWatch {
     if (fd >= 0 && ssh_event_add_fd(event, fd, POLLIN, [](socket_t, int, void*) { return 0; }, nullptr) != SSH_OK)
       fd = -1;
   }
-  ~InterruptWatch() {
+  ~InterruptWatch() { release(); }
+  // Stops watching: a fired interrupt would otherwise end every wait at once.
+  void release() {
     if (fd >= 0) ssh_event_remove_fd(event, fd);
+    fd = -1;
   }
   InterruptWatch(const InterruptWatch&) = delete;
   InterruptWatch& operator=(const InterruptWatch&) = delete;
@@ -129,6 +132,13 @@ struct LeadingPid {
     return data.substr(nl + 1 - had);
   }
 };
+
+// How long a pid line that has not arrived is awaited: after a command on
+// an exec channel was killed (SshConnection::run), and before a new
+// persistent shell gets its first frame anyway (a login shell that is not
+// POSIX may never print it). The line is the login shell's first output, so
+// once the shell runs it comes within a round trip.
+constexpr std::chrono::seconds kPidLineGrace{3};
 
 // The command's remaining time: -1 (no limit) or milliseconds, 0 when spent.
 int wait_budget_ms(Clock::time_point deadline) {
@@ -167,6 +177,7 @@ struct SshConnection::Shell {
   ChannelScope scope;  // frees the channel at the end: sh reads EOF and exits
   std::string token = random_shell_token();
   LeadingPid pid;
+  Clock::time_point pid_due;  // set once the shell is asked to start
 
   Shell(ssh_session ssh, ssh_channel c) : ch(c), scope(ssh, c, state) { quiet(); }
   // Between commands only the pid line is expected (it may come while the
@@ -204,6 +215,16 @@ void SshConnection::fail_dropped(const std::string& doing) {
                     " closed by the remote host while " + doing + ".";
   if (!detail.empty()) msg += " (" + detail + ")";
   throw UnreachableError(msg);
+}
+
+void SshConnection::fail_request(const std::string& request, const std::string& doing) {
+  if (!ssh_is_connected(s_->ssh)) fail_dropped(doing);
+  // OpenSSH's client says "exec request failed on channel N" and exits 255,
+  // which Ansible reports as unreachable; the session itself is still good.
+  std::string detail = ssh_get_error(s_->ssh);
+  throw UnreachableError("Failed to connect to the host via ssh: " + request + " request failed while " + doing +
+                         " (the server refused it; the connection stays open)" +
+                         (detail.empty() ? "" : ": " + detail));
 }
 
 void SshConnection::open_session(ssh_channel_struct* ch) {
@@ -250,9 +271,11 @@ ExecResult SshConnection::exec(const std::string& command, const ExecOptions& op
   }
 }
 
-// The KILL signal request of a timeout or a cancel reaches only the
-// command's shell; its children (sshd made the shell a session and group
-// leader) go too, so that no remote process outlives its command.
+// The KILL signal request of a timeout or a cancel is not enough: OpenSSH
+// (9.2, session_signal_req) makes it a killpg() of the session's group but
+// refuses it in root's sessions, which run without privilege separation.
+// So the group (sshd made the shell a session and group leader) is killed
+// from another channel too, and no remote process outlives its command.
 void SshConnection::kill_group(long group) {
   if (group <= 1 || !s_ || !s_->ssh || !ssh_is_connected(s_->ssh)) return;
   std::string g = std::to_string(group);
@@ -304,8 +327,8 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
   if (!ch) fail_dropped("opening a channel");
   ChannelScope scope(ssh, ch, state);
   open_session(ch);
-  if (plan.needs_pty && ssh_channel_request_pty(ch) != SSH_OK) fail_dropped("requesting a terminal");
-  if (ssh_channel_request_exec(ch, plan.command.c_str()) != SSH_OK) fail_dropped("starting the command");
+  if (plan.needs_pty && ssh_channel_request_pty(ch) != SSH_OK) fail_request("pty", "requesting a terminal");
+  if (ssh_channel_request_exec(ch, plan.command.c_str()) != SSH_OK) fail_request("exec", "starting the command");
   ssh_set_blocking(ssh, 0);
 
   // stdin: the become password first (once asked), then the caller's data.
@@ -374,22 +397,30 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
     }
     bool drained = ssh_channel_is_eof(ch) || ssh_channel_is_closed(ch);
     if (drained && !progress && (state.exit_known || ssh_channel_is_closed(ch))) break;
-    if (!ssh_is_connected(ssh)) fail_dropped("running the command");
-    if (progress) continue;
-
-    int wait_ms = wait_budget_ms(deadline);
-    if (wait_ms == 0) {
+    if (!await_peer(progress, deadline, flow)) {
       res.timed_out = true;
       killed = true;
       break;
     }
-    if (wait_for_peer(s_->event, wait_ms, flow) == SSH_ERROR && !ssh_is_connected(ssh))
-      fail_dropped("running the command");
+  }
+  if (killed && group && !pid.known) {
+    // The shell's pid line may be on its way: the shell has printed it and
+    // is running the command, whose children only a kill of the group
+    // reaches (sshd refuses signal requests in root's sessions). Wait for
+    // it, briefly. A shell that has not printed it yet dies of SIGPIPE when
+    // it does, once the channel is closed below, and so never starts the
+    // command.
+    watch.release();
+    auto until = Clock::now() + kPidLineGrace;
+    int ms;
+    while (!pid.known && !ssh_channel_is_eof(ch) && !ssh_channel_is_closed(ch) && ssh_is_connected(ssh) &&
+           (ms = wait_budget_ms(until)) > 0)
+      ssh_event_dopoll(s_->event, ms);
   }
   if (killed) {
-    // OpenSSH delivers "signal" requests to the command's process (bash -c
-    // execs a simple command, so that is the command itself); freeing the
-    // channel then closes it.
+    // OpenSSH kills the session's process group on a "signal" request,
+    // except in root's sessions (see kill_group); closing the channel
+    // closes the command's output pipes.
     ssh_channel_request_send_signal(ch, "KILL");
     ssh_channel_close(ch);
   }
@@ -402,6 +433,17 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
   return res;
 }
 
+bool SshConnection::await_peer(bool progress, std::chrono::steady_clock::time_point deadline,
+                               const InputFlow& flow) {
+  if (!ssh_is_connected(s_->ssh)) fail_dropped("running the command");
+  if (progress) return true;
+  int wait_ms = wait_budget_ms(deadline);
+  if (wait_ms == 0) return false;
+  if (wait_for_peer(s_->event, wait_ms, flow) == SSH_ERROR && !ssh_is_connected(s_->ssh))
+    fail_dropped("running the command");
+  return true;
+}
+
 void SshConnection::start_shell() {
   ssh_session ssh = s_->ssh;
   ssh_channel ch = ssh_channel_new(ssh);
@@ -410,7 +452,8 @@ void SshConnection::start_shell() {
   open_session(ch);
   // The login shell prints its pid and becomes /bin/sh, as for an exec
   // channel; the pid line is read with the first command's output.
-  if (ssh_channel_request_exec(ch, "echo $$ >&2; exec /bin/sh") != SSH_OK) fail_dropped("starting a shell");
+  if (ssh_channel_request_exec(ch, "echo $$ >&2; exec /bin/sh") != SSH_OK) fail_request("exec", "starting a shell");
+  shell->pid_due = Clock::now() + kPidLineGrace;
   shell_ = std::move(shell);
 }
 
@@ -455,7 +498,8 @@ ExecResult SshConnection::exec_in_shell(const std::string& command, const ExecOp
     pass(true, err_end.rest());
   };
   // Ends the command with everything it started, and the shell: the next
-  // command starts a new one.
+  // command starts a new one. Without a pid (within kPidLineGrace) no frame
+  // was sent: the shell only has to go.
   auto kill_shell = [&] {
     long group = sh.pid.known ? sh.pid.pid : 0;
     ssh_channel_request_send_signal(sh.ch, "KILL");
@@ -479,7 +523,10 @@ ExecResult SshConnection::exec_in_shell(const std::string& command, const ExecOp
       break;
     }
     bool progress = false;
-    int w = send_input(sh.ch, flow, pending);
+    // The frame goes only to a shell whose pid is known: a command that
+    // starts is then always one kill_group can end with its children.
+    bool may_send = sh.pid.known || Clock::now() >= sh.pid_due;
+    int w = may_send ? send_input(sh.ch, flow, pending) : 0;
     if (w == SSH_ERROR && !ssh_is_connected(ssh)) fail_dropped("sending a command");
     if (w > 0) {
       pending.remove_prefix(static_cast<size_t>(w));
@@ -495,15 +542,11 @@ ExecResult SshConnection::exec_in_shell(const std::string& command, const ExecOp
       shell_.reset();
       return res;
     }
-    if (!ssh_is_connected(ssh)) fail_dropped("running the command");
-    if (progress) continue;
-    int wait_ms = wait_budget_ms(deadline);
-    if (wait_ms == 0) {
+    auto until = may_send ? deadline : std::min(deadline, sh.pid_due);
+    if (!await_peer(progress, until, flow) && until == deadline) {
       res.timed_out = true;
       break;
     }
-    if (wait_for_peer(s_->event, wait_ms, flow) == SSH_ERROR && !ssh_is_connected(ssh))
-      fail_dropped("running the command");
   }
   if (cancelled || res.timed_out) {
     // Everything the command started is in the shell's process group.

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,8 @@
 struct ssh_channel_struct;  // libssh's ssh_channel
 
 namespace drover {
+
+class InputFlow;
 
 class SshConnection final : public Connection {
  public:
@@ -52,6 +55,15 @@ class SshConnection final : public Connection {
   // Throws the "connection lost" UnreachableError; exec() closes the session
   // once the channel is gone.
   [[noreturn]] void fail_dropped(const std::string& doing);
+  // A channel request (`request`: "exec", "pty") the server answered with a
+  // failure: fail_dropped when the session is gone, else an UnreachableError
+  // that says the server refused it (the session stays usable).
+  [[noreturn]] void fail_request(const std::string& request, const std::string& doing);
+  // The end of every exec loop's round: fails when the session is gone;
+  // unless `progress` was made, waits for the peer (or `flow`'s pacing, or
+  // the interrupt) until `deadline`. False once the deadline has passed.
+  bool await_peer(bool progress, std::chrono::steady_clock::time_point deadline,
+                  const InputFlow& flow);
   // Opens `ch` as a session channel; throws UnreachableError when it cannot.
   void open_session(::ssh_channel_struct* ch);
   // Kills a remote process group from a separate exec channel; no-op when

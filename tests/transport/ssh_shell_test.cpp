@@ -3,14 +3,19 @@
 // gives, byte for byte; timeouts and cancels must behave as they do there
 // (a dead host: ssh_failures_test.cpp).
 #include <gtest/gtest.h>
+#include <signal.h>
+
+#include <cerrno>
 
 #include <chrono>
+#include <fstream>
 #include <future>
 #include <memory>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include "harness/process.hpp"
 #include "ssh_test_support.hpp"
 #include "transport/ssh_connection.hpp"
 
@@ -201,6 +206,187 @@ TEST_F(SshShell, ACallbackThatThrowsLeavesNoHalfFinishedFrame) {
   ExecResult r = c->exec("echo next", in_shell());
   EXPECT_EQ(r.out, "next\n");
   EXPECT_EQ(r.exit_status, 0);
+}
+
+// ---- Commands killed before the controller has read the shell's pid ----
+//
+// The pid line (the process group a timeout or a cancel kills, sshd
+// refusing signal requests in root's sessions) reaches the controller
+// late when the way back is slow. A relay delays everything the server
+// sends by a number of seconds read from a file, and the sandbox's
+// /root/.ssh/rc (run by sshd before the login shell) sleeps, once, as long
+// as its own file says, and records its process group: the command's.
+class SshShellLatePid : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    FleetOptions o;
+    o.sandbox = true;
+    o.hosts_per_sshd = 1;
+    fleet_ = new SshdFleet(1, o);
+    dir_ = new TempDir();
+    root_ = fleet_->sandbox_root(0) + "/root";
+    run_shell("mkdir -p '" + root_ + "/.ssh'");
+    std::ofstream(root_ + "/.ssh/rc")
+        << "if mv -f /root/rc-delay /root/rc-delay-taken 2>/dev/null; then\n"
+           "  ps -o pgid= -p $$ | tr -d ' ' > /root/rc-group.new && mv /root/rc-group.new /root/rc-group\n"
+           "  sleep \"$(cat /root/rc-delay-taken)\"\nfi\n";
+    std::ofstream(dir_->path() + "/relay.py") << R"PY(
+import os, queue, socket, sys, threading, time
+sock = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+delay_file = sys.argv[3]
+def up():
+    while True:
+        data = os.read(0, 65536)
+        if not data:
+            sock.shutdown(socket.SHUT_WR)
+            return
+        sock.sendall(data)
+later = queue.Queue()
+def down():
+    while True:
+        due, data = later.get()
+        time.sleep(max(0.0, due - time.monotonic()))
+        if not data:
+            os._exit(0)
+        while data:
+            data = data[os.write(1, data):]
+threading.Thread(target=up, daemon=True).start()
+threading.Thread(target=down, daemon=True).start()
+while True:
+    data = sock.recv(65536)
+    try:
+        delay = float(open(delay_file).read())
+    except (OSError, ValueError):
+        delay = 0.0
+    later.put((time.monotonic() + delay, data))
+    if not data:
+        threading.Event().wait()
+)PY";
+  }
+  static void TearDownTestSuite() {
+    delete fleet_;
+    delete dir_;
+    fleet_ = nullptr;
+    dir_ = nullptr;
+  }
+  void SetUp() override {
+    std::remove((dir_->path() + "/delay").c_str());
+    std::remove((root_ + "/rc-group").c_str());
+  }
+  // A connection through the relay, connected while it does not delay.
+  static std::unique_ptr<Connection> relayed() {
+    ConnectionSpec spec = fleet_spec(*fleet_, 0);
+    spec.proxy_command =
+        std::string(kSystemPython) + " " + dir_->path() + "/relay.py %h %p " + dir_->path() + "/delay";
+    spec.connect_timeout_s = 30;
+    auto c = make_connection(spec);
+    c->connect();
+    return c;
+  }
+  // From now on the server's packets reach the controller `relay_s` late
+  // and the next session's login shell starts `rc_s` late.
+  static void slow_down(double relay_s, double rc_s) {
+    std::ofstream(root_ + "/rc-delay") << rc_s;
+    std::ofstream(dir_->path() + "/delay") << relay_s;
+  }
+  // The killed command's process group, once rc has recorded it.
+  static long command_group() {
+    for (int i = 0; i < 200; ++i) {
+      std::string g = read_file(root_ + "/rc-group");
+      if (!g.empty()) return std::atol(g.c_str());
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return 0;
+  }
+  // True once no process of `group` is left (within 20 s); kills what is.
+  static bool group_ends(long group) {
+    for (int i = 0; i < 400; ++i) {
+      if (::kill(static_cast<pid_t>(-group), 0) != 0 && errno == ESRCH) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ::kill(static_cast<pid_t>(-group), SIGKILL);
+    return false;
+  }
+  static SshdFleet* fleet_;
+  static TempDir* dir_;
+  static std::string root_;
+};
+SshdFleet* SshShellLatePid::fleet_ = nullptr;
+TempDir* SshShellLatePid::dir_ = nullptr;
+std::string SshShellLatePid::root_;
+
+// The shell's pid line comes after the command's timeout: the command must
+// not have started (before, it ran and its children outlived it).
+TEST_F(SshShellLatePid, ShellCommandTimingOutBeforeThePidLineLeavesNothingRunning) {
+  auto c = relayed();
+  slow_down(1.5, 1.5);
+  ExecOptions opts = in_shell();
+  opts.timeout_s = 1;
+  ExecResult r = c->exec("echo started; sleep 51 & sleep 52", opts);
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_EQ(r.exit_signal, "KILL");
+  long group = command_group();
+  ASSERT_GT(group, 1);
+  EXPECT_TRUE(group_ends(group)) << "the command's processes outlived its timeout";
+  slow_down(0, 0);
+  EXPECT_EQ(c->exec("echo next", in_shell()).out, "next\n");
+}
+
+// On an exec channel the command starts with the shell: a pid line still
+// on its way when the command times out is awaited, and the group killed.
+TEST_F(SshShellLatePid, ExecChannelTimingOutBeforeThePidLineArrivedKillsTheGroup) {
+  auto c = relayed();
+  slow_down(1.5, 0.3);
+  ExecOptions opts;
+  opts.timeout_s = 1;
+  ExecResult r = c->exec("sleep 53 & sleep 54", opts);
+  EXPECT_TRUE(r.timed_out);
+  long group = command_group();
+  ASSERT_GT(group, 1);
+  EXPECT_TRUE(group_ends(group)) << "the command's processes outlived its timeout";
+}
+
+// ---- A shell the server refuses to start ----
+//
+// sshd fails an exec request when it cannot make the command's pipes: here
+// its session process may open no more files (prlimit from another
+// connection). The caller gets an error that says so; the session is not
+// dropped, and once sshd can start commands again the same connection
+// (the same sshd process) runs them.
+TEST_F(SshShell, ARefusedShellFailsClearlyAndTheConnectionStaysUsable) {
+  auto c = connect();
+  auto other = connect();
+  std::string session = c->exec("echo $PPID").out;
+  ASSERT_FALSE(session.empty());
+  session.pop_back();
+  // RLIMIT_NOFILE at the lowest free descriptor: no new one can be made.
+  // sshd may still be closing the last channel's descriptors, so until a
+  // probe is refused the limit is set again.
+  const std::string limit = "p=" + session +
+                            "; n=0; while [ -e /proc/$p/fd/$n ]; do n=$((n+1)); done; "
+                            "prlimit --pid $p --nofile=$n:$(prlimit --pid $p --nofile -o HARD --noheadings)";
+  bool refused = false;
+  for (int i = 0; i < 50 && !refused; ++i) {
+    other->exec(limit);
+    try {
+      c->exec("true");
+    } catch (const UnreachableError&) {
+      refused = true;
+    }
+  }
+  ASSERT_TRUE(refused) << "sshd kept starting commands";
+  try {
+    c->exec("echo in shell", in_shell());
+    ADD_FAILURE() << "the shell started";
+  } catch (const UnreachableError& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("exec request failed while starting a shell"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("closed by the remote host"), std::string::npos) << msg;
+  }
+  EXPECT_TRUE(c->connected());
+  other->exec("prlimit --pid " + session + " --nofile=1024:");
+  EXPECT_EQ(c->exec("echo $PPID", in_shell()).out, session + "\n");
+  EXPECT_EQ(c->exec("echo again").out, "again\n");
 }
 
 }  // namespace
