@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "core/pyjson.hpp"
 #include "core/strings.hpp"
@@ -30,13 +31,24 @@ namespace {
 // Writes the response body ($_b) to $_d when its status ($_code) is one
 // the task accepts, except 304 (uri's write_file), and answers the path and
 // its stat line. cat, not cp: a new file gets 0666 less the umask as
-// Ansible's atomic_move gives it, an existing one keeps its mode.
+// Ansible's atomic_move gives it, an existing one keeps its mode. A failed
+// write answers save_failed (the errno os.rename would give, when the
+// reason is one of those) and save_src, from which save_failure() makes
+// atomic_move's message.
 constexpr const char* kUriSave = R"SH(
 _save() {
   for _c in $ok_codes; do
     if [ "$_c" = "$_code" ] && [ "$_code" != 304 ]; then
-      if [ -n "$_empty" ]; then : > "$_d"; else cat "$_b" > "$_d"; fi 2>"$_rtmp" ||
-        _fail "failed to copy the response to $_d: $(cat "$_rtmp")"
+      # printf, not the special builtin ':', whose failed redirection would
+      # end the shell.
+      if [ -n "$_empty" ]; then printf '' > "$_d"; else cat "$_b" > "$_d"; fi 2>"$_rtmp" || {
+        _pd=$(dirname -- "$_d")
+        if [ -d "$_d" ]; then _out save_failed EISDIR
+        elif [ -d "$_pd" ]; then _out save_failed "$(cat "$_rtmp")"
+        elif [ -e "$_pd" ]; then _out save_failed ENOTDIR
+        else _out save_failed ENOENT; fi
+        _out save_src "$_b"; _out dest "$_d"; exit 0
+      }
       _out written 1; break
     fi
   done
@@ -187,7 +199,10 @@ std::string disposition_filename(const std::string& value) {
 
 }  // namespace
 
-std::string url_path(const std::string& url) {
+namespace {
+// urlsplit(url).path: after the scheme and netloc, before the query and the
+// fragment.
+std::string url_split_path(const std::string& url) {
   size_t pos = 0;
   const size_t colon = url.find(':');
   if (colon != std::string::npos && colon > 0 && std::isalpha(static_cast<unsigned char>(url[0]))) {
@@ -201,10 +216,54 @@ std::string url_path(const std::string& url) {
   if (pos == std::string::npos) return "";
   std::string path = url.substr(pos);
   path = path.substr(0, path.find('#'));
-  path = path.substr(0, path.find('?'));
+  return path.substr(0, path.find('?'));
+}
+
+// The last path component of a name a server gave (os.path.basename); "",
+// "." and ".." give "": whatever the response says, the file stays inside
+// the directory dest (Ansible would follow "..").
+std::string server_basename(const std::string& name) {
+  std::string base = name.substr(name.rfind('/') == std::string::npos ? 0 : name.rfind('/') + 1);
+  return base == "." || base == ".." ? "" : base;
+}
+}  // namespace
+
+std::string url_path(const std::string& url) {
+  const std::string path = url_split_path(url);
   const size_t slash = path.rfind('/');
   const size_t semi = path.find(';', slash == std::string::npos ? 0 : slash);
   return path.substr(0, semi);
+}
+
+std::string get_url_filename(const std::vector<std::string>& headers,
+                             const std::string& final_url) {
+  std::string disposition;
+  bool given = false;
+  for (const auto& h : headers) {  // fetch_url's info dict keeps the last one
+    const size_t colon = h.find(':');
+    if (colon == std::string::npos || to_lower(trim(h.substr(0, colon))) != "content-disposition")
+      continue;
+    disposition = h.substr(colon + 1);
+    disposition.erase(0, disposition.find_first_not_of(" \t"));
+    given = true;
+  }
+  // re.match('attachment; ?filename="?([^"]+)', value)
+  if (given && disposition.rfind("attachment;", 0) == 0) {
+    size_t pos = 11;
+    if (pos < disposition.size() && disposition[pos] == ' ') ++pos;
+    if (disposition.compare(pos, 9, "filename=") == 0) {
+      pos += 9;
+      if (pos < disposition.size() && disposition[pos] == '"') ++pos;
+      const std::string name = disposition.substr(pos, disposition.find('"', pos) - pos);
+      if (!name.empty()) {
+        const std::string base = server_basename(name);
+        if (!base.empty()) return base;
+      }
+    }
+  }
+  const std::string path = url_split_path(final_url);
+  const std::string name = server_basename(path);
+  return name.empty() ? "index.html" : name;
 }
 
 std::vector<std::string> last_header_block(const std::string& raw, std::string* status_line) {
@@ -227,11 +286,11 @@ std::string response_filename(const std::vector<std::string>& headers,
     const size_t colon = h.find(':');
     if (colon == std::string::npos || to_lower(trim(h.substr(0, colon))) != "content-disposition")
       continue;
-    // Only the last part of the server's name: unlike Ansible, a response
-    // never chooses a directory outside `dest`.
-    std::string name = disposition_filename(h.substr(colon + 1));
-    name = name.substr(name.rfind('/') == std::string::npos ? 0 : name.rfind('/') + 1);
-    if (!name.empty() && name != "." && name != "..") return name;
+    // Only the last part of the server's name (server_basename): a
+    // deliberate difference, where Ansible's uri would follow a path the
+    // response gives, a response never chooses a file outside `dest`.
+    const std::string name = server_basename(disposition_filename(h.substr(colon + 1)));
+    if (!name.empty()) return name;
     break;  // get_param reads the first such header only
   }
   std::string path = url_path(final_url);
@@ -247,6 +306,26 @@ std::string join_path(const std::string& dir, const std::string& name) {
 }
 
 namespace {
+// A failed write of the response (_save's save_failed): Ansible's
+// atomic_move() fails the task with os.rename's error, no response fields.
+Value save_failure(const ScriptAnswer& a) {
+  const std::string src = a.get("save_src"), dest = a.get("dest"), why = a.get("save_failed");
+  // write_file() takes the sha1 of an existing dest first.
+  if (why == "EISDIR") {
+    Value r = failed_result("attempted to take checksum of directory: " + dest);
+    r["changed"] = false;
+    return r;
+  }
+  const std::map<std::string, std::string> oserror = {
+      {"ENOENT", "[Errno 2] No such file or directory"}, {"ENOTDIR", "[Errno 20] Not a directory"}};
+  auto it = oserror.find(why);
+  const std::string error =
+      it == oserror.end() ? why : it->second + ": b'" + src + "' -> b'" + dest + "'";
+  Value r = failed_result("Could not replace file: " + src + " to " + dest + ": " + error);
+  r["changed"] = false;
+  return r;
+}
+
 // Python's urlencode of a dict (quote_plus on keys and values).
 std::string form_urlencode(const Value& body) {
   auto quote = [](const std::string& s) {
@@ -402,6 +481,7 @@ class UriModule : public Module {
       r["elapsed"] = 0;
       return r;
     }
+    if (a.has("save_failed")) return save_failure(a);
     Value failure = script_failure(a);
     if (!failure.is_null()) return failure;
     Value skipped;
@@ -434,6 +514,7 @@ class UriModule : public Module {
                    shell_assign("_code", r["status"]) +
                    shell_assign("ok_codes", join(ok_codes, " ")) + shell_assign("_empty", empty) +
                    "trap 'rm -f \"$_rtmp\" \"$_rtmpo\" \"$_b\"' EXIT\n" + kUriSave + "_save\n");
+      if (saved.has("save_failed")) return save_failure(saved);
       Value f = script_failure(saved);
       if (!f.is_null()) {
         r["failed"] = true;

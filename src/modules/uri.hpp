@@ -27,6 +27,18 @@ std::string response_filename(const std::vector<std::string>& headers,
 // fragment and the last segment's ;params (also apt's deb URL names).
 std::string url_path(const std::string& url);
 
+// get_url's name for a file downloaded into a directory dest (get_url.py's
+// extract_filename_from_headers() and url_filename(), ansible-core 2.14;
+// not get_response_filename() above, which only uri uses): the last
+// Content-Disposition header, when it matches `attachment; ?filename="?`,
+// gives the text after it up to a double quote; else the last part of the
+// final URL's urlsplit() path as it stands (%-escapes and ;params kept);
+// "index.html" when that is empty. Of either name only the last path
+// component counts, and "." or ".." none (a deliberate difference: a
+// response never names a file outside dest).
+std::string get_url_filename(const std::vector<std::string>& headers,
+                             const std::string& final_url);
+
 // Python's os.path.join(dir, name): `name` alone when it is absolute.
 std::string join_path(const std::string& dir, const std::string& name);
 
