@@ -71,7 +71,9 @@ std::string state_name(const FileStat& st);
 // stat(1) format of the stat and find modules, and the dict they share
 // (path, mode, is*, uid, gid, size, inode, dev, nlink, times, permission
 // bits, pw_name, gr_name). Null when the line does not parse.
-constexpr const char* kStatFormat = "%f %u %g %s %h %i %d %b %o %X %Y %Z %t %T %U %G";
+// Times with nanoseconds where stat(1) has them (GNU; busybox and old GNU
+// print whole seconds for the precision), read as Python's os.stat floats.
+constexpr const char* kStatFormat = "%f %u %g %s %h %i %d %b %o %.9X %.9Y %.9Z %t %T %U %G";
 Value stat_dict(std::string_view line, const std::string& path);
 
 // uid, gid, owner, group, mode, state, size: the fields Ansible's

@@ -8,6 +8,7 @@
 #include <fnmatch.h>
 
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -37,6 +38,38 @@ bool parse_scaled(const std::string& text, const std::map<char, long long>& unit
   if (i + 1 != s.size() || !units.count(s[i])) return false;
   out = n * units.at(s[i]);
   return true;
+}
+
+// find(1)'s "STAT|PATH" lines (pre-order, each directory's entries in
+// readdir order) in the order Ansible's find meets them walking os.walk
+// top-down: in each directory its non-directories, then its directories,
+// then the same inside each of those. Symbolic links count as files (os.walk
+// would count one to a directory among the directories).
+std::vector<std::pair<std::string, Value>> walk_order(const std::vector<std::string>& lines) {
+  std::vector<std::pair<std::string, Value>> entries;
+  std::map<std::string, std::vector<size_t>> children;  // parent -> entries, in order
+  for (const auto& line : lines) {
+    auto bar = line.find('|');
+    if (bar == std::string::npos) continue;
+    std::string full = line.substr(bar + 1);
+    Value st = files::stat_dict(line.substr(0, bar), full);
+    if (st.is_null()) continue;
+    children[full.substr(0, full.rfind('/'))].push_back(entries.size());
+    entries.emplace_back(std::move(full), std::move(st));
+  }
+  std::vector<std::pair<std::string, Value>> out;
+  std::function<void(const std::string&)> walk = [&](const std::string& dir) {
+    auto it = children.find(dir);
+    if (it == children.end()) return;
+    for (bool dirs : {false, true})
+      for (size_t i : it->second)
+        if ((entries[i].second["isdir"] == true) == dirs) out.push_back(entries[i]);
+    for (size_t i : it->second)
+      if (entries[i].second["isdir"] == true) walk(entries[i].first);
+  };
+  // The top directory: the parent of the first entry find printed.
+  if (!entries.empty()) walk(entries.front().first.substr(0, entries.front().first.rfind('/')));
+  return out;
 }
 
 class FindModule : public Module {
@@ -131,15 +164,10 @@ class FindModule : public Module {
         }
         std::set<std::string> grepped;
         for (const auto& line : split_lines(ans["grep" + n])) grepped.insert(line);
-        for (const auto& line : split_lines(ans["list" + n])) {
-          auto bar = line.find('|');
-          if (bar == std::string::npos) continue;
+        for (auto& [full, st] : walk_order(split_lines(ans["list" + n]))) {
           ++examined;
-          std::string full = line.substr(bar + 1);
           std::string name = full.substr(full.rfind('/') + 1);
           if (name[0] == '.' && args["hidden"] != true) continue;
-          Value st = files::stat_dict(line.substr(0, bar), full);
-          if (st.is_null()) continue;
           if (!matches(name, patterns) || (!excludes.empty() && matches(name, excludes))) continue;
           double stamp = st[args["age_stamp"].get<std::string>()].get<double>();
           if (has_age && !(age >= 0 ? now - stamp >= age : now - stamp <= -age)) continue;
@@ -153,6 +181,8 @@ class FindModule : public Module {
           else keep = reg && size_ok && (!args["contains"].is_string() || grepped.count(full));
           if (!keep) continue;
           if (reg && args["get_checksum"] == true && sums.count(full)) st["checksum"] = sums[full];
+          // Ansible's find reports fewer fields than its stat.
+          for (const char* k : {"blocks", "block_size", "device_type"}) st.erase(k);
           file_list.push_back(st);
         }
       }

@@ -2,9 +2,12 @@
 // ansible-core 2.14) from one `stat -c` call plus test(1) for access: the
 // `stat` dict with exists, type flags, mode and permission bits, ids and
 // names, size, inode, dev, nlink, times, checksum (get_checksum with
-// checksum_algorithm), lnk_source/lnk_target for links. Not returned:
-// mimetype/charset (get_mime: targets have no `file`), attributes and
-// version (lsattr), which Ansible adds when it can.
+// checksum_algorithm), lnk_source/lnk_target for links; with get_mime,
+// mimetype and charset from file(1) ("unknown" without it, as Ansible),
+// with get_attributes, version, attr_flags and attributes from lsattr(1)
+// (null, "" and [] where it has none to give).
+#include <map>
+
 #include "core/strings.hpp"
 #include "modules/builtin.hpp"
 #include "modules/file_attrs.hpp"
@@ -14,6 +17,41 @@ namespace drover {
 namespace {
 
 using files::q;
+
+// file(1)'s "PATH: TYPE; charset=CHARSET", split as Ansible splits it.
+void add_mime(Value& st, const std::string& out) {
+  st["mimetype"] = st["charset"] = "unknown";
+  size_t colon = out.rfind(':');
+  if (colon == std::string::npos) return;
+  auto parts = split(out.substr(colon + 1), ';');
+  size_t eq = parts.size() == 2 ? parts[1].find('=') : std::string::npos;
+  if (eq == std::string::npos) return;
+  st["mimetype"] = trim(parts[0]);
+  st["charset"] = trim(parts[1].substr(eq + 1));
+}
+
+// lsattr -vd's "VERSION FLAGS PATH" as Ansible's get_file_attributes reads it.
+void add_attributes(Value& st, const std::string& out) {
+  static const std::map<char, const char*> kNames = {
+      {'A', "noatime"},  {'a', "append"},    {'c', "compressed"}, {'C', "nocow"},       {'d', "nodump"},
+      {'D', "dirsync"},  {'e', "extents"},   {'E', "encrypted"},  {'h', "blocksize"},   {'i', "immutable"},
+      {'I', "indexed"},  {'j', "journalled"}, {'N', "inline"},    {'s', "zero"},        {'S', "synchronous"},
+      {'t', "notail"},   {'T', "blockroot"}, {'u', "undelete"},   {'X', "compressedraw"}, {'Z', "compresseddirty"}};
+  st["version"] = Value();
+  st["attributes"] = Value::array();
+  st["attr_flags"] = "";
+  std::vector<std::string> words;
+  for (auto& w : split(trim(out), ' '))
+    if (!w.empty()) words.push_back(w);
+  if (words.size() < 2) return;
+  std::string flags;
+  for (char c : words[1])
+    if (c != '-') flags += c;
+  st["version"] = words[0];
+  st["attr_flags"] = flags;
+  for (char c : flags)
+    if (auto it = kNames.find(c); it != kNames.end()) st["attributes"].push_back(it->second);
+}
 
 class StatModule : public Module {
  public:
@@ -44,6 +82,10 @@ class StatModule : public Module {
          "if [ -L \"$p\" ]; then _dr_e lnk_target \"$(readlink -- \"$p\")\"; _dr_e lnk_source \"$(readlink -f -- \"$p\")\"; fi\n";
     if (args["get_checksum"] == true)
       s += "if [ -f \"$p\" ] && [ -r \"$p\" ]; then c=$(" + algo + "sum < \"$p\") && _dr_e checksum \"${c%% *}\"; fi\n";
+    if (args["get_mime"] == true)
+      s += "if command -v file >/dev/null 2>&1 && m=$(file --mime-type --mime-encoding -- \"$p\" 2>/dev/null); then _dr_e mime \"$m\"; fi\n";
+    if (args["get_attributes"] == true)
+      s += "if command -v lsattr >/dev/null 2>&1 && l=$(lsattr -vd -- \"$p\" 2>/dev/null); then _dr_e lsattr \"$l\"; fi\n";
     if (args["get_md5"] == true)
       s += "if [ -f \"$p\" ] && [ -r \"$p\" ]; then c=$(md5sum < \"$p\") && _dr_e md5 \"${c%% *}\"; fi\n";
     ExecResult res = run_own_script(ctx, s);
@@ -67,6 +109,8 @@ class StatModule : public Module {
     }
     if (ans.count("checksum")) st["checksum"] = ans["checksum"];
     if (ans.count("md5")) st["md5"] = ans["md5"];
+    if (args["get_mime"] == true) add_mime(st, ans["mime"]);
+    if (args["get_attributes"] == true) add_attributes(st, ans["lsattr"]);
     r["stat"] = st;
     return r;
   }
