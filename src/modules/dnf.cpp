@@ -19,8 +19,13 @@
 // update / remove` (then reset), with Ansible's "Module SPEC installed."
 // results.
 //
-// Not supported: list (rejected at load time) and paths of provided files
-// ("/usr/bin/vi"), which fail with a message before anything changes.
+// A path ("/usr/bin/vi") names the package in the repositories that
+// provides it (`dnf repoquery --whatprovides`), as Ansible's _whatprovides().
+// Removing, a plain name is left alone unless `rpm -q` finds it installed;
+// a wildcard that matches nothing installed gives Ansible's "SPEC is not
+// installed" result; any other failed package removal fails the task.
+//
+// Not supported: list (rejected at load time).
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
 #include "modules/builtin.hpp"
@@ -84,7 +89,13 @@ else
     case $_s in
       *://*) _fail "drover's $module module installs rpm files from paths on the target only, not URLs: $_s" ;;
       /*.rpm|*.rpm) ;;
-      /*) _fail "drover's $module module does not resolve file paths to packages yet: $_s" ;;
+      /*)
+        # Ansible's _whatprovides(): the name of a package in the
+        # repositories (not one only installed) that has this file or
+        # provides this path; a path none provides is dropped, as there.
+        _p=$(eval "\"\$dnf\" -q $opts $_refresh repoquery --available --qf '%{name}' --whatprovides \"\$_s\"" 2>/dev/null | head -n 1)
+        if [ -z "$_p" ]; then IFS=$nl; continue; fi
+        _s=$_p ;;
       @*|*/*)
         # Ansible's _parse_spec_group_file(): a module when dnf knows one
         # by that name, else a group or an environment group (by id or name).
@@ -151,14 +162,28 @@ _all_out=; _all_err=; _gres=
 _txn() {
   eval "_run \"\$dnf\" $_yes $opts $_refresh \"\$@\""
   _all_out="$_all_out$_rout$nl"; _all_err="$_all_err$_rerr$nl"
-  if [ "$1" = remove ] || [ "$1" = autoremove ] || [ "$2" = remove ]; then
+  if [ "$2" = remove ]; then
+    # Groups, environments and modules: Ansible passes over one that is not
+    # installed (CompsError).
     case "$_rout$_rerr" in *"No packages marked for removal"*|*"No groups marked for removal"*|*"Nothing to do"*|*"is not installed"*) return 0 ;; esac
-  else case "$_rout$_rerr" in *"No match for argument"*|*"Unable to find a match"*)
+  elif [ "$1" = remove ]; then
+    # Packages: only wildcards get here unless installed. One that matches
+    # nothing is "SPEC is not installed" in the results
+    # (_sanitize_dnf_error_msg_remove()); any failure of the transaction
+    # is a failure, whatever dnf or a scriptlet printed.
+    _out not_installed "$(printf '%s\n' "$_rout$nl$_rerr" | sed -n 's/^No match for argument: \(.*\)$/\1 is not installed/p' | sort -u)"
+  elif [ "$1" != autoremove ]; then case "$_rout$_rerr" in *"No match for argument"*|*"Unable to find a match"*)
     _out failures "$(printf '%s\n' "$_rout$nl$_rerr" | sed -n 's/^No match for argument: \(.*\)$/No package \1 available./p' | sort -u)"
     _fail "Failed to install some of the specified packages" ;;
   esac; fi
   if [ "$_rrc" != 0 ]; then
     [ -n "$check" ] && case "$_rout$_rerr" in *"Operation aborted"*) return 0 ;; esac
+    # rpm failed a package (a scriptlet, a file conflict): Ansible lists
+    # the transaction's output, rpm's "error:" lines, as one failure.
+    case "$_rerr" in *"Error: Transaction failed"*)
+      _out txn_failure "$(printf '%s\n' "$_rout$nl$_rerr" | grep '^error: ')"
+      _fail "Failed to install some of the specified packages" ;;
+    esac
     _fail "Unknown Error occurred: $(printf '%s\n' "$_rerr" | sed -n 's/^Error: //p' | head -n 1)"
   fi
 }
@@ -397,6 +422,7 @@ Value dnf_result(const ScriptAnswer& a, const Value& args, bool check_mode) {
   if (a.has("failed")) {
     Value r = failed_result(a.get("failed"));
     if (a.has("failures")) r["failures"] = lines_of(a.get("failures"));
+    if (a.has("txn_failure")) r["failures"] = Value::array({lines_of(a.get("txn_failure"))});
     if (a.has("no_rc")) r["results"] = Value::array();
     if (!a.has("plain_failure") && !a.has("no_rc")) {
       r["results"] = Value::array();
@@ -419,6 +445,8 @@ Value dnf_result(const ScriptAnswer& a, const Value& args, bool check_mode) {
   for (const auto& g : split_lines(a.get("groups")))
     if (!g.empty()) results.push_back(g);
   if (a.has("skipped")) results.push_back(a.get("skipped"));
+  for (const auto& n : split_lines(a.get("not_installed")))
+    if (!n.empty()) results.push_back(n);
   bool changed = false;
   const std::string action = args["download_only"] == true ? "Downloaded: " : "Installed: ";
   for (const auto& p : split_lines(a.get("installed")))

@@ -30,7 +30,8 @@ void spit_file(const std::string& path, const std::string& content) {
 // A noarch rpm with a file under /var/lib/NAME and a config file under
 // /etc/NAME, written to out_dir as NAME-VERSION-1.noarch.rpm.
 void build_rpm(const std::string& work, const std::string& out_dir, const std::string& name,
-               const std::string& version, const std::string& requires_ = "") {
+               const std::string& version, const std::string& requires_ = "",
+               const std::string& scriptlets = "") {
   std::string spec = work + "/" + name + "-" + version + ".spec";
   spit_file(spec,
             "Name: " + name + "\nVersion: " + version +
@@ -45,7 +46,7 @@ void build_rpm(const std::string& work, const std::string& out_dir, const std::s
                 "/data\n"
                 "echo conf=" +
                 version + " > %{buildroot}/etc/" + name + "/" + name +
-                ".conf\n"
+                ".conf\n" + scriptlets +
                 "%files\n/var/lib/" +
                 name + "/data\n%config(noreplace) /etc/" + name + "/" + name + ".conf\n");
   auto r = test::run_process(
@@ -71,6 +72,10 @@ class DnfCompat : public ::testing::Test {
     build_rpm(d, repo, "drover-top", "1.0", "drover-hello");
     build_rpm(d, d + "/rpms", "drover-local", "1.0");
     build_rpm(d, repo, "drover-mod", "1.0");  // only through the module below
+    // Its removal fails: the %preun scriptlet says a thing and fails (in
+    // rpm's Lua: a shell one would need a /bin/sh in the rpm database).
+    build_rpm(d, repo, "drover-stuck", "1.0", "",
+              "%preun -p <lua>\nprint('drover-stuck is not installed')\nerror('stuck')\n");
     // A group (comps) whose one mandatory package is drover-extra.
     spit_file(
         d + "/comps.xml",
@@ -274,6 +279,47 @@ TEST_F(DnfCompat, ModuleStreamsInstallUpgradeAndRemove) {
   expect_same("dnf", "name=@drover:1 state=absent");
   expect_same("dnf", "name=@drover:1 state=absent");
   expect_same_rpms();
+}
+
+// A path names the package in the repository that has that file
+// (Ansible's _whatprovides()); a path no package there has is dropped, even
+// when an installed package (the local rpm) has it.
+TEST_F(DnfCompat, PathsNameThePackageThatProvidesThem) {
+  ModuleOutcome c = expect_same("dnf", "name=/var/lib/drover-extra/data", {"--check"});
+  EXPECT_EQ(c.ours_json["changed"], true) << c.ours;
+  ModuleOutcome r = expect_same("dnf", "name=/var/lib/drover-extra/data");
+  EXPECT_EQ(r.ours_json["results"], Value::array({"Installed: drover-extra-1.0-1.noarch"}))
+      << r.ours;
+  EXPECT_EQ(expect_same("dnf", "name=/etc/drover-extra/drover-extra.conf").ours_json["changed"],
+            false);
+  ModuleOutcome none = expect_same("dnf", "name=/var/lib/drover-nothing/data");
+  EXPECT_FALSE(none.ours_json.contains("failed")) << none.ours;
+  const std::string rpm = dir_->path() + "/rpms/drover-local-1.0-1.noarch.rpm";
+  expect_same("dnf", "name=" + rpm + " disable_gpg_check=yes");
+  ModuleOutcome local = expect_same("dnf", "name=/var/lib/drover-local/data state=absent");
+  EXPECT_EQ(local.ours_json["changed"], false) << local.ours;
+  ModuleOutcome gone = expect_same("dnf", "name=/var/lib/drover-extra/data state=absent");
+  EXPECT_EQ(gone.ours_json["results"], Value::array({"Removed: drover-extra-1.0-1.noarch"}))
+      << gone.ours;
+  const std::string rpms = expect_same_rpms();
+  EXPECT_NE(rpms.find("drover-local-1.0-1"), std::string::npos) << rpms;
+  EXPECT_EQ(rpms.find("drover-extra-"), std::string::npos) << rpms;
+}
+
+// Removing: a plain name not installed is passed over silently; a wildcard
+// that matches nothing installed is "SPEC is not installed" in the results;
+// a removal that fails (here the package's own %preun) fails the task,
+// whatever its output says.
+TEST_F(DnfCompat, RemoveReportsUnmatchedWildcardsAndFailures) {
+  expect_same("dnf", "name=drover-extra,drover-stuck");
+  ModuleOutcome r = expect_same("dnf", "name=drover-extra,drover-zz*,drover-unknown state=absent");
+  EXPECT_EQ(r.ours_json["changed"], true) << r.ours;
+  EXPECT_NE(r.ours.find("drover-zz* is not installed"), std::string::npos) << r.ours;
+  ModuleOutcome none = expect_same("dnf", "name=drover-zz* state=absent");
+  EXPECT_EQ(none.ours_json["results"], Value::array({"drover-zz* is not installed"})) << none.ours;
+  ModuleOutcome stuck = expect_same("dnf", "name=drover-stuck state=absent");
+  EXPECT_EQ(stuck.ours_json["failed"], true) << stuck.ours;
+  EXPECT_NE(expect_same_rpms().find("drover-stuck-1.0-1"), std::string::npos);
 }
 
 }  // namespace

@@ -247,6 +247,29 @@ TEST(AptScript, DebUrlWgetFailureIsAnsiblesMessage) {
       << r.out << r.err;
 }
 
+// With neither curl nor wget on the target the download cannot happen
+// (Ansible's urllib always can): the message says what is missing, and the
+// temporary directory made for the download is removed.
+TEST(AptScript, DebUrlWithoutCurlOrWgetSaysSoAndLeavesNoTemporaryDirectory) {
+  test::TempDir d;
+  test::run_shell("mkdir -p '" + d.path() + "/bin' '" + d.path() + "/tmp' && for f in /usr/bin/*; do " +
+                  "case ${f##*/} in curl|wget|apt-get) ;; *) ln -s \"$f\" '" + d.path() + "/bin/'; esac; done");
+  d.write("bin/apt-get", "#!/bin/sh\nexit 0\n");
+  test::run_process({"chmod", "+x", d.path() + "/bin/apt-get"});
+  std::string script =
+      answer_prelude() + "PATH=" + d.path() + "/bin\nTMPDIR=" + d.path() + "/tmp\nexport TMPDIR\n" +
+      build_apt_script(validated("apt", Value{{"deb", "http://127.0.0.1:1/x_1_all.deb"}}), false) +
+      "\nexit 0\n";
+  auto r = test::run_process({"/bin/sh", d.write("s.sh", script)});
+  EXPECT_NE(r.out.find("\x1e"
+                       "failed\nFailure downloading http://127.0.0.1:1/x_1_all.deb, Request failed: "
+                       "neither curl nor wget is on the target (drover downloads a deb URL on the target "
+                       "with one of them; give the .deb's path on the target instead)"),
+            std::string::npos)
+      << r.out << r.err;
+  EXPECT_EQ(test::run_shell("ls -A '" + d.path() + "/tmp'").out, "");
+}
+
 // ---- package ------------------------------------------------------------
 
 TEST(PackageManager, ComesFromFacts) {
@@ -345,6 +368,71 @@ TEST(DnfResult, FailuresAreListed) {
   EXPECT_EQ(r["failures"], Value::array({"No package nope available."}));
   EXPECT_EQ(r["rc"], 1);
   EXPECT_EQ(r["results"], Value::array());
+}
+
+// The dnf script run by /bin/sh against stand-ins for dnf and rpm
+// (`dnf_script` and `rpm_script` are their bodies; each call of dnf is
+// logged to $DIR/calls), shaped by dnf_result(). Nothing real is touched.
+Value run_dnf_with_fakes(const Value& args, const std::string& dnf_script,
+                         const std::string& rpm_script, std::string* calls = nullptr) {
+  test::TempDir d;
+  const std::string bin = d.path() + "/bin";
+  test::run_shell("mkdir -p '" + bin + "'");
+  d.write("bin/dnf", "#!/bin/sh\necho \"$*\" >> '" + d.path() + "/calls'\n" + dnf_script);
+  d.write("bin/rpm", "#!/bin/sh\n" + rpm_script);
+  test::run_shell("chmod +x '" + bin + "/dnf' '" + bin + "/rpm'");
+  const std::string script = d.write("s.sh", answer_prelude() + build_dnf_script(args, false, "dnf"));
+  auto r = test::run_shell("PATH='" + bin + "':$PATH /bin/sh '" + script + "'");
+  if (calls) *calls = test::run_shell("cat '" + d.path() + "/calls' 2>/dev/null").out;
+  ScriptAnswer a;
+  a.exec.exit_status = r.exit_code;
+  a.exec.err = r.err;
+  a.fields = parse_answer_fields(r.out);
+  return dnf_result(a, args, false);
+}
+
+// rpm stand-in: `x` is installed, nothing else; no release package.
+constexpr const char* kRpmWithX = R"SH(
+case "$*" in
+  "-q x") exit 0 ;;
+  "-qa "*) echo "x-1.0-1.noarch" ;;
+esac
+exit 1
+)SH";
+
+// Ansible fails a package removal that fails; dnf's words (here a
+// scriptlet's) do not make it "nothing to do".
+TEST(DnfScript, FailedPackageRemovalFailsWhateverDnfPrinted) {
+  Value r = run_dnf_with_fakes(validated("dnf", Value{{"name", "x"}, {"state", "absent"}}),
+                               "case $1 in -y) echo 'x is not installed'; echo 'Error: "
+                               "Transaction failed' >&2; exit 1 ;; esac\n",
+                               kRpmWithX);
+  EXPECT_EQ(r["failed"], true) << r.dump();
+}
+
+// A wildcard that matches nothing installed: Ansible's "SPEC is not
+// installed" result, not a change.
+TEST(DnfScript, UnmatchedWildcardIsReportedNotInstalled) {
+  Value r = run_dnf_with_fakes(
+      validated("dnf", Value{{"name", "zz*"}, {"state", "absent"}}),
+      "case $1 in -y) echo 'No match for argument: zz*'; echo 'No packages marked for "
+      "removal.'; echo 'Nothing to do.' ;; esac\n",
+      kRpmWithX);
+  EXPECT_EQ(r["changed"], false) << r.dump();
+  EXPECT_EQ(r["results"], Value::array({"zz* is not installed"})) << r.dump();
+  EXPECT_EQ(r["msg"], "Nothing to do");
+}
+
+// A path is the package that provides it in the repositories
+// (repoquery --whatprovides); a path nothing provides is dropped.
+TEST(DnfScript, PathsInstallThePackageThatProvidesThem) {
+  std::string calls;
+  Value r = run_dnf_with_fakes(
+      validated("dnf", Value{{"name", Value::array({"/usr/bin/tool", "/nowhere"})}}),
+      "case \"$*\" in *repoquery*/usr/bin/tool*) echo tool ;; esac\n", kRpmWithX, &calls);
+  EXPECT_FALSE(r.contains("failed")) << r.dump();
+  EXPECT_NE(calls.find("-y install tool\n"), std::string::npos) << calls;
+  EXPECT_EQ(calls.find("install /nowhere"), std::string::npos) << calls;
 }
 
 TEST(DnfScript, DownloadOnlyAndGroupsReachTheScript) {
