@@ -1,15 +1,32 @@
-// unarchive: unpack a tar (plain, gz, bz2, xz) or zip archive into a
+// unarchive: unpack a tar (plain, gz, bz2, xz, zstd) or zip archive into a
 // directory of the target (ansible.builtin.unarchive, ansible-core 2.14),
 // from the controller (found along the search path, files/ first; the bytes
-// ride on the script's stdin) or with remote_src from the target.
+// ride on the script's stdin into a temporary file) or with remote_src from
+// the target.
 //
-// Idempotence without GNU tar's --diff (busybox has none): the archive is
-// unpacked into a scratch directory and every entry compared with dest
-// (kind, content by sha1, mode); only when something differs is the scratch
-// tree copied over dest (cp -a). Check mode stops after the comparison.
-// creates, list_files, exclude (unpacked entries removed before the
-// comparison), extra_opts (given to tar/unzip), mode/owner/group on dest.
-#include <filesystem>
+// The handler is found as Ansible's pick_handler finds it: `unzip -l`, then
+// `tar --list` with -z, none (tar detects the compression), -j, -J and zstd;
+// the first that lists anything names the handler (ZipArchive, TgzArchive,
+// TarArchive...) and its listing is the result's `files`. In check mode a
+// tar archive is skipped as Ansible's tar handlers skip it.
+//
+// Whether to extract is decided without GNU tar's --diff or zipinfo
+// (busybox has neither): the archive is unpacked into a scratch directory
+// and each listed entry compared with dest by the rules Ansible applies to
+// those tools' reports. tar: a missing entry (not a symlink), a file's or a
+// directory's mode, a file's mtime and (as root) owner and group -- a
+// differing content, symlink or kind alone is not a change, as with --diff.
+// zip: Ansible's itemized ">f++++++.??" lines (missing, kind, mtime, size,
+// content, mode, owner, group), returned as diff.prepared. Only then is the
+// archive extracted, straight into dest with the command Ansible runs, so
+// dest's own attributes change only when the archive has a "./" entry.
+// mode/owner/group go to every listed entry and its top folder, as
+// Ansible's set_fs_attributes_if_different loop does.
+//
+// GNU tar is relied on where Ansible relies on it: exclude (--exclude),
+// extra_opts with --show-transformed-names (added only for GNU tar) and
+// keep_newer (--keep-newer-files). Without them busybox tar and unzip do.
+#include <set>
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
@@ -20,16 +37,205 @@
 namespace drover {
 namespace {
 
-namespace fs = std::filesystem;
 using files::q;
 
-// Ansible's handler names, told by the archive's first bytes or its name.
-std::string handler_for(const std::string& head, const std::string& name) {
-  if (head.rfind("PK\x03\x04", 0) == 0 || ends_with(name, ".zip")) return "ZipArchive";
-  if (head.rfind("\x1f\x8b", 0) == 0 || ends_with(name, ".gz") || ends_with(name, ".tgz")) return "TgzArchive";
-  if (head.rfind("BZh", 0) == 0 || ends_with(name, ".bz2")) return "TarBzipArchive";
-  if (head.rfind("\xfd" "7zXZ", 0) == 0 || ends_with(name, ".xz")) return "TarXzArchive";
-  return "TarArchive";
+// Python's codecs.escape_decode, which Ansible applies to each name GNU tar
+// lists (its escape quoting of unprintable bytes and backslashes).
+std::string escape_decoded(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\\' || i + 1 == s.size()) {
+      out += s[i];
+      continue;
+    }
+    char c = s[++i];
+    switch (c) {
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 'a':
+        out += '\a';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'v':
+        out += '\v';
+        break;
+      case '\\':
+      case '\'':
+      case '"':
+        out += c;
+        break;
+      default:
+        if (c >= '0' && c <= '7') {
+          int v = 0, n = 0;
+          for (; n < 3 && i < s.size() && s[i] >= '0' && s[i] <= '7'; ++n, ++i)
+            v = v * 8 + (s[i] - '0');
+          --i;
+          out += static_cast<char>(v);
+        } else {
+          out += '\\';
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+// The script. Placeholders filled by the module: @TAROPTS@ (extra_opts for
+// tar, after --show-transformed-names when GNU), @ZIPOPTS@, @TEXCL@
+// (--exclude=P...), @ZEXCL@ (-x P...), @INCL@, @KEEP@, @WANT@ (the mode an
+// entry should have, from $sm the scratch copy's and $m dest's), @OWN@ and
+// @GRP@ (quoted option values or ''), @ATTRS@ (1 when mode, owner or group
+// is asked), @LINKMODE@ (marks a symlink changed as Ansible's chmod of it
+// does).
+constexpr const char* kScript =
+    R"SH(t=$(mktemp -d) || _dr_die 'could not create a temporary directory'
+trap 'rm -rf "$t"@RMSRC@' EXIT
+[ -r "$a" ] || _dr_die "Source '$sl' not readable"
+[ -s "$a" ] || _dr_die "Invalid archive '$sl', the file is 0 bytes"
+uz=$(command -v unzip); tp=$(command -v gtar || command -v tar); h=; i=0
+_ua_no() { i=$((i+1)); printf '\036reason%s\037%s' "$i" "$1"; [ -z "$2" ] || cat "$2"; }
+if [ -z "$uz" ]; then
+  command -v zipinfo >/dev/null && _ua_no "Unable to find required 'unzip' binary in the path." || _ua_no "Unable to find required 'unzip' or 'zipinfo' binary in the path."
+  _ua_no "Unable to find required 'unzip' or 'unzip' binary in the path."
+elif "$uz" -l "$a" > "$t/l" 2> "$t/e"; then h=ZipArchive
+else _ua_no "Command \"$uz\" could not handle archive: " "$t/e"; fi
+go=
+if [ -z "$h" ]; then
+  [ -z "$_dr_check" ] || { _dr_e checkskip 1; exit 0; }
+  if [ -z "$tp" ]; then _ua_no "Unable to find required 'gtar' or 'tar' binary in the path"
+  else
+    [ -z '@HASOPTS@' ] || ! "$tp" --version 2>/dev/null | grep -q GNU || go=--show-transformed-names
+    for z in -z '' -j -J --use-compress-program=zstd; do
+      if LC_ALL=C.UTF-8 "$tp" --list -C "$d" $z $go @TAROPTS@ @TEXCL@ -f "$a" @INCL@ > "$t/l" 2> "$t/e"; then
+        if [ -s "$t/l" ]; then
+          case $z in -z) h=TgzArchive ;; '') h=TarArchive ;; -j) h=TarBzipArchive ;; -J) h=TarXzArchive ;; *) h=TarZstdArchive ;; esac
+          break
+        fi
+        _ua_no "Command \"$tp\" found no files in archive. Empty archive files are not supported."
+      else _ua_no "Command \"$tp\" could not handle archive: Unable to list files in the archive: " "$t/e"; fi
+    done
+  fi
+  [ -n "$h" ] || { _dr_e nohandler 1; exit 0; }
+  cp "$t/l" "$t/n"
+else
+  @ZIPLIST@
+  awk 'f && /^ *-----/ { exit } f { sub(/^ *[0-9]+ +[^ ]+ +[^ ]+   /, ""); print } /^-----/ { f = 1 }' "$t/l" > "$t/n"
+fi
+_dr_e handler "$h"; _dr_e tp "$tp"; _dr_e uz "$uz"; _dr_e z "$z"; _dr_e go "$go"; _dr_e a "$a"
+printf '\036files\037'; cat "$t/n"
+_ua_st() {
+  set -- $(stat -c '%f %a %u %g %Y %s' -- "$1" 2>/dev/null); [ $# = 6 ] || return 1
+  case $(( 0x$1 & 0170000 )) in 32768) k=f ;; 16384) k=d ;; 40960) k=l ;; *) k=o ;; esac
+  m=$2; u=$3; g=$4; y=$5; s=$6
+}
+_ua_sym() {
+  _T=$(mktemp -d) || return 1
+  if [ "$2" = d ]; then mkdir "$_T/x"; else : > "$_T/x"; fi
+  chmod "$1" "$_T/x" && chmod -- "$3" "$_T/x" && stat -c %a "$_T/x"; rm -rf "$_T"
+}
+ru=$(id -u); rg=$(id -g); fu=$ru; fg=$rg
+[ -z @OWN@ ] || { case @OWN@ in *[!0-9]*) fu=$(id -u -- @OWN@ 2>/dev/null) || fu=$ru ;; *) fu=@OWN@ ;; esac; }
+[ -z @GRP@ ] || { case @GRP@ in
+  *[!0-9]*) fg=$( { getent group @GRP@ || grep "^"@GRP@":" /etc/group; } 2>/dev/null | head -n 1 | cut -d: -f3); [ -n "$fg" ] || fg=$rg ;;
+  *) fg=@GRP@ ;; esac; }
+mkdir "$t/x"
+if [ "$h" = ZipArchive ]; then
+  "$uz" -o -q @ZIPOPTS@ "$a" @ZEXCL@ @INCL@ -d "$t/x" > /dev/null 2>&1
+  while IFS= read -r n; do
+    _ua_st "$t/x/$n" || continue; sk=$k; sm=$m; sy=$y; ss=$s
+    case $n in */) ft=d ;; *) if [ "$sk" = l ]; then ft=L; else ft=f; fi ;; esac
+    _ua_st "$d/$n" || { echo ">$ft++++++.?? $n"; continue; }
+    case $ft$k in d[!d]|f[!f]|L[!l]) echo "c$ft++++++.?? $n"; continue ;; esac
+    c2=.; c3=.; c4=.; c5=.; c6=.
+    if [ "$k" = f ]; then
+      [ "$y" = "$sy" ] || c4=t
+      [ "$s" = "$ss" ] || c3=s
+      cmp -s "$t/x/$n" "$d/$n" || c2=c
+    fi
+    if [ "$ft" != L ]; then w=@WANT@; [ "$((0$w))" = "$((0$m))" ] || c5=p; fi
+    [ "$u" = "$fu" ] || c6=o
+    [ "$g" = "$fg" ] || c6=g
+    [ "$c2$c3$c4$c5$c6" = ..... ] || echo ".$ft$c2$c3$c4$c5$c6..?? $n"
+  done < "$t/n" > "$t/diff"
+  printf '\036diff\037'; cat "$t/diff"
+  [ -s "$t/diff" ] && ch=1 || ch=
+  _ua_x() { "$uz" -o @ZIPOPTS@ "$a" @ZEXCL@ @INCL@ -d "$d"; }
+else
+  LC_ALL=C.UTF-8 "$tp" --extract -C "$t/x" $z $go @TAROPTS@ @TEXCL@ -f "$a" @INCL@ > /dev/null 2>&1
+  ch=
+  while IFS= read -r n; do
+    p=${n#/}; p=${p%/}; [ -n "$p" ] || p=.
+    _ua_st "$t/x/$p" || continue; sk=$k; sm=$m; su=$u; sg=$g; sy=$y
+    if ! _ua_st "$d/$p"; then [ "$sk" = l ] || ch=1
+    elif [ "$sk$k" = dd ]; then [ -n '@MODE@' ] || [ "$m" = "$sm" ] || ch=1
+    elif [ "$sk$k" = ff ]; then
+      [ -n '@MODE@' ] || [ "$m" = "$sm" ] || ch=1
+      [ "$ru" != 0 ] || [ -n @OWN@ ] || [ "$u" = "$su" ] || ch=1
+      [ "$ru" != 0 ] || [ -n @GRP@ ] || [ "$g" = "$sg" ] || ch=1
+      [ "$y" = "$sy" ] || ch=1
+    fi
+    [ -z "$ch" ] || break
+  done < "$t/n"
+  _ua_x() { LC_ALL=C.UTF-8 "$tp" --extract -C "$d" $z $go @TAROPTS@ @KEEP@ @TEXCL@ -f "$a" @INCL@; }
+fi
+[ -z "$_dr_check" ] || { _dr_e changed "$ch"; _dr_e after "$(_dr_st "$d")"; exit 0; }
+if [ -n "$ch" ]; then
+  (cd "$d" && _ua_x) > "$t/o" 2> "$t/e"; rc=$?
+  _dr_e xrc "$rc"; printf '\036xout\037'; cat "$t/o"; printf '\036xerr\037'; cat "$t/e"
+  [ "$rc" = 0 ] || { _dr_e after "$(_dr_st "$d")"; exit 0; }
+fi
+_ua_attrs() {
+  if [ -L "$1" ]; then
+    @LINKMODE@
+    _dr_attrs "$1" '' @OWN@ @GRP@ f h || exit 1
+  elif [ -d "$1" ]; then _dr_attrs "$1" '@MODE@' @OWN@ @GRP@ d || exit 1
+  else _dr_attrs "$1" '@MODE@' @OWN@ @GRP@ f || exit 1; fi
+}
+if [ -n '@ATTRS@' ]; then
+  tops=
+  while IFS= read -r n; do
+    n=${n#/}
+    [ -e "$d/$n" ] || [ -L "$d/$n" ] || continue
+    _ua_attrs "$d/$n"
+    case $n in */*) f=${n%%/*}; case "/$tops/" in *"/$f/"*) ;; *) tops="$tops/$f" ;; esac ;; esac
+  done < "$t/n"
+  IFS=/; for f in ${tops#/}; do IFS=' '; [ -z "$f" ] || _ua_attrs "$d/$f"; done; unset IFS
+fi
+_dr_e changed "$ch$_dr_changed"; _dr_e after "$(_dr_st "$d")"
+)SH";
+
+std::string filled(std::string s, const std::map<std::string, std::string>& with) {
+  for (const auto& [key, value] : with) {
+    const std::string k = "@" + key + "@";
+    for (size_t p = s.find(k); p != std::string::npos; p = s.find(k, p + value.size()))
+      s.replace(p, k.size(), value);
+  }
+  return s;
+}
+
+// Shell words: each item quoted, each after `prefix` (" --exclude=" quotes
+// the prefix with the item).
+std::string words(const Value& list, const std::string& prefix = "", bool strip_slash = false) {
+  std::string out;
+  for (const auto& v : list) {
+    std::string s = v.get<std::string>();
+    if (strip_slash)
+      while (!s.empty() && s.back() == '/') s.pop_back();
+    out += " " + q(prefix + s);
+  }
+  return out;
 }
 
 class UnarchiveModule : public Module {
@@ -54,7 +260,10 @@ class UnarchiveModule : public Module {
         opt("group"),
         opt("unsafe_writes", OptionType::boolean).def(false),
         opt("attributes").alias({"attr"}),
-        opt("seuser"), opt("serole"), opt("setype"), opt("selevel"),
+        opt("seuser"),
+        opt("serole"),
+        opt("setype"),
+        opt("selevel"),
     };
   }
   const ArgSpec& spec() const override { return spec_; }
@@ -62,67 +271,119 @@ class UnarchiveModule : public Module {
   Value run(const Value& args, ModuleContext& ctx) const override {
     const std::string src = args["src"].get<std::string>();
     const std::string dest = args["dest"].get<std::string>();
+    const std::string creates =
+        args["creates"].is_string() ? args["creates"].get<std::string>() : "";
     bool remote = args["remote_src"] == true || args["copy"] == false;
-    std::string data, handler;
-    if (!remote) {
-      std::string found = files::find_controller_file(ctx.search_path, "files", src);
-      if (found.empty() || !files::read_local_file(found, data))
-        return files::controller_file_missing(ctx.search_path, "files", src);
-      handler = handler_for(data.substr(0, 6), src);
-    } else {
-      handler = handler_for("", src);
-    }
+    // AnsibleModule's mutually_exclusive counts given lists, not defaults.
+    if (!args["include"].empty() && !args["exclude"].empty())
+      return failed_result("parameters are mutually exclusive: include|exclude");
     files::Attrs attrs;
     try {
       attrs = files::attrs_from_args(args);
     } catch (const Error& e) {
       return failed_result(e.message());
     }
-    std::string extra;
-    for (const auto& o : args["extra_opts"]) extra += " " + q(o.get<std::string>());
-    std::string unpack = handler == "ZipArchive" ? "unzip -q -o" + extra + " \"$a\" -d \"$t\"" : "tar -x" + extra + " -f \"$a\" -C \"$t\"";
 
-    std::string s = files::script_prelude(ctx.check_mode) + "d=" + q(dest) + "\n";
-    s += remote ? "a=" + q(src) + "; [ -f \"$a\" ] || _dr_die \"Source '$a' does not exist\"\n"
-                : "a=$(mktemp) || _dr_die 'could not create a temporary file'; cat > \"$a\"\n";
-    std::string cleanup = remote ? "rm -rf \"$t\"" : "rm -rf \"$t\" \"$a\"";
-    s += "t=$(mktemp -d) || _dr_die 'could not create a temporary directory'\n"
-         "trap '" + cleanup + "' EXIT\n"
-         "[ -d \"$d\" ] || _dr_die \"dest '$d' must be an existing dir\"\n";
-    if (args["creates"].is_string())
-      s += "[ -e " + q(args["creates"].get<std::string>()) + " ] && { _dr_e skipped 1; exit 0; }\n";
-    s += "out=$(" + unpack + " 2>&1) || { _dr_e extract_out \"$out\"; _dr_die \"Failed to unpack $a to $d\"; }\n";
-    for (const auto& x : args["exclude"]) s += "(cd \"$t\" && rm -rf -- " + q(x.get<std::string>()) + ")\n";
-    s += "_dr_e files \"$(cd \"$t\" && find . -mindepth 1 | sed 's|^\\./||')\"\n"
-         "diff=$(cd \"$t\" && find . -mindepth 1 | while IFS= read -r f; do\n"
-         "  if [ -d \"$f\" ] && [ ! -L \"$f\" ]; then [ -d \"$d/$f\" ] || { echo \"$f\"; continue; }\n"
-         "  elif [ -L \"$f\" ]; then [ \"$(readlink -- \"$f\")\" = \"$(readlink -- \"$d/$f\" 2>/dev/null)\" ] || { echo \"$f\"; continue; }\n"
-         "  else [ -f \"$d/$f\" ] && [ ! -L \"$d/$f\" ] || { echo \"$f\"; continue; }\n"
-         "    a1=$(sha1sum < \"$f\"); a2=$(sha1sum < \"$d/$f\"); [ \"$a1\" = \"$a2\" ] || { echo \"$f\"; continue; }\n"
-         "  fi\n"
-         "  [ -L \"$f\" ] || [ \"$(stat -c %a -- \"$f\")\" = \"$(stat -c %a -- \"$d/$f\")\" ] || echo \"$f\"\n"
-         "done)\n"
-         "if [ -n \"$diff\" ]; then _dr_changed=1; [ -n \"$_dr_check\" ] || cp -a \"$t\"/. \"$d\"/ || _dr_die \"could not copy the unpacked files to $d\"; fi\n"
-         "_dr_e extract_out \"$out\"\n";
-    if (!attrs.empty()) s += "[ -n \"$_dr_check\" ] || " + files::attrs_call(attrs, "d", "d") + " || _dr_die \"could not set attributes of $d\"\n";
-    s += "_dr_e after \"$(_dr_st \"$d\")\"; _dr_e changed \"$_dr_changed\"\n";
+    // Ansible's action: creates first, then the controller file, then dest.
+    const std::string prelude = files::script_prelude(ctx.check_mode);
+    const std::string creates_check =
+        creates.empty() ? "" : "[ -e " + q(creates) + " ] && { _dr_e skipped 1; exit 0; }\n";
+    std::string data, found;
+    if (!remote) {
+      found = files::find_controller_file(ctx.search_path, "files", src);
+      if (found.empty() || !files::read_local_file(found, data)) {
+        if (!creates.empty() &&
+            files::parse_answer(run_script(ctx, prelude + creates_check).out).count("skipped"))
+          return skipped(creates);
+        return files::controller_file_missing(ctx.search_path, "files", src);
+      }
+    }
+    // Ansible's src for a controller archive is the copy it made in its
+    // remote temporary directory, a path gone when the task ends; drover
+    // reports the controller file it sent, as its copy module does.
+    const std::string label = remote ? src : found;
+
+    // A controller archive is read off stdin before anything can end the
+    // script.
+    std::string s = prelude;
+    if (!remote)
+      s += "a=$(mktemp) || _dr_die 'could not create a temporary file'; trap 'rm -f \"$a\"' EXIT; "
+           "cat > \"$a\"\n";
+    s += creates_check + "d=" + q(dest) + "; sl=" + q(label) + "\n";
+    s += "[ -d \"$d\" ] || { _dr_e nodest 1; exit 0; }\n";
+    if (remote) s += "a=$sl; [ -e \"$a\" ] || _dr_die \"Source '$a' does not exist\"\n";
+    const Value& ex = args["exclude"];
+    const Value& in = args["include"];
+    std::string want = "$sm";
+    if (attrs.octal_mode())
+      want = attrs.mode;
+    else if (!attrs.mode.empty())
+      want = "$(_ua_sym \"$m\" \"$k\" " + q(attrs.mode) + ")";
+    std::string link_mode;
+    if (attrs.octal_mode()) {
+      if (std::stoul(attrs.mode, nullptr, 8) != 0777) link_mode = "_dr_changed=1";
+    } else if (!attrs.mode.empty()) {
+      link_mode = "[ \"$(_ua_sym 777 f " + q(attrs.mode) + ")\" = 777 ] || _dr_changed=1";
+    }
+    std::string zip_list = (ex.empty() && in.empty()) ? ":"
+                                                      : "\"$uz\" -l \"$a\"" + words(in) +
+                                                            (ex.empty() ? "" : " -x" + words(ex)) +
+                                                            " > \"$t/l\" 2> /dev/null";
+    s += filled(kScript, {{"RMSRC", remote ? "" : " \"$a\""},
+                          {"HASOPTS", args["extra_opts"].empty() ? "" : "1"},
+                          {"TAROPTS", words(args["extra_opts"])},
+                          {"ZIPOPTS", words(args["extra_opts"])},
+                          {"TEXCL", words(ex, "--exclude=", true)},
+                          {"ZEXCL", ex.empty() ? "" : " -x" + words(ex)},
+                          {"INCL", words(in)},
+                          {"KEEP", args["keep_newer"] == true ? "--keep-newer-files" : ""},
+                          {"ZIPLIST", zip_list},
+                          {"WANT", want},
+                          {"MODE", attrs.mode},
+                          {"OWN", q(attrs.owner)},
+                          {"GRP", q(attrs.group)},
+                          {"ATTRS", attrs.empty() ? "" : "1"},
+                          {"LINKMODE", link_mode.empty() ? ":" : link_mode}});
 
     ExecResult res = run_script(ctx, s, data);
     files::Answer ans = files::parse_answer(res.out);
-    if (res.exit_status != 0 || ans.count("failed")) {
-      Value f = files::script_failure(ans, res);
-      if (ans.count("extract_out")) f["extract_results"] = Value{{"out", ans["extract_out"]}, {"rc", 1}};
+    if (ans.count("skipped")) return skipped(creates);
+    if (ans.count("checkskip")) return check_mode_skipped();
+    if (ans.count("nodest")) {
+      // The action's AnsibleActionFail, raised outside any exception.
+      Value f = failed_result("dest '" + dest + "' must be an existing dir");
+      f["exception"] = "NoneType: None\n";
       return f;
     }
-    if (ans.count("skipped")) {
-      return Value{{"changed", false}, {"skipped", true},
-                   {"msg", "skipped, since " + args["creates"].get<std::string>() + " exists"}, {"dest", dest}, {"src", src}};
+    if (res.exit_status != 0 || ans.count("failed")) return files::script_failure(ans, res);
+    if (ans.count("nohandler")) return failed_result(no_handler_message(label, ans));
+
+    Value r{{"changed", !ans["changed"].empty()},
+            {"dest", dest},
+            {"src", label},
+            {"handler", ans["handler"]}};
+    if (ans.count("xrc")) {
+      Value cmd = extract_command(args, ans, dest);
+      r["extract_results"] = Value{
+          {"cmd", cmd}, {"rc", std::stoi(ans["xrc"])}, {"out", ans["xout"]}, {"err", ans["xerr"]}};
     }
-    Value r{{"changed", !ans["changed"].empty()}, {"dest", dest}, {"src", src}, {"handler", handler}};
-    r["extract_results"] = Value{{"cmd", Value::array()}, {"err", ""}, {"out", ans["extract_out"]}, {"rc", 0}};
+    if (ans.count("diff") && !ans["diff"].empty()) r["diff"] = Value{{"prepared", ans["diff"]}};
+    if (ans.count("xrc") && ans["xrc"] != "0") {
+      r.erase("changed");
+      r.erase("diff");
+      r["failed"] = true;
+      r["msg"] = "failed to unpack " + label + " to " + dest;
+      files::add_path_info(r, files::parse_stat(ans["after"]));
+      return r;
+    }
     if (args["list_files"] == true) {
       Value list = Value::array();
-      for (const auto& f : split_lines(ans["files"])) list.push_back(f);
+      bool tar = ans["handler"] != "ZipArchive";
+      for (const auto& f : split_lines(ans["files"])) {
+        std::string name = tar ? escape_decoded(f) : f;
+        if (tar && starts_with(name, "/")) name.erase(0, 1);
+        list.push_back(name);
+      }
       r["files"] = list;
     }
     files::add_path_info(r, files::parse_stat(ans["after"]));
@@ -130,11 +391,78 @@ class UnarchiveModule : public Module {
   }
 
  private:
+  // creates exists: the action's AnsibleActionSkip, nothing else.
+  static Value skipped(const std::string& creates) {
+    return Value{
+        {"changed", false}, {"skipped", true}, {"msg", "skipped, since " + creates + " exists"}};
+  }
+  // Ansible's tar handlers exit at construction in check mode; the action
+  // always runs the module as ansible.legacy.unarchive.
+  static Value check_mode_skipped() {
+    return Value{
+        {"changed", false},
+        {"skipped", true},
+        {"msg",
+         "remote module (ansible.legacy.unarchive) does not support check mode when using gtar"}};
+  }
+  // The command the script extracted with (Ansible's cmd list).
+  static Value extract_command(const Value& args, const files::Answer& ans,
+                               const std::string& dest) {
+    Value cmd = Value::array();
+    auto add = [&](const Value& list, const std::string& prefix = "") {
+      for (const auto& v : list) cmd.push_back(prefix + v.get<std::string>());
+    };
+    const std::string& a = ans.at("a");
+    if (ans.at("handler") == "ZipArchive") {
+      cmd = Value::array({ans.at("uz"), "-o"});
+      add(args["extra_opts"]);
+      cmd.push_back(a);
+      if (!args["exclude"].empty()) cmd.push_back("-x");
+      add(args["exclude"]);
+      add(args["include"]);
+      cmd.push_back("-d");
+      cmd.push_back(dest);
+      return cmd;
+    }
+    cmd = Value::array({ans.at("tp"), "--extract", "-C", dest});
+    if (!ans.at("z").empty()) cmd.push_back(ans.at("z"));
+    if (!ans.at("go").empty()) cmd.push_back(ans.at("go"));
+    add(args["extra_opts"]);
+    if (args["keep_newer"] == true) cmd.push_back("--keep-newer-files");
+    for (const auto& v : args["exclude"]) {
+      std::string e = v.get<std::string>();
+      while (!e.empty() && e.back() == '/') e.pop_back();
+      cmd.push_back("--exclude=" + e);
+    }
+    cmd.push_back("-f");
+    cmd.push_back(a);
+    add(args["include"]);
+    return cmd;
+  }
+  // pick_handler's failure: each handler's reason once (Ansible keeps them
+  // in a set, so its order varies from run to run).
+  static std::string no_handler_message(const std::string& src, const files::Answer& ans) {
+    std::string msg = "Failed to find handler for \"" + src +
+                      "\". Make sure the required command to extract the file is installed.\n";
+    std::set<std::string> seen;
+    bool first = true;
+    for (int i = 1;; ++i) {
+      auto it = ans.find("reason" + std::to_string(i));
+      if (it == ans.end()) break;
+      if (!seen.insert(it->second).second) continue;
+      msg += (first ? "" : "\n") + it->second;
+      first = false;
+    }
+    return msg;
+  }
+
   ArgSpec spec_;
 };
 
 }  // namespace
 
-std::unique_ptr<Module> make_unarchive_module() { return std::make_unique<UnarchiveModule>(); }
+std::unique_ptr<Module> make_unarchive_module() {
+  return std::make_unique<UnarchiveModule>();
+}
 
 }  // namespace drover

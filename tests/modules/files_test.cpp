@@ -571,6 +571,12 @@ TEST_F(FileModules, TempfileMakesFilesAndDirectories) {
   r = run("tempfile", Value{{"path", dir.path()}, {"state", "directory"}});
   EXPECT_TRUE(fs::is_directory(r["path"].get<std::string>()));
   EXPECT_EQ(r["state"], "directory");
+  // A missing directory fails with Python's OSError text, naming the path
+  // mkstemp tried.
+  r = run("tempfile", Value{{"path", p("missing")}});
+  EXPECT_EQ(r["failed"], true);
+  EXPECT_EQ(r["msg"].get<std::string>().rfind("[Errno 2] No such file or directory: '" + p("missing/ansible."), 0), 0u)
+      << r.dump();
 }
 
 TEST_F(FileModules, AssembleJoinsFragmentsInNameOrderWithDelimiters) {
@@ -594,8 +600,9 @@ TEST_F(FileModules, UnarchiveTarGzFromTheControllerAndZipOnTheTarget) {
   ::chmod(p("src/app/bin/run").c_str(), 0755);
   ASSERT_EQ(test::run_shell("cd " + p("src") + " && mkdir -p ../files && tar -czf ../files/app.tgz app && zip -qr ../app.zip app").exit_code, 0);
   fs::create_directory(p("out"));
+  // Check mode: Ansible's tar handlers skip; nothing is written.
   Value r = run("unarchive", Value{{"src", "app.tgz"}, {"dest", p("out")}}, true);
-  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(r["skipped"], true) << r.dump();
   EXPECT_FALSE(fs::exists(p("out/app")));
   r = run("unarchive", Value{{"src", "app.tgz"}, {"dest", p("out")}, {"list_files", true}});
   EXPECT_EQ(r["changed"], true) << r.dump();
@@ -604,13 +611,21 @@ TEST_F(FileModules, UnarchiveTarGzFromTheControllerAndZipOnTheTarget) {
   EXPECT_EQ(mode_of(p("out/app/bin/run")), 0755u);
   EXPECT_EQ(r["files"].size(), 4u);
   EXPECT_EQ(run("unarchive", Value{{"src", "app.tgz"}, {"dest", p("out")}})["changed"], false);
+  // An edited file (its mtime no longer the archive's) is put back.
   dir.write("out/app/README", "changed\n");
+  ASSERT_EQ(test::run_shell("touch -d 2000-01-01 " + p("out/app/README")).exit_code, 0);
   EXPECT_EQ(run("unarchive", Value{{"src", "app.tgz"}, {"dest", p("out")}})["changed"], true);
   EXPECT_EQ(test::read_file(p("out/app/README")), "read me\n");
   fs::create_directory(p("zout"));
+  ::chmod(p("zout").c_str(), 0751);
+  r = run("unarchive", Value{{"src", p("app.zip")}, {"dest", p("zout")}, {"remote_src", true}}, true);
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_NE(r["diff"]["prepared"].get<std::string>().find(">f++++++.?? app/README\n"), std::string::npos) << r.dump();
+  EXPECT_FALSE(fs::exists(p("zout/app")));
   r = run("unarchive", Value{{"src", p("app.zip")}, {"dest", p("zout")}, {"remote_src", true}});
   EXPECT_EQ(r["changed"], true) << r.dump();
   EXPECT_EQ(r["handler"], "ZipArchive");
+  EXPECT_EQ(mode_of(p("zout")), 0751u);  // a zip has no "./" entry: dest keeps its mode
   EXPECT_EQ(test::read_file(p("zout/app/bin/run")), "#!/bin/sh\n");
   EXPECT_EQ(run("unarchive", Value{{"src", p("app.zip")}, {"dest", p("zout")}, {"remote_src", true}})["changed"], false);
   r = run("unarchive", Value{{"src", "app.tgz"}, {"dest", p("missing")}});

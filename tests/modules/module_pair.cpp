@@ -19,6 +19,11 @@ std::string sorted_dump(const Value& v) {
   return nlohmann::json::parse(v.dump()).dump(2);
 }
 
+std::string replaced_all(std::string s, const std::string& from, const std::string& to) {
+  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  return s;
+}
+
 ModulePair::ModulePair(const SshdFleet& fleet, std::string dir)
     : fleet_(fleet), dir_(std::move(dir)) {
   fleet_.write_inventory(dir_ + "/hosts");

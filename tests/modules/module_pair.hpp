@@ -26,6 +26,8 @@ struct ModuleOutcome {
 Value cleaned_result(Value r);
 // A value printed with sorted keys.
 std::string sorted_dump(const Value& v);
+// `s` with every `from` replaced by `to` (paths of the two sides made equal).
+std::string replaced_all(std::string s, const std::string& from, const std::string& to);
 
 class ModulePair {
  public:
