@@ -17,7 +17,9 @@
 // directory's mode, a file's mtime and (as root) owner and group -- a
 // differing content, symlink or kind alone is not a change, as with --diff.
 // zip: Ansible's itemized ">f++++++.??" lines (missing, kind, mtime, size,
-// content, mode, owner, group), returned as diff.prepared. Only then is the
+// content, mode, owner, group), returned as diff.prepared; busybox unzip
+// does not restore mtimes, so a scratch file no older than the extraction
+// has no mtime to compare. Only then is the
 // archive extracted, straight into dest with the command Ansible runs, so
 // dest's own attributes change only when the archive has a "./" entry.
 // mode/owner/group go to every listed entry and its top folder, as
@@ -152,7 +154,7 @@ ru=$(id -u); rg=$(id -g); fu=$ru; fg=$rg
   *) fg=@GRP@ ;; esac; }
 mkdir "$t/x"
 if [ "$h" = ZipArchive ]; then
-  "$uz" -o -q @ZIPOPTS@ "$a" @ZEXCL@ @INCL@ -d "$t/x" > /dev/null 2>&1
+  : > "$t/stamp"; "$uz" -o -q @ZIPOPTS@ "$a" @ZEXCL@ @INCL@ -d "$t/x" > /dev/null 2>&1
   while IFS= read -r n; do
     _ua_st "$t/x/$n" || continue; sk=$k; sm=$m; sy=$y; ss=$s
     case $n in */) ft=d ;; *) if [ "$sk" = l ]; then ft=L; else ft=f; fi ;; esac
@@ -160,7 +162,7 @@ if [ "$h" = ZipArchive ]; then
     case $ft$k in d[!d]|f[!f]|L[!l]) echo "c$ft++++++.?? $n"; continue ;; esac
     c2=.; c3=.; c4=.; c5=.; c6=.
     if [ "$k" = f ]; then
-      [ "$y" = "$sy" ] || c4=t
+      [ "$y" = "$sy" ] || [ ! "$t/x/$n" -ot "$t/stamp" ] || c4=t
       [ "$s" = "$ss" ] || c3=s
       cmp -s "$t/x/$n" "$d/$n" || c2=c
     fi
