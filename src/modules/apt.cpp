@@ -228,8 +228,11 @@ _upgrade() {
 }
 # urls.py fetch_file(): the deb at URL $deb into a temporary file named
 # $deb_prefix + 8 random characters + $deb_ext (dpkg's output shows the
-# name), removed on exit; deb then names that file. An HTTP error leaves
-# the file empty, as urls.py does after reading the error's body.
+# name) in the directory $_dl, removed on exit; deb then names that file.
+# An HTTP error leaves the file empty, as urls.py does after reading the
+# error's body. Ansible fetches with Python's urllib, which is always
+# there; a target with neither curl nor wget has no equivalent in Ansible,
+# so the message says what is missing in urls.py's words.
 _fetch_deb() {
   _dl=$(mktemp -d) || _fail "Failure downloading $deb, cannot create a temporary directory"
   _f=$_dl/$deb_prefix$(LC_ALL=C tr -dc 'a-z0-9_' </dev/urandom 2>/dev/null | head -c 8)$deb_ext
@@ -240,7 +243,7 @@ _fetch_deb() {
     wget -q -U ansible-httpget -T 10 -O "$_f" "$deb" 2>"$_rtmp"
     case $? in 0) _code=200 ;; 8) _code=404 ;; *) _fail "Failure downloading $deb, Request failed: $(cat "$_rtmp")" ;; esac
   else
-    _fail "Failure downloading $deb, Request failed: neither curl nor wget is on the target"
+    _fail "Failure downloading $deb, Request failed: neither curl nor wget is on the target (drover downloads a deb URL on the target with one of them; give the .deb's path on the target instead)"
   fi
   case $_code in 2*) ;; *) : > "$_f" ;; esac
   deb=$_f
@@ -263,9 +266,9 @@ if [ -n "$deb" ]; then
       _fail "A later version is already installed"
     fi
     # Unmet dependencies (one alternative per group, by name and version).
-    _dl=$( { dpkg --field "$_f" Pre-Depends; dpkg --field "$_f" Depends; } 2>/dev/null | tr '\n' ' ' | tr ',' '\n')
+    _depl=$( { dpkg --field "$_f" Pre-Depends; dpkg --field "$_f" Depends; } 2>/dev/null | tr '\n' ' ' | tr ',' '\n')
     _oifs=$IFS; IFS=$nl
-    for _grp in $_dl; do
+    for _grp in $_depl; do
       IFS=$_oifs; _ok=; _first=
       _alts=$(printf '%s\n' "$_grp" | tr '|' '\n')
       IFS=$nl

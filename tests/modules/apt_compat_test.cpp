@@ -13,6 +13,7 @@
 // host002 and expects equal results (changed, stdout, stderr, diff, msg...)
 // and equal dpkg states.
 #include <gtest/gtest.h>
+#include <glob.h>
 
 #include <fstream>
 #include <regex>
@@ -247,8 +248,18 @@ TEST_F(AptCompat, DebFromAUrl) {
   ModuleOutcome c = expect_same("apt", "deb=" + url + "drover-needs_1.0_all.deb", {"--check"});
   EXPECT_EQ(c.ours_json["changed"], true);
   EXPECT_EQ(expect_same_packages(), "");
+  // The download's temporary directory goes with the module, also after
+  // the dependencies were read (their list once took its variable's name).
+  auto downloads = [] {
+    glob_t g{};
+    size_t n = ::glob("/tmp/tmp.*/drover-needs_1.0_all*.deb", 0, nullptr, &g) == 0 ? g.gl_pathc : 0;
+    globfree(&g);
+    return n;
+  };
+  size_t left_before = downloads();
   ModuleOutcome r = expect_same("apt", "deb=" + url + "drover-needs_1.0_all.deb");
   EXPECT_EQ(r.ours_json["changed"], true) << r.ours;
+  EXPECT_EQ(downloads(), left_before);
   ModuleOutcome again = expect_same("apt", "deb=" + url + "drover-needs_1.0_all.deb");
   EXPECT_EQ(again.ours_json["changed"], false);
   ModuleOutcome missing = expect_same("apt", "deb=" + url + "nowhere_1.0_all.deb");
