@@ -178,6 +178,12 @@ _txn() {
   esac; fi
   if [ "$_rrc" != 0 ]; then
     [ -n "$check" ] && case "$_rout$_rerr" in *"Operation aborted"*) return 0 ;; esac
+    # The solver found no way (dnf prints "Error: " and the problems, then
+    # a hint): Ansible's DepsolveError message.
+    case "$_rerr" in *"Error: "*"Problem"*)
+      _out failures ""
+      _fail "Depsolve Error occurred: $(printf '%s\n' "$_rerr" | awk '/^Error: / { on = 1; sub(/^Error: /, "") } /^\(try to add/ { on = 0 } on')" ;;
+    esac
     # rpm failed a package (a scriptlet, a file conflict): Ansible lists
     # the transaction's output, rpm's "error:" lines, as one failure.
     case "$_rerr" in *"Error: Transaction failed"*)

@@ -72,6 +72,7 @@ class DnfCompat : public ::testing::Test {
     build_rpm(d, repo, "drover-top", "1.0", "drover-hello");
     build_rpm(d, d + "/rpms", "drover-local", "1.0");
     build_rpm(d, repo, "drover-mod", "1.0");  // only through the module below
+    build_rpm(d, repo, "drover-broken", "1.0", "drover-absent-dep");  // never installable
     // Its removal fails: the %preun scriptlet says a thing and fails (in
     // rpm's Lua: a shell one would need a /bin/sh in the rpm database).
     build_rpm(d, repo, "drover-stuck", "1.0", "",
@@ -279,6 +280,15 @@ TEST_F(DnfCompat, ModuleStreamsInstallUpgradeAndRemove) {
   expect_same("dnf", "name=@drover:1 state=absent");
   expect_same("dnf", "name=@drover:1 state=absent");
   expect_same_rpms();
+}
+
+// A dependency nothing provides: Ansible's "Depsolve Error occurred"
+// with dnf's problem text, and nothing installed.
+TEST_F(DnfCompat, UnresolvableDependencyIsADepsolveError) {
+  ModuleOutcome r = expect_same("dnf", "name=drover-hello,drover-broken");
+  EXPECT_EQ(r.ours_json["failed"], true) << r.ours;
+  EXPECT_NE(r.ours.find("nothing provides drover-absent-dep"), std::string::npos) << r.ours;
+  EXPECT_EQ(expect_same_rpms(), "");
 }
 
 // A path names the package in the repository that has that file
