@@ -630,6 +630,32 @@ TEST_F(FileModules, UnarchiveTarGzFromTheControllerAndZipOnTheTarget) {
   EXPECT_EQ(run("unarchive", Value{{"src", p("app.zip")}, {"dest", p("zout")}, {"remote_src", true}})["changed"], false);
   r = run("unarchive", Value{{"src", "app.tgz"}, {"dest", p("missing")}});
   EXPECT_EQ(r["failed"], true);
+
+  // The same with busybox's tar, unzip, stat, awk... (targets without GNU
+  // tools): extracted, then unchanged; dest keeps its mode.
+  if (test::run_shell("command -v busybox").exit_code != 0) return;
+  ASSERT_EQ(test::run_shell("mkdir -p " + p("bb") + " && busybox --install -s " + p("bb")).exit_code, 0);
+  auto busybox = [&](Value args) {
+    ModuleContext ctx;
+    ctx.connection = conn_.get();
+    ctx.search_path = {dir.path()};
+    ctx.environment = Value{{"PATH", p("bb")}};
+    const ModuleEntry* m = find_module("unarchive");
+    return m->module->run(validate_args(m->name, m->module->spec(), args), ctx);
+  };
+  for (const char* name : {"bbt", "bbz"}) {
+    fs::create_directory(p(name));
+    ::chmod(p(name).c_str(), 0751);
+    Value args = std::string(name) == "bbt" ? Value{{"src", "app.tgz"}, {"dest", p(name)}}
+                                            : Value{{"src", p("app.zip")}, {"dest", p(name)}, {"remote_src", true}};
+    r = busybox(args);
+    EXPECT_EQ(r["changed"], true) << name << r.dump();
+    EXPECT_EQ(r["extract_results"]["cmd"][0], p(std::string(name) == "bbt" ? "bb/tar" : "bb/unzip")) << r.dump();
+    EXPECT_EQ(test::read_file(p(std::string(name) + "/app/README")), "read me\n") << name;
+    EXPECT_EQ(mode_of(p(std::string(name) + "/app/bin/run")), 0755u) << name;
+    EXPECT_EQ(mode_of(p(name)), 0751u) << name;
+    EXPECT_EQ(busybox(args)["changed"], false) << name;
+  }
 }
 
 TEST_F(FileModules, GetUrlDownloadsOnceAndHonoursChecksum) {
