@@ -58,13 +58,16 @@ std::string touch_stamp(const Value& v) {
 // Ansible's initial_diff listing of a directory about to be removed: the
 // directories and files that os.walk yields (top-down; in each directory its
 // subdirectories, symlinks to directories among them, then the rest), from
-// find's pre-order lines "T PATH" (T: d directory, L symlink to one, f other).
-Value walk_listing(const std::string& lines) {
+// find's pre-order records "T PATH\0" (T: d directory, L symlink to one, f
+// other; NUL ends a record because no path holds one).
+Value walk_listing(const std::string& records) {
+  std::vector<std::string> entries;
+  for (size_t at = 0, end; (end = records.find('\0', at)) != std::string::npos; at = end + 1)
+    if (end - at >= 3) entries.push_back(records.substr(at, end - at));
   std::map<std::string, std::vector<std::pair<char, std::string>>> children;  // parent -> entries, in order
-  for (const auto& line : split_lines(lines)) {
-    if (line.size() < 3) continue;
-    std::string path = line.substr(2);
-    children[path.substr(0, path.rfind('/'))].emplace_back(line[0], path);
+  for (const auto& entry : entries) {
+    std::string path = entry.substr(2);
+    children[path.substr(0, path.rfind('/'))].emplace_back(entry[0], path);
   }
   Value dirs = Value::array(), files = Value::array();
   std::function<void(const std::string&)> walk = [&](const std::string& dir) {
@@ -76,7 +79,7 @@ Value walk_listing(const std::string& lines) {
   };
   if (!children.empty()) {
     // The top directory: the parent of the first entry find printed.
-    std::string first = split_lines(lines).front().substr(2);
+    std::string first = entries.front().substr(2);
     walk(first.substr(0, first.rfind('/')));
   }
   return Value{{"directories", dirs}, {"files", files}};
@@ -134,11 +137,13 @@ class FileModule : public Module {
     s += "case $state in\n";
     s += "absent)\n";
     // initial_diff lists a removed directory's content (os.walk); the walk
-    // order is rebuilt on the controller from find's pre-order.
+    // order is rebuilt on the controller from find's pre-order, which is
+    // readdir's order as os.walk's is. Names reach the inner sh as
+    // arguments, so any byte a name holds (a newline too) arrives intact.
     if (ctx.diff_mode)
-      s += "  if [ \"$prev\" = directory ]; then printf '\\036walk\\037'; find \"$p\" -mindepth 1 | while IFS= read -r q; do "
-           "if [ -d \"$q\" ]; then if [ -L \"$q\" ]; then t=L; else t=d; fi; else t=f; fi; "
-           "printf '%s %s\\n' \"$t\" \"$q\"; done; fi\n";
+      s += "  if [ \"$prev\" = directory ]; then printf '\\036walk\\037'; find \"$p\" -mindepth 1 -exec sh -c '"
+           "for q do if [ -d \"$q\" ]; then if [ -L \"$q\" ]; then t=L; else t=d; fi; else t=f; fi; "
+           "printf \"%s %s\\000\" \"$t\" \"$q\"; done' sh {} +; fi\n";
     s += "  if [ \"$prev\" != absent ]; then _dr_changed=1; [ -n \"$_dr_check\" ] || rm -rf -- \"$p\" || _dr_die \"rmtree failed\"; fi ;;\n";
     s += "file)\n"
          "  case $prev in file|hard) ;; link) [ -e \"$p\" ] || _dr_die \"file ($p) is absent, cannot continue\" ;;\n"
@@ -157,10 +162,21 @@ class FileModule : public Module {
          "  *) _dr_die \"$p already exists as a $prev\" ;;\n"
          "  esac\n";
     if (args["recurse"] == true && !attrs.empty()) {
-      s += "  if [ -d \"$p\" ]; then find \"$p\" -mindepth 1 | { while IFS= read -r q; do _dr_changed=; "
-           "if [ -d \"$q\" ] && [ ! -L \"$q\" ]; then " + files::attrs_call(attrs, "q", "d") + "; else " +
+      // Every entry below $p, walked by globs: names are never parsed from
+      // text (any byte, a newline too, is safe). A directory's own
+      // attributes are set before its entries are listed, as os.walk does
+      // top-down. The for loop's words are expanded once, so the recursion
+      // may reuse $q. Only $p's own changes are the diff's before and after
+      // (Ansible's diff names the path alone): the entries' records are
+      // dropped and their changes reported as rchanged. The walk runs in a
+      // subshell, which keeps $p's state (_dr_changed) from the entries';
+      // a failure (_dr_die) there ends the script.
+      s += "  _dr_walk() { for q in \"$1\"/* \"$1\"/.[!.]* \"$1\"/..?*; do [ -e \"$q\" ] || [ -L \"$q\" ] || continue; "
+           "_dr_changed=; { if [ -d \"$q\" ] && [ ! -L \"$q\" ]; then " + files::attrs_call(attrs, "q", "d") + "; else " +
            files::attrs_call(attrs, "q", "f", args["follow"] != true) +
-           "; fi || _dr_die \"could not set attributes of $q\"; [ -n \"$_dr_changed\" ] && _dr_e rchanged 1; done; }; fi\n";
+           "; fi; } >/dev/null || _dr_die \"could not set attributes of $q\"; [ -z \"$_dr_changed\" ] || _dr_e rchanged 1; "
+           "if [ -d \"$q\" ] && [ ! -L \"$q\" ]; then _dr_walk \"$q\"; fi; done; }\n"
+           "  if [ -d \"$p\" ]; then ( _dr_walk \"$p\" ) || exit 1; fi\n";
     }
     s += "  ;;\n";
     s += "touch)\n"

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include "core/strings.hpp"
@@ -87,7 +88,7 @@ class FilesCompat : public ::testing::Test {
     po.cwd = playbook_dir();
     po.env = {{"ANSIBLE_NOCOLOR", "1"}, {"ANSIBLE_FORCE_COLOR", "0"}, {"ANSIBLE_RETRY_FILES_ENABLED", "0"},
               {"ANSIBLE_SSH_CONTROL_PATH_DIR", dir_.path() + "/cp"}, {"ANSIBLE_PIPELINING", "1"}};
-    std::vector<std::string> a{"/usr/bin/ansible-playbook", "-i", dir_.path() + "/hosts", "files.yml", "-e", "root=" + root};
+    std::vector<std::string> a{"/usr/bin/ansible-playbook", "-i", dir_.path() + "/hosts", playbook_, "-e", "root=" + root};
     a.insert(a.end(), extra.begin(), extra.end());
     return test::run_process(a, po);
   }
@@ -95,7 +96,7 @@ class FilesCompat : public ::testing::Test {
     test::ProcessOptions po;
     po.cwd = playbook_dir();
     po.env = {{"ANSIBLE_NOCOLOR", "1"}, {"ANSIBLE_FORCE_COLOR", "0"}};
-    std::vector<std::string> a{"play", "-i", dir_.path() + "/hosts", "files.yml", "-e", "root=" + root};
+    std::vector<std::string> a{"play", "-i", dir_.path() + "/hosts", playbook_, "-e", "root=" + root};
     a.insert(a.end(), extra.begin(), extra.end());
     return test::run_drover(a, po);
   }
@@ -110,6 +111,7 @@ class FilesCompat : public ::testing::Test {
     EXPECT_EQ(tree(dir_.path() + "/drover"), tree(dir_.path() + "/ansible")) << what;
   }
 
+  std::string playbook_ = "files.yml";
   test::TempDir dir_;
   std::unique_ptr<test::SshdFleet> fleet_;
 };
@@ -118,6 +120,26 @@ TEST_F(FilesCompat, CheckModeThenChangingRunThenIdempotentRunMatchAnsible) {
   fs::create_directories(dir_.path() + "/ansible");
   fs::create_directories(dir_.path() + "/drover");
   compare_run({"--check", "--diff"}, "check run on empty trees");
+  compare_run({"--diff"}, "changing run");
+  compare_run({"--diff"}, "second run");
+}
+
+// Names with a newline (inside and at the end), spaces, a leading dash and
+// a leading dot: recurse sets every entry's mode, and state=absent's diff
+// lists every entry, as Ansible's os.walk does.
+TEST_F(FilesCompat, OddNamesMatchAnsibleInRecurseAndInAbsentsDiff) {
+  playbook_ = "odd_names.yml";
+  const std::vector<std::string> names = {"plain", "with space", "-dash", "new\nline", "ends\n", ".hidden",
+                                          "sub\ndir/-x y", "sub\ndir/deeper\n/f\ng", "sub\ndir/.h\n"};
+  for (const char* side : {"ansible", "drover"})
+    for (const char* top : {"kept", "gone"})
+      for (const auto& name : names) {
+        std::string p = dir_.path() + "/" + side + "/" + top + "/" + name;
+        fs::create_directories(fs::path(p).parent_path());
+        std::ofstream(p) << "x\n";
+        ::chmod(p.c_str(), 0604);
+      }
+  compare_run({"--check", "--diff"}, "check run");
   compare_run({"--diff"}, "changing run");
   compare_run({"--diff"}, "second run");
 }
