@@ -1,5 +1,7 @@
 #include "modules/file_write.hpp"
 
+#include <cstdlib>
+
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "modules/shell_script.hpp"
@@ -48,7 +50,11 @@ std::string write_script(const WriteRequest& req, const std::string& checksum, b
     std::string cmd = req.validate;
     auto p = cmd.find("%s");
     if (p != std::string::npos) cmd.replace(p, 2, "\"$t\"");
-    s += "    vout=$( (" + cmd + ") 2>&1) || { rm -f \"$t\"; _dr_e validate_out \"$vout\"; _dr_die \"failed to validate\"; }\n";
+    // The output goes through files: $(...) would drop its trailing newlines.
+    s += "    (" + cmd + ") > \"$t.out\" 2> \"$t.err\"; vrc=$?\n"
+         "    if [ $vrc != 0 ]; then printf '\\036validate_out\\037'; cat -- \"$t.out\"; printf '\\036validate_err\\037'; "
+         "cat -- \"$t.err\"; _dr_e validate_rc $vrc; rm -f -- \"$t\" \"$t.out\" \"$t.err\"; _dr_die \"failed to validate\"; fi\n"
+         "    rm -f -- \"$t.out\" \"$t.err\"\n";
   }
   if (req.backup) s += "    if [ -f \"$d\" ]; then _dr_backup \"$d\" || { rm -f \"$t\"; _dr_die \"backup of $d failed\"; }; fi\n";
   s += "    _dr_new_perm \"$t\" \"$d\"" + (req.mode_on_temp && req.attrs.octal_mode() ? " " + req.attrs.mode : std::string()) +
@@ -78,9 +84,13 @@ WriteOutcome put_content(ModuleContext& ctx, const WriteRequest& req) {
                                .out);
   if (res.exit_status != 0 || out.ans.count("failed")) {
     out.failure = script_failure(out.ans, res);
-    if (out.ans.count("validate_out")) {
+    if (out.ans.count("validate_rc")) {
+      // The copy module's own failure, with the lines its action adds.
       out.failure["stdout"] = out.ans["validate_out"];
-      out.failure["exit_status"] = 1;
+      out.failure["stderr"] = out.ans["validate_err"];
+      out.failure["exit_status"] = std::atoi(out.ans["validate_rc"].c_str());
+      out.failure["checksum"] = checksum;
+      add_output_lines(out.failure);
     }
   }
   return out;
