@@ -274,12 +274,13 @@ while True:
     std::remove((root_ + "/rc-group").c_str());
   }
   // A connection through the relay, connected while it does not delay.
-  static std::unique_ptr<Connection> relayed() {
+  static std::unique_ptr<Connection> relayed(std::shared_ptr<const Interrupt> interrupt = nullptr) {
     ConnectionSpec spec = fleet_spec(*fleet_, 0);
     spec.proxy_command =
         std::string(kSystemPython) + " " + dir_->path() + "/relay.py %h %p " + dir_->path() + "/delay";
     spec.connect_timeout_s = 30;
     auto c = make_connection(spec);
+    if (interrupt) c->set_interrupt(std::move(interrupt));
     c->connect();
     return c;
   }
@@ -344,6 +345,28 @@ TEST_F(SshShellLatePid, ExecChannelTimingOutBeforeThePidLineArrivedKillsTheGroup
   long group = command_group();
   ASSERT_GT(group, 1);
   EXPECT_TRUE(group_ends(group)) << "the command's processes outlived its timeout";
+}
+
+// The same for a cancel, fired once the command's session exists on the
+// target while the controller still waits for the exec request's answer.
+TEST_F(SshShellLatePid, ExecChannelCancelledBeforeThePidLineArrivedKillsTheGroup) {
+  auto interrupt = std::make_shared<Interrupt>();
+  auto c = relayed(interrupt);
+  slow_down(1.5, 0.3);
+  auto running = std::async(std::launch::async, [&] {
+    try {
+      c->exec("sleep 55 & sleep 56");
+      return std::string("(finished)");
+    } catch (const CancelledError&) {
+      return std::string("cancelled");
+    }
+  });
+  long group = command_group();
+  interrupt->fire();
+  ASSERT_GT(group, 1);
+  ASSERT_EQ(running.wait_for(std::chrono::seconds(30)), std::future_status::ready) << "hung";
+  EXPECT_EQ(running.get(), "cancelled");
+  EXPECT_TRUE(group_ends(group)) << "the command's processes outlived its cancel";
 }
 
 // ---- A shell the server refuses to start ----
