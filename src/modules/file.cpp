@@ -46,13 +46,35 @@ std::string make_missing_dirs(const files::Attrs& attrs) {
   return s + "      else " + one_by_one + "      fi\n";
 }
 
-// Python time.strptime(value, "%Y%m%d%H%M.%S") as touch -t's argument; empty
-// for "now"/"preserve"/unset. Other formats are not supported.
-std::string touch_stamp(const Value& v) {
-  if (!v.is_string()) return {};
-  std::string s = v.get<std::string>();
-  if (s == "now" || s == "preserve") return {};
-  return s;
+// A timestamp option as Ansible's file module reads it for `state`: "now",
+// "preserve", or a time.strptime(value, "%Y%m%d%H%M.%S") stamp, which is
+// touch -t's argument (other formats are not supported). Unset is "now" for
+// touch and "preserve" for the other states.
+std::string time_spec(const Value& v, const std::string& state) {
+  if (!v.is_string()) return state == "touch" ? "now" : "preserve";
+  return v.get<std::string>();
+}
+
+// update_timestamp_for_file in shell for $p: records ts_before and ts_after
+// ("ATIME MTIME" as stat's %.9X %.9Y) when the times change. now/now is one
+// plain touch and both "after" times are the clock read just before, as in
+// Ansible; otherwise the times are compared after touch sets them (check mode
+// cannot compare a stamp, and says changed).
+std::string timestamp_script(const std::string& mtime, const std::string& atime) {
+  if (mtime == "preserve" && atime == "preserve") return "";
+  const char* fail = " || _dr_die \"Error while updating modification or access time\"";
+  std::string s = "  _ts0=$(stat -c '%.9X %.9Y' -- \"$p\")\n";
+  if (mtime == "now" && atime == "now")
+    return s + "  _now=$(date +%s.%N); case $_now in *N) _now=$(date +%s) ;; esac\n"
+               "  [ -n \"$_dr_check\" ] || touch -c -- \"$p\"" + fail + "\n"
+               "  _dr_e ts_before \"$_ts0\"; _dr_e ts_after \"$_now $_now\"; _dr_changed=1\n";
+  std::string touches;
+  for (const auto& [spec, flag] : {std::pair{mtime, "-m"}, std::pair{atime, "-a"}})
+    if (spec != "preserve") touches += "touch -c " + std::string(flag) + (spec == "now" ? "" : " -t " + q(spec)) + " -- \"$p\" && ";
+  return s + "  if [ -z \"$_dr_check\" ]; then " + touches + ":" + fail + "\n"
+             "    _ts1=$(stat -c '%.9X %.9Y' -- \"$p\")\n"
+             "    [ \"$_ts0\" = \"$_ts1\" ] || { _dr_e ts_before \"$_ts0\"; _dr_e ts_after \"$_ts1\"; _dr_changed=1; }\n"
+             "  else _dr_changed=1; fi\n";
 }
 
 // Ansible's initial_diff listing of a directory about to be removed: the
@@ -133,7 +155,7 @@ class FileModule : public Module {
     else s += "state=" + q(state) + "\n";
     s += "_dr_e state \"$state\"\n";
     std::string attrs_f = files::attrs_call(attrs, "p", "f"), attrs_d = files::attrs_call(attrs, "p", "d");
-    std::string mtime = touch_stamp(args["modification_time"]), atime = touch_stamp(args["access_time"]);
+    std::string mtime = time_spec(args["modification_time"], state), atime = time_spec(args["access_time"], state);
     s += "case $state in\n";
     s += "absent)\n";
     // initial_diff lists a removed directory's content (os.walk); the walk
@@ -179,13 +201,15 @@ class FileModule : public Module {
            "  if [ -d \"$p\" ]; then ( _dr_walk \"$p\" ) || exit 1; fi\n";
     }
     s += "  ;;\n";
+    // execute_touch: a missing file is created (in check mode that is all
+    // there is to say), then attributes and times as for any other path.
     s += "touch)\n"
-         "  _dr_changed=1\n"
-         "  if [ -z \"$_dr_check\" ]; then\n"
-         "    touch " + std::string(mtime.empty() ? "" : "-m -t " + q(mtime)) + " -- \"$p\" || _dr_die \"Error, could not touch target\"\n" +
-         (atime.empty() ? "" : "    touch -a -t " + q(atime) + " -- \"$p\" || _dr_die \"Error, could not touch target\"\n") +
-         "    if [ -d \"$p\" ]; then " + attrs_d + "; else " + attrs_f + "; fi || _dr_die \"could not set attributes of $p\"\n"
-         "  fi ;;\n";
+         "  if [ \"$prev\" = absent ]; then _dr_changed=1\n"
+         "    [ -z \"$_dr_check\" ] || { _dr_e changed 1; exit 0; }\n"
+         "    : > \"$p\" || _dr_die \"Error, could not touch target\"\n"
+         "  fi\n"
+         "  if [ -d \"$p\" ]; then " + attrs_d + "; else " + attrs_f + "; fi || _dr_die \"could not set attributes of $p\"\n" +
+         timestamp_script(mtime, atime) + "  ;;\n";
     s += "link)\n"
          "  [ -n \"$src\" ] || [ \"$prev\" = link ] || _dr_die \"src is required for creating new symlinks\"\n"
          "  case $src in /*) _abs=$src ;; *) _dr_dirname \"$p\"; _abs=$_dr_d/$src ;; esac\n"
@@ -220,13 +244,9 @@ class FileModule : public Module {
          "  if [ -e \"$p\" ]; then " + attrs_f + " || _dr_die \"could not set attributes of $p\"; fi\n"
          "  _dr_e src \"$src\" ;;\n";
     s += "esac\n";
-    if (state != "touch" && state != "absent" && (!mtime.empty() || !atime.empty())) {
-      s += "if [ -z \"$_dr_check\" ] && [ -e \"$p\" ]; then\n";
-      if (!mtime.empty()) s += "  touch -m -t " + q(mtime) + " -- \"$p\"\n";
-      if (!atime.empty()) s += "  touch -a -t " + q(atime) + " -- \"$p\"\n";
-      s += "fi\n";
-      s += "_dr_changed=1\n";
-    }
+    if (state != "touch" && state != "absent") s += "if [ -e \"$p\" ]; then :\n" + timestamp_script(mtime, atime) + "fi\n";
+    // A link whose target is missing: Ansible's add_path_info adds nothing.
+    s += "[ -e \"$p\" ] || [ ! -L \"$p\" ] || _dr_e dangling 1\n";
     s += "_dr_after \"$p\" ''; _dr_e changed \"$_dr_changed\"\n";
 
     ExecResult res = run_own_script(ctx, s);
@@ -234,6 +254,10 @@ class FileModule : public Module {
     if (res.exit_status != 0 || ans.count("failed")) {
       Value f = files::script_failure(ans, res);
       f["path"] = path;
+      // Ansible's AnsibleModuleError results carry these too.
+      std::string msg = f.value("msg", std::string());
+      if (ends_with(msg, "cannot continue") && ans.count("prev")) f["state"] = ans["prev"];
+      if (msg.rfind("src file does not exist", 0) == 0) f["src"] = src;
       return f;
     }
     state = ans["state"];
@@ -251,6 +275,16 @@ class FileModule : public Module {
       after["src"] = ans["src"];
     }
     files::add_attr_diff(ans, before, after);
+    if (ans.count("ts_before")) {
+      // "ATIME MTIME" before and after; a time that moved enters the diff.
+      auto b = split(ans["ts_before"], ' '), a = split(ans["ts_after"], ' ');
+      for (size_t i = 0; i < 2 && b.size() == 2 && a.size() == 2; ++i)
+        if (b[i] != a[i]) {
+          const char* key = i == 0 ? "atime" : "mtime";
+          before[key] = files::stat_time(b[i]);
+          after[key] = files::stat_time(a[i]);
+        }
+    }
 
     Value r = Value::object();
     if (state == "link" || state == "hard" || state == "touch") {
@@ -263,6 +297,11 @@ class FileModule : public Module {
     if (ctx.diff_mode && !(state == "absent" && !changed)) r["diff"] = Value{{"before", before}, {"after", after}};
     if (state == "absent") {
       r["state"] = "absent";
+      return r;
+    }
+    if (ans.count("dangling")) {
+      if (args["follow"] == true)
+        r["warnings"] = Value::array({"Cannot set fs attributes on a non-existent symlink target. follow should be set to False to avoid this."});
       return r;
     }
     files::FileStat st = files::parse_stat(ans["after"]);

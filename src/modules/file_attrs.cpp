@@ -210,6 +210,15 @@ void add_path_info(Value& r, const FileStat& st) {
   r["size"] = st.size;
 }
 
+double stat_time(const std::string& t) {
+  size_t dot = t.find('.');
+  double sec = std::strtod(t.substr(0, dot).c_str(), nullptr);
+  if (dot == std::string::npos) return sec;
+  std::string ns = t.substr(dot + 1, 9);
+  ns.resize(9, '0');
+  return sec + static_cast<double>(std::strtoull(ns.c_str(), nullptr, 10)) * 1e-9;
+}
+
 Value stat_dict(std::string_view line, const std::string& path) {
   auto f = split(trim(std::string(line)), ' ');
   if (f.size() < 16) return Value();
@@ -232,19 +241,9 @@ Value stat_dict(std::string_view line, const std::string& path) {
   st["inode"] = num(5);
   st["dev"] = num(6);
   st["nlink"] = num(4);
-  // Python's os.stat: seconds + nanoseconds * 1e-9, in doubles.
-  auto stamp = [&](size_t i) {
-    const std::string& t = f[i];
-    size_t dot = t.find('.');
-    double sec = std::strtod(t.substr(0, dot).c_str(), nullptr);
-    if (dot == std::string::npos) return sec;
-    std::string ns = t.substr(dot + 1, 9);
-    ns.resize(9, '0');
-    return sec + static_cast<double>(std::strtoull(ns.c_str(), nullptr, 10)) * 1e-9;
-  };
-  st["atime"] = stamp(9);
-  st["mtime"] = stamp(10);
-  st["ctime"] = stamp(11);
+  st["atime"] = stat_time(f[9]);
+  st["mtime"] = stat_time(f[10]);
+  st["ctime"] = stat_time(f[11]);
   st["wusr"] = (mode & 0200) != 0;
   st["rusr"] = (mode & 0400) != 0;
   st["xusr"] = (mode & 0100) != 0;

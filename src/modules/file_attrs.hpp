@@ -75,6 +75,9 @@ std::string state_name(const FileStat& st);
 // print whole seconds for the precision), read as Python's os.stat floats.
 constexpr const char* kStatFormat = "%f %u %g %s %h %i %d %b %o %.9X %.9Y %.9Z %t %T %U %G";
 Value stat_dict(std::string_view line, const std::string& path);
+// A time as stat's %.9Y prints it ("SECONDS[.NANOSECONDS]") as Python's
+// os.stat float: seconds + nanoseconds * 1e-9.
+double stat_time(const std::string& t);
 
 // uid, gid, owner, group, mode, state, size: the fields Ansible's
 // add_path_info puts into a result (owner/group only when known).
