@@ -43,3 +43,10 @@ namespace drover {
 // Appends code point `cp` (at most 0x10FFFF) to `out` as UTF-8.
 void append_utf8(std::string& out, uint32_t cp);
 }  // namespace drover
+
+namespace drover {
+// Python's codecs.escape_decode: backslash escapes (\n \t \r \a \b \f \v
+// \\ \' \" and up to three octal digits) decoded, any other kept as is.
+// Ansible applies it to GNU tar's listing and to assemble's delimiter.
+std::string escape_decode(std::string_view s);
+}  // namespace drover

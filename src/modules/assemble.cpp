@@ -19,28 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Python's codecs.escape_decode for the common escapes.
-std::string unescape(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '\\' || i + 1 == s.size()) {
-      out += s[i];
-      continue;
-    }
-    char c = s[++i];
-    switch (c) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case '\\': out += '\\'; break;
-      case '\'': out += '\''; break;
-      case '"': out += '"'; break;
-      default: out += '\\'; out += c;
-    }
-  }
-  return out;
-}
-
 class AssembleModule : public Module {
  public:
   AssembleModule() {
@@ -92,7 +70,7 @@ class AssembleModule : public Module {
       }
     }
     std::sort(fragments.begin(), fragments.end());
-    std::string delimiter = args["delimiter"].is_string() ? unescape(args["delimiter"].get<std::string>()) : "";
+    std::string delimiter = args["delimiter"].is_string() ? escape_decode(args["delimiter"].get<std::string>()) : "";
     std::string out;
     bool add_newline = false, delimit = false;
     try {

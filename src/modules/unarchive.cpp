@@ -41,59 +41,6 @@ namespace {
 
 using files::q;
 
-// Python's codecs.escape_decode, which Ansible applies to each name GNU tar
-// lists (its escape quoting of unprintable bytes and backslashes).
-std::string escape_decoded(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '\\' || i + 1 == s.size()) {
-      out += s[i];
-      continue;
-    }
-    char c = s[++i];
-    switch (c) {
-      case 'n':
-        out += '\n';
-        break;
-      case 't':
-        out += '\t';
-        break;
-      case 'r':
-        out += '\r';
-        break;
-      case 'a':
-        out += '\a';
-        break;
-      case 'b':
-        out += '\b';
-        break;
-      case 'f':
-        out += '\f';
-        break;
-      case 'v':
-        out += '\v';
-        break;
-      case '\\':
-      case '\'':
-      case '"':
-        out += c;
-        break;
-      default:
-        if (c >= '0' && c <= '7') {
-          int v = 0, n = 0;
-          for (; n < 3 && i < s.size() && s[i] >= '0' && s[i] <= '7'; ++n, ++i)
-            v = v * 8 + (s[i] - '0');
-          --i;
-          out += static_cast<char>(v);
-        } else {
-          out += '\\';
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-
 // The script. Placeholders filled by the module: @TAROPTS@ (extra_opts for
 // tar, after --show-transformed-names when GNU), @ZIPOPTS@, @TEXCL@
 // (--exclude=P...), @ZEXCL@ (-x P...), @INCL@, @KEEP@, @WANT@ (the mode an
@@ -382,7 +329,7 @@ class UnarchiveModule : public Module {
       Value list = Value::array();
       bool tar = ans["handler"] != "ZipArchive";
       for (const auto& f : split_lines(ans["files"])) {
-        std::string name = tar ? escape_decoded(f) : f;
+        std::string name = tar ? escape_decode(f) : f;
         if (tar && starts_with(name, "/")) name.erase(0, 1);
         list.push_back(name);
       }
