@@ -31,6 +31,9 @@ test_pkgs=(
   # uri, get_url and apt deb URLs fetch on the target with curl; git's
   # verify_commit tests sign with a throw-away GnuPG home (gpg, gpg-agent)
   curl gnupg
+  # unarchive's and stat's tests: the archive tools on both sides, file(1)
+  # for stat's mimetype, busybox for targets without GNU tools
+  zip unzip bzip2 xz-utils file busybox
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -28,7 +28,10 @@ class InputFlow {
  public:
   using Clock = std::chrono::steady_clock;
   static constexpr size_t kInFlight = 256 * 1024;
-  static constexpr std::chrono::milliseconds kStall{200};
+  // Long enough for a loaded sshd's first acknowledgement (with 200 ms the
+  // sshd test failed once in a parallel run, probably so); only a peer that
+  // never acknowledges small amounts pays it.
+  static constexpr std::chrono::milliseconds kStall{1000};
 
   // The bytes that may be sent now, given the peer's window (what
   // ssh_channel_window_size says) at `now`.

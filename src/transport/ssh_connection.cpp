@@ -158,13 +158,6 @@ int send_input(ssh_channel ch, InputFlow& flow, std::string_view data) {
   return w;
 }
 
-// Waits for the session's next packet (or an interrupt) for at most
-// `budget_ms` (-1: no limit), or less when `flow` holds input back.
-int wait_for_peer(ssh_event event, int budget_ms, const InputFlow& flow) {
-  int flow_ms = flow.wait_ms(Clock::now());
-  int ms = budget_ms < 0 ? flow_ms : flow_ms < 0 ? budget_ms : std::min(budget_ms, flow_ms);
-  return ssh_event_dopoll(event, ms);
-}
 
 }  // namespace
 
@@ -439,7 +432,10 @@ bool SshConnection::await_peer(bool progress, std::chrono::steady_clock::time_po
   if (progress) return true;
   int wait_ms = wait_budget_ms(deadline);
   if (wait_ms == 0) return false;
-  if (wait_for_peer(s_->event, wait_ms, flow) == SSH_ERROR && !ssh_is_connected(s_->ssh))
+  // The next packet (or an interrupt), sooner when `flow` holds input back.
+  int flow_ms = flow.wait_ms(Clock::now());
+  if (flow_ms >= 0 && (wait_ms < 0 || flow_ms < wait_ms)) wait_ms = flow_ms;
+  if (ssh_event_dopoll(s_->event, wait_ms) == SSH_ERROR && !ssh_is_connected(s_->ssh))
     fail_dropped("running the command");
   return true;
 }
