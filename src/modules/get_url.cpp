@@ -24,18 +24,6 @@ namespace {
 
 using files::q;
 
-// The value of header `name` (lower case) in a response's header lines;
-// "" when it has none.
-std::string header_value(const std::vector<std::string>& headers, const std::string& name) {
-  std::string value;
-  for (const auto& h : headers) {
-    const size_t colon = h.find(':');
-    if (colon != std::string::npos && to_lower(trim(h.substr(0, colon))) == name)
-      value = trim(h.substr(colon + 1));
-  }
-  return value;
-}
-
 // The URL wget ended at: `url` after the Location headers of the responses
 // in `raw_headers` (absolute, or from the host's root, or beside the
 // current path).

@@ -235,20 +235,22 @@ std::string url_path(const std::string& url) {
   return path.substr(0, semi);
 }
 
+std::string header_value(const std::vector<std::string>& headers, const std::string& name, bool first) {
+  std::string value;
+  for (const auto& h : headers) {
+    const size_t colon = h.find(':');
+    if (colon == std::string::npos || to_lower(trim(h.substr(0, colon))) != name) continue;
+    value = trim(h.substr(colon + 1));
+    if (first) break;
+  }
+  return value;
+}
+
 std::string get_url_filename(const std::vector<std::string>& headers,
                              const std::string& final_url) {
-  std::string disposition;
-  bool given = false;
-  for (const auto& h : headers) {  // fetch_url's info dict keeps the last one
-    const size_t colon = h.find(':');
-    if (colon == std::string::npos || to_lower(trim(h.substr(0, colon))) != "content-disposition")
-      continue;
-    disposition = h.substr(colon + 1);
-    disposition.erase(0, disposition.find_first_not_of(" \t"));
-    given = true;
-  }
+  const std::string disposition = header_value(headers, "content-disposition");
   // re.match('attachment; ?filename="?([^"]+)', value)
-  if (given && disposition.rfind("attachment;", 0) == 0) {
+  if (disposition.rfind("attachment;", 0) == 0) {
     size_t pos = 11;
     if (pos < disposition.size() && disposition[pos] == ' ') ++pos;
     if (disposition.compare(pos, 9, "filename=") == 0) {
@@ -282,17 +284,11 @@ std::vector<std::string> last_header_block(const std::string& raw, std::string* 
 
 std::string response_filename(const std::vector<std::string>& headers,
                               const std::string& final_url) {
-  for (const auto& h : headers) {
-    const size_t colon = h.find(':');
-    if (colon == std::string::npos || to_lower(trim(h.substr(0, colon))) != "content-disposition")
-      continue;
-    // Only the last part of the server's name (server_basename): a
-    // deliberate difference, where Ansible's uri would follow a path the
-    // response gives, a response never chooses a file outside `dest`.
-    const std::string name = server_basename(disposition_filename(h.substr(colon + 1)));
-    if (!name.empty()) return name;
-    break;  // get_param reads the first such header only
-  }
+  // Only the last part of the server's name (server_basename): a deliberate
+  // difference, where Ansible's uri would follow a path the response gives,
+  // a response never chooses a file outside `dest`.
+  const std::string name = server_basename(disposition_filename(header_value(headers, "content-disposition", true)));
+  if (!name.empty()) return name;
   std::string path = url_path(final_url);
   while (!path.empty() && path.back() == '/') path.pop_back();
   return percent_decode(

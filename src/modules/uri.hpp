@@ -15,6 +15,11 @@ namespace drover {
 std::vector<std::string> last_header_block(const std::string& raw,
                                            std::string* status_line = nullptr);
 
+// The value of header `name` (lower case) in a response's header lines,
+// trimmed: the last such header's (as fetch_url's info dict keeps), or the
+// first's with `first` (as email.message's get_param reads); "" when none.
+std::string header_value(const std::vector<std::string>& headers, const std::string& name, bool first = false);
+
 // urls.py get_response_filename(): Content-Disposition's filename parameter
 // (email.message's get_param rules: quoted or bare, any case, RFC 2231
 // `filename*=` decoded; its last path component only, where Ansible would
