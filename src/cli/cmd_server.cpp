@@ -2,7 +2,8 @@
 //
 // Settings, later ones winning: defaults (127.0.0.1:8080, ./var, 4 workers),
 // a YAML config file (--config FILE or DROVER_CONFIG; keys listen, data,
-// workers, http_threads, tls_cert, tls_key), DROVER_LISTEN / DROVER_DATA /
+// workers, http_threads, tls_cert, tls_key, project_roots,
+// admin_token_days), DROVER_LISTEN / DROVER_DATA /
 // DROVER_WORKERS / DROVER_TLS_CERT / DROVER_TLS_KEY, then flags. Prints
 // "drover server listening on URL" once serving, and the first admin's
 // generated password and token once, at the first start. SIGINT/SIGTERM stop
@@ -26,7 +27,18 @@ struct ServerFlags {
   std::string config, listen, data, tls_cert, tls_key;
   int workers = -1;
   int http_threads = -1;
+  std::vector<std::string> project_roots;
+  int admin_token_days = -1;  // -1: DROVER_ADMIN_TOKEN_DAYS or the default
 };
+
+// The first admin token's lifetime reaches bootstrap_admin through
+// DROVER_ADMIN_TOKEN_DAYS (which it reads and wipes with the other
+// DROVER_ADMIN_* variables).
+void set_admin_token_days(int days) {
+  if (days < 0) return;
+  if (days > 36500) throw OptionsError("--admin-token-days must be 0 (never expires) .. 36500");
+  ::setenv("DROVER_ADMIN_TOKEN_DAYS", std::to_string(days).c_str(), 1);
+}
 
 void parse_listen(const std::string& text, server::ServerOptions& o) {
   size_t colon = text.rfind(':');
@@ -68,6 +80,18 @@ void apply_config_file(const std::string& path, server::ServerOptions& o) {
     else if (k == "http_threads") o.http_threads = positive(path + ": http_threads", text);
     else if (k == "tls_cert") o.tls_cert = text;
     else if (k == "tls_key") o.tls_key = text;
+    else if (k == "project_roots") {
+      if (!it->is_array()) throw OptionsError("config file " + path + ": project_roots must be a list of directories");
+      for (const auto& root : *it) {
+        if (!root.is_string()) throw OptionsError("config file " + path + ": project_roots must be a list of directories");
+        o.project_roots.push_back(root.get<std::string>());
+      }
+    }
+    else if (k == "admin_token_days") {
+      if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != std::string::npos)
+        throw OptionsError("config file " + path + ": admin_token_days must be a number of days (0: never expires)");
+      set_admin_token_days(std::stoi(text));
+    }
     else throw OptionsError("config file " + path + ": unknown key '" + k + "'");
   }
 }
@@ -92,6 +116,8 @@ server::ServerOptions resolve(const ServerFlags& f) {
   if (f.http_threads > 0) o.http_threads = f.http_threads;
   if (!f.tls_cert.empty()) o.tls_cert = f.tls_cert;
   if (!f.tls_key.empty()) o.tls_key = f.tls_key;
+  if (!f.project_roots.empty()) o.project_roots = f.project_roots;
+  set_admin_token_days(f.admin_token_days);
   return o;
 }
 
@@ -118,6 +144,8 @@ int run(const ServerFlags& flags) {
       std::cout << "First start: created user admin in " << options.data_dir << "\n";
       if (!secrets.password.empty()) std::cout << "  admin password: " << secrets.password << "\n";
       if (!secrets.token.empty()) std::cout << "  admin API token: " << secrets.token << "\n";
+      std::cout << "  the admin API token "
+                << (secrets.token_expires.empty() ? "never expires" : "expires " + secrets.token_expires) << "\n";
       if (!secrets.password.empty() || !secrets.token.empty())
         std::cout << "  (shown once: only their hashes are stored)\n";
     }
@@ -151,6 +179,10 @@ void add_server_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--http-threads", flags->http_threads, "threads serving HTTP connections (default 32)");
   cmd->add_option("--tls-cert", flags->tls_cert, "PEM certificate: serve HTTPS (DROVER_TLS_CERT)");
   cmd->add_option("--tls-key", flags->tls_key, "PEM private key of --tls-cert (DROVER_TLS_KEY)");
+  cmd->add_option("--project-root", flags->project_roots,
+                  "a directory local projects may lie under (repeatable; default: only DATA/projects)");
+  cmd->add_option("--admin-token-days", flags->admin_token_days,
+                  "days until the first admin's API token expires (default 30; 0: never)");
   cmd->callback([flags, &exit_code] { exit_code = run(*flags); });
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "server/authenticator.hpp"
 #include "server/metrics.hpp"
@@ -22,6 +23,9 @@ struct ServerOptions {
   int workers = 4;                // job worker threads
   int http_threads = 32;          // threads serving HTTP connections
   std::string tls_cert, tls_key;  // both set: HTTPS
+  // Directories under which local projects (and a job's playbook) may lie;
+  // empty: only <data_dir>/projects (project_paths.hpp).
+  std::vector<std::string> project_roots;
 };
 
 struct ServerContext {

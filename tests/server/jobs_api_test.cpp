@@ -44,7 +44,7 @@ struct Fixture : ::testing::Test {
   ServerProcessOptions server_options(int workers = 2) {
     ServerProcessOptions o;
     o.data_dir = dir.path() + "/var";
-    o.extra_args = {"--workers", std::to_string(workers)};
+    o.extra_args = {"--workers", std::to_string(workers), "--project-root", dir.path()};
     return o;
   }
 };
@@ -313,7 +313,8 @@ TEST_F(SshJobs, AJobFromATemplateRunsItsProjectsPlaybookWithTheRequestsOverrides
                                              {"project_id", project.json()["id"]},
                                              {"playbook", "site.yml"},
                                              {"inventory", {{"file", "hosts.ini"}}},
-                                             {"forks", 2}});
+                                             {"forks", 2},
+                                             {"ask_limit_on_launch", true}});
   ASSERT_EQ(tmpl.status, 201) << tmpl.body;
   int64_t id = submit(api, {{"template_id", tmpl.json()["id"]}, {"limit", "host003"}});
   Value job = wait_for_state(api, id, {"successful", "failed", "error"});

@@ -108,15 +108,21 @@ void JobWorkers::run_job(const store::JobRecord& job, const std::string& worker)
     EventRecorder recorder(jobs_, hub_, job.id);
     try {
       JobSpec spec = parse_job_spec(Value::parse(job.spec), true);
-      fs::create_directories(dir);
-      fs::permissions(dir, fs::perms::owner_all);
-      JobRun run;
-      run.spec = &spec;
-      run.work_dir = dir;
-      run.cancel = cancel;
-      if (spec.credential_id && opt_.secrets) run.secrets = opt_.secrets(*spec.credential_id);
-      JsonLinesCallback events([&recorder](const Value& ev, std::string line) { recorder.add(ev, std::move(line)); });
-      outcome = execute_job(run, events);
+      JsonEventSink sink = [&recorder](const Value& ev, std::string line) { recorder.add(ev, std::move(line)); };
+      if (spec.kind == JobSpec::Kind::sync) {  // a project's git sync (project_sync.hpp), not a run
+        if (!opt_.run_sync) throw Error("this server cannot run sync jobs");
+        outcome = opt_.run_sync(spec, *cancel, sink);
+      } else {
+        fs::create_directories(dir);
+        fs::permissions(dir, fs::perms::owner_all);
+        JobRun run;
+        run.spec = &spec;
+        run.work_dir = dir;
+        run.cancel = cancel;
+        if (spec.credential_id && opt_.secrets) run.secrets = opt_.secrets(*spec.credential_id);
+        JsonLinesCallback events(sink);
+        outcome = execute_job(run, events);
+      }
     } catch (const std::exception& e) {
       outcome.state = JobState::error;
       outcome.error = e.what();

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "server/jobs/event_hub.hpp"
+#include "output/json_lines_callback.hpp"
 #include "server/jobs/job_execution.hpp"
 #include "store/job_store.hpp"
 
@@ -36,6 +37,9 @@ struct JobWorkerOptions {
   std::string node;       // claimed_by prefix; default host:pid
   // Decrypts a credential for a job; throws drover::Error when it cannot.
   std::function<JobSecrets(int64_t credential_id)> secrets;
+  // Runs a job of kind sync (a project's git sync: project_sync.hpp) with
+  // its events going to the sink; required for sync jobs.
+  std::function<JobOutcome(const JobSpec&, const std::atomic<bool>& cancel, const JsonEventSink&)> run_sync;
   // Called after a job ends (metrics, notifications); optional.
   std::function<void(int64_t job_id, const JobOutcome&)> on_finished;
 };

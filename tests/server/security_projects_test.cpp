@@ -1,0 +1,336 @@
+// What jobs are made from, under attack (issue 14, section 1): who may use
+// a credential, what a launch may override (AWX's prompt-on-launch flags),
+// where a project may lie and that nothing in it leads outside, git URLs
+// with secrets, and git sync as a background job with a clean environment.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "server/security_http.hpp"
+#include "server/server_fixture.hpp"
+
+namespace drover::test {
+namespace {
+
+const char* kPlaybook = "- hosts: all\n  gather_facts: false\n  tasks:\n    - ping:\n";
+const char* kLocalInventory = "localhost ansible_connection=local\n";
+
+class ProjectSecurity : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    roots.write("p1/site.yml", kPlaybook);
+    roots.write("p1/hosts.ini", kLocalInventory);
+    ServerProcessOptions o;
+    o.data_dir = data.path() + "/var";
+    o.extra_args = {"--project-root", roots.path(), "--workers", "2"};
+    server = std::make_unique<ServerProcess>(o);
+  }
+  ApiClient admin() const { return ApiClient(server->url(), kAdminToken); }
+  // A user with `role`; returns {id, an API client with their session}.
+  std::pair<int64_t, ApiClient> user(const std::string& name, const std::string& role) {
+    std::string password = name + "-long-password";
+    auto u = admin().post("/api/v1/users", {{"username", name}, {"password", password}, {"role", role}});
+    EXPECT_EQ(u.status, 201) << u.body;
+    auto l = ApiClient(server->url()).post("/api/v1/login", {{"username", name}, {"password", password}});
+    EXPECT_EQ(l.status, 200) << l.body;
+    return {u.json().value("id", int64_t{0}), ApiClient(server->url(), l.json().value("token", std::string()))};
+  }
+  int64_t local_project(const std::string& name, const std::string& path) {
+    auto p = admin().post("/api/v1/projects", {{"name", name}, {"kind", "local"}, {"path", path}});
+    EXPECT_EQ(p.status, 201) << p.body;
+    return p.json().value("id", int64_t{0});
+  }
+  Value wait_job(int64_t id) {
+    std::string path = "/api/v1/jobs/" + std::to_string(id);
+    for (int i = 0; i < 600; ++i) {
+      Value job = admin().get(path).json();
+      std::string state = job["state"];
+      if (state != "pending" && state != "running") return job;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return admin().get(path).json();
+  }
+  // A git repository with `files` committed, in a new directory of `roots`.
+  std::string git_repo(const std::string& name, const std::string& setup) {
+    std::string dir = repos.path() + "/" + name;
+    auto r = run_shell("mkdir -p " + dir + " && cd " + dir + " && git init -q -b main && " + setup +
+                       " && git add -A && git -c user.email=t@t -c user.name=t commit -qm init");
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    return dir;
+  }
+
+  TempDir data, roots, repos, outside;
+  std::unique_ptr<ServerProcess> server;
+};
+
+TEST_F(ProjectSecurity, ACredentialIsUsableOnlyByItsOwnerItsAllowedUsersAndRolesAndAdmins) {
+  auto [op_id, op] = user("op-one", "operator");
+  auto [op2_id, op2] = user("op-two", "operator");
+  auto c = admin().post("/api/v1/credentials", {{"name", "prod-root"}, {"kind", "password"}, {"secret", "hunter2-prod"}});
+  ASSERT_EQ(c.status, 201) << c.body;
+  EXPECT_FALSE(c.json().contains("secret"));
+  EXPECT_TRUE(c.json()["owner_id"].is_number_integer());
+  EXPECT_EQ(c.json()["allowed_roles"], Value::array());
+  int64_t cred = c.json()["id"];
+  std::string cred_path = "/api/v1/credentials/" + std::to_string(cred);
+  Value job = {{"module", "ping"}, {"inventory_text", kLocalInventory}, {"credential_id", cred}};
+  auto refused = op.post("/api/v1/jobs", job);
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(admin().post("/api/v1/jobs", job).status, 202) << "admins may always";
+
+  ASSERT_EQ(admin().patch(cred_path, {{"allowed_users", {op_id}}}).status, 200);
+  EXPECT_EQ(op.post("/api/v1/jobs", job).status, 202);
+  EXPECT_EQ(op2.post("/api/v1/jobs", job).status, 403);
+  ASSERT_EQ(admin().patch(cred_path, {{"allowed_roles", {"operator"}}}).status, 200);
+  EXPECT_EQ(op2.post("/api/v1/jobs", job).status, 202);
+  EXPECT_EQ(admin().get(cred_path).body.find("hunter2"), std::string::npos);
+
+  EXPECT_EQ(admin().patch(cred_path, {{"allowed_users", {999999}}}).status, 400);
+  EXPECT_EQ(admin().patch(cred_path, {{"allowed_roles", {"god"}}}).status, 400);
+  EXPECT_EQ(admin().patch(cred_path, {{"allowed_users", "everyone"}}).status, 400);
+
+  // Through a template: launching, and attaching the credential, are refused.
+  auto c2 = admin().post("/api/v1/credentials", {{"name", "db-root"}, {"kind", "password"}, {"secret", "hunter3-db"}});
+  ASSERT_EQ(c2.status, 201);
+  int64_t project = local_project("p1", roots.path() + "/p1");
+  Value tmpl = {{"name", "with-cred"},
+                {"project_id", project},
+                {"playbook", "site.yml"},
+                {"inventory", {{"file", "hosts.ini"}}},
+                {"credential_id", c2.json()["id"]}};
+  EXPECT_EQ(op.post("/api/v1/templates", tmpl).status, 403);
+  auto t = admin().post("/api/v1/templates", tmpl);
+  ASSERT_EQ(t.status, 201) << t.body;
+  auto launch = op.post("/api/v1/jobs", {{"template_id", t.json()["id"]}});
+  EXPECT_EQ(launch.status, 403) << launch.body;
+  EXPECT_EQ(admin().post("/api/v1/jobs", {{"template_id", t.json()["id"]}}).status, 202);
+}
+
+TEST_F(ProjectSecurity, ALaunchOverridesOnlyTheFieldsItsTemplatePromptsFor) {
+  int64_t project = local_project("p1", roots.path() + "/p1");
+  auto t = admin().post("/api/v1/templates", {{"name", "strict"},
+                                              {"project_id", project},
+                                              {"playbook", "site.yml"},
+                                              {"inventory", {{"file", "hosts.ini"}}}});
+  ASSERT_EQ(t.status, 201) << t.body;
+  EXPECT_EQ(t.json()["ask_limit_on_launch"], false);
+  EXPECT_EQ(t.json()["ask_variables_on_launch"], false);
+  int64_t id = t.json()["id"];
+  auto cred = admin().post("/api/v1/credentials", {{"name", "c"}, {"kind", "password"}, {"secret", "s3cret-value"}});
+  ASSERT_EQ(cred.status, 201);
+  Value overrides = {{"limit", "localhost"},           {"extra_vars", {{"x", 1}}},  {"credential_id", cred.json()["id"]},
+                     {"inventory_text", "other-host"}, {"tags", "t"},               {"skip_tags", "s"},
+                     {"check", true},                  {"diff", true},              {"verbosity", 2},
+                     {"forks", 3}};
+  for (auto it = overrides.begin(); it != overrides.end(); ++it) {
+    auto r = admin().post("/api/v1/jobs", {{"template_id", id}, {it.key(), it.value()}});
+    EXPECT_EQ(r.status, 400) << it.key() << " " << r.body;
+    EXPECT_EQ(r.json()["error"]["details"]["field"], it.key()) << r.body;
+    EXPECT_NE(r.body.find("not configured to prompt on launch"), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(admin().post("/api/v1/jobs", {{"template_id", id}}).status, 202) << "no overrides: fine";
+  auto patched = admin().patch("/api/v1/templates/" + std::to_string(id),
+                               {{"ask_limit_on_launch", true}, {"ask_variables_on_launch", true}});
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(patched.json()["ask_limit_on_launch"], true);
+  auto ok = admin().post("/api/v1/jobs", {{"template_id", id}, {"limit", "localhost"}, {"extra_vars", {{"x", 1}}}});
+  ASSERT_EQ(ok.status, 202) << ok.body;
+  EXPECT_EQ(ok.json()["spec"]["limit"], "localhost");
+  EXPECT_EQ(admin().post("/api/v1/jobs", {{"template_id", id}, {"check", true}}).status, 400);
+  EXPECT_EQ(admin().patch("/api/v1/templates/" + std::to_string(id), {{"ask_limit_on_launch", "yes"}}).status, 400);
+}
+
+TEST_F(ProjectSecurity, ALocalProjectMustLieUnderAnAllowedRootAfterResolvingItsPath) {
+  outside.write("site.yml", kPlaybook);
+  auto refused = [&](const std::string& path) {
+    auto r = admin().post("/api/v1/projects", {{"name", "x"}, {"kind", "local"}, {"path", path}});
+    EXPECT_EQ(r.status, 400) << path << " " << r.body;
+    EXPECT_EQ(r.json()["error"]["details"]["field"], "path") << r.body;
+  };
+  refused(outside.path());
+  refused(roots.path() + "/../" + std::filesystem::path(outside.path()).filename().string());
+  refused("/etc");
+  refused(data.path() + "/var");
+  std::filesystem::create_symlink(outside.path(), roots.path() + "/sneaky");
+  refused(roots.path() + "/sneaky");
+  refused(roots.path() + "/p1/site.yml");  // not a directory
+  auto ok = admin().post("/api/v1/projects", {{"name", "ok"}, {"kind", "local"}, {"path", roots.path() + "/p1/"}});
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(ok.json()["path"], std::filesystem::canonical(roots.path() + "/p1").string());
+
+  // Without --project-root only <data>/projects is allowed.
+  TempDir other;
+  ServerProcess plain({other.path() + "/var", {}, {}});
+  ApiClient api(plain.url(), kAdminToken);
+  EXPECT_EQ(api.post("/api/v1/projects", {{"name", "x"}, {"kind", "local"}, {"path", roots.path() + "/p1"}}).status, 400);
+  std::filesystem::create_directories(other.path() + "/var/projects/mine");
+  EXPECT_EQ(api.post("/api/v1/projects", {{"name", "x"}, {"kind", "local"}, {"path", other.path() + "/var/projects/mine"}}).status,
+            201);
+}
+
+TEST_F(ProjectSecurity, SymlinksThatLeaveAProjectAreRefusedAtCreateSyncAndLaunch) {
+  outside.write("evil.yml", "- hosts: all\n  tasks:\n    - debug: msg={{ lookup('file', '/etc/hostname') }}\n");
+  roots.write("leaky/site.yml", kPlaybook);
+  std::filesystem::create_symlink("/etc", roots.path() + "/leaky/etc");
+  auto r = admin().post("/api/v1/projects", {{"name", "leaky"}, {"kind", "local"}, {"path", roots.path() + "/leaky"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("symlink"), std::string::npos) << r.body;
+
+  // Links inside the project are fine.
+  roots.write("tidy/shared/main.yml", "[]\n");
+  roots.write("tidy/site.yml", kPlaybook);
+  roots.write("tidy/hosts.ini", kLocalInventory);
+  std::filesystem::create_directories(roots.path() + "/tidy/roles");
+  std::filesystem::create_symlink("../shared", roots.path() + "/tidy/roles/common");
+  int64_t project = local_project("tidy", roots.path() + "/tidy");
+  auto t = admin().post("/api/v1/templates", {{"name", "tidy"},
+                                              {"project_id", project},
+                                              {"playbook", "site.yml"},
+                                              {"inventory", {{"file", "hosts.ini"}}}});
+  ASSERT_EQ(t.status, 201) << t.body;
+  EXPECT_EQ(admin().post("/api/v1/jobs", {{"template_id", t.json()["id"]}}).status, 202);
+
+  // Someone adds a link that leaves it: the sync fails, a launch is refused.
+  std::filesystem::create_symlink(outside.path() + "/evil.yml", roots.path() + "/tidy/evil.yml");
+  auto sync = admin().post("/api/v1/projects/" + std::to_string(project) + "/sync", Value::object());
+  ASSERT_EQ(sync.status, 202) << sync.body;
+  EXPECT_EQ(sync.json()["kind"], "sync");
+  Value job = wait_job(sync.json()["id"]);
+  EXPECT_EQ(job["state"], "failed") << job.dump();
+  Value p = admin().get("/api/v1/projects/" + std::to_string(project)).json();
+  EXPECT_EQ(p["sync_state"], "failed");
+  EXPECT_NE(p["sync_message"].get<std::string>().find("symlink"), std::string::npos) << p.dump();
+  auto launch = admin().post("/api/v1/jobs", {{"template_id", t.json()["id"]}});
+  EXPECT_EQ(launch.status, 400) << launch.body;
+  auto direct = admin().post("/api/v1/jobs", {{"project_dir", roots.path() + "/tidy"}, {"playbook", "evil.yml"},
+                                              {"inventory_text", kLocalInventory}});
+  EXPECT_EQ(direct.status, 400) << direct.body;
+}
+
+TEST_F(ProjectSecurity, ADirectJobsPlaybookMustLieUnderAProjectRoot) {
+  std::string evil = outside.write("site.yml", kPlaybook);
+  auto r = admin().post("/api/v1/jobs", {{"playbook", evil}, {"inventory_text", kLocalInventory}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  r = admin().post("/api/v1/jobs", {{"project_dir", outside.path()}, {"playbook", "site.yml"}, {"inventory_text", kLocalInventory}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  r = admin().post("/api/v1/jobs", {{"project_dir", roots.path() + "/p1"}, {"playbook", "../../" + evil}, {"inventory_text", kLocalInventory}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  r = admin().post("/api/v1/jobs", {{"playbook", roots.path() + "/p1/site.yml"}, {"inventory_text", kLocalInventory}});
+  EXPECT_EQ(r.status, 202) << r.body;
+  r = admin().post("/api/v1/jobs", {{"kind", "sync"}, {"project_id", 1}});
+  EXPECT_EQ(r.status, 400) << "sync jobs come from POST /projects/{id}/sync only";
+}
+
+TEST_F(ProjectSecurity, GitUrlsThatCarrySecretsAreRefusedAndNeverEchoed) {
+  for (std::string url : {"https://deploy:s3cr3t-pw@git.example.com/repo.git", "http://user:s3cr3t-pw@10.0.0.1/r",
+                          "https://ghp_s3cr3t-pw@github.com/org/repo.git", "ext::sh -c s3cr3t-pw",
+                          "ssh://git:s3cr3t-pw@git.example.com/repo.git"}) {
+    auto r = admin().post("/api/v1/projects", {{"name", "g"}, {"kind", "git"}, {"url", url}});
+    EXPECT_EQ(r.status, 400) << url << " " << r.body;
+    EXPECT_EQ(r.body.find("s3cr3t-pw"), std::string::npos) << r.body;
+    EXPECT_EQ(r.json()["error"]["details"]["field"], "url");
+  }
+  EXPECT_EQ(admin().get("/api/v1/audit").body.find("s3cr3t-pw"), std::string::npos);
+  auto ssh = admin().post("/api/v1/projects", {{"name", "g"}, {"kind", "git"}, {"url", "ssh://git@127.0.0.1:1/repo.git"}});
+  EXPECT_EQ(ssh.status, 201) << "a user name in an ssh URL is not a secret: " << ssh.body;
+}
+
+TEST_F(ProjectSecurity, GitSyncRunsAsABackgroundJobWhoseEventsShowGitsOutput) {
+  std::string repo = git_repo("play", "printf 'v1\\n' > version.txt && cp " + roots.path() + "/p1/site.yml .");
+  auto p = admin().post("/api/v1/projects", {{"name", "git"}, {"kind", "git"}, {"url", "file://" + repo}, {"branch", "main"}});
+  ASSERT_EQ(p.status, 201) << p.body;
+  EXPECT_EQ(p.json()["sync_state"], "pending");
+  ASSERT_TRUE(p.json()["sync_job_id"].is_number_integer()) << p.body;
+  int64_t project = p.json()["id"];
+  Value job = wait_job(p.json()["sync_job_id"]);
+  EXPECT_EQ(job["state"], "successful") << job.dump();
+  EXPECT_EQ(job["kind"], "sync");
+  std::string out = admin().get("/api/v1/jobs/" + job["id"].dump() + "/stdout").body;
+  EXPECT_NE(out.find("Cloning into"), std::string::npos) << out;
+  Value synced = admin().get("/api/v1/projects/" + std::to_string(project)).json();
+  EXPECT_EQ(synced["sync_state"], "ok") << synced.dump();
+  std::string checkout = synced["path"];
+  EXPECT_EQ(read_file(checkout + "/version.txt"), "v1\n");
+
+  ASSERT_EQ(run_shell("cd " + repo + " && printf 'v2\\n' > version.txt && git -c user.email=t@t -c user.name=t commit -qam v2").exit_code, 0);
+  // No body and no Content-Type (what `curl -X POST -d ''` sends).
+  auto again = raw_request(server->port(), "POST /api/v1/projects/" + std::to_string(project) +
+                                               "/sync HTTP/1.1\r\nContent-Length: 0\r\nAuthorization: Bearer " +
+                                               kAdminToken);
+  ASSERT_EQ(again.status, 202) << again.body;
+  Value second = wait_job(again.json()["id"]);
+  EXPECT_EQ(second["state"], "successful") << second.dump();
+  EXPECT_EQ(read_file(checkout + "/version.txt"), "v2\n");
+  Value listed = admin().get("/api/v1/jobs?kind=sync").json();
+  EXPECT_EQ(listed["total"], 2) << listed.dump();
+}
+
+TEST_F(ProjectSecurity, GitRunsWithACleanEnvironmentAndNoneOfTheServersGitConfig) {
+  std::string real = git_repo("real", "printf 'real\\n' > which.txt");
+  std::string decoy = git_repo("decoy", "printf 'decoy\\n' > which.txt");
+  // A server whose user has a git config that rewrites URLs and a
+  // credential helper, and whose environment asks git to trace itself.
+  TempDir home;
+  home.write(".gitconfig", "[url \"file://" + decoy + "\"]\n\tinsteadOf = file://" + real +
+                               "\n[credential]\n\thelper = store --file " + home.path() + "/leaked\n");
+  ServerProcessOptions o;
+  o.data_dir = data.path() + "/var2";
+  o.env = {{"HOME", home.path()}, {"GIT_TRACE", home.path() + "/trace.log"}, {"GIT_CONFIG_PARAMETERS", "'url.file://" + decoy + ".insteadof'='file://" + real + "'"}};
+  ServerProcess srv(o);
+  ApiClient api(srv.url(), kAdminToken);
+  auto p = api.post("/api/v1/projects", {{"name", "git"}, {"kind", "git"}, {"url", "file://" + real}});
+  ASSERT_EQ(p.status, 201) << p.body;
+  Value job;
+  for (int i = 0; i < 600; ++i) {
+    job = api.get("/api/v1/jobs/" + p.json()["sync_job_id"].dump()).json();
+    if (job["state"] != "pending" && job["state"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(job["state"], "successful") << job.dump();
+  std::string checkout = api.get("/api/v1/projects/" + p.json()["id"].dump()).json()["path"];
+  EXPECT_EQ(read_file(checkout + "/which.txt"), "real\n");
+  EXPECT_FALSE(std::filesystem::exists(home.path() + "/trace.log")) << "git saw the server's environment";
+}
+
+TEST_F(ProjectSecurity, AGitCheckoutWithASymlinkLeavingItFailsItsSyncAndIsRemoved) {
+  std::string repo = git_repo("leaky", "ln -s /etc/hostname leak && printf 'x\\n' > site.yml");
+  auto p = admin().post("/api/v1/projects", {{"name", "leaky"}, {"kind", "git"}, {"url", "file://" + repo}});
+  ASSERT_EQ(p.status, 201) << p.body;
+  Value job = wait_job(p.json()["sync_job_id"]);
+  EXPECT_EQ(job["state"], "failed") << job.dump();
+  Value project = admin().get("/api/v1/projects/" + p.json()["id"].dump()).json();
+  EXPECT_EQ(project["sync_state"], "failed");
+  EXPECT_NE(project["sync_message"].get<std::string>().find("symlink"), std::string::npos) << project.dump();
+  EXPECT_FALSE(std::filesystem::exists(data.path() + "/var/projects/" + p.json()["id"].dump()));
+}
+
+TEST_F(ProjectSecurity, CancelAnswers2xxWithNoBodyAndNoContentType) {
+  auto job = admin().post("/api/v1/jobs", {{"module", "command"}, {"args", "sleep 30"}, {"inventory_text", kLocalInventory}});
+  ASSERT_EQ(job.status, 202) << job.body;
+  int64_t id = job.json()["id"];
+  auto r = raw_request(server->port(), "POST /api/v1/jobs/" + std::to_string(id) +
+                                           "/cancel HTTP/1.1\r\nContent-Length: 0\r\nAuthorization: Bearer " + kAdminToken);
+  EXPECT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(wait_job(id)["state"], "canceled");
+}
+
+// `curl -X POST` sends neither a body nor Content-Length; RFC 9112 6.3:
+// such a request has no body. cpp-httplib 0.11 (the HTTP server until
+// wip/http replaces it) reads until the client closes instead, and answers
+// 400 after its read timeout: enable this once the new server is merged.
+TEST_F(ProjectSecurity, DISABLED_SyncAndCancelAnswer2xxWithoutAContentLength) {
+  int64_t project = local_project("p1", roots.path() + "/p1");
+  auto r = raw_request(server->port(), "POST /api/v1/projects/" + std::to_string(project) +
+                                           "/sync HTTP/1.1\r\nAuthorization: Bearer " + kAdminToken);
+  EXPECT_EQ(r.status, 202) << r.body;
+  r = raw_request(server->port(), "POST /api/v1/jobs/" + r.json()["id"].dump() + "/cancel HTTP/1.1\r\nAuthorization: Bearer " +
+                                      kAdminToken);
+  EXPECT_TRUE(r.status == 202 || r.status == 409) << r.body;
+}
+
+}  // namespace
+}  // namespace drover::test
