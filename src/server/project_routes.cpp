@@ -7,6 +7,7 @@
 #include "server/api_error.hpp"
 #include "server/catalog_routes.hpp"
 #include "server/jobs/job_spec.hpp"
+#include "server/jobs/job_template.hpp"
 #include "server/jobs/job_view.hpp"
 #include "server/jobs/project_sync.hpp"
 #include "server/project_paths.hpp"
@@ -17,13 +18,31 @@ namespace drover::server {
 namespace {
 
 constexpr const char* kColumns =
-    "id, name, kind, path, url, branch, sync_state, sync_message, synced, created, updated";
+    "id, name, kind, path, url, branch, sync_state, sync_message, synced, created, updated, credential_id";
 
 Value read_project(store::Statement& s) {
   return {{"id", s.integer(0)},           {"name", s.text(1)},         {"kind", s.text(2)},
           {"path", s.text(3)},            {"url", s.text(4)},          {"branch", s.text(5)},
           {"sync_state", s.text(6)},      {"sync_message", s.text(7)}, {"synced", s.optional_text(8) ? Value(s.text(8)) : Value(nullptr)},
-          {"created", s.text(9)},         {"updated", s.text(10)}};
+          {"created", s.text(9)},         {"updated", s.text(10)},
+          {"credential_id", s.optional_integer(11) ? Value(s.integer(11)) : Value(nullptr)}};
+}
+
+// A git project's credential: it exists, is a password or an SSH key, and
+// the caller may use it (403 otherwise).
+void check_git_credential(ServerContext& ctx, int64_t id, const Principal& who) {
+  auto kind = ctx.store.db().read([&](store::Connection& c) -> std::optional<std::string> {
+    store::Statement& s = c.prepare("SELECT kind FROM credentials WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+  });
+  if (!kind) throw ApiError(400, "bad_value", "no credential " + std::to_string(id), {{"field", "credential_id"}});
+  if (*kind != "password" && *kind != "ssh_key")
+    throw ApiError(400, "bad_value", "a git project's credential is a password or an ssh_key, not " + *kind,
+                   {{"field", "credential_id"}});
+  if (!may_use_credential(ctx.store.db(), id, who).value_or(false))
+    throw ApiError::forbidden("user '" + who.username + "' may not use credential " + std::to_string(id));
 }
 
 std::optional<Value> find_project(store::Connection& c, int64_t id) {
@@ -98,7 +117,8 @@ void add_project_routes(Router& router, ServerContext& ctx) {
               "Create a project: {name, kind: local, path} or {name, kind: git, url, branch} (a sync job clones it)",
               [&db, &ctx](Call& call) {
                 Value body = parse_json_body(call.req);
-                BodyReader r(body, {"name", "kind", "path", "url", "branch"});
+                BodyReader r(body, {"name", "kind", "path", "url", "branch", "credential_id"});
+                auto credential = r.optional_integer("credential_id", 1);
                 std::string name = r.required_string("name");
                 std::string kind = r.optional_choice("kind", {"local", "git"}).value_or("local");
                 std::string path = r.optional_string("path").value_or("");
@@ -106,6 +126,8 @@ void add_project_routes(Router& router, ServerContext& ctx) {
                 std::string branch = r.optional_string("branch").value_or("");
                 if (kind == "local") {
                   if (!url.empty()) throw ApiError(400, "bad_value", "a local project has no 'url'", {{"field", "url"}});
+                  if (credential)
+                    throw ApiError(400, "bad_value", "a local project has no credential", {{"field", "credential_id"}});
                   path = checked_local_path(ctx, path);
                 } else {
                   if (auto why = git_url_problem(url)) throw ApiError(400, "bad_value", *why, {{"field", "url"}});
@@ -113,16 +135,17 @@ void add_project_routes(Router& router, ServerContext& ctx) {
                     throw ApiError(400, "bad_value", "a git project's path is chosen by the server", {{"field", "path"}});
                   if (!branch.empty() && (branch[0] == '-' || branch.find_first_of(" \t\r\n") != std::string::npos))
                     throw ApiError(400, "bad_value", "bad branch name", {{"field", "branch"}});
+                  if (credential) check_git_credential(ctx, *credential, call.user);
                 }
                 std::string state = kind == "local" ? "ok" : "pending";
                 int64_t id = db.write([&](store::Connection& c) {
                   std::string now = store::now_timestamp();
                   try {
-                    c.prepare("INSERT INTO projects (name, kind, path, url, branch, sync_state, synced, created, updated) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    c.prepare("INSERT INTO projects (name, kind, path, url, branch, sync_state, synced, created, updated, "
+                              "credential_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                         .bind(1, name).bind(2, kind).bind(3, path).bind(4, url).bind(5, branch).bind(6, state)
                         .bind(7, kind == "local" ? std::optional<std::string>(now) : std::nullopt)
-                        .bind(8, now).bind(9, now).run();
+                        .bind(8, now).bind(9, now).bind(10, credential).run();
                   } catch (const store::ConstraintError&) {
                     throw ApiError::conflict("project '" + name + "' exists", {{"field", "name"}});
                   }

@@ -221,6 +221,12 @@ UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (kind IN (''playbook'', ''adh
   WHERE type = 'table' AND name = 'jobs';
 PRAGMA writable_schema = RESET;
 )SQL"},
+      // A git project's credential (a password or an SSH key), given to
+      // git by GIT_ASKPASS / GIT_SSH_COMMAND, never in the URL.
+      {24, "projects: the git credential",
+       R"SQL(
+ALTER TABLE projects ADD COLUMN credential_id INTEGER REFERENCES credentials(id) ON DELETE SET NULL;
+)SQL"},
   };
   return list;
 }

@@ -3,6 +3,8 @@
 // where a project may lie and that nothing in it leads outside, git URLs
 // with secrets, and git sync as a background job with a clean environment.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -306,6 +308,103 @@ TEST_F(ProjectSecurity, AGitCheckoutWithASymlinkLeavingItFailsItsSyncAndIsRemove
   EXPECT_EQ(project["sync_state"], "failed");
   EXPECT_NE(project["sync_message"].get<std::string>().find("symlink"), std::string::npos) << project.dump();
   EXPECT_FALSE(std::filesystem::exists(data.path() + "/var/projects/" + p.json()["id"].dump()));
+}
+
+// A smart-HTTP git server (git-http-backend behind Python's http.server)
+// that wants Basic auth, on a free port; killed by pid when it goes.
+const char* kGitHttpServer = R"PY(
+import base64, http.server, subprocess, sys
+root, user, password, port_file = sys.argv[1:5]
+expected = 'Basic ' + base64.b64encode((user + ':' + password).encode()).decode()
+class Handler(http.server.BaseHTTPRequestHandler):
+    def serve(self):
+        if self.headers.get('Authorization') != expected:
+            self.send_response(401)
+            self.send_header('WWW-Authenticate', 'Basic realm="git"')
+            self.send_header('Content-Length', '0')
+            self.end_headers()
+            return
+        path, _, query = self.path.partition('?')
+        body = self.rfile.read(int(self.headers.get('Content-Length') or 0))
+        env = {'GIT_PROJECT_ROOT': root, 'GIT_HTTP_EXPORT_ALL': '1', 'PATH_INFO': path, 'QUERY_STRING': query,
+               'REQUEST_METHOD': self.command, 'CONTENT_TYPE': self.headers.get('Content-Type', ''),
+               'HTTP_CONTENT_ENCODING': self.headers.get('Content-Encoding', ''),
+               'CONTENT_LENGTH': str(len(body)), 'REMOTE_USER': user, 'PATH': '/usr/bin:/bin'}
+        out = subprocess.run(['/usr/lib/git-core/git-http-backend'], input=body, env=env, capture_output=True).stdout
+        head, _, rest = out.partition(b'\r\n\r\n')
+        status, headers = 200, []
+        for line in head.split(b'\r\n'):
+            name, _, value = line.decode().partition(':')
+            if name.lower() == 'status':
+                status = int(value.split()[0])
+            elif name:
+                headers.append((name, value.strip()))
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header('Content-Length', str(len(rest)))
+        self.end_headers()
+        self.wfile.write(rest)
+    do_GET = do_POST = serve
+    def log_message(self, *args):
+        pass
+server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+open(port_file + '.tmp', 'w').write(str(server.server_address[1]))
+import os; os.rename(port_file + '.tmp', port_file)
+server.serve_forever()
+)PY";
+
+struct GitHttpServer {
+  GitHttpServer(const std::string& root, const std::string& user, const std::string& password) {
+    std::string script = dir.write("serve.py", kGitHttpServer);
+    std::string port_file = dir.path() + "/port";
+    pid = fork();
+    if (pid == 0) {
+      execl(kSystemPython, kSystemPython, script.c_str(), root.c_str(), user.c_str(), password.c_str(), port_file.c_str(),
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    for (int i = 0; i < 100 && !std::filesystem::exists(port_file); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    port = std::stoi(read_file(port_file));
+  }
+  ~GitHttpServer() {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+  TempDir dir;
+  pid_t pid = -1;
+  int port = 0;
+};
+
+TEST_F(ProjectSecurity, AGitProjectsPasswordReachesGitThroughItsCredentialNeverTheUrl) {
+  std::string repo = git_repo("private", "printf 'private\\n' > which.txt");
+  ASSERT_EQ(run_shell("git clone -q --bare " + repo + " " + repos.path() + "/private.git").exit_code, 0);
+  GitHttpServer http(repos.path(), "deploy", "git-s3cret-pw");
+  std::string url = "http://127.0.0.1:" + std::to_string(http.port) + "/private.git";
+  auto cred = admin().post("/api/v1/credentials",
+                           {{"name", "git"}, {"kind", "password"}, {"username", "deploy"}, {"secret", "git-s3cret-pw"}});
+  ASSERT_EQ(cred.status, 201);
+  auto [op_id, op] = user("git-op", "operator");
+  EXPECT_EQ(op.post("/api/v1/projects", {{"name", "p"}, {"kind", "git"}, {"url", url}, {"credential_id", cred.json()["id"]}}).status,
+            403)
+      << "an operator may not attach a credential they may not use";
+
+  auto without = admin().post("/api/v1/projects", {{"name", "no-cred"}, {"kind", "git"}, {"url", url}});
+  ASSERT_EQ(without.status, 201) << without.body;
+  EXPECT_EQ(wait_job(without.json()["sync_job_id"])["state"], "failed");
+
+  auto p = admin().post("/api/v1/projects", {{"name", "with-cred"}, {"kind", "git"}, {"url", url}, {"credential_id", cred.json()["id"]}});
+  ASSERT_EQ(p.status, 201) << p.body;
+  EXPECT_EQ(p.json()["credential_id"], cred.json()["id"]);
+  Value job = wait_job(p.json()["sync_job_id"]);
+  ASSERT_EQ(job["state"], "successful") << job.dump() << admin().get("/api/v1/jobs/" + job["id"].dump() + "/stdout").body;
+  std::string checkout = admin().get("/api/v1/projects/" + p.json()["id"].dump()).json()["path"];
+  EXPECT_EQ(read_file(checkout + "/which.txt"), "private\n");
+  EXPECT_EQ(read_file(checkout + "/.git/config").find("s3cret"), std::string::npos);
+  EXPECT_EQ(admin().get("/api/v1/jobs/" + job["id"].dump() + "/events").body.find("s3cret"), std::string::npos);
+  auto leftovers = run_shell("ls -A " + data.path() + "/var/projects/.git-home | grep cred- || true");
+  EXPECT_EQ(leftovers.out, "") << "the askpass directory is removed after the sync";
 }
 
 TEST_F(ProjectSecurity, CancelAnswers2xxWithNoBodyAndNoContentType) {

@@ -15,6 +15,7 @@
 #include <functional>
 #include <vector>
 
+#include "server/jobs/job_template.hpp"
 #include "server/project_paths.hpp"
 #include "store/audit.hpp"
 
@@ -66,8 +67,64 @@ std::vector<std::string> git_environment(const std::string& home) {
           "GIT_SSH_COMMAND=ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new"};
 }
 
-GitResult run_git(const std::vector<std::string>& args, const std::string& home, const std::atomic<bool>& cancel,
-                  SyncEvents& events) {
+// A project's git credential for one sync: an SSH key file or an askpass
+// script in a private directory (0700) under git's HOME, removed when this
+// goes out of scope; env() is what git gets on top of git_environment().
+// The secret never goes into the URL, argv or the checkout.
+class GitCredential {
+ public:
+  GitCredential(const std::string& home, const JobSecrets& secrets) {
+    std::string tmpl = home + "/cred-XXXXXX";
+    if (!mkdtemp(tmpl.data())) throw Error("cannot make a private directory for the git credential");
+    dir_ = tmpl;
+    if (dir_.find('\'') != std::string::npos) throw Error("the data directory's path must not contain a quote");
+    std::string user = secrets.remote_user.value_or("");
+    if (secrets.ssh_private_key) {
+      std::string key = *secrets.ssh_private_key;
+      if (!key.empty() && key.back() != '\n') key += '\n';
+      write_private(dir_ + "/key", key, 0600);
+      std::string ssh = "ssh -i '" + dir_ + "/key' -o IdentitiesOnly=yes -o BatchMode=yes "
+                        "-o StrictHostKeyChecking=accept-new";
+      if (!user.empty() && user.find_first_of("' \\\"$`") == std::string::npos) ssh += " -l '" + user + "'";
+      env_.push_back("GIT_SSH_COMMAND=" + ssh);
+    } else if (secrets.password) {
+      // git asks "Username for '...': " then "Password for '...': ".
+      write_private(dir_ + "/askpass",
+                    "#!/bin/sh\ncase \"$1\" in\n  Username*) printf '%s\\n' \"$DROVER_GIT_USERNAME\" ;;\n"
+                    "  *) printf '%s\\n' \"$DROVER_GIT_PASSWORD\" ;;\nesac\n",
+                    0700);
+      env_.push_back("GIT_ASKPASS=" + dir_ + "/askpass");
+      env_.push_back("DROVER_GIT_USERNAME=" + user);
+      env_.push_back("DROVER_GIT_PASSWORD=" + *secrets.password);
+    }
+  }
+  ~GitCredential() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  GitCredential(const GitCredential&) = delete;
+  GitCredential& operator=(const GitCredential&) = delete;
+  const std::vector<std::string>& env() const { return env_; }
+
+ private:
+  static void write_private(const std::string& path, const std::string& content, mode_t mode) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0) throw Error("cannot write " + path + ": " + std::strerror(errno));
+    size_t done = 0;
+    while (done < content.size()) {
+      ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    if (done != content.size()) throw Error("cannot write " + path);
+  }
+  std::string dir_;
+  std::vector<std::string> env_;
+};
+
+GitResult run_git(const std::vector<std::string>& args, const std::string& home, const std::vector<std::string>& extra_env,
+                  const std::atomic<bool>& cancel, SyncEvents& events) {
   GitResult result;
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) {
@@ -97,6 +154,12 @@ GitResult run_git(const std::vector<std::string>& args, const std::string& home,
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
   std::vector<std::string> env_s = git_environment(home);
+  // A credential's variables replace the defaults of the same name.
+  for (const auto& e : extra_env) {
+    std::string name = e.substr(0, e.find('=') + 1);
+    std::erase_if(env_s, [&](const std::string& d) { return d.rfind(name, 0) == 0; });
+    env_s.push_back(e);
+  }
   std::vector<char*> envp;
   for (auto& e : env_s) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -153,14 +216,15 @@ GitResult run_git(const std::vector<std::string>& args, const std::string& home,
 
 struct ProjectRow {
   std::string kind, path, url, branch;
+  std::optional<int64_t> credential_id;
 };
 
 std::optional<ProjectRow> load_project(store::Database& db, int64_t id) {
   return db.read([&](store::Connection& c) -> std::optional<ProjectRow> {
-    store::Statement& s = c.prepare("SELECT kind, path, url, branch FROM projects WHERE id = ?");
+    store::Statement& s = c.prepare("SELECT kind, path, url, branch, credential_id FROM projects WHERE id = ?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
-    return ProjectRow{s.text(0), s.text(1), s.text(2), s.text(3)};
+    return ProjectRow{s.text(0), s.text(1), s.text(2), s.text(3), s.optional_integer(4)};
   });
 }
 
@@ -184,19 +248,19 @@ void set_state(store::Database& db, int64_t id, const std::string& state, const 
 
 // Clones or updates a git project into `dir`.
 GitResult sync_git(const ProjectRow& p, const std::string& dir, const std::string& home,
-                   const std::atomic<bool>& cancel, SyncEvents& events) {
+                   const std::vector<std::string>& env, const std::atomic<bool>& cancel, SyncEvents& events) {
   if (!fs::exists(fs::path(dir) / ".git")) {
     std::error_code ec;
     fs::remove_all(dir, ec);
     std::vector<std::string> args = {"clone", "--depth", "1"};
     if (!p.branch.empty()) args.insert(args.end(), {"--branch", p.branch});
     args.insert(args.end(), {"--", p.url, dir});
-    return run_git(args, home, cancel, events);
+    return run_git(args, home, env, cancel, events);
   }
   auto fetch = run_git({"-C", dir, "fetch", "--depth", "1", "origin", p.branch.empty() ? "HEAD" : p.branch}, home,
-                       cancel, events);
+                       env, cancel, events);
   if (!fetch.ok) return fetch;
-  return run_git({"-C", dir, "reset", "--hard", "FETCH_HEAD"}, home, cancel, events);
+  return run_git({"-C", dir, "reset", "--hard", "FETCH_HEAD"}, home, env, cancel, events);
 }
 
 }  // namespace
@@ -220,7 +284,7 @@ std::optional<std::string> git_url_problem(const std::string& url) {
   if (userinfo.find(':') != std::string::npos || scheme == "http" || scheme == "https")
     return "a git URL must not carry credentials (https://user:password@host/... or https://token@host/...): "
            "git would keep the URL in the checkout's .git/config, where every job of the project reads it; "
-           "use an ssh URL with a deploy key, or a public URL";
+           "give the secret as the project's credential_id (a password or ssh_key credential) instead";
   return std::nullopt;
 }
 
@@ -250,7 +314,12 @@ JobOutcome run_project_sync(ServerContext& ctx, int64_t project_id, const std::a
       fs::permissions(home, fs::perms::owner_all);
       std::string dir = root + "/" + std::to_string(project_id);
       path = dir;
-      GitResult git = sync_git(*project, dir, home, cancel, events);
+      std::optional<GitCredential> credential;
+      if (project->credential_id)
+        credential.emplace(home, credential_secrets(db, ctx.vault, *project->credential_id));
+      GitResult git = sync_git(*project, dir, home, credential ? credential->env() : std::vector<std::string>{}, cancel,
+                               events);
+      credential.reset();
       message = git.tail;
       if (cancel.load()) {
         set_state(db, project_id, "failed", "canceled");

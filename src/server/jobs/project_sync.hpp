@@ -7,7 +7,11 @@
 // GIT_TERMINAL_PROMPT=0, no system or user git config (so none of the
 // server user's credential helpers), only the https/http/ssh/git/file
 // transports, and ssh in batch mode. Nothing of the server's environment
-// (tokens, DROVER_*) reaches it. Each line git prints becomes a `display`
+// (tokens, DROVER_*) reaches it. A project's credential (credential_id:
+// a password or an SSH key) reaches git only through GIT_ASKPASS (a script
+// that prints it from git's environment) or GIT_SSH_COMMAND (-i key file),
+// both in a 0700 directory removed after the sync; never in the URL, argv,
+// the events or the checkout. Each line git prints becomes a `display`
 // event of the job (so the job's events and stdout show it), and the last
 // 2 KiB become the project's sync_message.
 //
@@ -36,8 +40,9 @@ inline constexpr std::chrono::minutes kGitTimeLimit{5};
 // into the checkout's .git/config, which every job of the project reads,
 // and the API shows the URL. A password (https://user:secret@host/...) or,
 // for http(s), any user part (GitHub-style https://TOKEN@host/...) is
-// refused; so is an option-like "-..." or git's ext:: transport. The
-// message never repeats the URL.
+// refused (the project's credential_id is the place for the secret); so
+// is an option-like "-..." or git's ext:: transport. The message never
+// repeats the URL.
 std::optional<std::string> git_url_problem(const std::string& url);
 
 // Runs the sync job of project `project_id`: emits its events to `sink`
