@@ -227,6 +227,14 @@ void add_template_routes(Router& router, ServerContext& ctx) {
                 Value body = parse_json_body(call.req);
                 TemplateFields f = read_fields(body);
                 check_credential_use(ctx, f, call.user);
+                // Changing what a template runs with a credential is using it
+                // (whoever launches it next runs the change with it).
+                auto current = db.read([&](store::Connection& c) { return find_template(c, id); });
+                if (current && !f.credential_id && !(*current)["credential_id"].is_null() &&
+                    !may_use_credential(db, (*current)["credential_id"].get<int64_t>(), call.user).value_or(true))
+                  throw ApiError::forbidden("template " + std::to_string(id) + " uses credential " +
+                                            (*current)["credential_id"].dump() + ", which user '" + call.user.username +
+                                            "' may not use");
                 Value fields = Value::array();
                 for (auto it = body.begin(); it != body.end(); ++it) fields.push_back(it.key());
                 Value out = db.write([&](store::Connection& c) {

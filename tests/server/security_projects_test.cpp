@@ -110,6 +110,10 @@ TEST_F(ProjectSecurity, ACredentialIsUsableOnlyByItsOwnerItsAllowedUsersAndRoles
   auto launch = op.post("/api/v1/jobs", {{"template_id", t.json()["id"]}});
   EXPECT_EQ(launch.status, 403) << launch.body;
   EXPECT_EQ(admin().post("/api/v1/jobs", {{"template_id", t.json()["id"]}}).status, 202);
+  // Nor may the operator change what the template runs with it.
+  std::string tmpl_path = "/api/v1/templates/" + t.json()["id"].dump();
+  EXPECT_EQ(op.patch(tmpl_path, {{"playbook", "other.yml"}}).status, 403);
+  EXPECT_EQ(admin().get(tmpl_path).json()["playbook"], "site.yml");
 }
 
 TEST_F(ProjectSecurity, ALaunchOverridesOnlyTheFieldsItsTemplatePromptsFor) {
@@ -144,6 +148,17 @@ TEST_F(ProjectSecurity, ALaunchOverridesOnlyTheFieldsItsTemplatePromptsFor) {
   EXPECT_EQ(ok.json()["spec"]["limit"], "localhost");
   EXPECT_EQ(admin().post("/api/v1/jobs", {{"template_id", id}, {"check", true}}).status, 400);
   EXPECT_EQ(admin().patch("/api/v1/templates/" + std::to_string(id), {{"ask_limit_on_launch", "yes"}}).status, 400);
+
+  // A CMDB-query template's query stays: a launch limit narrows it.
+  auto q = admin().post("/api/v1/templates", {{"name", "caches"},
+                                              {"project_id", project},
+                                              {"playbook", "site.yml"},
+                                              {"inventory", {{"query", {{"role", "cache"}}}}},
+                                              {"ask_limit_on_launch", true}});
+  ASSERT_EQ(q.status, 201) << q.body;
+  auto wide = admin().post("/api/v1/jobs", {{"template_id", q.json()["id"]}, {"limit", "all"}});
+  ASSERT_EQ(wide.status, 202) << wide.body;
+  EXPECT_EQ(wide.json()["spec"]["limit"], "role_cache:&all");
 }
 
 TEST_F(ProjectSecurity, ALocalProjectMustLieUnderAnAllowedRootAfterResolvingItsPath) {

@@ -160,7 +160,7 @@ class JobService {
         overrides.erase("template_id");
         check_launch_overrides(template_prompts(ctx_.store.db(), template_id).value_or(std::set<std::string>{}),
                                overrides);
-        spec = merge_job_spec(*base, overrides);
+        spec = merge_job_spec(*base, narrow_launch_limit(ctx_.store.db(), template_id, overrides));
       } else {
         spec = parse_job_spec(body);
       }

@@ -68,6 +68,22 @@ void check_launch_overrides(const std::set<std::string>& prompts, const Value& o
   }
 }
 
+Value narrow_launch_limit(store::Database& db, int64_t template_id, Value overrides) {
+  if (!overrides.is_object() || !overrides.contains("limit") || !overrides["limit"].is_string()) return overrides;
+  if (overrides.contains("inventory") || overrides.contains("inventory_text")) return overrides;
+  std::string inventory = db.read([&](store::Connection& c) {
+    store::Statement& s = c.prepare("SELECT inventory FROM job_templates WHERE id = ?");
+    s.bind(1, template_id);
+    return s.step() ? s.text(0) : std::string();
+  });
+  Value inv = Value::parse(inventory.empty() ? "{}" : inventory, nullptr, false);
+  if (!inv.is_object() || !inv.contains("query") || !inv["query"].is_object()) return overrides;
+  std::string query = query_limit(inv["query"]);
+  std::string asked = overrides["limit"].get<std::string>();
+  if (!query.empty()) overrides["limit"] = asked.empty() ? query : query + ":&" + asked;
+  return overrides;
+}
+
 std::optional<JobSpec> template_job_spec(store::Database& db, int64_t template_id, const std::string& data_dir) {
   return db.read([&](store::Connection& c) -> std::optional<JobSpec> {
     store::Statement& s = c.prepare(

@@ -46,6 +46,12 @@ std::optional<std::set<std::string>> template_prompts(store::Database& db, int64
 // words ("Field is not configured to prompt on launch.").
 void check_launch_overrides(const std::set<std::string>& prompts, const Value& overrides);
 
+// The launch overrides with a CMDB-query template's limit kept: its query
+// is a limit (role_cache:&edge), so a launch's `limit` narrows it
+// (role_cache:&edge:&web1) and never widens the run to the whole CMDB. An
+// override that replaces the inventory drops the query.
+Value narrow_launch_limit(store::Database& db, int64_t template_id, Value overrides);
+
 // Whether `who` may use credential `credential_id` in a job: admins always;
 // its owner; a user listed in its allowed_users; a user whose role is in
 // its allowed_roles. nullopt when there is no such credential.
