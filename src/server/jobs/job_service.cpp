@@ -11,8 +11,8 @@
 #include "server/jobs/job_template.hpp"
 #include "server/jobs/job_view.hpp"
 #include "server/jobs/job_workers.hpp"
+#include "server/jobs/launch_checks.hpp"
 #include "server/jobs/project_sync.hpp"
-#include "server/project_paths.hpp"
 #include "server/request.hpp"
 #include "store/audit.hpp"
 #include "store/job_store.hpp"
@@ -100,52 +100,6 @@ class JobService {
       throw ApiError::bad_request("playbook " + path + " does not exist", {{"field", "playbook"}});
   }
 
-  // 403 when the caller may not use the job's credential (job_template.hpp).
-  void check_credential_use(const JobSpec& spec, const Principal& who) {
-    if (!spec.credential_id) return;
-    auto allowed = may_use_credential(ctx_.store.db(), *spec.credential_id, who);
-    if (!allowed)
-      throw ApiError(400, "bad_value", "no credential " + std::to_string(*spec.credential_id),
-                     {{"field", "credential_id"}});
-    if (!*allowed)
-      throw ApiError::forbidden("user '" + who.username + "' may not use credential " +
-                                std::to_string(*spec.credential_id) + " (its owner, allowed_users or allowed_roles)");
-  }
-
-  // A playbook job's files must stay inside its project, and the project
-  // under an allowed root (project_paths.hpp): 400 naming the field.
-  void check_project_paths(const JobSpec& spec) {
-    if (spec.kind != JobSpec::Kind::playbook) return;
-    auto roots = allowed_project_roots(ctx_.options);
-    roots.push_back(git_checkout_root(ctx_.options));
-    auto refuse = [](const std::string& field, const std::string& why) {
-      throw ApiError(400, "bad_value", why, {{"field", field}});
-    };
-    std::error_code ec;
-    if (spec.project_dir.empty()) {
-      // A playbook given by absolute path: its directory is the project.
-      std::filesystem::path book = std::filesystem::canonical(spec.playbook, ec);
-      if (ec) return;  // precheck says it does not exist
-      if (!resolve_under(book.parent_path().string(), roots))
-        refuse("playbook", "playbook " + spec.playbook + " is not under an allowed project root");
-      return;
-    }
-    auto project = resolve_under(spec.project_dir, roots);
-    if (!project) refuse("project_dir", "project " + spec.project_dir + " is not a directory under an allowed project root");
-    std::string path = spec.playbook;
-    if (!path.empty() && path[0] != '/') path = *project + "/" + path;
-    std::filesystem::path book = std::filesystem::canonical(path, ec);
-    if (!ec && !is_inside(book.string(), *project))
-      refuse("playbook", "playbook " + spec.playbook + " leads outside its project");
-    std::string link;
-    try {
-      link = find_escaping_symlink(*project);
-    } catch (const Error& e) {
-      refuse("project_dir", e.what());
-    }
-    if (!link.empty()) refuse("project_dir", "the project has a symlink that leaves it (" + link + ")");
-  }
-
   void submit(Call& call) {
     Value body = parse_json_body(call.req);
     JobSpec spec;
@@ -167,10 +121,7 @@ class JobService {
     } catch (const JobSpecError& e) {
       throw spec_error(e);
     }
-    if (spec.kind == JobSpec::Kind::sync)
-      throw ApiError(400, "bad_request", "a project is synced with POST /api/v1/projects/{id}/sync", {{"field", "kind"}});
-    check_credential_use(spec, call.user);
-    check_project_paths(spec);
+    check_job_launch(ctx_, spec, call.user);
     precheck(spec);
     const char* kind = spec.kind == JobSpec::Kind::adhoc ? "adhoc" : "playbook";
     std::optional<int64_t> user;
