@@ -130,7 +130,7 @@ void add_project_routes(Router& router, ServerContext& ctx) {
                     throw ApiError(400, "bad_value", "a local project has no credential", {{"field", "credential_id"}});
                   path = checked_local_path(ctx, path);
                 } else {
-                  if (auto why = git_url_problem(url)) throw ApiError(400, "bad_value", *why, {{"field", "url"}});
+                  if (auto why = git_url_problem(url, ctx.options)) throw ApiError(400, "bad_value", *why, {{"field", "url"}});
                   if (!path.empty())
                     throw ApiError(400, "bad_value", "a git project's path is chosen by the server", {{"field", "path"}});
                   if (!branch.empty() && (branch[0] == '-' || branch.find_first_of(" \t\r\n") != std::string::npos))

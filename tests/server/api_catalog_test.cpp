@@ -71,8 +71,9 @@ TEST_F(CatalogApi, LocalProjectsMustExistAndGitProjectsAreCloned) {
   EXPECT_EQ(synced["sync_state"], "ok") << synced.dump();
   std::string path = synced["path"];
   EXPECT_EQ(read_file(path + "/site.yml"), "- hosts: all\n  tasks: []\n");
-  auto bad = api().post("/api/v1/projects", {{"name", "broken"}, {"kind", "git"}, {"url", "file:///nonexistent/repo"}});
-  ASSERT_EQ(bad.status, 201);
+  TempDir not_a_repo;
+  auto bad = api().post("/api/v1/projects", {{"name", "broken"}, {"kind", "git"}, {"url", "file://" + not_a_repo.path()}});
+  ASSERT_EQ(bad.status, 201) << bad.body;
   EXPECT_EQ(wait_for_sync(bad.json()["id"])["sync_state"], "failed");
 }
 

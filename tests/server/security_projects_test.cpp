@@ -56,9 +56,10 @@ class ProjectSecurity : public ::testing::Test {
     }
     return admin().get(path).json();
   }
-  // A git repository with `files` committed, in a new directory of `roots`.
+  // A git repository made by `setup`, in a new directory under the
+  // project root (a repository on the server's disk must be there).
   std::string git_repo(const std::string& name, const std::string& setup) {
-    std::string dir = repos.path() + "/" + name;
+    std::string dir = roots.path() + "/git/" + name;
     auto r = run_shell("mkdir -p " + dir + " && cd " + dir + " && git init -q -b main && " + setup +
                        " && git add -A && git -c user.email=t@t -c user.name=t commit -qm init");
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -252,6 +253,14 @@ TEST_F(ProjectSecurity, GitUrlsThatCarrySecretsAreRefusedAndNeverEchoed) {
     EXPECT_EQ(r.json()["error"]["details"]["field"], "url");
   }
   EXPECT_EQ(admin().get("/api/v1/audit").body.find("s3cr3t-pw"), std::string::npos);
+  // A repository on the server's disk outside the project roots (etckeeper's
+  // /etc/.git, another data directory) is refused like a local project.
+  std::string elsewhere = outside.path() + "/repo";
+  ASSERT_EQ(run_shell("git init -q " + elsewhere).exit_code, 0);
+  for (std::string url : {"file://" + elsewhere, elsewhere, std::string("/etc"), "file://" + roots.path() + "/../x"}) {
+    auto r = admin().post("/api/v1/projects", {{"name", "g"}, {"kind", "git"}, {"url", url}});
+    EXPECT_EQ(r.status, 400) << url << " " << r.body;
+  }
   auto ssh = admin().post("/api/v1/projects", {{"name", "g"}, {"kind", "git"}, {"url", "ssh://git@127.0.0.1:1/repo.git"}});
   EXPECT_EQ(ssh.status, 201) << "a user name in an ssh URL is not a secret: " << ssh.body;
 }
@@ -296,6 +305,7 @@ TEST_F(ProjectSecurity, GitRunsWithACleanEnvironmentAndNoneOfTheServersGitConfig
                                "\n[credential]\n\thelper = store --file " + home.path() + "/leaked\n");
   ServerProcessOptions o;
   o.data_dir = data.path() + "/var2";
+  o.extra_args = {"--project-root", roots.path()};
   o.env = {{"HOME", home.path()}, {"GIT_TRACE", home.path() + "/trace.log"}, {"GIT_CONFIG_PARAMETERS", "'url.file://" + decoy + ".insteadof'='file://" + real + "'"}};
   ServerProcess srv(o);
   ApiClient api(srv.url(), kAdminToken);
@@ -395,6 +405,7 @@ struct GitHttpServer {
 TEST_F(ProjectSecurity, AGitProjectsPasswordReachesGitThroughItsCredentialNeverTheUrl) {
   std::string repo = git_repo("private", "printf 'private\\n' > which.txt");
   ASSERT_EQ(run_shell("git clone -q --bare " + repo + " " + repos.path() + "/private.git").exit_code, 0);
+  // (served over HTTP from outside the project roots)
   GitHttpServer http(repos.path(), "deploy", "git-s3cret-pw");
   std::string url = "http://127.0.0.1:" + std::to_string(http.port) + "/private.git";
   auto cred = admin().post("/api/v1/credentials",

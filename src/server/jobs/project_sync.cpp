@@ -265,14 +265,29 @@ GitResult sync_git(const ProjectRow& p, const std::string& dir, const std::strin
 
 }  // namespace
 
-std::optional<std::string> git_url_problem(const std::string& url) {
+std::optional<std::string> git_url_problem(const std::string& url, const ServerOptions& options) {
   if (url.empty()) return "a git project needs a 'url'";
   if (url[0] == '-') return "a git URL must not start with '-'";
   if (url.rfind("ext::", 0) == 0 || url.rfind("fd::", 0) == 0) return "git's ext:: and fd:: transports are not allowed";
   for (char c : url)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return "a git URL must not contain control characters";
   size_t scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return std::nullopt;  // scp-like user@host:path or a local path
+  // git's rule: no "://" and a ':' before any '/' is scp-like ssh
+  // (host:path); otherwise a path on this machine.
+  std::optional<std::string> local;
+  if (url.rfind("file://", 0) == 0) {
+    local = url.substr(7);
+  } else if (scheme_end == std::string::npos) {
+    size_t colon = url.find(':'), slash = url.find('/');
+    if (colon == std::string::npos || (slash != std::string::npos && slash < colon)) local = url;
+  }
+  if (local) {
+    if (!resolve_under(*local, allowed_project_roots(options)))
+      return "a repository on the server's disk must be an absolute path to a directory under an allowed project "
+             "root (see --project-root)";
+    return std::nullopt;
+  }
+  if (scheme_end == std::string::npos) return std::nullopt;  // scp-like user@host:path
   std::string scheme = url.substr(0, scheme_end);
   for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   size_t authority = scheme_end + 3;
@@ -307,7 +322,7 @@ JobOutcome run_project_sync(ServerContext& ctx, int64_t project_id, const std::a
   std::optional<std::string> path;
   try {
     if (project->kind == "git") {
-      if (auto why = git_url_problem(project->url)) throw Error(*why);
+      if (auto why = git_url_problem(project->url, ctx.options)) throw Error(*why);
       std::string root = git_checkout_root(ctx.options);
       std::string home = root + "/.git-home";
       fs::create_directories(home);

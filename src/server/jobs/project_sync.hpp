@@ -41,9 +41,11 @@ inline constexpr std::chrono::minutes kGitTimeLimit{5};
 // and the API shows the URL. A password (https://user:secret@host/...) or,
 // for http(s), any user part (GitHub-style https://TOKEN@host/...) is
 // refused (the project's credential_id is the place for the secret); so
-// is an option-like "-..." or git's ext:: transport. The message never
-// repeats the URL.
-std::optional<std::string> git_url_problem(const std::string& url);
+// is an option-like "-..." or git's ext:: transport. A repository on the
+// server's own disk (file://PATH, /PATH) must lie under a project root like
+// a local project (or any git repository there, /etc/.git of etckeeper
+// say, could be cloned and read). The message never repeats the URL.
+std::optional<std::string> git_url_problem(const std::string& url, const ServerOptions& options);
 
 // Runs the sync job of project `project_id`: emits its events to `sink`
 // (seq from 1), updates the project's row, returns the job's outcome
