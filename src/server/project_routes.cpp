@@ -2,6 +2,7 @@
 // checked here (project_paths.hpp: under an allowed root, no symlink
 // leaving it); git runs only in a job of kind sync (jobs/project_sync.hpp),
 // queued when a git project is created and by POST .../sync.
+#include <filesystem>
 #include <optional>
 
 #include "server/api_error.hpp"
@@ -174,11 +175,14 @@ void add_project_routes(Router& router, ServerContext& ctx) {
                   throw ApiError::not_found("no project " + std::to_string(id));
                 send_json(call.res, 202, job_json(queue_sync(db, id, call)));
               }});
-  router.add({"DELETE", "/api/v1/projects/{id}", Role::Operator, "Delete a project without templates",
-              [&db](Call& call) {
+  router.add({"DELETE", "/api/v1/projects/{id}", Role::Operator,
+              "Delete a project without templates (and a git project's checkout)", [&db, &ctx](Call& call) {
                 int64_t id = call.id_param();
+                bool git = false;
                 db.write([&](store::Connection& c) {
-                  if (!find_project(c, id)) throw ApiError::not_found("no project " + std::to_string(id));
+                  auto p = find_project(c, id);
+                  if (!p) throw ApiError::not_found("no project " + std::to_string(id));
+                  git = (*p)["kind"] == "git";
                   store::Statement& n = c.prepare("SELECT COUNT(*) FROM job_templates WHERE project_id = ?");
                   n.bind(1, id);
                   n.step();
@@ -188,6 +192,10 @@ void add_project_routes(Router& router, ServerContext& ctx) {
                   c.prepare("DELETE FROM projects WHERE id = ?").bind(1, id).run();
                   store::append_audit(c, audit_entry(call, "delete", "projects", std::to_string(id)));
                 });
+                if (git) {
+                  std::error_code ec;
+                  std::filesystem::remove_all(git_checkout_root(ctx.options) + "/" + std::to_string(id), ec);
+                }
                 call.res.status = 204;
               }});
 }

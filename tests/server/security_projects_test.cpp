@@ -293,6 +293,8 @@ TEST_F(ProjectSecurity, GitSyncRunsAsABackgroundJobWhoseEventsShowGitsOutput) {
   EXPECT_EQ(read_file(checkout + "/version.txt"), "v2\n");
   Value listed = admin().get("/api/v1/jobs?kind=sync").json();
   EXPECT_EQ(listed["total"], 2) << listed.dump();
+  EXPECT_EQ(admin().del("/api/v1/projects/" + std::to_string(project)).status, 204);
+  EXPECT_FALSE(std::filesystem::exists(checkout)) << "a deleted git project's checkout goes with it";
 }
 
 TEST_F(ProjectSecurity, GitRunsWithACleanEnvironmentAndNoneOfTheServersGitConfig) {
