@@ -18,11 +18,11 @@ std::string lower(std::string s) {
 // SecLists "top 10k", those long enough to pass the length rule), and the
 // words a first deployment tends to use; compared case-insensitively.
 constexpr std::array<std::string_view, 24> kCommon = {
-    "123456789012", "1234567890123", "12345678901234", "123123123123", "qwertyuiopas",
-    "qwerty123456", "password1234", "password12345", "passwordpassword", "password123!",
-    "1q2w3e4r5t6y", "1qaz2wsx3edc", "iloveyou1234", "adminadmin123", "administrator",
-    "changeme1234", "letmein12345", "welcome12345", "trustno1trustno1", "qwertyqwerty",
-    "abcdefghijkl", "abc123abc123", "admin1234567", "drover-admin"};
+    "123456789012", "1234567890123", "12345678901234", "123123123123",     "qwertyuiopas",
+    "qwerty123456", "password1234",  "password12345",  "passwordpassword", "password123!",
+    "1q2w3e4r5t6y", "1qaz2wsx3edc",  "iloveyou1234",   "adminadmin123",    "administrator",
+    "changeme1234", "letmein12345",  "welcome12345",   "trustno1trustno1", "qwertyqwerty",
+    "abcdefghijkl", "abc123abc123",  "admin1234567",   "drover-admin"};
 
 }  // namespace
 
@@ -40,13 +40,15 @@ std::optional<std::string> username_problem(const std::string& name) {
     return "a username has at most " + std::to_string(kMaxUsernameLength) + " characters";
   for (char ch : name) {
     unsigned char c = static_cast<unsigned char>(ch);
-    if (!(std::isalnum(c) && c < 0x80) && ch != '@' && ch != '.' && ch != '+' && ch != '-' && ch != '_')
+    if (!(std::isalnum(c) && c < 0x80) && ch != '@' && ch != '.' && ch != '+' && ch != '-' &&
+        ch != '_')
       return "a username may contain only letters, digits and @ . + - _";
   }
   return std::nullopt;
 }
 
-std::optional<std::string> password_problem(const std::string& password, const std::string& username) {
+std::optional<std::string> password_problem(const std::string& password,
+                                            const std::string& username) {
   if (password.size() < kMinPasswordLength)
     return "a password needs at least " + std::to_string(kMinPasswordLength) + " characters";
   if (password.size() > 1024) return "a password has at most 1024 bytes";

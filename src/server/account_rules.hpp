@@ -28,6 +28,7 @@ std::optional<std::string> username_problem(const std::string& name);
 
 // Why `password` is too weak for `username`; nullopt when it is fine. The
 // reason never contains the password.
-std::optional<std::string> password_problem(const std::string& password, const std::string& username);
+std::optional<std::string> password_problem(const std::string& password,
+                                            const std::string& username);
 
 }  // namespace drover::server

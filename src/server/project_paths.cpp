@@ -30,10 +30,12 @@ std::vector<std::string> allowed_project_roots(const ServerOptions& options) {
 bool is_inside(const std::string& path, const std::string& dir) {
   if (path == dir) return true;
   if (dir == "/") return !path.empty() && path[0] == '/';
-  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
+         path[dir.size()] == '/';
 }
 
-std::optional<std::string> resolve_under(const std::string& path, const std::vector<std::string>& roots) {
+std::optional<std::string> resolve_under(const std::string& path,
+                                         const std::vector<std::string>& roots) {
   if (path.empty() || path[0] != '/') return std::nullopt;
   std::error_code ec;
   fs::path real = fs::canonical(path, ec);

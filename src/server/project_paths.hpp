@@ -36,7 +36,8 @@ std::string git_checkout_root(const ServerOptions& options);
 
 // The realpath of `path` when it is a directory at or under one of
 // `roots`; nullopt otherwise (missing, not a directory, outside).
-std::optional<std::string> resolve_under(const std::string& path, const std::vector<std::string>& roots);
+std::optional<std::string> resolve_under(const std::string& path,
+                                         const std::vector<std::string>& roots);
 
 // Whether the realpath'ed `path` is `dir` or inside it (both realpath'ed).
 bool is_inside(const std::string& path, const std::string& dir);

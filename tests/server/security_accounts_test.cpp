@@ -23,8 +23,10 @@ class AccountSecurity : public ::testing::Test {
   static ApiClient admin() { return ApiClient(server_->url(), server_->admin_token()); }
   static ApiClient anon() { return ApiClient(server_->url()); }
   // A new user; returns its id.
-  static int64_t make_user(const std::string& name, const std::string& role, const std::string& password) {
-    auto r = admin().post("/api/v1/users", {{"username", name}, {"password", password}, {"role", role}});
+  static int64_t make_user(const std::string& name, const std::string& role,
+                           const std::string& password) {
+    auto r =
+        admin().post("/api/v1/users", {{"username", name}, {"password", password}, {"role", role}});
     EXPECT_EQ(r.status, 201) << r.body;
     return r.status == 201 ? r.json()["id"].get<int64_t>() : 0;
   }
@@ -43,7 +45,8 @@ ServerProcess* AccountSecurity::server_ = nullptr;
 TEST_F(AccountSecurity, TheBearerSchemeIsCaseInsensitiveAndToleratesBlanksButNothingElse) {
   std::string token = kAdminToken;
   auto with = [&](const std::string& value) {
-    return raw_request(server_->port(), "GET /api/v1/hosts HTTP/1.1\r\nAuthorization: " + value).status;
+    return raw_request(server_->port(), "GET /api/v1/hosts HTTP/1.1\r\nAuthorization: " + value)
+        .status;
   };
   EXPECT_EQ(with("Bearer " + token), 200);
   EXPECT_EQ(with("bearer " + token), 200);
@@ -61,7 +64,8 @@ TEST_F(AccountSecurity, LogoutRevokesTheCallingSessionOnly) {
   make_user("logout-user", "viewer", "logout-user-password");
   std::string first = login("logout-user", "logout-user-password");
   std::string second = login("logout-user", "logout-user-password");
-  auto out = ApiClient(server_->url(), first).request("POST", "/api/v1/logout", "", "application/json");
+  auto out =
+      ApiClient(server_->url(), first).request("POST", "/api/v1/logout", "", "application/json");
   EXPECT_EQ(out.status, 204) << out.body;
   EXPECT_EQ(status_with(first), 401);
   EXPECT_EQ(status_with(second), 200);
@@ -90,7 +94,9 @@ TEST_F(AccountSecurity, SessionsAreListedAndRevocableLikeTokens) {
   ApiClient nosy(server_->url(), login("nosy-viewer", "nosy-viewer-password"));
   EXPECT_EQ(nosy.get("/api/v1/sessions?all=true").status, 403);
   EXPECT_EQ(nosy.del("/api/v1/sessions/" + std::to_string(other_id)).status, 404);
-  EXPECT_NE(admin().get("/api/v1/sessions?all=true").body.find("\"id\":" + std::to_string(other_id)), std::string::npos);
+  EXPECT_NE(
+      admin().get("/api/v1/sessions?all=true").body.find("\"id\":" + std::to_string(other_id)),
+      std::string::npos);
   EXPECT_EQ(me.del("/api/v1/sessions/" + std::to_string(other_id)).status, 204);
   EXPECT_EQ(status_with(other), 401);
   EXPECT_EQ(status_with(mine), 200);
@@ -106,7 +112,8 @@ TEST_F(AccountSecurity, APasswordChangeEndsEverySessionAndTokenOfTheUser) {
   // Both are cached by the authenticator now.
   EXPECT_EQ(status_with(session), 200);
   EXPECT_EQ(status_with(token), 200);
-  auto r = admin().patch("/api/v1/users/" + std::to_string(id), {{"password", "rotating-password-2"}});
+  auto r =
+      admin().patch("/api/v1/users/" + std::to_string(id), {{"password", "rotating-password-2"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(status_with(session), 401);
   EXPECT_EQ(status_with(token), 401);
@@ -132,14 +139,18 @@ TEST_F(AccountSecurity, TheLastEnabledAdminCannotBeDemotedDisabledOrDeleted) {
   EXPECT_EQ(root.patch(path, {{"role", "operator"}}).status, 409);
   EXPECT_EQ(root.patch(path, {{"disabled", true}}).status, 409);
   // A second admin, disabled, does not count.
-  auto second = root.post("/api/v1/users", {{"username", "second-admin"}, {"password", "second-admin-password"}, {"role", "admin"}});
+  auto second = root.post(
+      "/api/v1/users",
+      {{"username", "second-admin"}, {"password", "second-admin-password"}, {"role", "admin"}});
   ASSERT_EQ(second.status, 201);
   std::string second_path = "/api/v1/users/" + std::to_string(second.json()["id"].get<int64_t>());
   ASSERT_EQ(root.patch(second_path, {{"disabled", true}}).status, 200);
   EXPECT_EQ(root.patch(path, {{"role", "viewer"}}).status, 409);
   // The second admin (enabled) deletes the first; then it is the last one.
   ASSERT_EQ(root.patch(second_path, {{"disabled", false}}).status, 200);
-  auto login = ApiClient(server.url()).post("/api/v1/login", {{"username", "second-admin"}, {"password", "second-admin-password"}});
+  auto login = ApiClient(server.url())
+                   .post("/api/v1/login",
+                         {{"username", "second-admin"}, {"password", "second-admin-password"}});
   ASSERT_EQ(login.status, 200);
   ApiClient second_admin(server.url(), login.json()["token"].get<std::string>());
   EXPECT_EQ(second_admin.del(path).status, 204);
@@ -151,28 +162,32 @@ TEST_F(AccountSecurity, FailedLoginsFromOneAddressDoNotLockTheUserOutFromAnother
   make_user("targeted", "operator", "targeted-password");
   auto login_from = [&](const std::string& from, const std::string& password) {
     Value body = {{"username", "targeted"}, {"password", password}};
-    return raw_request(server_->port(),
-                       "POST /api/v1/login HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: " +
-                           std::to_string(body.dump().size()),
-                       body.dump(), from)
+    return raw_request(
+               server_->port(),
+               "POST /api/v1/login HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: " +
+                   std::to_string(body.dump().size()),
+               body.dump(), from)
         .status;
   };
   for (int i = 0; i < 8; ++i) login_from("127.0.0.2", "guess-" + std::to_string(i));
-  EXPECT_EQ(login_from("127.0.0.2", "targeted-password"), 429) << "the guessing address is throttled";
+  EXPECT_EQ(login_from("127.0.0.2", "targeted-password"), 429)
+      << "the guessing address is throttled";
   EXPECT_EQ(login_from("127.0.0.1", "targeted-password"), 200) << "the real user elsewhere is not";
 }
 
 TEST_F(AccountSecurity, UsernamesAreTrimmedPrintableAndLengthLimited) {
   auto create = [&](const std::string& name) {
-    return admin().post("/api/v1/users", {{"username", name}, {"password", "a-good-long-password"}});
+    return admin().post("/api/v1/users",
+                        {{"username", name}, {"password", "a-good-long-password"}});
   };
   auto trimmed = create("  spaced.user  ");
   ASSERT_EQ(trimmed.status, 201) << trimmed.body;
   EXPECT_EQ(trimmed.json()["username"], "spaced.user");
   EXPECT_FALSE(login(" spaced.user ", "a-good-long-password").empty());
-  for (std::string bad : {std::string(""), std::string("   "), std::string("tab\tname"), std::string("new\nline"),
-                          std::string("bell\x07"), std::string("null\0byte", 9), std::string(65, 'a'),
-                          std::string("admin\u200b"), std::string("semi;colon")}) {
+  for (std::string bad :
+       {std::string(""), std::string("   "), std::string("tab\tname"), std::string("new\nline"),
+        std::string("bell\x07"), std::string("null\0byte", 9), std::string(65, 'a'),
+        std::string("admin\u200b"), std::string("semi;colon")}) {
     auto r = create(bad);
     EXPECT_EQ(r.status, 400) << Value(bad).dump() << " " << r.body;
   }
@@ -189,7 +204,8 @@ TEST_F(AccountSecurity, WeakPasswordsAreRefusedForUsersAndTheirChanges) {
   EXPECT_EQ(create("weak3user12345", "weak3user12345"), 400) << "the username";
   EXPECT_EQ(create("weak4", "aaaaaaaaaaaaaaaa"), 400) << "too few different characters";
   int64_t id = make_user("strong", "viewer", "strong-enough-password");
-  EXPECT_EQ(admin().patch("/api/v1/users/" + std::to_string(id), {{"password", "short"}}).status, 400);
+  EXPECT_EQ(admin().patch("/api/v1/users/" + std::to_string(id), {{"password", "short"}}).status,
+            400);
 }
 
 // The bootstrap admin (issue 14, section 1): the same password rule, a
@@ -205,7 +221,8 @@ TEST(BootstrapSecurity, TheServerRefusesToStartWithAWeakAdminPassword) {
   ServerProcessOptions ok;
   ok.data_dir = dir.path() + "/var";
   ServerProcess server(ok);  // the fixture's password passes the rule
-  auto r = ApiClient(server.url()).post("/api/v1/login", {{"username", "admin"}, {"password", kAdminPassword}});
+  auto r = ApiClient(server.url())
+               .post("/api/v1/login", {{"username", "admin"}, {"password", kAdminPassword}});
   EXPECT_EQ(r.status, 200) << r.body;
 }
 
@@ -236,10 +253,14 @@ TEST(BootstrapSecurity, BootstrapSecretsAreWipedFromTheServersEnvironment) {
   // A command the server starts (a job, git) inherits nothing either: the
   // ad-hoc job prints its environment.
   ApiClient api(server.url(), kAdminToken);
-  auto job = api.post("/api/v1/jobs", {{"module", "command"}, {"args", "env"}, {"inventory_text", "localhost ansible_connection=local"}});
+  auto job = api.post("/api/v1/jobs", {{"module", "command"},
+                                       {"args", "env"},
+                                       {"inventory_text", "localhost ansible_connection=local"}});
   ASSERT_EQ(job.status, 202) << job.body;
   std::string path = "/api/v1/jobs/" + std::to_string(job.json()["id"].get<int64_t>());
-  for (int i = 0; i < 300 && (api.get(path).json()["state"] == "pending" || api.get(path).json()["state"] == "running"); ++i)
+  for (int i = 0; i < 300 && (api.get(path).json()["state"] == "pending" ||
+                              api.get(path).json()["state"] == "running");
+       ++i)
     usleep(100000);
   std::string out = api.get(path + "/events").body;
   EXPECT_NE(out.find("PATH="), std::string::npos) << out;

@@ -11,7 +11,8 @@
 
 namespace drover::test {
 
-HttpResponse raw_request(int port, const std::string& head, const std::string& body, const std::string& from) {
+HttpResponse raw_request(int port, const std::string& head, const std::string& body,
+                         const std::string& from) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::runtime_error("socket failed");
   timeval tv{30, 0};
@@ -39,7 +40,8 @@ HttpResponse raw_request(int port, const std::string& head, const std::string& b
   }
   std::string answer;
   char buf[8192];
-  for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) answer.append(buf, static_cast<size_t>(n));
+  for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;)
+    answer.append(buf, static_cast<size_t>(n));
   close(fd);
   HttpResponse r;
   size_t line_end = answer.find("\r\n");
@@ -47,7 +49,8 @@ HttpResponse raw_request(int port, const std::string& head, const std::string& b
     throw std::runtime_error("not an HTTP answer: " + answer.substr(0, 200));
   r.status = std::stol(answer.substr(9, 3));
   size_t head_end = answer.find("\r\n\r\n");
-  std::string headers = answer.substr(line_end + 2, head_end == std::string::npos ? std::string::npos : head_end - line_end - 2);
+  std::string headers = answer.substr(
+      line_end + 2, head_end == std::string::npos ? std::string::npos : head_end - line_end - 2);
   for (size_t at = 0; at < headers.size();) {
     size_t end = headers.find("\r\n", at);
     std::string line = headers.substr(at, end == std::string::npos ? std::string::npos : end - at);

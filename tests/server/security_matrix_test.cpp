@@ -26,13 +26,17 @@ struct Caller {
 };
 
 // An API token for a new user with `role`: {id, token}.
-std::pair<int64_t, std::string> api_token(const ApiClient& admin, const std::string& url, const std::string& name,
-                                          const std::string& role) {
+std::pair<int64_t, std::string> api_token(const ApiClient& admin, const std::string& url,
+                                          const std::string& name, const std::string& role) {
   std::string password = name + "-long-password";
-  EXPECT_EQ(admin.post("/api/v1/users", {{"username", name}, {"password", password}, {"role", role}}).status, 201);
+  EXPECT_EQ(
+      admin.post("/api/v1/users", {{"username", name}, {"password", password}, {"role", role}})
+          .status,
+      201);
   auto login = ApiClient(url).post("/api/v1/login", {{"username", name}, {"password", password}});
   EXPECT_EQ(login.status, 200) << login.body;
-  auto t = ApiClient(url, login.json().value("token", std::string())).post("/api/v1/tokens", {{"name", "matrix"}});
+  auto t = ApiClient(url, login.json().value("token", std::string()))
+               .post("/api/v1/tokens", {{"name", "matrix"}});
   EXPECT_EQ(t.status, 201) << t.body;
   return {t.json().value("id", int64_t{0}), t.json().value("token", std::string())};
 }
@@ -44,23 +48,28 @@ TEST(AuthorizationMatrix, EveryRouteAnswersEveryCallerAsItsDocumentedLeastRoleSa
   std::string operator_token = api_token(admin, server.url(), "matrix-operator", "operator").second;
   auto [expired_id, expired] = api_token(admin, server.url(), "matrix-expired", "admin");
   auto [revoked_id, revoked] = api_token(admin, server.url(), "matrix-revoked", "admin");
-  ASSERT_EQ(ApiClient(server.url(), expired).get("/api/v1/users").status, 200) << "valid before it expires";
+  ASSERT_EQ(ApiClient(server.url(), expired).get("/api/v1/users").status, 200)
+      << "valid before it expires";
   ASSERT_EQ(admin.del("/api/v1/tokens/" + std::to_string(revoked_id)).status, 204);
   server.stop();
-  auto expire = run_shell(std::string(kSystemPython) + " -c \"import sqlite3; c = sqlite3.connect('" + server.data_dir() +
-                          "/drover.db'); c.execute(\\\"UPDATE tokens SET expires = '2001-01-01T00:00:00.000Z' "
-                          "WHERE id = " + std::to_string(expired_id) + "\\\"); c.commit()\"");
+  auto expire = run_shell(
+      std::string(kSystemPython) + " -c \"import sqlite3; c = sqlite3.connect('" +
+      server.data_dir() +
+      "/drover.db'); c.execute(\\\"UPDATE tokens SET expires = '2001-01-01T00:00:00.000Z' "
+      "WHERE id = " +
+      std::to_string(expired_id) + "\\\"); c.commit()\"");
   ASSERT_EQ(expire.exit_code, 0) << expire.err;
   server.start();
 
-  std::vector<Caller> callers = {{"no token", "", 0},
-                                 {"malformed", "Bearer", 0},
-                                 {"unknown", "Bearer drv_0000000000000000000000000000000000000000000000000000000000000000", 0},
-                                 {"expired", "Bearer " + expired, 0},
-                                 {"revoked", "Bearer " + revoked, 0},
-                                 {"viewer", "Bearer " + viewer, 1},
-                                 {"operator", "Bearer " + operator_token, 2},
-                                 {"admin", "Bearer " + std::string(kAdminToken), 3}};
+  std::vector<Caller> callers = {
+      {"no token", "", 0},
+      {"malformed", "Bearer", 0},
+      {"unknown", "Bearer drv_0000000000000000000000000000000000000000000000000000000000000000", 0},
+      {"expired", "Bearer " + expired, 0},
+      {"revoked", "Bearer " + revoked, 0},
+      {"viewer", "Bearer " + viewer, 1},
+      {"operator", "Bearer " + operator_token, 2},
+      {"admin", "Bearer " + std::string(kAdminToken), 3}};
   std::map<std::string, int> rank = {{"public", 0}, {"viewer", 1}, {"operator", 2}, {"admin", 3}};
   Value doc = ApiClient(server.url()).get("/api/v1/openapi.json").json();
   int routes = 0;
@@ -82,7 +91,8 @@ TEST(AuthorizationMatrix, EveryRouteAnswersEveryCallerAsItsDocumentedLeastRoleSa
         }
         head += "\r\nContent-Length: " + std::to_string(body.size());
         HttpResponse r = raw_request(server.port(), head, body);
-        std::string where = caller.name + " " + m + " " + path + ": " + std::to_string(r.status) + " " + r.body;
+        std::string where =
+            caller.name + " " + m + " " + path + ": " + std::to_string(r.status) + " " + r.body;
         if (need == 0) {
           EXPECT_NE(r.status, 401) << where;
           EXPECT_NE(r.status, 403) << where;

@@ -35,11 +35,14 @@ class ProjectSecurity : public ::testing::Test {
   // A user with `role`; returns {id, an API client with their session}.
   std::pair<int64_t, ApiClient> user(const std::string& name, const std::string& role) {
     std::string password = name + "-long-password";
-    auto u = admin().post("/api/v1/users", {{"username", name}, {"password", password}, {"role", role}});
+    auto u =
+        admin().post("/api/v1/users", {{"username", name}, {"password", password}, {"role", role}});
     EXPECT_EQ(u.status, 201) << u.body;
-    auto l = ApiClient(server->url()).post("/api/v1/login", {{"username", name}, {"password", password}});
+    auto l = ApiClient(server->url())
+                 .post("/api/v1/login", {{"username", name}, {"password", password}});
     EXPECT_EQ(l.status, 200) << l.body;
-    return {u.json().value("id", int64_t{0}), ApiClient(server->url(), l.json().value("token", std::string()))};
+    return {u.json().value("id", int64_t{0}),
+            ApiClient(server->url(), l.json().value("token", std::string()))};
   }
   int64_t local_project(const std::string& name, const std::string& path) {
     auto p = admin().post("/api/v1/projects", {{"name", name}, {"kind", "local"}, {"path", path}});
@@ -73,7 +76,8 @@ class ProjectSecurity : public ::testing::Test {
 TEST_F(ProjectSecurity, ACredentialIsUsableOnlyByItsOwnerItsAllowedUsersAndRolesAndAdmins) {
   auto [op_id, op] = user("op-one", "operator");
   auto [op2_id, op2] = user("op-two", "operator");
-  auto c = admin().post("/api/v1/credentials", {{"name", "prod-root"}, {"kind", "password"}, {"secret", "hunter2-prod"}});
+  auto c = admin().post("/api/v1/credentials",
+                        {{"name", "prod-root"}, {"kind", "password"}, {"secret", "hunter2-prod"}});
   ASSERT_EQ(c.status, 201) << c.body;
   EXPECT_FALSE(c.json().contains("secret"));
   EXPECT_TRUE(c.json()["owner_id"].is_number_integer());
@@ -97,7 +101,8 @@ TEST_F(ProjectSecurity, ACredentialIsUsableOnlyByItsOwnerItsAllowedUsersAndRoles
   EXPECT_EQ(admin().patch(cred_path, {{"allowed_users", "everyone"}}).status, 400);
 
   // Through a template: launching, and attaching the credential, are refused.
-  auto c2 = admin().post("/api/v1/credentials", {{"name", "db-root"}, {"kind", "password"}, {"secret", "hunter3-db"}});
+  auto c2 = admin().post("/api/v1/credentials",
+                         {{"name", "db-root"}, {"kind", "password"}, {"secret", "hunter3-db"}});
   ASSERT_EQ(c2.status, 201);
   int64_t project = local_project("p1", roots.path() + "/p1");
   Value tmpl = {{"name", "with-cred"},
@@ -127,11 +132,18 @@ TEST_F(ProjectSecurity, ALaunchOverridesOnlyTheFieldsItsTemplatePromptsFor) {
   EXPECT_EQ(t.json()["ask_limit_on_launch"], false);
   EXPECT_EQ(t.json()["ask_variables_on_launch"], false);
   int64_t id = t.json()["id"];
-  auto cred = admin().post("/api/v1/credentials", {{"name", "c"}, {"kind", "password"}, {"secret", "s3cret-value"}});
+  auto cred = admin().post("/api/v1/credentials",
+                           {{"name", "c"}, {"kind", "password"}, {"secret", "s3cret-value"}});
   ASSERT_EQ(cred.status, 201);
-  Value overrides = {{"limit", "localhost"},           {"extra_vars", {{"x", 1}}},  {"credential_id", cred.json()["id"]},
-                     {"inventory_text", "other-host"}, {"tags", "t"},               {"skip_tags", "s"},
-                     {"check", true},                  {"diff", true},              {"verbosity", 2},
+  Value overrides = {{"limit", "localhost"},
+                     {"extra_vars", {{"x", 1}}},
+                     {"credential_id", cred.json()["id"]},
+                     {"inventory_text", "other-host"},
+                     {"tags", "t"},
+                     {"skip_tags", "s"},
+                     {"check", true},
+                     {"diff", true},
+                     {"verbosity", 2},
                      {"forks", 3}};
   for (auto it = overrides.begin(); it != overrides.end(); ++it) {
     auto r = admin().post("/api/v1/jobs", {{"template_id", id}, {it.key(), it.value()}});
@@ -139,16 +151,21 @@ TEST_F(ProjectSecurity, ALaunchOverridesOnlyTheFieldsItsTemplatePromptsFor) {
     EXPECT_EQ(r.json()["error"]["details"]["field"], it.key()) << r.body;
     EXPECT_NE(r.body.find("not configured to prompt on launch"), std::string::npos) << r.body;
   }
-  EXPECT_EQ(admin().post("/api/v1/jobs", {{"template_id", id}}).status, 202) << "no overrides: fine";
+  EXPECT_EQ(admin().post("/api/v1/jobs", {{"template_id", id}}).status, 202)
+      << "no overrides: fine";
   auto patched = admin().patch("/api/v1/templates/" + std::to_string(id),
                                {{"ask_limit_on_launch", true}, {"ask_variables_on_launch", true}});
   ASSERT_EQ(patched.status, 200) << patched.body;
   EXPECT_EQ(patched.json()["ask_limit_on_launch"], true);
-  auto ok = admin().post("/api/v1/jobs", {{"template_id", id}, {"limit", "localhost"}, {"extra_vars", {{"x", 1}}}});
+  auto ok = admin().post("/api/v1/jobs",
+                         {{"template_id", id}, {"limit", "localhost"}, {"extra_vars", {{"x", 1}}}});
   ASSERT_EQ(ok.status, 202) << ok.body;
   EXPECT_EQ(ok.json()["spec"]["limit"], "localhost");
   EXPECT_EQ(admin().post("/api/v1/jobs", {{"template_id", id}, {"check", true}}).status, 400);
-  EXPECT_EQ(admin().patch("/api/v1/templates/" + std::to_string(id), {{"ask_limit_on_launch", "yes"}}).status, 400);
+  EXPECT_EQ(admin()
+                .patch("/api/v1/templates/" + std::to_string(id), {{"ask_limit_on_launch", "yes"}})
+                .status,
+            400);
 
   // A CMDB-query template's query stays: a launch limit narrows it.
   auto q = admin().post("/api/v1/templates", {{"name", "caches"},
@@ -176,7 +193,8 @@ TEST_F(ProjectSecurity, ALocalProjectMustLieUnderAnAllowedRootAfterResolvingItsP
   std::filesystem::create_symlink(outside.path(), roots.path() + "/sneaky");
   refused(roots.path() + "/sneaky");
   refused(roots.path() + "/p1/site.yml");  // not a directory
-  auto ok = admin().post("/api/v1/projects", {{"name", "ok"}, {"kind", "local"}, {"path", roots.path() + "/p1/"}});
+  auto ok = admin().post("/api/v1/projects",
+                         {{"name", "ok"}, {"kind", "local"}, {"path", roots.path() + "/p1/"}});
   ASSERT_EQ(ok.status, 201) << ok.body;
   EXPECT_EQ(ok.json()["path"], std::filesystem::canonical(roots.path() + "/p1").string());
 
@@ -184,17 +202,25 @@ TEST_F(ProjectSecurity, ALocalProjectMustLieUnderAnAllowedRootAfterResolvingItsP
   TempDir other;
   ServerProcess plain({other.path() + "/var", {}, {}});
   ApiClient api(plain.url(), kAdminToken);
-  EXPECT_EQ(api.post("/api/v1/projects", {{"name", "x"}, {"kind", "local"}, {"path", roots.path() + "/p1"}}).status, 400);
+  EXPECT_EQ(api.post("/api/v1/projects",
+                     {{"name", "x"}, {"kind", "local"}, {"path", roots.path() + "/p1"}})
+                .status,
+            400);
   std::filesystem::create_directories(other.path() + "/var/projects/mine");
-  EXPECT_EQ(api.post("/api/v1/projects", {{"name", "x"}, {"kind", "local"}, {"path", other.path() + "/var/projects/mine"}}).status,
-            201);
+  EXPECT_EQ(
+      api.post("/api/v1/projects",
+               {{"name", "x"}, {"kind", "local"}, {"path", other.path() + "/var/projects/mine"}})
+          .status,
+      201);
 }
 
 TEST_F(ProjectSecurity, SymlinksThatLeaveAProjectAreRefusedAtCreateSyncAndLaunch) {
-  outside.write("evil.yml", "- hosts: all\n  tasks:\n    - debug: msg={{ lookup('file', '/etc/hostname') }}\n");
+  outside.write("evil.yml",
+                "- hosts: all\n  tasks:\n    - debug: msg={{ lookup('file', '/etc/hostname') }}\n");
   roots.write("leaky/site.yml", kPlaybook);
   std::filesystem::create_symlink("/etc", roots.path() + "/leaky/etc");
-  auto r = admin().post("/api/v1/projects", {{"name", "leaky"}, {"kind", "local"}, {"path", roots.path() + "/leaky"}});
+  auto r = admin().post("/api/v1/projects",
+                        {{"name", "leaky"}, {"kind", "local"}, {"path", roots.path() + "/leaky"}});
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_NE(r.body.find("symlink"), std::string::npos) << r.body;
 
@@ -214,7 +240,8 @@ TEST_F(ProjectSecurity, SymlinksThatLeaveAProjectAreRefusedAtCreateSyncAndLaunch
 
   // Someone adds a link that leaves it: the sync fails, a launch is refused.
   std::filesystem::create_symlink(outside.path() + "/evil.yml", roots.path() + "/tidy/evil.yml");
-  auto sync = admin().post("/api/v1/projects/" + std::to_string(project) + "/sync", Value::object());
+  auto sync =
+      admin().post("/api/v1/projects/" + std::to_string(project) + "/sync", Value::object());
   ASSERT_EQ(sync.status, 202) << sync.body;
   EXPECT_EQ(sync.json()["kind"], "sync");
   Value job = wait_job(sync.json()["id"]);
@@ -224,7 +251,8 @@ TEST_F(ProjectSecurity, SymlinksThatLeaveAProjectAreRefusedAtCreateSyncAndLaunch
   EXPECT_NE(p["sync_message"].get<std::string>().find("symlink"), std::string::npos) << p.dump();
   auto launch = admin().post("/api/v1/jobs", {{"template_id", t.json()["id"]}});
   EXPECT_EQ(launch.status, 400) << launch.body;
-  auto direct = admin().post("/api/v1/jobs", {{"project_dir", roots.path() + "/tidy"}, {"playbook", "evil.yml"},
+  auto direct = admin().post("/api/v1/jobs", {{"project_dir", roots.path() + "/tidy"},
+                                              {"playbook", "evil.yml"},
                                               {"inventory_text", kLocalInventory}});
   EXPECT_EQ(direct.status, 400) << direct.body;
 }
@@ -233,20 +261,26 @@ TEST_F(ProjectSecurity, ADirectJobsPlaybookMustLieUnderAProjectRoot) {
   std::string evil = outside.write("site.yml", kPlaybook);
   auto r = admin().post("/api/v1/jobs", {{"playbook", evil}, {"inventory_text", kLocalInventory}});
   EXPECT_EQ(r.status, 400) << r.body;
-  r = admin().post("/api/v1/jobs", {{"project_dir", outside.path()}, {"playbook", "site.yml"}, {"inventory_text", kLocalInventory}});
+  r = admin().post("/api/v1/jobs", {{"project_dir", outside.path()},
+                                    {"playbook", "site.yml"},
+                                    {"inventory_text", kLocalInventory}});
   EXPECT_EQ(r.status, 400) << r.body;
-  r = admin().post("/api/v1/jobs", {{"project_dir", roots.path() + "/p1"}, {"playbook", "../../" + evil}, {"inventory_text", kLocalInventory}});
+  r = admin().post("/api/v1/jobs", {{"project_dir", roots.path() + "/p1"},
+                                    {"playbook", "../../" + evil},
+                                    {"inventory_text", kLocalInventory}});
   EXPECT_EQ(r.status, 400) << r.body;
-  r = admin().post("/api/v1/jobs", {{"playbook", roots.path() + "/p1/site.yml"}, {"inventory_text", kLocalInventory}});
+  r = admin().post("/api/v1/jobs", {{"playbook", roots.path() + "/p1/site.yml"},
+                                    {"inventory_text", kLocalInventory}});
   EXPECT_EQ(r.status, 202) << r.body;
   r = admin().post("/api/v1/jobs", {{"kind", "sync"}, {"project_id", 1}});
   EXPECT_EQ(r.status, 400) << "sync jobs come from POST /projects/{id}/sync only";
 }
 
 TEST_F(ProjectSecurity, GitUrlsThatCarrySecretsAreRefusedAndNeverEchoed) {
-  for (std::string url : {"https://deploy:s3cr3t-pw@git.example.com/repo.git", "http://user:s3cr3t-pw@10.0.0.1/r",
-                          "https://ghp_s3cr3t-pw@github.com/org/repo.git", "ext::sh -c s3cr3t-pw",
-                          "ssh://git:s3cr3t-pw@git.example.com/repo.git"}) {
+  for (std::string url :
+       {"https://deploy:s3cr3t-pw@git.example.com/repo.git", "http://user:s3cr3t-pw@10.0.0.1/r",
+        "https://ghp_s3cr3t-pw@github.com/org/repo.git", "ext::sh -c s3cr3t-pw",
+        "ssh://git:s3cr3t-pw@git.example.com/repo.git"}) {
     auto r = admin().post("/api/v1/projects", {{"name", "g"}, {"kind", "git"}, {"url", url}});
     EXPECT_EQ(r.status, 400) << url << " " << r.body;
     EXPECT_EQ(r.body.find("s3cr3t-pw"), std::string::npos) << r.body;
@@ -257,17 +291,23 @@ TEST_F(ProjectSecurity, GitUrlsThatCarrySecretsAreRefusedAndNeverEchoed) {
   // /etc/.git, another data directory) is refused like a local project.
   std::string elsewhere = outside.path() + "/repo";
   ASSERT_EQ(run_shell("git init -q " + elsewhere).exit_code, 0);
-  for (std::string url : {"file://" + elsewhere, elsewhere, std::string("/etc"), "file://" + roots.path() + "/../x"}) {
+  for (std::string url : {"file://" + elsewhere, elsewhere, std::string("/etc"),
+                          "file://" + roots.path() + "/../x"}) {
     auto r = admin().post("/api/v1/projects", {{"name", "g"}, {"kind", "git"}, {"url", url}});
     EXPECT_EQ(r.status, 400) << url << " " << r.body;
   }
-  auto ssh = admin().post("/api/v1/projects", {{"name", "g"}, {"kind", "git"}, {"url", "ssh://git@127.0.0.1:1/repo.git"}});
+  auto ssh =
+      admin().post("/api/v1/projects",
+                   {{"name", "g"}, {"kind", "git"}, {"url", "ssh://git@127.0.0.1:1/repo.git"}});
   EXPECT_EQ(ssh.status, 201) << "a user name in an ssh URL is not a secret: " << ssh.body;
 }
 
 TEST_F(ProjectSecurity, GitSyncRunsAsABackgroundJobWhoseEventsShowGitsOutput) {
-  std::string repo = git_repo("play", "printf 'v1\\n' > version.txt && cp " + roots.path() + "/p1/site.yml .");
-  auto p = admin().post("/api/v1/projects", {{"name", "git"}, {"kind", "git"}, {"url", "file://" + repo}, {"branch", "main"}});
+  std::string repo =
+      git_repo("play", "printf 'v1\\n' > version.txt && cp " + roots.path() + "/p1/site.yml .");
+  auto p = admin().post(
+      "/api/v1/projects",
+      {{"name", "git"}, {"kind", "git"}, {"url", "file://" + repo}, {"branch", "main"}});
   ASSERT_EQ(p.status, 201) << p.body;
   EXPECT_EQ(p.json()["sync_state"], "pending");
   ASSERT_TRUE(p.json()["sync_job_id"].is_number_integer()) << p.body;
@@ -282,11 +322,17 @@ TEST_F(ProjectSecurity, GitSyncRunsAsABackgroundJobWhoseEventsShowGitsOutput) {
   std::string checkout = synced["path"];
   EXPECT_EQ(read_file(checkout + "/version.txt"), "v1\n");
 
-  ASSERT_EQ(run_shell("cd " + repo + " && printf 'v2\\n' > version.txt && git -c user.email=t@t -c user.name=t commit -qam v2").exit_code, 0);
+  ASSERT_EQ(
+      run_shell(
+          "cd " + repo +
+          " && printf 'v2\\n' > version.txt && git -c user.email=t@t -c user.name=t commit -qam v2")
+          .exit_code,
+      0);
   // No body and no Content-Type (what `curl -X POST -d ''` sends).
-  auto again = raw_request(server->port(), "POST /api/v1/projects/" + std::to_string(project) +
-                                               "/sync HTTP/1.1\r\nContent-Length: 0\r\nAuthorization: Bearer " +
-                                               kAdminToken);
+  auto again = raw_request(server->port(),
+                           "POST /api/v1/projects/" + std::to_string(project) +
+                               "/sync HTTP/1.1\r\nContent-Length: 0\r\nAuthorization: Bearer " +
+                               kAdminToken);
   ASSERT_EQ(again.status, 202) << again.body;
   Value second = wait_job(again.json()["id"]);
   EXPECT_EQ(second["state"], "successful") << second.dump();
@@ -294,7 +340,8 @@ TEST_F(ProjectSecurity, GitSyncRunsAsABackgroundJobWhoseEventsShowGitsOutput) {
   Value listed = admin().get("/api/v1/jobs?kind=sync").json();
   EXPECT_EQ(listed["total"], 2) << listed.dump();
   EXPECT_EQ(admin().del("/api/v1/projects/" + std::to_string(project)).status, 204);
-  EXPECT_FALSE(std::filesystem::exists(checkout)) << "a deleted git project's checkout goes with it";
+  EXPECT_FALSE(std::filesystem::exists(checkout))
+      << "a deleted git project's checkout goes with it";
 }
 
 TEST_F(ProjectSecurity, GitRunsWithACleanEnvironmentAndNoneOfTheServersGitConfig) {
@@ -304,14 +351,18 @@ TEST_F(ProjectSecurity, GitRunsWithACleanEnvironmentAndNoneOfTheServersGitConfig
   // credential helper, and whose environment asks git to trace itself.
   TempDir home;
   home.write(".gitconfig", "[url \"file://" + decoy + "\"]\n\tinsteadOf = file://" + real +
-                               "\n[credential]\n\thelper = store --file " + home.path() + "/leaked\n");
+                               "\n[credential]\n\thelper = store --file " + home.path() +
+                               "/leaked\n");
   ServerProcessOptions o;
   o.data_dir = data.path() + "/var2";
   o.extra_args = {"--project-root", roots.path()};
-  o.env = {{"HOME", home.path()}, {"GIT_TRACE", home.path() + "/trace.log"}, {"GIT_CONFIG_PARAMETERS", "'url.file://" + decoy + ".insteadof'='file://" + real + "'"}};
+  o.env = {{"HOME", home.path()},
+           {"GIT_TRACE", home.path() + "/trace.log"},
+           {"GIT_CONFIG_PARAMETERS", "'url.file://" + decoy + ".insteadof'='file://" + real + "'"}};
   ServerProcess srv(o);
   ApiClient api(srv.url(), kAdminToken);
-  auto p = api.post("/api/v1/projects", {{"name", "git"}, {"kind", "git"}, {"url", "file://" + real}});
+  auto p =
+      api.post("/api/v1/projects", {{"name", "git"}, {"kind", "git"}, {"url", "file://" + real}});
   ASSERT_EQ(p.status, 201) << p.body;
   Value job;
   for (int i = 0; i < 600; ++i) {
@@ -322,18 +373,21 @@ TEST_F(ProjectSecurity, GitRunsWithACleanEnvironmentAndNoneOfTheServersGitConfig
   ASSERT_EQ(job["state"], "successful") << job.dump();
   std::string checkout = api.get("/api/v1/projects/" + p.json()["id"].dump()).json()["path"];
   EXPECT_EQ(read_file(checkout + "/which.txt"), "real\n");
-  EXPECT_FALSE(std::filesystem::exists(home.path() + "/trace.log")) << "git saw the server's environment";
+  EXPECT_FALSE(std::filesystem::exists(home.path() + "/trace.log"))
+      << "git saw the server's environment";
 }
 
 TEST_F(ProjectSecurity, AGitCheckoutWithASymlinkLeavingItFailsItsSyncAndIsRemoved) {
   std::string repo = git_repo("leaky", "ln -s /etc/hostname leak && printf 'x\\n' > site.yml");
-  auto p = admin().post("/api/v1/projects", {{"name", "leaky"}, {"kind", "git"}, {"url", "file://" + repo}});
+  auto p = admin().post("/api/v1/projects",
+                        {{"name", "leaky"}, {"kind", "git"}, {"url", "file://" + repo}});
   ASSERT_EQ(p.status, 201) << p.body;
   Value job = wait_job(p.json()["sync_job_id"]);
   EXPECT_EQ(job["state"], "failed") << job.dump();
   Value project = admin().get("/api/v1/projects/" + p.json()["id"].dump()).json();
   EXPECT_EQ(project["sync_state"], "failed");
-  EXPECT_NE(project["sync_message"].get<std::string>().find("symlink"), std::string::npos) << project.dump();
+  EXPECT_NE(project["sync_message"].get<std::string>().find("symlink"), std::string::npos)
+      << project.dump();
   EXPECT_FALSE(std::filesystem::exists(data.path() + "/var/projects/" + p.json()["id"].dump()));
 }
 
@@ -387,8 +441,8 @@ struct GitHttpServer {
     std::string port_file = dir.path() + "/port";
     pid = fork();
     if (pid == 0) {
-      execl(kSystemPython, kSystemPython, script.c_str(), root.c_str(), user.c_str(), password.c_str(), port_file.c_str(),
-            static_cast<char*>(nullptr));
+      execl(kSystemPython, kSystemPython, script.c_str(), root.c_str(), user.c_str(),
+            password.c_str(), port_file.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     for (int i = 0; i < 100 && !std::filesystem::exists(port_file); ++i)
@@ -406,41 +460,56 @@ struct GitHttpServer {
 
 TEST_F(ProjectSecurity, AGitProjectsPasswordReachesGitThroughItsCredentialNeverTheUrl) {
   std::string repo = git_repo("private", "printf 'private\\n' > which.txt");
-  ASSERT_EQ(run_shell("git clone -q --bare " + repo + " " + repos.path() + "/private.git").exit_code, 0);
+  ASSERT_EQ(
+      run_shell("git clone -q --bare " + repo + " " + repos.path() + "/private.git").exit_code, 0);
   // (served over HTTP from outside the project roots)
   GitHttpServer http(repos.path(), "deploy", "git-s3cret-pw");
   std::string url = "http://127.0.0.1:" + std::to_string(http.port) + "/private.git";
-  auto cred = admin().post("/api/v1/credentials",
-                           {{"name", "git"}, {"kind", "password"}, {"username", "deploy"}, {"secret", "git-s3cret-pw"}});
+  auto cred = admin().post(
+      "/api/v1/credentials",
+      {{"name", "git"}, {"kind", "password"}, {"username", "deploy"}, {"secret", "git-s3cret-pw"}});
   ASSERT_EQ(cred.status, 201);
   auto [op_id, op] = user("git-op", "operator");
-  EXPECT_EQ(op.post("/api/v1/projects", {{"name", "p"}, {"kind", "git"}, {"url", url}, {"credential_id", cred.json()["id"]}}).status,
-            403)
+  EXPECT_EQ(
+      op.post("/api/v1/projects",
+              {{"name", "p"}, {"kind", "git"}, {"url", url}, {"credential_id", cred.json()["id"]}})
+          .status,
+      403)
       << "an operator may not attach a credential they may not use";
 
-  auto without = admin().post("/api/v1/projects", {{"name", "no-cred"}, {"kind", "git"}, {"url", url}});
+  auto without =
+      admin().post("/api/v1/projects", {{"name", "no-cred"}, {"kind", "git"}, {"url", url}});
   ASSERT_EQ(without.status, 201) << without.body;
   EXPECT_EQ(wait_job(without.json()["sync_job_id"])["state"], "failed");
 
-  auto p = admin().post("/api/v1/projects", {{"name", "with-cred"}, {"kind", "git"}, {"url", url}, {"credential_id", cred.json()["id"]}});
+  auto p = admin().post(
+      "/api/v1/projects",
+      {{"name", "with-cred"}, {"kind", "git"}, {"url", url}, {"credential_id", cred.json()["id"]}});
   ASSERT_EQ(p.status, 201) << p.body;
   EXPECT_EQ(p.json()["credential_id"], cred.json()["id"]);
   Value job = wait_job(p.json()["sync_job_id"]);
-  ASSERT_EQ(job["state"], "successful") << job.dump() << admin().get("/api/v1/jobs/" + job["id"].dump() + "/stdout").body;
+  ASSERT_EQ(job["state"], "successful")
+      << job.dump() << admin().get("/api/v1/jobs/" + job["id"].dump() + "/stdout").body;
   std::string checkout = admin().get("/api/v1/projects/" + p.json()["id"].dump()).json()["path"];
   EXPECT_EQ(read_file(checkout + "/which.txt"), "private\n");
   EXPECT_EQ(read_file(checkout + "/.git/config").find("s3cret"), std::string::npos);
-  EXPECT_EQ(admin().get("/api/v1/jobs/" + job["id"].dump() + "/events").body.find("s3cret"), std::string::npos);
-  auto leftovers = run_shell("ls -A " + data.path() + "/var/projects/.git-home | grep cred- || true");
+  EXPECT_EQ(admin().get("/api/v1/jobs/" + job["id"].dump() + "/events").body.find("s3cret"),
+            std::string::npos);
+  auto leftovers =
+      run_shell("ls -A " + data.path() + "/var/projects/.git-home | grep cred- || true");
   EXPECT_EQ(leftovers.out, "") << "the askpass directory is removed after the sync";
 }
 
 TEST_F(ProjectSecurity, CancelAnswers2xxWithNoBodyAndNoContentType) {
-  auto job = admin().post("/api/v1/jobs", {{"module", "command"}, {"args", "sleep 30"}, {"inventory_text", kLocalInventory}});
+  auto job = admin().post(
+      "/api/v1/jobs",
+      {{"module", "command"}, {"args", "sleep 30"}, {"inventory_text", kLocalInventory}});
   ASSERT_EQ(job.status, 202) << job.body;
   int64_t id = job.json()["id"];
-  auto r = raw_request(server->port(), "POST /api/v1/jobs/" + std::to_string(id) +
-                                           "/cancel HTTP/1.1\r\nContent-Length: 0\r\nAuthorization: Bearer " + kAdminToken);
+  auto r = raw_request(server->port(),
+                       "POST /api/v1/jobs/" + std::to_string(id) +
+                           "/cancel HTTP/1.1\r\nContent-Length: 0\r\nAuthorization: Bearer " +
+                           kAdminToken);
   EXPECT_EQ(r.status, 202) << r.body;
   EXPECT_EQ(wait_job(id)["state"], "canceled");
 }
@@ -451,11 +520,12 @@ TEST_F(ProjectSecurity, CancelAnswers2xxWithNoBodyAndNoContentType) {
 // 400 after its read timeout: enable this once the new server is merged.
 TEST_F(ProjectSecurity, DISABLED_SyncAndCancelAnswer2xxWithoutAContentLength) {
   int64_t project = local_project("p1", roots.path() + "/p1");
-  auto r = raw_request(server->port(), "POST /api/v1/projects/" + std::to_string(project) +
-                                           "/sync HTTP/1.1\r\nAuthorization: Bearer " + kAdminToken);
+  auto r =
+      raw_request(server->port(), "POST /api/v1/projects/" + std::to_string(project) +
+                                      "/sync HTTP/1.1\r\nAuthorization: Bearer " + kAdminToken);
   EXPECT_EQ(r.status, 202) << r.body;
-  r = raw_request(server->port(), "POST /api/v1/jobs/" + r.json()["id"].dump() + "/cancel HTTP/1.1\r\nAuthorization: Bearer " +
-                                      kAdminToken);
+  r = raw_request(server->port(), "POST /api/v1/jobs/" + r.json()["id"].dump() +
+                                      "/cancel HTTP/1.1\r\nAuthorization: Bearer " + kAdminToken);
   EXPECT_TRUE(r.status == 202 || r.status == 409) << r.body;
 }
 

@@ -40,7 +40,8 @@ class SyncEvents {
   }
   void display(const std::string& text) {
     if (++lines_ > kMaxOutputEvents) return;
-    if (lines_ == kMaxOutputEvents) return emit("display", {{"msg", "(more output cut)"}, {"verbosity", 0}});
+    if (lines_ == kMaxOutputEvents)
+      return emit("display", {{"msg", "(more output cut)"}, {"verbosity", 0}});
     emit("display", {{"msg", text}, {"verbosity", 0}});
   }
 
@@ -75,24 +76,29 @@ class GitCredential {
  public:
   GitCredential(const std::string& home, const JobSecrets& secrets) {
     std::string tmpl = home + "/cred-XXXXXX";
-    if (!mkdtemp(tmpl.data())) throw Error("cannot make a private directory for the git credential");
+    if (!mkdtemp(tmpl.data()))
+      throw Error("cannot make a private directory for the git credential");
     dir_ = tmpl;
-    if (dir_.find('\'') != std::string::npos) throw Error("the data directory's path must not contain a quote");
+    if (dir_.find('\'') != std::string::npos)
+      throw Error("the data directory's path must not contain a quote");
     std::string user = secrets.remote_user.value_or("");
     if (secrets.ssh_private_key) {
       std::string key = *secrets.ssh_private_key;
       if (!key.empty() && key.back() != '\n') key += '\n';
       write_private(dir_ + "/key", key, 0600);
-      std::string ssh = "ssh -i '" + dir_ + "/key' -o IdentitiesOnly=yes -o BatchMode=yes "
+      std::string ssh = "ssh -i '" + dir_ +
+                        "/key' -o IdentitiesOnly=yes -o BatchMode=yes "
                         "-o StrictHostKeyChecking=accept-new";
-      if (!user.empty() && user.find_first_of("' \\\"$`") == std::string::npos) ssh += " -l '" + user + "'";
+      if (!user.empty() && user.find_first_of("' \\\"$`") == std::string::npos)
+        ssh += " -l '" + user + "'";
       env_.push_back("GIT_SSH_COMMAND=" + ssh);
     } else if (secrets.password) {
       // git asks "Username for '...': " then "Password for '...': ".
-      write_private(dir_ + "/askpass",
-                    "#!/bin/sh\ncase \"$1\" in\n  Username*) printf '%s\\n' \"$DROVER_GIT_USERNAME\" ;;\n"
-                    "  *) printf '%s\\n' \"$DROVER_GIT_PASSWORD\" ;;\nesac\n",
-                    0700);
+      write_private(
+          dir_ + "/askpass",
+          "#!/bin/sh\ncase \"$1\" in\n  Username*) printf '%s\\n' \"$DROVER_GIT_USERNAME\" ;;\n"
+          "  *) printf '%s\\n' \"$DROVER_GIT_PASSWORD\" ;;\nesac\n",
+          0700);
       env_.push_back("GIT_ASKPASS=" + dir_ + "/askpass");
       env_.push_back("DROVER_GIT_USERNAME=" + user);
       env_.push_back("DROVER_GIT_PASSWORD=" + *secrets.password);
@@ -123,8 +129,9 @@ class GitCredential {
   std::vector<std::string> env_;
 };
 
-GitResult run_git(const std::vector<std::string>& args, const std::string& home, const std::vector<std::string>& extra_env,
-                  const std::atomic<bool>& cancel, SyncEvents& events) {
+GitResult run_git(const std::vector<std::string>& args, const std::string& home,
+                  const std::vector<std::string>& extra_env, const std::atomic<bool>& cancel,
+                  SyncEvents& events) {
   GitResult result;
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) {
@@ -138,7 +145,8 @@ GitResult run_git(const std::vector<std::string>& args, const std::string& home,
   posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   posix_spawnattr_setpgroup(&attr, 0);
   sigset_t none, all;
   sigemptyset(&none);
@@ -147,8 +155,15 @@ GitResult run_git(const std::vector<std::string>& args, const std::string& home,
   posix_spawnattr_setsigdefault(&attr, &all);
   // -c: no credential helper, no ext::, no fsmonitor or hooks command even
   // if a config file slipped into the checkout.
-  std::vector<std::string> argv_s = {"git", "-c", "credential.helper=", "-c", "protocol.ext.allow=never",
-                                     "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null"};
+  std::vector<std::string> argv_s = {"git",
+                                     "-c",
+                                     "credential.helper=",
+                                     "-c",
+                                     "protocol.ext.allow=never",
+                                     "-c",
+                                     "core.fsmonitor=false",
+                                     "-c",
+                                     "core.hooksPath=/dev/null"};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
@@ -179,8 +194,9 @@ GitResult run_git(const std::vector<std::string>& args, const std::string& home,
   std::string why_killed;
   for (;;) {
     if (!killed && (cancel.load() || std::chrono::steady_clock::now() > deadline)) {
-      why_killed = cancel.load() ? "canceled" : "git took longer than " + std::to_string(kGitTimeLimit.count()) +
-                                                    " minutes: stopped";
+      why_killed = cancel.load() ? "canceled"
+                                 : "git took longer than " + std::to_string(kGitTimeLimit.count()) +
+                                       " minutes: stopped";
       ::kill(-pid, SIGKILL);
       killed = true;
     }
@@ -221,20 +237,22 @@ struct ProjectRow {
 
 std::optional<ProjectRow> load_project(store::Database& db, int64_t id) {
   return db.read([&](store::Connection& c) -> std::optional<ProjectRow> {
-    store::Statement& s = c.prepare("SELECT kind, path, url, branch, credential_id FROM projects WHERE id = ?");
+    store::Statement& s =
+        c.prepare("SELECT kind, path, url, branch, credential_id FROM projects WHERE id = ?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return ProjectRow{s.text(0), s.text(1), s.text(2), s.text(3), s.optional_integer(4)};
   });
 }
 
-void set_state(store::Database& db, int64_t id, const std::string& state, const std::string& message,
-               const std::optional<std::string>& path = std::nullopt) {
+void set_state(store::Database& db, int64_t id, const std::string& state,
+               const std::string& message, const std::optional<std::string>& path = std::nullopt) {
   db.write([&](store::Connection& c) {
     std::string now = store::now_timestamp();
     c.prepare(
          "UPDATE projects SET sync_state = ?, sync_message = ?, path = COALESCE(?, path), "
-         "synced = CASE WHEN ? IN ('ok', 'failed') THEN ? ELSE synced END, updated = ? WHERE id = ?")
+         "synced = CASE WHEN ? IN ('ok', 'failed') THEN ? ELSE synced END, updated = ? WHERE id = "
+         "?")
         .bind(1, state)
         .bind(2, message)
         .bind(3, path)
@@ -248,7 +266,8 @@ void set_state(store::Database& db, int64_t id, const std::string& state, const 
 
 // Clones or updates a git project into `dir`.
 GitResult sync_git(const ProjectRow& p, const std::string& dir, const std::string& home,
-                   const std::vector<std::string>& env, const std::atomic<bool>& cancel, SyncEvents& events) {
+                   const std::vector<std::string>& env, const std::atomic<bool>& cancel,
+                   SyncEvents& events) {
   if (!fs::exists(fs::path(dir) / ".git")) {
     std::error_code ec;
     fs::remove_all(dir, ec);
@@ -257,8 +276,9 @@ GitResult sync_git(const ProjectRow& p, const std::string& dir, const std::strin
     args.insert(args.end(), {"--", p.url, dir});
     return run_git(args, home, env, cancel, events);
   }
-  auto fetch = run_git({"-C", dir, "fetch", "--depth", "1", "origin", p.branch.empty() ? "HEAD" : p.branch}, home,
-                       env, cancel, events);
+  auto fetch =
+      run_git({"-C", dir, "fetch", "--depth", "1", "origin", p.branch.empty() ? "HEAD" : p.branch},
+              home, env, cancel, events);
   if (!fetch.ok) return fetch;
   return run_git({"-C", dir, "reset", "--hard", "FETCH_HEAD"}, home, env, cancel, events);
 }
@@ -268,9 +288,11 @@ GitResult sync_git(const ProjectRow& p, const std::string& dir, const std::strin
 std::optional<std::string> git_url_problem(const std::string& url, const ServerOptions& options) {
   if (url.empty()) return "a git project needs a 'url'";
   if (url[0] == '-') return "a git URL must not start with '-'";
-  if (url.rfind("ext::", 0) == 0 || url.rfind("fd::", 0) == 0) return "git's ext:: and fd:: transports are not allowed";
+  if (url.rfind("ext::", 0) == 0 || url.rfind("fd::", 0) == 0)
+    return "git's ext:: and fd:: transports are not allowed";
   for (char c : url)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return "a git URL must not contain control characters";
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      return "a git URL must not contain control characters";
   size_t scheme_end = url.find("://");
   // git's rule: no "://" and a ':' before any '/' is scp-like ssh
   // (host:path); otherwise a path on this machine.
@@ -283,7 +305,8 @@ std::optional<std::string> git_url_problem(const std::string& url, const ServerO
   }
   if (local) {
     if (!resolve_under(*local, allowed_project_roots(options)))
-      return "a repository on the server's disk must be an absolute path to a directory under an allowed project "
+      return "a repository on the server's disk must be an absolute path to a directory under an "
+             "allowed project "
              "root (see --project-root)";
     return std::nullopt;
   }
@@ -292,14 +315,18 @@ std::optional<std::string> git_url_problem(const std::string& url, const ServerO
   for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   size_t authority = scheme_end + 3;
   size_t end = url.find_first_of("/?#", authority);
-  std::string host_part = url.substr(authority, end == std::string::npos ? std::string::npos : end - authority);
+  std::string host_part =
+      url.substr(authority, end == std::string::npos ? std::string::npos : end - authority);
   size_t at = host_part.rfind('@');
   if (at == std::string::npos) return std::nullopt;
   std::string userinfo = host_part.substr(0, at);
   if (userinfo.find(':') != std::string::npos || scheme == "http" || scheme == "https")
-    return "a git URL must not carry credentials (https://user:password@host/... or https://token@host/...): "
-           "git would keep the URL in the checkout's .git/config, where every job of the project reads it; "
-           "give the secret as the project's credential_id (a password or ssh_key credential) instead";
+    return "a git URL must not carry credentials (https://user:password@host/... or "
+           "https://token@host/...): "
+           "git would keep the URL in the checkout's .git/config, where every job of the project "
+           "reads it; "
+           "give the secret as the project's credential_id (a password or ssh_key credential) "
+           "instead";
   return std::nullopt;
 }
 
@@ -315,7 +342,8 @@ JobOutcome run_project_sync(ServerContext& ctx, int64_t project_id, const std::a
     return out;
   };
   auto project = load_project(db, project_id);
-  if (!project) return finish(JobState::error, "project " + std::to_string(project_id) + " does not exist");
+  if (!project)
+    return finish(JobState::error, "project " + std::to_string(project_id) + " does not exist");
   events.emit("sync_start", {{"project_id", project_id}, {"kind", project->kind}});
   set_state(db, project_id, "running", "");
   std::string state = "ok", message;
@@ -332,8 +360,9 @@ JobOutcome run_project_sync(ServerContext& ctx, int64_t project_id, const std::a
       std::optional<GitCredential> credential;
       if (project->credential_id)
         credential.emplace(home, credential_secrets(db, ctx.vault, *project->credential_id));
-      GitResult git = sync_git(*project, dir, home, credential ? credential->env() : std::vector<std::string>{}, cancel,
-                               events);
+      GitResult git =
+          sync_git(*project, dir, home, credential ? credential->env() : std::vector<std::string>{},
+                   cancel, events);
       credential.reset();
       message = git.tail;
       if (cancel.load()) {
@@ -345,12 +374,14 @@ JobOutcome run_project_sync(ServerContext& ctx, int64_t project_id, const std::a
       if (std::string link = find_escaping_symlink(fs::canonical(dir).string()); !link.empty()) {
         std::error_code ec;
         fs::remove_all(dir, ec);
-        throw Error("the checkout has a symlink that leaves the project (" + link + "): refused and removed");
+        throw Error("the checkout has a symlink that leaves the project (" + link +
+                    "): refused and removed");
       }
     } else {
       auto real = resolve_under(project->path, allowed_project_roots(ctx.options));
       if (!real)
-        throw Error("directory " + project->path + " does not exist or is not under an allowed project root");
+        throw Error("directory " + project->path +
+                    " does not exist or is not under an allowed project root");
       if (std::string link = find_escaping_symlink(*real); !link.empty())
         throw Error("the project has a symlink that leaves it (" + link + ")");
       events.display("directory " + *real + " is a valid project");
