@@ -2,8 +2,11 @@
 // a credential, what a launch may override (AWX's prompt-on-launch flags),
 // where a project may lie and that nothing in it leads outside, git URLs
 // with secrets, and git sync as a background job with a clean environment.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -498,6 +501,35 @@ TEST_F(ProjectSecurity, AGitProjectsPasswordReachesGitThroughItsCredentialNeverT
   auto leftovers =
       run_shell("ls -A " + data.path() + "/var/projects/.git-home | grep cred- || true");
   EXPECT_EQ(leftovers.out, "") << "the askpass directory is removed after the sync";
+}
+
+TEST_F(ProjectSecurity, CancelingASyncJobKillsAGitThatHangs) {
+  // A "git server" that accepts the connection and never says a word: ssh
+  // waits for its banner forever.
+  int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(listener, 4), 0);
+  socklen_t len = sizeof addr;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  std::string url = "ssh://git@127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/repo.git";
+  auto p = admin().post("/api/v1/projects", {{"name", "hangs"}, {"kind", "git"}, {"url", url}});
+  ASSERT_EQ(p.status, 201) << p.body;
+  std::string job_path = "/api/v1/jobs/" + p.json()["sync_job_id"].dump();
+  for (int i = 0; i < 100 && admin().get(job_path).json()["state"] != "running"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(admin().post(job_path + "/cancel", Value::object()).status, 202);
+  Value job = wait_job(p.json()["sync_job_id"]);
+  EXPECT_EQ(job["state"], "canceled") << job.dump();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_EQ(admin().get("/api/v1/projects/" + p.json()["id"].dump()).json()["sync_state"],
+            "failed");
+  close(listener);
 }
 
 TEST_F(ProjectSecurity, CancelAnswers2xxWithNoBodyAndNoContentType) {
