@@ -77,6 +77,39 @@ void add_auth_routes(Router& router, ServerContext& ctx) {
                            {"user", {{"id", user.id}, {"username", user.username}, {"role", user.role}}}});
               }});
 
+  router.add({"POST", "/api/v1/password", Role::Viewer,
+              "Change your own password ({current_password, new_password}); ends all your sessions and tokens",
+              [&ctx, limiter](Call& call) {
+                Value body = parse_json_body(call.req, 16 * 1024);
+                BodyReader r(body, {"current_password", "new_password"});
+                std::string current = r.required_string("current_password");
+                std::string next = r.required_string("new_password");
+                // Guessing the current password through this route is
+                // throttled like login.
+                if (int wait = limiter->retry_after(call.address, call.user.username); wait > 0) {
+                  call.res.set_header("Retry-After", std::to_string(wait));
+                  throw ApiError(429, "rate_limited", "too many failed attempts; retry in " + std::to_string(wait) + " s",
+                                 Value{{"retry_after", wait}});
+                }
+                auto found = ctx.store.db().read(
+                    [&](store::Connection& c) { return store::find_user_for_login(c, call.user.username); });
+                if (!found || !verify_password(found->second, current)) {
+                  limiter->record_failure(call.address, call.user.username);
+                  throw ApiError(400, "bad_value", "the current password is wrong", {{"field", "current_password"}});
+                }
+                if (auto why = password_problem(next, call.user.username))
+                  throw ApiError(400, "bad_value", *why, {{"field", "new_password"}});
+                std::string hash = hash_password(next);
+                ctx.store.db().write([&](store::Connection& c) {
+                  store::update_user(c, call.user.user_id, hash, std::nullopt, std::nullopt);
+                  int64_t revoked = store::revoke_user_tokens(c, call.user.user_id);
+                  store::append_audit(c, audit_entry(call, "update", "users", std::to_string(call.user.user_id),
+                                                     {{"fields", {"password"}}, {"revoked_tokens", revoked}}));
+                });
+                ctx.auth.forget_all();
+                call.res.status = 204;
+              }});
+
   router.add({"POST", "/api/v1/tokens", Role::Viewer, "Create a personal API token (shown once)", [&ctx](Call& call) {
                 Value body = parse_json_body(call.req, 16 * 1024);
                 BodyReader r(body, {"name", "expires_in_days"});

@@ -120,6 +120,27 @@ TEST_F(AccountSecurity, APasswordChangeEndsEverySessionAndTokenOfTheUser) {
   EXPECT_FALSE(login("rotating", "rotating-password-2").empty());
 }
 
+TEST_F(AccountSecurity, ChangingYourOwnPasswordNeedsTheCurrentOneAndEndsYourSessions) {
+  make_user("self-service", "viewer", "self-service-password-1");
+  std::string session = login("self-service", "self-service-password-1");
+  std::string other = login("self-service", "self-service-password-1");
+  ApiClient me(server_->url(), session);
+  auto wrong = me.post("/api/v1/password", {{"current_password", "not-my-password"},
+                                            {"new_password", "self-service-password-2"}});
+  EXPECT_EQ(wrong.status, 400) << wrong.body;
+  EXPECT_EQ(wrong.json()["error"]["details"]["field"], "current_password");
+  auto weak = me.post("/api/v1/password",
+                      {{"current_password", "self-service-password-1"}, {"new_password", "short"}});
+  EXPECT_EQ(weak.status, 400) << weak.body;
+  auto ok = me.post("/api/v1/password", {{"current_password", "self-service-password-1"},
+                                         {"new_password", "self-service-password-2"}});
+  EXPECT_EQ(ok.status, 204) << ok.body;
+  EXPECT_EQ(status_with(session), 401);
+  EXPECT_EQ(status_with(other), 401);
+  login("self-service", "self-service-password-1", 401);
+  EXPECT_FALSE(login("self-service", "self-service-password-2").empty());
+}
+
 TEST_F(AccountSecurity, ADisabledUsersTokensStayDeadWhenTheUserIsEnabledAgain) {
   int64_t id = make_user("suspended", "operator", "suspended-password");
   std::string session = login("suspended", "suspended-password");
