@@ -81,9 +81,10 @@ TEST(GitUrls, SecretsAndDangerousTransportsAreRefusedWithoutRepeatingTheUrl) {
   for (std::string ok : {"https://github.com/org/repo.git", "ssh://git@host:2222/repo.git",
                          "git@github.com:org/r.git", "git://host/repo"})
     EXPECT_FALSE(git_url_problem(ok, o)) << ok;
-  for (std::string bad : {"https://u:p4ss@host/r", "https://t0ken@host/r", "HTTP://u@host/r",
-                          "ssh://u:p4ss@host/r", "-uhttps://x", "ext::sh -c touch% /tmp/x",
-                          "fd::17", "https://host/r\n", "/etc", "file:///etc", "./relative"}) {
+  for (std::string bad :
+       {"https://u:p4ss@host/r", "https://t0ken@host/r", "HTTP://u@host/r", "ssh://u:p4ss@host/r",
+        "u:p4ss@host:org/r.git", "-uhttps://x", "ext::sh -c touch% /tmp/x", "fd::17",
+        "https://host/r\n", "/etc", "file:///etc", "./relative"}) {
     auto why = git_url_problem(bad, o);
     ASSERT_TRUE(why) << bad;
     EXPECT_EQ(why->find("p4ss"), std::string::npos);

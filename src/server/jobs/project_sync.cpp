@@ -285,6 +285,12 @@ GitResult sync_git(const ProjectRow& p, const std::string& dir, const std::strin
 
 }  // namespace
 
+constexpr const char* kSecretInUrl =
+    "a git URL must not carry credentials (https://user:password@host/... or "
+    "https://token@host/...): git would keep the URL in the checkout's .git/config, where every "
+    "job of the project reads it; give the secret as the project's credential_id (a password or "
+    "ssh_key credential) instead";
+
 std::optional<std::string> git_url_problem(const std::string& url, const ServerOptions& options) {
   if (url.empty()) return "a git project needs a 'url'";
   if (url[0] == '-') return "a git URL must not start with '-'";
@@ -305,12 +311,16 @@ std::optional<std::string> git_url_problem(const std::string& url, const ServerO
   }
   if (local) {
     if (!resolve_under(*local, allowed_project_roots(options)))
-      return "a repository on the server's disk must be an absolute path to a directory under an "
-             "allowed project "
-             "root (see --project-root)";
+      return "a repository on the server's disk must be an absolute path to a directory under "
+             "an allowed project root (see --project-root)";
     return std::nullopt;
   }
-  if (scheme_end == std::string::npos) return std::nullopt;  // scp-like user@host:path
+  if (scheme_end == std::string::npos) {  // scp-like user@host:path
+    size_t at = url.find('@');
+    if (at != std::string::npos && url.substr(0, at).find(':') != std::string::npos)
+      return kSecretInUrl;
+    return std::nullopt;
+  }
   std::string scheme = url.substr(0, scheme_end);
   for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   size_t authority = scheme_end + 3;
@@ -321,12 +331,7 @@ std::optional<std::string> git_url_problem(const std::string& url, const ServerO
   if (at == std::string::npos) return std::nullopt;
   std::string userinfo = host_part.substr(0, at);
   if (userinfo.find(':') != std::string::npos || scheme == "http" || scheme == "https")
-    return "a git URL must not carry credentials (https://user:password@host/... or "
-           "https://token@host/...): "
-           "git would keep the URL in the checkout's .git/config, where every job of the project "
-           "reads it; "
-           "give the secret as the project's credential_id (a password or ssh_key credential) "
-           "instead";
+    return kSecretInUrl;
   return std::nullopt;
 }
 
