@@ -279,6 +279,26 @@ TEST_F(ProjectSecurity, ADirectJobsPlaybookMustLieUnderAProjectRoot) {
   EXPECT_EQ(r.status, 400) << "sync jobs come from POST /projects/{id}/sync only";
 }
 
+TEST_F(ProjectSecurity, AJobsInventoryFilesStayInsideItsProjectOrUnderAProjectRoot) {
+  std::string stray = outside.write("hosts.ini", kLocalInventory);
+  auto status = [&](Value body) { return admin().post("/api/v1/jobs", body).status; };
+  Value adhoc = {{"module", "ping"}};
+  auto with = [&](Value base, Value inventory) {
+    base["inventory"] = inventory;
+    return base;
+  };
+  EXPECT_EQ(status(with(adhoc, {"/etc/shadow"})), 400);
+  EXPECT_EQ(status(with(adhoc, {stray})), 400);
+  EXPECT_EQ(status(with(adhoc, {"drover:/var/lib/other-drover"})), 400);
+  EXPECT_EQ(status(with(adhoc, {"hosts.ini"})), 400) << "relative, and no project";
+  EXPECT_EQ(status(with(adhoc, {roots.path() + "/p1/hosts.ini"})), 202);
+  EXPECT_EQ(status(with(adhoc, {"localhost,"})), 202);
+  EXPECT_EQ(status(with(adhoc, {"drover:" + data.path() + "/var"})), 202);
+  Value book = {{"project_dir", roots.path() + "/p1"}, {"playbook", "site.yml"}};
+  EXPECT_EQ(status(with(book, {"../../" + stray})), 400);
+  EXPECT_EQ(status(with(book, {"hosts.ini"})), 202);
+}
+
 TEST_F(ProjectSecurity, GitUrlsThatCarrySecretsAreRefusedAndNeverEchoed) {
   for (std::string url :
        {"https://deploy:s3cr3t-pw@git.example.com/repo.git", "http://user:s3cr3t-pw@10.0.0.1/r",

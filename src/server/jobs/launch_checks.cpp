@@ -56,6 +56,43 @@ void check_project_paths(ServerContext& ctx, const JobSpec& spec) {
     refuse("project_dir", "the project has a symlink that leaves it (" + link + ")");
 }
 
+// An inventory source that is a file (not a host list "a,b," nor an
+// http(s) URL) stays inside the job's project when relative, under a
+// project root when absolute; a CMDB source ("drover:DIR") is this
+// server's own data directory.
+void check_inventory_sources(ServerContext& ctx, const JobSpec& spec) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (const auto& src : spec.inventory) {
+    if (src.find(',') != std::string::npos || src.rfind("http://", 0) == 0 ||
+        src.rfind("https://", 0) == 0)
+      continue;
+    if (src.rfind("drover:", 0) == 0) {
+      fs::path asked = fs::weakly_canonical(src.substr(7), ec);
+      if (ec || asked != fs::weakly_canonical(ctx.options.data_dir, ec))
+        refuse("inventory", "a drover: inventory source must be this server's own data directory");
+      continue;
+    }
+    if (!src.empty() && src[0] == '/') {
+      auto roots = allowed_project_roots(ctx.options);
+      roots.push_back(git_checkout_root(ctx.options));
+      std::string real = fs::weakly_canonical(src, ec).string();
+      bool inside = false;
+      for (const auto& root : roots) inside = inside || is_inside(real, root);
+      if (ec || !inside)
+        refuse("inventory", "inventory " + src + " is not under an allowed project root");
+      continue;
+    }
+    if (spec.project_dir.empty())
+      refuse("inventory",
+             "inventory " + src + " is a relative path and the job has no project_dir");
+    auto project = fs::weakly_canonical(spec.project_dir, ec);
+    std::string real = fs::weakly_canonical(fs::path(spec.project_dir) / src, ec).string();
+    if (ec || !is_inside(real, project.string()))
+      refuse("inventory", "inventory " + src + " leads outside its project");
+  }
+}
+
 }  // namespace
 
 void check_job_launch(ServerContext& ctx, const JobSpec& spec, const Principal& who) {
@@ -64,6 +101,7 @@ void check_job_launch(ServerContext& ctx, const JobSpec& spec, const Principal& 
                    {{"field", "kind"}});
   check_credential_use(ctx, spec, who);
   check_project_paths(ctx, spec);
+  check_inventory_sources(ctx, spec);
 }
 
 }  // namespace drover::server

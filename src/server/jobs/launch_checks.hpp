@@ -8,6 +8,9 @@
 //   symlink leaving it, and its playbook resolves inside it; a job with an
 //   absolute playbook and no project has the playbook's directory under a
 //   root (project_paths.hpp): 400 naming the field otherwise.
+// * An inventory file stays inside the project (relative) or under a
+//   project root (absolute); a `drover:` source is this server's data
+//   directory; host lists and http(s) URLs are not files: 400 otherwise.
 // * Sync jobs are queued by POST /api/v1/projects/{id}/sync only: 400.
 // Throws ApiError.
 #pragma once
