@@ -1,6 +1,7 @@
 // The worker threads of `drover server --workers N`: each claims the oldest
-// pending job from the database, runs it in-process (execute_job) with its
-// events recorded (EventRecorder), and claims the next.
+// pending job from the database, runs it in-process (execute_job; a sync
+// job through options.run_sync) with its events recorded (EventRecorder),
+// and claims the next.
 //
 // Workers wake at once when this process queues a job (wake()) and poll the
 // database every second for jobs queued by other processes. cancel() stops
