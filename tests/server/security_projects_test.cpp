@@ -552,6 +552,31 @@ TEST_F(ProjectSecurity, CancelingASyncJobKillsAGitThatHangs) {
   close(listener);
 }
 
+TEST_F(ProjectSecurity, AProjectWhoseSyncWasInterruptedIsMarkedFailedAtRestart) {
+  int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);  // never answers
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(listener, 4), 0);
+  socklen_t len = sizeof addr;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  std::string url = "ssh://git@127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/repo.git";
+  auto p = admin().post("/api/v1/projects", {{"name", "hangs"}, {"kind", "git"}, {"url", url}});
+  ASSERT_EQ(p.status, 201) << p.body;
+  std::string project_path = "/api/v1/projects/" + p.json()["id"].dump();
+  for (int i = 0; i < 100 && admin().get(project_path).json()["sync_state"] != "running"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(admin().get(project_path).json()["sync_state"], "running");
+  server->kill9();
+  server->start();
+  Value project = admin().get(project_path).json();
+  EXPECT_EQ(project["sync_state"], "failed") << project.dump();
+  EXPECT_NE(project["sync_message"].get<std::string>().find("interrupted"), std::string::npos);
+  close(listener);
+}
+
 TEST_F(ProjectSecurity, CancelAnswers2xxWithNoBodyAndNoContentType) {
   auto job = admin().post(
       "/api/v1/jobs",

@@ -50,6 +50,7 @@ class JobService {
     for (int64_t id : ids)
       std::fprintf(stderr, "drover server: job %lld was running when the server stopped: marked error\n",
                    static_cast<long long>(id));
+    settle_project_sync_states(ctx_.store.db());
     workers_.start();
   }
 
@@ -213,6 +214,7 @@ class JobService {
     });
     if (!job) throw ApiError::not_found("no job " + std::to_string(id));
     workers_.cancel(id);
+    if (job->kind == "sync") settle_project_sync_states(ctx_.store.db());
     send_json(call.res, 202, job_json(*job));
   }
 

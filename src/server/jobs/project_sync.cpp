@@ -335,6 +335,19 @@ std::optional<std::string> git_url_problem(const std::string& url, const ServerO
   return std::nullopt;
 }
 
+void settle_project_sync_states(store::Database& db) {
+  db.write([](store::Connection& c) {
+    c.prepare(
+         "UPDATE projects SET sync_state = 'failed', sync_message = 'interrupted: its sync job "
+         "ended before it ran to the end (canceled, or the server stopped)', updated = ? "
+         "WHERE sync_state IN ('pending', 'running') AND NOT EXISTS (SELECT 1 FROM jobs j "
+         "WHERE j.kind = 'sync' AND j.state IN ('pending', 'running') "
+         "AND json_extract(j.spec, '$.project_id') = projects.id)")
+        .bind(1, store::now_timestamp())
+        .run();
+  });
+}
+
 JobOutcome run_project_sync(ServerContext& ctx, int64_t project_id, const std::atomic<bool>& cancel,
                             const JsonEventSink& sink) {
   store::Database& db = ctx.store.db();

@@ -50,6 +50,12 @@ std::optional<std::string> git_url_problem(const std::string& url, const ServerO
 // Runs the sync job of project `project_id`: emits its events to `sink`
 // (seq from 1), updates the project's row, returns the job's outcome
 // (successful, failed with the reason, canceled).
+// Projects left `pending` or `running` with no live sync job (the server
+// died during a sync, or a pending sync job was canceled) become `failed`
+// ("interrupted"). Call at start, after jobs left running are marked, and
+// after a sync job is canceled.
+void settle_project_sync_states(store::Database& db);
+
 JobOutcome run_project_sync(ServerContext& ctx, int64_t project_id, const std::atomic<bool>& cancel,
                             const JsonEventSink& sink);
 
