@@ -103,7 +103,17 @@ bool update_user(Connection& c, int64_t id, const std::optional<std::string>& pa
 
 bool delete_user(Connection& c, int64_t id) {
   c.prepare("DELETE FROM users WHERE id = ?").bind(1, id).run();
-  return c.changes() > 0;
+  bool deleted = c.changes() > 0;
+  // users.id is a rowid without AUTOINCREMENT: the next user may get this
+  // id again, and must not inherit the deleted user's credentials.
+  c.prepare(
+       "UPDATE credentials SET allowed_users = (SELECT json_group_array(value) FROM "
+       "json_each(credentials.allowed_users) WHERE value != ?) "
+       "WHERE EXISTS (SELECT 1 FROM json_each(credentials.allowed_users) WHERE value = ?)")
+      .bind(1, id)
+      .bind(2, id)
+      .run();
+  return deleted;
 }
 
 int64_t count_enabled_admins(Connection& c, int64_t except_id) {

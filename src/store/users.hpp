@@ -53,6 +53,8 @@ std::vector<User> list_users(Connection& c, int64_t limit, int64_t offset);
 // Updates the fields that are set; false when there is no such user.
 bool update_user(Connection& c, int64_t id, const std::optional<std::string>& password_hash,
                  const std::optional<std::string>& role, const std::optional<bool>& disabled);
+// Deletes the user (its tokens go with it) and takes its id out of every
+// credential's allowed_users (ids may be reused).
 bool delete_user(Connection& c, int64_t id);
 // Enabled admins other than `except_id` (0: all of them).
 int64_t count_enabled_admins(Connection& c, int64_t except_id = 0);

@@ -99,6 +99,20 @@ TEST_F(ProjectSecurity, ACredentialIsUsableOnlyByItsOwnerItsAllowedUsersAndRoles
   EXPECT_EQ(op2.post("/api/v1/jobs", job).status, 202);
   EXPECT_EQ(admin().get(cred_path).body.find("hunter2"), std::string::npos);
 
+  // A deleted user's id leaves the list: SQLite may give it to the next user.
+  auto [gone_id, gone] = user("op-gone", "operator");
+  ASSERT_EQ(admin()
+                .patch(cred_path,
+                       {{"allowed_users", {op_id, gone_id}}, {"allowed_roles", Value::array()}})
+                .status,
+            200);
+  ASSERT_EQ(admin().del("/api/v1/users/" + std::to_string(gone_id)).status, 204);
+  EXPECT_EQ(admin().get(cred_path).json()["allowed_users"], Value::array({op_id}));
+  auto [heir_id, heir] = user("op-heir", "operator");
+  EXPECT_EQ(heir_id, gone_id) << "the id was reused (the case this guards)";
+  EXPECT_EQ(heir.post("/api/v1/jobs", job).status, 403);
+  ASSERT_EQ(admin().patch(cred_path, {{"allowed_roles", {"operator"}}}).status, 200);
+
   EXPECT_EQ(admin().patch(cred_path, {{"allowed_users", {999999}}}).status, 400);
   EXPECT_EQ(admin().patch(cred_path, {{"allowed_roles", {"god"}}}).status, 400);
   EXPECT_EQ(admin().patch(cred_path, {{"allowed_users", "everyone"}}).status, 400);
