@@ -566,7 +566,7 @@ TEST_F(ProjectSecurity, CancelingASyncJobKillsAGitThatHangs) {
   close(listener);
 }
 
-TEST_F(ProjectSecurity, AProjectWhoseSyncWasInterruptedIsMarkedFailedAtRestart) {
+TEST_F(ProjectSecurity, AServerKilledMidSyncKillsTheOrphanedGitAndFailsTheProjectAtRestart) {
   int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);  // never answers
   ASSERT_GE(listener, 0);
   sockaddr_in addr{};
@@ -583,11 +583,24 @@ TEST_F(ProjectSecurity, AProjectWhoseSyncWasInterruptedIsMarkedFailedAtRestart) 
   for (int i = 0; i < 100 && admin().get(project_path).json()["sync_state"] != "running"; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   ASSERT_EQ(admin().get(project_path).json()["sync_state"], "running");
+  // The hung ssh of that git is connected to us.
+  timeval tv{10, 0};
+  setsockopt(listener, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  int from_git = accept(listener, nullptr, nullptr);
+  ASSERT_GE(from_git, 0);
   server->kill9();
   server->start();
   Value project = admin().get(project_path).json();
   EXPECT_EQ(project["sync_state"], "failed") << project.dump();
   EXPECT_NE(project["sync_message"].get<std::string>().find("interrupted"), std::string::npos);
+  // The restarted server killed the git (and its ssh) the dead one left.
+  setsockopt(from_git, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[512];
+  ssize_t got = 0;
+  while ((got = recv(from_git, buf, sizeof buf, 0)) > 0) {  // ssh's version line
+  }
+  EXPECT_EQ(got, 0) << "the connection of the orphaned ssh is closed (not timed out)";
+  close(from_git);
   close(listener);
 }
 

@@ -50,6 +50,7 @@ class JobService {
     for (int64_t id : ids)
       std::fprintf(stderr, "drover server: job %lld was running when the server stopped: marked error\n",
                    static_cast<long long>(id));
+    kill_orphaned_git(ctx_.options);
     settle_project_sync_states(ctx_.store.db());
     workers_.start();
   }

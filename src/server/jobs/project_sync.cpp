@@ -10,9 +10,13 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
+#include <sstream>
 #include <vector>
 
 #include "server/jobs/job_template.hpp"
@@ -129,6 +133,27 @@ class GitCredential {
   std::vector<std::string> env_;
 };
 
+// The start time of process `pid` (field 22 of /proc/PID/stat, clock ticks
+// since boot); "" when it does not exist. With the pid it names one process
+// for good: a pid reused later has another start time.
+std::string process_start_time(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return "";
+  std::istringstream fields(stat.substr(paren + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i) {
+  }
+  return field;
+}
+
+// Where a running git's process group is written down, so that a server
+// killed mid-sync kills it at its next start (kill_orphaned_git).
+std::string pgid_file(const std::string& home, pid_t pid) {
+  return home + "/git-" + std::to_string(pid) + ".pgid";
+}
+
 GitResult run_git(const std::vector<std::string>& args, const std::string& home,
                   const std::vector<std::string>& extra_env, const std::atomic<bool>& cancel,
                   SyncEvents& events) {
@@ -188,6 +213,10 @@ GitResult run_git(const std::vector<std::string>& args, const std::string& home,
     result.tail = std::string("cannot run /usr/bin/git: ") + std::strerror(rc);
     return result;
   }
+  {
+    std::ofstream record(pgid_file(home, pid));
+    record << pid << " " << process_start_time(pid) << "\n";
+  }
   auto deadline = std::chrono::steady_clock::now() + kGitTimeLimit;
   std::string output, partial;
   bool killed = false;
@@ -221,6 +250,7 @@ GitResult run_git(const std::vector<std::string>& args, const std::string& home,
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  std::remove(pgid_file(home, pid).c_str());
   if (killed) {
     events.display(why_killed);
     output += "\n" + why_killed;
@@ -333,6 +363,25 @@ std::optional<std::string> git_url_problem(const std::string& url, const ServerO
   if (userinfo.find(':') != std::string::npos || scheme == "http" || scheme == "https")
     return kSecretInUrl;
   return std::nullopt;
+}
+
+void kill_orphaned_git(const ServerOptions& options) {
+  std::error_code ec;
+  fs::path home = fs::path(git_checkout_root(options)) / ".git-home";
+  for (fs::directory_iterator it(home, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.rfind("git-", 0) != 0 || it->path().extension() != ".pgid") continue;
+    std::ifstream in(it->path());
+    pid_t pid = 0;
+    std::string started;
+    if (in >> pid >> started && pid > 1 && process_start_time(pid) == started) {
+      ::kill(-pid, SIGKILL);
+      std::fprintf(stderr,
+                   "drover server: killed git (process group %d) left by a stopped server\n",
+                   static_cast<int>(pid));
+    }
+    fs::remove(it->path(), ec);
+  }
 }
 
 void settle_project_sync_states(store::Database& db) {

@@ -50,6 +50,11 @@ std::optional<std::string> git_url_problem(const std::string& url, const ServerO
 // Runs the sync job of project `project_id`: emits its events to `sink`
 // (seq from 1), updates the project's row, returns the job's outcome
 // (successful, failed with the reason, canceled).
+// Kills the process groups of gits that a server killed mid-sync left
+// running (each run_git writes its group down while it runs; a pid reused
+// since, with another start time, is left alone). Call at start.
+void kill_orphaned_git(const ServerOptions& options);
+
 // Projects left `pending` or `running` with no live sync job (the server
 // died during a sync, or a pending sync job was canceled) become `failed`
 // ("interrupted"). Call at start, after jobs left running are marked, and
