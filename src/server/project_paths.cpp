@@ -45,6 +45,38 @@ std::optional<std::string> resolve_under(const std::string& path,
   return std::nullopt;
 }
 
+bool exposes_data_dir(const std::string& path, const ServerOptions& options) {
+  std::error_code ec;
+  std::string data = fs::weakly_canonical(options.data_dir, ec).string();
+  if (ec) return true;
+  if (is_inside(data, path)) return true;  // the data directory or an ancestor of it
+  if (!is_inside(path, data)) return false;
+  std::string checkouts = git_checkout_root(options);
+  return path == checkouts || !is_inside(path, checkouts) ||
+         is_inside(path, checkouts + "/.git-home");
+}
+
+std::optional<std::string> resolve_project_dir(const std::string& path,
+                                               const ServerOptions& options, bool git_checkouts) {
+  auto roots = allowed_project_roots(options);
+  if (git_checkouts) roots.push_back(git_checkout_root(options));
+  auto real = resolve_under(path, roots);
+  if (!real || exposes_data_dir(*real, options)) return std::nullopt;
+  return real;
+}
+
+bool is_allowed_project_file(const std::string& path, const ServerOptions& options) {
+  if (path.empty() || path[0] != '/') return false;
+  std::error_code ec;
+  std::string real = fs::weakly_canonical(path, ec).string();
+  if (ec || exposes_data_dir(real, options)) return false;
+  auto roots = allowed_project_roots(options);
+  roots.push_back(git_checkout_root(options));
+  for (const auto& root : roots)
+    if (is_inside(real, root)) return true;
+  return false;
+}
+
 std::string find_escaping_symlink(const std::string& project) {
   std::error_code ec;
   size_t seen = 0;

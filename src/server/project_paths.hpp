@@ -42,6 +42,23 @@ std::optional<std::string> resolve_under(const std::string& path,
 // Whether the realpath'ed `path` is `dir` or inside it (both realpath'ed).
 bool is_inside(const std::string& path, const std::string& dir);
 
+// Whether the realpath'ed `path` would show the server's own files: it is
+// or contains the data directory, or lies in it anywhere but inside one
+// git checkout (<data>/projects/<id>). So a project root that contains the
+// data directory (--project-root /srv with --data /srv/drover) never makes
+// drover.db, secret.key, other jobs' directories or git's HOME a project.
+bool exposes_data_dir(const std::string& path, const ServerOptions& options);
+
+// The realpath of directory `path` when it may be a project: under an
+// allowed root (or, with `git_checkouts`, inside a git checkout) and not
+// exposing the data directory; nullopt otherwise.
+std::optional<std::string> resolve_project_dir(const std::string& path,
+                                               const ServerOptions& options, bool git_checkouts);
+
+// Whether the file `path` (absolute; resolved as far as it exists) lies
+// where a project may, as resolve_project_dir(..., true) says.
+bool is_allowed_project_file(const std::string& path, const ServerOptions& options);
+
 // The first symlink under the directory `project` (realpath'ed) whose
 // target leaves it, as "link -> target"; "" when there is none. Throws
 // drover::Error when the tree is too large to check or unreadable.

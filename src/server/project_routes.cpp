@@ -78,13 +78,12 @@ store::JobRecord queue_sync(store::Database& db, int64_t id, const Call& call) {
 std::string checked_local_path(const ServerContext& ctx, const std::string& path) {
   auto refuse = [](const std::string& why) { throw ApiError(400, "bad_value", why, {{"field", "path"}}); };
   if (path.empty() || path[0] != '/') refuse("a local project needs an absolute 'path'");
-  auto roots = allowed_project_roots(ctx.options);
-  auto real = resolve_under(path, roots);
+  auto real = resolve_project_dir(path, ctx.options, false);
   if (!real) {
     std::string list;
-    for (const auto& r : roots) list += (list.empty() ? "" : ", ") + r;
+    for (const auto& r : allowed_project_roots(ctx.options)) list += (list.empty() ? "" : ", ") + r;
     refuse("'path' must be an existing directory under an allowed project root (" + list +
-           "; see --project-root), after resolving symlinks and '..'");
+           "; see --project-root), after resolving symlinks and '..', and not the server's data directory");
   }
   std::string link;
   try {

@@ -215,6 +215,32 @@ TEST_F(ProjectSecurity, ALocalProjectMustLieUnderAnAllowedRootAfterResolvingItsP
   ASSERT_EQ(ok.status, 201) << ok.body;
   EXPECT_EQ(ok.json()["path"], std::filesystem::canonical(roots.path() + "/p1").string());
 
+  // A root that holds the data directory does not make the server's own
+  // files a project, nor a job's inventory or playbook.
+  TempDir srv;
+  srv.write("playbooks/site.yml", kPlaybook);
+  ServerProcess wide({srv.path() + "/var", {}, {"--project-root", srv.path()}});
+  ApiClient w(wide.url(), kAdminToken);
+  for (std::string path : {srv.path(), srv.path() + "/var", srv.path() + "/var/projects",
+                           srv.path() + "/var/projects/.git-home", srv.path() + "/var/jobs"}) {
+    std::filesystem::create_directories(path);
+    auto r = w.post("/api/v1/projects", {{"name", "x"}, {"kind", "local"}, {"path", path}});
+    EXPECT_EQ(r.status, 400) << path << " " << r.body;
+  }
+  EXPECT_EQ(
+      w.post("/api/v1/jobs", {{"module", "ping"}, {"inventory", {srv.path() + "/var/secret.key"}}})
+          .status,
+      400);
+  EXPECT_EQ(w.post("/api/v1/jobs", {{"project_dir", srv.path() + "/var"},
+                                    {"playbook", "../playbooks/site.yml"},
+                                    {"inventory", "localhost,"}})
+                .status,
+            400);
+  EXPECT_EQ(w.post("/api/v1/projects",
+                   {{"name", "ok"}, {"kind", "local"}, {"path", srv.path() + "/playbooks"}})
+                .status,
+            201);
+
   // Without --project-root only <data>/projects is allowed.
   TempDir other;
   ServerProcess plain({other.path() + "/var", {}, {}});

@@ -27,17 +27,15 @@ void check_credential_use(ServerContext& ctx, const JobSpec& spec, const Princip
 
 void check_project_paths(ServerContext& ctx, const JobSpec& spec) {
   if (spec.kind != JobSpec::Kind::playbook) return;
-  auto roots = allowed_project_roots(ctx.options);
-  roots.push_back(git_checkout_root(ctx.options));
   std::error_code ec;
   if (spec.project_dir.empty()) {
     std::filesystem::path book = std::filesystem::canonical(spec.playbook, ec);
     if (ec) return;  // the submit's precheck says that it does not exist
-    if (!resolve_under(book.parent_path().string(), roots))
+    if (!resolve_project_dir(book.parent_path().string(), ctx.options, true))
       refuse("playbook", "playbook " + spec.playbook + " is not under an allowed project root");
     return;
   }
-  auto project = resolve_under(spec.project_dir, roots);
+  auto project = resolve_project_dir(spec.project_dir, ctx.options, true);
   if (!project)
     refuse("project_dir",
            "project " + spec.project_dir + " is not a directory under an allowed project root");
@@ -74,12 +72,7 @@ void check_inventory_sources(ServerContext& ctx, const JobSpec& spec) {
       continue;
     }
     if (!src.empty() && src[0] == '/') {
-      auto roots = allowed_project_roots(ctx.options);
-      roots.push_back(git_checkout_root(ctx.options));
-      std::string real = fs::weakly_canonical(src, ec).string();
-      bool inside = false;
-      for (const auto& root : roots) inside = inside || is_inside(real, root);
-      if (ec || !inside)
+      if (!is_allowed_project_file(src, ctx.options))
         refuse("inventory", "inventory " + src + " is not under an allowed project root");
       continue;
     }

@@ -340,7 +340,7 @@ std::optional<std::string> git_url_problem(const std::string& url, const ServerO
     if (colon == std::string::npos || (slash != std::string::npos && slash < colon)) local = url;
   }
   if (local) {
-    if (!resolve_under(*local, allowed_project_roots(options)))
+    if (!resolve_project_dir(*local, options, false))
       return "a repository on the server's disk must be an absolute path to a directory under "
              "an allowed project root (see --project-root)";
     return std::nullopt;
@@ -445,7 +445,7 @@ JobOutcome run_project_sync(ServerContext& ctx, int64_t project_id, const std::a
                     "): refused and removed");
       }
     } else {
-      auto real = resolve_under(project->path, allowed_project_roots(ctx.options));
+      auto real = resolve_project_dir(project->path, ctx.options, false);
       if (!real)
         throw Error("directory " + project->path +
                     " does not exist or is not under an allowed project root");
