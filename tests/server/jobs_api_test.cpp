@@ -39,11 +39,12 @@ const char* kPlaybook = R"(- hosts: all
 )";
 
 struct Fixture : ::testing::Test {
-  TempDir dir;
+  TempDir dir;   // playbooks and inventories: the server's project root
+  TempDir data;  // the data directory, outside it (a root may not hold it)
   std::string inventory = dir.path() + "/hosts.ini";
   ServerProcessOptions server_options(int workers = 2) {
     ServerProcessOptions o;
-    o.data_dir = dir.path() + "/var";
+    o.data_dir = data.path() + "/var";
     o.extra_args = {"--workers", std::to_string(workers), "--project-root", dir.path()};
     return o;
   }
