@@ -216,8 +216,9 @@ ALTER TABLE job_templates ADD COLUMN ask_forks_on_launch INTEGER NOT NULL DEFAUL
       {23, "jobs: kind sync (a project's git sync)",
        R"SQL(
 PRAGMA writable_schema = ON;
-UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (kind IN (''playbook'', ''adhoc''))',
-                                       'CHECK (kind IN (''playbook'', ''adhoc'', ''sync''))')
+UPDATE sqlite_schema SET sql = replace(replace(sql,
+    'CHECK (kind IN (''playbook'', ''adhoc''))', 'CHECK (kind IN (''playbook'', ''adhoc'', ''sync''))'),
+    'CHECK(kind IN(''playbook'',''adhoc''))', 'CHECK(kind IN(''playbook'',''adhoc'',''sync''))')
   WHERE type = 'table' AND name = 'jobs';
 PRAGMA writable_schema = RESET;
 )SQL"},
