@@ -22,6 +22,7 @@ struct ServerOptions {
   int workers = 4;                // job worker threads
   int http_threads = 32;          // threads serving HTTP connections
   std::string tls_cert, tls_key;  // both set: HTTPS
+  int keep_jobs_days = 0;         // > 0: finished jobs older than this are deleted
 };
 
 struct ServerContext {

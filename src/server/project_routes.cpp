@@ -35,7 +35,7 @@ Value read_project(store::Statement& s) {
 }
 
 std::optional<Value> find_project(store::Connection& c, int64_t id) {
-  store::Statement& s = c.prepare(std::string("SELECT ") + kColumns + " FROM projects WHERE id = ?");
+  auto s = c.prepare(std::string("SELECT ") + kColumns + " FROM projects WHERE id = ?");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return read_project(s);
@@ -130,11 +130,11 @@ void add_project_routes(Router& router, ServerContext& ctx) {
                 Page page = QueryReader(call.req, {"limit", "offset"}).page();
                 auto [items, total] = db.read([&](store::Connection& c) {
                   Value items = Value::array();
-                  store::Statement& s =
+                  auto s =
                       c.prepare(std::string("SELECT ") + kColumns + " FROM projects ORDER BY name LIMIT ? OFFSET ?");
                   s.bind(1, page.limit).bind(2, page.offset);
                   while (s.step()) items.push_back(read_project(s));
-                  store::Statement& n = c.prepare("SELECT COUNT(*) FROM projects");
+                  auto n = c.prepare("SELECT COUNT(*) FROM projects");
                   n.step();
                   return std::make_pair(items, n.integer(0));
                 });
@@ -195,7 +195,7 @@ void add_project_routes(Router& router, ServerContext& ctx) {
                 int64_t id = call.id_param();
                 db.write([&](store::Connection& c) {
                   if (!find_project(c, id)) throw ApiError::not_found("no project " + std::to_string(id));
-                  store::Statement& n = c.prepare("SELECT COUNT(*) FROM job_templates WHERE project_id = ?");
+                  auto n = c.prepare("SELECT COUNT(*) FROM job_templates WHERE project_id = ?");
                   n.bind(1, id);
                   n.step();
                   if (n.integer(0) > 0)

@@ -7,6 +7,17 @@
 #include "store/migrations.hpp"
 
 namespace drover::store {
+namespace {
+
+bool pending_migrations_or_new(Database& db) {
+  try {
+    return pending_migrations(db) > 0;
+  } catch (const StoreError&) {
+    return true;  // no schema_migrations table: a new database
+  }
+}
+
+}  // namespace
 
 Store::Store(const std::string& data_dir, StoreOptions options) : data_dir_(data_dir) {
   std::error_code ec;
@@ -17,6 +28,8 @@ Store::Store(const std::string& data_dir, StoreOptions options) : data_dir_(data
   // here: keep it private to the user.
   if (!existed) ::chmod(data_dir.c_str(), 0700);
   db_ = std::make_unique<Database>((std::filesystem::path(data_dir) / "drover.db").string(), options.readers);
+  if (!options.migrate && pending_migrations_or_new(*db_))
+    throw StoreError("the database in " + data_dir + " needs schema migrations: " + options.migrate_refusal);
   migrations_applied_ = apply_migrations(*db_);
 }
 

@@ -58,6 +58,9 @@ TokenInfo insert_token(Connection& c, int64_t user_id, const std::string& token_
                        const std::string& name, const std::optional<std::string>& expires);
 // Tokens of one user (all users when user_id is 0), newest first.
 std::vector<TokenInfo> list_tokens(Connection& c, int64_t user_id);
+// One page of them (newest first, LIMIT/OFFSET in SQL) and how many there are.
+std::pair<std::vector<TokenInfo>, int64_t> list_tokens_page(Connection& c, int64_t user_id, int64_t limit,
+                                                            int64_t offset);
 std::optional<TokenInfo> find_token(Connection& c, int64_t id);
 bool revoke_token(Connection& c, int64_t id);
 

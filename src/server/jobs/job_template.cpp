@@ -20,7 +20,7 @@ std::string query_limit(const Value& query) {
 
 std::optional<JobSpec> template_job_spec(store::Database& db, int64_t template_id, const std::string& data_dir) {
   return db.read([&](store::Connection& c) -> std::optional<JobSpec> {
-    store::Statement& s = c.prepare(
+    auto s = c.prepare(
         "SELECT t.playbook, t.inventory, t.credential_id, t.extra_vars, t.forks, t.host_limit, t.tags, t.check_mode, "
         "p.path, p.kind, p.id FROM job_templates t JOIN projects p ON p.id = t.project_id WHERE t.id = ?");
     s.bind(1, template_id);
@@ -59,7 +59,7 @@ JobSecrets credential_secrets(store::Database& db, const CredentialVault& vault,
     std::string kind, username, secret;
   };
   auto row = db.read([&](store::Connection& c) -> std::optional<Row> {
-    store::Statement& s = c.prepare("SELECT kind, username, secret FROM credentials WHERE id = ?");
+    auto s = c.prepare("SELECT kind, username, secret FROM credentials WHERE id = ?");
     s.bind(1, credential_id);
     if (!s.step()) return std::nullopt;
     return Row{s.text(0), s.text(1), s.text(2)};
