@@ -143,6 +143,36 @@ TEST(HealthTellsTheTruth, HealthzAndReadyzAnswer503WhileTheDatabaseCannotBeWritt
   EXPECT_EQ(api.get("/readyz").status, 200);
 }
 
+// The final state of a job that ends while another process holds the write
+// lock longer than one write budget (15 s) is written once the lock goes:
+// the job does not stay `running`. Reads go on meanwhile.
+TEST(DatabaseNeverWedges, AJobThatEndsWhileTheDatabaseIsLockedStillGetsItsFinalState) {
+  ServerProcess srv;
+  ApiClient api(srv.url(), srv.admin_token());
+  auto r = api.post("/api/v1/jobs", {{"module", "command"},
+                                      {"args", "sleep 1"},
+                                      {"inventory_text", "localhost ansible_connection=local\n"}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  int64_t id = r.json()["id"].get<int64_t>();
+  auto deadline = Clock::now() + std::chrono::seconds(20);
+  while (api.get("/api/v1/jobs/" + std::to_string(id)).json().value("state", "") == "pending" &&
+         Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::thread holder([&] {
+    auto held = sqlite3(srv, "BEGIN IMMEDIATE;\nUPDATE settings SET value = value;\n.shell sleep 20\nCOMMIT;\n");
+    EXPECT_EQ(held.exit_code, 0) << held.err;
+  });
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  auto during = api.get("/api/v1/jobs/" + std::to_string(id));
+  EXPECT_EQ(during.status, 200) << during.body;
+  EXPECT_EQ(during.json()["state"], "running") << "its end cannot be written yet";
+  EXPECT_EQ(api.get("/healthz").status, 503);
+  holder.join();
+  Value job = wait_for_end(api, id, 40);
+  EXPECT_EQ(job["state"], "successful") << job.dump();
+  EXPECT_EQ(api.get("/healthz").status, 200);
+}
+
 TEST(OneServerPerDataDirectory, ASecondServerOnTheSameDataDirectoryRefusesToStartNamingTheFirst) {
   ServerProcess srv;
   ProcessOptions o;
