@@ -8,6 +8,7 @@
 
 #include "harness/process.hpp"
 #include "store/hosts.hpp"
+#include "store/migrations.hpp"
 #include "store/store.hpp"
 
 namespace drover::store {
@@ -84,6 +85,39 @@ TEST(SqliteWriter, TheSameSqlUsedTwiceAtOnceGetsTwoStatements) {
     }
   });
   EXPECT_EQ(pairs, (std::vector<std::string>{"aa", "ab", "ba", "bb"}));
+}
+
+// Parallel branches number their migrations in separate ranges: one that
+// is missing below the highest applied version is applied, not skipped.
+TEST(Migrations, AMissingVersionBelowTheHighestIsAppliedAtTheNextOpen) {
+  test::TempDir dir;
+  {
+    Store s(dir.path() + "/var");
+    s.db().write([](Connection& c) {
+      c.exec("DROP TABLE heartbeat");
+      c.exec("DELETE FROM schema_migrations WHERE version = 30");
+    });
+    EXPECT_EQ(pending_migrations(s.db()), 1);
+  }
+  Store again(dir.path() + "/var");
+  EXPECT_EQ(again.migrations_applied(), 1);
+  EXPECT_EQ(pending_migrations(again.db()), 0);
+  again.db().write([](Connection& c) { c.exec("INSERT INTO heartbeat (id, beat, pid) VALUES (1, 'now', 1)"); });
+}
+
+TEST(Migrations, AStoreThatMayNotMigrateRefusesAnOldDatabaseWithTheReason) {
+  test::TempDir dir;
+  StoreOptions o;
+  o.migrate = false;
+  o.migrate_refusal = "drover server pid 42 runs on it";
+  try {
+    Store s(dir.path() + "/var", o);
+    FAIL() << "a new database was migrated";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("drover server pid 42 runs on it"), std::string::npos) << e.what();
+  }
+  Store migrated(dir.path() + "/var");
+  EXPECT_NO_THROW(Store(dir.path() + "/var", o));
 }
 
 TEST(Timestamps, UserDatesAreNormalisedToTheStoredUtcForm) {
