@@ -73,6 +73,13 @@ std::string server_note(const std::string& dir) {
   return who;
 }
 
+Error locked_error(const HostsFlags& f) {
+  std::string server = server_note(data_dir(f));
+  return Error("the database in " + data_dir(f) + " stayed locked for 15 s" +
+               (server.empty() ? std::string(" by another process") : " (" + server + " runs on it)") +
+               "; nothing was written, try again");
+}
+
 std::unique_ptr<store::Store> open_store(const HostsFlags& f) {
   std::string dir = data_dir(f);
   store::StoreOptions o;
@@ -82,7 +89,11 @@ std::unique_ptr<store::Store> open_store(const HostsFlags& f) {
     o.migrate = false;
     o.migrate_refusal = server + " runs on it with an older schema; upgrade and restart the server first";
   }
-  return std::make_unique<store::Store>(dir, o);
+  try {
+    return std::make_unique<store::Store>(dir, o);
+  } catch (const store::BusyError&) {
+    throw locked_error(f);
+  }
 }
 
 // One write transaction; a lock that does not come within the budget is
@@ -92,10 +103,7 @@ auto cli_write(const HostsFlags& f, store::Store& st, Fn&& fn) {
   try {
     return st.db().write(std::forward<Fn>(fn));
   } catch (const store::BusyError&) {
-    std::string server = server_note(data_dir(f));
-    throw Error("the database in " + data_dir(f) + " stayed locked for 15 s" +
-                (server.empty() ? std::string(" by another process") : " (" + server + " runs on it)") +
-                "; nothing was written, try again");
+    throw locked_error(f);
   }
 }
 

@@ -202,15 +202,28 @@ namespace {
 // The versions applied to this database (several branches add migrations
 // in their own number ranges, so a gap below the highest is normal and is
 // filled when a later binary knows it).
+std::set<int> read_versions(Connection& c) {
+  std::set<int> out;
+  auto s = c.prepare("SELECT version FROM schema_migrations");
+  while (s.step()) out.insert(static_cast<int>(s.integer(0)));
+  return out;
+}
+
 std::set<int> applied_versions(Database& db) {
+  // A read when the table exists (every open but the first): opening a
+  // store then takes no write lock, so that `drover hosts ls` never waits
+  // for a writer.
+  try {
+    return db.read([](Connection& c) { return read_versions(c); });
+  } catch (const BusyError&) {
+    throw;
+  } catch (const StoreError&) {
+  }
   return db.write([](Connection& c) {
     c.exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
         "applied TEXT NOT NULL)");
-    std::set<int> out;
-    auto s = c.prepare("SELECT version FROM schema_migrations");
-    while (s.step()) out.insert(static_cast<int>(s.integer(0)));
-    return out;
+    return read_versions(c);
   });
 }
 
@@ -224,12 +237,7 @@ int schema_version(Database& db) {
 int pending_migrations(Database& db) {
   // A read (a readiness probe calls this): the table exists once a Store
   // has opened the database.
-  auto applied = db.read([](Connection& c) {
-    std::set<int> out;
-    auto s = c.prepare("SELECT version FROM schema_migrations");
-    while (s.step()) out.insert(static_cast<int>(s.integer(0)));
-    return out;
-  });
+  auto applied = db.read([](Connection& c) { return read_versions(c); });
   int n = 0;
   for (const Migration& m : builtin_migrations())
     if (!applied.count(m.version)) ++n;

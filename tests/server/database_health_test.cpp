@@ -173,6 +173,29 @@ TEST(DatabaseNeverWedges, AJobThatEndsWhileTheDatabaseIsLockedStillGetsItsFinalS
   EXPECT_EQ(api.get("/healthz").status, 200);
 }
 
+// The CLI waits politely for a lock held by another process, then gives up
+// with a message that names the server running on the directory.
+TEST(DatabaseNeverWedges, TheCliGivesUpOnALockHeldTooLongNamingTheServer) {
+  ServerProcess srv;
+  std::thread holder([&] {
+    auto held = sqlite3(srv, "BEGIN IMMEDIATE;\nUPDATE settings SET value = value;\n.shell sleep 18\nCOMMIT;\n");
+    EXPECT_EQ(held.exit_code, 0) << held.err;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto t0 = Clock::now();
+  auto r = run_drover({"hosts", "--data", srv.data_dir(), "add", "late"});
+  auto waited = Clock::now() - t0;
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_GE(waited, std::chrono::seconds(14));
+  EXPECT_NE(r.err.find("stayed locked"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("drover server pid " + std::to_string(srv.pid())), std::string::npos) << r.err;
+  holder.join();
+  // Once the lock is gone the same command works, and so does the server.
+  EXPECT_EQ(run_drover({"hosts", "--data", srv.data_dir(), "add", "late"}).exit_code, 0);
+  ApiClient api(srv.url(), srv.admin_token());
+  EXPECT_EQ(api.post("/api/v1/hosts", {{"hostname", "api_after"}}).status, 201);
+}
+
 TEST(OneServerPerDataDirectory, ASecondServerOnTheSameDataDirectoryRefusesToStartNamingTheFirst) {
   ServerProcess srv;
   ProcessOptions o;
