@@ -80,17 +80,13 @@ Error locked_error(const HostsFlags& f) {
                "; nothing was written, try again");
 }
 
+// The store of --data (the Store itself refuses to migrate a database that
+// another process's server runs on).
 std::unique_ptr<store::Store> open_store(const HostsFlags& f) {
-  std::string dir = data_dir(f);
   store::StoreOptions o;
   o.readers = 1;
-  std::string server = server_note(dir);
-  if (!server.empty()) {
-    o.migrate = false;
-    o.migrate_refusal = server + " runs on it with an older schema; upgrade and restart the server first";
-  }
   try {
-    return std::make_unique<store::Store>(dir, o);
+    return std::make_unique<store::Store>(data_dir(f), o);
   } catch (const store::BusyError&) {
     throw locked_error(f);
   }

@@ -22,8 +22,10 @@ namespace drover::store {
 struct StoreOptions {
   int readers = 4;  // reader connections in the pool
   // false: a database that lacks migrations is refused (StoreError naming
-  // `migrate_refusal`) instead of migrated: `drover hosts` must not change
-  // the schema under a running server.
+  // `migrate_refusal`) instead of migrated. Whatever this says, a database
+  // whose directory another process's server holds (data_lock.hpp) is never
+  // migrated: `drover hosts` or `-i drover:DIR` must not change the schema
+  // under a running server.
   bool migrate = true;
   std::string migrate_refusal;
 };

@@ -196,6 +196,28 @@ TEST(DatabaseNeverWedges, TheCliGivesUpOnALockHeldTooLongNamingTheServer) {
   EXPECT_EQ(api.post("/api/v1/hosts", {{"hostname", "api_after"}}).status, 201);
 }
 
+// A newer CLI beside an older running server: it does not migrate the
+// schema under the server, and says which server to upgrade.
+TEST(DatabaseNeverWedges, TheCliNeverMigratesTheSchemaUnderARunningServer) {
+  ServerProcess srv;
+  // The database as migration 30 left it: without 31's indexes.
+  auto older = sqlite3(srv,
+                       "DROP INDEX jobs_finished;\nDROP INDEX jobs_created;\nDROP INDEX jobs_created_by;\n"
+                       "DELETE FROM schema_migrations WHERE version = 31;\n");
+  ASSERT_EQ(older.exit_code, 0) << older.err;
+  auto r = run_drover({"hosts", "--data", srv.data_dir(), "add", "x"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("drover server pid " + std::to_string(srv.pid()) + " runs on it with the older schema"),
+            std::string::npos)
+      << r.err;
+  auto version = sqlite3(srv, "SELECT COUNT(*) FROM schema_migrations WHERE version = 31;\n");
+  EXPECT_EQ(version.out, "0\n");
+  // Without a server the same command migrates and writes.
+  srv.stop();
+  EXPECT_EQ(run_drover({"hosts", "--data", srv.data_dir(), "add", "x"}).exit_code, 0);
+  EXPECT_EQ(sqlite3(srv, "SELECT COUNT(*) FROM schema_migrations WHERE version = 31;\n").out, "1\n");
+}
+
 TEST(OneServerPerDataDirectory, ASecondServerOnTheSameDataDirectoryRefusesToStartNamingTheFirst) {
   ServerProcess srv;
   ProcessOptions o;
