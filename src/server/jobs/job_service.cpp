@@ -19,6 +19,7 @@
 #include "server/request.hpp"
 #include "store/audit.hpp"
 #include "store/job_store.hpp"
+#include "store/users.hpp"
 
 namespace drover::server {
 namespace {
@@ -274,6 +275,17 @@ class JobService {
     call.res.status = 204;
   }
 
+  // created_by: a user id, or a username (no such user: no job matches).
+  std::optional<int64_t> creator_param(const QueryReader& q) {
+    auto text = q.optional_string("created_by");
+    if (!text) return std::nullopt;
+    if (!text->empty() && text->find_first_not_of("0123456789") == std::string::npos)
+      return q.optional_integer("created_by", 1, INT64_MAX);
+    auto user = ctx_.store.db().read(
+        [&](store::Connection& c) { return store::find_user_for_login(c, *text); });
+    return user ? user->first.id : -1;
+  }
+
   std::optional<std::string> timestamp_param(const QueryReader& q, const std::string& name) {
     auto text = q.optional_string(name);
     if (!text) return std::nullopt;
@@ -292,7 +304,7 @@ class JobService {
     f.state = q.optional_choice("state", kStates);
     f.kind = q.optional_choice("kind", {"playbook", "adhoc"});
     f.template_id = q.optional_integer("template_id", 1, INT64_MAX);
-    f.created_by = q.optional_integer("created_by", 1, INT64_MAX);
+    f.created_by = creator_param(q);
     f.created_after = timestamp_param(q, "created_after");
     f.created_before = timestamp_param(q, "created_before");
     f.limit = page.limit;
