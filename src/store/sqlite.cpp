@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
 #include <cstdio>
 #include <ctime>
+#include <thread>
 
 namespace drover::store {
 namespace {
