@@ -124,6 +124,15 @@ Value openapi_document(const std::vector<Route>& routes) {
 
 void add_system_routes(Router& router, ServerContext& ctx) {
   ctx.metrics.add_collector([&ctx](std::string& out) { collect_job_metrics(ctx.store.db(), out); });
+  ctx.metrics.add_collector([&ctx](std::string& out) {
+    const store::Database& db = ctx.store.db();
+    out += "# HELP drover_db_busy_retries_total Write transactions that found the database locked and retried.\n"
+           "# TYPE drover_db_busy_retries_total counter\n"
+           "drover_db_busy_retries_total " + std::to_string(db.busy_retries()) + "\n"
+           "# HELP drover_db_busy_failures_total Writes that gave up on a locked database.\n"
+           "# TYPE drover_db_busy_failures_total counter\n"
+           "drover_db_busy_failures_total " + std::to_string(db.busy_failures()) + "\n";
+  });
   ctx.metrics.add_collector([](std::string& out) {
     out += "# HELP drover_ssh_connections_open SSH connections open to targets\n"
            "# TYPE drover_ssh_connections_open gauge\n"

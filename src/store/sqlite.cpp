@@ -191,9 +191,11 @@ Database::~Database() = default;
 void Database::begin_write(Connection*& out, std::chrono::milliseconds budget) {
   using Clock = std::chrono::steady_clock;
   auto deadline = Clock::now() + budget;
-  if (!write_mutex_.try_lock_until(deadline))
+  if (!write_mutex_.try_lock_until(deadline)) {
+    ++busy_failures_;
     throw BusyError("the database " + path_ + " is busy: no write slot within " + std::to_string(budget.count()) +
                     " ms");
+  }
   // IMMEDIATE takes the write lock now, so that a transaction never fails
   // halfway for want of it (other processes may hold it briefly). SQLite's
   // busy handler waits inside each attempt; a BUSY that it does not wait
@@ -209,10 +211,12 @@ void Database::begin_write(Connection*& out, std::chrono::milliseconds budget) {
       break;
     } catch (const BusyError& e) {
       if (Clock::now() + pause >= deadline) {
+        ++busy_failures_;
         write_mutex_.unlock();
         throw BusyError("the database " + path_ + " stayed locked by another process for " +
                         std::to_string(budget.count()) + " ms: " + e.message());
       }
+      ++busy_retries_;
       std::this_thread::sleep_for(pause);
       pause = std::min(pause * 2, std::chrono::milliseconds(200));
     } catch (...) {

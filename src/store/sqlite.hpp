@@ -34,6 +34,7 @@
 // a UNIQUE violation is ConstraintError so that callers can answer 409.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -214,6 +215,11 @@ class Database {
 
   const std::string& path() const { return path_; }
 
+  // Since this Database opened: BEGIN IMMEDIATE attempts that found the
+  // database locked and were retried, and writes that gave up (BusyError).
+  uint64_t busy_retries() const { return busy_retries_.load(); }
+  uint64_t busy_failures() const { return busy_failures_.load(); }
+
   // Internal helpers of write()/read(); public so that the templates can
   // use them.
   void begin_write(Connection*& out, std::chrono::milliseconds budget);
@@ -224,6 +230,7 @@ class Database {
  private:
   std::string path_;
   std::chrono::milliseconds write_budget_{15000};
+  std::atomic<uint64_t> busy_retries_{0}, busy_failures_{0};
   std::timed_mutex write_mutex_;
   std::unique_ptr<Connection> writer_;
   std::mutex readers_mutex_;

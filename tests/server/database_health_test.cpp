@@ -137,6 +137,9 @@ TEST(HealthTellsTheTruth, HealthzAndReadyzAnswer503WhileTheDatabaseCannotBeWritt
   EXPECT_EQ(not_ready.status, 503) << not_ready.body;
   // Liveness does not touch the database: the process is alive.
   EXPECT_EQ(api.get("/livez").status, 200);
+  auto metrics = api.get("/metrics").body;
+  EXPECT_EQ(metrics.find("\ndrover_db_busy_failures_total 0\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\ndrover_db_busy_failures_total "), std::string::npos) << metrics;
   holder.join();
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   EXPECT_EQ(api.get("/healthz").status, 200);
