@@ -136,6 +136,7 @@ TEST(JobList, FiltersByCreatorAndCreationDate) {
   auto bad = t.admin.get("/api/v1/jobs?created_after=last-tuesday");
   EXPECT_EQ(bad.status, 400) << bad.body;
   EXPECT_EQ(bad.json()["error"]["details"]["parameter"], "created_after");
+  EXPECT_EQ(bad.json()["error"]["code"], "bad_query");
   auto by_name = t.admin.get("/api/v1/jobs?created_by=op2").json();
   ASSERT_EQ(by_name["total"], 1) << by_name.dump();
   EXPECT_EQ(by_name["items"][0]["id"], b);

@@ -103,8 +103,7 @@ class JobService {
   void check_recorded(int64_t job_id, const JobOutcome& outcome) {
     try {
       auto job = jobs_.get(job_id);
-      if (job && job->state != "running" && job->state != "pending") return;
-      if (!job) return;
+      if (!job || (job->state != "running" && job->state != "pending")) return;  // recorded (or deleted)
     } catch (const std::exception&) {
     }
     std::fprintf(stderr, "drover server: job %lld: its final state is not recorded yet; retrying in the background\n",
@@ -291,8 +290,9 @@ class JobService {
     if (!text) return std::nullopt;
     auto t = store::normalize_timestamp(*text);
     if (!t)
-      throw ApiError::bad_request(name + " must be an ISO 8601 date or date-time (2026-11-25, 2026-11-25T07:30:00Z)",
-                                  {{"parameter", name}});
+      throw ApiError(400, "bad_query",
+                     name + " must be an ISO 8601 date or date-time (2026-11-25, 2026-11-25T07:30:00Z)",
+                     {{"parameter", name}});
     return t;
   }
 
