@@ -7,10 +7,19 @@
 //   drover hosts export [--format csv|json] [-o FILE]
 //
 // Changes are written to the audit log as user "cli:$USER" from "local".
+//
+// While a `drover server` runs on the same data directory (it holds
+// <data>/drover.lock), these commands still write the database directly:
+// each change is one short transaction, and SQLite's write lock orders it
+// with the server's writes (both sides wait for the lock a bounded time, and
+// neither keeps it or a snapshot after its transaction). When the lock stays
+// taken, the error names the server. The CLI never migrates the schema under
+// a running server: an older database is refused with the server's pid.
 // Exit codes: 0 done, 1 an error (message on stderr), 5 bad options.
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "cli/commands.hpp"
@@ -18,6 +27,7 @@
 #include "server/remote_inventory.hpp"
 #include "store/audit.hpp"
 #include "store/cmdb_inventory.hpp"
+#include "store/data_lock.hpp"
 #include "store/host_import.hpp"
 #include "store/store.hpp"
 
@@ -54,10 +64,49 @@ store::AuditEntry cli_audit(const std::string& action, const std::string& id, Va
   return e;
 }
 
+std::string server_note(const std::string& dir) {
+  auto owner = store::data_dir_owner(dir);
+  if (!owner) return "";
+  std::string who = "drover server";
+  if (owner->pid > 0) who += " pid " + std::to_string(owner->pid);
+  if (!owner->url.empty()) who += " (" + owner->url + ")";
+  return who;
+}
+
+Error locked_error(const HostsFlags& f) {
+  std::string server = server_note(data_dir(f));
+  return Error("the database in " + data_dir(f) + " stayed locked for 15 s" +
+               (server.empty() ? std::string(" by another process") : " (" + server + " runs on it)") +
+               "; nothing was written, try again");
+}
+
+// The store of --data (the Store itself refuses to migrate a database that
+// another process's server runs on).
+std::unique_ptr<store::Store> open_store(const HostsFlags& f) {
+  store::StoreOptions o;
+  o.readers = 1;
+  try {
+    return std::make_unique<store::Store>(data_dir(f), o);
+  } catch (const store::BusyError&) {
+    throw locked_error(f);
+  }
+}
+
+// One write transaction; a lock that does not come within the budget is
+// an error that says who holds the directory.
+template <class Fn>
+auto cli_write(const HostsFlags& f, store::Store& st, Fn&& fn) {
+  try {
+    return st.db().write(std::forward<Fn>(fn));
+  } catch (const store::BusyError&) {
+    throw locked_error(f);
+  }
+}
+
 std::optional<std::string> opt(const std::string& s) { return s.empty() ? std::nullopt : std::optional(s); }
 
 int run_ls(const HostsFlags& f) {
-  store::Store st(data_dir(f));
+  auto st = open_store(f);
   store::HostFilter filter;
   filter.role = opt(f.role);
   filter.line = opt(f.line);
@@ -67,7 +116,7 @@ int run_ls(const HostsFlags& f) {
   filter.tag = opt(f.tag);
   filter.q = opt(f.query);
   filter.sort = f.sort;
-  auto hosts = st.db().read([&](store::Connection& c) { return store::all_hosts(c, filter); });
+  auto hosts = st->db().read([&](store::Connection& c) { return store::all_hosts(c, filter); });
   if (f.json) {
     std::cout << store::hosts_to_json(hosts).dump(2) << "\n";
     return 0;
@@ -103,8 +152,8 @@ int run_add(const HostsFlags& f) {
   } catch (const store::FieldError& e) {
     throw OptionsError(e.message());
   }
-  store::Store st(data_dir(f));
-  h = st.db().write([&](store::Connection& c) {
+  auto st = open_store(f);
+  h = cli_write(f, *st, [&](store::Connection& c) {
     store::Host created = store::insert_host(c, h);
     store::append_audit(c, cli_audit("create", std::to_string(created.id), {{"hostname", created.hostname}}));
     return created;
@@ -137,8 +186,8 @@ int run_import(const HostsFlags& f) {
   } catch (const store::ImportError& e) {
     throw Error(f.file + ": " + e.message() + "; nothing was imported");
   }
-  store::Store st(data_dir(f));
-  auto counts = st.db().write([&](store::Connection& c) {
+  auto st = open_store(f);
+  auto counts = cli_write(f, *st, [&](store::Connection& c) {
     auto n = store::import_hosts(c, hosts);
     store::append_audit(c, cli_audit("import", "", {{"created", n.created}, {"updated", n.updated}, {"file", f.file}}));
     return n;
@@ -149,8 +198,8 @@ int run_import(const HostsFlags& f) {
 }
 
 int run_export(const HostsFlags& f) {
-  store::Store st(data_dir(f));
-  auto hosts = st.db().read([&](store::Connection& c) { return store::all_hosts(c, store::HostFilter{}); });
+  auto st = open_store(f);
+  auto hosts = st->db().read([&](store::Connection& c) { return store::all_hosts(c, store::HostFilter{}); });
   std::string text = f.format == "json" ? store::hosts_to_json(hosts).dump(2) + "\n" : store::hosts_to_csv(hosts);
   if (f.output.empty() || f.output == "-") {
     std::cout << text;

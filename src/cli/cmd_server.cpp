@@ -2,12 +2,14 @@
 //
 // Settings, later ones winning: defaults (127.0.0.1:8080, ./var, 4 workers),
 // a YAML config file (--config FILE or DROVER_CONFIG; keys listen, data,
-// workers, http_threads, tls_cert, tls_key, project_roots,
-// admin_token_days), DROVER_LISTEN / DROVER_DATA /
-// DROVER_WORKERS / DROVER_TLS_CERT / DROVER_TLS_KEY, then flags. Prints
+// workers, http_threads, tls_cert, tls_key, keep_jobs_days, project_roots,
+// admin_token_days), DROVER_LISTEN / DROVER_DATA / DROVER_WORKERS /
+// DROVER_TLS_CERT / DROVER_TLS_KEY / DROVER_KEEP_JOBS_DAYS, then flags. Prints
 // "drover server listening on URL" once serving, and the first admin's
 // generated password and token once, at the first start. SIGINT/SIGTERM stop
-// it cleanly (exit 0).
+// it cleanly (exit 0). It holds <data>/drover.lock while it runs: a second
+// server on the same data directory refuses to start (exit 1, naming the
+// first one's pid).
 #include <signal.h>
 
 #include <cstdlib>
@@ -19,6 +21,7 @@
 #include "core/yaml.hpp"
 #include "server/bootstrap.hpp"
 #include "server/server.hpp"
+#include "store/data_lock.hpp"
 
 namespace drover::cli {
 namespace {
@@ -29,6 +32,7 @@ struct ServerFlags {
   int http_threads = -1;
   std::vector<std::string> project_roots;
   int admin_token_days = -1;  // -1: DROVER_ADMIN_TOKEN_DAYS or the default
+  int keep_jobs_days = -1;
 };
 
 // The first admin token's lifetime reaches bootstrap_admin through
@@ -67,6 +71,16 @@ int positive(const std::string& what, const std::string& text) {
   throw OptionsError(what + " must be a positive integer, not '" + text + "'");
 }
 
+int non_negative(const std::string& what, const std::string& text) {
+  try {
+    size_t used = 0;
+    int n = std::stoi(text, &used);
+    if (n >= 0 && used == text.size()) return n;
+  } catch (const std::exception&) {
+  }
+  throw OptionsError(what + " must be 0 (keep for ever) or a number of days, not '" + text + "'");
+}
+
 void apply_config_file(const std::string& path, server::ServerOptions& o) {
   Value cfg = load_yaml_value_file(path);
   if (cfg.is_null()) return;
@@ -92,6 +106,7 @@ void apply_config_file(const std::string& path, server::ServerOptions& o) {
         throw OptionsError("config file " + path + ": admin_token_days must be a number of days (0: never expires)");
       set_admin_token_days(std::stoi(text));
     }
+    else if (k == "keep_jobs_days") o.keep_jobs_days = non_negative(path + ": keep_jobs_days", text);
     else throw OptionsError("config file " + path + ": unknown key '" + k + "'");
   }
 }
@@ -110,12 +125,15 @@ server::ServerOptions resolve(const ServerFlags& f) {
   if (!env("DROVER_WORKERS").empty()) o.workers = positive("DROVER_WORKERS", env("DROVER_WORKERS"));
   if (!env("DROVER_TLS_CERT").empty()) o.tls_cert = env("DROVER_TLS_CERT");
   if (!env("DROVER_TLS_KEY").empty()) o.tls_key = env("DROVER_TLS_KEY");
+  if (!env("DROVER_KEEP_JOBS_DAYS").empty())
+    o.keep_jobs_days = non_negative("DROVER_KEEP_JOBS_DAYS", env("DROVER_KEEP_JOBS_DAYS"));
   if (!f.listen.empty()) parse_listen(f.listen, o);
   if (!f.data.empty()) o.data_dir = f.data;
   if (f.workers > 0) o.workers = f.workers;
   if (f.http_threads > 0) o.http_threads = f.http_threads;
   if (!f.tls_cert.empty()) o.tls_cert = f.tls_cert;
   if (!f.tls_key.empty()) o.tls_key = f.tls_key;
+  if (f.keep_jobs_days >= 0) o.keep_jobs_days = f.keep_jobs_days;
   if (!f.project_roots.empty()) o.project_roots = f.project_roots;
   set_admin_token_days(f.admin_token_days);
   return o;
@@ -132,6 +150,9 @@ int run(const ServerFlags& flags) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  // One server per data directory: a second one would fight the first for
+  // the database and the job queue. Refused here, before anything opens.
+  store::DataDirLock data_lock(options.data_dir);
   server::Server srv(options);
   std::thread waiter([&] {
     int sig = 0;
@@ -149,8 +170,9 @@ int run(const ServerFlags& flags) {
       if (!secrets.password.empty() || !secrets.token.empty())
         std::cout << "  (shown once: only their hashes are stored)\n";
     }
-    std::cout << "drover server listening on " << (tls ? "https://" : "http://") << options.host << ":" << port
-              << " (data " << options.data_dir << ", " << options.workers << " workers)" << std::endl;
+    std::string url = std::string(tls ? "https://" : "http://") + options.host + ":" + std::to_string(port);
+    data_lock.publish_url(url);
+    std::cout << "drover server listening on " << url << " (data " << options.data_dir << ", " << options.workers << " workers)" << std::endl;
   };
   int rc = 0;
   try {
@@ -179,6 +201,10 @@ void add_server_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--http-threads", flags->http_threads, "threads serving HTTP connections (default 32)");
   cmd->add_option("--tls-cert", flags->tls_cert, "PEM certificate: serve HTTPS (DROVER_TLS_CERT)");
   cmd->add_option("--tls-key", flags->tls_key, "PEM private key of --tls-cert (DROVER_TLS_KEY)");
+  cmd->add_option("--keep-jobs-days", flags->keep_jobs_days,
+                  "delete finished jobs (and their events) older than N days; 0 keeps them (default, "
+                  "DROVER_KEEP_JOBS_DAYS)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--project-root", flags->project_roots,
                   "a directory local projects may lie under (repeatable; default: only DATA/projects)");
   cmd->add_option("--admin-token-days", flags->admin_token_days,

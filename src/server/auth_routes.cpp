@@ -129,15 +129,16 @@ void add_auth_routes(Router& router, ServerContext& ctx) {
               }});
 
   router.add({"GET", "/api/v1/tokens", Role::Viewer, "List API tokens (your own; admin: ?all=true)", [&ctx](Call& call) {
-                QueryReader q(call.req, {"all"});
+                QueryReader q(call.req, {"all", "limit", "offset"});
                 bool all = q.optional_bool("all").value_or(false);
+                Page page = q.page();
                 if (all && call.user.role < Role::Admin) throw ApiError::forbidden("only admin may list every user's tokens");
-                auto tokens = ctx.store.db().read(
-                    [&](store::Connection& c) { return store::list_tokens(c, all ? 0 : call.user.user_id); });
+                auto [tokens, total] = ctx.store.db().read([&](store::Connection& c) {
+                  return store::list_tokens_page(c, all ? 0 : call.user.user_id, page.limit, page.offset);
+                });
                 Value items = Value::array();
                 for (const auto& t : tokens) items.push_back(token_json(t));
-                Page page{static_cast<int64_t>(tokens.size()), 0};
-                send_json(call.res, 200, page_body(items, static_cast<int64_t>(tokens.size()), page));
+                send_json(call.res, 200, page_body(items, total, page));
               }});
 
   router.add({"DELETE", "/api/v1/tokens/{id}", Role::Viewer, "Revoke an API token (yours; admin: any)",

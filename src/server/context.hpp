@@ -23,6 +23,7 @@ struct ServerOptions {
   int workers = 4;                // job worker threads
   int http_threads = 32;          // threads serving HTTP connections
   std::string tls_cert, tls_key;  // both set: HTTPS
+  int keep_jobs_days = 0;         // > 0: finished jobs older than this are deleted
   // Directories under which local projects (and a job's playbook) may lie;
   // empty: only <data_dir>/projects (project_paths.hpp).
   std::vector<std::string> project_roots;

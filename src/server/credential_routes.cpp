@@ -54,7 +54,7 @@ std::optional<Value> read_allowed_users(const BodyReader& r) {
 void check_users_exist(store::Connection& c, const std::optional<Value>& users) {
   if (!users) return;
   for (const auto& u : *users) {
-    store::Statement& s = c.prepare("SELECT 1 FROM users WHERE id = ?");
+    auto s = c.prepare("SELECT 1 FROM users WHERE id = ?");
     s.bind(1, u.get<int64_t>());
     if (!s.step())
       throw ApiError(400, "bad_value", "field 'allowed_users': no user " + u.dump(), {{"field", "allowed_users"}});
@@ -62,7 +62,7 @@ void check_users_exist(store::Connection& c, const std::optional<Value>& users) 
 }
 
 std::optional<Value> find_credential(store::Connection& c, int64_t id) {
-  store::Statement& s = c.prepare(std::string("SELECT ") + kColumns + " FROM credentials WHERE id = ?");
+  auto s = c.prepare(std::string("SELECT ") + kColumns + " FROM credentials WHERE id = ?");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return read_credential(s);
@@ -79,11 +79,11 @@ void add_credential_routes(Router& router, ServerContext& ctx) {
                 Page page = QueryReader(call.req, {"limit", "offset"}).page();
                 auto [items, total] = db.read([&](store::Connection& c) {
                   Value items = Value::array();
-                  store::Statement& s =
+                  auto s =
                       c.prepare(std::string("SELECT ") + kColumns + " FROM credentials ORDER BY name LIMIT ? OFFSET ?");
                   s.bind(1, page.limit).bind(2, page.offset);
                   while (s.step()) items.push_back(read_credential(s));
-                  store::Statement& n = c.prepare("SELECT COUNT(*) FROM credentials");
+                  auto n = c.prepare("SELECT COUNT(*) FROM credentials");
                   n.step();
                   return std::make_pair(items, n.integer(0));
                 });

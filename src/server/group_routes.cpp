@@ -23,12 +23,11 @@ void add_group_routes(Router& router, ServerContext& ctx) {
               }});
   router.add({"GET", "/api/v1/groups", Role::Viewer, "List CMDB groups", [&db](Call& call) {
                 Page page = QueryReader(call.req, {"limit", "offset"}).page();
-                auto groups = db.read([&](store::Connection& c) { return store::list_groups(c); });
+                auto [groups, total] = db.read(
+                    [&](store::Connection& c) { return store::list_groups_page(c, page.limit, page.offset); });
                 Value items = Value::array();
-                for (size_t i = static_cast<size_t>(page.offset);
-                     i < groups.size() && items.size() < static_cast<size_t>(page.limit); ++i)
-                  items.push_back(store::group_to_json(groups[i]));
-                send_json(call.res, 200, page_body(items, static_cast<int64_t>(groups.size()), page));
+                for (const auto& g : groups) items.push_back(store::group_to_json(g));
+                send_json(call.res, 200, page_body(items, total, page));
               }});
   router.add({"POST", "/api/v1/groups", Role::Operator,
               "Create a group: {name, hosts: [hostnames]} or {name, query: {role, line, tag, ...}}, vars",
@@ -56,16 +55,14 @@ void add_group_routes(Router& router, ServerContext& ctx) {
               [&db](Call& call) {
                 int64_t id = call.id_param();
                 Page page = QueryReader(call.req, {"limit", "offset"}).page();
-                auto hosts = db.read([&](store::Connection& c) {
+                auto [hosts, total] = db.read([&](store::Connection& c) {
                   auto g = store::find_group(c, id);
                   if (!g) throw ApiError::not_found("no group " + std::to_string(id));
-                  return store::group_hosts(c, *g);
+                  return store::group_hosts_page(c, *g, page.limit, page.offset);
                 });
                 Value items = Value::array();
-                for (size_t i = static_cast<size_t>(page.offset);
-                     i < hosts.size() && items.size() < static_cast<size_t>(page.limit); ++i)
-                  items.push_back(store::host_to_json(hosts[i]));
-                send_json(call.res, 200, page_body(items, static_cast<int64_t>(hosts.size()), page));
+                for (const auto& h : hosts) items.push_back(store::host_to_json(h));
+                send_json(call.res, 200, page_body(items, total, page));
               }});
   router.add({"PATCH", "/api/v1/groups/{id}", Role::Operator, "Change a group", [&db](Call& call) {
                 int64_t id = call.id_param();

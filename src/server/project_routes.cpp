@@ -33,7 +33,7 @@ Value read_project(store::Statement& s) {
 // the caller may use it (403 otherwise).
 void check_git_credential(ServerContext& ctx, int64_t id, const Principal& who) {
   auto kind = ctx.store.db().read([&](store::Connection& c) -> std::optional<std::string> {
-    store::Statement& s = c.prepare("SELECT kind FROM credentials WHERE id = ?");
+    auto s = c.prepare("SELECT kind FROM credentials WHERE id = ?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return s.text(0);
@@ -47,7 +47,7 @@ void check_git_credential(ServerContext& ctx, int64_t id, const Principal& who) 
 }
 
 std::optional<Value> find_project(store::Connection& c, int64_t id) {
-  store::Statement& s = c.prepare(std::string("SELECT ") + kColumns + " FROM projects WHERE id = ?");
+  auto s = c.prepare(std::string("SELECT ") + kColumns + " FROM projects WHERE id = ?");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return read_project(s);
@@ -103,11 +103,11 @@ void add_project_routes(Router& router, ServerContext& ctx) {
                 Page page = QueryReader(call.req, {"limit", "offset"}).page();
                 auto [items, total] = db.read([&](store::Connection& c) {
                   Value items = Value::array();
-                  store::Statement& s =
+                  auto s =
                       c.prepare(std::string("SELECT ") + kColumns + " FROM projects ORDER BY name LIMIT ? OFFSET ?");
                   s.bind(1, page.limit).bind(2, page.offset);
                   while (s.step()) items.push_back(read_project(s));
-                  store::Statement& n = c.prepare("SELECT COUNT(*) FROM projects");
+                  auto n = c.prepare("SELECT COUNT(*) FROM projects");
                   n.step();
                   return std::make_pair(items, n.integer(0));
                 });
@@ -182,7 +182,7 @@ void add_project_routes(Router& router, ServerContext& ctx) {
                   auto p = find_project(c, id);
                   if (!p) throw ApiError::not_found("no project " + std::to_string(id));
                   git = (*p)["kind"] == "git";
-                  store::Statement& n = c.prepare("SELECT COUNT(*) FROM job_templates WHERE project_id = ?");
+                  auto n = c.prepare("SELECT COUNT(*) FROM job_templates WHERE project_id = ?");
                   n.bind(1, id);
                   n.step();
                   if (n.integer(0) > 0)

@@ -53,14 +53,14 @@ Value read_template(store::Statement& s) {
 }
 
 std::optional<Value> find_template(store::Connection& c, int64_t id) {
-  store::Statement& s = c.prepare("SELECT " + columns() + " FROM job_templates WHERE id = ?");
+  auto s = c.prepare("SELECT " + columns() + " FROM job_templates WHERE id = ?");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return read_template(s);
 }
 
 bool exists(store::Connection& c, const char* table, int64_t id) {
-  store::Statement& s = c.prepare(std::string("SELECT 1 FROM ") + table + " WHERE id = ?");
+  auto s = c.prepare(std::string("SELECT 1 FROM ") + table + " WHERE id = ?");
   s.bind(1, id);
   return s.step();
 }
@@ -173,11 +173,11 @@ void add_template_routes(Router& router, ServerContext& ctx) {
                 Page page = QueryReader(call.req, {"limit", "offset"}).page();
                 auto [items, total] = db.read([&](store::Connection& c) {
                   Value items = Value::array();
-                  store::Statement& s =
+                  auto s =
                       c.prepare("SELECT " + columns() + " FROM job_templates ORDER BY name LIMIT ? OFFSET ?");
                   s.bind(1, page.limit).bind(2, page.offset);
                   while (s.step()) items.push_back(read_template(s));
-                  store::Statement& n = c.prepare("SELECT COUNT(*) FROM job_templates");
+                  auto n = c.prepare("SELECT COUNT(*) FROM job_templates");
                   n.step();
                   return std::make_pair(items, n.integer(0));
                 });

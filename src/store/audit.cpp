@@ -23,11 +23,11 @@ std::pair<std::vector<AuditEntry>, int64_t> list_audit(Connection& c, const Audi
     s.bind(1, f.resource).bind(2, f.resource).bind(3, f.action).bind(4, f.action).bind(5, f.username).bind(6,
                                                                                                          f.username);
   };
-  Statement& count = c.prepare(std::string("SELECT COUNT(*) FROM audit") + where);
+  auto count = c.prepare(std::string("SELECT COUNT(*) FROM audit") + where);
   bind_filter(count);
   count.step();
   int64_t total = count.integer(0);
-  Statement& s = c.prepare(
+  auto s = c.prepare(
       std::string("SELECT id, time, user_id, username, address, action, resource, resource_id, details FROM audit") +
       where + " ORDER BY id DESC LIMIT ? OFFSET ?");
   bind_filter(s);

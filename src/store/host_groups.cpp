@@ -6,7 +6,7 @@ namespace drover::store {
 namespace {
 
 void load_members(Connection& c, HostGroup& g) {
-  Statement& s = c.prepare(
+  auto s = c.prepare(
       "SELECT h.hostname FROM host_group_members m JOIN hosts h ON h.id = m.host_id WHERE m.group_id = ? "
       "ORDER BY h.hostname");
   s.bind(1, g.id);
@@ -104,15 +104,32 @@ Value group_to_json(const HostGroup& g) {
 }
 
 std::vector<HostGroup> list_groups(Connection& c) {
-  Statement& s = c.prepare(std::string("SELECT ") + kColumns + " FROM host_groups ORDER BY name");
+  auto s = c.prepare(std::string("SELECT ") + kColumns + " FROM host_groups ORDER BY name");
   std::vector<HostGroup> out;
   while (s.step()) out.push_back(read_group(s));
   for (auto& g : out) load_members(c, g);
   return out;
 }
 
+std::pair<std::vector<HostGroup>, int64_t> list_groups_page(Connection& c, int64_t limit, int64_t offset) {
+  int64_t total = 0;
+  {
+    auto n = c.prepare("SELECT COUNT(*) FROM host_groups");
+    n.step();
+    total = n.integer(0);
+  }
+  std::vector<HostGroup> out;
+  {
+    auto s = c.prepare(std::string("SELECT ") + kColumns + " FROM host_groups ORDER BY name LIMIT ? OFFSET ?");
+    s.bind(1, limit).bind(2, offset);
+    while (s.step()) out.push_back(read_group(s));
+  }
+  for (auto& g : out) load_members(c, g);
+  return {std::move(out), total};
+}
+
 std::optional<HostGroup> find_group(Connection& c, int64_t id) {
-  Statement& s = c.prepare(std::string("SELECT ") + kColumns + " FROM host_groups WHERE id = ?");
+  auto s = c.prepare(std::string("SELECT ") + kColumns + " FROM host_groups WHERE id = ?");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   HostGroup g = read_group(s);
@@ -153,6 +170,15 @@ std::vector<Host> group_hosts(Connection& c, const HostGroup& g) {
   HostFilter f = g.query ? query_filter(*g.query) : HostFilter{};
   if (!g.query) f.group_id = g.id;
   return all_hosts(c, f);
+}
+
+std::pair<std::vector<Host>, int64_t> group_hosts_page(Connection& c, const HostGroup& g, int64_t limit,
+                                                       int64_t offset) {
+  HostFilter f = g.query ? query_filter(*g.query) : HostFilter{};
+  if (!g.query) f.group_id = g.id;
+  f.limit = limit;
+  f.offset = offset;
+  return list_hosts(c, f);
 }
 
 }  // namespace drover::store

@@ -32,6 +32,8 @@ Value group_to_json(const HostGroup& g);
 HostFilter query_filter(const Value& query);
 
 std::vector<HostGroup> list_groups(Connection& c);
+// One page of groups by name (LIMIT/OFFSET in SQL) and how many there are.
+std::pair<std::vector<HostGroup>, int64_t> list_groups_page(Connection& c, int64_t limit, int64_t offset);
 std::optional<HostGroup> find_group(Connection& c, int64_t id);
 // Inserts (g.id == 0) or updates the group and its members. Throws
 // ConstraintError for a duplicate name, FieldError for an unknown member.
@@ -39,5 +41,8 @@ HostGroup write_group(Connection& c, HostGroup g);
 bool delete_group(Connection& c, int64_t id);
 // The group's hosts (members or query matches), by hostname.
 std::vector<Host> group_hosts(Connection& c, const HostGroup& g);
+// One page of them (in SQL) and how many there are.
+std::pair<std::vector<Host>, int64_t> group_hosts_page(Connection& c, const HostGroup& g, int64_t limit,
+                                                       int64_t offset);
 
 }  // namespace drover::store

@@ -1,7 +1,9 @@
 #include "store/host_import.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
+#include <string_view>
 
 namespace drover::store {
 namespace {
@@ -63,6 +65,29 @@ std::vector<std::vector<std::string>> split_csv(const std::string& text, std::ve
   return records;
 }
 
+// OWASP's CSV injection rule: a cell that starts with = + - @ tab or CR is
+// a formula to a spreadsheet; a leading ' makes it text. Cells that start
+// with quotes before such a character get one more, so that import (which
+// strips one ' before them) gives back exactly what was exported.
+bool formula_like(const std::string& s) {
+  size_t i = s.find_first_not_of('\'');
+  if (i == std::string::npos) return false;
+  char ch = s[i];
+  return ch == '=' || ch == '+' || ch == '-' || ch == '@' || ch == '\t' || ch == '\r';
+}
+
+std::string defuse_formula(const std::string& s) { return formula_like(s) ? "'" + s : s; }
+
+std::string restore_formula(const std::string& s) {
+  return !s.empty() && s[0] == '\'' && formula_like(s) ? s.substr(1) : s;
+}
+
+std::string trim_spaces(const std::string& s) {
+  size_t b = s.find_first_not_of(' ');
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(' ') - b + 1);
+}
+
 std::string csv_quote(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
@@ -87,11 +112,20 @@ void check_unique(const std::vector<Host>& hosts, bool csv, const std::vector<in
 
 }  // namespace
 
-std::vector<Host> parse_hosts_csv(const std::string& text) {
+std::vector<Host> parse_hosts_csv(const std::string& input) {
+  // Spreadsheets save "CSV UTF-8" with a byte order mark.
+  std::string_view text = input;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::vector<int> lines;
-  auto records = split_csv(text, lines);
+  auto records = split_csv(std::string(text), lines);
   if (records.empty()) throw ImportError(1, "", "the CSV is empty: it needs a header row with hostname");
-  const auto& header = records[0];
+  // "hostname, ip": names are trimmed and compared in lower case.
+  std::vector<std::string> header;
+  for (const auto& name : records[0]) {
+    std::string n = trim_spaces(name);
+    for (char& ch : n) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    header.push_back(n);
+  }
   const auto& known = host_fields();
   std::set<std::string> seen;
   for (const auto& name : header) {
@@ -113,7 +147,7 @@ std::vector<Host> parse_hosts_csv(const std::string& text) {
     Value obj = Value::object();
     for (size_t col = 0; col < header.size(); ++col) {
       const std::string& name = header[col];
-      const std::string& cell = rec[col];
+      const std::string cell = restore_formula(trim_spaces(rec[col]));
       if (name == "tags") {
         Value tags = Value::array();
         size_t start = 0;
@@ -184,7 +218,7 @@ std::string hosts_to_csv(const std::vector<Host>& hosts) {
     std::vector<std::string> cells = {h.hostname, h.ip,  h.role,   h.platform, h.machine_type, h.line,
                                       h.idc,      h.region, h.status, tags,
                                       h.vars.empty() ? std::string() : h.vars.dump()};
-    for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + csv_quote(cells[i]);
+    for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + csv_quote(defuse_formula(cells[i]));
     out += "\n";
   }
   return out;

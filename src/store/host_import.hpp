@@ -2,7 +2,14 @@
 // columns) and JSON (a list of host objects).
 //
 // CSV columns are host_fields() in any order, hostname required; `tags` is
-// a ';'-separated list, `vars` a JSON object. Parsing checks every row
+// a ';'-separated list, `vars` a JSON object. A UTF-8 byte order mark is
+// skipped, header names are trimmed and case-insensitive ("Hostname, IP"),
+// cells are trimmed of spaces.
+//
+// CSV injection (OWASP): export prefixes a ' to every cell that starts with
+// = + - @ tab or CR (or with quotes followed by one of them), so that a
+// spreadsheet shows text, not a formula; import removes one leading ' from
+// such a cell, so that an export re-imports unchanged. Parsing checks every row
 // before anything is written and reports the first bad one as ImportError
 // with its 1-based row (the header is row 1) and column name (or item index
 // and field for JSON). import_hosts() then writes all rows in the caller's

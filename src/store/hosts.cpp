@@ -108,7 +108,7 @@ int64_t count_hosts(Connection& c, const Where& w) {
   for (const auto& a : w.args) key += '\x1f' + a;
   if (w.group_id) key += '\x1f' + std::to_string(*w.group_id);
   return c.memo_number(key, [&] {
-    Statement& count = c.prepare("SELECT COUNT(*) FROM hosts" + w.sql);
+    auto count = c.prepare("SELECT COUNT(*) FROM hosts" + w.sql);
     bind_where(count, w);
     count.step();
     return count.integer(0);
@@ -213,7 +213,7 @@ std::pair<std::vector<Host>, int64_t> list_hosts(Connection& c, const HostFilter
   int64_t total = count_hosts(c, w);
   std::vector<Host> out;
   if (total > f.offset) {
-    Statement& s = c.prepare(std::string("SELECT ") + kColumns + " FROM hosts" + w.sql + order_by(f) +
+    auto s = c.prepare(std::string("SELECT ") + kColumns + " FROM hosts" + w.sql + order_by(f) +
                              " LIMIT ? OFFSET ?");
     int i = bind_where(s, w);
     s.bind(i, f.limit).bind(i + 1, f.offset);
@@ -278,7 +278,7 @@ std::pair<std::string, int64_t> list_hosts_json(Connection& c, const HostFilter&
   int64_t total = count_hosts(c, w);
   std::string out = "[";
   if (total > f.offset) {
-    Statement& s = c.prepare(std::string("SELECT ") + kColumns + " FROM hosts" + w.sql + order_by(f) +
+    auto s = c.prepare(std::string("SELECT ") + kColumns + " FROM hosts" + w.sql + order_by(f) +
                              " LIMIT ? OFFSET ?");
     int i = bind_where(s, w);
     s.bind(i, f.limit).bind(i + 1, f.offset);
@@ -311,7 +311,7 @@ std::pair<std::string, int64_t> list_hosts_json(Connection& c, const HostFilter&
 
 std::vector<Host> all_hosts(Connection& c, const HostFilter& f) {
   Where w = build_where(f);
-  Statement& s = c.prepare(std::string("SELECT ") + kColumns + " FROM hosts" + w.sql + order_by(f));
+  auto s = c.prepare(std::string("SELECT ") + kColumns + " FROM hosts" + w.sql + order_by(f));
   bind_where(s, w);
   std::vector<Host> out;
   while (s.step()) out.push_back(read_host(s));
@@ -319,14 +319,14 @@ std::vector<Host> all_hosts(Connection& c, const HostFilter& f) {
 }
 
 std::optional<Host> find_host(Connection& c, int64_t id) {
-  Statement& s = c.prepare(std::string("SELECT ") + kColumns + " FROM hosts WHERE id = ?");
+  auto s = c.prepare(std::string("SELECT ") + kColumns + " FROM hosts WHERE id = ?");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return read_host(s);
 }
 
 std::optional<Host> find_host_by_name(Connection& c, const std::string& hostname) {
-  Statement& s = c.prepare(std::string("SELECT ") + kColumns + " FROM hosts WHERE hostname = ?");
+  auto s = c.prepare(std::string("SELECT ") + kColumns + " FROM hosts WHERE hostname = ?");
   s.bind(1, hostname);
   if (!s.step()) return std::nullopt;
   return read_host(s);

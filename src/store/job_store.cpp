@@ -28,7 +28,7 @@ JobRecord read_job(Statement& s) {
 }
 
 std::optional<JobRecord> get_in(Connection& c, int64_t id) {
-  Statement& s = c.prepare(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?");
+  auto s = c.prepare(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return read_job(s);
@@ -36,7 +36,7 @@ std::optional<JobRecord> get_in(Connection& c, int64_t id) {
 
 void insert_events(Connection& c, int64_t job_id, const std::vector<JobEventRow>& batch) {
   if (batch.empty()) return;
-  Statement& s =
+  auto s =
       c.prepare("INSERT INTO job_events (job_id, seq, time, host, task, event, data) VALUES (?, ?, ?, ?, ?, ?, ?)");
   for (const auto& e : batch) {
     s.reset();
@@ -69,7 +69,7 @@ int64_t JobStore::submit(const std::string& kind, std::optional<int64_t> templat
 
 std::optional<JobRecord> JobStore::claim_next(const std::string& worker) {
   return db_.write([&](Connection& c) -> std::optional<JobRecord> {
-    Statement& pick = c.prepare("SELECT id FROM jobs WHERE state = 'pending' ORDER BY id LIMIT 1");
+    auto pick = c.prepare("SELECT id FROM jobs WHERE state = 'pending' ORDER BY id LIMIT 1");
     if (!pick.step()) return std::nullopt;
     int64_t id = pick.integer(0);
     pick.reset();
@@ -90,6 +90,19 @@ void JobStore::append_events(int64_t job_id, const std::vector<JobEventRow>& bat
 
 void JobStore::finish(int64_t job_id, const std::vector<JobEventRow>& batch, const std::string& state,
                       std::optional<int64_t> exit_code, const std::string& recap_json, const std::string& error) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      finish_once(job_id, batch, state, exit_code, recap_json, error);
+      return;
+    } catch (const BusyError&) {
+      if (attempt >= 4) throw;
+    }
+  }
+}
+
+void JobStore::finish_once(int64_t job_id, const std::vector<JobEventRow>& batch, const std::string& state,
+                           std::optional<int64_t> exit_code, const std::string& recap_json,
+                           const std::string& error) {
   db_.write([&](Connection& c) {
     insert_events(c, job_id, batch);
     c.prepare(
@@ -128,7 +141,7 @@ std::optional<JobRecord> JobStore::request_cancel(int64_t job_id, const AlsoInTr
 std::vector<int64_t> JobStore::mark_interrupted(const std::string& why) {
   return db_.write([&](Connection& c) {
     std::vector<int64_t> ids;
-    Statement& s = c.prepare("SELECT id FROM jobs WHERE state = 'running' ORDER BY id");
+    auto s = c.prepare("SELECT id FROM jobs WHERE state = 'running' ORDER BY id");
     while (s.step()) ids.push_back(s.integer(0));
     s.reset();
     for (int64_t id : ids)
@@ -138,6 +151,38 @@ std::vector<int64_t> JobStore::mark_interrupted(const std::string& why) {
           .bind(3, id)
           .run();
     return ids;
+  });
+}
+
+JobStore::RemoveResult JobStore::remove(int64_t job_id, const AlsoInTransaction& also) {
+  return db_.write([&](Connection& c) {
+    auto s = c.prepare("SELECT state FROM jobs WHERE id = ?");
+    s.bind(1, job_id);
+    if (!s.step()) return RemoveResult::not_found;
+    std::string state = s.text(0);
+    s.reset();
+    if (state == "pending" || state == "running") return RemoveResult::not_finished;
+    c.prepare("DELETE FROM job_events WHERE job_id = ?").bind(1, job_id).run();
+    c.prepare("DELETE FROM jobs WHERE id = ?").bind(1, job_id).run();
+    if (also) also(c, job_id);
+    return RemoveResult::removed;
+  });
+}
+
+int64_t JobStore::remove_finished_before(const std::string& cutoff, int64_t limit) {
+  return db_.write([&](Connection& c) {
+    std::vector<int64_t> ids;
+    auto s = c.prepare(
+        "SELECT id FROM jobs WHERE finished IS NOT NULL AND finished < ? "
+        "AND state NOT IN ('pending', 'running') ORDER BY finished LIMIT ?");
+    s.bind(1, cutoff).bind(2, limit);
+    while (s.step()) ids.push_back(s.integer(0));
+    s.reset();
+    for (int64_t id : ids) {
+      c.prepare("DELETE FROM job_events WHERE job_id = ?").bind(1, id).run();
+      c.prepare("DELETE FROM jobs WHERE id = ?").bind(1, id).run();
+    }
+    return static_cast<int64_t>(ids.size());
   });
 }
 
@@ -151,22 +196,26 @@ JobPage JobStore::list(const JobFilter& f) {
   if (f.kind) where += " AND kind = ?";
   if (f.template_id) where += " AND template_id = ?";
   if (f.created_by) where += " AND created_by = ?";
+  if (f.created_after) where += " AND created >= ?";
+  if (f.created_before) where += " AND created < ?";
   auto bind_filter = [&](Statement& s) {
     int i = 1;
     if (f.state) s.bind(i++, *f.state);
     if (f.kind) s.bind(i++, *f.kind);
     if (f.template_id) s.bind(i++, *f.template_id);
     if (f.created_by) s.bind(i++, *f.created_by);
+    if (f.created_after) s.bind(i++, *f.created_after);
+    if (f.created_before) s.bind(i++, *f.created_before);
     return i;
   };
   return db_.read([&](Connection& c) {
     JobPage page;
-    Statement& count = c.prepare("SELECT COUNT(*) FROM jobs" + where);
+    auto count = c.prepare("SELECT COUNT(*) FROM jobs" + where);
     bind_filter(count);
     count.step();
     page.total = count.integer(0);
     count.reset();
-    Statement& s = c.prepare(std::string("SELECT ") + kJobColumns + " FROM jobs" + where +
+    auto s = c.prepare(std::string("SELECT ") + kJobColumns + " FROM jobs" + where +
                              " ORDER BY id DESC LIMIT ? OFFSET ?");
     int i = bind_filter(s);
     s.bind(i, f.limit).bind(i + 1, f.offset);
@@ -178,7 +227,7 @@ JobPage JobStore::list(const JobFilter& f) {
 std::vector<JobEventRow> JobStore::events_after(int64_t job_id, int64_t after, int64_t limit) {
   return db_.read([&](Connection& c) {
     std::vector<JobEventRow> out;
-    Statement& s = c.prepare(
+    auto s = c.prepare(
         "SELECT seq, time, host, task, event, data FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?");
     s.bind(1, job_id).bind(2, after).bind(3, limit);
     while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)});
@@ -190,7 +239,7 @@ std::map<std::string, int64_t> JobStore::count_by_state() {
   return db_.read([&](Connection& c) {
     std::map<std::string, int64_t> out;
     for (const char* st : kStates) out[st] = 0;
-    Statement& s = c.prepare("SELECT state, COUNT(*) FROM jobs GROUP BY state");
+    auto s = c.prepare("SELECT state, COUNT(*) FROM jobs GROUP BY state");
     while (s.step()) out[s.text(0)] = s.integer(1);
     return out;
   });

@@ -12,6 +12,7 @@
 //   is either all there or not at all after a crash.
 // * finish() writes the last batch and the final state in one transaction:
 //   a reader that sees a final state sees every event of the job.
+// * remove() and remove_finished_before() delete a job's events with it.
 // * mark_interrupted() turns jobs left `running` by a dead server into
 //   `error` and keeps their events.
 #pragma once
@@ -58,6 +59,8 @@ struct JobFilter {
   std::optional<std::string> kind;
   std::optional<int64_t> template_id;
   std::optional<int64_t> created_by;
+  std::optional<std::string> created_after;   // stored form (normalize_timestamp), inclusive
+  std::optional<std::string> created_before;  // exclusive
   int64_t limit = 50;
   int64_t offset = 0;
 };
@@ -82,6 +85,9 @@ class JobStore {
   std::optional<JobRecord> claim_next(const std::string& worker);
   void append_events(int64_t job_id, const std::vector<JobEventRow>& batch);
   // Writes `batch` and sets the final state (no-op on a job already final).
+  // A database that stays locked is retried (a few write budgets, about a
+  // minute) before BusyError: a job must not stay `running` for a
+  // transient lock.
   void finish(int64_t job_id, const std::vector<JobEventRow>& batch, const std::string& state,
               std::optional<int64_t> exit_code, const std::string& recap_json, const std::string& error);
 
@@ -94,6 +100,14 @@ class JobStore {
   // their ids.
   std::vector<int64_t> mark_interrupted(const std::string& why);
 
+  enum class RemoveResult { removed, not_found, not_finished };
+  // Deletes a finished job with its events (refused while pending/running).
+  RemoveResult remove(int64_t job_id, const AlsoInTransaction& also = {});
+  // Deletes up to `limit` finished jobs (with their events) that finished
+  // before `cutoff` (stored form); returns how many. Short transactions:
+  // call again while it returns `limit`.
+  int64_t remove_finished_before(const std::string& cutoff, int64_t limit = 100);
+
   std::optional<JobRecord> get(int64_t job_id);
   JobPage list(const JobFilter& filter);
   // Up to `limit` events with seq > after, in seq order.
@@ -102,6 +116,8 @@ class JobStore {
   std::map<std::string, int64_t> count_by_state();
 
  private:
+  void finish_once(int64_t job_id, const std::vector<JobEventRow>& batch, const std::string& state,
+                   std::optional<int64_t> exit_code, const std::string& recap_json, const std::string& error);
   Database& db_;
 };
 

@@ -1,5 +1,7 @@
 #include "store/migrations.hpp"
 
+#include <set>
+
 namespace drover::store {
 
 const std::vector<Migration>& builtin_migrations() {
@@ -228,23 +230,77 @@ PRAGMA writable_schema = RESET;
        R"SQL(
 ALTER TABLE projects ADD COLUMN credential_id INTEGER REFERENCES credentials(id) ON DELETE SET NULL;
 )SQL"},
+      // /healthz and /readyz prove that the database takes a write by
+      // updating this one row.
+      {30, "health: heartbeat row",
+       R"SQL(
+CREATE TABLE heartbeat (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  beat TEXT NOT NULL,
+  pid INTEGER NOT NULL
+);
+)SQL"},
+      // Job list filters by creator and date, and the retention sweep.
+      {31, "jobs: indexes for created_by, created and finished",
+       R"SQL(
+CREATE INDEX jobs_created_by ON jobs(created_by, id);
+CREATE INDEX jobs_created ON jobs(created);
+CREATE INDEX jobs_finished ON jobs(finished);
+)SQL"},
   };
   return list;
 }
 
-int schema_version(Database& db) {
+namespace {
+
+// The versions applied to this database (several branches add migrations
+// in their own number ranges, so a gap below the highest is normal and is
+// filled when a later binary knows it).
+std::set<int> read_versions(Connection& c) {
+  std::set<int> out;
+  auto s = c.prepare("SELECT version FROM schema_migrations");
+  while (s.step()) out.insert(static_cast<int>(s.integer(0)));
+  return out;
+}
+
+std::set<int> applied_versions(Database& db) {
+  // A read when the table exists (every open but the first): opening a
+  // store then takes no write lock, so that `drover hosts ls` never waits
+  // for a writer.
+  try {
+    return db.read([](Connection& c) { return read_versions(c); });
+  } catch (const BusyError&) {
+    throw;
+  } catch (const StoreError&) {
+  }
   return db.write([](Connection& c) {
     c.exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
         "applied TEXT NOT NULL)");
-    Statement& s = c.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-    s.step();
-    return static_cast<int>(s.integer(0));
+    return read_versions(c);
   });
 }
 
+}  // namespace
+
+int schema_version(Database& db) {
+  auto applied = applied_versions(db);
+  return applied.empty() ? 0 : *applied.rbegin();
+}
+
+int pending_migrations(Database& db) {
+  // A read (a readiness probe calls this): the table exists once a Store
+  // has opened the database.
+  auto applied = db.read([](Connection& c) { return read_versions(c); });
+  int n = 0;
+  for (const Migration& m : builtin_migrations())
+    if (!applied.count(m.version)) ++n;
+  return n;
+}
+
 int apply_migrations(Database& db) {
-  int current = schema_version(db);
+  auto done = applied_versions(db);
+  int current = done.empty() ? 0 : *done.rbegin();
   const auto& list = builtin_migrations();
   int newest = list.empty() ? 0 : list.back().version;
   if (current > newest)
@@ -252,7 +308,7 @@ int apply_migrations(Database& db) {
                      ", newer than this drover knows (" + std::to_string(newest) + "); upgrade drover");
   int applied = 0;
   for (const Migration& m : list) {
-    if (m.version <= current) continue;
+    if (done.count(m.version)) continue;
     db.write([&](Connection& c) {
       try {
         c.exec(m.sql);

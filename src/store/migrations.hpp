@@ -32,7 +32,13 @@ const std::vector<Migration>& builtin_migrations();
 // Returns the number of migrations applied.
 int apply_migrations(Database& db);
 
-// The database's schema version (0 for a new database).
+// The database's schema version (its highest applied migration; 0 for a
+// new database).
 int schema_version(Database& db);
+
+// How many built-in migrations this database lacks (0 once migrated). A
+// migration is applied by version, not by "above the highest": parallel
+// branches number theirs in separate ranges.
+int pending_migrations(Database& db);
 
 }  // namespace drover::store

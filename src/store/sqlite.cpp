@@ -2,9 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <thread>
 
 namespace drover::store {
 namespace {
@@ -13,6 +15,7 @@ namespace {
   std::string msg = what + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   int primary = rc & 0xff;
   if (primary == SQLITE_CONSTRAINT) throw ConstraintError(msg);
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) throw BusyError(msg);
   throw StoreError(msg);
 }
 
@@ -101,8 +104,8 @@ Connection::Connection(const std::string& path, bool read_only) : path_(path) {
     throw StoreError(msg);
   }
   // Writers wait for each other (other processes such as `drover hosts`)
-  // instead of failing at once.
-  sqlite3_busy_timeout(db_, 10000);
+  // instead of failing at once; Database::begin_write bounds the total.
+  sqlite3_busy_timeout(db_, 1000);
   exec("PRAGMA foreign_keys = ON");
   if (!read_only) {
     exec("PRAGMA journal_mode = WAL");
@@ -117,23 +120,32 @@ Connection::~Connection() {
   sqlite3_close(db_);
 }
 
-Statement& Connection::prepare(const std::string& sql) {
+StatementLease Connection::prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {
-    it->second->reset();
-    return *it->second;
+    if (!it->second->lent_) {
+      it->second->reset();
+      return StatementLease(it->second.get(), nullptr);
+    }
+    auto fresh = std::make_unique<Statement>(db_, sql);
+    Statement* raw = fresh.get();
+    return StatementLease(raw, std::move(fresh));
   }
   auto stmt = std::make_unique<Statement>(db_, sql);
-  Statement& ref = *stmt;
+  Statement* raw = stmt.get();
   cache_.emplace(sql, std::move(stmt));
-  return ref;
+  return StatementLease(raw, nullptr);
 }
 
+void Connection::set_busy_timeout(int milliseconds) { sqlite3_busy_timeout(db_, milliseconds); }
+
 int64_t Connection::memo_number(const std::string& key, const std::function<int64_t()>& compute) {
-  Statement& v = prepare("PRAGMA data_version");
-  v.step();
-  int64_t version = v.integer(0);
-  v.reset();
+  int64_t version = 0;
+  {
+    auto v = prepare("PRAGMA data_version");
+    v.step();
+    version = v.integer(0);
+  }
   if (version != memo_version_) {
     memo_.clear();
     memo_version_ = version;
@@ -153,6 +165,7 @@ void Connection::exec(const std::string& sql) {
     sqlite3_free(err);
     std::string what = "SQL `" + sql.substr(0, 200) + "` failed on " + path_ + ": " + msg;
     if ((rc & 0xff) == SQLITE_CONSTRAINT) throw ConstraintError(what);
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) throw BusyError(what);
     throw StoreError(what);
   }
 }
@@ -175,20 +188,49 @@ Database::Database(const std::string& path, int readers) : path_(path) {
 
 Database::~Database() = default;
 
-void Database::begin_write(Connection*& out) {
-  write_mutex_.lock();
-  try {
-    // IMMEDIATE takes the write lock now, so that a transaction never fails
-    // halfway for want of it (other processes may hold it briefly).
-    writer_->exec("BEGIN IMMEDIATE");
-  } catch (...) {
-    write_mutex_.unlock();
-    throw;
+void Database::begin_write(Connection*& out, std::chrono::milliseconds budget) {
+  using Clock = std::chrono::steady_clock;
+  auto deadline = Clock::now() + budget;
+  if (!write_mutex_.try_lock_until(deadline)) {
+    ++busy_failures_;
+    throw BusyError("the database " + path_ + " is busy: no write slot within " + std::to_string(budget.count()) +
+                    " ms");
+  }
+  // IMMEDIATE takes the write lock now, so that a transaction never fails
+  // halfway for want of it (other processes may hold it briefly). SQLite's
+  // busy handler waits inside each attempt; a BUSY that it does not wait
+  // for (a stale snapshot: SQLITE_BUSY_SNAPSHOT) is retried here after the
+  // statements are reset, with a growing pause, until the budget is spent.
+  auto pause = std::chrono::milliseconds(5);
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    writer_->set_busy_timeout(static_cast<int>(std::clamp<int64_t>(left.count(), 0, 1000)));
+    try {
+      writer_->reset_statements();
+      writer_->exec("BEGIN IMMEDIATE");
+      break;
+    } catch (const BusyError& e) {
+      if (Clock::now() + pause >= deadline) {
+        ++busy_failures_;
+        write_mutex_.unlock();
+        throw BusyError("the database " + path_ + " stayed locked by another process for " +
+                        std::to_string(budget.count()) + " ms: " + e.message());
+      }
+      ++busy_retries_;
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(200));
+    } catch (...) {
+      write_mutex_.unlock();
+      throw;
+    }
   }
   out = writer_.get();
 }
 
 void Database::end_write(bool commit) {
+  // A statement still stepping would keep the snapshot (and, on ROLLBACK,
+  // make it fail): none survives its transaction.
+  writer_->reset_statements();
   try {
     writer_->exec(commit ? "COMMIT" : "ROLLBACK");
   } catch (...) {
@@ -221,8 +263,9 @@ void Database::release_reader(Connection* c) {
   readers_cv_.notify_one();
 }
 
-std::string now_timestamp() {
-  auto now = std::chrono::system_clock::now();
+std::string now_timestamp() { return timestamp_at(std::chrono::system_clock::now()); }
+
+std::string timestamp_at(std::chrono::system_clock::time_point now) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
@@ -231,6 +274,74 @@ std::string now_timestamp() {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
   return buf;
+}
+
+std::optional<std::string> normalize_timestamp(const std::string& text) {
+  // YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][Z|(+|-)HH[:]MM]
+  size_t i = 0;
+  auto digits = [&](int n, int& out) {
+    if (i + static_cast<size_t>(n) > text.size()) return false;
+    out = 0;
+    for (int k = 0; k < n; ++k) {
+      char ch = text[i + static_cast<size_t>(k)];
+      if (ch < '0' || ch > '9') return false;
+      out = out * 10 + (ch - '0');
+    }
+    i += static_cast<size_t>(n);
+    return true;
+  };
+  auto expect = [&](char ch) {
+    if (i < text.size() && text[i] == ch) {
+      ++i;
+      return true;
+    }
+    return false;
+  };
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, millis = 0, offset_min = 0;
+  if (!digits(4, year) || !expect('-') || !digits(2, month) || !expect('-') || !digits(2, day)) return std::nullopt;
+  if (i < text.size() && (text[i] == 'T' || text[i] == 't' || text[i] == ' ')) {
+    ++i;
+    if (!digits(2, hour) || !expect(':') || !digits(2, minute)) return std::nullopt;
+    if (expect(':')) {
+      if (!digits(2, second)) return std::nullopt;
+      if (expect('.') || expect(',')) {
+        int scale = 100, n = 0;
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+          millis += (text[i] - '0') * scale;
+          scale /= 10;
+          ++i;
+          ++n;
+        }
+        if (n == 0) return std::nullopt;
+      }
+    }
+    if (expect('Z') || expect('z')) {
+    } else if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
+      int sign = text[i] == '-' ? -1 : 1;
+      ++i;
+      int oh = 0, om = 0;
+      if (!digits(2, oh)) return std::nullopt;
+      expect(':');
+      if (!digits(2, om) || oh > 23 || om > 59) return std::nullopt;
+      offset_min = sign * (oh * 60 + om);
+    }
+  }
+  if (i != text.size()) return std::nullopt;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  time_t secs = timegm(&tm);
+  std::tm check{};
+  gmtime_r(&secs, &check);
+  if (second < 60 && (check.tm_mday != day || check.tm_mon != month - 1)) return std::nullopt;  // 2026-02-31
+  secs -= static_cast<time_t>(offset_min) * 60;
+  auto t = std::chrono::system_clock::from_time_t(secs) + std::chrono::milliseconds(millis);
+  return timestamp_at(t);
 }
 
 }  // namespace drover::store

@@ -11,9 +11,17 @@
 //                                            // the pool, one consistent
 //                                            // snapshot (a read transaction)
 //
-//   Statement& s = c.prepare("SELECT ... WHERE id = ?");  // cached per
-//   s.bind(1, id);                                         // connection,
-//   while (s.step()) s.text(0) ...;                        // reset on reuse
+//   auto s = c.prepare("SELECT ... WHERE id = ?");  // cached per connection,
+//   s.bind(1, id);                                   // lent to this scope:
+//   while (s.step()) s.text(0) ...;                  // reset when `s` ends
+//
+// A statement that is not reset keeps its connection's read snapshot open
+// after COMMIT; the writer then cannot start its next transaction once any
+// other connection (another process) has written: SQLITE_BUSY for ever.
+// So a statement is only ever lent (StatementLease, reset when the lease
+// ends), write() and read() reset every statement before they commit, and
+// write() waits for the write lock a bounded time (busy timeout plus retry
+// with backoff of BEGIN IMMEDIATE), then throws BusyError.
 //
 // Every write goes through write(), so every write is in a transaction. The
 // writer is serialised by a mutex (SQLite allows one writer anyway); call
@@ -26,6 +34,8 @@
 // a UNIQUE violation is ConstraintError so that callers can answer 409.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -54,9 +64,15 @@ class ConstraintError : public StoreError {
   using StoreError::StoreError;
 };
 
+// The database stayed locked by another connection (another process) for
+// longer than the write budget: SQLITE_BUSY / SQLITE_LOCKED.
+class BusyError : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 // One prepared statement. Columns are 0-based, parameters 1-based (SQLite's
-// convention). A cached Statement is reset and its bindings cleared each
-// time Connection::prepare hands it out.
+// convention). Cached by its Connection and lent out as a StatementLease.
 class Statement {
  public:
   Statement(sqlite3* db, const std::string& sql);
@@ -91,9 +107,52 @@ class Statement {
   const std::string& sql() const { return sql_; }
 
  private:
+  friend class Connection;
+  friend class StatementLease;
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   std::string sql_;
+  bool lent_ = false;
+};
+
+// A Statement lent to one scope by Connection::prepare: when the lease ends
+// the statement is reset (it holds no snapshot and no lock any more), its
+// bindings cleared, and it goes back to the connection's cache. Use it as
+// the Statement itself (`s.bind(..)`, `s.step()`, pass it as Statement&).
+class StatementLease {
+ public:
+  StatementLease(Statement* s, std::unique_ptr<Statement> own) : s_(s), own_(std::move(own)) { s_->lent_ = true; }
+  ~StatementLease() { release(); }
+  StatementLease(StatementLease&& o) noexcept : s_(o.s_), own_(std::move(o.own_)) { o.s_ = nullptr; }
+  StatementLease& operator=(StatementLease&&) = delete;
+  StatementLease(const StatementLease&) = delete;
+
+  operator Statement&() { return *s_; }
+  Statement& get() { return *s_; }
+
+  template <class T>
+  Statement& bind(int index, const T& value) { return s_->bind(index, value); }
+  Statement& bind_null(int index) { return s_->bind_null(index); }
+  bool step() { return s_->step(); }
+  void run() { s_->run(); }
+  bool is_null(int col) const { return s_->is_null(col); }
+  int64_t integer(int col) const { return s_->integer(col); }
+  double real(int col) const { return s_->real(col); }
+  std::string text(int col) const { return s_->text(col); }
+  std::string_view text_view(int col) const { return s_->text_view(col); }
+  std::optional<std::string> optional_text(int col) const { return s_->optional_text(col); }
+  std::optional<int64_t> optional_integer(int col) const { return s_->optional_integer(col); }
+  void reset() { s_->reset(); }
+
+ private:
+  void release() {
+    if (!s_) return;
+    s_->reset();
+    s_->lent_ = false;
+    s_ = nullptr;
+  }
+  Statement* s_;
+  std::unique_ptr<Statement> own_;  // set when the cached one was already lent
 };
 
 // One SQLite connection with its statement cache. Not thread-safe: a
@@ -105,14 +164,17 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // A cached prepared statement, reset with bindings cleared.
-  Statement& prepare(const std::string& sql);
+  // A cached prepared statement, lent until the lease ends. When the same
+  // SQL is already lent (a nested use), a fresh statement is lent instead.
+  StatementLease prepare(const std::string& sql);
   // Runs one or more statements without results (DDL, BEGIN/COMMIT).
   void exec(const std::string& sql);
   int64_t last_insert_id() const;
   int changes() const;
   // Resets every cached statement, so that none keeps a transaction open.
   void reset_statements();
+  // How long SQLite itself retries on a locked database before BUSY.
+  void set_busy_timeout(int milliseconds);
 
   // A single-number query's answer (e.g. a COUNT(*) behind a page) kept per
   // connection while the database is unchanged: `key` names the query and
@@ -137,23 +199,39 @@ class Database {
   Database(const std::string& path, int readers = 4);
   ~Database();
 
+  // How long write() waits for the write lock before BusyError (default
+  // 15 s: a short outside write such as `drover hosts add` waits, a lock
+  // held for ever does not wedge the caller).
+  void set_write_budget(std::chrono::milliseconds budget) { write_budget_ = budget; }
+
   template <class Fn>
   auto write(Fn&& fn) -> decltype(fn(std::declval<Connection&>()));
+  // write() with its own budget for the write lock (a health check wants
+  // an answer in a second, not in 15).
+  template <class Fn>
+  auto write_within(std::chrono::milliseconds budget, Fn&& fn) -> decltype(fn(std::declval<Connection&>()));
   template <class Fn>
   auto read(Fn&& fn) -> decltype(fn(std::declval<Connection&>()));
 
   const std::string& path() const { return path_; }
 
+  // Since this Database opened: BEGIN IMMEDIATE attempts that found the
+  // database locked and were retried, and writes that gave up (BusyError).
+  uint64_t busy_retries() const { return busy_retries_.load(); }
+  uint64_t busy_failures() const { return busy_failures_.load(); }
+
   // Internal helpers of write()/read(); public so that the templates can
   // use them.
-  void begin_write(Connection*& out);
+  void begin_write(Connection*& out, std::chrono::milliseconds budget);
   void end_write(bool commit);
   Connection* acquire_reader();
   void release_reader(Connection* c);
 
  private:
   std::string path_;
-  std::mutex write_mutex_;
+  std::chrono::milliseconds write_budget_{15000};
+  std::atomic<uint64_t> busy_retries_{0}, busy_failures_{0};
+  std::timed_mutex write_mutex_;
   std::unique_ptr<Connection> writer_;
   std::mutex readers_mutex_;
   std::condition_variable readers_cv_;
@@ -163,8 +241,14 @@ class Database {
 
 template <class Fn>
 auto Database::write(Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
+  return write_within(write_budget_, std::forward<Fn>(fn));
+}
+
+template <class Fn>
+auto Database::write_within(std::chrono::milliseconds budget, Fn&& fn)
+    -> decltype(fn(std::declval<Connection&>())) {
   Connection* c = nullptr;
-  begin_write(c);
+  begin_write(c, budget);
   try {
     if constexpr (std::is_void_v<decltype(fn(*c))>) {
       fn(*c);
@@ -202,5 +286,12 @@ auto Database::read(Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
 // Now as ISO 8601 UTC with milliseconds: "2026-11-25T07:30:00.123Z". Sorts
 // as text in time order.
 std::string now_timestamp();
+// The same form for any time point.
+std::string timestamp_at(std::chrono::system_clock::time_point t);
+// An ISO 8601 date or date-time from a user ("2026-11-25",
+// "2026-11-25T07:30", "2026-11-25T07:30:00Z", "...:00.5+02:00") in the
+// stored form (UTC, milliseconds), so that it compares as text with stored
+// times; nullopt when it is not one. A time without a zone is UTC.
+std::optional<std::string> normalize_timestamp(const std::string& text);
 
 }  // namespace drover::store

@@ -8,7 +8,8 @@
 // the current schema. Queries live beside the data they serve (hosts.hpp,
 // users.hpp, ...; the job queue's in the job files) and take the Database
 // from db(). Several processes may open the same data directory: SQLite
-// serialises their writers.
+// serialises their writers (see sqlite.hpp for how a writer waits), and a
+// running server holds <data>/drover.lock (data_lock.hpp).
 #pragma once
 
 #include <memory>
@@ -20,6 +21,13 @@ namespace drover::store {
 
 struct StoreOptions {
   int readers = 4;  // reader connections in the pool
+  // false: a database that lacks migrations is refused (StoreError naming
+  // `migrate_refusal`) instead of migrated. Whatever this says, a database
+  // whose directory another process's server holds (data_lock.hpp) is never
+  // migrated: `drover hosts` or `-i drover:DIR` must not change the schema
+  // under a running server.
+  bool migrate = true;
+  std::string migrate_refusal;
 };
 
 class Store {

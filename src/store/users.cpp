@@ -34,7 +34,7 @@ TokenInfo read_token(Statement& s) {
 }  // namespace
 
 std::optional<TokenOwner> find_token_owner(Connection& c, const std::string& token_hash, const std::string& now) {
-  Statement& s = c.prepare(
+  auto s = c.prepare(
       "SELECT t.id, u.id, u.username, u.role, u.disabled, u.created, u.updated FROM tokens t "
       "JOIN users u ON u.id = t.user_id "
       "WHERE t.token_hash = ? AND t.revoked = 0 AND (t.expires IS NULL OR t.expires > ?) AND u.disabled = 0");
@@ -47,7 +47,7 @@ std::optional<TokenOwner> find_token_owner(Connection& c, const std::string& tok
 }
 
 int64_t count_users(Connection& c) {
-  Statement& s = c.prepare("SELECT COUNT(*) FROM users");
+  auto s = c.prepare("SELECT COUNT(*) FROM users");
   s.step();
   return s.integer(0);
 }
@@ -66,21 +66,21 @@ User insert_user(Connection& c, const std::string& username, const std::string& 
 }
 
 std::optional<User> find_user(Connection& c, int64_t id) {
-  Statement& s = c.prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?");
+  auto s = c.prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return read_user(s);
 }
 
 std::optional<std::pair<User, std::string>> find_user_for_login(Connection& c, const std::string& username) {
-  Statement& s = c.prepare(std::string("SELECT ") + kUserColumns + ", password_hash FROM users WHERE username = ?");
+  auto s = c.prepare(std::string("SELECT ") + kUserColumns + ", password_hash FROM users WHERE username = ?");
   s.bind(1, username);
   if (!s.step()) return std::nullopt;
   return std::make_pair(read_user(s), s.text(6));
 }
 
 std::vector<User> list_users(Connection& c, int64_t limit, int64_t offset) {
-  Statement& s = c.prepare(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY id LIMIT ? OFFSET ?");
+  auto s = c.prepare(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY id LIMIT ? OFFSET ?");
   s.bind(1, limit).bind(2, offset);
   std::vector<User> out;
   while (s.step()) out.push_back(read_user(s));
@@ -117,7 +117,7 @@ bool delete_user(Connection& c, int64_t id) {
 }
 
 int64_t count_enabled_admins(Connection& c, int64_t except_id) {
-  Statement& s = c.prepare("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id != ?");
+  auto s = c.prepare("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id != ?");
   s.bind(1, except_id);
   s.step();
   return s.integer(0);
@@ -140,7 +140,7 @@ TokenInfo insert_token(Connection& c, int64_t user_id, const std::string& token_
 }
 
 std::vector<TokenInfo> list_tokens(Connection& c, int64_t user_id) {
-  Statement& s = c.prepare(std::string("SELECT ") + kTokenColumns +
+  auto s = c.prepare(std::string("SELECT ") + kTokenColumns +
                            " FROM tokens WHERE (? = 0 OR user_id = ?) AND kind = 'api' ORDER BY id DESC");
   s.bind(1, user_id).bind(2, user_id);
   std::vector<TokenInfo> out;
@@ -149,7 +149,7 @@ std::vector<TokenInfo> list_tokens(Connection& c, int64_t user_id) {
 }
 
 std::vector<TokenInfo> list_sessions(Connection& c, int64_t user_id, const std::string& now) {
-  Statement& s = c.prepare(std::string("SELECT ") + kTokenColumns +
+  auto s = c.prepare(std::string("SELECT ") + kTokenColumns +
                            " FROM tokens WHERE (? = 0 OR user_id = ?) AND kind = 'session' AND revoked = 0 "
                            "AND (expires IS NULL OR expires > ?) ORDER BY id DESC");
   s.bind(1, user_id).bind(2, user_id).bind(3, now);
@@ -158,8 +158,25 @@ std::vector<TokenInfo> list_sessions(Connection& c, int64_t user_id, const std::
   return out;
 }
 
+std::pair<std::vector<TokenInfo>, int64_t> list_tokens_page(Connection& c, int64_t user_id, int64_t limit,
+                                                            int64_t offset) {
+  int64_t total = 0;
+  {
+    auto n = c.prepare("SELECT COUNT(*) FROM tokens WHERE (? = 0 OR user_id = ?) AND kind = 'api'");
+    n.bind(1, user_id).bind(2, user_id);
+    n.step();
+    total = n.integer(0);
+  }
+  auto s = c.prepare(std::string("SELECT ") + kTokenColumns +
+                     " FROM tokens WHERE (? = 0 OR user_id = ?) AND kind = 'api' ORDER BY id DESC LIMIT ? OFFSET ?");
+  s.bind(1, user_id).bind(2, user_id).bind(3, limit).bind(4, offset);
+  std::vector<TokenInfo> out;
+  while (s.step()) out.push_back(read_token(s));
+  return {std::move(out), total};
+}
+
 std::optional<TokenInfo> find_token(Connection& c, int64_t id) {
-  Statement& s = c.prepare(std::string("SELECT ") + kTokenColumns + " FROM tokens WHERE id = ?");
+  auto s = c.prepare(std::string("SELECT ") + kTokenColumns + " FROM tokens WHERE id = ?");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return read_token(s);

@@ -67,6 +67,9 @@ std::vector<TokenInfo> list_tokens(Connection& c, int64_t user_id);
 // Live (not revoked, not expired at `now`) sessions of one user (all users
 // when user_id is 0), newest first.
 std::vector<TokenInfo> list_sessions(Connection& c, int64_t user_id, const std::string& now);
+// One page of them (newest first, LIMIT/OFFSET in SQL) and how many there are.
+std::pair<std::vector<TokenInfo>, int64_t> list_tokens_page(Connection& c, int64_t user_id, int64_t limit,
+                                                            int64_t offset);
 std::optional<TokenInfo> find_token(Connection& c, int64_t id);
 bool revoke_token(Connection& c, int64_t id);
 // Revokes every session and API token of a user; how many were live.

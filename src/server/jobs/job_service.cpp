@@ -1,10 +1,15 @@
 #include "server/jobs/job_service.hpp"
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include "engine/adhoc.hpp"
 #include "server/api_error.hpp"
 #include "server/credential_vault.hpp"
+#include "server/health.hpp"
 #include "server/jobs/event_hub.hpp"
 #include "server/jobs/job_spec.hpp"
 #include "server/jobs/job_stream.hpp"
@@ -16,6 +21,7 @@
 #include "server/request.hpp"
 #include "store/audit.hpp"
 #include "store/job_store.hpp"
+#include "store/users.hpp"
 
 namespace drover::server {
 namespace {
@@ -27,7 +33,7 @@ class JobService {
   explicit JobService(ServerContext& ctx)
       : ctx_(ctx),
         jobs_(ctx.store.db()),
-        workers_(jobs_, hub_, worker_options(ctx)) {}
+        workers_(jobs_, hub_, worker_options(ctx, this)) {}
 
   void add_routes(Router& r) {
     r.add({"POST", "/api/v1/jobs", Role::Operator, "Submit a job (from a template or an ad-hoc module run)",
@@ -43,6 +49,11 @@ class JobService {
            [this](Call& call) { stdout_text(call); }});
     r.add({"POST", "/api/v1/jobs/{id}/cancel", Role::Operator, "Cancel a job",
            [this](Call& call) { cancel(call); }});
+    r.add({"POST", "/api/v1/jobs/{id}/relaunch", Role::Operator, "Run a job's spec again as a new job",
+           [this](Call& call) { relaunch(call); }});
+    r.add({"DELETE", "/api/v1/jobs/{id}", Role::Operator,
+           "Delete a finished job and its events (admin, or the job's creator)",
+           [this](Call& call) { remove(call); }});
   }
 
   void start() {
@@ -53,12 +64,38 @@ class JobService {
     kill_orphaned_git(ctx_.options);
     settle_project_sync_states(ctx_.store.db());
     workers_.start();
+    health_of(ctx_).set("workers", true);
+    sweeper_ = std::thread([this] { sweep_loop(); });
   }
 
-  void stop() { workers_.stop(); }
+  ~JobService() { stop_sweeper(); }
+
+  void stop() {
+    stop_sweeper();
+    health_of(ctx_).set("workers", false, "stopped");
+    workers_.stop();
+    settle_unrecorded();  // what the workers could not record at their end
+  }
 
  private:
-  static JobWorkerOptions worker_options(ServerContext& ctx) {
+  void stop_sweeper() {
+    {
+      std::lock_guard lock(sweep_mu_);
+      sweep_stop_ = true;
+    }
+    sweep_cv_.notify_all();
+    if (sweeper_.joinable()) sweeper_.join();
+  }
+
+  // A job's final state that could not be written when it ended (the
+  // database stayed locked): kept here and written again by the sweeper
+  // until it sticks, so that the job does not stay `running`.
+  struct Unrecorded {
+    int64_t job_id;
+    JobOutcome outcome;
+  };
+
+  static JobWorkerOptions worker_options(ServerContext& ctx, JobService* self) {
     JobWorkerOptions o;
     o.workers = ctx.options.workers;
     o.work_root = (std::filesystem::path(ctx.options.data_dir) / "jobs").string();
@@ -66,7 +103,79 @@ class JobService {
     o.run_sync = [&ctx](const JobSpec& spec, const std::atomic<bool>& cancel, const JsonEventSink& sink) {
       return run_project_sync(ctx, spec.project_id.value_or(0), cancel, sink);
     };
+    o.on_finished = [self](int64_t job_id, const JobOutcome& outcome) { self->check_recorded(job_id, outcome); };
     return o;
+  }
+
+  void check_recorded(int64_t job_id, const JobOutcome& outcome) {
+    try {
+      auto job = jobs_.get(job_id);
+      if (!job || (job->state != "running" && job->state != "pending")) return;  // recorded (or deleted)
+    } catch (const std::exception&) {
+    }
+    std::fprintf(stderr, "drover server: job %lld: its final state is not recorded yet; retrying in the background\n",
+                 static_cast<long long>(job_id));
+    std::lock_guard lock(sweep_mu_);
+    unrecorded_.push_back({job_id, outcome});
+  }
+
+  // Writes the final states kept by check_recorded; keeps those that fail.
+  void settle_unrecorded() {
+    std::vector<Unrecorded> todo;
+    {
+      std::lock_guard lock(sweep_mu_);
+      todo.swap(unrecorded_);
+    }
+    std::vector<Unrecorded> still;
+    for (auto& u : todo) {
+      try {
+        jobs_.finish(u.job_id, {}, job_state_name(u.outcome.state), u.outcome.rc, u.outcome.recap.dump(),
+                     u.outcome.error);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "drover server: job %lld: recording the final state failed again: %s\n",
+                     static_cast<long long>(u.job_id), e.what());
+        still.push_back(std::move(u));
+      }
+    }
+    std::lock_guard lock(sweep_mu_);
+    unrecorded_.insert(unrecorded_.end(), still.begin(), still.end());
+  }
+
+  // Background work: unrecorded final states every few seconds, and the
+  // retention sweep (--keep-jobs-days) at start and then hourly.
+  void sweep_loop() {
+    auto next_retention = std::chrono::steady_clock::now();
+    std::unique_lock lock(sweep_mu_);
+    while (!sweep_stop_) {
+      lock.unlock();
+      settle_unrecorded();
+      if (ctx_.options.keep_jobs_days > 0 && std::chrono::steady_clock::now() >= next_retention) {
+        sweep_old_jobs();
+        next_retention = std::chrono::steady_clock::now() + std::chrono::hours(1);
+      }
+      lock.lock();
+      sweep_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return sweep_stop_; });
+    }
+  }
+
+  void sweep_old_jobs() {
+    auto cutoff = store::timestamp_at(std::chrono::system_clock::now() -
+                                      std::chrono::hours(24) * ctx_.options.keep_jobs_days);
+    int64_t total = 0;
+    try {
+      for (;;) {
+        int64_t n = jobs_.remove_finished_before(cutoff, 100);
+        total += n;
+        if (n < 100) break;
+        std::lock_guard lock(sweep_mu_);
+        if (sweep_stop_) break;
+      }
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "drover server: job retention sweep failed (next try in an hour): %s\n", e.what());
+    }
+    if (total > 0)
+      std::fprintf(stderr, "drover server: deleted %lld jobs that finished more than %d days ago\n",
+                   static_cast<long long>(total), ctx_.options.keep_jobs_days);
   }
 
   store::JobRecord find(int64_t id) {
@@ -123,27 +232,93 @@ class JobService {
     } catch (const JobSpecError& e) {
       throw spec_error(e);
     }
+    enqueue(call, spec, "submit", {});
+  }
+
+  // Queues `spec` for the caller and answers 202 with the new job; what
+  // the caller may launch (credential, project paths) is checked here, so
+  // that a relaunch is held to the same rules as a submit.
+  void enqueue(Call& call, const JobSpec& spec, const std::string& action, Value audit_details) {
     check_job_launch(ctx_, spec, call.user);
     precheck(spec);
     const char* kind = spec.kind == JobSpec::Kind::adhoc ? "adhoc" : "playbook";
     std::optional<int64_t> user;
     if (call.user.user_id > 0) user = call.user.user_id;
+    audit_details["kind"] = kind;
+    audit_details["name"] = spec.label();
     int64_t id = jobs_.submit(kind, spec.template_id, spec.to_json().dump(), user,
                               [&](store::Connection& c, int64_t job_id) {
-                                store::append_audit(c, audit_entry(call, "submit", "jobs", std::to_string(job_id),
-                                                                   {{"kind", kind}, {"name", spec.label()}}));
+                                store::append_audit(
+                                    c, audit_entry(call, action, "jobs", std::to_string(job_id), audit_details));
                               });
     workers_.wake();
     send_json(call.res, 202, job_json(find(id)));
   }
 
+  // AWX's relaunch: the same spec (module or playbook, inventory, limits,
+  // extra vars, credential) as a new job of the caller.
+  void relaunch(Call& call) {
+    auto original = find(call.id_param());
+    JobSpec spec;
+    try {
+      spec = parse_job_spec(Value::parse(original.spec), true);
+    } catch (const JobSpecError& e) {
+      throw spec_error(e);
+    }
+    enqueue(call, spec, "relaunch", {{"relaunch_of", original.id}});
+  }
+
+  // AWX's rule: an admin, or the user who launched the job; not while it
+  // is pending or running (cancel it first).
+  void remove(Call& call) {
+    int64_t id = call.id_param();
+    auto job = find(id);
+    bool own = job.created_by && *job.created_by == call.user.user_id;
+    if (call.user.role != Role::Admin && !own)
+      throw ApiError::forbidden("only an admin or the job's creator may delete job " + std::to_string(id));
+    auto result = jobs_.remove(id, [&](store::Connection& c, int64_t job_id) {
+      store::append_audit(c, audit_entry(call, "delete", "jobs", std::to_string(job_id), {{"state", job.state}}));
+    });
+    if (result == store::JobStore::RemoveResult::not_found) throw ApiError::not_found("no job " + std::to_string(id));
+    if (result == store::JobStore::RemoveResult::not_finished)
+      throw ApiError::conflict("job " + std::to_string(id) + " has not ended; cancel it first",
+                               {{"state", job.state}});
+    call.res.status = 204;
+  }
+
+  // created_by: a user id, or a username (no such user: no job matches).
+  std::optional<int64_t> creator_param(const QueryReader& q) {
+    auto text = q.optional_string("created_by");
+    if (!text) return std::nullopt;
+    if (!text->empty() && text->find_first_not_of("0123456789") == std::string::npos)
+      return q.optional_integer("created_by", 1, INT64_MAX);
+    auto user = ctx_.store.db().read(
+        [&](store::Connection& c) { return store::find_user_for_login(c, *text); });
+    return user ? user->first.id : -1;
+  }
+
+  std::optional<std::string> timestamp_param(const QueryReader& q, const std::string& name) {
+    auto text = q.optional_string(name);
+    if (!text) return std::nullopt;
+    auto t = store::normalize_timestamp(*text);
+    if (!t)
+      throw ApiError(400, "bad_query",
+                     name + " must be an ISO 8601 date or date-time (2026-11-25, 2026-11-25T07:30:00Z)",
+                     {{"parameter", name}});
+    return t;
+  }
+
   void list(Call& call) {
-    QueryReader q(call.req, {"state", "kind", "template_id", "limit", "offset"});
+    QueryReader q(call.req,
+                  {"state", "kind", "template_id", "created_by", "created_after", "created_before", "limit", "offset"});
     Page page = q.page();
     store::JobFilter f;
     f.state = q.optional_choice("state", kStates);
     f.kind = q.optional_choice("kind", {"playbook", "adhoc", "sync"});
     f.template_id = q.optional_integer("template_id", 1, INT64_MAX);
+    f.created_by = creator_param(q);
+    f.created_after = timestamp_param(q, "created_after");
+    f.created_before = timestamp_param(q, "created_before");
     f.limit = page.limit;
     f.offset = page.offset;
     auto result = jobs_.list(f);
@@ -222,7 +397,12 @@ class JobService {
   ServerContext& ctx_;
   store::JobStore jobs_;
   EventHub hub_;
-  JobWorkers workers_;
+  std::mutex sweep_mu_;
+  std::condition_variable sweep_cv_;
+  bool sweep_stop_ = false;
+  std::vector<Unrecorded> unrecorded_;
+  std::thread sweeper_;
+  JobWorkers workers_;  // last: its threads stop before the members above go
 };
 
 }  // namespace

@@ -46,7 +46,7 @@ std::optional<std::set<std::string>> template_prompts(store::Database& db, int64
   std::string columns;
   for (const auto& f : launch_prompt_flags()) columns += (columns.empty() ? "" : ", ") + f;
   return db.read([&](store::Connection& c) -> std::optional<std::set<std::string>> {
-    store::Statement& s = c.prepare("SELECT " + columns + " FROM job_templates WHERE id = ?");
+    auto s = c.prepare("SELECT " + columns + " FROM job_templates WHERE id = ?");
     s.bind(1, template_id);
     if (!s.step()) return std::nullopt;
     std::set<std::string> out;
@@ -72,7 +72,7 @@ Value narrow_launch_limit(store::Database& db, int64_t template_id, Value overri
   if (!overrides.is_object() || !overrides.contains("limit") || !overrides["limit"].is_string()) return overrides;
   if (overrides.contains("inventory") || overrides.contains("inventory_text")) return overrides;
   std::string inventory = db.read([&](store::Connection& c) {
-    store::Statement& s = c.prepare("SELECT inventory FROM job_templates WHERE id = ?");
+    auto s = c.prepare("SELECT inventory FROM job_templates WHERE id = ?");
     s.bind(1, template_id);
     return s.step() ? s.text(0) : std::string();
   });
@@ -86,7 +86,7 @@ Value narrow_launch_limit(store::Database& db, int64_t template_id, Value overri
 
 std::optional<JobSpec> template_job_spec(store::Database& db, int64_t template_id, const std::string& data_dir) {
   return db.read([&](store::Connection& c) -> std::optional<JobSpec> {
-    store::Statement& s = c.prepare(
+    auto s = c.prepare(
         "SELECT t.playbook, t.inventory, t.credential_id, t.extra_vars, t.forks, t.host_limit, t.tags, t.check_mode, "
         "p.path, p.kind, p.id FROM job_templates t JOIN projects p ON p.id = t.project_id WHERE t.id = ?");
     s.bind(1, template_id);
@@ -122,7 +122,7 @@ std::optional<JobSpec> template_job_spec(store::Database& db, int64_t template_i
 
 std::optional<bool> may_use_credential(store::Database& db, int64_t credential_id, const Principal& who) {
   return db.read([&](store::Connection& c) -> std::optional<bool> {
-    store::Statement& s = c.prepare("SELECT owner_id, allowed_roles, allowed_users FROM credentials WHERE id = ?");
+    auto s = c.prepare("SELECT owner_id, allowed_roles, allowed_users FROM credentials WHERE id = ?");
     s.bind(1, credential_id);
     if (!s.step()) return std::nullopt;
     if (who.role == Role::Admin) return true;
@@ -144,7 +144,7 @@ JobSecrets credential_secrets(store::Database& db, const CredentialVault& vault,
     std::string kind, username, secret;
   };
   auto row = db.read([&](store::Connection& c) -> std::optional<Row> {
-    store::Statement& s = c.prepare("SELECT kind, username, secret FROM credentials WHERE id = ?");
+    auto s = c.prepare("SELECT kind, username, secret FROM credentials WHERE id = ?");
     s.bind(1, credential_id);
     if (!s.step()) return std::nullopt;
     return Row{s.text(0), s.text(1), s.text(2)};

@@ -267,7 +267,7 @@ struct ProjectRow {
 
 std::optional<ProjectRow> load_project(store::Database& db, int64_t id) {
   return db.read([&](store::Connection& c) -> std::optional<ProjectRow> {
-    store::Statement& s =
+    auto s =
         c.prepare("SELECT kind, path, url, branch, credential_id FROM projects WHERE id = ?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
