@@ -90,7 +90,10 @@ TEST_F(ProjectSecurity, ACredentialIsUsableOnlyByItsOwnerItsAllowedUsersAndRoles
   Value job = {{"module", "ping"}, {"inventory_text", kLocalInventory}, {"credential_id", cred}};
   auto refused = op.post("/api/v1/jobs", job);
   EXPECT_EQ(refused.status, 403) << refused.body;
-  EXPECT_EQ(admin().post("/api/v1/jobs", job).status, 202) << "admins may always";
+  auto admins = admin().post("/api/v1/jobs", job);
+  EXPECT_EQ(admins.status, 202) << "admins may always";
+  auto relaunch = op.post("/api/v1/jobs/" + admins.json()["id"].dump() + "/relaunch", Value::object());
+  EXPECT_EQ(relaunch.status, 403) << "a relaunch meets the same rule: " << relaunch.body;
 
   ASSERT_EQ(admin().patch(cred_path, {{"allowed_users", {op_id}}}).status, 200);
   EXPECT_EQ(op.post("/api/v1/jobs", job).status, 202);
