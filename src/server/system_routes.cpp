@@ -1,6 +1,7 @@
 #include "server/system_routes.hpp"
 
 #include "server/api_error.hpp"
+#include "server/jobs/job_process.hpp"
 #include "transport/ssh_stats.hpp"
 
 namespace drover::server {
@@ -79,7 +80,7 @@ void add_system_routes(Router& router, ServerContext& ctx) {
   ctx.metrics.add_collector([](std::string& out) {
     out += "# HELP drover_ssh_connections_open SSH connections open to targets\n"
            "# TYPE drover_ssh_connections_open gauge\n"
-           "drover_ssh_connections_open " + std::to_string(ssh_connections_open()) + "\n";
+           "drover_ssh_connections_open " + std::to_string(ssh_connections_open() + job_ssh_connections_open()) + "\n";
   });
   router.add({"GET", "/healthz", Role::Public, "Liveness and database check", [&ctx](Call& call) {
                 ctx.store.db().read([](store::Connection& c) { c.prepare("SELECT 1").step(); });

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <atomic>
 #include <set>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "server/jobs/event_recorder.hpp"
 #include "server/jobs/job_event_follower.hpp"
 #include "server/jobs/job_execution.hpp"
+#include "server/jobs/job_sandbox.hpp"
 #include "server/jobs/job_spec.hpp"
 #include "server/jobs/job_view.hpp"
 #include "store/job_store.hpp"
@@ -224,6 +226,69 @@ TEST_F(JobQueue, AMissingPlaybookEndsTheJobInErrorWithTheReason) {
   JobOutcome outcome = execute_job(run, nothing);
   EXPECT_EQ(outcome.state, JobState::error);
   EXPECT_NE(outcome.error.find("nope.yml"), std::string::npos) << outcome.error;
+}
+
+// The position of `a b c` (consecutive arguments) in argv, or -1.
+long find_args(const std::vector<std::string>& argv, std::vector<std::string> want) {
+  for (size_t i = 0; i + want.size() <= argv.size(); ++i)
+    if (std::equal(want.begin(), want.end(), argv.begin() + static_cast<long>(i))) return static_cast<long>(i);
+  return -1;
+}
+
+TEST(JobSandbox, TheDataDirectoryIsCoveredEvenInsideAShownDirectoryAndTheJobDirectoryIsWritable) {
+  TempDir dir;
+  std::string app = dir.path() + "/app", data = app + "/var", project = data + "/projects/3",
+              work = data + "/jobs/job-7";
+  std::filesystem::create_directories(project);
+  std::filesystem::create_directories(work);
+  SandboxSettings s;
+  s.data_dir = data;
+  s.show_paths = {app};
+  SandboxJob job;
+  job.work_dir = work;
+  job.readonly_paths = {project, data};
+  job.program = "/usr/bin/true";
+  job.args = {"job-exec", "--job", "7"};
+  SandboxCommand cmd = sandbox_command(s, job);
+  const auto& argv = cmd.argv;
+  auto bound = [&](const char* option, const std::string& path) {
+    auto at = std::find(cmd.fd_paths.begin(), cmd.fd_paths.end(), path);
+    if (at == cmd.fd_paths.end()) return -1L;
+    return find_args(argv, {option, std::to_string(kFirstPathFd + (at - cmd.fd_paths.begin())), path});
+  };
+  long shown = bound("--ro-bind-fd", app);
+  long covered = find_args(argv, {"--tmpfs", data});
+  ASSERT_GE(shown, 0);
+  ASSERT_GT(covered, shown);
+  EXPECT_GT(bound("--ro-bind-fd", project), covered);
+  EXPECT_GT(bound("--bind-fd", work), covered);
+  EXPECT_EQ(bound("--ro-bind-fd", data), -1) << "the data directory is shown";
+  EXPECT_GE(find_args(argv, {"--ro-bind", "/dev/null", "/etc/shadow"}), 0);
+  EXPECT_GE(find_args(argv, {"--unshare-pid"}), 0);
+  EXPECT_EQ(find_args(argv, {"--unshare-net"}), -1) << "jobs need the network";
+  EXPECT_EQ(find_args(argv, {"--die-with-parent"}), -1) << "a SIGKILL would skip the job's cancel path";
+  EXPECT_EQ(std::vector<std::string>(argv.end() - 4, argv.end()),
+            (std::vector<std::string>{"/usr/bin/true", "job-exec", "--job", "7"}));
+}
+
+TEST(JobSandbox, TheEnvironmentIsClearedToPathHomeLangAndTheAnsibleSettings) {
+  SandboxSettings s;
+  s.env = {{"ANSIBLE_FORKS", "9"}};
+  SandboxJob job;
+  job.work_dir = "/d/jobs/job-1";
+  job.program = "/usr/bin/true";
+  auto argv = sandbox_command(s, job).argv;
+  ASSERT_GE(find_args(argv, {"--clearenv"}), 0);
+  std::vector<std::string> names;
+  for (size_t i = 0; i + 2 < argv.size(); ++i)
+    if (argv[i] == "--setenv") names.push_back(argv[i + 1]);
+  EXPECT_EQ(names, (std::vector<std::string>{"ANSIBLE_FORKS", "HOME", "LANG", "PATH"}));
+  EXPECT_GE(find_args(argv, {"--setenv", "HOME", "/d/jobs/job-1/home"}), 0);
+}
+
+TEST(JobSandbox, OnlyInventoryPathsAreTakenFromTheProjectDirectory) {
+  auto paths = job_readonly_paths("/p", "site.yml", {"hosts/prod.ini", "drover:/var/d", "https://cmdb/inv", "a,b"});
+  EXPECT_EQ(paths, (std::vector<std::string>{"/p", "/p", "/p/hosts"}));
 }
 
 }  // namespace

@@ -9,3 +9,9 @@ gtest_discover_tests(jobs_queue_test PROPERTIES LABELS "unit")
 add_executable(jobs_api_test ${CMAKE_CURRENT_SOURCE_DIR}/jobs_api_test.cpp ${CMAKE_CURRENT_SOURCE_DIR}/jobs_sse_client.cpp)
 target_link_libraries(jobs_api_test PRIVATE drover_server_test_support GTest::gtest_main)
 gtest_discover_tests(jobs_api_test PROPERTIES LABELS "ssh" DISCOVERY_TIMEOUT 30)
+
+# jobs_isolation_test: jobs as sandboxed processes (bubblewrap), the real
+# server binary, private sshd hosts.
+add_executable(jobs_isolation_test ${CMAKE_CURRENT_SOURCE_DIR}/jobs_isolation_test.cpp)
+target_link_libraries(jobs_isolation_test PRIVATE drover_server_test_support GTest::gtest_main)
+gtest_discover_tests(jobs_isolation_test PROPERTIES LABELS "ssh;security" DISCOVERY_TIMEOUT 30)

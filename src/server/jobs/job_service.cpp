@@ -8,6 +8,7 @@
 #include "server/jobs/event_hub.hpp"
 #include "server/jobs/job_spec.hpp"
 #include "server/jobs/job_stream.hpp"
+#include "server/jobs/job_setup.hpp"
 #include "server/jobs/job_template.hpp"
 #include "server/jobs/job_view.hpp"
 #include "server/jobs/job_workers.hpp"
@@ -45,9 +46,13 @@ class JobService {
 
   void start() {
     auto ids = jobs_.mark_interrupted("interrupted: the server stopped while the job was running");
-    for (int64_t id : ids)
+    for (int64_t id : ids) {
       std::fprintf(stderr, "drover server: job %lld was running when the server stopped: marked error\n",
                    static_cast<long long>(id));
+      // Its files (a decrypted key among them) if its process died too.
+      std::error_code ec;
+      std::filesystem::remove_all(std::filesystem::path(ctx_.options.data_dir) / "jobs" / ("job-" + std::to_string(id)), ec);
+    }
     workers_.start();
   }
 
@@ -55,7 +60,7 @@ class JobService {
 
  private:
   static JobWorkerOptions worker_options(ServerContext& ctx) {
-    JobWorkerOptions o;
+    JobWorkerOptions o = job_process_options(ctx.options);
     o.workers = ctx.options.workers;
     o.work_root = (std::filesystem::path(ctx.options.data_dir) / "jobs").string();
     o.secrets = [&ctx](int64_t credential_id) { return credential_secrets(ctx.store.db(), ctx.vault, credential_id); };
