@@ -184,7 +184,9 @@ TEST_F(Isolation, AJobProcessKilledBySignalEndsInErrorAndTheServerKeepsServing) 
 TEST_F(Isolation, AJobOverItsMemoryLimitEndsInErrorAndTheServerKeepsServing) {
   ServerProcess server(options({"--job-memory-mb", "256"}));
   ApiClient api(server.url(), kAdminToken);
-  int64_t id = submit(api, {{"module", "debug"}, {"args", "msg={{ 'x' * 2000000000 }}"}, {"inventory_text", kLocal}});
+  int64_t id = submit(api, {{"module", "debug"},
+                            {"args", "msg={{ lookup('pipe', 'head -c 1000000000 /dev/zero | tr -c x x') | length }}"},
+                            {"inventory_text", kLocal}});
   Value job = wait_final(api, id);
   EXPECT_NE(job["state"], "successful") << job.dump();
   std::string out = job.dump() + job_output(api, id);
@@ -207,7 +209,7 @@ TEST_F(Isolation, AJobPastItsTimeLimitIsCanceledAndEndsInError) {
 TEST_F(Isolation, AJobWhoseInventoryCannotBeParsedFailsWithTheError) {
   ServerProcess server(options());
   ApiClient api(server.url(), kAdminToken);
-  int64_t id = submit(api, {{"module", "ping"}, {"inventory", dir.path() + "/no-such-hosts.ini"}});
+  int64_t id = submit(api, {{"module", "ping"}, {"inventory", "/nonexistent/hosts.ini"}});
   Value job = wait_final(api, id);
   EXPECT_EQ(job["state"], "failed") << job.dump();
   EXPECT_NE(job.value("error", "").find("Unable to parse"), std::string::npos) << job.dump();

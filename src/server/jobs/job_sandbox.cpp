@@ -86,7 +86,10 @@ SandboxCommand sandbox_command(const SandboxSettings& s, const SandboxJob& job) 
   if (!s.as_root) a.push_back("--unshare-user");
   else add(a, {"--cap-drop", "ALL"});
   if (s.as_root && s.switch_user) add(a, {"--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"});
-  add(a, {"--new-session", "--info-fd", "3"});
+  // job-exec is the PID namespace's init: when it dies, however, the
+  // kernel kills every process left in the sandbox (bwrap's own init would
+  // wait for them, holding the job's pipes open).
+  add(a, {"--as-pid-1", "--new-session", "--info-fd", "3"});
   cmd.info_fd = true;
 
   std::error_code ec;
