@@ -254,15 +254,15 @@ TEST_F(IsolationSsh, KillingTheServerWithSigkillLeavesNoRemoteCommandRunning) {
                             {"credential_id", fleet_credential(api)}});
   ASSERT_TRUE(wait_started(api, id, 3));
   auto deadline = Clock::now() + std::chrono::seconds(10);
-  while (run_shell("pgrep -f 'sleep 600.4242' | wc -l").out != "3\n" && Clock::now() < deadline)
+  while (run_shell("pgrep -x -f 'sleep 600.4242' | wc -l").out != "3\n" && Clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  ASSERT_EQ(run_shell("pgrep -f 'sleep 600.4242' | wc -l").out, "3\n") << "the remote sleeps did not start";
+  ASSERT_EQ(run_shell("pgrep -x -f 'sleep 600.4242' | wc -l").out, "3\n") << "the remote sleeps did not start";
   server.kill9();
   deadline = Clock::now() + std::chrono::seconds(10);
   std::string left;
   do {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    left = run_shell("pgrep -f 'sleep 600.4242' | wc -l").out;
+    left = run_shell("pgrep -x -f 'sleep 600.4242' | wc -l").out;
   } while (left != "0\n" && Clock::now() < deadline);
   EXPECT_EQ(left, "0\n") << "remote commands survived the server";
   server.start();

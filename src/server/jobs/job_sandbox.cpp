@@ -39,8 +39,14 @@ void add(std::vector<std::string>& argv, std::initializer_list<std::string> item
 }
 
 // `--bind-fd N path` (or --ro-bind-fd) with N the descriptor the server
-// will open for `path`.
+// will open for `path`. bwrap would create the missing directories above
+// `path` 0700 root, which the job user could not pass: they are made 0711
+// first (existing ones, from an earlier bind, stay as they are).
 void bind_fd(SandboxCommand& cmd, const char* option, const std::string& path) {
+  std::vector<std::string> above;
+  for (fs::path d = fs::path(path).parent_path(); d != d.root_path() && !d.empty(); d = d.parent_path())
+    above.insert(above.begin(), d.string());
+  for (const auto& d : above) add(cmd.argv, {"--perms", "0711", "--dir", d});
   add(cmd.argv, {option, std::to_string(kFirstPathFd + static_cast<int>(cmd.fd_paths.size())), path});
   cmd.fd_paths.push_back(path);
 }
@@ -136,12 +142,6 @@ SandboxCommand sandbox_command(const SandboxSettings& s, const SandboxJob& job) 
   if (data_shown) add(a, {"--perms", "0711", "--tmpfs", data});
   for (const auto& p : inside_data)
     if (inside(p, data + "/projects")) bind_fd(cmd, "--ro-bind-fd", p);
-  // bwrap would make the missing directories above it 0700 root: the job
-  // user could not reach its own directory. Existing ones stay as they are.
-  std::vector<std::string> above;
-  for (fs::path d = fs::path(work).parent_path(); d != d.root_path() && !d.empty(); d = d.parent_path())
-    above.insert(above.begin(), d.string());
-  for (const auto& d : above) add(a, {"--perms", "0711", "--dir", d});
   bind_fd(cmd, "--bind-fd", work);  // job-exec enters it once it is the job user
 
   a.push_back("--clearenv");
