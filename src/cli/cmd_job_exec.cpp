@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <cstring>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -135,17 +136,23 @@ int run_job_exec(const JobExecFlags& flags) {
   JsonLinesCallback events([&out](const Value&, std::string ev) { out.write_line(std::move(ev)); });
 
   // The server's /metrics counts the SSH sessions its jobs hold.
-  std::atomic<bool> done{false};
-  std::thread counter([&out, &done] {
+  std::mutex mu;
+  std::condition_variable wake;
+  bool done = false;
+  std::thread counter([&] {
     int64_t reported = 0;
-    while (!done.load()) {
+    std::unique_lock<std::mutex> lock(mu);
+    while (!wake.wait_for(lock, std::chrono::milliseconds(100), [&] { return done; })) {
       int64_t open = ssh_connections_open();
       if (open != reported) out.write_line(server::encode_ssh_count(reported = open));
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   });
   server::JobOutcome outcome = server::execute_job(run, events);
-  done.store(true);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    done = true;
+  }
+  wake.notify_one();
   counter.join();
   out.write_line(server::encode_ssh_count(ssh_connections_open()));
   out.write_line(server::encode_job_outcome(outcome));

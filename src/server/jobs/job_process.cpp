@@ -288,7 +288,7 @@ class Supervisor {
       pid_t r = ::waitpid(pid_, &status, WNOHANG);
       if (r == pid_ || (r < 0 && errno != EINTR)) return status;
       if (Clock::now() > deadline && !killed_) kill_all();
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   }
 
