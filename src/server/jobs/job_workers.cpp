@@ -41,6 +41,10 @@ void JobWorkers::start() {
   if (ec) throw Error("cannot create the jobs' work directory " + opt_.work_root + ": " + ec.message());
   // A job sees its directory at this path, from any working directory.
   opt_.work_root = fs::canonical(opt_.work_root).string();
+  // Each job directory is 0700 and its job user's; the job user passes
+  // through here to reach it (without a sandbox, the data directory above
+  // must let it pass too, docs/SERVER.md), but lists nothing.
+  fs::permissions(opt_.work_root, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec, ec);
   for (int i = 0; i < opt_.workers; ++i) threads_.emplace_back([this, i] { worker_loop(i); });
 }
 
