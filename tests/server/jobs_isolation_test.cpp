@@ -181,6 +181,20 @@ TEST_F(Isolation, AJobProcessKilledBySignalEndsInErrorAndTheServerKeepsServing) 
   EXPECT_EQ(wait_final(api, next)["state"], "successful");
 }
 
+TEST_F(Isolation, AServerStoppedWithSigtermEndsItsRunningJobInterruptedAndStopsItsCommands) {
+  ServerProcess server(options());
+  ApiClient api(server.url(), kAdminToken);
+  int64_t id = submit(api, {{"module", "command"}, {"args", "sleep 45.321"}, {"inventory_text", kLocal}});
+  ASSERT_TRUE(wait_started(api, id, 1));
+  server.stop();
+  EXPECT_EQ(server.last_exit_code(), 0);
+  EXPECT_EQ(run_shell("pgrep -x -f 'sleep 45.321' | wc -l").out, "0\n") << "the job's command outlived the server";
+  server.start();
+  Value job = ApiClient(server.url(), kAdminToken).get(job_path(id)).json();
+  EXPECT_EQ(job["state"], "error") << job.dump();
+  EXPECT_NE(job.value("error", "").find("interrupted"), std::string::npos) << job.dump();
+}
+
 TEST_F(Isolation, AJobOverItsMemoryLimitEndsInErrorAndTheServerKeepsServing) {
   ServerProcess server(options({"--job-memory-mb", "256"}));
   ApiClient api(server.url(), kAdminToken);

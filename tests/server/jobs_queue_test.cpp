@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <atomic>
+#include <chrono>
 #include <set>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "server/jobs/event_recorder.hpp"
 #include "server/jobs/job_event_follower.hpp"
 #include "server/jobs/job_execution.hpp"
+#include "server/jobs/job_process.hpp"
 #include "server/jobs/job_sandbox.hpp"
 #include "server/jobs/job_spec.hpp"
 #include "server/jobs/job_view.hpp"
@@ -289,6 +291,47 @@ TEST(JobSandbox, TheEnvironmentIsClearedToPathHomeLangAndTheAnsibleSettings) {
 TEST(JobSandbox, OnlyInventoryPathsAreTakenFromTheProjectDirectory) {
   auto paths = job_readonly_paths("/p", "site.yml", {"hosts/prod.ini", "drover:/var/d", "https://cmdb/inv", "a,b"});
   EXPECT_EQ(paths, (std::vector<std::string>{"/p", "/p", "/p/hosts"}));
+}
+
+// A job process stand-in: /bin/sh with `script` (it gets the request line
+// on stdin like drover job-exec).
+JobOutcome run_script(const std::string& script, std::vector<std::string>* events = nullptr) {
+  JobProcess p;
+  p.command.argv = {"/bin/sh", "-c", script};
+  p.request_line = "{}";
+  std::atomic<bool> cancel{false};
+  JsonEventSink sink = [&](const Value& ev, std::string) {
+    if (events) events->push_back(ev["event"].get<std::string>());
+  };
+  return run_job_process(p, cancel, sink);
+}
+
+TEST(JobProcess, EventLinesReachTheSinkAndTheOutcomeLineEndsTheJob) {
+  std::vector<std::string> events;
+  JobOutcome o = run_script(
+      R"(read request; echo '{"event":"playbook_start"}'; echo '{"ssh_connections_open":2}';
+         echo '{"outcome":{"state":"failed","rc":2,"error":"","recap":{"h":{"ok":1}}}}')",
+      &events);
+  EXPECT_EQ(events, (std::vector<std::string>{"playbook_start"}));
+  EXPECT_EQ(o.state, JobState::failed);
+  EXPECT_EQ(o.rc, 2);
+  EXPECT_EQ(o.recap["h"]["ok"], 1);
+  EXPECT_EQ(job_ssh_connections_open(), 0);
+}
+
+TEST(JobProcess, GarbageOnThePipeEndsTheJobInErrorAtOnceWithTheLine) {
+  auto t0 = std::chrono::steady_clock::now();
+  JobOutcome o = run_script(R"(read request; echo '{"event":"playbook_start"}'; echo 'Segmentation fault?'; sleep 30)");
+  EXPECT_EQ(o.state, JobState::error);
+  EXPECT_NE(o.error.find("not an event: Segmentation fault?"), std::string::npos) << o.error;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+}
+
+TEST(JobProcess, AProcessThatDiesWithoutAnOutcomeEndsInErrorWithItsLastWords) {
+  JobOutcome o = run_script("read request; echo 'terminate called after throwing' >&2; kill -ABRT $$");
+  EXPECT_EQ(o.state, JobState::error);
+  EXPECT_NE(o.error.find("signal 6"), std::string::npos) << o.error;
+  EXPECT_NE(o.error.find("terminate called"), std::string::npos) << o.error;
 }
 
 }  // namespace
