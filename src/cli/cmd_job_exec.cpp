@@ -30,6 +30,8 @@
 #include "output/json_lines_callback.hpp"
 #include "server/jobs/job_execution.hpp"
 #include "server/jobs/job_request.hpp"
+#include "server/jobs/leftover_commands.hpp"
+#include "transport/remote_groups.hpp"
 #include "transport/ssh_stats.hpp"
 
 namespace drover::cli {
@@ -127,6 +129,12 @@ int run_job_exec(const JobExecFlags& flags) {
   });
   lifeline.detach();
 
+  // What runs on the hosts is on record before it starts, for a restarted
+  // server if this process dies without its cancel path.
+  server::RemoteGroupLog groups(request.work_dir + "/" + server::kRemoteGroupsFile);
+  set_remote_group_listener(
+      [&groups](const std::string& host, long group, bool running) { groups.note(host, group, running); });
+
   EventPipe out(cancel);
   server::JobRun run;
   run.spec = &spec;
@@ -154,6 +162,7 @@ int run_job_exec(const JobExecFlags& flags) {
   }
   wake.notify_one();
   counter.join();
+  set_remote_group_listener(nullptr);
   out.write_line(server::encode_ssh_count(ssh_connections_open()));
   out.write_line(server::encode_job_outcome(outcome));
   return 0;

@@ -80,6 +80,13 @@ pid_t job_process_pid(int64_t id) {
   return found;
 }
 
+// "sleep 600.<pid><n>": a command line that no other run shares, so that
+// pgrep counts this test's remote commands only.
+std::string unique_sleep() {
+  static int n = 0;
+  return "sleep 600." + std::to_string(::getpid()) + std::to_string(++n);
+}
+
 std::string first_line(const std::string& path) {
   std::ifstream in(path);
   std::string line;
@@ -264,23 +271,79 @@ TEST_F(IsolationSsh, KillingTheServerWithSigkillLeavesNoRemoteCommandRunning) {
   trust_fleet();
   ServerProcess server(options());
   ApiClient api(server.url(), kAdminToken);
-  int64_t id = submit(api, {{"module", "command"}, {"args", "sleep 600.4242"}, {"inventory_text", inventory_text()},
+  std::string sleep = unique_sleep();
+  int64_t id = submit(api, {{"module", "command"}, {"args", sleep}, {"inventory_text", inventory_text()},
                             {"credential_id", fleet_credential(api)}});
   ASSERT_TRUE(wait_started(api, id, 3));
   auto deadline = Clock::now() + std::chrono::seconds(10);
-  while (run_shell("pgrep -x -f 'sleep 600.4242' | wc -l").out != "3\n" && Clock::now() < deadline)
+  while (run_shell("pgrep -x -f '" + sleep + "' | wc -l").out != "3\n" && Clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  ASSERT_EQ(run_shell("pgrep -x -f 'sleep 600.4242' | wc -l").out, "3\n") << "the remote sleeps did not start";
+  ASSERT_EQ(run_shell("pgrep -x -f '" + sleep + "' | wc -l").out, "3\n") << "the remote sleeps did not start";
   server.kill9();
   deadline = Clock::now() + std::chrono::seconds(10);
   std::string left;
   do {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    left = run_shell("pgrep -x -f 'sleep 600.4242' | wc -l").out;
+    left = run_shell("pgrep -x -f '" + sleep + "' | wc -l").out;
   } while (left != "0\n" && Clock::now() < deadline);
   EXPECT_EQ(left, "0\n") << "remote commands survived the server";
   server.start();
   EXPECT_EQ(ApiClient(server.url(), kAdminToken).get(job_path(id)).json()["state"], "error");
+}
+
+// A shell command whose sleep is a child of the remote shell: cancel ends
+// the whole process group, not only its leader (a regression test: the job
+// process takes the engine's cancel path).
+TEST_F(IsolationSsh, CancelKillsEveryProcessOfARemoteCommandNotOnlyItsLeader) {
+  trust_fleet();
+  ServerProcess server(options());
+  ApiClient api(server.url(), kAdminToken);
+  std::string sleep = unique_sleep();
+  int64_t id = submit(api, {{"module", "shell"}, {"args", sleep + "; echo after"}, {"inventory_text", inventory_text()},
+                            {"credential_id", fleet_credential(api)}});
+  ASSERT_TRUE(wait_started(api, id, 3));
+  auto count = [&] { return run_shell("pgrep -x -f '" + sleep + "' | wc -l").out; };
+  auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (count() != "3\n" && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(count(), "3\n") << "the remote sleeps did not start";
+  EXPECT_EQ(api.post(job_path(id, "/cancel"), Value::object()).status, 202);
+  EXPECT_EQ(wait_final(api, id, 20)["state"], "canceled");
+  deadline = Clock::now() + std::chrono::seconds(5);
+  while (count() != "0\n" && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(count(), "0\n") << "a child of a canceled remote command survived";
+}
+
+// The job process dies with the server (frozen first, so that it cannot
+// take its cancel path): its remote commands survive both, and the
+// restarted server kills them from the job's record.
+TEST_F(IsolationSsh, RemoteCommandsLeftByAServerAndJobProcessBothKilledAreKilledAtRestart) {
+  trust_fleet();
+  ServerProcess server(options());
+  ApiClient api(server.url(), kAdminToken);
+  std::string sleep = unique_sleep();
+  int64_t id = submit(api, {{"module", "command"}, {"args", sleep}, {"inventory_text", inventory_text()},
+                            {"credential_id", fleet_credential(api)}});
+  ASSERT_TRUE(wait_started(api, id, 3));
+  auto count = [&] { return run_shell("pgrep -x -f '" + sleep + "' | wc -l").out; };
+  auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (count() != "3\n" && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(count(), "3\n") << "the remote sleeps did not start";
+  pid_t job_pid = job_process_pid(id);
+  ASSERT_GT(job_pid, 0);
+  ::kill(job_pid, SIGSTOP);
+  server.kill9();
+  ::kill(job_pid, SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_EQ(count(), "3\n") << "the remote sleeps died with their connections: the test proves nothing";
+  server.start();
+  deadline = Clock::now() + std::chrono::seconds(20);
+  while (count() != "0\n" && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(count(), "0\n") << "the restarted server left the remote commands running";
+  ApiClient after(server.url(), kAdminToken);
+  EXPECT_EQ(after.get(job_path(id)).json()["state"], "error");
+  Value cleanup = wait_final(after, id + 1);
+  EXPECT_EQ(cleanup["state"], "successful") << cleanup.dump();
+  EXPECT_EQ(count(), "0\n") << job_output(after, id + 1);
 }
 
 TEST_F(IsolationSsh, ATemplateWithACmdbQueryRunsOnTheMatchingHostsOnly) {

@@ -1,6 +1,7 @@
 #include "server/jobs/job_service.hpp"
 
 #include <filesystem>
+#include <thread>
 
 #include "engine/adhoc.hpp"
 #include "server/api_error.hpp"
@@ -12,6 +13,7 @@
 #include "server/jobs/job_template.hpp"
 #include "server/jobs/job_view.hpp"
 #include "server/jobs/job_workers.hpp"
+#include "server/jobs/leftover_commands.hpp"
 #include "server/request.hpp"
 #include "store/audit.hpp"
 #include "store/job_store.hpp"
@@ -46,17 +48,17 @@ class JobService {
 
   void start() {
     auto ids = jobs_.mark_interrupted("interrupted: the server stopped while the job was running");
-    for (int64_t id : ids) {
+    for (int64_t id : ids)
       std::fprintf(stderr, "drover server: job %lld was running when the server stopped: marked error\n",
                    static_cast<long long>(id));
-      // Its files (a decrypted key among them) if its process died too.
-      std::error_code ec;
-      std::filesystem::remove_all(std::filesystem::path(ctx_.options.data_dir) / "jobs" / ("job-" + std::to_string(id)), ec);
-    }
     workers_.start();
+    if (!ids.empty()) leftovers_ = std::thread([this, ids] { end_leftovers(ids); });
   }
 
-  void stop() { workers_.stop(); }
+  void stop() {
+    workers_.stop();
+    if (leftovers_.joinable()) leftovers_.join();
+  }
 
  private:
   static JobWorkerOptions worker_options(ServerContext& ctx) {
@@ -65,6 +67,32 @@ class JobService {
     o.work_root = (std::filesystem::path(ctx.options.data_dir) / "jobs").string();
     o.secrets = [&ctx](int64_t credential_id) { return credential_secrets(ctx.store.db(), ctx.vault, credential_id); };
     return o;
+  }
+
+  // For each interrupted job: once its process (if one still runs) has
+  // ended, queue a job that kills the remote commands it left on record,
+  // then remove its directory (a decrypted key may be in it).
+  void end_leftovers(const std::vector<int64_t>& ids) {
+    for (int64_t id : ids) {
+      auto dir = std::filesystem::path(ctx_.options.data_dir) / "jobs" / ("job-" + std::to_string(id));
+      auto log = read_released_log((dir / kRemoteGroupsFile).string(), kCancelGrace + std::chrono::seconds(5));
+      auto live = log ? live_remote_groups(*log) : std::map<std::string, std::vector<long>>{};
+      auto job = jobs_.get(id);
+      if (!live.empty() && job) {
+        try {
+          JobSpec cleanup = leftover_cleanup_spec(parse_job_spec(Value::parse(job->spec), true), live);
+          int64_t cleanup_id = jobs_.submit("adhoc", std::nullopt, cleanup.to_json().dump(), std::nullopt);
+          std::fprintf(stderr, "drover server: job %lld left commands running on %zu hosts: job %lld kills them\n",
+                       static_cast<long long>(id), live.size(), static_cast<long long>(cleanup_id));
+          workers_.wake();
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "drover server: job %lld: cannot queue the cleanup of its commands: %s\n",
+                       static_cast<long long>(id), e.what());
+        }
+      }
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
   }
 
   store::JobRecord find(int64_t id) {
@@ -217,6 +245,12 @@ class JobService {
   store::JobStore jobs_;
   EventHub hub_;
   JobWorkers workers_;
+  std::thread leftovers_;  // end_leftovers() after a restart
+
+ public:
+  ~JobService() {
+    if (leftovers_.joinable()) leftovers_.join();
+  }
 };
 
 }  // namespace
