@@ -19,6 +19,7 @@
 #include "server/jobs/job_execution.hpp"
 #include "server/jobs/job_process.hpp"
 #include "server/jobs/job_sandbox.hpp"
+#include "server/jobs/leftover_commands.hpp"
 #include "server/jobs/job_spec.hpp"
 #include "server/jobs/job_view.hpp"
 #include "store/job_store.hpp"
@@ -332,6 +333,29 @@ TEST(JobProcess, AProcessThatDiesWithoutAnOutcomeEndsInErrorWithItsLastWords) {
   EXPECT_EQ(o.state, JobState::error);
   EXPECT_NE(o.error.find("signal 6"), std::string::npos) << o.error;
   EXPECT_NE(o.error.find("terminate called"), std::string::npos) << o.error;
+}
+
+TEST(LeftoverCommands, GroupsStillRunningAreKilledWithTheJobsOwnWayToTheHosts) {
+  std::string log = R"({"host":"a","group":101,"running":true}
+{"host":"b","group":202,"running":true}
+{"host":"a","group":103,"running":true}
+{"host":"b","group":202,"running":false}
+{"host":"a","gro)";  // the last line was cut by the job's death
+  auto live = live_remote_groups(log);
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live["a"], (std::vector<long>{101, 103}));
+
+  JobSpec original = parse_job_spec({{"playbook", "site.yml"}, {"project_dir", "/p"}, {"inventory", "hosts"},
+                                     {"credential_id", 4}, {"extra_vars", {{"ansible_port", 2222}}}});
+  JobSpec cleanup = leftover_cleanup_spec(original, live);
+  EXPECT_EQ(cleanup.kind, JobSpec::Kind::adhoc);
+  EXPECT_EQ(cleanup.pattern, "a");
+  EXPECT_EQ(cleanup.inventory, original.inventory);
+  EXPECT_EQ(cleanup.project_dir, "/p");
+  EXPECT_EQ(cleanup.credential_id, 4);
+  EXPECT_EQ(cleanup.extra_vars["ansible_port"], 2222);
+  EXPECT_EQ(cleanup.extra_vars[kLeftoverGroupsVar]["a"], "-101 -103");
+  EXPECT_EQ(cleanup.args.rfind("kill -KILL {{", 0), 0u) << cleanup.args;
 }
 
 }  // namespace
