@@ -16,9 +16,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -132,8 +132,9 @@ int run_job_exec(const JobExecFlags& flags) {
   // What runs on the hosts is on record before it starts, for a restarted
   // server if this process dies without its cancel path.
   server::RemoteGroupLog groups(request.work_dir + "/" + server::kRemoteGroupsFile);
-  set_remote_group_listener(
-      [&groups](const std::string& host, long group, bool running) { groups.note(host, group, running); });
+  set_remote_group_listener([&groups](const std::string& host, long group, bool running) {
+    groups.note(host, group, running);
+  });
 
   EventPipe out(cancel);
   server::JobRun run;

@@ -8,7 +8,9 @@ RemoteGroupListener& listener() {
 }
 }  // namespace
 
-void set_remote_group_listener(RemoteGroupListener l) { listener() = std::move(l); }
+void set_remote_group_listener(RemoteGroupListener l) {
+  listener() = std::move(l);
+}
 
 void note_remote_group(const std::string& host, long group, bool running) {
   if (group > 1 && listener()) listener()(host, group, running);

@@ -5,6 +5,7 @@
 // server goes on; limits apply; a kill -9 of the server leaves nothing
 // running on the hosts; a CMDB-query template runs on its hosts.
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -12,8 +13,6 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "harness/process.hpp"
 #include "harness/sshd_fleet.hpp"
@@ -25,7 +24,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 const char* kLocal = "localhost ansible_connection=local\n";
 
-std::string job_path(int64_t id, const std::string& rest = "") { return "/api/v1/jobs/" + std::to_string(id) + rest; }
+std::string job_path(int64_t id, const std::string& rest = "") {
+  return "/api/v1/jobs/" + std::to_string(id) + rest;
+}
 
 int64_t submit(const ApiClient& api, const Value& body) {
   auto r = api.post("/api/v1/jobs", body);
@@ -48,7 +49,8 @@ Value wait_final(const ApiClient& api, int64_t id, int timeout_s = 60) {
 
 // Everything a job showed: its stdout text and its stored events.
 std::string job_output(const ApiClient& api, int64_t id) {
-  return api.get(job_path(id, "/stdout")).body + "\n" + api.get(job_path(id, "/events?limit=1000")).body;
+  return api.get(job_path(id, "/stdout")).body + "\n" +
+         api.get(job_path(id, "/events?limit=1000")).body;
 }
 
 // Waits until `n` runner_start events were stored for the job.
@@ -111,9 +113,11 @@ TEST_F(Isolation, AnOperatorsLocalShellSeesNoTokenNoSecretKeyNoDatabaseAndNoShad
   std::string data = server.data_dir();
   // The names of the data directory's files are globbed: the command
   // (which shows in the events) must not spell what the test looks for.
-  std::string script = "D=" + data + "; echo token=$DROVER_ADMIN_TOKEN; base64 -w0 $D/secret.k*; ls -la $D $D/*; "
+  std::string script = "D=" + data +
+                       "; echo token=$DROVER_ADMIN_TOKEN; base64 -w0 $D/secret.k*; ls -la $D $D/*; "
                        "head -c 16 $D/drover.d*; cat /etc/shadow /etc/gshadow; "
-                       "cat /etc/ssh/ssh_host_ed25519_key; tr '\\0' '\\n' < /proc/" + std::to_string(server.pid()) +
+                       "cat /etc/ssh/ssh_host_ed25519_key; tr '\\0' '\\n' < /proc/" +
+                       std::to_string(server.pid()) +
                        "/environ; tr '\\0' '\\n' < /proc/1/environ; env; true";
   int64_t id = submit(api, {{"module", "shell"}, {"args", script}, {"inventory_text", kLocal}});
   Value job = wait_final(api, id);
@@ -147,35 +151,43 @@ TEST_F(Isolation, ALookupOfShadowFindsNothing) {
 TEST_F(Isolation, AJobCannotReadAnotherRunningJobsKeyOrDirectory) {
   ServerProcess server(options());
   ApiClient api(server.url(), kAdminToken);
-  std::string secret_key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAthisisnotarealkeybutasecret\n"
-                           "-----END OPENSSH PRIVATE KEY-----\n";
-  auto cred = api.post("/api/v1/credentials", {{"name", "k"}, {"kind", "ssh_key"}, {"username", "root"},
-                                               {"secret", secret_key}});
+  std::string secret_key =
+      "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAthisisnotarealkeybutasecret\n"
+      "-----END OPENSSH PRIVATE KEY-----\n";
+  auto cred =
+      api.post("/api/v1/credentials",
+               {{"name", "k"}, {"kind", "ssh_key"}, {"username", "root"}, {"secret", secret_key}});
   ASSERT_EQ(cred.status, 201) << cred.body;
-  int64_t holder = submit(api, {{"module", "command"}, {"args", "sleep 20"}, {"inventory_text", kLocal},
+  int64_t holder = submit(api, {{"module", "command"},
+                                {"args", "sleep 20"},
+                                {"inventory_text", kLocal},
                                 {"credential_id", cred.json()["id"]}});
   ASSERT_TRUE(wait_started(api, holder, 1));
   std::string jobs = server.data_dir() + "/jobs";
   ASSERT_TRUE(std::ifstream(jobs + "/job-" + std::to_string(holder) + "/ssh_key").good())
       << "the holder's key is not where the attack looks";
-  int64_t thief = submit(api, {{"module", "shell"},
-                               {"args", "echo listing; ls " + jobs + "; cat " + jobs + "/job-*/ssh_key; true"},
-                               {"inventory_text", kLocal}});
+  int64_t thief =
+      submit(api, {{"module", "shell"},
+                   {"args", "echo listing; ls " + jobs + "; cat " + jobs + "/job-*/ssh_key; true"},
+                   {"inventory_text", kLocal}});
   Value job = wait_final(api, thief);
   EXPECT_EQ(job["state"], "successful") << job.dump();
   std::string out = job_output(api, thief);
   ASSERT_NE(out.find("listing"), std::string::npos) << out;
   EXPECT_EQ(out.find("thisisnotarealkey"), std::string::npos) << "another job's key leaked";
-  EXPECT_EQ(out.find("job-" + std::to_string(holder)), std::string::npos) << "another job's directory is listed";
+  EXPECT_EQ(out.find("job-" + std::to_string(holder)), std::string::npos)
+      << "another job's directory is listed";
   api.post(job_path(holder, "/cancel"), Value::object());
   wait_final(api, holder);
-  EXPECT_FALSE(std::ifstream(jobs + "/job-" + std::to_string(holder) + "/ssh_key").good()) << "the key outlived its job";
+  EXPECT_FALSE(std::ifstream(jobs + "/job-" + std::to_string(holder) + "/ssh_key").good())
+      << "the key outlived its job";
 }
 
 TEST_F(Isolation, AJobProcessKilledBySignalEndsInErrorAndTheServerKeepsServing) {
   ServerProcess server(options());
   ApiClient api(server.url(), kAdminToken);
-  int64_t id = submit(api, {{"module", "command"}, {"args", "sleep 30"}, {"inventory_text", kLocal}});
+  int64_t id =
+      submit(api, {{"module", "command"}, {"args", "sleep 30"}, {"inventory_text", kLocal}});
   ASSERT_TRUE(wait_started(api, id, 1));
   pid_t pid = job_process_pid(id);
   ASSERT_GT(pid, 0) << "no job-exec process for job " << id << ": the job runs inside the server";
@@ -191,11 +203,13 @@ TEST_F(Isolation, AJobProcessKilledBySignalEndsInErrorAndTheServerKeepsServing) 
 TEST_F(Isolation, AServerStoppedWithSigtermEndsItsRunningJobInterruptedAndStopsItsCommands) {
   ServerProcess server(options());
   ApiClient api(server.url(), kAdminToken);
-  int64_t id = submit(api, {{"module", "command"}, {"args", "sleep 45.321"}, {"inventory_text", kLocal}});
+  int64_t id =
+      submit(api, {{"module", "command"}, {"args", "sleep 45.321"}, {"inventory_text", kLocal}});
   ASSERT_TRUE(wait_started(api, id, 1));
   server.stop();
   EXPECT_EQ(server.last_exit_code(), 0);
-  EXPECT_EQ(run_shell("pgrep -x -f 'sleep 45.321' | wc -l").out, "0\n") << "the job's command outlived the server";
+  EXPECT_EQ(run_shell("pgrep -x -f 'sleep 45.321' | wc -l").out, "0\n")
+      << "the job's command outlived the server";
   server.start();
   Value job = ApiClient(server.url(), kAdminToken).get(job_path(id)).json();
   EXPECT_EQ(job["state"], "error") << job.dump();
@@ -205,13 +219,16 @@ TEST_F(Isolation, AServerStoppedWithSigtermEndsItsRunningJobInterruptedAndStopsI
 TEST_F(Isolation, AJobOverItsMemoryLimitEndsInErrorAndTheServerKeepsServing) {
   ServerProcess server(options({"--job-memory-mb", "256"}));
   ApiClient api(server.url(), kAdminToken);
-  int64_t id = submit(api, {{"module", "debug"},
-                            {"args", "msg={{ lookup('pipe', 'head -c 1000000000 /dev/zero | tr -c x x') | length }}"},
-                            {"inventory_text", kLocal}});
+  int64_t id = submit(
+      api,
+      {{"module", "debug"},
+       {"args", "msg={{ lookup('pipe', 'head -c 1000000000 /dev/zero | tr -c x x') | length }}"},
+       {"inventory_text", kLocal}});
   Value job = wait_final(api, id);
   EXPECT_NE(job["state"], "successful") << job.dump();
   std::string out = job.dump() + job_output(api, id);
-  EXPECT_TRUE(out.find("memory") != std::string::npos || out.find("bad_alloc") != std::string::npos) << out;
+  EXPECT_TRUE(out.find("memory") != std::string::npos || out.find("bad_alloc") != std::string::npos)
+      << out;
   int64_t next = submit(api, {{"module", "ping"}, {"inventory_text", kLocal}});
   EXPECT_EQ(wait_final(api, next)["state"], "successful");
 }
@@ -220,7 +237,8 @@ TEST_F(Isolation, AJobPastItsTimeLimitIsCanceledAndEndsInError) {
   ServerProcess server(options({"--job-timeout", "2"}));
   ApiClient api(server.url(), kAdminToken);
   auto t0 = Clock::now();
-  int64_t id = submit(api, {{"module", "command"}, {"args", "sleep 40"}, {"inventory_text", kLocal}});
+  int64_t id =
+      submit(api, {{"module", "command"}, {"args", "sleep 40"}, {"inventory_text", kLocal}});
   Value job = wait_final(api, id, 30);
   EXPECT_EQ(job["state"], "error") << job.dump();
   EXPECT_NE(job.value("error", "").find("timed out"), std::string::npos) << job.dump();
@@ -253,7 +271,9 @@ struct IsolationSsh : Isolation {
     std::filesystem::copy_file(fleet->known_hosts_path(), dir.path() + "/var/known_hosts");
   }
   int64_t fleet_credential(const ApiClient& api) {
-    auto cred = api.post("/api/v1/credentials", {{"name", "fleet"}, {"kind", "ssh_key"}, {"username", "root"},
+    auto cred = api.post("/api/v1/credentials", {{"name", "fleet"},
+                                                 {"kind", "ssh_key"},
+                                                 {"username", "root"},
                                                  {"secret", read_file(fleet->client_key_path())}});
     EXPECT_EQ(cred.status, 201) << cred.body;
     return cred.json().value("id", int64_t{0});
@@ -261,7 +281,8 @@ struct IsolationSsh : Isolation {
   std::string inventory_text() const {
     std::ostringstream inv;
     for (int i = 0; i < 3; ++i)
-      inv << fleet->hosts()[i].name << " ansible_host=" << fleet_address(i) << " ansible_port=" << fleet->port() << "\n";
+      inv << fleet->hosts()[i].name << " ansible_host=" << fleet_address(i)
+          << " ansible_port=" << fleet->port() << "\n";
     return inv.str();
   }
 };
@@ -272,13 +293,16 @@ TEST_F(IsolationSsh, KillingTheServerWithSigkillLeavesNoRemoteCommandRunning) {
   ServerProcess server(options());
   ApiClient api(server.url(), kAdminToken);
   std::string sleep = unique_sleep();
-  int64_t id = submit(api, {{"module", "command"}, {"args", sleep}, {"inventory_text", inventory_text()},
+  int64_t id = submit(api, {{"module", "command"},
+                            {"args", sleep},
+                            {"inventory_text", inventory_text()},
                             {"credential_id", fleet_credential(api)}});
   ASSERT_TRUE(wait_started(api, id, 3));
   auto deadline = Clock::now() + std::chrono::seconds(10);
   while (run_shell("pgrep -x -f '" + sleep + "' | wc -l").out != "3\n" && Clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  ASSERT_EQ(run_shell("pgrep -x -f '" + sleep + "' | wc -l").out, "3\n") << "the remote sleeps did not start";
+  ASSERT_EQ(run_shell("pgrep -x -f '" + sleep + "' | wc -l").out, "3\n")
+      << "the remote sleeps did not start";
   server.kill9();
   deadline = Clock::now() + std::chrono::seconds(10);
   std::string left;
@@ -299,17 +323,21 @@ TEST_F(IsolationSsh, CancelKillsEveryProcessOfARemoteCommandNotOnlyItsLeader) {
   ServerProcess server(options());
   ApiClient api(server.url(), kAdminToken);
   std::string sleep = unique_sleep();
-  int64_t id = submit(api, {{"module", "shell"}, {"args", sleep + "; echo after"}, {"inventory_text", inventory_text()},
+  int64_t id = submit(api, {{"module", "shell"},
+                            {"args", sleep + "; echo after"},
+                            {"inventory_text", inventory_text()},
                             {"credential_id", fleet_credential(api)}});
   ASSERT_TRUE(wait_started(api, id, 3));
   auto count = [&] { return run_shell("pgrep -x -f '" + sleep + "' | wc -l").out; };
   auto deadline = Clock::now() + std::chrono::seconds(10);
-  while (count() != "3\n" && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  while (count() != "3\n" && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   ASSERT_EQ(count(), "3\n") << "the remote sleeps did not start";
   EXPECT_EQ(api.post(job_path(id, "/cancel"), Value::object()).status, 202);
   EXPECT_EQ(wait_final(api, id, 20)["state"], "canceled");
   deadline = Clock::now() + std::chrono::seconds(5);
-  while (count() != "0\n" && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  while (count() != "0\n" && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   EXPECT_EQ(count(), "0\n") << "a child of a canceled remote command survived";
 }
 
@@ -321,12 +349,15 @@ TEST_F(IsolationSsh, RemoteCommandsLeftByAServerAndJobProcessBothKilledAreKilled
   ServerProcess server(options());
   ApiClient api(server.url(), kAdminToken);
   std::string sleep = unique_sleep();
-  int64_t id = submit(api, {{"module", "command"}, {"args", sleep}, {"inventory_text", inventory_text()},
+  int64_t id = submit(api, {{"module", "command"},
+                            {"args", sleep},
+                            {"inventory_text", inventory_text()},
                             {"credential_id", fleet_credential(api)}});
   ASSERT_TRUE(wait_started(api, id, 3));
   auto count = [&] { return run_shell("pgrep -x -f '" + sleep + "' | wc -l").out; };
   auto deadline = Clock::now() + std::chrono::seconds(10);
-  while (count() != "3\n" && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  while (count() != "3\n" && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   ASSERT_EQ(count(), "3\n") << "the remote sleeps did not start";
   pid_t job_pid = job_process_pid(id);
   ASSERT_GT(job_pid, 0);
@@ -334,10 +365,12 @@ TEST_F(IsolationSsh, RemoteCommandsLeftByAServerAndJobProcessBothKilledAreKilled
   server.kill9();
   ::kill(job_pid, SIGKILL);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  ASSERT_EQ(count(), "3\n") << "the remote sleeps died with their connections: the test proves nothing";
+  ASSERT_EQ(count(), "3\n")
+      << "the remote sleeps died with their connections: the test proves nothing";
   server.start();
   deadline = Clock::now() + std::chrono::seconds(20);
-  while (count() != "0\n" && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  while (count() != "0\n" && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(count(), "0\n") << "the restarted server left the remote commands running";
   ApiClient after(server.url(), kAdminToken);
   EXPECT_EQ(after.get(job_path(id)).json()["state"], "error");
@@ -349,7 +382,8 @@ TEST_F(IsolationSsh, RemoteCommandsLeftByAServerAndJobProcessBothKilledAreKilled
 TEST_F(IsolationSsh, ATemplateWithACmdbQueryRunsOnTheMatchingHostsOnly) {
   trust_fleet();
   ::chmod(dir.path().c_str(), 0755);  // the project is read by the job user
-  dir.write("project/site.yml", "- hosts: all\n  gather_facts: false\n  tasks:\n    - command: hostname\n");
+  dir.write("project/site.yml",
+            "- hosts: all\n  gather_facts: false\n  tasks:\n    - command: hostname\n");
   ::chmod((dir.path() + "/project").c_str(), 0755);
   ::chmod((dir.path() + "/project/site.yml").c_str(), 0644);
   ServerProcess server(options());
@@ -361,7 +395,8 @@ TEST_F(IsolationSsh, ATemplateWithACmdbQueryRunsOnTheMatchingHostsOnly) {
                                         {"vars", {{"ansible_port", fleet->port()}}}});
     ASSERT_EQ(r.status, 201) << r.body;
   }
-  auto project = api.post("/api/v1/projects", {{"name", "p"}, {"kind", "local"}, {"path", dir.path() + "/project"}});
+  auto project = api.post("/api/v1/projects",
+                          {{"name", "p"}, {"kind", "local"}, {"path", dir.path() + "/project"}});
   ASSERT_EQ(project.status, 201) << project.body;
   auto tmpl = api.post("/api/v1/templates", {{"name", "caches"},
                                              {"project_id", project.json()["id"]},

@@ -29,7 +29,8 @@ struct Pipe {
   int r = -1, w = -1;
   Pipe() {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw Error(std::string("cannot create a pipe for a job: ") + std::strerror(errno));
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+      throw Error(std::string("cannot create a pipe for a job: ") + std::strerror(errno));
     r = fds[0];
     w = fds[1];
   }
@@ -69,7 +70,8 @@ std::vector<char*> c_strings(const std::vector<std::string>& v) {
 // child's dup2 onto 0..N never overwrites one it still has to place.
 int high_fd(int fd) {
   int high = ::fcntl(fd, F_DUPFD_CLOEXEC, 1000);
-  if (high < 0) throw Error(std::string("cannot duplicate a descriptor for a job: ") + std::strerror(errno));
+  if (high < 0)
+    throw Error(std::string("cannot duplicate a descriptor for a job: ") + std::strerror(errno));
   return high;
 }
 
@@ -80,7 +82,8 @@ struct PathFds {
   explicit PathFds(const std::vector<std::string>& paths) {
     for (const auto& path : paths) {
       int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
-      if (fd < 0) throw Error("cannot open " + path + " for the job's sandbox: " + std::strerror(errno));
+      if (fd < 0)
+        throw Error("cannot open " + path + " for the job's sandbox: " + std::strerror(errno));
       fds.push_back(high_fd(fd));
       ::close(fd);
     }
@@ -94,13 +97,14 @@ struct PathFds {
 // stdin/stdout/stderr, bwrap's info fd 3 and the path descriptors from
 // kFirstPathFd, and closes every other descriptor: the server's database,
 // sockets and files must not reach a job.
-[[noreturn]] void exec_child(const JobProcess& p, char* const* argv, char* const* envp, int in, int out, int err,
-                             int info, const std::vector<int>& path_fds) {
+[[noreturn]] void exec_child(const JobProcess& p, char* const* argv, char* const* envp, int in,
+                             int out, int err, int info, const std::vector<int>& path_fds) {
   ::dup2(in, 0);
   ::dup2(out, 1);
   ::dup2(err, 2);
   if (info >= 0) ::dup2(info, 3);
-  for (size_t i = 0; i < path_fds.size(); ++i) ::dup2(path_fds[i], kFirstPathFd + static_cast<int>(i));
+  for (size_t i = 0; i < path_fds.size(); ++i)
+    ::dup2(path_fds[i], kFirstPathFd + static_cast<int>(i));
   ::close_range(static_cast<unsigned>(kFirstPathFd + path_fds.size()), ~0U, 0);
   if (info < 0) ::close(3);
   ::setpgid(0, 0);
@@ -110,11 +114,15 @@ struct PathFds {
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   ::signal(SIGPIPE, SIG_DFL);
-  struct rlimit no_core {0, 0};
+  struct rlimit no_core {
+    0, 0
+  };
   ::setrlimit(RLIMIT_CORE, &no_core);
   if (p.limits.memory_mb > 0) {
     rlim_t bytes = static_cast<rlim_t>(p.limits.memory_mb) << 20;
-    struct rlimit mem {bytes, bytes};
+    struct rlimit mem {
+      bytes, bytes
+    };
     ::setrlimit(RLIMIT_DATA, &mem);
   }
   ::execve(argv[0], argv, envp);
@@ -151,7 +159,8 @@ class Supervisor {
     pid_ = ::fork();
     if (pid_ < 0) throw Error(std::string("cannot start a job process: ") + std::strerror(errno));
     if (pid_ == 0)
-      exec_child(p_, argv.data(), envp.data(), in.r, out.w, err.w, p_.command.info_fd ? info.w : -1, paths.fds);
+      exec_child(p_, argv.data(), envp.data(), in.r, out.w, err.w, p_.command.info_fd ? info.w : -1,
+                 paths.fds);
     in.close_r();
     out.close_w();
     err.close_w();
@@ -159,7 +168,8 @@ class Supervisor {
     if (!p_.command.info_fd) info.close_r();
     started_ = Clock::now();
     stdin_fd_ = in.w;
-    if (!write_all(stdin_fd_, p_.request_line + "\n")) fail("the job process did not take its request");
+    if (!write_all(stdin_fd_, p_.request_line + "\n"))
+      fail("the job process did not take its request");
     supervise(out.r, err.r, info.r);
     in.close_w();
     int status = reap();
@@ -172,7 +182,8 @@ class Supervisor {
     bool out_open = true, err_open = true, info_open = info_fd >= 0;
     while (out_open || err_open) {
       control();
-      pollfd fds[3] = {{out_open ? out_fd : -1, POLLIN, 0}, {err_open ? err_fd : -1, POLLIN, 0},
+      pollfd fds[3] = {{out_open ? out_fd : -1, POLLIN, 0},
+                       {err_open ? err_fd : -1, POLLIN, 0},
                        {info_open ? info_fd : -1, POLLIN, 0}};
       int n = ::poll(fds, 3, 100);
       if (n < 0 && errno != EINTR) break;
@@ -180,12 +191,15 @@ class Supervisor {
       char chunk[65536];
       if (fds[0].revents) {
         ssize_t got = ::read(out_fd, chunk, sizeof chunk);
-        if (got <= 0) out_open = false;
-        else take_output(out_buf, chunk, static_cast<size_t>(got));
+        if (got <= 0)
+          out_open = false;
+        else
+          take_output(out_buf, chunk, static_cast<size_t>(got));
       }
       if (fds[1].revents) {
         ssize_t got = ::read(err_fd, chunk, sizeof chunk);
-        if (got <= 0) err_open = false;
+        if (got <= 0)
+          err_open = false;
         else {
           stderr_.append(chunk, static_cast<size_t>(got));
           if (stderr_.size() > 2 * kStderrTail) stderr_.erase(0, stderr_.size() - kStderrTail);
@@ -193,8 +207,10 @@ class Supervisor {
       }
       if (fds[2].revents) {
         ssize_t got = ::read(info_fd, chunk, sizeof chunk);
-        if (got <= 0) info_open = false;
-        else info_buf.append(chunk, static_cast<size_t>(got));
+        if (got <= 0)
+          info_open = false;
+        else
+          info_buf.append(chunk, static_cast<size_t>(got));
         if (init_pid_ <= 0) init_pid_ = parse_child_pid(info_buf);
       }
     }
@@ -224,7 +240,8 @@ class Supervisor {
   void line(std::string text) {
     if (text.empty()) return;
     Value v = Value::parse(text, nullptr, false);
-    if (v.is_object() && v.size() == 1 && v.contains(kSshCountKey) && v[kSshCountKey].is_number_integer()) {
+    if (v.is_object() && v.size() == 1 && v.contains(kSshCountKey) &&
+        v[kSshCountKey].is_number_integer()) {
       int64_t open = v[kSshCountKey].get<int64_t>();
       g_job_ssh_open.fetch_add(open - ssh_open_);
       ssh_open_ = open;
@@ -261,7 +278,8 @@ class Supervisor {
   // Forwards a cancel, enforces the time limit and the cancel grace.
   void control() {
     auto now = Clock::now();
-    if (!cancel_sent_ && p_.limits.timeout_s > 0 && now - started_ >= std::chrono::seconds(p_.limits.timeout_s)) {
+    if (!cancel_sent_ && p_.limits.timeout_s > 0 &&
+        now - started_ >= std::chrono::seconds(p_.limits.timeout_s)) {
       timed_out_ = true;
       send_cancel(now);
     }
@@ -296,26 +314,32 @@ class Supervisor {
     g_job_ssh_open.fetch_sub(ssh_open_);
     ssh_open_ = 0;
     JobOutcome o;
-    std::string tail = stderr_.size() > kStderrTail ? stderr_.substr(stderr_.size() - kStderrTail) : stderr_;
+    std::string tail =
+        stderr_.size() > kStderrTail ? stderr_.substr(stderr_.size() - kStderrTail) : stderr_;
     while (!tail.empty() && (tail.back() == '\n' || tail.back() == ' ')) tail.pop_back();
     if (outcome_ && failure_.empty()) {
       o = std::move(*outcome_);
     } else {
       o.state = JobState::error;
       o.rc = 1;
-      if (!failure_.empty()) o.error = failure_;
-      else if (WIFSIGNALED(status)) o.error = "the job process was killed by signal " + signal_text(WTERMSIG(status));
+      if (!failure_.empty())
+        o.error = failure_;
+      else if (WIFSIGNALED(status))
+        o.error = "the job process was killed by signal " + signal_text(WTERMSIG(status));
       // bwrap exits 128+N when the job it ran was killed by signal N.
       else if (WIFEXITED(status) && WEXITSTATUS(status) > 128 && p_.command.info_fd)
         o.error = "the job process was killed by signal " + signal_text(WEXITSTATUS(status) - 128);
-      else o.error = "the job process ended (exit status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
-                     ") without a result";
+      else
+        o.error = "the job process ended (exit status " +
+                  std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
+                  ") without a result";
       if (!tail.empty()) o.error += "; its last output: " + tail;
       if (outcome_) o.recap = outcome_->recap;
     }
     if (timed_out_) {
       o.state = JobState::error;
-      o.error = "timed out after " + std::to_string(p_.limits.timeout_s) + " s (--job-timeout): canceled";
+      o.error =
+          "timed out after " + std::to_string(p_.limits.timeout_s) + " s (--job-timeout): canceled";
     }
     return o;
   }
@@ -336,9 +360,12 @@ class Supervisor {
 
 }  // namespace
 
-int64_t job_ssh_connections_open() { return g_job_ssh_open.load(); }
+int64_t job_ssh_connections_open() {
+  return g_job_ssh_open.load();
+}
 
-JobOutcome run_job_process(const JobProcess& p, const std::atomic<bool>& cancel, const JsonEventSink& events) {
+JobOutcome run_job_process(const JobProcess& p, const std::atomic<bool>& cancel,
+                           const JsonEventSink& events) {
   return Supervisor(p, cancel, events).run();
 }
 

@@ -23,7 +23,8 @@ std::string encode_job_request(const JobRequest& r) {
   put(secrets, "ssh_private_key", r.secrets.ssh_private_key);
   put(secrets, "password", r.secrets.password);
   put(secrets, "become_password", r.secrets.become_password);
-  Value v = {{"job_id", r.job_id}, {"spec", r.spec}, {"work_dir", r.work_dir}, {"secrets", secrets}};
+  Value v = {
+      {"job_id", r.job_id}, {"spec", r.spec}, {"work_dir", r.work_dir}, {"secrets", secrets}};
   return v.dump();
 }
 
@@ -46,10 +47,13 @@ JobRequest decode_job_request(const std::string& line) {
   return r;
 }
 
-std::string encode_ssh_count(int64_t open) { return Value{{kSshCountKey, open}}.dump(); }
+std::string encode_ssh_count(int64_t open) {
+  return Value{{kSshCountKey, open}}.dump();
+}
 
 std::string encode_job_outcome(const JobOutcome& o) {
-  Value v = {{"state", job_state_name(o.state)}, {"rc", o.rc}, {"error", o.error}, {"recap", o.recap}};
+  Value v = {
+      {"state", job_state_name(o.state)}, {"rc", o.rc}, {"error", o.error}, {"recap", o.recap}};
   return Value{{"outcome", v}}.dump();
 }
 
@@ -59,7 +63,8 @@ std::optional<JobOutcome> decode_job_outcome(const Value& line) {
   auto state = v.is_object() && v.contains("state") && v["state"].is_string()
                    ? parse_job_state(v["state"].get<std::string>())
                    : std::nullopt;
-  if (!state || !is_final(*state)) throw Error("the job process sent a malformed outcome: " + line.dump());
+  if (!state || !is_final(*state))
+    throw Error("the job process sent a malformed outcome: " + line.dump());
   JobOutcome o;
   o.state = *state;
   o.rc = v.value("rc", 1);

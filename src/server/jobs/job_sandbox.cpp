@@ -12,13 +12,14 @@ namespace {
 
 // System directories a job needs (its programs and libraries); symlinks
 // (merged /usr: /bin -> usr/bin) are recreated as symlinks.
-const char* const kSystemDirs[] = {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"};
+const char* const kSystemDirs[] = {"/usr",   "/bin",   "/sbin",   "/lib",
+                                   "/lib32", "/lib64", "/libx32", "/etc"};
 
 // Files and directories of /etc a job must not read, even as root: the
 // password hashes and this machine's SSH host keys (a job could impersonate
 // the server's host) and TLS private keys.
-const char* const kEtcSecretFiles[] = {"/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-",
-                                       "/etc/security/opasswd", "/etc/sudoers"};
+const char* const kEtcSecretFiles[] = {"/etc/shadow",   "/etc/shadow-",          "/etc/gshadow",
+                                       "/etc/gshadow-", "/etc/security/opasswd", "/etc/sudoers"};
 const char* const kEtcSecretDirs[] = {"/etc/ssl/private", "/etc/sudoers.d"};
 
 std::string canonical_or_same(const std::string& p) {
@@ -31,7 +32,8 @@ std::string canonical_or_same(const std::string& p) {
 bool inside(const std::string& path, const std::string& dir) {
   if (dir.empty()) return false;
   if (dir == "/") return true;
-  return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
+  return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
+                         path[dir.size()] == '/');
 }
 
 void add(std::vector<std::string>& argv, std::initializer_list<std::string> items) {
@@ -44,16 +46,19 @@ void add(std::vector<std::string>& argv, std::initializer_list<std::string> item
 // first (existing ones, from an earlier bind, stay as they are).
 void bind_fd(SandboxCommand& cmd, const char* option, const std::string& path) {
   std::vector<std::string> above;
-  for (fs::path d = fs::path(path).parent_path(); d != d.root_path() && !d.empty(); d = d.parent_path())
+  for (fs::path d = fs::path(path).parent_path(); d != d.root_path() && !d.empty();
+       d = d.parent_path())
     above.insert(above.begin(), d.string());
   for (const auto& d : above) add(cmd.argv, {"--perms", "0711", "--dir", d});
-  add(cmd.argv, {option, std::to_string(kFirstPathFd + static_cast<int>(cmd.fd_paths.size())), path});
+  add(cmd.argv,
+      {option, std::to_string(kFirstPathFd + static_cast<int>(cmd.fd_paths.size())), path});
   cmd.fd_paths.push_back(path);
 }
 
 }  // namespace
 
-std::vector<std::string> job_readonly_paths(const std::string& project_dir, const std::string& playbook,
+std::vector<std::string> job_readonly_paths(const std::string& project_dir,
+                                            const std::string& playbook,
                                             const std::vector<std::string>& inventory) {
   std::vector<std::string> out;
   auto absolute = [&](const std::string& p) {
@@ -89,8 +94,10 @@ SandboxCommand sandbox_command(const SandboxSettings& s, const SandboxJob& job) 
   std::vector<std::string>& a = cmd.argv;
   a.push_back(s.bwrap);
   add(a, {"--unshare-pid", "--unshare-ipc", "--unshare-cgroup-try"});
-  if (!s.as_root) a.push_back("--unshare-user");
-  else add(a, {"--cap-drop", "ALL"});
+  if (!s.as_root)
+    a.push_back("--unshare-user");
+  else
+    add(a, {"--cap-drop", "ALL"});
   if (s.as_root && s.switch_user) add(a, {"--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"});
   // job-exec is the PID namespace's init: when it dies, however, the
   // kernel kills every process left in the sandbox (bwrap's own init would
@@ -100,8 +107,10 @@ SandboxCommand sandbox_command(const SandboxSettings& s, const SandboxJob& job) 
 
   std::error_code ec;
   for (const char* dir : kSystemDirs) {
-    if (fs::is_symlink(dir, ec)) add(a, {"--symlink", fs::read_symlink(dir, ec).string(), dir});
-    else if (fs::is_directory(dir, ec)) add(a, {"--ro-bind", dir, dir});
+    if (fs::is_symlink(dir, ec))
+      add(a, {"--symlink", fs::read_symlink(dir, ec).string(), dir});
+    else if (fs::is_directory(dir, ec))
+      add(a, {"--ro-bind", dir, dir});
   }
   for (const char* f : kEtcSecretFiles)
     if (fs::exists(f, ec)) add(a, {"--ro-bind", "/dev/null", f});
@@ -110,7 +119,8 @@ SandboxCommand sandbox_command(const SandboxSettings& s, const SandboxJob& job) 
   if (fs::is_directory("/etc/ssh", ec))
     for (const auto& e : fs::directory_iterator("/etc/ssh", ec)) {
       std::string name = e.path().filename().string();
-      if (name.rfind("ssh_host_", 0) == 0 && name.size() > 4 && name.compare(name.size() - 4, 4, "_key") == 0)
+      if (name.rfind("ssh_host_", 0) == 0 && name.size() > 4 &&
+          name.compare(name.size() - 4, 4, "_key") == 0)
         add(a, {"--ro-bind", "/dev/null", e.path().string()});
     }
   add(a, {"--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp"});

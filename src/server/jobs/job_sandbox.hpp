@@ -29,11 +29,11 @@ struct SandboxSettings {
   // (for machines without user namespaces; docs/SERVER.md says what is lost).
   std::string kind = "bwrap";
   std::string bwrap = "/usr/bin/bwrap";
-  std::string data_dir;                 // hidden from every job
-  std::vector<std::string> show_paths;  // shown read-only to every job
+  std::string data_dir;                    // hidden from every job
+  std::vector<std::string> show_paths;     // shown read-only to every job
   std::map<std::string, std::string> env;  // added to the cleared environment
   // The server is root: bwrap runs as root (no user namespace needed),
-  // drops every capability, and when `job_uid` is set keeps only
+  // drops every capability, and with `switch_user` keeps only
   // CAP_SETUID/CAP_SETGID for `drover job-exec --uid --gid`, which switches
   // to the job user before it reads anything (and sets no_new_privs, so
   // no set-user-ID program gives root back). Otherwise bwrap runs as the
@@ -72,7 +72,8 @@ SandboxCommand sandbox_command(const SandboxSettings& s, const SandboxJob& job);
 // group_vars/ and host_vars/); host lists and sources with a scheme
 // ("drover:", "https://") name no path. Relative paths are taken from
 // the project directory.
-std::vector<std::string> job_readonly_paths(const std::string& project_dir, const std::string& playbook,
+std::vector<std::string> job_readonly_paths(const std::string& project_dir,
+                                            const std::string& playbook,
                                             const std::vector<std::string>& inventory);
 
 }  // namespace drover::server

@@ -35,7 +35,8 @@ void choose_user(const ServerOptions& o, JobWorkerOptions& w) {
     const passwd* me = ::getpwuid(::geteuid());
     w.job_user_name = me ? me->pw_name : "";
     if (!o.job_user.empty() && o.job_user != w.job_user_name)
-      throw Error("--job-user " + o.job_user + ": jobs can run as another user only when the server runs as root");
+      throw Error("--job-user " + o.job_user +
+                  ": jobs can run as another user only when the server runs as root");
     return;
   }
   std::string name = o.job_user;
@@ -56,7 +57,8 @@ std::map<std::string, std::string> ansible_environment() {
   for (char** e = environ; *e; ++e) {
     std::string kv = *e;
     auto eq = kv.find('=');
-    if (eq != std::string::npos && kv.rfind("ANSIBLE_", 0) == 0) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    if (eq != std::string::npos && kv.rfind("ANSIBLE_", 0) == 0)
+      env[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
   return env;
 }
@@ -77,7 +79,8 @@ JobWorkerOptions job_process_options(const ServerOptions& o) {
   std::error_code ec;
   if (s.kind == "bwrap" && !fs::exists(s.bwrap, ec))
     throw Error("jobs run under bubblewrap and " + s.bwrap +
-                " is missing: install the bubblewrap package (or run with --job-sandbox none, without isolation)");
+                " is missing: install the bubblewrap package (or run with --job-sandbox none, "
+                "without isolation)");
   s.data_dir = canonical_or_same(o.data_dir);
   s.show_paths = o.job_show_paths;
   s.env = ansible_environment();
@@ -87,14 +90,16 @@ JobWorkerOptions job_process_options(const ServerOptions& o) {
   s.switch_user = w.job_uid.has_value();
 
   // A job checks host keys against a copy of what the server trusts.
-  if (const char* home = std::getenv("HOME"); home && *home) w.known_hosts.push_back(std::string(home) + "/.ssh/known_hosts");
+  if (const char* home = std::getenv("HOME"); home && *home)
+    w.known_hosts.push_back(std::string(home) + "/.ssh/known_hosts");
   w.known_hosts.push_back(o.data_dir + "/known_hosts");
 
   std::string data = s.data_dir;
   w.cmdb_inventory = [data](const std::string& source) {
     std::string dir = source.substr(std::string(store::kCmdbSourcePrefix).size());
     if (canonical_or_same(dir.empty() ? "." : dir) != data)
-      throw Error("inventory " + source + ": a job may only use this server's CMDB (drover:" + data + ")");
+      throw Error("inventory " + source +
+                  ": a job may only use this server's CMDB (drover:" + data + ")");
     inventory::Inventory inv = inventory::Inventory::load({store::kCmdbSourcePrefix + data});
     inventory::DumpOptions dump;
     dump.export_vars = true;

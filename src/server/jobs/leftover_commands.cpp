@@ -40,8 +40,10 @@ std::map<std::string, std::vector<long>> live_remote_groups(const std::string& l
     long group = v["group"].get<long>();
     if (group <= 1) continue;
     auto& groups = live[v["host"].get<std::string>()];
-    if (v.value("running", false)) groups.insert(group);
-    else groups.erase(group);
+    if (v.value("running", false))
+      groups.insert(group);
+    else
+      groups.erase(group);
   }
   std::map<std::string, std::vector<long>> out;
   for (auto& [host, groups] : live)
@@ -54,24 +56,28 @@ std::optional<std::string> read_released_log(const std::string& path, std::chron
   if (fd < 0) return std::nullopt;
   auto deadline = std::chrono::steady_clock::now() + wait;
   bool locked = false;
-  while (!(locked = ::flock(fd, LOCK_SH | LOCK_NB) == 0) && std::chrono::steady_clock::now() < deadline)
+  while (!(locked = ::flock(fd, LOCK_SH | LOCK_NB) == 0) &&
+         std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   std::string text;
   if (locked) {
     char buf[8192];
-    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<size_t>(n));
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;)
+      text.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);
   if (!locked) return std::nullopt;
   return text;
 }
 
-JobSpec leftover_cleanup_spec(const JobSpec& original, const std::map<std::string, std::vector<long>>& live) {
+JobSpec leftover_cleanup_spec(const JobSpec& original,
+                              const std::map<std::string, std::vector<long>>& live) {
   JobSpec s;
   s.kind = JobSpec::Kind::adhoc;
   s.module = "shell";
   // `kill -KILL -- -G` is refused by dash: the signal first, then -G.
-  s.args = "kill -KILL {{ " + std::string(kLeftoverGroupsVar) + "[inventory_hostname] }} 2>/dev/null; true";
+  s.args = "kill -KILL {{ " + std::string(kLeftoverGroupsVar) +
+           "[inventory_hostname] }} 2>/dev/null; true";
   s.project_dir = original.project_dir;
   s.inventory = original.inventory;
   s.inventory_text = original.inventory_text;

@@ -53,6 +53,7 @@ std::optional<std::string> read_released_log(const std::string& path, std::chron
 
 // The ad-hoc job that kills `live` on their hosts the way `original`
 // connects to them.
-JobSpec leftover_cleanup_spec(const JobSpec& original, const std::map<std::string, std::vector<long>>& live);
+JobSpec leftover_cleanup_spec(const JobSpec& original,
+                              const std::map<std::string, std::vector<long>>& live);
 
 }  // namespace drover::server
