@@ -274,6 +274,15 @@ TEST(JobSandbox, TheDataDirectoryIsCoveredEvenInsideAShownDirectoryAndTheJobDire
             (std::vector<std::string>{"/usr/bin/true", "job-exec", "--job", "7"}));
 }
 
+TEST(JobSandbox, ADataDirectoryUnderTheSystemDirectoriesIsCoveredToo) {
+  SandboxSettings s;
+  s.data_dir = "/usr/local/var/drover-data";
+  SandboxJob job;
+  job.work_dir = "/tmp";
+  job.program = "/usr/bin/true";
+  EXPECT_GE(find_args(sandbox_command(s, job).argv, {"--tmpfs", "/usr/local/var/drover-data"}), 0);
+}
+
 TEST(JobSandbox, TheEnvironmentIsClearedToPathHomeLangAndTheAnsibleSettings) {
   SandboxSettings s;
   s.env = {{"ANSIBLE_FORKS", "9"}};

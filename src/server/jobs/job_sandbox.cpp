@@ -138,7 +138,10 @@ SandboxCommand sandbox_command(const SandboxSettings& s, const SandboxJob& job) 
     return x.size() != y.size() ? x.size() < y.size() : x < y;
   });
   shown.erase(std::unique(shown.begin(), shown.end()), shown.end());
+  // A data directory under /usr or /etc (/usr/local/var/drover) would be
+  // shown with the system.
   bool data_shown = false;
+  for (const char* dir : kSystemDirs) data_shown = data_shown || inside(data, dir);
   std::vector<std::string> inside_data;  // a git project's checkout under <data>/projects
   for (const auto& p : shown) {
     if (p.empty() || p == "/" || !fs::exists(p, ec)) continue;  // never the whole machine
