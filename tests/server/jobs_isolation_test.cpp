@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -377,6 +378,12 @@ TEST_F(IsolationSsh, RemoteCommandsLeftByAServerAndJobProcessBothKilledAreKilled
   Value cleanup = wait_final(after, id + 1);
   EXPECT_EQ(cleanup["state"], "successful") << cleanup.dump();
   EXPECT_EQ(count(), "0\n") << job_output(after, id + 1);
+  // The dead job's directory, with its decrypted key, is gone too.
+  std::string job_dir = server.data_dir() + "/jobs/job-" + std::to_string(id);
+  deadline = Clock::now() + std::chrono::seconds(5);
+  while (std::filesystem::exists(job_dir) && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(std::filesystem::exists(job_dir));
 }
 
 TEST_F(IsolationSsh, ATemplateWithACmdbQueryRunsOnTheMatchingHostsOnly) {

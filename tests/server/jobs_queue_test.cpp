@@ -231,6 +231,24 @@ TEST_F(JobQueue, AMissingPlaybookEndsTheJobInErrorWithTheReason) {
   EXPECT_NE(outcome.error.find("nope.yml"), std::string::npos) << outcome.error;
 }
 
+// A source with a scheme is never looked up in the project directory, and
+// a run that targeted no host because of it fails with the reason (this
+// binary has no http(s) source plugin: the source cannot be parsed).
+TEST_F(JobQueue, ASchemeSourceIsNotJoinedToTheProjectAndAnUnparsedInventoryFailsTheJob) {
+  dir.write("project/site.yml", "- hosts: all\n  gather_facts: false\n  tasks:\n    - ping:\n");
+  JobSpec spec = parse_job_spec({{"playbook", "site.yml"},
+                                 {"project_dir", dir.path() + "/project"},
+                                 {"inventory", "https://127.0.0.1:9/inventory"}});
+  JobRun run;
+  run.spec = &spec;
+  run.work_dir = dir.path();
+  PlaybookCallback nothing;
+  JobOutcome outcome = execute_job(run, nothing);
+  EXPECT_EQ(outcome.state, JobState::failed) << outcome.error;
+  EXPECT_NE(outcome.error.find("Unable to parse"), std::string::npos) << outcome.error;
+  EXPECT_EQ(outcome.error.find(dir.path() + "/project/https"), std::string::npos) << outcome.error;
+}
+
 // The position of `a b c` (consecutive arguments) in argv, or -1.
 long find_args(const std::vector<std::string>& argv, std::vector<std::string> want) {
   for (size_t i = 0; i + want.size() <= argv.size(); ++i)
