@@ -2,10 +2,11 @@
 // job_sandbox.hpp and job_request.hpp) and supervises it to the end.
 //
 // run_job_process() starts the command with stdin, stdout and stderr on
-// pipes (every other descriptor of the server closed), with its memory limited (RLIMIT_DATA: what
-// malloc and thread stacks can commit) and no core files. It writes the request line, then reads
-// the event lines and hands each to `events` in order, and returns the outcome from the job's final
-// line. It never throws for what the job does:
+// pipes (every other descriptor of the server closed), with its memory
+// limited (RLIMIT_DATA: what malloc and thread stacks can commit) and no
+// core files. It writes the request line, then reads the event lines and
+// hands each to `events` in order, and returns the outcome from the job's
+// final line. It never throws for what the job does:
 //   * `cancel` set (a user's cancel, the server stopping): a "cancel" line
 //     on the job's stdin, the engine's cancel path (remote commands killed,
 //     outcome `canceled`);

@@ -3,13 +3,15 @@
 // settings and what the job names.
 //
 // Inside, a job sees: /usr, /bin, /lib*, /sbin and /etc read-only, with
-// /etc's secrets (shadow, gshadow, SSH host keys, /etc/ssl/private) masked;
-// a fresh /proc (own PID namespace: the server's /proc/<pid>/environ is
-// not there), a minimal /dev, a private /tmp; read-only: its project
+// /etc's secrets (shadow, gshadow, sudoers, SSH host keys,
+// /etc/ssl/private) masked; a fresh /proc (own PID namespace whose init is
+// job-exec: the server's /proc/<pid>/environ is not there, and a dead job
+// leaves no process behind), a minimal /dev, a private /tmp; read-only: its project
 // checkout, the directories of its playbook and inventory files and the
 // server's --job-show-path directories; read-write: its own job directory.
 // The data directory (drover.db, secret.key, other jobs' directories) is
-// covered by an empty tmpfs even when a shown directory contains it. The
+// covered by an empty tmpfs even when a shown or system directory contains
+// it. The
 // environment is cleared: PATH, HOME (<job dir>/home), LANG, LOGNAME and
 // the server's ANSIBLE_* settings only. The network is shared: jobs reach
 // their hosts over SSH. Capabilities are dropped when bwrap runs as root.
