@@ -1,10 +1,14 @@
 #include "server/jobs/job_setup.hpp"
 
+#include <fcntl.h>
 #include <pwd.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <vector>
 
 #include "inventory/inventory.hpp"
 #include "inventory/inventory_dump.hpp"
@@ -63,6 +67,32 @@ std::map<std::string, std::string> ansible_environment() {
   return env;
 }
 
+// Starts `bwrap ... /usr/bin/true` once, the way jobs will be started,
+// so that a machine where bwrap cannot make namespaces (unprivileged user
+// namespaces disabled) is reported at start, not by every job.
+void probe_bwrap(const SandboxSettings& s) {
+  std::vector<std::string> args = {s.bwrap, "--unshare-pid", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"};
+  if (!s.as_root) args.push_back("--unshare-user");
+  args.push_back("/usr/bin/true");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  char* no_env[] = {nullptr};
+  pid_t pid = 0;
+  int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), no_env);
+  posix_spawn_file_actions_destroy(&fa);
+  int status = 0;
+  if (rc == 0) ::waitpid(pid, &status, 0);
+  if (rc != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw Error(s.bwrap + " cannot create a job sandbox on this machine (as " +
+                (s.as_root ? std::string("root") : std::string("this user, which needs unprivileged user namespaces")) +
+                "): run the server as root, allow user namespaces, or run with --job-sandbox none (no isolation)");
+}
+
 }  // namespace
 
 JobWorkerOptions job_process_options(const ServerOptions& o) {
@@ -88,6 +118,7 @@ JobWorkerOptions job_process_options(const ServerOptions& o) {
     s.show_paths.push_back(it->second);
   s.as_root = ::geteuid() == 0;
   s.switch_user = w.job_uid.has_value();
+  if (s.kind == "bwrap") probe_bwrap(s);
 
   // A job checks host keys against a copy of what the server trusts.
   if (const char* home = std::getenv("HOME"); home && *home)

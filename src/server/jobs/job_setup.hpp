@@ -6,8 +6,9 @@
 // if that user exists, else "nobody"); "root" keeps them root, still in
 // the sandbox with every capability dropped. A server that is not root
 // runs jobs as itself and refuses a --job-user naming someone else.
-// Throws drover::Error (the server does not start) for an unknown user, a
-// missing bwrap or an unknown sandbox kind.
+// Throws drover::Error (the server does not start) for an unknown user, an
+// unknown sandbox kind, or a bwrap that is missing or cannot make a
+// sandbox here (tried once).
 #pragma once
 
 #include "server/context.hpp"
