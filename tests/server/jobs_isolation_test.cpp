@@ -139,6 +139,22 @@ TEST_F(Isolation, AnOperatorsLocalShellSeesNoTokenNoSecretKeyNoDatabaseAndNoShad
   EXPECT_EQ(out.find(key_line), std::string::npos) << "the SSH host key leaked";
 }
 
+TEST_F(Isolation, WithoutASandboxAJobStillRunsInItsOwnProcessWithAClearedEnvironment) {
+  ServerProcess server(options({"--job-sandbox", "none", "--job-user", "root"}));
+  ApiClient api(server.url(), kAdminToken);
+  int64_t id = submit(api, {{"module", "shell"},
+                            {"args", "echo token=$DROVER_ADMIN_TOKEN; echo home=$HOME"},
+                            {"inventory_text", kLocal}});
+  Value job = wait_final(api, id);
+  EXPECT_EQ(job["state"], "successful") << job.dump();
+  std::string out = job_output(api, id);
+  ASSERT_NE(out.find("token="), std::string::npos) << out;
+  EXPECT_EQ(out.find(kAdminToken), std::string::npos) << "the admin token leaked";
+  EXPECT_NE(out.find("home=" + server.data_dir() + "/jobs/job-" + std::to_string(id) + "/home"),
+            std::string::npos)
+      << out;
+}
+
 TEST_F(Isolation, ALookupOfShadowFindsNothing) {
   ServerProcess server(options());
   ApiClient api(server.url(), kAdminToken);
