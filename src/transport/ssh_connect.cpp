@@ -443,7 +443,13 @@ void SshConnection::connect() {
   if (!spec_.known_hosts_file.empty()) known_hosts = expand_tilde(spec_.known_hosts_file);
   if (known_hosts.empty()) {
     known_hosts = get_option(ssh, SSH_OPTIONS_KNOWNHOSTS);
-    if (known_hosts.empty()) known_hosts = home_dir() + "/.ssh/known_hosts";
+    // libssh's own default is the passwd entry's home, which is not $HOME
+    // for a server job (HOME is in its job directory; `nobody` has none):
+    // check the file that the messages name.
+    if (known_hosts.empty()) {
+      known_hosts = home_dir() + "/.ssh/known_hosts";
+      ssh_options_set(ssh, SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str());
+    }
   } else {
     ssh_options_set(ssh, SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str());
   }
