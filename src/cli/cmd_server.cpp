@@ -2,7 +2,8 @@
 //
 // Settings, later ones winning: defaults (127.0.0.1:8080, ./var, 4 workers),
 // a YAML config file (--config FILE or DROVER_CONFIG; keys listen, data,
-// workers, http_threads, tls_cert, tls_key, keep_jobs_days, project_roots,
+// workers, http_threads, tls_cert, tls_key, keep_jobs_days, job_sandbox,
+// job_user, job_memory_mb, job_timeout, job_show_paths, project_roots,
 // admin_token_days), DROVER_LISTEN / DROVER_DATA / DROVER_WORKERS /
 // DROVER_TLS_CERT / DROVER_TLS_KEY / DROVER_KEEP_JOBS_DAYS, then flags. Prints
 // "drover server listening on URL" once serving, and the first admin's
@@ -33,6 +34,10 @@ struct ServerFlags {
   std::vector<std::string> project_roots;
   int admin_token_days = -1;  // -1: DROVER_ADMIN_TOKEN_DAYS or the default
   int keep_jobs_days = -1;
+  std::string job_sandbox, job_user;
+  long job_memory_mb = -1;
+  int job_timeout = -1;
+  std::vector<std::string> job_show_paths;
 };
 
 // The first admin token's lifetime reaches bootstrap_admin through
@@ -71,14 +76,14 @@ int positive(const std::string& what, const std::string& text) {
   throw OptionsError(what + " must be a positive integer, not '" + text + "'");
 }
 
-int non_negative(const std::string& what, const std::string& text) {
+long non_negative(const std::string& what, const std::string& text) {
   try {
     size_t used = 0;
-    int n = std::stoi(text, &used);
+    long n = std::stol(text, &used);
     if (n >= 0 && used == text.size()) return n;
   } catch (const std::exception&) {
   }
-  throw OptionsError(what + " must be 0 (keep for ever) or a number of days, not '" + text + "'");
+  throw OptionsError(what + " must be 0 or a positive integer, not '" + text + "'");
 }
 
 void apply_config_file(const std::string& path, server::ServerOptions& o) {
@@ -94,6 +99,13 @@ void apply_config_file(const std::string& path, server::ServerOptions& o) {
     else if (k == "http_threads") o.http_threads = positive(path + ": http_threads", text);
     else if (k == "tls_cert") o.tls_cert = text;
     else if (k == "tls_key") o.tls_key = text;
+    else if (k == "keep_jobs_days") o.keep_jobs_days = static_cast<int>(non_negative(path + ": keep_jobs_days", text));
+    else if (k == "job_sandbox") o.job_sandbox = text;
+    else if (k == "job_user") o.job_user = text;
+    else if (k == "job_memory_mb") o.job_memory_mb = non_negative(path + ": job_memory_mb", text);
+    else if (k == "job_timeout") o.job_timeout_s = static_cast<int>(non_negative(path + ": job_timeout", text));
+    else if (k == "job_show_paths" && it->is_array())
+      for (const auto& p : *it) o.job_show_paths.push_back(p.is_string() ? p.get<std::string>() : p.dump());
     else if (k == "project_roots") {
       if (!it->is_array()) throw OptionsError("config file " + path + ": project_roots must be a list of directories");
       for (const auto& root : *it) {
@@ -106,7 +118,6 @@ void apply_config_file(const std::string& path, server::ServerOptions& o) {
         throw OptionsError("config file " + path + ": admin_token_days must be a number of days (0: never expires)");
       set_admin_token_days(std::stoi(text));
     }
-    else if (k == "keep_jobs_days") o.keep_jobs_days = non_negative(path + ": keep_jobs_days", text);
     else throw OptionsError("config file " + path + ": unknown key '" + k + "'");
   }
 }
@@ -126,7 +137,7 @@ server::ServerOptions resolve(const ServerFlags& f) {
   if (!env("DROVER_TLS_CERT").empty()) o.tls_cert = env("DROVER_TLS_CERT");
   if (!env("DROVER_TLS_KEY").empty()) o.tls_key = env("DROVER_TLS_KEY");
   if (!env("DROVER_KEEP_JOBS_DAYS").empty())
-    o.keep_jobs_days = non_negative("DROVER_KEEP_JOBS_DAYS", env("DROVER_KEEP_JOBS_DAYS"));
+    o.keep_jobs_days = static_cast<int>(non_negative("DROVER_KEEP_JOBS_DAYS", env("DROVER_KEEP_JOBS_DAYS")));
   if (!f.listen.empty()) parse_listen(f.listen, o);
   if (!f.data.empty()) o.data_dir = f.data;
   if (f.workers > 0) o.workers = f.workers;
@@ -134,6 +145,11 @@ server::ServerOptions resolve(const ServerFlags& f) {
   if (!f.tls_cert.empty()) o.tls_cert = f.tls_cert;
   if (!f.tls_key.empty()) o.tls_key = f.tls_key;
   if (f.keep_jobs_days >= 0) o.keep_jobs_days = f.keep_jobs_days;
+  if (!f.job_sandbox.empty()) o.job_sandbox = f.job_sandbox;
+  if (!f.job_user.empty()) o.job_user = f.job_user;
+  if (f.job_memory_mb >= 0) o.job_memory_mb = f.job_memory_mb;
+  if (f.job_timeout >= 0) o.job_timeout_s = f.job_timeout;
+  for (const auto& p : f.job_show_paths) o.job_show_paths.push_back(p);
   if (!f.project_roots.empty()) o.project_roots = f.project_roots;
   set_admin_token_days(f.admin_token_days);
   return o;
@@ -205,6 +221,14 @@ void add_server_command(CLI::App& app, int& exit_code) {
                   "delete finished jobs (and their events) older than N days; 0 keeps them (default, "
                   "DROVER_KEEP_JOBS_DAYS)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--job-sandbox", flags->job_sandbox, "bwrap (default) or none: how jobs are isolated");
+  cmd->add_option("--job-user", flags->job_user,
+                  "user jobs run as when the server is root (default: drover if it exists, else nobody)");
+  cmd->add_option("--job-memory-mb", flags->job_memory_mb, "memory limit of a job process (default 4096, 0: none)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--job-timeout", flags->job_timeout, "seconds a job may run before it is canceled (default 0: no limit)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--job-show-path", flags->job_show_paths, "a directory every job sees read-only (repeatable)");
   cmd->add_option("--project-root", flags->project_roots,
                   "a directory local projects may lie under (repeatable; default: only DATA/projects)");
   cmd->add_option("--admin-token-days", flags->admin_token_days,

@@ -24,6 +24,16 @@ struct ServerOptions {
   int http_threads = 32;          // threads serving HTTP connections
   std::string tls_cert, tls_key;  // both set: HTTPS
   int keep_jobs_days = 0;         // > 0: finished jobs older than this are deleted
+  // Jobs (docs/SERVER.md, "How a job runs"): each runs as `drover job-exec`
+  // in a bubblewrap sandbox ("none": without one), as job_user when the
+  // server is root (empty: "drover" if that user exists, else "nobody"),
+  // limited to job_memory_mb (0: no limit) and job_timeout_s (0: none),
+  // seeing job_show_paths read-only besides its own files.
+  std::string job_sandbox = "bwrap";
+  std::string job_user;
+  long job_memory_mb = 4096;
+  int job_timeout_s = 0;
+  std::vector<std::string> job_show_paths;
   // Directories under which local projects (and a job's playbook) may lie;
   // empty: only <data_dir>/projects (project_paths.hpp).
   std::vector<std::string> project_roots;

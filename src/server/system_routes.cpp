@@ -9,6 +9,7 @@
 #include "server/api_error.hpp"
 #include "server/health.hpp"
 #include "store/migrations.hpp"
+#include "server/jobs/job_process.hpp"
 #include "transport/ssh_stats.hpp"
 
 namespace drover::server {
@@ -136,7 +137,7 @@ void add_system_routes(Router& router, ServerContext& ctx) {
   ctx.metrics.add_collector([](std::string& out) {
     out += "# HELP drover_ssh_connections_open SSH connections open to targets\n"
            "# TYPE drover_ssh_connections_open gauge\n"
-           "drover_ssh_connections_open " + std::to_string(ssh_connections_open()) + "\n";
+           "drover_ssh_connections_open " + std::to_string(ssh_connections_open() + job_ssh_connections_open()) + "\n";
   });
   auto probe = std::make_shared<WriteProbe>();
   router.add({"GET", "/livez", Role::Public, "Liveness: the process serves HTTP (no database access)",

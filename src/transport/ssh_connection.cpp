@@ -17,6 +17,7 @@
 #include "core/strings.hpp"
 #include "transport/become.hpp"
 #include "transport/input_flow.hpp"
+#include "transport/remote_groups.hpp"
 #include "transport/shell_frame.hpp"
 #include "transport/ssh_session.hpp"
 
@@ -171,8 +172,13 @@ struct SshConnection::Shell {
   std::string token = random_shell_token();
   LeadingPid pid;
   Clock::time_point pid_due;  // set once the shell is asked to start
+  std::string host;           // for note_remote_group
+  bool noted = false;         // its group is on record as running
 
   Shell(ssh_session ssh, ssh_channel c) : ch(c), scope(ssh, c, state) { quiet(); }
+  ~Shell() {
+    if (noted) note_remote_group(host, pid.pid, false);
+  }
   // Between commands only the pid line is expected (it may come while the
   // shell is being started); other output then is dropped.
   void quiet() {
@@ -248,6 +254,13 @@ ExecResult SshConnection::exec(const std::string& command, const ExecOptions& op
   if (!connected_) connect();
   bool in_shell = opts.own_script && !opts.become && !opts.stdin_source && fits_shell_frame(command, opts.stdin_data);
   long group = 0;
+  // The command's group, on record since its pid line (run()), is over
+  // when exec() returns, after any kill_group.
+  struct GroupRecord {
+    const std::string& host;
+    long& group;
+    ~GroupRecord() { note_remote_group(host, group, false); }
+  } record{spec_.name, group};
   try {
     if (in_shell) return exec_in_shell(command, opts);
     ExecResult res = run(command, opts, &group, true);
@@ -275,7 +288,9 @@ void SshConnection::kill_group(long group) {
   ExecOptions quick;
   quick.timeout_s = 5;
   try {
-    run("kill -KILL -- -" + g + " 2>/dev/null; kill -KILL " + g + " 2>/dev/null; true", quick, nullptr, false);
+    // `kill -KILL -- -G` is refused by dash ("Illegal number: -"), which
+    // left every process of the group but its leader running.
+    run("kill -KILL -" + g + " 2>/dev/null; kill -KILL " + g + " 2>/dev/null; true", quick, nullptr, false);
   } catch (const Error&) {
   }
 }
@@ -308,7 +323,10 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
   auto deliver = [&](bool is_err, std::string_view data) {
     if (!is_err || pid.known) return pass(is_err, data);
     data = pid.take(data);
-    if (pid.known) *group = pid.pid;
+    if (pid.known) {
+      *group = pid.pid;
+      if (interruptible) note_remote_group(spec_.name, pid.pid, true);
+    }
     if (!data.empty()) pass(true, data);
   };
 
@@ -450,6 +468,7 @@ void SshConnection::start_shell() {
   // channel; the pid line is read with the first command's output.
   if (ssh_channel_request_exec(ch, "echo $$ >&2; exec /bin/sh") != SSH_OK) fail_request("exec", "starting a shell");
   shell->pid_due = Clock::now() + kPidLineGrace;
+  shell->host = spec_.name;
   shell_ = std::move(shell);
 }
 
@@ -522,6 +541,10 @@ ExecResult SshConnection::exec_in_shell(const std::string& command, const ExecOp
     // The frame goes only to a shell whose pid is known: a command that
     // starts is then always one kill_group can end with its children.
     bool may_send = sh.pid.known || Clock::now() >= sh.pid_due;
+    if (sh.pid.known && !sh.noted) {
+      sh.noted = true;
+      note_remote_group(sh.host, sh.pid.pid, true);
+    }
     int w = may_send ? send_input(sh.ch, flow, pending) : 0;
     if (w == SSH_ERROR && !ssh_is_connected(ssh)) fail_dropped("sending a command");
     if (w > 0) {

@@ -42,10 +42,12 @@ struct Fixture : ::testing::Test {
   TempDir dir;   // playbooks and inventories: the server's project root
   TempDir data;  // the data directory, outside it (a root may not hold it)
   std::string inventory = dir.path() + "/hosts.ini";
+  std::vector<std::string> job_args;  // how jobs run (sandbox, user)
   ServerProcessOptions server_options(int workers = 2) {
     ServerProcessOptions o;
     o.data_dir = data.path() + "/var";
     o.extra_args = {"--workers", std::to_string(workers), "--project-root", dir.path()};
+    o.extra_args.insert(o.extra_args.end(), job_args.begin(), job_args.end());
     return o;
   }
 };
@@ -58,7 +60,12 @@ struct SshJobs : Fixture {
     delete fleet;
     fleet = nullptr;
   }
-  void SetUp() override { fleet->write_inventory(inventory); }
+  // The fleet's inventory names its key and known_hosts in the fleet's
+  // directory (root's, mode 0600): the jobs run as root and see it.
+  void SetUp() override {
+    fleet->write_inventory(inventory);
+    job_args = {"--job-user", "root", "--job-show-path", fleet->dir()};
+  }
   static SshdFleet* fleet;
 };
 SshdFleet* SshJobs::fleet = nullptr;

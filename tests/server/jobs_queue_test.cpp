@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <atomic>
+#include <chrono>
 #include <set>
 #include <thread>
 
@@ -15,6 +17,9 @@
 #include "server/jobs/event_recorder.hpp"
 #include "server/jobs/job_event_follower.hpp"
 #include "server/jobs/job_execution.hpp"
+#include "server/jobs/job_process.hpp"
+#include "server/jobs/job_sandbox.hpp"
+#include "server/jobs/leftover_commands.hpp"
 #include "server/jobs/job_spec.hpp"
 #include "server/jobs/job_view.hpp"
 #include "store/job_store.hpp"
@@ -224,6 +229,160 @@ TEST_F(JobQueue, AMissingPlaybookEndsTheJobInErrorWithTheReason) {
   JobOutcome outcome = execute_job(run, nothing);
   EXPECT_EQ(outcome.state, JobState::error);
   EXPECT_NE(outcome.error.find("nope.yml"), std::string::npos) << outcome.error;
+}
+
+// A source with a scheme is never looked up in the project directory, and
+// a run that targeted no host because of it fails with the reason (this
+// binary has no http(s) source plugin: the source cannot be parsed).
+TEST_F(JobQueue, ASchemeSourceIsNotJoinedToTheProjectAndAnUnparsedInventoryFailsTheJob) {
+  dir.write("project/site.yml", "- hosts: all\n  gather_facts: false\n  tasks:\n    - ping:\n");
+  JobSpec spec = parse_job_spec({{"playbook", "site.yml"},
+                                 {"project_dir", dir.path() + "/project"},
+                                 {"inventory", "https://127.0.0.1:9/inventory"}});
+  JobRun run;
+  run.spec = &spec;
+  run.work_dir = dir.path();
+  PlaybookCallback nothing;
+  JobOutcome outcome = execute_job(run, nothing);
+  EXPECT_EQ(outcome.state, JobState::failed) << outcome.error;
+  EXPECT_NE(outcome.error.find("Unable to parse"), std::string::npos) << outcome.error;
+  EXPECT_EQ(outcome.error.find(dir.path() + "/project/https"), std::string::npos) << outcome.error;
+}
+
+// The position of `a b c` (consecutive arguments) in argv, or -1.
+long find_args(const std::vector<std::string>& argv, std::vector<std::string> want) {
+  for (size_t i = 0; i + want.size() <= argv.size(); ++i)
+    if (std::equal(want.begin(), want.end(), argv.begin() + static_cast<long>(i))) return static_cast<long>(i);
+  return -1;
+}
+
+TEST(JobSandbox, TheDataDirectoryIsCoveredEvenInsideAShownDirectoryAndTheJobDirectoryIsWritable) {
+  TempDir dir;
+  std::string app = dir.path() + "/app", data = app + "/var", project = data + "/projects/3",
+              work = data + "/jobs/job-7";
+  std::filesystem::create_directories(project);
+  std::filesystem::create_directories(work);
+  SandboxSettings s;
+  s.data_dir = data;
+  s.show_paths = {app};
+  SandboxJob job;
+  job.work_dir = work;
+  job.readonly_paths = {project, data};
+  job.program = "/usr/bin/true";
+  job.args = {"job-exec", "--job", "7"};
+  SandboxCommand cmd = sandbox_command(s, job);
+  const auto& argv = cmd.argv;
+  auto bound = [&](const char* option, const std::string& path) {
+    auto at = std::find(cmd.fd_paths.begin(), cmd.fd_paths.end(), path);
+    if (at == cmd.fd_paths.end()) return -1L;
+    return find_args(argv, {option, std::to_string(kFirstPathFd + (at - cmd.fd_paths.begin())), path});
+  };
+  long shown = bound("--ro-bind-fd", app);
+  long covered = find_args(argv, {"--tmpfs", data});
+  ASSERT_GE(shown, 0);
+  ASSERT_GT(covered, shown);
+  EXPECT_GT(bound("--ro-bind-fd", project), covered);
+  EXPECT_GT(bound("--bind-fd", work), covered);
+  EXPECT_EQ(bound("--ro-bind-fd", data), -1) << "the data directory is shown";
+  EXPECT_GE(find_args(argv, {"--ro-bind", "/dev/null", "/etc/shadow"}), 0);
+  EXPECT_GE(find_args(argv, {"--unshare-pid"}), 0);
+  EXPECT_EQ(find_args(argv, {"--unshare-net"}), -1) << "jobs need the network";
+  EXPECT_EQ(find_args(argv, {"--die-with-parent"}), -1) << "a SIGKILL would skip the job's cancel path";
+  EXPECT_EQ(std::vector<std::string>(argv.end() - 4, argv.end()),
+            (std::vector<std::string>{"/usr/bin/true", "job-exec", "--job", "7"}));
+}
+
+TEST(JobSandbox, ADataDirectoryUnderTheSystemDirectoriesIsCoveredToo) {
+  SandboxSettings s;
+  s.data_dir = "/usr/local/var/drover-data";
+  SandboxJob job;
+  job.work_dir = "/tmp";
+  job.program = "/usr/bin/true";
+  EXPECT_GE(find_args(sandbox_command(s, job).argv, {"--tmpfs", "/usr/local/var/drover-data"}), 0);
+}
+
+TEST(JobSandbox, TheEnvironmentIsClearedToPathHomeLangAndTheAnsibleSettings) {
+  SandboxSettings s;
+  s.env = {{"ANSIBLE_FORKS", "9"}};
+  SandboxJob job;
+  job.work_dir = "/d/jobs/job-1";
+  job.program = "/usr/bin/true";
+  auto argv = sandbox_command(s, job).argv;
+  ASSERT_GE(find_args(argv, {"--clearenv"}), 0);
+  std::vector<std::string> names;
+  for (size_t i = 0; i + 2 < argv.size(); ++i)
+    if (argv[i] == "--setenv") names.push_back(argv[i + 1]);
+  EXPECT_EQ(names, (std::vector<std::string>{"ANSIBLE_FORKS", "HOME", "LANG", "PATH"}));
+  EXPECT_GE(find_args(argv, {"--setenv", "HOME", "/d/jobs/job-1/home"}), 0);
+}
+
+TEST(JobSandbox, OnlyInventoryPathsAreTakenFromTheProjectDirectory) {
+  auto paths = job_readonly_paths("/p", "site.yml", {"hosts/prod.ini", "drover:/var/d", "https://cmdb/inv", "a,b"});
+  EXPECT_EQ(paths, (std::vector<std::string>{"/p", "/p", "/p/hosts"}));
+}
+
+// A job process stand-in: /bin/sh with `script` (it gets the request line
+// on stdin like drover job-exec).
+JobOutcome run_script(const std::string& script, std::vector<std::string>* events = nullptr) {
+  JobProcess p;
+  p.command.argv = {"/bin/sh", "-c", script};
+  p.request_line = "{}";
+  std::atomic<bool> cancel{false};
+  JsonEventSink sink = [&](const Value& ev, std::string) {
+    if (events) events->push_back(ev["event"].get<std::string>());
+  };
+  return run_job_process(p, cancel, sink);
+}
+
+TEST(JobProcess, EventLinesReachTheSinkAndTheOutcomeLineEndsTheJob) {
+  std::vector<std::string> events;
+  JobOutcome o = run_script(
+      R"(read request; echo '{"event":"playbook_start"}'; echo '{"ssh_connections_open":2}';
+         echo '{"outcome":{"state":"failed","rc":2,"error":"","recap":{"h":{"ok":1}}}}')",
+      &events);
+  EXPECT_EQ(events, (std::vector<std::string>{"playbook_start"}));
+  EXPECT_EQ(o.state, JobState::failed);
+  EXPECT_EQ(o.rc, 2);
+  EXPECT_EQ(o.recap["h"]["ok"], 1);
+  EXPECT_EQ(job_ssh_connections_open(), 0);
+}
+
+TEST(JobProcess, GarbageOnThePipeEndsTheJobInErrorAtOnceWithTheLine) {
+  auto t0 = std::chrono::steady_clock::now();
+  JobOutcome o = run_script(R"(read request; echo '{"event":"playbook_start"}'; echo 'Segmentation fault?'; sleep 30)");
+  EXPECT_EQ(o.state, JobState::error);
+  EXPECT_NE(o.error.find("not an event: Segmentation fault?"), std::string::npos) << o.error;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+}
+
+TEST(JobProcess, AProcessThatDiesWithoutAnOutcomeEndsInErrorWithItsLastWords) {
+  JobOutcome o = run_script("read request; echo 'terminate called after throwing' >&2; kill -ABRT $$");
+  EXPECT_EQ(o.state, JobState::error);
+  EXPECT_NE(o.error.find("signal 6"), std::string::npos) << o.error;
+  EXPECT_NE(o.error.find("terminate called"), std::string::npos) << o.error;
+}
+
+TEST(LeftoverCommands, GroupsStillRunningAreKilledWithTheJobsOwnWayToTheHosts) {
+  std::string log = R"({"host":"a","group":101,"running":true}
+{"host":"b","group":202,"running":true}
+{"host":"a","group":103,"running":true}
+{"host":"b","group":202,"running":false}
+{"host":"a","gro)";  // the last line was cut by the job's death
+  auto live = live_remote_groups(log);
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live["a"], (std::vector<long>{101, 103}));
+
+  JobSpec original = parse_job_spec({{"playbook", "site.yml"}, {"project_dir", "/p"}, {"inventory", "hosts"},
+                                     {"credential_id", 4}, {"extra_vars", {{"ansible_port", 2222}}}});
+  JobSpec cleanup = leftover_cleanup_spec(original, live);
+  EXPECT_EQ(cleanup.kind, JobSpec::Kind::adhoc);
+  EXPECT_EQ(cleanup.pattern, "a");
+  EXPECT_EQ(cleanup.inventory, original.inventory);
+  EXPECT_EQ(cleanup.project_dir, "/p");
+  EXPECT_EQ(cleanup.credential_id, 4);
+  EXPECT_EQ(cleanup.extra_vars["ansible_port"], 2222);
+  EXPECT_EQ(cleanup.extra_vars[kLeftoverGroupsVar]["a"], "-101 -103");
+  EXPECT_EQ(cleanup.args.rfind("kill -KILL {{", 0), 0u) << cleanup.args;
 }
 
 }  // namespace

@@ -178,7 +178,7 @@ JobOutcome execute_job(const JobRun& run, PlaybookCallback& events) {
 
     std::vector<std::string> sources;
     for (const auto& src : spec.inventory)
-      sources.push_back(src.find(',') != std::string::npos ? src : in_dir(spec.project_dir, src));
+      sources.push_back(is_inventory_path(src) ? in_dir(spec.project_dir, src) : src);
     if (!spec.inventory_text.empty()) {
       std::string inv_path = run.work_dir + "/inventory";
       write_private_file(inv_path, spec.inventory_text, 0644);
@@ -197,7 +197,8 @@ JobOutcome execute_job(const JobRun& run, PlaybookCallback& events) {
     fanout.add(std::shared_ptr<PlaybookCallback>(&events, [](PlaybookCallback*) {}));
     fanout.add(recap);
     for (const auto& w : config.warnings()) fanout.warning(w);
-    for (const auto& w : inv.take_warnings()) fanout.warning(w);
+    std::vector<std::string> inventory_warnings = inv.take_warnings();
+    for (const auto& w : inventory_warnings) fanout.warning(w);
     PlaybookRunner runner(book, inv, config, opts, fanout);
     out.rc = runner.run();
     out.recap = std::move(recap->recap);
@@ -205,6 +206,21 @@ JobOutcome execute_job(const JobRun& run, PlaybookCallback& events) {
       out.state = JobState::canceled;
     else
       out.state = out.rc == 0 ? JobState::successful : JobState::failed;
+    // ansible-playbook warns and exits 0 when no inventory source could be
+    // parsed ("no hosts matched"); a platform job that ran nowhere because
+    // of its inventory failed, and says why (docs/SERVER.md).
+    bool unparsed = !inv.parsed_any();
+    for (const auto& w : inventory_warnings) unparsed = unparsed || w.rfind("Unable to parse ", 0) == 0;
+    if (out.state == JobState::successful && out.recap.empty() && unparsed) {
+      out.state = JobState::failed;
+      out.rc = 1;
+      out.error = "no host was targeted because of an inventory error";
+      for (const auto& w : inventory_warnings) out.error += "; " + w;
+    }
+  } catch (const std::bad_alloc&) {
+    out.state = JobState::error;
+    out.error = "the job ran out of memory (its limit is the server's --job-memory-mb)";
+    out.rc = 1;
   } catch (const std::exception& e) {
     out.state = run.cancel->load() ? JobState::canceled : JobState::error;
     out.error = e.what();

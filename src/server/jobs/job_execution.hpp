@@ -1,6 +1,8 @@
 // Running one job in this process: a JobSpec (playbook or ad-hoc module)
 // through the playbook engine, exactly as `drover play` would run it, with
-// every engine event handed to the caller's PlaybookCallback.
+// every engine event handed to the caller's PlaybookCallback. The server
+// calls it only inside a job process (`drover job-exec`, in its sandbox);
+// the server itself never runs a job in its own address space.
 //
 // An ad-hoc job is run as a one-task play (hosts: PATTERN, gather_facts:
 // false, tasks: [MODULE: ARGS]), so that both kinds produce the same event
@@ -11,7 +13,9 @@
 //
 // Errors found before any host is touched (a missing playbook, a YAML
 // error, an unknown module, a bad inventory) end the job in state `error`
-// with the message; they are not thrown.
+// with the message; they are not thrown. A run that targeted no host
+// because an inventory source could not be parsed ends `failed` with the
+// inventory warnings as its error (ansible-playbook would exit 0).
 #pragma once
 
 #include <atomic>

@@ -13,9 +13,11 @@
 #include "server/jobs/event_hub.hpp"
 #include "server/jobs/job_spec.hpp"
 #include "server/jobs/job_stream.hpp"
+#include "server/jobs/job_setup.hpp"
 #include "server/jobs/job_template.hpp"
 #include "server/jobs/job_view.hpp"
 #include "server/jobs/job_workers.hpp"
+#include "server/jobs/leftover_commands.hpp"
 #include "server/jobs/launch_checks.hpp"
 #include "server/jobs/project_sync.hpp"
 #include "server/request.hpp"
@@ -66,14 +68,19 @@ class JobService {
     workers_.start();
     health_of(ctx_).set("workers", true);
     sweeper_ = std::thread([this] { sweep_loop(); });
+    if (!ids.empty()) leftovers_ = std::thread([this, ids] { end_leftovers(ids); });
   }
 
-  ~JobService() { stop_sweeper(); }
+  ~JobService() {
+    stop_sweeper();
+    if (leftovers_.joinable()) leftovers_.join();
+  }
 
   void stop() {
     stop_sweeper();
     health_of(ctx_).set("workers", false, "stopped");
     workers_.stop();
+    if (leftovers_.joinable()) leftovers_.join();
     settle_unrecorded();  // what the workers could not record at their end
   }
 
@@ -96,7 +103,7 @@ class JobService {
   };
 
   static JobWorkerOptions worker_options(ServerContext& ctx, JobService* self) {
-    JobWorkerOptions o;
+    JobWorkerOptions o = job_process_options(ctx.options);
     o.workers = ctx.options.workers;
     o.work_root = (std::filesystem::path(ctx.options.data_dir) / "jobs").string();
     o.secrets = [&ctx](int64_t credential_id) { return credential_secrets(ctx.store.db(), ctx.vault, credential_id); };
@@ -176,6 +183,32 @@ class JobService {
     if (total > 0)
       std::fprintf(stderr, "drover server: deleted %lld jobs that finished more than %d days ago\n",
                    static_cast<long long>(total), ctx_.options.keep_jobs_days);
+  }
+
+  // For each interrupted job: once its process (if one still runs) has
+  // ended, queue a job that kills the remote commands it left on record,
+  // then remove its directory (a decrypted key may be in it).
+  void end_leftovers(const std::vector<int64_t>& ids) {
+    for (int64_t id : ids) {
+      auto dir = std::filesystem::path(ctx_.options.data_dir) / "jobs" / ("job-" + std::to_string(id));
+      auto log = read_released_log((dir / kRemoteGroupsFile).string(), kCancelGrace + std::chrono::seconds(5));
+      auto live = log ? live_remote_groups(*log) : std::map<std::string, std::vector<long>>{};
+      auto job = jobs_.get(id);
+      if (!live.empty() && job) {
+        try {
+          JobSpec cleanup = leftover_cleanup_spec(parse_job_spec(Value::parse(job->spec), true), live);
+          int64_t cleanup_id = jobs_.submit("adhoc", std::nullopt, cleanup.to_json().dump(), std::nullopt);
+          std::fprintf(stderr, "drover server: job %lld left commands running on %zu hosts: job %lld kills them\n",
+                       static_cast<long long>(id), live.size(), static_cast<long long>(cleanup_id));
+          workers_.wake();
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "drover server: job %lld: cannot queue the cleanup of its commands: %s\n",
+                       static_cast<long long>(id), e.what());
+        }
+      }
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
   }
 
   store::JobRecord find(int64_t id) {
@@ -402,6 +435,7 @@ class JobService {
   bool sweep_stop_ = false;
   std::vector<Unrecorded> unrecorded_;
   std::thread sweeper_;
+  std::thread leftovers_;  // end_leftovers() after a restart
   JobWorkers workers_;  // last: its threads stop before the members above go
 };
 

@@ -176,4 +176,11 @@ JobSpec merge_job_spec(const JobSpec& base, const Value& overrides) {
   return parse_job_spec(merged, true);
 }
 
+bool is_inventory_path(const std::string& source) {
+  if (source.empty() || source.find(',') != std::string::npos) return false;
+  if (source.rfind("drover:", 0) == 0) return false;
+  auto scheme = source.find("://");
+  return scheme == std::string::npos || source.find('/') < scheme;
+}
+
 }  // namespace drover::server

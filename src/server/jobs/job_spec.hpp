@@ -85,4 +85,9 @@ JobSpec parse_job_spec(const Value& body, bool allow_template_id = false);
 // template's spec) with the same checks as parse_job_spec.
 JobSpec merge_job_spec(const JobSpec& base, const Value& overrides);
 
+// Whether an inventory source names a file or directory: not a host list
+// ("h1,h2"), not a source with a scheme ("drover:DATA", "https://...").
+// Only those are taken relative to the project directory.
+bool is_inventory_path(const std::string& source);
+
 }  // namespace drover::server

@@ -1,12 +1,18 @@
 #include "server/jobs/job_workers.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "output/json_lines_callback.hpp"
 #include "server/jobs/event_recorder.hpp"
+#include "server/jobs/job_request.hpp"
+#include "store/cmdb_inventory.hpp"
 
 namespace drover::server {
 namespace fs = std::filesystem;
@@ -33,6 +39,12 @@ void JobWorkers::start() {
   std::error_code ec;
   fs::create_directories(opt_.work_root, ec);
   if (ec) throw Error("cannot create the jobs' work directory " + opt_.work_root + ": " + ec.message());
+  // A job sees its directory at this path, from any working directory.
+  opt_.work_root = fs::canonical(opt_.work_root).string();
+  // Each job directory is 0700 and its job user's; the job user passes
+  // through here to reach it (without a sandbox, the data directory above
+  // must let it pass too, docs/SERVER.md), but lists nothing.
+  fs::permissions(opt_.work_root, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec, ec);
   for (int i = 0; i < opt_.workers; ++i) threads_.emplace_back([this, i] { worker_loop(i); });
 }
 
@@ -108,20 +120,12 @@ void JobWorkers::run_job(const store::JobRecord& job, const std::string& worker)
     EventRecorder recorder(jobs_, hub_, job.id);
     try {
       JobSpec spec = parse_job_spec(Value::parse(job.spec), true);
-      JsonEventSink sink = [&recorder](const Value& ev, std::string line) { recorder.add(ev, std::move(line)); };
+      JsonEventSink events = [&recorder](const Value& ev, std::string line) { recorder.add(ev, std::move(line)); };
       if (spec.kind == JobSpec::Kind::sync) {  // a project's git sync (project_sync.hpp), not a run
         if (!opt_.run_sync) throw Error("this server cannot run sync jobs");
-        outcome = opt_.run_sync(spec, *cancel, sink);
+        outcome = opt_.run_sync(spec, *cancel, events);
       } else {
-        fs::create_directories(dir);
-        fs::permissions(dir, fs::perms::owner_all);
-        JobRun run;
-        run.spec = &spec;
-        run.work_dir = dir;
-        run.cancel = cancel;
-        if (spec.credential_id && opt_.secrets) run.secrets = opt_.secrets(*spec.credential_id);
-        JsonLinesCallback events(sink);
-        outcome = execute_job(run, events);
+        outcome = run_sandboxed(job.id, std::move(spec), dir, *cancel, events);
       }
     } catch (const std::exception& e) {
       outcome.state = JobState::error;
@@ -149,6 +153,70 @@ void JobWorkers::run_job(const store::JobRecord& job, const std::string& worker)
     canceled_by_user_.erase(job.id);
   }
   if (opt_.on_finished) opt_.on_finished(job.id, outcome);
+}
+
+void JobWorkers::write_job_file(const std::string& path, const std::string& content) const {
+  ::unlink(path.c_str());
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw Error("cannot create " + path + ": " + std::strerror(errno));
+  bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+  if (ok && opt_.job_uid) ok = ::fchown(fd, *opt_.job_uid, opt_.job_gid.value_or(static_cast<gid_t>(-1))) == 0;
+  ::close(fd);
+  if (!ok) throw Error("cannot write " + path + ": " + std::strerror(errno));
+}
+
+// <dir> and <dir>/home/.ssh, 0700, owned by the job user; known_hosts in it.
+void JobWorkers::prepare_job_dir(const std::string& dir) const {
+  std::string ssh = dir + "/home/.ssh";
+  fs::remove_all(dir);
+  fs::create_directories(ssh);
+  for (const std::string& d : {dir, dir + "/home", ssh}) {
+    fs::permissions(d, fs::perms::owner_all);
+    if (opt_.job_uid && ::chown(d.c_str(), *opt_.job_uid, opt_.job_gid.value_or(static_cast<gid_t>(-1))) != 0)
+      throw Error("cannot give " + d + " to the job user: " + std::strerror(errno));
+  }
+  std::string known;
+  for (const auto& file : opt_.known_hosts) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) continue;
+    known.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!known.empty() && known.back() != '\n') known += '\n';
+  }
+  write_job_file(ssh + "/known_hosts", known);
+}
+
+JobOutcome JobWorkers::run_sandboxed(int64_t job_id, JobSpec spec, const std::string& dir,
+                                     const std::atomic<bool>& cancel, const JsonEventSink& events) {
+  prepare_job_dir(dir);
+  // The CMDB is read here: the job cannot open the database.
+  for (size_t i = 0; i < spec.inventory.size(); ++i) {
+    std::string& src = spec.inventory[i];
+    if (src.rfind(store::kCmdbSourcePrefix, 0) != 0) continue;
+    if (!opt_.cmdb_inventory) throw Error("inventory " + src + ": the CMDB cannot be read here");
+    std::string path = dir + "/cmdb-inventory-" + std::to_string(i) + ".yml";
+    write_job_file(path, opt_.cmdb_inventory(src));
+    src = path;
+  }
+  JobRequest request;
+  request.job_id = job_id;
+  request.spec = spec.to_json();
+  request.work_dir = dir;
+  if (spec.credential_id && opt_.secrets) request.secrets = opt_.secrets(*spec.credential_id);
+
+  SandboxJob sj;
+  sj.work_dir = dir;
+  sj.readonly_paths = job_readonly_paths(spec.project_dir, spec.kind == JobSpec::Kind::playbook ? spec.playbook : "",
+                                         spec.inventory);
+  sj.program = opt_.program;
+  sj.args = {"job-exec", "--job", std::to_string(job_id)};
+  if (opt_.job_uid && opt_.job_gid)
+    sj.args.insert(sj.args.end(), {"--uid", std::to_string(*opt_.job_uid), "--gid", std::to_string(*opt_.job_gid)});
+  sj.user_name = opt_.job_user_name;
+  JobProcess p;
+  p.command = sandbox_command(opt_.sandbox, sj);
+  p.limits = opt_.limits;
+  p.request_line = encode_job_request(request);
+  return run_job_process(p, cancel, events);
 }
 
 }  // namespace drover::server

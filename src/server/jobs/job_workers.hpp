@@ -1,7 +1,10 @@
 // The worker threads of `drover server --workers N`: each claims the oldest
-// pending job from the database, runs it in-process (execute_job; a sync
-// job through options.run_sync) with its events recorded (EventRecorder),
-// and claims the next.
+// pending job from the database, runs it as its own sandboxed process
+// (`drover job-exec`, job_process.hpp and job_sandbox.hpp) with its events
+// recorded (EventRecorder), and claims the next; a sync job (a project's
+// git sync) runs through options.run_sync instead. A job process that
+// crashes, is killed or writes garbage ends its job in `error`; the server
+// and its other jobs go on.
 //
 // Workers wake at once when this process queues a job (wake()) and poll the
 // database every second for jobs queued by other processes. cancel() stops
@@ -10,8 +13,13 @@
 // what runs the same way, but those jobs end in `error` ("interrupted"), as
 // after a crash, since no one canceled them; then it joins the threads.
 // A job's private files (an ad-hoc playbook, inventory text, a decrypted
-// key) live in <work_root>/job-<id> and are removed when it ends.
+// key, its HOME with a copy of the known hosts) live in <work_root>/job-<id>,
+// owned by the job user, and are removed when it ends. A CMDB inventory
+// source ("drover:DATA") is resolved here, by the server, into a file in
+// that directory: the job cannot read the database.
 #pragma once
+
+#include <sys/types.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -20,6 +28,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -28,6 +37,8 @@
 #include "server/jobs/event_hub.hpp"
 #include "output/json_lines_callback.hpp"
 #include "server/jobs/job_execution.hpp"
+#include "server/jobs/job_process.hpp"
+#include "server/jobs/job_sandbox.hpp"
 #include "store/job_store.hpp"
 
 namespace drover::server {
@@ -43,6 +54,22 @@ struct JobWorkerOptions {
   std::function<JobOutcome(const JobSpec&, const std::atomic<bool>& cancel, const JsonEventSink&)> run_sync;
   // Called after a job ends (metrics, notifications); optional.
   std::function<void(int64_t job_id, const JobOutcome&)> on_finished;
+
+  // How a job process is started: the drover binary (its `job-exec`), the
+  // sandbox, the limits, the user it runs as (set when the server is root).
+  std::string program;
+  SandboxSettings sandbox;
+  JobLimits limits;
+  std::optional<uid_t> job_uid;
+  std::optional<gid_t> job_gid;
+  std::string job_user_name;
+  // known_hosts files (missing ones skipped) whose lines are copied into
+  // the job's ~/.ssh/known_hosts.
+  std::vector<std::string> known_hosts;
+  // The inventory content (YAML) of a "drover:DATA" source; throws
+  // drover::Error when it cannot be read. Optional: without it such a
+  // source is an error.
+  std::function<std::string(const std::string& source)> cmdb_inventory;
 };
 
 class JobWorkers {
@@ -64,6 +91,11 @@ class JobWorkers {
  private:
   void worker_loop(int index);
   void run_job(const store::JobRecord& job, const std::string& worker);
+  // A playbook or ad-hoc job: its directory prepared, run in its sandbox.
+  JobOutcome run_sandboxed(int64_t job_id, JobSpec spec, const std::string& dir, const std::atomic<bool>& cancel,
+                           const JsonEventSink& events);
+  void prepare_job_dir(const std::string& dir) const;
+  void write_job_file(const std::string& path, const std::string& content) const;
 
   store::JobStore& jobs_;
   EventHub& hub_;
