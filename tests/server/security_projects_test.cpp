@@ -92,7 +92,8 @@ TEST_F(ProjectSecurity, ACredentialIsUsableOnlyByItsOwnerItsAllowedUsersAndRoles
   EXPECT_EQ(refused.status, 403) << refused.body;
   auto admins = admin().post("/api/v1/jobs", job);
   EXPECT_EQ(admins.status, 202) << "admins may always";
-  auto relaunch = op.post("/api/v1/jobs/" + admins.json()["id"].dump() + "/relaunch", Value::object());
+  auto relaunch =
+      op.post("/api/v1/jobs/" + admins.json()["id"].dump() + "/relaunch", Value::object());
   EXPECT_EQ(relaunch.status, 403) << "a relaunch meets the same rule: " << relaunch.body;
 
   ASSERT_EQ(admin().patch(cred_path, {{"allowed_users", {op_id}}}).status, 200);
@@ -408,6 +409,28 @@ TEST_F(ProjectSecurity, GitSyncRunsAsABackgroundJobWhoseEventsShowGitsOutput) {
   EXPECT_EQ(admin().del("/api/v1/projects/" + std::to_string(project)).status, 204);
   EXPECT_FALSE(std::filesystem::exists(checkout))
       << "a deleted git project's checkout goes with it";
+}
+
+TEST_F(ProjectSecurity, ATemplateOnAGitProjectRunsTheSyncedCheckoutsPlaybook) {
+  std::string repo = git_repo("runs",
+                              "printf -- '- hosts: all\\n  gather_facts: false\\n  tasks:\\n"
+                              "    - debug: msg=from-the-checkout\\n' > site.yml && "
+                              "printf 'localhost ansible_connection=local\\n' > hosts.ini");
+  auto p = admin().post("/api/v1/projects",
+                        {{"name", "runs"}, {"kind", "git"}, {"url", "file://" + repo}});
+  ASSERT_EQ(p.status, 201) << p.body;
+  ASSERT_EQ(wait_job(p.json()["sync_job_id"])["state"], "successful");
+  auto t = admin().post("/api/v1/templates", {{"name", "runs"},
+                                              {"project_id", p.json()["id"]},
+                                              {"playbook", "site.yml"},
+                                              {"inventory", {{"file", "hosts.ini"}}}});
+  ASSERT_EQ(t.status, 201) << t.body;
+  auto launch = admin().post("/api/v1/jobs", {{"template_id", t.json()["id"]}});
+  ASSERT_EQ(launch.status, 202) << launch.body;
+  Value job = wait_job(launch.json()["id"]);
+  std::string out = admin().get("/api/v1/jobs/" + job["id"].dump() + "/stdout").body;
+  EXPECT_EQ(job["state"], "successful") << job.dump() << out;
+  EXPECT_NE(out.find("from-the-checkout"), std::string::npos) << out;
 }
 
 TEST_F(ProjectSecurity, GitRunsWithACleanEnvironmentAndNoneOfTheServersGitConfig) {
