@@ -12,6 +12,8 @@ build_pkgs=(
   libcpp-httplib-dev libsodium-dev libcurl4-openssl-dev libhiredis-dev
   libsqlite3-dev libpq-dev libargon2-dev zlib1g-dev
   libpcre2-dev libssl-dev libcrypt-dev
+  # drover server's event-driven HTTP (Boost.Beast/Asio, header-only; TLS via OpenSSL)
+  libboost-dev
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev

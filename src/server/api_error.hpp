@@ -13,12 +13,11 @@
 // "internal" (and its message is logged, never a secret).
 #pragma once
 
-#include <httplib.h>
-
 #include <stdexcept>
 #include <string>
 
 #include "core/value.hpp"
+#include "server/http/message.hpp"
 
 namespace drover::server {
 
@@ -46,11 +45,11 @@ class ApiError : public std::runtime_error {
 Value error_body(const std::string& code, const std::string& message, const Value& details = Value::object());
 
 // Sets status, the error body and its content type on `res`.
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message,
+void send_error(HttpResponse& res, int status, const std::string& code, const std::string& message,
                 const Value& details = Value::object());
-void send_error(httplib::Response& res, const ApiError& e);
+void send_error(HttpResponse& res, const ApiError& e);
 
 // Sets status and a JSON body.
-void send_json(httplib::Response& res, int status, const Value& body);
+void send_json(HttpResponse& res, int status, const Value& body);
 
 }  // namespace drover::server

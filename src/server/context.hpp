@@ -20,8 +20,15 @@ struct ServerOptions {
   int port = 8080;
   std::string data_dir = "./var";
   int workers = 4;                // job worker threads
-  int http_threads = 32;          // threads serving HTTP connections
+  int http_threads = 16;          // worker threads running request handlers
+  int io_threads = 2;             // threads doing the HTTP I/O of every connection
   std::string tls_cert, tls_key;  // both set: HTTPS
+  size_t max_connections = 16384;
+  size_t max_connections_per_address = 2048;
+  int header_timeout_s = 10;  // request line + headers (idle_timeout_s between requests)
+  int body_timeout_s = 60;
+  int idle_timeout_s = 30;
+  size_t max_body = 8u << 20;  // request body bytes (as sent and after gzip/deflate) of routes without their own limit
 };
 
 struct ServerContext {

@@ -1,0 +1,530 @@
+#include "server/http/http_server.hpp"
+
+#include <strings.h>
+#include <sys/resource.h>
+
+#include <array>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include "core/error.hpp"
+#include "server/api_error.hpp"
+#include "server/http/worker_pool.hpp"
+#include "server/log.hpp"
+
+namespace drover::server {
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+
+struct HttpServer::Impl {
+  HttpServerOptions o;
+  HttpHandler handler;
+  std::unique_ptr<net::io_context> ioc;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::unique_ptr<net::steady_timer> accept_retry;
+  std::optional<ssl::context> tls;
+  std::unique_ptr<WorkerPool> pool;
+  std::atomic<bool> stopping{false};
+  mutable std::mutex conn_mu;
+  std::unordered_map<std::string, size_t> per_address;
+  size_t open = 0;
+  size_t cap = 0;
+
+  ~Impl() {
+    if (pool) pool->stop();
+    accept_retry.reset();
+    acceptor.reset();
+    ioc.reset();  // destroys the connections still waiting (they release() here)
+  }
+  bool admit(const std::string& address);
+  void release(const std::string& address);
+  void accept();
+  void on_accept(beast::error_code ec, tcp::socket socket);
+};
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+void set_error(HttpResponse& res, int status, const std::string& code, const std::string& message) {
+  res = HttpResponse{};
+  res.status = status;
+  res.set_content(error_body(code, message).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json");
+}
+
+bool is_parse_error(const beast::error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_target).category() &&
+         ec != http::error::end_of_stream && ec != http::error::partial_message;
+}
+
+std::string client_address(const tcp::endpoint& ep) {
+  net::ip::address a = ep.address();
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) return net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6()).to_string();
+  return a.to_string();
+}
+
+// One client connection: reads requests one after the other (HTTP/1.1
+// keep-alive), hands each to the worker pool, writes the answer. Every
+// member is used on the connection's strand only.
+template <class Stream>
+class Connection : public std::enable_shared_from_this<Connection<Stream>> {
+ public:
+  template <class... Args>
+  Connection(HttpServer::Impl& srv, std::string address, int port, tcp::socket&& socket, Args&... args)
+      : srv_(srv),
+        address_(std::move(address)),
+        port_(port),
+        executor_(socket.get_executor()),
+        stream_(std::move(socket), args...),
+        timer_(executor_) {}
+
+  ~Connection() { srv_.release(address_); }
+
+  void start() {
+    auto self = this->shared_from_this();
+    if constexpr (kTls) {
+      tcp_stream().expires_after(srv_.o.header_timeout);
+      stream_.async_handshake(ssl::stream_base::server, [self](beast::error_code ec) {
+        if (ec) return self->close();
+        self->read_header();
+      });
+    } else {
+      read_header();
+    }
+  }
+
+ private:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  using StreamHead = http::response<http::empty_body>;
+
+  beast::tcp_stream& tcp_stream() { return beast::get_lowest_layer(stream_); }
+
+  void read_header() {
+    if (srv_.stopping) return close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(srv_.o.limits.max_header_bytes));
+    // Set once the route is known (on_header); not boost::none, which 1.74
+    // compares as smaller than any Content-Length.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    tcp_stream().expires_after(first_ ? srv_.o.header_timeout : srv_.o.idle_timeout);
+    first_ = false;
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Connection::on_header, this->shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, size_t) {
+    if (ec) return on_read_error(ec);
+    received_ = Clock::now();
+    auto& head = parser_->get();
+    head_ = head.method() == http::verb::head;
+    keep_alive_ = head.keep_alive();
+    version_ = head.version();
+    body_limit_ = srv_.o.limits.max_body;
+    if (srv_.o.body_limit) {
+      std::string_view target(head.target().data(), head.target().size());
+      std::string path = decode_url(target.substr(0, target.find('?')), false);
+      body_limit_ = srv_.o.body_limit(std::string(head.method_string()), path);
+    }
+    parser_->body_limit(body_limit_);
+    if (auto length = parser_->content_length(); length && *length > body_limit_)
+      return on_read_error(http::error::body_limit);
+    if (parser_->is_done()) return dispatch();
+    auto expect = head[http::field::expect];
+    if (strncasecmp(expect.data(), "100-continue", std::min<size_t>(expect.size(), 12)) == 0 && expect.size() == 12) {
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      tcp_stream().expires_after(srv_.o.write_timeout);
+      auto self = this->shared_from_this();
+      net::async_write(stream_, net::buffer(kContinue), [self](beast::error_code wec, size_t) {
+        if (wec) return self->close();
+        self->read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    tcp_stream().expires_after(srv_.o.body_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Connection::on_body, this->shared_from_this()));
+  }
+
+  void on_body(beast::error_code ec, size_t) {
+    if (ec) return on_read_error(ec);
+    dispatch();
+  }
+
+  void on_read_error(const beast::error_code& ec) {
+    if (!is_parse_error(ec)) return close();  // closed, reset, timed out
+    RequestError e = parse_error(ec);
+    std::string method = parser_ ? std::string(parser_->get().method_string()) : "-";
+    log_request({method.empty() ? "-" : method, "-", e.status(), 0, "-", address_});
+    HttpResponse res;
+    set_error(res, e.status(), e.code(), e.what());
+    keep_alive_ = false;
+    linger_ = true;  // the client may still be sending the body
+    respond(res);
+  }
+
+  // The complete request goes to a worker; its answer comes back here.
+  void dispatch() {
+    auto message = std::make_shared<BeastRequest>(parser_->release());
+    parser_.reset();
+    auto self = this->shared_from_this();
+    bool queued = srv_.pool->try_post([self, message] {
+      auto res = std::make_shared<HttpResponse>();
+      self->handle(*message, *res);
+      net::post(self->executor_, [self, res] { self->respond(*res); });
+    });
+    if (!queued) {
+      log_request({std::string(message->method_string()), "-", 503, ms_since(received_), "-", address_});
+      HttpResponse res;
+      set_error(res, 503, "overloaded", "the server is busy; try again");
+      res.set_header("Retry-After", "1");
+      keep_alive_ = false;
+      respond(res);
+    }
+  }
+
+  // On a worker thread: only srv_ (thread-safe parts) and immutable members.
+  void handle(BeastRequest& message, HttpResponse& res) {
+    std::string method(message.method_string());
+    try {
+      HttpRequest req = make_request(std::move(message), srv_.o.limits, body_limit_);
+      req.remote_addr = address_;
+      req.remote_port = port_;
+      req.received = received_;
+      srv_.handler(req, res);
+    } catch (const RequestError& e) {
+      log_request({method, "-", e.status(), ms_since(received_), "-", address_});
+      set_error(res, e.status(), e.code(), e.what());
+    } catch (const std::exception& e) {
+      log_line(LogLevel::error, "request failed", {{"method", method}, {"error", e.what()}});
+      set_error(res, 500, "internal", "internal error; the server log has the details");
+    }
+  }
+
+  void respond(HttpResponse& res) {
+    if (closed_) return;
+    if (srv_.stopping) keep_alive_ = false;
+    int status = res.status < 100 || res.status > 599 ? (res.status < 0 ? 200 : 500) : res.status;
+    if (res.stream) return start_stream(res, status);
+    auto msg = std::make_shared<http::response<http::string_body>>();
+    msg->version(version_);
+    msg->result(static_cast<unsigned>(status));
+    for (const auto& [name, value] : res.headers) msg->insert(name, value);
+    msg->keep_alive(keep_alive_);
+    msg->body() = std::move(res.body);
+    try {
+      msg->prepare_payload();
+    } catch (const std::exception&) {  // a body on 204/304: dropped
+      msg->body().clear();
+      msg->prepare_payload();
+    }
+    if (head_) {
+      size_t n = msg->body().size();
+      msg->body().clear();
+      msg->content_length(n);
+    }
+    tcp_stream().expires_after(srv_.o.write_timeout);
+    auto self = this->shared_from_this();
+    http::async_write(stream_, *msg, [self, msg](beast::error_code ec, size_t) {
+      if (!ec && self->linger_) return self->linger_close();
+      if (ec || !msg->keep_alive()) return self->close();
+      self->read_header();
+    });
+  }
+
+  // After an answer to a request whose body was not read: stop writing,
+  // read and drop what the client still sends for a moment, then close, so
+  // that the client reads the answer instead of a reset.
+  void linger_close() {
+    beast::error_code ec;
+    tcp_stream().socket().shutdown(tcp::socket::shutdown_send, ec);
+    tcp_stream().expires_after(std::chrono::seconds(2));
+    drain();
+  }
+
+  void drain() {
+    auto self = this->shared_from_this();
+    tcp_stream().async_read_some(net::buffer(drain_), [self](beast::error_code ec, size_t) {
+      if (ec) return self->close();
+      self->drain();
+    });
+  }
+
+  // --- streamed answers (SSE) ---
+
+  void start_stream(HttpResponse& res, int status) {
+    source_ = std::move(res.stream);
+    auto head = std::make_shared<StreamHead>();
+    head->version(version_);
+    head->result(static_cast<unsigned>(status));
+    for (const auto& [name, value] : res.headers) head->insert(name, value);
+    head->keep_alive(keep_alive_);
+    head->chunked(true);
+    auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*head);
+    tcp_stream().expires_after(srv_.o.write_timeout);
+    auto self = this->shared_from_this();
+    http::async_write_header(stream_, *sr, [self, head, sr](beast::error_code ec, size_t) {
+      if (ec) return self->close();
+      self->pull();
+    });
+  }
+
+  void pull() {
+    auto self = this->shared_from_this();
+    srv_.pool->post([self] {
+      ResponseStream::Piece piece;
+      try {
+        piece = self->source_->next();
+      } catch (const std::exception& e) {
+        log_line(LogLevel::error, "stream failed", {{"error", e.what()}});
+        piece = {"", true};
+      }
+      auto p = std::make_shared<ResponseStream::Piece>(std::move(piece));
+      net::post(self->executor_, [self, p] { self->on_piece(*p); });
+    });
+  }
+
+  void on_piece(ResponseStream::Piece& piece) {
+    if (closed_) return;
+    if (piece.data.empty() && !piece.end) return wait_stream();
+    write_chunk(std::move(piece.data), piece.end);
+  }
+
+  void write_chunk(std::string data, bool last) {
+    auto self = this->shared_from_this();
+    tcp_stream().expires_after(srv_.o.write_timeout);
+    if (data.empty()) {  // an empty chunk would end the body: only for the last one
+      net::async_write(stream_, http::make_chunk_last(), [self](beast::error_code ec, size_t) {
+        if (ec) return self->close();
+        self->end_stream();
+      });
+      return;
+    }
+    auto text = std::make_shared<std::string>(std::move(data));
+    net::async_write(stream_, http::make_chunk(net::buffer(*text)), [self, text, last](beast::error_code ec, size_t) {
+      if (ec) return self->close();
+      if (last) return self->write_chunk("", true);
+      self->pull();
+    });
+  }
+
+  void wait_stream() {
+    waiting_ = true;
+    std::weak_ptr<Connection> weak = this->shared_from_this();
+    source_->on_ready([weak] {
+      if (auto self = weak.lock()) net::post(self->executor_, [self] { self->on_wake(); });
+    });
+    timer_.expires_after(source_->keep_alive_interval());
+    auto self = this->shared_from_this();
+    timer_.async_wait([self](beast::error_code ec) {
+      if (ec || !self->waiting_ || self->closed_) return;
+      self->waiting_ = false;
+      self->write_chunk(self->source_->keep_alive(), false);
+    });
+  }
+
+  void on_wake() {
+    if (!waiting_ || closed_) return;  // a late or repeated wake
+    waiting_ = false;
+    timer_.cancel();
+    pull();
+  }
+
+  void end_stream() {
+    source_.reset();
+    if (!keep_alive_) return close();
+    read_header();
+  }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    waiting_ = false;
+    timer_.cancel();
+    beast::error_code ec;
+    tcp_stream().socket().shutdown(tcp::socket::shutdown_both, ec);
+    tcp_stream().close();
+  }
+
+  HttpServer::Impl& srv_;
+  std::string address_;
+  int port_;
+  net::any_io_executor executor_;
+  Stream stream_;
+  net::steady_timer timer_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  Clock::time_point received_;
+  size_t body_limit_ = 0;
+  bool first_ = true;
+  bool head_ = false;
+  bool keep_alive_ = true;
+  unsigned version_ = 11;
+  bool closed_ = false;
+  bool waiting_ = false;
+  bool linger_ = false;
+  std::array<char, 16384> drain_;
+  std::shared_ptr<ResponseStream> source_;
+};
+
+// Answered to a connection over the limits, before it is closed.
+void refuse(tcp::socket& socket, bool tls) {
+  beast::error_code ec;
+  if (!tls) {
+    static const std::string body =
+        error_body("too_many_connections", "too many open connections; try again later").dump();
+    static const std::string answer = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                                      "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+                                      std::to_string(body.size()) + "\r\n\r\n" + body;
+    socket.non_blocking(true, ec);
+    socket.write_some(net::buffer(answer), ec);
+  }
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  socket.close(ec);
+}
+
+}  // namespace
+
+bool HttpServer::Impl::admit(const std::string& address) {
+  std::lock_guard<std::mutex> lock(conn_mu);
+  size_t& mine = per_address[address];
+  if (open >= cap || mine >= o.max_connections_per_address) {
+    if (mine == 0) per_address.erase(address);
+    return false;
+  }
+  ++mine;
+  ++open;
+  return true;
+}
+
+void HttpServer::Impl::release(const std::string& address) {
+  std::lock_guard<std::mutex> lock(conn_mu);
+  auto it = per_address.find(address);
+  if (it != per_address.end() && --it->second == 0) per_address.erase(it);
+  --open;
+}
+
+void HttpServer::Impl::accept() {
+  acceptor->async_accept(net::make_strand(*ioc), [this](beast::error_code ec, tcp::socket socket) {
+    on_accept(ec, std::move(socket));
+  });
+}
+
+void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (stopping || ec == net::error::operation_aborted) return;
+  if (ec) {  // out of file descriptors, mostly: try again shortly
+    accept_retry->expires_after(std::chrono::milliseconds(50));
+    accept_retry->async_wait([this](beast::error_code wec) {
+      if (!wec) accept();
+    });
+    return;
+  }
+  beast::error_code ignored;
+  tcp::endpoint peer = socket.remote_endpoint(ignored);
+  socket.set_option(tcp::no_delay(true), ignored);
+  std::string address = client_address(peer);
+  if (!admit(address)) {
+    log_line(LogLevel::debug, "connection refused", {{"address", address}, {"reason", "connection limit"}});
+    refuse(socket, tls.has_value());
+  } else if (tls) {
+    std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(*this, address, peer.port(), std::move(socket),
+                                                                         *tls)
+        ->start();
+  } else {
+    std::make_shared<Connection<beast::tcp_stream>>(*this, address, peer.port(), std::move(socket))->start();
+  }
+  accept();
+}
+
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler) : impl_(std::make_shared<Impl>()) {
+  impl_->o = std::move(options);
+  impl_->handler = std::move(handler);
+  impl_->ioc = std::make_unique<net::io_context>(std::max(1, impl_->o.io_threads));
+  impl_->acceptor = std::make_unique<tcp::acceptor>(*impl_->ioc);
+  impl_->accept_retry = std::make_unique<net::steady_timer>(*impl_->ioc);
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+int HttpServer::listen() {
+  Impl& s = *impl_;
+  const HttpServerOptions& o = s.o;
+  // Every connection is a descriptor: use what the hard limit allows, and
+  // keep the cap below it (the store, jobs and logs need some).
+  rlimit nofile{};
+  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+    nofile.rlim_cur = nofile.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &nofile);
+  }
+  size_t fds = getrlimit(RLIMIT_NOFILE, &nofile) == 0 ? static_cast<size_t>(nofile.rlim_cur) : 1024;
+  s.cap = std::min(o.max_connections, fds > 512 ? fds - 256 : fds / 2);
+
+  if (!o.tls_cert.empty() || !o.tls_key.empty()) {
+    if (o.tls_cert.empty() || o.tls_key.empty()) throw Error("TLS needs both --tls-cert and --tls-key");
+    s.tls.emplace(ssl::context::tls_server);
+    beast::error_code ec;
+    s.tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    s.tls->use_certificate_chain_file(o.tls_cert, ec);
+    if (!ec) s.tls->use_private_key_file(o.tls_key, ssl::context::pem, ec);
+    if (ec || SSL_CTX_check_private_key(s.tls->native_handle()) != 1)
+      throw Error("cannot use the TLS certificate " + o.tls_cert + " and key " + o.tls_key +
+                  " (unreadable, or they do not match)");
+  }
+
+  std::string where = o.host + ":" + std::to_string(o.port);
+  beast::error_code ec;
+  tcp::resolver resolver(*s.ioc);
+  auto found = resolver.resolve(o.host, std::to_string(o.port), tcp::resolver::passive, ec);
+  if (ec || found.empty()) throw Error("cannot listen on " + where + ": " + (ec ? ec.message() : "no address"));
+  tcp::endpoint ep = found.begin()->endpoint();
+  s.acceptor->open(ep.protocol(), ec);
+  if (!ec) s.acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor->bind(ep, ec);
+  if (!ec) s.acceptor->listen(net::socket_base::max_listen_connections, ec);
+  if (ec) throw Error("cannot listen on " + where + " (address in use or not local?)");
+  s.pool = std::make_unique<WorkerPool>(o.workers, o.max_queue);
+  s.accept();
+  return s.acceptor->local_endpoint().port();
+}
+
+void HttpServer::run() {
+  Impl& s = *impl_;
+  if (s.stopping) return;
+  std::vector<std::thread> threads;
+  for (int i = 1; i < s.o.io_threads; ++i) threads.emplace_back([&s] { s.ioc->run(); });
+  s.ioc->run();
+  for (auto& t : threads) t.join();
+  // Handlers already running finish before the server's parts stop.
+  if (s.pool) s.pool->stop();
+}
+
+void HttpServer::stop() {
+  impl_->stopping = true;
+  if (impl_->ioc) impl_->ioc->stop();
+}
+
+size_t HttpServer::open_connections() const {
+  std::lock_guard<std::mutex> lock(impl_->conn_mu);
+  return impl_->open;
+}
+
+}  // namespace drover::server
