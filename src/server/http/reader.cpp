@@ -159,7 +159,8 @@ HttpRequest read_request(std::string_view bytes, const HttpLimits& limits) {
     size_t used = parser.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
     bytes.remove_prefix(used);
     if (ec == http::error::need_more) {
-      if (bytes.empty()) throw RequestError(400, "bad_request", "the request is incomplete");
+      // Everything there is was offered: needing more means it is cut short.
+      if (bytes.empty() || used == 0) throw RequestError(400, "bad_request", "the request is incomplete");
       ec = {};
       continue;
     }
