@@ -68,14 +68,20 @@ job=$(api -H 'Content-Type: application/json' -X POST "$url/api/v1/jobs" \
       /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 
 echo "== $(basename "$drover") at $url: job $job ($tasks tasks x 4 hosts), $sse SSE clients, $slow slow-loris, ${duration}s"
-/usr/bin/python3 "$here/load_clients.py" "$url" "$token" "$job" "$sse" "$slow" "$duration" >"$work/clients.json" &
+/usr/bin/python3 "$here/load_clients.py" "$url" "$token" "$job" "$sse" "$slow" "$duration" 0 >"$work/clients.json" &
 clients_pid=$!
-sleep 6  # clients connect (3 s) and /healthz sampling starts
+sleep 3  # clients connect
+/usr/bin/python3 "$here/load_clients.py" "$url" "$token" "$job" 0 0 "$((duration - 3))" >"$work/healthz.json" &
+healthz_pid=$!
+sleep 3
 echo "== wrk -t2 -c32 -d$((duration - 6))s --latency GET /api/v1/hosts?limit=50&role=cache (beside them)"
 wrk -t2 -c32 -d"$((duration - 6))s" --timeout 5s --latency -H "Authorization: Bearer $token" \
   "$url/api/v1/hosts?limit=50&role=cache" | grep -E "Requests/sec|Latency|50%|99%|requests in|Socket errors|Non-2xx" || true
+wait "$healthz_pid" || true
 wait "$clients_pid" || true
-echo "== clients"
+echo "== SSE and slow-loris clients"
 cat "$work/clients.json"
+echo "== /healthz, 20/s on fresh connections, from its own process"
+cat "$work/healthz.json"
 echo "server: $(grep -E 'VmHWM|Threads' /proc/$server_pid/status | tr -s '\t ' ' ' | tr '\n' ' ')"
 echo "request log lines: $(grep -c ' request ' "$work/server.log" || true)"

@@ -10,7 +10,11 @@ latency (a timeout counts as 5 s). Prints one JSON object:
   slow_open (at the end), slow_reconnects, healthz_n, healthz_p50_ms,
   healthz_p99_ms, healthz_max_ms, healthz_failed
 
-  load_clients.py URL TOKEN JOB_ID SSE_CLIENTS SLOW_CLIENTS DURATION_S
+  load_clients.py URL TOKEN JOB_ID SSE_CLIENTS SLOW_CLIENTS DURATION_S [HEALTHZ]
+
+HEALTHZ 0 leaves /healthz out: load.sh measures it from a second process,
+so that this loop's own work on 1,000 streams is not counted as the
+server's latency.
 """
 import asyncio
 import json
@@ -96,6 +100,7 @@ def pct(values, p):
 
 async def main():
     url, token, job, n_sse, n_slow, duration = sys.argv[1:7]
+    with_healthz = len(sys.argv) < 8 or sys.argv[7] != "0"
     u = urlparse(url)
     host, port = u.hostname, u.port
     n_sse, n_slow, duration = int(n_sse), int(n_slow), float(duration)
@@ -104,18 +109,19 @@ async def main():
     stop = asyncio.Event()
     sse = [asyncio.create_task(sse_client(host, port, token, job, stats, i)) for i in range(n_sse)]
     slow = [asyncio.create_task(slow_client(host, port, stop, stats)) for _ in range(n_slow)]
-    await asyncio.sleep(3)  # let them connect
+    await asyncio.sleep(3 if n_sse or n_slow else 0)  # let them connect
     lat = []
-    hz = asyncio.create_task(healthz(host, port, stop, lat))
+    hz = asyncio.create_task(healthz(host, port, stop, lat)) if with_healthz else asyncio.sleep(0)
     await asyncio.sleep(duration)
     slow_open = stats["slow_open"]
     stop.set()
     await hz
     for t in slow:
         t.cancel()
-    done, pending = await asyncio.wait(sse, timeout=120)  # until the job ends
-    for t in pending:
-        t.cancel()
+    if sse:
+        done, pending = await asyncio.wait(sse, timeout=120)  # until the job ends
+        for t in pending:
+            t.cancel()
     good = [x for x in lat if x is not None]
     out = {
         "sse_clients": n_sse, "sse_connected": stats["sse_connected"], "sse_ended": stats["sse_ended"],

@@ -289,6 +289,15 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
 
   void pull() {
     auto self = this->shared_from_this();
+    // From memory on this thread when the stream can; else on a worker.
+    std::optional<ResponseStream::Piece> ready;
+    try {
+      ready = source_->next_if_ready();
+    } catch (const std::exception& e) {
+      log_line(LogLevel::error, "stream failed", {{"error", e.what()}});
+      ready = ResponseStream::Piece{"", true};
+    }
+    if (ready) return on_piece(*ready);
     srv_.pool->post([self] {
       ResponseStream::Piece piece;
       try {

@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace drover::server {
@@ -61,6 +62,9 @@ class ResponseStream {
     bool end = false;  // the stream is complete after `data`
   };
   virtual Piece next() = 0;
+  // next() when it can answer without blocking (from memory), on the
+  // connection's I/O thread; nullopt: it cannot, ask next() on a worker.
+  virtual std::optional<Piece> next_if_ready() { return std::nullopt; }
   // Calls `wake` once, from any thread, when next() may have something new
   // (at once when it already has). A wake after the stream ended is harmless.
   virtual void on_ready(std::function<void()> wake) = 0;

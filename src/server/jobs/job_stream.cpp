@@ -39,6 +39,14 @@ class JobEventStream : public ResponseStream {
     return {};
   }
 
+  std::optional<Piece> next_if_ready() override {
+    auto events = follower_.next_live(1000);
+    if (!events) return std::nullopt;
+    if (events->empty() && follower_.done())
+      return Piece{"event: end\ndata: " + Value{{"state", follower_.final_state()}}.dump() + "\n\n", true};
+    return Piece{sse_events(*events), false};
+  }
+
   void on_ready(std::function<void()> wake) override {
     // One registration at a time: a wake stands for "look again", so the
     // first one registered serves every later wait until it fires.
