@@ -9,7 +9,7 @@
 # (load_clients.py): SSE clients connected / ended, events per client,
 # /healthz p50/p99/max. Targets: /healthz p99 < 50 ms, hosts > 5,000 req/s.
 #
-#   bench/server/load.sh                 DROVER=build/drover SSE=1000 SLOW=200 DURATION=20
+#   bench/server/load.sh                 DROVER=build/drover SSE=1000 SLOW=200 DURATION=20 WRK_CONNECTIONS=32
 # DROVER=/work/main/build/drover measures another build (the old server).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,6 +18,7 @@ drover=${DROVER:-$root/build/drover}
 sse=${SSE:-1000}
 slow=${SLOW:-200}
 duration=${DURATION:-20}
+wrk_c=${WRK_CONNECTIONS:-32}  # 0: no wrk (the SSE and slow-loris load alone)
 [ -x "$drover" ] || { echo "build first: scripts/build.sh drover (or DROVER=path)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)"
@@ -74,9 +75,13 @@ sleep 3  # clients connect
 /usr/bin/python3 "$here/load_clients.py" "$url" "$token" "$job" 0 0 "$((duration - 3))" >"$work/healthz.json" &
 healthz_pid=$!
 sleep 3
-echo "== wrk -t2 -c32 -d$((duration - 6))s --latency GET /api/v1/hosts?limit=50&role=cache (beside them)"
-wrk -t2 -c32 -d"$((duration - 6))s" --timeout 5s --latency -H "Authorization: Bearer $token" \
-  "$url/api/v1/hosts?limit=50&role=cache" | grep -E "Requests/sec|Latency|50%|99%|requests in|Socket errors|Non-2xx" || true
+if [ "$wrk_c" -gt 0 ]; then
+  echo "== wrk -t2 -c$wrk_c -d$((duration - 6))s --latency GET /api/v1/hosts?limit=50&role=cache (beside them)"
+  wrk -t2 -c"$wrk_c" -d"$((duration - 6))s" --timeout 5s --latency -H "Authorization: Bearer $token" \
+    "$url/api/v1/hosts?limit=50&role=cache" | grep -E "Requests/sec|Latency|50%|99%|requests in|Socket errors|Non-2xx" || true
+else
+  sleep "$((duration - 6))"
+fi
 wait "$healthz_pid" || true
 wait "$clients_pid" || true
 echo "== SSE and slow-loris clients"
