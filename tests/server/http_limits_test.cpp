@@ -272,6 +272,54 @@ TEST(ServerLimits, SlowAndIdleConnectionsDoNotStarveHealthz) {
   EXPECT_LT(ms, 2000) << "20 /healthz took " << ms << " ms beside 200 slow connections";
 }
 
+int thread_count(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+  return -1;
+}
+
+// 40 SSE streams opened by a viewer starved the thread-per-connection
+// server; here 300 streams follow one job, each to its end, while the
+// server keeps its few threads and /healthz answers.
+TEST(ServerLimits, ThreeHundredSseStreamsOnOneJobHoldNoThreadAndHealthzAnswers) {
+  ServerProcess srv;
+  ApiClient api(srv.url(), srv.admin_token());
+  auto job = api.post("/api/v1/jobs", {{"module", "command"},
+                                       {"args", "sleep 2"},
+                                       {"inventory_text", "localhost ansible_connection=local\n"}});
+  ASSERT_EQ(job.status, 202) << job.body;
+  int64_t id = job.json()["id"].get<int64_t>();
+  std::vector<std::unique_ptr<Raw>> streams;
+  for (int i = 0; i < 300; ++i) {
+    streams.push_back(std::make_unique<Raw>(srv.port()));
+    streams.back()->send_all("GET /api/v1/jobs/" + std::to_string(id) + "/stream HTTP/1.1\r\nHost: x\r\n" + auth() +
+                             "Connection: close\r\n\r\n");
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_LT(thread_count(srv.pid()), 60) << "threads grew with the streams";
+  auto start = Clock::now();
+  EXPECT_EQ(ApiClient(srv.url()).get("/healthz").status, 200);
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 1.0);
+  std::string first;
+  for (auto& s : streams) {
+    std::string answer = s->read_all(std::chrono::seconds(30));
+    ASSERT_EQ(status_of(answer), 200) << answer.substr(0, 300);
+    EXPECT_NE(answer.find("text/event-stream"), std::string::npos);
+    size_t end = answer.find("event: end\ndata: {\"state\":\"successful\"}");
+    ASSERT_NE(end, std::string::npos) << answer.substr(0, 2000);
+    // Every stream has the same events (ids and names) in the same order.
+    std::string events;
+    std::istringstream lines(body_of(answer));
+    for (std::string line; std::getline(lines, line);)
+      if (line.rfind("id: ", 0) == 0 || line.rfind("event: ", 0) == 0) events += line + "\n";
+    if (first.empty()) first = events;
+    EXPECT_EQ(events, first);
+  }
+  EXPECT_NE(first.find("id: 1\n"), std::string::npos);
+}
+
 TEST(ServerLimits, AConnectionThatNeverFinishesItsHeadersIsClosedAfterTheHeaderTimeout) {
   TempDir dir;
   { std::ofstream(dir.path() + "/server.yml") << "header_timeout: 1\n"; }

@@ -518,9 +518,20 @@ int HttpServer::listen() {
 void HttpServer::run() {
   Impl& s = *impl_;
   if (s.stopping) return;
+  // A handler that throws loses its connection, never the I/O thread.
+  auto serve = [&s] {
+    for (;;) {
+      try {
+        s.ioc->run();
+        return;
+      } catch (const std::exception& e) {
+        log_line(LogLevel::error, "http i/o failed", {{"error", e.what()}});
+      }
+    }
+  };
   std::vector<std::thread> threads;
-  for (int i = 1; i < s.o.io_threads; ++i) threads.emplace_back([&s] { s.ioc->run(); });
-  s.ioc->run();
+  for (int i = 1; i < s.o.io_threads; ++i) threads.emplace_back(serve);
+  serve();
   for (auto& t : threads) t.join();
   // Handlers already running finish before the server's parts stop.
   if (s.pool) s.pool->stop();
