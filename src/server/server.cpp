@@ -75,6 +75,12 @@ void Server::run(const std::function<void(int port, const BootstrapSecrets&)>& o
                                           [&router](const HttpRequest& req, HttpResponse& res) { router.handle(req, res); });
     if (s.stop_requested) s.http->stop();
   }
+  HttpServer& http = *s.http;
+  s.metrics.add_collector([&http](std::string& out) {
+    out += "# HELP drover_http_connections_open HTTP connections open (SSE streams included)\n"
+           "# TYPE drover_http_connections_open gauge\n"
+           "drover_http_connections_open " + std::to_string(http.open_connections()) + "\n";
+  });
   size_t started = 0;
   int bound_port = -1;
   try {
