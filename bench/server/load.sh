@@ -40,7 +40,7 @@ if "$drover" server --help 2>/dev/null | grep -q -- --max-connections-per-addres
   extra=(--max-connections-per-address 10000)
 fi
 DROVER_ADMIN_TOKEN=$token DROVER_ADMIN_PASSWORD=bench-password \
-  "$drover" server --listen "127.0.0.1:$port" --data "$work/var" --workers 2 "${extra[@]}" \
+  "$drover" server --listen "127.0.0.1:$port" --data "$work/var" --workers 2 "${extra[@]}" ${SERVER_ARGS:-} \
   >"$work/server.out" 2>"$work/server.log" &
 server_pid=$!
 for _ in $(seq 200); do curl -sf "$url/healthz" >/dev/null && break; sleep 0.05; done
