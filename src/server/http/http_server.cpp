@@ -1,6 +1,7 @@
 #include "server/http/http_server.hpp"
 
 #include <strings.h>
+#include <unistd.h>
 #include <sys/resource.h>
 
 #include <array>
@@ -32,6 +33,10 @@ struct HttpServer::Impl {
   HttpServerOptions o;
   HttpHandler handler;
   std::unique_ptr<net::io_context> ioc;
+  // Streamed answers (SSE) move here: one event waking 1,000 streams then
+  // never queues ahead of accepting and reading other requests.
+  std::unique_ptr<net::io_context> stream_ioc;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> stream_work;
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<net::steady_timer> accept_retry;
   std::optional<ssl::context> tls;
@@ -46,6 +51,8 @@ struct HttpServer::Impl {
     if (pool) pool->stop();
     accept_retry.reset();
     acceptor.reset();
+    stream_work.reset();
+    stream_ioc.reset();
     ioc.reset();  // destroys the connections still waiting (they release() here)
   }
   bool admit(const std::string& address);
@@ -93,7 +100,9 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
         stream_(std::move(socket), args...),
         timer_(executor_) {}
 
-  ~Connection() { srv_.release(address_); }
+  ~Connection() {
+    if (!transferred_) srv_.release(address_);
+  }
 
   void start() {
     auto self = this->shared_from_this();
@@ -223,7 +232,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     if (closed_) return;
     if (srv_.stopping) keep_alive_ = false;
     int status = res.status < 100 || res.status > 599 ? (res.status < 0 ? 200 : 500) : res.status;
-    if (res.stream) return start_stream(res, status);
+    if (res.stream) {
+      if constexpr (!kTls)
+        if (srv_.stream_ioc && move_to_stream_thread(res, status)) return;
+      return start_stream(res, status);
+    }
     auto msg = std::make_shared<http::response<http::string_body>>();
     msg->version(version_);
     msg->result(static_cast<unsigned>(status));
@@ -269,6 +282,32 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   }
 
   // --- streamed answers (SSE) ---
+
+  // Hands the socket to a new connection on the stream I/O thread, which
+  // sends the stream (and serves what the client asks next). False: keep it.
+  bool move_to_stream_thread(HttpResponse& res, int status) {
+    beast::error_code ec;
+    tcp::socket& socket = tcp_stream().socket();
+    tcp::endpoint local = socket.local_endpoint(ec);
+    if (ec) return false;
+    auto fd = socket.release(ec);
+    if (ec) return false;
+    tcp::socket moved(net::make_strand(*srv_.stream_ioc));
+    moved.assign(local.protocol(), fd, ec);
+    if (ec) {
+      ::close(fd);
+      return closed_ = true;  // the client sees a closed connection
+    }
+    auto next = std::make_shared<Connection>(srv_, address_, port_, std::move(moved));
+    next->keep_alive_ = keep_alive_;
+    next->version_ = version_;
+    next->first_ = false;
+    next->buffer_ = std::move(buffer_);
+    transferred_ = closed_ = true;  // `next` releases the address's count
+    auto r = std::make_shared<HttpResponse>(std::move(res));
+    net::post(next->executor_, [next, r, status] { next->start_stream(*r, status); });
+    return true;
+  }
 
   void start_stream(HttpResponse& res, int status) {
     source_ = std::move(res.stream);
@@ -402,6 +441,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   bool keep_alive_ = true;
   unsigned version_ = 11;
   bool closed_ = false;
+  bool transferred_ = false;
   bool waiting_ = false;
   bool linger_ = false;
   std::array<char, 16384> drain_;
@@ -483,6 +523,10 @@ HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler) : impl_(s
   impl_->ioc = std::make_unique<net::io_context>(std::max(1, impl_->o.io_threads));
   impl_->acceptor = std::make_unique<tcp::acceptor>(*impl_->ioc);
   impl_->accept_retry = std::make_unique<net::steady_timer>(*impl_->ioc);
+  if (impl_->o.stream_thread) {
+    impl_->stream_ioc = std::make_unique<net::io_context>(1);
+    impl_->stream_work.emplace(impl_->stream_ioc->get_executor());
+  }
 }
 
 HttpServer::~HttpServer() { stop(); }
@@ -533,10 +577,10 @@ void HttpServer::run() {
   Impl& s = *impl_;
   if (s.stopping) return;
   // A handler that throws loses its connection, never the I/O thread.
-  auto serve = [&s] {
+  auto serve = [](net::io_context& ioc) {
     for (;;) {
       try {
-        s.ioc->run();
+        ioc.run();
         return;
       } catch (const std::exception& e) {
         log_line(LogLevel::error, "http i/o failed", {{"error", e.what()}});
@@ -544,8 +588,10 @@ void HttpServer::run() {
     }
   };
   std::vector<std::thread> threads;
-  for (int i = 1; i < s.o.io_threads; ++i) threads.emplace_back(serve);
-  serve();
+  for (int i = 1; i < s.o.io_threads; ++i) threads.emplace_back(serve, std::ref(*s.ioc));
+  if (s.stream_ioc) threads.emplace_back(serve, std::ref(*s.stream_ioc));
+  serve(*s.ioc);
+  if (s.stream_ioc) s.stream_ioc->stop();
   for (auto& t : threads) t.join();
   // Handlers already running finish before the server's parts stop.
   if (s.pool) s.pool->stop();
@@ -554,6 +600,7 @@ void HttpServer::run() {
 void HttpServer::stop() {
   impl_->stopping = true;
   if (impl_->ioc) impl_->ioc->stop();
+  if (impl_->stream_ioc) impl_->stream_ioc->stop();
 }
 
 size_t HttpServer::open_connections() const {

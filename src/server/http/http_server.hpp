@@ -14,7 +14,9 @@
 // the API's JSON error body. Range headers are ignored (whole answers, 200).
 //
 // A handler's response with a stream (HttpResponse::set_stream) is sent
-// chunked, piece by piece, as described in message.hpp.
+// chunked, piece by piece, as described in message.hpp; over plain HTTP its
+// connection moves to an I/O thread of its own for streams, so that a burst
+// of events to many streams never delays the other connections.
 #pragma once
 
 #include <chrono>
@@ -31,6 +33,7 @@ struct HttpServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port
   int io_threads = 2;
+  bool stream_thread = true;  // plain-HTTP streamed answers on one more I/O thread of their own
   int workers = 16;
   size_t max_queue = 4096;
   size_t max_connections = 16384;  // also kept below the open-file limit
