@@ -339,6 +339,44 @@ TEST(ServerLimits, AConnectionThatNeverFinishesItsHeadersIsClosedAfterTheHeaderT
   EXPECT_LT(s, 3.0);
 }
 
+TEST(ServerLimits, ABodyThatStopsArrivingAndAnIdleKeptAliveConnectionAreClosed) {
+  TempDir dir;
+  { std::ofstream(dir.path() + "/server.yml") << "body_timeout: 1\nidle_timeout: 1\n"; }
+  ServerProcessOptions o;
+  o.extra_args = {"--config", dir.path() + "/server.yml"};
+  ServerProcess srv(o);
+  Raw body(srv.port());
+  auto start = Clock::now();
+  body.send_all("POST /api/v1/hosts HTTP/1.1\r\nHost: x\r\n" + auth() + "Content-Length: 100\r\n\r\n{\"host");
+  EXPECT_TRUE(body.closed_within(std::chrono::seconds(5)));
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 3.0);
+
+  Raw idle(srv.port());
+  idle.send_all("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  start = Clock::now();
+  std::string answer = idle.read_all(std::chrono::seconds(5));  // the answer, then the close
+  EXPECT_EQ(status_of(answer), 200);
+  double s = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_GT(s, 0.5);
+  EXPECT_LT(s, 3.0);
+}
+
+TEST(ServerLimits, PastTheGlobalConnectionCapNewConnectionsAre503) {
+  ServerProcessOptions o;
+  o.extra_args = {"--max-connections", "6"};
+  ServerProcess srv(o);
+  std::vector<std::unique_ptr<Raw>> held;
+  for (int i = 0; i < 6; ++i) held.push_back(std::make_unique<Raw>(srv.port(), ("127.0.3." + std::to_string(i + 1)).c_str()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  Raw seventh(srv.port(), "127.0.3.99");
+  std::string answer = seventh.read_all(std::chrono::milliseconds(5000));
+  EXPECT_EQ(status_of(answer), 503) << answer;
+  EXPECT_EQ(error_code_of(answer), "too_many_connections");
+  held.clear();  // once they are gone, new connections are served again
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(ApiClient(srv.url()).get("/healthz").status, 200);
+}
+
 TEST(ServerLimits, ConnectionsFromOneAddressAreCappedAndOtherAddressesStillServed) {
   ServerProcessOptions o;
   o.extra_args = {"--max-connections-per-address", "8"};
