@@ -433,5 +433,26 @@ TEST(ServerLimits, EveryRequestIsLoggedOnceWithoutSecrets) {
   EXPECT_EQ(requests[2]["user"], "-");
 }
 
+TEST(ServerLimits, TheDefaultLogIsOneTextLinePerRequest) {
+  TempDir dir;
+  ServerProcessOptions o;
+  std::string log_path = dir.path() + "/server.log";
+  o.env["DROVER_TEST_STDERR"] = log_path;
+  {
+    ServerProcess srv(o);
+    ASSERT_EQ(ApiClient(srv.url()).get("/healthz").status, 200);
+  }
+  std::ifstream in(log_path);
+  std::string line, found;
+  while (std::getline(in, line))
+    if (line.find(" request ") != std::string::npos) found = line;
+  // 2026-12-06T12:00:00.123Z INFO request method=GET route=/healthz status=200 duration_ms=0.1 user=- address=127.0.0.1
+  ASSERT_GE(found.size(), 25u) << found;
+  EXPECT_EQ(found[10], 'T');
+  EXPECT_EQ(found[23], 'Z');
+  EXPECT_NE(found.find(" INFO request method=GET route=/healthz status=200 duration_ms="), std::string::npos) << found;
+  EXPECT_NE(found.find(" user=- address=127.0.0.1"), std::string::npos) << found;
+}
+
 }  // namespace
 }  // namespace drover::test
