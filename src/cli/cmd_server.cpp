@@ -32,6 +32,7 @@ struct ServerFlags {
   int io_threads = -1;
   int max_connections = -1;
   int max_connections_per_address = -1;
+  int64_t max_body = -1;
 };
 
 struct LogSettings {
@@ -124,6 +125,7 @@ server::ServerOptions resolve(const ServerFlags& f, LogSettings& log) {
   if (f.io_threads > 0) o.io_threads = f.io_threads;
   if (f.max_connections > 0) o.max_connections = static_cast<size_t>(f.max_connections);
   if (f.max_connections_per_address > 0) o.max_connections_per_address = static_cast<size_t>(f.max_connections_per_address);
+  if (f.max_body > 0) o.max_body = static_cast<size_t>(f.max_body);
   if (!f.log_format.empty()) set_log_format("--log-format", f.log_format, log);
   if (!f.log_level.empty()) set_log_level("--log-level", f.log_level, log);
   if (!f.tls_cert.empty()) o.tls_cert = f.tls_cert;
@@ -191,6 +193,8 @@ void add_server_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--max-connections", flags->max_connections, "open connections at most (default 16384)");
   cmd->add_option("--max-connections-per-address", flags->max_connections_per_address,
                   "open connections from one client address at most (default 2048)");
+  cmd->add_option("--max-body", flags->max_body,
+                  "request body bytes at most, for routes without their own limit (default 8 MiB)");
   cmd->add_option("--log-format", flags->log_format, "log lines on stderr: text (default) or json");
   cmd->add_option("--log-level", flags->log_level, "debug, info (default: one line per request), warn, error");
   cmd->add_option("--tls-cert", flags->tls_cert, "PEM certificate: serve HTTPS (DROVER_TLS_CERT)");

@@ -158,12 +158,9 @@ HttpRequest read_request(std::string_view bytes, const HttpLimits& limits) {
   while (!parser.is_done()) {
     size_t used = parser.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
     bytes.remove_prefix(used);
-    if (ec == http::error::need_more) {
-      // Everything there is was offered: needing more means it is cut short.
-      if (bytes.empty() || used == 0) throw RequestError(400, "bad_request", "the request is incomplete");
-      ec = {};
-      continue;
-    }
+    // Everything there is was offered: needing more means it is cut short
+    // (and Beast must not be offered the same bytes again after need_more).
+    if (ec == http::error::need_more) throw RequestError(400, "bad_request", "the request is incomplete");
     if (ec) throw parse_error(ec);
     if (used == 0 && !parser.is_done()) throw RequestError(400, "bad_request", "the request is incomplete");
   }
