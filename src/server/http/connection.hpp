@@ -319,8 +319,10 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     head->version(version_);
     head->result(static_cast<unsigned>(status));
     for (const auto& [name, value] : res.headers) head->insert(name, value);
+    // HTTP/1.0 has no chunked encoding: the body then ends with the connection.
+    if (version_ < 11) keep_alive_ = false;
     head->keep_alive(keep_alive_);
-    head->chunked(true);
+    head->chunked(version_ >= 11);
     auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*head);
     tcp_stream().expires_after(srv_.o.write_timeout);
     auto self = this->shared_from_this();
@@ -382,6 +384,16 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   void write_chunk(std::string data, bool last) {
     auto self = this->shared_from_this();
     tcp_stream().expires_after(srv_.o.write_timeout);
+    if (version_ < 11) {  // not chunked: the bytes as they are, then close
+      if (data.empty()) return close();
+      auto raw = std::make_shared<std::string>(std::move(data));
+      net::async_write(stream_, net::buffer(*raw), [self, raw, last](beast::error_code ec, size_t) {
+        if (ec || last) return self->close();
+        self->last_write_ = Clock::now();
+        self->pull();
+      });
+      return;
+    }
     if (data.empty()) {  // an empty chunk would end the body: only for the last one
       net::async_write(stream_, http::make_chunk_last(), [self](beast::error_code ec, size_t) {
         if (ec) return self->close();
