@@ -81,6 +81,14 @@ TEST(HttpReader, HeaderAndQueryLimitsAnswerTheirStatus) {
   EXPECT_EQ(status_of([&] { read_request("G\x01T / HTTP/1.1\r\n\r\n", l); }), 400);
 }
 
+TEST(HttpReader, TheAbsoluteFormNamesTheSamePath) {
+  HttpRequest r = read_request("GET http://drover.example:8080/api/v1/hosts?limit=5 HTTP/1.1\r\nHost: x\r\n\r\n", {});
+  EXPECT_EQ(r.path, "/api/v1/hosts");
+  EXPECT_EQ(r.get_param_value("limit"), "5");
+  EXPECT_EQ(read_request("GET HTTPS://drover.example HTTP/1.1\r\nHost: x\r\n\r\n", {}).path, "/");
+  EXPECT_EQ(read_request("GET http://drover.example?a=1 HTTP/1.1\r\nHost: x\r\n\r\n", {}).path, "/");
+}
+
 TEST(HttpReader, BadPercentEscapesStayAsTheyAre) {
   EXPECT_EQ(decode_url("%zz%4", false), "%zz%4");
   EXPECT_EQ(decode_url("a+b%20c", false), "a+b c");

@@ -149,8 +149,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     version_ = head.version();
     body_limit_ = srv_.o.limits.max_body;
     if (srv_.o.body_limit) {
-      std::string_view target(head.target().data(), head.target().size());
-      std::string path = decode_url(target.substr(0, target.find('?')), false);
+      std::string path = target_path(std::string_view(head.target().data(), head.target().size()));
       body_limit_ = srv_.o.body_limit(std::string(head.method_string()), path);
     }
     parser_->body_limit(body_limit_);

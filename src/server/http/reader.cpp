@@ -1,5 +1,6 @@
 #include "server/http/reader.hpp"
 
+#include <strings.h>
 #include <zlib.h>
 
 #include <boost/asio/buffer.hpp>
@@ -84,12 +85,29 @@ std::string decode_url(std::string_view text, bool plus_is_space) {
   return out;
 }
 
+std::string_view origin_form(std::string_view target) {
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (target.size() > scheme.size() && strncasecmp(target.data(), scheme.data(), scheme.size()) == 0) {
+      size_t slash = target.find_first_of("/?", scheme.size());
+      return slash == std::string_view::npos ? std::string_view() : target.substr(slash);
+    }
+  }
+  return target;
+}
+
+std::string target_path(std::string_view target) {
+  target = origin_form(target);
+  std::string path = decode_url(target.substr(0, target.find('?')), false);
+  return path.empty() ? "/" : path;
+}
+
 void parse_target(std::string_view target, const HttpLimits& limits, std::string& path, HttpParams& params) {
   if (target.size() > limits.max_target)
     throw RequestError(414, "uri_too_long",
                        "the request target is longer than " + std::to_string(limits.max_target) + " bytes");
+  target = origin_form(target);
   size_t q = target.find('?');
-  path = decode_url(target.substr(0, q), false);
+  path = target_path(target);
   params.clear();
   if (q == std::string_view::npos) return;
   std::string_view query = target.substr(q + 1);

@@ -42,6 +42,12 @@ class RequestError : public std::runtime_error {
 // `plus_is_space` (query strings).
 std::string decode_url(std::string_view text, bool plus_is_space);
 
+// "/a/b?x" for "http://host/a/b?x" (the absolute form, as sent to proxies);
+// other targets as they are.
+std::string_view origin_form(std::string_view target);
+// The decoded path of a target ("/" when empty).
+std::string target_path(std::string_view target);
+
 // Splits "/a/b?x=1&y" into the decoded path and parameters (400 bad_query
 // past the parameter limit, 414 uri_too_long past the target limit).
 void parse_target(std::string_view target, const HttpLimits& limits, std::string& path, HttpParams& params);
