@@ -23,8 +23,8 @@ enum class LogFormat { text, json };
 // Process-wide settings (before the server starts). Lines below `level` are
 // dropped.
 void configure_log(LogFormat format, LogLevel level);
-// "text"/"json" and "debug"/"info"/"warn"/"error"; nullopt-like false when
-// the word is unknown.
+// "text"/"json" and "debug"/"info"/"warn"/"error" (also "warning"); false
+// when the word is unknown.
 bool parse_log_format(const std::string& word, LogFormat& out);
 bool parse_log_level(const std::string& word, LogLevel& out);
 bool log_enabled(LogLevel level);
