@@ -80,6 +80,12 @@ void Server::run(const std::function<void(int port, const BootstrapSecrets&)>& o
     out += "# HELP drover_http_connections_open HTTP connections open (SSE streams included)\n"
            "# TYPE drover_http_connections_open gauge\n"
            "drover_http_connections_open " + std::to_string(http.open_connections()) + "\n";
+    HttpServer::Refusals r = http.refusals();
+    out += "# HELP drover_http_refused_total What the HTTP transport refused, by reason\n"
+           "# TYPE drover_http_refused_total counter\n"
+           "drover_http_refused_total{reason=\"connections\"} " + std::to_string(r.connections) + "\n"
+           "drover_http_refused_total{reason=\"overloaded\"} " + std::to_string(r.overloaded) + "\n"
+           "drover_http_refused_total{reason=\"limits\"} " + std::to_string(r.limits) + "\n";
   });
   size_t started = 0;
   int bound_port = -1;

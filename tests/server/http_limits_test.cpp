@@ -391,6 +391,8 @@ TEST(ServerLimits, ConnectionsFromOneAddressAreCappedAndOtherAddressesStillServe
   Raw other(srv.port(), "127.0.0.8");
   other.send_all("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(status_of(other.read_all()), 200);
+  std::string metrics = ApiClient(srv.url()).get("/metrics").body;
+  EXPECT_NE(metrics.find("drover_http_refused_total{reason=\"connections\"} 1\n"), std::string::npos) << metrics;
 }
 
 TEST(ServerLimits, EveryRequestIsLoggedOnceWithoutSecrets) {

@@ -50,6 +50,8 @@ struct HttpServer::Impl {
   std::unordered_map<std::string, size_t> per_address;
   size_t open = 0;
   size_t cap = 0;
+  std::atomic<uint64_t> refused_connections{0}, refused_overloaded{0}, refused_limits{0};
+  std::atomic<int64_t> last_cap_warning{0};  // steady seconds: one warning per 10 s
 
   ~Impl() {
     if (pool) pool->stop();
@@ -184,6 +186,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   void on_read_error(const beast::error_code& ec) {
     if (!is_parse_error(ec)) return close();  // closed, reset, timed out
     RequestError e = parse_error(ec);
+    ++srv_.refused_limits;
     std::string method = parser_ ? std::string(parser_->get().method_string()) : "-";
     log_request({method.empty() ? "-" : method, "-", e.status(), 0, "-", address_});
     HttpResponse res;
@@ -207,6 +210,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       log_request({std::string(message->method_string()), "-", 503, ms_since(received_), "-", address_});
       HttpResponse res;
       set_error(res, 503, "overloaded", "the server is busy; try again");
+      ++srv_.refused_overloaded;
       res.set_header("Retry-After", "1");
       keep_alive_ = false;
       respond(res);
@@ -223,6 +227,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       req.received = received_;
       srv_.handler(req, res);
     } catch (const RequestError& e) {
+      ++srv_.refused_limits;
       log_request({method, "-", e.status(), ms_since(received_), "-", address_});
       set_error(res, e.status(), e.code(), e.what());
     } catch (const std::exception& e) {

@@ -68,7 +68,12 @@ void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
   socket.set_option(tcp::no_delay(true), ignored);
   std::string address = client_address(peer);
   if (!admit(address)) {
-    log_line(LogLevel::debug, "connection refused", {{"address", address}, {"reason", "connection limit"}});
+    ++refused_connections;
+    int64_t now = std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+    int64_t last = last_cap_warning.load();
+    if (now - last >= 10 && last_cap_warning.compare_exchange_strong(last, now))
+      log_line(LogLevel::warn, "connections refused", {{"address", address}, {"reason", "connection limit"},
+                                                        {"refused_total", refused_connections.load()}});
     refuse(socket, tls.has_value());
   } else if (tls) {
     std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(*this, address, peer.port(), std::move(socket),
@@ -164,6 +169,10 @@ void HttpServer::stop() {
   impl_->stopping = true;
   if (impl_->ioc) impl_->ioc->stop();
   if (impl_->stream_ioc) impl_->stream_ioc->stop();
+}
+
+HttpServer::Refusals HttpServer::refusals() const {
+  return {impl_->refused_connections.load(), impl_->refused_overloaded.load(), impl_->refused_limits.load()};
 }
 
 size_t HttpServer::open_connections() const {

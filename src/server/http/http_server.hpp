@@ -20,6 +20,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -67,6 +68,13 @@ class HttpServer {
   void stop();
 
   size_t open_connections() const;
+  // What the transport refused since the start: connections over a cap,
+  // requests when the worker queue was full, requests over a limit
+  // (4xx from the reader: sizes, counts, encodings, malformed).
+  struct Refusals {
+    uint64_t connections = 0, overloaded = 0, limits = 0;
+  };
+  Refusals refusals() const;
 
   struct Impl;
 
