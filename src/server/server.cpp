@@ -69,6 +69,10 @@ void Server::run(const std::function<void(int port, const BootstrapSecrets&)>& o
   ho.body_limit = [&router, default_body_limit](const std::string& method, const std::string& path) {
     return router.body_limit(method, path, default_body_limit);
   };
+  // Health probes go ahead of queued requests: a busy server is not a dead one.
+  ho.urgent = [](const std::string& method, const std::string& path) {
+    return (method == "GET" || method == "HEAD") && (path == "/healthz" || path == "/livez" || path == "/readyz");
+  };
   {
     std::lock_guard<std::mutex> lock(s.http_mu);
     s.http = std::make_unique<HttpServer>(std::move(ho),

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <memory>
@@ -433,6 +434,30 @@ TEST(ServerLimits, EveryRequestIsLoggedOnceWithoutSecrets) {
   EXPECT_EQ(requests[1]["status"], 404);
   EXPECT_EQ(requests[2]["status"], 401);
   EXPECT_EQ(requests[2]["user"], "-");
+}
+
+// Health probes go ahead of queued requests: with one worker busy with 30
+// logins (argon2, 0.1-0.2 s each), /healthz waits for one of them, not all.
+TEST(ServerLimits, HealthzIsAnsweredAheadOfQueuedSlowRequests) {
+  ServerProcessOptions o;
+  o.extra_args = {"--http-threads", "1"};
+  ServerProcess srv(o);
+  std::vector<std::thread> logins;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 30; ++i)
+    logins.emplace_back([&] {
+      auto r = ApiClient(srv.url()).post("/api/v1/login", {{"username", "admin"}, {"password", kAdminPassword}});
+      if (r.status == 200) ++ok;
+    });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  auto start = Clock::now();
+  EXPECT_EQ(ApiClient(srv.url()).get("/healthz").status, 200);
+  double s = std::chrono::duration<double>(Clock::now() - start).count();
+  for (auto& t : logins) t.join();
+  double all = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_LT(s, 1.0) << "/healthz waited behind the logins (they took " << all << " s)";
+  EXPECT_GT(all, s);
+  EXPECT_EQ(ok.load(), 30);
 }
 
 TEST(ServerLimits, TheDefaultLogIsOneTextLinePerRequest) {

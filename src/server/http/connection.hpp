@@ -150,9 +150,12 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     keep_alive_ = head.keep_alive();
     version_ = head.version();
     body_limit_ = srv_.o.limits.max_body;
-    if (srv_.o.body_limit) {
+    urgent_ = false;
+    if (srv_.o.body_limit || srv_.o.urgent) {
+      std::string method(head.method_string());
       std::string path = target_path(std::string_view(head.target().data(), head.target().size()));
-      body_limit_ = srv_.o.body_limit(std::string(head.method_string()), path);
+      if (srv_.o.body_limit) body_limit_ = srv_.o.body_limit(method, path);
+      urgent_ = srv_.o.urgent && srv_.o.urgent(method, path);
     }
     parser_->body_limit(body_limit_);
     if (auto length = parser_->content_length(); length && *length > body_limit_)
@@ -201,11 +204,16 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     auto message = std::make_shared<BeastRequest>(parser_->release());
     parser_.reset();
     auto self = this->shared_from_this();
-    bool queued = srv_.pool->try_post([self, message] {
+    auto task = [self, message] {
       auto res = std::make_shared<HttpResponse>();
       self->handle(*message, *res);
       net::post(self->executor_, [self, res] { self->respond(*res); });
-    });
+    };
+    bool queued = true;
+    if (urgent_)
+      srv_.pool->post_urgent(std::move(task));
+    else
+      queued = srv_.pool->try_post(std::move(task));
     if (!queued) {
       log_request({std::string(message->method_string()), "-", 503, ms_since(received_), "-", address_});
       HttpResponse res;
@@ -456,6 +464,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   Clock::time_point received_;
   Clock::time_point last_write_;  // of a stream's piece
   size_t body_limit_ = 0;
+  bool urgent_ = false;
   bool first_ = true;
   bool head_ = false;
   bool keep_alive_ = true;

@@ -48,6 +48,9 @@ struct HttpServerOptions {
   // header is read (limits.max_body when unset): a body over it, as sent,
   // chunked or after inflation, is refused with 413 without being read.
   std::function<size_t(const std::string& method, const std::string& path)> body_limit;
+  // Requests that go ahead of every queued one (health probes), by method
+  // and path; none when unset.
+  std::function<bool(const std::string& method, const std::string& path)> urgent;
   std::string tls_cert, tls_key;  // both set: HTTPS only
 };
 

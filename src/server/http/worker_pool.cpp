@@ -27,6 +27,15 @@ void WorkerPool::post(std::function<void()> task) {
   ready_.notify_one();
 }
 
+void WorkerPool::post_urgent(std::function<void()> task) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return;
+    urgent_.push_back(std::move(task));
+  }
+  ready_.notify_one();
+}
+
 void WorkerPool::stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -39,6 +48,7 @@ void WorkerPool::stop() {
   threads_.clear();
   std::lock_guard<std::mutex> lock(mu_);
   tasks_.clear();
+  urgent_.clear();
 }
 
 void WorkerPool::loop() {
@@ -46,10 +56,11 @@ void WorkerPool::loop() {
     std::function<void()> task;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      ready_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+      ready_.wait(lock, [this] { return stopping_ || !tasks_.empty() || !urgent_.empty(); });
       if (stopping_) return;
-      task = std::move(tasks_.front());
-      tasks_.pop_front();
+      auto& from = urgent_.empty() ? tasks_ : urgent_;
+      task = std::move(from.front());
+      from.pop_front();
     }
     task();
   }

@@ -4,8 +4,9 @@
 // try_post() refuses a task when `max_queue` tasks already wait (the server
 // answers 503 then, instead of queueing without bound); post() always
 // queues (continuations of work already admitted, such as a stream's next
-// piece). stop() runs nothing new and joins the threads; queued tasks are
-// dropped.
+// piece). post_urgent() queues ahead of everything else (health probes:
+// answered under load instead of failing a liveness check). stop() runs
+// nothing new and joins the threads; queued tasks are dropped.
 #pragma once
 
 #include <condition_variable>
@@ -26,6 +27,7 @@ class WorkerPool {
 
   bool try_post(std::function<void()> task);
   void post(std::function<void()> task);
+  void post_urgent(std::function<void()> task);
   void stop();
 
  private:
@@ -35,6 +37,7 @@ class WorkerPool {
   std::mutex mu_;
   std::condition_variable ready_;
   std::deque<std::function<void()>> tasks_;
+  std::deque<std::function<void()>> urgent_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
