@@ -460,6 +460,16 @@ TEST(ServerLimits, HealthzIsAnsweredAheadOfQueuedSlowRequests) {
   EXPECT_EQ(ok.load(), 30);
 }
 
+TEST(ServerLimits, AnUnknownLogFormatOrLevelIsRefusedAtStart) {
+  TempDir dir;
+  auto format = run_drover({"server", "--data", dir.path() + "/var", "--listen", "127.0.0.1:0", "--log-format", "xml"});
+  EXPECT_NE(format.exit_code, 0);
+  EXPECT_NE(format.err.find("--log-format must be text or json, not 'xml'"), std::string::npos) << format.err;
+  auto level = run_drover({"server", "--data", dir.path() + "/var", "--listen", "127.0.0.1:0", "--log-level", "loud"});
+  EXPECT_NE(level.exit_code, 0);
+  EXPECT_NE(level.err.find("--log-level must be debug, info, warn or error"), std::string::npos) << level.err;
+}
+
 TEST(ServerLimits, TheDefaultLogIsOneTextLinePerRequest) {
   TempDir dir;
   ServerProcessOptions o;
