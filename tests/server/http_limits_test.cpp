@@ -288,7 +288,7 @@ TEST(ServerLimits, ThreeHundredSseStreamsOnOneJobHoldNoThreadAndHealthzAnswers) 
   ServerProcess srv;
   ApiClient api(srv.url(), srv.admin_token());
   auto job = api.post("/api/v1/jobs", {{"module", "command"},
-                                       {"args", "sleep 2"},
+                                       {"args", "sleep 4"},
                                        {"inventory_text", "localhost ansible_connection=local\n"}});
   ASSERT_EQ(job.status, 202) << job.body;
   int64_t id = job.json()["id"].get<int64_t>();
@@ -298,11 +298,13 @@ TEST(ServerLimits, ThreeHundredSseStreamsOnOneJobHoldNoThreadAndHealthzAnswers) 
     streams.back()->send_all("GET /api/v1/jobs/" + std::to_string(id) + "/stream HTTP/1.1\r\nHost: x\r\n" + auth() +
                              "Connection: close\r\n\r\n");
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
   EXPECT_LT(thread_count(srv.pid()), 60) << "threads grew with the streams";
   auto start = Clock::now();
   EXPECT_EQ(ApiClient(srv.url()).get("/healthz").status, 200);
   EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 1.0);
+  // The job was still running: every stream was open and waiting meanwhile.
+  EXPECT_EQ(api.get("/api/v1/jobs/" + std::to_string(id)).json()["state"], "running");
   std::string first;
   for (auto& s : streams) {
     std::string answer = s->read_all(std::chrono::seconds(30));
