@@ -90,3 +90,7 @@ echo "== /healthz, 20/s on fresh connections, from its own process"
 cat "$work/healthz.json"
 echo "server: $(grep -E 'VmHWM|Threads' /proc/$server_pid/status | tr -s '\t ' ' ' | tr '\n' ' ')"
 echo "request log lines: $(grep -c ' request ' "$work/server.log" || true)"
+# The server's own view of /healthz (header read to handler done, from its log).
+grep ' route=/healthz ' "$work/server.log" | sed -n 's/.*duration_ms=\([0-9.]*\).*/\1/p' | sort -g |
+  awk '{ v[NR] = $1 } END { if (!NR) exit; i = int(NR * 0.99) + 1; if (i > NR) i = NR;
+         printf "server-side /healthz duration: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d)\n", v[int(NR / 2) + 1], v[i], v[NR], NR }' 

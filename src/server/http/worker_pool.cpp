@@ -3,7 +3,8 @@
 namespace drover::server {
 
 WorkerPool::WorkerPool(int threads, size_t max_queue) : max_queue_(max_queue) {
-  for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { loop(); });
+  for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { loop(false); });
+  threads_.emplace_back([this] { loop(true); });
 }
 
 WorkerPool::~WorkerPool() { stop(); }
@@ -33,6 +34,7 @@ void WorkerPool::post_urgent(std::function<void()> task) {
     if (stopping_) return;
     urgent_.push_back(std::move(task));
   }
+  urgent_ready_.notify_one();
   ready_.notify_one();
 }
 
@@ -43,6 +45,7 @@ void WorkerPool::stop() {
     stopping_ = true;
   }
   ready_.notify_all();
+  urgent_ready_.notify_all();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
@@ -51,12 +54,15 @@ void WorkerPool::stop() {
   urgent_.clear();
 }
 
-void WorkerPool::loop() {
+void WorkerPool::loop(bool urgent_only) {
   for (;;) {
     std::function<void()> task;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      ready_.wait(lock, [this] { return stopping_ || !tasks_.empty() || !urgent_.empty(); });
+      if (urgent_only)
+        urgent_ready_.wait(lock, [this] { return stopping_ || !urgent_.empty(); });
+      else
+        ready_.wait(lock, [this] { return stopping_ || !tasks_.empty() || !urgent_.empty(); });
       if (stopping_) return;
       auto& from = urgent_.empty() ? tasks_ : urgent_;
       task = std::move(from.front());

@@ -5,7 +5,9 @@
 // answers 503 then, instead of queueing without bound); post() always
 // queues (continuations of work already admitted, such as a stream's next
 // piece). post_urgent() queues ahead of everything else (health probes:
-// answered under load instead of failing a liveness check). stop() runs
+// answered under load instead of failing a liveness check), and one more
+// thread runs only those: idle, it is scheduled at once, where the busy
+// workers would wait for a core. stop() runs
 // nothing new and joins the threads; queued tasks are dropped.
 #pragma once
 
@@ -31,11 +33,12 @@ class WorkerPool {
   void stop();
 
  private:
-  void loop();
+  void loop(bool urgent_only);
 
   size_t max_queue_;
   std::mutex mu_;
   std::condition_variable ready_;
+  std::condition_variable urgent_ready_;
   std::deque<std::function<void()>> tasks_;
   std::deque<std::function<void()>> urgent_;
   bool stopping_ = false;
