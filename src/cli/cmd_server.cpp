@@ -188,7 +188,7 @@ void add_server_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--listen", flags->listen, "ADDR:PORT to listen on (default 127.0.0.1:8080, DROVER_LISTEN)");
   cmd->add_option("--data", flags->data, "data directory (default ./var, DROVER_DATA)");
   cmd->add_option("--workers", flags->workers, "job worker threads (default 4, DROVER_WORKERS)");
-  cmd->add_option("--http-threads", flags->http_threads, "worker threads running API requests (default 16)");
+  cmd->add_option("--http-threads", flags->http_threads, "worker threads running API requests (default 2 per core, 4..16)");
   cmd->add_option("--io-threads", flags->io_threads, "threads doing every connection's I/O (default 2)");
   cmd->add_option("--max-connections", flags->max_connections, "open connections at most (default 16384)");
   cmd->add_option("--max-connections-per-address", flags->max_connections_per_address,

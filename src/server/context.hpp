@@ -20,7 +20,7 @@ struct ServerOptions {
   int port = 8080;
   std::string data_dir = "./var";
   int workers = 4;                // job worker threads
-  int http_threads = 16;          // worker threads running request handlers
+  int http_threads = 0;           // worker threads running request handlers; 0: 2 per core, 4..16
   int io_threads = 2;             // threads doing the HTTP I/O of every connection
   std::string tls_cert, tls_key;  // both set: HTTPS
   size_t max_connections = 16384;
