@@ -14,6 +14,8 @@ build_pkgs=(
   libpcre2-dev libssl-dev libcrypt-dev
   # drover server runs every job in a bubblewrap sandbox (docs/SERVER.md)
   bubblewrap
+  # drover server's event-driven HTTP (Boost.Beast/Asio, header-only; TLS via OpenSSL)
+  libboost-dev
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev

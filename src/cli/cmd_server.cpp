@@ -2,10 +2,13 @@
 //
 // Settings, later ones winning: defaults (127.0.0.1:8080, ./var, 4 workers),
 // a YAML config file (--config FILE or DROVER_CONFIG; keys listen, data,
-// workers, http_threads, tls_cert, tls_key, keep_jobs_days, job_sandbox,
-// job_user, job_memory_mb, job_timeout, job_show_paths, project_roots,
-// admin_token_days), DROVER_LISTEN / DROVER_DATA / DROVER_WORKERS /
-// DROVER_TLS_CERT / DROVER_TLS_KEY / DROVER_KEEP_JOBS_DAYS, then flags. Prints
+// workers, http_threads, io_threads, tls_cert, tls_key, log_format,
+// log_level, max_connections, max_connections_per_address, header_timeout,
+// body_timeout, idle_timeout (seconds), max_body (bytes), keep_jobs_days,
+// job_sandbox, job_user, job_memory_mb, job_timeout, job_show_paths,
+// project_roots, admin_token_days), DROVER_LISTEN / DROVER_DATA /
+// DROVER_WORKERS / DROVER_TLS_CERT / DROVER_TLS_KEY / DROVER_KEEP_JOBS_DAYS,
+// then flags. Prints
 // "drover server listening on URL" once serving, and the first admin's
 // generated password and token once, at the first start. SIGINT/SIGTERM stop
 // it cleanly (exit 0). It holds <data>/drover.lock while it runs: a second
@@ -21,6 +24,7 @@
 #include "core/error.hpp"
 #include "core/yaml.hpp"
 #include "server/bootstrap.hpp"
+#include "server/log.hpp"
 #include "server/server.hpp"
 #include "store/data_lock.hpp"
 
@@ -28,7 +32,7 @@ namespace drover::cli {
 namespace {
 
 struct ServerFlags {
-  std::string config, listen, data, tls_cert, tls_key;
+  std::string config, listen, data, tls_cert, tls_key, log_format, log_level;
   int workers = -1;
   int http_threads = -1;
   std::vector<std::string> project_roots;
@@ -38,6 +42,10 @@ struct ServerFlags {
   long job_memory_mb = -1;
   int job_timeout = -1;
   std::vector<std::string> job_show_paths;
+  int io_threads = -1;
+  int max_connections = -1;
+  int max_connections_per_address = -1;
+  int64_t max_body = -1;
 };
 
 // The first admin token's lifetime reaches bootstrap_admin through
@@ -47,6 +55,21 @@ void set_admin_token_days(int days) {
   if (days < 0) return;
   if (days > 36500) throw OptionsError("--admin-token-days must be 0 (never expires) .. 36500");
   ::setenv("DROVER_ADMIN_TOKEN_DAYS", std::to_string(days).c_str(), 1);
+}
+
+struct LogSettings {
+  server::LogFormat format = server::LogFormat::text;
+  server::LogLevel level = server::LogLevel::info;
+};
+
+void set_log_format(const std::string& where, const std::string& word, LogSettings& log) {
+  if (!server::parse_log_format(word, log.format))
+    throw OptionsError(where + " must be text or json, not '" + word + "'");
+}
+
+void set_log_level(const std::string& where, const std::string& word, LogSettings& log) {
+  if (!server::parse_log_level(word, log.level))
+    throw OptionsError(where + " must be debug, info, warn or error, not '" + word + "'");
 }
 
 void parse_listen(const std::string& text, server::ServerOptions& o) {
@@ -86,7 +109,7 @@ long non_negative(const std::string& what, const std::string& text) {
   throw OptionsError(what + " must be 0 or a positive integer, not '" + text + "'");
 }
 
-void apply_config_file(const std::string& path, server::ServerOptions& o) {
+void apply_config_file(const std::string& path, server::ServerOptions& o, LogSettings& log) {
   Value cfg = load_yaml_value_file(path);
   if (cfg.is_null()) return;
   if (!cfg.is_object()) throw OptionsError("config file " + path + " must be a mapping");
@@ -118,6 +141,16 @@ void apply_config_file(const std::string& path, server::ServerOptions& o) {
         throw OptionsError("config file " + path + ": admin_token_days must be a number of days (0: never expires)");
       set_admin_token_days(std::stoi(text));
     }
+    else if (k == "io_threads") o.io_threads = positive(path + ": io_threads", text);
+    else if (k == "log_format") set_log_format(path + ": log_format", text, log);
+    else if (k == "log_level") set_log_level(path + ": log_level", text, log);
+    else if (k == "max_connections") o.max_connections = static_cast<size_t>(positive(path + ": " + k, text));
+    else if (k == "max_connections_per_address")
+      o.max_connections_per_address = static_cast<size_t>(positive(path + ": " + k, text));
+    else if (k == "header_timeout") o.header_timeout_s = positive(path + ": " + k, text);
+    else if (k == "body_timeout") o.body_timeout_s = positive(path + ": " + k, text);
+    else if (k == "idle_timeout") o.idle_timeout_s = positive(path + ": " + k, text);
+    else if (k == "max_body") o.max_body = static_cast<size_t>(positive(path + ": " + k, text));
     else throw OptionsError("config file " + path + ": unknown key '" + k + "'");
   }
 }
@@ -127,10 +160,10 @@ std::string env(const char* name) {
   return v ? v : "";
 }
 
-server::ServerOptions resolve(const ServerFlags& f) {
+server::ServerOptions resolve(const ServerFlags& f, LogSettings& log) {
   server::ServerOptions o;
   std::string config = !f.config.empty() ? f.config : env("DROVER_CONFIG");
-  if (!config.empty()) apply_config_file(config, o);
+  if (!config.empty()) apply_config_file(config, o, log);
   if (!env("DROVER_LISTEN").empty()) parse_listen(env("DROVER_LISTEN"), o);
   if (!env("DROVER_DATA").empty()) o.data_dir = env("DROVER_DATA");
   if (!env("DROVER_WORKERS").empty()) o.workers = positive("DROVER_WORKERS", env("DROVER_WORKERS"));
@@ -142,6 +175,12 @@ server::ServerOptions resolve(const ServerFlags& f) {
   if (!f.data.empty()) o.data_dir = f.data;
   if (f.workers > 0) o.workers = f.workers;
   if (f.http_threads > 0) o.http_threads = f.http_threads;
+  if (f.io_threads > 0) o.io_threads = f.io_threads;
+  if (f.max_connections > 0) o.max_connections = static_cast<size_t>(f.max_connections);
+  if (f.max_connections_per_address > 0) o.max_connections_per_address = static_cast<size_t>(f.max_connections_per_address);
+  if (f.max_body > 0) o.max_body = static_cast<size_t>(f.max_body);
+  if (!f.log_format.empty()) set_log_format("--log-format", f.log_format, log);
+  if (!f.log_level.empty()) set_log_level("--log-level", f.log_level, log);
   if (!f.tls_cert.empty()) o.tls_cert = f.tls_cert;
   if (!f.tls_key.empty()) o.tls_key = f.tls_key;
   if (f.keep_jobs_days >= 0) o.keep_jobs_days = f.keep_jobs_days;
@@ -156,7 +195,9 @@ server::ServerOptions resolve(const ServerFlags& f) {
 }
 
 int run(const ServerFlags& flags) {
-  server::ServerOptions options = resolve(flags);
+  LogSettings log;
+  server::ServerOptions options = resolve(flags, log);
+  server::configure_log(log.format, log.level);
   // Signals go to one thread that stops the server; every other thread
   // (HTTP, workers) inherits the blocked mask.
   sigset_t stop_signals;
@@ -214,7 +255,15 @@ void add_server_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--listen", flags->listen, "ADDR:PORT to listen on (default 127.0.0.1:8080, DROVER_LISTEN)");
   cmd->add_option("--data", flags->data, "data directory (default ./var, DROVER_DATA)");
   cmd->add_option("--workers", flags->workers, "job worker threads (default 4, DROVER_WORKERS)");
-  cmd->add_option("--http-threads", flags->http_threads, "threads serving HTTP connections (default 32)");
+  cmd->add_option("--http-threads", flags->http_threads, "worker threads running API requests (default 2 per core, 4..16)");
+  cmd->add_option("--io-threads", flags->io_threads, "threads doing every connection's I/O (default 2)");
+  cmd->add_option("--max-connections", flags->max_connections, "open connections at most (default 16384)");
+  cmd->add_option("--max-connections-per-address", flags->max_connections_per_address,
+                  "open connections from one client address at most (default 2048)");
+  cmd->add_option("--max-body", flags->max_body,
+                  "request body bytes at most, for routes without their own limit (default 8 MiB)");
+  cmd->add_option("--log-format", flags->log_format, "log lines on stderr: text (default) or json");
+  cmd->add_option("--log-level", flags->log_level, "debug, info (default: one line per request), warn, error");
   cmd->add_option("--tls-cert", flags->tls_cert, "PEM certificate: serve HTTPS (DROVER_TLS_CERT)");
   cmd->add_option("--tls-key", flags->tls_key, "PEM private key of --tls-cert (DROVER_TLS_KEY)");
   cmd->add_option("--keep-jobs-days", flags->keep_jobs_days,

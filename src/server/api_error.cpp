@@ -25,17 +25,17 @@ Value error_body(const std::string& code, const std::string& message, const Valu
   return body;
 }
 
-void send_json(httplib::Response& res, int status, const Value& body) {
+void send_json(HttpResponse& res, int status, const Value& body) {
   res.status = status;
   res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
 }
 
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message,
+void send_error(HttpResponse& res, int status, const std::string& code, const std::string& message,
                 const Value& details) {
   send_json(res, status, error_body(code, message, details));
 }
 
-void send_error(httplib::Response& res, const ApiError& e) {
+void send_error(HttpResponse& res, const ApiError& e) {
   send_error(res, e.status(), e.code(), e.what(), e.details());
 }
 

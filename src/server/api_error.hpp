@@ -4,7 +4,7 @@
 //   {"error": {"code": "not_found", "message": "no host 42", "details": {...}}}
 // `code` is a stable machine word (bad_request, invalid_json, unknown_field,
 // wrong_type, missing_field, bad_query, payload_too_large, unauthorized,
-// forbidden, not_found, conflict, rate_limited, internal), `message` a
+// forbidden, not_found, conflict, rate_limited, unavailable, internal), `message` a
 // sentence for people, `details` an object (maybe empty) that says where:
 // the field, the query parameter, the CSV row and column.
 //
@@ -13,12 +13,11 @@
 // "internal" (and its message is logged, never a secret).
 #pragma once
 
-#include <httplib.h>
-
 #include <stdexcept>
 #include <string>
 
 #include "core/value.hpp"
+#include "server/http/message.hpp"
 
 namespace drover::server {
 
@@ -46,11 +45,11 @@ class ApiError : public std::runtime_error {
 Value error_body(const std::string& code, const std::string& message, const Value& details = Value::object());
 
 // Sets status, the error body and its content type on `res`.
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message,
+void send_error(HttpResponse& res, int status, const std::string& code, const std::string& message,
                 const Value& details = Value::object());
-void send_error(httplib::Response& res, const ApiError& e);
+void send_error(HttpResponse& res, const ApiError& e);
 
 // Sets status and a JSON body.
-void send_json(httplib::Response& res, int status, const Value& body);
+void send_json(HttpResponse& res, int status, const Value& body);
 
 }  // namespace drover::server

@@ -21,7 +21,8 @@ struct ServerOptions {
   int port = 8080;
   std::string data_dir = "./var";
   int workers = 4;                // job worker threads
-  int http_threads = 32;          // threads serving HTTP connections
+  int http_threads = 0;           // worker threads running request handlers; 0: 2 per core, 4..16
+  int io_threads = 2;             // threads doing the HTTP I/O of every connection
   std::string tls_cert, tls_key;  // both set: HTTPS
   int keep_jobs_days = 0;         // > 0: finished jobs older than this are deleted
   // Jobs (docs/SERVER.md, "How a job runs"): each runs as `drover job-exec`
@@ -37,6 +38,12 @@ struct ServerOptions {
   // Directories under which local projects (and a job's playbook) may lie;
   // empty: only <data_dir>/projects (project_paths.hpp).
   std::vector<std::string> project_roots;
+  size_t max_connections = 16384;
+  size_t max_connections_per_address = 2048;
+  int header_timeout_s = 10;  // request line + headers (idle_timeout_s between requests)
+  int body_timeout_s = 60;
+  int idle_timeout_s = 30;
+  size_t max_body = 8u << 20;  // request body bytes (as sent and after gzip/deflate) of routes without their own limit
 };
 
 struct ServerContext {

@@ -17,7 +17,7 @@ Value changed_fields(const Value& body) {
 
 }  // namespace
 
-store::HostFilter host_filter_from_query(const httplib::Request& req, std::set<std::string> extra) {
+store::HostFilter host_filter_from_query(const HttpRequest& req, std::set<std::string> extra) {
   std::set<std::string> allowed = {"role", "line", "idc",  "region", "platform", "machine_type", "status",
                                    "tag",  "q",    "sort", "order",  "limit",    "offset"};
   allowed.insert(extra.begin(), extra.end());
@@ -104,6 +104,7 @@ void add_host_routes(Router& router, ServerContext& ctx) {
                 });
                 send_json(call.res, 200, {{"created", counts.created}, {"updated", counts.updated}});
               }});
+  router.set_body_limit("POST", "/api/v1/hosts/import", kImportLimit);
   router.add({"GET", "/api/v1/hosts/{id}", Role::Viewer, "Get a host", [&db](Call& call) {
                 int64_t id = call.id_param();
                 auto h = db.read([&](store::Connection& c) { return store::find_host(c, id); });

@@ -17,6 +17,6 @@ void add_group_routes(Router& router, ServerContext& ctx);  // group_routes.cpp
 // The host filter of a query string (role line idc region platform
 // machine_type status tag q sort order limit offset, plus `extra` names the
 // caller reads itself). 400 on anything else or a bad value.
-store::HostFilter host_filter_from_query(const httplib::Request& req, std::set<std::string> extra = {});
+store::HostFilter host_filter_from_query(const HttpRequest& req, std::set<std::string> extra = {});
 
 }  // namespace drover::server

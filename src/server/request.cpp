@@ -1,6 +1,7 @@
 #include "server/request.hpp"
 
 #include <charconv>
+#include <cmath>
 
 #include "server/api_error.hpp"
 
@@ -27,7 +28,7 @@ std::string join(const std::vector<std::string>& items) {
 
 }  // namespace
 
-Value parse_json_body(const httplib::Request& req, size_t limit, bool want_object) {
+Value parse_json_body(const HttpRequest& req, size_t limit, bool want_object) {
   if (req.body.size() > limit)
     throw ApiError(413, "payload_too_large",
                    "request body is " + std::to_string(req.body.size()) + " bytes, the limit is " +
@@ -40,10 +41,22 @@ Value parse_json_body(const httplib::Request& req, size_t limit, bool want_objec
   }
   Value body;
   try {
-    body = Value::parse(req.body);
+    // Depth is checked as the parser goes (the parser itself does not
+    // recurse, but everything that walks a Value later does).
+    body = Value::parse(req.body, [](int depth, nlohmann::json::parse_event_t event, Value& parsed) {
+      using E = nlohmann::json::parse_event_t;
+      if ((event == E::object_start || event == E::array_start) && depth >= kMaxJsonDepth)
+        throw ApiError(400, "invalid_json", "the body is nested deeper than " + std::to_string(kMaxJsonDepth) +
+                                                " levels", Value{{"max_depth", kMaxJsonDepth}});
+      if (event == E::value && parsed.is_number_float() && !std::isfinite(parsed.get<double>()))
+        throw ApiError(400, "invalid_json", "the body has a number out of range (not a finite double)");
+      return true;
+    });
   } catch (const nlohmann::json::parse_error& e) {
     throw ApiError(400, "invalid_json", std::string("the body is not valid JSON: ") + e.what(),
                    Value{{"byte", e.byte}});
+  } catch (const nlohmann::json::exception& e) {
+    throw ApiError(400, "invalid_json", std::string("the body is not valid JSON: ") + e.what());
   }
   if (want_object && !body.is_object())
     throw ApiError(400, "wrong_type", std::string("the body must be a JSON object, not ") + type_name(body));
@@ -138,7 +151,7 @@ std::optional<Value> BodyReader::optional_value(const std::string& field) const 
   return *it;
 }
 
-QueryReader::QueryReader(const httplib::Request& req, std::set<std::string> allowed) : req_(req) {
+QueryReader::QueryReader(const HttpRequest& req, std::set<std::string> allowed) : req_(req) {
   for (const auto& [name, value] : req.params) {
     if (!allowed.count(name)) {
       std::vector<std::string> names(allowed.begin(), allowed.end());

@@ -19,8 +19,6 @@
 //   // {"items": [...], "total": N, "limit": L, "offset": O}
 #pragma once
 
-#include <httplib.h>
-
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -28,16 +26,21 @@
 #include <vector>
 
 #include "core/value.hpp"
+#include "server/http/message.hpp"
 
 namespace drover::server {
 
 inline constexpr size_t kDefaultBodyLimit = 1 << 20;  // 1 MiB
+inline constexpr int kMaxJsonDepth = 64;               // arrays/objects inside each other
 
 // The body as JSON. 413 payload_too_large over `limit` bytes, 415 when the
 // Content-Type is set and is not JSON, 400 invalid_json (with line/column
-// offset in details) when it does not parse, 400 when it is not an object
-// and `want_object`.
-Value parse_json_body(const httplib::Request& req, size_t limit = kDefaultBodyLimit, bool want_object = true);
+// offset in details) when it does not parse, is nested deeper than
+// kMaxJsonDepth or has a number that is not a finite double (1e999999),
+// 400 when it is not an object and `want_object`. `limit` applies to the
+// body after any gzip/deflate decoding (the transport stops inflating at
+// its own, larger, limit).
+Value parse_json_body(const HttpRequest& req, size_t limit = kDefaultBodyLimit, bool want_object = true);
 
 // Typed access to a JSON object's fields, rejecting fields not in `allowed`.
 class BodyReader {
@@ -70,7 +73,7 @@ struct Page {
 // Query parameters, rejecting any not in `allowed` (400 bad_query).
 class QueryReader {
  public:
-  QueryReader(const httplib::Request& req, std::set<std::string> allowed);
+  QueryReader(const HttpRequest& req, std::set<std::string> allowed);
 
   std::optional<std::string> optional_string(const std::string& name) const;
   std::optional<int64_t> optional_integer(const std::string& name, int64_t min, int64_t max) const;
@@ -81,7 +84,7 @@ class QueryReader {
   Page page(int64_t default_limit = 50, int64_t max_limit = 1000) const;
 
  private:
-  const httplib::Request& req_;
+  const HttpRequest& req_;
 };
 
 // {"items": items, "total": total, "limit": .., "offset": ..}

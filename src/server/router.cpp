@@ -1,11 +1,11 @@
 #include "server/router.hpp"
 
 #include <chrono>
-#include <iostream>
 #include <stdexcept>
 
 #include "server/api_error.hpp"
 #include "server/authenticator.hpp"
+#include "server/log.hpp"
 #include "server/metrics.hpp"
 #include "store/host_import.hpp"
 #include "store/hosts.hpp"
@@ -15,32 +15,25 @@ namespace drover::server {
 
 struct Router::Compiled {
   Route route;
+  // The path's segments; a `{name}` segment matches any non-empty one.
+  std::vector<std::string> segments;
+  std::vector<bool> is_param;
   std::vector<std::string> names;
-  std::string regex_text;
-  std::regex regex;
+  size_t body_limit = 0;  // 0: the server's default
 };
 
 namespace {
 
-// "/api/v1/hosts/{id}" -> "/api/v1/hosts/([^/]+)" and the names in order.
-std::string path_regex(const std::string& path, std::vector<std::string>& names) {
-  std::string out;
-  for (size_t i = 0; i < path.size(); ++i) {
-    char ch = path[i];
-    if (ch == '{') {
-      size_t end = path.find('}', i);
-      if (end == std::string::npos) throw std::logic_error("unclosed { in route " + path);
-      names.push_back(path.substr(i + 1, end - i - 1));
-      out += "([^/]+)";
-      i = end;
-    } else if (std::string_view(".+*?^$()[]|\\").find(ch) != std::string_view::npos) {
-      out += '\\';
-      out += ch;
-    } else {
-      out += ch;
-    }
+// "/api/v1/hosts/7" -> {"", "api", "v1", "hosts", "7"}
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (;;) {
+    size_t slash = path.find('/', start);
+    out.push_back(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    if (slash == std::string_view::npos) return out;
+    start = slash + 1;
   }
-  return out;
 }
 
 }  // namespace
@@ -74,8 +67,14 @@ void Router::add(Route route) {
     if (r.method == route.method && r.path == route.path)
       throw std::logic_error("route registered twice: " + route.method + " " + route.path);
   auto c = std::make_unique<Compiled>();
-  c->regex_text = path_regex(route.path, c->names);
-  c->regex = std::regex(c->regex_text);
+  for (std::string_view seg : split_path(route.path)) {
+    bool param = seg.size() >= 2 && seg.front() == '{' && seg.back() == '}';
+    if (!param && seg.find_first_of("{}") != std::string_view::npos)
+      throw std::logic_error("a path parameter must be a whole segment: " + route.path);
+    c->segments.emplace_back(param ? seg.substr(1, seg.size() - 2) : seg);
+    c->is_param.push_back(param);
+    if (param) c->names.emplace_back(seg.substr(1, seg.size() - 2));
+  }
   c->route = route;
   routes_.push_back(std::move(route));
   compiled_.push_back(std::move(c));
@@ -83,12 +82,66 @@ void Router::add(Route route) {
 
 const std::vector<Route>& Router::routes() const { return routes_; }
 
-void Router::dispatch(const Compiled& c, const httplib::Request& req, httplib::Response& res) {
-  auto start = std::chrono::steady_clock::now();
+const Router::Compiled* Router::find(const std::string& method, const std::string& path, bool& other_method) const {
+  std::string_view want = method == "HEAD" ? std::string_view("GET") : std::string_view(method);
+  std::vector<std::string_view> parts = split_path(path);
+  other_method = false;
+  for (const auto& cp : compiled_) {
+    const Compiled& c = *cp;
+    if (c.segments.size() != parts.size()) continue;
+    bool match = true;
+    for (size_t i = 0; i < parts.size() && match; ++i)
+      match = c.is_param[i] ? !parts[i].empty() : parts[i] == c.segments[i];
+    if (!match) continue;
+    if (c.route.method == want) return &c;
+    other_method = true;
+  }
+  return nullptr;
+}
+
+void Router::set_body_limit(const std::string& method, const std::string& path, size_t bytes) {
+  for (auto& c : compiled_)
+    if (c->route.method == method && c->route.path == path) {
+      c->body_limit = bytes;
+      return;
+    }
+  throw std::logic_error("no route " + method + " " + path + " to set a body limit on");
+}
+
+size_t Router::body_limit(const std::string& method, const std::string& path, size_t default_limit) const {
+  bool other_method = false;
+  const Compiled* c = find(method, path, other_method);
+  if (!c) return 64 * 1024;
+  return c->body_limit ? c->body_limit : default_limit;
+}
+
+void Router::handle(const HttpRequest& req, HttpResponse& res) {
+  auto start = req.received.time_since_epoch().count() ? req.received : std::chrono::steady_clock::now();
   Call call{req, res, Principal{}, req.remote_addr, {}};
+  bool other_method = false;
+  const Compiled* found = find(req.method, req.path, other_method);
+  if (found) {
+    std::vector<std::string_view> parts = split_path(req.path);
+    for (size_t i = 0; i < parts.size(); ++i)
+      if (found->is_param[i]) call.path_params.emplace_back(found->segments[i], std::string(parts[i]));
+  }
+  if (found)
+    dispatch(*found, call);
+  else if (other_method)
+    send_error(res, 405, "method_not_allowed", req.method + " is not allowed on " + req.path);
+  else
+    send_error(res, 404, "not_found", "no such endpoint: " + req.method + " " + req.path);
+  if (res.status < 0) res.status = 200;
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics_.observe_request(seconds, res.status);
+  log_request({req.method, found ? found->route.path : "-", res.status, seconds * 1000,
+               call.user.username.empty() ? "-" : call.user.username, req.remote_addr});
+}
+
+void Router::dispatch(const Compiled& c, Call& call) {
+  const HttpRequest& req = call.req;
+  HttpResponse& res = call.res;
   try {
-    for (size_t i = 0; i < c.names.size() && i + 1 < req.matches.size(); ++i)
-      call.path_params.emplace_back(c.names[i], req.matches[i + 1].str());
     if (c.route.role != Role::Public) {
       if (!req.has_header("Authorization"))
         throw ApiError::unauthorized("this endpoint needs a token: Authorization: Bearer <token>");
@@ -101,57 +154,30 @@ void Router::dispatch(const Compiled& c, const httplib::Request& req, httplib::R
     }
     c.route.handler(call);
   } catch (const ApiError& e) {
+    res.stream.reset();
     send_error(res, e);
   } catch (const store::ImportError& e) {
+    res.stream.reset();
     send_error(res, 400, "invalid_import", e.message(), {{"row", e.row()}, {"column", e.column()}});
   } catch (const store::FieldError& e) {
+    res.stream.reset();
     send_error(res, 400, e.message().rfind("unknown field", 0) == 0 ? "unknown_field" : "bad_value", e.message(),
                {{"field", e.field()}});
   } catch (const store::ConstraintError& e) {
+    res.stream.reset();
     send_error(res, 409, "conflict", e.message());
+  } catch (const store::BusyError& e) {
+    // The write lock stayed taken past the write budget (another process
+    // writing): the request may be retried, nothing was written.
+    res.stream.reset();
+    res.set_header("Retry-After", "1");
+    send_error(res, 503, "unavailable", "the database is busy; retry the request");
   } catch (const std::exception& e) {
-    std::cerr << "drover server: " << req.method << " " << req.path << ": " << e.what() << "\n";
+    res.stream.reset();
+    log_line(LogLevel::error, "handler failed",
+             {{"method", req.method}, {"route", c.route.path}, {"error", e.what()}});
     send_error(res, 500, "internal", "internal error; the server log has the details");
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  metrics_.observe_request(seconds, res.status);
-}
-
-void Router::install(httplib::Server& server) {
-  for (const auto& cp : compiled_) {
-    const Compiled* c = cp.get();
-    auto handler = [this, c](const httplib::Request& req, httplib::Response& res) { dispatch(*c, req, res); };
-    const std::string& m = c->route.method;
-    if (m == "GET")
-      server.Get(c->regex_text, handler);
-    else if (m == "POST")
-      server.Post(c->regex_text, handler);
-    else if (m == "PUT")
-      server.Put(c->regex_text, handler);
-    else if (m == "PATCH")
-      server.Patch(c->regex_text, handler);
-    else if (m == "DELETE")
-      server.Delete(c->regex_text, handler);
-    else
-      throw std::logic_error("unsupported method " + m);
-  }
-  // Paths that match no route: 404, or 405 when another method has one.
-  server.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    if (res.status == 404) {
-      for (const auto& c : compiled_) {
-        if (std::regex_match(req.path, c->regex)) {
-          send_error(res, 405, "method_not_allowed", req.method + " is not allowed on " + req.path);
-          return;
-        }
-      }
-      send_error(res, 404, "not_found", "no such endpoint: " + req.method + " " + req.path);
-    } else if (res.status == 413) {
-      send_error(res, 413, "payload_too_large", "the request body is too large");
-    } else {
-      send_error(res, res.status, "bad_request", "the request could not be read");
-    }
-  });
 }
 
 }  // namespace drover::server

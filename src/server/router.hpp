@@ -20,23 +20,22 @@
 // by the handler becomes its error body (so do the store's FieldError: 400
 // with the field, ImportError: 400 with row and column, ConstraintError:
 // 409); any other exception a 500; the
-// request's latency goes into the metrics histogram. Unknown paths answer
-// 404 and a known path with another method 405, both with the error body.
-// A handler may stream (SSE) with call.res.set_chunked_content_provider.
+// request's latency goes into the metrics histogram and one line into the
+// log (server/log.hpp). Unknown paths answer 404 and a known path with
+// another method 405, both with the error body; HEAD is served by the GET
+// route. A handler may stream (SSE) with call.res.set_stream.
 //
 // routes() lists what is registered: the OpenAPI document and the role
 // matrix test are generated from it.
 #pragma once
 
-#include <httplib.h>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
+#include "server/http/message.hpp"
 #include "server/roles.hpp"
 
 namespace drover::server {
@@ -45,8 +44,8 @@ class Authenticator;
 class Metrics;
 
 struct Call {
-  const httplib::Request& req;
-  httplib::Response& res;
+  const HttpRequest& req;
+  HttpResponse& res;
   Principal user;        // the caller (user_id 0 on public routes)
   std::string address;   // the client's IP address
   std::vector<std::pair<std::string, std::string>> path_params;
@@ -78,12 +77,24 @@ class Router {
   void add(Route route);
   const std::vector<Route>& routes() const;
 
-  // Serves the registered routes on `server` (call once, after every add).
-  void install(httplib::Server& server);
+  // The most a route's request body may be, as sent and after gzip/deflate
+  // (the transport refuses a larger one with 413 before reading it). Routes
+  // without one get the server's default (--max-body, 8 MiB); handlers may
+  // still refuse less (parse_json_body's limit).
+  void set_body_limit(const std::string& method, const std::string& path, size_t bytes);
+  // The limit for a request (64 KiB when no route matches).
+  size_t body_limit(const std::string& method, const std::string& path, size_t default_limit) const;
+
+  // Answers one request (on a worker thread of the HTTP server; routes are
+  // not added any more once requests come).
+  void handle(const HttpRequest& req, HttpResponse& res);
 
  private:
   struct Compiled;
-  void dispatch(const Compiled& route, const httplib::Request& req, httplib::Response& res);
+  void dispatch(const Compiled& route, Call& call);
+  // The route for `path` and `method` (HEAD: GET); `other_method` when only
+  // another method has the path.
+  const Compiled* find(const std::string& method, const std::string& path, bool& other_method) const;
 
   Authenticator& auth_;
   Metrics& metrics_;

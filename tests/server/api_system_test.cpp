@@ -25,6 +25,7 @@ TEST(ServerSystem, MetricsAreInPrometheusTextFormat) {
   EXPECT_NE(r.body.find("drover_jobs{state=\"pending\"} 0"), std::string::npos);
   EXPECT_NE(r.body.find("drover_job_queue_depth 0"), std::string::npos);
   EXPECT_NE(r.body.find("\ndrover_ssh_connections_open 0\n"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\ndrover_http_connections_open "), std::string::npos) << r.body;
 }
 
 // A self-signed certificate for 127.0.0.1: the server speaks HTTPS with it,

@@ -14,11 +14,4 @@ gtest_discover_tests(jobs_api_test PROPERTIES LABELS "ssh" DISCOVERY_TIMEOUT 30)
 # server binary, private sshd hosts.
 add_executable(jobs_isolation_test ${CMAKE_CURRENT_SOURCE_DIR}/jobs_isolation_test.cpp)
 target_link_libraries(jobs_isolation_test PRIVATE drover_server_test_support GTest::gtest_main)
-gtest_discover_tests(jobs_isolation_test PROPERTIES LABELS "ssh" DISCOVERY_TIMEOUT 30)
-# Two labels: gtest_discover_tests flattens "ssh;security" into
-# "LABELS ssh security" (security then reads as a property name), so the
-# labels are set by a script ctest includes after the discovered tests.
-set(JOBS_ISOLATION_LABELS ${CMAKE_CURRENT_BINARY_DIR}/jobs_isolation_labels.cmake)
-file(WRITE ${JOBS_ISOLATION_LABELS}
-     "foreach(t IN LISTS jobs_isolation_test_TESTS)\n  set_tests_properties(\${t} PROPERTIES LABELS \"ssh;security\")\nendforeach()\n")
-set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${JOBS_ISOLATION_LABELS})
+drover_discover_tests(jobs_isolation_test LABELS ssh security DISCOVERY_TIMEOUT 30)

@@ -671,10 +671,10 @@ TEST_F(ProjectSecurity, CancelAnswers2xxWithNoBodyAndNoContentType) {
 }
 
 // `curl -X POST` sends neither a body nor Content-Length; RFC 9112 6.3:
-// such a request has no body. cpp-httplib 0.11 (the HTTP server until
-// wip/http replaces it) reads until the client closes instead, and answers
-// 400 after its read timeout: enable this once the new server is merged.
-TEST_F(ProjectSecurity, DISABLED_SyncAndCancelAnswer2xxWithoutAContentLength) {
+// such a request has no body. cpp-httplib 0.11 (the HTTP server before the
+// Beast one) read until the client closed instead, and answered 400 after
+// its read timeout.
+TEST_F(ProjectSecurity, SyncAndCancelAnswer2xxWithoutAContentLength) {
   int64_t project = local_project("p1", roots.path() + "/p1");
   auto r =
       raw_request(server->port(), "POST /api/v1/projects/" + std::to_string(project) +

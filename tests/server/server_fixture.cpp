@@ -46,6 +46,10 @@ void ServerProcess::start() {
   pid_ = fork();
   if (pid_ == 0) {
     dup2(pipe_fds[1], 1);
+    if (auto log = env.find("DROVER_TEST_STDERR"); log != env.end()) {
+      int err = open(log->second.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+      if (err >= 0) dup2(err, 2);
+    }
     for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());

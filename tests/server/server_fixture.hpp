@@ -29,7 +29,8 @@ inline const char* kAdminPassword = "admin-password-for-tests";
 
 struct ServerProcessOptions {
   std::string data_dir;                     // empty: a fresh temp dir owned by the fixture
-  std::map<std::string, std::string> env;   // added to the environment
+  std::map<std::string, std::string> env;   // added to the environment; DROVER_TEST_STDERR=FILE
+                                            // also sends the server's stderr (its log) to FILE
   std::vector<std::string> extra_args;      // e.g. {"--workers", "2"}
 };
 

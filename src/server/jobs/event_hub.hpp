@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -55,6 +56,11 @@ class EventHub {
   // `timeout` passes.
   void wait(int64_t job_id, int64_t after, std::chrono::milliseconds timeout) const;
 
+  // The same condition without a waiting thread: calls `wake` once (at
+  // once, on this thread, when it already holds; else on the thread that
+  // opens, publishes to or closes the job). For asynchronous streams.
+  void notify_when(int64_t job_id, int64_t after, std::function<void()> wake) const;
+
   // Jobs closed longer ago than this are forgotten by later open()/close().
   static constexpr std::chrono::seconds kKeepClosed{30};
 
@@ -65,12 +71,20 @@ class EventHub {
     bool closed = false;
     std::chrono::steady_clock::time_point closed_at;
   };
+  struct Waiter {
+    int64_t after;
+    std::function<void()> wake;
+  };
   void forget_old_locked();
+  // Takes the waiters of `job_id` that should wake now (all when `all`).
+  std::vector<std::function<void()>> take_waiters_locked(int64_t job_id, bool all);
+  static void run(std::vector<std::function<void()>>& wakes);
 
   size_t window_;
   mutable std::mutex mu_;
   mutable std::condition_variable changed_;
   std::map<int64_t, Job> jobs_;
+  mutable std::map<int64_t, std::vector<Waiter>> waiters_;
 };
 
 }  // namespace drover::server

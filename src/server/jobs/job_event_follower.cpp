@@ -15,6 +15,17 @@ std::vector<SharedEvent> JobEventFollower::from_database(size_t max) {
   return out;
 }
 
+std::optional<std::vector<SharedEvent>> JobEventFollower::next_live(size_t max) {
+  if (done_) return std::vector<SharedEvent>{};
+  EventHub::Read r = hub_.read(job_id_, cursor_, max);
+  if (r.status == EventHub::Status::events) {
+    cursor_ = r.events.back()->seq;
+    return std::move(r.events);
+  }
+  if (r.status == EventHub::Status::idle) return std::vector<SharedEvent>{};
+  return std::nullopt;
+}
+
 std::vector<SharedEvent> JobEventFollower::next(size_t max, std::chrono::milliseconds wait) {
   if (done_) return {};
   bool waited = false;

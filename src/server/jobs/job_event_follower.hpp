@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "server/jobs/event_hub.hpp"
@@ -28,6 +29,10 @@ class JobEventFollower {
   // Up to `max` next events; when there are none yet, waits up to `wait`
   // for some and returns what came (possibly nothing: send a keep-alive).
   std::vector<SharedEvent> next(size_t max, std::chrono::milliseconds wait);
+  // next() without blocking: the hub's events (possibly none, while the job
+  // is live and idle), or nullopt when only the database can answer (then
+  // call next()).
+  std::optional<std::vector<SharedEvent>> next_live(size_t max);
 
   bool done() const { return done_; }
   int64_t cursor() const { return cursor_; }

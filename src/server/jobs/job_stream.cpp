@@ -1,7 +1,6 @@
 #include "server/jobs/job_stream.hpp"
 
-#include <httplib.h>
-
+#include <atomic>
 #include <memory>
 
 #include "core/value.hpp"
@@ -23,27 +22,56 @@ std::string sse_events(const std::vector<SharedEvent>& events) {
   return out;
 }
 
-void stream_job_events(httplib::Response& res, store::JobStore& jobs, const EventHub& hub, int64_t job_id,
+namespace {
+
+// The SSE body of one job: what the follower has, from memory or the
+// database; asks the hub to wake it when nothing is there yet.
+class JobEventStream : public ResponseStream {
+ public:
+  JobEventStream(store::JobStore& jobs, const EventHub& hub, int64_t job_id, int64_t after)
+      : hub_(hub), job_id_(job_id), follower_(jobs, hub, job_id, after) {}
+
+  Piece next() override {
+    auto events = follower_.next(1000, std::chrono::milliseconds(0));
+    if (!events.empty()) return {sse_events(events), false};
+    if (follower_.done())
+      return {"event: end\ndata: " + Value{{"state", follower_.final_state()}}.dump() + "\n\n", true};
+    return {};
+  }
+
+  std::optional<Piece> next_if_ready() override {
+    auto events = follower_.next_live(1000);
+    if (!events) return std::nullopt;
+    if (events->empty() && follower_.done())
+      return Piece{"event: end\ndata: " + Value{{"state", follower_.final_state()}}.dump() + "\n\n", true};
+    return Piece{sse_events(*events), false};
+  }
+
+  void on_ready(std::function<void()> wake) override {
+    // One registration at a time: a wake stands for "look again", so the
+    // first one registered serves every later wait until it fires.
+    if (armed_.exchange(true)) return;
+    hub_.notify_when(job_id_, follower_.cursor(), [this_armed = armed_ptr_, wake = std::move(wake)] {
+      *this_armed = false;
+      wake();
+    });
+  }
+
+ private:
+  const EventHub& hub_;
+  int64_t job_id_;
+  JobEventFollower follower_;
+  std::shared_ptr<std::atomic<bool>> armed_ptr_ = std::make_shared<std::atomic<bool>>(false);
+  std::atomic<bool>& armed_ = *armed_ptr_;
+};
+
+}  // namespace
+
+void stream_job_events(HttpResponse& res, store::JobStore& jobs, const EventHub& hub, int64_t job_id,
                        int64_t after) {
-  auto follower = std::make_shared<JobEventFollower>(jobs, hub, job_id, after);
   res.set_header("Cache-Control", "no-cache");
   res.set_header("X-Accel-Buffering", "no");
-  res.set_chunked_content_provider("text/event-stream", [follower](size_t, httplib::DataSink& sink) {
-    if (!sink.is_writable()) return false;
-    auto events = follower->next(1000, std::chrono::milliseconds(1000));
-    if (!events.empty()) {
-      std::string text = sse_events(events);
-      return sink.write(text.data(), text.size());
-    }
-    if (follower->done()) {
-      std::string end = "event: end\ndata: " + Value{{"state", follower->final_state()}}.dump() + "\n\n";
-      sink.write(end.data(), end.size());
-      sink.done();
-      return true;
-    }
-    static const std::string keep_alive = ": keep-alive\n\n";
-    return sink.write(keep_alive.data(), keep_alive.size());
-  });
+  res.set_stream("text/event-stream", std::make_shared<JobEventStream>(jobs, hub, job_id, after));
 }
 
 }  // namespace drover::server

@@ -6,8 +6,10 @@
 //     data: <the JSON line, as in `drover play --json`>
 // from the client's cursor (Last-Event-ID header, or ?after=N) to the end
 // of the job; then one `event: end` with {"state": ...} and the response
-// closes. While nothing happens a comment line (": keep-alive") goes out
-// every second so that proxies and dead clients are noticed. Events are
+// ends. While nothing happens a comment line (": keep-alive") goes out
+// every second so that proxies and dead clients are noticed. The stream is
+// asynchronous (ResponseStream): a client waiting for events holds no
+// thread; the hub wakes it (EventHub::notify_when). Events are
 // read through a JobEventFollower: no event is lost or repeated, however
 // late the client joins or resumes.
 #pragma once
@@ -16,12 +18,9 @@
 #include <string>
 #include <vector>
 
+#include "server/http/message.hpp"
 #include "server/jobs/event_hub.hpp"
 #include "store/job_store.hpp"
-
-namespace httplib {
-struct Response;
-}
 
 namespace drover::server {
 
@@ -29,7 +28,7 @@ namespace drover::server {
 std::string sse_events(const std::vector<SharedEvent>& events);
 
 // Sets `res` up to stream job `job_id` from `after` (chunked, text/event-stream).
-void stream_job_events(httplib::Response& res, store::JobStore& jobs, const EventHub& hub, int64_t job_id,
+void stream_job_events(HttpResponse& res, store::JobStore& jobs, const EventHub& hub, int64_t job_id,
                        int64_t after);
 
 }  // namespace drover::server

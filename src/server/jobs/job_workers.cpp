@@ -12,6 +12,7 @@
 #include "output/json_lines_callback.hpp"
 #include "server/jobs/event_recorder.hpp"
 #include "server/jobs/job_request.hpp"
+#include "server/log.hpp"
 #include "store/cmdb_inventory.hpp"
 
 namespace drover::server {
@@ -115,6 +116,8 @@ void JobWorkers::run_job(const store::JobRecord& job, const std::string& worker)
     running_[job.id] = cancel;
   }
   std::string dir = (fs::path(opt_.work_root) / ("job-" + std::to_string(job.id))).string();
+  log_job_start(job.id, job.kind, job.created_by ? "user " + std::to_string(*job.created_by) : "-");
+  auto started = std::chrono::steady_clock::now();
   JobOutcome outcome;
   {
     EventRecorder recorder(jobs_, hub_, job.id);
@@ -141,10 +144,12 @@ void JobWorkers::run_job(const store::JobRecord& job, const std::string& worker)
     try {
       recorder.finish(outcome);
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "drover server: %s: job %lld: recording the result failed: %s\n", worker.c_str(),
-                   static_cast<long long>(job.id), e.what());
+      log_line(LogLevel::error, "recording a job's result failed",
+               {{"job", job.id}, {"worker", worker}, {"error", e.what()}});
     }
   }
+  log_job_end(job.id, job_state_name(outcome.state),
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   std::error_code ec;
   fs::remove_all(dir, ec);
   {
