@@ -1,0 +1,126 @@
+// Documentation of credential_routes.cpp, project_routes.cpp and
+// template_routes.cpp: what jobs are made from.
+#include "server/api_docs.hpp"
+
+namespace drover::server {
+
+using namespace schema;
+
+namespace {
+
+const std::vector<std::string> kCredentialKinds = {"ssh_key", "password", "become"};
+
+// template_routes.cpp's check_inventory: exactly one of these.
+Value template_inventory() {
+  Value s = obj({{"sources", described(array_of(str()), "inventory paths inside the project")},
+                 {"file", str("one inventory file inside the project")},
+                 {"text", str("inventory text (INI or YAML)")},
+                 {"query", described(obj({{"role", str()},
+                                          {"line", str()},
+                                          {"idc", str()},
+                                          {"region", str()},
+                                          {"platform", str()},
+                                          {"machine_type", str()},
+                                          {"status", str()},
+                                          {"tag", str()}}),
+                                     "CMDB hosts that match these fields")}});
+  s["minProperties"] = 1;
+  s["maxProperties"] = 1;
+  s["description"] = "exactly one of sources, file, text, query";
+  return s;
+}
+
+Properties template_fields() {
+  return {{"name", str()},
+          {"project_id", integer(1)},
+          {"playbook", str("a path inside the project (no leading / or ..)")},
+          {"inventory", ref("TemplateInventory")},
+          {"credential_id", nullable(integer(1))},
+          {"extra_vars", any_object()},
+          {"forks", described(integer(1, 1000), "5 when absent")},
+          {"limit", str("host pattern limit (--limit)")},
+          {"tags", str("comma list of tags (--tags)")},
+          {"check_mode", boolean()}};
+}
+
+}  // namespace
+
+void add_catalog_docs(ApiDocs& docs, Value& components) {
+  components["Credential"] = open({{"id", integer(1)},
+                                   {"name", str()},
+                                   {"kind", enum_of(kCredentialKinds)},
+                                   {"username", str()},
+                                   {"description", str()},
+                                   {"created", timestamp()},
+                                   {"updated", timestamp()}},
+                                  {"id", "name", "kind", "username", "description", "created", "updated"});
+  components["Project"] = open({{"id", integer(1)},
+                                {"name", str()},
+                                {"kind", enum_of({"local", "git"})},
+                                {"path", str("the directory (a git project's clone: chosen by the server)")},
+                                {"url", str()},
+                                {"branch", str()},
+                                {"sync_state", str("ok or failed (empty before the first sync)")},
+                                {"sync_message", str("git's output (first 2 KiB), or why the directory is missing")},
+                                {"synced", nullable(timestamp())},
+                                {"created", timestamp()},
+                                {"updated", timestamp()}},
+                               {"id", "name", "kind", "path", "url", "branch", "sync_state", "sync_message", "synced",
+                                "created", "updated"});
+  components["TemplateInventory"] = template_inventory();
+  Properties tmpl = {{"id", integer(1)}};
+  for (auto& f : template_fields()) tmpl.push_back(f);
+  tmpl.push_back({"created", timestamp()});
+  tmpl.push_back({"updated", timestamp()});
+  components["Template"] = open(tmpl, {"id", "name", "project_id", "playbook", "inventory", "credential_id",
+                                       "extra_vars", "forks", "limit", "tags", "check_mode", "created", "updated"});
+  components["TemplateInput"] = obj(template_fields(), {"name", "project_id", "playbook", "inventory"});
+  components["TemplatePatch"] = obj(template_fields());
+
+  docs["GET /api/v1/credentials"] = {.query = page_params(), .responses = {ok(page_of("Credential")), err(400)}};
+  docs["POST /api/v1/credentials"] = {
+      .body = obj({{"name", str()},
+                   {"kind", enum_of(kCredentialKinds)},
+                   {"username", str()},
+                   {"secret", str("the key, password or become password; encrypted at rest, never returned")},
+                   {"description", str()}},
+                  {"name", "kind", "secret"}),
+      .responses = {created(ref("Credential")), err(409, "a credential with this name exists")}};
+  docs["GET /api/v1/credentials/{id}"] = {.responses = {ok(ref("Credential")), err(404)}};
+  docs["PATCH /api/v1/credentials/{id}"] = {
+      .body = obj({{"name", str()}, {"username", str()}, {"secret", str()}, {"description", str()}}),
+      .responses = {ok(ref("Credential")), err(404), err(409, "another credential has this name")}};
+  docs["DELETE /api/v1/credentials/{id}"] = {
+      .responses = {no_content("deleted; templates that used it keep no credential"), err(404)}};
+
+  docs["GET /api/v1/projects"] = {.query = page_params(), .responses = {ok(page_of("Project")), err(400)}};
+  docs["POST /api/v1/projects"] = {
+      .body = obj({{"name", str()},
+                   {"kind", described(enum_of({"local", "git"}), "local when absent")},
+                   {"path", str("local: an absolute directory")},
+                   {"url", str("git: the repository to clone")},
+                   {"branch", str("git: the branch (the remote's HEAD when absent)")}},
+                  {"name"}),
+      .responses = {created(ref("Project"), "created and synced once (see sync_state)"),
+                    err(409, "a project with this name exists")}};
+  docs["GET /api/v1/projects/{id}"] = {.responses = {ok(ref("Project")), err(404)}};
+  docs["POST /api/v1/projects/{id}/sync"] = {
+      .responses = {ok(ref("Project"), "synced (see sync_state: a failed pull is an answer, not an error)"),
+                    err(404)}};
+  docs["DELETE /api/v1/projects/{id}"] = {
+      .responses = {no_content("deleted"), err(404), err(409, "templates use the project")}};
+
+  docs["GET /api/v1/templates"] = {.query = page_params(), .responses = {ok(page_of("Template")), err(400)}};
+  docs["POST /api/v1/templates"] = {
+      .body = ref("TemplateInput"),
+      .responses = {created(ref("Template")), err(400, "a bad field, or no such project or credential"),
+                    err(409, "a template with this name exists")}};
+  docs["GET /api/v1/templates/{id}"] = {.responses = {ok(ref("Template")), err(404)}};
+  docs["PATCH /api/v1/templates/{id}"] = {
+      .body = ref("TemplatePatch"),
+      .responses = {ok(ref("Template")), err(400, "a bad field, or no such project or credential"), err(404),
+                    err(409, "another template has this name")}};
+  docs["DELETE /api/v1/templates/{id}"] = {.responses = {no_content("deleted"), err(404)}};
+}
+
+}  // namespace drover::server
