@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "harness/process.hpp"
 #include "server/api_docs.hpp"
 #include "server/json_schema_check.hpp"
 #include "server/server_fixture.hpp"
@@ -205,6 +206,25 @@ TEST_F(OpenApi, DocumentIsStructurallyOpenApi30) {
       }
     }
   }
+}
+
+// The oracle: the OpenAPI Initiative's own JSON Schema of OpenAPI 3.0
+// (Debian's openapi-specification) checked by python3-jsonschema. A copy
+// with one response description removed must be refused, so that a pass
+// means something.
+TEST_F(OpenApi, OfficialOpenApi30SchemaAcceptsTheDocument) {
+  const std::string spec = "/usr/share/openapi-specification/schemas/v3.0/schema.json";
+  const std::string oracle = std::string(DROVER_SOURCE_DIR) + "/tests/server/openapi_oracle.py";
+  ProcessOptions opts;
+  opts.stdin_data = doc_->dump();
+  auto r = run_process({kSystemPython, oracle, spec}, opts);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  Value broken = *doc_;
+  broken["paths"]["/livez"]["get"]["responses"]["200"].erase("description");
+  opts.stdin_data = broken.dump();
+  auto refused = run_process({kSystemPython, oracle, spec}, opts);
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_NE(refused.out.find("paths/"), std::string::npos) << refused.out;
 }
 
 TEST(SchemaCheck, RefusesWhatTheSchemaDoesNotAllow) {
