@@ -67,6 +67,18 @@ std::string operation_id(const Route& r) {
   return id;
 }
 
+// The resource a route belongs to ("hosts" for /api/v1/hosts/{id}/...;
+// "system" outside /api/v1): generators make one client class per tag.
+std::string tag_of(const std::string& path) {
+  const std::string prefix = "/api/v1/";
+  if (path.rfind(prefix, 0) != 0 || path == "/api/v1/openapi.json") return "system";
+  std::string rest = path.substr(prefix.size());
+  std::string tag = rest.substr(0, rest.find('/'));
+  if (tag == "login" || tag == "tokens") return "auth";
+  if (tag == "inventory") return "groups";
+  return tag;
+}
+
 Value path_parameters(const std::string& path) {
   Value params = Value::array();
   for (size_t i = 0; i < path.size(); ++i) {
@@ -101,6 +113,7 @@ Value operation(const Route& r, const RouteDoc* doc) {
   Value op = Value::object();
   op["operationId"] = operation_id(r);
   op["summary"] = r.summary;
+  op["tags"] = Value::array({tag_of(r.path)});
   op["x-drover-role"] = role_name(r.role);
   if (r.role == Role::Public) op["security"] = Value::array();
   Value params = path_parameters(r.path);
