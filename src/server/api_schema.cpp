@@ -46,7 +46,10 @@ Value object_schema(const Properties& properties, const std::vector<std::string>
   for (const auto& [name, s] : properties) props[name] = s;
   Value out = {{"type", "object"}, {"properties", std::move(props)}};
   if (!required.empty()) out["required"] = required;
-  out["additionalProperties"] = !strict;
+  // Open is OpenAPI's default; an explicit `additionalProperties: true`
+  // makes some generators (openapi-typescript-codegen) type the object as
+  // a plain map and lose its properties.
+  if (strict) out["additionalProperties"] = false;
   return out;
 }
 

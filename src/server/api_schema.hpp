@@ -9,7 +9,8 @@
 //
 // obj() is strict (additionalProperties: false) because every request
 // reader of the API refuses unknown fields; open() is for answers, which
-// may grow fields (a generated client must not break on them).
+// may grow fields (a generated client must not break on them): open() says
+// nothing of additionalProperties, OpenAPI's default being "allowed".
 #pragma once
 
 #include <cstdint>
