@@ -14,14 +14,18 @@ const std::vector<std::string> kSortFields = {"hostname", "id",     "ip",     "r
 // The writable fields of a host (store::parse_host); hostname is required
 // on create only.
 Properties host_fields() {
-  return {{"hostname", str("no spaces or , [ ] :")},
-          {"ip", str()},
-          {"role", str()},
-          {"platform", str()},
-          {"machine_type", str()},
-          {"line", str("business line")},
-          {"idc", str("data center")},
-          {"region", str()},
+  // store::parse_host: strings of at most 1024 bytes; a hostname without
+  // blanks, control characters or , [ ] : (it is an inventory name).
+  Value hostname = bounded_str(1024, "an inventory name: no blanks, control characters or , [ ] :");
+  hostname["pattern"] = "^[^\\x00-\\x20,\\[\\]:\\x7f]+$";
+  return {{"hostname", hostname},
+          {"ip", bounded_str(1024)},
+          {"role", bounded_str(1024)},
+          {"platform", bounded_str(1024)},
+          {"machine_type", bounded_str(1024)},
+          {"line", bounded_str(1024, "business line")},
+          {"idc", bounded_str(1024, "data center")},
+          {"region", bounded_str(1024)},
           {"status", described(enum_of(kStatuses), "online when absent")},
           {"tags", array_of(str())},
           {"vars", described(any_object(), "host variables for the inventory")}};

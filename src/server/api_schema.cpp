@@ -8,6 +8,12 @@ Value str(const std::string& description) {
   return s;
 }
 
+Value bounded_str(size_t max_bytes, const std::string& description) {
+  Value s = str(description);
+  s["maxLength"] = max_bytes;
+  return s;
+}
+
 Value timestamp() { return {{"type", "string"}, {"description", "ISO 8601 UTC time, 2026-11-25T07:30:00.000Z"}}; }
 
 Value integer(std::optional<int64_t> min, std::optional<int64_t> max) {

@@ -26,6 +26,9 @@ namespace drover::server::schema {
 using Properties = std::vector<std::pair<std::string, Value>>;
 
 Value str(const std::string& description = "");
+// A string of at most `max_bytes` UTF-8 bytes (maxLength counts characters,
+// so a client's check is looser than the server's for non-ASCII text).
+Value bounded_str(size_t max_bytes, const std::string& description = "");
 // A string in ISO 8601 UTC (store::now_timestamp's form).
 Value timestamp();
 Value integer(std::optional<int64_t> min = std::nullopt, std::optional<int64_t> max = std::nullopt);

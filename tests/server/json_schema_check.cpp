@@ -1,6 +1,7 @@
 #include "server/json_schema_check.hpp"
 
 #include <algorithm>
+#include <regex>
 #include <set>
 #include <stdexcept>
 
@@ -80,6 +81,15 @@ void SchemaChecker::check(const Value& v, const Value& s, const std::string& whe
   }
   if (s.contains("enum") && std::find(s["enum"].begin(), s["enum"].end(), v) == s["enum"].end())
     errors.push_back(where + ": " + v.dump() + " is not one of " + s["enum"].dump());
+  if (v.is_string()) {
+    const std::string text = v.get<std::string>();
+    if (s.contains("maxLength") && text.size() > s["maxLength"].get<size_t>())
+      errors.push_back(where + ": longer than " + s["maxLength"].dump());
+    if (s.contains("minLength") && text.size() < s["minLength"].get<size_t>())
+      errors.push_back(where + ": shorter than " + s["minLength"].dump());
+    if (s.contains("pattern") && !std::regex_search(text, std::regex(s["pattern"].get<std::string>())))
+      errors.push_back(where + ": " + v.dump() + " does not match " + s["pattern"].dump());
+  }
   if (v.is_number()) {
     if (s.contains("minimum") && v.get<double>() < s["minimum"].get<double>())
       errors.push_back(where + ": " + v.dump() + " is below the minimum " + s["minimum"].dump());
@@ -112,7 +122,7 @@ std::vector<std::string> SchemaChecker::unknown_keywords(const Value& schema) co
   static const std::set<std::string> known = {
       "type",          "nullable", "enum",    "required", "properties",    "additionalProperties",
       "items",         "minimum",  "maximum", "minProperties", "maxProperties", "allOf",
-      "oneOf",         "$ref",     "description", "format", "default"};
+      "oneOf",         "$ref",     "description", "format", "default", "maxLength", "minLength", "pattern"};
   std::vector<std::string> out;
   if (!schema.is_object()) return {"a schema that is not an object: " + schema.dump()};
   for (auto it = schema.begin(); it != schema.end(); ++it) {

@@ -1,7 +1,8 @@
 // A JSON Schema checker for the subset the API's OpenAPI document uses
 // (src/server/api_schema.hpp): type, nullable, enum, required, properties,
 // additionalProperties (bool), items, minimum, maximum, minProperties,
-// maxProperties, allOf, oneOf, $ref to #/components/schemas/NAME.
+// maxProperties, maxLength, minLength (in bytes), pattern (ECMAScript),
+// allOf, oneOf, $ref to #/components/schemas/NAME.
 //
 //   SchemaChecker check(openapi_doc);
 //   auto errors = check.validate(answer, op_response_schema);  // empty: valid

@@ -252,6 +252,10 @@ TEST(SchemaCheck, RefusesWhatTheSchemaDoesNotAllow) {
   EXPECT_EQ(check.validate({{"id", 1}, {"extra", 1}}, ref).size(), 1u);      // undocumented field
   EXPECT_TRUE(check.validate({{"id", 1}, {"extra", 1}}, ref, false).empty());
   EXPECT_THROW(check.resolve("#/components/schemas/Nothing"), std::out_of_range);
+  Value name = {{"type", "string"}, {"maxLength", 4}, {"pattern", "^[a-z]+$"}};
+  EXPECT_TRUE(check.validate("web", name).empty());
+  EXPECT_EQ(check.validate("webby", name).size(), 1u);
+  EXPECT_EQ(check.validate("w b", name).size(), 1u);
 }
 
 // The test of issue 14: real answers against documented codes and schemas.
