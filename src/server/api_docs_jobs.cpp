@@ -58,11 +58,15 @@ void add_job_docs(ApiDocs& docs, Value& components) {
                             {"recap", nullable(described(any_object(), "per-host counts, when finished"))}},
                            {"id", "kind", "name", "state", "template_id", "created_by", "created", "started",
                             "finished", "exit_code", "error", "cancel_requested", "last_event", "spec", "recap"});
-  components["JobEvent"] = open({{"seq", integer(1)},
-                                 {"time", timestamp()},
-                                 {"event", str("playbook_start, task_start, runner_result, stats, ... "
-                                               "(docs/JSON_EVENTS.md)")}},
-                                {"seq"});
+  // The other fields depend on the event (docs/JSON_EVENTS.md): said by an
+  // explicit additionalProperties.
+  Value event = open({{"seq", integer(1)},
+                      {"time", timestamp()},
+                      {"event", str("playbook_start, task_start, runner_result, stats, ... (docs/JSON_EVENTS.md)")}},
+                     {"seq", "time", "event"});
+  event["additionalProperties"] = true;
+  event["description"] = "a drover play --json event; its other fields depend on the event (docs/JSON_EVENTS.md)";
+  components["JobEvent"] = event;
   components["JobEvents"] = open({{"items", array_of(ref("JobEvent"))},
                                   {"after", integer(0)},
                                   {"limit", integer(1)},

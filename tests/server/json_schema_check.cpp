@@ -112,7 +112,7 @@ void SchemaChecker::check(const Value& v, const Value& s, const std::string& whe
       check(it.value(), props[it.key()], where + "." + it.key(), errors, strict);
     } else if (closed) {
       errors.push_back(where + "." + it.key() + ": not allowed (additionalProperties false)");
-    } else if (strict && !props.empty() && !s.contains("allOf")) {
+    } else if (strict && !props.empty() && !s.contains("allOf") && !s.contains("additionalProperties")) {
       errors.push_back(where + "." + it.key() + ": a field the document does not list");
     }
   }

@@ -8,8 +8,10 @@
 //   auto errors = check.validate(answer, op_response_schema);  // empty: valid
 //
 // With `undocumented_fields` (the default) an object that lists properties
-// may not carry others even where the schema allows more (answers are open
-// for clients, but the test wants every field documented).
+// may not carry others where the schema says nothing of
+// additionalProperties (answers are open for clients, but the test wants
+// every field documented); `additionalProperties: true` says that more
+// fields are expected (a job event's fields depend on the event).
 #pragma once
 
 #include <string>
