@@ -15,28 +15,41 @@ using namespace schema;
 
 std::string standard_description(int status) {
   switch (status) {
-    case 400: return "bad request: not JSON, an unknown or missing field, a wrong type or value, a bad query parameter";
-    case 401: return "no token, or the token is unknown, expired or revoked";
-    case 403: return "the caller's role may not do this";
-    case 404: return "no record with this id";
-    case 409: return "conflicts with the stored records";
-    case 413: return "the request body is over the limit";
-    case 415: return "the Content-Type is not JSON";
-    case 429: return "too many attempts; retry after Retry-After seconds";
-    case 503: return "unavailable";
-    default: return "error";
+    case 400:
+      return "bad request: not JSON, an unknown or missing field, a wrong type or value, a bad "
+             "query parameter";
+    case 401:
+      return "no token, or the token is unknown, expired or revoked";
+    case 403:
+      return "the caller's role may not do this";
+    case 404:
+      return "no record with this id";
+    case 409:
+      return "conflicts with the stored records";
+    case 413:
+      return "the request body is over the limit";
+    case 415:
+      return "the Content-Type is not JSON";
+    case 429:
+      return "too many attempts; retry after Retry-After seconds";
+    case 503:
+      return "unavailable";
+    default:
+      return "error";
   }
 }
 
 Value error_schema() {
-  return open({{"error", open({{"code", str("a stable machine word: bad_request, invalid_json, unknown_field, "
-                                            "wrong_type, missing_field, bad_value, bad_query, payload_too_large, "
-                                            "unsupported_media_type, unauthorized, forbidden, not_found, conflict, "
-                                            "rate_limited, method_not_allowed, internal")},
-                               {"message", str("a sentence for people")},
-                               {"details", described(any_object(), "where: the field, the query parameter, ...")}},
-                              {"code", "message", "details"})}},
-              {"error"});
+  return open(
+      {{"error",
+        open({{"code", str("a stable machine word: bad_request, invalid_json, unknown_field, "
+                           "wrong_type, missing_field, bad_value, bad_query, payload_too_large, "
+                           "unsupported_media_type, unauthorized, forbidden, not_found, conflict, "
+                           "rate_limited, method_not_allowed, internal")},
+              {"message", str("a sentence for people")},
+              {"details", described(any_object(), "where: the field, the query parameter, ...")}},
+             {"code", "message", "details"})}},
+      {"error"});
 }
 
 std::string lower(std::string s) {
@@ -149,10 +162,18 @@ Value operation(const Route& r, const RouteDoc* doc) {
 
 }  // namespace
 
-ResponseDoc ok(Value schema, const std::string& description) { return {200, description, std::move(schema)}; }
-ResponseDoc created(Value schema, const std::string& description) { return {201, description, std::move(schema)}; }
-ResponseDoc accepted(Value schema, const std::string& description) { return {202, description, std::move(schema)}; }
-ResponseDoc no_content(const std::string& description) { return {204, description, nullptr}; }
+ResponseDoc ok(Value schema, const std::string& description) {
+  return {200, description, std::move(schema)};
+}
+ResponseDoc created(Value schema, const std::string& description) {
+  return {201, description, std::move(schema)};
+}
+ResponseDoc accepted(Value schema, const std::string& description) {
+  return {202, description, std::move(schema)};
+}
+ResponseDoc no_content(const std::string& description) {
+  return {204, description, nullptr};
+}
 ResponseDoc text(const std::string& content_type, const std::string& description) {
   return {200, description, str(), content_type};
 }
@@ -182,8 +203,12 @@ const Tables& tables() {
 
 }  // namespace
 
-const ApiDocs& api_docs() { return tables().docs; }
-const Value& api_components() { return tables().components; }
+const ApiDocs& api_docs() {
+  return tables().docs;
+}
+const Value& api_components() {
+  return tables().components;
+}
 
 Value openapi_document(const std::vector<Route>& routes) {
   const ApiDocs& docs = api_docs();
@@ -196,7 +221,8 @@ Value openapi_document(const std::vector<Route>& routes) {
   doc["openapi"] = "3.0.3";
   doc["info"] = {{"title", "drover server API"},
                  {"version", "1"},
-                 {"description", "drover's REST API: CMDB, catalog, jobs, users. Errors have the Error body."}};
+                 {"description",
+                  "drover's REST API: CMDB, catalog, jobs, users. Errors have the Error body."}};
   doc["paths"] = paths;
   doc["components"] = {{"schemas", api_components()},
                        {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}};

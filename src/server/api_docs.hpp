@@ -35,7 +35,7 @@ struct ResponseDoc {
 
 struct RouteDoc {
   std::vector<Value> query{};  // query parameter objects (schema::query)
-  Value body{};              // JSON request body schema; null: no JSON body
+  Value body{};                // JSON request body schema; null: no JSON body
   // Other media types of the body (the host import's text/csv): type -> schema.
   std::vector<std::pair<std::string, Value>> other_bodies{};
   std::vector<ResponseDoc> responses{};

@@ -22,41 +22,49 @@ void add_auth_docs(ApiDocs& docs, Value& components) {
                               {"expires", nullable(timestamp())},
                               {"revoked", boolean()}},
                              {"id", "user_id", "name", "created", "expires", "revoked"});
-  components["NewToken"] = {{"allOf", Value::array({ref("Token"),
-                                                    open({{"token", str("the secret: shown only in this answer")}},
-                                                         {"token"})})}};
-  components["Session"] = open({{"token", str("the session token (Authorization: Bearer <token>)")},
-                                {"expires", timestamp()},
-                                {"user", open({{"id", integer(1)}, {"username", str()}, {"role", enum_of(roles)}},
-                                              {"id", "username", "role"})}},
-                               {"token", "expires", "user"});
-  components["AuditEntry"] = open({{"id", integer(1)},
-                                   {"time", timestamp()},
-                                   {"user_id", nullable(integer(1))},
-                                   {"username", str()},
-                                   {"address", str("the client's IP address")},
-                                   {"action", str("create, update, delete, login, login_failed, submit, cancel, ...")},
-                                   {"resource", str("hosts, users, jobs, ...")},
-                                   {"resource_id", str()},
-                                   {"details", any_object()}},
-                                  {"id", "time", "user_id", "username", "action", "resource", "resource_id"});
+  components["NewToken"] = {
+      {"allOf",
+       Value::array({ref("Token"),
+                     open({{"token", str("the secret: shown only in this answer")}}, {"token"})})}};
+  components["Session"] =
+      open({{"token", str("the session token (Authorization: Bearer <token>)")},
+            {"expires", timestamp()},
+            {"user", open({{"id", integer(1)}, {"username", str()}, {"role", enum_of(roles)}},
+                          {"id", "username", "role"})}},
+           {"token", "expires", "user"});
+  components["AuditEntry"] =
+      open({{"id", integer(1)},
+            {"time", timestamp()},
+            {"user_id", nullable(integer(1))},
+            {"username", str()},
+            {"address", str("the client's IP address")},
+            {"action", str("create, update, delete, login, login_failed, submit, cancel, ...")},
+            {"resource", str("hosts, users, jobs, ...")},
+            {"resource_id", str()},
+            {"details", any_object()}},
+           {"id", "time", "user_id", "username", "action", "resource", "resource_id"});
 
   docs["POST /api/v1/login"] = {
       .body = obj({{"username", str()}, {"password", str()}}, {"username"}),
-      .responses = {ok(ref("Session"), "logged in: a session token for 12 hours"),
-                    err(401, "wrong username or password, or the user is disabled"),
-                    err(429, "too many failed logins from this address or for this user; see Retry-After")}};
+      .responses = {
+          ok(ref("Session"), "logged in: a session token for 12 hours"),
+          err(401, "wrong username or password, or the user is disabled"),
+          err(429, "too many failed logins from this address or for this user; see Retry-After")}};
   docs["POST /api/v1/tokens"] = {
       .body = obj({{"name", str()}, {"expires_in_days", integer(1, 3650)}}, {"name"}),
       .responses = {created(ref("NewToken"), "the token, with its secret (shown once)")}};
   std::vector<Value> token_query = page_params();
-  token_query.insert(token_query.begin(), query("all", boolean(), "every user's tokens (admin only)"));
-  docs["GET /api/v1/tokens"] = {.query = token_query,
-                                .responses = {ok(page_of("Token")), err(400), err(403, "all=true by a non-admin")}};
+  token_query.insert(token_query.begin(),
+                     query("all", boolean(), "every user's tokens (admin only)"));
+  docs["GET /api/v1/tokens"] = {
+      .query = token_query,
+      .responses = {ok(page_of("Token")), err(400), err(403, "all=true by a non-admin")}};
   docs["DELETE /api/v1/tokens/{id}"] = {
-      .responses = {no_content("revoked"), err(404, "no API token with this id that the caller may revoke")}};
+      .responses = {no_content("revoked"),
+                    err(404, "no API token with this id that the caller may revoke")}};
 
-  docs["GET /api/v1/users"] = {.query = page_params(), .responses = {ok(page_of("User")), err(400)}};
+  docs["GET /api/v1/users"] = {.query = page_params(),
+                               .responses = {ok(page_of("User")), err(400)}};
   docs["POST /api/v1/users"] = {
       .body = obj({{"username", str()},
                    {"password", described(str(), "at least 8 characters")},
@@ -69,14 +77,17 @@ void add_auth_docs(ApiDocs& docs, Value& components) {
                    {"role", enum_of(roles)},
                    {"disabled", boolean()}}),
       .responses = {ok(ref("User")), err(404)}};
-  docs["DELETE /api/v1/users/{id}"] = {
-      .responses = {no_content("deleted, with their tokens"), err(404), err(409, "the caller's own user")}};
+  docs["DELETE /api/v1/users/{id}"] = {.responses = {no_content("deleted, with their tokens"),
+                                                     err(404), err(409, "the caller's own user")}};
 
   std::vector<Value> audit_query = page_params();
-  audit_query.push_back(query("resource", str(), "only entries about this resource (hosts, users, jobs, ...)"));
-  audit_query.push_back(query("action", str(), "only this action (create, delete, login_failed, ...)"));
+  audit_query.push_back(
+      query("resource", str(), "only entries about this resource (hosts, users, jobs, ...)"));
+  audit_query.push_back(
+      query("action", str(), "only this action (create, delete, login_failed, ...)"));
   audit_query.push_back(query("username", str(), "only this user's entries"));
-  docs["GET /api/v1/audit"] = {.query = audit_query, .responses = {ok(page_of("AuditEntry")), err(400)}};
+  docs["GET /api/v1/audit"] = {.query = audit_query,
+                               .responses = {ok(page_of("AuditEntry")), err(400)}};
 }
 
 }  // namespace drover::server

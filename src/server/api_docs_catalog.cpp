@@ -46,54 +46,62 @@ Properties template_fields() {
 }  // namespace
 
 void add_catalog_docs(ApiDocs& docs, Value& components) {
-  components["Credential"] = open({{"id", integer(1)},
-                                   {"name", str()},
-                                   {"kind", enum_of(kCredentialKinds)},
-                                   {"username", str()},
-                                   {"description", str()},
-                                   {"created", timestamp()},
-                                   {"updated", timestamp()}},
-                                  {"id", "name", "kind", "username", "description", "created", "updated"});
-  components["Project"] = open({{"id", integer(1)},
-                                {"name", str()},
-                                {"kind", enum_of({"local", "git"})},
-                                {"path", str("the directory (a git project's clone: chosen by the server)")},
-                                {"url", str()},
-                                {"branch", str()},
-                                {"sync_state", str("ok or failed (empty before the first sync)")},
-                                {"sync_message", str("git's output (first 2 KiB), or why the directory is missing")},
-                                {"synced", nullable(timestamp())},
-                                {"created", timestamp()},
-                                {"updated", timestamp()}},
-                               {"id", "name", "kind", "path", "url", "branch", "sync_state", "sync_message", "synced",
-                                "created", "updated"});
+  components["Credential"] =
+      open({{"id", integer(1)},
+            {"name", str()},
+            {"kind", enum_of(kCredentialKinds)},
+            {"username", str()},
+            {"description", str()},
+            {"created", timestamp()},
+            {"updated", timestamp()}},
+           {"id", "name", "kind", "username", "description", "created", "updated"});
+  components["Project"] =
+      open({{"id", integer(1)},
+            {"name", str()},
+            {"kind", enum_of({"local", "git"})},
+            {"path", str("the directory (a git project's clone: chosen by the server)")},
+            {"url", str()},
+            {"branch", str()},
+            {"sync_state", str("ok or failed (empty before the first sync)")},
+            {"sync_message", str("git's output (first 2 KiB), or why the directory is missing")},
+            {"synced", nullable(timestamp())},
+            {"created", timestamp()},
+            {"updated", timestamp()}},
+           {"id", "name", "kind", "path", "url", "branch", "sync_state", "sync_message", "synced",
+            "created", "updated"});
   components["TemplateInventory"] = template_inventory();
   Properties tmpl = {{"id", integer(1)}};
   for (auto& f : template_fields()) tmpl.push_back(f);
   tmpl.push_back({"created", timestamp()});
   tmpl.push_back({"updated", timestamp()});
-  components["Template"] = open(tmpl, {"id", "name", "project_id", "playbook", "inventory", "credential_id",
-                                       "extra_vars", "forks", "limit", "tags", "check_mode", "created", "updated"});
-  components["TemplateInput"] = obj(template_fields(), {"name", "project_id", "playbook", "inventory"});
+  components["Template"] =
+      open(tmpl, {"id", "name", "project_id", "playbook", "inventory", "credential_id",
+                  "extra_vars", "forks", "limit", "tags", "check_mode", "created", "updated"});
+  components["TemplateInput"] =
+      obj(template_fields(), {"name", "project_id", "playbook", "inventory"});
   components["TemplatePatch"] = obj(template_fields());
 
-  docs["GET /api/v1/credentials"] = {.query = page_params(), .responses = {ok(page_of("Credential")), err(400)}};
+  docs["GET /api/v1/credentials"] = {.query = page_params(),
+                                     .responses = {ok(page_of("Credential")), err(400)}};
   docs["POST /api/v1/credentials"] = {
       .body = obj({{"name", str()},
                    {"kind", enum_of(kCredentialKinds)},
                    {"username", str()},
-                   {"secret", str("the key, password or become password; encrypted at rest, never returned")},
+                   {"secret",
+                    str("the key, password or become password; encrypted at rest, never returned")},
                    {"description", str()}},
                   {"name", "kind", "secret"}),
       .responses = {created(ref("Credential")), err(409, "a credential with this name exists")}};
   docs["GET /api/v1/credentials/{id}"] = {.responses = {ok(ref("Credential")), err(404)}};
   docs["PATCH /api/v1/credentials/{id}"] = {
-      .body = obj({{"name", str()}, {"username", str()}, {"secret", str()}, {"description", str()}}),
+      .body =
+          obj({{"name", str()}, {"username", str()}, {"secret", str()}, {"description", str()}}),
       .responses = {ok(ref("Credential")), err(404), err(409, "another credential has this name")}};
   docs["DELETE /api/v1/credentials/{id}"] = {
       .responses = {no_content("deleted; templates that used it keep no credential"), err(404)}};
 
-  docs["GET /api/v1/projects"] = {.query = page_params(), .responses = {ok(page_of("Project")), err(400)}};
+  docs["GET /api/v1/projects"] = {.query = page_params(),
+                                  .responses = {ok(page_of("Project")), err(400)}};
   docs["POST /api/v1/projects"] = {
       .body = obj({{"name", str()},
                    {"kind", described(enum_of({"local", "git"}), "local when absent")},
@@ -105,21 +113,24 @@ void add_catalog_docs(ApiDocs& docs, Value& components) {
                     err(409, "a project with this name exists")}};
   docs["GET /api/v1/projects/{id}"] = {.responses = {ok(ref("Project")), err(404)}};
   docs["POST /api/v1/projects/{id}/sync"] = {
-      .responses = {ok(ref("Project"), "synced (see sync_state: a failed pull is an answer, not an error)"),
-                    err(404)}};
+      .responses = {
+          ok(ref("Project"), "synced (see sync_state: a failed pull is an answer, not an error)"),
+          err(404)}};
   docs["DELETE /api/v1/projects/{id}"] = {
       .responses = {no_content("deleted"), err(404), err(409, "templates use the project")}};
 
-  docs["GET /api/v1/templates"] = {.query = page_params(), .responses = {ok(page_of("Template")), err(400)}};
+  docs["GET /api/v1/templates"] = {.query = page_params(),
+                                   .responses = {ok(page_of("Template")), err(400)}};
   docs["POST /api/v1/templates"] = {
       .body = ref("TemplateInput"),
-      .responses = {created(ref("Template")), err(400, "a bad field, or no such project or credential"),
+      .responses = {created(ref("Template")),
+                    err(400, "a bad field, or no such project or credential"),
                     err(409, "a template with this name exists")}};
   docs["GET /api/v1/templates/{id}"] = {.responses = {ok(ref("Template")), err(404)}};
   docs["PATCH /api/v1/templates/{id}"] = {
       .body = ref("TemplatePatch"),
-      .responses = {ok(ref("Template")), err(400, "a bad field, or no such project or credential"), err(404),
-                    err(409, "another template has this name")}};
+      .responses = {ok(ref("Template")), err(400, "a bad field, or no such project or credential"),
+                    err(404), err(409, "another template has this name")}};
   docs["DELETE /api/v1/templates/{id}"] = {.responses = {no_content("deleted"), err(404)}};
 }
 

@@ -8,8 +8,9 @@ using namespace schema;
 namespace {
 
 const std::vector<std::string> kStatuses = {"online", "offline", "maintenance"};
-const std::vector<std::string> kSortFields = {"hostname", "id",     "ip",     "role",   "platform", "machine_type",
-                                              "line",     "idc",    "region", "status", "created",  "updated"};
+const std::vector<std::string> kSortFields = {"hostname", "id",           "ip",      "role",
+                                              "platform", "machine_type", "line",    "idc",
+                                              "region",   "status",       "created", "updated"};
 
 // The writable fields of a host (store::parse_host); hostname is required
 // on create only.
@@ -73,23 +74,28 @@ void add_cmdb_docs(ApiDocs& docs, Value& components) {
   for (auto& f : host_fields()) host.push_back(f);
   host.push_back({"created", timestamp()});
   host.push_back({"updated", timestamp()});
-  components["Host"] = open(host, {"id", "hostname", "ip", "role", "platform", "machine_type", "line", "idc", "region",
-                                   "status", "tags", "vars", "created", "updated"});
+  components["Host"] =
+      open(host, {"id", "hostname", "ip", "role", "platform", "machine_type", "line", "idc",
+                  "region", "status", "tags", "vars", "created", "updated"});
   components["HostInput"] = obj(host_fields(), {"hostname"});
   components["HostPatch"] = obj(host_fields());
   Properties group = {{"id", integer(1)}};
   for (auto& f : group_fields()) group.push_back(f);
   group.push_back({"created", timestamp()});
   group.push_back({"updated", timestamp()});
-  components["Group"] = open(group, {"id", "name", "description", "query", "hosts", "vars", "created", "updated"});
+  components["Group"] =
+      open(group, {"id", "name", "description", "query", "hosts", "vars", "created", "updated"});
   components["GroupInput"] = obj(group_fields(), {"name"});
   components["GroupPatch"] = obj(group_fields());
 
-  docs["GET /api/v1/hosts"] = {.query = host_filter_params(), .responses = {ok(page_of("Host")), err(400)}};
-  docs["POST /api/v1/hosts"] = {.body = ref("HostInput"),
-                                .responses = {created(ref("Host")), err(409, "a host with this hostname exists")}};
+  docs["GET /api/v1/hosts"] = {.query = host_filter_params(),
+                               .responses = {ok(page_of("Host")), err(400)}};
+  docs["POST /api/v1/hosts"] = {
+      .body = ref("HostInput"),
+      .responses = {created(ref("Host")), err(409, "a host with this hostname exists")}};
   std::vector<Value> export_query = host_filter_params();
-  export_query.insert(export_query.begin(), query("format", enum_of({"csv", "json"}), "json when absent"));
+  export_query.insert(export_query.begin(),
+                      query("format", enum_of({"csv", "json"}), "json when absent"));
   docs["GET /api/v1/hosts/export"] = {
       .query = export_query,
       .responses = {ok(array_of(ref("Host")), "the hosts: JSON (format=json) or CSV (format=csv)"),
@@ -97,10 +103,11 @@ void add_cmdb_docs(ApiDocs& docs, Value& components) {
   docs["POST /api/v1/hosts/import"] = {
       .body = array_of(ref("HostInput")),
       .other_bodies = {{"text/csv", str("a header row of host fields, then one host per row")}},
-      .responses = {ok(open({{"created", integer(0)}, {"updated", integer(0)}}, {"created", "updated"}),
-                       "imported, all or nothing: hosts created and updated (by hostname)"),
-                    err(400, "a row or field that does not read (details: row and column)"),
-                    err(413, "over 32 MiB")}};
+      .responses = {
+          ok(open({{"created", integer(0)}, {"updated", integer(0)}}, {"created", "updated"}),
+             "imported, all or nothing: hosts created and updated (by hostname)"),
+          err(400, "a row or field that does not read (details: row and column)"),
+          err(413, "over 32 MiB")}};
   docs["GET /api/v1/hosts/{id}"] = {.responses = {ok(ref("Host")), err(404)}};
   docs["PATCH /api/v1/hosts/{id}"] = {
       .body = ref("HostPatch"),
@@ -108,18 +115,22 @@ void add_cmdb_docs(ApiDocs& docs, Value& components) {
   docs["DELETE /api/v1/hosts/{id}"] = {.responses = {no_content("deleted"), err(404)}};
 
   docs["GET /api/v1/inventory"] = {
-      .responses = {ok(any_object(), "the ansible-inventory --list document: _meta.hostvars, groups"),
-                    err(400, "any query parameter (this route takes none)")}};
-  docs["GET /api/v1/groups"] = {.query = page_params(), .responses = {ok(page_of("Group")), err(400)}};
-  docs["POST /api/v1/groups"] = {.body = ref("GroupInput"),
-                                 .responses = {created(ref("Group")), err(409, "a group with this name exists")}};
+      .responses = {
+          ok(any_object(), "the ansible-inventory --list document: _meta.hostvars, groups"),
+          err(400, "any query parameter (this route takes none)")}};
+  docs["GET /api/v1/groups"] = {.query = page_params(),
+                                .responses = {ok(page_of("Group")), err(400)}};
+  docs["POST /api/v1/groups"] = {
+      .body = ref("GroupInput"),
+      .responses = {created(ref("Group")), err(409, "a group with this name exists")}};
   docs["GET /api/v1/groups/{id}"] = {.responses = {ok(ref("Group")), err(404)}};
   docs["GET /api/v1/groups/{id}/hosts"] = {.query = page_params(),
                                            .responses = {ok(page_of("Host")), err(400), err(404)}};
   docs["PATCH /api/v1/groups/{id}"] = {
       .body = ref("GroupPatch"),
       .responses = {ok(ref("Group")), err(404), err(409, "another group has this name")}};
-  docs["DELETE /api/v1/groups/{id}"] = {.responses = {no_content("deleted (its hosts stay)"), err(404)}};
+  docs["DELETE /api/v1/groups/{id}"] = {
+      .responses = {no_content("deleted (its hosts stay)"), err(404)}};
 }
 
 }  // namespace drover::server

@@ -14,7 +14,9 @@ Value bounded_str(size_t max_bytes, const std::string& description) {
   return s;
 }
 
-Value timestamp() { return {{"type", "string"}, {"description", "ISO 8601 UTC time, 2026-11-25T07:30:00.000Z"}}; }
+Value timestamp() {
+  return {{"type", "string"}, {"description", "ISO 8601 UTC time, 2026-11-25T07:30:00.000Z"}};
+}
 
 Value integer(std::optional<int64_t> min, std::optional<int64_t> max) {
   Value s = {{"type", "integer"}, {"format", "int64"}};
@@ -23,15 +25,25 @@ Value integer(std::optional<int64_t> min, std::optional<int64_t> max) {
   return s;
 }
 
-Value boolean() { return {{"type", "boolean"}}; }
+Value boolean() {
+  return {{"type", "boolean"}};
+}
 
-Value enum_of(const std::vector<std::string>& choices) { return {{"type", "string"}, {"enum", choices}}; }
+Value enum_of(const std::vector<std::string>& choices) {
+  return {{"type", "string"}, {"enum", choices}};
+}
 
-Value array_of(Value items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+Value array_of(Value items) {
+  return {{"type", "array"}, {"items", std::move(items)}};
+}
 
-Value any_object() { return {{"type", "object"}, {"additionalProperties", true}}; }
+Value any_object() {
+  return {{"type", "object"}, {"additionalProperties", true}};
+}
 
-Value ref(const std::string& component) { return {{"$ref", "#/components/schemas/" + component}}; }
+Value ref(const std::string& component) {
+  return {{"$ref", "#/components/schemas/" + component}};
+}
 
 Value nullable(Value s) {
   if (s.contains("$ref")) return {{"allOf", Value::array({std::move(s)})}, {"nullable", true}};
@@ -47,7 +59,8 @@ Value described(Value s, const std::string& description) {
 
 namespace {
 
-Value object_schema(const Properties& properties, const std::vector<std::string>& required, bool strict) {
+Value object_schema(const Properties& properties, const std::vector<std::string>& required,
+                    bool strict) {
   Value props = Value::object();
   for (const auto& [name, s] : properties) props[name] = s;
   Value out = {{"type", "object"}, {"properties", std::move(props)}};
@@ -78,7 +91,11 @@ Value page_of(const std::string& component) {
 }
 
 Value query(const std::string& name, Value schema, const std::string& description) {
-  return {{"name", name}, {"in", "query"}, {"required", false}, {"description", description}, {"schema", std::move(schema)}};
+  return {{"name", name},
+          {"in", "query"},
+          {"required", false},
+          {"description", description},
+          {"schema", std::move(schema)}};
 }
 
 std::vector<Value> page_params(int64_t max_limit) {

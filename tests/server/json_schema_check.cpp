@@ -38,21 +38,24 @@ std::vector<std::string> SchemaChecker::validate(const Value& value, const Value
 
 // The property names an object schema lists (through $ref and allOf), and
 // whether it lists any.
-void SchemaChecker::property_names(const Value& s, std::vector<std::string>& names, bool& listed) const {
+void SchemaChecker::property_names(const Value& s, std::vector<std::string>& names,
+                                   bool& listed) const {
   if (s.contains("$ref")) return property_names(resolve(s["$ref"]), names, listed);
   if (s.contains("allOf"))
     for (const auto& part : s["allOf"]) property_names(part, names, listed);
   if (s.contains("properties") && !s["properties"].empty()) {
     listed = true;
-    for (auto it = s["properties"].begin(); it != s["properties"].end(); ++it) names.push_back(it.key());
+    for (auto it = s["properties"].begin(); it != s["properties"].end(); ++it)
+      names.push_back(it.key());
   }
 }
 
-void SchemaChecker::check(const Value& v, const Value& s, const std::string& where, std::vector<std::string>& errors,
-                          bool strict) const {
+void SchemaChecker::check(const Value& v, const Value& s, const std::string& where,
+                          std::vector<std::string>& errors, bool strict) const {
   if (s.contains("$ref")) return check(v, resolve(s["$ref"]), where, errors, strict);
   if (v.is_null()) {
-    if (!s.value("nullable", false)) errors.push_back(where + ": null where the schema is not nullable");
+    if (!s.value("nullable", false))
+      errors.push_back(where + ": null where the schema is not nullable");
     return;
   }
   if (s.contains("allOf")) {
@@ -73,7 +76,8 @@ void SchemaChecker::check(const Value& v, const Value& s, const std::string& whe
       check(v, part, where, e, strict);
       if (e.empty()) ++matches;
     }
-    if (matches != 1) errors.push_back(where + ": matches " + std::to_string(matches) + " of oneOf, not 1");
+    if (matches != 1)
+      errors.push_back(where + ": matches " + std::to_string(matches) + " of oneOf, not 1");
   }
   if (s.contains("type") && !has_type(v, s["type"])) {
     errors.push_back(where + ": " + v.dump() + " is not " + s["type"].get<std::string>());
@@ -87,7 +91,8 @@ void SchemaChecker::check(const Value& v, const Value& s, const std::string& whe
       errors.push_back(where + ": longer than " + s["maxLength"].dump());
     if (s.contains("minLength") && text.size() < s["minLength"].get<size_t>())
       errors.push_back(where + ": shorter than " + s["minLength"].dump());
-    if (s.contains("pattern") && !std::regex_search(text, std::regex(s["pattern"].get<std::string>())))
+    if (s.contains("pattern") &&
+        !std::regex_search(text, std::regex(s["pattern"].get<std::string>())))
       errors.push_back(where + ": " + v.dump() + " does not match " + s["pattern"].dump());
   }
   if (v.is_number()) {
@@ -97,14 +102,16 @@ void SchemaChecker::check(const Value& v, const Value& s, const std::string& whe
       errors.push_back(where + ": " + v.dump() + " is above the maximum " + s["maximum"].dump());
   }
   if (v.is_array() && s.contains("items"))
-    for (size_t i = 0; i < v.size(); ++i) check(v[i], s["items"], where + "[" + std::to_string(i) + "]", errors, strict);
+    for (size_t i = 0; i < v.size(); ++i)
+      check(v[i], s["items"], where + "[" + std::to_string(i) + "]", errors, strict);
   if (!v.is_object()) return;
   if (s.contains("minProperties") && v.size() < s["minProperties"].get<size_t>())
     errors.push_back(where + ": fewer properties than " + s["minProperties"].dump());
   if (s.contains("maxProperties") && v.size() > s["maxProperties"].get<size_t>())
     errors.push_back(where + ": more properties than " + s["maxProperties"].dump());
   for (const auto& name : s.value("required", Value::array()))
-    if (!v.contains(name.get<std::string>())) errors.push_back(where + ": missing required " + name.dump());
+    if (!v.contains(name.get<std::string>()))
+      errors.push_back(where + ": missing required " + name.dump());
   const Value props = s.value("properties", Value::object());
   bool closed = s.contains("additionalProperties") && s["additionalProperties"] == false;
   for (auto it = v.begin(); it != v.end(); ++it) {
@@ -112,7 +119,8 @@ void SchemaChecker::check(const Value& v, const Value& s, const std::string& whe
       check(it.value(), props[it.key()], where + "." + it.key(), errors, strict);
     } else if (closed) {
       errors.push_back(where + "." + it.key() + ": not allowed (additionalProperties false)");
-    } else if (strict && !props.empty() && !s.contains("allOf") && !s.contains("additionalProperties")) {
+    } else if (strict && !props.empty() && !s.contains("allOf") &&
+               !s.contains("additionalProperties")) {
       errors.push_back(where + "." + it.key() + ": a field the document does not list");
     }
   }
@@ -120,9 +128,13 @@ void SchemaChecker::check(const Value& v, const Value& s, const std::string& whe
 
 std::vector<std::string> SchemaChecker::unknown_keywords(const Value& schema) const {
   static const std::set<std::string> known = {
-      "type",          "nullable", "enum",    "required", "properties",    "additionalProperties",
-      "items",         "minimum",  "maximum", "minProperties", "maxProperties", "allOf",
-      "oneOf",         "$ref",     "description", "format", "default", "maxLength", "minLength", "pattern"};
+      "type",          "nullable",      "enum",
+      "required",      "properties",    "additionalProperties",
+      "items",         "minimum",       "maximum",
+      "minProperties", "maxProperties", "allOf",
+      "oneOf",         "$ref",          "description",
+      "format",        "default",       "maxLength",
+      "minLength",     "pattern"};
   std::vector<std::string> out;
   if (!schema.is_object()) return {"a schema that is not an object: " + schema.dump()};
   for (auto it = schema.begin(); it != schema.end(); ++it) {

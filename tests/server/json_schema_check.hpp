@@ -25,15 +25,16 @@ class SchemaChecker {
  public:
   explicit SchemaChecker(Value document) : doc_(std::move(document)) {}
 
-  std::vector<std::string> validate(const Value& value, const Value& schema, bool undocumented_fields = true) const;
+  std::vector<std::string> validate(const Value& value, const Value& schema,
+                                    bool undocumented_fields = true) const;
   // A $ref's target; throws std::out_of_range when it does not resolve.
   const Value& resolve(const std::string& ref) const;
   // Keywords of `schema` (and below) that the checker does not know.
   std::vector<std::string> unknown_keywords(const Value& schema) const;
 
  private:
-  void check(const Value& v, const Value& s, const std::string& where, std::vector<std::string>& errors,
-             bool strict) const;
+  void check(const Value& v, const Value& s, const std::string& where,
+             std::vector<std::string>& errors, bool strict) const;
   void property_names(const Value& s, std::vector<std::string>& names, bool& listed) const;
   Value doc_;
 };

@@ -54,20 +54,22 @@ Value* OpenApi::doc_ = nullptr;
 // Sends requests and checks each answer against the document.
 class Prober {
  public:
-  Prober(const ServerProcess& server, const Value& doc) : server_(server), doc_(doc), checker_(doc) {}
+  Prober(const ServerProcess& server, const Value& doc)
+      : server_(server), doc_(doc), checker_(doc) {}
 
   // `route` is the documented path ("/api/v1/hosts/{id}"), `path` the one sent.
   HttpResponse call(const std::string& token, const std::string& method, const std::string& route,
                     const std::string& path, const std::string& body = "",
                     const std::string& type = "application/json") {
     HttpResponse r = ApiClient(server_.url(), token).request(method, path, body, type);
-    std::string what = method + " " + path + " (" + (token.empty() ? "no token" : "token") + ") answered " +
-                       std::to_string(r.status) + ": " + r.body.substr(0, 300);
+    std::string what = method + " " + path + " (" + (token.empty() ? "no token" : "token") +
+                       ") answered " + std::to_string(r.status) + ": " + r.body.substr(0, 300);
     const Value& op = doc_["paths"][route][lower(method)];
     std::string status = std::to_string(r.status);
     answered_[method + " " + route].insert(status);
     if (!op["responses"].contains(status)) {
-      ADD_FAILURE() << "undocumented status: " << what << "; documented: " << op["responses"].size() << " codes";
+      ADD_FAILURE() << "undocumented status: " << what << "; documented: " << op["responses"].size()
+                    << " codes";
       return r;
     }
     const Value& documented = op["responses"][status];
@@ -85,7 +87,8 @@ class Prober {
     }
     if (got_type.rfind("application/json", 0) == 0) {
       Value body = Value::parse(r.body, nullptr, false);
-      for (const auto& e : checker_.validate(body, (*media)["schema"])) ADD_FAILURE() << e << " in " << what;
+      for (const auto& e : checker_.validate(body, (*media)["schema"]))
+        ADD_FAILURE() << e << " in " << what;
     }
     return r;
   }
@@ -126,8 +129,10 @@ class Prober {
   std::map<std::string, std::set<std::string>> answered_;
 };
 
-std::string login(const ServerProcess& server, const std::string& user, const std::string& password) {
-  auto r = ApiClient(server.url()).post("/api/v1/login", {{"username", user}, {"password", password}});
+std::string login(const ServerProcess& server, const std::string& user,
+                  const std::string& password) {
+  auto r =
+      ApiClient(server.url()).post("/api/v1/login", {{"username", user}, {"password", password}});
   if (r.status != 200) throw std::runtime_error("login of " + user + " failed: " + r.body);
   return r.json()["token"];
 }
@@ -141,7 +146,8 @@ TEST_F(OpenApi, EveryRegisteredRouteHasADocumentationEntryAndEveryEntryIsARoute)
           << upper(method) << " " << path << " has no entry in src/server/api_docs_*.cpp";
     }
   for (const auto& [key, entry] : server::api_docs())
-    EXPECT_TRUE(served.count(key)) << "api_docs has '" << key << "', which is not a registered route";
+    EXPECT_TRUE(served.count(key))
+        << "api_docs has '" << key << "', which is not a registered route";
   EXPECT_GE(served.size(), 50u);
 }
 
@@ -151,7 +157,8 @@ TEST_F(OpenApi, DocumentIsStructurallyOpenApi30) {
   EXPECT_TRUE(doc["info"].contains("title") && doc["info"].contains("version"));
   SchemaChecker checker(doc);
   // Every $ref anywhere resolves.
-  std::function<void(const Value&, const std::string&)> walk = [&](const Value& v, const std::string& where) {
+  std::function<void(const Value&, const std::string&)> walk = [&](const Value& v,
+                                                                   const std::string& where) {
     if (v.is_object()) {
       if (v.contains("$ref")) {
         EXPECT_NO_THROW(checker.resolve(v["$ref"])) << where << ": " << v["$ref"];
@@ -165,7 +172,8 @@ TEST_F(OpenApi, DocumentIsStructurallyOpenApi30) {
   for (const auto& [name, s] : doc["components"]["schemas"].items())
     EXPECT_EQ(checker.unknown_keywords(s), std::vector<std::string>{}) << "component " << name;
   std::set<std::string> operation_ids;
-  const std::set<std::string> methods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
+  const std::set<std::string> methods = {"get",     "put",  "post",  "delete",
+                                         "options", "head", "patch", "trace"};
   for (const auto& [path, ops] : doc["paths"].items()) {
     ASSERT_EQ(path[0], '/') << path;
     std::set<std::string> in_path;
@@ -176,15 +184,20 @@ TEST_F(OpenApi, DocumentIsStructurallyOpenApi30) {
       std::string where = method + " " + path;
       EXPECT_TRUE(methods.count(method)) << where;
       ASSERT_TRUE(op.contains("operationId")) << where;
-      EXPECT_TRUE(operation_ids.insert(op["operationId"]).second) << "operationId used twice: " << op["operationId"];
+      EXPECT_TRUE(operation_ids.insert(op["operationId"]).second)
+          << "operationId used twice: " << op["operationId"];
       std::set<std::string> declared;
       std::set<std::pair<std::string, std::string>> unique;
       for (const auto& p : op.value("parameters", Value::array())) {
-        ASSERT_TRUE(p.contains("name") && p.contains("in") && p.contains("schema")) << where << ": " << p;
+        ASSERT_TRUE(p.contains("name") && p.contains("in") && p.contains("schema"))
+            << where << ": " << p;
         std::string in = p["in"];
-        EXPECT_TRUE(in == "path" || in == "query" || in == "header" || in == "cookie") << where << ": " << p;
-        EXPECT_TRUE(unique.insert({p["name"], in}).second) << where << ": parameter twice: " << p["name"];
-        EXPECT_EQ(checker.unknown_keywords(p["schema"]), std::vector<std::string>{}) << where << ": " << p;
+        EXPECT_TRUE(in == "path" || in == "query" || in == "header" || in == "cookie")
+            << where << ": " << p;
+        EXPECT_TRUE(unique.insert({p["name"], in}).second)
+            << where << ": parameter twice: " << p["name"];
+        EXPECT_EQ(checker.unknown_keywords(p["schema"]), std::vector<std::string>{})
+            << where << ": " << p;
         if (in == "path") {
           EXPECT_EQ(p.value("required", false), true) << where << ": path parameters are required";
           declared.insert(p["name"]);
@@ -194,12 +207,14 @@ TEST_F(OpenApi, DocumentIsStructurallyOpenApi30) {
       ASSERT_TRUE(op.contains("responses") && !op["responses"].empty()) << where;
       bool success = false;
       for (const auto& [status, resp] : op["responses"].items()) {
-        EXPECT_TRUE(std::regex_match(status, std::regex("[1-5][0-9][0-9]"))) << where << ": status " << status;
+        EXPECT_TRUE(std::regex_match(status, std::regex("[1-5][0-9][0-9]")))
+            << where << ": status " << status;
         success = success || status[0] == '2';
         EXPECT_TRUE(resp.contains("description")) << where << " " << status;
         const Value content = resp.value("content", Value::object());
         for (const auto& [type, media] : content.items())
-          EXPECT_EQ(checker.unknown_keywords(media["schema"]), std::vector<std::string>{}) << where << " " << status;
+          EXPECT_EQ(checker.unknown_keywords(media["schema"]), std::vector<std::string>{})
+              << where << " " << status;
       }
       EXPECT_TRUE(success) << where << ": no success status";
       if (op.contains("requestBody")) {
@@ -248,13 +263,14 @@ TEST(SchemaCheck, RefusesWhatTheSchemaDoesNotAllow) {
   SchemaChecker check(doc);
   Value ref = {{"$ref", "#/components/schemas/Thing"}};
   EXPECT_TRUE(check.validate({{"id", 1}, {"kind", "a"}, {"when", nullptr}}, ref).empty());
-  EXPECT_EQ(check.validate({{"kind", "a"}}, ref).size(), 1u);                // missing id
-  EXPECT_EQ(check.validate({{"id", 0}}, ref).size(), 1u);                    // below minimum
-  EXPECT_EQ(check.validate({{"id", 1}, {"kind", "c"}}, ref).size(), 1u);     // not in enum
-  EXPECT_EQ(check.validate({{"id", "1"}}, ref).size(), 1u);                  // wrong type
-  EXPECT_EQ(check.validate({{"id", 1}, {"extra", 1}}, ref).size(), 1u);      // undocumented field
+  EXPECT_EQ(check.validate({{"kind", "a"}}, ref).size(), 1u);             // missing id
+  EXPECT_EQ(check.validate({{"id", 0}}, ref).size(), 1u);                 // below minimum
+  EXPECT_EQ(check.validate({{"id", 1}, {"kind", "c"}}, ref).size(), 1u);  // not in enum
+  EXPECT_EQ(check.validate({{"id", "1"}}, ref).size(), 1u);               // wrong type
+  EXPECT_EQ(check.validate({{"id", 1}, {"extra", 1}}, ref).size(), 1u);   // undocumented field
   EXPECT_TRUE(check.validate({{"id", 1}, {"extra", 1}}, ref, false).empty());
-  EXPECT_TRUE(check.validate({{"seq", 1}, {"extra", 1}}, {{"$ref", "#/components/schemas/Event"}}).empty());
+  EXPECT_TRUE(
+      check.validate({{"seq", 1}, {"extra", 1}}, {{"$ref", "#/components/schemas/Event"}}).empty());
   EXPECT_THROW(check.resolve("#/components/schemas/Nothing"), std::out_of_range);
   Value name = {{"type", "string"}, {"maxLength", 4}, {"pattern", "^[a-z]+$"}};
   EXPECT_TRUE(check.validate("web", name).empty());
@@ -269,8 +285,11 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
   Prober p(srv, doc);
   const std::string admin = srv.admin_token();
   ApiClient api(srv.url(), admin);
-  ASSERT_EQ(api.post("/api/v1/users", {{"username", "viewer1"}, {"password", "viewer-password"}}).status, 201);
-  ASSERT_EQ(api.post("/api/v1/users", {{"username", "op1"}, {"password", "operator-password"}, {"role", "operator"}})
+  ASSERT_EQ(
+      api.post("/api/v1/users", {{"username", "viewer1"}, {"password", "viewer-password"}}).status,
+      201);
+  ASSERT_EQ(api.post("/api/v1/users",
+                     {{"username", "op1"}, {"password", "operator-password"}, {"role", "operator"}})
                 .status,
             201);
   const std::string viewer = login(srv, "viewer1", "viewer-password");
@@ -286,7 +305,8 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
       if (route == "/api/v1/jobs/{id}/stream") empty = "";
       p.call("", method, route, unknown, empty);
       p.call(viewer, method, route, unknown, empty);
-      if (route.find("{id}") != std::string::npos) p.call(admin, method, route, with_id(route, 0), empty);
+      if (route.find("{id}") != std::string::npos)
+        p.call(admin, method, route, with_id(route, 0), empty);
       if (route.find("{id}") != std::string::npos) p.call(admin, method, route, unknown, empty);
       if (opdoc.contains("requestBody")) {
         p.call(admin, method, route, unknown, "{\"not json");
@@ -304,37 +324,52 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
   auto id_of = [](const HttpResponse& r) { return r.json().value("id", int64_t{0}); };
   for (const char* path : {"/livez", "/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"})
     p.call("", "GET", path, path);
-  p.call("", "POST", "/api/v1/login", "/api/v1/login", Value{{"username", "viewer1"}, {"password", "wrong"}}.dump());
+  p.call("", "POST", "/api/v1/login", "/api/v1/login",
+         Value{{"username", "viewer1"}, {"password", "wrong"}}.dump());
 
-  int64_t host = id_of(p.call(admin, "POST", "/api/v1/hosts", "/api/v1/hosts",
-                              Value{{"hostname", "web1"}, {"role", "web"}, {"tags", {"edge"}}, {"vars", {{"a", 1}}}}.dump()));
+  int64_t host = id_of(
+      p.call(admin, "POST", "/api/v1/hosts", "/api/v1/hosts",
+             Value{{"hostname", "web1"}, {"role", "web"}, {"tags", {"edge"}}, {"vars", {{"a", 1}}}}
+                 .dump()));
   ASSERT_GT(host, 0);
   p.call(admin, "POST", "/api/v1/hosts", "/api/v1/hosts", Value{{"hostname", "web1"}}.dump());
   p.call(admin, "POST", "/api/v1/hosts", "/api/v1/hosts", Value{{"hostname", "bad name"}}.dump());
-  p.call(admin, "POST", "/api/v1/hosts/import", "/api/v1/hosts/import", "hostname,role\nweb2,web\n", "text/csv");
-  p.call(admin, "POST", "/api/v1/hosts/import", "/api/v1/hosts/import", "hostname,role\n,web\n", "text/csv");
-  p.call(admin, "POST", "/api/v1/hosts/import", "/api/v1/hosts/import", Value::array({{{"hostname", "web3"}}}).dump());
-  p.call(admin, "PATCH", "/api/v1/hosts/{id}", with_id("/api/v1/hosts/{id}", host), Value{{"role", "db"}}.dump());
-  p.call(admin, "PATCH", "/api/v1/hosts/{id}", with_id("/api/v1/hosts/{id}", host), Value{{"hostname", "web2"}}.dump());
+  p.call(admin, "POST", "/api/v1/hosts/import", "/api/v1/hosts/import", "hostname,role\nweb2,web\n",
+         "text/csv");
+  p.call(admin, "POST", "/api/v1/hosts/import", "/api/v1/hosts/import", "hostname,role\n,web\n",
+         "text/csv");
+  p.call(admin, "POST", "/api/v1/hosts/import", "/api/v1/hosts/import",
+         Value::array({{{"hostname", "web3"}}}).dump());
+  p.call(admin, "PATCH", "/api/v1/hosts/{id}", with_id("/api/v1/hosts/{id}", host),
+         Value{{"role", "db"}}.dump());
+  p.call(admin, "PATCH", "/api/v1/hosts/{id}", with_id("/api/v1/hosts/{id}", host),
+         Value{{"hostname", "web2"}}.dump());
   p.call(admin, "GET", "/api/v1/hosts/export", "/api/v1/hosts/export?format=csv");
 
-  int64_t group = id_of(p.call(admin, "POST", "/api/v1/groups", "/api/v1/groups",
-                               Value{{"name", "webs"}, {"hosts", {"web1"}}, {"vars", {{"x", 1}}}}.dump()));
+  int64_t group =
+      id_of(p.call(admin, "POST", "/api/v1/groups", "/api/v1/groups",
+                   Value{{"name", "webs"}, {"hosts", {"web1"}}, {"vars", {{"x", 1}}}}.dump()));
   ASSERT_GT(group, 0);
-  p.call(admin, "POST", "/api/v1/groups", "/api/v1/groups", Value{{"name", "webs"}, {"hosts", {"web1"}}}.dump());
+  p.call(admin, "POST", "/api/v1/groups", "/api/v1/groups",
+         Value{{"name", "webs"}, {"hosts", {"web1"}}}.dump());
   p.call(admin, "POST", "/api/v1/groups", "/api/v1/groups",
          Value{{"name", "edge"}, {"query", {{"tag", "edge"}}}}.dump());
   p.call(admin, "PATCH", "/api/v1/groups/{id}", with_id("/api/v1/groups/{id}", group),
          Value{{"description", "the web tier"}}.dump());
-  p.call(admin, "PATCH", "/api/v1/groups/{id}", with_id("/api/v1/groups/{id}", group), Value{{"name", "edge"}}.dump());
+  p.call(admin, "PATCH", "/api/v1/groups/{id}", with_id("/api/v1/groups/{id}", group),
+         Value{{"name", "edge"}}.dump());
 
-  int64_t user = id_of(p.call(admin, "POST", "/api/v1/users", "/api/v1/users",
-                              Value{{"username", "u2"}, {"password", "u2-password"}, {"role", "viewer"}}.dump()));
+  int64_t user = id_of(
+      p.call(admin, "POST", "/api/v1/users", "/api/v1/users",
+             Value{{"username", "u2"}, {"password", "u2-password"}, {"role", "viewer"}}.dump()));
   ASSERT_GT(user, 0);
-  p.call(admin, "POST", "/api/v1/users", "/api/v1/users", Value{{"username", "u2"}, {"password", "u2-password"}}.dump());
-  p.call(admin, "PATCH", "/api/v1/users/{id}", with_id("/api/v1/users/{id}", user), Value{{"disabled", false}}.dump());
+  p.call(admin, "POST", "/api/v1/users", "/api/v1/users",
+         Value{{"username", "u2"}, {"password", "u2-password"}}.dump());
+  p.call(admin, "PATCH", "/api/v1/users/{id}", with_id("/api/v1/users/{id}", user),
+         Value{{"disabled", false}}.dump());
   p.call(admin, "DELETE", "/api/v1/users/{id}", with_id("/api/v1/users/{id}", 1));  // yourself: 409
-  p.call("", "POST", "/api/v1/login", "/api/v1/login", Value{{"username", "u2"}, {"password", "u2-password"}}.dump());
+  p.call("", "POST", "/api/v1/login", "/api/v1/login",
+         Value{{"username", "u2"}, {"password", "u2-password"}}.dump());
 
   int64_t token = id_of(p.call(viewer, "POST", "/api/v1/tokens", "/api/v1/tokens",
                                Value{{"name", "ci"}, {"expires_in_days", 30}}.dump()));
@@ -342,37 +377,41 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
   p.call(viewer, "GET", "/api/v1/tokens", "/api/v1/tokens?all=true");
   p.call(admin, "GET", "/api/v1/tokens", "/api/v1/tokens?all=true");
 
-  int64_t credential = id_of(p.call(admin, "POST", "/api/v1/credentials", "/api/v1/credentials",
-                                    Value{{"name", "deploy"}, {"kind", "password"}, {"secret", "s3cret"}}.dump()));
+  int64_t credential =
+      id_of(p.call(admin, "POST", "/api/v1/credentials", "/api/v1/credentials",
+                   Value{{"name", "deploy"}, {"kind", "password"}, {"secret", "s3cret"}}.dump()));
   ASSERT_GT(credential, 0);
   p.call(admin, "POST", "/api/v1/credentials", "/api/v1/credentials",
          Value{{"name", "deploy"}, {"kind", "password"}, {"secret", "s3cret"}}.dump());
-  p.call(admin, "PATCH", "/api/v1/credentials/{id}", with_id("/api/v1/credentials/{id}", credential),
+  p.call(admin, "PATCH", "/api/v1/credentials/{id}",
+         with_id("/api/v1/credentials/{id}", credential),
          Value{{"description", "the deploy user"}}.dump());
   p.call(admin, "POST", "/api/v1/credentials", "/api/v1/credentials",
          Value{{"name", "spare"}, {"kind", "ssh_key"}, {"secret", "key"}}.dump());
-  p.call(admin, "PATCH", "/api/v1/credentials/{id}", with_id("/api/v1/credentials/{id}", credential),
-         Value{{"name", "spare"}}.dump());
+  p.call(admin, "PATCH", "/api/v1/credentials/{id}",
+         with_id("/api/v1/credentials/{id}", credential), Value{{"name", "spare"}}.dump());
 
   TempDir project_dir;
-  project_dir.write("site.yml", "- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=hi\n");
+  project_dir.write("site.yml",
+                    "- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=hi\n");
   // The job runs as the sandbox's job user: it must read the project.
   std::filesystem::permissions(project_dir.path(), std::filesystem::perms(0755));
   std::filesystem::permissions(project_dir.path() + "/site.yml", std::filesystem::perms(0644));
-  int64_t project = id_of(p.call(admin, "POST", "/api/v1/projects", "/api/v1/projects",
-                                 Value{{"name", "site"}, {"kind", "local"}, {"path", project_dir.path()}}.dump()));
+  int64_t project = id_of(
+      p.call(admin, "POST", "/api/v1/projects", "/api/v1/projects",
+             Value{{"name", "site"}, {"kind", "local"}, {"path", project_dir.path()}}.dump()));
   ASSERT_GT(project, 0);
   p.call(admin, "POST", "/api/v1/projects", "/api/v1/projects",
          Value{{"name", "site"}, {"kind", "local"}, {"path", project_dir.path()}}.dump());
-  p.call(admin, "POST", "/api/v1/projects/{id}/sync", with_id("/api/v1/projects/{id}/sync", project));
+  p.call(admin, "POST", "/api/v1/projects/{id}/sync",
+         with_id("/api/v1/projects/{id}/sync", project));
 
-  Value tmpl = {{"name", "deploy"},
-                {"project_id", project},
-                {"playbook", "site.yml"},
-                {"inventory", {{"text", "localhost ansible_connection=local\n"}}},
-                {"credential_id", nullptr},
-                {"extra_vars", {{"v", 1}}}};
-  int64_t templ = id_of(p.call(admin, "POST", "/api/v1/templates", "/api/v1/templates", tmpl.dump()));
+  Value tmpl = {
+      {"name", "deploy"},         {"project_id", project},
+      {"playbook", "site.yml"},   {"inventory", {{"text", "localhost ansible_connection=local\n"}}},
+      {"credential_id", nullptr}, {"extra_vars", {{"v", 1}}}};
+  int64_t templ =
+      id_of(p.call(admin, "POST", "/api/v1/templates", "/api/v1/templates", tmpl.dump()));
   ASSERT_GT(templ, 0);
   p.call(admin, "POST", "/api/v1/templates", "/api/v1/templates", tmpl.dump());
   tmpl["name"] = "other";
@@ -382,15 +421,18 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
          Value{{"forks", 2}, {"credential_id", credential}}.dump());
   tmpl["name"] = "spare";
   tmpl["project_id"] = project;
-  int64_t spare = id_of(p.call(admin, "POST", "/api/v1/templates", "/api/v1/templates", tmpl.dump()));
+  int64_t spare =
+      id_of(p.call(admin, "POST", "/api/v1/templates", "/api/v1/templates", tmpl.dump()));
   p.call(admin, "PATCH", "/api/v1/templates/{id}", with_id("/api/v1/templates/{id}", templ),
          Value{{"name", "spare"}}.dump());
 
   // Jobs: one from the template, one ad-hoc that runs a while.
-  int64_t job = id_of(p.call(admin, "POST", "/api/v1/jobs", "/api/v1/jobs", Value{{"template_id", templ}}.dump()));
+  int64_t job = id_of(
+      p.call(admin, "POST", "/api/v1/jobs", "/api/v1/jobs", Value{{"template_id", templ}}.dump()));
   ASSERT_GT(job, 0);
   p.call(admin, "POST", "/api/v1/jobs", "/api/v1/jobs", Value{{"template_id", 999999}}.dump());
-  p.call(admin, "POST", "/api/v1/jobs", "/api/v1/jobs", Value{{"playbook", "nowhere.yml"}, {"inventory", "h1,"}}.dump());
+  p.call(admin, "POST", "/api/v1/jobs", "/api/v1/jobs",
+         Value{{"playbook", "nowhere.yml"}, {"inventory", "h1,"}}.dump());
   int64_t slow = id_of(p.call(op, "POST", "/api/v1/jobs", "/api/v1/jobs",
                               Value{{"module", "command"},
                                     {"args", "sleep 30"},
@@ -410,20 +452,30 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
   };
   EXPECT_EQ(wait_final(job), "successful");
   EXPECT_NE(wait_final(slow), "still running");
-  p.call(op, "POST", "/api/v1/jobs/{id}/cancel", with_id("/api/v1/jobs/{id}/cancel", slow));  // ended: 409
+  p.call(op, "POST", "/api/v1/jobs/{id}/cancel",
+         with_id("/api/v1/jobs/{id}/cancel", slow));  // ended: 409
   p.call(admin, "GET", "/api/v1/jobs/{id}/stream", with_id("/api/v1/jobs/{id}/stream", job));
-  p.call(admin, "GET", "/api/v1/jobs/{id}/stream", with_id("/api/v1/jobs/{id}/stream", job) + "?after=x");
-  int64_t again = id_of(p.call(admin, "POST", "/api/v1/jobs/{id}/relaunch", with_id("/api/v1/jobs/{id}/relaunch", job)));
+  p.call(admin, "GET", "/api/v1/jobs/{id}/stream",
+         with_id("/api/v1/jobs/{id}/stream", job) + "?after=x");
+  int64_t again = id_of(p.call(admin, "POST", "/api/v1/jobs/{id}/relaunch",
+                               with_id("/api/v1/jobs/{id}/relaunch", job)));
   EXPECT_GT(again, 0);
-  std::filesystem::remove(project_dir.path() + "/site.yml");  // a relaunch checks the playbook again: 400
+  std::filesystem::remove(project_dir.path() +
+                          "/site.yml");  // a relaunch checks the playbook again: 400
   p.call(admin, "POST", "/api/v1/jobs/{id}/relaunch", with_id("/api/v1/jobs/{id}/relaunch", job));
-  p.call(op, "DELETE", "/api/v1/jobs/{id}", with_id("/api/v1/jobs/{id}", job));  // another user's job: 403
+  p.call(op, "DELETE", "/api/v1/jobs/{id}",
+         with_id("/api/v1/jobs/{id}", job));  // another user's job: 403
 
   // 3. Each GET with each documented query parameter (a valid value), and
   //    an unknown one, on a path that exists.
-  std::map<std::string, int64_t> ids = {{"hosts", host},      {"groups", group},     {"users", user},
-                                        {"tokens", token},    {"credentials", credential}, {"projects", project},
-                                        {"templates", templ}, {"jobs", job}};
+  std::map<std::string, int64_t> ids = {{"hosts", host},
+                                        {"groups", group},
+                                        {"users", user},
+                                        {"tokens", token},
+                                        {"credentials", credential},
+                                        {"projects", project},
+                                        {"templates", templ},
+                                        {"jobs", job}};
   auto existing = [&](const std::string& route) {
     std::smatch m;
     if (!std::regex_search(route, m, std::regex("^/api/v1/([a-z]+)/\\{id\\}"))) return route;
@@ -438,25 +490,31 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
       if (param["in"] != "query") continue;
       const Value& s = param["schema"];
       std::string value = "x";
-      if (s.contains("enum")) value = s["enum"][0];
-      else if (s["type"] == "integer") value = std::to_string(s.value("minimum", int64_t{0}));
-      else if (s["type"] == "boolean") value = "true";
-      if (param["name"] == "created_after" || param["name"] == "created_before") value = "2026-01-01";
+      if (s.contains("enum"))
+        value = s["enum"][0];
+      else if (s["type"] == "integer")
+        value = std::to_string(s.value("minimum", int64_t{0}));
+      else if (s["type"] == "boolean")
+        value = "true";
+      if (param["name"] == "created_after" || param["name"] == "created_before")
+        value = "2026-01-01";
       if (param["name"] == "template_id") value = std::to_string(templ);
       std::string name = param["name"];
       auto r = p.call(admin, "GET", route, path + "?" + name + "=" + value);
-      EXPECT_EQ(r.status / 100, 2) << "documented parameter refused: GET " << path << "?" << name << "=" << value
-                                   << ": " << r.body;
+      EXPECT_EQ(r.status / 100, 2) << "documented parameter refused: GET " << path << "?" << name
+                                   << "=" << value << ": " << r.body;
     }
   }
 
   // 4. Deletes, last.
   p.call(viewer, "DELETE", "/api/v1/tokens/{id}", with_id("/api/v1/tokens/{id}", token));
-  p.call(admin, "DELETE", "/api/v1/projects/{id}", with_id("/api/v1/projects/{id}", project));  // used: 409
+  p.call(admin, "DELETE", "/api/v1/projects/{id}",
+         with_id("/api/v1/projects/{id}", project));  // used: 409
   p.call(admin, "DELETE", "/api/v1/templates/{id}", with_id("/api/v1/templates/{id}", templ));
   p.call(admin, "DELETE", "/api/v1/templates/{id}", with_id("/api/v1/templates/{id}", spare));
   p.call(admin, "DELETE", "/api/v1/projects/{id}", with_id("/api/v1/projects/{id}", project));
-  p.call(admin, "DELETE", "/api/v1/credentials/{id}", with_id("/api/v1/credentials/{id}", credential));
+  p.call(admin, "DELETE", "/api/v1/credentials/{id}",
+         with_id("/api/v1/credentials/{id}", credential));
   p.call(admin, "DELETE", "/api/v1/groups/{id}", with_id("/api/v1/groups/{id}", group));
   p.call(admin, "DELETE", "/api/v1/hosts/{id}", with_id("/api/v1/hosts/{id}", host));
   p.call(admin, "DELETE", "/api/v1/users/{id}", with_id("/api/v1/users/{id}", user));
@@ -465,13 +523,16 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
 
   // 5. The login limiter: the 6th failure for one username in a minute.
   for (int i = 0; i < 6; ++i)
-    p.call("", "POST", "/api/v1/login", "/api/v1/login", Value{{"username", "nobody"}, {"password", "x"}}.dump());
+    p.call("", "POST", "/api/v1/login", "/api/v1/login",
+           Value{{"username", "nobody"}, {"password", "x"}}.dump());
 
   // 6. Health while another process holds the database's write lock: 503
   //    (the write probe waits 2 s; its answer is shared for 1 s).
   std::thread holder([&] {
     ProcessOptions o;
-    o.stdin_data = ".timeout 5000\nBEGIN IMMEDIATE;\nUPDATE settings SET value = value;\n.shell sleep 6\nCOMMIT;\n";
+    o.stdin_data =
+        ".timeout 5000\nBEGIN IMMEDIATE;\nUPDATE settings SET value = value;\n.shell sleep "
+        "6\nCOMMIT;\n";
     auto r = run_process({"sqlite3", srv.data_dir() + "/drover.db"}, o);
     EXPECT_EQ(r.exit_code, 0) << r.err;
   });
@@ -483,7 +544,8 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
   p.expect_every_route_succeeded();
   std::vector<std::string> missing;
   auto [seen, documented] = p.coverage(missing);
-  std::printf("documented (route, status) pairs answered by the server: %d of %d\n", seen, documented);
+  std::printf("documented (route, status) pairs answered by the server: %d of %d\n", seen,
+              documented);
   // A documented status the server never gives is as wrong as the reverse.
   for (const auto& m : missing) ADD_FAILURE() << "documented but not provoked by this test: " << m;
 }
