@@ -43,7 +43,8 @@ Value error_schema() {
   return open(
       {{"error",
         open({{"code", str("a stable machine word: bad_request, invalid_json, unknown_field, "
-                           "wrong_type, missing_field, bad_value, bad_query, payload_too_large, "
+                           "wrong_type, missing_field, bad_value, bad_query, invalid_import, "
+                           "payload_too_large, "
                            "unsupported_media_type, unauthorized, forbidden, not_found, conflict, "
                            "rate_limited, method_not_allowed, internal")},
               {"message", str("a sentence for people")},
