@@ -223,7 +223,11 @@ Value openapi_document(const std::vector<Route>& routes) {
   doc["info"] = {{"title", "drover server API"},
                  {"version", "1"},
                  {"description",
-                  "drover's REST API: CMDB, catalog, jobs, users. Errors have the Error body."}};
+                  "drover's REST API: CMDB, catalog, jobs, users. Every error has the Error "
+                  "body. Each operation lists the statuses it answers; besides them, any "
+                  "request may get the HTTP layer's answers: 404 for an unknown path, 405 for "
+                  "a method the path does not have, and the limits of docs/SERVER.md (a body "
+                  "or headers over the server's limit)."}};
   doc["paths"] = paths;
   doc["components"] = {{"schemas", api_components()},
                        {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}};
