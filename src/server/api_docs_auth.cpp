@@ -43,6 +43,9 @@ void add_auth_docs(ApiDocs& docs, Value& components) {
             {"resource_id", str()},
             {"details", any_object()}},
            {"id", "time", "user_id", "username", "action", "resource", "resource_id"});
+  components["UserPage"] = page_schema("User");
+  components["TokenPage"] = page_schema("Token");
+  components["AuditEntryPage"] = page_schema("AuditEntry");
 
   docs["POST /api/v1/login"] = {
       .body = obj({{"username", str()}, {"password", str()}}, {"username"}),

@@ -80,6 +80,9 @@ void add_catalog_docs(ApiDocs& docs, Value& components) {
   components["TemplateInput"] =
       obj(template_fields(), {"name", "project_id", "playbook", "inventory"});
   components["TemplatePatch"] = obj(template_fields());
+  components["CredentialPage"] = page_schema("Credential");
+  components["ProjectPage"] = page_schema("Project");
+  components["TemplatePage"] = page_schema("Template");
 
   docs["GET /api/v1/credentials"] = {.query = page_params(),
                                      .responses = {ok(page_of("Credential")), err(400)}};

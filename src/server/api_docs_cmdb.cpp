@@ -87,6 +87,8 @@ void add_cmdb_docs(ApiDocs& docs, Value& components) {
       open(group, {"id", "name", "description", "query", "hosts", "vars", "created", "updated"});
   components["GroupInput"] = obj(group_fields(), {"name"});
   components["GroupPatch"] = obj(group_fields());
+  components["HostPage"] = page_schema("Host");
+  components["GroupPage"] = page_schema("Group");
 
   docs["GET /api/v1/hosts"] = {.query = host_filter_params(),
                                .responses = {ok(page_of("Host")), err(400)}};

@@ -82,6 +82,7 @@ void add_job_docs(ApiDocs& docs, Value& components) {
             {"last_event", integer(0)},
             {"state", enum_of(kStates)}},
            {"items", "after", "limit", "next_after", "last_event", "state"});
+  components["JobPage"] = page_schema("Job");
 
   docs["POST /api/v1/jobs"] = {
       .body = ref("JobSubmit"),

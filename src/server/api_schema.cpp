@@ -83,6 +83,10 @@ Value open(const Properties& properties, const std::vector<std::string>& require
 }
 
 Value page_of(const std::string& component) {
+  return schema::ref(component + "Page");
+}
+
+Value page_schema(const std::string& component) {
   return open({{"items", array_of(ref(component))},
                {"total", described(integer(0), "records that match, over all pages")},
                {"limit", integer(1)},

@@ -3,7 +3,7 @@
 // shape it describes:
 //
 //   obj({{"hostname", str()}, {"tags", array_of(str())}}, {"hostname"})
-//   page_of("Host")            // {items: [Host], total, limit, offset}
+//   page_of("Host")            // $ref HostPage: {items: [Host], total, limit, offset}
 //   nullable(integer(1))       // a positive integer or null
 //   ref("Job")                 // #/components/schemas/Job
 //
@@ -46,8 +46,11 @@ Value described(Value s, const std::string& description);
 Value obj(const Properties& properties, const std::vector<std::string>& required = {});
 // An answer object: these properties, more may come.
 Value open(const Properties& properties, const std::vector<std::string>& required = {});
-// The API's page: {items: [component], total, limit, offset}.
+// The API's page of `component`: {items: [component], total, limit,
+// offset}, registered as the component "<component>Page" (a named type in
+// generated clients) with page_schema() by the part that uses it.
 Value page_of(const std::string& component);
+Value page_schema(const std::string& component);
 
 // A query parameter object (in: query).
 Value query(const std::string& name, Value schema, const std::string& description);
