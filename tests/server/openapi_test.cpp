@@ -15,20 +15,11 @@
 #include "harness/process.hpp"
 #include "server/api_docs.hpp"
 #include "server/json_schema_check.hpp"
+#include "server/openapi_prober.hpp"
 #include "server/server_fixture.hpp"
 
 namespace drover::test {
 namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string with_id(const std::string& route, int64_t id) {
   return std::regex_replace(route, std::regex("\\{id\\}"), std::to_string(id));
@@ -50,84 +41,6 @@ class OpenApi : public ::testing::Test {
 };
 ServerProcess* OpenApi::server_ = nullptr;
 Value* OpenApi::doc_ = nullptr;
-
-// Sends requests and checks each answer against the document.
-class Prober {
- public:
-  Prober(const ServerProcess& server, const Value& doc)
-      : server_(server), doc_(doc), checker_(doc) {}
-
-  // `route` is the documented path ("/api/v1/hosts/{id}"), `path` the one sent.
-  HttpResponse call(const std::string& token, const std::string& method, const std::string& route,
-                    const std::string& path, const std::string& body = "",
-                    const std::string& type = "application/json") {
-    HttpResponse r = ApiClient(server_.url(), token).request(method, path, body, type);
-    std::string what = method + " " + path + " (" + (token.empty() ? "no token" : "token") +
-                       ") answered " + std::to_string(r.status) + ": " + r.body.substr(0, 300);
-    const Value& op = doc_["paths"][route][lower(method)];
-    std::string status = std::to_string(r.status);
-    answered_[method + " " + route].insert(status);
-    if (!op["responses"].contains(status)) {
-      ADD_FAILURE() << "undocumented status: " << what << "; documented: " << op["responses"].size()
-                    << " codes";
-      return r;
-    }
-    const Value& documented = op["responses"][status];
-    if (r.status == 204 || !documented.contains("content")) {
-      EXPECT_TRUE(r.body.empty()) << "a body where the document has none: " << what;
-      return r;
-    }
-    std::string got_type = r.headers.count("content-type") ? r.headers.at("content-type") : "";
-    const Value* media = nullptr;
-    for (const auto& [name, m] : documented["content"].items())
-      if (got_type.rfind(name, 0) == 0) media = &m;
-    if (!media) {
-      ADD_FAILURE() << "undocumented Content-Type " << got_type << ": " << what;
-      return r;
-    }
-    if (got_type.rfind("application/json", 0) == 0) {
-      Value body = Value::parse(r.body, nullptr, false);
-      for (const auto& e : checker_.validate(body, (*media)["schema"]))
-        ADD_FAILURE() << e << " in " << what;
-    }
-    return r;
-  }
-
-  // Every documented route answered at least one of its success codes.
-  void expect_every_route_succeeded() const {
-    for (const auto& [path, ops] : doc_["paths"].items())
-      for (const auto& [method, op] : ops.items()) {
-        std::string key = upper(method) + " " + path;
-        bool success = false;
-        if (auto it = answered_.find(key); it != answered_.end())
-          for (const auto& s : it->second) success = success || s[0] == '2';
-        EXPECT_TRUE(success) << key << " never answered a 2xx in this test";
-      }
-  }
-
-  // (route, status) pairs documented and seen, for the notes; the
-  // documented ones never seen go to `missing`.
-  std::pair<int, int> coverage(std::vector<std::string>& missing) const {
-    int documented = 0, seen = 0;
-    for (const auto& [path, ops] : doc_["paths"].items())
-      for (const auto& [method, op] : ops.items())
-        for (const auto& [status, resp] : op["responses"].items()) {
-          ++documented;
-          auto it = answered_.find(upper(method) + " " + path);
-          if (it != answered_.end() && it->second.count(status))
-            ++seen;
-          else
-            missing.push_back(status + " " + upper(method) + " " + path);
-        }
-    return {seen, documented};
-  }
-
- private:
-  const ServerProcess& server_;
-  const Value& doc_;
-  SchemaChecker checker_;
-  std::map<std::string, std::set<std::string>> answered_;
-};
 
 std::string login(const ServerProcess& server, const std::string& user,
                   const std::string& password) {
