@@ -3,9 +3,9 @@
 // Settings, later ones winning: defaults (127.0.0.1:8080, ./var, 4 workers),
 // a YAML config file (--config FILE or DROVER_CONFIG; keys listen, data,
 // workers, http_threads, tls_cert, tls_key, keep_jobs_days, job_sandbox,
-// job_user, job_memory_mb, job_timeout, job_show_paths), DROVER_LISTEN /
-// DROVER_DATA / DROVER_WORKERS / DROVER_TLS_CERT / DROVER_TLS_KEY /
-// DROVER_KEEP_JOBS_DAYS, then flags. Prints
+// job_user, job_memory_mb, job_timeout, job_show_paths, project_roots,
+// admin_token_days), DROVER_LISTEN / DROVER_DATA / DROVER_WORKERS /
+// DROVER_TLS_CERT / DROVER_TLS_KEY / DROVER_KEEP_JOBS_DAYS, then flags. Prints
 // "drover server listening on URL" once serving, and the first admin's
 // generated password and token once, at the first start. SIGINT/SIGTERM stop
 // it cleanly (exit 0). It holds <data>/drover.lock while it runs: a second
@@ -31,12 +31,23 @@ struct ServerFlags {
   std::string config, listen, data, tls_cert, tls_key;
   int workers = -1;
   int http_threads = -1;
+  std::vector<std::string> project_roots;
+  int admin_token_days = -1;  // -1: DROVER_ADMIN_TOKEN_DAYS or the default
   int keep_jobs_days = -1;
   std::string job_sandbox, job_user;
   long job_memory_mb = -1;
   int job_timeout = -1;
   std::vector<std::string> job_show_paths;
 };
+
+// The first admin token's lifetime reaches bootstrap_admin through
+// DROVER_ADMIN_TOKEN_DAYS (which it reads and wipes with the other
+// DROVER_ADMIN_* variables).
+void set_admin_token_days(int days) {
+  if (days < 0) return;
+  if (days > 36500) throw OptionsError("--admin-token-days must be 0 (never expires) .. 36500");
+  ::setenv("DROVER_ADMIN_TOKEN_DAYS", std::to_string(days).c_str(), 1);
+}
 
 void parse_listen(const std::string& text, server::ServerOptions& o) {
   size_t colon = text.rfind(':');
@@ -95,6 +106,18 @@ void apply_config_file(const std::string& path, server::ServerOptions& o) {
     else if (k == "job_timeout") o.job_timeout_s = static_cast<int>(non_negative(path + ": job_timeout", text));
     else if (k == "job_show_paths" && it->is_array())
       for (const auto& p : *it) o.job_show_paths.push_back(p.is_string() ? p.get<std::string>() : p.dump());
+    else if (k == "project_roots") {
+      if (!it->is_array()) throw OptionsError("config file " + path + ": project_roots must be a list of directories");
+      for (const auto& root : *it) {
+        if (!root.is_string()) throw OptionsError("config file " + path + ": project_roots must be a list of directories");
+        o.project_roots.push_back(root.get<std::string>());
+      }
+    }
+    else if (k == "admin_token_days") {
+      if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != std::string::npos)
+        throw OptionsError("config file " + path + ": admin_token_days must be a number of days (0: never expires)");
+      set_admin_token_days(std::stoi(text));
+    }
     else throw OptionsError("config file " + path + ": unknown key '" + k + "'");
   }
 }
@@ -127,6 +150,8 @@ server::ServerOptions resolve(const ServerFlags& f) {
   if (f.job_memory_mb >= 0) o.job_memory_mb = f.job_memory_mb;
   if (f.job_timeout >= 0) o.job_timeout_s = f.job_timeout;
   for (const auto& p : f.job_show_paths) o.job_show_paths.push_back(p);
+  if (!f.project_roots.empty()) o.project_roots = f.project_roots;
+  set_admin_token_days(f.admin_token_days);
   return o;
 }
 
@@ -156,6 +181,8 @@ int run(const ServerFlags& flags) {
       std::cout << "First start: created user admin in " << options.data_dir << "\n";
       if (!secrets.password.empty()) std::cout << "  admin password: " << secrets.password << "\n";
       if (!secrets.token.empty()) std::cout << "  admin API token: " << secrets.token << "\n";
+      std::cout << "  the admin API token "
+                << (secrets.token_expires.empty() ? "never expires" : "expires " + secrets.token_expires) << "\n";
       if (!secrets.password.empty() || !secrets.token.empty())
         std::cout << "  (shown once: only their hashes are stored)\n";
     }
@@ -202,6 +229,10 @@ void add_server_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--job-timeout", flags->job_timeout, "seconds a job may run before it is canceled (default 0: no limit)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--job-show-path", flags->job_show_paths, "a directory every job sees read-only (repeatable)");
+  cmd->add_option("--project-root", flags->project_roots,
+                  "a directory local projects may lie under (repeatable; default: only DATA/projects)");
+  cmd->add_option("--admin-token-days", flags->admin_token_days,
+                  "days until the first admin's API token expires (default 30; 0: never)");
   cmd->callback([flags, &exit_code] { exit_code = run(*flags); });
 }
 

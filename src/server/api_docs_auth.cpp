@@ -66,22 +66,56 @@ void add_auth_docs(ApiDocs& docs, Value& components) {
       .responses = {no_content("revoked"),
                     err(404, "no API token with this id that the caller may revoke")}};
 
+  components["Session"]["description"] = "a login's answer";
+  components["LoginSession"] =
+      open({{"id", integer(1)},
+            {"user_id", integer(1)},
+            {"created", timestamp()},
+            {"expires", nullable(timestamp())},
+            {"address", str("the address it logged in from")},
+            {"current", described(boolean(), "the session of this request")}},
+           {"id", "user_id", "created", "expires", "address", "current"});
+  components["LoginSessionPage"] = page_schema("LoginSession");
+  // One page holds every live session: limit is their number (0 for none).
+  components["LoginSessionPage"]["properties"]["limit"] =
+      described(integer(0), "the number of items");
+  docs["POST /api/v1/password"] = {
+      .body = obj(
+          {{"current_password", str()}, {"new_password", str("the password rule of POST /users")}},
+          {"current_password", "new_password"}),
+      .responses = {
+          no_content("changed; every session and token of the caller is revoked"),
+          err(400, "the current password is wrong, or the new one breaks the password rule"),
+          err(429, "too many wrong current passwords; see Retry-After")}};
+  docs["POST /api/v1/logout"] = {
+      .responses = {no_content("the session of this request is revoked"),
+                    err(400, "the request carries an API token, not a session")}};
+  docs["GET /api/v1/sessions"] = {
+      .query = {query("all", boolean(), "every user's sessions (admin only)")},
+      .responses = {ok(page_of("LoginSession"), "live sessions (one page: all of them)"), err(400),
+                    err(403, "all=true by a non-admin")}};
+  docs["DELETE /api/v1/sessions/{id}"] = {
+      .responses = {no_content("revoked"),
+                    err(404, "no live session with this id that the caller may revoke")}};
+
   docs["GET /api/v1/users"] = {.query = page_params(),
                                .responses = {ok(page_of("User")), err(400)}};
   docs["POST /api/v1/users"] = {
       .body = obj({{"username", str()},
-                   {"password", described(str(), "at least 8 characters")},
+                   {"password", described(str(), "the password rule (docs/SERVER.md, Accounts)")},
                    {"role", described(enum_of(roles), "viewer when absent")}},
                   {"username", "password"}),
       .responses = {created(ref("User")), err(409, "a user with this username exists")}};
   docs["GET /api/v1/users/{id}"] = {.responses = {ok(ref("User")), err(404)}};
   docs["PATCH /api/v1/users/{id}"] = {
-      .body = obj({{"password", described(str(), "at least 8 characters")},
+      .body = obj({{"password", described(str(), "the password rule (docs/SERVER.md, Accounts)")},
                    {"role", enum_of(roles)},
                    {"disabled", boolean()}}),
-      .responses = {ok(ref("User")), err(404)}};
-  docs["DELETE /api/v1/users/{id}"] = {.responses = {no_content("deleted, with their tokens"),
-                                                     err(404), err(409, "the caller's own user")}};
+      .responses = {ok(ref("User")), err(404),
+                    err(409, "would demote or disable the last enabled admin")}};
+  docs["DELETE /api/v1/users/{id}"] = {
+      .responses = {no_content("deleted, with their tokens"), err(404),
+                    err(409, "the caller's own user, or the last enabled admin")}};
 
   std::vector<Value> audit_query = page_params();
   audit_query.push_back(

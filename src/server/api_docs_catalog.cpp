@@ -10,6 +10,15 @@ namespace {
 
 const std::vector<std::string> kCredentialKinds = {"ssh_key", "password", "become"};
 
+// Who may launch with a credential besides its owner and admins.
+Value allowed_roles() {
+  return described(array_of(enum_of({"viewer", "operator", "admin"})),
+                   "roles whose users may launch jobs with it");
+}
+Value allowed_users() {
+  return described(array_of(integer(1)), "ids of users who may launch jobs with it");
+}
+
 // template_routes.cpp's check_inventory: exactly one of these.
 Value template_inventory() {
   Value s = obj({{"sources", described(array_of(str()), "inventory paths inside the project")},
@@ -30,6 +39,12 @@ Value template_inventory() {
   return s;
 }
 
+// A template's "prompt on launch" flag (jobs/job_template.hpp): whether
+// POST /api/v1/jobs may override that value.
+Value prompt() {
+  return described(boolean(), "a launch may override this value (false when absent)");
+}
+
 Properties template_fields() {
   return {{"name", str()},
           {"project_id", integer(1)},
@@ -40,21 +55,34 @@ Properties template_fields() {
           {"forks", described(integer(1, 1000), "5 when absent")},
           {"limit", str("host pattern limit (--limit)")},
           {"tags", str("comma list of tags (--tags)")},
-          {"check_mode", boolean()}};
+          {"check_mode", boolean()},
+          {"ask_credential_on_launch", prompt()},
+          {"ask_inventory_on_launch", prompt()},
+          {"ask_variables_on_launch", prompt()},
+          {"ask_limit_on_launch", prompt()},
+          {"ask_tags_on_launch", prompt()},
+          {"ask_skip_tags_on_launch", prompt()},
+          {"ask_job_type_on_launch", prompt()},
+          {"ask_diff_mode_on_launch", prompt()},
+          {"ask_verbosity_on_launch", prompt()},
+          {"ask_forks_on_launch", prompt()}};
 }
 
 }  // namespace
 
 void add_catalog_docs(ApiDocs& docs, Value& components) {
-  components["Credential"] =
-      open({{"id", integer(1)},
-            {"name", str()},
-            {"kind", enum_of(kCredentialKinds)},
-            {"username", str()},
-            {"description", str()},
-            {"created", timestamp()},
-            {"updated", timestamp()}},
-           {"id", "name", "kind", "username", "description", "created", "updated"});
+  components["Credential"] = open({{"id", integer(1)},
+                                   {"name", str()},
+                                   {"kind", enum_of(kCredentialKinds)},
+                                   {"username", str()},
+                                   {"description", str()},
+                                   {"created", timestamp()},
+                                   {"updated", timestamp()},
+                                   {"owner_id", nullable(integer(1))},
+                                   {"allowed_roles", allowed_roles()},
+                                   {"allowed_users", allowed_users()}},
+                                  {"id", "name", "kind", "username", "description", "created",
+                                   "updated", "owner_id", "allowed_roles", "allowed_users"});
   components["Project"] =
       open({{"id", integer(1)},
             {"name", str()},
@@ -62,21 +90,45 @@ void add_catalog_docs(ApiDocs& docs, Value& components) {
             {"path", str("the directory (a git project's clone: chosen by the server)")},
             {"url", str()},
             {"branch", str()},
-            {"sync_state", str("ok or failed (empty before the first sync)")},
+            {"sync_state", str("ok, pending (a sync job queued) or failed")},
             {"sync_message", str("git's output (first 2 KiB), or why the directory is missing")},
             {"synced", nullable(timestamp())},
             {"created", timestamp()},
-            {"updated", timestamp()}},
+            {"updated", timestamp()},
+            {"credential_id", nullable(integer(1))},
+            {"sync_job_id", nullable(described(integer(1),
+                                               "POST only: the job that clones a git "
+                                               "project (null for a local one)"))}},
            {"id", "name", "kind", "path", "url", "branch", "sync_state", "sync_message", "synced",
-            "created", "updated"});
+            "created", "updated", "credential_id"});
   components["TemplateInventory"] = template_inventory();
   Properties tmpl = {{"id", integer(1)}};
   for (auto& f : template_fields()) tmpl.push_back(f);
   tmpl.push_back({"created", timestamp()});
   tmpl.push_back({"updated", timestamp()});
-  components["Template"] =
-      open(tmpl, {"id", "name", "project_id", "playbook", "inventory", "credential_id",
-                  "extra_vars", "forks", "limit", "tags", "check_mode", "created", "updated"});
+  components["Template"] = open(tmpl, {"id",
+                                       "name",
+                                       "project_id",
+                                       "playbook",
+                                       "inventory",
+                                       "credential_id",
+                                       "extra_vars",
+                                       "forks",
+                                       "limit",
+                                       "tags",
+                                       "check_mode",
+                                       "created",
+                                       "updated",
+                                       "ask_credential_on_launch",
+                                       "ask_inventory_on_launch",
+                                       "ask_variables_on_launch",
+                                       "ask_limit_on_launch",
+                                       "ask_tags_on_launch",
+                                       "ask_skip_tags_on_launch",
+                                       "ask_job_type_on_launch",
+                                       "ask_diff_mode_on_launch",
+                                       "ask_verbosity_on_launch",
+                                       "ask_forks_on_launch"});
   components["TemplateInput"] =
       obj(template_fields(), {"name", "project_id", "playbook", "inventory"});
   components["TemplatePatch"] = obj(template_fields());
@@ -92,13 +144,19 @@ void add_catalog_docs(ApiDocs& docs, Value& components) {
                    {"username", str()},
                    {"secret",
                     str("the key, password or become password; encrypted at rest, never returned")},
-                   {"description", str()}},
+                   {"description", str()},
+                   {"allowed_roles", allowed_roles()},
+                   {"allowed_users", allowed_users()}},
                   {"name", "kind", "secret"}),
       .responses = {created(ref("Credential")), err(409, "a credential with this name exists")}};
   docs["GET /api/v1/credentials/{id}"] = {.responses = {ok(ref("Credential")), err(404)}};
   docs["PATCH /api/v1/credentials/{id}"] = {
-      .body =
-          obj({{"name", str()}, {"username", str()}, {"secret", str()}, {"description", str()}}),
+      .body = obj({{"name", str()},
+                   {"username", str()},
+                   {"secret", str()},
+                   {"description", str()},
+                   {"allowed_roles", allowed_roles()},
+                   {"allowed_users", allowed_users()}}),
       .responses = {ok(ref("Credential")), err(404), err(409, "another credential has this name")}};
   docs["DELETE /api/v1/credentials/{id}"] = {
       .responses = {no_content("deleted; templates that used it keep no credential"), err(404)}};
@@ -106,18 +164,21 @@ void add_catalog_docs(ApiDocs& docs, Value& components) {
   docs["GET /api/v1/projects"] = {.query = page_params(),
                                   .responses = {ok(page_of("Project")), err(400)}};
   docs["POST /api/v1/projects"] = {
-      .body = obj({{"name", str()},
-                   {"kind", described(enum_of({"local", "git"}), "local when absent")},
-                   {"path", str("local: an absolute directory")},
-                   {"url", str("git: the repository to clone")},
-                   {"branch", str("git: the branch (the remote's HEAD when absent)")}},
-                  {"name"}),
-      .responses = {created(ref("Project"), "created and synced once (see sync_state)"),
+      .body =
+          obj({{"name", str()},
+               {"kind", described(enum_of({"local", "git"}), "local when absent")},
+               {"path", str("local: an absolute directory")},
+               {"url", str("git: the repository to clone")},
+               {"branch", str("git: the branch (the remote's HEAD when absent)")},
+               {"credential_id", described(integer(1), "git: a password or ssh_key credential")}},
+              {"name"}),
+      .responses = {created(ref("Project"), "created; a git project gets a sync job (sync_job_id)"),
+                    err(403, "the caller may not use the credential"),
                     err(409, "a project with this name exists")}};
   docs["GET /api/v1/projects/{id}"] = {.responses = {ok(ref("Project")), err(404)}};
   docs["POST /api/v1/projects/{id}/sync"] = {
       .responses = {
-          ok(ref("Project"), "synced (see sync_state: a failed pull is an answer, not an error)"),
+          accepted(ref("Job"), "a sync job queued (git pull, or a local directory check)"),
           err(404)}};
   docs["DELETE /api/v1/projects/{id}"] = {
       .responses = {no_content("deleted"), err(404), err(409, "templates use the project")}};
@@ -128,12 +189,14 @@ void add_catalog_docs(ApiDocs& docs, Value& components) {
       .body = ref("TemplateInput"),
       .responses = {created(ref("Template")),
                     err(400, "a bad field, or no such project or credential"),
+                    err(403, "the caller may not use the credential"),
                     err(409, "a template with this name exists")}};
   docs["GET /api/v1/templates/{id}"] = {.responses = {ok(ref("Template")), err(404)}};
   docs["PATCH /api/v1/templates/{id}"] = {
       .body = ref("TemplatePatch"),
       .responses = {ok(ref("Template")), err(400, "a bad field, or no such project or credential"),
-                    err(404), err(409, "another template has this name")}};
+                    err(403, "the caller may not use the credential it names or has"), err(404),
+                    err(409, "another template has this name")}};
   docs["DELETE /api/v1/templates/{id}"] = {.responses = {no_content("deleted"), err(404)}};
 }
 

@@ -16,8 +16,9 @@ const std::vector<std::string> kStates = {"pending", "running",  "successful",
 Properties job_spec_fields() {
   Value strings = {{"oneOf", Value::array({array_of(str()), str()})}, {"nullable", true}};
   return {
-      {"kind", nullable(described(enum_of({"playbook", "adhoc"}),
-                                  "adhoc when module is given, else playbook"))},
+      {"kind", nullable(described(enum_of({"playbook", "adhoc", "sync"}),
+                                  "adhoc when module is given, else playbook; sync: only with "
+                                  "project_id (a project sync)"))},
       {"project_dir", nullable(str("playbook: the directory the playbook path is relative to"))},
       {"playbook", nullable(str("playbook: the file"))},
       {"module", nullable(str("adhoc: the module"))},
@@ -35,6 +36,7 @@ Properties job_spec_fields() {
       {"verbosity", nullable(integer(0, 4))},
       {"remote_user", nullable(str())},
       {"credential_id", nullable(integer(1))},
+      {"project_id", nullable(described(integer(1), "sync: the project to sync"))},
       {"template_id", described(nullable(integer(1)),
                                 "run this template; the other fields override its values "
                                 "(not kind, project_dir, playbook, module)")}};
@@ -46,7 +48,7 @@ void add_job_docs(ApiDocs& docs, Value& components) {
   components["JobSubmit"] = obj(job_spec_fields());
   components["Job"] =
       open({{"id", integer(1)},
-            {"kind", enum_of({"playbook", "adhoc"})},
+            {"kind", described(enum_of({"playbook", "adhoc", "sync"}), "sync: a project sync job")},
             {"name", str("the playbook, or module: args")},
             {"state", enum_of(kStates)},
             {"template_id", nullable(integer(1))},
@@ -89,10 +91,13 @@ void add_job_docs(ApiDocs& docs, Value& components) {
       .responses = {
           accepted(ref("Job"), "queued (state pending)"),
           err(400, "a bad field, an ad-hoc module's bad arguments, a playbook that does not exist"),
+          err(403,
+              "the caller may not use the credential or project paths it names, or a template does "
+              "not prompt for an override"),
           err(404, "no template with template_id")}};
   std::vector<Value> list_query = {
       query("state", enum_of(kStates), "only jobs in this state"),
-      query("kind", enum_of({"playbook", "adhoc"}), "only jobs of this kind"),
+      query("kind", enum_of({"playbook", "adhoc", "sync"}), "only jobs of this kind"),
       query("template_id", integer(1), "only jobs of this template"),
       query("created_by", str(), "a user id or a username"),
       query("created_after", str(),
@@ -128,7 +133,7 @@ void add_job_docs(ApiDocs& docs, Value& components) {
       .responses = {
           accepted(ref("Job"), "the same spec queued as a new job of the caller"),
           err(400, "the stored spec no longer passes the checks (a playbook that is gone)"),
-          err(404)}};
+          err(403, "the caller may not use the job's credential or paths"), err(404)}};
   docs["DELETE /api/v1/jobs/{id}"] = {
       .responses = {no_content("deleted with its events"),
                     err(403, "neither an admin nor the job's creator"), err(404),

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <ctime>
 #include <stdexcept>
 
 namespace drover::server {
@@ -57,6 +58,15 @@ std::string random_password() {
   std::string out;
   for (int i = 0; i < 24; ++i) out += alphabet[randombytes_uniform(sizeof alphabet - 1)];
   return out;
+}
+
+std::string expiry_in(int64_t seconds) {
+  std::time_t t = std::time(nullptr) + static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[80];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+  return buf;
 }
 
 }  // namespace drover::server

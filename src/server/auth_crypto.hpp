@@ -7,6 +7,7 @@
 // stored and looked up. Nothing here logs its input.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace drover::server {
@@ -21,5 +22,8 @@ std::string new_token();
 std::string token_hash(const std::string& token);
 // A random password for the first admin (24 url-safe characters).
 std::string random_password();
+// A token's expiry `seconds` from now: an ISO 8601 UTC timestamp in
+// store::now_timestamp()'s form, so that the store compares them as text.
+std::string expiry_in(int64_t seconds);
 
 }  // namespace drover::server

@@ -1,5 +1,7 @@
 #include "server/authenticator.hpp"
 
+#include <cctype>
+
 #include "server/auth_crypto.hpp"
 #include "store/users.hpp"
 
@@ -11,15 +13,35 @@ constexpr size_t kCacheMax = 10000;
 
 Authenticator::Authenticator(store::Database& db) : db_(db) {}
 
+std::optional<std::string> Authenticator::bearer_token(const std::string& header) {
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  size_t at = 0;
+  while (at < header.size() && blank(header[at])) ++at;
+  static const std::string kScheme = "bearer";
+  if (header.size() < at + kScheme.size()) return std::nullopt;
+  for (size_t i = 0; i < kScheme.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(header[at + i])) != kScheme[i]) return std::nullopt;
+  at += kScheme.size();
+  if (at >= header.size() || !blank(header[at])) return std::nullopt;
+  while (at < header.size() && blank(header[at])) ++at;
+  size_t end = header.size();
+  while (end > at && blank(header[end - 1])) --end;
+  std::string token = header.substr(at, end - at);
+  if (token.empty() || token.size() > 256) return std::nullopt;
+  for (char c : token)
+    if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f) return std::nullopt;
+  return token;
+}
+
 std::optional<Principal> Authenticator::authenticate(const std::string& header) {
-  static const std::string kPrefix = "Bearer ";
-  if (header.size() <= kPrefix.size() || header.compare(0, kPrefix.size(), kPrefix) != 0) return std::nullopt;
-  std::string token = header.substr(kPrefix.size());
-  if (token.size() > 256) return std::nullopt;
-  std::string hash = token_hash(token);
+  auto token = bearer_token(header);
+  if (!token) return std::nullopt;
+  std::string hash = token_hash(*token);
   auto now = std::chrono::steady_clock::now();
+  uint64_t generation = 0;
   {
     std::shared_lock lock(mutex_);
+    generation = generation_;
     auto it = cache_.find(hash);
     if (it != cache_.end() && it->second.until > now &&
         (!it->second.expires || *it->second.expires > store::now_timestamp()))
@@ -39,6 +61,7 @@ std::optional<Principal> Authenticator::authenticate(const std::string& header) 
     return t ? t->expires : std::nullopt;
   });
   std::unique_lock lock(mutex_);
+  if (generation != generation_) return who;  // forget_all() ran meanwhile: do not cache what it dropped
   if (cache_.size() >= kCacheMax) cache_.clear();
   cache_[hash] = Cached{who, now + kCacheLifetime, expires};
   return who;
@@ -47,6 +70,7 @@ std::optional<Principal> Authenticator::authenticate(const std::string& header) 
 void Authenticator::forget_all() {
   std::unique_lock lock(mutex_);
   cache_.clear();
+  ++generation_;
 }
 
 }  // namespace drover::server

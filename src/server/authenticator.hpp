@@ -5,7 +5,13 @@
 // the token) for up to 10 seconds. Anything that revokes a token, changes a
 // user's role or disables a user calls forget_all() after its transaction
 // commits, so a change takes effect at once in this process (other processes
-// sharing the data directory see it within the cache lifetime).
+// sharing the data directory see it within the cache lifetime). A lookup
+// that raced with forget_all() is not cached (a generation counter), so a
+// token revoked while it was being looked up is not kept alive either.
+//
+// The header is `Bearer <token>` with the scheme in any case (RFC 7235:
+// auth schemes are case-insensitive) and any blanks around the token;
+// anything else is no token.
 #pragma once
 
 #include <chrono>
@@ -30,6 +36,10 @@ class Authenticator {
 
   void forget_all();
 
+  // The token of an Authorization header value; nullopt unless it is a
+  // Bearer credential.
+  static std::optional<std::string> bearer_token(const std::string& authorization_header);
+
  private:
   struct Cached {
     Principal who;
@@ -39,6 +49,7 @@ class Authenticator {
   store::Database& db_;
   std::shared_mutex mutex_;
   std::unordered_map<std::string, Cached> cache_;
+  uint64_t generation_ = 0;  // bumped by forget_all(); guarded by mutex_
 };
 
 }  // namespace drover::server

@@ -2,9 +2,10 @@
 //   /api/v1/credentials  SSH keys, passwords, become passwords; the secret
 //                        is sealed by the CredentialVault on the way in and
 //                        never returned (operators list, admins change)
-//   /api/v1/projects     a directory of playbooks: a local path, or a git
-//                        URL cloned into <data>/projects/<id> (POST
-//                        /api/v1/projects/{id}/sync pulls it again)
+//   /api/v1/projects     a directory of playbooks: a local path under a
+//                        project root, or a git URL cloned into
+//                        <data>/projects/<id> by a job of kind sync
+//                        (POST /api/v1/projects/{id}/sync queues another)
 //   /api/v1/templates    project + playbook + inventory + credential +
 //                        extra vars + forks + limit + tags + check mode
 // The job side reads these tables to run a template (jobs/job_template).

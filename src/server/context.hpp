@@ -34,6 +34,9 @@ struct ServerOptions {
   long job_memory_mb = 4096;
   int job_timeout_s = 0;
   std::vector<std::string> job_show_paths;
+  // Directories under which local projects (and a job's playbook) may lie;
+  // empty: only <data_dir>/projects (project_paths.hpp).
+  std::vector<std::string> project_roots;
 };
 
 struct ServerContext {

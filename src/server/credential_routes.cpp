@@ -1,4 +1,7 @@
-// /api/v1/credentials: see catalog_routes.hpp.
+// /api/v1/credentials: see catalog_routes.hpp. Who may use a credential is
+// part of it: its owner (who created it), the users in `allowed_users`
+// (ids), the users whose role is in `allowed_roles`; admins always
+// (may_use_credential in jobs/job_template.hpp applies it).
 #include "server/api_error.hpp"
 #include "server/catalog_routes.hpp"
 #include "server/credential_vault.hpp"
@@ -7,11 +10,55 @@
 namespace drover::server {
 namespace {
 
-constexpr const char* kColumns = "id, name, kind, username, description, created, updated";
+constexpr const char* kColumns =
+    "id, name, kind, username, description, created, updated, owner_id, allowed_roles, allowed_users";
 
 Value read_credential(store::Statement& s) {
-  return {{"id", s.integer(0)},          {"name", s.text(1)},    {"kind", s.text(2)},   {"username", s.text(3)},
-          {"description", s.text(4)},    {"created", s.text(5)}, {"updated", s.text(6)}};
+  return {{"id", s.integer(0)},
+          {"name", s.text(1)},
+          {"kind", s.text(2)},
+          {"username", s.text(3)},
+          {"description", s.text(4)},
+          {"created", s.text(5)},
+          {"updated", s.text(6)},
+          {"owner_id", s.optional_integer(7) ? Value(s.integer(7)) : Value(nullptr)},
+          {"allowed_roles", Value::parse(s.text(8), nullptr, false)},
+          {"allowed_users", Value::parse(s.text(9), nullptr, false)}};
+}
+
+// allowed_roles: role names; allowed_users: ids of existing users.
+std::optional<Value> read_allowed_roles(const BodyReader& r) {
+  auto roles = r.optional_string_list("allowed_roles");
+  if (!roles) return std::nullopt;
+  Value out = Value::array();
+  for (const auto& role : *roles) {
+    if (!parse_user_role(role))
+      throw ApiError(400, "bad_value", "field 'allowed_roles': '" + role + "' is not a role (viewer, operator, admin)",
+                     {{"field", "allowed_roles"}});
+    out.push_back(role);
+  }
+  return out;
+}
+
+std::optional<Value> read_allowed_users(const BodyReader& r) {
+  auto users = r.optional_value("allowed_users");
+  if (!users) return std::nullopt;
+  if (!users->is_array())
+    throw ApiError(400, "wrong_type", "field 'allowed_users' must be a list of user ids", {{"field", "allowed_users"}});
+  for (const auto& u : *users)
+    if (!u.is_number_integer() || u.get<int64_t>() <= 0)
+      throw ApiError(400, "wrong_type", "field 'allowed_users' must be a list of user ids", {{"field", "allowed_users"}});
+  return *users;
+}
+
+void check_users_exist(store::Connection& c, const std::optional<Value>& users) {
+  if (!users) return;
+  for (const auto& u : *users) {
+    auto s = c.prepare("SELECT 1 FROM users WHERE id = ?");
+    s.bind(1, u.get<int64_t>());
+    if (!s.step())
+      throw ApiError(400, "bad_value", "field 'allowed_users': no user " + u.dump(), {{"field", "allowed_users"}});
+  }
 }
 
 std::optional<Value> find_credential(store::Connection& c, int64_t id) {
@@ -45,8 +92,10 @@ void add_credential_routes(Router& router, ServerContext& ctx) {
   router.add({"POST", "/api/v1/credentials", Role::Admin, "Create a credential (the secret is encrypted at rest)",
               [&db, &ctx](Call& call) {
                 Value body = parse_json_body(call.req, 256 * 1024);
-                BodyReader r(body, {"name", "kind", "username", "secret", "description"});
+                BodyReader r(body, {"name", "kind", "username", "secret", "description", "allowed_roles", "allowed_users"});
                 std::string name = r.required_string("name");
+                Value roles = read_allowed_roles(r).value_or(Value::array());
+                Value users = read_allowed_users(r).value_or(Value::array());
                 auto kind = r.optional_choice("kind", kKinds);
                 if (!kind) throw ApiError(400, "missing_field", "field 'kind' is required", {{"field", "kind"}});
                 std::string secret = r.required_string("secret");
@@ -55,11 +104,13 @@ void add_credential_routes(Router& router, ServerContext& ctx) {
                 std::string sealed = ctx.vault.seal(secret);
                 Value out = db.write([&](store::Connection& c) {
                   std::string now = store::now_timestamp();
+                  check_users_exist(c, users);
                   try {
-                    c.prepare("INSERT INTO credentials (name, kind, username, secret, description, created, updated) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    c.prepare("INSERT INTO credentials (name, kind, username, secret, description, created, updated, "
+                              "owner_id, allowed_roles, allowed_users) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                         .bind(1, name).bind(2, *kind).bind(3, username).bind(4, sealed).bind(5, description)
-                        .bind(6, now).bind(7, now).run();
+                        .bind(6, now).bind(7, now).bind(8, call.user.user_id).bind(9, roles.dump())
+                        .bind(10, users.dump()).run();
                   } catch (const store::ConstraintError&) {
                     throw ApiError::conflict("credential '" + name + "' exists", {{"field", "name"}});
                   }
@@ -81,8 +132,10 @@ void add_credential_routes(Router& router, ServerContext& ctx) {
               [&db, &ctx](Call& call) {
                 int64_t id = call.id_param();
                 Value body = parse_json_body(call.req, 256 * 1024);
-                BodyReader r(body, {"name", "username", "secret", "description"});
+                BodyReader r(body, {"name", "username", "secret", "description", "allowed_roles", "allowed_users"});
                 auto name = r.optional_string("name");
+                auto roles = read_allowed_roles(r);
+                auto users = read_allowed_users(r);
                 auto username = r.optional_string("username");
                 auto description = r.optional_string("description");
                 std::optional<std::string> sealed;
@@ -91,12 +144,17 @@ void add_credential_routes(Router& router, ServerContext& ctx) {
                 for (auto it = body.begin(); it != body.end(); ++it) fields.push_back(it.key());
                 Value out = db.write([&](store::Connection& c) {
                   if (!find_credential(c, id)) throw ApiError::not_found("no credential " + std::to_string(id));
+                  check_users_exist(c, users);
+                  std::optional<std::string> roles_text, users_text;
+                  if (roles) roles_text = roles->dump();
+                  if (users) users_text = users->dump();
                   try {
                     c.prepare("UPDATE credentials SET name = COALESCE(?, name), username = COALESCE(?, username), "
-                              "secret = COALESCE(?, secret), description = COALESCE(?, description), updated = ? "
-                              "WHERE id = ?")
-                        .bind(1, name).bind(2, username).bind(3, sealed).bind(4, description)
-                        .bind(5, store::now_timestamp()).bind(6, id).run();
+                              "secret = COALESCE(?, secret), description = COALESCE(?, description), "
+                              "allowed_roles = COALESCE(?, allowed_roles), allowed_users = COALESCE(?, allowed_users), "
+                              "updated = ? WHERE id = ?")
+                        .bind(1, name).bind(2, username).bind(3, sealed).bind(4, description).bind(5, roles_text)
+                        .bind(6, users_text).bind(7, store::now_timestamp()).bind(8, id).run();
                   } catch (const store::ConstraintError&) {
                     throw ApiError::conflict("credential '" + name.value_or("") + "' exists", {{"field", "name"}});
                   }

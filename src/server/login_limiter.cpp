@@ -2,8 +2,13 @@
 
 namespace drover::server {
 
-LoginLimiter::LoginLimiter(int per_address, int per_username, std::chrono::seconds window)
-    : per_address_(per_address), per_username_(per_username), window_(window) {}
+LoginLimiter::LoginLimiter(int per_user_and_address, int per_address, std::chrono::seconds window)
+    : per_pair_(per_user_and_address), per_address_(per_address), window_(window) {}
+
+std::string LoginLimiter::pair_key(const std::string& address, const std::string& username) {
+  // A NUL cannot occur in an address, so the key is unambiguous.
+  return address + std::string(1, '\0') + username;
+}
 
 int LoginLimiter::wait_for(std::deque<Clock::time_point>& failures, int limit, Clock::time_point now) {
   while (!failures.empty() && failures.front() + window_ <= now) failures.pop_front();
@@ -15,24 +20,26 @@ int LoginLimiter::wait_for(std::deque<Clock::time_point>& failures, int limit, C
 int LoginLimiter::retry_after(const std::string& address, const std::string& username) {
   std::lock_guard lock(mutex_);
   auto now = Clock::now();
-  int a = wait_for(by_address_[address], per_address_, now);
-  int u = wait_for(by_username_[username], per_username_, now);
-  return std::max(a, u);
+  int wait = 0;
+  if (auto it = by_address_.find(address); it != by_address_.end()) wait = wait_for(it->second, per_address_, now);
+  if (auto it = by_pair_.find(pair_key(address, username)); it != by_pair_.end())
+    wait = std::max(wait, wait_for(it->second, per_pair_, now));
+  return wait;
 }
 
 void LoginLimiter::record_failure(const std::string& address, const std::string& username) {
   std::lock_guard lock(mutex_);
   auto now = Clock::now();
-  by_address_[address].push_back(now);
-  by_username_[username].push_back(now);
-  // Bound memory under a flood of distinct names.
-  if (by_username_.size() > 100000) by_username_.clear();
+  // Bound memory under a flood of distinct names or addresses.
+  if (by_pair_.size() > 100000) by_pair_.clear();
   if (by_address_.size() > 100000) by_address_.clear();
+  by_address_[address].push_back(now);
+  by_pair_[pair_key(address, username)].push_back(now);
 }
 
-void LoginLimiter::record_success(const std::string& username) {
+void LoginLimiter::record_success(const std::string& address, const std::string& username) {
   std::lock_guard lock(mutex_);
-  by_username_.erase(username);
+  by_pair_.erase(pair_key(address, username));
 }
 
 }  // namespace drover::server

@@ -1,37 +1,49 @@
-// /api/v1/projects: see catalog_routes.hpp. Git runs as the git CLI
-// (clone --depth 1, then fetch + reset to the branch), without a shell,
-// with a 5-minute limit; its output (first 2 KiB) becomes sync_message.
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <chrono>
-#include <cstdio>
-#include <cstring>
+// /api/v1/projects: see catalog_routes.hpp. A local project's path is
+// checked here (project_paths.hpp: under an allowed root, no symlink
+// leaving it); git runs only in a job of kind sync (jobs/project_sync.hpp),
+// queued when a git project is created and by POST .../sync.
 #include <filesystem>
-#include <thread>
+#include <optional>
 
 #include "server/api_error.hpp"
 #include "server/catalog_routes.hpp"
+#include "server/jobs/job_spec.hpp"
+#include "server/jobs/job_template.hpp"
+#include "server/jobs/job_view.hpp"
+#include "server/jobs/project_sync.hpp"
+#include "server/project_paths.hpp"
 #include "server/request.hpp"
-
-extern char** environ;
+#include "store/job_store.hpp"
 
 namespace drover::server {
 namespace {
 
 constexpr const char* kColumns =
-    "id, name, kind, path, url, branch, sync_state, sync_message, synced, created, updated";
+    "id, name, kind, path, url, branch, sync_state, sync_message, synced, created, updated, credential_id";
 
 Value read_project(store::Statement& s) {
   return {{"id", s.integer(0)},           {"name", s.text(1)},         {"kind", s.text(2)},
           {"path", s.text(3)},            {"url", s.text(4)},          {"branch", s.text(5)},
           {"sync_state", s.text(6)},      {"sync_message", s.text(7)}, {"synced", s.optional_text(8) ? Value(s.text(8)) : Value(nullptr)},
-          {"created", s.text(9)},         {"updated", s.text(10)}};
+          {"created", s.text(9)},         {"updated", s.text(10)},
+          {"credential_id", s.optional_integer(11) ? Value(s.integer(11)) : Value(nullptr)}};
+}
+
+// A git project's credential: it exists, is a password or an SSH key, and
+// the caller may use it (403 otherwise).
+void check_git_credential(ServerContext& ctx, int64_t id, const Principal& who) {
+  auto kind = ctx.store.db().read([&](store::Connection& c) -> std::optional<std::string> {
+    auto s = c.prepare("SELECT kind FROM credentials WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+  });
+  if (!kind) throw ApiError(400, "bad_value", "no credential " + std::to_string(id), {{"field", "credential_id"}});
+  if (*kind != "password" && *kind != "ssh_key")
+    throw ApiError(400, "bad_value", "a git project's credential is a password or an ssh_key, not " + *kind,
+                   {{"field", "credential_id"}});
+  if (!may_use_credential(ctx.store.db(), id, who).value_or(false))
+    throw ApiError::forbidden("user '" + who.username + "' may not use credential " + std::to_string(id));
 }
 
 std::optional<Value> find_project(store::Connection& c, int64_t id) {
@@ -41,85 +53,46 @@ std::optional<Value> find_project(store::Connection& c, int64_t id) {
   return read_project(s);
 }
 
-// Runs git with `args`; returns {ok, output}.
-std::pair<bool, std::string> run_git(const std::vector<std::string>& args) {
-  static std::atomic<int> counter{0};
-  std::string log_path = (std::filesystem::temp_directory_path() /
-                          ("drover-git-" + std::to_string(getpid()) + "-" + std::to_string(++counter))).string();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  std::vector<std::string> argv_s = {"git"};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return {false, "cannot run git: " + std::string(std::strerror(rc))};
-  int status = 0;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  std::string out;
-  if (FILE* f = std::fopen(log_path.c_str(), "r")) {
-    char buf[2048];
-    size_t n = std::fread(buf, 1, sizeof buf, f);
-    out.assign(buf, n);
-    std::fclose(f);
-  }
-  std::remove(log_path.c_str());
-  return {WIFEXITED(status) && WEXITSTATUS(status) == 0, out};
+// Queues the sync job of project `id` (kind sync: jobs/project_sync.hpp)
+// and marks the project pending; returns the job. A worker claims it
+// within a second.
+store::JobRecord queue_sync(store::Database& db, int64_t id, const Call& call) {
+  store::JobStore jobs(db);
+  JobSpec spec;
+  spec.kind = JobSpec::Kind::sync;
+  spec.project_id = id;
+  std::optional<int64_t> user;
+  if (call.user.user_id > 0) user = call.user.user_id;
+  int64_t job_id = jobs.submit("sync", std::nullopt, spec.to_json().dump(), user, [&](store::Connection& c, int64_t job) {
+    c.prepare("UPDATE projects SET sync_state = 'pending', updated = ? WHERE id = ?")
+        .bind(1, store::now_timestamp())
+        .bind(2, id)
+        .run();
+    store::append_audit(c, audit_entry(call, "sync", "projects", std::to_string(id), {{"job_id", job}}));
+  });
+  return *jobs.get(job_id);
 }
 
-// Clones or updates a git project into `dir`; returns {ok, message}.
-std::pair<bool, std::string> sync_git(const std::string& url, const std::string& branch, const std::string& dir) {
-  if (!std::filesystem::exists(std::filesystem::path(dir) / ".git")) {
-    std::filesystem::remove_all(dir);
-    std::vector<std::string> args = {"clone", "--depth", "1"};
-    if (!branch.empty()) args.insert(args.end(), {"--branch", branch});
-    args.insert(args.end(), {"--", url, dir});
-    return run_git(args);
+// The realpath of a local project's directory: under an allowed root, with
+// no symlink leaving it; 400 naming `path` otherwise.
+std::string checked_local_path(const ServerContext& ctx, const std::string& path) {
+  auto refuse = [](const std::string& why) { throw ApiError(400, "bad_value", why, {{"field", "path"}}); };
+  if (path.empty() || path[0] != '/') refuse("a local project needs an absolute 'path'");
+  auto real = resolve_project_dir(path, ctx.options, false);
+  if (!real) {
+    std::string list;
+    for (const auto& r : allowed_project_roots(ctx.options)) list += (list.empty() ? "" : ", ") + r;
+    refuse("'path' must be an existing directory under an allowed project root (" + list +
+           "; see --project-root), after resolving symlinks and '..', and not the server's data directory");
   }
-  auto fetch = run_git({"-C", dir, "fetch", "--depth", "1", "origin", branch.empty() ? "HEAD" : branch});
-  if (!fetch.first) return fetch;
-  return run_git({"-C", dir, "reset", "--hard", "FETCH_HEAD"});
-}
-
-void sync_project(store::Database& db, ServerContext& ctx, int64_t id, const Call& call) {
-  auto p = db.read([&](store::Connection& c) { return find_project(c, id); });
-  if (!p) throw ApiError::not_found("no project " + std::to_string(id));
-  std::string state = "ok", message;
-  if ((*p)["kind"] == "git") {
-    std::string dir = (std::filesystem::path(ctx.options.data_dir) / "projects" / std::to_string(id)).string();
-    std::filesystem::create_directories(std::filesystem::path(dir).parent_path());
-    auto [ok, out] = sync_git((*p)["url"], (*p)["branch"], dir);
-    state = ok ? "ok" : "failed";
-    message = out;
-    db.write([&](store::Connection& c) {
-      c.prepare("UPDATE projects SET path = ?, sync_state = ?, sync_message = ?, synced = ?, updated = ? WHERE id = ?")
-          .bind(1, dir).bind(2, state).bind(3, message).bind(4, store::now_timestamp())
-          .bind(5, store::now_timestamp()).bind(6, id).run();
-      store::append_audit(c, audit_entry(call, "sync", "projects", std::to_string(id), {{"state", state}}));
-    });
-  } else {
-    bool exists = std::filesystem::is_directory(std::string((*p)["path"]));
-    state = exists ? "ok" : "failed";
-    message = exists ? "" : "directory " + std::string((*p)["path"]) + " does not exist";
-    db.write([&](store::Connection& c) {
-      c.prepare("UPDATE projects SET sync_state = ?, sync_message = ?, synced = ? WHERE id = ?")
-          .bind(1, state).bind(2, message).bind(3, store::now_timestamp()).bind(4, id).run();
-    });
+  std::string link;
+  try {
+    link = find_escaping_symlink(*real);
+  } catch (const Error& e) {
+    refuse(e.what());
   }
+  if (!link.empty()) refuse("the project has a symlink that leaves it (" + link + ")");
+  return *real;
 }
 
 }  // namespace
@@ -141,32 +114,38 @@ void add_project_routes(Router& router, ServerContext& ctx) {
                 send_json(call.res, 200, page_body(items, total, page));
               }});
   router.add({"POST", "/api/v1/projects", Role::Operator,
-              "Create a project: {name, kind: local, path} or {name, kind: git, url, branch} (cloned now)",
+              "Create a project: {name, kind: local, path} or {name, kind: git, url, branch} (a sync job clones it)",
               [&db, &ctx](Call& call) {
                 Value body = parse_json_body(call.req);
-                BodyReader r(body, {"name", "kind", "path", "url", "branch"});
+                BodyReader r(body, {"name", "kind", "path", "url", "branch", "credential_id"});
+                auto credential = r.optional_integer("credential_id", 1);
                 std::string name = r.required_string("name");
                 std::string kind = r.optional_choice("kind", {"local", "git"}).value_or("local");
                 std::string path = r.optional_string("path").value_or("");
                 std::string url = r.optional_string("url").value_or("");
                 std::string branch = r.optional_string("branch").value_or("");
                 if (kind == "local") {
-                  if (path.empty() || path[0] != '/')
-                    throw ApiError(400, "bad_value", "a local project needs an absolute 'path'", {{"field", "path"}});
                   if (!url.empty()) throw ApiError(400, "bad_value", "a local project has no 'url'", {{"field", "url"}});
+                  if (credential)
+                    throw ApiError(400, "bad_value", "a local project has no credential", {{"field", "credential_id"}});
+                  path = checked_local_path(ctx, path);
                 } else {
-                  if (url.empty() || url[0] == '-')
-                    throw ApiError(400, "bad_value", "a git project needs a 'url'", {{"field", "url"}});
+                  if (auto why = git_url_problem(url, ctx.options)) throw ApiError(400, "bad_value", *why, {{"field", "url"}});
                   if (!path.empty())
                     throw ApiError(400, "bad_value", "a git project's path is chosen by the server", {{"field", "path"}});
-                  if (!branch.empty() && branch[0] == '-')
+                  if (!branch.empty() && (branch[0] == '-' || branch.find_first_of(" \t\r\n") != std::string::npos))
                     throw ApiError(400, "bad_value", "bad branch name", {{"field", "branch"}});
+                  if (credential) check_git_credential(ctx, *credential, call.user);
                 }
+                std::string state = kind == "local" ? "ok" : "pending";
                 int64_t id = db.write([&](store::Connection& c) {
                   std::string now = store::now_timestamp();
                   try {
-                    c.prepare("INSERT INTO projects (name, kind, path, url, branch, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                        .bind(1, name).bind(2, kind).bind(3, path).bind(4, url).bind(5, branch).bind(6, now).bind(7, now).run();
+                    c.prepare("INSERT INTO projects (name, kind, path, url, branch, sync_state, synced, created, updated, "
+                              "credential_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        .bind(1, name).bind(2, kind).bind(3, path).bind(4, url).bind(5, branch).bind(6, state)
+                        .bind(7, kind == "local" ? std::optional<std::string>(now) : std::nullopt)
+                        .bind(8, now).bind(9, now).bind(10, credential).run();
                   } catch (const store::ConstraintError&) {
                     throw ApiError::conflict("project '" + name + "' exists", {{"field", "name"}});
                   }
@@ -175,8 +154,11 @@ void add_project_routes(Router& router, ServerContext& ctx) {
                                                      {{"name", name}, {"kind", kind}}));
                   return id;
                 });
-                sync_project(db, ctx, id, call);
-                send_json(call.res, 201, *db.read([&](store::Connection& c) { return find_project(c, id); }));
+                std::optional<int64_t> job_id;
+                if (kind == "git") job_id = queue_sync(db, id, call).id;
+                Value out = *db.read([&](store::Connection& c) { return find_project(c, id); });
+                out["sync_job_id"] = job_id ? Value(*job_id) : Value(nullptr);
+                send_json(call.res, 201, out);
               }});
   router.add({"GET", "/api/v1/projects/{id}", Role::Viewer, "Get a project", [&db](Call& call) {
                 int64_t id = call.id_param();
@@ -184,17 +166,22 @@ void add_project_routes(Router& router, ServerContext& ctx) {
                 if (!v) throw ApiError::not_found("no project " + std::to_string(id));
                 send_json(call.res, 200, *v);
               }});
-  router.add({"POST", "/api/v1/projects/{id}/sync", Role::Operator, "Check a local project, or git pull a git one",
-              [&db, &ctx](Call& call) {
-                int64_t id = call.id_param();
-                sync_project(db, ctx, id, call);
-                send_json(call.res, 200, *db.read([&](store::Connection& c) { return find_project(c, id); }));
-              }});
-  router.add({"DELETE", "/api/v1/projects/{id}", Role::Operator, "Delete a project without templates",
+  router.add({"POST", "/api/v1/projects/{id}/sync", Role::Operator,
+              "Queue a sync job: git pull a git project, check a local one (202 with the job; no body)",
               [&db](Call& call) {
                 int64_t id = call.id_param();
+                if (!db.read([&](store::Connection& c) { return find_project(c, id); }))
+                  throw ApiError::not_found("no project " + std::to_string(id));
+                send_json(call.res, 202, job_json(queue_sync(db, id, call)));
+              }});
+  router.add({"DELETE", "/api/v1/projects/{id}", Role::Operator,
+              "Delete a project without templates (and a git project's checkout)", [&db, &ctx](Call& call) {
+                int64_t id = call.id_param();
+                bool git = false;
                 db.write([&](store::Connection& c) {
-                  if (!find_project(c, id)) throw ApiError::not_found("no project " + std::to_string(id));
+                  auto p = find_project(c, id);
+                  if (!p) throw ApiError::not_found("no project " + std::to_string(id));
+                  git = (*p)["kind"] == "git";
                   auto n = c.prepare("SELECT COUNT(*) FROM job_templates WHERE project_id = ?");
                   n.bind(1, id);
                   n.step();
@@ -204,6 +191,10 @@ void add_project_routes(Router& router, ServerContext& ctx) {
                   c.prepare("DELETE FROM projects WHERE id = ?").bind(1, id).run();
                   store::append_audit(c, audit_entry(call, "delete", "projects", std::to_string(id)));
                 });
+                if (git) {
+                  std::error_code ec;
+                  std::filesystem::remove_all(git_checkout_root(ctx.options) + "/" + std::to_string(id), ec);
+                }
                 call.res.status = 204;
               }});
 }

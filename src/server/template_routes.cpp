@@ -1,23 +1,40 @@
 // /api/v1/templates: see catalog_routes.hpp. The inventory is one of
 //   {"sources": [paths relative to the project]}, {"file": "hosts.ini"},
 //   {"text": "[web]\nh1\n"}, {"query": {"role": "cache", "tag": "edge", ...}}
-// as jobs/job_template.hpp reads it.
+// as jobs/job_template.hpp reads it. AWX's prompt-on-launch flags
+// (ask_limit_on_launch, ...; jobs/job_template.hpp lists them) say what a
+// launch may override; all false by default. Naming a credential the
+// caller may not use is a 403, as at launch.
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "server/api_error.hpp"
 #include "server/catalog_routes.hpp"
+#include "server/jobs/job_template.hpp"
 #include "server/request.hpp"
 #include "store/hosts.hpp"
 
 namespace drover::server {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kBaseColumns =
     "id, name, project_id, playbook, inventory, credential_id, extra_vars, forks, host_limit, tags, check_mode, "
     "created, updated";
+constexpr int kFirstFlagColumn = 13;
+
+// The columns read: the base ones, then the prompt-on-launch flags.
+const std::string& columns() {
+  static const std::string text = [] {
+    std::string out = kBaseColumns;
+    for (const auto& f : launch_prompt_flags()) out += ", " + f;
+    return out;
+  }();
+  return text;
+}
 
 Value read_template(store::Statement& s) {
-  return {{"id", s.integer(0)},
+  Value v = {{"id", s.integer(0)},
           {"name", s.text(1)},
           {"project_id", s.integer(2)},
           {"playbook", s.text(3)},
@@ -30,10 +47,13 @@ Value read_template(store::Statement& s) {
           {"check_mode", s.integer(10) != 0},
           {"created", s.text(11)},
           {"updated", s.text(12)}};
+  for (size_t i = 0; i < launch_prompt_flags().size(); ++i)
+    v[launch_prompt_flags()[i]] = s.integer(kFirstFlagColumn + static_cast<int>(i)) != 0;
+  return v;
 }
 
 std::optional<Value> find_template(store::Connection& c, int64_t id) {
-  auto s = c.prepare(std::string("SELECT ") + kColumns + " FROM job_templates WHERE id = ?");
+  auto s = c.prepare("SELECT " + columns() + " FROM job_templates WHERE id = ?");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return read_template(s);
@@ -87,12 +107,17 @@ struct TemplateFields {
   std::optional<Value> inventory, extra_vars;
   std::optional<Value> credential_id;  // integer or null
   std::optional<bool> check_mode;
+  std::map<std::string, bool> prompts;  // the flags the body sets
 };
 
 TemplateFields read_fields(const Value& body) {
-  BodyReader r(body, {"name", "project_id", "playbook", "inventory", "credential_id", "extra_vars", "forks", "limit",
-                      "tags", "check_mode"});
+  std::set<std::string> allowed = {"name",       "project_id", "playbook", "inventory", "credential_id",
+                                   "extra_vars", "forks",      "limit",    "tags",      "check_mode"};
+  allowed.insert(launch_prompt_flags().begin(), launch_prompt_flags().end());
+  BodyReader r(body, allowed);
   TemplateFields f;
+  for (const auto& flag : launch_prompt_flags())
+    if (auto v = r.optional_bool(flag)) f.prompts[flag] = *v;
   f.name = r.optional_string("name");
   f.playbook = r.optional_string("playbook");
   f.limit = r.optional_string("limit");
@@ -112,6 +137,20 @@ TemplateFields read_fields(const Value& body) {
   if (f.playbook) check_relative_path("playbook", *f.playbook);
   if (f.inventory) check_inventory(*f.inventory);
   return f;
+}
+
+// Writes the flags the body set on template `id`.
+void write_prompts(store::Connection& c, int64_t id, const TemplateFields& f) {
+  for (const auto& [flag, on] : f.prompts)
+    c.prepare("UPDATE job_templates SET " + flag + " = ? WHERE id = ?").bind(1, on ? 1 : 0).bind(2, id).run();
+}
+
+// 403 when the caller may not use the credential the body names.
+void check_credential_use(ServerContext& ctx, const TemplateFields& f, const Principal& who) {
+  if (!f.credential_id || f.credential_id->is_null()) return;
+  auto allowed = may_use_credential(ctx.store.db(), f.credential_id->get<int64_t>(), who);
+  if (allowed && !*allowed)
+    throw ApiError::forbidden("user '" + who.username + "' may not use credential " + f.credential_id->dump());
 }
 
 void check_references(store::Connection& c, const TemplateFields& f) {
@@ -134,8 +173,8 @@ void add_template_routes(Router& router, ServerContext& ctx) {
                 Page page = QueryReader(call.req, {"limit", "offset"}).page();
                 auto [items, total] = db.read([&](store::Connection& c) {
                   Value items = Value::array();
-                  auto s = c.prepare(std::string("SELECT ") + kColumns +
-                                                  " FROM job_templates ORDER BY name LIMIT ? OFFSET ?");
+                  auto s =
+                      c.prepare("SELECT " + columns() + " FROM job_templates ORDER BY name LIMIT ? OFFSET ?");
                   s.bind(1, page.limit).bind(2, page.offset);
                   while (s.step()) items.push_back(read_template(s));
                   auto n = c.prepare("SELECT COUNT(*) FROM job_templates");
@@ -144,9 +183,10 @@ void add_template_routes(Router& router, ServerContext& ctx) {
                 });
                 send_json(call.res, 200, page_body(items, total, page));
               }});
-  router.add({"POST", "/api/v1/templates", Role::Operator, "Create a job template", [&db](Call& call) {
+  router.add({"POST", "/api/v1/templates", Role::Operator, "Create a job template", [&db, &ctx](Call& call) {
                 Value body = parse_json_body(call.req);
                 TemplateFields f = read_fields(body);
+                check_credential_use(ctx, f, call.user);
                 if (!f.name) throw ApiError(400, "missing_field", "field 'name' is required", {{"field", "name"}});
                 if (!f.project_id)
                   throw ApiError(400, "missing_field", "field 'project_id' is required", {{"field", "project_id"}});
@@ -169,6 +209,7 @@ void add_template_routes(Router& router, ServerContext& ctx) {
                     throw ApiError::conflict("template '" + *f.name + "' exists", {{"field", "name"}});
                   }
                   int64_t id = c.last_insert_id();
+                  write_prompts(c, id, f);
                   store::append_audit(c, audit_entry(call, "create", "templates", std::to_string(id), {{"name", *f.name}}));
                   return *find_template(c, id);
                 });
@@ -181,10 +222,19 @@ void add_template_routes(Router& router, ServerContext& ctx) {
                 send_json(call.res, 200, *v);
               }});
   router.add({"PATCH", "/api/v1/templates/{id}", Role::Operator, "Change some fields of a job template",
-              [&db](Call& call) {
+              [&db, &ctx](Call& call) {
                 int64_t id = call.id_param();
                 Value body = parse_json_body(call.req);
                 TemplateFields f = read_fields(body);
+                check_credential_use(ctx, f, call.user);
+                // Changing what a template runs with a credential is using it
+                // (whoever launches it next runs the change with it).
+                auto current = db.read([&](store::Connection& c) { return find_template(c, id); });
+                if (current && !f.credential_id && !(*current)["credential_id"].is_null() &&
+                    !may_use_credential(db, (*current)["credential_id"].get<int64_t>(), call.user).value_or(true))
+                  throw ApiError::forbidden("template " + std::to_string(id) + " uses credential " +
+                                            (*current)["credential_id"].dump() + ", which user '" + call.user.username +
+                                            "' may not use");
                 Value fields = Value::array();
                 for (auto it = body.begin(); it != body.end(); ++it) fields.push_back(it.key());
                 Value out = db.write([&](store::Connection& c) {
@@ -216,6 +266,7 @@ void add_template_routes(Router& router, ServerContext& ctx) {
                   } catch (const store::ConstraintError&) {
                     throw ApiError::conflict("template '" + f.name.value_or("") + "' exists", {{"field", "name"}});
                   }
+                  write_prompts(c, id, f);
                   store::append_audit(c, audit_entry(call, "update", "templates", std::to_string(id), {{"fields", fields}}));
                   return *find_template(c, id);
                 });

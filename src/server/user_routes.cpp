@@ -1,4 +1,5 @@
 // /api/v1/users (admin) and /api/v1/audit (admin); see auth_routes.hpp.
+#include "server/account_rules.hpp"
 #include "server/api_error.hpp"
 #include "server/auth_crypto.hpp"
 #include "server/auth_routes.hpp"
@@ -15,9 +16,15 @@ Value user_json(const store::User& u) {
 
 const std::vector<std::string> kRoles = {"admin", "operator", "viewer"};
 
-void check_password(const std::string& password) {
-  if (password.size() < 8)
-    throw ApiError(400, "bad_value", "a password needs at least 8 characters", Value{{"field", "password"}});
+void check_password(const std::string& password, const std::string& username) {
+  if (auto why = password_problem(password, username)) throw ApiError(400, "bad_value", *why, Value{{"field", "password"}});
+}
+
+// 409 when `id` is an enabled admin and no other enabled admin would be
+// left: nobody could manage users any more.
+void keep_an_admin(store::Connection& c, const store::User& user, const std::string& what) {
+  if (user.role == "admin" && !user.disabled && store::count_enabled_admins(c, user.id) == 0)
+    throw ApiError::conflict("user '" + user.username + "' is the last enabled admin and cannot be " + what);
 }
 
 }  // namespace
@@ -35,10 +42,12 @@ void add_user_routes(Router& router, ServerContext& ctx) {
   router.add({"POST", "/api/v1/users", Role::Admin, "Create a user", [&ctx](Call& call) {
                 Value body = parse_json_body(call.req, 16 * 1024);
                 BodyReader r(body, {"username", "password", "role"});
-                std::string username = r.required_string("username");
+                std::string username = trim_username(r.required_string("username"));
+                if (auto why = username_problem(username))
+                  throw ApiError(400, "bad_value", *why, Value{{"field", "username"}});
                 std::string password = r.required_string("password");
                 std::string role = r.optional_choice("role", kRoles).value_or("viewer");
-                check_password(password);
+                check_password(password, username);
                 std::string hash = hash_password(password);
                 store::User user = ctx.store.db().write([&](store::Connection& c) {
                   store::User u;
@@ -67,9 +76,11 @@ void add_user_routes(Router& router, ServerContext& ctx) {
                 auto password = r.optional_string("password");
                 auto role = r.optional_choice("role", kRoles);
                 auto disabled = r.optional_bool("disabled");
+                auto before = ctx.store.db().read([&](store::Connection& c) { return store::find_user(c, id); });
+                if (!before) throw ApiError::not_found("no user " + std::to_string(id));
                 std::optional<std::string> hash;
                 if (password) {
-                  check_password(*password);
+                  check_password(*password, before->username);
                   hash = hash_password(*password);
                 }
                 Value changed = Value::array();
@@ -77,9 +88,17 @@ void add_user_routes(Router& router, ServerContext& ctx) {
                 if (role) changed.push_back("role");
                 if (disabled) changed.push_back("disabled");
                 store::User user = ctx.store.db().write([&](store::Connection& c) {
-                  if (!store::update_user(c, id, hash, role, disabled))
-                    throw ApiError::not_found("no user " + std::to_string(id));
-                  store::append_audit(c, audit_entry(call, "update", "users", std::to_string(id), {{"fields", changed}}));
+                  auto old = store::find_user(c, id);
+                  if (!old) throw ApiError::not_found("no user " + std::to_string(id));
+                  if (role && *role != "admin") keep_an_admin(c, *old, "demoted");
+                  if (disabled && *disabled) keep_an_admin(c, *old, "disabled");
+                  store::update_user(c, id, hash, role, disabled);
+                  // A new password or a disabled account ends every session
+                  // and token of the user (the old password may be what leaked).
+                  int64_t revoked = 0;
+                  if (password || (disabled && *disabled)) revoked = store::revoke_user_tokens(c, id);
+                  store::append_audit(c, audit_entry(call, "update", "users", std::to_string(id),
+                                                     {{"fields", changed}, {"revoked_tokens", revoked}}));
                   return *store::find_user(c, id);
                 });
                 ctx.auth.forget_all();
@@ -89,7 +108,10 @@ void add_user_routes(Router& router, ServerContext& ctx) {
                 int64_t id = call.id_param();
                 if (id == call.user.user_id) throw ApiError(409, "conflict", "you cannot delete yourself");
                 ctx.store.db().write([&](store::Connection& c) {
-                  if (!store::delete_user(c, id)) throw ApiError::not_found("no user " + std::to_string(id));
+                  auto old = store::find_user(c, id);
+                  if (!old) throw ApiError::not_found("no user " + std::to_string(id));
+                  keep_an_admin(c, *old, "deleted");
+                  store::delete_user(c, id);
                   store::append_audit(c, audit_entry(call, "delete", "users", std::to_string(id)));
                 });
                 ctx.auth.forget_all();

@@ -16,7 +16,7 @@ User read_user(Statement& s, int first = 0) {
   return u;
 }
 
-constexpr const char* kTokenColumns = "id, user_id, kind, name, created, expires, revoked";
+constexpr const char* kTokenColumns = "id, user_id, kind, name, created, expires, revoked, address";
 
 TokenInfo read_token(Statement& s) {
   TokenInfo t;
@@ -27,6 +27,7 @@ TokenInfo read_token(Statement& s) {
   t.created = s.text(4);
   t.expires = s.optional_text(5);
   t.revoked = s.integer(6) != 0;
+  t.address = s.text(7);
   return t;
 }
 
@@ -102,18 +103,38 @@ bool update_user(Connection& c, int64_t id, const std::optional<std::string>& pa
 
 bool delete_user(Connection& c, int64_t id) {
   c.prepare("DELETE FROM users WHERE id = ?").bind(1, id).run();
-  return c.changes() > 0;
+  bool deleted = c.changes() > 0;
+  // users.id is a rowid without AUTOINCREMENT: the next user may get this
+  // id again, and must not inherit the deleted user's credentials.
+  c.prepare(
+       "UPDATE credentials SET allowed_users = (SELECT json_group_array(value) FROM "
+       "json_each(credentials.allowed_users) WHERE value != ?) "
+       "WHERE EXISTS (SELECT 1 FROM json_each(credentials.allowed_users) WHERE value = ?)")
+      .bind(1, id)
+      .bind(2, id)
+      .run();
+  return deleted;
+}
+
+int64_t count_enabled_admins(Connection& c, int64_t except_id) {
+  auto s = c.prepare("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id != ?");
+  s.bind(1, except_id);
+  s.step();
+  return s.integer(0);
 }
 
 TokenInfo insert_token(Connection& c, int64_t user_id, const std::string& token_hash, const std::string& kind,
-                       const std::string& name, const std::optional<std::string>& expires) {
-  c.prepare("INSERT INTO tokens (user_id, token_hash, kind, name, created, expires) VALUES (?, ?, ?, ?, ?, ?)")
+                       const std::string& name, const std::optional<std::string>& expires,
+                       const std::string& address) {
+  c.prepare(
+       "INSERT INTO tokens (user_id, token_hash, kind, name, created, expires, address) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .bind(1, user_id)
       .bind(2, token_hash)
       .bind(3, kind)
       .bind(4, name)
       .bind(5, now_timestamp())
       .bind(6, expires)
+      .bind(7, address)
       .run();
   return *find_token(c, c.last_insert_id());
 }
@@ -122,6 +143,16 @@ std::vector<TokenInfo> list_tokens(Connection& c, int64_t user_id) {
   auto s = c.prepare(std::string("SELECT ") + kTokenColumns +
                            " FROM tokens WHERE (? = 0 OR user_id = ?) AND kind = 'api' ORDER BY id DESC");
   s.bind(1, user_id).bind(2, user_id);
+  std::vector<TokenInfo> out;
+  while (s.step()) out.push_back(read_token(s));
+  return out;
+}
+
+std::vector<TokenInfo> list_sessions(Connection& c, int64_t user_id, const std::string& now) {
+  auto s = c.prepare(std::string("SELECT ") + kTokenColumns +
+                           " FROM tokens WHERE (? = 0 OR user_id = ?) AND kind = 'session' AND revoked = 0 "
+                           "AND (expires IS NULL OR expires > ?) ORDER BY id DESC");
+  s.bind(1, user_id).bind(2, user_id).bind(3, now);
   std::vector<TokenInfo> out;
   while (s.step()) out.push_back(read_token(s));
   return out;
@@ -154,6 +185,11 @@ std::optional<TokenInfo> find_token(Connection& c, int64_t id) {
 bool revoke_token(Connection& c, int64_t id) {
   c.prepare("UPDATE tokens SET revoked = 1 WHERE id = ?").bind(1, id).run();
   return c.changes() > 0;
+}
+
+int64_t revoke_user_tokens(Connection& c, int64_t user_id) {
+  c.prepare("UPDATE tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0").bind(1, user_id).run();
+  return c.changes();
 }
 
 }  // namespace drover::store

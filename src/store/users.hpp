@@ -31,6 +31,7 @@ struct TokenInfo {
   std::string created;
   std::optional<std::string> expires;
   bool revoked = false;
+  std::string address;  // where a session logged in from (sessions only)
 };
 
 // The live token with this hash and its user: not revoked, not expired at
@@ -52,16 +53,26 @@ std::vector<User> list_users(Connection& c, int64_t limit, int64_t offset);
 // Updates the fields that are set; false when there is no such user.
 bool update_user(Connection& c, int64_t id, const std::optional<std::string>& password_hash,
                  const std::optional<std::string>& role, const std::optional<bool>& disabled);
+// Deletes the user (its tokens go with it) and takes its id out of every
+// credential's allowed_users (ids may be reused).
 bool delete_user(Connection& c, int64_t id);
+// Enabled admins other than `except_id` (0: all of them).
+int64_t count_enabled_admins(Connection& c, int64_t except_id = 0);
 
 TokenInfo insert_token(Connection& c, int64_t user_id, const std::string& token_hash, const std::string& kind,
-                       const std::string& name, const std::optional<std::string>& expires);
-// Tokens of one user (all users when user_id is 0), newest first.
+                       const std::string& name, const std::optional<std::string>& expires,
+                       const std::string& address = "");
+// API tokens of one user (all users when user_id is 0), newest first.
 std::vector<TokenInfo> list_tokens(Connection& c, int64_t user_id);
+// Live (not revoked, not expired at `now`) sessions of one user (all users
+// when user_id is 0), newest first.
+std::vector<TokenInfo> list_sessions(Connection& c, int64_t user_id, const std::string& now);
 // One page of them (newest first, LIMIT/OFFSET in SQL) and how many there are.
 std::pair<std::vector<TokenInfo>, int64_t> list_tokens_page(Connection& c, int64_t user_id, int64_t limit,
                                                             int64_t offset);
 std::optional<TokenInfo> find_token(Connection& c, int64_t id);
 bool revoke_token(Connection& c, int64_t id);
+// Revokes every session and API token of a user; how many were live.
+int64_t revoke_user_tokens(Connection& c, int64_t user_id);
 
 }  // namespace drover::store

@@ -99,8 +99,8 @@ TEST_F(AuthApi, DisabledUsersLoseAccessAtOnce) {
 
 TEST_F(AuthApi, UserCreationRefusesBadInput) {
   EXPECT_EQ(admin().post("/api/v1/users", {{"username", "x"}, {"password", "short"}}).status, 400);
-  EXPECT_EQ(admin().post("/api/v1/users", {{"username", "x"}, {"password", "long-enough"}, {"role", "god"}}).status, 400);
-  EXPECT_EQ(admin().post("/api/v1/users", {{"username", "viewer1"}, {"password", "long-enough"}}).status, 409);
+  EXPECT_EQ(admin().post("/api/v1/users", {{"username", "x"}, {"password", "long-enough-pw"}, {"role", "god"}}).status, 400);
+  EXPECT_EQ(admin().post("/api/v1/users", {{"username", "viewer1"}, {"password", "long-enough-pw"}}).status, 409);
 }
 
 // Every registered route (read from the OpenAPI document, which is generated
@@ -119,6 +119,9 @@ TEST_F(AuthApi, EveryRouteAnswers401WithoutATokenAnd403BelowItsRole) {
       for (char& c : m) c = static_cast<char>(std::toupper(c));
       std::string need = op["x-drover-role"];
       if (concrete.find("/stream") != std::string::npos) continue;  // SSE: covered by the job tests
+      // Logout would end the sessions this test uses; security_matrix_test
+      // covers it with tokens of its own.
+      if (concrete == "/api/v1/logout") continue;
       auto anon = ApiClient(server_->url()).request(m, concrete, m == "GET" || m == "DELETE" ? "" : "{}");
       if (need == "public") {
         EXPECT_NE(anon.status, 401) << m << " " << path;

@@ -1,6 +1,10 @@
 // Credentials, projects and job templates over HTTP.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
 #include "server/server_fixture.hpp"
 
 namespace drover::test {
@@ -8,12 +12,25 @@ namespace {
 
 class CatalogApi : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = new ServerProcess(); }
+  // Local projects must lie under a project root: the tests' TempDirs.
+  static void SetUpTestSuite() {
+    const char* tmp = std::getenv("TMPDIR");
+    server_ = new ServerProcess({"", {}, {"--project-root", tmp && *tmp ? tmp : "/tmp"}});
+  }
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
   }
   static ApiClient api() { return ApiClient(server_->url(), server_->admin_token()); }
+  // The project once its (background) sync job is over.
+  static Value wait_for_sync(const Value& id) {
+    for (int i = 0; i < 300; ++i) {
+      Value p = api().get("/api/v1/projects/" + id.dump()).json();
+      if (p["sync_state"] == "ok" || p["sync_state"] == "failed") return p;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return api().get("/api/v1/projects/" + id.dump()).json();
+  }
   static ServerProcess* server_;
 };
 ServerProcess* CatalogApi::server_ = nullptr;
@@ -50,12 +67,14 @@ TEST_F(CatalogApi, LocalProjectsMustExistAndGitProjectsAreCloned) {
             0);
   auto g = api().post("/api/v1/projects", {{"name", "git"}, {"kind", "git"}, {"url", "file://" + repo.path()}, {"branch", "main"}});
   ASSERT_EQ(g.status, 201) << g.body;
-  EXPECT_EQ(g.json()["sync_state"], "ok") << g.body;
-  std::string path = g.json()["path"];
+  Value synced = wait_for_sync(g.json()["id"]);
+  EXPECT_EQ(synced["sync_state"], "ok") << synced.dump();
+  std::string path = synced["path"];
   EXPECT_EQ(read_file(path + "/site.yml"), "- hosts: all\n  tasks: []\n");
-  auto bad = api().post("/api/v1/projects", {{"name", "broken"}, {"kind", "git"}, {"url", "file:///nonexistent/repo"}});
-  ASSERT_EQ(bad.status, 201);
-  EXPECT_EQ(bad.json()["sync_state"], "failed");
+  TempDir not_a_repo;
+  auto bad = api().post("/api/v1/projects", {{"name", "broken"}, {"kind", "git"}, {"url", "file://" + not_a_repo.path()}});
+  ASSERT_EQ(bad.status, 201) << bad.body;
+  EXPECT_EQ(wait_for_sync(bad.json()["id"])["sync_state"], "failed");
 }
 
 TEST_F(CatalogApi, TemplatesCheckTheirReferencesAndInventory) {

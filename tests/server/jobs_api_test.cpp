@@ -39,13 +39,14 @@ const char* kPlaybook = R"(- hosts: all
 )";
 
 struct Fixture : ::testing::Test {
-  TempDir dir;
+  TempDir dir;   // playbooks and inventories: the server's project root
+  TempDir data;  // the data directory, outside it (a root may not hold it)
   std::string inventory = dir.path() + "/hosts.ini";
   std::vector<std::string> job_args;  // how jobs run (sandbox, user)
   ServerProcessOptions server_options(int workers = 2) {
     ServerProcessOptions o;
-    o.data_dir = dir.path() + "/var";
-    o.extra_args = {"--workers", std::to_string(workers)};
+    o.data_dir = data.path() + "/var";
+    o.extra_args = {"--workers", std::to_string(workers), "--project-root", dir.path()};
     o.extra_args.insert(o.extra_args.end(), job_args.begin(), job_args.end());
     return o;
   }
@@ -320,7 +321,8 @@ TEST_F(SshJobs, AJobFromATemplateRunsItsProjectsPlaybookWithTheRequestsOverrides
                                              {"project_id", project.json()["id"]},
                                              {"playbook", "site.yml"},
                                              {"inventory", {{"file", "hosts.ini"}}},
-                                             {"forks", 2}});
+                                             {"forks", 2},
+                                             {"ask_limit_on_launch", true}});
   ASSERT_EQ(tmpl.status, 201) << tmpl.body;
   int64_t id = submit(api, {{"template_id", tmpl.json()["id"]}, {"limit", "host003"}});
   Value job = wait_for_state(api, id, {"successful", "failed", "error"});

@@ -115,7 +115,9 @@ struct Isolation : ::testing::Test {
   ServerProcessOptions options(std::vector<std::string> extra = {}) {
     ServerProcessOptions o;
     o.data_dir = dir.path() + "/var";
-    o.extra_args = {"--workers", "2"};
+    // Projects and inventory files lie under a project root (dir; the data
+    // directory in it stays out of every project).
+    o.extra_args = {"--workers", "2", "--project-root", dir.path()};
     o.extra_args.insert(o.extra_args.end(), extra.begin(), extra.end());
     return o;
   }
@@ -278,7 +280,7 @@ TEST_F(Isolation, AJobPastItsTimeLimitIsCanceledAndEndsInError) {
 TEST_F(Isolation, AJobWhoseInventoryCannotBeParsedFailsWithTheError) {
   ServerProcess server(options());
   ApiClient api(server.url(), kAdminToken);
-  int64_t id = submit(api, {{"module", "ping"}, {"inventory", "/nonexistent/hosts.ini"}});
+  int64_t id = submit(api, {{"module", "ping"}, {"inventory", dir.path() + "/nonexistent/hosts.ini"}});
   Value job = wait_final(api, id);
   EXPECT_EQ(job["state"], "failed") << job.dump();
   EXPECT_NE(job.value("error", "").find("Unable to parse"), std::string::npos) << job.dump();

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
 #include <thread>
@@ -198,15 +199,16 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
   Prober p(srv, doc);
   const std::string admin = srv.admin_token();
   ApiClient api(srv.url(), admin);
-  ASSERT_EQ(
-      api.post("/api/v1/users", {{"username", "viewer1"}, {"password", "viewer-password"}}).status,
-      201);
-  ASSERT_EQ(api.post("/api/v1/users",
-                     {{"username", "op1"}, {"password", "operator-password"}, {"role", "operator"}})
+  ASSERT_EQ(api.post("/api/v1/users", {{"username", "viewer1"}, {"password", "viewer-password-12"}})
                 .status,
             201);
-  const std::string viewer = login(srv, "viewer1", "viewer-password");
-  const std::string op = login(srv, "op1", "operator-password");
+  ASSERT_EQ(
+      api.post("/api/v1/users",
+               {{"username", "op1"}, {"password", "operator-password-12"}, {"role", "operator"}})
+          .status,
+      201);
+  std::string viewer = login(srv, "viewer1", "viewer-password-12");
+  const std::string op = login(srv, "op1", "operator-password-12");
 
   // 1. Every route: no token, a viewer, an unknown id, a malformed body, a
   //    body that is not JSON by its Content-Type.
@@ -217,7 +219,8 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
       std::string empty = opdoc.contains("requestBody") ? "{}" : "";
       if (route == "/api/v1/jobs/{id}/stream") empty = "";
       p.call("", method, route, unknown, empty);
-      p.call(viewer, method, route, unknown, empty);
+      // (The viewer's logout would end its session for the probes after it.)
+      if (route != "/api/v1/logout") p.call(viewer, method, route, unknown, empty);
       if (route.find("{id}") != std::string::npos)
         p.call(admin, method, route, with_id(route, 0), empty);
       if (route.find("{id}") != std::string::npos) p.call(admin, method, route, unknown, empty);
@@ -232,6 +235,9 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
       }
     }
   }
+
+  // The viewer's POST /api/v1/logout above ended its session.
+  viewer = login(srv, "viewer1", "viewer-password-12");
 
   // 2. Valid requests, creating what the next ones need.
   auto id_of = [](const HttpResponse& r) { return r.json().value("id", int64_t{0}); };
@@ -272,17 +278,37 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
   p.call(admin, "PATCH", "/api/v1/groups/{id}", with_id("/api/v1/groups/{id}", group),
          Value{{"name", "edge"}}.dump());
 
-  int64_t user = id_of(
-      p.call(admin, "POST", "/api/v1/users", "/api/v1/users",
-             Value{{"username", "u2"}, {"password", "u2-password"}, {"role", "viewer"}}.dump()));
+  int64_t user = id_of(p.call(
+      admin, "POST", "/api/v1/users", "/api/v1/users",
+      Value{{"username", "u2"}, {"password", "u2-password-long"}, {"role", "viewer"}}.dump()));
   ASSERT_GT(user, 0);
   p.call(admin, "POST", "/api/v1/users", "/api/v1/users",
-         Value{{"username", "u2"}, {"password", "u2-password"}}.dump());
+         Value{{"username", "u2"}, {"password", "u2-password-long"}}.dump());
   p.call(admin, "PATCH", "/api/v1/users/{id}", with_id("/api/v1/users/{id}", user),
          Value{{"disabled", false}}.dump());
   p.call(admin, "DELETE", "/api/v1/users/{id}", with_id("/api/v1/users/{id}", 1));  // yourself: 409
+  p.call(admin, "PATCH", "/api/v1/users/{id}", with_id("/api/v1/users/{id}", 1),
+         Value{{"role", "viewer"}}.dump());  // the last admin: 409
+  // Sessions: the viewer's own list, a revoke, a password change, a logout.
+  std::string spare_session = login(srv, "viewer1", "viewer-password-12");
+  p.call(viewer, "GET", "/api/v1/sessions", "/api/v1/sessions");
+  p.call(viewer, "GET", "/api/v1/sessions", "/api/v1/sessions?all=true");
+  int64_t spare_id = 0;
+  const Value sessions = ApiClient(srv.url(), viewer).get("/api/v1/sessions").json();
+  for (const auto& s : sessions["items"])
+    if (!s["current"].get<bool>()) spare_id = s["id"].get<int64_t>();
+  p.call(viewer, "DELETE", "/api/v1/sessions/{id}", with_id("/api/v1/sessions/{id}", spare_id));
+  p.call(admin, "POST", "/api/v1/logout", "/api/v1/logout");          // an API token: 400
+  p.call(spare_session, "POST", "/api/v1/logout", "/api/v1/logout");  // revoked above: 401
+  p.call(login(srv, "viewer1", "viewer-password-12"), "POST", "/api/v1/logout", "/api/v1/logout");
+  std::string u2 = login(srv, "u2", "u2-password-long");
+  p.call(u2, "POST", "/api/v1/password", "/api/v1/password",
+         Value{{"current_password", "wrong"}, {"new_password", "u2-password-newer"}}.dump());
+  p.call(u2, "POST", "/api/v1/password", "/api/v1/password",
+         Value{{"current_password", "u2-password-long"}, {"new_password", "u2-password-newer"}}
+             .dump());
   p.call("", "POST", "/api/v1/login", "/api/v1/login",
-         Value{{"username", "u2"}, {"password", "u2-password"}}.dump());
+         Value{{"username", "u2"}, {"password", "u2-password-newer"}}.dump());
 
   int64_t token = id_of(p.call(viewer, "POST", "/api/v1/tokens", "/api/v1/tokens",
                                Value{{"name", "ci"}, {"expires_in_days", 30}}.dump()));
@@ -304,18 +330,22 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
   p.call(admin, "PATCH", "/api/v1/credentials/{id}",
          with_id("/api/v1/credentials/{id}", credential), Value{{"name", "spare"}}.dump());
 
-  TempDir project_dir;
-  project_dir.write("site.yml",
-                    "- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=hi\n");
+  // A local project lies under a project root: <data>/projects is one.
+  const std::string project_path = srv.data_dir() + "/projects/site";
+  std::filesystem::create_directories(project_path);
+  {
+    std::ofstream(project_path + "/site.yml")
+        << "- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=hi\n";
+  }
   // The job runs as the sandbox's job user: it must read the project.
-  std::filesystem::permissions(project_dir.path(), std::filesystem::perms(0755));
-  std::filesystem::permissions(project_dir.path() + "/site.yml", std::filesystem::perms(0644));
-  int64_t project = id_of(
-      p.call(admin, "POST", "/api/v1/projects", "/api/v1/projects",
-             Value{{"name", "site"}, {"kind", "local"}, {"path", project_dir.path()}}.dump()));
+  std::filesystem::permissions(project_path, std::filesystem::perms(0755));
+  std::filesystem::permissions(project_path + "/site.yml", std::filesystem::perms(0644));
+  int64_t project =
+      id_of(p.call(admin, "POST", "/api/v1/projects", "/api/v1/projects",
+                   Value{{"name", "site"}, {"kind", "local"}, {"path", project_path}}.dump()));
   ASSERT_GT(project, 0);
   p.call(admin, "POST", "/api/v1/projects", "/api/v1/projects",
-         Value{{"name", "site"}, {"kind", "local"}, {"path", project_dir.path()}}.dump());
+         Value{{"name", "site"}, {"kind", "local"}, {"path", project_path}}.dump());
   p.call(admin, "POST", "/api/v1/projects/{id}/sync",
          with_id("/api/v1/projects/{id}/sync", project));
 
@@ -330,6 +360,19 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
   tmpl["name"] = "other";
   tmpl["project_id"] = 999999;
   p.call(admin, "POST", "/api/v1/templates", "/api/v1/templates", tmpl.dump());
+  // The operator may not use the admin's credential: 403 wherever it is named.
+  Value with_credential = tmpl;
+  with_credential["name"] = "op-template";
+  with_credential["credential_id"] = credential;
+  p.call(op, "POST", "/api/v1/templates", "/api/v1/templates", with_credential.dump());
+  p.call(op, "PATCH", "/api/v1/templates/{id}", with_id("/api/v1/templates/{id}", templ),
+         Value{{"credential_id", credential}}.dump());
+  p.call(op, "POST", "/api/v1/projects", "/api/v1/projects",
+         Value{{"name", "git1"},
+               {"kind", "git"},
+               {"url", "https://git.example.com/site.git"},
+               {"credential_id", credential}}
+             .dump());
   p.call(admin, "PATCH", "/api/v1/templates/{id}", with_id("/api/v1/templates/{id}", templ),
          Value{{"forks", 2}, {"credential_id", credential}}.dump());
   tmpl["name"] = "spare";
@@ -373,11 +416,17 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
   int64_t again = id_of(p.call(admin, "POST", "/api/v1/jobs/{id}/relaunch",
                                with_id("/api/v1/jobs/{id}/relaunch", job)));
   EXPECT_GT(again, 0);
-  std::filesystem::remove(project_dir.path() +
-                          "/site.yml");  // a relaunch checks the playbook again: 400
+  // A relaunch checks the playbook again: 400 once it is gone.
+  std::filesystem::remove(project_path + "/site.yml");
   p.call(admin, "POST", "/api/v1/jobs/{id}/relaunch", with_id("/api/v1/jobs/{id}/relaunch", job));
   p.call(op, "DELETE", "/api/v1/jobs/{id}",
          with_id("/api/v1/jobs/{id}", job));  // another user's job: 403
+  // The operator may not launch with the admin's credential, nor relaunch a
+  // job that has it (the template's, since its PATCH).
+  p.call(op, "POST", "/api/v1/jobs", "/api/v1/jobs",
+         Value{{"module", "ping"}, {"inventory_text", "localhost\n"}, {"credential_id", credential}}
+             .dump());
+  p.call(op, "POST", "/api/v1/jobs/{id}/relaunch", with_id("/api/v1/jobs/{id}/relaunch", job));
 
   // 3. Each GET with each documented query parameter (a valid value), and
   //    an unknown one, on a path that exists.
@@ -438,6 +487,10 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
   for (int i = 0; i < 6; ++i)
     p.call("", "POST", "/api/v1/login", "/api/v1/login",
            Value{{"username", "nobody"}, {"password", "x"}}.dump());
+  // ... which also throttles guessing the current password.
+  for (int i = 0; i < 6; ++i)
+    p.call(op, "POST", "/api/v1/password", "/api/v1/password",
+           Value{{"current_password", "wrong"}, {"new_password", "operator-password-13"}}.dump());
 
   // 6. Health while another process holds the database's write lock: 503
   //    (the write probe waits 2 s; its answer is shared for 1 s).

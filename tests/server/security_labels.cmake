@@ -4,7 +4,3 @@
 foreach(test_name IN LISTS server_database_test_TESTS)
   set_tests_properties("${test_name}" PROPERTIES LABELS "unit;security")
 endforeach()
-# Every route's answer to no token, a viewer, a malformed body (openapi_test).
-foreach(test_name IN LISTS server_openapi_test_TESTS)
-  set_tests_properties("${test_name}" PROPERTIES LABELS "unit;security")
-endforeach()

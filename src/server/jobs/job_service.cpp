@@ -18,6 +18,8 @@
 #include "server/jobs/job_view.hpp"
 #include "server/jobs/job_workers.hpp"
 #include "server/jobs/leftover_commands.hpp"
+#include "server/jobs/launch_checks.hpp"
+#include "server/jobs/project_sync.hpp"
 #include "server/request.hpp"
 #include "store/audit.hpp"
 #include "store/job_store.hpp"
@@ -61,6 +63,8 @@ class JobService {
     for (int64_t id : ids)
       std::fprintf(stderr, "drover server: job %lld was running when the server stopped: marked error\n",
                    static_cast<long long>(id));
+    kill_orphaned_git(ctx_.options);
+    settle_project_sync_states(ctx_.store.db());
     workers_.start();
     health_of(ctx_).set("workers", true);
     sweeper_ = std::thread([this] { sweep_loop(); });
@@ -103,6 +107,9 @@ class JobService {
     o.workers = ctx.options.workers;
     o.work_root = (std::filesystem::path(ctx.options.data_dir) / "jobs").string();
     o.secrets = [&ctx](int64_t credential_id) { return credential_secrets(ctx.store.db(), ctx.vault, credential_id); };
+    o.run_sync = [&ctx](const JobSpec& spec, const std::atomic<bool>& cancel, const JsonEventSink& sink) {
+      return run_project_sync(ctx, spec.project_id.value_or(0), cancel, sink);
+    };
     o.on_finished = [self](int64_t job_id, const JobOutcome& outcome) { self->check_recorded(job_id, outcome); };
     return o;
   }
@@ -249,7 +256,9 @@ class JobService {
         if (!base) throw ApiError::not_found("no template " + std::to_string(template_id));
         Value overrides = body;
         overrides.erase("template_id");
-        spec = merge_job_spec(*base, overrides);
+        check_launch_overrides(template_prompts(ctx_.store.db(), template_id).value_or(std::set<std::string>{}),
+                               overrides);
+        spec = merge_job_spec(*base, narrow_launch_limit(ctx_.store.db(), template_id, overrides));
       } else {
         spec = parse_job_spec(body);
       }
@@ -259,8 +268,11 @@ class JobService {
     enqueue(call, spec, "submit", {});
   }
 
-  // Queues `spec` for the caller and answers 202 with the new job.
+  // Queues `spec` for the caller and answers 202 with the new job; what
+  // the caller may launch (credential, project paths) is checked here, so
+  // that a relaunch is held to the same rules as a submit.
   void enqueue(Call& call, const JobSpec& spec, const std::string& action, Value audit_details) {
+    check_job_launch(ctx_, spec, call.user);
     precheck(spec);
     const char* kind = spec.kind == JobSpec::Kind::adhoc ? "adhoc" : "playbook";
     std::optional<int64_t> user;
@@ -335,7 +347,7 @@ class JobService {
     Page page = q.page();
     store::JobFilter f;
     f.state = q.optional_choice("state", kStates);
-    f.kind = q.optional_choice("kind", {"playbook", "adhoc"});
+    f.kind = q.optional_choice("kind", {"playbook", "adhoc", "sync"});
     f.template_id = q.optional_integer("template_id", 1, INT64_MAX);
     f.created_by = creator_param(q);
     f.created_after = timestamp_param(q, "created_after");
@@ -411,6 +423,7 @@ class JobService {
     });
     if (!job) throw ApiError::not_found("no job " + std::to_string(id));
     workers_.cancel(id);
+    if (job->kind == "sync") settle_project_sync_states(ctx_.store.db());
     send_json(call.res, 202, job_json(*job));
   }
 

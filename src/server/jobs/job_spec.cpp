@@ -61,13 +61,14 @@ const std::set<std::string>& known_fields() {
   static const std::set<std::string> fields = {
       "kind",      "project_dir", "playbook",   "module", "args",  "pattern",   "inventory",
       "inventory_text", "limit", "tags",       "skip_tags", "extra_vars", "forks", "check",
-      "diff",      "verbosity",   "remote_user", "credential_id", "template_id"};
+      "diff",      "verbosity",   "remote_user", "credential_id", "template_id", "project_id"};
   return fields;
 }
 
 }  // namespace
 
 Value JobSpec::to_json() const {
+  if (kind == Kind::sync) return {{"kind", "sync"}, {"project_id", project_id.value_or(0)}};
   Value v = {{"kind", kind == Kind::adhoc ? "adhoc" : "playbook"}};
   if (kind == Kind::playbook) {
     v["project_dir"] = project_dir;
@@ -94,6 +95,7 @@ Value JobSpec::to_json() const {
 }
 
 std::string JobSpec::label() const {
+  if (kind == Kind::sync) return "sync project " + std::to_string(project_id.value_or(0));
   if (kind == Kind::playbook) return playbook;
   return args.empty() ? module : module + ": " + args;
 }
@@ -111,9 +113,18 @@ JobSpec parse_job_spec(const Value& body, bool allow_template_id) {
   std::string kind = get_string(body, "kind", body.contains("module") ? "adhoc" : "playbook");
   if (kind == "adhoc") {
     s.kind = JobSpec::Kind::adhoc;
+  } else if (kind == "sync") {
+    for (auto it = body.begin(); it != body.end(); ++it)
+      if (it.key() != "kind" && it.key() != "project_id")
+        throw JobSpecError("bad_request", it.key(), "a sync job has only kind and project_id");
+    s.kind = JobSpec::Kind::sync;
+    s.project_id = get_int(body, "project_id", 1, INT64_MAX);
+    if (!s.project_id) throw JobSpecError("missing_field", "project_id", "required for a sync job");
+    return s;
   } else if (kind != "playbook") {
     throw JobSpecError("bad_request", "kind", "expected 'playbook' or 'adhoc', got '" + kind + "'");
   }
+  if (body.contains("project_id")) throw JobSpecError("bad_request", "project_id", "only for sync jobs");
   if (s.kind == JobSpec::Kind::playbook) {
     for (const char* k : {"module", "args", "pattern"})
       if (body.contains(k) && !body[k].is_null()) throw JobSpecError("bad_request", k, "only for ad-hoc jobs (kind adhoc)");

@@ -38,8 +38,11 @@ class JobSpecError : public Error {
 };
 
 struct JobSpec {
-  enum class Kind { playbook, adhoc };
+  // sync: a project's git clone/pull (or a local project's check), queued
+  // by POST /api/v1/projects/{id}/sync; only project_id is set.
+  enum class Kind { playbook, adhoc, sync };
   Kind kind = Kind::playbook;
+  std::optional<int64_t> project_id;  // sync only
 
   // playbook: the file, relative to project_dir (or absolute).
   std::string project_dir;

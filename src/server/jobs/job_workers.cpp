@@ -121,7 +121,12 @@ void JobWorkers::run_job(const store::JobRecord& job, const std::string& worker)
     try {
       JobSpec spec = parse_job_spec(Value::parse(job.spec), true);
       JsonEventSink events = [&recorder](const Value& ev, std::string line) { recorder.add(ev, std::move(line)); };
-      outcome = run_sandboxed(job.id, std::move(spec), dir, *cancel, events);
+      if (spec.kind == JobSpec::Kind::sync) {  // a project's git sync (project_sync.hpp), not a run
+        if (!opt_.run_sync) throw Error("this server cannot run sync jobs");
+        outcome = opt_.run_sync(spec, *cancel, events);
+      } else {
+        outcome = run_sandboxed(job.id, std::move(spec), dir, *cancel, events);
+      }
     } catch (const std::exception& e) {
       outcome.state = JobState::error;
       outcome.error = e.what();

@@ -1,7 +1,8 @@
 // The worker threads of `drover server --workers N`: each claims the oldest
 // pending job from the database, runs it as its own sandboxed process
 // (`drover job-exec`, job_process.hpp and job_sandbox.hpp) with its events
-// recorded (EventRecorder), and claims the next. A job process that
+// recorded (EventRecorder), and claims the next; a sync job (a project's
+// git sync) runs through options.run_sync instead. A job process that
 // crashes, is killed or writes garbage ends its job in `error`; the server
 // and its other jobs go on.
 //
@@ -34,6 +35,7 @@
 #include <vector>
 
 #include "server/jobs/event_hub.hpp"
+#include "output/json_lines_callback.hpp"
 #include "server/jobs/job_execution.hpp"
 #include "server/jobs/job_process.hpp"
 #include "server/jobs/job_sandbox.hpp"
@@ -47,6 +49,9 @@ struct JobWorkerOptions {
   std::string node;       // claimed_by prefix; default host:pid
   // Decrypts a credential for a job; throws drover::Error when it cannot.
   std::function<JobSecrets(int64_t credential_id)> secrets;
+  // Runs a job of kind sync (a project's git sync: project_sync.hpp) with
+  // its events going to the sink; required for sync jobs.
+  std::function<JobOutcome(const JobSpec&, const std::atomic<bool>& cancel, const JsonEventSink&)> run_sync;
   // Called after a job ends (metrics, notifications); optional.
   std::function<void(int64_t job_id, const JobOutcome&)> on_finished;
 
