@@ -71,57 +71,7 @@ class WriteProbe {
   std::string last_error_;
 };
 
-std::string lower(std::string s) {
-  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
-
 }  // namespace
-
-Value openapi_document(const std::vector<Route>& routes) {
-  Value paths = Value::object();
-  for (const Route& r : routes) {
-    Value op = Value::object();
-    op["summary"] = r.summary;
-    op["x-drover-role"] = role_name(r.role);
-    if (r.role == Role::Public)
-      op["security"] = Value::array();
-    Value params = Value::array();
-    for (size_t i = 0; i < r.path.size(); ++i) {
-      if (r.path[i] != '{') continue;
-      size_t end = r.path.find('}', i);
-      params.push_back({{"name", r.path.substr(i + 1, end - i - 1)},
-                        {"in", "path"},
-                        {"required", true},
-                        {"schema", {{"type", "string"}}}});
-      i = end;
-    }
-    if (!params.empty()) op["parameters"] = params;
-    Value responses = Value::object();
-    responses[r.method == "POST" ? "201" : "200"] = {{"description", "success"}};
-    responses["default"] = {{"description", "error"},
-                            {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
-    op["responses"] = responses;
-    paths[r.path][lower(r.method)] = op;
-  }
-  Value error_schema = {
-      {"type", "object"},
-      {"required", {"error"}},
-      {"properties",
-       {{"error",
-         {{"type", "object"},
-          {"required", {"code", "message", "details"}},
-          {"properties",
-           {{"code", {{"type", "string"}}}, {"message", {{"type", "string"}}}, {"details", {{"type", "object"}}}}}}}}}};
-  Value doc = Value::object();
-  doc["openapi"] = "3.0.3";
-  doc["info"] = {{"title", "drover server API"}, {"version", "1"}};
-  doc["paths"] = paths;
-  doc["components"] = {{"schemas", {{"Error", error_schema}}},
-                       {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}};
-  doc["security"] = Value::array({{{"bearer", Value::array()}}});
-  return doc;
-}
 
 void add_system_routes(Router& router, ServerContext& ctx) {
   ctx.metrics.add_collector([&ctx](std::string& out) { collect_job_metrics(ctx.store.db(), out); });

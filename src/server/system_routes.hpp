@@ -11,7 +11,8 @@ namespace drover::server {
 
 void add_system_routes(Router& router, ServerContext& ctx);
 
-// The OpenAPI 3.0 document of these routes.
+// The OpenAPI 3.0 document of these routes, with the documentation of
+// api_docs.hpp (defined in api_docs.cpp).
 Value openapi_document(const std::vector<Route>& routes);
 
 }  // namespace drover::server
