@@ -1,5 +1,7 @@
 #include "core/yaml.hpp"
 
+#include "core/vault.hpp"
+
 #include <cerrno>
 #include <climits>
 #include <cmath>
@@ -186,8 +188,9 @@ Value convert(const YAML::Node& node) {
         return v;
       }
       if (tag == "tag:yaml.org,2002:null") return Value();
-      if (tag == "!vault")
-        throw Error("!vault encrypted values are not supported by drover yet");
+      // Decrypted at load with the run's keyring (Ansible decrypts when the
+      // value is first used; the plaintext is the same).
+      if (tag == "!vault") return vault_decrypt(s, *process_vault_keyring()).text;
       return s;
     }
   }
@@ -246,7 +249,7 @@ std::vector<YAML::Node> load_yaml_string(const std::string& text, const std::str
 }
 
 std::vector<YAML::Node> load_yaml_file(const std::string& path) {
-  return load_yaml_string(read_file(path), path);
+  return load_yaml_string(decrypt_if_vaulted(read_file(path), path), path);
 }
 
 Value yaml_to_value(const YAML::Node& node) { return convert(node); }
@@ -266,7 +269,7 @@ Value load_yaml_value_string(const std::string& text, const std::string& name) {
 }
 
 Value load_yaml_value_file(const std::string& path) {
-  return load_yaml_value_string(read_file(path), path);
+  return load_yaml_value_string(decrypt_if_vaulted(read_file(path), path), path);
 }
 
 Location yaml_location(const YAML::Node& node, const std::string& file) {
