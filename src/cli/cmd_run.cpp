@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/prompt.hpp"
 #include "cli/signals.hpp"
+#include "cli/vault_flags.hpp"
 #include "core/error.hpp"
 #include "engine/adhoc.hpp"
 #include "engine/config.hpp"
@@ -30,11 +31,13 @@ struct RunFlags {
   std::string user, private_key, connection, become_method, become_user, ssh_common_args, ssh_extra_args;
   int timeout = 0;
   bool become = false;
+  VaultPasswordOptions vault;
   int async_s = 0, poll_s = -1;
 };
 
 int run(const RunFlags& f) {
   Config config = Config::load();
+  open_vault(f.vault, config);
   AdhocFormat format = f.json ? AdhocFormat::json_lines : f.one_line ? AdhocFormat::oneline : AdhocFormat::minimal;
   bool color = color_enabled(1, config.boolean("ANSIBLE_FORCE_COLOR"), config.boolean("ANSIBLE_NOCOLOR"));
   AdhocPrinter printer(format, f.verbosity, color);
@@ -112,6 +115,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--become-user", flags->become_user, "User to become (default root)");
   cmd->add_option("-B,--background", flags->async_s, "Run as an async job with this time limit in seconds");
   cmd->add_option("-P,--poll", flags->poll_s, "Seconds between checks of a -B job (default 15; 0: print its handle and return)");
+  add_vault_flags(*cmd, flags->vault);
   cmd->callback([flags, &exit_code] { exit_code = run(*flags); });
 }
 

@@ -1,4 +1,5 @@
 #include "modules/controller_files.hpp"
+#include "core/vault.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -84,7 +85,9 @@ ContentPtr ControllerFiles::read(const std::string& path) {
   if (::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
   std::string bytes;
   if (!read_fd(f.fd, static_cast<size_t>(st.st_size), bytes)) return nullptr;
-  ContentPtr content = make_content(std::move(bytes));
+  // A vaulted src is decrypted here, in memory only (Ansible's
+  // get_real_file writes a 0600 temp file; drover never writes plaintext).
+  ContentPtr content = make_content(decrypt_if_vaulted(std::move(bytes), path));
 
   std::lock_guard<std::mutex> lock(mu_);
   ++disk_reads_;
@@ -111,7 +114,7 @@ ContentPtr read_controller_file(ControllerFiles* cache, const std::string& path)
   if (f.fd < 0 || ::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
   std::string bytes;
   if (!read_fd(f.fd, static_cast<size_t>(st.st_size), bytes)) return nullptr;
-  return make_content(std::move(bytes));
+  return make_content(decrypt_if_vaulted(std::move(bytes), path));
 }
 
 }  // namespace drover::files

@@ -1,4 +1,5 @@
 #include "modules/file_attrs.hpp"
+#include "core/vault.hpp"
 
 #include <openssl/evp.h>
 
@@ -353,7 +354,7 @@ bool read_local_file(const std::string& path, std::string& out) {
   if (!in) return false;
   std::ostringstream ss;
   ss << in.rdbuf();
-  out = ss.str();
+  out = decrypt_if_vaulted(ss.str(), path);
   return true;
 }
 

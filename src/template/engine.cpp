@@ -1,4 +1,5 @@
 #include "template/engine.hpp"
+#include "core/vault.hpp"
 
 #include <sys/stat.h>
 
@@ -409,7 +410,7 @@ Engine::FileEntry Engine::module_template(const std::string& path, const SyntaxO
     auto it = file_cache_.find(key);
     if (it != file_cache_.end() && it->second.mtime_ns == mtime && it->second.size == st.st_size) return it->second;
   }
-  std::string data = read_text_file(path);
+  std::string data = decrypt_if_vaulted(read_text_file(path), path);
   FileEntry e;
   e.mtime_ns = mtime;
   e.size = static_cast<long long>(st.st_size);

@@ -1,4 +1,6 @@
-// Ansible's urlsplit filter and the win_* path filters.
+// Ansible's urlsplit filter, the win_* path filters and the vault/unvault
+// filters (ansible-core 2.14 plugins/filter/encryption.py).
+#include "core/vault.hpp"
 #include "template/filter_support.hpp"
 #include "template/regex.hpp"
 #include "template/template_error.hpp"
@@ -66,9 +68,40 @@ Val f_win_dirname(Renderer&, const Val& v, CallArgs&) {
   return Val::str(head);
 }
 
+// vault(secret, salt=None, vaultid='filter_default'): a 1.2 vault text.
+Val f_vault(Renderer&, const Val& v, CallArgs& a) {
+  Val secret = a.need(0, "secret");
+  if (!secret.is_str() && !secret.is_undefined())
+    fail("Secret passed is required to be a string, instead we got: <class '" + type_name(secret) + "'>");
+  if (!v.is_str() && !v.is_undefined()) fail("Can only vault strings, instead we got: <class '" + type_name(v) + "'>");
+  Val salt = a.get(1, "salt", Val::none());
+  std::string id = to_str(a.get(2, "vaultid", Val::str("filter_default")));
+  return Val::str(vault_encrypt(to_str(v), {id, to_str(secret)}, salt.is_none() ? "" : to_str(salt)));
+}
+
+// unvault(secret, vaultid='filter_default'): the plaintext; a string that is
+// not vault text comes back as it is.
+Val f_unvault(Renderer&, const Val& v, CallArgs& a) {
+  Val secret = a.need(0, "secret");
+  if (!secret.is_str() && !secret.is_undefined())
+    fail("Secret passed is required to be as string, instead we got: <class '" + type_name(secret) + "'>");
+  if (!v.is_str() && !v.is_undefined())
+    fail("Vault should be in the form of a string, instead we got: <class '" + type_name(v) + "'>");
+  std::string text = to_str(v);
+  if (!is_vault_encrypted(text)) return Val::str(text);
+  std::string id = to_str(a.get(1, "vaultid", Val::str("filter_default")));
+  try {
+    return Val::str(vault_decrypt(text, VaultKeyring{{{id, to_str(secret)}}, false}).text);
+  } catch (const Error& e) {
+    fail("Unable to decrypt: " + e.message());
+  }
+}
+
 }  // namespace
 
 void add_ansible_text_filters(FilterTable& t) {
+  t["vault"] = f_vault;
+  t["unvault"] = f_unvault;
   t["urlsplit"] = f_urlsplit;
   t["win_basename"] = f_win_basename;
   t["win_dirname"] = f_win_dirname;
