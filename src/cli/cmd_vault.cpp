@@ -39,7 +39,7 @@ struct VaultFlags {
   std::string verb;
   std::vector<std::string> args;
   VaultPasswordOptions vault;
-  std::vector<std::string> encrypt_vault_id;
+  std::string encrypt_vault_id;
   std::string output;
   std::vector<std::string> names;
   std::string stdin_name;
@@ -206,8 +206,8 @@ int run(const VaultFlags& f) {
   po.new_password = writes;
   VaultKeyring ring = open_vault(po, config);
   if (ring.secrets.empty()) throw OptionsError("A vault password is required to use Ansible's Vault");
-  std::string encrypt_id = f.encrypt_vault_id.empty() ? config.str("DEFAULT_VAULT_ENCRYPT_IDENTITY")
-                                                      : f.encrypt_vault_id.back();
+  std::string encrypt_id =
+      f.encrypt_vault_id.empty() ? config.str("DEFAULT_VAULT_ENCRYPT_IDENTITY") : f.encrypt_vault_id;
   VaultSecret enc;
   if (writes) {
     if (ring.secrets.size() > 1 && encrypt_id.empty()) {
@@ -271,9 +271,7 @@ int run(const VaultFlags& f) {
     np.ask_vault_pass = f.vault.ask_vault_pass;
     np.auto_prompt = true;
     np.new_password = true;
-    VaultKeyring fresh = load_vault_keyring(np, config, prompt_secret, [](const std::string& w) {
-      std::cerr << "[WARNING]: " << w << "\n";
-    });
+    VaultKeyring fresh = load_vault_keyring(np, config, prompt_secret, print_vault_warning);
     if (fresh.secrets.empty()) throw OptionsError("A new vault password is required to use Ansible's Vault rekey");
     VaultSecret next = encrypt_secret(fresh, encrypt_id);
     for (const auto& a : f.args) {

@@ -3,6 +3,8 @@
 #include <cstdio>
 
 #include "cli/prompt.hpp"
+#include "output/terminal_display.hpp"
+#include "output/text_wrap.hpp"
 
 namespace drover::cli {
 
@@ -14,11 +16,18 @@ void add_vault_flags(CLI::App& cmd, VaultPasswordOptions& o) {
       ->allow_extra_args(false);
 }
 
+void print_vault_warning(const std::string& w) {
+  // Wrapped as Ansible's Display.warning wraps (before any callback exists).
+  WrapOptions wrap;
+  wrap.width = display_columns(1);
+  std::string text;
+  for (const auto& line : text_wrap("[WARNING]: " + w, wrap)) text += line + "\n";
+  std::fflush(stdout);
+  std::fputs(text.c_str(), stderr);
+}
+
 VaultKeyring open_vault(const VaultPasswordOptions& options, const Config& config) {
-  VaultKeyring ring = load_vault_keyring(options, config, prompt_secret, [](const std::string& w) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "[WARNING]: %s\n", w.c_str());
-  });
+  VaultKeyring ring = load_vault_keyring(options, config, prompt_secret, print_vault_warning);
   set_process_vault_keyring(ring);
   return ring;
 }

@@ -16,6 +16,9 @@ void add_vault_flags(CLI::App& cmd, VaultPasswordOptions& options);
 
 // Loads the keyring and sets it for the process; warnings go to stderr as
 // Ansible prints them. Returns the keyring (drover vault encrypts with it).
+// A warning about a vault password source, as Ansible prints it.
+void print_vault_warning(const std::string& warning);
+
 VaultKeyring open_vault(const VaultPasswordOptions& options, const Config& config);
 
 }  // namespace drover::cli
