@@ -199,12 +199,12 @@ VaultPlaintext vault_decrypt(std::string_view text, const VaultKeyring& ring, co
   }
   VaultEnvelope e = parse_vault_envelope(text, filename);
   if (e.cipher != "AES256") throw Error(e.cipher + " cipher could not be found");
-  if (ring.secrets.empty()) throw Error("Attempting to decrypt but no vault secrets found");
+  if (ring.secrets.empty()) throw VaultError("Attempting to decrypt but no vault secrets found");
   for (const auto& s : ring.secrets) {
     if (ring.vault_id_match && s.vault_id != e.vault_id) continue;
     if (auto plain = vault_decrypt_with(e, s.password)) return {std::move(*plain), s.vault_id};
   }
-  throw Error("Decryption failed (no vault secrets were found that could decrypt)" + on_file);
+  throw VaultError("Decryption failed (no vault secrets were found that could decrypt)" + on_file);
 }
 
 void set_process_vault_keyring(VaultKeyring ring) {

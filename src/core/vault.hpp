@@ -39,10 +39,18 @@ struct VaultKeyring {
   bool vault_id_match = false;  // ansible.cfg vault_id_match / ANSIBLE_VAULT_ID_MATCH
 };
 
-// A malformed envelope or payload (Ansible's AnsibleVaultFormatError).
-class VaultFormatError : public Error {
+// A vault text that could not be opened (no secrets, none that fits);
+// callers that must exit as Ansible does (a vars plugin's parser error, 4)
+// catch this one.
+class VaultError : public Error {
  public:
   using Error::Error;
+};
+
+// A malformed envelope or payload (Ansible's AnsibleVaultFormatError).
+class VaultFormatError : public VaultError {
+ public:
+  using VaultError::VaultError;
 };
 
 // The parts of a vault text, before any key is known.
@@ -77,7 +85,7 @@ struct VaultPlaintext {
   std::string vault_id;  // the id of the secret that opened it
 };
 
-// Decrypts with the keyring. Throws Error with Ansible's messages:
+// Decrypts with the keyring. Throws VaultError with Ansible's messages:
 // "Attempting to decrypt but no vault secrets found", "Decryption failed (no
 // vault secrets were found that could decrypt) on FILE", "input is not vault
 // encrypted data. FILE is not a vault encrypted file".

@@ -1,7 +1,5 @@
 #include "core/yaml.hpp"
 
-#include "core/vault.hpp"
-
 #include <cerrno>
 #include <climits>
 #include <cmath>
@@ -10,6 +8,8 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+
+#include "core/vault.hpp"
 
 namespace drover {
 namespace {

@@ -1,5 +1,4 @@
 #include "engine/lookups.hpp"
-#include "core/vault.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -17,6 +16,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "core/vault.hpp"
 #include "engine/config.hpp"
 #include "engine/loops.hpp"
 #include "modules/template_vars.hpp"

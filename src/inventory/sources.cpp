@@ -1,5 +1,4 @@
 #include "inventory/sources.hpp"
-#include "core/vault.hpp"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -12,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "core/vault.hpp"
 #include "core/yaml.hpp"
 #include "inventory/host_address.hpp"
 #include "inventory/ini_parser.hpp"

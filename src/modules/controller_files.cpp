@@ -1,5 +1,4 @@
 #include "modules/controller_files.hpp"
-#include "core/vault.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -7,6 +6,7 @@
 
 #include <cerrno>
 
+#include "core/vault.hpp"
 #include "modules/file_attrs.hpp"
 
 namespace drover::files {

@@ -1,5 +1,4 @@
 #include "modules/file_attrs.hpp"
-#include "core/vault.hpp"
 
 #include <openssl/evp.h>
 
@@ -11,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "core/vault.hpp"
 
 namespace drover::files {
 namespace {

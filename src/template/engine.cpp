@@ -1,11 +1,11 @@
 #include "template/engine.hpp"
-#include "core/vault.hpp"
 
 #include <sys/stat.h>
 
 #include <fstream>
 #include <sstream>
 
+#include "core/vault.hpp"
 #include "template/parser.hpp"
 #include "template/renderer.hpp"
 
