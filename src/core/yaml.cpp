@@ -125,7 +125,10 @@ Value convert_map(const YAML::Node& node) {
   Value obj = Value::object();
   std::vector<Value> merges;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& k = it->first;
+    // A copy: `it->` is a proxy that dies at the end of the statement, so a
+    // reference to its member dangles (ASan: stack-use-after-scope, found by
+    // fuzz/vault_fuzz).
+    const YAML::Node k = it->first;
     if (k.IsScalar() && k.Scalar() == "<<" && k.Tag() == "?") {
       Value m = convert(it->second);
       if (m.is_array()) {
