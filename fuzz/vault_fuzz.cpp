@@ -14,7 +14,11 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 8192) return 0;
   std::string text(reinterpret_cast<const char*>(data), size);
-  static const drover::VaultKeyring ring{{{"default", "fuzz"}, {"dev", "other"}}, false};
+  static const drover::VaultKeyring ring = [] {
+    drover::VaultKeyring r;
+    r.secrets = {{"default", "fuzz"}, {"dev", "other"}};
+    return r;
+  }();
   try {
     drover::is_vault_encrypted(text);
     drover::VaultEnvelope e = drover::parse_vault_envelope(text, "fuzz.yml");

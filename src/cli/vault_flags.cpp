@@ -28,6 +28,11 @@ void print_vault_warning(const std::string& w) {
 
 VaultKeyring open_vault(const VaultPasswordOptions& options, const Config& config) {
   VaultKeyring ring = load_vault_keyring(options, config, prompt_secret, print_vault_warning);
+  ring.warn = [](const std::string& w) {
+    // Display.warning(formatted=True): not wrapped, on its own line.
+    std::fflush(stdout);
+    std::fprintf(stderr, "\n[WARNING]: \n%s\n", w.c_str());
+  };
   set_process_vault_keyring(ring);
   return ring;
 }

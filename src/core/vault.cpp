@@ -197,7 +197,18 @@ VaultPlaintext vault_decrypt(std::string_view text, const VaultKeyring& ring, co
     if (!filename.empty()) msg += filename + " is not a vault encrypted file";
     throw Error(msg);
   }
-  VaultEnvelope e = parse_vault_envelope(text, filename);
+  VaultEnvelope e;
+  try {
+    e = parse_vault_envelope(text, filename);
+  } catch (const VaultFormatError& fe) {
+    // Ansible splits the header first and unhexlifies the payload only when
+    // it tries a secret: no secrets is the first error, then a warning.
+    if (fe.message().rfind("Vault envelope format error", 0) == 0) throw;
+    if (ring.secrets.empty()) throw VaultError("Attempting to decrypt but no vault secrets found");
+    if (ring.warn)
+      ring.warn("There was a vault format error" + (filename.empty() ? "" : " in " + filename) + ": " + fe.message());
+    throw;
+  }
   if (e.cipher != "AES256") throw Error(e.cipher + " cipher could not be found");
   if (ring.secrets.empty()) throw VaultError("Attempting to decrypt but no vault secrets found");
   for (const auto& s : ring.secrets) {

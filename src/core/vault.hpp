@@ -16,6 +16,7 @@
 // the file name when there is one. Nothing here prints or logs a secret.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +38,9 @@ struct VaultSecret {
 struct VaultKeyring {
   std::vector<VaultSecret> secrets;
   bool vault_id_match = false;  // ansible.cfg vault_id_match / ANSIBLE_VAULT_ID_MATCH
+  // Told of a malformed payload before the error is thrown, as Ansible warns
+  // ("There was a vault format error in FILE: ..."); may be empty.
+  std::function<void(const std::string&)> warn;
 };
 
 // A vault text that could not be opened (no secrets, none that fits);

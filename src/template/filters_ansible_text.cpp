@@ -91,7 +91,9 @@ Val f_unvault(Renderer&, const Val& v, CallArgs& a) {
   if (!is_vault_encrypted(text)) return Val::str(text);
   std::string id = to_str(a.get(1, "vaultid", Val::str("filter_default")));
   try {
-    return Val::str(vault_decrypt(text, VaultKeyring{{{id, to_str(secret)}}, false}).text);
+    VaultKeyring ring;
+    ring.secrets.push_back({id, to_str(secret)});
+    return Val::str(vault_decrypt(text, ring).text);
   } catch (const Error& e) {
     fail("Unable to decrypt: " + e.message());
   }

@@ -111,13 +111,33 @@ TEST_F(VaultCompat, ATamperedFileFailsTheHmacCheckInBothTools) {
   ASSERT_EQ(ansible({"encrypt", "--vault-password-file", pw_, "a.yml"}).exit_code, 0);
   std::string v = file("a.yml");
   size_t last = v.rfind('\n', v.size() - 2) + 1;  // the last line: ciphertext digits
-  v[last + 2] = v[last + 2] == '3' ? '6' : '3';
+  v[last + 3] = v[last + 3] == '1' ? '2' : '1';  // still valid hex, another byte
   d_.write("a.yml", v);
   auto theirs = ansible({"view", "--vault-password-file", pw_, "a.yml"});
   auto ours = drover({"view", "--vault-password-file", pw_, "a.yml"});
   EXPECT_EQ(ours.exit_code, theirs.exit_code);
   EXPECT_NE(theirs.exit_code, 0);
   EXPECT_EQ(ours.err, theirs.err);
+}
+
+TEST_F(VaultCompat, ANonHexPayloadWarnsOfTheFormatErrorAndFailsAsAnsible) {
+  d_.write("a.yml", "x\n");
+  ASSERT_EQ(ansible({"encrypt", "--vault-password-file", pw_, "a.yml"}).exit_code, 0);
+  std::string v = file("a.yml");
+  v[v.find('\n') + 5] = 'z';
+  d_.write("a.yml", v);
+  for (const auto& pass : {std::vector<std::string>{"--vault-password-file", pw_}, std::vector<std::string>{}}) {
+    std::vector<std::string> args{"view", "a.yml"};
+    args.insert(args.end(), pass.begin(), pass.end());
+    test::ProcessOptions no_tty = po_;
+    no_tty.stdin_data = "\n";  // the prompt (no password given) reads an empty line
+    auto theirs = ansible(args, &no_tty);
+    auto ours = drover(args, &no_tty);
+    EXPECT_EQ(ours.exit_code, theirs.exit_code);
+    if (!pass.empty()) {
+      EXPECT_EQ(ours.err, theirs.err);
+    }
+  }
 }
 
 TEST_F(VaultCompat, SeveralSecretsWithoutEncryptVaultIdIsAnOptionsError) {

@@ -120,7 +120,7 @@ TEST_F(VaultPlaybookCompat, AWrongPasswordFailsAsAnsibleFails) {
 TEST_F(VaultPlaybookCompat, ATamperedVarsFileFailsAsAnsibleFails) {
   std::string v = test::read_file(d_.path() + "/inc.yml");
   size_t last = v.rfind('\n', v.size() - 2) + 1;
-  v[last + 4] = v[last + 4] == '3' ? '6' : '3';
+  v[last + 5] = v[last + 5] == '1' ? '2' : '1';  // still valid hex, another byte
   d_.write("inc.yml", v);
   auto [theirs, ours] = both({"--vault-id", "pw", "--vault-id", "prod@pw2"});
   EXPECT_EQ(ours.exit_code, theirs.exit_code);
