@@ -53,7 +53,7 @@ bool read_fd(int fd, size_t size_hint, std::string& out) {
 
 }  // namespace
 
-ContentPtr ControllerFiles::read(const std::string& path) {
+ContentPtr ControllerFiles::read(const std::string& path, bool decrypt) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
   auto stamp_of = [](const struct stat& s) {
@@ -70,7 +70,7 @@ ContentPtr ControllerFiles::read(const std::string& path) {
   std::shared_ptr<Entry> entry;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto& slot = entries_[path];
+    auto& slot = entries_[decrypt ? path : std::string(1, '\0') + path];
     if (!slot) slot = std::make_shared<Entry>();
     entry = slot;
   }
@@ -87,7 +87,7 @@ ContentPtr ControllerFiles::read(const std::string& path) {
   if (!read_fd(f.fd, static_cast<size_t>(st.st_size), bytes)) return nullptr;
   // A vaulted src is decrypted here, in memory only (Ansible's
   // get_real_file writes a 0600 temp file; drover never writes plaintext).
-  ContentPtr content = make_content(decrypt_if_vaulted(std::move(bytes), path));
+  ContentPtr content = make_content(decrypt ? decrypt_if_vaulted(std::move(bytes), path) : std::move(bytes));
 
   std::lock_guard<std::mutex> lock(mu_);
   ++disk_reads_;
@@ -107,14 +107,14 @@ size_t ControllerFiles::disk_reads() const {
   return disk_reads_;
 }
 
-ContentPtr read_controller_file(ControllerFiles* cache, const std::string& path) {
-  if (cache) return cache->read(path);
+ContentPtr read_controller_file(ControllerFiles* cache, const std::string& path, bool decrypt) {
+  if (cache) return cache->read(path, decrypt);
   Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st {};
   if (f.fd < 0 || ::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
   std::string bytes;
   if (!read_fd(f.fd, static_cast<size_t>(st.st_size), bytes)) return nullptr;
-  return make_content(decrypt_if_vaulted(std::move(bytes), path));
+  return make_content(decrypt ? decrypt_if_vaulted(std::move(bytes), path) : std::move(bytes));
 }
 
 }  // namespace drover::files

@@ -10,7 +10,6 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "core/vault.hpp"
 
 namespace drover::files {
 namespace {
@@ -354,7 +353,7 @@ bool read_local_file(const std::string& path, std::string& out) {
   if (!in) return false;
   std::ostringstream ss;
   ss << in.rdbuf();
-  out = decrypt_if_vaulted(ss.str(), path);
+  out = ss.str();
   return true;
 }
 

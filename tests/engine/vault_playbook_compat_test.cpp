@@ -2,7 +2,7 @@
 // in Ansible Vault (files written by Debian's ansible-vault, the oracle):
 // vaulted group_vars and host_vars files, an inline `!vault` value, vaulted
 // vars_files, include_vars, role vars and defaults, a vaulted template and
-// copy source, the unvault lookup and the vault/unvault filters give the same
+// copy source, assemble fragments, a script, an archive, the unvault lookup and the vault/unvault filters give the same
 // output; a missing, wrong or partial password and a tampered file fail as
 // Ansible fails; secrets stay out of output unless printed on purpose.
 #include <gtest/gtest.h>
@@ -30,6 +30,15 @@ const char* kSite = R"(- hosts: web
     - debug: msg="{{ 'abc' | vault('k') | unvault('k') }}"
     - debug: msg="{{ db_password }}"
       no_log: true
+    - assemble: src=frags dest={{ playbook_dir }}/out/assembled mode=0644
+    - script: hello.sh
+      register: sc
+    - debug: var=sc.stdout
+    - file: path={{ playbook_dir }}/out/x state=directory
+    - unarchive: src=arch.tar.gz dest={{ playbook_dir }}/out/x
+    - command: cat {{ playbook_dir }}/out/assembled {{ playbook_dir }}/out/x/inner.txt
+      register: cat2
+    - debug: var=cat2.stdout_lines
     - import_role: name=r1
 )";
 
@@ -49,14 +58,20 @@ class VaultPlaybookCompat : public ::testing::Test {
     d_.write("templates/motd.j2", "motd for {{ inventory_hostname }}: {{ db_password }}\n");
     d_.write("files/blob.txt", "copied secret file\n");
     d_.write("files/unv.txt", "unvaulted text\n");
+    d_.write("frags/a", "fragment a (vaulted)\n");
+    d_.write("frags/b", "fragment b\n");
+    d_.write("files/hello.sh", "#!/bin/sh\necho script ran from a vaulted file\n");
+    d_.write("arch/inner.txt", "inside the vaulted archive\n");
     d_.write("site.yml", kSite);
     po_.cwd = d_.path();
     po_.env = {{"ANSIBLE_NOCOLOR", "1"}, {"ANSIBLE_FORCE_COLOR", "0"}, {"ANSIBLE_RETRY_FILES_ENABLED", "0"},
                {"ANSIBLE_CONFIG", d_.path() + "/none.cfg"}};
     auto inline_value = vault({"encrypt_string", "--vault-password-file", "pw", "--name", "api_key", "inline-key"});
     d_.write("group_vars/web/plain.yml", inline_value.out + "\nplain_var: visible\n");
+    test::run_shell("tar -czf files/arch.tar.gz -C arch inner.txt", po_);
     vault({"encrypt", "--vault-password-file", "pw", "group_vars/web/vault.yml", "roles/r1/vars/main.yml", "inc.yml",
-           "templates/motd.j2", "files/blob.txt", "files/unv.txt"});
+           "templates/motd.j2", "files/blob.txt", "files/unv.txt", "frags/a", "files/hello.sh",
+           "files/arch.tar.gz"});
     vault({"encrypt", "--vault-id", "prod@pw2", "host_vars/h1.yml", "roles/r1/defaults/main.yml"});
   }
   test::ProcessResult vault(std::vector<std::string> args) {
@@ -71,7 +86,7 @@ class VaultPlaybookCompat : public ::testing::Test {
     std::vector<std::string> a{"/usr/bin/ansible-playbook", "-i", "hosts", playbook};
     a.insert(a.end(), extra.begin(), extra.end());
     auto theirs = test::run_process(a, po_);
-    test::run_shell("rm -f out/motd out/blob", po_);
+    test::run_shell("rm -rf out/motd out/blob out/assembled out/x", po_);
     std::vector<std::string> d{"play", "-i", "hosts", playbook};
     d.insert(d.end(), extra.begin(), extra.end());
     auto ours = test::run_drover(d, po_);
