@@ -219,5 +219,33 @@ TEST_F(VaultCompat, RekeyAndEditKeepTheFileReadableByAnsibleVault) {
   EXPECT_EQ(ours.err, theirs.err);
 }
 
+TEST_F(VaultCompat, AskVaultPassReadsThePasswordWhenThereIsNoTerminal) {
+  d_.write("a.yml", "asked\n");
+  ASSERT_EQ(ansible({"encrypt", "--vault-password-file", pw_, "a.yml"}).exit_code, 0);
+  test::ProcessOptions in = po_;
+  in.stdin_data = "s3cret\n";
+  auto ours = drover({"view", "--ask-vault-pass", "a.yml"}, &in);
+  EXPECT_EQ(ours.exit_code, 0) << ours.err;
+  EXPECT_EQ(ours.out, "asked\n");
+  EXPECT_EQ(ours.err.find("s3cret"), std::string::npos);
+}
+
+TEST_F(VaultCompat, AdhocRunReadsVaultedInventoryVarsAsAnsibleDoes) {
+  d_.write("inv/hosts", "h1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n");
+  d_.write("inv/host_vars/h1.yml", "token: from-vaulted-host-vars\n");
+  ASSERT_EQ(ansible({"encrypt", "--vault-id", "dev@" + pw_, "inv/host_vars/h1.yml"}).exit_code, 0);
+  std::vector<std::string> args{"h1", "-i", "inv/hosts", "-m", "debug", "-a", "msg={{ token }}",
+                                "--vault-id", "dev@" + pw_};
+  std::vector<std::string> a = args;
+  a.insert(a.begin(), "/usr/bin/ansible");
+  auto theirs = test::run_process(a, po_);
+  args.insert(args.begin(), "run");
+  auto ours = test::run_drover(args, po_);
+  EXPECT_EQ(ours.exit_code, theirs.exit_code) << ours.err;
+  // (drover's ad-hoc debug adds "changed": false, a difference outside vault)
+  EXPECT_NE(theirs.out.find("\"msg\": \"from-vaulted-host-vars\""), std::string::npos) << theirs.out;
+  EXPECT_NE(ours.out.find("\"msg\": \"from-vaulted-host-vars\""), std::string::npos) << ours.out << ours.err;
+}
+
 }  // namespace
 }  // namespace drover
