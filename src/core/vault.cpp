@@ -229,6 +229,15 @@ std::shared_ptr<const VaultKeyring> process_vault_keyring() {
   return keyring;
 }
 
+Value vault_marker(const std::string& text) { return Value{{"__ansible_vault", text}}; }
+
+const std::string* vault_marker_text(const Value& v) {
+  if (!v.is_object() || v.size() != 1) return nullptr;
+  auto it = v.find("__ansible_vault");
+  if (it == v.end() || !it->is_string()) return nullptr;
+  return it->get_ptr<const std::string*>();
+}
+
 std::string decrypt_if_vaulted(std::string text, const std::string& filename) {
   if (!is_vault_encrypted(text)) return text;
   return vault_decrypt(text, *process_vault_keyring(), filename).text;

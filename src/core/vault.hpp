@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/value.hpp"
 
 namespace drover {
 
@@ -100,6 +101,14 @@ VaultPlaintext vault_decrypt(std::string_view text, const VaultKeyring& keyring,
 // line before anything is loaded; empty until then.
 void set_process_vault_keyring(VaultKeyring keyring);
 std::shared_ptr<const VaultKeyring> process_vault_keyring();
+
+// An inline `!vault` value loaded while the process has no secrets at all:
+// kept encrypted as {"__ansible_vault": TEXT} (the shape ansible-inventory
+// prints), so that the unvault filter can open it with its own secret, as
+// Ansible's lazily decrypted AnsibleVaultEncryptedUnicode allows.
+Value vault_marker(const std::string& text);
+// The vault text of a marker; null for any other value.
+const std::string* vault_marker_text(const Value& v);
 
 // Decrypts `text` with the process keyring when it is vault-encrypted, else
 // returns it unchanged.

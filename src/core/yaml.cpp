@@ -193,7 +193,11 @@ Value convert(const YAML::Node& node) {
       if (tag == "tag:yaml.org,2002:null") return Value();
       // Decrypted at load with the run's keyring (Ansible decrypts when the
       // value is first used; the plaintext is the same).
-      if (tag == "!vault") return vault_decrypt(s, *process_vault_keyring()).text;
+      if (tag == "!vault") {
+        auto ring = process_vault_keyring();
+        if (ring->secrets.empty()) return vault_marker(s);
+        return vault_decrypt(s, *ring).text;
+      }
       return s;
     }
   }

@@ -76,7 +76,10 @@ Val f_vault(Renderer&, const Val& v, CallArgs& a) {
   if (!v.is_str() && !v.is_undefined()) fail("Can only vault strings, instead we got: <class '" + type_name(v) + "'>");
   Val salt = a.get(1, "salt", Val::none());
   std::string id = to_str(a.get(2, "vaultid", Val::str("filter_default")));
-  return Val::str(vault_encrypt(to_str(v), {id, to_str(secret)}, salt.is_none() ? "" : to_str(salt)));
+  std::string text = vault_encrypt(to_str(v), {id, to_str(secret)}, salt.is_none() ? "" : to_str(salt));
+  // wrap_object=True: Ansible's AnsibleVaultEncryptedUnicode, a marker here.
+  if (a.get(3, "wrap_object", Val::boolean(false)).truthy()) return Val::data(vault_marker(text));
+  return Val::str(text);
 }
 
 // unvault(secret, vaultid='filter_default'): the plaintext; a string that is
@@ -85,9 +88,10 @@ Val f_unvault(Renderer&, const Val& v, CallArgs& a) {
   Val secret = a.need(0, "secret");
   if (!secret.is_str() && !secret.is_undefined())
     fail("Secret passed is required to be as string, instead we got: <class '" + type_name(secret) + "'>");
-  if (!v.is_str() && !v.is_undefined())
+  const std::string* marked = v.is_dict() ? vault_marker_text(v.as_data()) : nullptr;
+  if (!v.is_str() && !v.is_undefined() && !marked)
     fail("Vault should be in the form of a string, instead we got: <class '" + type_name(v) + "'>");
-  std::string text = to_str(v);
+  std::string text = marked ? *marked : to_str(v);
   if (!is_vault_encrypted(text)) return Val::str(text);
   std::string id = to_str(a.get(1, "vaultid", Val::str("filter_default")));
   try {

@@ -142,6 +142,23 @@ TEST_F(VaultPlaybookCompat, ATamperedVarsFileFailsAsAnsibleFails) {
   EXPECT_EQ(ours.err, theirs.err);
 }
 
+TEST_F(VaultPlaybookCompat, WithoutSecretsAnInlineValueStaysEncryptedForTheUnvaultFilter) {
+  auto inline_value = vault({"encrypt_string", "--vault-password-file", "pw", "--name", "sealed", "opened"});
+  std::string indented;
+  for (char c : inline_value.out) indented += c == '\n' ? std::string("\n    ") : std::string(1, c);
+  d_.write("lazy.yml", "- hosts: web\n  gather_facts: false\n  vars:\n    " + indented +
+                           "\n  tasks:\n"
+                           "    - debug: msg=\"{{ sealed | unvault('s3cret') }}\"\n"
+                           "    - debug: msg=\"{{ sealed is vault_encrypted }}\"\n"
+                           "    - debug: msg=\"{{ 'x' | vault('k', wrap_object=True) | type_debug }}\"\n");
+  test::run_shell("rm -rf group_vars host_vars", po_);
+  auto [theirs, ours] = both({}, "lazy.yml");
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.out << theirs.err;
+  EXPECT_EQ(ours.exit_code, 0) << ours.err;
+  EXPECT_EQ(test::playbook_sections(ours.out), test::playbook_sections(theirs.out))
+      << "ansible:\n" << theirs.out << "\ndrover:\n" << ours.out << ours.err;
+}
+
 TEST_F(VaultPlaybookCompat, SecretsStayOutOfJsonEventsAndVerboseOutputUnlessPrinted) {
   d_.write("quiet.yml",
            "- hosts: web\n  gather_facts: false\n  tasks:\n"
