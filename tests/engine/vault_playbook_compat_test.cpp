@@ -159,6 +159,20 @@ TEST_F(VaultPlaybookCompat, WithoutSecretsAnInlineValueStaysEncryptedForTheUnvau
       << "ansible:\n" << theirs.out << "\ndrover:\n" << ours.out << ours.err;
 }
 
+TEST_F(VaultPlaybookCompat, WithoutSecretsUsingAnInlineValueAsTextFailsTheTask) {
+  auto inline_value = vault({"encrypt_string", "--vault-password-file", "pw", "--name", "sealed", "opened"});
+  std::string indented;
+  for (char c : inline_value.out) indented += c == '\n' ? std::string("\n    ") : std::string(1, c);
+  d_.write("use.yml", "- hosts: web\n  gather_facts: false\n  vars:\n    " + indented +
+                          "\n  tasks:\n    - debug: msg=\"value {{ sealed }}\"\n");
+  test::run_shell("rm -rf group_vars host_vars", po_);
+  auto [theirs, ours] = both({}, "use.yml");
+  EXPECT_EQ(ours.exit_code, theirs.exit_code) << theirs.out << ours.out;
+  EXPECT_NE(theirs.out.find("Attempting to decrypt but no vault secrets found"), std::string::npos) << theirs.out;
+  EXPECT_NE(ours.out.find("Attempting to decrypt but no vault secrets found"), std::string::npos) << ours.out;
+  EXPECT_EQ(ours.out.find("$ANSIBLE_VAULT"), std::string::npos) << ours.out;
+}
+
 TEST_F(VaultPlaybookCompat, SecretsStayOutOfJsonEventsAndVerboseOutputUnlessPrinted) {
   d_.write("quiet.yml",
            "- hosts: web\n  gather_facts: false\n  tasks:\n"
