@@ -19,6 +19,7 @@ void add_vault_flags(CLI::App& cmd, VaultPasswordOptions& options);
 // A warning about a vault password source, as Ansible prints it.
 void print_vault_warning(const std::string& warning);
 
-VaultKeyring open_vault(const VaultPasswordOptions& options, const Config& config);
+// `keep_inline_encrypted`: see VaultKeyring (drover inventory).
+VaultKeyring open_vault(const VaultPasswordOptions& options, const Config& config, bool keep_inline_encrypted = false);
 
 }  // namespace drover::cli

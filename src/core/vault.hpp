@@ -39,6 +39,9 @@ struct VaultSecret {
 struct VaultKeyring {
   std::vector<VaultSecret> secrets;
   bool vault_id_match = false;  // ansible.cfg vault_id_match / ANSIBLE_VAULT_ID_MATCH
+  // Inline `!vault` values stay encrypted markers even though secrets exist
+  // (`drover inventory`: ansible-inventory prints them as {"__ansible_vault": ...}).
+  bool keep_inline_encrypted = false;
   // Told of a malformed payload before the error is thrown, as Ansible warns
   // ("There was a vault format error in FILE: ..."); may be empty.
   std::function<void(const std::string&)> warn;

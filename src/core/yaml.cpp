@@ -195,7 +195,7 @@ Value convert(const YAML::Node& node) {
       // value is first used; the plaintext is the same).
       if (tag == "!vault") {
         auto ring = process_vault_keyring();
-        if (ring->secrets.empty()) return vault_marker(s);
+        if (ring->secrets.empty() || ring->keep_inline_encrypted) return vault_marker(s);
         return vault_decrypt(s, *ring).text;
       }
       return s;

@@ -247,5 +247,23 @@ TEST_F(VaultCompat, AdhocRunReadsVaultedInventoryVarsAsAnsibleDoes) {
   EXPECT_NE(ours.out.find("\"msg\": \"from-vaulted-host-vars\""), std::string::npos) << ours.out << ours.err;
 }
 
+TEST_F(VaultCompat, InventoryListShowsInlineValuesEncryptedAndVaultedFilesDecrypted) {
+  d_.write("inv/hosts", "h1\n");
+  d_.write("inv/host_vars/h1/file.yml", "from_file: opened\n");
+  ASSERT_EQ(ansible({"encrypt", "--vault-password-file", pw_, "inv/host_vars/h1/file.yml"}).exit_code, 0);
+  auto inline_value = ansible({"encrypt_string", "--vault-password-file", pw_, "--name", "inline", "kept"});
+  d_.write("inv/host_vars/h1/inline.yml", inline_value.out + "\n");
+  std::vector<std::string> args{"-i", "inv/hosts", "--list", "--vault-password-file", pw_};
+  std::vector<std::string> a = args;
+  a.insert(a.begin(), "/usr/bin/ansible-inventory");
+  auto theirs = test::run_process(a, po_);
+  args.insert(args.begin(), "inventory");
+  auto ours = test::run_drover(args, po_);
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+  EXPECT_EQ(ours.exit_code, 0) << ours.err;
+  EXPECT_EQ(ours.out, theirs.out);
+  EXPECT_EQ(ours.out.find("kept"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace drover
