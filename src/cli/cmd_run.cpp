@@ -37,7 +37,6 @@ struct RunFlags {
 
 int run(const RunFlags& f) {
   Config config = Config::load();
-  open_vault(f.vault, config);
   AdhocFormat format = f.json ? AdhocFormat::json_lines : f.one_line ? AdhocFormat::oneline : AdhocFormat::minimal;
   bool color = color_enabled(1, config.boolean("ANSIBLE_FORCE_COLOR"), config.boolean("ANSIBLE_NOCOLOR"));
   AdhocPrinter printer(format, f.verbosity, color);
@@ -48,7 +47,6 @@ int run(const RunFlags& f) {
   req.limit = f.limit;
   req.module = f.module;
   req.args = f.args;
-  req.extra_vars = parse_extra_vars(f.extra_vars);
   req.forks = f.forks > 0 ? f.forks : config.integer("DEFAULT_FORKS");
   req.check_mode = f.check;
   req.diff_mode = f.diff;
@@ -76,6 +74,9 @@ int run(const RunFlags& f) {
     c.become_password = p.empty() && c.password ? *c.password : p;
   }
 
+  // The vault password is asked after the SSH and become ones, as `ansible` asks.
+  open_vault(f.vault, config);
+  req.extra_vars = parse_extra_vars(f.extra_vars);  // -e @file may be vaulted
   std::vector<std::string> sources = f.inventory.empty() ? config.list("DEFAULT_HOST_LIST") : f.inventory;
   inventory::Inventory inv = inventory::Inventory::load(sources);
   for (const auto& w : inv.take_warnings()) printer.warning(w);

@@ -241,6 +241,13 @@ TEST_F(VaultCompat, AdhocRunReadsVaultedInventoryVarsAsAnsibleDoes) {
   auto theirs = test::run_process(a, po_);
   args.insert(args.begin(), "run");
   auto ours = test::run_drover(args, po_);
+  // -e @file may be vaulted too.
+  d_.write("extra.yml", "extra_secret: from-vaulted-extra-vars\n");
+  ASSERT_EQ(ansible({"encrypt", "--vault-password-file", pw_, "extra.yml"}).exit_code, 0);
+  auto extra = test::run_drover({"run", "h1", "-i", "inv/hosts", "-m", "debug", "-a", "msg={{ extra_secret }}", "-e",
+                                 "@extra.yml", "--vault-id", "dev@" + pw_},
+                                po_);
+  EXPECT_NE(extra.out.find("from-vaulted-extra-vars"), std::string::npos) << extra.out << extra.err;
   EXPECT_EQ(ours.exit_code, theirs.exit_code) << ours.err;
   // (drover's ad-hoc debug adds "changed": false, a difference outside vault)
   EXPECT_NE(theirs.out.find("\"msg\": \"from-vaulted-host-vars\""), std::string::npos) << theirs.out;
