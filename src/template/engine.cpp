@@ -284,6 +284,10 @@ Value Engine::render_value(const Value& v, VariableSource& vars, const RenderOpt
       if (v.is_native_text()) {
         result = v.as_str();
       } else if (v.kind() == Val::Kind::Data) {
+        // An inline !vault value kept encrypted (no secrets) cannot become a
+        // module argument: Ansible fails there when it decrypts.
+        if (vault_marker_text(v.as_data()))
+          throw TemplateError(TemplateError::Kind::Runtime, "Attempting to decrypt but no vault secrets found");
         result = v.as_data();  // str() then literal_eval gives the same data back
       } else {
         std::string out;

@@ -164,13 +164,16 @@ TEST_F(VaultPlaybookCompat, WithoutSecretsUsingAnInlineValueAsTextFailsTheTask) 
   std::string indented;
   for (char c : inline_value.out) indented += c == '\n' ? std::string("\n    ") : std::string(1, c);
   d_.write("use.yml", "- hosts: web\n  gather_facts: false\n  vars:\n    " + indented +
-                          "\n  tasks:\n    - debug: msg=\"value {{ sealed }}\"\n");
+                          "\n  tasks:\n    - debug: msg=\"value {{ sealed }}\"\n      ignore_errors: true\n"
+                          "    - copy: content=\"{{ sealed }}\" dest={{ playbook_dir }}/out/sealed\n");
   test::run_shell("rm -rf group_vars host_vars", po_);
   auto [theirs, ours] = both({}, "use.yml");
   EXPECT_EQ(ours.exit_code, theirs.exit_code) << theirs.out << ours.out;
   EXPECT_NE(theirs.out.find("Attempting to decrypt but no vault secrets found"), std::string::npos) << theirs.out;
   EXPECT_NE(ours.out.find("Attempting to decrypt but no vault secrets found"), std::string::npos) << ours.out;
   EXPECT_EQ(ours.out.find("$ANSIBLE_VAULT"), std::string::npos) << ours.out;
+  // The single-expression argument fails too: no ciphertext dict reaches a module.
+  EXPECT_EQ(test::run_shell("test -e out/sealed", po_).exit_code, 1);
 }
 
 TEST_F(VaultPlaybookCompat, SecretsStayOutOfJsonEventsAndVerboseOutputUnlessPrinted) {
