@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/vault_flags.hpp"
 #include "core/error.hpp"
 #include "core/pyjson.hpp"
 #include "engine/config.hpp"
@@ -22,6 +23,7 @@ struct InventoryFlags {
   std::string output;
   std::string limit;
   std::string pattern;  // host|group positional
+  VaultPasswordOptions vault;
 };
 
 void print_warning(const std::string& text) { std::cerr << "[WARNING]: " << text << "\n"; }
@@ -44,6 +46,7 @@ int run(const InventoryFlags& f) {
 
   Config config = Config::load();
   for (const auto& w : config.warnings()) print_warning(w);
+  open_vault(f.vault, config, /*keep_inline_encrypted=*/true);
   std::vector<std::string> sources = f.inventory.empty() ? config.list("DEFAULT_HOST_LIST") : f.inventory;
   inventory::Inventory inv = inventory::Inventory::load(sources);
   for (const auto& w : inv.take_warnings()) print_warning(w);
@@ -105,6 +108,7 @@ void add_inventory_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--export", flags->export_vars, "Keep group variables on their groups in --list");
   cmd->add_option("--output", flags->output, "Write the result to this file instead of stdout");
   cmd->add_option("-l,--limit", flags->limit, "Only the hosts this pattern selects (pattern or @file)");
+  add_vault_flags(*cmd, flags->vault);
   cmd->callback([flags, &exit_code] {
     exit_code = run(*flags);
   });

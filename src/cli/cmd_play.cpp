@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/prompt.hpp"
 #include "cli/signals.hpp"
+#include "cli/vault_flags.hpp"
 #include "core/error.hpp"
 #include "core/pyjson.hpp"
 #include "engine/config.hpp"
@@ -37,10 +38,12 @@ struct PlayFlags {
   std::string user, private_key, connection, become_method, become_user, ssh_common_args, ssh_extra_args;
   int timeout = 0;
   bool become = false;
+  VaultPasswordOptions vault;
 };
 
 int run(const PlayFlags& f) {
   Config config = Config::load();
+  open_vault(f.vault, config);
   RunOptions opts;
   opts.limit = f.limit;
   opts.extra_vars = parse_extra_vars(f.extra_vars);
@@ -147,6 +150,7 @@ void add_play_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("-b,--become", flags->become, "Run as another user (sudo)");
   cmd->add_option("--become-method", flags->become_method, "sudo or su");
   cmd->add_option("--become-user", flags->become_user, "User to become (default root)");
+  add_vault_flags(*cmd, flags->vault);
   cmd->callback([flags, &exit_code] { exit_code = run(*flags); });
 }
 

@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/prompt.hpp"
 #include "cli/signals.hpp"
+#include "cli/vault_flags.hpp"
 #include "core/error.hpp"
 #include "engine/adhoc.hpp"
 #include "engine/config.hpp"
@@ -30,6 +31,7 @@ struct RunFlags {
   std::string user, private_key, connection, become_method, become_user, ssh_common_args, ssh_extra_args;
   int timeout = 0;
   bool become = false;
+  VaultPasswordOptions vault;
   int async_s = 0, poll_s = -1;
 };
 
@@ -45,7 +47,6 @@ int run(const RunFlags& f) {
   req.limit = f.limit;
   req.module = f.module;
   req.args = f.args;
-  req.extra_vars = parse_extra_vars(f.extra_vars);
   req.forks = f.forks > 0 ? f.forks : config.integer("DEFAULT_FORKS");
   req.check_mode = f.check;
   req.diff_mode = f.diff;
@@ -73,6 +74,9 @@ int run(const RunFlags& f) {
     c.become_password = p.empty() && c.password ? *c.password : p;
   }
 
+  // The vault password is asked after the SSH and become ones, as `ansible` asks.
+  open_vault(f.vault, config);
+  req.extra_vars = parse_extra_vars(f.extra_vars);  // -e @file may be vaulted
   std::vector<std::string> sources = f.inventory.empty() ? config.list("DEFAULT_HOST_LIST") : f.inventory;
   inventory::Inventory inv = inventory::Inventory::load(sources);
   for (const auto& w : inv.take_warnings()) printer.warning(w);
@@ -112,6 +116,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--become-user", flags->become_user, "User to become (default root)");
   cmd->add_option("-B,--background", flags->async_s, "Run as an async job with this time limit in seconds");
   cmd->add_option("-P,--poll", flags->poll_s, "Seconds between checks of a -B job (default 15; 0: print its handle and return)");
+  add_vault_flags(*cmd, flags->vault);
   cmd->callback([flags, &exit_code] { exit_code = run(*flags); });
 }
 

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/vault_flags.hpp"
 #include "core/error.hpp"
 #include "core/pyrepr.hpp"
 #include "core/yaml.hpp"
@@ -71,9 +72,11 @@ struct TemplateFlags {
   std::vector<std::string> search;
   bool lstrip_blocks = false;
   bool no_trim_blocks = false;
+  VaultPasswordOptions vault;
 };
 
 int run(const TemplateFlags& f) {
+  open_vault(f.vault, Config::load());
   Value vars = Value::object();
   vars["omit"] = tmpl::omit_placeholder();
   for (const auto& e : f.extra) merge_extra_vars(e, vars);
@@ -113,6 +116,7 @@ void add_template_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--search-path", flags->search, "directories for include/import/extends");
   cmd->add_flag("--lstrip-blocks", flags->lstrip_blocks, "the template module's lstrip_blocks option");
   cmd->add_flag("--no-trim-blocks", flags->no_trim_blocks, "the template module's trim_blocks: false");
+  add_vault_flags(*cmd, flags->vault);
   cmd->callback([flags, &exit_code] {
     if (flags->file.empty() == flags->expr.empty()) {
       std::cerr << "ERROR! give either a template FILE or -x EXPRESSION\n";

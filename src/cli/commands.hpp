@@ -15,6 +15,7 @@ void add_play_command(CLI::App& app, int& exit_code);       // cmd_play.cpp: lik
 void add_server_command(CLI::App& app, int& exit_code);     // cmd_server.cpp: REST API, jobs, CMDB
 void add_hosts_command(CLI::App& app, int& exit_code);      // cmd_hosts.cpp: the CMDB from a shell
 void add_job_exec_command(CLI::App& app, int& exit_code);   // cmd_job_exec.cpp: one server job (hidden)
+void add_vault_command(CLI::App& app, int& exit_code);      // cmd_vault.cpp: like `ansible-vault`
 // cmd_hosts.cpp: makes `-i drover:DATA_DIR` and `-i http(s)://SERVER` inventory
 // sources (call before parsing).
 void register_cmdb_inventory();

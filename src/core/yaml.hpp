@@ -7,6 +7,8 @@
 // are null. Quoted scalars are always strings. `<<` merge keys are applied.
 // `!unsafe` values are strings that must not be templated: they come back
 // wrapped as {"__ansible_unsafe": "..."} so that callers can honour it.
+// `!vault` values and whole vault-encrypted files are decrypted with the
+// process keyring (core/vault.hpp) as they are loaded.
 #pragma once
 
 #include <yaml-cpp/yaml.h>

@@ -16,6 +16,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "core/vault.hpp"
 #include "engine/config.hpp"
 #include "engine/loops.hpp"
 #include "modules/template_vars.hpp"
@@ -108,6 +109,18 @@ std::pair<int, std::string> run_controller_command(const std::string& cmd) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
 }
 
+// unvault: a vaulted file's plaintext (a plain file as it is), not stripped.
+Value lookup_unvault(const Args& args) {
+  Value out = Value::array();
+  for (const auto& t : args) {
+    std::string name = to_display_string(t);
+    std::string path = find_controller_file("files", name);
+    if (path.empty()) fail_other("Unable to find file matching \"" + name + "\" ");
+    out.push_back(decrypt_if_vaulted(read_whole(path), path));
+  }
+  return out;
+}
+
 Value lookup_file(const Args& args, const Kwargs& kw) {
   bool lstrip = truthy(kwarg(kw, "lstrip") ? *kwarg(kw, "lstrip") : Value(false));
   bool rstrip = truthy(kwarg(kw, "rstrip") ? *kwarg(kw, "rstrip") : Value(true));
@@ -116,7 +129,7 @@ Value lookup_file(const Args& args, const Kwargs& kw) {
     std::string name = to_display_string(t);
     std::string path = find_controller_file("files", name);
     if (path.empty()) fail_other("could not locate file in lookup: " + name);
-    std::string s = read_whole(path);
+    std::string s = decrypt_if_vaulted(read_whole(path), path);
     if (rstrip) s = rstrip_ws(s);
     if (lstrip) s.erase(0, s.find_first_not_of(" \t\r\n\f\v") == std::string::npos ? s.size() : s.find_first_not_of(" \t\r\n\f\v"));
     out.push_back(s);
@@ -320,6 +333,7 @@ Value lookup_first_found(const Args& args, const Kwargs& kw) {
 
 Value run_plugin(const std::string& name, const Args& args, const Kwargs& kw) {
   if (name == "file") return lookup_file(args, kw);
+  if (name == "unvault") return lookup_unvault(args);
   if (name == "env") return lookup_env(args, kw);
   if (name == "pipe") return lookup_pipe(args, false);
   if (name == "lines") return lookup_pipe(args, true);

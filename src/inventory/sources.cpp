@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "core/vault.hpp"
 #include "core/yaml.hpp"
 #include "inventory/host_address.hpp"
 #include "inventory/ini_parser.hpp"
@@ -114,7 +115,7 @@ void load_file(Inventory& inv, const std::string& path) {
     }
   }
   std::string ext = extension_of(path);
-  std::string text = read_whole_file(path);
+  std::string text = decrypt_if_vaulted(read_whole_file(path), path);
   bool yaml_candidate = ext.empty() || ext == ".yml" || ext == ".yaml" || ext == ".json";
   bool looked_like_yaml = false;
   std::optional<Error> yaml_error;

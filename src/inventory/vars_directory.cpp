@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/vault.hpp"
 #include "core/yaml.hpp"
 
 namespace drover::inventory {
@@ -115,7 +116,13 @@ const Value& VarsDirectory::lookup(Subdir& dir, const std::string& name) const {
   }
   Value merged = Value::object();
   for (const auto& file : files) {
-    Value data = load_yaml_value_file(file);
+    Value data;
+    try {
+      data = load_yaml_value_file(file);
+    } catch (const VaultError& e) {
+      // Ansible's host_group_vars plugin re-raises as AnsibleParserError (exit 4).
+      throw ParserError(e.message());
+    }
     if (data.is_null()) continue;  // an empty file
     if (!data.is_object()) {
       if (!truthy(data)) continue;  // Ansible skips any falsy document

@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "core/vault.hpp"
 #include "modules/builtin.hpp"
 #include "modules/file_write.hpp"
 #include "modules/shell_script.hpp"
@@ -66,7 +67,10 @@ class AssembleModule : public Module {
       for (const auto& e : fs::directory_iterator(dir, ec)) {
         if (!e.is_regular_file(ec)) continue;
         std::string content;
-        if (files::read_local_file(e.path().string(), content)) fragments.emplace_back(e.path().filename().string(), content);
+        if (!files::read_local_file(e.path().string(), content)) continue;
+        // Ansible's assemble action decrypts vaulted fragments (decrypt: true).
+        if (args["decrypt"] != false) content = decrypt_if_vaulted(std::move(content), e.path().string());
+        fragments.emplace_back(e.path().filename().string(), content);
       }
     }
     std::sort(fragments.begin(), fragments.end());

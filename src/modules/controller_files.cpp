@@ -6,6 +6,7 @@
 
 #include <cerrno>
 
+#include "core/vault.hpp"
 #include "modules/file_attrs.hpp"
 
 namespace drover::files {
@@ -52,7 +53,7 @@ bool read_fd(int fd, size_t size_hint, std::string& out) {
 
 }  // namespace
 
-ContentPtr ControllerFiles::read(const std::string& path) {
+ContentPtr ControllerFiles::read(const std::string& path, bool decrypt) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
   auto stamp_of = [](const struct stat& s) {
@@ -69,7 +70,7 @@ ContentPtr ControllerFiles::read(const std::string& path) {
   std::shared_ptr<Entry> entry;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto& slot = entries_[path];
+    auto& slot = entries_[decrypt ? path : std::string(1, '\0') + path];
     if (!slot) slot = std::make_shared<Entry>();
     entry = slot;
   }
@@ -84,7 +85,9 @@ ContentPtr ControllerFiles::read(const std::string& path) {
   if (::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
   std::string bytes;
   if (!read_fd(f.fd, static_cast<size_t>(st.st_size), bytes)) return nullptr;
-  ContentPtr content = make_content(std::move(bytes));
+  // A vaulted src is decrypted here, in memory only (Ansible's
+  // get_real_file writes a 0600 temp file; drover never writes plaintext).
+  ContentPtr content = make_content(decrypt ? decrypt_if_vaulted(std::move(bytes), path) : std::move(bytes));
 
   std::lock_guard<std::mutex> lock(mu_);
   ++disk_reads_;
@@ -104,14 +107,14 @@ size_t ControllerFiles::disk_reads() const {
   return disk_reads_;
 }
 
-ContentPtr read_controller_file(ControllerFiles* cache, const std::string& path) {
-  if (cache) return cache->read(path);
+ContentPtr read_controller_file(ControllerFiles* cache, const std::string& path, bool decrypt) {
+  if (cache) return cache->read(path, decrypt);
   Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st {};
   if (f.fd < 0 || ::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
   std::string bytes;
   if (!read_fd(f.fd, static_cast<size_t>(st.st_size), bytes)) return nullptr;
-  return make_content(std::move(bytes));
+  return make_content(decrypt ? decrypt_if_vaulted(std::move(bytes), path) : std::move(bytes));
 }
 
 }  // namespace drover::files

@@ -52,7 +52,10 @@ class ControllerFiles {
 
   // The file's bytes; null when it cannot be read (missing, unreadable, a
   // directory). Concurrent callers for the same file wait for one read.
-  ContentPtr read(const std::string& path);
+  // With `decrypt`, a vault-encrypted file comes back decrypted with the
+  // process keyring (core/vault.hpp), in memory only; it throws VaultError
+  // when no secret opens it.
+  ContentPtr read(const std::string& path, bool decrypt = true);
 
   // How many times a file was read from disk (for tests).
   size_t disk_reads() const;
@@ -78,6 +81,6 @@ class ControllerFiles {
 };
 
 // Reads a whole file; null when it cannot be read. `cache` may be null.
-ContentPtr read_controller_file(ControllerFiles* cache, const std::string& path);
+ContentPtr read_controller_file(ControllerFiles* cache, const std::string& path, bool decrypt = true);
 
 }  // namespace drover::files

@@ -77,7 +77,7 @@ class CopyModule : public Module {
     if (found.empty()) return files::controller_file_missing(ctx.search_path, "files", src);
     std::error_code ec;
     if (fs::is_directory(found, ec)) return copy_directory(ctx, args, req, found, ends_with(src, "/"));
-    req.content = files::read_controller_file(ctx.controller_files, found);
+    req.content = files::read_controller_file(ctx.controller_files, found, args["decrypt"] != false);
     if (!req.content) return files::controller_file_missing(ctx.search_path, "files", src);
     if (req.attrs.mode == "preserve") req.attrs.mode = local_mode(found);
     req.basename_in_dir = fs::path(found).filename().string();
@@ -159,7 +159,7 @@ class CopyModule : public Module {
       files::WriteRequest one = req;
       one.dest = base + f;
       one.basename_in_dir.clear();
-      one.content = files::read_controller_file(ctx.controller_files, root + "/" + f);
+      one.content = files::read_controller_file(ctx.controller_files, root + "/" + f, args["decrypt"] != false);
       if (!one.content) return failed_result("could not read " + root + "/" + f);
       if (one.attrs.mode == "preserve") one.attrs.mode = local_mode(root + "/" + f);
       one.src_label = one.after_header = root + "/" + f;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/strings.hpp"
+#include "core/vault.hpp"
 #include "modules/builtin.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
@@ -46,6 +47,8 @@ class ScriptModule : public Module {
     std::stringstream content;
     content << in.rdbuf();
     if (!in.good() && !in.eof()) return failed_result("Could not read '" + source + "' on the Ansible Controller.");
+    std::string script_text = content.str();
+    if (args["decrypt"] != false) script_text = decrypt_if_vaulted(std::move(script_text), source);
 
     std::string guards;
     if (args["creates"].is_string())
@@ -75,7 +78,7 @@ class ScriptModule : public Module {
                 (chdir.empty() ? "" : "cd " + shell_quote(chdir) + " || { rm -rf \"$_t\"; exit 1; }\n") +
                 "( " + run_line + " ) </dev/null\n_rc=$?; rm -rf \"$_t\"; exit $_rc\n";
     }
-    ExecResult res = run_script(ctx, script, ctx.check_mode ? std::string() : content.str());
+    ExecResult res = run_script(ctx, script, ctx.check_mode ? std::string() : script_text);
     if (res.out == kSkipCreates)
       return Value{{"changed", false}, {"skipped", true},
                    {"msg", args["creates"].get<std::string>() + " exists, matching creates option"}};

@@ -32,6 +32,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "core/vault.hpp"
 #include "modules/builtin.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
@@ -240,7 +241,9 @@ class UnarchiveModule : public Module {
     std::string data, found;
     if (!remote) {
       found = files::find_controller_file(ctx.search_path, "files", src);
-      if (found.empty() || !files::read_local_file(found, data)) {
+      bool read = !found.empty() && files::read_local_file(found, data);
+      if (read && args["decrypt"] != false) data = decrypt_if_vaulted(std::move(data), found);
+      if (!read) {
         if (!creates.empty() &&
             files::parse_answer(run_script(ctx, prelude + creates_check).out).count("skipped"))
           return skipped(creates);

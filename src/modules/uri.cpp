@@ -20,6 +20,7 @@
 
 #include "core/pyjson.hpp"
 #include "core/strings.hpp"
+#include "core/vault.hpp"
 #include "modules/answer_script.hpp"
 #include "modules/builtin.hpp"
 #include "modules/file_attrs.hpp"
@@ -433,6 +434,7 @@ class UriModule : public Module {
       const std::string found = files::find_controller_file(ctx.search_path, "files", src);
       if (found.empty() || !files::read_local_file(found, body))
         return files::controller_file_missing(ctx.search_path, "files", src);
+      body = decrypt_if_vaulted(std::move(body), found);  // Ansible's uri action: get_real_file
       sends_body = true;
     }
     std::string header_words;

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/vault.hpp"
 #include "template/parser.hpp"
 #include "template/renderer.hpp"
 
@@ -283,6 +284,10 @@ Value Engine::render_value(const Value& v, VariableSource& vars, const RenderOpt
       if (v.is_native_text()) {
         result = v.as_str();
       } else if (v.kind() == Val::Kind::Data) {
+        // An inline !vault value kept encrypted (no secrets) cannot become a
+        // module argument: Ansible fails there when it decrypts.
+        if (vault_marker_text(v.as_data()))
+          throw TemplateError(TemplateError::Kind::Runtime, "Attempting to decrypt but no vault secrets found");
         result = v.as_data();  // str() then literal_eval gives the same data back
       } else {
         std::string out;
@@ -409,7 +414,7 @@ Engine::FileEntry Engine::module_template(const std::string& path, const SyntaxO
     auto it = file_cache_.find(key);
     if (it != file_cache_.end() && it->second.mtime_ns == mtime && it->second.size == st.st_size) return it->second;
   }
-  std::string data = read_text_file(path);
+  std::string data = decrypt_if_vaulted(read_text_file(path), path);
   FileEntry e;
   e.mtime_ns = mtime;
   e.size = static_cast<long long>(st.st_size);

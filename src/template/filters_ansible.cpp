@@ -17,6 +17,7 @@
 
 #include "core/pyjson.hpp"
 #include "core/strings.hpp"
+#include "core/vault.hpp"
 #include "core/yaml.hpp"
 #include "template/filter_support.hpp"
 #include "template/methods.hpp"
@@ -429,6 +430,7 @@ Val f_comment(Renderer&, const Val& v, CallArgs& a) {
 
 Val f_type_debug(Renderer&, const Val& v, CallArgs&) {
   if (v.is_undefined()) return Val::str("AnsibleUndefined");
+  if (v.is_dict() && vault_marker_text(v.as_data())) return Val::str("AnsibleVaultEncryptedUnicode");
   return Val::str(type_name(v));
 }
 

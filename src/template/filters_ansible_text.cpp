@@ -1,4 +1,6 @@
-// Ansible's urlsplit filter and the win_* path filters.
+// Ansible's urlsplit filter, the win_* path filters and the vault/unvault
+// filters (ansible-core 2.14 plugins/filter/encryption.py).
+#include "core/vault.hpp"
 #include "template/filter_support.hpp"
 #include "template/regex.hpp"
 #include "template/template_error.hpp"
@@ -66,9 +68,46 @@ Val f_win_dirname(Renderer&, const Val& v, CallArgs&) {
   return Val::str(head);
 }
 
+// vault(secret, salt=None, vaultid='filter_default'): a 1.2 vault text.
+Val f_vault(Renderer&, const Val& v, CallArgs& a) {
+  Val secret = a.need(0, "secret");
+  if (!secret.is_str() && !secret.is_undefined())
+    fail("Secret passed is required to be a string, instead we got: <class '" + type_name(secret) + "'>");
+  if (!v.is_str() && !v.is_undefined()) fail("Can only vault strings, instead we got: <class '" + type_name(v) + "'>");
+  Val salt = a.get(1, "salt", Val::none());
+  std::string id = to_str(a.get(2, "vaultid", Val::str("filter_default")));
+  std::string text = vault_encrypt(to_str(v), {id, to_str(secret)}, salt.is_none() ? "" : to_str(salt));
+  // wrap_object=True: Ansible's AnsibleVaultEncryptedUnicode, a marker here.
+  if (a.get(3, "wrap_object", Val::boolean(false)).truthy()) return Val::data(vault_marker(text));
+  return Val::str(text);
+}
+
+// unvault(secret, vaultid='filter_default'): the plaintext; a string that is
+// not vault text comes back as it is.
+Val f_unvault(Renderer&, const Val& v, CallArgs& a) {
+  Val secret = a.need(0, "secret");
+  if (!secret.is_str() && !secret.is_undefined())
+    fail("Secret passed is required to be as string, instead we got: <class '" + type_name(secret) + "'>");
+  const std::string* marked = v.is_dict() ? vault_marker_text(v.as_data()) : nullptr;
+  if (!v.is_str() && !v.is_undefined() && !marked)
+    fail("Vault should be in the form of a string, instead we got: <class '" + type_name(v) + "'>");
+  std::string text = marked ? *marked : to_str(v);
+  if (!is_vault_encrypted(text)) return Val::str(text);
+  std::string id = to_str(a.get(1, "vaultid", Val::str("filter_default")));
+  try {
+    VaultKeyring ring;
+    ring.secrets.push_back({id, to_str(secret)});
+    return Val::str(vault_decrypt(text, ring).text);
+  } catch (const Error& e) {
+    fail("Unable to decrypt: " + e.message());
+  }
+}
+
 }  // namespace
 
 void add_ansible_text_filters(FilterTable& t) {
+  t["vault"] = f_vault;
+  t["unvault"] = f_unvault;
   t["urlsplit"] = f_urlsplit;
   t["win_basename"] = f_win_basename;
   t["win_dirname"] = f_win_dirname;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/pyrepr.hpp"
+#include "core/vault.hpp"
 #include "template/datetime.hpp"
 #include "template/template_error.hpp"
 
@@ -238,6 +239,12 @@ void str_append(std::string& out, const Val& v) {
       if (v.is_lenient_undefined()) break;
       raise_undefined(v);
     case Val::Kind::Obj: out += object_str(v); break;  // datetimes print as str(), not repr()
+    case Val::Kind::Data:
+      // An inline !vault value kept encrypted (no secrets): using it as text
+      // is where Ansible's lazy decryption fails.
+      if (vault_marker_text(v.as_data())) fail("Attempting to decrypt but no vault secrets found");
+      repr_append(out, v);
+      break;
     default: repr_append(out, v);
   }
 }

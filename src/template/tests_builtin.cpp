@@ -2,6 +2,7 @@
 // mathstuff): `x is defined`, `r is failed`, `v is version('2.0', '>=')`...
 #include <cmath>
 
+#include "core/vault.hpp"
 #include "template/builtins.hpp"
 #include "template/filter_support.hpp"
 #include "template/operators.hpp"
@@ -198,7 +199,9 @@ bool t_superset(Renderer&, const Val& v, CallArgs& a) {
 }
 bool t_contains(Renderer&, const Val& v, CallArgs& a) { return contains(v, a.need(0, "value")); }
 bool t_nan(Renderer&, const Val& v, CallArgs&) { return v.is_float() && std::isnan(v.as_float()); }
-bool t_vault(Renderer&, const Val&, CallArgs&) { return false; }
+// True for an inline !vault value kept encrypted (core/vault.hpp's marker);
+// values decrypted at load are plain strings, as after Ansible decrypts.
+bool t_vault(Renderer&, const Val& v, CallArgs&) { return v.is_dict() && vault_marker_text(v.as_data()); }
 
 }  // namespace
 
