@@ -47,10 +47,11 @@ Keywords apply_keywords(const Value& apply, const std::string& file) {
 
 }  // namespace
 
-void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts) {
+void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts,
+                                    bool handler) {
   const Task& task = *pos.task;
   std::string name = banner_title(st, pos, hosts);
-  TaskInfo info = make_task_info(task, name, false, options_.check_mode);
+  TaskInfo info = make_task_info(task, name, handler, options_.check_mode);
   callback_.task_start(info);
   std::map<std::string, std::vector<HostCursor::Included>> per_host;
   // ansible-playbook prints one "included: FILE for a, b" line per distinct

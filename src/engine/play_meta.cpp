@@ -134,8 +134,7 @@ void PlaybookRunner::run_beside_last_handler(PlayState& st, const TaskPosition& 
     if (!runs_handler && idle.count(h)) {
       auto it = waiting.find(h);
       if (it != waiting.end()) next = next_task(it->second);
-      if (next && (next->task->action == "meta" || next->task->action == "include_tasks" ||
-                   next->task->action == "include_role"))
+      if (next && (next->task->action == "meta" || is_include(*next->task)))
         next.reset();
     }
     if (!runs_handler && !next) continue;
@@ -209,7 +208,11 @@ void PlaybookRunner::flush_handlers(PlayState& st, const std::set<std::string>* 
       }
       // A one-task cursor per host: the handler's own block chain applies.
       for (const auto& host : hosts) st.cursors.emplace(host, HostCursor(nullptr));
-      if (pass == 0 && h == st.handlers.back() && !idle.empty()) {
+      if (is_include(*h)) {
+        // A handler that includes tasks runs them as handlers, in lockstep.
+        handle_include(st, pos, hosts, true);
+        run_cursors(st, true);
+      } else if (pass == 0 && h == st.handlers.back() && !idle.empty()) {
         run_beside_last_handler(st, pos, hosts, idle, *waiting);
         idle.clear();
       } else {

@@ -442,6 +442,11 @@ void PlaybookRunner::run_section(PlayState& st, const Block* section, const std:
   st.cursors.clear();
   for (const auto& h : st.batch)
     if (st.active.count(h) && (!only || only->count(h))) st.cursors.emplace(h, HostCursor(section));
+  run_cursors(st, false);
+  st.cursors.clear();
+}
+
+void PlaybookRunner::run_cursors(PlayState& st, bool handler) {
   while (!st.end_play && !options_.cancelled()) {
     // Each host's next task; the earliest in program order runs now.
     std::map<std::string, TaskPosition> next;
@@ -471,13 +476,12 @@ void PlaybookRunner::run_section(PlayState& st, const Block* section, const std:
     const Task& task = *chosen.task;
     if (task.action == "meta") {
       handle_meta(st, chosen, hosts);
-    } else if (task.action == "include_tasks" || task.action == "include_role") {
-      handle_include(st, chosen, hosts);
+    } else if (is_include(task)) {
+      handle_include(st, chosen, hosts, handler);
     } else {
-      run_step(st, chosen, hosts, false);
+      run_step(st, chosen, hosts, handler);
     }
   }
-  st.cursors.clear();
 }
 
 std::optional<TaskPosition> PlaybookRunner::next_task(HostCursor& cur) {
@@ -538,7 +542,7 @@ void PlaybookRunner::run_section_free(PlayState& st, const Block* section) {
           else handle_meta(st, *pos, {h});
           continue;
         }
-        if (task.action == "include_tasks" || task.action == "include_role") {
+        if (is_include(task)) {
           handle_include(st, *pos, {h});
           continue;
         }

@@ -72,6 +72,10 @@ struct Task {
   std::string listing_name() const;
 };
 
+// A dynamic include (include_tasks, include_role): the executor expands it
+// per host instead of running a module.
+inline bool is_include(const Task& t) { return t.action == "include_tasks" || t.action == "include_role"; }
+
 struct BlockItem;
 
 struct Block {

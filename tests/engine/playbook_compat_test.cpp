@@ -37,6 +37,7 @@ TEST(PlaybookCompat, BlocksRescueAlwaysHandlersSetFactAssert) { compare("blocks.
 TEST(PlaybookCompat, FailedHostLeavesThePlaybookAndExitsTwo) { compare("failing.yml"); }
 TEST(PlaybookCompat, IncludeAndImportTasksWithVars) { compare("includes.yml"); }
 TEST(PlaybookCompat, SerialBatchesAndRunOnce) { compare("serial.yml"); }
+TEST(PlaybookCompat, HandlersThatIncludeOrImportTasksRunThemAsHandlers) { compare("handler_include.yml"); }
 TEST(PlaybookCompat, CheckMode) { compare("basics.yml", {"--check"}); }
 TEST(PlaybookCompat, Tags) { compare("basics.yml", {"--list-tasks", "--skip-tags", "never"}); }
 
