@@ -173,6 +173,16 @@ class ItemRun {
           const TaskInfo& info, Value loop_vars)
       : ctx_(ctx), host_(host), rt_(rt), pos_(pos), task_(*pos.task), info_(info), loop_vars_(std::move(loop_vars)) {}
 
+  Value template_keys(const Value& args, tmpl::LazyVariables& vars) const {
+    Value out = Value::object();
+    for (auto it = args.begin(); it != args.end(); ++it) {
+      const std::string& k = it.key();
+      bool templated = k.find("{{") != std::string::npos || k.find("{%") != std::string::npos;
+      out[templated ? ctx_.templar->render_string(k, vars) : k] = it.value();
+    }
+    return out;
+  }
+
   Value run(std::string& delegated_to) {
     TaskVars raw;
     stack_task_vars(raw, ctx_, host_, rt_, pos_, loop_vars_.empty() ? nullptr : &loop_vars_);
@@ -189,6 +199,8 @@ class ItemRun {
     Value args;
     try {
       args = ctx_.templar->render_value(task_.args, vars);
+      // set_fact templates its variable names too (its action plugin).
+      if (task_.action == "set_fact") args = template_keys(args, vars);
     } catch (const Error& e) {
       return args_error(e, vars);
     }
@@ -634,8 +646,25 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
       try {
         items = task_loop_items(ctx, host, rt, pos);
       } catch (const tmpl::TemplateError& e) {
-        throw Error(undefined_detail(e));
+        // A loop that cannot be templated fails only a task whose
+        // condition holds (Ansible's _loop_eval_error).
+        TaskVars raw;
+        stack_task_vars(raw, ctx, host, rt, pos, nullptr);
+        tmpl::LazyVariables vars(*ctx.templar, raw);
+        bool holds = true;
+        try {
+          holds = task_conditions_hold(ctx, task, vars);
+        } catch (const Error&) {
+        }
+        if (holds) throw Error(undefined_detail(e));
+        out.result = skipped_result();
+        out.status = HostStatus::skipped;
+        return out;
       }
+      // set_fact and include_vars in a loop: each item sees the variables
+      // the items before it set (Ansible's _run_loop updates its variables).
+      bool carries_facts = task.action == "set_fact" || task.action == "include_vars";
+      Value carried = Value::object();
       Value lc = task.loop_control.is_object() ? task.loop_control : Value::object();
       std::string loop_var = lc.contains("loop_var") ? to_display_string(lc["loop_var"]) : "item";
       std::string index_var = lc.contains("index_var") ? to_display_string(lc["index_var"]) : "";
@@ -645,7 +674,7 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
       for (size_t i = 0; i < items.size(); ++i) {
         if (ctx.options->cancelled()) break;
         if (i > 0 && pause > 0 && !sleep_unless_cancelled(*ctx.options, pause)) break;
-        Value lv = Value::object();
+        Value lv = carried;
         lv[loop_var] = items[i];
         lv["ansible_loop_var"] = loop_var;
         if (!index_var.empty()) lv[index_var] = static_cast<int64_t>(i);
@@ -669,6 +698,9 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
           r = Value{{"failed", true}, {"msg", e.message()}};
         }
         out.delegated_to = delegated;
+        if (carries_facts && r.contains("ansible_facts") && r["ansible_facts"].is_object())
+          for (auto it = r["ansible_facts"].begin(); it != r["ansible_facts"].end(); ++it)
+            carried[it.key()] = it.value();
         r[loop_var] = items[i];
         r["ansible_loop_var"] = loop_var;
         if (!index_var.empty()) {
