@@ -413,4 +413,13 @@ void register_lookups(tmpl::Engine& templar, std::function<void(const std::strin
   templar.register_global("q", make(true));
 }
 
+Value query_lookup(const std::string& name, const Value& terms) {
+  Args args{Value(name)};
+  if (terms.is_array())
+    for (const auto& t : terms) args.push_back(t);
+  else
+    args.push_back(terms);
+  return run_lookup(args, {}, true, [](const std::string&) {});
+}
+
 }  // namespace drover

@@ -39,6 +39,7 @@ TEST(PlaybookCompat, IncludeAndImportTasksWithVars) { compare("includes.yml"); }
 TEST(PlaybookCompat, SerialBatchesAndRunOnce) { compare("serial.yml"); }
 TEST(PlaybookCompat, HandlersThatIncludeOrImportTasksRunThemAsHandlers) { compare("handler_include.yml"); }
 TEST(PlaybookCompat, SetFactTemplatedNamesAndLoopsThatSeeEarlierItems) { compare("set_fact_loop.yml"); }
+TEST(PlaybookCompat, WithLookupLoopsUseTheLookupPlugins) { compare("with_lookups.yml"); }
 TEST(PlaybookCompat, CheckMode) { compare("basics.yml", {"--check"}); }
 TEST(PlaybookCompat, Tags) { compare("basics.yml", {"--list-tasks", "--skip-tags", "never"}); }
 
