@@ -219,7 +219,8 @@ Value loop_items(const std::string& kind, const Value& terms, const std::vector<
       for (const auto& n : names) {
         if (!n.empty() && n[0] == '/' && is_file(n)) return Value::array({n});
         for (const auto& b : search_path)
-          for (const std::string& c : {b + "/files/" + n, b + "/" + n})
+          for (const std::string& c : {b + "/files/" + n, b + "/" + n, b + "/templates/" + n, b + "/vars/" + n,
+                                       b + "/tasks/" + n})
             if (is_file(c)) return Value::array({c});
       }
     }

@@ -598,13 +598,12 @@ Value task_loop_items(const PlayContext& ctx, const inventory::Host& host, HostR
   tmpl::LazyVariables vars(*ctx.templar, raw);
   LookupScope lookups(*ctx.templar, vars, task_search_path(ctx, task));
   Value terms = ctx.templar->render_value(task.loop, vars);
-  if (!task.loop_with.empty() && terms.is_string() && task.loop_with != "sequence" && task.loop_with != "fileglob" &&
-      task.loop_with != "first_found")
+  if (!task.loop_with.empty() && terms.is_string() && task.loop_with != "sequence" && task.loop_with != "fileglob")
     terms = Value::array({terms});
   // with_<lookup> beyond the loop kinds: the lookup plugin's list.
   static const std::set<std::string> loop_kinds = {"",       "items",    "list",   "indexed_items", "dict",
                                                    "together", "nested", "cartesian", "subelements", "sequence",
-                                                   "fileglob", "first_found"};
+                                                   "fileglob"};
   if (!loop_kinds.count(task.loop_with)) return query_lookup(task.loop_with, terms);
   return loop_items(task.loop_with, terms, task_search_path(ctx, task));
 }
