@@ -38,11 +38,24 @@ Keywords apply_keywords(const Value& apply, const std::string& file) {
   Keywords kw;
   if (!apply.is_object()) return kw;
   for (auto it = apply.begin(); it != apply.end(); ++it) {
+    if (it.key() == "notify") continue;  // apply_notify
     YAML::Node node = YAML::Load(it.value().dump());  // JSON is YAML
     if (!parse_keyword(it.key(), node, kw, file))
       throw Error("'" + it.key() + "' is not a valid keyword for include_role's apply");
   }
   return kw;
+}
+
+// apply: notify: every task of the included block notifies the names.
+void apply_notify(const Value& apply, Block& block) {
+  if (!apply.is_object() || !apply.contains("notify")) return;
+  std::vector<std::string> names;
+  const Value& n = apply["notify"];
+  if (n.is_array())
+    for (const auto& e : n) names.push_back(to_display_string(e));
+  else
+    names.push_back(to_display_string(n));
+  add_notify(block, names);
 }
 
 }  // namespace
@@ -156,6 +169,8 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
             lctx.role = task.role;
             lctx.playbook = const_cast<Playbook*>(&playbook_);
             auto loaded = load_task_file(path, lctx, task.parent);
+            loaded->kw = apply_keywords(args.value("apply", Value()), task.where.file);
+            apply_notify(args.value("apply", Value()), *loaded);
             loaded->kw.when = task.kw.when;
             // The include's tags select the include only: its tasks keep
             // their own (Ansible 2.14 runs none of web.yml's untagged tasks
@@ -182,6 +197,7 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
             IncludedRole inc = load_included_role(const_cast<Playbook&>(playbook_), lo, name, args, Value::object(),
                                                   task.where, st.play->playbook_dir, task.parent);
             inc.tasks->kw = apply_keywords(args.value("apply", Value()), task.where.file);
+            apply_notify(args.value("apply", Value()), *inc.tasks);
             inc.tasks->where = task.where;
             // The role's handlers join the play's, once per role and name
             // (including the same role again adds none).

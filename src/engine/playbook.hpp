@@ -58,6 +58,7 @@ struct Task {
   Value async_seconds, poll;
   std::vector<std::string> notify;
   std::vector<std::string> listen;  // handlers only
+  Value include_args = Value::object();  // the old include's k=v parameters
   bool is_handler = false;
   const Block* parent = nullptr;   // the enclosing block (never null once loaded)
   const Role* role = nullptr;      // the role the task came from, if any
@@ -88,6 +89,8 @@ struct Block {
   // Blocks the loader made (a task list, an import, a role): they carry
   // keywords but are not shown to users as blocks.
   bool implicit = false;
+  // A static old-style include's vars: include params (above set_fact).
+  Value include_params = Value::object();
 };
 
 // One entry of a block's list: a task or a nested block.

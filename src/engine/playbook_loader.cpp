@@ -80,7 +80,7 @@ class Loader {
       // Assigning to a yaml-cpp Node writes through it, so find the key first.
       YAML::Node import;
       bool is_import = false;
-      for (const char* key : {"import_playbook", "ansible.builtin.import_playbook", "include"}) {
+      for (const char* key : {"import_playbook", "ansible.builtin.import_playbook"}) {
         if (entry[key]) {
           import.reset(entry[key]);
           is_import = true;
@@ -107,8 +107,7 @@ class Loader {
             Keywords kw;
             parse_keyword("tags", it->second, kw, path);
             tags.insert(tags.end(), kw.tags.begin(), kw.tags.end());
-          } else if (k != "import_playbook" && k != "ansible.builtin.import_playbook" && k != "include" &&
-                     k != "name") {
+          } else if (k != "import_playbook" && k != "ansible.builtin.import_playbook" && k != "name") {
             fail_at(it->first, path, "'" + k + "' is not a valid option for import_playbook");
           }
         }
@@ -116,6 +115,14 @@ class Loader {
           fail_at(import, path, "Could not find or access '" + rel + "' for import_playbook");
         load_file(target, vars, when, tags, depth + 1);
         continue;
+      }
+      // An attribute no play has is the error before a missing hosts
+      // (Ansible 2.14: the playbook-level include is one).
+      for (auto it = entry.begin(); it != entry.end(); ++it) {
+        std::string k = it->first.as<std::string>();
+        const auto& valid = play_keywords();
+        if (!entry["hosts"] && std::find(valid.begin(), valid.end(), k) == valid.end())
+          fail_at(it->first, path, "'" + k + "' is not a valid attribute for a Play");
       }
       if (!entry["hosts"])
         fail_at(entry, path, "the field 'hosts' is required but was not set",

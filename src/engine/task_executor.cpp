@@ -571,6 +571,8 @@ void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Ho
   vars.push_layer(loop_vars);
   vars.push_layer(&ctx.options->extra_vars);
   for (auto it = pos.include_vars.rbegin(); it != pos.include_vars.rend(); ++it) vars.push_layer(*it);
+  for (const Block* b = task.parent; b && b != play.scope.get(); b = b->parent)
+    if (!b->include_params.empty()) vars.push_layer(&b->include_params);
   for (const Role* r : roles) vars.push_layer(&r->params);
   vars.push_layer(&rt.set_facts);
   vars.push_layer(&rt.include_vars);

@@ -41,6 +41,7 @@ TEST(PlaybookCompat, HandlersThatIncludeOrImportTasksRunThemAsHandlers) { compar
 TEST(PlaybookCompat, SetFactTemplatedNamesAndLoopsThatSeeEarlierItems) { compare("set_fact_loop.yml"); }
 TEST(PlaybookCompat, WithLookupLoopsUseTheLookupPlugins) { compare("with_lookups.yml"); }
 TEST(PlaybookCompat, FirstFoundFormsAndAssertConditionWithCommas) { compare("first_found.yml"); }
+TEST(PlaybookCompat, OldIncludeParamsVarsPrecedenceAndApplyNotify) { compare("old_include.yml"); }
 TEST(PlaybookCompat, CheckMode) { compare("basics.yml", {"--check"}); }
 TEST(PlaybookCompat, Tags) { compare("basics.yml", {"--list-tasks", "--skip-tags", "never"}); }
 
@@ -74,6 +75,10 @@ TEST(PlaybookLoad, UnknownPlayKeywordAndUnknownOptionAndMissingRole) {
   r = test::run_drover({"play", d.path() + "/b.yml", "--syntax-check"});
   EXPECT_EQ(r.exit_code, 4);
   EXPECT_NE(r.err.find("Unsupported parameters for (ping) module: dta"), std::string::npos) << r.err;
+  d.write("i.yml", "- include: other.yml\n");  // Ansible 2.14 has no playbook-level include
+  r = test::run_drover({"play", d.path() + "/i.yml", "--syntax-check"});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("'include' is not a valid attribute for a Play"), std::string::npos) << r.err;
   d.write("c.yml", "- hosts: all\n  roles: [nosuchrole]\n");
   r = test::run_drover({"play", d.path() + "/c.yml", "--syntax-check"});
   EXPECT_EQ(r.exit_code, 4);
