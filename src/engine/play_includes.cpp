@@ -60,6 +60,19 @@ void apply_notify(const Value& apply, Block& block) {
 
 }  // namespace
 
+void PlaybookRunner::add_included_handlers(PlayState& st, const Block& handlers) {
+  // The role's handlers join the play's, once per role and name
+  // (including the same role again adds none).
+  std::vector<const Task*> tasks;
+  collect_tasks(handlers, tasks);
+  auto same = [](const Task* a, const Task* b) {
+    return a->name == b->name && (a->role ? a->role->name : "") == (b->role ? b->role->name : "");
+  };
+  for (const Task* t : tasks)
+    if (std::none_of(st.handlers.begin(), st.handlers.end(), [&](const Task* h) { return same(h, t); }))
+      st.handlers.push_back(t);
+}
+
 void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts,
                                     bool handler) {
   const Task& task = *pos.task;
@@ -168,7 +181,14 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
             lctx.playbook_dir = st.play->playbook_dir;
             lctx.role = task.role;
             lctx.playbook = const_cast<Playbook*>(&playbook_);
-            auto loaded = load_task_file(path, lctx, task.parent);
+            LoadOptions lo;
+            lo.roles_path = config_.list("DEFAULT_ROLES_PATH");
+            lo.extra_vars = options_.extra_vars;
+            auto handlers = std::make_unique<Block>();
+            handlers->implicit = true;
+            auto loaded = load_included_tasks(const_cast<Playbook&>(playbook_), lo, path, lctx, task.parent, *handlers);
+            add_included_handlers(st, *handlers);
+            st.included.push_back(std::move(handlers));
             loaded->kw = apply_keywords(args.value("apply", Value()), task.where.file);
             apply_notify(args.value("apply", Value()), *loaded);
             loaded->kw.when = task.kw.when;
@@ -199,16 +219,7 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
             inc.tasks->kw = apply_keywords(args.value("apply", Value()), task.where.file);
             apply_notify(args.value("apply", Value()), *inc.tasks);
             inc.tasks->where = task.where;
-            // The role's handlers join the play's, once per role and name
-            // (including the same role again adds none).
-            std::vector<const Task*> handlers;
-            collect_tasks(*inc.handlers, handlers);
-            auto same = [](const Task* a, const Task* b) {
-              return a->name == b->name && (a->role ? a->role->name : "") == (b->role ? b->role->name : "");
-            };
-            for (const Task* t : handlers)
-              if (std::none_of(st.handlers.begin(), st.handlers.end(), [&](const Task* h) { return same(h, t); }))
-                st.handlers.push_back(t);
+            add_included_handlers(st, *inc.handlers);
             block = inc.tasks.get();
             st.included.push_back(std::move(inc.tasks));
             st.included.push_back(std::move(inc.handlers));

@@ -165,8 +165,11 @@ void PlaybookRunner::run_beside_last_handler(PlayState& st, const TaskPosition& 
 
 void PlaybookRunner::flush_handlers(PlayState& st, const std::set<std::string>* only,
                                     std::map<std::string, HostCursor>* waiting) {
-  bool force = options_.force_handlers || (!st.play->force_handlers.is_null() && truthy(st.play->force_handlers)) ||
-               config_.boolean("DEFAULT_FORCE_HANDLERS");
+  // The play's force_handlers, when it says, wins over --force-handlers
+  // and the configuration (which are only its default).
+  bool force = !st.play->force_handlers.is_null()
+                   ? truthy(st.play->force_handlers)
+                   : options_.force_handlers || config_.boolean("DEFAULT_FORCE_HANDLERS");
   // Ansible 2.14's linear strategy keeps hosts in lockstep by the index of
   // their next handler; a flushing host with nothing notified has gone past
   // the last one, so it runs its next task in the same step as the last

@@ -244,6 +244,8 @@ void PlaybookRunner::run_play(const Play& play) {
                   "paths are relative to the playbook directory " + play.playbook_dir);
   }
   st.ctx.play_vars_files = &st.vars_files;
+  st.play_magic = play_magic_vars(play, config_);
+  st.ctx.play_magic = &st.play_magic;
   collect_tasks(*play.handlers, st.handlers);
   st.playbook_vars = std::make_unique<inventory::VarsDirectory>(play.playbook_dir);
 

@@ -83,6 +83,8 @@ class PlaybookRunner {
   std::string banner_title(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts);
   void handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts,
                       bool handler = false);
+  // Handlers of roles loaded at run time join the play's (play_includes.cpp).
+  void add_included_handlers(PlayState& st, const Block& handlers);
   void apply_outcome(PlayState& st, const Task& task, const std::string& host, const Value& result,
                      const std::string& delegated_to);
   void rebuild_hostvars(PlayState& st);

@@ -1,7 +1,9 @@
 #include "engine/task_executor.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -523,6 +525,45 @@ bool task_conditions_hold(const PlayContext& ctx, const Task& task, tmpl::Variab
   return true;
 }
 
+Value play_magic_vars(const Play& play, const Config& config) {
+  std::set<const Role*> deps;
+  std::function<void(const Role*)> add_deps = [&](const Role* r) {
+    for (const Role* d : r->dependencies)
+      if (deps.insert(d).second) add_deps(d);
+  };
+  for (const Role* r : play.roles) add_deps(r);
+  Value play_names = Value::array(), dep_names = Value::array(), all_names = Value::array();
+  auto add_unique = [](Value& list, const std::string& n) {
+    if (std::find(list.begin(), list.end(), Value(n)) == list.end()) list.push_back(n);
+  };
+  for (const Role* r : play.roles) {
+    if (deps.count(r)) continue;
+    play_names.push_back(r->name);
+    add_unique(all_names, r->name);
+  }
+  for (const Role* d : deps) {
+    add_unique(dep_names, d->name);
+    add_unique(all_names, d->name);
+  }
+  Value m = Value::object();
+  m["role_names"] = play_names;
+  m["ansible_play_role_names"] = play_names;
+  m["ansible_dependent_role_names"] = dep_names;
+  m["ansible_role_names"] = all_names;
+  // The Python that runs ansible-playbook: here the controller's python3.
+  std::string python = "/usr/bin/python3";
+  if (const char* path = std::getenv("PATH"); path && !std::filesystem::exists(python))
+    for (const auto& dir : split(path, ':'))
+      if (std::filesystem::exists(dir + "/python3")) {
+        python = dir + "/python3";
+        break;
+      }
+  m["ansible_playbook_python"] = python;
+  if (!config.file().empty()) m["ansible_config_file"] = std::filesystem::absolute(config.file()).string();
+  else m["ansible_config_file"] = Value();
+  return m;
+}
+
 void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt,
                      const TaskPosition& pos, const Value* loop_vars) {
   const Task& task = *pos.task;
@@ -556,16 +597,27 @@ void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Ho
   vars.set_magic("ansible_run_tags", run_tags);
   vars.set_magic("ansible_skip_tags", skip_tags);
   if (!ctx.options->limit.empty()) vars.set_magic("ansible_limit", ctx.options->limit);
-  Value role_names = Value::array();
-  for (const Role* r : play.roles) role_names.push_back(r->name);
-  vars.set_magic("role_names", role_names);
-  vars.set_magic("ansible_role_names", role_names);
-  vars.set_magic("ansible_play_role_names", role_names);
+  if (ctx.play_magic)
+    for (auto it = ctx.play_magic->begin(); it != ctx.play_magic->end(); ++it) vars.set_magic_ref(it.key(), &it.value());
   std::vector<const Role*> roles = role_chain(task);
   if (!roles.empty()) {
     vars.set_magic("role_name", roles[0]->name);
     vars.set_magic("role_path", roles[0]->path);
     vars.set_magic("ansible_role_name", roles[0]->name);
+    // A role included or imported by another role knows its parents,
+    // innermost first (IncludeRole.get_include_params); a dependency does
+    // not.
+    Value parent_names = Value::array(), parent_paths = Value::array();
+    for (size_t i = 0; i + 1 < roles.size(); ++i) {
+      const auto& deps = roles[i + 1]->dependencies;
+      if (std::find(deps.begin(), deps.end(), roles[i]) != deps.end()) break;
+      parent_names.push_back(roles[i + 1]->name);
+      parent_paths.push_back(roles[i + 1]->path);
+    }
+    if (!parent_names.empty()) {
+      vars.set_magic("ansible_parent_role_names", std::move(parent_names));
+      vars.set_magic("ansible_parent_role_paths", std::move(parent_paths));
+    }
   }
   // Layers, highest precedence first.
   vars.push_layer(loop_vars);

@@ -49,6 +49,9 @@ struct PlayContext {
   const Value* play_hosts = nullptr;       // ansible_play_hosts (active)
   const Value* play_hosts_all = nullptr;
   const Value* play_batch = nullptr;
+  // Magic variables fixed for the play (play_magic_vars): role names,
+  // ansible_playbook_python, ansible_config_file, ...
+  const Value* play_magic = nullptr;
   std::function<HostRuntime&(const std::string& host)> runtime;  // host state by name
 };
 
@@ -58,6 +61,12 @@ struct TaskOutcome {
   bool ignored = false;     // failed (or unreachable) but ignore_errors/ignore_unreachable
   std::string delegated_to;
 };
+
+// The play's fixed magic variables, as Ansible's _get_magic_variables:
+// ansible_play_role_names (the play's roles, imported ones too),
+// ansible_dependent_role_names, ansible_role_names (both), role_names,
+// ansible_playbook_python, ansible_config_file.
+Value play_magic_vars(const Play& play, const Config& config);
 
 // Stacks the variables `host` sees for `pos` (see task_vars.hpp for the
 // order) into `vars`; `extra_layers` (loop variables) go on top.

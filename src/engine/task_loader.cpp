@@ -381,9 +381,9 @@ void load_items(const YAML::Node& list, TaskLoadContext& ctx, Block& owner, std:
       std::string dir = ctx.role ? ctx.role->path + (ctx.handlers ? "/handlers" : "/tasks") : ctx.dir;
       std::string path = rel.size() && rel[0] == '/' ? rel : find_yaml_file(dir, rel);
       if (path.empty() && ctx.role && ctx.dir != dir) path = find_yaml_file(ctx.dir, rel);
-      if (path.empty() && !ctx.role) path = find_yaml_file(ctx.playbook_dir, rel);
+      if (path.empty()) path = find_yaml_file(ctx.playbook_dir, rel);  // path_dwim_relative's last resort
       if (path.empty()) throw ParserError("Could not find or access '" + rel + "'", task->where,
-                                          "searched in " + dir + (ctx.role ? "" : " and " + ctx.playbook_dir));
+                                          "searched in " + dir + " and " + ctx.playbook_dir);
       // The import's keywords (when, tags, vars, ...) apply to every task
       // in the file: they sit on the block that holds them.
       TaskLoadContext sub = ctx;
