@@ -461,7 +461,9 @@ class Loader {
     if (seen.count(key)) {
       if (!seen[key]->allow_duplicates) return;
     }
+    size_t at = p.roles.size();
     Role* role = load_role(name, params, where, p.playbook_dir);
+    size_t imported_end = p.roles.size();  // roles its tasks import come after it in play.roles
     identity_[role] = key;
     seen.emplace(key, role);
     // The entry's vars: are the role's vars (below vars/main), which
@@ -471,6 +473,8 @@ class Loader {
     role->vars = std::move(role_vars);
     kw.vars = Value::object();
     auto block = role_block(*role, p, p.tasks.get());
+    std::rotate(p.roles.begin() + static_cast<long>(at), p.roles.begin() + static_cast<long>(imported_end),
+                p.roles.end());
     block->kw = kw;
     block->where = where;
     p.tasks->block.push_back({nullptr, std::move(block)});
