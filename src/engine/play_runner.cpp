@@ -230,12 +230,21 @@ void PlaybookRunner::run_play(const Play& play) {
     bool loaded = false;
     for (const auto& c : candidates) {
       std::string name = to_display_string(templar_->render_value(c, play_vars));
-      std::string path = name.size() && name[0] == '/' ? name : play.playbook_dir + "/" + name;
+      // Relative to the playbook's vars/ directory, then to the playbook's
+      // (path_dwim_relative_stack).
+      std::string path = name.size() && name[0] == '/' ? name : play.playbook_dir + "/vars/" + name;
+      if (!std::ifstream(path).good() && name[0] != '/') path = play.playbook_dir + "/" + name;
       if (!std::ifstream(path).good()) continue;
       Value v = load_yaml_value_file(path);
-      if (!v.is_null() && !v.is_object()) throw Error("vars file " + path + " must hold a mapping", play.where);
-      if (v.is_object())
-        for (auto it = v.begin(); it != v.end(); ++it) st.vars_files[it.key()] = it.value();
+      // A mapping, or a list of mappings merged in order (preprocess_vars).
+      if (v.is_object()) v = Value::array({v});
+      if (!v.is_null() && (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const Value& e) { return e.is_object(); })))
+        throw Error("variable files must contain either a dictionary of variables, or a list of dictionaries. Got: " +
+                        path,
+                    play.where);
+      if (v.is_array())
+        for (const auto& m : v)
+          for (auto it = m.begin(); it != m.end(); ++it) st.vars_files[it.key()] = it.value();
       loaded = true;
       break;
     }
