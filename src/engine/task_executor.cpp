@@ -132,8 +132,30 @@ Value environment_for(const Task& t, tmpl::Engine& templar, tmpl::VariableSource
   for (const Block* b = t.parent; b; b = b->parent)
     if (!b->kw.environment.is_null()) chain.push_back(&b->kw.environment);
   Value out = Value::object();
+  // Each entry's values are templated one by one: one that needs
+  // ansible_env before facts are gathered is left out (Ansible's
+  // _post_validate_environment).
+  auto render = [&](const Value& raw) {
+    if (!raw.is_object()) return templar.render_value(raw, vars);
+    Value env = Value::object();
+    for (auto kv = raw.begin(); kv != raw.end(); ++kv) {
+      try {
+        env[kv.key()] = templar.render_value(kv.value(), vars);
+      } catch (const tmpl::TemplateError& e) {
+        if (e.kind() != tmpl::TemplateError::Kind::Undefined || e.message().find("ansible_env") == std::string::npos)
+          throw;
+      }
+    }
+    return env;
+  };
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    Value env = templar.render_value(**it, vars);
+    Value env;
+    if ((*it)->is_array()) {
+      env = Value::array();
+      for (const auto& e : **it) env.push_back(render(e));
+    } else {
+      env = render(**it);
+    }
     std::vector<Value> entries;
     if (env.is_array()) for (auto& e : env) entries.push_back(e);
     else entries.push_back(env);

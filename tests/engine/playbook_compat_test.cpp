@@ -44,6 +44,7 @@ TEST(PlaybookCompat, FirstFoundFormsAndAssertConditionWithCommas) { compare("fir
 TEST(PlaybookCompat, OldIncludeParamsVarsPrecedenceAndApplyNotify) { compare("old_include.yml"); }
 TEST(PlaybookCompat, RoleNameMagicVariablesAndImportRoleInsideRoles) { compare("role_magic.yml"); }
 TEST(PlaybookCompat, VarsFilesInVarsDirListsOfMappingsAndAlternatives) { compare("vars_files_forms.yml"); }
+TEST(PlaybookCompat, EnvironmentNeedingAnsibleEnvIsLeftOutBeforeFacts) { compare("env_before_facts.yml"); }
 TEST(PlaybookCompat, CheckMode) { compare("basics.yml", {"--check"}); }
 TEST(PlaybookCompat, Tags) { compare("basics.yml", {"--list-tasks", "--skip-tags", "never"}); }
 
