@@ -108,14 +108,7 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
         item_vars.push_back(Value());
       } else {
         Value items = task_loop_items(st.ctx, *host, rt, pos);
-        Value lc = task.loop_control.is_object() ? task.loop_control : Value::object();
-        std::string loop_var = lc.contains("loop_var") ? to_display_string(lc["loop_var"]) : "item";
-        std::string index_var = lc.contains("index_var") ? to_display_string(lc["index_var"]) : "";
-        for (size_t i = 0; i < items.size(); ++i) {
-          Value lv = {{loop_var, items[i]}, {"ansible_loop_var", loop_var}};
-          if (!index_var.empty()) lv[index_var] = static_cast<int64_t>(i);
-          item_vars.push_back(lv);
-        }
+        for (size_t i = 0; i < items.size(); ++i) item_vars.push_back(loop_item_vars(items, i, task.loop_control));
       }
       bool any = false;
       for (const Value& lv : item_vars) {

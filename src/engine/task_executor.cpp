@@ -547,6 +547,26 @@ bool task_conditions_hold(const PlayContext& ctx, const Task& task, tmpl::Variab
   return true;
 }
 
+Value loop_item_vars(const Value& items, size_t i, const Value& loop_control) {
+  const Value lc = loop_control.is_object() ? loop_control : Value::object();
+  std::string loop_var = lc.contains("loop_var") ? to_display_string(lc["loop_var"]) : "item";
+  Value lv = Value::object();
+  lv[loop_var] = items[i];
+  lv["ansible_loop_var"] = loop_var;
+  if (lc.contains("index_var")) lv[to_display_string(lc["index_var"])] = static_cast<int64_t>(i);
+  if (lc.contains("extended") && truthy(lc["extended"])) {
+    int64_t n = static_cast<int64_t>(items.size());
+    int64_t idx = static_cast<int64_t>(i);
+    lv["ansible_loop"] = Value{{"allitems", items}, {"index", idx + 1}, {"index0", idx},
+                               {"revindex", n - idx}, {"revindex0", n - idx - 1}, {"first", i == 0},
+                               {"last", idx == n - 1}, {"length", n}};
+    if (i > 0) lv["ansible_loop"]["previtem"] = items[i - 1];
+    if (idx < n - 1) lv["ansible_loop"]["nextitem"] = items[i + 1];
+    if (lc.contains("extended_allitems") && !truthy(lc["extended_allitems"])) lv["ansible_loop"].erase("allitems");
+  }
+  return lv;
+}
+
 Value play_magic_vars(const Play& play, const Config& config) {
   std::set<const Role*> deps;
   std::function<void(const Role*)> add_deps = [&](const Role* r) {
@@ -755,18 +775,8 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
         if (ctx.options->cancelled()) break;
         if (i > 0 && pause > 0 && !sleep_unless_cancelled(*ctx.options, pause)) break;
         Value lv = carried;
-        lv[loop_var] = items[i];
-        lv["ansible_loop_var"] = loop_var;
-        if (!index_var.empty()) lv[index_var] = static_cast<int64_t>(i);
-        if (extended) {
-          int64_t n = static_cast<int64_t>(items.size());
-          int64_t idx = static_cast<int64_t>(i);
-          lv["ansible_loop"] = Value{{"allitems", items}, {"index", idx + 1}, {"index0", idx},
-                                     {"revindex", n - idx}, {"revindex0", n - idx - 1}, {"first", i == 0},
-                                     {"last", idx == n - 1}, {"length", n}};
-          if (i > 0) lv["ansible_loop"]["previtem"] = items[i - 1];
-          if (idx < n - 1) lv["ansible_loop"]["nextitem"] = items[i + 1];
-        }
+        Value item_vars = loop_item_vars(items, i, lc);
+        for (auto it = item_vars.begin(); it != item_vars.end(); ++it) lv[it.key()] = it.value();
         ItemRun run(ctx, host, rt, pos, info, lv);
         std::string delegated;
         Value r;

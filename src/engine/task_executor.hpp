@@ -62,6 +62,10 @@ struct TaskOutcome {
   std::string delegated_to;
 };
 
+// The variables of loop item `i`: the loop variable, ansible_loop_var, the
+// index_var and, with loop_control.extended, ansible_loop.
+Value loop_item_vars(const Value& items, size_t i, const Value& loop_control);
+
 // The play's fixed magic variables, as Ansible's _get_magic_variables:
 // ansible_play_role_names (the play's roles, imported ones too),
 // ansible_dependent_role_names, ansible_role_names (both), role_names,
