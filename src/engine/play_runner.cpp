@@ -752,7 +752,12 @@ void PlaybookRunner::apply_outcome(PlayState& st, const Task& task, const std::s
   } else {
     apply_facts(result);
   }
-  if (!task.register_as.empty()) rt.set_facts[task.register_as] = registered_value(result);
+  if (!task.register_as.empty()) {
+    // Ansible's strategy stops the playbook on any result of such a task.
+    if (!is_identifier(task.register_as))
+      throw Error("Invalid variable name in 'register' specified: '" + task.register_as + "'");
+    rt.set_facts[task.register_as] = registered_value(result);
+  }
   // Handlers: notified when the task changed something on this host.
   bool changed = result.contains("changed") && truthy(result["changed"]);
   if (changed && !task.notify.empty()) {

@@ -1,5 +1,7 @@
 #include "engine/task_executor.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -547,6 +549,11 @@ bool task_conditions_hold(const PlayContext& ctx, const Task& task, tmpl::Variab
   return true;
 }
 
+bool is_identifier(const std::string& s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
 Value loop_item_vars(const Value& items, size_t i, const Value& loop_control) {
   const Value lc = loop_control.is_object() ? loop_control : Value::object();
   std::string loop_var = lc.contains("loop_var") ? to_display_string(lc["loop_var"]) : "item";
@@ -853,6 +860,12 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
   } catch (const std::exception& e) {
     out.result = Value{{"failed", true}, {"msg", std::string("unexpected error: ") + e.what()}};
   }
+  // Ansible checks the register name once the action ran (a skipped task's
+  // register fails the playbook: apply_outcome).
+  if (!task.register_as.empty() && !is_identifier(task.register_as) &&
+      !(out.result.contains("skipped") && truthy(out.result["skipped"])) && !out.result.contains("unreachable"))
+    out.result = Value{{"failed", true},
+                       {"msg", "Invalid variable name in 'register' specified: '" + task.register_as + "'"}};
   out.status = status_of(out.result);
   if (out.status == HostStatus::failed || out.status == HostStatus::unreachable) {
     try {

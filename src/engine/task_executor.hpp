@@ -62,6 +62,10 @@ struct TaskOutcome {
   std::string delegated_to;
 };
 
+// Python's str.isidentifier for ASCII names (Ansible's isidentifier: a
+// register name must be one).
+bool is_identifier(const std::string& s);
+
 // The variables of loop item `i`: the loop variable, ansible_loop_var, the
 // index_var and, with loop_control.extended, ansible_loop.
 Value loop_item_vars(const Value& items, size_t i, const Value& loop_control);

@@ -46,6 +46,7 @@ TEST(PlaybookCompat, RoleNameMagicVariablesAndImportRoleInsideRoles) { compare("
 TEST(PlaybookCompat, VarsFilesInVarsDirListsOfMappingsAndAlternatives) { compare("vars_files_forms.yml"); }
 TEST(PlaybookCompat, EnvironmentNeedingAnsibleEnvIsLeftOutBeforeFacts) { compare("env_before_facts.yml"); }
 TEST(PlaybookCompat, ExtendedLoopVariablesInIncludesAndWithoutAllItems) { compare("loop_extended.yml"); }
+TEST(PlaybookCompat, InvalidRegisterNameFailsTheTaskThenStopsThePlaybook) { compare("register_invalid.yml"); }
 TEST(PlaybookCompat, CheckMode) { compare("basics.yml", {"--check"}); }
 TEST(PlaybookCompat, Tags) { compare("basics.yml", {"--list-tasks", "--skip-tags", "never"}); }
 
