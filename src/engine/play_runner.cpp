@@ -611,7 +611,9 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
     if (task.action == "add_host" || task.action == "group_by") {
       // One host at a time (forks 1 below): nothing reads the inventory
       // while it changes.
+      Value changed = out.result.value("changed", Value(false));
       apply_inventory_changes(inventory_, runners[i], out.result);
+      if (!task.changed_when.is_null()) out.result["changed"] = changed;  // changed_when decided already
       if (out.status == HostStatus::ok || out.status == HostStatus::changed) out.status = status_of(out.result);
     }
     TaskEvent ev;

@@ -450,18 +450,31 @@ class ItemRun {
     stack_task_vars(raw, ctx_, host_, rt_, pos_, &layer);
     tmpl::LazyVariables vars(*ctx_.templar, raw);
     LookupScope lookups(*ctx_.templar, vars, task_search_path(ctx_, task_));
+    auto holds = [&](const Value& c) {
+      try {
+        return ctx_.templar->evaluate_condition(c, vars);
+      } catch (const Error& e) {
+        std::string text = to_display_string(c);
+        throw Error("The conditional check '" + text + "' failed. The error was: error while evaluating conditional (" +
+                    text + "): " + undefined_detail(e));
+      }
+    };
     if (cond.is_array()) {
       for (const auto& c : cond)
-        if (!ctx_.templar->evaluate_condition(c, vars)) return false;
+        if (!holds(c)) return false;
       return true;
     }
-    return ctx_.templar->evaluate_condition(cond, vars);
+    return holds(cond);
   }
 
   void apply_conditions(Value& result) {
     if (result.contains("skipped") && truthy(result["skipped"])) return;
+    // A condition that cannot be evaluated fails the task, the error as
+    // its <which>_when_result (Ansible's TaskExecutor).
+    std::string which = "changed";
     try {
       if (!task_.changed_when.is_null()) result["changed"] = evaluate_with_result(task_.changed_when, result);
+      which = "failed";
       if (!task_.failed_when.is_null()) {
         bool f = evaluate_with_result(task_.failed_when, result);
         result["failed_when_result"] = f;
@@ -469,7 +482,8 @@ class ItemRun {
       }
     } catch (const Error& e) {
       result["failed"] = true;
-      result["msg"] = "The conditional check failed. The error was: " + e.message();
+      result[which + "_when_result"] = e.message();
+      if (!result.contains("msg")) result["msg"] = "";
     }
   }
 

@@ -47,6 +47,7 @@ TEST(PlaybookCompat, VarsFilesInVarsDirListsOfMappingsAndAlternatives) { compare
 TEST(PlaybookCompat, EnvironmentNeedingAnsibleEnvIsLeftOutBeforeFacts) { compare("env_before_facts.yml"); }
 TEST(PlaybookCompat, ExtendedLoopVariablesInIncludesAndWithoutAllItems) { compare("loop_extended.yml"); }
 TEST(PlaybookCompat, InvalidRegisterNameFailsTheTaskThenStopsThePlaybook) { compare("register_invalid.yml"); }
+TEST(PlaybookCompat, BadChangedWhenFailedWhenAndChangedWhenOnGroupBy) { compare("when_errors.yml"); }
 TEST(PlaybookCompat, CheckMode) { compare("basics.yml", {"--check"}); }
 TEST(PlaybookCompat, Tags) { compare("basics.yml", {"--list-tasks", "--skip-tags", "never"}); }
 
