@@ -611,9 +611,10 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
     if (task.action == "add_host" || task.action == "group_by") {
       // One host at a time (forks 1 below): nothing reads the inventory
       // while it changes.
-      Value changed = out.result.value("changed", Value(false));
       apply_inventory_changes(inventory_, runners[i], out.result);
-      if (!task.changed_when.is_null()) out.result["changed"] = changed;  // changed_when decided already
+      // changed_when/failed_when again, now that "changed" says whether the
+      // inventory changed (Ansible's post_process_whens).
+      if (host) post_process_whens(st.ctx, *host, pos, out.result);
       if (out.status == HostStatus::ok || out.status == HostStatus::changed) out.status = status_of(out.result);
     }
     TaskEvent ev;

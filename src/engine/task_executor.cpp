@@ -563,6 +563,48 @@ bool task_conditions_hold(const PlayContext& ctx, const Task& task, tmpl::Variab
   return true;
 }
 
+void post_process_whens(const PlayContext& ctx, const inventory::Host& host, const TaskPosition& pos, Value& result) {
+  const Task& task = *pos.task;
+  if (task.changed_when.is_null() && task.failed_when.is_null()) return;
+  HostRuntime& rt = ctx.runtime(host.name);
+  auto one = [&](Value& r, Value layer) {
+    if (!r.is_object() || (r.contains("skipped") && truthy(r["skipped"]))) return;
+    if (!task.register_as.empty()) layer[task.register_as] = registered_value(r);
+    TaskVars raw;
+    stack_task_vars(raw, ctx, host, rt, pos, &layer);
+    tmpl::LazyVariables vars(*ctx.templar, raw);
+    LookupScope lookups(*ctx.templar, vars, task_search_path(ctx, task));
+    auto holds = [&](const Value& cond) {
+      if (!cond.is_array()) return ctx.templar->evaluate_condition(cond, vars);
+      for (const auto& c : cond)
+        if (!ctx.templar->evaluate_condition(c, vars)) return false;
+      return true;
+    };
+    try {
+      if (!task.changed_when.is_null()) r["changed"] = holds(task.changed_when);
+      if (!task.failed_when.is_null()) r["failed_when_result"] = r["failed"] = holds(task.failed_when);
+    } catch (const Error&) {
+    }
+  };
+  if (result.contains("results") && result["results"].is_array()) {
+    for (auto& item : result["results"]) {
+      Value layer = Value::object();
+      if (item.is_object() && item.contains("ansible_loop_var")) {
+        std::string loop_var = to_display_string(item["ansible_loop_var"]);
+        layer[loop_var] = item.value(loop_var, Value());
+        layer["ansible_loop_var"] = loop_var;
+        if (item.contains("ansible_index_var")) {
+          std::string index_var = to_display_string(item["ansible_index_var"]);
+          layer[index_var] = item.value(index_var, Value());
+        }
+      }
+      one(item, layer);
+    }
+  } else {
+    one(result, Value::object());
+  }
+}
+
 bool is_identifier(const std::string& s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
   return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });

@@ -62,6 +62,12 @@ struct TaskOutcome {
   std::string delegated_to;
 };
 
+// changed_when and failed_when evaluated again on `result` (each loop
+// item's), the result registered under the task's register name: the
+// strategy's post_process_whens after add_host / group_by changed the
+// inventory. A condition that fails to evaluate leaves the result as is.
+void post_process_whens(const PlayContext& ctx, const inventory::Host& host, const TaskPosition& pos, Value& result);
+
 // Python's str.isidentifier for ASCII names (Ansible's isidentifier: a
 // register name must be one).
 bool is_identifier(const std::string& s);

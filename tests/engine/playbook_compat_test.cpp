@@ -48,6 +48,7 @@ TEST(PlaybookCompat, EnvironmentNeedingAnsibleEnvIsLeftOutBeforeFacts) { compare
 TEST(PlaybookCompat, ExtendedLoopVariablesInIncludesAndWithoutAllItems) { compare("loop_extended.yml"); }
 TEST(PlaybookCompat, InvalidRegisterNameFailsTheTaskThenStopsThePlaybook) { compare("register_invalid.yml"); }
 TEST(PlaybookCompat, BadChangedWhenFailedWhenAndChangedWhenOnGroupBy) { compare("when_errors.yml"); }
+TEST(PlaybookCompat, ChangedWhenOnAddHostSeesTheInventoryChange) { compare("add_host_when.yml"); }
 TEST(PlaybookCompat, CheckMode) { compare("basics.yml", {"--check"}); }
 TEST(PlaybookCompat, Tags) { compare("basics.yml", {"--list-tasks", "--skip-tags", "never"}); }
 
