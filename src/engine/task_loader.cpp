@@ -283,6 +283,16 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
     t.args["_raw_params"] = t.args["cmd"];
     t.args.erase("cmd");
   }
+  // add_host / group_by given a whole template ("{{ host_dict }}"): the
+  // arguments come from it at run time, as for any module.
+  if ((t.action == "add_host" || t.action == "group_by") && t.args.size() == 1 && t.args.contains("_raw_params") &&
+      t.args["_raw_params"].is_string()) {
+    std::string raw = trim(t.args["_raw_params"].get<std::string>());
+    if (raw.rfind("{{", 0) == 0 && raw.size() >= 4 && raw.compare(raw.size() - 2, 2, "}}") == 0) {
+      t.args["_variable_params"] = raw;
+      t.args.erase("_raw_params");
+    }
+  }
   if (t.args.contains("_raw_params") && !takes_raw_params(t.action)) {
     Value raw = t.args["_raw_params"];
     t.args.erase("_raw_params");
