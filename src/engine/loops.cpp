@@ -137,7 +137,10 @@ Value loop_items(const std::string& kind, const Value& terms, const std::vector<
     return terms;
   }
   if (kind == "items") return flatten_one_level(terms);
-  if (kind == "list") return as_list(terms);
+  if (kind == "list") {
+    if (terms.is_object()) throw Error("with_list expects a list");
+    return as_list(terms);
+  }
   if (kind == "indexed_items") {
     Value out = Value::array();
     int i = 0;

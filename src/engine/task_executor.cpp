@@ -705,6 +705,14 @@ void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Ho
   if (ctx.play_magic)
     for (auto it = ctx.play_magic->begin(); it != ctx.play_magic->end(); ++it) vars.set_magic_ref(it.key(), &it.value());
   std::vector<const Role*> roles = role_chain(task);
+  {
+    // ansible_search_path: the roles' directories, innermost first, the
+    // task file's, the playbook's, each once.
+    Value search = Value::array();
+    for (const auto& dir : task_search_path(ctx, task))
+      if (std::find(search.begin(), search.end(), Value(dir)) == search.end()) search.push_back(dir);
+    vars.set_magic("ansible_search_path", std::move(search));
+  }
   if (!roles.empty()) {
     vars.set_magic("role_name", roles[0]->name);
     vars.set_magic("role_path", roles[0]->path);
