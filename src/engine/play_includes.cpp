@@ -108,7 +108,8 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
         item_vars.push_back(Value());
       } else {
         Value items = task_loop_items(st.ctx, *host, rt, pos);
-        for (size_t i = 0; i < items.size(); ++i) item_vars.push_back(loop_item_vars(items, i, task.loop_control));
+        Value lc = task_loop_control(st.ctx, *host, rt, pos);
+        for (size_t i = 0; i < items.size(); ++i) item_vars.push_back(loop_item_vars(items, i, lc));
       }
       bool any = false;
       for (const Value& lv : item_vars) {

@@ -610,6 +610,20 @@ bool is_identifier(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
+Value task_loop_control(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt, const TaskPosition& pos) {
+  const Value& lc = pos.task->loop_control;
+  if (!lc.is_object()) return Value::object();
+  if (lc.dump().find("{{") == std::string::npos) return lc;
+  TaskVars raw;
+  stack_task_vars(raw, ctx, host, rt, pos, nullptr);
+  tmpl::LazyVariables vars(*ctx.templar, raw);
+  // label is templated per item, with the loop variable.
+  Value out = lc;
+  for (auto it = out.begin(); it != out.end(); ++it)
+    if (it.key() != "label") it.value() = ctx.templar->render_value(it.value(), vars);
+  return out;
+}
+
 Value loop_item_vars(const Value& items, size_t i, const Value& loop_control) {
   const Value lc = loop_control.is_object() ? loop_control : Value::object();
   std::string loop_var = lc.contains("loop_var") ? to_display_string(lc["loop_var"]) : "item";
@@ -836,7 +850,7 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
       // the items before it set (Ansible's _run_loop updates its variables).
       bool carries_facts = task.action == "set_fact" || task.action == "include_vars";
       Value carried = Value::object();
-      Value lc = task.loop_control.is_object() ? task.loop_control : Value::object();
+      Value lc = task_loop_control(ctx, host, rt, pos);
       std::string loop_var = lc.contains("loop_var") ? to_display_string(lc["loop_var"]) : "item";
       std::string index_var = lc.contains("index_var") ? to_display_string(lc["index_var"]) : "";
       bool extended = lc.contains("extended") && truthy(lc["extended"]);

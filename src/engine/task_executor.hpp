@@ -72,6 +72,10 @@ void post_process_whens(const PlayContext& ctx, const inventory::Host& host, con
 // register name must be one).
 bool is_identifier(const std::string& s);
 
+// The task's loop_control with its values templated for the host (label
+// stays raw: it is templated per item).
+Value task_loop_control(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt, const TaskPosition& pos);
+
 // The variables of loop item `i`: the loop variable, ansible_loop_var, the
 // index_var and, with loop_control.extended, ansible_loop.
 Value loop_item_vars(const Value& items, size_t i, const Value& loop_control);
