@@ -51,6 +51,7 @@ TEST(PlaybookCompat, BadChangedWhenFailedWhenAndChangedWhenOnGroupBy) { compare(
 TEST(PlaybookCompat, ChangedWhenOnAddHostSeesTheInventoryChange) { compare("add_host_when.yml"); }
 TEST(PlaybookCompat, AddHostArgumentsFromOneTemplatedDict) { compare("add_host_dict.yml"); }
 TEST(PlaybookCompat, AnsibleSearchPathAndWithListOfADictFails) { compare("search_path.yml"); }
+TEST(PlaybookCompat, FileTestsByEveryNameAnsibleAccepts) { compare("file_tests.yml"); }
 TEST(PlaybookCompat, CheckMode) { compare("basics.yml", {"--check"}); }
 TEST(PlaybookCompat, Tags) { compare("basics.yml", {"--list-tasks", "--skip-tags", "never"}); }
 
