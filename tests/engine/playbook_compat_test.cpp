@@ -52,6 +52,7 @@ TEST(PlaybookCompat, ChangedWhenOnAddHostSeesTheInventoryChange) { compare("add_
 TEST(PlaybookCompat, AddHostArgumentsFromOneTemplatedDict) { compare("add_host_dict.yml"); }
 TEST(PlaybookCompat, AnsibleSearchPathAndWithListOfADictFails) { compare("search_path.yml"); }
 TEST(PlaybookCompat, FileTestsByEveryNameAnsibleAccepts) { compare("file_tests.yml"); }
+TEST(PlaybookCompat, CommandWarnsThatExecutableIsNotUsed) { compare("command_executable.yml"); }
 TEST(PlaybookCompat, CheckMode) { compare("basics.yml", {"--check"}); }
 TEST(PlaybookCompat, Tags) { compare("basics.yml", {"--list-tasks", "--skip-tags", "never"}); }
 
