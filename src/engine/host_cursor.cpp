@@ -113,8 +113,10 @@ void HostCursor::advance(bool failed) {
 }
 
 void HostCursor::enter_includes(const std::vector<Included>& included, const std::vector<int>& key) {
-  if (frames_.empty()) return;
+  // A cursor without frames (a handler that includes) runs the included
+  // blocks alone.
   if (included.empty()) {
+    if (frames_.empty()) return;
     ++frames_.back().index;
     return;
   }

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/pyrepr.hpp"
 #include "core/strings.hpp"
 #include "core/vault.hpp"
 #include "engine/config.hpp"
@@ -306,25 +307,75 @@ Value lookup_ini(const Args& args, const Kwargs& kw) {
   return out;
 }
 
+// Ansible's _split_on: a string option splits on any of `seps`; lists
+// split element-wise.
+std::vector<std::string> split_on(const Value& v, const std::string& seps) {
+  std::vector<std::string> out;
+  if (v.is_null()) return out;
+  if (v.is_array()) {
+    for (const auto& e : v)
+      for (auto& p : split_on(e, seps)) out.push_back(p);
+    return out;
+  }
+  std::string cur;
+  for (char c : to_display_string(v)) {
+    if (seps.find(c) != std::string::npos) {
+      if (!cur.empty()) out.push_back(trim(cur));
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(trim(cur));
+  return out;
+}
+
+// first_found's _process_terms: the candidate paths and the skip option.
+// A mapping term (or the keyword arguments) gives files and paths; a string
+// term is a file; a list term is processed in turn.
+void first_found_terms(const Value& terms, const Kwargs& kw, std::vector<std::string>& search, bool& skip) {
+  for (const auto& term : terms) {
+    if (term.is_array()) {
+      first_found_terms(term, kw, search, skip);
+      continue;
+    }
+    // The options: the mapping term's, else the keyword arguments.
+    Value files, paths;
+    skip = false;
+    if (term.is_object()) {
+      files = term.value("files", Value());
+      paths = term.value("paths", Value());
+      skip = truthy(term.value("skip", Value(false)));
+    } else if (term.is_string()) {
+      if (const Value* k = kwarg(kw, "files")) files = *k;
+      if (const Value* k = kwarg(kw, "paths")) paths = *k;
+      if (const Value* k = kwarg(kw, "skip")) skip = truthy(*k);
+    } else {
+      fail_lookup("Invalid term supplied, can handle string, mapping or list of strings but got: " +
+                  python_repr(term));
+    }
+    std::vector<std::string> filelist = split_on(files, ",;"), pathlist = split_on(paths, ",:;");
+    if (!pathlist.empty()) {
+      for (const auto& p : pathlist)
+        for (const auto& f : filelist) search.push_back(p + "/" + f);
+    } else if (!filelist.empty()) {
+      search = filelist;  // Ansible's: a term's files replace the list so far
+    } else {
+      search.push_back(to_display_string(term));
+    }
+  }
+}
+
 Value lookup_first_found(const Args& args, const Kwargs& kw) {
   Value terms = terms_of(args);
-  const Value* files = kwarg(kw, "files");
-  const Value* paths = kwarg(kw, "paths");
-  bool skip = truthy(kwarg(kw, "skip") ? *kwarg(kw, "skip") : Value(false));
-  if (files || paths) {
-    std::vector<std::string> names;
-    for (const auto& f : (files ? (files->is_array() ? *files : Value::array({*files})) : terms)) names.push_back(to_display_string(f));
-    Value expanded = Value::array();
-    if (paths) {
-      for (const auto& p : paths->is_array() ? *paths : Value::array({*paths}))
-        for (const auto& n : names) expanded.push_back(to_display_string(p) + "/" + n);
-    } else {
-      for (const auto& n : names) expanded.push_back(n);
-    }
-    terms = expanded;
-  }
+  if (terms.empty() && kwarg(kw, "files")) terms.push_back(Value::object());
+  std::vector<std::string> search;
+  bool skip = false;
+  first_found_terms(terms, kw, search, skip);
+  Value candidates = Value::array();
+  for (const auto& f : search) candidates.push_back(f);
   try {
-    return loop_items("first_found", terms, search_path_or_cwd());
+    return loop_items("first_found", candidates, search_path_or_cwd());
   } catch (const Error& e) {
     if (skip) return Value::array();
     fail_lookup(e.message());
@@ -425,6 +476,15 @@ void register_lookups(tmpl::Engine& templar, std::function<void(const std::strin
   templar.register_global("lookup", make(false));
   templar.register_global("query", make(true));
   templar.register_global("q", make(true));
+}
+
+Value query_lookup(const std::string& name, const Value& terms) {
+  Args args{Value(name)};
+  if (terms.is_array())
+    for (const auto& t : terms) args.push_back(t);
+  else
+    args.push_back(terms);
+  return run_lookup(args, {}, true, [](const std::string&) {});
 }
 
 }  // namespace drover

@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "core/value.hpp"
+
 namespace drover {
 
 namespace tmpl {
@@ -45,5 +47,9 @@ class LookupScope {
 // Registers lookup, query and q on `templar`; `warn` receives the warnings
 // of errors=warn.
 void register_lookups(tmpl::Engine& templar, std::function<void(const std::string&)> warn);
+
+// query(name, *terms) as with_<name> runs it (a LookupScope must be open);
+// throws tmpl::TemplateError as the query() global does.
+Value query_lookup(const std::string& name, const Value& terms);
 
 }  // namespace drover

@@ -137,7 +137,10 @@ Value loop_items(const std::string& kind, const Value& terms, const std::vector<
     return terms;
   }
   if (kind == "items") return flatten_one_level(terms);
-  if (kind == "list") return as_list(terms);
+  if (kind == "list") {
+    if (terms.is_object()) throw Error("with_list expects a list");
+    return as_list(terms);
+  }
   if (kind == "indexed_items") {
     Value out = Value::array();
     int i = 0;
@@ -219,7 +222,8 @@ Value loop_items(const std::string& kind, const Value& terms, const std::vector<
       for (const auto& n : names) {
         if (!n.empty() && n[0] == '/' && is_file(n)) return Value::array({n});
         for (const auto& b : search_path)
-          for (const std::string& c : {b + "/files/" + n, b + "/" + n})
+          for (const std::string& c : {b + "/files/" + n, b + "/" + n, b + "/templates/" + n, b + "/vars/" + n,
+                                       b + "/tasks/" + n})
             if (is_file(c)) return Value::array({c});
       }
     }

@@ -38,6 +38,7 @@ Keywords apply_keywords(const Value& apply, const std::string& file) {
   Keywords kw;
   if (!apply.is_object()) return kw;
   for (auto it = apply.begin(); it != apply.end(); ++it) {
+    if (it.key() == "notify") continue;  // apply_notify
     YAML::Node node = YAML::Load(it.value().dump());  // JSON is YAML
     if (!parse_keyword(it.key(), node, kw, file))
       throw Error("'" + it.key() + "' is not a valid keyword for include_role's apply");
@@ -45,12 +46,38 @@ Keywords apply_keywords(const Value& apply, const std::string& file) {
   return kw;
 }
 
+// apply: notify: every task of the included block notifies the names.
+void apply_notify(const Value& apply, Block& block) {
+  if (!apply.is_object() || !apply.contains("notify")) return;
+  std::vector<std::string> names;
+  const Value& n = apply["notify"];
+  if (n.is_array())
+    for (const auto& e : n) names.push_back(to_display_string(e));
+  else
+    names.push_back(to_display_string(n));
+  add_notify(block, names);
+}
+
 }  // namespace
 
-void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts) {
+void PlaybookRunner::add_included_handlers(PlayState& st, const Block& handlers) {
+  // The role's handlers join the play's, once per role and name
+  // (including the same role again adds none).
+  std::vector<const Task*> tasks;
+  collect_tasks(handlers, tasks);
+  auto same = [](const Task* a, const Task* b) {
+    return a->name == b->name && (a->role ? a->role->name : "") == (b->role ? b->role->name : "");
+  };
+  for (const Task* t : tasks)
+    if (std::none_of(st.handlers.begin(), st.handlers.end(), [&](const Task* h) { return same(h, t); }))
+      st.handlers.push_back(t);
+}
+
+void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts,
+                                    bool handler) {
   const Task& task = *pos.task;
   std::string name = banner_title(st, pos, hosts);
-  TaskInfo info = make_task_info(task, name, false, options_.check_mode);
+  TaskInfo info = make_task_info(task, name, handler, options_.check_mode);
   callback_.task_start(info);
   std::map<std::string, std::vector<HostCursor::Included>> per_host;
   // ansible-playbook prints one "included: FILE for a, b" line per distinct
@@ -81,14 +108,8 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
         item_vars.push_back(Value());
       } else {
         Value items = task_loop_items(st.ctx, *host, rt, pos);
-        Value lc = task.loop_control.is_object() ? task.loop_control : Value::object();
-        std::string loop_var = lc.contains("loop_var") ? to_display_string(lc["loop_var"]) : "item";
-        std::string index_var = lc.contains("index_var") ? to_display_string(lc["index_var"]) : "";
-        for (size_t i = 0; i < items.size(); ++i) {
-          Value lv = {{loop_var, items[i]}, {"ansible_loop_var", loop_var}};
-          if (!index_var.empty()) lv[index_var] = static_cast<int64_t>(i);
-          item_vars.push_back(lv);
-        }
+        Value lc = task_loop_control(st.ctx, *host, rt, pos);
+        for (size_t i = 0; i < items.size(); ++i) item_vars.push_back(loop_item_vars(items, i, lc));
       }
       bool any = false;
       for (const Value& lv : item_vars) {
@@ -154,7 +175,16 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
             lctx.playbook_dir = st.play->playbook_dir;
             lctx.role = task.role;
             lctx.playbook = const_cast<Playbook*>(&playbook_);
-            auto loaded = load_task_file(path, lctx, task.parent);
+            LoadOptions lo;
+            lo.roles_path = config_.list("DEFAULT_ROLES_PATH");
+            lo.extra_vars = options_.extra_vars;
+            auto handlers = std::make_unique<Block>();
+            handlers->implicit = true;
+            auto loaded = load_included_tasks(const_cast<Playbook&>(playbook_), lo, path, lctx, task.parent, *handlers);
+            add_included_handlers(st, *handlers);
+            st.included.push_back(std::move(handlers));
+            loaded->kw = apply_keywords(args.value("apply", Value()), task.where.file);
+            apply_notify(args.value("apply", Value()), *loaded);
             loaded->kw.when = task.kw.when;
             // The include's tags select the include only: its tasks keep
             // their own (Ansible 2.14 runs none of web.yml's untagged tasks
@@ -181,17 +211,9 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
             IncludedRole inc = load_included_role(const_cast<Playbook&>(playbook_), lo, name, args, Value::object(),
                                                   task.where, st.play->playbook_dir, task.parent);
             inc.tasks->kw = apply_keywords(args.value("apply", Value()), task.where.file);
+            apply_notify(args.value("apply", Value()), *inc.tasks);
             inc.tasks->where = task.where;
-            // The role's handlers join the play's, once per role and name
-            // (including the same role again adds none).
-            std::vector<const Task*> handlers;
-            collect_tasks(*inc.handlers, handlers);
-            auto same = [](const Task* a, const Task* b) {
-              return a->name == b->name && (a->role ? a->role->name : "") == (b->role ? b->role->name : "");
-            };
-            for (const Task* t : handlers)
-              if (std::none_of(st.handlers.begin(), st.handlers.end(), [&](const Task* h) { return same(h, t); }))
-                st.handlers.push_back(t);
+            add_included_handlers(st, *inc.handlers);
             block = inc.tasks.get();
             st.included.push_back(std::move(inc.tasks));
             st.included.push_back(std::move(inc.handlers));

@@ -134,8 +134,7 @@ void PlaybookRunner::run_beside_last_handler(PlayState& st, const TaskPosition& 
     if (!runs_handler && idle.count(h)) {
       auto it = waiting.find(h);
       if (it != waiting.end()) next = next_task(it->second);
-      if (next && (next->task->action == "meta" || next->task->action == "include_tasks" ||
-                   next->task->action == "include_role"))
+      if (next && (next->task->action == "meta" || is_include(*next->task)))
         next.reset();
     }
     if (!runs_handler && !next) continue;
@@ -166,8 +165,11 @@ void PlaybookRunner::run_beside_last_handler(PlayState& st, const TaskPosition& 
 
 void PlaybookRunner::flush_handlers(PlayState& st, const std::set<std::string>* only,
                                     std::map<std::string, HostCursor>* waiting) {
-  bool force = options_.force_handlers || (!st.play->force_handlers.is_null() && truthy(st.play->force_handlers)) ||
-               config_.boolean("DEFAULT_FORCE_HANDLERS");
+  // The play's force_handlers, when it says, wins over --force-handlers
+  // and the configuration (which are only its default).
+  bool force = !st.play->force_handlers.is_null()
+                   ? truthy(st.play->force_handlers)
+                   : options_.force_handlers || config_.boolean("DEFAULT_FORCE_HANDLERS");
   // Ansible 2.14's linear strategy keeps hosts in lockstep by the index of
   // their next handler; a flushing host with nothing notified has gone past
   // the last one, so it runs its next task in the same step as the last
@@ -209,7 +211,11 @@ void PlaybookRunner::flush_handlers(PlayState& st, const std::set<std::string>* 
       }
       // A one-task cursor per host: the handler's own block chain applies.
       for (const auto& host : hosts) st.cursors.emplace(host, HostCursor(nullptr));
-      if (pass == 0 && h == st.handlers.back() && !idle.empty()) {
+      if (is_include(*h)) {
+        // A handler that includes tasks runs them as handlers, in lockstep.
+        handle_include(st, pos, hosts, true);
+        run_cursors(st, true);
+      } else if (pass == 0 && h == st.handlers.back() && !idle.empty()) {
         run_beside_last_handler(st, pos, hosts, idle, *waiting);
         idle.clear();
       } else {

@@ -230,12 +230,21 @@ void PlaybookRunner::run_play(const Play& play) {
     bool loaded = false;
     for (const auto& c : candidates) {
       std::string name = to_display_string(templar_->render_value(c, play_vars));
-      std::string path = name.size() && name[0] == '/' ? name : play.playbook_dir + "/" + name;
+      // Relative to the playbook's vars/ directory, then to the playbook's
+      // (path_dwim_relative_stack).
+      std::string path = name.size() && name[0] == '/' ? name : play.playbook_dir + "/vars/" + name;
+      if (!std::ifstream(path).good() && name[0] != '/') path = play.playbook_dir + "/" + name;
       if (!std::ifstream(path).good()) continue;
       Value v = load_yaml_value_file(path);
-      if (!v.is_null() && !v.is_object()) throw Error("vars file " + path + " must hold a mapping", play.where);
-      if (v.is_object())
-        for (auto it = v.begin(); it != v.end(); ++it) st.vars_files[it.key()] = it.value();
+      // A mapping, or a list of mappings merged in order (preprocess_vars).
+      if (v.is_object()) v = Value::array({v});
+      if (!v.is_null() && (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const Value& e) { return e.is_object(); })))
+        throw Error("variable files must contain either a dictionary of variables, or a list of dictionaries. Got: " +
+                        path,
+                    play.where);
+      if (v.is_array())
+        for (const auto& m : v)
+          for (auto it = m.begin(); it != m.end(); ++it) st.vars_files[it.key()] = it.value();
       loaded = true;
       break;
     }
@@ -244,6 +253,8 @@ void PlaybookRunner::run_play(const Play& play) {
                   "paths are relative to the playbook directory " + play.playbook_dir);
   }
   st.ctx.play_vars_files = &st.vars_files;
+  st.play_magic = play_magic_vars(play, config_);
+  st.ctx.play_magic = &st.play_magic;
   collect_tasks(*play.handlers, st.handlers);
   st.playbook_vars = std::make_unique<inventory::VarsDirectory>(play.playbook_dir);
 
@@ -442,6 +453,11 @@ void PlaybookRunner::run_section(PlayState& st, const Block* section, const std:
   st.cursors.clear();
   for (const auto& h : st.batch)
     if (st.active.count(h) && (!only || only->count(h))) st.cursors.emplace(h, HostCursor(section));
+  run_cursors(st, false);
+  st.cursors.clear();
+}
+
+void PlaybookRunner::run_cursors(PlayState& st, bool handler) {
   while (!st.end_play && !options_.cancelled()) {
     // Each host's next task; the earliest in program order runs now.
     std::map<std::string, TaskPosition> next;
@@ -471,13 +487,12 @@ void PlaybookRunner::run_section(PlayState& st, const Block* section, const std:
     const Task& task = *chosen.task;
     if (task.action == "meta") {
       handle_meta(st, chosen, hosts);
-    } else if (task.action == "include_tasks" || task.action == "include_role") {
-      handle_include(st, chosen, hosts);
+    } else if (is_include(task)) {
+      handle_include(st, chosen, hosts, handler);
     } else {
-      run_step(st, chosen, hosts, false);
+      run_step(st, chosen, hosts, handler);
     }
   }
-  st.cursors.clear();
 }
 
 std::optional<TaskPosition> PlaybookRunner::next_task(HostCursor& cur) {
@@ -538,7 +553,7 @@ void PlaybookRunner::run_section_free(PlayState& st, const Block* section) {
           else handle_meta(st, *pos, {h});
           continue;
         }
-        if (task.action == "include_tasks" || task.action == "include_role") {
+        if (is_include(task)) {
           handle_include(st, *pos, {h});
           continue;
         }
@@ -597,6 +612,9 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
       // One host at a time (forks 1 below): nothing reads the inventory
       // while it changes.
       apply_inventory_changes(inventory_, runners[i], out.result);
+      // changed_when/failed_when again, now that "changed" says whether the
+      // inventory changed (Ansible's post_process_whens).
+      if (host) post_process_whens(st.ctx, *host, pos, out.result);
       if (out.status == HostStatus::ok || out.status == HostStatus::changed) out.status = status_of(out.result);
     }
     TaskEvent ev;
@@ -737,7 +755,12 @@ void PlaybookRunner::apply_outcome(PlayState& st, const Task& task, const std::s
   } else {
     apply_facts(result);
   }
-  if (!task.register_as.empty()) rt.set_facts[task.register_as] = registered_value(result);
+  if (!task.register_as.empty()) {
+    // Ansible's strategy stops the playbook on any result of such a task.
+    if (!is_identifier(task.register_as))
+      throw Error("Invalid variable name in 'register' specified: '" + task.register_as + "'");
+    rt.set_facts[task.register_as] = registered_value(result);
+  }
   // Handlers: notified when the task changed something on this host.
   bool changed = result.contains("changed") && truthy(result["changed"]);
   if (changed && !task.notify.empty()) {

@@ -54,6 +54,10 @@ class PlaybookRunner {
   // given).
   void run_section(PlayState& st, const Block* section, const std::set<std::string>* only = nullptr);
   void run_section_free(PlayState& st, const Block* section);
+  // Runs the hosts' cursors (st.cursors) in lockstep until all are done:
+  // the task with the earliest order key among the hosts' next ones runs
+  // next. `handler`: the tasks run as handlers (an include handler's).
+  void run_cursors(PlayState& st, bool handler);
   // Runs the notified handlers of the batch's hosts (only those in `only`
   // when given).
   // `waiting`: the cursors of the hosts at the flush_handlers meta task,
@@ -77,7 +81,10 @@ class PlaybookRunner {
   // linear strategy does: with the first host's variables, left as written
   // when something in it is undefined.
   std::string banner_title(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts);
-  void handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts);
+  void handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts,
+                      bool handler = false);
+  // Handlers of roles loaded at run time join the play's (play_includes.cpp).
+  void add_included_handlers(PlayState& st, const Block& handlers);
   void apply_outcome(PlayState& st, const Task& task, const std::string& host, const Value& result,
                      const std::string& delegated_to);
   void rebuild_hostvars(PlayState& st);

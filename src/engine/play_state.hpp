@@ -25,6 +25,8 @@ struct PlaybookRunner::PlayState {
   std::map<std::string, std::vector<const Task*>> notified;  // handlers per host, in notify order
   std::vector<const Task*> handlers;         // the play's handlers in definition order
   Value groups, hostvars, play_hosts, play_hosts_all, play_batch, vars_files = Value::object();
+  Value play_magic;  // play_magic_vars
+
   std::unique_ptr<inventory::VarsDirectory> playbook_vars;
   std::unique_ptr<Block> facts_block;        // the implicit "Gathering Facts" task
   std::vector<std::unique_ptr<Block>> included;  // blocks loaded by include_tasks / include_role (and their handlers)

@@ -58,6 +58,7 @@ struct Task {
   Value async_seconds, poll;
   std::vector<std::string> notify;
   std::vector<std::string> listen;  // handlers only
+  Value include_args = Value::object();  // the old include's k=v parameters
   bool is_handler = false;
   const Block* parent = nullptr;   // the enclosing block (never null once loaded)
   const Role* role = nullptr;      // the role the task came from, if any
@@ -72,6 +73,10 @@ struct Task {
   std::string listing_name() const;
 };
 
+// A dynamic include (include_tasks, include_role): the executor expands it
+// per host instead of running a module.
+inline bool is_include(const Task& t) { return t.action == "include_tasks" || t.action == "include_role"; }
+
 struct BlockItem;
 
 struct Block {
@@ -84,6 +89,8 @@ struct Block {
   // Blocks the loader made (a task list, an import, a role): they carry
   // keywords but are not shown to users as blocks.
   bool implicit = false;
+  // A static old-style include's vars: include params (above set_fact).
+  Value include_params = Value::object();
 };
 
 // One entry of a block's list: a task or a nested block.

@@ -80,7 +80,7 @@ class Loader {
       // Assigning to a yaml-cpp Node writes through it, so find the key first.
       YAML::Node import;
       bool is_import = false;
-      for (const char* key : {"import_playbook", "ansible.builtin.import_playbook", "include"}) {
+      for (const char* key : {"import_playbook", "ansible.builtin.import_playbook"}) {
         if (entry[key]) {
           import.reset(entry[key]);
           is_import = true;
@@ -107,8 +107,7 @@ class Loader {
             Keywords kw;
             parse_keyword("tags", it->second, kw, path);
             tags.insert(tags.end(), kw.tags.begin(), kw.tags.end());
-          } else if (k != "import_playbook" && k != "ansible.builtin.import_playbook" && k != "include" &&
-                     k != "name") {
+          } else if (k != "import_playbook" && k != "ansible.builtin.import_playbook" && k != "name") {
             fail_at(it->first, path, "'" + k + "' is not a valid option for import_playbook");
           }
         }
@@ -116,6 +115,14 @@ class Loader {
           fail_at(import, path, "Could not find or access '" + rel + "' for import_playbook");
         load_file(target, vars, when, tags, depth + 1);
         continue;
+      }
+      // An attribute no play has is the error before a missing hosts
+      // (Ansible 2.14: the playbook-level include is one).
+      for (auto it = entry.begin(); it != entry.end(); ++it) {
+        std::string k = it->first.as<std::string>();
+        const auto& valid = play_keywords();
+        if (!entry["hosts"] && std::find(valid.begin(), valid.end(), k) == valid.end())
+          fail_at(it->first, path, "'" + k + "' is not a valid attribute for a Play");
       }
       if (!entry["hosts"])
         fail_at(entry, path, "the field 'hosts' is required but was not set",
@@ -129,6 +136,7 @@ class Loader {
                                   const std::vector<Value>& import_when, const std::vector<std::string>& import_tags) {
     auto play = std::make_unique<Play>();
     Play& p = *play;
+    current_play_ = &p;
     p.where = yaml_location(node, file);
     p.playbook_dir = dir_of(absolute(file));
     p.scope = std::make_unique<Block>();
@@ -213,9 +221,16 @@ class Loader {
     ctx.handlers = handlers;
     ctx.playbook = &pb_;
     ctx.roles_path = &opts_.roles_path;
-    Play* play = &p;
-    ctx.import_role = [this, play](const std::string& name, const Value& args, const Location& where,
-                                   const TaskLoadContext& c) {
+    ctx.import_role = import_role_fn(&p, nullptr);
+    return ctx;
+  }
+
+  // import_role in a play's tasks or a role's: the role's block, its
+  // handlers to the play's (to `handlers` in a role included at run time).
+  std::function<std::unique_ptr<Block>(const std::string&, const Value&, const Location&, const TaskLoadContext&)>
+  import_role_fn(Play* play, Block* handlers) {
+    return [this, play, handlers](const std::string& name, const Value& args, const Location& where,
+                        const TaskLoadContext& c) {
       std::string tasks_from = args.contains("tasks_from") ? to_display_string(args["tasks_from"]) : "main";
       std::string handlers_from = args.contains("handlers_from") ? to_display_string(args["handlers_from"]) : "main";
       std::string vars_from = args.contains("vars_from") ? to_display_string(args["vars_from"]) : "main";
@@ -230,9 +245,8 @@ class Loader {
         for (auto it = role->vars.begin(); it != role->vars.end(); ++it) role_vars[it.key()] = it.value();
         role->vars = std::move(role_vars);
       }
-      return role_block(*role, *play, nullptr);
+      return play ? role_block(*role, *play, nullptr) : role_block(*role, *handlers, nullptr);
     };
-    return ctx;
   }
 
   std::string find_role_dir(const std::string& name, const std::string& playbook_dir) {
@@ -300,6 +314,7 @@ class Loader {
     ctx.role = raw;
     ctx.playbook = &pb_;
     ctx.roles_path = &opts_.roles_path;
+    if (current_play_ || included_handlers_) ctx.import_role = import_role_fn(current_play_, included_handlers_);
     if (auto f = find_yaml_file(dir + "/tasks", tasks_from); !f.empty()) {
       ctx.file = f;
       raw->tasks = load_task_file(f, ctx, nullptr);
@@ -397,14 +412,24 @@ class Loader {
     auto from = [&](const char* key) {
       return args.contains(key) && !args[key].is_null() ? to_display_string(args[key]) : std::string("main");
     };
-    Role* role = load_role(name, params, where, playbook_dir, from("tasks_from"), from("handlers_from"),
-                           from("vars_from"), from("defaults_from"));
     IncludedRole out;
     out.handlers = std::make_unique<Block>();
     out.handlers->implicit = true;
+    included_handlers_ = out.handlers.get();
+    Role* role = load_role(name, params, where, playbook_dir, from("tasks_from"), from("handlers_from"),
+                           from("vars_from"), from("defaults_from"));
     out.tasks = role_block(*role, *out.handlers, parent);
     out.role = role;
     return out;
+  }
+
+  // include_tasks at run time: the file's tasks; roles they import put
+  // their handlers in `handlers`.
+  std::unique_ptr<Block> include_tasks(const std::string& path, TaskLoadContext ctx, const Block* parent,
+                                       Block& handlers) {
+    included_handlers_ = &handlers;
+    ctx.import_role = import_role_fn(nullptr, &handlers);
+    return load_task_file(path, ctx, parent);
   }
 
  private:
@@ -436,7 +461,9 @@ class Loader {
     if (seen.count(key)) {
       if (!seen[key]->allow_duplicates) return;
     }
+    size_t at = p.roles.size();
     Role* role = load_role(name, params, where, p.playbook_dir);
+    size_t imported_end = p.roles.size();  // roles its tasks import come after it in play.roles
     identity_[role] = key;
     seen.emplace(key, role);
     // The entry's vars: are the role's vars (below vars/main), which
@@ -446,6 +473,8 @@ class Loader {
     role->vars = std::move(role_vars);
     kw.vars = Value::object();
     auto block = role_block(*role, p, p.tasks.get());
+    std::rotate(p.roles.begin() + static_cast<long>(at), p.roles.begin() + static_cast<long>(imported_end),
+                p.roles.end());
     block->kw = kw;
     block->where = where;
     p.tasks->block.push_back({nullptr, std::move(block)});
@@ -465,6 +494,8 @@ class Loader {
 
   std::map<const Play*, std::map<std::string, const Role*>> play_role_keys_;  // roles seen per play
   std::map<const Role*, std::string> identity_;  // role_identity of play roles and dependencies
+  Play* current_play_ = nullptr;  // the play being loaded (import_role in its roles' tasks)
+  Block* included_handlers_ = nullptr;  // include_role at run time: where imported roles' handlers go
 };
 
 }  // namespace
@@ -474,6 +505,12 @@ IncludedRole load_included_role(Playbook& playbook, const LoadOptions& opts, con
                                 const std::string& playbook_dir, const Block* parent) {
   Loader loader(playbook, opts);
   return loader.include_role(name, args, params, where, playbook_dir, parent);
+}
+
+std::unique_ptr<Block> load_included_tasks(Playbook& playbook, const LoadOptions& opts, const std::string& path,
+                                           const TaskLoadContext& ctx, const Block* parent, Block& handlers) {
+  Loader loader(playbook, opts);
+  return loader.include_tasks(path, ctx, parent, handlers);
 }
 
 Playbook load_playbook(const std::string& path, const LoadOptions& opts) {

@@ -10,6 +10,7 @@
 
 #include "core/value.hpp"
 #include "engine/playbook.hpp"
+#include "engine/task_loader.hpp"
 
 namespace drover {
 
@@ -36,5 +37,10 @@ struct IncludedRole {
 IncludedRole load_included_role(Playbook& playbook, const LoadOptions& opts, const std::string& name,
                                 const Value& args, const Value& params, const Location& where,
                                 const std::string& playbook_dir, const Block* parent);
+
+// A task file loaded by include_tasks at run time (ctx as load_task_file
+// takes it); the handlers of roles its tasks import go to `handlers`.
+std::unique_ptr<Block> load_included_tasks(Playbook& playbook, const LoadOptions& opts, const std::string& path,
+                                           const TaskLoadContext& ctx, const Block* parent, Block& handlers);
 
 }  // namespace drover

@@ -1,7 +1,11 @@
 #include "engine/task_executor.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -130,8 +134,30 @@ Value environment_for(const Task& t, tmpl::Engine& templar, tmpl::VariableSource
   for (const Block* b = t.parent; b; b = b->parent)
     if (!b->kw.environment.is_null()) chain.push_back(&b->kw.environment);
   Value out = Value::object();
+  // Each entry's values are templated one by one: one that needs
+  // ansible_env before facts are gathered is left out (Ansible's
+  // _post_validate_environment).
+  auto render = [&](const Value& raw) {
+    if (!raw.is_object()) return templar.render_value(raw, vars);
+    Value env = Value::object();
+    for (auto kv = raw.begin(); kv != raw.end(); ++kv) {
+      try {
+        env[kv.key()] = templar.render_value(kv.value(), vars);
+      } catch (const tmpl::TemplateError& e) {
+        if (e.kind() != tmpl::TemplateError::Kind::Undefined || e.message().find("ansible_env") == std::string::npos)
+          throw;
+      }
+    }
+    return env;
+  };
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    Value env = templar.render_value(**it, vars);
+    Value env;
+    if ((*it)->is_array()) {
+      env = Value::array();
+      for (const auto& e : **it) env.push_back(render(e));
+    } else {
+      env = render(**it);
+    }
     std::vector<Value> entries;
     if (env.is_array()) for (auto& e : env) entries.push_back(e);
     else entries.push_back(env);
@@ -173,6 +199,16 @@ class ItemRun {
           const TaskInfo& info, Value loop_vars)
       : ctx_(ctx), host_(host), rt_(rt), pos_(pos), task_(*pos.task), info_(info), loop_vars_(std::move(loop_vars)) {}
 
+  Value template_keys(const Value& args, tmpl::LazyVariables& vars) const {
+    Value out = Value::object();
+    for (auto it = args.begin(); it != args.end(); ++it) {
+      const std::string& k = it.key();
+      bool templated = k.find("{{") != std::string::npos || k.find("{%") != std::string::npos;
+      out[templated ? ctx_.templar->render_string(k, vars) : k] = it.value();
+    }
+    return out;
+  }
+
   Value run(std::string& delegated_to) {
     TaskVars raw;
     stack_task_vars(raw, ctx_, host_, rt_, pos_, loop_vars_.empty() ? nullptr : &loop_vars_);
@@ -189,6 +225,8 @@ class ItemRun {
     Value args;
     try {
       args = ctx_.templar->render_value(task_.args, vars);
+      // set_fact templates its variable names too (its action plugin).
+      if (task_.action == "set_fact") args = template_keys(args, vars);
     } catch (const Error& e) {
       return args_error(e, vars);
     }
@@ -412,18 +450,31 @@ class ItemRun {
     stack_task_vars(raw, ctx_, host_, rt_, pos_, &layer);
     tmpl::LazyVariables vars(*ctx_.templar, raw);
     LookupScope lookups(*ctx_.templar, vars, task_search_path(ctx_, task_));
+    auto holds = [&](const Value& c) {
+      try {
+        return ctx_.templar->evaluate_condition(c, vars);
+      } catch (const Error& e) {
+        std::string text = to_display_string(c);
+        throw Error("The conditional check '" + text + "' failed. The error was: error while evaluating conditional (" +
+                    text + "): " + undefined_detail(e));
+      }
+    };
     if (cond.is_array()) {
       for (const auto& c : cond)
-        if (!ctx_.templar->evaluate_condition(c, vars)) return false;
+        if (!holds(c)) return false;
       return true;
     }
-    return ctx_.templar->evaluate_condition(cond, vars);
+    return holds(cond);
   }
 
   void apply_conditions(Value& result) {
     if (result.contains("skipped") && truthy(result["skipped"])) return;
+    // A condition that cannot be evaluated fails the task, the error as
+    // its <which>_when_result (Ansible's TaskExecutor).
+    std::string which = "changed";
     try {
       if (!task_.changed_when.is_null()) result["changed"] = evaluate_with_result(task_.changed_when, result);
+      which = "failed";
       if (!task_.failed_when.is_null()) {
         bool f = evaluate_with_result(task_.failed_when, result);
         result["failed_when_result"] = f;
@@ -431,7 +482,8 @@ class ItemRun {
       }
     } catch (const Error& e) {
       result["failed"] = true;
-      result["msg"] = "The conditional check failed. The error was: " + e.message();
+      result[which + "_when_result"] = e.message();
+      if (!result.contains("msg")) result["msg"] = "";
     }
   }
 
@@ -511,6 +563,126 @@ bool task_conditions_hold(const PlayContext& ctx, const Task& task, tmpl::Variab
   return true;
 }
 
+void post_process_whens(const PlayContext& ctx, const inventory::Host& host, const TaskPosition& pos, Value& result) {
+  const Task& task = *pos.task;
+  if (task.changed_when.is_null() && task.failed_when.is_null()) return;
+  HostRuntime& rt = ctx.runtime(host.name);
+  auto one = [&](Value& r, Value layer) {
+    if (!r.is_object() || (r.contains("skipped") && truthy(r["skipped"]))) return;
+    if (!task.register_as.empty()) layer[task.register_as] = registered_value(r);
+    TaskVars raw;
+    stack_task_vars(raw, ctx, host, rt, pos, &layer);
+    tmpl::LazyVariables vars(*ctx.templar, raw);
+    LookupScope lookups(*ctx.templar, vars, task_search_path(ctx, task));
+    auto holds = [&](const Value& cond) {
+      if (!cond.is_array()) return ctx.templar->evaluate_condition(cond, vars);
+      for (const auto& c : cond)
+        if (!ctx.templar->evaluate_condition(c, vars)) return false;
+      return true;
+    };
+    try {
+      if (!task.changed_when.is_null()) r["changed"] = holds(task.changed_when);
+      if (!task.failed_when.is_null()) r["failed_when_result"] = r["failed"] = holds(task.failed_when);
+    } catch (const Error&) {
+    }
+  };
+  if (result.contains("results") && result["results"].is_array()) {
+    for (auto& item : result["results"]) {
+      Value layer = Value::object();
+      if (item.is_object() && item.contains("ansible_loop_var")) {
+        std::string loop_var = to_display_string(item["ansible_loop_var"]);
+        layer[loop_var] = item.value(loop_var, Value());
+        layer["ansible_loop_var"] = loop_var;
+        if (item.contains("ansible_index_var")) {
+          std::string index_var = to_display_string(item["ansible_index_var"]);
+          layer[index_var] = item.value(index_var, Value());
+        }
+      }
+      one(item, layer);
+    }
+  } else {
+    one(result, Value::object());
+  }
+}
+
+bool is_identifier(const std::string& s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+Value task_loop_control(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt, const TaskPosition& pos) {
+  const Value& lc = pos.task->loop_control;
+  if (!lc.is_object()) return Value::object();
+  if (lc.dump().find("{{") == std::string::npos) return lc;
+  TaskVars raw;
+  stack_task_vars(raw, ctx, host, rt, pos, nullptr);
+  tmpl::LazyVariables vars(*ctx.templar, raw);
+  // label is templated per item, with the loop variable.
+  Value out = lc;
+  for (auto it = out.begin(); it != out.end(); ++it)
+    if (it.key() != "label") it.value() = ctx.templar->render_value(it.value(), vars);
+  return out;
+}
+
+Value loop_item_vars(const Value& items, size_t i, const Value& loop_control) {
+  const Value lc = loop_control.is_object() ? loop_control : Value::object();
+  std::string loop_var = lc.contains("loop_var") ? to_display_string(lc["loop_var"]) : "item";
+  Value lv = Value::object();
+  lv[loop_var] = items[i];
+  lv["ansible_loop_var"] = loop_var;
+  if (lc.contains("index_var")) lv[to_display_string(lc["index_var"])] = static_cast<int64_t>(i);
+  if (lc.contains("extended") && truthy(lc["extended"])) {
+    int64_t n = static_cast<int64_t>(items.size());
+    int64_t idx = static_cast<int64_t>(i);
+    lv["ansible_loop"] = Value{{"allitems", items}, {"index", idx + 1}, {"index0", idx},
+                               {"revindex", n - idx}, {"revindex0", n - idx - 1}, {"first", i == 0},
+                               {"last", idx == n - 1}, {"length", n}};
+    if (i > 0) lv["ansible_loop"]["previtem"] = items[i - 1];
+    if (idx < n - 1) lv["ansible_loop"]["nextitem"] = items[i + 1];
+    if (lc.contains("extended_allitems") && !truthy(lc["extended_allitems"])) lv["ansible_loop"].erase("allitems");
+  }
+  return lv;
+}
+
+Value play_magic_vars(const Play& play, const Config& config) {
+  std::set<const Role*> deps;
+  std::function<void(const Role*)> add_deps = [&](const Role* r) {
+    for (const Role* d : r->dependencies)
+      if (deps.insert(d).second) add_deps(d);
+  };
+  for (const Role* r : play.roles) add_deps(r);
+  Value play_names = Value::array(), dep_names = Value::array(), all_names = Value::array();
+  auto add_unique = [](Value& list, const std::string& n) {
+    if (std::find(list.begin(), list.end(), Value(n)) == list.end()) list.push_back(n);
+  };
+  for (const Role* r : play.roles) {
+    if (deps.count(r)) continue;
+    play_names.push_back(r->name);
+    add_unique(all_names, r->name);
+  }
+  for (const Role* d : deps) {
+    add_unique(dep_names, d->name);
+    add_unique(all_names, d->name);
+  }
+  Value m = Value::object();
+  m["role_names"] = play_names;
+  m["ansible_play_role_names"] = play_names;
+  m["ansible_dependent_role_names"] = dep_names;
+  m["ansible_role_names"] = all_names;
+  // The Python that runs ansible-playbook: here the controller's python3.
+  std::string python = "/usr/bin/python3";
+  if (const char* path = std::getenv("PATH"); path && !std::filesystem::exists(python))
+    for (const auto& dir : split(path, ':'))
+      if (std::filesystem::exists(dir + "/python3")) {
+        python = dir + "/python3";
+        break;
+      }
+  m["ansible_playbook_python"] = python;
+  if (!config.file().empty()) m["ansible_config_file"] = std::filesystem::absolute(config.file()).string();
+  else m["ansible_config_file"] = Value();
+  return m;
+}
+
 void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt,
                      const TaskPosition& pos, const Value* loop_vars) {
   const Task& task = *pos.task;
@@ -544,21 +716,42 @@ void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Ho
   vars.set_magic("ansible_run_tags", run_tags);
   vars.set_magic("ansible_skip_tags", skip_tags);
   if (!ctx.options->limit.empty()) vars.set_magic("ansible_limit", ctx.options->limit);
-  Value role_names = Value::array();
-  for (const Role* r : play.roles) role_names.push_back(r->name);
-  vars.set_magic("role_names", role_names);
-  vars.set_magic("ansible_role_names", role_names);
-  vars.set_magic("ansible_play_role_names", role_names);
+  if (ctx.play_magic)
+    for (auto it = ctx.play_magic->begin(); it != ctx.play_magic->end(); ++it) vars.set_magic_ref(it.key(), &it.value());
   std::vector<const Role*> roles = role_chain(task);
+  {
+    // ansible_search_path: the roles' directories, innermost first, the
+    // task file's, the playbook's, each once.
+    Value search = Value::array();
+    for (const auto& dir : task_search_path(ctx, task))
+      if (std::find(search.begin(), search.end(), Value(dir)) == search.end()) search.push_back(dir);
+    vars.set_magic("ansible_search_path", std::move(search));
+  }
   if (!roles.empty()) {
     vars.set_magic("role_name", roles[0]->name);
     vars.set_magic("role_path", roles[0]->path);
     vars.set_magic("ansible_role_name", roles[0]->name);
+    // A role included or imported by another role knows its parents,
+    // innermost first (IncludeRole.get_include_params); a dependency does
+    // not.
+    Value parent_names = Value::array(), parent_paths = Value::array();
+    for (size_t i = 0; i + 1 < roles.size(); ++i) {
+      const auto& deps = roles[i + 1]->dependencies;
+      if (std::find(deps.begin(), deps.end(), roles[i]) != deps.end()) break;
+      parent_names.push_back(roles[i + 1]->name);
+      parent_paths.push_back(roles[i + 1]->path);
+    }
+    if (!parent_names.empty()) {
+      vars.set_magic("ansible_parent_role_names", std::move(parent_names));
+      vars.set_magic("ansible_parent_role_paths", std::move(parent_paths));
+    }
   }
   // Layers, highest precedence first.
   vars.push_layer(loop_vars);
   vars.push_layer(&ctx.options->extra_vars);
   for (auto it = pos.include_vars.rbegin(); it != pos.include_vars.rend(); ++it) vars.push_layer(*it);
+  for (const Block* b = task.parent; b && b != play.scope.get(); b = b->parent)
+    if (!b->include_params.empty()) vars.push_layer(&b->include_params);
   for (const Role* r : roles) vars.push_layer(&r->params);
   vars.push_layer(&rt.set_facts);
   vars.push_layer(&rt.include_vars);
@@ -586,9 +779,13 @@ Value task_loop_items(const PlayContext& ctx, const inventory::Host& host, HostR
   tmpl::LazyVariables vars(*ctx.templar, raw);
   LookupScope lookups(*ctx.templar, vars, task_search_path(ctx, task));
   Value terms = ctx.templar->render_value(task.loop, vars);
-  if (!task.loop_with.empty() && terms.is_string() && task.loop_with != "sequence" && task.loop_with != "fileglob" &&
-      task.loop_with != "first_found")
+  if (!task.loop_with.empty() && terms.is_string() && task.loop_with != "sequence" && task.loop_with != "fileglob")
     terms = Value::array({terms});
+  // with_<lookup> beyond the loop kinds: the lookup plugin's list.
+  static const std::set<std::string> loop_kinds = {"",       "items",    "list",   "indexed_items", "dict",
+                                                   "together", "nested", "cartesian", "subelements", "sequence",
+                                                   "fileglob"};
+  if (!loop_kinds.count(task.loop_with)) return query_lookup(task.loop_with, terms);
   return loop_items(task.loop_with, terms, task_search_path(ctx, task));
 }
 
@@ -634,9 +831,26 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
       try {
         items = task_loop_items(ctx, host, rt, pos);
       } catch (const tmpl::TemplateError& e) {
-        throw Error(undefined_detail(e));
+        // A loop that cannot be templated fails only a task whose
+        // condition holds (Ansible's _loop_eval_error).
+        TaskVars raw;
+        stack_task_vars(raw, ctx, host, rt, pos, nullptr);
+        tmpl::LazyVariables vars(*ctx.templar, raw);
+        bool holds = true;
+        try {
+          holds = task_conditions_hold(ctx, task, vars);
+        } catch (const Error&) {
+        }
+        if (holds) throw Error(undefined_detail(e));
+        out.result = skipped_result();
+        out.status = HostStatus::skipped;
+        return out;
       }
-      Value lc = task.loop_control.is_object() ? task.loop_control : Value::object();
+      // set_fact and include_vars in a loop: each item sees the variables
+      // the items before it set (Ansible's _run_loop updates its variables).
+      bool carries_facts = task.action == "set_fact" || task.action == "include_vars";
+      Value carried = Value::object();
+      Value lc = task_loop_control(ctx, host, rt, pos);
       std::string loop_var = lc.contains("loop_var") ? to_display_string(lc["loop_var"]) : "item";
       std::string index_var = lc.contains("index_var") ? to_display_string(lc["index_var"]) : "";
       bool extended = lc.contains("extended") && truthy(lc["extended"]);
@@ -645,19 +859,9 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
       for (size_t i = 0; i < items.size(); ++i) {
         if (ctx.options->cancelled()) break;
         if (i > 0 && pause > 0 && !sleep_unless_cancelled(*ctx.options, pause)) break;
-        Value lv = Value::object();
-        lv[loop_var] = items[i];
-        lv["ansible_loop_var"] = loop_var;
-        if (!index_var.empty()) lv[index_var] = static_cast<int64_t>(i);
-        if (extended) {
-          int64_t n = static_cast<int64_t>(items.size());
-          int64_t idx = static_cast<int64_t>(i);
-          lv["ansible_loop"] = Value{{"allitems", items}, {"index", idx + 1}, {"index0", idx},
-                                     {"revindex", n - idx}, {"revindex0", n - idx - 1}, {"first", i == 0},
-                                     {"last", idx == n - 1}, {"length", n}};
-          if (i > 0) lv["ansible_loop"]["previtem"] = items[i - 1];
-          if (idx < n - 1) lv["ansible_loop"]["nextitem"] = items[i + 1];
-        }
+        Value lv = carried;
+        Value item_vars = loop_item_vars(items, i, lc);
+        for (auto it = item_vars.begin(); it != item_vars.end(); ++it) lv[it.key()] = it.value();
         ItemRun run(ctx, host, rt, pos, info, lv);
         std::string delegated;
         Value r;
@@ -669,6 +873,9 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
           r = Value{{"failed", true}, {"msg", e.message()}};
         }
         out.delegated_to = delegated;
+        if (carries_facts && r.contains("ansible_facts") && r["ansible_facts"].is_object())
+          for (auto it = r["ansible_facts"].begin(); it != r["ansible_facts"].end(); ++it)
+            carried[it.key()] = it.value();
         r[loop_var] = items[i];
         r["ansible_loop_var"] = loop_var;
         if (!index_var.empty()) {
@@ -731,6 +938,12 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
   } catch (const std::exception& e) {
     out.result = Value{{"failed", true}, {"msg", std::string("unexpected error: ") + e.what()}};
   }
+  // Ansible checks the register name once the action ran (a skipped task's
+  // register fails the playbook: apply_outcome).
+  if (!task.register_as.empty() && !is_identifier(task.register_as) &&
+      !(out.result.contains("skipped") && truthy(out.result["skipped"])) && !out.result.contains("unreachable"))
+    out.result = Value{{"failed", true},
+                       {"msg", "Invalid variable name in 'register' specified: '" + task.register_as + "'"}};
   out.status = status_of(out.result);
   if (out.status == HostStatus::failed || out.status == HostStatus::unreachable) {
     try {

@@ -49,6 +49,9 @@ struct PlayContext {
   const Value* play_hosts = nullptr;       // ansible_play_hosts (active)
   const Value* play_hosts_all = nullptr;
   const Value* play_batch = nullptr;
+  // Magic variables fixed for the play (play_magic_vars): role names,
+  // ansible_playbook_python, ansible_config_file, ...
+  const Value* play_magic = nullptr;
   std::function<HostRuntime&(const std::string& host)> runtime;  // host state by name
 };
 
@@ -58,6 +61,30 @@ struct TaskOutcome {
   bool ignored = false;     // failed (or unreachable) but ignore_errors/ignore_unreachable
   std::string delegated_to;
 };
+
+// changed_when and failed_when evaluated again on `result` (each loop
+// item's), the result registered under the task's register name: the
+// strategy's post_process_whens after add_host / group_by changed the
+// inventory. A condition that fails to evaluate leaves the result as is.
+void post_process_whens(const PlayContext& ctx, const inventory::Host& host, const TaskPosition& pos, Value& result);
+
+// Python's str.isidentifier for ASCII names (Ansible's isidentifier: a
+// register name must be one).
+bool is_identifier(const std::string& s);
+
+// The task's loop_control with its values templated for the host (label
+// stays raw: it is templated per item).
+Value task_loop_control(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt, const TaskPosition& pos);
+
+// The variables of loop item `i`: the loop variable, ansible_loop_var, the
+// index_var and, with loop_control.extended, ansible_loop.
+Value loop_item_vars(const Value& items, size_t i, const Value& loop_control);
+
+// The play's fixed magic variables, as Ansible's _get_magic_variables:
+// ansible_play_role_names (the play's roles, imported ones too),
+// ansible_dependent_role_names, ansible_role_names (both), role_names,
+// ansible_playbook_python, ansible_config_file.
+Value play_magic_vars(const Play& play, const Config& config);
 
 // Stacks the variables `host` sees for `pos` (see task_vars.hpp for the
 // order) into `vars`; `extra_layers` (loop variables) go on top.

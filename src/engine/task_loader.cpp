@@ -283,6 +283,16 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
     t.args["_raw_params"] = t.args["cmd"];
     t.args.erase("cmd");
   }
+  // add_host / group_by given a whole template ("{{ host_dict }}"): the
+  // arguments come from it at run time, as for any module.
+  if ((t.action == "add_host" || t.action == "group_by") && t.args.size() == 1 && t.args.contains("_raw_params") &&
+      t.args["_raw_params"].is_string()) {
+    std::string raw = trim(t.args["_raw_params"].get<std::string>());
+    if (raw.rfind("{{", 0) == 0 && raw.size() >= 4 && raw.compare(raw.size() - 2, 2, "}}") == 0) {
+      t.args["_variable_params"] = raw;
+      t.args.erase("_raw_params");
+    }
+  }
   if (t.args.contains("_raw_params") && !takes_raw_params(t.action)) {
     Value raw = t.args["_raw_params"];
     t.args.erase("_raw_params");
@@ -295,6 +305,18 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
               "import_role, add_host, group_by, set_fact, meta");
   }
   if (delegate_local) t.kw.delegate_to = "localhost";
+  if (t.action == "include") {
+    // The old include: parameters besides the file are the include's
+    // variables (TaskInclude.get_vars).
+    for (auto it = t.args.begin(); it != t.args.end();) {
+      if (it.key() == "_raw_params" || it.key() == "file" || it.key() == "apply") {
+        ++it;
+        continue;
+      }
+      t.include_args[it.key()] = it.value();
+      it = t.args.erase(it);
+    }
+  }
   check_task_args(t, action_node ? action_node : node, ctx.file);
   return task;
 }
@@ -335,25 +357,7 @@ std::unique_ptr<Block> load_block(const YAML::Node& node, TaskLoadContext& ctx, 
   load_items(node["block"], ctx, *block, block->block);
   load_items(node["rescue"], ctx, *block, block->rescue);
   load_items(node["always"], ctx, *block, block->always);
-  if (node["notify"]) {
-    auto names = string_list(node["notify"], ctx.file, "notify");
-    std::function<void(std::vector<BlockItem>&)> add = [&](std::vector<BlockItem>& items) {
-      for (auto& i : items) {
-        if (i.task) {
-          for (auto& n : names)
-            if (std::find(i.task->notify.begin(), i.task->notify.end(), n) == i.task->notify.end())
-              i.task->notify.push_back(n);
-        } else {
-          add(i.block->block);
-          add(i.block->rescue);
-          add(i.block->always);
-        }
-      }
-    };
-    add(block->block);
-    add(block->rescue);
-    add(block->always);
-  }
+  if (node["notify"]) add_notify(*block, string_list(node["notify"], ctx.file, "notify"));
   return block;
 }
 
@@ -368,16 +372,28 @@ void load_items(const YAML::Node& list, TaskLoadContext& ctx, Block& owner, std:
       continue;
     }
     std::unique_ptr<Task> task = load_task(item, ctx, &owner);
+    // The old include is static (an import) when its file is not templated
+    // and it has no loop, dynamic otherwise (Ansible 2.14's is_static).
+    bool old_include = task->action == "include";
+    if (old_include)
+      task->action = task->loop.is_null() && import_path(*task).find("{{") == std::string::npos ? "import_tasks"
+                                                                                                 : "include_tasks";
+    if (old_include && task->action == "include_tasks")
+      for (auto it = task->include_args.begin(); it != task->include_args.end(); ++it)
+        if (!task->kw.vars.contains(it.key())) task->kw.vars[it.key()] = it.value();
     if (task->action == "import_tasks") {
       std::string rel = import_path(*task);
       if (rel.find("{{") != std::string::npos)
         throw ParserError("import_tasks with a templated file name is not supported: use include_tasks",
                           task->where);
-      std::string dir = ctx.role ? ctx.role->path + "/tasks" : ctx.dir;
+      // In a role: relative to its tasks (handlers) directory, then to the
+      // importing file's.
+      std::string dir = ctx.role ? ctx.role->path + (ctx.handlers ? "/handlers" : "/tasks") : ctx.dir;
       std::string path = rel.size() && rel[0] == '/' ? rel : find_yaml_file(dir, rel);
-      if (path.empty() && !ctx.role) path = find_yaml_file(ctx.playbook_dir, rel);
+      if (path.empty() && ctx.role && ctx.dir != dir) path = find_yaml_file(ctx.dir, rel);
+      if (path.empty()) path = find_yaml_file(ctx.playbook_dir, rel);  // path_dwim_relative's last resort
       if (path.empty()) throw ParserError("Could not find or access '" + rel + "'", task->where,
-                                          "searched in " + dir + (ctx.role ? "" : " and " + ctx.playbook_dir));
+                                          "searched in " + dir + " and " + ctx.playbook_dir);
       // The import's keywords (when, tags, vars, ...) apply to every task
       // in the file: they sit on the block that holds them.
       TaskLoadContext sub = ctx;
@@ -386,6 +402,12 @@ void load_items(const YAML::Node& list, TaskLoadContext& ctx, Block& owner, std:
       auto block = load_task_file(path, sub, &owner);
       block->kw = task->kw;
       block->where = task->where;
+      if (old_include) {
+        // Its vars are include params (above set_fact); its k=v
+        // parameters are vars of its tasks (TaskInclude.get_vars).
+        block->include_params = block->kw.vars;
+        block->kw.vars = task->include_args;
+      }
       into.push_back({nullptr, std::move(block)});
       continue;
     }
@@ -401,7 +423,6 @@ void load_items(const YAML::Node& list, TaskLoadContext& ctx, Block& owner, std:
       into.push_back({nullptr, std::move(block)});
       continue;
     }
-    if (task->action == "include") task->action = "include_tasks";
     into.push_back({std::move(task), nullptr});
   }
 }
@@ -511,5 +532,24 @@ std::string Task::banner_name() const {
 }
 
 std::string Task::listing_name() const { return name.empty() ? action_as_written : banner_name(); }
+
+void add_notify(Block& block, const std::vector<std::string>& names) {
+  std::function<void(std::vector<BlockItem>&)> add = [&](std::vector<BlockItem>& items) {
+    for (auto& i : items) {
+      if (i.task) {
+        for (auto& n : names)
+          if (std::find(i.task->notify.begin(), i.task->notify.end(), n) == i.task->notify.end())
+            i.task->notify.push_back(n);
+      } else {
+        add(i.block->block);
+        add(i.block->rescue);
+        add(i.block->always);
+      }
+    }
+  };
+  add(block.block);
+  add(block.rescue);
+  add(block.always);
+}
 
 }  // namespace drover

@@ -28,6 +28,10 @@ struct TaskLoadContext {
       import_role;
 };
 
+// Adds `names` to the notify list of every task under `block` (a block's
+// notify, an include's apply: notify).
+void add_notify(Block& block, const std::vector<std::string>& names);
+
 // Loads `list` (a YAML sequence of tasks/blocks, or null) into `into.block`.
 void load_task_list(const YAML::Node& list, TaskLoadContext& ctx, Block& into);
 

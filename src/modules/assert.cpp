@@ -10,14 +10,17 @@ namespace {
 class AssertModule : public Module {
  public:
   AssertModule() {
-    spec_.options = {opt("that", OptionType::list).req(), opt("fail_msg", OptionType::raw).alias({"msg"}),
+    spec_.options = {opt("that", OptionType::raw).req(), opt("fail_msg", OptionType::raw).alias({"msg"}),
                      opt("success_msg", OptionType::raw), opt("quiet", OptionType::boolean).def(false)};
   }
   const ArgSpec& spec() const override { return spec_; }
   bool needs_connection() const override { return false; }
 
   Value run(const Value& args, ModuleContext& ctx) const override {
-    for (const auto& cond : args["that"]) {
+    // A lone condition is one condition, commas and all (the action plugin
+    // does not split it as a list option would).
+    Value thats = args["that"].is_array() ? args["that"] : Value::array({args["that"]});
+    for (const auto& cond : thats) {
       bool ok = false;
       try {
         ok = ctx.templar->evaluate_condition(cond, *ctx.vars);

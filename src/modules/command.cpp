@@ -151,6 +151,9 @@ class CommandModule : public Module {
       std::string exe = args["executable"].is_string() ? args["executable"].get<std::string>() : "/bin/sh";
       run_line = "exec " + shell_quote(exe) + " -c " + shell_quote(raw);
     } else {
+      if (args["executable"].is_string())
+        r["warnings"] = Value::array({"As of Ansible 2.4, the parameter 'executable' is no longer supported with the "
+                                      "'command' module. Not using '" + args["executable"].get<std::string>() + "'."});
       std::vector<std::string> words;
       if (has_argv) {
         for (const auto& a : argv) words.push_back(to_display_string(a));

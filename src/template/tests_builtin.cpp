@@ -1,6 +1,9 @@
 // Jinja2 3.1's builtin tests and Ansible 2.14's test plugins (core,
 // mathstuff): `x is defined`, `r is failed`, `v is version('2.0', '>=')`...
+#include <sys/stat.h>
+
 #include <cmath>
+#include <filesystem>
 
 #include "core/vault.hpp"
 #include "template/builtins.hpp"
@@ -203,6 +206,37 @@ bool t_nan(Renderer&, const Val& v, CallArgs&) { return v.is_float() && std::isn
 // values decrypted at load are plain strings, as after Ansible decrypts.
 bool t_vault(Renderer&, const Val& v, CallArgs&) { return v.is_dict() && vault_marker_text(v.as_data()); }
 
+// Ansible's files test plugin: paths on the controller (os.path.*).
+std::string path_of(const Val& v, const char* test) {
+  if (!v.is_str()) throw TemplateError(TemplateError::Kind::Runtime, std::string("the '") + test + "' test expects a path string");
+  return v.as_str();
+}
+bool t_directory(Renderer&, const Val& v, CallArgs&) { return std::filesystem::is_directory(path_of(v, "directory")); }
+bool t_file(Renderer&, const Val& v, CallArgs&) { return std::filesystem::is_regular_file(path_of(v, "file")); }
+bool t_link(Renderer&, const Val& v, CallArgs&) { return std::filesystem::is_symlink(path_of(v, "link")); }
+bool t_exists(Renderer&, const Val& v, CallArgs&) { return std::filesystem::exists(path_of(v, "exists")); }
+bool t_link_exists(Renderer&, const Val& v, CallArgs&) {
+  struct stat st{};
+  return ::lstat(path_of(v, "link_exists").c_str(), &st) == 0;
+}
+bool t_abs(Renderer&, const Val& v, CallArgs&) {
+  std::string p = path_of(v, "abs");
+  return !p.empty() && p[0] == '/';
+}
+bool t_same_file(Renderer&, const Val& v, CallArgs& a) {
+  std::error_code ec;
+  bool same = std::filesystem::equivalent(path_of(v, "same_file"), path_of(a.need(0, "path"), "same_file"), ec);
+  if (ec) throw TemplateError(TemplateError::Kind::Runtime, ec.message());
+  return same;
+}
+bool t_mount(Renderer&, const Val& v, CallArgs&) {
+  std::string p = path_of(v, "mount");
+  struct stat st{}, parent{};
+  if (::lstat(p.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) return false;
+  if (::lstat((p + "/..").c_str(), &parent) != 0) return false;
+  return st.st_dev != parent.st_dev || st.st_ino == parent.st_ino;
+}
+
 }  // namespace
 
 void add_jinja_tests(TestTable& t) {
@@ -260,6 +294,14 @@ void add_ansible_tests(TestTable& t) {
   t["contains"] = t_contains;
   t["nan"] = t["isnan"] = t_nan;
   t["vault_encrypted"] = t_vault;
+  t["directory"] = t["is_dir"] = t_directory;
+  t["file"] = t["is_file"] = t_file;
+  t["link"] = t["is_link"] = t_link;
+  t["exists"] = t_exists;
+  t["link_exists"] = t_link_exists;
+  t["abs"] = t["is_abs"] = t_abs;
+  t["same_file"] = t["is_same_file"] = t_same_file;
+  t["mount"] = t["is_mount"] = t_mount;
   (void)need_int;
 }
 

@@ -37,6 +37,22 @@ TEST(PlaybookCompat, BlocksRescueAlwaysHandlersSetFactAssert) { compare("blocks.
 TEST(PlaybookCompat, FailedHostLeavesThePlaybookAndExitsTwo) { compare("failing.yml"); }
 TEST(PlaybookCompat, IncludeAndImportTasksWithVars) { compare("includes.yml"); }
 TEST(PlaybookCompat, SerialBatchesAndRunOnce) { compare("serial.yml"); }
+TEST(PlaybookCompat, HandlersThatIncludeOrImportTasksRunThemAsHandlers) { compare("handler_include.yml"); }
+TEST(PlaybookCompat, SetFactTemplatedNamesAndLoopsThatSeeEarlierItems) { compare("set_fact_loop.yml"); }
+TEST(PlaybookCompat, WithLookupLoopsUseTheLookupPlugins) { compare("with_lookups.yml"); }
+TEST(PlaybookCompat, FirstFoundFormsAndAssertConditionWithCommas) { compare("first_found.yml"); }
+TEST(PlaybookCompat, OldIncludeParamsVarsPrecedenceAndApplyNotify) { compare("old_include.yml"); }
+TEST(PlaybookCompat, RoleNameMagicVariablesAndImportRoleInsideRoles) { compare("role_magic.yml"); }
+TEST(PlaybookCompat, VarsFilesInVarsDirListsOfMappingsAndAlternatives) { compare("vars_files_forms.yml"); }
+TEST(PlaybookCompat, EnvironmentNeedingAnsibleEnvIsLeftOutBeforeFacts) { compare("env_before_facts.yml"); }
+TEST(PlaybookCompat, ExtendedLoopVariablesInIncludesAndWithoutAllItems) { compare("loop_extended.yml"); }
+TEST(PlaybookCompat, InvalidRegisterNameFailsTheTaskThenStopsThePlaybook) { compare("register_invalid.yml"); }
+TEST(PlaybookCompat, BadChangedWhenFailedWhenAndChangedWhenOnGroupBy) { compare("when_errors.yml"); }
+TEST(PlaybookCompat, ChangedWhenOnAddHostSeesTheInventoryChange) { compare("add_host_when.yml"); }
+TEST(PlaybookCompat, AddHostArgumentsFromOneTemplatedDict) { compare("add_host_dict.yml"); }
+TEST(PlaybookCompat, AnsibleSearchPathAndWithListOfADictFails) { compare("search_path.yml"); }
+TEST(PlaybookCompat, FileTestsByEveryNameAnsibleAccepts) { compare("file_tests.yml"); }
+TEST(PlaybookCompat, CommandWarnsThatExecutableIsNotUsed) { compare("command_executable.yml"); }
 TEST(PlaybookCompat, CheckMode) { compare("basics.yml", {"--check"}); }
 TEST(PlaybookCompat, Tags) { compare("basics.yml", {"--list-tasks", "--skip-tags", "never"}); }
 
@@ -70,6 +86,10 @@ TEST(PlaybookLoad, UnknownPlayKeywordAndUnknownOptionAndMissingRole) {
   r = test::run_drover({"play", d.path() + "/b.yml", "--syntax-check"});
   EXPECT_EQ(r.exit_code, 4);
   EXPECT_NE(r.err.find("Unsupported parameters for (ping) module: dta"), std::string::npos) << r.err;
+  d.write("i.yml", "- include: other.yml\n");  // Ansible 2.14 has no playbook-level include
+  r = test::run_drover({"play", d.path() + "/i.yml", "--syntax-check"});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("'include' is not a valid attribute for a Play"), std::string::npos) << r.err;
   d.write("c.yml", "- hosts: all\n  roles: [nosuchrole]\n");
   r = test::run_drover({"play", d.path() + "/c.yml", "--syntax-check"});
   EXPECT_EQ(r.exit_code, 4);
