@@ -10,35 +10,17 @@
 #   DURATION=10s CONNECTIONS=32 THREADS=2 CLI_WRITES=200 to change the load.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BUILD=${1:-build}
-DROVER=$BUILD/drover
+DROVER=${DROVER:-$PWD/${1:-build}/drover}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 CLI_WRITES=${CLI_WRITES:-200}
-TOKEN=drv_bench_token_0123456789abcdef0123456789
-[ -x "$DROVER" ] || { echo "no $DROVER: build it first (scripts/build.sh drover)" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh" >&2; exit 1; }
-
-work=$(mktemp -d)
-pid=
+. bench/server/lib.sh
+bench_init health needs-wrk
+TOKEN=$token
 writer=
-cleanup() {
-  if [ -n "$writer" ]; then kill "$writer" 2>/dev/null || true; wait "$writer" 2>/dev/null || true; fi
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-DROVER_ADMIN_TOKEN=$TOKEN DROVER_ADMIN_PASSWORD=bench-password \
-  "$DROVER" server --listen 127.0.0.1:0 --data "$work/var" >"$work/server.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 200); do
-  grep -q "listening on" "$work/server.log" 2>/dev/null && break
-  sleep 0.1
-done
-url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/server.log")
-[ -n "$url" ] || { cat "$work/server.log"; exit 1; }
+on_exit 'if [ -n "$writer" ]; then kill "$writer"; wait "$writer"; fi'
+start_server
 
 echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION GET /livez"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url/livez" | grep -E "Requests/sec|50%|99%|Non-2xx"

@@ -8,33 +8,15 @@
 #   DURATION=10s CONNECTIONS=32 THREADS=2 HOSTS=10000 to change the load.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BUILD=${1:-build}
-DROVER=$BUILD/drover
+DROVER=${DROVER:-$PWD/${1:-build}/drover}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 HOSTS=${HOSTS:-10000}
-TOKEN=drv_bench_token_0123456789abcdef0123456789
-[ -x "$DROVER" ] || { echo "no $DROVER: build it first (scripts/build.sh drover)" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh" >&2; exit 1; }
-
-work=$(mktemp -d)
-pid=
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-DROVER_ADMIN_TOKEN=$TOKEN DROVER_ADMIN_PASSWORD=bench-password \
-  "$DROVER" server --listen 127.0.0.1:0 --data "$work/var" >"$work/server.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 200); do
-  grep -q "listening on" "$work/server.log" 2>/dev/null && break
-  sleep 0.1
-done
-url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/server.log")
-[ -n "$url" ] || { cat "$work/server.log"; exit 1; }
+. bench/server/lib.sh
+bench_init hosts needs-wrk
+TOKEN=$token
+start_server
 
 # 10,000 hosts: four roles, three lines, five IDCs.
 awk -v n="$HOSTS" 'BEGIN {

@@ -16,33 +16,13 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-drover=${DROVER:-$root/build/drover}
 hosts=${HOSTS:-1000}
 tasks=${TASKS:-50}
 clients=${CLIENTS:-20}
 submit_s=${SUBMIT_S:-20}
-[ -x "$drover" ] || { echo "build first: scripts/build.sh (or DROVER=path)" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh" >&2; exit 1; }
-
-work=$(mktemp -d /tmp/drover-bench-jobs.XXXXXX)
-server_pid=
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-token=bench-token-$(date +%s)-$$
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-url=http://127.0.0.1:$port
-start_server() {
-  DROVER_ADMIN_TOKEN=$token DROVER_ADMIN_PASSWORD=bench-password \
-    "$drover" server --listen "127.0.0.1:$port" --data "$work/var" --workers "${WORKERS:-2}" >"$work/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 200); do curl -sf "$url/healthz" >/dev/null && return 0; sleep 0.05; done
-  echo "server did not start; log:" >&2; cat "$work/server.log" >&2; exit 1
-}
-api() { curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
+. "$here/lib.sh"
+bench_init jobs needs-wrk
+mkdir -p "$work/project"  # the big job's playbook: a project root, apart from the data directory
 job_field() { api "$url/api/v1/jobs/$1" | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)[sys.argv[1]])" "$2"; }
 wait_final() {
   while :; do
@@ -52,7 +32,7 @@ wait_final() {
   done
 }
 
-start_server
+start_server --workers "${WORKERS:-2}" --project-root "$work/project"
 
 echo "== submission latency: ~100 jobs/s for ${submit_s}s (wrk, 2 connections x ${PACE_MS:-18} ms pacing)"
 DROVER_TOKEN=$token PACE_MS=${PACE_MS:-18} wrk -t1 -c2 -d"${submit_s}s" --timeout 5s -s "$here/jobs_submit.lua" \
@@ -62,12 +42,12 @@ echo "jobs still pending after the run: $queued (the workers keep running them)"
 # Restart with an empty queue so that the big job runs at once.
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
 rm -rf "$work/var"
-start_server
+start_server --workers "${WORKERS:-2}" --project-root "$work/project"
 
 echo "== one job of $hosts hosts x $tasks tasks to $clients SSE clients"
 {
   for i in $(seq "$hosts"); do echo "h$i ansible_connection=local"; done
-} >"$work/hosts"
+} >"$work/project/hosts"
 {
   echo "- hosts: all"
   echo "  gather_facts: false"
@@ -79,11 +59,11 @@ echo "== one job of $hosts hosts x $tasks tasks to $clients SSE clients"
       echo "    - debug: { msg: \"task $t on {{ inventory_hostname }}\" }"
     fi
   done
-} >"$work/big.yml"
+} >"$work/project/big.yml"
 # The job waits until every client is connected: workers=0 is not a thing,
 # so submit it cancel-free to a paused queue: submit first, clients follow
 # from event 0 (the stream replays what they missed, then goes live).
-id=$(api -X POST "$url/api/v1/jobs" -d "{\"playbook\": \"$work/big.yml\", \"inventory\": \"$work/hosts\", \"forks\": 50}" |
+id=$(api -X POST "$url/api/v1/jobs" -d "{\"playbook\": \"$work/project/big.yml\", \"inventory\": \"$work/project/hosts\", \"forks\": 50}" |
      /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 t_submit=$(date +%s.%N)
 pids=()

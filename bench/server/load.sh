@@ -14,37 +14,21 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-drover=${DROVER:-$root/build/drover}
 sse=${SSE:-1000}
 slow=${SLOW:-200}
 duration=${DURATION:-20}
 wrk_c=${WRK_CONNECTIONS:-32}  # 0: no wrk (the SSE and slow-loris load alone)
-[ -x "$drover" ] || { echo "build first: scripts/build.sh drover (or DROVER=path)" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)"
-
-work=$(mktemp -d /tmp/drover-bench-load.XXXXXX)
-server_pid=
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-token=drv_bench_token_0123456789abcdef0123456789
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-url=http://127.0.0.1:$port
-extra=()
+. "$here/lib.sh"
+bench_init load needs-wrk
+mkdir -p "$work/project"  # the job's playbook: a project root, apart from the data directory
+extra=(--project-root "$work/project")
 # Every client here comes from 127.0.0.1: lift the per-address cap (default 2,048) if the build has it.
 if "$drover" server --help 2>/dev/null | grep -q -- --max-connections-per-address; then
-  extra=(--max-connections-per-address 10000)
+  extra+=(--max-connections-per-address 10000)
 fi
-DROVER_ADMIN_TOKEN=$token DROVER_ADMIN_PASSWORD=bench-password \
-  "$drover" server --listen "127.0.0.1:$port" --data "$work/var" --workers 2 "${extra[@]}" ${SERVER_ARGS:-} \
-  >"$work/server.out" 2>"$work/server.log" &
-server_pid=$!
-for _ in $(seq 200); do curl -sf "$url/healthz" >/dev/null && break; sleep 0.05; done
-api() { curl -sf -H "Authorization: Bearer $token" "$@"; }
+# shellcheck disable=SC2086
+start_server --workers 2 "${extra[@]}" ${SERVER_ARGS:-}
 
 awk 'BEGIN {
   split("cache web db lb", roles, " ");
@@ -62,10 +46,10 @@ tasks=$(( (duration + 10) * 2 ))
   echo "  gather_facts: false"
   echo "  tasks:"
   for t in $(seq "$tasks"); do echo "    - command: sleep 0.5"; done
-} >"$work/slow.yml"
-printf 'h%s ansible_connection=local\n' 1 2 3 4 >"$work/hosts.ini"
+} >"$work/project/slow.yml"
+printf 'h%s ansible_connection=local\n' 1 2 3 4 >"$work/project/hosts.ini"
 job=$(api -H 'Content-Type: application/json' -X POST "$url/api/v1/jobs" \
-        -d "{\"playbook\": \"$work/slow.yml\", \"inventory\": \"$work/hosts.ini\", \"forks\": 4}" |
+        -d "{\"playbook\": \"$work/project/slow.yml\", \"inventory\": \"$work/project/hosts.ini\", \"forks\": 4}" |
       /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 
 echo "== $(basename "$drover") at $url: job $job ($tasks tasks x 4 hosts), $sse SSE clients, $slow slow-loris, ${duration}s"
