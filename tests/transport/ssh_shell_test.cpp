@@ -145,14 +145,16 @@ TEST_F(SshShell, TimeoutKillsEverythingTheCommandStartedAndTheNextCommandRuns) {
   ExecOptions opts = in_shell();
   opts.timeout_s = 1;
   auto t0 = Clock::now();
-  ExecResult r = c->exec("echo started; sleep 41 & sleep 42; echo never", opts);
+  // Durations no other test uses: pgrep sees every process of the machine
+  // (cli's interrupt test runs `sleep 42.25` at the same time under ctest -j2).
+  ExecResult r = c->exec("echo started; sleep 41.0731 & sleep 42.0731; echo never", opts);
   EXPECT_LT(Clock::now() - t0, std::chrono::seconds(3));
   EXPECT_TRUE(r.timed_out);
   EXPECT_EQ(r.exit_status, -1);
   EXPECT_EQ(r.exit_signal, "KILL");
   EXPECT_EQ(r.out, "started\n");
   EXPECT_EQ(c->exec("echo next; exit 5", in_shell()).out, "next\n");
-  EXPECT_EQ(c->exec("pgrep -f 'slee[p] 4[12]' >/dev/null && echo running || echo gone").out, "gone\n");
+  EXPECT_EQ(c->exec("pgrep -f 'slee[p] 4[12][.]0731' >/dev/null && echo running || echo gone").out, "gone\n");
 }
 
 TEST_F(SshShell, CancelKillsTheCommandAndItsChildren) {
