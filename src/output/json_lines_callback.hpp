@@ -12,12 +12,10 @@
 #include <mutex>
 #include <string>
 
+#include "core/clock.hpp"
 #include "output/playbook_events.hpp"
 
 namespace drover {
-
-// Now as ISO-8601 UTC with milliseconds: "2026-11-25T05:33:31.123Z".
-std::string iso8601_utc_now();
 
 // Receives every event instead of a FILE: the event object and its line
 // (no trailing newline). Called under the callback's lock, so in seq order

@@ -7,6 +7,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "core/clock.hpp"
+
 namespace drover::server {
 namespace {
 
@@ -22,18 +24,6 @@ const char* level_word(LogLevel l) {
     case LogLevel::error: return "error";
   }
   return "info";
-}
-
-std::string now_utc() {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
 }
 
 // A text value: bare when it is one word of safe characters, else JSON-quoted.
@@ -87,7 +77,7 @@ void log_line(LogLevel level, const std::string& message, const Value& fields) {
   std::string line;
   if (g_json) {
     Value out = Value::object();
-    out["time"] = now_utc();
+    out["time"] = iso8601_utc_now();
     out["level"] = level_word(level);
     out["msg"] = message;
     if (fields.is_object())
@@ -96,7 +86,7 @@ void log_line(LogLevel level, const std::string& message, const Value& fields) {
   } else {
     std::string upper = level_word(level);
     for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    line = now_utc() + " " + upper + " " + message;
+    line = iso8601_utc_now() + " " + upper + " " + message;
     if (fields.is_object())
       for (auto it = fields.begin(); it != fields.end(); ++it) line += " " + it.key() + "=" + text_value(it.value());
   }
