@@ -120,7 +120,8 @@ TEST_F(SshExec, InputTheCommandLeavesUnreadIsDropped) {
 // CPU per uploaded MB grew about fivefold in the modules benchmark when the
 // whole 2 MB window was sent at once). Input to a command that reads
 // nothing for a while must not pile up there: the peak memory of the sshd
-// serving the connection grows by well under the window.
+// serving the connection grows by well under the window, however long the
+// command waits (the sleep outlasts InputFlow::kStall).
 TEST_F(SshExec, InputWaitingForASlowCommandDoesNotPileUpInSshd) {
   auto c = connect();
   // The command's parent is the sshd process that relays the channel.
@@ -134,7 +135,7 @@ TEST_F(SshExec, InputWaitingForASlowCommandDoesNotPileUpInSshd) {
   ASSERT_GT(before, 0);
   ExecOptions opts;
   opts.stdin_data = std::string(16 * 1024 * 1024, 'x');
-  ExecResult r = c->exec("sleep 1; wc -c", opts);
+  ExecResult r = c->exec("sleep 2; wc -c", opts);
   EXPECT_EQ(trim(r.out), std::to_string(16 * 1024 * 1024));
   EXPECT_LT(peak_kb() - before, 1024) << "sshd " << sshd << " held more than 1 MB of input";
 }
