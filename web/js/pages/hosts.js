@@ -81,7 +81,7 @@ export async function render({main, can, query, go}) {
     }}, t('hosts.export')));
   main.append(h('h1', {}, t('nav.hosts')), actions);
   if (can('operator')) main.append(importPanel(() => table.restart()));
-  main.append(form, bulk, table.root);
+  main.append(form, can('operator') ? bulk : null, table.root);
   await table.reload();
 
   // Batch execution: a template that prompts for its limit, run on the

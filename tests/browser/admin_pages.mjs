@@ -1,0 +1,69 @@
+// An admin's pages: the dashboard's numbers and charts, users (create one,
+// change its role), the audit log with a filter, credentials (write-only
+// secret), projects, templates (create one from the form), and "my tokens"
+// (a token shown once).
+import {scenario, nav, newPage, login, shot, check, assert, data} from './lib.mjs';
+
+await scenario(async (b) => {
+  const page = await newPage(b);
+  await login(page, 'admin');
+  await page.getByRole('heading', {name: 'Dashboard'}).waitFor();
+  await page.locator('figure.chart').first().waitFor();
+  assert.match(await page.locator('.tiles').innerText(), /Hosts/);
+  assert.match(await page.locator('.charts').innerText(), /Hosts by line[\s\S]*telecom/);
+  assert.ok(await page.locator('ul.failures a').count() >= 1, 'a recent failure links to its job');
+  await shot(page, 'dashboard');
+
+  await nav(page, 'Users').click();
+  await page.getByText('New user').click();
+  await page.getByLabel('Username').fill('newbie');
+  await page.getByLabel('Password').fill('a-long-password-for-newbie');
+  await page.getByRole('button', {name: 'Save'}).click();
+  await page.getByRole('cell', {name: 'newbie', exact: true}).waitFor();
+  await page.getByRole('combobox', {name: 'Role of newbie'}).selectOption('operator');
+  await page.getByText('Saved').first().waitFor();
+  await shot(page, 'users');
+
+  await nav(page, 'Audit log').click();
+  await page.getByLabel('Resource').fill('users');
+  await page.getByRole('button', {name: 'Filter'}).click();
+  await page.getByRole('cell', {name: /users #\d+/}).first().waitFor();
+  assert.doesNotMatch(await page.locator('table.grid tbody').innerText(), /\blogin\b.*\blogin\b/);
+  await shot(page, 'audit');
+
+  await nav(page, 'Credentials').click();
+  await page.getByText('New credential').click();
+  await page.getByLabel('Name', {exact: true}).fill('deploy-key');
+  await page.getByLabel('Secret').fill('not-a-real-secret-0123456789');
+  await page.getByRole('button', {name: 'Save'}).click();
+  await page.getByRole('cell', {name: 'deploy-key', exact: true}).waitFor();
+  assert.doesNotMatch(await page.content(), /not-a-real-secret/);
+  await shot(page, 'credentials');
+
+  await nav(page, 'Projects').click();
+  await page.getByRole('cell', {name: data.project_name, exact: true}).waitFor();
+  await shot(page, 'projects');
+
+  await nav(page, 'Templates').click();
+  await page.getByRole('link', {name: 'New template'}).click();
+  await page.getByLabel('Name', {exact: true}).fill('from the form');
+  await page.getByLabel('Playbook', {exact: true}).fill('site.yml');
+  await page.getByLabel('Inventory', {exact: true}).fill('hosts.ini');
+  await page.getByLabel('tags', {exact: true}).check();
+  await shot(page, 'template-edit');
+  await page.getByRole('button', {name: 'Save'}).click();
+  await page.getByRole('cell', {name: 'from the form', exact: true}).waitFor();
+  await shot(page, 'templates');
+
+  await page.getByRole('link', {name: /admin \(admin\)/}).click();
+  await page.getByLabel('Name', {exact: true}).fill('ci token');
+  await page.getByRole('button', {name: 'Create token'}).click();
+  const token = await page.locator('#new-token').innerText();
+  assert.match(token, /^drv_/);
+  await page.getByRole('cell', {name: 'ci token', exact: true}).waitFor();
+  await shot(page, 'tokens');
+  // The token works as a Bearer token for API clients.
+  const status = await page.evaluate(async (tok) => (await fetch('api/v1/me', {headers: {Authorization: `Bearer ${tok}`}})).status, token);
+  assert.equal(status, 200);
+  check(page);
+});
