@@ -187,6 +187,25 @@ TEST_F(UiInBrowser, AnAdminUsesTheDashboardUsersAuditCredentialsTemplatesAndToke
   run_scenario("admin_pages.mjs");
 }
 
+// 2,000 hosts that need no connection (debug only): the grid, the output
+// and the recap of a big job in the browser.
+TEST_F(UiInBrowser, TheHostGridOfATwoThousandHostJobFillsCellByCellAndStaysReadable) {
+  start(false);
+  std::string inventory = "[big]\n";
+  for (int i = 1; i <= 2000; ++i) inventory += "node" + std::to_string(10000 + i) + " ansible_connection=local\n";
+  dir.write("project/big.yml", "- name: big\n  hosts: big\n  gather_facts: false\n  tasks:\n"
+                               "    - name: report\n      debug:\n        msg: up\n");
+  auto project = api->get("/api/v1/projects").json()["items"][0]["id"];
+  auto tmpl = api->post("/api/v1/templates", {{"name", "two thousand"},
+                                              {"project_id", project},
+                                              {"playbook", "big.yml"},
+                                              {"inventory", {{"text", inventory}}},
+                                              {"forks", 50}});
+  ASSERT_EQ(tmpl.status, 201) << tmpl.body;
+  world["big_template_id"] = tmpl.json()["id"];
+  run_scenario("grid_2000.mjs");
+}
+
 TEST_F(UiInBrowser, TheFirstPageWeighsUnder300KbAndTheHostsPageDrawsTheFirstOf10000HostsInUnder300Ms) {
   start(false);
   add_many_hosts();

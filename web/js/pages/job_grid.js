@@ -1,9 +1,9 @@
 // The live host grid: one small cell per host, coloured by its worst state so
 // far (failed/unreachable > changed > ok > skipped), outlined while it runs a
-// task. Readable at 2,000 hosts: 14 px cells wrap to the width (about 70 per
-// row on a laptop: 30 rows), the counts above say how many are in each state,
-// and a cell names its host (title, aria-label) and shows only that host's
-// output when chosen.
+// task. Readable at 2,000 hosts: cells wrap to the width (12 px past 1,000
+// hosts: about 90 per row on a laptop, 22 rows, all on screen at once), the
+// counts above say how many are in each state, and a cell names its host
+// (title, aria-label) and shows only that host's output when chosen.
 import {h} from '../dom.js';
 import {t} from '../i18n.js';
 
@@ -39,6 +39,8 @@ export class HostGrid {
   // Placeholders for the hosts a play will run on, before their names come.
   expect(n) {
     const have = this.cells.size + this.spare.length;
+    // Past 1,000 hosts the cells shrink to 12 px: 2,000 fit a laptop screen.
+    this.box.classList.toggle('dense', Math.max(n, have) > 1000);
     for (let i = have; i < n; i++) this.spare.push(this.makeCell());
   }
 

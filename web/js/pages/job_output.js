@@ -9,6 +9,22 @@ const width = 80;
 const banner = (text) => `${text} ${'*'.repeat(Math.max(3, width - text.length - 1))}`;
 const statusWord = {ok: 'ok', changed: 'changed', skipped: 'skipping', failed: 'fatal', unreachable: 'fatal'};
 
+// A result as ansible-playbook prints it: Python's json.dumps with sorted
+// keys and ", " / ": " separators, without the keys its callback hides
+// below -vvv (invocation, _ansible_*).
+function pyDump(v) {
+  if (Array.isArray(v)) return `[${v.map(pyDump).join(', ')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}: ${pyDump(v[k])}`).join(', ')}}`;
+  return JSON.stringify(v);
+}
+
+function shown(result) {
+  const out = {};
+  for (const [k, v] of Object.entries(result)) if (k !== 'invocation' && !k.startsWith('_ansible')) out[k] = v;
+  return out;
+}
+
 export class Output {
   constructor() {
     this.root = h('pre', {class: 'output', tabindex: '0', 'aria-label': 'output', role: 'log'});
@@ -111,8 +127,7 @@ export class Output {
     const cls = `c-${e.status}`;
     if (e.status === 'failed' || e.status === 'unreachable') {
       const word = e.status === 'unreachable' ? 'UNREACHABLE!' : 'FAILED!';
-      const {changed, ...rest} = r;
-      this.line(`${statusWord[e.status]}: [${host}]${item}: ${word} => ${JSON.stringify({...rest, changed: !!changed})}`, cls, e.host);
+      this.line(`${statusWord[e.status]}: [${host}]${item}: ${word} => ${pyDump({...shown(r), changed: !!r.changed})}`, cls, e.host);
       if (e.ignore_errors) this.line('...ignoring', 'c-skipped', e.host);
       return;
     }
