@@ -4,6 +4,7 @@
 #include "server/auth_routes.hpp"
 #include "server/catalog_routes.hpp"
 #include "server/host_routes.hpp"
+#include "server/project_files.hpp"
 #include "server/system_routes.hpp"
 
 namespace drover::server {
@@ -18,6 +19,7 @@ std::vector<Component> server_components() {
       {"groups", add_group_routes, nullptr, nullptr},
       {"credentials", add_credential_routes, nullptr, nullptr},
       {"projects", add_project_routes, nullptr, nullptr},
+      {"project files", add_project_file_routes, nullptr, nullptr},
       {"templates", add_template_routes, nullptr, nullptr},
       jobs_component(),
   };

@@ -47,7 +47,10 @@ await scenario(async (b) => {
   await nav(page, 'Templates').click();
   await page.getByRole('link', {name: 'New template'}).click();
   await page.getByLabel('Name', {exact: true}).fill('from the form');
-  await page.getByLabel('Playbook', {exact: true}).fill('site.yml');
+  // The playbook is offered from the project's files.
+  await page.locator('#playbooks option[value="slow.yml"]').waitFor({state: 'attached'});
+  assert.deepEqual(await page.locator('#playbooks option').evaluateAll((os) => os.map((o) => o.value)), ['site.yml', 'slow.yml']);
+  assert.equal(await page.getByLabel('Playbook', {exact: true}).inputValue(), 'site.yml');
   await page.getByLabel('Inventory', {exact: true}).fill('hosts.ini');
   await page.getByLabel('tags', {exact: true}).check();
   await shot(page, 'template-edit');

@@ -5,6 +5,8 @@
 // /api/v1/me and the dashboard's /api/v1/hosts/summary.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "harness/process.hpp"
@@ -174,6 +176,28 @@ TEST_F(WebUi, TheHostSummaryCountsHostsPerStatusLineIdcAndRole) {
   EXPECT_EQ(s["idc"]["bj1"], 2);
   EXPECT_EQ(s["status"]["offline"], 1);
   EXPECT_EQ(ApiClient(server_->url()).get("/api/v1/hosts/summary").status, 401);
+}
+
+TEST_F(WebUi, AProjectListsItsPlaybooksForTheTemplateForm) {
+  const std::string root = server_->data_dir() + "/projects/books";
+  auto write = [&](const std::string& rel, const std::string& text) {
+    std::filesystem::create_directories(std::filesystem::path(root + "/" + rel).parent_path());
+    std::ofstream(root + "/" + rel) << text;
+  };
+  write("site.yml", "---\n# the site\n- hosts: all\n  tasks: []\n");
+  write("sub/deploy.yaml", "- hosts: web\n  tasks: []\n");
+  write("vars.yml", "port: 80\n");                        // a mapping: not a playbook
+  write("roles/web/tasks/main.yml", "- debug: msg=x\n");   // a role's tasks
+  write(".hidden/x.yml", "- hosts: all\n");
+  write("notes.txt", "- not yaml\n");
+  ApiClient api(server_->url(), server_->admin_token());
+  auto project = api.post("/api/v1/projects", {{"name", "books"}, {"kind", "local"}, {"path", root}});
+  ASSERT_EQ(project.status, 201) << project.body;
+  std::string path = "/api/v1/projects/" + std::to_string(project.json()["id"].get<int64_t>()) + "/playbooks";
+  auto r = api.get(path);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["items"], Value::array({"site.yml", "sub/deploy.yaml"})) << r.body;
+  EXPECT_EQ(api.get("/api/v1/projects/424242/playbooks").status, 404);
 }
 
 }  // namespace

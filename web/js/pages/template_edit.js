@@ -15,7 +15,17 @@ export async function render({main, params, go}) {
   const name = h('input', {name: 'name', required: true, value: tpl.name || ''});
   const project = h('select', {name: 'project_id', required: true},
     projects.map((p) => h('option', {value: p.id, selected: p.id === tpl.project_id}, p.name)));
-  const playbook = h('input', {name: 'playbook', required: true, value: tpl.playbook || '', placeholder: 'site.yml'});
+  // The playbook is picked from the project's playbooks (typing works too).
+  const books = h('datalist', {id: 'playbooks'});
+  const playbook = h('input', {name: 'playbook', required: true, value: tpl.playbook || '', placeholder: 'site.yml', list: 'playbooks', autocomplete: 'off'});
+  const loadBooks = async () => {
+    if (!project.value) return;
+    const found = await get(`projects/${project.value}/playbooks`).catch(() => ({items: []}));
+    books.replaceChildren(...found.items.map((p) => h('option', {value: p})));
+    if (!playbook.value && found.items.length) playbook.value = found.items[0];
+  };
+  project.addEventListener('change', () => { playbook.value = ''; loadBooks(); });
+  loadBooks();
   const invKind = Object.keys(tpl.inventory || {file: ''})[0] || 'file';
   const kind = h('select', {name: 'inventory_kind'}, ['file', 'text', 'query'].map((k) => h('option', {value: k, selected: k === invKind}, t(`template.inv_${k}`))));
   const invValue = h('textarea', {name: 'inventory', rows: 3, spellcheck: 'false'});
@@ -58,7 +68,7 @@ export async function render({main, params, go}) {
   }},
   field(t('common.name'), name),
   field(t('template.project'), project),
-  field(t('template.playbook'), playbook, t('template.playbook_hint')),
+  field(t('template.playbook'), playbook, t('template.playbook_hint')), books,
   field(t('template.inventory_kind'), kind),
   field(t('template.inventory'), invValue, t('template.inventory_hint')),
   field(t('template.credential'), cred),
