@@ -24,8 +24,7 @@ struct Answer {
 // curl -i with the given headers (and body); nothing decoded.
 Answer curl(const std::string& method, const std::string& url, const std::vector<std::string>& headers = {},
             const std::string& body = "") {
-  std::vector<std::string> argv = {"curl", "-s", "-i", "-X", method};
-  if (method == "HEAD") argv = {"curl", "-s", "-I"};
+  std::vector<std::string> argv = {"curl", "-s", "-k", "-i", "-X", method};
   for (const auto& h : headers) argv.insert(argv.end(), {"-H", h});
   if (!body.empty()) argv.insert(argv.end(), {"--data-binary", body});
   argv.push_back(url);
@@ -135,6 +134,24 @@ TEST_F(WebUi, ABrowserLoginKeepsTheSessionOnlyInAnHttpOnlySameSiteStrictCookie) 
                        R"({"username": "admin", "password": ")" + std::string(kAdminPassword) + R"("})");
   EXPECT_NE(bearer.body.find("\"token\""), std::string::npos);
   EXPECT_EQ(bearer.headers.count("set-cookie"), 0u);
+}
+
+// Over HTTPS the cookie is also Secure: a browser never sends it over plain
+// HTTP.
+TEST(WebUiTls, ABrowserLoginOverHttpsSetsASecureCookie) {
+  TempDir dir;
+  auto made = run_process({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                           "/CN=127.0.0.1", "-keyout", dir.path() + "/key.pem", "-out", dir.path() + "/cert.pem"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  ServerProcessOptions o;
+  o.extra_args = {"--tls-cert", dir.path() + "/cert.pem", "--tls-key", dir.path() + "/key.pem"};
+  ServerProcess srv(o);
+  Answer a = curl("POST", srv.url() + "/api/v1/login", {"Content-Type: application/json"},
+                  R"({"username": "admin", "password": ")" + std::string(kAdminPassword) + R"(", "cookie": true})");
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_NE(a.headers["set-cookie"].find("; HttpOnly; SameSite=Strict; Secure"), std::string::npos)
+      << a.headers["set-cookie"];
+  EXPECT_NE(curl("GET", srv.url() + "/").headers["content-security-policy"].find("script-src 'self'"), std::string::npos);
 }
 
 TEST_F(WebUi, ACookieAuthenticatedWriteNeedsTheCsrfHeaderWhileBearerClientsDoNot) {

@@ -140,6 +140,8 @@ async function route() {
   }
   const heading = main.querySelector('h1');
   document.title = heading ? `${heading.textContent} · drover` : 'drover';
+  // A screen reader starts reading the new page, not the old position.
+  if (!main.contains(document.activeElement)) main.focus({preventScroll: true});
 }
 
 start();

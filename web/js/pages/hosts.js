@@ -7,7 +7,7 @@ import {pagedTable, badge} from '../table.js';
 import {importPanel} from './host_import.js';
 
 export const hostStatuses = ['online', 'offline', 'maintenance'];
-const filterKeys = ['role', 'line', 'idc', 'region', 'platform', 'tag'];
+const filterKeys = ['role', 'line', 'idc', 'region', 'platform', 'machine_type', 'tag'];
 
 export async function render({main, can, query, go}) {
   const filters = {};
