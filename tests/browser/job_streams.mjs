@@ -74,13 +74,25 @@ await scenario(async (b) => {
   await page.getByLabel('Select all on this page').check();
   await page.getByRole('combobox', {name: 'Run template on selection'}).selectOption({label: data.template_name});
   await page.getByRole('button', {name: 'Run template on selection'}).click();
-  await page.waitForURL(/#\/jobs\/\d+$/);
+  await page.waitForURL(/#\/jobs\/\d+\?side=1$/);
   await page.locator('pre.output').getByText('PLAY RECAP').waitFor({timeout: 120000});
   assert.equal(await page.locator('.hostgrid .cell').count(), 2);
-  await page.getByRole('button', {name: 'Each host side by side'}).click();
+  await page.locator('.side-by-side section').nth(1).waitFor();
   assert.equal(await page.locator('.side-by-side section').count(), 2);
   assert.match(await page.locator('.side-by-side section', {hasText: 'host002'}).innerText(), /changed: \[host002\]/);
   await shot(page, 'job-side-by-side');
+  // An ad-hoc command on the same selection, each host's answer side by side.
+  await nav(page, 'Hosts').click();
+  await page.getByLabel('Search hostname or IP').first().fill('host00');
+  await page.locator('.pager-status', {hasText: '1–2 of 2'}).waitFor();
+  await page.getByLabel('Select all on this page').check();
+  await page.getByRole('textbox', {name: 'Command to run on the selection'}).fill('echo answer from {{ inventory_hostname }}');
+  await page.getByRole('button', {name: 'Run command'}).click();
+  await page.waitForURL(/#\/jobs\/\d+\?side=1$/);
+  await page.locator('.job-head .badge.s-successful').waitFor({timeout: 120000});
+  await page.locator('.side-by-side section', {hasText: 'answer from host002'}).waitFor();
+  assert.match(await page.locator('.side-by-side section', {hasText: 'host001'}).innerText(), /changed: \[host001\]\s+answer from host001/);
+  await shot(page, 'batch-command');
 
   // On a phone the job page is one column and still shows grid and output.
   await page.setViewportSize({width: 390, height: 844});

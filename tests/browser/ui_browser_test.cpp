@@ -102,9 +102,18 @@ class UiInBrowser : public ::testing::Test {
              {"project_name", "web-project"},
              {"host_id", host.json()["id"]}};
     if (with_fleet) {
-      // Two of the fleet's hosts in the CMDB too, for batch execution.
-      for (const char* name : {"host001", "host002"})
-        ASSERT_EQ(api->post("/api/v1/hosts", {{"hostname", name}, {"role", "fleet"}}).status, 201);
+      // Two of the fleet's hosts in the CMDB too, for batch execution, with
+      // what it takes to reach them.
+      for (int i = 0; i < 2; ++i) {
+        const FleetHost& fh = fleet->hosts()[i];
+        Value vars = {{"ansible_port", fh.port},
+                      {"ansible_user", "root"},
+                      {"ansible_ssh_private_key_file", fleet->client_key_path()},
+                      {"ansible_ssh_common_args", "-o UserKnownHostsFile=" + fleet->known_hosts_path() +
+                                                      " -o StrictHostKeyChecking=yes"}};
+        auto r = api->post("/api/v1/hosts", {{"hostname", fh.name}, {"ip", fh.address}, {"role", "fleet"}, {"vars", vars}});
+        ASSERT_EQ(r.status, 201) << r.body;
+      }
       auto job = api->post("/api/v1/jobs", {{"template_id", tmpl.json()["id"]}});
       ASSERT_EQ(job.status, 202) << job.body;
       int64_t id = job.json()["id"].get<int64_t>();

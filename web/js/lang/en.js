@@ -4,6 +4,7 @@ export const en = {
   'action.cancel': 'Cancel', 'action.delete': 'Delete', 'action.edit': 'Edit', 'action.save': 'Save',
   'audit.action': 'Action', 'audit.caption': 'Audit log, newest first', 'audit.details': 'Details',
   'audit.resource': 'Resource', 'audit.time': 'Time',
+  'batch.module': 'Module', 'batch.command': 'Command to run on the selection', 'batch.run': 'Run command',
   'common.actions': 'Actions', 'common.confirm_delete': 'Delete {name}?', 'common.created': 'Created',
   'common.deleted': 'Deleted', 'common.name': 'Name', 'common.updated': 'Updated',
   'credential.allowed_roles': 'Roles that may use it', 'credential.kind': 'Kind', 'credential.secret': 'Secret',

@@ -3,6 +3,7 @@ export const zh = {
   'action.cancel': '取消', 'action.delete': '删除', 'action.edit': '编辑', 'action.save': '保存',
   'audit.action': '操作', 'audit.caption': '审计日志（最新在前）', 'audit.details': '详情',
   'audit.resource': '资源', 'audit.time': '时间',
+  'batch.module': '模块', 'batch.command': '在所选主机上执行的命令', 'batch.run': '执行命令',
   'common.actions': '操作', 'common.confirm_delete': '确定删除 {name}？', 'common.created': '创建时间',
   'common.deleted': '已删除', 'common.name': '名称', 'common.updated': '更新时间',
   'credential.allowed_roles': '可使用的角色', 'credential.kind': '类型', 'credential.secret': '密钥',

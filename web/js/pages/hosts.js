@@ -5,6 +5,7 @@ import {h, field, notify, download} from '../dom.js';
 import {t} from '../i18n.js';
 import {pagedTable, badge} from '../table.js';
 import {importPanel} from './host_import.js';
+import {batchControls} from './batch.js';
 
 export const hostStatuses = ['online', 'offline', 'maintenance'];
 const filterKeys = ['role', 'line', 'idc', 'region', 'platform', 'machine_type', 'tag'];
@@ -84,17 +85,21 @@ export async function render({main, can, query, go}) {
   main.append(form, can('operator') ? bulk : null, table.root);
   await table.reload();
 
-  // Batch execution: a template that prompts for its limit, run on the
-  // selected hosts; the job page shows each host's output side by side.
+  // Batch execution: an ad-hoc command (batch.js), or a template that
+  // prompts for its limit, run on the selected hosts; the job page then shows
+  // each host's output side by side.
   // (After the first page: the table comes first.)
-  const runnable = can('operator') ? (await get('templates?limit=1000')).items.filter((x) => x.ask_limit_on_launch) : [];
+  if (!can('operator')) return;
+  const runnable = (await get('templates?limit=1000')).items.filter((x) => x.ask_limit_on_launch);
   const templateSel = h('select', {'aria-label': t('hosts.run_template')},
     runnable.map((x) => h('option', {value: x.id}, x.name)));
+  const selectedHosts = () => Promise.all(table.selected().map((id) => get(`hosts/${id}`)));
+  bulk.append(...await batchControls(selectedHosts, go));
   if (runnable.length) bulk.append(templateSel, h('button', {type: 'button', class: 'primary', onclick: async () => {
-    const names = (await Promise.all(table.selected().map((id) => get(`hosts/${id}`)))).map((x) => x.hostname);
+    const names = (await selectedHosts()).map((x) => x.hostname);
     try {
       const job = await post('jobs', {template_id: Number(templateSel.value), limit: names.join(',')});
-      go(`/jobs/${job.id}`);
+      go(`/jobs/${job.id}?side=1`);
     } catch (e) {
       notify(e.message, 'error');
     }

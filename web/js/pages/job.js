@@ -14,7 +14,7 @@ const eventNames = ['playbook_start', 'play_start', 'task_start', 'runner_start'
   'file_diff', 'retry', 'async_poll', 'async_finished', 'include', 'notify', 'no_hosts_matched',
   'no_hosts_remaining', 'warning', 'deprecation', 'display', 'stats'];
 
-export async function render({main, params, can, go}) {
+export async function render({main, params, query, can, go}) {
   const id = params[0];
   let job = await get(`jobs/${id}`);
   const head = h('div', {class: 'job-head'});
@@ -33,10 +33,20 @@ export async function render({main, params, can, go}) {
   const sideButton = h('button', {type: 'button', 'aria-expanded': 'false', onclick: () => {
     const open = sideButton.getAttribute('aria-expanded') !== 'true';
     sideButton.setAttribute('aria-expanded', String(open));
-    clear(sideBox, open ? output.sideBySide() : null);
+    sideDrawn = -1;
+    if (open) redrawSide(); else clear(sideBox);
   }}, t('job.side_by_side'));
   output.root.before(h('div', {class: 'actions'}, sideButton));
   output.root.after(sideBox);
+  // Opened from batch execution (?side=1): the side-by-side view follows
+  // the job live.
+  if (query.get('side') === '1') sideButton.setAttribute('aria-expanded', 'true');
+  let sideDrawn = -1;
+  const redrawSide = () => {
+    if (sideButton.getAttribute('aria-expanded') !== 'true' || sideDrawn === output.count) return;
+    sideDrawn = output.count;
+    clear(sideBox, output.sideBySide());
+  };
 
   const tasks = [];
   function drawHead() {
@@ -96,8 +106,10 @@ export async function render({main, params, can, go}) {
     job = await get(`jobs/${id}`);
     drawHead();
     if (job.recap) drawRecap(job.recap);
+    redrawSide();
     grid.finish(job.state);
   });
+  const sideTimer = setInterval(redrawSide, 1000);
   const poll = setInterval(async () => {
     if (document.hidden || finished.has(job.state)) return;
     try {
@@ -105,5 +117,5 @@ export async function render({main, params, can, go}) {
       if (j.state !== job.state || j.cancel_requested !== job.cancel_requested) { job = j; drawHead(); }
     } catch { /* shown on the next try */ }
   }, 2000);
-  return () => { source.close(); clearInterval(poll); output.stop(); };
+  return () => { source.close(); clearInterval(poll); clearInterval(sideTimer); output.stop(); };
 }

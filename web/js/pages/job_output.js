@@ -29,6 +29,7 @@ export class Output {
   constructor() {
     this.root = h('pre', {class: 'output', tabindex: '0', 'aria-label': 'output', role: 'log'});
     this.queue = [];
+    this.count = 0;  // lines so far
     this.byHostLines = new Map();  // host -> its lines, for the side-by-side view
     this.tasks = new Map();
     this.frame = 0;
@@ -42,6 +43,7 @@ export class Output {
   line(text, cls, host) {
     const l = {text, cls, host};
     this.queue.push(l);
+    this.count++;
     if (host) {
       if (!this.byHostLines.has(host)) this.byHostLines.set(host, []);
       this.byHostLines.get(host).push(l);
