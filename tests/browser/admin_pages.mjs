@@ -42,12 +42,21 @@ await scenario(async (b) => {
 
   await nav(page, 'Projects').click();
   await page.getByRole('cell', {name: data.project_name, exact: true}).waitFor();
+  await page.getByText('New project').click();
+  await page.getByLabel('Name', {exact: true}).fill('second');
+  await page.getByLabel('Path (local) or URL (git)').fill(`${data.project_root}/nowhere`);
+  await page.getByRole('button', {name: 'Save'}).click();
+  await page.getByRole('alert').filter({hasText: 'allowed project root'}).waitFor();  // refused in place
+  await page.getByLabel('Path (local) or URL (git)').fill(`${data.project_root}/other`);
+  await page.getByRole('button', {name: 'Save'}).click();
+  await page.getByRole('cell', {name: 'second', exact: true}).waitFor();
   await shot(page, 'projects');
 
   await nav(page, 'Templates').click();
   await page.getByRole('link', {name: 'New template'}).click();
   await page.getByLabel('Name', {exact: true}).fill('from the form');
-  // The playbook is offered from the project's files.
+  // The playbook is offered from the chosen project's files.
+  await page.getByLabel('Project', {exact: true}).selectOption({label: data.project_name});
   await page.locator('#playbooks option[value="slow.yml"]').waitFor({state: 'attached'});
   assert.deepEqual(await page.locator('#playbooks option').evaluateAll((os) => os.map((o) => o.value)), ['site.yml', 'slow.yml']);
   assert.equal(await page.getByLabel('Playbook', {exact: true}).inputValue(), 'site.yml');
@@ -68,5 +77,5 @@ await scenario(async (b) => {
   // The token works as a Bearer token for API clients.
   const status = await page.evaluate(async (tok) => (await fetch('api/v1/me', {headers: {Authorization: `Bearer ${tok}`}})).status, token);
   assert.equal(status, 200);
-  check(page);
+  check(page, [/status of 400/]);  // the refused project path
 });

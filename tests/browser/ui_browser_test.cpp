@@ -100,7 +100,9 @@ class UiInBrowser : public ::testing::Test {
              {"template_name", "deploy web"},
              {"slow_template_id", slow.json()["id"]},
              {"project_name", "web-project"},
-             {"host_id", host.json()["id"]}};
+             {"host_id", host.json()["id"]},
+             {"project_root", dir.path()}};
+    dir.write("other/site.yml", kPlaybook);  // a second project, added from the UI
     if (with_fleet) {
       // Two of the fleet's hosts in the CMDB too, for batch execution, with
       // what it takes to reach them.

@@ -104,3 +104,23 @@ export function deleteButton(path, name, done) {
     }
   }}, t('action.delete'));
 }
+
+// A folded "new ..." form above a table: `controls` (labelled fields), an
+// error line and Save. submit() sends it (throws an ApiError to show); on
+// success the form resets and done() runs (usually the table's reload).
+export function createPanel(title, controls, submit, done) {
+  const error = h('p', {class: 'error', role: 'alert'});
+  return h('details', {class: 'card'}, h('summary', {}, title),
+    h('form', {class: 'form', onsubmit: async (e) => {
+      e.preventDefault();
+      error.textContent = '';
+      try {
+        await submit();
+        e.target.reset();
+        notify(t('form.saved'));
+        done();
+      } catch (err) {
+        error.textContent = err.message;
+      }
+    }}, controls, error, h('button', {type: 'submit', class: 'primary'}, t('action.save'))));
+}

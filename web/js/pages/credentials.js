@@ -1,9 +1,9 @@
 // Credentials: operators see them (never a secret: the API has none to
 // give), admins create and delete them. The secret field is write-only.
 import {get, post, qs} from '../api.js';
-import {h, field, fmtTime, notify} from '../dom.js';
+import {h, field, fmtTime} from '../dom.js';
 import {t, lang} from '../i18n.js';
-import {pagedTable, deleteButton} from '../table.js';
+import {pagedTable, deleteButton, createPanel} from '../table.js';
 
 const kinds = ['ssh_key', 'password', 'become'];
 
@@ -32,17 +32,10 @@ function newCredential(done) {
   const username = h('input', {name: 'username'});
   const secret = h('textarea', {name: 'secret', rows: 4, required: true, spellcheck: 'false', autocomplete: 'off'});
   const roles = ['operator', 'viewer'].map((r) => [r, h('input', {type: 'checkbox', value: r})]);
-  const error = h('p', {class: 'error', role: 'alert'});
-  return h('details', {class: 'card'}, h('summary', {}, t('credentials.new')),
-    h('form', {class: 'form', onsubmit: async (e) => {
-      e.preventDefault();
-      error.textContent = '';
-      const body = {name: name.value.trim(), kind: kind.value, username: username.value.trim(), secret: secret.value,
-        allowed_roles: roles.filter(([, b]) => b.checked).map(([r]) => r)};
-      try { await post('credentials', body); secret.value = ''; e.target.reset(); notify(t('form.saved')); done(); } catch (err) { error.textContent = err.message; }
-    }},
+  return createPanel(t('credentials.new'), [
     field(t('common.name'), name), field(t('credential.kind'), kind), field(t('credential.username'), username),
     field(t('credential.secret'), secret, t('credential.secret_hint')),
-    h('fieldset', {}, h('legend', {}, t('credential.allowed_roles')), roles.map(([r, b]) => h('label', {class: 'inline'}, b, ' ', t(`role.${r}`)))),
-    error, h('button', {type: 'submit', class: 'primary'}, t('action.save'))));
+    h('fieldset', {}, h('legend', {}, t('credential.allowed_roles')), roles.map(([r, b]) => h('label', {class: 'inline'}, b, ' ', t(`role.${r}`))))],
+  () => post('credentials', {name: name.value.trim(), kind: kind.value, username: username.value.trim(), secret: secret.value,
+    allowed_roles: roles.filter(([, b]) => b.checked).map(([r]) => r)}), done);
 }

@@ -3,7 +3,7 @@
 import {get, post, qs} from '../api.js';
 import {h, field, fmtTime, notify} from '../dom.js';
 import {t, lang} from '../i18n.js';
-import {pagedTable, badge, deleteButton} from '../table.js';
+import {pagedTable, badge, deleteButton, createPanel} from '../table.js';
 
 export async function render({main, can, go}) {
   const table = pagedTable({
@@ -32,16 +32,16 @@ function newProject(done) {
   const kind = h('select', {name: 'kind'}, h('option', {value: 'local'}, 'local'), h('option', {value: 'git'}, 'git'));
   const where = h('input', {name: 'where', required: true, size: 40});
   const branch = h('input', {name: 'branch', size: 12});
-  const error = h('p', {class: 'error', role: 'alert'});
-  return h('details', {class: 'card'}, h('summary', {}, t('projects.new')),
-    h('form', {class: 'form', onsubmit: async (e) => {
-      e.preventDefault();
-      error.textContent = '';
-      const body = {name: name.value.trim(), kind: kind.value};
-      if (kind.value === 'local') body.path = where.value.trim();
-      else { body.url = where.value.trim(); if (branch.value.trim()) body.branch = branch.value.trim(); }
-      try { await post('projects', body); notify(t('form.saved')); e.target.reset(); done(); } catch (err) { error.textContent = err.message; }
-    }},
+  return createPanel(t('projects.new'), [
     field(t('common.name'), name), field(t('project.kind'), kind), field(t('project.path_or_url'), where),
-    field(t('project.branch'), branch), error, h('button', {type: 'submit', class: 'primary'}, t('action.save'))));
+    field(t('project.branch'), branch)],
+  () => {
+    const body = {name: name.value.trim(), kind: kind.value};
+    if (kind.value === 'local') body.path = where.value.trim();
+    else {
+      body.url = where.value.trim();
+      if (branch.value.trim()) body.branch = branch.value.trim();
+    }
+    return post('projects', body);
+  }, done);
 }

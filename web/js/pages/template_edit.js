@@ -18,9 +18,12 @@ export async function render({main, params, go}) {
   // The playbook is picked from the project's playbooks (typing works too).
   const books = h('datalist', {id: 'playbooks'});
   const playbook = h('input', {name: 'playbook', required: true, value: tpl.playbook || '', placeholder: 'site.yml', list: 'playbooks', autocomplete: 'off'});
+  let asked = 0;
   const loadBooks = async () => {
     if (!project.value) return;
+    const mine = ++asked;
     const found = await get(`projects/${project.value}/playbooks`).catch(() => ({items: []}));
+    if (mine !== asked) return;  // another project was chosen meanwhile
     books.replaceChildren(...found.items.map((p) => h('option', {value: p})));
     if (!playbook.value && found.items.length) playbook.value = found.items[0];
   };

@@ -2,7 +2,7 @@
 import {get, post, patch, qs} from '../api.js';
 import {h, field, fmtTime, notify} from '../dom.js';
 import {t, lang} from '../i18n.js';
-import {pagedTable, badge, deleteButton} from '../table.js';
+import {pagedTable, badge, deleteButton, createPanel} from '../table.js';
 
 const roles = ['viewer', 'operator', 'admin'];
 
@@ -27,13 +27,9 @@ export async function render({main, user}) {
   const name = h('input', {name: 'username', required: true, autocomplete: 'off'});
   const pw = h('input', {name: 'password', type: 'password', required: true, minlength: 12, autocomplete: 'new-password'});
   const role = h('select', {name: 'role'}, roles.map((r) => h('option', {value: r}, t(`role.${r}`))));
-  const error = h('p', {class: 'error', role: 'alert'});
-  const form = h('details', {class: 'card'}, h('summary', {}, t('users.new')), h('form', {class: 'form', onsubmit: async (e) => {
-    e.preventDefault();
-    error.textContent = '';
-    try { await post('users', {username: name.value.trim(), password: pw.value, role: role.value}); e.target.reset(); notify(t('form.saved')); table.reload(); } catch (err) { error.textContent = err.message; }
-  }}, field(t('login.username'), name), field(t('login.password'), pw, t('password.rule')), field(t('users.role'), role), error,
-  h('button', {type: 'submit', class: 'primary'}, t('action.save'))));
+  const form = createPanel(t('users.new'),
+    [field(t('login.username'), name), field(t('login.password'), pw, t('password.rule')), field(t('users.role'), role)],
+    () => post('users', {username: name.value.trim(), password: pw.value, role: role.value}), () => table.reload());
   main.append(h('h1', {}, t('nav.users')), form, table.root);
   await table.reload();
 }
