@@ -93,6 +93,13 @@ await scenario(async (b) => {
   await page.locator('.side-by-side section', {hasText: 'answer from host002'}).waitFor();
   assert.match(await page.locator('.side-by-side section', {hasText: 'host001'}).innerText(), /changed: \[host001\]\s+answer from host001/);
   await shot(page, 'batch-command');
+  // The host's page lists the jobs that ran on it, newest first.
+  await nav(page, 'Hosts').click();
+  await page.getByRole('link', {name: 'host002', exact: true}).click();
+  await page.getByRole('heading', {name: 'host002'}).waitFor();
+  await page.locator('.pager-status', {hasText: /of [4-9]$/}).waitFor();
+  assert.match(await page.locator('table.grid tbody tr').first().innerText(), /shell: echo answer/);
+  await shot(page, 'host-jobs');
 
   // On a phone the job page is one column and still shows grid and output.
   await page.setViewportSize({width: 390, height: 844});

@@ -4,6 +4,7 @@
 // HttpOnly cookie; CSRF protection of cookie-authenticated writes; logout;
 // /api/v1/me and the dashboard's /api/v1/hosts/summary.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -215,6 +216,31 @@ TEST_F(WebUi, AProjectListsItsPlaybooksForTheTemplateForm) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["items"], Value::array({"site.yml", "sub/deploy.yaml"})) << r.body;
   EXPECT_EQ(api.get("/api/v1/projects/424242/playbooks").status, 404);
+}
+
+TEST_F(WebUi, AHostsJobHistoryListsTheJobsThatRanOnItNewestFirst) {
+  ApiClient api(server_->url(), server_->admin_token());
+  auto host = api.post("/api/v1/hosts", {{"hostname", "localhost"}});
+  ASSERT_EQ(host.status, 201) << host.body;
+  auto other = api.post("/api/v1/hosts", {{"hostname", "idle1"}});
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 2; ++i) {
+    auto job = api.post("/api/v1/jobs", {{"module", "ping"}, {"inventory_text", "localhost ansible_connection=local\n"}});
+    ASSERT_EQ(job.status, 202) << job.body;
+    ids.push_back(job.json()["id"].get<int64_t>());
+  }
+  for (int64_t id : ids)
+    for (int i = 0; i < 600 && api.get("/api/v1/jobs/" + std::to_string(id)).json()["finished"].is_null(); ++i)
+      usleep(100 * 1000);
+  std::string path = "/api/v1/hosts/" + std::to_string(host.json()["id"].get<int64_t>()) + "/jobs";
+  Value page = api.get(path).json();
+  ASSERT_EQ(page["total"], 2) << page.dump();
+  EXPECT_EQ(page["items"][0]["id"], ids[1]);
+  EXPECT_EQ(page["items"][1]["id"], ids[0]);
+  EXPECT_EQ(api.get(path + "?limit=1").json()["items"].size(), 1u);
+  Value none = api.get("/api/v1/hosts/" + std::to_string(other.json()["id"].get<int64_t>()) + "/jobs").json();
+  EXPECT_EQ(none["total"], 0);
+  EXPECT_EQ(api.get("/api/v1/hosts/424242/jobs").status, 404);
 }
 
 }  // namespace

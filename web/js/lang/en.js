@@ -21,6 +21,7 @@ export const en = {
   'host.hostname': 'Hostname', 'host.ip': 'IP', 'host.role': 'Role', 'host.platform': 'Platform',
   'host.machine_type': 'Machine type', 'host.line': 'Line', 'host.idc': 'IDC', 'host.region': 'Region',
   'host.status': 'Status', 'host.tags': 'Tags', 'host.tag': 'Tag', 'host.tags_hint': 'Comma-separated',
+  'host.jobs': 'Jobs on this host',
   'host.vars': 'Variables (JSON)',
   'hosts.add_tag': 'Add tag', 'hosts.any': 'any', 'hosts.caption': 'Hosts', 'hosts.confirm_delete': 'Delete {n} hosts?',
   'hosts.confirm_delete_one': 'Delete {name}?', 'hosts.deleted': '{n} hosts deleted', 'hosts.edit': 'Edit {name}',

@@ -20,6 +20,7 @@ export const zh = {
   'host.hostname': '主机名', 'host.ip': 'IP', 'host.role': '角色', 'host.platform': '平台',
   'host.machine_type': '机型', 'host.line': '线路', 'host.idc': '机房', 'host.region': '区域',
   'host.status': '状态', 'host.tags': '标签', 'host.tag': '标签', 'host.tags_hint': '用逗号分隔',
+  'host.jobs': '该主机的作业',
   'host.vars': '变量 (JSON)',
   'hosts.add_tag': '添加标签', 'hosts.any': '全部', 'hosts.caption': '主机', 'hosts.confirm_delete': '确定删除 {n} 台主机？',
   'hosts.confirm_delete_one': '确定删除 {name}？', 'hosts.deleted': '已删除 {n} 台主机', 'hosts.edit': '编辑 {name}',
