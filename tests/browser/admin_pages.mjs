@@ -39,6 +39,12 @@ await scenario(async (b) => {
   await page.getByRole('cell', {name: 'deploy-key', exact: true}).waitFor();
   assert.doesNotMatch(await page.content(), /not-a-real-secret/);
   await shot(page, 'credentials');
+  await page.getByRole('link', {name: 'Edit deploy-key'}).click();
+  await page.getByLabel('Description').fill('the deploy key');
+  await page.getByLabel('operator').check();
+  await shot(page, 'credential-edit');
+  await page.getByRole('button', {name: 'Save'}).click();
+  await page.getByRole('cell', {name: 'operator', exact: true}).waitFor();
 
   await nav(page, 'Projects').click();
   await page.getByRole('cell', {name: data.project_name, exact: true}).waitFor();

@@ -23,6 +23,7 @@ const routes = [
   [/^\/templates\/(\d+)\/launch$/, 'launch', 'operator'],
   [/^\/projects$/, 'projects', 'viewer'],
   [/^\/credentials$/, 'credentials', 'operator'],
+  [/^\/credentials\/(\d+)\/edit$/, 'credential_edit', 'admin'],
   [/^\/tokens$/, 'tokens', 'viewer'],
   [/^\/admin\/users$/, 'users', 'admin'],
   [/^\/admin\/audit$/, 'audit', 'admin'],

@@ -10,6 +10,7 @@ export const en = {
   'credential.allowed_roles': 'Roles that may use it', 'credential.kind': 'Kind', 'credential.secret': 'Secret',
   'credential.secret_hint': 'Stored encrypted and never shown again', 'credential.username': 'Username',
   'credential.ssh_key': 'SSH key', 'credential.password': 'Password', 'credential.become': 'Become (sudo)',
+  'credential.description': 'Description', 'credential.new_secret': 'New secret', 'credential.new_secret_hint': 'Empty: the stored secret stays', 'credentials.edit': 'Edit {name}',
   'credentials.caption': 'Credentials (secrets are write-only)', 'credentials.new': 'New credential',
   'dash.by_idc': 'Hosts by IDC', 'dash.by_line': 'Hosts by line', 'dash.by_role': 'Hosts by role',
   'dash.by_status': 'Hosts by status', 'dash.failed_today': 'Failed today', 'dash.hosts': 'Hosts',

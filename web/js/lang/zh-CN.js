@@ -9,6 +9,7 @@ export const zh = {
   'credential.allowed_roles': '可使用的角色', 'credential.kind': '类型', 'credential.secret': '密钥',
   'credential.secret_hint': '加密保存，之后不再显示', 'credential.username': '用户名',
   'credential.ssh_key': 'SSH 密钥', 'credential.password': '密码', 'credential.become': '提权 (sudo)',
+  'credential.description': '描述', 'credential.new_secret': '新密钥', 'credential.new_secret_hint': '留空则保留已保存的密钥', 'credentials.edit': '编辑 {name}',
   'credentials.caption': '凭据（密钥只写不读）', 'credentials.new': '新建凭据',
   'dash.by_idc': '按机房的主机', 'dash.by_line': '按线路的主机', 'dash.by_role': '按角色的主机',
   'dash.by_status': '按状态的主机', 'dash.failed_today': '今日失败', 'dash.hosts': '主机',

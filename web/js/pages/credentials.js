@@ -1,5 +1,5 @@
 // Credentials: operators see them (never a secret: the API has none to
-// give), admins create and delete them. The secret field is write-only.
+// give), admins create, edit (credential_edit.js) and delete them. The secret field is write-only.
 import {get, post, qs} from '../api.js';
 import {h, field, fmtTime} from '../dom.js';
 import {t, lang} from '../i18n.js';
@@ -16,7 +16,9 @@ export async function render({main, can}) {
       {key: 'username', label: t('credential.username')},
       {key: 'allowed_roles', label: t('credential.allowed_roles'), cell: (c) => (c.allowed_roles || []).map((r) => t(`role.${r}`)).join(', ')},
       {key: 'created', label: t('common.created'), cell: (c) => fmtTime(c.created, lang)},
-      {key: 'actions', label: t('common.actions'), cell: (c) => can('admin') ? deleteButton(`credentials/${c.id}`, c.name, () => table.reload()) : ''},
+      {key: 'actions', label: t('common.actions'), cell: (c) => can('admin') ? h('span', {class: 'row-actions'},
+        h('a', {class: 'button', href: `#/credentials/${c.id}/edit`, 'aria-label': `${t('action.edit')} ${c.name}`}, t('action.edit')),
+        deleteButton(`credentials/${c.id}`, c.name, () => table.reload())) : ''},
     ],
     load: (p) => get(`credentials${qs({limit: p.limit, offset: p.offset})}`),
   });
