@@ -38,7 +38,7 @@ export async function newPage(b, {locale = 'en-US', viewport = {width: 1366, hei
   page.problems = [];
   page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
-  page.setDefaultTimeout(30000);
+  page.setDefaultTimeout(60000);  // CI runs ctest -j2 on 2 loaded cores
   return page;
 }
 
@@ -63,8 +63,10 @@ export function nav(page, name) {
   return page.locator('header nav').getByRole('link', {name, exact: true});
 }
 
-export async function shot(page, name) {
-  await page.screenshot({path: path.join(artifacts, `${name}.png`), fullPage: true});
+// A screenshot artifact (the whole page unless fullPage: false); a loaded CI
+// machine may take long to paint a big page, so it gets 2 minutes.
+export async function shot(page, name, {fullPage = true} = {}) {
+  await page.screenshot({path: path.join(artifacts, `${name}.png`), fullPage, timeout: 120000});
 }
 
 // Runs a scenario: closes the browser whatever happens; exit code 1 on failure.
