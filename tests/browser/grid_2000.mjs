@@ -17,7 +17,7 @@ await scenario(async (b) => {
   assert.equal(await page.locator('.hostgrid .cell').count(), 2000);
   assert.equal(await page.locator('.hostgrid .cell.s-ok').count(), 2000);
   assert.equal(await page.locator('ul.legend [data-count="ok"]').innerText(), '2000');
-  assert.equal(await page.getByRole('listitem', {name: 'node11999: ok'}).count(), 1);
+  assert.equal(await page.getByRole('button', {name: 'node11999: ok'}).count(), 1);
   assert.equal(await page.locator('table.recap-table tbody tr').count(), 2000);
   // Readable: cells are at least 12 px and all of them fit a laptop screen
   // (no scrolling, sideways or in the grid).

@@ -34,7 +34,7 @@ await scenario(async (b) => {
   assert.equal(await cells.count(), data.hosts);
   assert.equal(await page.locator('.hostgrid .cell.s-failed').count(), 1);
   assert.equal(await page.locator('.hostgrid .cell.s-changed').count(), data.hosts - 1);
-  assert.equal(await page.getByRole('listitem', {name: 'host003: failed'}).count(), 1);
+  assert.equal(await page.getByRole('button', {name: 'host003: failed'}).count(), 1);
   // The recap table, and the final state once the stream ended.
   const recap = page.locator('table.recap-table tbody tr');
   await page.locator('.job-head .badge.s-failed').waitFor();
@@ -45,9 +45,9 @@ await scenario(async (b) => {
   await shot(page, 'job-finished');
 
   // Choosing a cell shows only that host's lines.
-  await page.getByRole('listitem', {name: 'host003: failed'}).click();
+  await page.getByRole('button', {name: 'host003: failed'}).click();
   assert.equal(await out.locator('.l[data-host="host001"]:visible').count(), 0);
-  await page.getByRole('listitem', {name: 'host003: failed'}).click();
+  await page.getByRole('button', {name: 'host003: failed'}).click();
 
   // Download: ansible-playbook's text of the run.
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', {name: 'Download output'}).click()]);

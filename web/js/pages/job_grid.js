@@ -16,7 +16,7 @@ export class HostGrid {
     this.spare = [];
     this.counts = Object.fromEntries(states.map((s) => [s, 0]));
     this.legend = h('ul', {class: 'legend', 'aria-live': 'off'});
-    this.box = h('div', {class: 'hostgrid', role: 'list', 'aria-label': t('job.hosts')});
+    this.box = h('div', {class: 'hostgrid', role: 'group', 'aria-label': t('job.hosts')});
     this.root = h('div', {}, this.legend, this.box);
     this.onPick = () => {};
     this.drawLegend();
@@ -28,9 +28,16 @@ export class HostGrid {
   }
 
   makeCell() {
-    const cell = h('button', {type: 'button', class: 'cell s-pending', role: 'listitem', 'aria-label': t('grid.pending')});
+    const cell = h('button', {type: 'button', class: 'cell s-pending', 'aria-label': t('grid.pending')});
     cell.dataset.state = 'pending';
-    cell.addEventListener('click', () => { if (cell.dataset.host) this.onPick(cell.dataset.host); });
+    cell.addEventListener('click', () => {
+      if (!cell.dataset.host) return;
+      // One chosen host at a time: its output only (aria-pressed says which).
+      const on = cell.getAttribute('aria-pressed') !== 'true';
+      for (const c of this.box.querySelectorAll('[aria-pressed="true"]')) c.setAttribute('aria-pressed', 'false');
+      cell.setAttribute('aria-pressed', String(on));
+      this.onPick(cell.dataset.host);
+    });
     this.box.append(cell);
     this.counts.pending++;
     return cell;
