@@ -2,7 +2,7 @@
 // change its role), the audit log with a filter, credentials (write-only
 // secret), projects, templates (create one from the form), and "my tokens"
 // (a token shown once).
-import {scenario, nav, newPage, login, shot, check, assert, data} from './lib.mjs';
+import {scenario, nav, newPage, login, shot, check, assert, data, unlabelled} from './lib.mjs';
 
 await scenario(async (b) => {
   const page = await newPage(b);
@@ -23,6 +23,7 @@ await scenario(async (b) => {
   await page.getByRole('combobox', {name: 'Role of newbie'}).selectOption('operator');
   await page.getByText('Saved').first().waitFor();
   await shot(page, 'users');
+  assert.deepEqual(await unlabelled(page), [], 'users page');
 
   await nav(page, 'Audit log').click();
   await page.getByLabel('Resource').fill('users');
@@ -43,6 +44,7 @@ await scenario(async (b) => {
   await page.getByLabel('Description').fill('the deploy key');
   await page.getByLabel('operator').check();
   await shot(page, 'credential-edit');
+  assert.deepEqual(await unlabelled(page), [], 'credential form');
   await page.getByRole('button', {name: 'Save'}).click();
   await page.getByRole('cell', {name: 'operator', exact: true}).waitFor();
 
@@ -69,6 +71,7 @@ await scenario(async (b) => {
   await page.getByLabel('Inventory', {exact: true}).fill('hosts.ini');
   await page.getByLabel('tags', {exact: true}).check();
   await shot(page, 'template-edit');
+  assert.deepEqual(await unlabelled(page), [], 'template form');
   await page.getByRole('button', {name: 'Save'}).click();
   await page.getByRole('cell', {name: 'from the form', exact: true}).waitFor();
   await shot(page, 'templates');
@@ -80,6 +83,7 @@ await scenario(async (b) => {
   assert.match(token, /^drv_/);
   await page.getByRole('cell', {name: 'ci token', exact: true}).waitFor();
   await shot(page, 'tokens');
+  assert.deepEqual(await unlabelled(page), [], 'tokens page');
   // The token works as a Bearer token for API clients.
   const status = await page.evaluate(async (tok) => (await fetch('api/v1/me', {headers: {Authorization: `Bearer ${tok}`}})).status, token);
   assert.equal(status, 200);

@@ -2,7 +2,7 @@
 // marked in place and nothing imported; the fixed CSV imports; the table
 // filters, sorts and searches on the server; hosts are bulk-tagged, one is
 // edited and deleted.
-import {scenario, nav, newPage, login, shot, check, assert} from './lib.mjs';
+import {scenario, nav, newPage, login, shot, check, assert, unlabelled} from './lib.mjs';
 
 const good = 'hostname,ip,role,line,idc,tags\nimp-web1,10.9.0.1,impweb,telecom,bj1,edge;cdn\nimp-web2,10.9.0.2,impweb,unicom,sh2,edge\nimp-db1,10.9.0.3,impdb,telecom,bj1,\n';
 const bad = good.replace('imp-web2,10.9.0.2', 'imp web2,10.9.0.2');
@@ -44,6 +44,7 @@ await scenario(async (b) => {
   // Bulk: both selected, a tag added to each.
   await page.getByLabel('Select all on this page').check();
   await page.getByText('2 selected').waitFor();
+  assert.deepEqual(await unlabelled(page), [], 'hosts page with the bulk bar');
   await page.getByRole('textbox', {name: 'Add tag'}).fill('bulk-added');
   await page.getByRole('button', {name: 'Add tag'}).click();
   await page.getByText('2 hosts changed').waitFor();

@@ -2,7 +2,7 @@
 // template asks for), watches the job stream to the recap with the host
 // grid filling, downloads the output and relaunches it; then runs it on hosts
 // chosen in the CMDB (batch execution), each host's output side by side.
-import {scenario, nav, newPage, login, shot, check, assert, data} from './lib.mjs';
+import {scenario, nav, newPage, login, shot, check, assert, data, unlabelled} from './lib.mjs';
 
 await scenario(async (b) => {
   const page = await newPage(b);
@@ -43,6 +43,7 @@ await scenario(async (b) => {
   // A per-task timeline.
   assert.equal(await page.locator('ol.timeline li').count(), 3);
   await shot(page, 'job-finished');
+  assert.deepEqual(await unlabelled(page), [], 'job page');
 
   // Choosing a cell shows only that host's lines.
   await page.getByRole('button', {name: 'host003: failed'}).click();

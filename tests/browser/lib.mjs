@@ -58,6 +58,17 @@ export async function login(page, user, password = users[user], at = base) {
   await page.locator('header.top').waitFor();
 }
 
+// Every form control, button and link on the page has a name a screen
+// reader can say (a <label>, aria-label or text); returns the offenders.
+export async function unlabelled(page) {
+  return page.evaluate(() => {
+    const name = (el) => (el.getAttribute('aria-label') || (el.labels && [...el.labels].map((l) => l.textContent).join('')) ||
+      (['BUTTON', 'A'].includes(el.tagName) ? el.textContent : '') || '').trim();
+    return [...document.querySelectorAll('input, select, textarea, button, a[href]')]
+      .filter((el) => el.type !== 'hidden' && !name(el)).map((el) => el.outerHTML.slice(0, 80));
+  });
+}
+
 // A link of the main navigation (pages have other links with the same words).
 export function nav(page, name) {
   return page.locator('header nav').getByRole('link', {name, exact: true});
