@@ -13,7 +13,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool is_yaml(const fs::path& p) { return p.extension() == ".yml" || p.extension() == ".yaml"; }
+bool is_yaml(const fs::path& p) {
+  return p.extension() == ".yml" || p.extension() == ".yaml";
+}
 
 // Whether the file reads as a YAML list (a playbook is a list of plays):
 // the first line that is not blank, a comment or "---" starts with "-".
@@ -31,18 +33,20 @@ bool looks_like_playbook(const fs::path& p) {
 }  // namespace
 
 std::vector<std::string> list_playbooks(const std::string& dir) {
-  static const std::set<std::string> reserved = {"roles", "group_vars", "host_vars", "vars", "tasks",
-                                                 "handlers", "templates", "files", "defaults", "meta",
-                                                 "library", "filter_plugins", "collections"};
+  static const std::set<std::string> reserved = {
+      "roles", "group_vars", "host_vars", "vars",    "tasks",          "handlers",   "templates",
+      "files", "defaults",   "meta",      "library", "filter_plugins", "collections"};
   std::vector<std::string> out;
   std::error_code ec;
   auto scan = [&](const fs::path& where, const std::string& prefix, auto& self, int depth) -> void {
-    for (fs::directory_iterator it(where, ec), end; !ec && it != end && out.size() < kMaxPlaybooks; it.increment(ec)) {
+    for (fs::directory_iterator it(where, ec), end; !ec && it != end && out.size() < kMaxPlaybooks;
+         it.increment(ec)) {
       const fs::directory_entry& e = *it;
       std::string name = e.path().filename().string();
       if (name.empty() || name[0] == '.' || e.is_symlink(ec)) continue;
       if (e.is_directory(ec)) {
-        if (depth == 0 && !reserved.count(name)) self(e.path(), prefix + name + "/", self, depth + 1);
+        if (depth == 0 && !reserved.count(name))
+          self(e.path(), prefix + name + "/", self, depth + 1);
       } else if (e.is_regular_file(ec) && is_yaml(e.path()) && looks_like_playbook(e.path())) {
         out.push_back(prefix + name);
       }

@@ -28,7 +28,8 @@ std::string content_type_of(const std::string& path) {
 // gzip (RFC 1952) at the best level: done once per file at start.
 std::string gzip(const std::string& in) {
   z_stream zs{};
-  if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+    return {};
   std::string out(deflateBound(&zs, in.size()) + 32, '\0');
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   zs.avail_in = static_cast<uInt>(in.size());
@@ -55,7 +56,8 @@ bool accepts_gzip(const std::string& header) {
   size_t at = 0;
   while (at < header.size()) {
     size_t comma = header.find(',', at);
-    std::string item = header.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    std::string item =
+        header.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
     at = comma == std::string::npos ? header.size() : comma + 1;
     size_t b = item.find_first_not_of(" \t");
     if (b == std::string::npos) continue;
@@ -72,7 +74,8 @@ bool accepts_gzip(const std::string& header) {
 
 const char* WebUi::content_security_policy() {
   return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-         "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+         "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; "
+         "frame-ancestors 'none'";
 }
 
 WebUi::WebUi() {

@@ -46,7 +46,8 @@ const char* kSlowPlaybook = R"(- name: slow
       command: sleep 58.375
 )";
 
-const char* kUsers = R"({"admin": "admin-password-for-tests", "op1": "operator-password-12", "viewer1": "viewer-password-12"})";
+const char* kUsers =
+    R"({"admin": "admin-password-for-tests", "op1": "operator-password-12", "viewer1": "viewer-password-12"})";
 
 class UiInBrowser : public ::testing::Test {
  protected:
@@ -75,9 +76,18 @@ class UiInBrowser : public ::testing::Test {
     o.extra_args = args;
     server = std::make_unique<ServerProcess>(o);
     api = std::make_unique<ApiClient>(server->url(), server->admin_token());
-    ASSERT_EQ(api->post("/api/v1/users", {{"username", "op1"}, {"password", "operator-password-12"}, {"role", "operator"}}).status, 201);
-    ASSERT_EQ(api->post("/api/v1/users", {{"username", "viewer1"}, {"password", "viewer-password-12"}}).status, 201);
-    auto project = api->post("/api/v1/projects", {{"name", "web-project"}, {"kind", "local"}, {"path", dir.path() + "/project"}});
+    ASSERT_EQ(
+        api->post("/api/v1/users",
+                  {{"username", "op1"}, {"password", "operator-password-12"}, {"role", "operator"}})
+            .status,
+        201);
+    ASSERT_EQ(
+        api->post("/api/v1/users", {{"username", "viewer1"}, {"password", "viewer-password-12"}})
+            .status,
+        201);
+    auto project =
+        api->post("/api/v1/projects",
+                  {{"name", "web-project"}, {"kind", "local"}, {"path", dir.path() + "/project"}});
     ASSERT_EQ(project.status, 201) << project.body;
     auto tmpl = api->post("/api/v1/templates", {{"name", "deploy web"},
                                                 {"project_id", project.json()["id"]},
@@ -93,7 +103,11 @@ class UiInBrowser : public ::testing::Test {
                                                 {"playbook", "slow.yml"},
                                                 {"inventory", {{"file", "hosts.ini"}}}});
     ASSERT_EQ(slow.status, 201) << slow.body;
-    auto host = api->post("/api/v1/hosts", {{"hostname", "web1"}, {"ip", "10.0.0.1"}, {"role", "web"}, {"line", "telecom"}, {"idc", "bj1"}});
+    auto host = api->post("/api/v1/hosts", {{"hostname", "web1"},
+                                            {"ip", "10.0.0.1"},
+                                            {"role", "web"},
+                                            {"line", "telecom"},
+                                            {"idc", "bj1"}});
     ASSERT_EQ(host.status, 201) << host.body;
     world = {{"hosts", kHosts},
              {"template_id", tmpl.json()["id"]},
@@ -108,12 +122,15 @@ class UiInBrowser : public ::testing::Test {
       // what it takes to reach them.
       for (int i = 0; i < 2; ++i) {
         const FleetHost& fh = fleet->hosts()[i];
-        Value vars = {{"ansible_port", fh.port},
-                      {"ansible_user", "root"},
-                      {"ansible_ssh_private_key_file", fleet->client_key_path()},
-                      {"ansible_ssh_common_args", "-o UserKnownHostsFile=" + fleet->known_hosts_path() +
-                                                      " -o StrictHostKeyChecking=yes"}};
-        auto r = api->post("/api/v1/hosts", {{"hostname", fh.name}, {"ip", fh.address}, {"role", "fleet"}, {"vars", vars}});
+        Value vars = {
+            {"ansible_port", fh.port},
+            {"ansible_user", "root"},
+            {"ansible_ssh_private_key_file", fleet->client_key_path()},
+            {"ansible_ssh_common_args", "-o UserKnownHostsFile=" + fleet->known_hosts_path() +
+                                            " -o StrictHostKeyChecking=yes"}};
+        auto r = api->post(
+            "/api/v1/hosts",
+            {{"hostname", fh.name}, {"ip", fh.address}, {"role", "fleet"}, {"vars", vars}});
         ASSERT_EQ(r.status, 201) << r.body;
       }
       auto job = api->post("/api/v1/jobs", {{"template_id", tmpl.json()["id"]}});
@@ -139,8 +156,9 @@ class UiInBrowser : public ::testing::Test {
     csv << "hostname,ip,role,line,idc,region,status,tags\n";
     const char* lines[] = {"telecom", "unicom", "mobile"};
     for (int i = 1; i <= 10000; ++i)
-      csv << "edge" << i << ",10." << i / 65536 << '.' << (i / 256) % 256 << '.' << i % 256 << ",cache,"
-          << lines[i % 3] << ",idc" << i % 40 << ",north," << (i % 50 == 0 ? "maintenance" : "online") << ",edge\n";
+      csv << "edge" << i << ",10." << i / 65536 << '.' << (i / 256) % 256 << '.' << i % 256
+          << ",cache," << lines[i % 3] << ",idc" << i % 40 << ",north,"
+          << (i % 50 == 0 ? "maintenance" : "online") << ",edge\n";
     auto r = api->request("POST", "/api/v1/hosts/import", csv.str(), "text/csv");
     ASSERT_EQ(r.status, 200) << r.body;
   }
@@ -150,15 +168,15 @@ class UiInBrowser : public ::testing::Test {
     std::string artifacts = std::string(DROVER_UI_ARTIFACTS) + "/" + name;
     std::filesystem::remove_all(artifacts);
     ProcessOptions o;
-    o.env = {{"DROVER_URL", server->url() + "/"},
-             {"CHROMIUM", DROVER_CHROMIUM},
-             {"ARTIFACT_DIR", artifacts},
-             {"DROVER_USERS", kUsers},
-             {"DROVER_DATA", world.dump()},
-             {"HOME", data.path()}};
+    o.env = {{"DROVER_URL", server->url() + "/"}, {"CHROMIUM", DROVER_CHROMIUM},
+             {"ARTIFACT_DIR", artifacts},         {"DROVER_USERS", kUsers},
+             {"DROVER_DATA", world.dump()},       {"HOME", data.path()}};
     o.timeout_s = 600;
-    ProcessResult r = run_process({DROVER_NODE, std::string(DROVER_BROWSER_TESTS) + "/" + script}, o);
-    EXPECT_EQ(r.exit_code, 0) << "scenario " << script << " failed\n--- stdout\n" << r.out << "\n--- stderr\n" << r.err;
+    ProcessResult r =
+        run_process({DROVER_NODE, std::string(DROVER_BROWSER_TESTS) + "/" + script}, o);
+    EXPECT_EQ(r.exit_code, 0) << "scenario " << script << " failed\n--- stdout\n"
+                              << r.out << "\n--- stderr\n"
+                              << r.err;
     std::cout << r.out;
   }
 };
@@ -203,9 +221,11 @@ TEST_F(UiInBrowser, AnAdminUsesTheDashboardUsersAuditCredentialsTemplatesAndToke
 TEST_F(UiInBrowser, TheHostGridOfATwoThousandHostJobFillsCellByCellAndStaysReadable) {
   start(false);
   std::string inventory = "[big]\n";
-  for (int i = 1; i <= 2000; ++i) inventory += "node" + std::to_string(10000 + i) + " ansible_connection=local\n";
-  dir.write("project/big.yml", "- name: big\n  hosts: big\n  gather_facts: false\n  tasks:\n"
-                               "    - name: report\n      debug:\n        msg: up\n");
+  for (int i = 1; i <= 2000; ++i)
+    inventory += "node" + std::to_string(10000 + i) + " ansible_connection=local\n";
+  dir.write("project/big.yml",
+            "- name: big\n  hosts: big\n  gather_facts: false\n  tasks:\n"
+            "    - name: report\n      debug:\n        msg: up\n");
   auto project = api->get("/api/v1/projects").json()["items"][0]["id"];
   auto tmpl = api->post("/api/v1/templates", {{"name", "two thousand"},
                                               {"project_id", project},
@@ -217,7 +237,8 @@ TEST_F(UiInBrowser, TheHostGridOfATwoThousandHostJobFillsCellByCellAndStaysReada
   run_scenario("grid_2000.mjs");
 }
 
-TEST_F(UiInBrowser, TheFirstPageWeighsUnder300KbAndTheHostsPageDrawsTheFirstOf10000HostsInUnder300Ms) {
+TEST_F(UiInBrowser,
+       TheFirstPageWeighsUnder300KbAndTheHostsPageDrawsTheFirstOf10000HostsInUnder300Ms) {
   start(false);
   add_many_hosts();
   run_scenario("performance.mjs");
