@@ -42,8 +42,9 @@ test_pkgs=(
   # OpenAPI 3.0 checked by python3-jsonschema (tests/server/openapi_oracle.py)
   openapi-specification python3-jsonschema
   # the web UI's browser tests (tests/browser): playwright-core from npm
-  # (tests/browser/package-lock.json) drives Debian's headless chromium
-  chromium
+  # (tests/browser/package-lock.json) drives Debian's headless chromium; a
+  # CJK font so that the Chinese pages' screenshots show characters, not boxes
+  chromium fonts-wqy-zenhei
 )
 
 pkgs=("${build_pkgs[@]}")
