@@ -38,8 +38,10 @@ std::vector<std::string> list_playbooks(const std::string& dir) {
       "files", "defaults",   "meta",      "library", "filter_plugins", "collections"};
   std::vector<std::string> out;
   std::error_code ec;
+  size_t seen = 0;  // entries looked at: a huge tree cannot stall the request
   auto scan = [&](const fs::path& where, const std::string& prefix, auto& self, int depth) -> void {
-    for (fs::directory_iterator it(where, ec), end; !ec && it != end && out.size() < kMaxPlaybooks;
+    for (fs::directory_iterator it(where, ec), end;
+         !ec && it != end && out.size() < kMaxPlaybooks && ++seen <= kMaxScanned;
          it.increment(ec)) {
       const fs::directory_entry& e = *it;
       std::string name = e.path().filename().string();

@@ -7,7 +7,8 @@
 // directories Ansible reserves for other files (roles, group_vars,
 // host_vars, vars, tasks, handlers, templates, files, defaults, meta,
 // library, filter_plugins, collections) and hidden ones. Symlinks are not
-// followed; at most kMaxPlaybooks paths, sorted.
+// followed; at most kMaxPlaybooks paths, sorted, from the first
+// kMaxScanned directory entries.
 #pragma once
 
 #include <string>
@@ -19,6 +20,7 @@
 namespace drover::server {
 
 inline constexpr size_t kMaxPlaybooks = 1000;
+inline constexpr size_t kMaxScanned = 20000;
 
 // The playbooks under `dir` (paths relative to it), as above; empty when
 // `dir` is missing.
