@@ -59,6 +59,8 @@ await scenario(async (b) => {
   // Relaunch: a new job of the same spec, followed on its own page.
   await page.getByRole('button', {name: 'Relaunch'}).click();
   await page.waitForURL((u) => /#\/jobs\/\d+$/.test(u.toString()) && u.toString() !== jobUrl);
+  const relaunched = page.url().match(/(\d+)$/)[1];
+  await page.getByRole('heading', {name: new RegExp(`^#${relaunched} `)}).waitFor();  // the new job's page
   await page.locator('pre.output').getByText('PLAY RECAP').waitFor({timeout: 120000});
   assert.match(await page.locator('pre.output').innerText(), /hello from the browser host002/);
 

@@ -15,6 +15,7 @@ await scenario(async (b) => {
   const page = await newPage(b);
   // Logging in by keyboard alone: the username field has the focus.
   await page.goto(base);
+  await page.waitForFunction(() => document.activeElement && document.activeElement.name === 'username');
   await page.keyboard.type('viewer1');
   await page.keyboard.press('Tab');
   await page.keyboard.type(users.viewer1);
