@@ -55,14 +55,14 @@ await scenario(async (b) => {
 
   // Detail, edit, delete.
   await page.getByRole('link', {name: 'imp-web1'}).click();
-  await page.getByRole('heading', {name: 'imp-web1'}).waitFor();
+  await page.getByRole('heading', {name: 'imp-web1', exact: true}).waitFor();
   await shot(page, 'host-detail');
   await page.getByRole('link', {name: 'Edit'}).click();
   await page.getByLabel('IDC').fill('gz3');
   await page.getByLabel('Variables (JSON)').fill('{"http_port": 8080}');
   await shot(page, 'host-edit');
   await page.getByRole('button', {name: 'Save'}).click();
-  await page.getByRole('heading', {name: 'imp-web1'}).waitFor();
+  await page.getByRole('heading', {name: 'imp-web1', exact: true}).waitFor();
   assert.match(await page.locator('dl.facts').innerText(), /gz3/);
   assert.match(await page.locator('pre.code').innerText(), /"http_port": 8080/);
   page.once('dialog', (d) => d.accept());

@@ -99,7 +99,7 @@ await scenario(async (b) => {
   // The host's page lists the jobs that ran on it, newest first.
   await nav(page, 'Hosts').click();
   await page.getByRole('link', {name: 'host002', exact: true}).click();
-  await page.getByRole('heading', {name: 'host002'}).waitFor();
+  await page.getByRole('heading', {name: 'host002', exact: true}).waitFor();
   await page.locator('.pager-status', {hasText: /of [4-9]$/}).waitFor();
   assert.match(await page.locator('table.grid tbody tr').first().innerText(), /shell: echo answer/);
   await shot(page, 'host-jobs');
