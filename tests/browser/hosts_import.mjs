@@ -40,6 +40,12 @@ await scenario(async (b) => {
   await page.locator('th[aria-sort="descending"]').waitFor();
   assert.match(await page.locator('table.grid tbody tr').first().innerText(), /imp-web2/);
   await shot(page, 'hosts-filtered');
+  // Export: the filtered hosts as CSV.
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', {name: 'Export CSV'}).click()]);
+  const csv = (await import('node:fs')).readFileSync(await dl.path(), 'utf8');
+  assert.match(csv, /^hostname,/);
+  assert.match(csv, /imp-web1/);
+  assert.doesNotMatch(csv, /imp-db1/, 'only the filtered hosts');
 
   // Bulk: both selected, a tag added to each.
   await page.getByLabel('Select all on this page').check();

@@ -69,6 +69,11 @@ await scenario(async (b) => {
   await page.locator('table.grid tbody tr').first().waitFor();
   assert.ok(await page.locator('table.grid tbody tr').count() >= 2);
   await shot(page, 'jobs-list');
+  // Filtered by state: only the failed ones (the launch and the relaunch).
+  await page.getByLabel('State').selectOption('failed');
+  await page.getByRole('button', {name: 'Filter'}).click();
+  await page.locator('.pager-status', {hasText: /of [23]$/}).waitFor();
+  for (const row of await page.locator('table.grid tbody tr').allInnerTexts()) assert.match(row, /failed/);
   // Batch execution: two hosts chosen in the CMDB, the template run on them,
   // each host's output side by side.
   await nav(page, 'Hosts').click();
