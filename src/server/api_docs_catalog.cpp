@@ -136,6 +136,11 @@ void add_catalog_docs(ApiDocs& docs, Value& components) {
   components["ProjectPage"] = page_schema("Project");
   components["TemplatePage"] = page_schema("Template");
 
+  components["PlaybookList"] =
+      open({{"items", array_of(str("a path inside the project"))}, {"total", integer(0)}}, {"items", "total"});
+  docs["GET /api/v1/projects/{id}/playbooks"] = {
+      .responses = {ok(ref("PlaybookList"), "the project's playbooks, sorted (at most 1000)"),
+                    err(404, "no project with this id")}};
   docs["GET /api/v1/credentials"] = {.query = page_params(),
                                      .responses = {ok(page_of("Credential")), err(400)}};
   docs["POST /api/v1/credentials"] = {

@@ -86,6 +86,10 @@ void add_job_docs(ApiDocs& docs, Value& components) {
            {"items", "after", "limit", "next_after", "last_event", "state"});
   components["JobPage"] = page_schema("Job");
 
+  docs["GET /api/v1/hosts/{id}/jobs"] = {
+      .query = page_params(),
+      .responses = {ok(page_of("Job"), "the jobs whose events name the host, newest first"), err(400),
+                    err(404, "no host with this id")}};
   docs["POST /api/v1/jobs"] = {
       .body = ref("JobSubmit"),
       .responses = {

@@ -247,6 +247,12 @@ CREATE INDEX jobs_created_by ON jobs(created_by, id);
 CREATE INDEX jobs_created ON jobs(created);
 CREATE INDEX jobs_finished ON jobs(finished);
 )SQL"},
+      // A host's job history (GET /api/v1/hosts/{id}/jobs, the UI's host
+      // page): the jobs whose events name the host, newest first.
+      {60, "job_events: index by host",
+       R"SQL(
+CREATE INDEX job_events_host ON job_events(host, job_id);
+)SQL"},
   };
   return list;
 }

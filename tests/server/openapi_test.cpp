@@ -348,6 +348,7 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
          Value{{"name", "site"}, {"kind", "local"}, {"path", project_path}}.dump());
   p.call(admin, "POST", "/api/v1/projects/{id}/sync",
          with_id("/api/v1/projects/{id}/sync", project));
+  p.call(viewer, "GET", "/api/v1/projects/{id}/playbooks", with_id("/api/v1/projects/{id}/playbooks", project));
 
   Value tmpl = {
       {"name", "deploy"},         {"project_id", project},
