@@ -1,0 +1,3 @@
+add_executable(server_automation_unit_test ${CMAKE_CURRENT_SOURCE_DIR}/automation_cron_test.cpp)
+target_link_libraries(server_automation_unit_test PRIVATE drover_server GTest::gtest_main)
+drover_discover_tests(server_automation_unit_test LABELS unit)
