@@ -16,6 +16,8 @@ build_pkgs=(
   bubblewrap
   # drover server's event-driven HTTP (Boost.Beast/Asio, header-only; TLS via OpenSSL)
   libboost-dev
+  # schedules' time zones: the tz database drover reads (/usr/share/zoneinfo)
+  tzdata
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
@@ -41,6 +43,8 @@ test_pkgs=(
   # the OpenAPI document's oracle: the OpenAPI Initiative's JSON Schema of
   # OpenAPI 3.0 checked by python3-jsonschema (tests/server/openapi_oracle.py)
   openapi-specification python3-jsonschema
+  # the webhook end-to-end test's post-receive hook signs with openssl(1)
+  openssl
 )
 
 pkgs=("${build_pkgs[@]}")

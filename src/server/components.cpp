@@ -2,6 +2,9 @@
 
 #include "server/jobs/job_service.hpp"
 #include "server/auth_routes.hpp"
+#include "server/automation/notification_routes.hpp"
+#include "server/automation/schedule_routes.hpp"
+#include "server/automation/webhook_routes.hpp"
 #include "server/catalog_routes.hpp"
 #include "server/host_routes.hpp"
 #include "server/system_routes.hpp"
@@ -20,6 +23,9 @@ std::vector<Component> server_components() {
       {"projects", add_project_routes, nullptr, nullptr},
       {"templates", add_template_routes, nullptr, nullptr},
       jobs_component(),
+      schedules_component(),
+      webhooks_component(),
+      notifications_component(),
   };
 }
 

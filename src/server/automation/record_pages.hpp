@@ -1,0 +1,34 @@
+// What the automation routes share for their tables: a page of rows (a
+// resource's list, or one record's log) with its total, and a delete with
+// its audit entry in the same transaction.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/value.hpp"
+#include "server/request.hpp"
+#include "server/router.hpp"
+#include "store/sqlite.hpp"
+
+namespace drover::server {
+
+struct RowQuery {
+  std::string table, columns;     // FROM table, SELECT columns
+  std::string filter_column;      // "" or: WHERE filter_column = filter
+  std::optional<int64_t> filter;  // no value: every row
+  std::string order;              // ORDER BY
+};
+
+// {"items", "total", "limit", "offset"} with `row` reading each.
+Value paged_rows(store::Database& db, const RowQuery& q, const Page& page,
+                 const std::function<Value(store::Statement&)>& row);
+
+// Deletes row `id` of `table` and appends the audit entry (action delete,
+// resource `table`); 404 "no <what> <id>" when there is none.
+void delete_with_audit(store::Database& db, const Call& call, const std::string& table, const std::string& what,
+                       int64_t id);
+
+}  // namespace drover::server
