@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "server/api_error.hpp"
+#include "server/automation/automation_component.hpp"
 #include "server/automation/notification_message.hpp"
 #include "server/automation/notifier.hpp"
 #include "server/automation/record_pages.hpp"
@@ -22,7 +23,7 @@ Value read_notification(store::Statement& s) {
   return {{"id", s.integer(0)},
           {"name", s.text(1)},
           {"target_kind", s.text(2)},
-          {"template_id", s.optional_integer(3) ? Value(*s.optional_integer(3)) : Value(nullptr)},
+          {"template_id", or_null(s.optional_integer(3))},
           {"kind", s.text(4)},
           {"url", s.text(5)},
           {"has_secret", s.integer(6) != 0},
@@ -192,7 +193,7 @@ class NotificationApi {
                              {"attempts", s.integer(4)},
                              {"next_attempt", s.text(5)},
                              {"created", s.text(6)},
-                             {"finished", s.optional_text(7) ? Value(*s.optional_text(7)) : Value(nullptr)},
+                             {"finished", or_null(s.optional_text(7))},
                              {"last_error", s.text(8)}};
               }));
   }
@@ -205,17 +206,7 @@ class NotificationApi {
 }  // namespace
 
 Component notifications_component(std::shared_ptr<const Clock> clock) {
-  if (!clock) clock = std::make_shared<SystemClock>();
-  auto api = std::make_shared<std::unique_ptr<NotificationApi>>();
-  return {"notifications",
-          [api, clock](Router& r, ServerContext& ctx) {
-            *api = std::make_unique<NotificationApi>(ctx, clock);
-            (*api)->add_routes(r);
-          },
-          [api](ServerContext&) { (*api)->start(); },
-          [api] {
-            if (*api) (*api)->stop();
-          }};
+  return automation_component<NotificationApi>("notifications", std::move(clock));
 }
 
 }  // namespace drover::server

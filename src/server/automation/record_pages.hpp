@@ -1,6 +1,6 @@
 // What the automation routes share for their tables: a page of rows (a
-// resource's list, or one record's log) with its total, and a delete with
-// its audit entry in the same transaction.
+// resource's list, or one record's log) with its total, a delete with its
+// audit entry in the same transaction, NULL columns as JSON null.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +14,12 @@
 #include "store/sqlite.hpp"
 
 namespace drover::server {
+
+// A column that may be NULL, as JSON.
+template <class T>
+Value or_null(const std::optional<T>& v) {
+  return v ? Value(*v) : Value(nullptr);
+}
 
 struct RowQuery {
   std::string table, columns;     // FROM table, SELECT columns

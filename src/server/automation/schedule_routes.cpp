@@ -1,6 +1,7 @@
 #include "server/automation/schedule_routes.hpp"
 
 #include "server/api_error.hpp"
+#include "server/automation/automation_component.hpp"
 #include "server/automation/record_pages.hpp"
 #include "server/automation/schedule.hpp"
 #include "server/automation/scheduler.hpp"
@@ -16,24 +17,21 @@ constexpr const char* kColumns =
     "id, name, target_kind, template_id, cron, run_at, time_zone, overrides, enabled, missed_runs, owner_id, "
     "next_run, last_run, last_job_id, last_error, created, updated";
 
-Value nullable(const std::optional<std::string>& v) { return v ? Value(*v) : Value(nullptr); }
-Value nullable(const std::optional<int64_t>& v) { return v ? Value(*v) : Value(nullptr); }
-
 Value read_schedule(store::Statement& s) {
   return {{"id", s.integer(0)},
           {"name", s.text(1)},
           {"target_kind", s.text(2)},
-          {"template_id", nullable(s.optional_integer(3))},
+          {"template_id", or_null(s.optional_integer(3))},
           {"cron", s.text(4).empty() ? Value(nullptr) : Value(s.text(4))},
-          {"run_at", nullable(s.optional_text(5))},
+          {"run_at", or_null(s.optional_text(5))},
           {"time_zone", s.text(6)},
           {"overrides", Value::parse(s.text(7), nullptr, false)},
           {"enabled", s.integer(8) != 0},
           {"missed_runs", s.text(9)},
-          {"owner_id", nullable(s.optional_integer(10))},
-          {"next_run", nullable(s.optional_text(11))},
-          {"last_run", nullable(s.optional_text(12))},
-          {"last_job_id", nullable(s.optional_integer(13))},
+          {"owner_id", or_null(s.optional_integer(10))},
+          {"next_run", or_null(s.optional_text(11))},
+          {"last_run", or_null(s.optional_text(12))},
+          {"last_job_id", or_null(s.optional_integer(13))},
           {"last_error", s.text(14)},
           {"created", s.text(15)},
           {"updated", s.text(16)}};
@@ -283,7 +281,7 @@ class ScheduleApi {
                            return Value{{"slot", s.text(0)},
                                         {"fired", s.text(1)},
                                         {"outcome", s.text(2)},
-                                        {"job_id", nullable(s.optional_integer(3))},
+                                        {"job_id", or_null(s.optional_integer(3))},
                                         {"message", s.text(4)}};
                          }));
   }
@@ -296,17 +294,7 @@ class ScheduleApi {
 }  // namespace
 
 Component schedules_component(std::shared_ptr<const Clock> clock) {
-  if (!clock) clock = std::make_shared<SystemClock>();
-  auto api = std::make_shared<std::unique_ptr<ScheduleApi>>();
-  return {"schedules",
-          [api, clock](Router& r, ServerContext& ctx) {
-            *api = std::make_unique<ScheduleApi>(ctx, clock);
-            (*api)->add_routes(r);
-          },
-          [api](ServerContext&) { (*api)->start(); },
-          [api] {
-            if (*api) (*api)->stop();
-          }};
+  return automation_component<ScheduleApi>("schedules", std::move(clock));
 }
 
 }  // namespace drover::server

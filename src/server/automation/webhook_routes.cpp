@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "server/api_error.hpp"
+#include "server/automation/automation_component.hpp"
 #include "server/automation/launch_owner.hpp"
 #include "server/automation/record_pages.hpp"
 #include "server/automation/signatures.hpp"
@@ -26,12 +27,12 @@ Value read_webhook(store::Statement& s) {
   return {{"id", id},
           {"name", s.text(1)},
           {"target_kind", s.text(2)},
-          {"template_id", s.optional_integer(3) ? Value(*s.optional_integer(3)) : Value(nullptr)},
+          {"template_id", or_null(s.optional_integer(3))},
           {"service", s.text(4)},
           {"auth", s.text(5)},
           {"filters", Value::parse(s.text(6), nullptr, false)},
           {"enabled", s.integer(7) != 0},
-          {"owner_id", s.optional_integer(8) ? Value(*s.optional_integer(8)) : Value(nullptr)},
+          {"owner_id", or_null(s.optional_integer(8))},
           {"url", "/api/v1/hooks/" + std::to_string(id)},
           {"has_secret", true},
           {"created", s.text(9)},
@@ -104,6 +105,9 @@ class WebhookApi {
            [this](Call& c) { receive(c); }});
     r.set_body_limit("POST", "/api/v1/hooks/{id}", kMaxWebhookPayload);
   }
+
+  void start() {}  // no background work: deliveries arrive as requests
+  void stop() {}
 
  private:
   Value get(int64_t id) {
@@ -196,7 +200,7 @@ class WebhookApi {
                "webhook_id", id, "id DESC"};
     send_json(call.res, 200, paged_rows(ctx_.store.db(), q, page, [](store::Statement& s) {
                 return Value{{"id", s.integer(0)},
-                             {"delivery_id", s.optional_text(1) ? Value(*s.optional_text(1)) : Value(nullptr)},
+                             {"delivery_id", or_null(s.optional_text(1))},
                              {"received", s.text(2)},
                              {"address", s.text(3)},
                              {"event", s.text(4)},
@@ -204,7 +208,7 @@ class WebhookApi {
                              {"commit", s.text(6)},
                              {"status", s.integer(7)},
                              {"outcome", s.text(8)},
-                             {"job_id", s.optional_integer(9) ? Value(*s.optional_integer(9)) : Value(nullptr)},
+                             {"job_id", or_null(s.optional_integer(9))},
                              {"message", s.text(10)}};
               }));
   }
@@ -354,14 +358,7 @@ class WebhookApi {
 }  // namespace
 
 Component webhooks_component(std::shared_ptr<const Clock> clock) {
-  if (!clock) clock = std::make_shared<SystemClock>();
-  auto api = std::make_shared<std::unique_ptr<WebhookApi>>();
-  return {"webhooks",
-          [api, clock](Router& r, ServerContext& ctx) {
-            *api = std::make_unique<WebhookApi>(ctx, clock);
-            (*api)->add_routes(r);
-          },
-          nullptr, nullptr};
+  return automation_component<WebhookApi>("webhooks", std::move(clock));
 }
 
 }  // namespace drover::server
