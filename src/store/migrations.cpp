@@ -284,6 +284,7 @@ CREATE TABLE schedule_runs (
   message TEXT NOT NULL DEFAULT '',
   UNIQUE (schedule_id, slot)
 );
+CREATE INDEX schedule_runs_outcome ON schedule_runs(outcome);
 )SQL"},
       // Incoming webhooks (issue 19): the secret sealed as credentials are;
       // a delivery's id is UNIQUE per webhook (replay protection), kept only
@@ -321,6 +322,7 @@ CREATE TABLE webhook_deliveries (
 CREATE UNIQUE INDEX webhook_deliveries_once ON webhook_deliveries(webhook_id, delivery_id)
   WHERE delivery_id IS NOT NULL;
 CREATE INDEX webhook_deliveries_recent ON webhook_deliveries(webhook_id, id);
+CREATE INDEX webhook_deliveries_outcome ON webhook_deliveries(outcome);
 )SQL"},
       // Notifications (issue 19): per template, on started / succeeded /
       // failed. Deliveries are queued from the jobs table by whichever node's

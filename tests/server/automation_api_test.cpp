@@ -181,6 +181,23 @@ TEST_F(Automation, AGitHubPushSignedWithTheSecretLaunchesWithCommitBranchAndAuth
   EXPECT_EQ(audit["total"], 1) << audit.dump();
 }
 
+TEST_F(Automation, AFloodOfForgedDeliveriesKeepsOnlyTheNewestRejectionsInTheLog) {
+  auto w = api_.post("/api/v1/webhooks", {{"name", "gl"}, {"template_id", template_id_}, {"service", "gitlab"},
+                                          {"secret", "gitlab-secret-0123456789"}});
+  ASSERT_EQ(w.status, 201) << w.body;
+  std::string hook = srv_.url() + w.json()["url"].get<std::string>();
+  std::string body = Value{{"ref", "refs/heads/main"}}.dump();
+  for (int i = 0; i < 230; ++i)
+    ASSERT_EQ(deliver(hook, body, {"X-Gitlab-Event: Push Hook", "X-Gitlab-Token: guess-" + std::to_string(i)}).first,
+              401);
+  Value log = api_.get("/api/v1/webhooks/" + std::to_string(w.json()["id"].get<int64_t>()) + "/deliveries?limit=1").json();
+  EXPECT_EQ(log["total"], 200) << "the newest 200 rejections";
+  EXPECT_EQ(log["items"][0]["outcome"], "rejected");
+  EXPECT_EQ(log["items"][0]["message"], "X-Gitlab-Token is not the secret");
+  EXPECT_NE(ApiClient(srv_.url()).get("/metrics").body.find("drover_webhook_deliveries{outcome=\"rejected\"} 200"),
+            std::string::npos);
+}
+
 TEST_F(Automation, AJobsEndReachesEveryKindOfNotificationSignedAsTheServiceChecksIt) {
   const std::string robot_secret = "SECrobot-secret-0123456789";
   ChatRobotSink robots(robot_secret);

@@ -82,7 +82,10 @@ void check_notification(const std::string& kind, const std::string& url, const V
 class NotificationApi {
  public:
   NotificationApi(ServerContext& ctx, std::shared_ptr<const Clock> clock)
-      : ctx_(ctx), clock_(std::move(clock)), notifier_(ctx, *clock_) {}
+      : ctx_(ctx), clock_(std::move(clock)), notifier_(ctx, *clock_) {
+    add_count_metric(ctx.metrics, ctx.store.db(), "drover_notification_deliveries",
+                     "notification deliveries, by state (failed: gave up)", "notification_deliveries", "state");
+  }
 
   void add_routes(Router& r) {
     r.add({"GET", "/api/v1/notifications", Role::Viewer, "List notifications", [this](Call& c) { list(c); }});

@@ -2,6 +2,7 @@
 
 #include "server/api_error.hpp"
 #include "server/context.hpp"
+#include "server/metrics.hpp"
 #include "store/audit.hpp"
 
 namespace drover::server {
@@ -32,6 +33,23 @@ void delete_with_audit(store::Database& db, const Call& call, const std::string&
     c.prepare("DELETE FROM " + table + " WHERE id = ?").bind(1, id).run();
     if (c.changes() == 0) throw ApiError::not_found("no " + what + " " + std::to_string(id));
     store::append_audit(c, audit_entry(call, "delete", table, std::to_string(id)));
+  });
+}
+
+void add_count_metric(Metrics& metrics, store::Database& db, const std::string& name, const std::string& help,
+                      const std::string& table, const std::string& column) {
+  metrics.add_collector([&db, name, help, table, column](std::string& out) {
+    std::string lines;
+    try {
+      db.read([&](store::Connection& c) {
+        auto s = c.prepare("SELECT " + column + ", COUNT(*) FROM " + table + " GROUP BY " + column);
+        while (s.step())
+          lines += name + "{" + column + "=\"" + s.text(0) + "\"} " + std::to_string(s.integer(1)) + "\n";
+      });
+    } catch (const std::exception&) {
+      return;  // a locked or busy database: this scrape goes without
+    }
+    out += "# HELP " + name + " " + help + "\n# TYPE " + name + " gauge\n" + lines;
   });
 }
 

@@ -1,6 +1,7 @@
 // What the automation routes share for their tables: a page of rows (a
 // resource's list, or one record's log) with its total, a delete with its
-// audit entry in the same transaction, NULL columns as JSON null.
+// audit entry in the same transaction, NULL columns as JSON null, and a
+// /metrics gauge of a log table's rows by one column.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,8 @@
 #include "store/sqlite.hpp"
 
 namespace drover::server {
+
+class Metrics;
 
 // A column that may be NULL, as JSON.
 template <class T>
@@ -36,5 +39,10 @@ Value paged_rows(store::Database& db, const RowQuery& q, const Page& page,
 // resource `table`); 404 "no <what> <id>" when there is none.
 void delete_with_audit(store::Database& db, const Call& call, const std::string& table, const std::string& what,
                        int64_t id);
+
+// At each scrape: `name{column="value"} count` per value of `column` in
+// `table` (a GROUP BY read; nothing when the read fails).
+void add_count_metric(Metrics& metrics, store::Database& db, const std::string& name, const std::string& help,
+                      const std::string& table, const std::string& column);
 
 }  // namespace drover::server

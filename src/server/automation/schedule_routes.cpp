@@ -151,7 +151,10 @@ void check_launchable(ServerContext& ctx, const Resolved& r, const Principal& wh
 class ScheduleApi {
  public:
   ScheduleApi(ServerContext& ctx, std::shared_ptr<const Clock> clock)
-      : ctx_(ctx), clock_(std::move(clock)), scheduler_(ctx, *clock_) {}
+      : ctx_(ctx), clock_(std::move(clock)), scheduler_(ctx, *clock_) {
+    add_count_metric(ctx.metrics, ctx.store.db(), "drover_schedule_runs",
+                     "slots fired by schedules, by outcome", "schedule_runs", "outcome");
+  }
 
   void add_routes(Router& r) {
     r.add({"GET", "/api/v1/schedules", Role::Viewer, "List schedules", [this](Call& c) { list(c); }});

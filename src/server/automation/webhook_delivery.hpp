@@ -11,11 +11,11 @@
 //            Idempotency-Key, when sent, is the replay key
 //   gitee    X-Gitee-Token: the password, or the sign
 //            BASE64(HMAC-SHA256(secret, timestamp + "\n" + secret)) (also
-//            URL-encoded) with X-Gitee-Timestamp (ms) within kMaxAge; the
-//            timestamp is the replay key
+//            URL-encoded); either way X-Gitee-Timestamp (ms) within
+//            kDeliveryMaxAge; the timestamp is the replay key
 //   generic  hmac: X-Drover-Signature: sha256=HEX(HMAC-SHA256(secret,
 //            timestamp + "." + delivery + "." + raw body)) with
-//            X-Drover-Timestamp (Unix seconds) within kMaxAge and
+//            X-Drover-Timestamp (Unix seconds) within kDeliveryMaxAge and
 //            X-Drover-Delivery (the replay key, required);
 //            token: X-Drover-Token (or Authorization: Bearer) is the
 //            secret; X-Drover-Delivery, or the payload's "delivery", when

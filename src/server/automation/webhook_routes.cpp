@@ -21,6 +21,7 @@ namespace {
 constexpr const char* kColumns =
     "id, name, target_kind, template_id, service, auth, filters, enabled, owner_id, created, updated";
 const std::vector<std::string> kServices = {"github", "gitlab", "gitee", "generic"};
+constexpr int64_t kKeptUnkeyed = 200;  // delivery log rows without a replay key, per webhook
 
 Value read_webhook(store::Statement& s) {
   int64_t id = s.integer(0);
@@ -86,7 +87,10 @@ std::string random_secret() {
 class WebhookApi {
  public:
   WebhookApi(ServerContext& ctx, std::shared_ptr<const Clock> clock)
-      : ctx_(ctx), clock_(std::move(clock)), jobs_(ctx.store.db()) {}
+      : ctx_(ctx), clock_(std::move(clock)), jobs_(ctx.store.db()) {
+    add_count_metric(ctx.metrics, ctx.store.db(), "drover_webhook_deliveries",
+                     "incoming webhook deliveries in the log, by outcome", "webhook_deliveries", "outcome");
+  }
 
   void add_routes(Router& r) {
     r.add({"GET", "/api/v1/webhooks", Role::Viewer, "List incoming webhooks", [this](Call& c) { list(c); }});
@@ -229,6 +233,14 @@ class WebhookApi {
         .bind(5, l.event.substr(0, 100)).bind(6, l.ref.substr(0, 300)).bind(7, l.commit.substr(0, 100))
         .bind(8, static_cast<int64_t>(l.status)).bind(9, l.outcome).bind(10, l.job_id).bind(11, l.message.substr(0, 500))
         .run();
+    // Rows without a replay key (forged or keyless deliveries) are kept to
+    // the newest kKeptUnkeyed, so that a flood of junk cannot fill the
+    // database; keyed rows stay, they are the replay protection.
+    if (!l.delivery_id)
+      c.prepare("DELETE FROM webhook_deliveries WHERE webhook_id = ? AND delivery_id IS NULL AND id <= "
+                "(SELECT id FROM webhook_deliveries WHERE webhook_id = ? AND delivery_id IS NULL "
+                "ORDER BY id DESC LIMIT 1 OFFSET ?)")
+          .bind(1, webhook_id).bind(2, webhook_id).bind(3, kKeptUnkeyed).run();
   }
 
   // Logs `l` on its own; a delivery id seen before turns it into a

@@ -15,7 +15,8 @@
 //       200 {outcome: filtered|ping, reason}; 401 for a bad signature or
 //       token; 409 for a delivery id already received; 404 for no enabled
 //       webhook; 413 over kMaxWebhookPayload. Every answer but those two is
-//       in the delivery log.
+//       in the delivery log; of the rows without a replay key (forged,
+//       keyless) only the newest 200 per webhook are kept.
 #pragma once
 
 #include <memory>
