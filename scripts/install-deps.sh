@@ -16,6 +16,8 @@ build_pkgs=(
   bubblewrap
   # drover server's event-driven HTTP (Boost.Beast/Asio, header-only; TLS via OpenSSL)
   libboost-dev
+  # schedules' time zones: the tz database drover reads (/usr/share/zoneinfo)
+  tzdata
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
@@ -45,6 +47,8 @@ test_pkgs=(
   # (tests/browser/package-lock.json) drives Debian's headless chromium; a
   # CJK font so that the Chinese pages' screenshots show characters, not boxes
   chromium fonts-wqy-zenhei
+  # the webhook end-to-end test's post-receive hook signs with openssl(1)
+  openssl
 )
 
 pkgs=("${build_pkgs[@]}")

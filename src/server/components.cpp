@@ -2,6 +2,9 @@
 
 #include "server/jobs/job_service.hpp"
 #include "server/auth_routes.hpp"
+#include "server/automation/notification_routes.hpp"
+#include "server/automation/schedule_routes.hpp"
+#include "server/automation/webhook_routes.hpp"
 #include "server/catalog_routes.hpp"
 #include "server/host_jobs_routes.hpp"
 #include "server/host_routes.hpp"
@@ -24,6 +27,9 @@ std::vector<Component> server_components() {
       {"project files", add_project_file_routes, nullptr, nullptr},
       {"templates", add_template_routes, nullptr, nullptr},
       jobs_component(),
+      schedules_component(),
+      webhooks_component(),
+      notifications_component(),
   };
 }
 
