@@ -13,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "core/vault.hpp"
 #include "engine/config.hpp"
 #include "engine/error_context.hpp"
 #include "engine/loops.hpp"
@@ -239,6 +240,16 @@ class ItemRun {
         if (!args.contains(it.key())) args[it.key()] = it.value();
     }
     args = remove_omit(args);
+    // A module gets the plaintext of inline !vault values given as they
+    // are (not through a template); set_fact keeps them vault values, as
+    // Ansible's does.
+    if (task_.action != "set_fact") {
+      try {
+        args = reveal_vault_values(args);
+      } catch (const VaultError& e) {
+        return Value{{"failed", true}, {"msg", e.message()}};
+      }
+    }
     Value defaults = module_defaults_for(task_, *ctx_.templar, vars);
     for (auto it = defaults.begin(); it != defaults.end(); ++it)
       if (!args.contains(it.key())) args[it.key()] = it.value();

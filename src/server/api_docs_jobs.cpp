@@ -36,6 +36,8 @@ Properties job_spec_fields() {
       {"verbosity", nullable(integer(0, 4))},
       {"remote_user", nullable(str())},
       {"credential_id", nullable(integer(1))},
+      {"vault_credential_ids",
+       nullable(described(array_of(integer(1)), "vault credentials, at most one per vault id"))},
       {"project_id", nullable(described(integer(1), "sync: the project to sync"))},
       {"template_id", described(nullable(integer(1)),
                                 "run this template; the other fields override its values "

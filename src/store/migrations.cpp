@@ -247,6 +247,22 @@ CREATE INDEX jobs_created_by ON jobs(created_by, id);
 CREATE INDEX jobs_created ON jobs(created);
 CREATE INDEX jobs_finished ON jobs(finished);
 )SQL"},
+      // Ansible Vault passwords as credentials (AWX's vault credential: a
+      // password and an optional vault id), several per template. The
+      // kind CHECK is widened as migration 23 widens jobs.kind.
+      {40, "credentials: kind vault with a vault id; templates: vault credentials",
+       R"SQL(
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(replace(sql,
+    'CHECK (kind IN (''ssh_key'', ''password'', ''become''))',
+    'CHECK (kind IN (''ssh_key'', ''password'', ''become'', ''vault''))'),
+    'CHECK(kind IN(''ssh_key'',''password'',''become''))',
+    'CHECK(kind IN(''ssh_key'',''password'',''become'',''vault''))')
+  WHERE type = 'table' AND name = 'credentials';
+PRAGMA writable_schema = RESET;
+ALTER TABLE credentials ADD COLUMN vault_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE job_templates ADD COLUMN vault_credential_ids TEXT NOT NULL DEFAULT '[]';
+)SQL"},
       // Schedules (issue 19): a template launched by cron or once, as its
       // owner. schedule_runs holds one row per fired slot: its UNIQUE key is
       // what keeps two nodes, or a restart at the scheduled second, from

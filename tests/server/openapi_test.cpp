@@ -329,6 +329,12 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
          Value{{"name", "spare"}, {"kind", "ssh_key"}, {"secret", "key"}}.dump());
   p.call(admin, "PATCH", "/api/v1/credentials/{id}",
          with_id("/api/v1/credentials/{id}", credential), Value{{"name", "spare"}}.dump());
+  int64_t vault_credential = id_of(
+      p.call(admin, "POST", "/api/v1/credentials", "/api/v1/credentials",
+             Value{{"name", "vault-prod"}, {"kind", "vault"}, {"vault_id", "prod"}, {"secret", "vp"}}.dump()));
+  ASSERT_GT(vault_credential, 0);
+  p.call(admin, "PATCH", "/api/v1/credentials/{id}",
+         with_id("/api/v1/credentials/{id}", vault_credential), Value{{"vault_id", "a;b"}}.dump());
 
   // A local project lies under a project root: <data>/projects is one.
   const std::string project_path = srv.data_dir() + "/projects/site";
@@ -375,7 +381,8 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
                {"credential_id", credential}}
              .dump());
   p.call(admin, "PATCH", "/api/v1/templates/{id}", with_id("/api/v1/templates/{id}", templ),
-         Value{{"forks", 2}, {"credential_id", credential}}.dump());
+         Value{{"forks", 2}, {"credential_id", credential}, {"vault_credential_ids", {vault_credential}}}
+             .dump());
   tmpl["name"] = "spare";
   tmpl["project_id"] = project;
   int64_t spare =
