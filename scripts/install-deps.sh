@@ -41,6 +41,9 @@ test_pkgs=(
   # the OpenAPI document's oracle: the OpenAPI Initiative's JSON Schema of
   # OpenAPI 3.0 checked by python3-jsonschema (tests/server/openapi_oracle.py)
   openapi-specification python3-jsonschema
+  # the oracles of the native collection filters: community.general's
+  # json_query needs jmespath, ansible.utils' ipaddr family netaddr
+  python3-jmespath python3-netaddr
 )
 
 pkgs=("${build_pkgs[@]}")
