@@ -127,8 +127,12 @@ class Interpreter {
         Value a = visit(*n.children[0], v), b = visit(*n.children[1], v);
         if (n.name == "eq") return equals(a, b);
         if (n.name == "ne") return !equals(a, b);
-        bool comparable = (a.is_number() && b.is_number()) || (a.is_string() && b.is_string());
-        if (!comparable) return Value();
+        auto comparable = [](const Value& x) { return x.is_number() || x.is_string(); };
+        if (!comparable(a) || !comparable(b)) return Value();
+        if (a.is_number() != b.is_number())  // Python's TypeError for 1 < 'b'
+          throw JmesPathError("'" + std::string(n.name == "lt" ? "<" : n.name == "lte" ? "<=" : n.name == "gt" ? ">" : ">=") +
+                              "' not supported between instances of '" + (a.is_number() ? "int" : "str") + "' and '" +
+                              (b.is_number() ? "int" : "str") + "'");
         int c = order(a, b);
         if (n.name == "lt") return c < 0;
         if (n.name == "lte") return c <= 0;
