@@ -362,9 +362,53 @@ Val f_nthhost(Renderer&, const Val& v, CallArgs& a) {
   return Val::str(addr_str(net->version, at));
 }
 
+// ipmath: an address plus an integer.
+Val f_ipmath(Renderer&, const Val& v, CallArgs& a) {
+  a.check(1, {"amount"});
+  std::string text = to_str(v);
+  std::optional<Net> net;
+  if (text.find('/') != std::string::npos) {
+    net = parse_net(text);
+  } else if (auto v6 = parse_v6(text)) {
+    net = Net{6, *v6, 128};
+  } else if (in_addr in{}; inet_aton(text.c_str(), &in)) {  // IPAddress(): inet_aton's forms
+    net = Net{4, u128(ntohl(in.s_addr)), 32};
+  }
+  if (!net) fail("You must pass a valid IP address; " + text + " is invalid");
+  Val amount = a.need(0, "amount");
+  bool ok = false;
+  Val n = py_int(amount, 10, &ok);
+  if (!ok) fail("You must pass an integer for arithmetic; " + to_str(amount) + " is not a valid integer");
+  long long by = n.as_int();
+  u128 result = net->ip + static_cast<u128>(by);  // wraps below zero: caught by the bound check
+  if ((by < 0 && u128(-by) > net->ip) || result > net->all()) fail("result outside valid IP address boundary!");
+  return Val::str(addr_str(net->version, result));
+}
+
+// next_nth_usable: the address `offset` after this one, if usable in its network.
+Val f_next_nth_usable(Renderer&, const Val& v, CallArgs& a) {
+  a.check(1, {"offset"});
+  Val type = ipaddr(v, Val::str("type"), 0, "next_nth_usable");
+  if (falsy(type)) return Val::boolean(false);
+  Val cidr = ipaddr(v, Val::str(to_str(type) == "address" ? "cidr" : "subnet"), 0, "next_nth_usable");
+  auto net = parse_net(to_str(cidr));
+  if (!net) return Val::boolean(false);
+  bool ok = false;
+  Val n = py_int(a.need(0, "offset"), 10, &ok);
+  if (!ok) fail("Must pass in an integer");
+  if (net->size() <= 1) return Val::none();
+  auto [first, last] = first_last(*net);
+  long long by = n.as_int();
+  if (by < 0 && u128(-by) > net->ip) return Val::none();
+  u128 nth = net->ip + static_cast<u128>(by);
+  return nth >= first && nth <= last ? Val::str(addr_str(net->version, nth)) : Val::none();
+}
+
 }  // namespace
 
 void add_ipaddr_filters(FilterTable& t) {
+  t["ipmath"] = t["ansible.utils.ipmath"] = f_ipmath;
+  t["next_nth_usable"] = t["ansible.utils.next_nth_usable"] = f_next_nth_usable;
   t["ipaddr"] = t["ansible.utils.ipaddr"] = t["ansible.netcommon.ipaddr"] = f_ipaddr;
   t["ipv4"] = t["ansible.utils.ipv4"] = t["ansible.netcommon.ipv4"] = f_ipv4;
   t["ipv6"] = t["ansible.utils.ipv6"] = t["ansible.netcommon.ipv6"] = f_ipv6;
