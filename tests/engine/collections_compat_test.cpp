@@ -123,6 +123,34 @@ TEST_F(CollectionCompat, ACollectionFilterDroverLacksIsALoadTimeErrorNamingItsCo
   EXPECT_EQ(r.out.find("TASK"), std::string::npos) << r.out;
 }
 
+TEST_F(CollectionCompat, ACollectionModuleThatAnAnsibleCoreNameMovedToRunsNatively) {
+  test::TempDir d;
+  d.write("pb.yml", "- hosts: all\n  tasks:\n    - ansible.posix.sysctl: name=vm.swappiness value=10\n"
+                    "    - sysctl: name=vm.swappiness value=10\n");
+  auto ok = test::run_drover({"play", "-i", "localhost,", d.path() + "/pb.yml", "--syntax-check"}, options(d.path()));
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  // ini_file moved to community.general in 2.10; drover has no native one.
+  d.write("ini.yml", "- hosts: all\n  tasks:\n    - ini_file: path=/tmp/x section=s option=o value=v\n");
+  auto r = test::run_drover({"play", "-i", "localhost,", d.path() + "/ini.yml", "--syntax-check"}, options(d.path()));
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("'ini_file' is module 'community.general.ini_file' from collection community.general"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(CollectionCompat, ARolesOwnLibraryModuleIsALoadTimeErrorNamingItsFile) {
+  test::TempDir d;
+  d.write("roles/r/library/my_probe.py", "#!/usr/bin/python\n");
+  d.write("roles/r/tasks/main.yml", "- my_probe: depth=3\n");
+  d.write("pb.yml", "- hosts: all\n  roles: [r]\n");
+  auto r = test::run_drover({"play", "-i", "localhost,", d.path() + "/pb.yml", "--syntax-check"}, options(d.path()));
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("module 'my_probe' is not implemented natively by drover (" + d.path() +
+                       "/roles/r/library/my_probe.py)"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(CollectionCompat, ATombstonedModuleFailsAtLoadWithAnsiblesRemovalMessage) {
   test::TempDir d;
   std::string yaml = "- hosts: all\n  gather_facts: false\n  tasks:\n    - acme.tools.gone:\n";
