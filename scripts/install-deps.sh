@@ -49,6 +49,9 @@ test_pkgs=(
   chromium fonts-wqy-zenhei
   # the webhook end-to-end test's post-receive hook signs with openssl(1)
   openssl
+  # the oracles of the native collection filters: community.general's
+  # json_query needs jmespath, ansible.utils' ipaddr family netaddr
+  python3-jmespath python3-netaddr
 )
 
 pkgs=("${build_pkgs[@]}")

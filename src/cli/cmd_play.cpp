@@ -79,8 +79,7 @@ int run(const PlayFlags& f) {
   if (!f.become_method.empty()) c.become_method = f.become_method;
   if (!f.become_user.empty()) c.become_user = f.become_user;
 
-  LoadOptions lo;
-  lo.roles_path = config.list("DEFAULT_ROLES_PATH");
+  LoadOptions lo = load_options(config);
   lo.extra_vars = opts.extra_vars;
   // Every playbook is loaded (and checked) before anything runs.
   std::vector<Playbook> books;

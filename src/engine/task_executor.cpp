@@ -739,7 +739,9 @@ void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Ho
     vars.set_magic("ansible_search_path", std::move(search));
   }
   if (!roles.empty()) {
-    vars.set_magic("role_name", roles[0]->name);
+    // role_name is a collection's role's own name; ansible_role_name its FQCN.
+    const Role& r = *roles[0];
+    vars.set_magic("role_name", r.collection.empty() ? r.name : r.name.substr(r.collection.size() + 1));
     vars.set_magic("role_path", roles[0]->path);
     vars.set_magic("ansible_role_name", roles[0]->name);
     // A role included or imported by another role knows its parents,

@@ -209,8 +209,7 @@ JobOutcome execute_job(const JobRun& run, PlaybookCallback& events) {
     opts.inventory_sources = sources;
     inventory::Inventory inv = inventory::Inventory::load(sources);
 
-    LoadOptions lo;
-    lo.roles_path = config.list("DEFAULT_ROLES_PATH");
+    LoadOptions lo = load_options(config);
     lo.extra_vars = opts.extra_vars;
     Playbook book = load_playbook(playbook_path, lo);
 
