@@ -10,7 +10,7 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "core/vault.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_write.hpp"
 #include "modules/shell_script.hpp"
 #include "template/regex.hpp"
@@ -119,6 +119,6 @@ class AssembleModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_assemble_module() { return std::make_unique<AssembleModule>(); }
+const ModuleRegistration assemble_registration({"assemble"}, make_module<AssembleModule>);
 
 }  // namespace drover

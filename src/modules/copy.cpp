@@ -9,7 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_write.hpp"
 #include "modules/shell_script.hpp"
 
@@ -176,6 +176,6 @@ class CopyModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_copy_module() { return std::make_unique<CopyModule>(); }
+const ModuleRegistration copy_registration({"copy"}, make_module<CopyModule>);
 
 }  // namespace drover

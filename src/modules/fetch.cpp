@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
@@ -100,6 +100,6 @@ class FetchModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_fetch_module() { return std::make_unique<FetchModule>(); }
+const ModuleRegistration fetch_registration({"fetch"}, make_module<FetchModule>);
 
 }  // namespace drover

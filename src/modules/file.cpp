@@ -10,7 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
@@ -316,6 +316,6 @@ class FileModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_file_module() { return std::make_unique<FileModule>(); }
+const ModuleRegistration file_registration({"file"}, make_module<FileModule>);
 
 }  // namespace drover

@@ -14,7 +14,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 #include "template/regex.hpp"
@@ -201,6 +201,6 @@ class FindModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_find_module() { return std::make_unique<FindModule>(); }
+const ModuleRegistration find_registration({"find"}, make_module<FindModule>);
 
 }  // namespace drover

@@ -14,7 +14,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 #include "modules/uri.hpp"
@@ -243,6 +243,6 @@ class GetUrlModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_get_url_module() { return std::make_unique<GetUrlModule>(); }
+const ModuleRegistration get_url_registration({"get_url"}, make_module<GetUrlModule>);
 
 }  // namespace drover

@@ -11,7 +11,7 @@
 
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 
 namespace drover {
 namespace {
@@ -187,6 +187,6 @@ class KnownHostsModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_known_hosts_module() { return std::make_unique<KnownHostsModule>(); }
+const ModuleRegistration known_hosts_registration({"known_hosts"}, make_module<KnownHostsModule>);
 
 }  // namespace drover

@@ -2,7 +2,7 @@
 // ansible-core 2.14): content, encoding "base64", source. Encoded on the
 // target with base64(1) (coreutils and busybox both have it).
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
@@ -33,6 +33,6 @@ class SlurpModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_slurp_module() { return std::make_unique<SlurpModule>(); }
+const ModuleRegistration slurp_registration({"slurp"}, make_module<SlurpModule>);
 
 }  // namespace drover

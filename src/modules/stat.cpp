@@ -9,7 +9,7 @@
 #include <map>
 
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
@@ -121,6 +121,6 @@ class StatModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_stat_module() { return std::make_unique<StatModule>(); }
+const ModuleRegistration stat_registration({"stat"}, make_module<StatModule>);
 
 }  // namespace drover

@@ -4,7 +4,7 @@
 // (/tmp). Like Ansible's module it does not run in check mode (skipped).
 #include <random>
 
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
@@ -95,8 +95,6 @@ class TempFileModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_tempfile_module() {
-  return std::make_unique<TempFileModule>();
-}
+const ModuleRegistration tempfile_registration({"tempfile"}, make_module<TempFileModule>);
 
 }  // namespace drover

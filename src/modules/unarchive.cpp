@@ -33,7 +33,7 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "core/vault.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
@@ -413,8 +413,6 @@ class UnarchiveModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_unarchive_module() {
-  return std::make_unique<UnarchiveModule>();
-}
+const ModuleRegistration unarchive_registration({"unarchive"}, make_module<UnarchiveModule>);
 
 }  // namespace drover

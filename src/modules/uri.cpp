@@ -22,7 +22,7 @@
 #include "core/strings.hpp"
 #include "core/vault.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
@@ -658,8 +658,6 @@ class UriModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_uri_module() {
-  return std::make_unique<UriModule>();
-}
+const ModuleRegistration uri_registration({"uri"}, make_module<UriModule>);
 
 }  // namespace drover

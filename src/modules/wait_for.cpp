@@ -12,7 +12,7 @@
 
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 
 namespace drover {
 namespace {
@@ -287,6 +287,6 @@ class WaitForModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_wait_for_module() { return std::make_unique<WaitForModule>(); }
+const ModuleRegistration wait_for_registration({"wait_for"}, make_module<WaitForModule>);
 
 }  // namespace drover
