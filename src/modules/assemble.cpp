@@ -53,10 +53,10 @@ class AssembleModule : public Module {
                       "\n[ -e \"$s\" ] || _dr_die \"Source ($s) does not exist\"\n"
                       "[ -d \"$s\" ] || _dr_die \"Source ($s) is not a directory\"\n"
                       "for f in \"$s\"/* \"$s\"/.[!.]* \"$s\"/..?*; do [ -f \"$f\" ] || continue\n"
-                      "  printf '\\036frag:%s\\037' \"${f##*/}\"; cat -- \"$f\"; done\n";
+                      "  printf '\\036frag:%s\\n' \"${f##*/}\"; cat -- \"$f\"; done\n";
       ExecResult res = run_own_script(ctx, s);
-      files::Answer ans = files::parse_answer(res.out);
-      if (res.exit_status != 0 || ans.count("failed")) return files::script_failure(ans, res);
+      AnswerFields ans = parse_answer(res.out);
+      if (res.exit_status != 0 || ans.count("failed")) return script_failure(ans, res);
       for (auto& [k, v] : ans)
         if (starts_with(k, "frag:")) fragments.emplace_back(k.substr(5), v);
     } else {

@@ -149,10 +149,10 @@ class CopyModule : public Module {
       script += "p=" + files::q(base + d) + "; if [ ! -d \"$p\" ]; then _dr_changed=1; [ -n \"$_dr_check\" ] || mkdir -p -- \"$p\" || _dr_die \"could not create $p\"; " +
                 "[ -n \"$_dr_check\" ] || " + files::attrs_call(dattrs, "p", "d") + "; fi\n";
     }
-    script += "_dr_e changed \"$_dr_changed\"\n";
+    script += "_out changed \"$_dr_changed\"\n";
     ExecResult res = run_own_script(ctx, script);
-    files::Answer ans = files::parse_answer(res.out);
-    if (res.exit_status != 0) return files::script_failure(ans, res);
+    AnswerFields ans = parse_answer(res.out);
+    if (res.exit_status != 0) return script_failure(ans, res);
     bool changed = !ans["changed"].empty();
     Value last;
     for (const auto& f : file_list) {

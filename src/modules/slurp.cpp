@@ -22,8 +22,8 @@ class SlurpModule : public Module {
                     "[ -r \"$p\" ] || _dr_die \"file is not readable: $p\"\n"
                     "base64 < \"$p\" | tr -d '\\n' || _dr_die \"unable to slurp file\"\n";
     ExecResult res = run_own_script(ctx, s);
-    files::Answer ans = files::parse_answer(res.out);
-    if (res.exit_status != 0 || ans.count("failed")) return files::script_failure(ans, res);
+    AnswerFields ans = parse_answer(res.out);
+    if (res.exit_status != 0 || ans.count("failed")) return script_failure(ans, res);
     return Value{{"changed", false}, {"content", trim(res.out)}, {"encoding", "base64"}, {"source", src}};
   }
 

@@ -54,7 +54,7 @@ _save() {
     fi
   done
   _out dest "$_d"
-  _out st "$(stat -L -c '%u %g %U %G %a %s %F' "$_d" 2>/dev/null)"
+  _out st "$(_dr_stl "$_d")"
 }
 )SH";
 

@@ -82,7 +82,7 @@ else
 fi
 _out elapsed "$(_el)"
 [ -n "$_ok" ] && _out ok 1
-[ -n "$path" ] && [ -e "$path" ] && _out st "$(stat -L -c '%u %g %U %G %a %s %F' "$path" 2>/dev/null)"
+[ -n "$path" ] && [ -e "$path" ] && _out st "$(_dr_stl "$path")"
 )SH";
 
 // /proc/net/tcp's hex codes for the state names Ansible accepts.
