@@ -6,6 +6,18 @@
 #include "modules/builtin.hpp"
 
 namespace drover {
+
+// The most used modules drover lacked (issue 16). Declared here rather than
+// in builtin.hpp, which every module includes: the one-line registration
+// (wip/modshape) replaces both lists.
+std::unique_ptr<Module> make_ini_file_module();
+std::unique_ptr<Module> make_getent_module();
+std::unique_ptr<Module> make_service_facts_module();
+std::unique_ptr<Module> make_pam_limits_module();
+std::unique_ptr<Module> make_timezone_module();
+std::unique_ptr<Module> make_package_facts_module();
+std::unique_ptr<Module> make_alternatives_module();
+
 namespace {
 
 struct Registry {
@@ -71,6 +83,19 @@ struct Registry {
     add("dnf", make_dnf_module());
     add("yum", make_yum_module());
     add("git", make_git_module());
+    // Collection modules answer by their full name and by the short name
+    // that ansible-core's routing redirects to them.
+    add("ini_file", make_ini_file_module());
+    add("community.general.ini_file", make_ini_file_module());
+    add("getent", make_getent_module());
+    add("service_facts", make_service_facts_module());
+    add("package_facts", make_package_facts_module());
+    add("pam_limits", make_pam_limits_module());
+    add("community.general.pam_limits", make_pam_limits_module());
+    add("timezone", make_timezone_module());
+    add("community.general.timezone", make_timezone_module());
+    add("alternatives", make_alternatives_module());
+    add("community.general.alternatives", make_alternatives_module());
   }
 };
 
