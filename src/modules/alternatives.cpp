@@ -11,6 +11,7 @@
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
 #include "modules/builtin.hpp"
+#include "modules/command_steps.hpp"
 #include "template/regex.hpp"
 
 namespace drover {
@@ -24,25 +25,6 @@ _run "$_ua" --display "$name" && _out display "$_rout"
 [ -e "$path" ] && _out path_exists 1
 exit 0
 )SH";
-
-// _cmd ARGS...: runs a command; a failure answers Ansible's rc, stdout,
-// stderr and msg (stderr without trailing blanks).
-constexpr const char* kRunBody = R"SH(
-export LC_ALL=C
-_cmd() { _run "$@"; [ "$_rrc" = 0 ] || { _outrun; _fail "${_rerr%"${_rerr##*[![:space:]]}"}"; }; }
-)SH";
-
-// Python's shlex.quote, for the cmd Ansible reports.
-std::string py_quote(const std::string& s) {
-  if (s.empty()) return "''";
-  bool safe = std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("@%+=:,./-_").find(c) != std::string_view::npos;
-  });
-  if (safe) return s;
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\"'\"'") : std::string(1, c);
-  return out + "'";
-}
 
 Value subcommand(const Value& name, const Value& path, const Value& link) {
   return Value{{"name", name}, {"path", path}, {"link", link}};
@@ -177,22 +159,9 @@ class AlternativesModule : public Module {
       if (ctx.diff_mode) after = Value{{"state", "absent"}};
     }
     if (!ctx.check_mode && !cmds.empty()) {
-      std::string body = kRunBody;
-      for (const auto& c : cmds) {
-        std::string quoted, shown;
-        for (const auto& a : c) quoted += " " + shell_quote(a), shown += (shown.empty() ? "" : " ") + py_quote(a);
-        body += "_out cmd " + shell_quote(shown) + "\n_cmd" + quoted + "\n";
-      }
-      ScriptAnswer done = run_answer_script(ctx, body);
-      if (done.has("failed")) {
-        Value r = failed_result(done.get("failed"));
-        r["cmd"] = done.get("cmd");
-        r["rc"] = done.get_int("rc");
-        r["stdout"] = done.get("stdout");
-        r["stderr"] = done.get("stderr");
-        return r;
-      }
-      failure = script_failure(done);
+      std::string body = std::string("export LC_ALL=C\n") + kCommandStepFunction;
+      for (const auto& c : cmds) body += command_step(c);
+      failure = command_steps_failure(run_answer_script(ctx, body));
       if (!failure.is_null()) return failure;
     }
     return Value{{"changed", !cmds.empty()}, {"diff", {{"before", before}, {"after", after}}}, {"msg", join(msgs, " ")}};

@@ -15,6 +15,7 @@
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
 #include "modules/builtin.hpp"
+#include "modules/command_steps.hpp"
 #include "template/regex.hpp"
 
 namespace drover {
@@ -53,10 +54,6 @@ fi
 constexpr const char* kStepFunctions = R"SH(
 _write() { printf '%s' "$2" > "$1" || _fail "Error message:
 tried to configure $3 using a file \"$1\", but could not write to it"; }
-_exec() {
-  _run sh -c "$1"
-  [ "$_rrc" = 0 ] || { _out cmd "$1"; _outrun; _fail "${_rerr%"${_rerr##*[![:space:]]}"}"; }
-}
 )SH";
 
 struct State {
@@ -211,7 +208,7 @@ class TimezoneModule : public Module {
         msgs.push_back("Added 1 line and deleted " + std::to_string(deleted) + " line(s) on " + path);
       };
       auto exec = [&](const std::string& cmd, bool log) {
-        steps += "_exec " + shell_quote(cmd) + "\n";
+        steps += command_step(split_whitespace(cmd));
         if (log) msgs.push_back("executed `" + cmd + "`");
       };
       for (const auto& [key, want] : planned) {
@@ -242,18 +239,8 @@ class TimezoneModule : public Module {
         }
       }
       if (!steps.empty()) {
-        ScriptAnswer done = run_answer_script(ctx, vars + kStepFunctions + steps + kReadBody);
-        if (done.has("failed")) {
-          Value r = failed_result(done.get("failed"));
-          if (done.has("cmd")) {
-            r["cmd"] = done.get("cmd");
-            r["rc"] = done.get_int("rc");
-            r["stdout"] = done.get("stdout");
-            r["stderr"] = done.get("stderr");
-          }
-          return r;
-        }
-        failure = script_failure(done);
+        ScriptAnswer done = run_answer_script(ctx, vars + kStepFunctions + kCommandStepFunction + steps + kReadBody);
+        failure = command_steps_failure(done);
         if (!failure.is_null()) return failure;
         State now_state = read_state(done, p, planned, false);
         if (!now_state.error.empty()) return failed_result(abort_message(now_state.error, msgs));
