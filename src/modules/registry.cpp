@@ -17,6 +17,10 @@ std::unique_ptr<Module> make_pam_limits_module();
 std::unique_ptr<Module> make_timezone_module();
 std::unique_ptr<Module> make_package_facts_module();
 std::unique_ptr<Module> make_alternatives_module();
+std::unique_ptr<Module> make_debconf_module();
+std::unique_ptr<Module> make_yum_repository_module();
+std::unique_ptr<Module> make_seboolean_module();
+std::unique_ptr<Module> make_modprobe_module();
 
 namespace {
 
@@ -96,6 +100,12 @@ struct Registry {
     add("community.general.timezone", make_timezone_module());
     add("alternatives", make_alternatives_module());
     add("community.general.alternatives", make_alternatives_module());
+    add("debconf", make_debconf_module());
+    add("yum_repository", make_yum_repository_module());
+    add("seboolean", make_seboolean_module());
+    add("ansible.posix.seboolean", make_seboolean_module());
+    add("modprobe", make_modprobe_module());
+    add("community.general.modprobe", make_modprobe_module());
   }
 };
 
