@@ -21,6 +21,7 @@ std::unique_ptr<Module> make_debconf_module();
 std::unique_ptr<Module> make_yum_repository_module();
 std::unique_ptr<Module> make_seboolean_module();
 std::unique_ptr<Module> make_modprobe_module();
+std::unique_ptr<Module> make_apt_repository_module();
 
 namespace {
 
@@ -106,6 +107,7 @@ struct Registry {
     add("ansible.posix.seboolean", make_seboolean_module());
     add("modprobe", make_modprobe_module());
     add("community.general.modprobe", make_modprobe_module());
+    add("apt_repository", make_apt_repository_module());
   }
 };
 
