@@ -22,6 +22,7 @@ std::unique_ptr<Module> make_yum_repository_module();
 std::unique_ptr<Module> make_seboolean_module();
 std::unique_ptr<Module> make_modprobe_module();
 std::unique_ptr<Module> make_apt_repository_module();
+std::unique_ptr<Module> make_apt_key_module();
 
 namespace {
 
@@ -108,6 +109,7 @@ struct Registry {
     add("modprobe", make_modprobe_module());
     add("community.general.modprobe", make_modprobe_module());
     add("apt_repository", make_apt_repository_module());
+    add("apt_key", make_apt_key_module());
   }
 };
 
