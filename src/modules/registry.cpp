@@ -23,6 +23,7 @@ std::unique_ptr<Module> make_seboolean_module();
 std::unique_ptr<Module> make_modprobe_module();
 std::unique_ptr<Module> make_apt_repository_module();
 std::unique_ptr<Module> make_apt_key_module();
+std::unique_ptr<Module> make_rpm_key_module();
 
 namespace {
 
@@ -110,6 +111,7 @@ struct Registry {
     add("community.general.modprobe", make_modprobe_module());
     add("apt_repository", make_apt_repository_module());
     add("apt_key", make_apt_key_module());
+    add("rpm_key", make_rpm_key_module());
   }
 };
 
