@@ -24,6 +24,7 @@ std::unique_ptr<Module> make_modprobe_module();
 std::unique_ptr<Module> make_apt_repository_module();
 std::unique_ptr<Module> make_apt_key_module();
 std::unique_ptr<Module> make_rpm_key_module();
+std::unique_ptr<Module> make_locale_gen_module();
 
 namespace {
 
@@ -112,6 +113,8 @@ struct Registry {
     add("apt_repository", make_apt_repository_module());
     add("apt_key", make_apt_key_module());
     add("rpm_key", make_rpm_key_module());
+    add("locale_gen", make_locale_gen_module());
+    add("community.general.locale_gen", make_locale_gen_module());
   }
 };
 
