@@ -25,6 +25,7 @@ std::unique_ptr<Module> make_apt_repository_module();
 std::unique_ptr<Module> make_apt_key_module();
 std::unique_ptr<Module> make_rpm_key_module();
 std::unique_ptr<Module> make_locale_gen_module();
+std::unique_ptr<Module> make_selinux_module();
 
 namespace {
 
@@ -115,6 +116,8 @@ struct Registry {
     add("rpm_key", make_rpm_key_module());
     add("locale_gen", make_locale_gen_module());
     add("community.general.locale_gen", make_locale_gen_module());
+    add("selinux", make_selinux_module());
+    add("ansible.posix.selinux", make_selinux_module());
   }
 };
 
