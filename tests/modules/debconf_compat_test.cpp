@@ -32,6 +32,7 @@ TEST_F(DebconfCompat, SetsAnAnswerInCheckModeThenForRealThenIsIdempotent) {
 }
 
 TEST_F(DebconfCompat, ReadsAPackagesAnswersAndAddsNewQuestionsUnseen) {
+  same("name=tzdata question=tzdata/Areas vtype=select value=Europe");
   ModuleOutcome all = same("name=tzdata");
   EXPECT_TRUE(all.ours_json["current"].contains("tzdata/Areas")) << all.ours;
   ModuleOutcome added = same("name=tzdata question=tzdata/drover-flag vtype=boolean value=True unseen=true", {"--diff"});
