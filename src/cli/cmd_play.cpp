@@ -13,6 +13,7 @@
 #include "core/pyjson.hpp"
 #include "engine/config.hpp"
 #include "engine/extra_vars.hpp"
+#include "engine/module_lookup.hpp"
 #include "engine/play_listing.hpp"
 #include "engine/play_runner.hpp"
 #include "engine/playbook_loader.hpp"
@@ -71,6 +72,7 @@ int run(const PlayFlags& f) {
 
   LoadOptions lo;
   lo.roles_path = config.list("DEFAULT_ROLES_PATH");
+  lo.modules = std::make_shared<ModuleLookup>(module_lookup_options(config));
   lo.extra_vars = opts.extra_vars;
   // Every playbook is loaded (and checked) before anything runs.
   std::vector<Playbook> books;

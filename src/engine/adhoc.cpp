@@ -13,6 +13,7 @@
 #include "modules/async_job.hpp"
 #include "modules/controller_files.hpp"
 #include "modules/free_form.hpp"
+#include "engine/module_lookup.hpp"
 #include "modules/registry.hpp"
 #include "output/adhoc_printer.hpp"
 #include "template/engine.hpp"
@@ -32,8 +33,10 @@ Value unreachable_result(const std::string& msg) {
 
 }  // namespace
 
-Value parse_adhoc_args(const std::string& module_name, const std::string& args) {
-  const ModuleEntry* entry = find_module(module_name);
+Value parse_adhoc_args(const std::string& module_name, const std::string& args, ModuleLookup* modules) {
+  const ModuleEntry* entry = modules ? modules->find(module_name) : find_module(module_name);
+  if (!entry && modules && !modules->unsupported_reason(module_name).empty())
+    throw ParserError(modules->unsupported_reason(module_name));
   if (!entry) {
     std::string hint = closest_match(short_module_name(module_name), module_names());
     throw ParserError("couldn't resolve module/action '" + module_name +
@@ -85,8 +88,10 @@ int run_adhoc(const inventory::Inventory& inv, const Config& config, const Adhoc
   }
 
   // Everything about the task is checked before any host is touched.
-  Value args = parse_adhoc_args(req.module, req.args);
-  const ModuleEntry* entry = find_module(req.module);
+  ModuleLookup modules(module_lookup_options(config));
+  Value args = parse_adhoc_args(req.module, req.args, &modules);
+  const ModuleEntry* entry = modules.find(req.module);
+  bool native = find_module(req.module) != nullptr;
   if (hosts.empty()) return 0;
 
   tmpl::Engine engine;
@@ -131,6 +136,11 @@ int run_adhoc(const inventory::Inventory& inv, const Config& config, const Adhoc
       ctx.become = rc.become ? &*rc.become : nullptr;
       ctx.controller_files = &controller_files;
       ctx.cancel = req.cancel.get();
+      if (!native) {
+        // Ansible's modules read the host's variables (ansible_python_interpreter, ...).
+        ctx.templar = &engine;
+        ctx.vars = &lazy;
+      }
       std::shared_ptr<Connection> conn;
       std::unique_ptr<AsyncJobConnection> async_conn;
       try {

@@ -19,6 +19,8 @@
 
 namespace drover {
 
+class ModuleLookup;
+
 class Config;
 class AdhocPrinter;
 namespace inventory {
@@ -47,7 +49,9 @@ struct AdhocRequest {
 // Parses `args` for `module` as Ansible's ad-hoc CLI does (a JSON object, or
 // k=v with free-form for command-like modules) and checks them against the
 // module's options. Throws ParserError / OptionsError.
-Value parse_adhoc_args(const std::string& module, const std::string& args);
+// `modules` (may be null: native modules only) finds modules drover runs
+// through its Python fallback.
+Value parse_adhoc_args(const std::string& module, const std::string& args, ModuleLookup* modules = nullptr);
 
 // Runs the request and returns ansible's exit code: 0 all fine, 2 a host
 // failed, 4 a host was unreachable, 99 interrupted. Throws Error for problems found before

@@ -22,6 +22,8 @@
 namespace drover {
 
 struct Block;
+struct ModuleEntry;
+class ModuleLookup;
 struct Role;
 
 // Keywords that blocks, roles and plays pass down to their tasks (Ansible's
@@ -47,6 +49,9 @@ struct Task {
   std::string action;           // short module name ("command", "include_tasks", ...)
   std::string action_as_written;  // "ansible.builtin.command"
   Value args = Value::object(); // raw module arguments (k=v already parsed)
+  // The module the action names (engine/module_lookup), resolved at load
+  // time; null for engine actions (include_tasks, meta, ...).
+  const ModuleEntry* module = nullptr;
   Keywords kw;
   // Loops: `loop:` (loop_with empty) or with_<lookup> (loop_with = lookup).
   Value loop;
@@ -141,6 +146,8 @@ struct Playbook {
   std::vector<std::unique_ptr<Play>> plays;
   std::vector<std::unique_ptr<Role>> roles;  // every role instance loaded
   int task_count = 0;
+  // Where task actions find their modules (shared by the run's playbooks).
+  std::shared_ptr<ModuleLookup> modules;
 };
 
 }  // namespace drover

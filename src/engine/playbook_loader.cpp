@@ -13,6 +13,7 @@
 #include "core/strings.hpp"
 #include "core/yaml.hpp"
 #include "engine/config.hpp"
+#include "engine/module_lookup.hpp"
 #include "engine/task_loader.hpp"
 
 namespace drover {
@@ -69,6 +70,8 @@ class Loader {
     struct stat st{};
     if (stat(path.c_str(), &st) != 0)
       throw ParserError("the playbook: " + path + " could not be found", {path, 0, 0});
+    // Modules in library/ beside the playbook (Ansible adds it for the run).
+    if (pb_.modules) pb_.modules->add_directory(dir_of(absolute(path)));
     auto docs = load_yaml_file(path);
     if (docs.empty() || docs[0].IsNull()) throw ParserError("Empty playbook, nothing to do", {path, 1, 1});
     const YAML::Node& root = docs[0];
@@ -280,6 +283,9 @@ class Loader {
     auto role = std::make_unique<Role>();
     role->name = name;
     role->path = dir;
+    // The role's library/ and module_utils/ serve every later task too, as
+    // in Ansible.
+    if (pb_.modules) pb_.modules->add_directory(dir);
     role->params = params;
     if (auto f = find_yaml_file(dir + "/defaults", defaults_from); !f.empty()) role->defaults = load_vars_file(f);
     if (auto f = find_yaml_file(dir + "/vars", vars_from); !f.empty()) role->vars = load_vars_file(f);
@@ -516,6 +522,7 @@ std::unique_ptr<Block> load_included_tasks(Playbook& playbook, const LoadOptions
 Playbook load_playbook(const std::string& path, const LoadOptions& opts) {
   Playbook pb;
   pb.path = path;
+  pb.modules = opts.modules ? opts.modules : std::make_shared<ModuleLookup>(module_lookup_options(Config::load()));
   Loader loader(pb, opts);
   loader.load_file(path, Value::object(), {}, {}, 0);
   return pb;

@@ -17,6 +17,9 @@ namespace drover {
 struct LoadOptions {
   std::vector<std::string> roles_path;  // configured roles_path, in order
   Value extra_vars = Value::object();   // used to resolve templated import paths
+  // The run's module lookup; null: the playbook's own (loading at run
+  // time), or a new one from the environment (load_playbook).
+  std::shared_ptr<ModuleLookup> modules;
 };
 
 Playbook load_playbook(const std::string& path, const LoadOptions& opts = {});

@@ -219,7 +219,7 @@ class ItemRun {
     } catch (const Error& e) {
       return Value{{"failed", true}, {"msg", conditional_error(e)}};
     }
-    const ModuleEntry* entry = find_module(task_.action);
+    const ModuleEntry* entry = task_.module ? task_.module : find_module(task_.action);
     if (!entry) return Value{{"failed", true}, {"msg", "no action named '" + task_.action + "'"}};
 
     Value args;
@@ -256,6 +256,7 @@ class ItemRun {
     mctx.search_path = task_search_path(ctx_, task_);
     mctx.check_mode = bool_keyword(task_, &Keywords::check_mode, *ctx_.templar, vars, ctx_.options->check_mode);
     mctx.diff_mode = bool_keyword(task_, &Keywords::diff, *ctx_.templar, vars, ctx_.options->diff_mode);
+    mctx.no_log = info_.no_log;
     PlaybookCallback* cb = ctx_.callback;
     mctx.display = [cb](const std::string& s) { cb->display(s, 0); };
     mctx.cancel = ctx_.options->cancel.get();
@@ -347,7 +348,9 @@ class ItemRun {
         result = Value{{"failed", true}, {"msg", e.message()}};
       }
       normalize(result);
-      if (ctx_.options->verbosity >= 3 || true) result["invocation"] = Value{{"module_args", module_args}};
+      // A module of Ansible's returns its own invocation (no_log values
+      // censored, defaults filled in): kept as it is.
+      if (!result.contains("invocation")) result["invocation"] = Value{{"module_args", module_args}};
       if (!task_.until.is_null()) result["attempts"] = attempt;
       apply_conditions(result);
       if (attempts <= 1) break;

@@ -10,6 +10,7 @@
 #include "core/yaml.hpp"
 #include "modules/arg_spec.hpp"
 #include "modules/free_form.hpp"
+#include "engine/module_lookup.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -153,11 +154,18 @@ std::string parse_action_keyword(const YAML::Node& value, const std::string& fil
   return action;
 }
 
+// The module a task's action names: the run's lookup (library/,
+// collections, ansible-core) when the playbook has one, else native only.
+const ModuleEntry* resolve_module(const TaskLoadContext& ctx, const std::string& name) {
+  if (ctx.playbook && ctx.playbook->modules) return ctx.playbook->modules->find(name);
+  return find_module(name);
+}
+
 void check_task_args(const Task& t, const YAML::Node& node, const std::string& file) {
   if (t.args.contains("_variable_params")) return;  // args come from a variable at run time
   const ArgSpec* spec = engine_action_spec(t.action);
   if (!spec) {
-    const ModuleEntry* m = find_module(t.action);
+    const ModuleEntry* m = t.module ? t.module : find_module(t.action);
     if (!m) return;
     spec = &m->module->spec();
   }
@@ -242,7 +250,7 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
 
   for (auto& [key, val] : candidates) {
     std::string short_name = short_module_name(key);
-    if (find_module(short_name) || is_engine_action(short_name)) {
+    if (is_engine_action(short_name) || resolve_module(ctx, key)) {
       if (!t.action.empty())
         fail_at(val, ctx.file, "conflicting action statements: " + t.action_as_written + ", " + key);
       t.action_as_written = key;
@@ -260,6 +268,8 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
     where.reset(node);
     for (auto it = node.begin(); it != node.end(); ++it)
       if (it->first.as<std::string>() == key) where.reset(it->first);
+    std::string why = ctx.playbook && ctx.playbook->modules ? ctx.playbook->modules->unsupported_reason(key) : "";
+    if (!why.empty()) fail_at(where, ctx.file, why);
     if (t.action.empty() || !close.empty())
       fail_at(where, ctx.file,
               "couldn't resolve module/action '" + key +
@@ -268,6 +278,17 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
     fail_at(where, ctx.file, "conflicting action statements: " + t.action_as_written + ", " + key);
   }
   if (t.action.empty()) fail_at(node, ctx.file, "no module/action detected in task.");
+  if (!is_engine_action(t.action)) {
+    t.module = resolve_module(ctx, t.action_as_written);
+    std::string why = !t.module && ctx.playbook && ctx.playbook->modules
+                          ? ctx.playbook->modules->unsupported_reason(t.action_as_written)
+                          : "";
+    if (!why.empty()) fail_at(action_node ? action_node : node, ctx.file, why);
+    if (!t.module)
+      fail_at(action_node ? action_node : node, ctx.file,
+              "couldn't resolve module/action '" + t.action_as_written +
+                  "'. This often indicates a misspelling, missing collection, or incorrect module path.");
+  }
 
   // Module args win over `args:` (Ansible merges args: first).
   Value merged = extra_args;

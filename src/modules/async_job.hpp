@@ -60,6 +60,10 @@ class AsyncJobConnection final : public Connection {
   ExecResult exec(const std::string& command, const ExecOptions& opts = {}) override;
   void close() override {}
 
+  // The connection the jobs start on (for a command that must run in the
+  // foreground, such as interpreter discovery).
+  Connection& target() const { return target_; }
+
   // The last job started (empty before any).
   const std::string& jid() const { return jid_; }
   const std::string& results_file() const { return results_file_; }

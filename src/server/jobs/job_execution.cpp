@@ -12,6 +12,7 @@
 
 #include "core/pyjson.hpp"
 #include "engine/config.hpp"
+#include "engine/module_lookup.hpp"
 #include "engine/play_runner.hpp"
 #include "engine/playbook_loader.hpp"
 #include "engine/tags.hpp"
@@ -189,6 +190,7 @@ JobOutcome execute_job(const JobRun& run, PlaybookCallback& events) {
 
     LoadOptions lo;
     lo.roles_path = config.list("DEFAULT_ROLES_PATH");
+    lo.modules = std::make_shared<ModuleLookup>(module_lookup_options(config));
     lo.extra_vars = opts.extra_vars;
     Playbook book = load_playbook(playbook_path, lo);
 

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "engine/adhoc.hpp"
+#include "engine/module_lookup.hpp"
 #include "server/api_error.hpp"
 #include "server/credential_vault.hpp"
 #include "server/health.hpp"
@@ -231,7 +232,10 @@ class JobService {
       if (args.find_first_not_of(" \t\r\n") != std::string::npos && args[args.find_first_not_of(" \t\r\n")] == '{')
         return;  // JSON arguments are checked by the loader when the job runs
       try {
-        parse_adhoc_args(spec.module, spec.args);
+        // Modules of the controller's ansible-core and collections too (the
+        // job's own ansible.cfg adds its library/ when it runs).
+        ModuleLookup modules{ModuleLookupOptions{}};
+        parse_adhoc_args(spec.module, spec.args, &modules);
       } catch (const Error& e) {
         throw ApiError::bad_request(e.what(), {{"field", "module"}});
       }

@@ -316,6 +316,11 @@ TEST_F(PlayCompat, AddHostAndGroupByMakeGroupsForLaterPlays) { compare("dynamic_
 TEST_F(PlayCompat, BecomeRunsAsAnotherUser) { compare("become.yml"); }
 TEST_F(PlayCompat, StartAtTask) { compare("start_at_task.yml", {"--start-at-task", "third"}); }
 
+// ---- modules drover runs through its Python fallback (issue 16) ----
+TEST_F(PlayCompat, ModulesWithoutANativeVersionRunAsAnsibleRunsThem) { compare("python_modules.yml"); }
+TEST_F(PlayCompat, FallbackModulesInCheckModeWithDiff) { compare("python_modules_check.yml", {"--check", "--diff"}); }
+TEST_F(PlayCompat, FallbackModulesWithDiscoveryEnvironmentBecomeAndAsync) { compare("python_modules_run.yml"); }
+
 // ---- facts ----
 TEST_F(PlayCompat, GatheredFactsDriveConditions) { compare("facts_when.yml"); }
 TEST_F(PlayCompat, SetupFilterAndGatherSubset) { compare("facts_setup.yml"); }
