@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 
@@ -72,7 +73,8 @@ int run(const PlayFlags& f) {
 
   LoadOptions lo;
   lo.roles_path = config.list("DEFAULT_ROLES_PATH");
-  lo.modules = std::make_shared<ModuleLookup>(module_lookup_options(config));
+  lo.modules = std::make_shared<ModuleLookup>(
+      module_lookup_options(config, std::filesystem::path(f.playbooks.empty() ? "." : f.playbooks[0]).parent_path().string()));
   lo.extra_vars = opts.extra_vars;
   // Every playbook is loaded (and checked) before anything runs.
   std::vector<Playbook> books;

@@ -7,7 +7,9 @@
 #include <regex>
 #include <sstream>
 
+#include "core/error.hpp"
 #include "core/strings.hpp"
+#include "engine/collections.hpp"
 #include "engine/config.hpp"
 
 namespace drover {
@@ -31,14 +33,6 @@ std::string expand_home(const std::string& p) {
     return std::string(home ? home : "") + p.substr(1);
   }
   return p;
-}
-
-std::vector<std::string> path_list(const char* text) {
-  std::vector<std::string> out;
-  if (!text) return out;
-  for (const auto& p : split(text, ':'))
-    if (!trim(p).empty()) out.push_back(expand_home(trim(p)));
-  return out;
 }
 
 std::string read_text(const std::string& path) {
@@ -65,6 +59,14 @@ std::string module_in_dir(const std::string& dir, const std::string& name) {
   return "";
 }
 
+// The version in an ansible package's release.py ("2.14.18").
+std::string ansible_version_in(const std::string& package_dir) {
+  static const std::regex version_re(R"(__version__\s*=\s*['"]([^'"]+)['"])");
+  std::smatch m;
+  std::string release = read_text(package_dir + "/release.py");
+  return std::regex_search(release, m, version_re) ? m[1].str() : "";
+}
+
 }  // namespace
 
 const AnsibleInstall& controller_ansible() {
@@ -83,23 +85,49 @@ const AnsibleInstall& controller_ansible() {
     std::string dir = trim(out);
     if (dir.empty() || !is_dir(dir + "/module_utils")) return a;
     a.package_dir = dir;
-    std::smatch m;
-    std::string release = read_text(dir + "/release.py");
-    static const std::regex version_re(R"(__version__\s*=\s*['"]([^'"]+)['"])");
-    if (std::regex_search(release, m, version_re)) a.version = m[1];
+    a.version = ansible_version_in(dir);
     return a;
   }();
   return install;
 }
 
-ModuleLookupOptions module_lookup_options(const Config& config) {
+ModuleLookupOptions module_lookup_options(const Config& config, const std::string& playbook_dir) {
   ModuleLookupOptions o;
   for (const auto& p : config.list("DEFAULT_MODULE_PATH")) o.library_path.push_back(expand_home(p));
   for (const auto& p : config.list("DEFAULT_MODULE_UTILS_PATH")) o.module_utils_path.push_back(expand_home(p));
-  const char* env = std::getenv("ANSIBLE_COLLECTIONS_PATH");
-  if (!env) env = std::getenv("ANSIBLE_COLLECTIONS_PATHS");
-  o.collection_roots = env ? path_list(env) : path_list("~/.ansible/collections:/usr/share/ansible/collections");
+  auto index = CollectionIndex::for_run(config, playbook_dir);
+  o.collection_roots = index->roots();
+  if (!index->ansible_core_dir().empty()) {
+    AnsibleInstall a;
+    a.package_dir = index->ansible_core_dir();
+    a.version = ansible_version_in(a.package_dir);
+    o.ansible = a;
+  }
+  o.collections = std::move(index);
   return o;
+}
+
+std::optional<ModuleFile> ModuleLookup::resolve_indexed(std::string_view name, const ModuleEntry*& native) {
+  PluginQuery q;
+  q.kind = PluginKind::module;
+  q.name = std::string(name);
+  q.legacy_dirs = extra_dirs_;
+  q.legacy_dirs.insert(q.legacy_dirs.end(), options_.library_path.begin(), options_.library_path.end());
+  q.native = [](const std::string& fqcn) { return find_module(fqcn) != nullptr; };
+  std::optional<ResolvedPlugin> r = options_.collections->resolve(q);
+  if (!r) return std::nullopt;
+  if (r->native) {
+    native = find_module(r->fqcn);
+    return std::nullopt;
+  }
+  if (r->path.empty()) return std::nullopt;
+  ModuleFile f;
+  f.name = std::string(name);
+  f.path = r->path;
+  f.collection = r->collection == "ansible.builtin" || r->collection == "ansible.legacy" ? "" : r->collection;
+  std::vector<std::string> parts = split(r->fqcn, '.');
+  f.short_name = parts.empty() ? std::string(name) : parts.back();
+  return f;
 }
 
 ModuleLookup::ModuleLookup(ModuleLookupOptions options) : options_(std::move(options)) {}
@@ -174,7 +202,23 @@ const ModuleEntry* ModuleLookup::find(std::string_view name) {
   if (const ModuleEntry* native = find_module(name)) return native;
   std::lock_guard<std::mutex> lock(mu_);
   if (auto it = by_name_.find(name); it != by_name_.end()) return it->second;
-  std::optional<ModuleFile> file = locate(name);
+  std::optional<ModuleFile> file;
+  if (options_.collections) {
+    const ModuleEntry* native = nullptr;
+    try {
+      file = resolve_indexed(name, native);
+    } catch (const Error& e) {
+      // A tombstone or a broken redirect: the loader reports it where the
+      // task is.
+      unsupported_[std::string(name)] = e.message();
+    }
+    if (native) {
+      by_name_.emplace(std::string(name), native);
+      return native;
+    }
+  } else {
+    file = locate(name);
+  }
   if (!file) {
     by_name_.emplace(std::string(name), nullptr);
     return nullptr;

@@ -34,6 +34,7 @@
 
 namespace drover {
 
+class CollectionIndex;
 class Config;
 
 // The controller's Ansible: the `ansible` package directory and its
@@ -52,11 +53,16 @@ struct ModuleLookupOptions {
   // Where ansible-core is; unset: controller_ansible(). Tests point it
   // elsewhere (or at nothing).
   std::optional<AnsibleInstall> ansible;
+  // The run's collections (engine/collections.hpp): FQCNs, runtime.yml
+  // routing, ansible.builtin names that moved to collections. Null: the
+  // collection roots above, searched without routing.
+  std::shared_ptr<const CollectionIndex> collections;
 };
 
 // The options from ansible.cfg and the environment (library, module_utils,
-// collections_path(s)).
-ModuleLookupOptions module_lookup_options(const Config& config);
+// collections_path(s)), with the run's CollectionIndex for a playbook in
+// `playbook_dir`.
+ModuleLookupOptions module_lookup_options(const Config& config, const std::string& playbook_dir = ".");
 
 class ModuleLookup {
  public:
@@ -79,6 +85,9 @@ class ModuleLookup {
 
  private:
   std::optional<ModuleFile> locate(std::string_view name);
+  // Through the CollectionIndex; a native module it routes to is returned
+  // in `native`.
+  std::optional<ModuleFile> resolve_indexed(std::string_view name, const ModuleEntry*& native);
   const AnsibleInstall& ansible();
 
   ModuleLookupOptions options_;

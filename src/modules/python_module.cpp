@@ -311,14 +311,17 @@ class PythonModule final : public Module {
                   {"args", module_args}};
     std::string line = dump_line(head) + "\n";
     std::string command = interpreter + " -c " + shell_quote(kBootstrap);
-    bool send = !rt_->delivered(payload->digest, where);
+    // The payload is sent only when the target says it lacks it: the
+    // unpacked tree outlives the run (a second round trip, once per host,
+    // user and payload, the first time ever; none in a fleet's steady
+    // state). Within a run, a host that had to be sent it once gets it
+    // with the command (its remote_tmp may not keep it).
+    bool send = rt_->always_send(payload->digest, where);
     ExecResult r = run_script(ctx, command, send ? line + payload->zip : line);
     if (!send && r.out.find(kPayloadMissing) != std::string::npos) {
-      // remote_tmp was cleaned meanwhile: send it again.
+      rt_->mark_always_send(payload->digest, where);
       r = run_script(ctx, command, line + payload->zip);
     }
-    if (r.out.find(kPayloadMissing) == std::string::npos && r.exit_status != 127)
-      rt_->mark_delivered(payload->digest, where);
     if (!r.become_error.empty()) return failed_result(r.become_error);
     if (r.timed_out) return failed_result("The module " + file_.name + " timed out");
     return parse_module_output(r, interpreter);
@@ -368,20 +371,12 @@ class PythonModule final : public Module {
 }  // namespace
 
 std::shared_ptr<const PythonPayload> PythonModuleRuntime::payload(const ModuleFile& file, const std::string& source) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = payloads_.find(file.path); it != payloads_.end()) return it->second;
-  }
-  ModuleUtilsRoots roots;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    roots = roots_;
-  }
-  // Built outside the lock (it reads files); two hosts racing build the
-  // same bytes and the first one stored wins.
-  auto built = std::make_shared<const PythonPayload>(
-      build_python_payload(source, payload_module_fqn(file.short_name, file.collection), roots));
+  // Built under the lock: the run's hosts all reach their first task of a
+  // module at once, and one build serves them all.
   std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = payloads_.find(file.path); it != payloads_.end()) return it->second;
+  auto built = std::make_shared<const PythonPayload>(
+      build_python_payload(source, payload_module_fqn(file.short_name, file.collection), roots_));
   return payloads_.emplace(file.path, std::move(built)).first->second;
 }
 
@@ -395,14 +390,14 @@ void PythonModuleRuntime::add_collection_root(const std::string& dir) {
   roots_.collection_roots.insert(roots_.collection_roots.begin(), dir);
 }
 
-bool PythonModuleRuntime::delivered(const std::string& digest, const std::string& where) const {
+bool PythonModuleRuntime::always_send(const std::string& digest, const std::string& where) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return delivered_.count(digest + "\n" + where) > 0;
+  return always_send_.count(digest + "\n" + where) > 0;
 }
 
-void PythonModuleRuntime::mark_delivered(const std::string& digest, const std::string& where) {
+void PythonModuleRuntime::mark_always_send(const std::string& digest, const std::string& where) {
   std::lock_guard<std::mutex> lock(mu_);
-  delivered_.insert(digest + "\n" + where);
+  always_send_.insert(digest + "\n" + where);
 }
 
 std::unique_ptr<Module> make_python_module(ModuleFile file, std::shared_ptr<PythonModuleRuntime> runtime) {

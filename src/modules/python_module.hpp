@@ -5,11 +5,12 @@
 //
 // One round trip per task: a new-style Python module's payload (the module
 // and its module_utils, python_payload.hpp) is built once per run and
-// shared by every host; it goes on the command's stdin with the arguments,
+// shared by every host; it goes on the command's stdin after the arguments,
 // and drover's small bootstrap (given to the interpreter with -c) unpacks
 // it once per host and user into `<remote_tmp>/drover-modlib-<uid>-<sha1>`, where Python
 // keeps the bytecode it compiles, then runs the module with runpy as
-// AnsiballZ does. Later tasks send only the arguments. Interpreter
+// AnsiballZ does. The payload is sent only to a target that says it lacks
+// it (a second round trip, once per host, user and payload, ever). Interpreter
 // discovery (interpreter_discovery.hpp) costs one more command per host,
 // once: its answer is returned as the fact discovered_interpreter_python.
 //
@@ -52,16 +53,17 @@ class PythonModuleRuntime {
   // Built on first use; throws Error (missing module_utils) each time.
   std::shared_ptr<const PythonPayload> payload(const ModuleFile& file, const std::string& source);
 
-  // Whether `where` (host and remote user) already unpacked `digest`.
-  bool delivered(const std::string& digest, const std::string& where) const;
-  void mark_delivered(const std::string& digest, const std::string& where);
+  // Whether `where` (host, remote user, interpreter) lacked `digest` once
+  // this run: it then gets the payload with every command.
+  bool always_send(const std::string& digest, const std::string& where) const;
+  void mark_always_send(const std::string& digest, const std::string& where);
 
  private:
   ModuleUtilsRoots roots_;
   std::string ansible_version_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const PythonPayload>> payloads_;  // by module path
-  std::set<std::string> delivered_;
+  std::set<std::string> always_send_;
 };
 
 std::unique_ptr<Module> make_python_module(ModuleFile file, std::shared_ptr<PythonModuleRuntime> runtime);

@@ -190,7 +190,8 @@ JobOutcome execute_job(const JobRun& run, PlaybookCallback& events) {
 
     LoadOptions lo;
     lo.roles_path = config.list("DEFAULT_ROLES_PATH");
-    lo.modules = std::make_shared<ModuleLookup>(module_lookup_options(config));
+    lo.modules = std::make_shared<ModuleLookup>(
+        module_lookup_options(config, std::filesystem::path(playbook_path).parent_path().string()));
     lo.extra_vars = opts.extra_vars;
     Playbook book = load_playbook(playbook_path, lo);
 
