@@ -74,6 +74,10 @@ class AsyncJobConnection final : public Connection {
   std::string jid_, results_file_;
 };
 
+// Marks a job whose stdout is a module's JSON answer (the Python fallback):
+// async_status returns that answer, as Ansible's does.
+inline constexpr const char* kAsyncModuleOutput = "_drover_module_output";
+
 // What the finished job's file carries beside rc/stdout/stderr, so that
 // async_status shows command's and shell's own fields (cmd, changed).
 Value async_job_extra(const std::string& module, const Value& args);

@@ -316,7 +316,9 @@ class PythonModule final : public Module {
     // user and payload, the first time ever; none in a fleet's steady
     // state). Within a run, a host that had to be sent it once gets it
     // with the command (its remote_tmp may not keep it).
-    bool send = rt_->always_send(payload->digest, where);
+    // An async job cannot answer "missing" before it is detached: it
+    // always gets the payload.
+    bool send = rt_->always_send(payload->digest, where) || dynamic_cast<AsyncJobConnection*>(ctx.connection);
     ExecResult r = run_script(ctx, command, send ? line + payload->zip : line);
     if (!send && r.out.find(kPayloadMissing) != std::string::npos) {
       rt_->mark_always_send(payload->digest, where);
