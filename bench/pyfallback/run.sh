@@ -8,7 +8,8 @@
 # and its waited-for children), peak RSS, and the ratios. Results:
 # README.md beside this script.
 #
-#   bench/pyfallback/run.sh [HOSTS]     default: 50; RUNS=3
+#   bench/pyfallback/run.sh [HOSTS]     default: 50; RUNS=3; COLD=1: drover's
+#   unpacked payloads are removed before each timed drover run (a fresh fleet)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -53,6 +54,7 @@ done
 for r in $(seq "$runs"); do
   for tool in drover ansible; do
     command_of "$tool"
+    if [ "$tool" = drover ] && [ "${COLD:-0}" = 1 ]; then rm -rf "$work"/remote-tmp/drover-modlib-*; fi
     measure "$tool" "${cmd[@]}"
   done
 done
