@@ -2,7 +2,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <mutex>
 
@@ -14,7 +13,6 @@
 #include "core/pyjson.hpp"
 #include "engine/config.hpp"
 #include "engine/extra_vars.hpp"
-#include "engine/module_lookup.hpp"
 #include "engine/play_listing.hpp"
 #include "engine/play_runner.hpp"
 #include "engine/playbook_loader.hpp"
@@ -45,6 +43,16 @@ struct PlayFlags {
 
 int run(const PlayFlags& f) {
   Config config = Config::load();
+  // Ansible's order: the SSH and become passwords (not for a listing or a
+  // syntax check), then the vault passwords, then the playbooks.
+  std::optional<std::string> ssh_password, become_password;
+  if (!(f.syntax_check || f.list_hosts || f.list_tasks || f.list_tags)) {
+    if (f.ask_pass || config.boolean("DEFAULT_ASK_PASS")) ssh_password = prompt_secret("SSH password: ");
+    if (f.ask_become_pass || config.boolean("DEFAULT_BECOME_ASK_PASS")) {
+      std::string p = prompt_secret(ssh_password ? "BECOME password[defaults to SSH password]: " : "BECOME password: ");
+      become_password = p.empty() && ssh_password ? *ssh_password : p;
+    }
+  }
   open_vault(f.vault, config);
   RunOptions opts;
   opts.limit = f.limit;
@@ -71,10 +79,7 @@ int run(const PlayFlags& f) {
   if (!f.become_method.empty()) c.become_method = f.become_method;
   if (!f.become_user.empty()) c.become_user = f.become_user;
 
-  LoadOptions lo;
-  lo.roles_path = config.list("DEFAULT_ROLES_PATH");
-  lo.modules = std::make_shared<ModuleLookup>(
-      module_lookup_options(config, std::filesystem::path(f.playbooks.empty() ? "." : f.playbooks[0]).parent_path().string()));
+  LoadOptions lo = load_options(config);
   lo.extra_vars = opts.extra_vars;
   // Every playbook is loaded (and checked) before anything runs.
   std::vector<Playbook> books;
@@ -84,11 +89,8 @@ int run(const PlayFlags& f) {
     return 0;
   }
 
-  if (f.ask_pass || config.boolean("DEFAULT_ASK_PASS")) c.password = prompt_secret("SSH password: ");
-  if (f.ask_become_pass || config.boolean("DEFAULT_BECOME_ASK_PASS")) {
-    std::string p = prompt_secret(c.password ? "BECOME password[defaults to SSH password]: " : "BECOME password: ");
-    c.become_password = p.empty() && c.password ? *c.password : p;
-  }
+  if (ssh_password) c.password = ssh_password;
+  if (become_password) c.become_password = become_password;
   std::vector<std::string> sources = f.inventory.empty() ? config.list("DEFAULT_HOST_LIST") : f.inventory;
   opts.inventory_sources = sources;
   inventory::Inventory inv = inventory::Inventory::load(sources);

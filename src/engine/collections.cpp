@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
@@ -108,9 +109,13 @@ std::string removed_message(std::string msg, const std::string& version, const s
 
 bool is_jinja_kind(PluginKind kind) { return kind == PluginKind::filter || kind == PluginKind::test; }
 
-// Whether a filter/test plugin file's source maps `name` in its
-// filters()/tests() dict: a quoted key followed by ':'.
-bool source_defines(const std::string& text, const std::string& name) {
+// Whether a filter/test plugin file's source maps `name` in what its
+// filters()/tests() method returns: a quoted key followed by ':' after
+// "def filters(" (or "def tests(").
+bool source_defines(const std::string& source, const std::string& name, PluginKind kind) {
+  size_t method = source.find(kind == PluginKind::filter ? "def filters(" : "def tests(");
+  if (method == std::string::npos) return false;
+  std::string_view text = std::string_view(source).substr(method);
   for (char q : {'\'', '"'}) {
     std::string key = std::string(1, q) + name + q;
     for (size_t pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos + 1)) {
@@ -223,7 +228,7 @@ std::string CollectionIndex::plugin_file(PluginKind kind, const std::string& bas
       auto files = glob_paths(dir + "*.py");
       std::sort(files.begin(), files.end());
       for (auto& f : files)
-        if (source_defines(read_text(f), resource)) found = f;
+        if (source_defines(read_text(f), resource, kind)) found = f;
       return found;
     }
     default:
@@ -440,10 +445,15 @@ std::string find_ansible_core_dir() {
 }
 
 std::vector<std::string> collection_roots(const Config& config, const std::string& playbook_dir) {
+  return collection_roots(playbook_dir, config.list("COLLECTIONS_PATHS"), config.boolean("COLLECTIONS_SCAN_SYS_PATH"));
+}
+
+std::vector<std::string> collection_roots(const std::string& playbook_dir, const std::vector<std::string>& configured,
+                                          bool scan_sys_path) {
   std::vector<std::string> candidates;
   if (!playbook_dir.empty()) candidates.push_back(playbook_dir + "/collections");
-  for (auto& p : config.list("COLLECTIONS_PATHS")) candidates.push_back(p);
-  if (config.boolean("COLLECTIONS_SCAN_SYS_PATH"))
+  for (auto& p : configured) candidates.push_back(p);
+  if (scan_sys_path)
     for (auto& p : python_paths()) candidates.push_back(p);
   std::vector<std::string> roots;
   for (auto& c : candidates) {

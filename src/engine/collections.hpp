@@ -143,6 +143,8 @@ class CollectionIndex {
 // `ansible_collections/` are kept; a path naming `.../ansible_collections`
 // itself counts as its parent.
 std::vector<std::string> collection_roots(const Config& config, const std::string& playbook_dir);
+std::vector<std::string> collection_roots(const std::string& playbook_dir, const std::vector<std::string>& configured,
+                                          bool scan_sys_path);
 
 // The directories of Python's sys.path where an installed Ansible lives, in
 // sys.path's order, without running Python: $PYTHONPATH, the virtualenv of

@@ -1,7 +1,6 @@
 #include "engine/module_lookup.hpp"
 
-#include <cstdio>
-#include <cstdlib>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -9,11 +8,35 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "engine/collections.hpp"
+#include "core/yaml.hpp"
 #include "engine/config.hpp"
+#include "modules/registry.hpp"
 
 namespace drover {
 namespace {
+
+bool builtin_or_legacy(const std::string& name) {
+  return starts_with(name, "ansible.builtin.") || starts_with(name, "ansible.legacy.") ||
+         name.find('.') == std::string::npos;
+}
+
+bool native_short_name(const std::string& short_name) {
+  return find_module(short_name) || is_engine_action(short_name);
+}
+
+// Whether drover implements `fqcn` natively: an ansible.builtin name it
+// has, or the collection module an ansible-core short name it has moved to
+// in 2.10 (ansible-core's routing: ansible.builtin.sysctl ->
+// ansible.posix.sysctl).
+bool native_fqcn(const CollectionIndex* index, const std::string& fqcn) {
+  if (starts_with(fqcn, "ansible.builtin.")) return native_short_name(fqcn.substr(16));
+  std::string short_name = fqcn.substr(fqcn.rfind('.') + 1);
+  if (!index || !find_module(short_name)) return false;
+  PluginQuery q;
+  q.name = "ansible.builtin." + short_name;
+  auto r = index->resolve(q);
+  return r && r->fqcn == fqcn;
+}
 
 namespace fs = std::filesystem;
 
@@ -35,236 +58,184 @@ std::string expand_home(const std::string& p) {
   return p;
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+void add_once(std::vector<std::string>& list, const std::string& item) {
+  if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
 }
 
-// A module file named `name` in `dir`: name.py, the bare name (old-style
-// and binary modules), or name.<ext> for other languages; never Windows
-// modules nor documentation files.
-std::string module_in_dir(const std::string& dir, const std::string& name) {
-  std::error_code ec;
-  for (const std::string& candidate : {dir + "/" + name + ".py", dir + "/" + name})
-    if (fs::is_regular_file(candidate, ec)) return candidate;
-  if (!fs::is_directory(dir, ec)) return "";
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    if (!e.is_regular_file(ec) || e.path().stem() != name) continue;
-    std::string ext = e.path().extension().string();
-    if (ext == ".ps1" || ext == ".yml" || ext == ".yaml" || ext == ".md" || ext == ".pyc" || ext == ".txt") continue;
-    return e.path().string();
-  }
-  return "";
-}
-
-// The version in an ansible package's release.py ("2.14.18").
+// The version in an ansible package's release.py ("2.14.18"): modules are
+// told it (_ansible_version) as Ansible tells them.
 std::string ansible_version_in(const std::string& package_dir) {
   static const std::regex version_re(R"(__version__\s*=\s*['"]([^'"]+)['"])");
+  std::ifstream in(package_dir + "/release.py");
+  std::ostringstream text;
+  text << in.rdbuf();
   std::smatch m;
-  std::string release = read_text(package_dir + "/release.py");
+  std::string release = text.str();
   return std::regex_search(release, m, version_re) ? m[1].str() : "";
 }
 
 }  // namespace
 
-const AnsibleInstall& controller_ansible() {
-  static const AnsibleInstall install = [] {
-    AnsibleInstall a;
-    // find_spec does not import the package: no Ansible code runs.
-    FILE* p = ::popen(
-        "/usr/bin/python3 -c 'import importlib.util as u; s = u.find_spec(\"ansible\"); "
-        "print(s.submodule_search_locations[0] if s and s.submodule_search_locations else \"\")' 2>/dev/null",
-        "r");
-    if (!p) return a;
-    char buf[4096];
-    std::string out;
-    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    ::pclose(p);
-    std::string dir = trim(out);
-    if (dir.empty() || !is_dir(dir + "/module_utils")) return a;
-    a.package_dir = dir;
-    a.version = ansible_version_in(dir);
-    return a;
-  }();
-  return install;
+bool is_engine_action(const std::string& a) {
+  static const std::vector<std::string> names = {"include_tasks", "import_tasks", "include_role", "import_role",
+                                                 "include", "meta"};
+  return std::find(names.begin(), names.end(), a) != names.end();
 }
 
-ModuleLookupOptions module_lookup_options(const Config& config, const std::string& playbook_dir) {
-  ModuleLookupOptions o;
+ModuleLookup lookup_module(const std::string& name, const std::vector<std::string>& collections,
+                           const CollectionIndex* index, const std::vector<std::string>& legacy_dirs) {
+  ModuleLookup m;
+  bool only_builtin = std::all_of(collections.begin(), collections.end(), [](const std::string& c) {
+    return c == "ansible.builtin" || c == "ansible.legacy";
+  });
+  // The fast path: drover's own modules by their ansible-core names.
+  if (only_builtin && builtin_or_legacy(name)) {
+    std::string short_name = short_module_name(name);
+    if (native_short_name(short_name)) {
+      m.found = m.native = true;
+      m.action = short_name;
+      m.fqcn = "ansible.builtin." + short_name;
+      m.collection = "ansible.builtin";
+      return m;
+    }
+  }
+  if (!index) return m;
+  PluginQuery q;
+  q.kind = PluginKind::module;
+  q.name = name;
+  q.collections = collections;
+  q.legacy_dirs = legacy_dirs;
+  q.native = [index](const std::string& fqcn) { return native_fqcn(index, fqcn); };
+  auto r = index->resolve(q);
+  if (!r) return m;
+  m.found = true;
+  m.native = r->native;
+  m.fqcn = r->fqcn;
+  m.collection = r->collection;
+  m.path = r->path;
+  m.deprecations = r->deprecations;
+  if (m.native) m.action = r->fqcn.substr(r->fqcn.rfind('.') + 1);
+  return m;
+}
+
+std::string not_native_message(const std::string& as_written, const ModuleLookup& m) {
+  std::string what = m.collection.empty() ? "module '" + m.fqcn + "'"
+                                          : "module '" + m.fqcn + "' from collection " + m.collection;
+  std::string msg = what + " is not implemented natively by drover (" + m.path + ")";
+  if (as_written != m.fqcn) msg = "'" + as_written + "' is " + msg;
+  return msg;
+}
+
+std::vector<std::string> with_default_collection(std::vector<std::string> list, const std::string& append) {
+  bool has_core = std::find(list.begin(), list.end(), "ansible.builtin") != list.end() ||
+                  std::find(list.begin(), list.end(), "ansible.legacy") != list.end();
+  if (!list.empty() && !has_core && !append.empty()) list.push_back(append);
+  return list;
+}
+
+std::vector<std::string> collections_from_value(const Value& value, const Location& where, const std::string& append) {
+  Value v = value.is_string() ? Value::array({value}) : value;
+  std::vector<std::string> out;
+  if (!v.is_null() && !v.is_array()) throw ParserError("'collections' must be a list of collection names", where);
+  if (v.is_array()) {
+    for (const Value& c : v) {
+      if (!c.is_string()) throw ParserError("'collections' must be a list of collection names", where);
+      std::string name = c.get<std::string>();
+      if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    }
+  }
+  return with_default_collection(std::move(out), append);
+}
+
+std::vector<std::string> parse_collections(const YAML::Node& node, const std::string& file,
+                                           const std::string& append) {
+  return collections_from_value(yaml_to_value(node), yaml_location(node, file), append);
+}
+
+FallbackOptions fallback_options(const Config& config) {
+  FallbackOptions o;
   for (const auto& p : config.list("DEFAULT_MODULE_PATH")) o.library_path.push_back(expand_home(p));
   for (const auto& p : config.list("DEFAULT_MODULE_UTILS_PATH")) o.module_utils_path.push_back(expand_home(p));
-  auto index = CollectionIndex::for_run(config, playbook_dir);
-  o.collection_roots = index->roots();
-  if (!index->ansible_core_dir().empty()) {
-    AnsibleInstall a;
-    a.package_dir = index->ansible_core_dir();
-    a.version = ansible_version_in(a.package_dir);
-    o.ansible = a;
-  }
-  o.collections = std::move(index);
   return o;
 }
 
-std::optional<ModuleFile> ModuleLookup::resolve_indexed(std::string_view name, const ModuleEntry*& native) {
-  PluginQuery q;
-  q.kind = PluginKind::module;
-  q.name = std::string(name);
-  q.legacy_dirs = extra_dirs_;
-  q.legacy_dirs.insert(q.legacy_dirs.end(), options_.library_path.begin(), options_.library_path.end());
-  q.native = [](const std::string& fqcn) { return find_module(fqcn) != nullptr; };
-  std::optional<ResolvedPlugin> r = options_.collections->resolve(q);
-  if (!r) return std::nullopt;
-  if (r->native) {
-    native = find_module(r->fqcn);
-    return std::nullopt;
-  }
-  if (r->path.empty()) return std::nullopt;
-  ModuleFile f;
-  f.name = std::string(name);
-  f.path = r->path;
-  f.collection = r->collection == "ansible.builtin" || r->collection == "ansible.legacy" ? "" : r->collection;
-  std::vector<std::string> parts = split(r->fqcn, '.');
-  f.short_name = parts.empty() ? std::string(name) : parts.back();
-  return f;
-}
+FallbackModules::FallbackModules(FallbackOptions options) : options_(std::move(options)) {}
 
-ModuleLookup::ModuleLookup(ModuleLookupOptions options) : options_(std::move(options)) {}
-
-const AnsibleInstall& ModuleLookup::ansible() {
-  if (!options_.ansible) options_.ansible = controller_ansible();
-  return *options_.ansible;
-}
-
-void ModuleLookup::add_directory(const std::string& dir) {
+void FallbackModules::add_directory(const std::string& dir) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::string lib = dir + "/library";
-  if (is_dir(lib) && std::find(extra_dirs_.begin(), extra_dirs_.end(), lib) == extra_dirs_.end()) {
-    extra_dirs_.push_back(lib);
-    // A name not found before may be found now.
-    for (auto it = by_name_.begin(); it != by_name_.end();) it = it->second ? std::next(it) : by_name_.erase(it);
-  }
+  if (is_dir(dir + "/library")) add_once(library_dirs_, dir + "/library");
   std::string utils = dir + "/module_utils";
-  if (is_dir(utils) && std::find(extra_utils_.begin(), extra_utils_.end(), utils) == extra_utils_.end()) {
-    extra_utils_.push_back(utils);
+  if (is_dir(utils) && std::find(module_utils_dirs_.begin(), module_utils_dirs_.end(), utils) ==
+                           module_utils_dirs_.end()) {
+    module_utils_dirs_.push_back(utils);
     if (runtime_) runtime_->add_module_utils_dir(utils);
   }
-  std::string colls = dir + "/collections";
-  if (is_dir(colls + "/ansible_collections") &&
-      std::find(options_.collection_roots.begin(), options_.collection_roots.end(), colls) ==
-          options_.collection_roots.end()) {
-    options_.collection_roots.insert(options_.collection_roots.begin(), colls);
-    if (runtime_) runtime_->add_collection_root(colls);
-  }
 }
 
-std::optional<ModuleFile> ModuleLookup::locate(std::string_view name) {
-  ModuleFile f;
-  f.name = std::string(name);
-  std::string short_name = short_module_name(name);
-  bool builtin = starts_with(name, "ansible.builtin.");
-  if (short_name.find('.') == std::string::npos) {
-    f.short_name = short_name;
-    std::vector<std::string> dirs;
-    if (!builtin) {
-      dirs = extra_dirs_;
-      dirs.insert(dirs.end(), options_.library_path.begin(), options_.library_path.end());
-    }
-    if (!ansible().package_dir.empty()) dirs.push_back(ansible().package_dir + "/modules");
-    for (const auto& d : dirs)
-      if (auto p = module_in_dir(d, short_name); !p.empty()) {
-        f.path = p;
-        return f;
-      }
-    return std::nullopt;
-  }
-  // ns.coll.name (a name may have more dots: ns.coll.sub.name).
-  std::vector<std::string> parts = split(short_name, '.');
-  if (parts.size() < 3) return std::nullopt;
-  f.collection = parts[0] + "." + parts[1];
-  f.short_name = parts.back();
-  std::string sub = join(std::vector<std::string>(parts.begin() + 2, parts.end() - 1), "/");
-  std::vector<std::string> roots = options_.collection_roots;
-  if (!ansible().package_dir.empty()) roots.push_back(fs::path(ansible().package_dir).parent_path().string());
-  for (const auto& r : roots) {
-    std::string dir = r + "/ansible_collections/" + parts[0] + "/" + parts[1] + "/plugins/modules" +
-                      (sub.empty() ? "" : "/" + sub);
-    if (auto p = module_in_dir(dir, f.short_name); !p.empty()) {
-      f.path = p;
-      return f;
-    }
-  }
-  return std::nullopt;
-}
-
-const ModuleEntry* ModuleLookup::find(std::string_view name) {
-  if (const ModuleEntry* native = find_module(name)) return native;
+void FallbackModules::add_index(const CollectionIndex& index) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (auto it = by_name_.find(name); it != by_name_.end()) return it->second;
-  std::optional<ModuleFile> file;
-  if (options_.collections) {
-    const ModuleEntry* native = nullptr;
-    try {
-      file = resolve_indexed(name, native);
-    } catch (const Error& e) {
-      // A tombstone or a broken redirect: the loader reports it where the
-      // task is.
-      unsupported_[std::string(name)] = e.message();
-    }
-    if (native) {
-      by_name_.emplace(std::string(name), native);
-      return native;
-    }
-  } else {
-    file = locate(name);
+  if (options_.ansible_dir.empty()) options_.ansible_dir = index.ansible_core_dir();
+  for (const auto& root : index.roots()) {
+    if (std::find(options_.collection_roots.begin(), options_.collection_roots.end(), root) !=
+        options_.collection_roots.end())
+      continue;
+    options_.collection_roots.push_back(root);
+    if (runtime_) runtime_->add_collection_root(root);
   }
-  if (!file) {
-    by_name_.emplace(std::string(name), nullptr);
-    return nullptr;
-  }
+}
+
+std::vector<std::string> FallbackModules::library_dirs() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> dirs = library_dirs_;
+  for (const auto& d : options_.library_path) add_once(dirs, d);
+  return dirs;
+}
+
+const ModuleEntry* FallbackModules::module_for(const ModuleLookup& m, const std::string& as_written) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string key = as_written + "\n" + m.path;
+  if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
+  std::string short_name = m.fqcn.substr(m.fqcn.rfind('.') + 1);
+  bool builtin = m.collection == "ansible.builtin" || m.collection == "ansible.legacy";
   // A module with an action plugin (reboot, set_stats, ansible.posix.patch,
   // ...) does part of its work in Python on the controller: running only
-  // its module file would not do what Ansible does.
-  std::string action_dir = file->collection.empty()
-                               ? ansible().package_dir + "/plugins/action"
-                               : fs::path(file->path).parent_path().parent_path().string() + "/action";
-  if (file->path.find("/library/") == std::string::npos && is_file(action_dir + "/" + file->short_name + ".py")) {
-    unsupported_[std::string(name)] = "module '" + std::string(name) +
-                                       "' needs its action plugin, which runs in Python on the controller (" +
-                                       action_dir + "/" + file->short_name +
-                                       ".py); drover does not run action plugins and has no native '" +
-                                       file->short_name + "'";
-    by_name_.emplace(std::string(name), nullptr);
-    return nullptr;
+  // its module file would not do what Ansible does. A legacy (library/)
+  // module has none.
+  std::string action;
+  if (builtin) {
+    // <ansible>/modules/x.py -> <ansible>/plugins/action/x.py
+    action = fs::path(m.path).parent_path().parent_path().string() + "/plugins/action/" + short_name + ".py";
+  } else if (auto at = m.path.rfind("/plugins/modules/"); !m.collection.empty() && at != std::string::npos) {
+    action = m.path.substr(0, at) + "/plugins/action/" + short_name + ".py";
   }
+  if (!action.empty() && is_file(action))
+    throw Error(not_native_message(as_written, m) + " and needs its action plugin, which runs in Python on the "
+                "controller (" + action + "); drover does not run action plugins");
   if (!runtime_) {
     ModuleUtilsRoots roots;
-    roots.ansible_dir = ansible().package_dir;
-    roots.module_utils_dirs = extra_utils_;
+    roots.ansible_dir = options_.ansible_dir;
+    // A role's or playbook's module_utils/ first (Ansible's loader has
+    // them before the configured path), in the order they loaded.
+    roots.module_utils_dirs = module_utils_dirs_;
     roots.module_utils_dirs.insert(roots.module_utils_dirs.end(), options_.module_utils_path.begin(),
                                    options_.module_utils_path.end());
     roots.collection_roots = options_.collection_roots;
-    if (!roots.ansible_dir.empty()) roots.collection_roots.push_back(fs::path(roots.ansible_dir).parent_path().string());
-    runtime_ = std::make_shared<PythonModuleRuntime>(roots, ansible().version);
+    runtime_ = std::make_shared<PythonModuleRuntime>(roots, ansible_version_in(options_.ansible_dir));
   }
-  std::string display = file->collection.empty() ? file->short_name : std::string(name);
-  modules_.push_back(make_python_module(*file, runtime_));
-  entries_.push_back({display, modules_.back().get()});
-  by_name_.emplace(std::string(name), &entries_.back());
-  return &entries_.back();
+  ModuleFile file;
+  file.name = as_written;
+  file.short_name = short_name;
+  file.collection = builtin ? "" : m.collection;
+  file.path = m.path;
+  modules_.push_back(make_python_module(file, runtime_));
+  entries_.push_back({file.collection.empty() ? short_name : m.fqcn, modules_.back().get()});
+  return by_key_.emplace(key, &entries_.back()).first->second;
 }
 
-std::string ModuleLookup::unsupported_reason(std::string_view name) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = unsupported_.find(name);
-  return it == unsupported_.end() ? "" : it->second;
-}
-
-std::string ModuleLookup::module_file(std::string_view name) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto f = locate(name);
-  return f ? f->path : "";
+const ModuleEntry* runnable_module(const ModuleLookup& m, const std::string& as_written, FallbackModules* fallback) {
+  if (m.native) return find_module(m.action);
+  if (!fallback) throw Error(not_native_message(as_written, m));
+  return fallback->module_for(m, as_written);
 }
 
 }  // namespace drover

@@ -1,104 +1,136 @@
-// The one place where a task's action name becomes a module: drover's
-// native module first (registry.hpp; `ansible.builtin.`/`ansible.legacy.`
-// prefixes and the FQCNs drover implements), else a module file found as
-// Ansible 2.14's module loader finds it, run by the Python fallback
-// (modules/python_module.hpp):
+// Which module or action a task names: the one place where the playbook
+// loader (and `drover run`) turns a task's key ("copy",
+// "ansible.builtin.copy", "community.general.ini_file", a short name under
+// `collections:`) into drover's native module or a module file of a
+// collection, a role's or playbook's library/, ANSIBLE_LIBRARY or
+// ansible-core (engine/collections.hpp does the finding), and a module file
+// into the module that runs it: drover's Python fallback
+// (modules/python_module.hpp, docs/PYTHON_MODULES.md).
 //
-//   1. `library/` beside each playbook and inside each role loaded so far
-//      (add_directory; Ansible adds them to the loader for the whole run);
-//   2. the configured module path (ANSIBLE_LIBRARY, ansible.cfg `library`,
-//      default ~/.ansible/plugins/modules:/usr/share/ansible/plugins/modules);
-//   3. a collection's plugins/modules for `ns.coll.name`, in the collection
-//      roots (ANSIBLE_COLLECTIONS_PATH(S), ~/.ansible/collections,
-//      /usr/share/ansible/collections, the installed Ansible's
-//      ansible_collections, collections/ beside the playbook);
-//   4. the controller's ansible-core (`ansible/modules/` of the `ansible`
-//      package that /usr/bin/python3 imports; found once, on first need).
-//
-// A name found nowhere gives null: the loader reports it at load time as
-// before. One ModuleLookup serves one run (every playbook, every host);
-// the fallback modules it makes live as long as it does. Thread safe.
+// Names drover implements natively (its module registry and the actions
+// the executor runs itself) resolve as before without touching the file
+// system. A collection module whose ansible-core short name drover
+// implements natively (`ansible.posix.sysctl` is `sysctl`) is native too.
 #pragma once
 
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
+#include "core/error.hpp"
+#include "engine/collections.hpp"
 #include "modules/python_module.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
 
-class CollectionIndex;
 class Config;
 
-// The controller's Ansible: the `ansible` package directory and its
-// version; empty when /usr/bin/python3 cannot import it.
-struct AnsibleInstall {
-  std::string package_dir;  // .../dist-packages/ansible
-  std::string version;      // "2.14.18"
-};
-// Found once per process (asks /usr/bin/python3 where `ansible` is).
-const AnsibleInstall& controller_ansible();
+// Actions the executor handles itself rather than a module (Ansible's
+// BUILTIN_TASKS: include_tasks, import_role, meta, ...).
+bool is_engine_action(const std::string& short_name);
 
-struct ModuleLookupOptions {
-  std::vector<std::string> library_path;      // configured module dirs, in order
-  std::vector<std::string> module_utils_path; // configured module_utils dirs
-  std::vector<std::string> collection_roots;  // dirs holding ansible_collections/
-  // Where ansible-core is; unset: controller_ansible(). Tests point it
-  // elsewhere (or at nothing).
-  std::optional<AnsibleInstall> ansible;
-  // The run's collections (engine/collections.hpp): FQCNs, runtime.yml
-  // routing, ansible.builtin names that moved to collections. Null: the
-  // collection roots above, searched without routing.
-  std::shared_ptr<const CollectionIndex> collections;
+struct ModuleLookup {
+  bool found = false;
+  // drover runs it: `action` is the registry's (or the executor's) short
+  // name ("copy", "sysctl", "include_role").
+  bool native = false;
+  std::string action;
+  // The module as Ansible resolved it: final FQCN ("community.general.ufw",
+  // or the bare name of a library/ module), its collection ("" for
+  // library/) and file.
+  std::string fqcn, collection, path;
+  std::vector<PluginDeprecation> deprecations;
 };
 
-// The options from ansible.cfg and the environment (library, module_utils,
-// collections_path(s)), with the run's CollectionIndex for a playbook in
-// `playbook_dir`.
-ModuleLookupOptions module_lookup_options(const Config& config, const std::string& playbook_dir = ".");
+// Resolves `name` with the `collections:` search list in effect. `index`
+// may be null (only native names resolve then). `legacy_dirs`: the
+// library/ directories of the task's role and playbook. Throws Error for a
+// removed (tombstoned) module or a broken redirect.
+ModuleLookup lookup_module(const std::string& name, const std::vector<std::string>& collections,
+                           const CollectionIndex* index, const std::vector<std::string>& legacy_dirs);
 
-class ModuleLookup {
+// "module 'ufw' from collection community.general is not implemented
+// natively by drover (…/ufw.py)": the start of a load-time error for a
+// module found that drover cannot run.
+std::string not_native_message(const std::string& as_written, const ModuleLookup& m);
+
+// A `collections:` value (a list of collection names, or one name) as
+// Ansible's CollectionSearch reads it: when it names anything and names
+// neither ansible.builtin nor ansible.legacy, `append` (ansible.legacy,
+// or ansible.builtin for a role inside a collection) is added at the end.
+// Throws ParserError at the node for a value that is not a list of names.
+std::vector<std::string> parse_collections(const YAML::Node& node, const std::string& file,
+                                           const std::string& append = "ansible.legacy");
+
+// The same for a value read from a role's meta/main.yml.
+std::vector<std::string> collections_from_value(const Value& value, const Location& where,
+                                                const std::string& append = "ansible.legacy");
+
+// `list` with the ansible.builtin/ansible.legacy tail parse_collections adds.
+std::vector<std::string> with_default_collection(std::vector<std::string> list, const std::string& append);
+
+// Where the fallback's module files and module_utils come from, beyond
+// what the CollectionIndex finds.
+struct FallbackOptions {
+  std::vector<std::string> library_path;       // ANSIBLE_LIBRARY / ansible.cfg `library`, in order
+  std::vector<std::string> module_utils_path;  // ANSIBLE_MODULE_UTILS / `module_utils`
+  std::vector<std::string> collection_roots;   // dirs holding ansible_collections/ (module_utils)
+  std::string ansible_dir;                     // the installed `ansible` package; empty: none
+};
+
+// library and module_utils from ansible.cfg and the environment; the
+// collection roots and ansible-core join from each playbook's index
+// (FallbackModules::add_index).
+FallbackOptions fallback_options(const Config& config);
+
+// The modules of one run that drover runs through its Python fallback:
+// one per module file and name, made on first use and owned here (tasks
+// keep plain pointers: the run's playbooks share this object and outlive
+// their tasks). Directories join as roles and playbooks load, as in
+// Ansible, where loading a role adds its library/ and module_utils/ to the
+// run's plugin loaders. Thread safe (include_role loads at run time).
+class FallbackModules {
  public:
-  explicit ModuleLookup(ModuleLookupOptions options);
+  explicit FallbackModules(FallbackOptions options = {});
 
-  // A playbook's or role's directory: its library/ and module_utils/ join
-  // the search (before the configured paths), once each.
+  // A playbook's or role's directory: its library/ and module_utils/ (and
+  // a playbook's collections/) serve every later lookup.
   void add_directory(const std::string& dir);
+  // A playbook's CollectionIndex: its roots for collection module_utils,
+  // and ansible-core when the options had none.
+  void add_index(const CollectionIndex& index);
 
-  // The module for a task's action name; null when there is none.
-  const ModuleEntry* find(std::string_view name);
+  // ansible.legacy's module directories after the task's own role's and
+  // playbook's: library/ of every role and playbook loaded so far, then
+  // the configured library path.
+  std::vector<std::string> library_dirs() const;
 
-  // Where a module file for `name` is (for tests and messages); empty when
-  // none. Native modules are not looked for.
-  std::string module_file(std::string_view name);
-
-  // Why find() gave null for a module file that exists (a module whose
-  // action plugin runs on the controller); empty otherwise.
-  std::string unsupported_reason(std::string_view name);
+  // The module that runs `m` (found, not native), as the task wrote it.
+  // Throws Error for a module drover cannot run: one whose action plugin
+  // runs in Python on the controller.
+  const ModuleEntry* module_for(const ModuleLookup& m, const std::string& as_written);
 
  private:
-  std::optional<ModuleFile> locate(std::string_view name);
-  // Through the CollectionIndex; a native module it routes to is returned
-  // in `native`.
-  std::optional<ModuleFile> resolve_indexed(std::string_view name, const ModuleEntry*& native);
-  const AnsibleInstall& ansible();
-
-  ModuleLookupOptions options_;
-  std::mutex mu_;
-  std::vector<std::string> extra_dirs_;  // library/ dirs added, in order
-  std::vector<std::string> extra_utils_;  // module_utils/ dirs added
+  mutable std::mutex mu_;
+  FallbackOptions options_;
+  std::vector<std::string> library_dirs_;       // library/ dirs added, in order
+  std::vector<std::string> module_utils_dirs_;  // module_utils/ dirs added, in order
   std::shared_ptr<PythonModuleRuntime> runtime_;
   std::deque<std::unique_ptr<Module>> modules_;
   std::deque<ModuleEntry> entries_;
-  std::map<std::string, const ModuleEntry*, std::less<>> by_name_;  // null: looked for, not found
-  std::map<std::string, std::string, std::less<>> unsupported_;     // name -> why
+  std::map<std::string, const ModuleEntry*> by_key_;  // as written + '\n' + path
 };
+
+// What runs for `m`, a lookup that found something: drover's native
+// module (null for an engine action: include_tasks, meta, ...), else the
+// fallback's. Throws Error when drover can run neither (no fallback, or
+// FallbackModules::module_for refuses).
+const ModuleEntry* runnable_module(const ModuleLookup& m, const std::string& as_written, FallbackModules* fallback);
 
 }  // namespace drover

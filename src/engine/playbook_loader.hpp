@@ -14,13 +14,26 @@
 
 namespace drover {
 
+class Config;
+
 struct LoadOptions {
   std::vector<std::string> roles_path;  // configured roles_path, in order
   Value extra_vars = Value::object();   // used to resolve templated import paths
-  // The run's module lookup; null: the playbook's own (loading at run
-  // time), or a new one from the environment (load_playbook).
-  std::shared_ptr<ModuleLookup> modules;
+  // Configured collection roots (COLLECTIONS_PATHS) and whether the Python
+  // path is searched too (COLLECTIONS_SCAN_SYS_PATH): load_playbook builds
+  // the playbook's CollectionIndex from them, unless `index` is given.
+  std::vector<std::string> collections_paths;
+  bool collections_scan_sys_path = true;
+  std::shared_ptr<const CollectionIndex> index;
+  // include_role at run time: the including task's `collections:` list.
+  std::vector<std::string> collections;
+  // The run's Python fallback modules (shared by its playbooks); null:
+  // load_playbook makes one without configured library paths.
+  std::shared_ptr<FallbackModules> fallback;
 };
+
+// roles_path and the collection settings from ansible.cfg/ANSIBLE_*.
+LoadOptions load_options(const Config& config);
 
 Playbook load_playbook(const std::string& path, const LoadOptions& opts = {});
 

@@ -9,7 +9,7 @@
 
 #include "core/strings.hpp"
 #include "core/yaml.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 
 namespace drover {
 namespace {
@@ -124,6 +124,7 @@ class IncludeVarsModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_include_vars_module() { return std::make_unique<IncludeVarsModule>(); }
+const ModuleRegistration include_vars_registration({"include_vars"},
+                         make_module<IncludeVarsModule>);
 
 }  // namespace drover
