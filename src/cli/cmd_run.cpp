@@ -66,7 +66,7 @@ int run(const RunFlags& f) {
   if (!f.become_user.empty()) c.become_user = f.become_user;
 
   // Arguments are checked before anything else happens (passwords, hosts).
-  if (!f.list_hosts) parse_adhoc_args(req.module, req.args);
+  if (!f.list_hosts) parse_adhoc_args(req.module, req.args, AdhocModules::for_run(config));
 
   if (f.ask_pass || config.boolean("DEFAULT_ASK_PASS")) c.password = prompt_secret("SSH password: ");
   if (f.ask_become_pass || config.boolean("DEFAULT_BECOME_ASK_PASS")) {

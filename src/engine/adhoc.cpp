@@ -12,6 +12,8 @@
 #include "inventory/inventory.hpp"
 #include "modules/async_job.hpp"
 #include "modules/controller_files.hpp"
+#include "engine/collections.hpp"
+#include "engine/module_lookup.hpp"
 #include "modules/free_form.hpp"
 #include "modules/registry.hpp"
 #include "output/adhoc_printer.hpp"
@@ -32,14 +34,38 @@ Value unreachable_result(const std::string& msg) {
 
 }  // namespace
 
-Value parse_adhoc_args(const std::string& module_name, const std::string& args) {
-  const ModuleEntry* entry = find_module(module_name);
-  if (!entry) {
-    std::string hint = closest_match(short_module_name(module_name), module_names());
-    throw ParserError("couldn't resolve module/action '" + module_name +
+AdhocModules AdhocModules::for_run(const Config& config, const std::string& dir) {
+  AdhocModules m;
+  auto index = CollectionIndex::for_run(config, dir);
+  m.fallback = std::make_shared<FallbackModules>(fallback_options(config));
+  m.fallback->add_index(*index);
+  m.index = std::move(index);
+  return m;
+}
+
+const ModuleEntry* AdhocModules::find(const std::string& name) const {
+  ModuleLookup m;
+  try {
+    m = lookup_module(name, {}, index.get(), fallback ? fallback->library_dirs() : std::vector<std::string>{});
+  } catch (const Error& e) {
+    throw ParserError(e.message());
+  }
+  // include_tasks, meta, ...: only a play runs them.
+  if (!m.found || (m.native && !find_module(m.action))) {
+    std::string hint = closest_match(short_module_name(name), module_names());
+    throw ParserError("couldn't resolve module/action '" + name +
                           "'. This often indicates a misspelling, missing collection, or incorrect module path.",
                       {}, hint.empty() ? "" : "did you mean '" + hint + "'?");
   }
+  try {
+    return runnable_module(m, name, fallback.get());
+  } catch (const Error& e) {
+    throw ParserError(e.message());
+  }
+}
+
+Value parse_adhoc_args(const std::string& module_name, const std::string& args, const AdhocModules& modules) {
+  const ModuleEntry* entry = modules.find(module_name);
   if (requires_args(entry->name) && args.empty())
     throw OptionsError("No argument passed to " + module_name + " module");
   Value parsed;
@@ -85,8 +111,10 @@ int run_adhoc(const inventory::Inventory& inv, const Config& config, const Adhoc
   }
 
   // Everything about the task is checked before any host is touched.
-  Value args = parse_adhoc_args(req.module, req.args);
-  const ModuleEntry* entry = find_module(req.module);
+  AdhocModules modules = AdhocModules::for_run(config);
+  Value args = parse_adhoc_args(req.module, req.args, modules);
+  const ModuleEntry* entry = modules.find(req.module);
+  bool native = find_module(entry->name) == entry;
   if (hosts.empty()) return 0;
 
   tmpl::Engine engine;
@@ -131,6 +159,11 @@ int run_adhoc(const inventory::Inventory& inv, const Config& config, const Adhoc
       ctx.become = rc.become ? &*rc.become : nullptr;
       ctx.controller_files = &controller_files;
       ctx.cancel = req.cancel.get();
+      if (!native) {
+        // Ansible's modules read the host's variables (ansible_python_interpreter, ...).
+        ctx.templar = &engine;
+        ctx.vars = &lazy;
+      }
       std::shared_ptr<Connection> conn;
       std::unique_ptr<AsyncJobConnection> async_conn;
       try {

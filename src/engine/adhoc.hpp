@@ -19,7 +19,10 @@
 
 namespace drover {
 
+class CollectionIndex;
 class Config;
+class FallbackModules;
+struct ModuleEntry;
 class AdhocPrinter;
 namespace inventory {
 class Inventory;
@@ -44,10 +47,25 @@ struct AdhocRequest {
   std::shared_ptr<std::atomic<bool>> cancel;
 };
 
+// What an ad-hoc module name can mean: drover's native modules, and with
+// an index and a fallback, modules found as `ansible` finds them
+// (ANSIBLE_LIBRARY, collections, ansible-core) run by the Python fallback
+// (engine/module_lookup.hpp).
+struct AdhocModules {
+  std::shared_ptr<const CollectionIndex> index;  // null: native modules only
+  std::shared_ptr<FallbackModules> fallback;
+  // The index and fallback ansible.cfg and the environment give for
+  // playbooks in `dir` (the current directory for `drover run`).
+  static AdhocModules for_run(const Config& config, const std::string& dir = ".");
+  // The module `name` runs. Throws ParserError when there is none or
+  // drover cannot run it.
+  const ModuleEntry* find(const std::string& name) const;
+};
+
 // Parses `args` for `module` as Ansible's ad-hoc CLI does (a JSON object, or
 // k=v with free-form for command-like modules) and checks them against the
 // module's options. Throws ParserError / OptionsError.
-Value parse_adhoc_args(const std::string& module, const std::string& args);
+Value parse_adhoc_args(const std::string& module, const std::string& args, const AdhocModules& modules = {});
 
 // Runs the request and returns ansible's exit code: 0 all fine, 2 a host
 // failed, 4 a host was unreachable, 99 interrupted. Throws Error for problems found before

@@ -63,6 +63,11 @@ const std::vector<Setting>& settings() {
       {"DEFAULT_GATHER_SUBSET", Kind::list, nullptr, {{"defaults", "gather_subset"}}, {"ANSIBLE_GATHER_SUBSET"}},
       {"DEFAULT_ROLES_PATH", Kind::pathlist, "~/.ansible/roles:/usr/share/ansible/roles:/etc/ansible/roles",
        {{"defaults", "roles_path"}}, {"ANSIBLE_ROLES_PATH"}},
+      {"DEFAULT_MODULE_PATH", Kind::pathlist, "~/.ansible/plugins/modules:/usr/share/ansible/plugins/modules",
+       {{"defaults", "library"}}, {"ANSIBLE_LIBRARY"}},
+      {"DEFAULT_MODULE_UTILS_PATH", Kind::pathlist,
+       "~/.ansible/plugins/module_utils:/usr/share/ansible/plugins/module_utils", {{"defaults", "module_utils"}},
+       {"ANSIBLE_MODULE_UTILS"}},
       // Ansible lets the later name win (collections_path over
       // collections_paths); here the first listed wins.
       {"COLLECTIONS_PATHS", Kind::pathlist, "~/.ansible/collections:/usr/share/ansible/collections",

@@ -1,10 +1,15 @@
 #include "engine/module_lookup.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "core/yaml.hpp"
+#include "engine/config.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -31,6 +36,42 @@ bool native_fqcn(const CollectionIndex* index, const std::string& fqcn) {
   q.name = "ansible.builtin." + short_name;
   auto r = index->resolve(q);
   return r && r->fqcn == fqcn;
+}
+
+namespace fs = std::filesystem;
+
+bool is_dir(const std::string& p) {
+  std::error_code ec;
+  return fs::is_directory(p, ec);
+}
+
+bool is_file(const std::string& p) {
+  std::error_code ec;
+  return fs::is_regular_file(p, ec);
+}
+
+std::string expand_home(const std::string& p) {
+  if (p == "~" || starts_with(p, "~/")) {
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : "") + p.substr(1);
+  }
+  return p;
+}
+
+void add_once(std::vector<std::string>& list, const std::string& item) {
+  if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+}
+
+// The version in an ansible package's release.py ("2.14.18"): modules are
+// told it (_ansible_version) as Ansible tells them.
+std::string ansible_version_in(const std::string& package_dir) {
+  static const std::regex version_re(R"(__version__\s*=\s*['"]([^'"]+)['"])");
+  std::ifstream in(package_dir + "/release.py");
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::smatch m;
+  std::string release = text.str();
+  return std::regex_search(release, m, version_re) ? m[1].str() : "";
 }
 
 }  // namespace
@@ -109,6 +150,92 @@ std::vector<std::string> collections_from_value(const Value& value, const Locati
 std::vector<std::string> parse_collections(const YAML::Node& node, const std::string& file,
                                            const std::string& append) {
   return collections_from_value(yaml_to_value(node), yaml_location(node, file), append);
+}
+
+FallbackOptions fallback_options(const Config& config) {
+  FallbackOptions o;
+  for (const auto& p : config.list("DEFAULT_MODULE_PATH")) o.library_path.push_back(expand_home(p));
+  for (const auto& p : config.list("DEFAULT_MODULE_UTILS_PATH")) o.module_utils_path.push_back(expand_home(p));
+  return o;
+}
+
+FallbackModules::FallbackModules(FallbackOptions options) : options_(std::move(options)) {}
+
+void FallbackModules::add_directory(const std::string& dir) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (is_dir(dir + "/library")) add_once(library_dirs_, dir + "/library");
+  std::string utils = dir + "/module_utils";
+  if (is_dir(utils) && std::find(module_utils_dirs_.begin(), module_utils_dirs_.end(), utils) ==
+                           module_utils_dirs_.end()) {
+    module_utils_dirs_.push_back(utils);
+    if (runtime_) runtime_->add_module_utils_dir(utils);
+  }
+}
+
+void FallbackModules::add_index(const CollectionIndex& index) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (options_.ansible_dir.empty()) options_.ansible_dir = index.ansible_core_dir();
+  for (const auto& root : index.roots()) {
+    if (std::find(options_.collection_roots.begin(), options_.collection_roots.end(), root) !=
+        options_.collection_roots.end())
+      continue;
+    options_.collection_roots.push_back(root);
+    if (runtime_) runtime_->add_collection_root(root);
+  }
+}
+
+std::vector<std::string> FallbackModules::library_dirs() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> dirs = library_dirs_;
+  for (const auto& d : options_.library_path) add_once(dirs, d);
+  return dirs;
+}
+
+const ModuleEntry* FallbackModules::module_for(const ModuleLookup& m, const std::string& as_written) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string key = as_written + "\n" + m.path;
+  if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
+  std::string short_name = m.fqcn.substr(m.fqcn.rfind('.') + 1);
+  bool builtin = m.collection == "ansible.builtin" || m.collection == "ansible.legacy";
+  // A module with an action plugin (reboot, set_stats, ansible.posix.patch,
+  // ...) does part of its work in Python on the controller: running only
+  // its module file would not do what Ansible does. A legacy (library/)
+  // module has none.
+  std::string action;
+  if (builtin) {
+    // <ansible>/modules/x.py -> <ansible>/plugins/action/x.py
+    action = fs::path(m.path).parent_path().parent_path().string() + "/plugins/action/" + short_name + ".py";
+  } else if (auto at = m.path.rfind("/plugins/modules/"); !m.collection.empty() && at != std::string::npos) {
+    action = m.path.substr(0, at) + "/plugins/action/" + short_name + ".py";
+  }
+  if (!action.empty() && is_file(action))
+    throw Error(not_native_message(as_written, m) + " and needs its action plugin, which runs in Python on the "
+                "controller (" + action + "); drover does not run action plugins");
+  if (!runtime_) {
+    ModuleUtilsRoots roots;
+    roots.ansible_dir = options_.ansible_dir;
+    // A role's or playbook's module_utils/ first (Ansible's loader has
+    // them before the configured path), in the order they loaded.
+    roots.module_utils_dirs = module_utils_dirs_;
+    roots.module_utils_dirs.insert(roots.module_utils_dirs.end(), options_.module_utils_path.begin(),
+                                   options_.module_utils_path.end());
+    roots.collection_roots = options_.collection_roots;
+    runtime_ = std::make_shared<PythonModuleRuntime>(roots, ansible_version_in(options_.ansible_dir));
+  }
+  ModuleFile file;
+  file.name = as_written;
+  file.short_name = short_name;
+  file.collection = builtin ? "" : m.collection;
+  file.path = m.path;
+  modules_.push_back(make_python_module(file, runtime_));
+  entries_.push_back({file.collection.empty() ? short_name : m.fqcn, modules_.back().get()});
+  return by_key_.emplace(key, &entries_.back()).first->second;
+}
+
+const ModuleEntry* runnable_module(const ModuleLookup& m, const std::string& as_written, FallbackModules* fallback) {
+  if (m.native) return find_module(m.action);
+  if (!fallback) throw Error(not_native_message(as_written, m));
+  return fallback->module_for(m, as_written);
 }
 
 }  // namespace drover

@@ -1,8 +1,11 @@
 // Which module or action a task names: the one place where the playbook
-// loader turns a task's key ("copy", "ansible.builtin.copy",
-// "community.general.ini_file", a short name under `collections:`) into
-// drover's native module or a module file of a collection, a role's
-// library/ or ansible-core (engine/collections.hpp does the finding).
+// loader (and `drover run`) turns a task's key ("copy",
+// "ansible.builtin.copy", "community.general.ini_file", a short name under
+// `collections:`) into drover's native module or a module file of a
+// collection, a role's or playbook's library/, ANSIBLE_LIBRARY or
+// ansible-core (engine/collections.hpp does the finding), and a module file
+// into the module that runs it: drover's Python fallback
+// (modules/python_module.hpp, docs/PYTHON_MODULES.md).
 //
 // Names drover implements natively (its module registry and the actions
 // the executor runs itself) resolve as before without touching the file
@@ -10,6 +13,10 @@
 // implements natively (`ansible.posix.sysctl` is `sysctl`) is native too.
 #pragma once
 
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -17,8 +24,12 @@
 
 #include "core/error.hpp"
 #include "engine/collections.hpp"
+#include "modules/python_module.hpp"
+#include "modules/registry.hpp"
 
 namespace drover {
+
+class Config;
 
 // Actions the executor handles itself rather than a module (Ansible's
 // BUILTIN_TASKS: include_tasks, import_role, meta, ...).
@@ -44,9 +55,9 @@ struct ModuleLookup {
 ModuleLookup lookup_module(const std::string& name, const std::vector<std::string>& collections,
                            const CollectionIndex* index, const std::vector<std::string>& legacy_dirs);
 
-// The load-time error for a module that was found but that drover cannot
-// run: "module 'ufw' from collection community.general is not implemented
-// natively (…/ufw.py)". The Python module fallback replaces this.
+// "module 'ufw' from collection community.general is not implemented
+// natively by drover (…/ufw.py)": the start of a load-time error for a
+// module found that drover cannot run.
 std::string not_native_message(const std::string& as_written, const ModuleLookup& m);
 
 // A `collections:` value (a list of collection names, or one name) as
@@ -63,5 +74,63 @@ std::vector<std::string> collections_from_value(const Value& value, const Locati
 
 // `list` with the ansible.builtin/ansible.legacy tail parse_collections adds.
 std::vector<std::string> with_default_collection(std::vector<std::string> list, const std::string& append);
+
+// Where the fallback's module files and module_utils come from, beyond
+// what the CollectionIndex finds.
+struct FallbackOptions {
+  std::vector<std::string> library_path;       // ANSIBLE_LIBRARY / ansible.cfg `library`, in order
+  std::vector<std::string> module_utils_path;  // ANSIBLE_MODULE_UTILS / `module_utils`
+  std::vector<std::string> collection_roots;   // dirs holding ansible_collections/ (module_utils)
+  std::string ansible_dir;                     // the installed `ansible` package; empty: none
+};
+
+// library and module_utils from ansible.cfg and the environment; the
+// collection roots and ansible-core join from each playbook's index
+// (FallbackModules::add_index).
+FallbackOptions fallback_options(const Config& config);
+
+// The modules of one run that drover runs through its Python fallback:
+// one per module file and name, made on first use and owned here (tasks
+// keep plain pointers: the run's playbooks share this object and outlive
+// their tasks). Directories join as roles and playbooks load, as in
+// Ansible, where loading a role adds its library/ and module_utils/ to the
+// run's plugin loaders. Thread safe (include_role loads at run time).
+class FallbackModules {
+ public:
+  explicit FallbackModules(FallbackOptions options = {});
+
+  // A playbook's or role's directory: its library/ and module_utils/ (and
+  // a playbook's collections/) serve every later lookup.
+  void add_directory(const std::string& dir);
+  // A playbook's CollectionIndex: its roots for collection module_utils,
+  // and ansible-core when the options had none.
+  void add_index(const CollectionIndex& index);
+
+  // ansible.legacy's module directories after the task's own role's and
+  // playbook's: library/ of every role and playbook loaded so far, then
+  // the configured library path.
+  std::vector<std::string> library_dirs() const;
+
+  // The module that runs `m` (found, not native), as the task wrote it.
+  // Throws Error for a module drover cannot run: one whose action plugin
+  // runs in Python on the controller.
+  const ModuleEntry* module_for(const ModuleLookup& m, const std::string& as_written);
+
+ private:
+  mutable std::mutex mu_;
+  FallbackOptions options_;
+  std::vector<std::string> library_dirs_;       // library/ dirs added, in order
+  std::vector<std::string> module_utils_dirs_;  // module_utils/ dirs added, in order
+  std::shared_ptr<PythonModuleRuntime> runtime_;
+  std::deque<std::unique_ptr<Module>> modules_;
+  std::deque<ModuleEntry> entries_;
+  std::map<std::string, const ModuleEntry*> by_key_;  // as written + '\n' + path
+};
+
+// What runs for `m`, a lookup that found something: drover's native
+// module (null for an engine action: include_tasks, meta, ...), else the
+// fallback's. Throws Error when drover can run neither (no fallback, or
+// FallbackModules::module_for refuses).
+const ModuleEntry* runnable_module(const ModuleLookup& m, const std::string& as_written, FallbackModules* fallback);
 
 }  // namespace drover

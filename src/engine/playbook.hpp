@@ -23,6 +23,8 @@
 namespace drover {
 
 struct Block;
+struct ModuleEntry;
+class FallbackModules;
 struct Role;
 
 // Keywords that blocks, roles and plays pass down to their tasks (Ansible's
@@ -54,6 +56,10 @@ struct Task {
   // (include_role resolves its role with it at run time).
   std::vector<std::string> collections;
   Value args = Value::object(); // raw module arguments (k=v already parsed)
+  // The module that runs the action (engine/module_lookup), resolved at
+  // load time: native or the Python fallback's; null for engine actions
+  // (include_tasks, meta, ...).
+  const ModuleEntry* module = nullptr;
   Keywords kw;
   // Loops: `loop:` (loop_with empty) or with_<lookup> (loop_with = lookup).
   Value loop;
@@ -159,6 +165,9 @@ struct Playbook {
   // ansible-playbook does.
   std::vector<PluginDeprecation> deprecations;
   std::vector<std::string> warnings;
+  // The run's Python fallback modules (engine/module_lookup.hpp): shared
+  // by the run's playbooks, it owns the modules that tasks' `module` name.
+  std::shared_ptr<FallbackModules> fallback;
 };
 
 }  // namespace drover

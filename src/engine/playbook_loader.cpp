@@ -71,6 +71,8 @@ class Loader {
     struct stat st{};
     if (stat(path.c_str(), &st) != 0)
       throw ParserError("the playbook: " + path + " could not be found", {path, 0, 0});
+    // Modules in library/ beside the playbook (Ansible adds it for the run).
+    if (pb_.fallback) pb_.fallback->add_directory(dir_of(absolute(path)));
     auto docs = load_yaml_file(path);
     if (docs.empty() || docs[0].IsNull()) throw ParserError("Empty playbook, nothing to do", {path, 1, 1});
     const YAML::Node& root = docs[0];
@@ -331,6 +333,9 @@ class Loader {
     role->path = dir;
     role->collection = spot.collection;
     if (!spot.collection.empty()) role->collections.push_back(spot.collection);
+    // The role's library/ and module_utils/ serve every later task too, as
+    // in Ansible.
+    if (pb_.fallback) pb_.fallback->add_directory(dir);
     role->params = params;
     if (auto f = find_yaml_file(dir + "/defaults", defaults_from); !f.empty()) role->defaults = load_vars_file(f);
     if (auto f = find_yaml_file(dir + "/vars", vars_from); !f.empty()) role->vars = load_vars_file(f);
@@ -582,6 +587,7 @@ LoadOptions load_options(const Config& config) {
   lo.roles_path = config.list("DEFAULT_ROLES_PATH");
   lo.collections_paths = config.list("COLLECTIONS_PATHS");
   lo.collections_scan_sys_path = config.boolean("COLLECTIONS_SCAN_SYS_PATH");
+  lo.fallback = std::make_shared<FallbackModules>(fallback_options(config));
   return lo;
 }
 
@@ -593,6 +599,8 @@ Playbook load_playbook(const std::string& path, const LoadOptions& opts) {
                                     collection_roots(dir_of(absolute(path)), opts.collections_paths,
                                                      opts.collections_scan_sys_path),
                                     find_ansible_core_dir());
+  pb.fallback = opts.fallback ? opts.fallback : std::make_shared<FallbackModules>();
+  pb.fallback->add_index(*pb.collections);
   Loader loader(pb, opts);
   std::string in_collection = loader.collection_playbook(path);
   if (!in_collection.empty())

@@ -27,6 +27,9 @@ struct LoadOptions {
   std::shared_ptr<const CollectionIndex> index;
   // include_role at run time: the including task's `collections:` list.
   std::vector<std::string> collections;
+  // The run's Python fallback modules (shared by its playbooks); null:
+  // load_playbook makes one without configured library paths.
+  std::shared_ptr<FallbackModules> fallback;
 };
 
 // roles_path and the collection settings from ansible.cfg/ANSIBLE_*.

@@ -220,7 +220,7 @@ class ItemRun {
     } catch (const Error& e) {
       return Value{{"failed", true}, {"msg", conditional_error(e)}};
     }
-    const ModuleEntry* entry = find_module(task_.action);
+    const ModuleEntry* entry = task_.module ? task_.module : find_module(task_.action);
     if (!entry) return Value{{"failed", true}, {"msg", "no action named '" + task_.action + "'"}};
 
     Value args;
@@ -267,6 +267,7 @@ class ItemRun {
     mctx.search_path = task_search_path(ctx_, task_);
     mctx.check_mode = bool_keyword(task_, &Keywords::check_mode, *ctx_.templar, vars, ctx_.options->check_mode);
     mctx.diff_mode = bool_keyword(task_, &Keywords::diff, *ctx_.templar, vars, ctx_.options->diff_mode);
+    mctx.no_log = info_.no_log;
     PlaybookCallback* cb = ctx_.callback;
     mctx.display = [cb](const std::string& s) { cb->display(s, 0); };
     mctx.cancel = ctx_.options->cancel.get();
@@ -308,6 +309,8 @@ class ItemRun {
         ao.poll_s = task_.poll.is_null() ? 15 : to_int(ctx_.templar->render_value(task_.poll, vars), "poll");
         ao.cancel = mctx.cancel;
         ao.extra = async_job_extra(entry->name, module_args);
+        // A module of Ansible's answers in JSON: async_status reads it so.
+        if (!find_module(entry->name)) ao.extra = Value{{kAsyncModuleOutput, true}};
         ao.on_poll = [this](const Value& status, int elapsed) {
           TaskEvent ev;
           ev.task = &info_;
@@ -358,7 +361,9 @@ class ItemRun {
         result = Value{{"failed", true}, {"msg", e.message()}};
       }
       normalize(result);
-      if (ctx_.options->verbosity >= 3 || true) result["invocation"] = Value{{"module_args", module_args}};
+      // A module of Ansible's returns its own invocation (no_log values
+      // censored, defaults filled in): kept as it is.
+      if (!result.contains("invocation")) result["invocation"] = Value{{"module_args", module_args}};
       if (!task_.until.is_null()) result["attempts"] = attempt;
       apply_conditions(result);
       if (attempts <= 1) break;

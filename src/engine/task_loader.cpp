@@ -92,6 +92,11 @@ std::vector<std::string> legacy_module_dirs(const TaskLoadContext& ctx) {
   std::vector<std::string> dirs;
   if (ctx.role) dirs.push_back(ctx.role->path + "/library");
   if (!ctx.playbook_dir.empty()) dirs.push_back(ctx.playbook_dir + "/library");
+  // Then every role's and playbook's loaded so far and ANSIBLE_LIBRARY, as
+  // Ansible's module loader has them for the whole run.
+  if (ctx.playbook && ctx.playbook->fallback)
+    for (auto& d : ctx.playbook->fallback->library_dirs())
+      if (std::find(dirs.begin(), dirs.end(), d) == dirs.end()) dirs.push_back(d);
   return dirs;
 }
 
@@ -154,7 +159,7 @@ void check_task_args(const Task& t, const YAML::Node& node, const std::string& f
   if (t.args.contains("_variable_params")) return;  // args come from a variable at run time
   const ArgSpec* spec = engine_action_spec(t.action);
   if (!spec) {
-    const ModuleEntry* m = find_module(t.action);
+    const ModuleEntry* m = t.module ? t.module : find_module(t.action);
     if (!m) return;
     spec = &m->module->spec();
   }
@@ -287,8 +292,13 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
       for (auto& d : named_action.deprecations) ctx.playbook->deprecations.push_back(d);
     t.module_fqcn = named_action.fqcn;
     t.module_path = named_action.path;
-    if (!named_action.native)
-      fail_at(action_node ? action_node : node, ctx.file, not_native_message(t.action_as_written, named_action));
+    // A module drover lacks runs through the Python fallback.
+    try {
+      t.module =
+          runnable_module(named_action, t.action_as_written, ctx.playbook ? ctx.playbook->fallback.get() : nullptr);
+    } catch (const Error& e) {
+      fail_at(action_node ? action_node : node, ctx.file, e.message());
+    }
   }
 
   // Module args win over `args:` (Ansible merges args: first).

@@ -60,6 +60,10 @@ class AsyncJobConnection final : public Connection {
   ExecResult exec(const std::string& command, const ExecOptions& opts = {}) override;
   void close() override {}
 
+  // The connection the jobs start on (for a command that must run in the
+  // foreground, such as interpreter discovery).
+  Connection& target() const { return target_; }
+
   // The last job started (empty before any).
   const std::string& jid() const { return jid_; }
   const std::string& results_file() const { return results_file_; }
@@ -69,6 +73,10 @@ class AsyncJobConnection final : public Connection {
   AsyncJobOptions options_;
   std::string jid_, results_file_;
 };
+
+// Marks a job whose stdout is a module's JSON answer (the Python fallback):
+// async_status returns that answer, as Ansible's does.
+inline constexpr const char* kAsyncModuleOutput = "_drover_module_output";
 
 // What the finished job's file carries beside rc/stdout/stderr, so that
 // async_status shows command's and shell's own fields (cmd, changed).

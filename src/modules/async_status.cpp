@@ -2,11 +2,27 @@
 // and `poll: 0` (ansible.builtin.async_status), read from its job file on
 // the target (async_job.hpp); mode=cleanup removes the file.
 #include "modules/async_job.hpp"
+#include "modules/module_json_result.hpp"
 #include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
 namespace drover {
 namespace {
+
+// A finished job of a module that answers in JSON: its answer, with the
+// job's own fields (id, started, finished, results_file).
+Value module_answer(Value data) {
+  data.erase(kAsyncModuleOutput);
+  if (!truthy(data.value("finished", Value(0))) || data.value("msg", "") == "Timeout exceeded") return data;
+  ExecResult er;
+  er.exit_status = data.value("rc", 0);
+  er.out = data.value("stdout", "");
+  er.err = data.value("stderr", "");
+  Value answer = parse_module_output(er, "");
+  for (const char* k : {"ansible_job_id", "started", "finished", "results_file"})
+    if (data.contains(k)) answer[k] = data[k];
+  return answer;
+}
 
 class AsyncStatusModule : public Module {
  public:
@@ -23,6 +39,7 @@ class AsyncStatusModule : public Module {
                {"stderr_lines", Value::array()}, {"ansible_job_id", jid}};
     Value data = read_async_job(*ctx.connection, jid, cleanup, ctx.become);
     if (!cleanup && !data.value("failed", false)) r["started"] = 1;
+    if (data.contains(kAsyncModuleOutput)) data = module_answer(data);
     for (auto it = data.begin(); it != data.end(); ++it) r[it.key()] = it.value();
     if (!r.contains("changed")) r["changed"] = false;
     r.erase("stdout_lines");

@@ -34,6 +34,7 @@ struct ModuleContext {
   const BecomeSpec* become = nullptr;  // run as another user on the target
   bool check_mode = false;
   bool diff_mode = false;
+  bool no_log = false;                   // the task's no_log (modules that run Ansible's code are told)
   Value environment = Value::object();  // the task's environment: keyword, templated
   int timeout_s = 0;                     // command timeout; 0: the connection's
   std::string host;                      // inventory_hostname, for messages

@@ -101,14 +101,34 @@ TEST_F(CollectionCompat, APlaybookInsideACollectionRunsByItsFqcnAndSearchesItsCo
 
 TEST_F(CollectionCompat, NativeCollectionFiltersGiveAnsiblesResults) { compare("collection_filters.yml", false); }
 
-TEST_F(CollectionCompat, AModuleDroverLacksIsALoadTimeErrorNamingItsCollection) {
+// A module drover has no native version of runs through the Python
+// fallback (docs/PYTHON_MODULES.md), as ansible-playbook runs it.
+TEST_F(CollectionCompat, ACollectionModuleDroverLacksRunsThroughThePythonFallback) {
   test::TempDir d;
-  auto r = drover_play(d, "- hosts: all\n  collections: [acme.tools]\n  tasks:\n    - frob: level=2\n");
+  std::string yaml =
+      "- hosts: all\n  gather_facts: false\n  collections: [acme.tools]\n  tasks:\n"
+      "    - frob: level=2\n      register: r\n    - debug: msg=\"{{ r.level }} {{ r.changed }}\"\n";
+  auto ours = drover_play(d, yaml);
+  auto theirs = test::run_process({"/usr/bin/ansible-playbook", "-i", "localhost,", "-c", "local", "pb.yml"},
+                                  options(d.path()));
+  EXPECT_EQ(ours.exit_code, 0) << ours.out << ours.err;
+  EXPECT_EQ(test::playbook_sections(ours.out), test::playbook_sections(theirs.out))
+      << "ansible:\n" << theirs.out << "\ndrover:\n" << ours.out << ours.err;
+  EXPECT_NE(ours.out.find("\"msg\": \"2 False\""), std::string::npos) << ours.out;
+}
+
+// A module whose action plugin does its work on the controller cannot run
+// from its module file alone: refused at load time, naming the plugin.
+TEST_F(CollectionCompat, AModuleThatNeedsItsActionPluginIsALoadTimeErrorNamingIt) {
+  test::TempDir d;
+  auto r = drover_play(d, "- hosts: all\n  tasks:\n    - ansible.posix.patch: src=a.patch dest=/tmp/x\n");
   EXPECT_EQ(r.exit_code, 4) << r.err;
-  EXPECT_NE(r.err.find("pb.yml:4:"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("module 'acme.tools.frob' from collection acme.tools is not implemented natively"),
+  EXPECT_NE(r.err.find("pb.yml:3:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("module 'ansible.posix.patch' from collection ansible.posix is not implemented natively by "
+                       "drover"),
             std::string::npos)
       << r.err;
+  EXPECT_NE(r.err.find("needs its action plugin"), std::string::npos) << r.err;
   EXPECT_EQ(r.out.find("TASK"), std::string::npos) << r.out;
 }
 
@@ -126,29 +146,32 @@ TEST_F(CollectionCompat, ACollectionFilterDroverLacksIsALoadTimeErrorNamingItsCo
 TEST_F(CollectionCompat, ACollectionModuleThatAnAnsibleCoreNameMovedToRunsNatively) {
   test::TempDir d;
   d.write("pb.yml", "- hosts: all\n  tasks:\n    - ansible.posix.sysctl: name=vm.swappiness value=10\n"
-                    "    - sysctl: name=vm.swappiness value=10\n");
+                    "    - sysctl: name=vm.swappiness value=10\n"
+                    "    - ini_file: path=/tmp/x section=s option=o value=v\n"
+                    "    - community.general.ini_file: path=/tmp/x section=s option=o value=v\n");
   auto ok = test::run_drover({"play", "-i", "localhost,", d.path() + "/pb.yml", "--syntax-check"}, options(d.path()));
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
-  // ini_file moved to community.general in 2.10; drover has no native one.
-  d.write("ini.yml", "- hosts: all\n  tasks:\n    - ini_file: path=/tmp/x section=s option=o value=v\n");
-  auto r = test::run_drover({"play", "-i", "localhost,", d.path() + "/ini.yml", "--syntax-check"}, options(d.path()));
-  EXPECT_EQ(r.exit_code, 4) << r.err;
-  EXPECT_NE(r.err.find("'ini_file' is module 'community.general.ini_file' from collection community.general"),
-            std::string::npos)
-      << r.err;
 }
 
-TEST_F(CollectionCompat, ARolesOwnLibraryModuleIsALoadTimeErrorNamingItsFile) {
+// A role's own module (its library/) runs through the Python fallback, as
+// ansible-playbook runs it, and serves the tasks of later roles too.
+TEST_F(CollectionCompat, ARolesOwnLibraryModuleRunsThroughThePythonFallback) {
   test::TempDir d;
-  d.write("roles/r/library/my_probe.py", "#!/usr/bin/python\n");
-  d.write("roles/r/tasks/main.yml", "- my_probe: depth=3\n");
-  d.write("pb.yml", "- hosts: all\n  roles: [r]\n");
-  auto r = test::run_drover({"play", "-i", "localhost,", d.path() + "/pb.yml", "--syntax-check"}, options(d.path()));
-  EXPECT_EQ(r.exit_code, 4) << r.err;
-  EXPECT_NE(r.err.find("module 'my_probe' is not implemented natively by drover (" + d.path() +
-                       "/roles/r/library/my_probe.py)"),
-            std::string::npos)
-      << r.err;
+  d.write("roles/r/library/my_probe.py",
+          "#!/usr/bin/python\nfrom ansible.module_utils.basic import AnsibleModule\n"
+          "m = AnsibleModule(argument_spec=dict(depth=dict(type='int', required=True)))\n"
+          "m.exit_json(changed=True, depth=m.params['depth'] * 2)\n");
+  d.write("roles/r/tasks/main.yml", "- my_probe: depth=3\n  register: p\n- debug: var=p.depth\n");
+  d.write("roles/later/tasks/main.yml", "- my_probe: depth=5\n");
+  d.write("pb.yml", "- hosts: all\n  gather_facts: false\n  roles: [r, later]\n");
+  auto ours = test::run_drover({"play", "-i", "localhost,", "-c", "local", d.path() + "/pb.yml"}, options(d.path()));
+  auto theirs = test::run_process({"/usr/bin/ansible-playbook", "-i", "localhost,", "-c", "local", "pb.yml"},
+                                  options(d.path()));
+  EXPECT_EQ(ours.exit_code, 0) << ours.out << ours.err;
+  EXPECT_EQ(theirs.exit_code, 0) << theirs.out << theirs.err;
+  EXPECT_EQ(test::playbook_sections(ours.out), test::playbook_sections(theirs.out))
+      << "ansible:\n" << theirs.out << "\ndrover:\n" << ours.out << ours.err;
+  EXPECT_NE(ours.out.find("\"p.depth\": 6"), std::string::npos) << ours.out;
 }
 
 TEST_F(CollectionCompat, ATombstonedModuleFailsAtLoadWithAnsiblesRemovalMessage) {

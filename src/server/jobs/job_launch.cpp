@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "engine/adhoc.hpp"
+#include "engine/config.hpp"
 #include "server/jobs/job_template.hpp"
 #include "server/jobs/launch_checks.hpp"
 #include "store/audit.hpp"
@@ -18,7 +19,10 @@ void precheck(const JobSpec& spec) {
     if (args.find_first_not_of(" \t\r\n") != std::string::npos && args[args.find_first_not_of(" \t\r\n")] == '{')
       return;  // JSON arguments are checked by the loader when the job runs
     try {
-      parse_adhoc_args(spec.module, spec.args);
+      // Modules of the collections and the ansible-core the server sees too
+      // (the job's own ansible.cfg may add library paths when it runs).
+      std::string dir = spec.project_dir.empty() ? "." : spec.project_dir;
+      parse_adhoc_args(spec.module, spec.args, AdhocModules::for_run(Config::load_from("", {}), dir));
     } catch (const Error& e) {
       throw ApiError::bad_request(e.what(), {{"field", "module"}});
     }

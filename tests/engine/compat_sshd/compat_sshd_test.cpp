@@ -316,6 +316,28 @@ TEST_F(PlayCompat, AddHostAndGroupByMakeGroupsForLaterPlays) { compare("dynamic_
 TEST_F(PlayCompat, BecomeRunsAsAnotherUser) { compare("become.yml"); }
 TEST_F(PlayCompat, StartAtTask) { compare("start_at_task.yml", {"--start-at-task", "third"}); }
 
+// ---- modules drover runs through its Python fallback (issue 16) ----
+TEST_F(PlayCompat, ModulesWithoutANativeVersionRunAsAnsibleRunsThem) { compare("python_modules.yml"); }
+TEST_F(PlayCompat, FallbackModulesInCheckModeWithDiff) { compare("python_modules_check.yml", {"--check", "--diff"}); }
+TEST_F(PlayCompat, FallbackModulesWithDiscoveryEnvironmentBecomeAndAsync) { compare("python_modules_run.yml"); }
+
+// A target without Python: Ansible runs /usr/bin/python anyway and reports
+// "MODULE FAILURE ... set the interpreter"; drover says which module needs
+// Python, on which host, and which modules it runs without Python.
+TEST_F(PlayCompat, AFallbackModuleOnATargetWithoutPythonNamesTheModuleAndTheNativeAlternatives) {
+  PlayRun ours = drover("python_modules_no_python.yml", {});
+  EXPECT_EQ(ours.exit_code, 2) << ours.out << ours.err;
+  EXPECT_NE(ours.err.find("[WARNING]: No python interpreters found for host host001 (tried ['python9.9',"),
+            std::string::npos)
+      << ours.err;
+  EXPECT_NE(ours.out.find("module 'drover_whoami' is not native to drover and needs Python on the target, but no "
+                          "Python interpreter was found on host host001 (tried python9.9, /nonexistent/python3)"),
+            std::string::npos)
+      << ours.out;
+  EXPECT_NE(ours.out.find("use a module drover runs without Python: "), std::string::npos) << ours.out;
+  EXPECT_NE(ours.out.find(" command, "), std::string::npos) << ours.out;
+}
+
 // ---- facts ----
 TEST_F(PlayCompat, GatheredFactsDriveConditions) { compare("facts_when.yml"); }
 TEST_F(PlayCompat, SetupFilterAndGatherSubset) { compare("facts_setup.yml"); }
