@@ -33,13 +33,8 @@ class AssembleModule : public Module {
         opt("backup", OptionType::boolean).def(false),
         opt("validate"),
         opt("decrypt", OptionType::boolean).def(true),
-        opt("mode", OptionType::octal_mode),
-        opt("owner"),
-        opt("group"),
-        opt("unsafe_writes", OptionType::boolean).def(false),
-        opt("attributes").alias({"attr"}),
-        opt("seuser"), opt("serole"), opt("setype"), opt("selevel"),
     };
+    files::add_common_options(spec_);
   }
   const ArgSpec& spec() const override { return spec_; }
 

@@ -7,12 +7,24 @@
 #include <fstream>
 
 #include "core/strings.hpp"
+#include "modules/answer_script.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
 namespace drover {
 namespace {
+
+// $want: the sha1 of the controller's copy (empty: none). The bytes follow
+// the last field, to the end of the output.
+constexpr const char* kFetchBody = R"SH(
+[ -e "$p" ] || { _out missing 1; exit 0; }
+[ -d "$p" ] && { _out isdir 1; exit 0; }
+c=$(sha1sum < "$p") || _dr_die "file is not readable: $p"
+c=${c%% *}; _out checksum "$c"
+[ "$c" = "$want" ] && exit 0
+printf '\036data\n'; cat -- "$p"
+)SH";
 
 namespace fs = std::filesystem;
 
@@ -50,14 +62,8 @@ class FetchModule : public Module {
     bool have_local = files::read_local_file(dest, local);
     std::string local_sum = have_local ? files::sha1_hex(local) : "";
 
-    std::string s = files::script_prelude(false) + "p=" + files::q(src) + "; want=" + files::q(local_sum) +
-                    "\n[ -e \"$p\" ] || { _out missing 1; exit 0; }\n"
-                    "[ -d \"$p\" ] && { _out isdir 1; exit 0; }\n"
-                    "c=$(sha1sum < \"$p\") || _dr_die \"file is not readable: $p\"\n"
-                    "c=${c%% *}; _out checksum \"$c\"\n"
-                    "[ \"$c\" = \"$want\" ] && exit 0\n"
-                    "printf '\\036data\\n'; cat -- \"$p\"\n";
-    ExecResult res = run_own_script(ctx, s);
+    ExecResult res = run_own_script(
+        ctx, files::script_prelude(false) + shell_assign("p", src) + shell_assign("want", local_sum) + kFetchBody);
     // The bytes run to the end of the output; records come before them.
     static const std::string kData = "\x1e" "data\n";
     size_t at = res.out.find(kData);

@@ -117,19 +117,14 @@ class FileModule : public Module {
         opt("force", OptionType::boolean).def(false),
         opt("follow", OptionType::boolean).def(true),
         opt("src", OptionType::path),
-        opt("mode", OptionType::octal_mode),
-        opt("owner"),
-        opt("group"),
         opt("modification_time"),
         opt("modification_time_format").def("%Y%m%d%H%M.%S"),
         opt("access_time"),
         opt("access_time_format").def("%Y%m%d%H%M.%S"),
-        opt("unsafe_writes", OptionType::boolean).def(false),
-        opt("attributes").alias({"attr"}),
         opt("_original_basename"),
         opt("_diff_peek", OptionType::boolean),
-        opt("seuser"), opt("serole"), opt("setype"), opt("selevel"),
     };
+    files::add_common_options(spec_);
   }
   const ArgSpec& spec() const override { return spec_; }
 

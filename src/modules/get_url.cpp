@@ -66,13 +66,8 @@ class GetUrlModule : public Module {
         opt("use_proxy", OptionType::boolean).def(true),
         opt("http_agent").def("ansible-httpget"),
         opt("tmp_dest", OptionType::path),
-        opt("mode", OptionType::octal_mode),
-        opt("owner"),
-        opt("group"),
-        opt("unsafe_writes", OptionType::boolean).def(false),
-        opt("attributes").alias({"attr"}),
-        opt("seuser"), opt("serole"), opt("setype"), opt("selevel"),
     };
+    files::add_common_options(spec_);
   }
   const ArgSpec& spec() const override { return spec_; }
 

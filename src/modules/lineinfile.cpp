@@ -185,14 +185,9 @@ class LineInFileModule : public Module {
         opt("backup", OptionType::boolean).def(false),
         opt("firstmatch", OptionType::boolean).def(false),
         opt("validate"),
-        opt("mode", OptionType::octal_mode),
-        opt("owner"),
-        opt("group"),
-        opt("unsafe_writes", OptionType::boolean).def(false),
-        opt("attributes").alias({"attr"}),
         opt("others"),
-        opt("seuser"), opt("serole"), opt("setype"), opt("selevel"),
     };
+    files::add_common_options(spec_);
     spec_.mutually_exclusive = {{"insertbefore", "insertafter"}, {"regexp", "search_string"}, {"backrefs", "search_string"}};
   }
   const ArgSpec& spec() const override { return spec_; }

@@ -2,12 +2,21 @@
 // ansible-core 2.14): content, encoding "base64", source. Encoded on the
 // target with base64(1) (coreutils and busybox both have it).
 #include "core/strings.hpp"
+#include "modules/answer_script.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
 namespace drover {
 namespace {
+
+// Ansible's messages, word for word; the content is the whole output.
+constexpr const char* kSlurpBody = R"SH(
+[ -e "$p" ] || _dr_die "file not found: $p"
+[ -d "$p" ] && _dr_die "source is a directory and must be a file"
+[ -r "$p" ] || _dr_die "file is not readable: $p"
+base64 < "$p" | tr -d '\n' || _dr_die "unable to slurp file"
+)SH";
 
 class SlurpModule : public Module {
  public:
@@ -16,12 +25,7 @@ class SlurpModule : public Module {
 
   Value run(const Value& args, ModuleContext& ctx) const override {
     const std::string src = args["src"].get<std::string>();
-    std::string s = files::script_prelude(false) + "p=" + files::q(src) +
-                    "\n[ -e \"$p\" ] || _dr_die \"file not found: $p\"\n"
-                    "[ -d \"$p\" ] && _dr_die \"source is a directory and must be a file\"\n"
-                    "[ -r \"$p\" ] || _dr_die \"file is not readable: $p\"\n"
-                    "base64 < \"$p\" | tr -d '\\n' || _dr_die \"unable to slurp file\"\n";
-    ExecResult res = run_own_script(ctx, s);
+    ExecResult res = run_own_script(ctx, files::script_prelude(false) + shell_assign("p", src) + kSlurpBody);
     AnswerFields ans = parse_answer(res.out);
     if (res.exit_status != 0 || ans.count("failed")) return script_failure(ans, res);
     return Value{{"changed", false}, {"content", trim(res.out)}, {"encoding", "base64"}, {"source", src}};

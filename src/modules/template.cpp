@@ -25,9 +25,6 @@ class TemplateModule : public Module {
         opt("dest", OptionType::path).req(),
         opt("backup", OptionType::boolean).def(false),
         opt("force", OptionType::boolean).def(true),
-        opt("mode", OptionType::octal_mode),
-        opt("owner"),
-        opt("group"),
         opt("newline_sequence").def("\n").one_of({"\n", "\r", "\r\n", "\\n", "\\r", "\\r\\n"}),
         opt("trim_blocks", OptionType::boolean).def(true),
         opt("lstrip_blocks", OptionType::boolean).def(false),
@@ -40,10 +37,8 @@ class TemplateModule : public Module {
         opt("output_encoding").def("utf-8"),
         opt("validate"),
         opt("follow", OptionType::boolean).def(false),
-        opt("unsafe_writes", OptionType::boolean).def(false),
-        opt("attributes").alias({"attr"}),
-        opt("seuser"), opt("serole"), opt("setype"), opt("selevel"),
     };
+    files::add_common_options(spec_);
   }
   const ArgSpec& spec() const override { return spec_; }
 
