@@ -66,11 +66,11 @@ TEST(FileCommonOptions, EveryFileModuleTakesThemAndListsThemLastInAnsiblesOrder)
   const std::vector<std::string> common = {"mode",    "owner",  "group",         "seuser",    "serole",
                                            "selevel", "setype", "unsafe_writes", "attributes"};
   for (const char* name : {"copy", "template", "file", "lineinfile", "blockinfile", "replace", "assemble",
-                           "unarchive", "get_url"}) {
+                           "unarchive", "get_url", "ini_file", "yum_repository"}) {
     const ModuleEntry* m = find_module(name);
     ASSERT_NE(m, nullptr) << name;
     Value args = {{"dest", "/tmp/x"}, {"path", "/tmp/x"}, {"src", "/tmp/s"}, {"content", "c"},
-                  {"url", "http://h/x"}, {"line", "l"}, {"block", "b"}, {"regexp", "r"}, {"attr", "+i"}};
+                  {"url", "http://h/x"}, {"line", "l"}, {"block", "b"}, {"regexp", "r"}, {"name", "n"}, {"attr", "+i"}};
     for (auto it = args.begin(); it != args.end();)
       it = m->module->spec().find(it.key()) ? std::next(it) : args.erase(it);
     if (std::string(name) == "copy") args.erase("src");
