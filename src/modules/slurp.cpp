@@ -3,6 +3,7 @@
 // target with base64(1) (coreutils and busybox both have it).
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
@@ -23,8 +24,9 @@ class SlurpModule : public Module {
   SlurpModule() { spec_.options = {opt("src", OptionType::path).req().alias({"path"})}; }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string src = args["src"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string src = args.str("src");
     ExecResult res = run_own_script(ctx, files::script_prelude(false) + shell_assign("p", src) + kSlurpBody);
     AnswerFields ans = parse_answer(res.out);
     if (res.exit_status != 0 || ans.count("failed")) return script_failure(ans, res);

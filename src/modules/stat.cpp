@@ -10,6 +10,7 @@
 
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
@@ -86,15 +87,16 @@ class StatModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string path = args["path"].get<std::string>();
-    bool follow = args["follow"] == true;
-    std::string algo = args["checksum_algorithm"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string path = args.str("path");
+    bool follow = args.flag("follow");
+    std::string algo = args.str("checksum_algorithm");
     std::string vars = shell_assign("p", path) + shell_assign("follow", follow ? "-L" : "") +
                        shell_assign("fmt", files::kStatFormat) +
-                       shell_assign("sum", args["get_checksum"] == true ? algo + "sum" : "") +
-                       shell_assign("mime", args["get_mime"]) + shell_assign("attrs", args["get_attributes"]) +
-                       shell_assign("md5", args["get_md5"]);
+                       shell_assign("sum", args.flag("get_checksum") ? algo + "sum" : "") +
+                       shell_assign("mime", args.flag("get_mime")) + shell_assign("attrs", args.flag("get_attributes")) +
+                       shell_assign("md5", args.flag("get_md5"));
     ExecResult res = run_own_script(ctx, files::script_prelude(false) + vars + kStatBody);
     AnswerFields ans = parse_answer(res.out);
     if (res.exit_status != 0) return script_failure(ans, res);
@@ -116,8 +118,8 @@ class StatModule : public Module {
     }
     if (ans.count("checksum")) st["checksum"] = ans["checksum"];
     if (ans.count("md5")) st["md5"] = ans["md5"];
-    if (args["get_mime"] == true) add_mime(st, ans["mime"]);
-    if (args["get_attributes"] == true) add_attributes(st, ans["lsattr"]);
+    if (args.flag("get_mime")) add_mime(st, ans["mime"]);
+    if (args.flag("get_attributes")) add_attributes(st, ans["lsattr"]);
     r["stat"] = st;
     return r;
   }
