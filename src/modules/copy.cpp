@@ -19,6 +19,23 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// remote_src: $src, a file on the target; its bytes are the whole output.
+constexpr const char* kReadRemoteSource = R"SH([ -f "$src" ] || { echo "Source $src not found" >&2; exit 1; }
+cat -- "$src"
+)SH";
+
+// A controller directory's tree on the target: each missing directory of
+// "$@" (parents first) is made with directory_mode, owner and group
+// ($has_attrs, $mode, $owner, $group).
+constexpr const char* kMakeDirs = R"SH(for p; do
+  if [ ! -d "$p" ]; then _dr_changed=1
+    [ -n "$_dr_check" ] || mkdir -p -- "$p" || _dr_die "could not create $p"
+    [ -n "$_dr_check" ] || [ -z "$has_attrs" ] || _dr_attrs "$p" "$mode" "$owner" "$group" d
+  fi
+done
+_out changed "$_dr_changed"
+)SH";
+
 class CopyModule : public Module {
  public:
   CopyModule() {
@@ -103,8 +120,7 @@ class CopyModule : public Module {
   // remote_src: the source is read on the target, then written as content
   // (two round trips; the source never crosses to the controller twice).
   static Value copy_remote(ModuleContext& ctx, const ModuleArgs& args, files::WriteRequest& req, const std::string& src) {
-    ExecResult res = run_own_script(ctx, "[ -f " + files::q(src) + " ] || { echo \"Source " + src +
-                                         " not found\" >&2; exit 1; }; cat -- " + files::q(src));
+    ExecResult res = run_own_script(ctx, shell_assign("src", src) + kReadRemoteSource);
     if (res.exit_status != 0) return failed_result(trim(res.err));
     req.content = files::make_content(std::move(res.out));
     req.basename_in_dir = fs::path(src).filename().string();
@@ -137,13 +153,12 @@ class CopyModule : public Module {
       dattrs = files::attrs_from_args(Value{{"mode", args.value("directory_mode")}});
     dattrs.owner = req.attrs.owner;
     dattrs.group = req.attrs.group;
-    std::string script = files::script_prelude(ctx.check_mode);
-    for (const auto& d : dirs) {
-      script += "p=" + files::q(base + d) + "; if [ ! -d \"$p\" ]; then _dr_changed=1; [ -n \"$_dr_check\" ] || mkdir -p -- \"$p\" || _dr_die \"could not create $p\"; " +
-                "[ -n \"$_dr_check\" ] || " + files::attrs_call(dattrs, "p", "d") + "; fi\n";
-    }
-    script += "_out changed \"$_dr_changed\"\n";
-    ExecResult res = run_own_script(ctx, script);
+    std::string dir_list = "set --";
+    for (const auto& d : dirs) dir_list += " " + shell_quote(base + d);
+    std::string vars = shell_assign("has_attrs", !dattrs.empty()) +
+                       shell_assign("mode", dattrs.mode == "preserve" ? "" : dattrs.mode) +
+                       shell_assign("owner", dattrs.owner) + shell_assign("group", dattrs.group) + dir_list + "\n";
+    ExecResult res = run_own_script(ctx, files::script_prelude(ctx.check_mode) + vars + kMakeDirs);
     AnswerFields ans = parse_answer(res.out);
     if (res.exit_status != 0) return script_failure(ans, res);
     bool changed = !ans["changed"].empty();
