@@ -10,6 +10,7 @@
 // Ansible's cmd/rc/stdout/stderr.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/command_steps.hpp"
 #include "template/regex.hpp"
@@ -83,13 +84,14 @@ class AlternativesModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string name = to_display_string(args["name"]), path = args["path"].get<std::string>();
-    const std::string state = args["state"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string name = args.str("name"), path = args.str("path");
+    const std::string state = args.str("state");
     Value subs_param = Value();
-    if (args["subcommands"].is_array()) {
+    if (args.value("subcommands").is_array()) {
       subs_param = Value::array();
-      for (const auto& s : args["subcommands"]) {
+      for (const auto& s : args.value("subcommands")) {
         for (const char* k : {"name", "path", "link"})
           if (!s.is_object() || !s.contains(k) || s[k].is_null())
             return failed_result(std::string("missing required arguments: ") + k + " found in subcommands");
@@ -103,8 +105,8 @@ class AlternativesModule : public Module {
     Current cur = read.has("display") ? parse_display(read.get("display"), subs_param) : Current{};
     const auto found = cur.alternatives.find(path);
     const bool installed = found != cur.alternatives.end();
-    const Value link = !args["link"].is_null() ? args["link"] : cur.has_link ? Value(cur.link) : Value();
-    const long long priority = !args["priority"].is_null() ? args["priority"].get<long long>()
+    const Value link = args.has("link") ? args.value("link") : cur.has_link ? Value(cur.link) : Value();
+    const long long priority = args.has("priority") ? args.integer("priority")
                                : installed                 ? found->second.first
                                                            : 50;
     Value subcommands = subs_param;
@@ -124,7 +126,7 @@ class AlternativesModule : public Module {
     std::vector<std::string> msgs;
     const std::string tool = read.get("tool");
     if (state != "absent") {
-      bool install = !installed || (!args["priority"].is_null() && found->second.first != priority) ||
+      bool install = !installed || (args.has("priority") && found->second.first != priority) ||
                      (!subs_param.is_null() && (!contains_all(subs_param, found->second.second) ||
                                                 !contains_all(found->second.second, subs_param)));
       if (install) {

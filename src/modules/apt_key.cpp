@@ -12,6 +12,7 @@
 
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -125,10 +126,11 @@ class AptKeyModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    auto str = [&](const char* k) { return args[k].is_null() ? std::string() : to_display_string(args[k]); };
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    auto str = [&](const char* k) { return args.str(k); };
     std::string id = str("id");
-    if (id.empty() && !args["keyserver"].is_null()) return failed_result("Missing key_id, required with keyserver.");
+    if (id.empty() && args.has("keyserver")) return failed_result("Missing key_id, required with keyserver.");
     const std::string data = str("data");
     std::string vars = shell_assign("id", id) + shell_assign("url", str("url")) + shell_assign("file", str("file")) +
                        shell_assign("has_data", !data.empty()) + shell_assign("keyring", str("keyring")) +
@@ -160,7 +162,7 @@ class AptKeyModule : public Module {
     const bool short_format = key_id.size() == 8;
     const auto before = key_ids(find.get("before"), short_format);
     r["before"] = as_list(before);
-    const bool present = args["state"] == "present";
+    const bool present = args.str("state") == "present";
     const std::string& wanted = short_format ? short_id : fp;
     const bool act = present ? !contains(before, wanted) : contains(before, fp);
     if (!act) return r;

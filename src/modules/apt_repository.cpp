@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "template/regex.hpp"
@@ -129,8 +130,9 @@ class AptRepositoryModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string repo = to_display_string(args["repo"]), state = args["state"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string repo = args.str("repo"), state = args.str("state");
     if (repo.empty()) return failed_result("Please set argument 'repo' to a non-empty value");
     if (repo.starts_with("ppa:")) return failed_result("drover's apt_repository does not add ppa: repositories yet");
     ScriptAnswer read = run_answer_script(ctx, kReadBody);
@@ -164,8 +166,7 @@ class AptRepositoryModule : public Module {
         for (auto& l : lines)
           if (l.valid && l.source == wanted.source) l.enabled = true, found = true;
       if (!found) {
-        std::string file = args["filename"].is_null() ? suggested_file(wanted.source)
-                                                      : to_display_string(args["filename"]) + ".list";
+        std::string file = args.has("filename") ? args.str("filename") + ".list" : suggested_file(wanted.source);
         if (file.find('/') == std::string::npos) file = read.get("parts") + "/" + file;
         auto it = std::find_if(files.begin(), files.end(), [&](const auto& f) { return f.first == file; });
         if (it == files.end()) it = files.insert(files.end(), {file, {}});
@@ -203,9 +204,9 @@ class AptRepositoryModule : public Module {
     }
     if (changed && !ctx.check_mode) {
       std::string mode = "0644";
-      if (!args["mode"].is_null()) {
+      if (args.has("mode")) {
         try {
-          mode = files::attrs_from_args(Value{{"mode", args["mode"]}}).mode;
+          mode = files::attrs_from_args(Value{{"mode", args.value("mode")}}).mode;
         } catch (const Error& e) {
           return failed_result(e.message());
         }
@@ -223,9 +224,9 @@ class AptRepositoryModule : public Module {
       }
       ScriptAnswer save = run_answer_script(
           ctx, shell_assign("steps", steps) + shell_assign("revert", revert) +
-                   shell_assign("update", args["update_cache"]) +
-                   shell_assign("retries", args["update_cache_retries"]) +
-                   shell_assign("max_delay", args["update_cache_retry_max_delay"]) + kSaveBody);
+                   shell_assign("update", args.flag("update_cache")) +
+                   shell_assign("retries", args.value("update_cache_retries")) +
+                   shell_assign("max_delay", args.value("update_cache_retry_max_delay")) + kSaveBody);
       failure = script_failure(save);
       if (!failure.is_null()) return failure;
     }

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/pyrepr.hpp"
 #include "core/strings.hpp"
+#include "modules/module_args.hpp"
 
 namespace drover {
 namespace {
@@ -179,6 +180,10 @@ void check_constraints(const std::string& module, const ArgSpec& spec, const Val
 }
 
 }  // namespace
+
+Value coerce_option(const std::string& name, OptionType type, const Value& v) {
+  return convert(name, type, OptionType::raw, v);
+}
 
 const OptionSpec* ArgSpec::find(const std::string& name) const {
   for (const auto& o : options) {

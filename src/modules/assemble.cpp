@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "core/vault.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_write.hpp"
 #include "modules/shell_script.hpp"
@@ -33,22 +34,18 @@ class AssembleModule : public Module {
         opt("backup", OptionType::boolean).def(false),
         opt("validate"),
         opt("decrypt", OptionType::boolean).def(true),
-        opt("mode", OptionType::octal_mode),
-        opt("owner"),
-        opt("group"),
-        opt("unsafe_writes", OptionType::boolean).def(false),
-        opt("attributes").alias({"attr"}),
-        opt("seuser"), opt("serole"), opt("setype"), opt("selevel"),
     };
+    files::add_common_options(spec_);
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
     // Ansible's assemble action does not support check mode: it skips.
     if (ctx.check_mode) return Value{{"changed", false}, {"skipped", true}, {"msg", "check mode is not supported for this task."}};
-    const std::string src = args["src"].get<std::string>();
+    const std::string src = args.str("src");
     std::vector<std::pair<std::string, std::string>> fragments;  // name, content
-    if (args["remote_src"] == true) {
+    if (args.flag("remote_src")) {
       std::string s = files::script_prelude(false) + "s=" + files::q(src) +
                       "\n[ -e \"$s\" ] || _dr_die \"Source ($s) does not exist\"\n"
                       "[ -d \"$s\" ] || _dr_die \"Source ($s) is not a directory\"\n"
@@ -69,19 +66,19 @@ class AssembleModule : public Module {
         std::string content;
         if (!files::read_local_file(e.path().string(), content)) continue;
         // Ansible's assemble action decrypts vaulted fragments (decrypt: true).
-        if (args["decrypt"] != false) content = decrypt_if_vaulted(std::move(content), e.path().string());
+        if (args.flag("decrypt")) content = decrypt_if_vaulted(std::move(content), e.path().string());
         fragments.emplace_back(e.path().filename().string(), content);
       }
     }
     std::sort(fragments.begin(), fragments.end());
-    std::string delimiter = args["delimiter"].is_string() ? escape_decode(args["delimiter"].get<std::string>()) : "";
+    std::string delimiter = args.has("delimiter") ? escape_decode(args.str("delimiter")) : "";
     std::string out;
     bool add_newline = false, delimit = false;
     try {
-      auto re = args["regexp"].is_string() ? tmpl::Regex::compile(args["regexp"].get<std::string>()) : nullptr;
+      auto re = args.has("regexp") ? tmpl::Regex::compile(args.str("regexp")) : nullptr;
       for (const auto& [name, content] : fragments) {
         if (re && !re->search(name)) continue;
-        if (args["ignore_hidden"] == true && name[0] == '.') continue;
+        if (args.flag("ignore_hidden") && name[0] == '.') continue;
         if (add_newline) out += "\n";
         if (delimit && !delimiter.empty()) {
           out += delimiter;
@@ -96,20 +93,20 @@ class AssembleModule : public Module {
     }
     files::WriteRequest req;
     try {
-      req.attrs = files::attrs_from_args(args);
+      req.attrs = files::attrs_from_args(validated);
     } catch (const Error& e) {
       return failed_result(e.message());
     }
-    req.dest = args["dest"].get<std::string>();
+    req.dest = args.str("dest");
     req.content = files::make_content(std::move(out));
-    req.backup = args["backup"] == true;
-    if (args["validate"].is_string()) req.validate = args["validate"].get<std::string>();
+    req.backup = args.flag("backup");
+    if (args.has("validate")) req.validate = args.str("validate");
     req.after_header = src;
     Value r = files::write_file(ctx, req);
     if (!r.contains("failed")) r["msg"] = "OK";
     // The assemble module (remote_src) has no diff support; only the action
     // plugin's controller path returns one.
-    if (args["remote_src"] == true) r.erase("diff");
+    if (args.flag("remote_src")) r.erase("diff");
     return r;
   }
 

@@ -3,6 +3,7 @@
 // the target (async_job.hpp); mode=cleanup removes the file.
 #include "modules/async_job.hpp"
 #include "modules/module_json_result.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
@@ -31,9 +32,10 @@ class AsyncStatusModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    std::string jid = args["jid"].get<std::string>();
-    bool cleanup = args["mode"] == "cleanup";
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    std::string jid = args.str("jid");
+    bool cleanup = args.str("mode") == "cleanup";
     // What Ansible's action plugin starts from before the module's answer.
     Value r = {{"started", 0}, {"finished", 0}, {"stdout", ""}, {"stderr", ""}, {"stdout_lines", Value::array()},
                {"stderr_lines", Value::array()}, {"ansible_job_id", jid}};

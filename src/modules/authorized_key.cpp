@@ -9,6 +9,7 @@
 // second round trip only when it changes.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -178,18 +179,19 @@ class AuthorizedKeyModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string user = args["user"].get<std::string>();
-    const std::string key = args["key"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string user = args.str("user");
+    const std::string key = args.str("key");
     if (key.rfind("http", 0) == 0) return failed_result("Error getting key from: " + key + " (drover does not fetch keys from URLs)");
-    const bool present = args["state"] == "present";
-    std::string vars = shell_assign("user", user) + shell_assign("path", args["path"]) +
-                       shell_assign("follow", args["follow"]) + shell_assign("check", ctx.check_mode);
+    const bool present = args.str("state") == "present";
+    std::string vars = shell_assign("user", user) + shell_assign("path", args.value("path")) +
+                       shell_assign("follow", args.flag("follow")) + shell_assign("check", ctx.check_mode);
     ScriptAnswer read = run_answer_script(ctx, vars + kReadBody);
     Value failure = script_failure(read);
     if (!failure.is_null()) return failure;
     if (read.has("nouser")) {
-      if (ctx.check_mode && args["path"].is_null())
+      if (ctx.check_mode && !args.has("path"))
         return failed_result("Either user must exist or you must provide full path to key file in check mode");
       return failed_result("Failed to lookup user " + user + ": \"getpwnam(): name not found: '" + user + "'\"");
     }
@@ -211,8 +213,8 @@ class AuthorizedKeyModule : public Module {
       if (line.empty() || line[0] == '#') continue;
       auto parsed = parse_key(line, index++);
       if (!parsed) return failed_result("invalid key specified: " + line);
-      if (!args["key_options"].is_null()) parsed->options = parse_options(args["key_options"].get<std::string>());
-      if (!args["comment"].is_null()) parsed->comment = args["comment"].get<std::string>();
+      if (args.has("key_options")) parsed->options = parse_options(args.str("key_options"));
+      if (args.has("comment")) parsed->comment = args.str("comment");
       bool matched = false;
       if (Key* old = keys.find(parsed->id)) {
         if (!parsed->same(*old) && present) {
@@ -234,7 +236,7 @@ class AuthorizedKeyModule : public Module {
         do_write = true;
       }
     }
-    if (present && args["exclusive"] == true) {
+    if (present && args.flag("exclusive")) {
       std::vector<std::string> drop;
       for (const auto& k : keys.keys)
         if (std::find(keep.begin(), keep.end(), k.id) == keep.end()) drop.push_back(k.id);
@@ -242,18 +244,18 @@ class AuthorizedKeyModule : public Module {
       if (!drop.empty()) do_write = true;
     }
 
-    Value r = args;
+    Value r = validated;  // Ansible returns the options with the result
     r["keyfile"] = keyfile;
     r["changed"] = false;
     if (!do_write) return r;
-    const std::string filename = args["follow"] == true ? read.get("realpath", keyfile) : keyfile;
+    const std::string filename = args.flag("follow") ? read.get("realpath", keyfile) : keyfile;
     const std::string after = keys.serialize();
     if (ctx.diff_mode)
       r["diff"] = Value{{"before_header", keyfile}, {"after_header", filename}, {"before", existing}, {"after", after}};
     if (!ctx.check_mode) {
-      std::string sshdir = args["path"].is_null() ? read.get("home") + "/.ssh" : filename.substr(0, filename.rfind('/'));
-      if (!args["path"].is_null()) sshdir = args["path"].get<std::string>().substr(0, args["path"].get<std::string>().rfind('/'));
-      ScriptAnswer w = run_answer_script(ctx, shell_assign("manage_dir", args["manage_dir"]) +
+      std::string sshdir = !args.has("path") ? read.get("home") + "/.ssh" : filename.substr(0, filename.rfind('/'));
+      if (args.has("path")) sshdir = args.str("path").substr(0, args.str("path").rfind('/'));
+      ScriptAnswer w = run_answer_script(ctx, shell_assign("manage_dir", args.flag("manage_dir")) +
                                                   shell_assign("sshdir", sshdir) + shell_assign("kf", filename) +
                                                   shell_assign("uid", read.get("uid")) +
                                                   shell_assign("gid", read.get("gid")) + shell_assign("new", after) +

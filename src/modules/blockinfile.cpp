@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_write.hpp"
+#include "modules/module_args.hpp"
 #include "template/regex.hpp"
 
 namespace drover {
@@ -52,40 +53,36 @@ class BlockInFileModule : public Module {
         opt("marker_begin").def("BEGIN"),
         opt("marker_end").def("END"),
         opt("validate"),
-        opt("mode", OptionType::octal_mode),
-        opt("owner"),
-        opt("group"),
-        opt("unsafe_writes", OptionType::boolean).def(false),
-        opt("attributes").alias({"attr"}),
         opt("others"),
-        opt("seuser"), opt("serole"), opt("setype"), opt("selevel"),
     };
+    files::add_common_options(spec_);
     spec_.mutually_exclusive = {{"insertbefore", "insertafter"}};
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string path = args["path"].get<std::string>();
-    bool present = args["state"] == "present";
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string path = args.str("path");
+    bool present = args.str("state") == "present";
     files::RemoteText file = files::read_remote_file(ctx, path);
     if (!file.failure.is_null()) return file.failure;
     if (file.exists && !file.regular) return Value{{"failed", true}, {"rc", 256}, {"msg", "Path " + path + " is a directory !"}};
-    if (!file.exists && args["create"] != true)
+    if (!file.exists && !args.flag("create"))
       return Value{{"failed", true}, {"rc", 257}, {"msg", "Path " + path + " does not exist !"}};
     if (!present && !file.exists) return Value{{"changed", false}, {"msg", "File " + path + " not present"}};
 
     Lines lines = splitlines_keepends(file.content);
-    std::string insertafter = args["insertafter"].is_string() ? args["insertafter"].get<std::string>() : "";
-    std::string insertbefore = args["insertbefore"].is_string() ? args["insertbefore"].get<std::string>() : "";
-    bool has_after = args["insertafter"].is_string(), has_before = args["insertbefore"].is_string();
+    std::string insertafter = args.str("insertafter");
+    std::string insertbefore = args.str("insertbefore");
+    bool has_after = args.has("insertafter"), has_before = args.has("insertbefore");
     if (!has_after && !has_before) {
       insertafter = "EOF";
       has_after = true;
     }
-    std::string marker = args["marker"].get<std::string>();
-    std::string marker0 = replace_mark(marker, args["marker_begin"].get<std::string>());
-    std::string marker1 = replace_mark(marker, args["marker_end"].get<std::string>());
-    std::string block = args["block"].get<std::string>();
+    std::string marker = args.str("marker");
+    std::string marker0 = replace_mark(marker, args.str("marker_begin"));
+    std::string marker1 = replace_mark(marker, args.str("marker_end"));
+    std::string block = args.str("block");
     Lines blocklines;
     if (present && !block.empty()) {
       if (block.back() != '\n') block += "\n";
@@ -146,7 +143,7 @@ class BlockInFileModule : public Module {
       if (ctx.diff_mode) r["diff"] = diff;
       return r;
     }
-    files::EditOutcome out = files::apply_text_edit(ctx, args, {path, result, changed, msg});
+    files::EditOutcome out = files::apply_text_edit(ctx, validated, {path, result, changed, msg});
     if (!out.failure.is_null()) return out.failure;
     Value r{{"changed", out.changed}, {"msg", out.msg}};
     if (!out.backup_file.empty()) r["backup_file"] = out.backup_file;

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
@@ -126,12 +127,13 @@ class CommandModule : public Module {
   bool free_form() const override { return true; }
   bool prints_as_command() const override { return true; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
     Value r = {{"changed", false}, {"stdout", ""}, {"stderr", ""}, {"rc", nullptr}, {"cmd", nullptr},
                {"start", nullptr}, {"end", nullptr}, {"delta", nullptr}, {"msg", ""}};
-    bool shell = shell_ || (args.contains("_uses_shell") && args["_uses_shell"] == true);
-    std::string raw = args.value("_raw_params", Value()).is_string() ? args["_raw_params"].get<std::string>() : "";
-    Value argv = args.contains("argv") ? args["argv"] : Value();
+    bool shell = shell_ || args.flag("_uses_shell");
+    std::string raw = args.str("_raw_params");
+    const Value argv = shell_ ? Value() : args.value("argv");  // shell has no argv
     bool has_argv = argv.is_array() && !argv.empty();
     if (trim(raw).empty() && !has_argv) {
       r["rc"] = 256;
@@ -148,12 +150,12 @@ class CommandModule : public Module {
     std::string run_line;
     if (shell) {
       r["cmd"] = raw;
-      std::string exe = args["executable"].is_string() ? args["executable"].get<std::string>() : "/bin/sh";
+      std::string exe = args.has("executable") ? args.str("executable") : "/bin/sh";
       run_line = "exec " + shell_quote(exe) + " -c " + shell_quote(raw);
     } else {
-      if (args["executable"].is_string())
+      if (args.has("executable"))
         r["warnings"] = Value::array({"As of Ansible 2.4, the parameter 'executable' is no longer supported with the "
-                                      "'command' module. Not using '" + args["executable"].get<std::string>() + "'."});
+                                      "'command' module. Not using '" + args.str("executable") + "'."});
       std::vector<std::string> words;
       if (has_argv) {
         for (const auto& a : argv) words.push_back(to_display_string(a));
@@ -175,10 +177,10 @@ class CommandModule : public Module {
     }
 
     std::string guards;
-    const std::string creates = args["creates"].is_string() ? args["creates"].get<std::string>() : "";
-    const std::string removes = args["removes"].is_string() ? args["removes"].get<std::string>() : "";
-    if (!args["chdir"].is_null()) {
-      guards += "cd " + shell_quote(args["chdir"].get<std::string>()) + " 2>/dev/null || { printf '%s' '" +
+    const std::string creates = args.str("creates");
+    const std::string removes = args.str("removes");
+    if (args.has("chdir")) {
+      guards += "cd " + shell_quote(args.str("chdir")) + " 2>/dev/null || { printf '%s' '" +
                 kChdirMarker + "'; exit 1; }; ";
     }
     if (!creates.empty()) guards += glob_guard(creates, true, kCreatesMarker);
@@ -220,9 +222,9 @@ class CommandModule : public Module {
     }
 
     std::string input;
-    if (args["stdin"].is_string()) {
-      input = args["stdin"].get<std::string>();
-      if (args["stdin_add_newline"] == true) input += "\n";
+    if (args.has("stdin")) {
+      input = args.str("stdin");
+      if (args.flag("stdin_add_newline")) input += "\n";
     }
     auto start = std::chrono::system_clock::now();
     ExecResult res = run_script(ctx, guards + run_line, input);
@@ -247,7 +249,7 @@ class CommandModule : public Module {
     r["start"] = format_timestamp(start);
     r["end"] = format_timestamp(end);
     r["delta"] = format_delta(end - start);
-    bool strip = args["strip_empty_ends"] != false;
+    bool strip = args.flag("strip_empty_ends");
     r["stdout"] = strip ? rstrip_newlines(std::move(res.out)) : std::move(res.out);
     r["stderr"] = strip ? rstrip_newlines(std::move(res.err)) : std::move(res.err);
     if (res.timed_out) {
@@ -269,9 +271,9 @@ class CommandModule : public Module {
   }
 
  private:
-  static Value chdir_failure(Value& r, const Value& args) {
+  static Value chdir_failure(Value& r, const ModuleArgs& args) {
     r["msg"] = "Unable to change directory before execution: [Errno 2] No such file or directory: b'" +
-               args["chdir"].get<std::string>() + "'";
+               args.str("chdir") + "'";
     r["failed"] = true;
     add_output_lines(r);
     return r;

@@ -11,6 +11,7 @@
 #include "core/strings.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_write.hpp"
+#include "modules/module_args.hpp"
 #include "modules/shell_script.hpp"
 
 namespace drover {
@@ -18,9 +19,22 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string str_arg(const Value& args, const char* k) {
-  return args.contains(k) && args[k].is_string() ? args[k].get<std::string>() : std::string();
-}
+// remote_src: $src, a file on the target; its bytes are the whole output.
+constexpr const char* kReadRemoteSource = R"SH([ -f "$src" ] || { echo "Source $src not found" >&2; exit 1; }
+cat -- "$src"
+)SH";
+
+// A controller directory's tree on the target: each missing directory of
+// "$@" (parents first) is made with directory_mode, owner and group
+// ($has_attrs, $mode, $owner, $group).
+constexpr const char* kMakeDirs = R"SH(for p; do
+  if [ ! -d "$p" ]; then _dr_changed=1
+    [ -n "$_dr_check" ] || mkdir -p -- "$p" || _dr_die "could not create $p"
+    [ -n "$_dr_check" ] || [ -z "$has_attrs" ] || _dr_attrs "$p" "$mode" "$owner" "$group" d
+  fi
+done
+_out changed "$_dr_changed"
+)SH";
 
 class CopyModule : public Module {
  public:
@@ -31,9 +45,6 @@ class CopyModule : public Module {
         opt("dest", OptionType::path).req(),
         opt("backup", OptionType::boolean).def(false),
         opt("force", OptionType::boolean).def(true).alias({"thirsty"}),
-        opt("mode", OptionType::octal_mode),
-        opt("owner"),
-        opt("group"),
         opt("directory_mode", OptionType::octal_mode),
         opt("remote_src", OptionType::boolean).def(false),
         opt("local_follow", OptionType::boolean).def(true),
@@ -41,43 +52,42 @@ class CopyModule : public Module {
         opt("validate"),
         opt("checksum"),
         opt("decrypt", OptionType::boolean).def(true),
-        opt("unsafe_writes", OptionType::boolean).def(false),
-        opt("attributes").alias({"attr"}),
-        opt("seuser"), opt("serole"), opt("setype"), opt("selevel"),
     };
+    files::add_common_options(spec_);
     spec_.mutually_exclusive = {{"src", "content"}};
     spec_.required_one_of = {{"src", "content"}};
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    std::string dest = str_arg(args, "dest");
-    std::string src = str_arg(args, "src");
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    std::string dest = args.str("dest");
+    std::string src = args.str("src");
     files::WriteRequest req;
     try {
-      req.attrs = files::attrs_from_args(args);
+      req.attrs = files::attrs_from_args(validated);
     } catch (const Error& e) {
       return failed_result(e.message());
     }
-    req.force = args["force"] == true;
-    req.backup = args["backup"] == true;
-    req.validate = str_arg(args, "validate");
+    req.force = args.flag("force");
+    req.backup = args.flag("backup");
+    req.validate = args.str("validate");
     req.dest = dest;
 
-    if (args.contains("content") && !args["content"].is_null()) {
+    if (args.has("content")) {
       if (ends_with(dest, "/")) return failed_result("can not use content with a dir as dest");
-      req.content = files::make_content(args["content"].get<std::string>());
+      req.content = files::make_content(args.str("content"));
       req.basename_in_dir = "source";
       req.after_header = "dynamically generated";
       return finish(ctx, args, req);
     }
-    if (args["remote_src"] == true) return copy_remote(ctx, args, req, src);
+    if (args.flag("remote_src")) return copy_remote(ctx, args, req, src);
 
     std::string found = files::find_controller_file(ctx.search_path, "files", src);
     if (found.empty()) return files::controller_file_missing(ctx.search_path, "files", src);
     std::error_code ec;
     if (fs::is_directory(found, ec)) return copy_directory(ctx, args, req, found, ends_with(src, "/"));
-    req.content = files::read_controller_file(ctx.controller_files, found, args["decrypt"] != false);
+    req.content = files::read_controller_file(ctx.controller_files, found, args.flag("decrypt"));
     if (!req.content) return files::controller_file_missing(ctx.search_path, "files", src);
     if (req.attrs.mode == "preserve") req.attrs.mode = local_mode(found);
     req.basename_in_dir = fs::path(found).filename().string();
@@ -100,8 +110,8 @@ class CopyModule : public Module {
     return buf;
   }
 
-  static Value finish(ModuleContext& ctx, const Value& args, files::WriteRequest& req) {
-    std::string want = str_arg(args, "checksum");
+  static Value finish(ModuleContext& ctx, const ModuleArgs& args, files::WriteRequest& req) {
+    std::string want = args.str("checksum");
     if (!want.empty() && want != req.content->sha1())
       return failed_result("Copied file does not match the expected checksum. Transfer failed.");
     return files::write_file(ctx, req);
@@ -109,9 +119,8 @@ class CopyModule : public Module {
 
   // remote_src: the source is read on the target, then written as content
   // (two round trips; the source never crosses to the controller twice).
-  static Value copy_remote(ModuleContext& ctx, const Value& args, files::WriteRequest& req, const std::string& src) {
-    ExecResult res = run_own_script(ctx, "[ -f " + files::q(src) + " ] || { echo \"Source " + src +
-                                         " not found\" >&2; exit 1; }; cat -- " + files::q(src));
+  static Value copy_remote(ModuleContext& ctx, const ModuleArgs& args, files::WriteRequest& req, const std::string& src) {
+    ExecResult res = run_own_script(ctx, shell_assign("src", src) + kReadRemoteSource);
     if (res.exit_status != 0) return failed_result(trim(res.err));
     req.content = files::make_content(std::move(res.out));
     req.basename_in_dir = fs::path(src).filename().string();
@@ -124,7 +133,7 @@ class CopyModule : public Module {
   // The result is Ansible's copy action's: the one file's own result when
   // the tree holds a single file, else only changed, dest (as given) and
   // src, without the files' diffs.
-  static Value copy_directory(ModuleContext& ctx, const Value& args, files::WriteRequest& req,
+  static Value copy_directory(ModuleContext& ctx, const ModuleArgs& args, files::WriteRequest& req,
                               std::string root, bool contents_only) {
     while (root.size() > 1 && ends_with(root, "/")) root.pop_back();
     std::string base = req.dest;
@@ -140,17 +149,16 @@ class CopyModule : public Module {
     std::sort(dirs.begin(), dirs.end());
     std::sort(file_list.begin(), file_list.end());
     files::Attrs dattrs;
-    if (args.contains("directory_mode") && !args["directory_mode"].is_null())
-      dattrs = files::attrs_from_args(Value{{"mode", args["directory_mode"]}});
+    if (args.has("directory_mode"))
+      dattrs = files::attrs_from_args(Value{{"mode", args.value("directory_mode")}});
     dattrs.owner = req.attrs.owner;
     dattrs.group = req.attrs.group;
-    std::string script = files::script_prelude(ctx.check_mode);
-    for (const auto& d : dirs) {
-      script += "p=" + files::q(base + d) + "; if [ ! -d \"$p\" ]; then _dr_changed=1; [ -n \"$_dr_check\" ] || mkdir -p -- \"$p\" || _dr_die \"could not create $p\"; " +
-                "[ -n \"$_dr_check\" ] || " + files::attrs_call(dattrs, "p", "d") + "; fi\n";
-    }
-    script += "_out changed \"$_dr_changed\"\n";
-    ExecResult res = run_own_script(ctx, script);
+    std::string dir_list = "set --";
+    for (const auto& d : dirs) dir_list += " " + shell_quote(base + d);
+    std::string vars = shell_assign("has_attrs", !dattrs.empty()) +
+                       shell_assign("mode", dattrs.mode == "preserve" ? "" : dattrs.mode) +
+                       shell_assign("owner", dattrs.owner) + shell_assign("group", dattrs.group) + dir_list + "\n";
+    ExecResult res = run_own_script(ctx, files::script_prelude(ctx.check_mode) + vars + kMakeDirs);
     AnswerFields ans = parse_answer(res.out);
     if (res.exit_status != 0) return script_failure(ans, res);
     bool changed = !ans["changed"].empty();
@@ -159,7 +167,7 @@ class CopyModule : public Module {
       files::WriteRequest one = req;
       one.dest = base + f;
       one.basename_in_dir.clear();
-      one.content = files::read_controller_file(ctx.controller_files, root + "/" + f, args["decrypt"] != false);
+      one.content = files::read_controller_file(ctx.controller_files, root + "/" + f, args.flag("decrypt"));
       if (!one.content) return failed_result("could not read " + root + "/" + f);
       if (one.attrs.mode == "preserve") one.attrs.mode = local_mode(root + "/" + f);
       one.src_label = one.after_header = root + "/" + f;

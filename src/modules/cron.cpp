@@ -10,6 +10,7 @@
 // one, costs one round trip like every other module.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/cron_tab.hpp"
 
@@ -81,12 +82,13 @@ class CronModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    auto str = [&](const char* k) { return args[k].is_null() ? std::string() : to_display_string(args[k]); };
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    auto str = [&](const char* k) { return args.str(k); };
     std::string cron_file = str("cron_file");
     if (!cron_file.empty() && cron_file[0] != '/') cron_file = "/etc/cron.d/" + cron_file;
     const std::string user = str("user");
-    const bool install = args["state"] == "present";
+    const bool install = args.str("state") == "present";
     Value warnings = Value::array();
     if (!cron_file.empty()) {
       if (cron_file == "/etc/crontab") return failed_result("Will not manage /etc/crontab via cron_file, see documentation.");
@@ -105,12 +107,12 @@ class CronModule : public Module {
     if (install) {
       if (!cron_file.empty() && user.empty())
         return failed_result("To use cron_file=... parameter you must specify user=... as well");
-      if (args["job"].is_null()) return failed_result("You must specify 'job' to install a new cron job or variable");
-      if ((!args["insertafter"].is_null() || !args["insertbefore"].is_null()) && args["env"] != true)
+      if (!args.has("job")) return failed_result("You must specify 'job' to install a new cron job or variable");
+      if ((args.has("insertafter") || args.has("insertbefore")) && !args.flag("env"))
         return failed_result("Insertafter and insertbefore parameters are valid only with env=yes");
     }
 
-    std::string vars = shell_assign("u", args["user"]) + shell_assign("cron_file", cron_file);
+    std::string vars = shell_assign("u", args.value("user")) + shell_assign("cron_file", cron_file);
     ScriptAnswer read = run_answer_script(ctx, vars + kReadBody);
     Value failure = script_failure(read);
     if (!failure.is_null()) return failure;
@@ -128,7 +130,7 @@ class CronModule : public Module {
     bool changed = false;
     const std::string name = str("name");
     const std::string job = str("job");
-    if (args["env"] == true) {
+    if (args.flag("env")) {
       if (name.find(' ') != std::string::npos) return failed_result("Invalid name for environment variable");
       std::string decl = name + "=\"" + job + "\"";
       auto old = tab.find_env(name);
@@ -151,7 +153,7 @@ class CronModule : public Module {
       while (!stripped.empty() && (stripped.front() == '\n' || stripped.front() == '\r')) stripped.erase(0, 1);
       if (stripped.find_first_of("\r\n") != std::string::npos) warnings.push_back("Job should not contain line breaks");
       std::string line = tab.job_line(str("minute"), str("hour"), str("day"), str("month"), str("weekday"), job,
-                                      special, args["disabled"] == true, user);
+                                      special, args.flag("disabled"), user);
       auto found = tab.find_job(name, line);
       if (!found.found || found.line != line || found.inserted_header) {
         if (found.found)
@@ -175,7 +177,7 @@ class CronModule : public Module {
         }
         r["changed"] = exists;
         r["cron_file"] = str("cron_file");
-        r["state"] = args["state"];
+        r["state"] = args.value("state");
         r["diff"] = ctx.diff_mode ? Value{{"before", tab.existing()}, {"before_header", header}, {"after", ""},
                                           {"after_header", "/dev/null"}}
                                   : Value::object();
@@ -193,7 +195,7 @@ class CronModule : public Module {
     r["changed"] = changed;
     if (changed) {
       if (!ctx.check_mode) {
-        ScriptAnswer w = run_answer_script(ctx, vars + shell_assign("backup", args["backup"]) +
+        ScriptAnswer w = run_answer_script(ctx, vars + shell_assign("backup", args.flag("backup")) +
                                                     shell_assign("old", original) +
                                                     shell_assign("new", tab.render()) + kWriteBody);
         Value f = script_failure(w);

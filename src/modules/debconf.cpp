@@ -7,6 +7,7 @@
 // holds every answer of the package.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -56,18 +57,19 @@ class DebconfModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string name = to_display_string(args["name"]);
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string name = args.str("name");
     ScriptAnswer show = run_answer_script(ctx, shell_assign("name", name) + kShowBody);
     Value failure = script_failure(show);
     if (!failure.is_null()) return failure;
     Value prev = selections(show.get("show"));
-    if (args["question"].is_null()) return Value{{"changed", false}, {"msg", ""}, {"current", prev}};
-    if (args["vtype"].is_null() || args["value"].is_null())
+    if (!args.has("question")) return Value{{"changed", false}, {"msg", ""}, {"current", prev}};
+    if (!args.has("vtype") || !args.has("value"))
       return failed_result("when supplying a question you must supply a valid vtype and value");
 
-    const std::string question = to_display_string(args["question"]), vtype = args["vtype"].get<std::string>();
-    std::string value = to_display_string(args["value"]);
+    const std::string question = args.str("question"), vtype = args.str("vtype");
+    std::string value = args.str("value");
     bool changed = !prev.contains(question);
     if (!changed) {
       std::string existing = prev[question].get<std::string>();
@@ -81,7 +83,7 @@ class DebconfModule : public Module {
       std::string set_value = value;
       if (vtype == "boolean" && set_value == "True") set_value = "true";
       if (vtype == "boolean" && set_value == "False") set_value = "false";
-      ScriptAnswer set = run_answer_script(ctx, shell_assign("unseen", args["unseen"]) + kSetBody,
+      ScriptAnswer set = run_answer_script(ctx, shell_assign("unseen", args.flag("unseen")) + kSetBody,
                                            name + " " + question + " " + vtype + " " + set_value);
       failure = script_failure(set);
       if (!failure.is_null()) return failure;

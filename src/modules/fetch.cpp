@@ -7,12 +7,25 @@
 #include <fstream>
 
 #include "core/strings.hpp"
+#include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
 namespace drover {
 namespace {
+
+// $want: the sha1 of the controller's copy (empty: none). The bytes follow
+// the last field, to the end of the output.
+constexpr const char* kFetchBody = R"SH(
+[ -e "$p" ] || { _out missing 1; exit 0; }
+[ -d "$p" ] && { _out isdir 1; exit 0; }
+c=$(sha1sum < "$p") || _dr_die "file is not readable: $p"
+c=${c%% *}; _out checksum "$c"
+[ "$c" = "$want" ] && exit 0
+printf '\036data\n'; cat -- "$p"
+)SH";
 
 namespace fs = std::filesystem;
 
@@ -29,13 +42,14 @@ class FetchModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
     if (ctx.check_mode)
       return Value{{"changed", false}, {"skipped", true}, {"msg", "check mode not (yet) supported for this module"}};
-    const std::string src = args["src"].get<std::string>();
-    std::string dest = args["dest"].get<std::string>();
+    const std::string src = args.str("src");
+    std::string dest = args.str("dest");
     std::string base_dir = ctx.search_path.empty() ? fs::current_path().string() : ctx.search_path.back();
-    if (args["flat"] == true) {
+    if (args.flag("flat")) {
       std::error_code ec;
       if (fs::is_directory(dest, ec) && !ends_with(dest, "/"))
         return failed_result("dest is an existing directory, use a trailing slash if you want to fetch src into that directory");
@@ -50,20 +64,14 @@ class FetchModule : public Module {
     bool have_local = files::read_local_file(dest, local);
     std::string local_sum = have_local ? files::sha1_hex(local) : "";
 
-    std::string s = files::script_prelude(false) + "p=" + files::q(src) + "; want=" + files::q(local_sum) +
-                    "\n[ -e \"$p\" ] || { _out missing 1; exit 0; }\n"
-                    "[ -d \"$p\" ] && { _out isdir 1; exit 0; }\n"
-                    "c=$(sha1sum < \"$p\") || _dr_die \"file is not readable: $p\"\n"
-                    "c=${c%% *}; _out checksum \"$c\"\n"
-                    "[ \"$c\" = \"$want\" ] && exit 0\n"
-                    "printf '\\036data\\n'; cat -- \"$p\"\n";
-    ExecResult res = run_own_script(ctx, s);
+    ExecResult res = run_own_script(
+        ctx, files::script_prelude(false) + shell_assign("p", src) + shell_assign("want", local_sum) + kFetchBody);
     // The bytes run to the end of the output; records come before them.
     static const std::string kData = "\x1e" "data\n";
     size_t at = res.out.find(kData);
     AnswerFields ans = parse_answer(at == std::string::npos ? res.out : res.out.substr(0, at));
     if (res.exit_status != 0 || ans.count("failed")) return script_failure(ans, res);
-    bool fail_missing = args["fail_on_missing"] == true;
+    bool fail_missing = args.flag("fail_on_missing");
     if (ans.count("missing") || ans.count("isdir")) {
       std::string msg = ans.count("missing") ? "the remote file does not exist, not transferring, ignored"
                                              : "remote file is a directory, fetch cannot work on directories";
@@ -85,7 +93,7 @@ class FetchModule : public Module {
     std::string got = files::sha1_hex(data);
     Value r{{"changed", true}, {"md5sum", files::md5_hex(data)}, {"dest", dest}, {"remote_md5sum", nullptr},
             {"checksum", got}, {"remote_checksum", remote_sum}};
-    if (args["validate_checksum"] == true && got != remote_sum) {
+    if (args.flag("validate_checksum") && got != remote_sum) {
       r["failed"] = true;
       r["changed"] = false;
       r["msg"] = "checksum mismatch";

@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
@@ -17,33 +18,175 @@
 namespace drover {
 namespace {
 
-using files::q;
 
-// get_state in shell: $prev for $p.
-constexpr const char* kGetState =
-    "if [ -L \"$p\" ]; then prev=link; elif [ -d \"$p\" ]; then prev=directory; "
-    "elif [ -e \"$p\" ]; then prev=file; [ \"$(stat -c %h -- \"$p\")\" -gt 1 ] && prev=hard; else prev=absent; fi\n"
-    "_out prev \"$prev\"\n";
+// The script after its variables: $p, $src; $want, the state asked ("":
+// the path's current one); $force, $follow, $recurse, $diff ("1" or "");
+// $has_attrs and $mode, $owner, $group (files::Attrs; mode "" keeps it);
+// $enterable (below); $mtime and $atime ("now", "preserve" or a touch -t
+// stamp).
+//
+// _fm_attrs PATH KIND [h]: _dr_attrs with the task's mode, owner and group,
+// nothing (not even a stat) when the task gives none.
+//
+// Missing directories are created parents first, each with the
+// attributes, as Ansible's file module does. When the owner can still
+// enter each one after its attributes are set ($enterable: no mode, or an
+// octal one with u=rwx), one mkdir and one stat serve all of them (each
+// coreutil is ~1.4 ms of target CPU); otherwise, or after a failure, one by
+// one, so that the message names the first that fails.
+//
+// _fm_times is update_timestamp_for_file: records ts_before and ts_after
+// ("ATIME MTIME" as stat's %.9X %.9Y) when the times change. now/now is one
+// plain touch and both "after" times are the clock read just before, as in
+// Ansible; otherwise the times are compared after touch sets them (check
+// mode cannot compare a stamp, and says changed).
+//
+// state=absent with --diff: initial_diff lists a removed directory's
+// content (os.walk); the walk order is rebuilt on the controller from
+// find's pre-order, which is readdir's order as os.walk's is. Names reach
+// the inner sh as arguments, so any byte a name holds (a newline too)
+// arrives intact.
+//
+// recurse: every entry below $p, walked by globs: names are never parsed
+// from text (any byte, a newline too, is safe). A directory's own
+// attributes are set before its entries are listed, as os.walk does
+// top-down. The for loop's words are expanded once, so the recursion may
+// reuse $q. Only $p's own changes are the diff's before and after
+// (Ansible's diff names the path alone): the entries' records are dropped
+// and their changes reported as rchanged. The walk runs in a subshell,
+// which keeps $p's state (_dr_changed) from the entries'; a failure
+// (_dr_die) there ends the script.
+constexpr const char* kFileBody = R"SH(_nl='
+'
+_fm_attrs() { [ -n "$has_attrs" ] || return 0; _dr_attrs "$1" "$mode" "$owner" "$group" "$2" $3; }
+_fm_touch() {
+  case $2 in preserve) ;; now) touch -c "$1" -- "$p" ;; *) touch -c "$1" -t "$2" -- "$p" ;; esac
+}
+_fm_times() {
+  [ "$mtime" = preserve ] && [ "$atime" = preserve ] && return 0
+  _ts0=$(stat -c '%.9X %.9Y' -- "$p")
+  if [ "$mtime" = now ] && [ "$atime" = now ]; then
+    _now=$(date +%s.%N); case $_now in *N) _now=$(date +%s) ;; esac
+    [ -n "$_dr_check" ] || touch -c -- "$p" || _dr_die "Error while updating modification or access time"
+    _out ts_before "$_ts0"; _out ts_after "$_now $_now"; _dr_changed=1
+  elif [ -z "$_dr_check" ]; then
+    { _fm_touch -m "$mtime" && _fm_touch -a "$atime"; } || _dr_die "Error while updating modification or access time"
+    _ts1=$(stat -c '%.9X %.9Y' -- "$p")
+    [ "$_ts0" = "$_ts1" ] || { _out ts_before "$_ts0"; _out ts_after "$_ts1"; _dr_changed=1; }
+  else _dr_changed=1; fi
+}
+_fm_mkdirs() {
+  _old_ifs=$IFS; IFS=$_nl; set -f; set -- $_todo; set +f; IFS=$_old_ifs
+  if [ -n "$enterable" ] && mkdir -- "$@" 2>/dev/null; then
+    if [ -n "$has_attrs" ]; then
+      _sts=$(stat -L -c '%f %u %g %s %h %U %G' -- "$@") || _sts=
+      for q; do _dr_pre=${_sts%%"$_nl"*}; _sts=${_sts#*"$_nl"}
+        _fm_attrs "$q" d || _dr_die "could not set attributes of $q"; done; _dr_pre=
+    fi
+  else
+    for q; do [ -d "$q" ] || mkdir -- "$q" || _dr_die "There was an issue creating $q as requested"
+      _fm_attrs "$q" d || _dr_die "could not set attributes of $q"; done
+  fi
+}
+_fm_walk() {
+  for q in "$1"/* "$1"/.[!.]* "$1"/..?*; do [ -e "$q" ] || [ -L "$q" ] || continue
+    _dr_changed=
+    { if [ -d "$q" ] && [ ! -L "$q" ]; then _fm_attrs "$q" d; else _fm_attrs "$q" f $walk_h; fi; } >/dev/null ||
+      _dr_die "could not set attributes of $q"
+    [ -z "$_dr_changed" ] || _out rchanged 1
+    if [ -d "$q" ] && [ ! -L "$q" ]; then _fm_walk "$q"; fi
+  done
+}
+# get_state
+if [ -L "$p" ]; then prev=link; elif [ -d "$p" ]; then prev=directory
+elif [ -e "$p" ]; then prev=file; [ "$(stat -c %h -- "$p")" -gt 1 ] && prev=hard; else prev=absent; fi
+_out prev "$prev"
+# No state asked: the path's current one, or file (Ansible's default).
+state=$want
+if [ -z "$state" ]; then state=$prev; [ "$prev" = absent ] && state=file; fi
+_out state "$state"
+case $state in
+absent)
+  if [ -n "$diff" ] && [ "$prev" = directory ]; then
+    printf '\036walk\n'
+    find "$p" -mindepth 1 -exec sh -c 'for q do if [ -d "$q" ]; then if [ -L "$q" ]; then t=L; else t=d; fi; else t=f; fi; printf "%s %s\000" "$t" "$q"; done' sh {} +
+  fi
+  if [ "$prev" != absent ]; then _dr_changed=1; [ -n "$_dr_check" ] || rm -rf -- "$p" || _dr_die "rmtree failed"; fi ;;
+file)
+  case $prev in file|hard) ;; link) [ -e "$p" ] || _dr_die "file ($p) is absent, cannot continue" ;;
+    *) _dr_die "file ($p) is $prev, cannot continue" ;; esac
+  _fm_attrs "$p" f || _dr_die "could not set attributes of $p" ;;
+directory)
+  case $prev in
+  absent) _dr_changed=1
+    if [ -z "$_dr_check" ]; then
+      _todo=; _c=$p; while [ ! -e "$_c" ] && [ ! -L "$_c" ]; do _todo="$_c$_nl$_todo"; _dr_dirname "$_c"; _c=$_dr_d; done
+      _fm_mkdirs
+    fi ;;
+  directory) _fm_attrs "$p" d || _dr_die "could not set attributes of $p" ;;
+  link) if [ -d "$p" ] && [ -n "$follow" ]; then _fm_attrs "$p" d || _dr_die "could not set attributes of $p"
+    else _dr_die "$p already exists as a link"; fi ;;
+  *) _dr_die "$p already exists as a $prev" ;;
+  esac
+  if [ -n "$recurse" ] && [ -n "$has_attrs" ] && [ -d "$p" ]; then ( _fm_walk "$p" ) || exit 1; fi ;;
+touch)
+  # execute_touch: a missing file is created (in check mode that is all
+  # there is to say), then attributes and times as for any other path.
+  if [ "$prev" = absent ]; then _dr_changed=1
+    [ -z "$_dr_check" ] || { _out changed 1; exit 0; }
+    : > "$p" || _dr_die "Error, could not touch target"
+  fi
+  if [ -d "$p" ]; then _fm_attrs "$p" d; else _fm_attrs "$p" f; fi || _dr_die "could not set attributes of $p"
+  _fm_times ;;
+link)
+  [ -n "$src" ] || [ "$prev" = link ] || _dr_die "src is required for creating new symlinks"
+  case $src in /*) _abs=$src ;; *) _dr_dirname "$p"; _abs=$_dr_d/$src ;; esac
+  [ -e "$_abs" ] || [ -n "$force" ] ||
+    _dr_die "src file does not exist, use \"force=yes\" if you really want to create the link: $_abs"
+  case $prev in
+  directory) [ -n "$force" ] || _dr_die "refusing to convert from directory to symlink for $p"
+     [ -z "$(ls -A -- "$p")" ] || _dr_die "the directory $p is not empty, refusing to convert it" ;;
+  file|hard) [ -n "$force" ] || _dr_die "refusing to convert from $prev to symlink for $p" ;;
+  link) _old=$(readlink -- "$p"); [ -n "$src" ] || src=$_old; _out old_src "$_old" ;;
+  esac
+  if [ "$prev" != link ] || [ "$_old" != "$src" ]; then _dr_changed=1
+    if [ -z "$_dr_check" ]; then
+      if [ "$prev" = directory ]; then rmdir -- "$p"; elif [ "$prev" != absent ]; then rm -f -- "$p"; fi
+      ln -s -- "$src" "$p" || _dr_die "Error while linking"
+    fi
+  fi
+  # A link's own owner and group only (lchown); its mode is not changed.
+  if [ -L "$p" ] && [ -n "$owner$group" ]; then
+    _dr_attrs "$p" '' "$owner" "$group" f h || _dr_die "could not set attributes of $p"
+  fi
+  _out src "$src" ;;
+hard)
+  [ -n "$src" ] || [ "$prev" = hard ] || _dr_die "src is required for creating new hardlinks"
+  [ -z "$src" ] || [ -e "$src" ] || _dr_die "src does not exist"
+  if [ -n "$src" ] && { ! [ "$p" -ef "$src" ] || [ -L "$p" ]; }; then
+    case $prev in hard) [ -n "$force" ] || _dr_die "Cannot link, different hard link exists at destination" ;;
+      file|directory) [ -n "$force" ] || _dr_die "Cannot link, $prev exists at destination" ;; esac
+    _dr_changed=1
+    if [ -z "$_dr_check" ]; then
+      if [ "$prev" = directory ]; then rmdir -- "$p" || _dr_die "Error while replacing"; fi
+      ln -f -- "$src" "$p" || _dr_die "Error while linking"
+    fi
+  fi
+  if [ -e "$p" ]; then _fm_attrs "$p" f || _dr_die "could not set attributes of $p"; fi
+  _out src "$src" ;;
+esac
+case $want in touch|absent) ;; *) [ ! -e "$p" ] || _fm_times ;; esac
+# A link whose target is missing: Ansible's add_path_info adds nothing.
+[ -e "$p" ] || [ ! -L "$p" ] || _out dangling 1
+_dr_after "$p" ''; _out changed "$_dr_changed"
+)SH";
 
-// Creates the directories listed in $_todo (parents first, one per line)
-// and gives each the attributes, as Ansible's file module does. When the
-// owner can still enter each one after its attributes are set (no mode, or
-// an octal one with u=rwx), one mkdir and one stat serve all of them (each
-// coreutil is ~1.4 ms of target CPU); otherwise, or after a failure, one
-// by one, so that the message names the first that fails.
-std::string make_missing_dirs(const files::Attrs& attrs) {
+// Whether every directory that state=directory creates can still be
+// entered by its owner once its attributes are set (no mode, or an octal
+// one with u=rwx): then one mkdir -p-like call and one stat serve them all.
+bool enterable(const files::Attrs& attrs) {
   const std::string& m = attrs.mode;
-  bool enterable = m.empty() || (attrs.octal_mode() && (std::stoul(m, nullptr, 8) & 0700) == 0700);
-  std::string one_by_one = "for q; do [ -d \"$q\" ] || mkdir -- \"$q\" || _dr_die \"There was an issue creating $q as requested\"; " +
-                           files::attrs_call(attrs, "q", "d") + " || _dr_die \"could not set attributes of $q\"; done\n";
-  std::string s = "      _old_ifs=$IFS; IFS='\n'; set -f; set -- $_todo; set +f; IFS=$_old_ifs\n";
-  if (!enterable) return s + "      " + one_by_one;
-  s += "      if mkdir -- \"$@\" 2>/dev/null; then :\n";
-  if (!attrs.empty())
-    s += "        _sts=$(stat -L -c '%f %u %g %s %h %U %G' -- \"$@\") || _sts=\n"
-         "        for q; do _dr_pre=${_sts%%\"\n\"*}; _sts=${_sts#*\"\n\"}; " + files::attrs_call(attrs, "q", "d") +
-         " || _dr_die \"could not set attributes of $q\"; done; _dr_pre=\n";
-  return s + "      else " + one_by_one + "      fi\n";
+  return m.empty() || (attrs.octal_mode() && (std::stoul(m, nullptr, 8) & 0700) == 0700);
 }
 
 // A timestamp option as Ansible's file module reads it for `state`: "now",
@@ -53,28 +196,6 @@ std::string make_missing_dirs(const files::Attrs& attrs) {
 std::string time_spec(const Value& v, const std::string& state) {
   if (!v.is_string()) return state == "touch" ? "now" : "preserve";
   return v.get<std::string>();
-}
-
-// update_timestamp_for_file in shell for $p: records ts_before and ts_after
-// ("ATIME MTIME" as stat's %.9X %.9Y) when the times change. now/now is one
-// plain touch and both "after" times are the clock read just before, as in
-// Ansible; otherwise the times are compared after touch sets them (check mode
-// cannot compare a stamp, and says changed).
-std::string timestamp_script(const std::string& mtime, const std::string& atime) {
-  if (mtime == "preserve" && atime == "preserve") return "";
-  const char* fail = " || _dr_die \"Error while updating modification or access time\"";
-  std::string s = "  _ts0=$(stat -c '%.9X %.9Y' -- \"$p\")\n";
-  if (mtime == "now" && atime == "now")
-    return s + "  _now=$(date +%s.%N); case $_now in *N) _now=$(date +%s) ;; esac\n"
-               "  [ -n \"$_dr_check\" ] || touch -c -- \"$p\"" + fail + "\n"
-               "  _out ts_before \"$_ts0\"; _out ts_after \"$_now $_now\"; _dr_changed=1\n";
-  std::string touches;
-  for (const auto& [spec, flag] : {std::pair{mtime, "-m"}, std::pair{atime, "-a"}})
-    if (spec != "preserve") touches += "touch -c " + std::string(flag) + (spec == "now" ? "" : " -t " + q(spec)) + " -- \"$p\" && ";
-  return s + "  if [ -z \"$_dr_check\" ]; then " + touches + ":" + fail + "\n"
-             "    _ts1=$(stat -c '%.9X %.9Y' -- \"$p\")\n"
-             "    [ \"$_ts0\" = \"$_ts1\" ] || { _out ts_before \"$_ts0\"; _out ts_after \"$_ts1\"; _dr_changed=1; }\n"
-             "  else _dr_changed=1; fi\n";
 }
 
 // Ansible's initial_diff listing of a directory about to be removed: the
@@ -117,139 +238,44 @@ class FileModule : public Module {
         opt("force", OptionType::boolean).def(false),
         opt("follow", OptionType::boolean).def(true),
         opt("src", OptionType::path),
-        opt("mode", OptionType::octal_mode),
-        opt("owner"),
-        opt("group"),
         opt("modification_time"),
         opt("modification_time_format").def("%Y%m%d%H%M.%S"),
         opt("access_time"),
         opt("access_time_format").def("%Y%m%d%H%M.%S"),
-        opt("unsafe_writes", OptionType::boolean).def(false),
-        opt("attributes").alias({"attr"}),
         opt("_original_basename"),
         opt("_diff_peek", OptionType::boolean),
-        opt("seuser"), opt("serole"), opt("setype"), opt("selevel"),
     };
+    files::add_common_options(spec_);
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string path = args["path"].get<std::string>();
-    std::string state = args["state"].is_string() ? args["state"].get<std::string>() : "";
-    const std::string src = args["src"].is_string() ? args["src"].get<std::string>() : "";
-    bool force = args["force"] == true;
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string path = args.str("path");
+    std::string state = args.str("state");
+    const std::string src = args.str("src");
+    bool force = args.flag("force");
     files::Attrs attrs;
     try {
-      attrs = files::attrs_from_args(args);
+      attrs = files::attrs_from_args(validated);
     } catch (const Error& e) {
       return failed_result(e.message());
     }
-    if (args["recurse"] == true && state != "directory" && !state.empty())
+    if (args.flag("recurse") && state != "directory" && !state.empty())
       return failed_result("recurse option requires state to be 'directory'");
 
-    std::string s = files::script_prelude(ctx.check_mode);
-    s += "p=" + q(path) + "; src=" + q(src) + "\n";
-    s += kGetState;
-    // No state: the path's current one, or file (Ansible's default).
-    if (state.empty()) s += "state=$prev; [ \"$prev\" = absent ] && state=file\n";
-    else s += "state=" + q(state) + "\n";
-    s += "_out state \"$state\"\n";
-    std::string attrs_f = files::attrs_call(attrs, "p", "f"), attrs_d = files::attrs_call(attrs, "p", "d");
-    std::string mtime = time_spec(args["modification_time"], state), atime = time_spec(args["access_time"], state);
-    s += "case $state in\n";
-    s += "absent)\n";
-    // initial_diff lists a removed directory's content (os.walk); the walk
-    // order is rebuilt on the controller from find's pre-order, which is
-    // readdir's order as os.walk's is. Names reach the inner sh as
-    // arguments, so any byte a name holds (a newline too) arrives intact.
-    if (ctx.diff_mode)
-      s += "  if [ \"$prev\" = directory ]; then printf '\\036walk\\n'; find \"$p\" -mindepth 1 -exec sh -c '"
-           "for q do if [ -d \"$q\" ]; then if [ -L \"$q\" ]; then t=L; else t=d; fi; else t=f; fi; "
-           "printf \"%s %s\\000\" \"$t\" \"$q\"; done' sh {} +; fi\n";
-    s += "  if [ \"$prev\" != absent ]; then _dr_changed=1; [ -n \"$_dr_check\" ] || rm -rf -- \"$p\" || _dr_die \"rmtree failed\"; fi ;;\n";
-    s += "file)\n"
-         "  case $prev in file|hard) ;; link) [ -e \"$p\" ] || _dr_die \"file ($p) is absent, cannot continue\" ;;\n"
-         "    *) _dr_die \"file ($p) is $prev, cannot continue\" ;; esac\n"
-         "  " + attrs_f + " || _dr_die \"could not set attributes of $p\" ;;\n";
-    s += "directory)\n"
-         "  case $prev in\n"
-         "  absent) _dr_changed=1\n"
-         "    if [ -z \"$_dr_check\" ]; then\n"
-         "      _todo=; _c=$p; while [ ! -e \"$_c\" ] && [ ! -L \"$_c\" ]; do _todo=\"$_c\n$_todo\"; _dr_dirname \"$_c\"; _c=$_dr_d; done\n" +
-         make_missing_dirs(attrs) +
-         "    fi ;;\n"
-         "  directory) " + attrs_d + " || _dr_die \"could not set attributes of $p\" ;;\n"
-         "  link) if [ -d \"$p\" ] && [ \"" + std::string(args["follow"] == true ? "1" : "") + "\" ]; then " + attrs_d +
-         " || _dr_die \"could not set attributes of $p\"; else _dr_die \"$p already exists as a link\"; fi ;;\n"
-         "  *) _dr_die \"$p already exists as a $prev\" ;;\n"
-         "  esac\n";
-    if (args["recurse"] == true && !attrs.empty()) {
-      // Every entry below $p, walked by globs: names are never parsed from
-      // text (any byte, a newline too, is safe). A directory's own
-      // attributes are set before its entries are listed, as os.walk does
-      // top-down. The for loop's words are expanded once, so the recursion
-      // may reuse $q. Only $p's own changes are the diff's before and after
-      // (Ansible's diff names the path alone): the entries' records are
-      // dropped and their changes reported as rchanged. The walk runs in a
-      // subshell, which keeps $p's state (_dr_changed) from the entries';
-      // a failure (_dr_die) there ends the script.
-      s += "  _dr_walk() { for q in \"$1\"/* \"$1\"/.[!.]* \"$1\"/..?*; do [ -e \"$q\" ] || [ -L \"$q\" ] || continue; "
-           "_dr_changed=; { if [ -d \"$q\" ] && [ ! -L \"$q\" ]; then " + files::attrs_call(attrs, "q", "d") + "; else " +
-           files::attrs_call(attrs, "q", "f", args["follow"] != true) +
-           "; fi; } >/dev/null || _dr_die \"could not set attributes of $q\"; [ -z \"$_dr_changed\" ] || _out rchanged 1; "
-           "if [ -d \"$q\" ] && [ ! -L \"$q\" ]; then _dr_walk \"$q\"; fi; done; }\n"
-           "  if [ -d \"$p\" ]; then ( _dr_walk \"$p\" ) || exit 1; fi\n";
-    }
-    s += "  ;;\n";
-    // execute_touch: a missing file is created (in check mode that is all
-    // there is to say), then attributes and times as for any other path.
-    s += "touch)\n"
-         "  if [ \"$prev\" = absent ]; then _dr_changed=1\n"
-         "    [ -z \"$_dr_check\" ] || { _out changed 1; exit 0; }\n"
-         "    : > \"$p\" || _dr_die \"Error, could not touch target\"\n"
-         "  fi\n"
-         "  if [ -d \"$p\" ]; then " + attrs_d + "; else " + attrs_f + "; fi || _dr_die \"could not set attributes of $p\"\n" +
-         timestamp_script(mtime, atime) + "  ;;\n";
-    s += "link)\n"
-         "  [ -n \"$src\" ] || [ \"$prev\" = link ] || _dr_die \"src is required for creating new symlinks\"\n"
-         "  case $src in /*) _abs=$src ;; *) _dr_dirname \"$p\"; _abs=$_dr_d/$src ;; esac\n"
-         "  [ -e \"$_abs\" ] || [ -n \"" + std::string(force ? "1" : "") + "\" ] || _dr_die \"src file does not exist, use \\\"force=yes\\\" if you really want to create the link: $_abs\"\n"
-         "  case $prev in\n"
-         "  directory) [ -n \"" + std::string(force ? "1" : "") + "\" ] || _dr_die \"refusing to convert from directory to symlink for $p\"\n"
-         "     [ -z \"$(ls -A -- \"$p\")\" ] || _dr_die \"the directory $p is not empty, refusing to convert it\" ;;\n"
-         "  file|hard) [ -n \"" + std::string(force ? "1" : "") + "\" ] || _dr_die \"refusing to convert from $prev to symlink for $p\" ;;\n"
-         "  link) _old=$(readlink -- \"$p\"); [ -n \"$src\" ] || src=$_old; _out old_src \"$_old\" ;;\n"
-         "  esac\n"
-         "  if [ \"$prev\" != link ] || [ \"$_old\" != \"$src\" ]; then _dr_changed=1\n"
-         "    if [ -z \"$_dr_check\" ]; then\n"
-         "      if [ \"$prev\" = directory ]; then rmdir -- \"$p\"; elif [ \"$prev\" != absent ]; then rm -f -- \"$p\"; fi\n"
-         "      ln -s -- \"$src\" \"$p\" || _dr_die \"Error while linking\"\n"
-         "    fi\n"
-         "  fi\n"
-         "  if [ -L \"$p\" ]; then " + files::attrs_call(files::Attrs{"", attrs.owner, attrs.group}, "p", "f", true) +
-         " || _dr_die \"could not set attributes of $p\"; fi\n"
-         "  _out src \"$src\" ;;\n";
-    s += "hard)\n"
-         "  [ -n \"$src\" ] || [ \"$prev\" = hard ] || _dr_die \"src is required for creating new hardlinks\"\n"
-         "  [ -z \"$src\" ] || [ -e \"$src\" ] || _dr_die \"src does not exist\"\n"
-         "  if [ -n \"$src\" ] && { ! [ \"$p\" -ef \"$src\" ] || [ -L \"$p\" ]; }; then\n"
-         "    case $prev in hard) [ -n \"" + std::string(force ? "1" : "") + "\" ] || _dr_die \"Cannot link, different hard link exists at destination\" ;;\n"
-         "      file|directory) [ -n \"" + std::string(force ? "1" : "") + "\" ] || _dr_die \"Cannot link, $prev exists at destination\" ;; esac\n"
-         "    _dr_changed=1\n"
-         "    if [ -z \"$_dr_check\" ]; then\n"
-         "      if [ \"$prev\" = directory ]; then rmdir -- \"$p\" || _dr_die \"Error while replacing\"; fi\n"
-         "      ln -f -- \"$src\" \"$p\" || _dr_die \"Error while linking\"\n"
-         "    fi\n"
-         "  fi\n"
-         "  if [ -e \"$p\" ]; then " + attrs_f + " || _dr_die \"could not set attributes of $p\"; fi\n"
-         "  _out src \"$src\" ;;\n";
-    s += "esac\n";
-    if (state != "touch" && state != "absent") s += "if [ -e \"$p\" ]; then :\n" + timestamp_script(mtime, atime) + "fi\n";
-    // A link whose target is missing: Ansible's add_path_info adds nothing.
-    s += "[ -e \"$p\" ] || [ ! -L \"$p\" ] || _out dangling 1\n";
-    s += "_dr_after \"$p\" ''; _out changed \"$_dr_changed\"\n";
-
-    ExecResult res = run_own_script(ctx, s);
+    std::string mtime = time_spec(args.value("modification_time"), state),
+                atime = time_spec(args.value("access_time"), state);
+    std::string vars = shell_assign("p", path) + shell_assign("src", src) + shell_assign("want", state) +
+                       shell_assign("force", force) + shell_assign("follow", args.flag("follow")) +
+                       shell_assign("walk_h", args.flag("follow") ? "" : "h") +
+                       shell_assign("recurse", args.flag("recurse")) + shell_assign("diff", ctx.diff_mode) +
+                       shell_assign("has_attrs", !attrs.empty()) +
+                       shell_assign("mode", attrs.mode == "preserve" ? "" : attrs.mode) +
+                       shell_assign("owner", attrs.owner) + shell_assign("group", attrs.group) +
+                       shell_assign("enterable", enterable(attrs)) + shell_assign("mtime", mtime) +
+                       shell_assign("atime", atime);
+    ExecResult res = run_own_script(ctx, files::script_prelude(ctx.check_mode) + vars + kFileBody);
     AnswerFields ans = parse_answer(res.out);
     if (res.exit_status != 0 || ans.count("failed")) {
       Value f = script_failure(ans, res);
@@ -300,7 +326,7 @@ class FileModule : public Module {
       return r;
     }
     if (ans.count("dangling")) {
-      if (args["follow"] == true)
+      if (args.flag("follow"))
         r["warnings"] = Value::array({"Cannot set fs attributes on a non-existent symlink target. follow should be set to False to avoid this."});
       return r;
     }

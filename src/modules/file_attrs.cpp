@@ -248,6 +248,13 @@ Value stat_dict(std::string_view line, const std::string& path) {
   return st;
 }
 
+void add_common_options(ArgSpec& spec) {
+  spec.options.insert(spec.options.end(),
+                      {opt("mode", OptionType::octal_mode), opt("owner"), opt("group"), opt("seuser"),
+                       opt("serole"), opt("selevel"), opt("setype"),
+                       opt("unsafe_writes", OptionType::boolean).def(false), opt("attributes").alias({"attr"})});
+}
+
 Attrs attrs_from_args(const Value& args) {
   Attrs a;
   if (args.contains("owner") && args["owner"].is_string()) a.owner = args["owner"].get<std::string>();

@@ -86,6 +86,11 @@ struct Attrs {
   bool empty() const { return mode.empty() && owner.empty() && group.empty(); }
   bool octal_mode() const { return !mode.empty() && mode.find_first_not_of("01234567") == std::string::npos; }
 };
+// The options Ansible's file modules share (add_file_common_args,
+// FILE_COMMON_ARGUMENTS in ansible-core 2.14), appended to `spec` in
+// Ansible's order, which its invocation shows: mode, owner, group, seuser,
+// serole, selevel, setype, unsafe_writes, attributes (alias attr).
+void add_common_options(ArgSpec& spec);
 // Throws Error("bad symbolic permission for mode: ...") as Ansible does.
 Attrs attrs_from_args(const Value& args);
 // `_dr_attrs "$var" mode owner group kind [h]` for a shell variable name.

@@ -9,62 +9,80 @@
 namespace drover::files {
 namespace {
 
-// The target's side of write_file. $d dest, $want sha1, $data set when the
-// content is on stdin (left unread when not needed: the transport drops it). Records: dest, stat (before), same, need_data,
-// before / dst_binary / dst_larger (diff), backup_file, after (stat),
-// changed.
+// The target's side of write_file, for the variables write_script sets:
+// $d dest, $want the content's sha1, $data set when the content is on
+// stdin (left unread when not needed: the transport drops it), $force,
+// $base (the file name to use when $d is a directory; empty: a directory
+// dest fails), $create (empty: dest must exist), $parents (make missing
+// parent directories), $diff and $maxdiff, $validate (a command line in
+// shell syntax with "$t" for the new file), $backup, $temp_mode (the octal
+// mode the temporary file gets, or empty), $has_attrs, $mode, $owner,
+// $group. Records: dest, same, need_data, before / dst_binary / dst_larger
+// (diff), validate_*, backup_file, after (stat), changed.
+constexpr const char* kWriteBody = R"SH(if [ -d "$d" ]; then
+  [ -n "$base" ] || _dr_die "Destination $d is a directory"
+  d="${d%/}/$base"
+fi
+_out dest "$d"
+[ -n "$create" ] || [ -e "$d" ] || _dr_die "Destination $d does not exist !"
+sum=; [ -f "$d" ] && { sum=$(sha1sum < "$d") || _dr_die "cannot read $d"; sum=${sum%% *}; }
+if [ "$sum" = "$want" ] || { [ -e "$d" ] && [ -z "$force" ]; }; then
+  _out same 1
+else
+  [ -n "$data" ] || { _out need_data 1; exit 0; }
+  _dr_dirname "$d"; dir=$_dr_d
+  [ -z "$parents" ] || [ -d "$dir" ] || [ -n "$_dr_check" ] || mkdir -p -- "$dir" || _dr_die "Error creating $dir"
+  # Check mode does not look further (Ansible's copy action answers changed).
+  [ -d "$dir" ] || [ -z "$_dr_check" ] || { _out changed 1; _out dest "$d"; exit 0; }
+  [ -d "$dir" ] || _dr_die "Destination directory $dir does not exist"
+  if [ -n "$diff" ] && [ -f "$d" ]; then sz=$(stat -L -c %s -- "$d")
+    if [ "$sz" -gt "$maxdiff" ]; then _out dst_larger 1
+    elif [ "$(tr -d '\000\036' < "$d" | wc -c)" -ne "$sz" ]; then _out dst_binary 1
+    else printf '\036before\n'; cat -- "$d"; fi
+  fi
+  if [ -n "$_dr_check" ]; then _dr_changed=1
+  else
+    _dr_tmp "$dir" || _dr_die "could not create a temporary file in $dir"; t=$_dr_t
+    cat > "$t" || { rm -f "$t"; _dr_die "could not write $t"; }
+    if [ -n "$validate" ]; then
+      # The output goes through files: $(...) would drop its trailing newlines.
+      ( eval "$validate" ) > "$t.out" 2> "$t.err"; vrc=$?
+      if [ $vrc != 0 ]; then
+        printf '\036validate_out\n'; cat -- "$t.out"; printf '\036validate_err\n'; cat -- "$t.err"
+        _out validate_rc $vrc; rm -f -- "$t" "$t.out" "$t.err"; _dr_die "failed to validate"
+      fi
+      rm -f -- "$t.out" "$t.err"
+    fi
+    if [ -n "$backup" ] && [ -f "$d" ]; then _dr_backup "$d" || { rm -f "$t"; _dr_die "backup of $d failed"; }; fi
+    _dr_new_perm "$t" "$d" $temp_mode; mv -f -- "$t" "$d" || { rm -f "$t"; _dr_die "could not move $t to $d"; }
+    _dr_changed=1
+  fi
+fi
+if [ -e "$d" ] && [ -n "$has_attrs" ]; then
+  _dr_attrs "$d" "$mode" "$owner" "$group" f || _dr_die "could not set attributes of $d"
+fi
+_dr_after "$d" -L; _out changed "$_dr_changed"
+)SH";
+
+// $p: a file read whole, after a letter: F a regular file, O something
+// else, A absent.
+constexpr const char* kReadText =
+    R"SH(if [ -f "$p" ]; then printf F; cat -- "$p"; elif [ -e "$p" ]; then printf O; else printf A; fi)SH";
+
 std::string write_script(const WriteRequest& req, const std::string& checksum, bool check, bool diff,
                          bool with_data) {
-  std::string s = script_prelude(check);
-  s += "d=" + q(req.dest) + "; want=" + q(checksum) + "; data=" + (with_data ? "1" : "") +
-       "; force=" + (req.force ? "1" : "") + "\n";
-  if (req.basename_in_dir.empty())
-    s += "[ -d \"$d\" ] && _dr_die \"Destination $d is a directory\"\n";
-  else
-    s += "[ -d \"$d\" ] && d=\"${d%/}/\"" + q(req.basename_in_dir) + "\n";
-  s += "_out dest \"$d\"\n";
-  if (!req.create)
-    s += "[ -e \"$d\" ] || _dr_die \"Destination $d does not exist !\"\n";
-  s += "sum=; [ -f \"$d\" ] && { sum=$(sha1sum < \"$d\") || _dr_die \"cannot read $d\"; sum=${sum%% *}; }\n";
-  s += "if [ \"$sum\" = \"$want\" ] || { [ -e \"$d\" ] && [ -z \"$force\" ]; }; then\n"
-       "  _out same 1\n"
-       "else\n"
-       "  [ -n \"$data\" ] || { _out need_data 1; exit 0; }\n"
-       "  _dr_dirname \"$d\"; dir=$_dr_d\n";
-  if (req.create_parents)
-    s += "  [ -d \"$dir\" ] || [ -n \"$_dr_check\" ] || mkdir -p -- \"$dir\" || _dr_die \"Error creating $dir\"\n";
-  // Check mode does not look further (Ansible's copy action answers changed).
-  s += "  [ -d \"$dir\" ] || [ -z \"$_dr_check\" ] || { _out changed 1; _out dest \"$d\"; exit 0; }\n";
-  s += "  [ -d \"$dir\" ] || _dr_die \"Destination directory $dir does not exist\"\n";
-  if (diff)
-    s += "  if [ -f \"$d\" ]; then sz=$(stat -L -c %s -- \"$d\")\n"
-         "    if [ \"$sz\" -gt " + std::to_string(kMaxDiffSize) + " ]; then _out dst_larger 1\n"
-         "    elif [ \"$(tr -d '\\000\\036' < \"$d\" | wc -c)\" -ne \"$sz\" ]; then _out dst_binary 1\n"
-         "    else printf '\\036before\\n'; cat -- \"$d\"; fi\n"
-         "  fi\n";
-  s += "  if [ -n \"$_dr_check\" ]; then _dr_changed=1\n"
-       "  else\n"
-       "    _dr_tmp \"$dir\" || _dr_die \"could not create a temporary file in $dir\"; t=$_dr_t\n"
-       "    cat > \"$t\" || { rm -f \"$t\"; _dr_die \"could not write $t\"; }\n";
-  if (!req.validate.empty()) {
-    std::string cmd = req.validate;
-    auto p = cmd.find("%s");
-    if (p != std::string::npos) cmd.replace(p, 2, "\"$t\"");
-    // The output goes through files: $(...) would drop its trailing newlines.
-    s += "    (" + cmd + ") > \"$t.out\" 2> \"$t.err\"; vrc=$?\n"
-         "    if [ $vrc != 0 ]; then printf '\\036validate_out\\n'; cat -- \"$t.out\"; printf '\\036validate_err\\n'; "
-         "cat -- \"$t.err\"; _out validate_rc $vrc; rm -f -- \"$t\" \"$t.out\" \"$t.err\"; _dr_die \"failed to validate\"; fi\n"
-         "    rm -f -- \"$t.out\" \"$t.err\"\n";
-  }
-  if (req.backup) s += "    if [ -f \"$d\" ]; then _dr_backup \"$d\" || { rm -f \"$t\"; _dr_die \"backup of $d failed\"; }; fi\n";
-  s += "    _dr_new_perm \"$t\" \"$d\"" + (req.mode_on_temp && req.attrs.octal_mode() ? " " + req.attrs.mode : std::string()) +
-       "; mv -f -- \"$t\" \"$d\" || { rm -f \"$t\"; _dr_die \"could not move $t to $d\"; }\n"
-       "    _dr_changed=1\n"
-       "  fi\n"
-       "fi\n";
-  s += "if [ -e \"$d\" ]; then " + attrs_call(req.attrs, "d", "f") + " || _dr_die \"could not set attributes of $d\"; fi\n";
-  s += "_dr_after \"$d\" -L; _out changed \"$_dr_changed\"\n";
-  return s;
+  std::string validate = req.validate;
+  if (auto p = validate.find("%s"); p != std::string::npos) validate.replace(p, 2, "\"$t\"");
+  const bool temp_mode = req.mode_on_temp && req.attrs.octal_mode();
+  return script_prelude(check) + shell_assign("d", req.dest) + shell_assign("want", checksum) +
+         shell_assign("data", with_data) + shell_assign("force", req.force) +
+         shell_assign("base", req.basename_in_dir) + shell_assign("create", req.create) +
+         shell_assign("parents", req.create_parents) + shell_assign("diff", diff) +
+         shell_assign("maxdiff", kMaxDiffSize) + shell_assign("validate", validate) +
+         shell_assign("backup", req.backup) + shell_assign("temp_mode", temp_mode ? req.attrs.mode : "") +
+         shell_assign("has_attrs", !req.attrs.empty()) +
+         shell_assign("mode", req.attrs.mode == "preserve" ? "" : req.attrs.mode) +
+         shell_assign("owner", req.attrs.owner) + shell_assign("group", req.attrs.group) + kWriteBody;
 }
 
 }  // namespace
@@ -97,9 +115,7 @@ WriteOutcome put_content(ModuleContext& ctx, const WriteRequest& req) {
 }
 
 RemoteText read_remote_file(ModuleContext& ctx, const std::string& path) {
-  ExecResult res = run_own_script(ctx, "p=" + q(path) +
-                                       "; if [ -f \"$p\" ]; then printf F; cat -- \"$p\"; elif [ -e \"$p\" ]; then printf O; "
-                                       "else printf A; fi");
+  ExecResult res = run_own_script(ctx, shell_assign("p", path) + kReadText);
   RemoteText t;
   if (res.exit_status != 0 || res.out.empty()) {
     t.failure = failed_result(res.become_error.empty() ? "cannot read " + path + ": " + trim(res.err) : res.become_error);

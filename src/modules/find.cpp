@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
@@ -72,6 +73,22 @@ std::vector<std::pair<std::string, Value>> walk_order(const std::vector<std::str
   return out;
 }
 
+// The paths are "$@"; each one's entries (stat lines ending in "|NAME"),
+// and when asked their sha1 sums ($sums) and the files whose content
+// matches $re ($has_re), answered under the path's index. $follow is -L
+// or empty, $maxdepth "-maxdepth N" or empty (both split into words).
+constexpr const char* kFindBody = R"SH(_out now "$(date +%s)"
+n=0
+for p; do
+  if [ -d "$p" ]; then
+    _out list$n "$(find $follow "$p" -mindepth 1 $maxdepth -exec stat -c "$fmt|%n" {} + 2>/dev/null)"
+    [ -z "$sums" ] || _out sums$n "$(find $follow "$p" -mindepth 1 $maxdepth -type f -exec sha1sum {} + 2>/dev/null)"
+    [ -z "$has_re" ] || _out grep$n "$(find $follow "$p" -mindepth 1 $maxdepth -type f -exec grep -lE "$re" {} + 2>/dev/null)"
+  else _out skip$n 1; fi
+  n=$((n + 1))
+done
+)SH";
+
 class FindModule : public Module {
  public:
   FindModule() {
@@ -95,46 +112,34 @@ class FindModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    bool use_regex = args["use_regex"] == true;
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    bool use_regex = args.flag("use_regex");
     std::vector<std::string> patterns, excludes;
-    for (const auto& p : args["patterns"]) patterns.push_back(p.get<std::string>());
+    for (const auto& p : args.value("patterns")) patterns.push_back(p.get<std::string>());
     if (patterns.empty()) patterns.push_back(use_regex ? ".*" : "*");
-    if (args["excludes"].is_array())
-      for (const auto& p : args["excludes"]) excludes.push_back(p.get<std::string>());
+    if (args.value("excludes").is_array())
+      for (const auto& p : args.value("excludes")) excludes.push_back(p.get<std::string>());
     long long age = 0, size = 0;
-    bool has_age = args["age"].is_string(), has_size = args["size"].is_string();
-    if (has_age && !parse_scaled(args["age"].get<std::string>(), {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {'w', 604800}}, age))
-      return Value{{"failed", true}, {"age", args["age"]}, {"msg", "failed to process age"}};
-    if (has_size && !parse_scaled(args["size"].get<std::string>(),
+    bool has_age = args.has("age"), has_size = args.has("size");
+    if (has_age && !parse_scaled(args.str("age"), {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {'w', 604800}}, age))
+      return Value{{"failed", true}, {"age", args.value("age")}, {"msg", "failed to process age"}};
+    if (has_size && !parse_scaled(args.str("size"),
                                   {{'b', 1}, {'k', 1024}, {'m', 1LL << 20}, {'g', 1LL << 30}, {'t', 1LL << 40}}, size))
-      return Value{{"failed", true}, {"size", args["size"]}, {"msg", "failed to process size"}};
-    const std::string type = args["file_type"].get<std::string>();
+      return Value{{"failed", true}, {"size", args.value("size")}, {"msg", "failed to process size"}};
+    const std::string type = args.str("file_type");
     std::string maxdepth;
-    if (args["recurse"] != true) maxdepth = " -maxdepth 1";
-    else if (args["depth"].is_number_integer() && args["depth"].get<long long>() > 0)
-      maxdepth = " -maxdepth " + std::to_string(args["depth"].get<long long>());
-    std::string follow = args["follow"] == true ? " -L" : "";
-
-    std::string s = files::script_prelude(false) + "_out now \"$(date +%s)\"\n";
-    int i = 0;
-    for (const auto& p : args["paths"]) {
-      std::string n = std::to_string(i++);
-      s += "p=" + files::q(p.get<std::string>()) + "\n"
-           "if [ -d \"$p\" ]; then\n"
-           "  _out list" + n + " \"$(find" + follow + " \"$p\" -mindepth 1" + maxdepth + " -exec stat -c '" +
-           files::kStatFormat + "|%n' {} + 2>/dev/null)\"\n";
-      if (args["get_checksum"] == true)
-        s += "  _out sums" + n + " \"$(find" + follow + " \"$p\" -mindepth 1" + maxdepth + " -type f -exec sha1sum {} + 2>/dev/null)\"\n";
-      if (args["contains"].is_string()) {
-        std::string re = args["contains"].get<std::string>();
-        if (args["read_whole_file"] != true) re = "^(" + re + ")";
-        s += "  _out grep" + n + " \"$(find" + follow + " \"$p\" -mindepth 1" + maxdepth + " -type f -exec grep -lE " +
-             files::q(re) + " {} + 2>/dev/null)\"\n";
-      }
-      s += "else _out skip" + n + " 1; fi\n";
-    }
-    ExecResult res = run_own_script(ctx, s);
+    if (!args.flag("recurse")) maxdepth = "-maxdepth 1";
+    else if (args.integer("depth") > 0)
+      maxdepth = "-maxdepth " + std::to_string(args.integer("depth"));
+    std::string re = args.str("contains");
+    if (args.has("contains") && !args.flag("read_whole_file")) re = "^(" + re + ")";
+    std::string path_words = "set --";
+    for (const auto& p : args.strings("paths")) path_words += " " + shell_quote(p);
+    std::string vars = shell_assign("follow", args.flag("follow") ? "-L" : "") + shell_assign("maxdepth", maxdepth) +
+                       shell_assign("fmt", files::kStatFormat) + shell_assign("sums", args.flag("get_checksum")) +
+                       shell_assign("has_re", args.has("contains")) + shell_assign("re", re) + path_words + "\n";
+    ExecResult res = run_own_script(ctx, files::script_prelude(false) + vars + kFindBody);
     AnswerFields ans = parse_answer(res.out);
     if (res.exit_status != 0) return script_failure(ans, res);
     double now = std::strtod(ans["now"].c_str(), nullptr);
@@ -149,8 +154,8 @@ class FindModule : public Module {
     Value file_list = Value::array(), skipped = Value::object();
     long examined = 0;
     try {
-      i = 0;
-      for (const auto& p : args["paths"]) {
+      int i = 0;
+      for (const auto& p : args.value("paths")) {
         std::string n = std::to_string(i++);
         const std::string path = p.get<std::string>();
         if (ans.count("skip" + n)) {
@@ -167,9 +172,9 @@ class FindModule : public Module {
         for (auto& [full, st] : walk_order(split_lines(ans["list" + n]))) {
           ++examined;
           std::string name = full.substr(full.rfind('/') + 1);
-          if (name[0] == '.' && args["hidden"] != true) continue;
+          if (name[0] == '.' && !args.flag("hidden")) continue;
           if (!matches(name, patterns) || (!excludes.empty() && matches(name, excludes))) continue;
-          double stamp = st[args["age_stamp"].get<std::string>()].get<double>();
+          double stamp = st[args.str("age_stamp")].get<double>();
           if (has_age && !(age >= 0 ? now - stamp >= age : now - stamp <= -age)) continue;
           bool reg = st["isreg"] == true;
           long long fsize = st["size"].get<long long>();
@@ -178,9 +183,9 @@ class FindModule : public Module {
           if (type == "any") keep = !reg || size_ok;
           else if (type == "directory") keep = st["isdir"] == true;
           else if (type == "link") keep = st["islnk"] == true;
-          else keep = reg && size_ok && (!args["contains"].is_string() || grepped.count(full));
+          else keep = reg && size_ok && (!args.has("contains") || grepped.count(full));
           if (!keep) continue;
-          if (reg && args["get_checksum"] == true && sums.count(full)) st["checksum"] = sums[full];
+          if (reg && args.flag("get_checksum") && sums.count(full)) st["checksum"] = sums[full];
           // Ansible's find reports fewer fields than its stat.
           for (const char* k : {"blocks", "block_size", "device_type"}) st.erase(k);
           file_list.push_back(st);

@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
@@ -21,8 +22,6 @@
 
 namespace drover {
 namespace {
-
-using files::q;
 
 // The URL wget ended at: `url` after the Location headers of the responses
 // in `raw_headers` (absolute, or from the host's root, or beside the
@@ -48,6 +47,94 @@ std::string wget_final_url(std::string url, const std::string& raw_headers) {
   return url;
 }
 
+// The download, for the variables the module sets (u, algo, want, force,
+// d, timeout, agent, insecure, has_user, user, pass, check mode's
+// _dr_check) and the request headers as "$@". A directory dest is named
+// from the response (get_url_filename), so the download stops there with
+// the temporary file kept and its headers answered; a second trip
+// (kGetUrlNamed) installs it under that name.
+constexpr const char* kGetUrlDownload = R"SH(
+# curl or wget with the request's options; check mode asks with HEAD, as
+# Ansible does: the checksums compared are those of an empty body.
+_gu_curl() {
+  _n=$#; for _hd; do set -- "$@" -H "$_hd"; done; shift $_n
+  [ -z "$ims" ] || set -- "$@" -H "$ims"
+  [ -z "$has_user" ] || set -- -u "$user:$pass" "$@"
+  [ -z "$insecure" ] || set -- -k "$@"
+  [ -z "$_dr_check" ] || set -- -I "$@"
+  curl -sS -L -D "$h" -o "$t" -w '%{http_code} %{url_effective}' --max-time "$timeout" -A "$agent" "$@" -- "$u" 2>/dev/null
+}
+_gu_wget() {
+  _n=$#; for _hd; do set -- "$@" "--header=$_hd"; done; shift $_n
+  [ -z "$ims" ] || set -- "$@" "--header=$ims"
+  [ -z "$has_user" ] || set -- "--user=$user" "--password=$pass" "$@"
+  [ -z "$insecure" ] || set -- --no-check-certificate "$@"
+  [ -z "$_dr_check" ] || set -- --spider "$@"
+  wget -q -S -O "$t" -T "$timeout" -U "$agent" "$@" -- "$u" 2>"$h"
+}
+# dest_st: the path information Ansible adds to a failure too.
+isdir=; [ -d "$d" ] && isdir=1
+_out dest "$d"; _out dest_st "$(_dr_st "$d")"
+if [ -z "$isdir" ] && [ -f "$d" ] && [ -z "$force" ] && [ -n "$want" ]; then
+  c=$(${algo}sum < "$d"); if [ "${c%% *}" = "$want" ]; then
+    [ -z "$has_attrs" ] || _dr_attrs "$d" "$mode" "$owner" "$group" f || _dr_die "could not set attributes of $d"
+    _out exists 1; _out changed "$_dr_changed"; exit 0; fi
+  # A checksum mismatch forces the download (no If-Modified-Since).
+  force=1
+fi
+# urls.py asks an existing dest file for a newer copy only.
+ims=; [ -z "$isdir" ] && [ -f "$d" ] && [ -z "$force" ] &&
+  ims="If-Modified-Since: $(LC_ALL=C date -u -r "$d" '+%a, %d %b %Y %H:%M:%S GMT')"
+if [ -n "$isdir" ]; then dir=$d; else dir=$(dirname -- "$d"); fi
+[ -d "$dir" ] || _dr_die "Destination $dir does not exist"
+t=$(mktemp "$dir/.drover_get_url.XXXXXX") || _dr_die "Destination $dir is not writable"
+h=$(mktemp) || _dr_die 'could not create a temporary file'
+trap 'rm -f "$t" "$h"' EXIT
+if command -v curl >/dev/null 2>&1; then
+  w=$(_gu_curl "$@"); rc=$?
+  code=${w%% *}; _out final_url "${w#* }"
+elif command -v wget >/dev/null 2>&1; then
+  _gu_wget "$@"; rc=$?
+  # wget -S prints each response's headers indented by two spaces.
+  sed -i 's/^  //' "$h"; code=$(sed -n 's|^HTTP/[^ ]* \([0-9]*\).*|\1|p' "$h" | tail -n 1)
+  [ -n "$code" ] || code=-1; _out wget 1
+else _dr_die 'get_url needs curl or wget on the target'; fi
+[ -n "$_dr_check" ] && : > "$t"  # curl -I writes the headers there too
+_out status "$code"; _out headers "$(cat "$h")"
+if [ "$code" = 304 ]; then _out not_modified 1; _out after "$(_dr_st "$d")"; exit 0; fi
+case $code in 2*) ;; *) _dr_die "Request failed" ;; esac
+[ $rc = 0 ] || _dr_die "Request failed"
+cs=$(sha1sum < "$t"); cs=${cs%% *}; _out checksum_src "$cs"
+if [ -n "$isdir" ]; then _out tmp "$t"; trap 'rm -f "$h"' EXIT; exit 0; fi
+)SH";
+
+// The second trip for a directory dest: $d named from the response, $t
+// the kept download, $cs its sha1.
+constexpr const char* kGetUrlNamed = R"SH(
+trap 'rm -f "$t"' EXIT
+_out dest "$d"; _out dest_st "$(_dr_st "$d")"
+)SH";
+
+// From the downloaded $t (sha1 $cs) to $d: checksum checked, backup, moved
+// into place only when the sha1 differs, then the attributes.
+constexpr const char* kGetUrlInstall = R"SH(
+cd_=; [ -f "$d" ] && { cd_=$(sha1sum < "$d"); cd_=${cd_%% *}; _out checksum_dest "$cd_"; }
+[ -e "$d" ] || { [ -d "$(dirname -- "$d")" ] || _dr_die "Destination $(dirname -- "$d") does not exist"; }
+if [ -n "$want" ] && [ -z "$_dr_check" ]; then c=$(${algo}sum < "$t"); [ "${c%% *}" = "$want" ] ||
+  _dr_die "The checksum for $d did not match $want; it was ${c%% *}."; fi
+if [ "$cs" != "$cd_" ]; then _dr_changed=1
+  if [ -z "$_dr_check" ]; then
+    if [ -n "$backup" ] && [ -f "$d" ]; then _dr_backup "$d" || _dr_die "backup of $d failed"; fi
+    _dr_new_perm "$t" "$d"; mv -f -- "$t" "$d" || _dr_die "failed to copy $t to $d"
+  fi
+fi
+if [ -e "$d" ] && [ -z "$_dr_check" ]; then
+  [ -z "$has_attrs" ] || _dr_attrs "$d" "$mode" "$owner" "$group" f || _dr_die "could not set attributes of $d"
+  m=$(md5sum < "$d"); _out md5sum "${m%% *}"
+fi
+_out after "$(_dr_st "$d")"; _out changed "$_dr_changed"
+)SH";
+
 class GetUrlModule : public Module {
  public:
   GetUrlModule() {
@@ -66,19 +153,15 @@ class GetUrlModule : public Module {
         opt("use_proxy", OptionType::boolean).def(true),
         opt("http_agent").def("ansible-httpget"),
         opt("tmp_dest", OptionType::path),
-        opt("mode", OptionType::octal_mode),
-        opt("owner"),
-        opt("group"),
-        opt("unsafe_writes", OptionType::boolean).def(false),
-        opt("attributes").alias({"attr"}),
-        opt("seuser"), opt("serole"), opt("setype"), opt("selevel"),
     };
+    files::add_common_options(spec_);
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string url = args["url"].get<std::string>();
-    const std::string checksum = args["checksum"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string url = args.str("url");
+    const std::string checksum = args.str("checksum");
     std::string algo, want;
     if (!checksum.empty()) {
       auto colon = checksum.find(':');
@@ -89,102 +172,35 @@ class GetUrlModule : public Module {
     }
     files::Attrs attrs;
     try {
-      attrs = files::attrs_from_args(args);
+      attrs = files::attrs_from_args(validated);
     } catch (const Error& e) {
       return failed_result(e.message());
     }
-    const std::string timeout = std::to_string(args["timeout"].get<long long>());
-    // Check mode asks with HEAD, as Ansible does: the checksums compared are
-    // those of an empty body.
-    std::string curl = std::string("curl -sS -L") + (ctx.check_mode ? " -I" : "") +
-                       " -D \"$h\" -o \"$t\" -w '%{http_code} %{url_effective}' --max-time " +
-                       timeout + " -A " + q(args["http_agent"].get<std::string>());
-    std::string wget = std::string("wget -q -S") + (ctx.check_mode ? " --spider" : "") +
-                       " -O \"$t\" -T " + timeout + " -U " + q(args["http_agent"].get<std::string>());
-    if (args["validate_certs"] == false) {
-      curl += " -k";
-      wget += " --no-check-certificate";
-    }
-    if (args["url_username"].is_string()) {
-      std::string user = args["url_username"].get<std::string>();
-      std::string pass = args["url_password"].is_string() ? args["url_password"].get<std::string>() : "";
-      curl += " -u " + q(user + ":" + pass);
-      wget += " --user=" + q(user) + " --password=" + q(pass);
-    }
-    if (args["headers"].is_object())
-      for (auto it = args["headers"].begin(); it != args["headers"].end(); ++it) {
-        curl += " -H " + q(it.key() + ": " + to_display_string(it.value()));
-        wget += " --header=" + q(it.key() + ": " + to_display_string(it.value()));
-      }
+    // The request headers as the script's positional parameters.
+    std::string header_words = "set --";
+    if (args.value("headers").is_object())
+      for (const auto& [k, v] : args.value("headers").items())
+        header_words += " " + shell_quote(k + ": " + to_display_string(v));
+    const std::string dest = args.str("dest");
+    const std::string vars =
+        files::script_prelude(ctx.check_mode) + shell_assign("u", url) + shell_assign("algo", algo) +
+        shell_assign("want", want) + shell_assign("force", args.flag("force")) +
+        shell_assign("backup", args.flag("backup")) + shell_assign("has_attrs", !attrs.empty()) +
+        shell_assign("mode", attrs.mode == "preserve" ? "" : attrs.mode) + shell_assign("owner", attrs.owner) +
+        shell_assign("group", attrs.group) + shell_assign("timeout", args.integer("timeout")) +
+        shell_assign("agent", args.str("http_agent")) + shell_assign("insecure", !args.flag("validate_certs")) +
+        shell_assign("has_user", args.has("url_username")) + shell_assign("user", args.str("url_username")) +
+        shell_assign("pass", args.str("url_password")) + header_words + "\n";
 
-    const std::string dest = args["dest"].get<std::string>();
-    const std::string vars = files::script_prelude(ctx.check_mode) + "u=" + q(url) + "; algo=" + q(algo) +
-                             "; want=" + q(want) + "; force=" + (args["force"] == true ? "1" : "") + "\n";
-    std::string install;  // from the downloaded $t (sha1 $cs) to $d
-    install += "cd_=; [ -f \"$d\" ] && { cd_=$(sha1sum < \"$d\"); cd_=${cd_%% *}; _out checksum_dest \"$cd_\"; }\n"
-               "[ -e \"$d\" ] || { [ -d \"$(dirname -- \"$d\")\" ] || _dr_die \"Destination $(dirname -- \"$d\") does not exist\"; }\n"
-               "if [ -n \"$want\" ] && [ -z \"$_dr_check\" ]; then c=$(${algo}sum < \"$t\"); [ \"${c%% *}\" = \"$want\" ] || "
-               "_dr_die \"The checksum for $d did not match $want; it was ${c%% *}.\"; fi\n"
-               "if [ \"$cs\" != \"$cd_\" ]; then _dr_changed=1\n"
-               "  if [ -z \"$_dr_check\" ]; then\n";
-    if (args["backup"] == true) install += "    [ -f \"$d\" ] && { _dr_backup \"$d\" || _dr_die \"backup of $d failed\"; }\n";
-    install += "    _dr_new_perm \"$t\" \"$d\"; mv -f -- \"$t\" \"$d\" || _dr_die \"failed to copy $t to $d\"\n"
-               "  fi\n"
-               "fi\n"
-               "if [ -e \"$d\" ] && [ -z \"$_dr_check\" ]; then " + files::attrs_call(attrs, "d", "f") +
-               " || _dr_die \"could not set attributes of $d\"; m=$(md5sum < \"$d\"); _out md5sum \"${m%% *}\"; fi\n"
-               "_out after \"$(_dr_st \"$d\")\"; _out changed \"$_dr_changed\"\n";
-
-    // A directory dest is named from the response (get_url_filename), so the
-    // download stops there with the temporary file kept and its headers
-    // answered; a second trip installs it under that name.
-    std::string s = vars + "d=" + q(dest) + "\n";
-    // dest_st: the path information Ansible adds to a failure too.
-    s += "isdir=; [ -d \"$d\" ] && isdir=1\n"
-         "_out dest \"$d\"; _out dest_st \"$(_dr_st \"$d\")\"\n"
-         "if [ -z \"$isdir\" ] && [ -f \"$d\" ] && [ -z \"$force\" ] && [ -n \"$want\" ]; then\n"
-         "  c=$(${algo}sum < \"$d\"); if [ \"${c%% *}\" = \"$want\" ]; then\n"
-         "    " + files::attrs_call(attrs, "d", "f") + " || _dr_die \"could not set attributes of $d\"\n"
-         "    _out exists 1; _out changed \"$_dr_changed\"; exit 0; fi\n"
-         // A checksum mismatch forces the download (no If-Modified-Since).
-         "  force=1\n"
-         "fi\n"
-         // urls.py asks an existing dest file for a newer copy only.
-         "ims=; [ -z \"$isdir\" ] && [ -f \"$d\" ] && [ -z \"$force\" ] && "
-         "ims=\"If-Modified-Since: $(LC_ALL=C date -u -r \"$d\" '+%a, %d %b %Y %H:%M:%S GMT')\"\n"
-         "if [ -n \"$isdir\" ]; then dir=$d; else dir=$(dirname -- \"$d\"); fi\n"
-         "[ -d \"$dir\" ] || _dr_die \"Destination $dir does not exist\"\n"
-         "t=$(mktemp \"$dir/.drover_get_url.XXXXXX\") || _dr_die \"Destination $dir is not writable\"\n"
-         "h=$(mktemp) || _dr_die 'could not create a temporary file'\n"
-         "trap 'rm -f \"$t\" \"$h\"' EXIT\n"
-         "if command -v curl >/dev/null 2>&1; then\n"
-         "  if [ -n \"$ims\" ]; then w=$(" + curl + " -H \"$ims\" -- \"$u\" 2>/dev/null); rc=$?\n"
-         "  else w=$(" + curl + " -- \"$u\" 2>/dev/null); rc=$?; fi\n"
-         "  code=${w%% *}; _out final_url \"${w#* }\"\n"
-         "elif command -v wget >/dev/null 2>&1; then\n"
-         "  if [ -n \"$ims\" ]; then " + wget + " --header=\"$ims\" -- \"$u\" 2>\"$h\"; rc=$?\n"
-         "  else " + wget + " -- \"$u\" 2>\"$h\"; rc=$?; fi\n"
-         // wget -S prints each response's headers indented by two spaces.
-         "  sed -i 's/^  //' \"$h\"; code=$(sed -n 's|^HTTP/[^ ]* \\([0-9]*\\).*|\\1|p' \"$h\" | tail -n 1)\n"
-         "  [ -n \"$code\" ] || code=-1; _out wget 1\n"
-         "else _dr_die 'get_url needs curl or wget on the target'; fi\n"
-         "[ -n \"$_dr_check\" ] && : > \"$t\"  # curl -I writes the headers there too\n"
-         "_out status \"$code\"; _out headers \"$(cat \"$h\")\"\n"
-         "if [ \"$code\" = 304 ]; then _out not_modified 1; _out after \"$(_dr_st \"$d\")\"; exit 0; fi\n"
-         "case $code in 2*) ;; *) _dr_die \"Request failed\" ;; esac\n"
-         "[ $rc = 0 ] || _dr_die \"Request failed\"\n"
-         "cs=$(sha1sum < \"$t\"); cs=${cs%% *}; _out checksum_src \"$cs\"\n"
-         "if [ -n \"$isdir\" ]; then _out tmp \"$t\"; trap 'rm -f \"$h\"' EXIT; exit 0; fi\n";
-    ExecResult res = run_script(ctx, s + install);
+    ExecResult res = run_script(ctx, vars + shell_assign("d", dest) + kGetUrlDownload + kGetUrlInstall);
     AnswerFields ans = parse_answer(res.out);
     if (res.exit_status == 0 && !ans.count("failed") && ans.count("tmp")) {
       const std::vector<std::string> headers = last_header_block(ans["headers"]);
       const std::string final_url = ans.count("wget") ? wget_final_url(url, ans["headers"]) : ans["final_url"];
       const std::string path = join_path(dest, get_url_filename(headers, final_url));
-      ExecResult second = run_script(ctx, vars + "d=" + q(path) + "; t=" + q(ans["tmp"]) + "; cs=" +
-                                               q(ans["checksum_src"]) + "\ntrap 'rm -f \"$t\"' EXIT\n"
-                                               "_out dest \"$d\"; _out dest_st \"$(_dr_st \"$d\")\"\n" +
-                                               install);
+      ExecResult second =
+          run_script(ctx, vars + shell_assign("d", path) + shell_assign("t", ans["tmp"]) +
+                              shell_assign("cs", ans["checksum_src"]) + kGetUrlNamed + kGetUrlInstall);
       AnswerFields named = parse_answer(second.out);
       named["status"] = ans["status"];
       named["headers"] = ans["headers"];

@@ -9,6 +9,7 @@
 // nothing: the module only reads.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -68,16 +69,17 @@ class GetentModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string database = to_display_string(args["database"]);
-    std::string sep = args["split"].is_null() ? "" : to_display_string(args["split"]);
-    if (args["split"].is_null() && (database == "passwd" || database == "shadow" || database == "group" ||
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string database = args.str("database");
+    std::string sep = args.str("split");
+    if (!args.has("split") && (database == "passwd" || database == "shadow" || database == "group" ||
                                     database == "gshadow"))
       sep = ":";
     ScriptAnswer a = run_answer_script(
-        ctx, shell_assign("database", database) + shell_assign("has_key", !args["key"].is_null()) +
-                 shell_assign("key", args["key"]) + shell_assign("has_service", !args["service"].is_null()) +
-                 shell_assign("service", args["service"]) + kGetentBody);
+        ctx, shell_assign("database", database) + shell_assign("has_key", args.has("key")) +
+                 shell_assign("key", args.value("key")) + shell_assign("has_service", args.has("service")) +
+                 shell_assign("service", args.value("service")) + kGetentBody);
     Value failure = script_failure(a);
     if (!failure.is_null()) return failure;
     const std::string tree = "getent_" + database;
@@ -88,9 +90,9 @@ class GetentModule : public Module {
         return failed_result("Missing arguments, or database unknown.");
       case 2: {
         std::string msg = "One or more supplied key could not be found in the database.";
-        if (args["fail_key"] == true) return failed_result(msg);
+        if (args.flag("fail_key")) return failed_result(msg);
         Value db = Value::object();
-        db[to_display_string(args["key"])] = Value();
+        db[args.str("key")] = Value();
         return Value{{"changed", false}, {"ansible_facts", {{tree, db}}}, {"msg", msg}};
       }
       case 3:

@@ -4,6 +4,7 @@
 // nothing and reports what would change.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
@@ -50,10 +51,11 @@ class GroupModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    std::string script = shell_assign("n", args["name"]) + shell_assign("state", args["state"]) +
-                         shell_assign("check", ctx.check_mode) + shell_assign("o_gid", args["gid"]) +
-                         shell_assign("o_system", args["system"]) + shell_assign("o_non_unique", args["non_unique"]) +
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    std::string script = shell_assign("n", args.value("name")) + shell_assign("state", args.value("state")) +
+                         shell_assign("check", ctx.check_mode) + shell_assign("o_gid", args.value("gid")) +
+                         shell_assign("o_system", args.flag("system")) + shell_assign("o_non_unique", args.flag("non_unique")) +
                          kGroupBody;
     ScriptAnswer a = run_answer_script(ctx, script);
     Value failure = script_failure(a);
@@ -61,18 +63,18 @@ class GroupModule : public Module {
     if (ctx.check_mode && (a.has("created") || a.has("existed"))) return Value{{"changed", true}};
     if (a.get_int("rc", 0) != 0) {
       Value r = failed_result(a.get("stderr"));
-      r["name"] = args["name"];
+      r["name"] = args.value("name");
       return r;
     }
     Value r = Value::object();
-    r["name"] = args["name"];
-    r["state"] = args["state"];
+    r["name"] = args.value("name");
+    r["state"] = args.value("state");
     r["changed"] = a.changed();
     if (!a.get("stdout").empty()) r["stdout"] = a.get("stdout");
     if (!a.get("stderr").empty()) r["stderr"] = a.get("stderr");
     add_output_lines(r);  // as Ansible's action plugins do
     if (a.has("gid")) {
-      r["system"] = args["system"];
+      r["system"] = args.value("system");
       r["gid"] = a.get_int("gid");
     }
     return r;

@@ -7,6 +7,7 @@
 // ansible_facts (hostname, nodename, fqdn, domain) and, when changed, a diff.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -74,9 +75,10 @@ class HostnameModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string name = to_display_string(args["name"]);
-    std::string use = args["use"].is_null() ? "" : args["use"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string name = args.str("name");
+    const std::string use = args.str("use");
     if (!use.empty() && use != "systemd" && use != "debian" && use != "alpine" && use != "openrc")
       return failed_result("drover's hostname module does not implement use=" + use + " yet");
     ScriptAnswer a = run_answer_script(ctx, shell_assign("name", name) + shell_assign("use", use) +

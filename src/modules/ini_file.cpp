@@ -16,6 +16,7 @@
 
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_write.hpp"
 
@@ -235,28 +236,24 @@ class IniFileModule : public Module {
         opt("no_extra_spaces", OptionType::boolean).def(false),
         opt("allow_no_value", OptionType::boolean).def(false),
         opt("create", OptionType::boolean).def(true),
-        opt("mode", OptionType::octal_mode),
-        opt("owner"),
-        opt("group"),
-        opt("unsafe_writes", OptionType::boolean).def(false),
-        opt("attributes").alias({"attr"}),
-        opt("seuser"), opt("serole"), opt("setype"), opt("selevel"),
     };
+    files::add_common_options(spec_);
     spec_.mutually_exclusive = {{"value", "values"}};
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string path = args["path"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string path = args.str("path");
     IniRequest rq;
-    rq.present = args["state"] == "present";
-    rq.exclusive = args["exclusive"] == true;
-    rq.no_extra_spaces = args["no_extra_spaces"] == true;
-    rq.allow_no_value = args["allow_no_value"] == true;
-    if (args["section"].is_string()) rq.section = args["section"].get<std::string>();
-    if (args["option"].is_string()) rq.option = args["option"].get<std::string>();
+    rq.present = args.str("state") == "present";
+    rq.exclusive = args.flag("exclusive");
+    rq.no_extra_spaces = args.flag("no_extra_spaces");
+    rq.allow_no_value = args.flag("allow_no_value");
+    rq.section = args.str("section");
+    rq.option = args.str("option");
     std::vector<std::string> values =
-        args["value"].is_null() ? string_list(args["values"]) : std::vector<std::string>{to_display_string(args["value"])};
+        args.has("value") ? std::vector<std::string>{args.str("value")} : args.strings("values");
     if (rq.present && !rq.allow_no_value && values.empty())
       return failed_result("Parameter 'value(s)' must be defined if state=present and allow_no_value=False.");
     for (const auto& v : values)
@@ -264,7 +261,7 @@ class IniFileModule : public Module {
 
     files::RemoteText file = files::read_remote_file(ctx, path);
     if (!file.failure.is_null()) return file.failure;
-    if (!file.exists && args["create"] != true)
+    if (!file.exists && !args.flag("create"))
       return Value{{"failed", true}, {"rc", 257}, {"msg", "Destination " + path + " does not exist!"}};
     IniEdit e = edit_ini(read_lines(file.content), rq);
     Value diff{{"before", ""}, {"after", ""}, {"before_header", path + " (content)"}, {"after_header", path + " (content)"}};
@@ -276,7 +273,7 @@ class IniFileModule : public Module {
     std::string backup_file;
     if (!ctx.check_mode && (file.exists || e.changed)) {
       // Attributes apply after the write, and only to a file that exists.
-      files::EditOutcome out = files::apply_text_edit(ctx, args, {path, e.text, e.changed, e.msg});
+      files::EditOutcome out = files::apply_text_edit(ctx, validated, {path, e.text, e.changed, e.msg});
       if (!out.failure.is_null()) return out.failure;
       changed = out.changed;
       backup_file = out.backup_file;

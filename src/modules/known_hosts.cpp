@@ -11,6 +11,7 @@
 
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -74,10 +75,11 @@ class KnownHostsModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string host = to_lower(to_display_string(args["name"]));
-    std::string key = args["key"].is_null() ? "" : args["key"].get<std::string>();
-    const bool present = args["state"] == "present";
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string host = to_lower(args.str("name"));
+    std::string key = args.str("key");
+    const bool present = args.str("state") == "present";
     if (key.empty() && present) return failed_result("No key specified when adding a host");
     if (!key.empty()) {
       if (std::regex_search(host, comma_list()))
@@ -85,8 +87,8 @@ class KnownHostsModule : public Module {
                              "lookup in the known_hosts file.");
       if (key.back() != '\n') key += '\n';
     }
-    std::string vars = shell_assign("p", args["path"]) + shell_assign("host", host) + shell_assign("key", key) +
-                       shell_assign("hash", args["hash_host"]);
+    std::string vars = shell_assign("p", args.value("path")) + shell_assign("host", host) + shell_assign("key", key) +
+                       shell_assign("hash", args.flag("hash_host"));
     ScriptAnswer read = run_answer_script(ctx, vars + kReadBody);
     Value failure = script_failure(read);
     if (!failure.is_null()) return failure;
@@ -146,7 +148,7 @@ class KnownHostsModule : public Module {
                   {"after", after}};
 
     Value r = Value::object();
-    for (const char* k : {"name", "key", "hash_host", "state"}) r[k] = args[k];
+    for (const char* k : {"name", "key", "hash_host", "state"}) r[k] = args.value(k);
     r["path"] = path;
     r["diff"] = diff;
     if (!present && found_line == 0 && !key.empty()) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_write.hpp"
 #include "template/regex.hpp"
@@ -57,20 +58,20 @@ struct Edit {
 };
 
 // Ansible's present(): the same decisions in the same order.
-Edit present(Lines lines, const Value& args) {
+Edit present(Lines lines, const ModuleArgs& args) {
   Edit e;
-  auto re = compile(args["regexp"]);
-  const Value& after_v = args["insertafter"];
-  const Value& before_v = args["insertbefore"];
+  auto re = compile(args.value("regexp"));
+  const Value& after_v = args.value("insertafter");
+  const Value& before_v = args.value("insertbefore");
   std::string insertafter = after_v.is_string() ? after_v.get<std::string>() : "";
   std::string insertbefore = before_v.is_string() ? before_v.get<std::string>() : "";
   std::shared_ptr<const tmpl::Regex> ins;
   if (!insertafter.empty() && insertafter != "BOF" && insertafter != "EOF") ins = tmpl::Regex::compile(insertafter);
   else if (!insertbefore.empty() && insertbefore != "BOF") ins = tmpl::Regex::compile(insertbefore);
-  bool firstmatch = args["firstmatch"] == true;
-  bool has_search = args["search_string"].is_string();
-  std::string search = has_search ? args["search_string"].get<std::string>() : "";
-  const std::string line = args["line"].get<std::string>();
+  bool firstmatch = args.flag("firstmatch");
+  bool has_search = args.has("search_string");
+  std::string search = has_search ? args.str("search_string") : "";
+  const std::string line = args.str("line");
 
   long idx_match = -1, idx_ins = -1;
   std::optional<tmpl::RegexMatch> match;
@@ -115,7 +116,7 @@ Edit present(Lines lines, const Value& args) {
     e.msg = "line added";
     e.changed = true;
   };
-  bool backrefs = args["backrefs"] == true;
+  bool backrefs = args.flag("backrefs");
   if (idx_match != -1) {
     std::string new_line = backrefs && match ? re->expand(match_subject, *match, line) : line;
     if (new_line.empty() || new_line.back() != '\n') new_line += "\n";
@@ -150,12 +151,12 @@ Edit present(Lines lines, const Value& args) {
   return e;
 }
 
-Edit absent(const Lines& lines, const Value& args) {
+Edit absent(const Lines& lines, const ModuleArgs& args) {
   Edit e;
-  auto re = compile(args["regexp"]);
-  bool has_search = args["search_string"].is_string();
-  std::string search = has_search ? args["search_string"].get<std::string>() : "";
-  std::string line = args["line"].is_string() ? args["line"].get<std::string>() : "";
+  auto re = compile(args.value("regexp"));
+  bool has_search = args.has("search_string");
+  std::string search = has_search ? args.str("search_string") : "";
+  std::string line = args.str("line");
   e.found = 0;
   for (const auto& l : lines) {
     bool hit = re ? re->search(l).has_value() : has_search ? l.find(search) != std::string::npos : line == rstrip_crlf(l);
@@ -185,35 +186,31 @@ class LineInFileModule : public Module {
         opt("backup", OptionType::boolean).def(false),
         opt("firstmatch", OptionType::boolean).def(false),
         opt("validate"),
-        opt("mode", OptionType::octal_mode),
-        opt("owner"),
-        opt("group"),
-        opt("unsafe_writes", OptionType::boolean).def(false),
-        opt("attributes").alias({"attr"}),
         opt("others"),
-        opt("seuser"), opt("serole"), opt("setype"), opt("selevel"),
     };
+    files::add_common_options(spec_);
     spec_.mutually_exclusive = {{"insertbefore", "insertafter"}, {"regexp", "search_string"}, {"backrefs", "search_string"}};
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string path = args["path"].get<std::string>();
-    bool present_state = args["state"] == "present";
-    if (args["backrefs"] == true && !args["regexp"].is_string())
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string path = args.str("path");
+    bool present_state = args.str("state") == "present";
+    if (args.flag("backrefs") && !args.has("regexp"))
       return failed_result("regexp is required with backrefs=true");
-    if (present_state && !args["line"].is_string()) return failed_result("line is required with state=present");
-    if (!present_state && !args["regexp"].is_string() && !args["search_string"].is_string() && !args["line"].is_string())
+    if (present_state && !args.has("line")) return failed_result("line is required with state=present");
+    if (!present_state && !args.has("regexp") && !args.has("search_string") && !args.has("line"))
       return failed_result("one of line, search_string, or regexp is required with state=absent");
-    if (args["validate"].is_string() && args["validate"].get<std::string>().find("%s") == std::string::npos)
-      return failed_result("validate must contain %s: " + args["validate"].get<std::string>());
+    if (args.has("validate") && args.str("validate").find("%s") == std::string::npos)
+      return failed_result("validate must contain %s: " + args.str("validate"));
 
     files::RemoteText file = files::read_remote_file(ctx, path);
     if (!file.failure.is_null()) return file.failure;
     if (file.exists && !file.regular) return failed_result("Path " + path + " is a directory !");
     if (!file.exists) {
       if (!present_state) return Value{{"changed", false}, {"msg", "file not present"}};
-      if (args["create"] != true) return Value{{"failed", true}, {"rc", 257}, {"msg", "Destination " + path + " does not exist !"}};
+      if (!args.flag("create")) return Value{{"failed", true}, {"rc", 257}, {"msg", "Destination " + path + " does not exist !"}};
     }
     Edit e;
     try {
@@ -229,7 +226,7 @@ class LineInFileModule : public Module {
       if (ctx.diff_mode) r["diff"] = content_diff;
       return r;
     }
-    files::EditOutcome out = files::apply_text_edit(ctx, args, {path, joined(e.lines), e.changed, e.msg});
+    files::EditOutcome out = files::apply_text_edit(ctx, validated, {path, joined(e.lines), e.changed, e.msg});
     if (!out.failure.is_null()) return out.failure;
     bool changed = out.changed;
     Value r{{"changed", changed}};

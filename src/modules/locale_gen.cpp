@@ -9,6 +9,7 @@
 // result: changed, and name and msg "OK" outside check mode.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "template/regex.hpp"
 
@@ -58,8 +59,9 @@ class LocaleGenModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string name = to_display_string(args["name"]), state = args["state"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string name = args.str("name"), state = args.str("state");
     ScriptAnswer read = run_answer_script(ctx, kReadBody);
     Value failure = script_failure(read);
     if (!failure.is_null()) return failure;

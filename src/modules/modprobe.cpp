@@ -15,6 +15,7 @@
 
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/command_steps.hpp"
 #include "template/regex.hpp"
@@ -51,9 +52,10 @@ class ModprobeModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string name = to_display_string(args["name"]), params = to_display_string(args["params"]);
-    const std::string state = args["state"].get<std::string>(), persistent = args["persistent"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string name = args.str("name"), params = args.str("params");
+    const std::string state = args.str("state"), persistent = args.str("persistent");
     Value result{{"changed", false}, {"name", name}, {"params", params}, {"state", state}};
     ScriptAnswer a = run_answer_script(ctx, kReadBody);
     Value failure = script_failure(a);

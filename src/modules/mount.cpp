@@ -9,6 +9,7 @@
 // second round trip writes it and mounts, unmounts or remounts when needed.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -102,12 +103,13 @@ class MountModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string state = args["state"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string state = args.str("state");
     if (state == "ephemeral") return failed_result("drover's mount module does not implement state=ephemeral yet");
-    auto str = [&](const char* k, const std::string& d) { return args[k].is_null() ? d : to_display_string(args[k]); };
+    auto str = [&](const char* k, const std::string& d) { return args.has(k) ? args.str(k) : d; };
     Value out = Value::object();  // Ansible returns its `args` dict
-    Entry want{str("src", ""), args["path"].get<std::string>(), str("fstype", ""), str("opts", "defaults"),
+    Entry want{str("src", ""), args.str("path"), str("fstype", ""), str("opts", "defaults"),
                str("dump", "0"), str("passno", "0")};
     const std::string fstab = str("fstab", "/etc/fstab");
     Value warnings = Value::array();
@@ -116,7 +118,7 @@ class MountModule : public Module {
       auto opts = split(want.opts, ',');
       if (std::find(opts.begin(), opts.end(), "noauto") != opts.end()) {
         warnings.push_back("Ignore the 'boot' due to 'opts' contains 'noauto'.");
-      } else if (args["boot"] == false) {
+      } else if (!args.flag("boot")) {
         boot = "no";
         if (std::find(opts.begin(), opts.end(), "defaults") != opts.end()) {
           warnings.push_back("Ignore the 'boot' due to 'opts' contains 'defaults'.");
@@ -137,7 +139,7 @@ class MountModule : public Module {
     const bool mounted = read.has("mounted");
 
     // _set_mount_save_old / unset_mount
-    const bool has_src = !args["src"].is_null();
+    const bool has_src = args.has("src");
     Entry esc{escape_field(want.src), escape_field(want.name), escape_field(want.fstype), escape_field(want.opts),
               escape_field(want.dump), escape_field(want.passno)};
     std::string set_text, unset_text;
@@ -219,7 +221,7 @@ class MountModule : public Module {
     if (!ctx.check_mode && (write || !action.empty())) {
       ScriptAnswer w = run_answer_script(
           ctx, vars + shell_assign("write", write) + shell_assign("new", new_text) + shell_assign("old", content) +
-                   shell_assign("backup", args["backup"]) + shell_assign("action", action) +
+                   shell_assign("backup", args.flag("backup")) + shell_assign("action", action) +
                    shell_assign("opts", want.opts) + shell_assign("mounted", mounted) + kWriteBody);
       Value f = script_failure(w);
       if (!f.is_null()) return f;
@@ -234,7 +236,7 @@ class MountModule : public Module {
     out["warnings"] = warnings;
     out["backup_file"] = backup_file;
     if (has_src) out["src"] = want.src;
-    if (!args["fstype"].is_null()) out["fstype"] = want.fstype;
+    if (args.has("fstype")) out["fstype"] = want.fstype;
     out["changed"] = changed;
     if (warnings.empty()) out.erase("warnings");
     return out;

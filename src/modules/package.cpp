@@ -4,9 +4,9 @@
 // facts it gathers only pkg_mgr on the target (setup with gather_subset=!all,
 // one extra round trip, as Ansible does) and then hands every other option,
 // unchanged, to that module, whose own spec checks them.
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/packages.hpp"
-#include "modules/registry.hpp"
 #include "template/engine.hpp"
 
 namespace drover {
@@ -35,8 +35,8 @@ class PackageModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    std::string manager = args["use"].is_string() ? args["use"].get<std::string>() : "auto";
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    std::string manager = ModuleArgs(validated).str("use");
     if (manager == "auto" && ctx.vars) {
       if (const Value* facts = ctx.vars->lookup("ansible_facts"))
         manager = package_manager_from_facts(*facts);
@@ -61,7 +61,7 @@ class PackageModule : public Module {
     if (!m || manager == "package")
       return failed_result("Could not find a module for " + manager + ".");
     Value margs = Value::object();
-    for (auto it = args.begin(); it != args.end(); ++it)
+    for (auto it = validated.begin(); it != validated.end(); ++it)
       if (it.key() != "use" && !it.value().is_null()) margs[it.key()] = it.value();
     return m->module->run(validate_args(m->name, m->module->spec(), margs), ctx);
   }

@@ -14,6 +14,7 @@
 // system's native manager first.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -158,9 +159,10 @@ class PackageFactsModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
     std::vector<std::string> asked;
-    for (const auto& m : string_list(args["manager"])) asked.push_back(to_lower(m));
+    for (const auto& m : string_list(args.value("manager"))) asked.push_back(to_lower(m));
     std::vector<std::string> managers;
     bool is_auto = false;
     for (const auto& m : asked) {
@@ -184,7 +186,7 @@ class PackageFactsModule : public Module {
         return failed_result("drover's package_facts does not read " + m + " packages yet (apt, rpm, apk)");
 
     ScriptAnswer a = run_answer_script(ctx, shell_assign("managers", join(managers, " ")) +
-                                                shell_assign("first", args["strategy"] == "first") + kListBody);
+                                                shell_assign("first", args.str("strategy") == "first") + kListBody);
     Value failure = script_failure(a);
     if (!failure.is_null()) return failure;
     Value packages = Value::object();

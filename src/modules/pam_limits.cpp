@@ -12,6 +12,7 @@
 
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -108,11 +109,11 @@ struct LimitsEdit {
   std::string error;  // a failure message
 };
 
-LimitsEdit edit_limits(const std::string& content, const std::string& dest, const Value& args) {
-  const std::string domain = to_display_string(args["domain"]), type = args["limit_type"].get<std::string>(),
-                    item = args["limit_item"].get<std::string>(), value = to_display_string(args["value"]);
-  const bool use_max = args["use_max"] == true, use_min = args["use_min"] == true;
-  std::string comment = to_display_string(args["comment"]);
+LimitsEdit edit_limits(const std::string& content, const std::string& dest, const ModuleArgs& args) {
+  const std::string domain = args.str("domain"), type = args.str("limit_type"),
+                    item = args.str("limit_item"), value = args.str("value");
+  const bool use_max = args.flag("use_max"), use_min = args.flag("use_min");
+  std::string comment = args.str("comment");
   LimitsEdit e;
   std::string new_value = value;
   bool found = false;
@@ -197,24 +198,25 @@ class PamLimitsModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string dest = to_display_string(args["dest"]);
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string dest = args.str("dest");
     std::string vars = shell_assign("dest", dest);
     ScriptAnswer read = run_answer_script(ctx, vars + kReadBody);
     Value failure = script_failure(read);
     if (!failure.is_null()) return failure;
-    if (args["use_max"] == true && args["use_min"] == true)
+    if (args.flag("use_max") && args.flag("use_min"))
       return failed_result("Cannot use use_min and use_max at the same time.");
     std::string invalid =
-        invalid_value(args["limit_item"].get<std::string>(), to_display_string(args["value"]), "");
+        invalid_value(args.str("limit_item"), args.str("value"), "");
     if (!invalid.empty()) return failed_result(invalid);
     std::string before = read.get("content");
     if (!before.empty()) before.pop_back();  // the "x" that kept trailing newlines
     LimitsEdit e = edit_limits(before, dest, args);
     const bool write = !ctx.check_mode && e.error.empty() && e.text != before;
     std::string backup_file;
-    if (args["backup"] == true || write) {
-      ScriptAnswer w = run_answer_script(ctx, vars + shell_assign("backup", args["backup"]) +
+    if (args.flag("backup") || write) {
+      ScriptAnswer w = run_answer_script(ctx, vars + shell_assign("backup", args.flag("backup")) +
                                                   shell_assign("write", write) + shell_assign("new", e.text) +
                                                   kWriteBody);
       Value f = script_failure(w);
@@ -225,7 +227,7 @@ class PamLimitsModule : public Module {
     Value r{{"changed", e.changed || read.has("created")},
             {"msg", e.msg},
             {"diff", {{"before", before}, {"after", e.text}}}};
-    if (args["backup"] == true) r["backup_file"] = backup_file;
+    if (args.flag("backup")) r["backup_file"] = backup_file;
     return r;
   }
 

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/pyrepr.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
@@ -25,15 +26,16 @@ class PauseModule : public Module {
   const ArgSpec& spec() const override { return spec_; }
   bool needs_connection() const override { return false; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    bool echo = args["echo"] == true;
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    bool echo = args.flag("echo");
     std::string hidden = echo ? "" : " (output is hidden)";
     Value r = {{"changed", false}, {"rc", 0}, {"stderr", ""}, {"stdout", ""}, {"start", nullptr},
                {"stop", nullptr}, {"delta", nullptr}, {"echo", echo}};
-    bool minutes = !args["minutes"].is_null();
+    bool minutes = args.has("minutes");
     int64_t seconds = -1;
-    if (minutes) seconds = args["minutes"].get<int64_t>() * 60;
-    else if (!args["seconds"].is_null()) seconds = args["seconds"].get<int64_t>();
+    if (minutes) seconds = args.integer("minutes") * 60;
+    else if (args.has("seconds")) seconds = args.integer("seconds");
     auto say = [&](const std::string& s) {
       if (ctx.display) ctx.display(s);
     };
@@ -44,11 +46,10 @@ class PauseModule : public Module {
       if (seconds < 1) seconds = 1;
       say("Pausing for " + std::to_string(seconds) + " seconds" + hidden);
       say("(ctrl+C then 'C' = continue early, ctrl+C then 'A' = abort)\r");
-      if (!args["prompt"].is_null()) say(args["prompt"].get<std::string>());
+      if (args.has("prompt")) say(args.str("prompt"));
       wait_unless_cancelled(ctx.cancel, static_cast<double>(seconds));
     } else {
-      std::string prompt = args["prompt"].is_null() ? "Press enter to continue, Ctrl+C to interrupt"
-                                                    : args["prompt"].get<std::string>();
+      std::string prompt = args.has("prompt") ? args.str("prompt") : "Press enter to continue, Ctrl+C to interrupt";
       say("[" + ctx.host + "]\n" + prompt + hidden + ":");
       if (isatty(STDIN_FILENO)) std::getline(std::cin, input);
     }

@@ -1,5 +1,6 @@
 // ping: proves that drover can log in and run a command on the host
 // (ansible.builtin.ping); data=crash fails on purpose, as Ansible's does.
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
@@ -11,8 +12,9 @@ class PingModule : public Module {
   PingModule() { spec_.options = {opt("data").def("pong")}; }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    std::string data = args["data"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    std::string data = args.str("data");
     if (data == "crash") return failed_result("boom");
     // One round trip proves what Ansible's ping proves: we can log in and
     // run something.

@@ -3,6 +3,7 @@
 // stdout and adds "\r\n"; drover keeps the streams apart and the bytes as the
 // command wrote them.
 #include "core/strings.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
@@ -16,9 +17,10 @@ class RawModule : public Module {
   bool free_form() const override { return true; }
   bool prints_as_command() const override { return true; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    std::string cmd = args["_raw_params"].get<std::string>();
-    if (args["executable"].is_string()) cmd = shell_quote(args["executable"].get<std::string>()) + " -c " + shell_quote(cmd);
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    std::string cmd = args.str("_raw_params");
+    if (args.has("executable")) cmd = shell_quote(args.str("executable")) + " -c " + shell_quote(cmd);
     ExecOptions opts;
     opts.become = ctx.become;
     opts.timeout_s = ctx.timeout_s;

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_write.hpp"
+#include "modules/module_args.hpp"
 #include "template/regex.hpp"
 
 namespace drover {
@@ -23,26 +24,22 @@ class ReplaceModule : public Module {
         opt("backup", OptionType::boolean).def(false),
         opt("validate"),
         opt("encoding").def("utf-8"),
-        opt("mode", OptionType::octal_mode),
-        opt("owner"),
-        opt("group"),
-        opt("unsafe_writes", OptionType::boolean).def(false),
-        opt("attributes").alias({"attr"}),
         opt("others"),
-        opt("seuser"), opt("serole"), opt("setype"), opt("selevel"),
     };
+    files::add_common_options(spec_);
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string path = args["path"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string path = args.str("path");
     files::RemoteText file = files::read_remote_file(ctx, path);
     if (!file.failure.is_null()) return file.failure;
     if (file.exists && !file.regular) return Value{{"failed", true}, {"rc", 256}, {"msg", "Path " + path + " is a directory !"}};
     if (!file.exists) return Value{{"failed", true}, {"rc", 257}, {"msg", "Path " + path + " does not exist !"}};
     const std::string& contents = file.content;
-    std::string after_s = args["after"].is_string() ? args["after"].get<std::string>() : "";
-    std::string before_s = args["before"].is_string() ? args["before"].get<std::string>() : "";
+    std::string after_s = args.str("after");
+    std::string before_s = args.str("before");
     std::string pattern;
     if (!after_s.empty() && !before_s.empty()) pattern = after_s + "(?P<subsection>.*?)" + before_s;
     else if (!after_s.empty()) pattern = after_s + "(?P<subsection>.*)";
@@ -66,9 +63,9 @@ class ReplaceModule : public Module {
         to = m->groups[g].second;
       }
       std::string section = contents.substr(from, to - from);
-      auto re = tmpl::Regex::compile(args["regexp"].get<std::string>(), false, true);
+      auto re = tmpl::Regex::compile(args.str("regexp"), false, true);
       count = re->find_all(section).size();
-      std::string replaced = re->sub(section, args["replace"].get<std::string>());
+      std::string replaced = re->sub(section, args.str("replace"));
       if (count > 0 && replaced != section) result = contents.substr(0, from) + replaced + contents.substr(to);
       else count = 0;
     } catch (const Error& e) {
@@ -76,7 +73,7 @@ class ReplaceModule : public Module {
     }
     bool changed = count > 0;
     files::EditOutcome out = files::apply_text_edit(
-        ctx, args, {path, changed ? result : contents, changed, changed ? std::to_string(count) + " replacements made" : ""});
+        ctx, validated, {path, changed ? result : contents, changed, changed ? std::to_string(count) + " replacements made" : ""});
     if (!out.failure.is_null()) return out.failure;
     r["changed"] = out.changed;
     r["msg"] = out.msg;

@@ -11,6 +11,7 @@
 
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -76,13 +77,14 @@ class RpmKeyModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    std::string fingerprint = args["fingerprint"].is_null() ? "" : to_display_string(args["fingerprint"]);
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    std::string fingerprint = args.str("fingerprint");
     std::erase(fingerprint, ' ');
     for (auto& c : fingerprint) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     ScriptAnswer a = run_answer_script(
-        ctx, shell_assign("key", args["key"]) + shell_assign("fingerprint", fingerprint) +
-                 shell_assign("present", args["state"] == "present") + shell_assign("check", ctx.check_mode) + kBody);
+        ctx, shell_assign("key", args.value("key")) + shell_assign("fingerprint", fingerprint) +
+                 shell_assign("present", args.str("state") == "present") + shell_assign("check", ctx.check_mode) + kBody);
     Value failure = script_failure(a);
     if (!failure.is_null()) return failure;
     return Value{{"changed", a.changed()}};

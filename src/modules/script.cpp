@@ -11,6 +11,7 @@
 
 #include "core/strings.hpp"
 #include "core/vault.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
@@ -20,6 +21,22 @@ namespace {
 
 const char* kSkipCreates = "\x1e" "drover-script-creates\x1e";
 const char* kSkipRemoves = "\x1e" "drover-script-removes\x1e";
+
+// $_s_creates/$_s_removes (when $_s_has_creates/$_s_has_removes) skip the
+// run with a marker the module recognises; in check mode that is all.
+// Otherwise the script from stdin becomes "$_t/$_s_base", runs as
+// $_s_cmdline (the user's command line, shell syntax, evaluated as
+// Ansible's shell would) in $_s_chdir, and is removed. The variables start
+// with _s_ so that no name of the task's environment is shadowed.
+constexpr const char* kScriptBody = R"SH(if [ -n "$_s_has_creates" ] && [ -e "$_s_creates" ]; then printf '%s' "$_s_skip_creates"; exit 0; fi
+if [ -n "$_s_has_removes" ] && [ ! -e "$_s_removes" ]; then printf '%s' "$_s_skip_removes"; exit 0; fi
+[ -z "$_s_check" ] || exit 0
+_t=$(mktemp -d "${TMPDIR:-/tmp}/drover-script.XXXXXX") || exit 1
+cat > "$_t/$_s_base" && chmod 700 "$_t/$_s_base" || { rm -rf "$_t"; exit 1; }
+if [ -n "$_s_chdir" ]; then cd "$_s_chdir" || { rm -rf "$_t"; exit 1; }; fi
+( eval "$_s_cmdline" ) </dev/null
+_rc=$?; rm -rf "$_t"; exit $_rc
+)SH";
 
 // The controller file for `name`: absolute, or the first of <dir>/files/name
 // and <dir>/name along the task's search path (Ansible's _find_needle).
@@ -32,13 +49,14 @@ class ScriptModule : public Module {
   const ArgSpec& spec() const override { return spec_; }
   bool free_form() const override { return true; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    std::string raw = args["_raw_params"].is_string() ? args["_raw_params"].get<std::string>() : "";
-    if (raw.empty() && args["cmd"].is_string()) raw = args["cmd"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    std::string raw = args.str("_raw_params");
+    if (raw.empty() && args.has("cmd")) raw = args.str("cmd");
     raw = std::string(trim(raw));
     std::vector<std::string> parts = shlex_split(raw);
     if (parts.empty()) return failed_result("script requires a script path (free form or cmd)");
-    std::string chdir = args["chdir"].is_string() ? args["chdir"].get<std::string>() : "";
+    std::string chdir = args.str("chdir");
     if (!chdir.empty() && chdir[0] != '/')
       return failed_result("chdir " + chdir + " must be an absolute path for a Unix-aware remote node");
     std::string source = files::find_controller_file(ctx.search_path, "files", parts[0]);
@@ -48,16 +66,9 @@ class ScriptModule : public Module {
     content << in.rdbuf();
     if (!in.good() && !in.eof()) return failed_result("Could not read '" + source + "' on the Ansible Controller.");
     std::string script_text = content.str();
-    if (args["decrypt"] != false) script_text = decrypt_if_vaulted(std::move(script_text), source);
+    if (args.flag("decrypt")) script_text = decrypt_if_vaulted(std::move(script_text), source);
 
-    std::string guards;
-    if (args["creates"].is_string())
-      guards += "[ -e " + shell_quote(args["creates"].get<std::string>()) + " ] && { printf '%s' '" + kSkipCreates +
-                "'; exit 0; }\n";
-    if (args["removes"].is_string())
-      guards += "[ -e " + shell_quote(args["removes"].get<std::string>()) + " ] || { printf '%s' '" + kSkipRemoves +
-                "'; exit 0; }\n";
-    bool guarded = !guards.empty();
+    bool guarded = args.has("creates") || args.has("removes");
     if (ctx.check_mode && !guarded) {
       return Value{{"changed", false}, {"skipped", true}, {"msg", "Check mode is not supported for this task."}};
     }
@@ -66,25 +77,20 @@ class ScriptModule : public Module {
     // quoting, as Ansible does.
     std::string base = source.substr(source.rfind('/') + 1);
     std::string rest = raw.substr(raw.find(parts[0]) + parts[0].size());
-    std::string run_line = (args["executable"].is_string() ? args["executable"].get<std::string>() + " " : "") +
+    std::string run_line = (args.has("executable") ? args.str("executable") + " " : "") +
                            "\"$_t\"/" + shell_quote(base) + rest;
-    std::string script = guards;
-    if (ctx.check_mode) {
-      script += "exit 0\n";
-    } else {
-      script += "_t=$(mktemp -d \"${TMPDIR:-/tmp}/drover-script.XXXXXX\") || exit 1\n"
-                "cat > \"$_t\"/" + shell_quote(base) + " && chmod 700 \"$_t\"/" + shell_quote(base) +
-                " || { rm -rf \"$_t\"; exit 1; }\n" +
-                (chdir.empty() ? "" : "cd " + shell_quote(chdir) + " || { rm -rf \"$_t\"; exit 1; }\n") +
-                "( " + run_line + " ) </dev/null\n_rc=$?; rm -rf \"$_t\"; exit $_rc\n";
-    }
+    std::string script = shell_assign("_s_has_creates", args.has("creates")) + shell_assign("_s_creates", args.str("creates")) +
+                         shell_assign("_s_has_removes", args.has("removes")) + shell_assign("_s_removes", args.str("removes")) +
+                         shell_assign("_s_skip_creates", kSkipCreates) + shell_assign("_s_skip_removes", kSkipRemoves) +
+                         shell_assign("_s_check", ctx.check_mode) + shell_assign("_s_base", base) +
+                         shell_assign("_s_chdir", chdir) + shell_assign("_s_cmdline", run_line) + kScriptBody;
     ExecResult res = run_script(ctx, script, ctx.check_mode ? std::string() : script_text);
     if (res.out == kSkipCreates)
       return Value{{"changed", false}, {"skipped", true},
-                   {"msg", args["creates"].get<std::string>() + " exists, matching creates option"}};
+                   {"msg", args.str("creates") + " exists, matching creates option"}};
     if (res.out == kSkipRemoves)
       return Value{{"changed", false}, {"skipped", true},
-                   {"msg", args["removes"].get<std::string>() + " does not exist, matching removes option"}};
+                   {"msg", args.str("removes") + " does not exist, matching removes option"}};
     if (ctx.check_mode) return Value{{"changed", true}};
     return command_output_result(res);
   }

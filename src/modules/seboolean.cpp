@@ -8,6 +8,7 @@
 // `setsebool [-P]` sets them. The result: name, persistent, state, changed.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -45,12 +46,13 @@ class SebooleanModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string name = to_display_string(args["name"]);
-    const bool state = args["state"] == true, persistent = args["persistent"] == true;
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string name = args.str("name");
+    const bool state = args.flag("state"), persistent = args.flag("persistent");
     ScriptAnswer a = run_answer_script(
         ctx, shell_assign("name", name) + shell_assign("want", state) + shell_assign("persistent", persistent) +
-                 shell_assign("ignore", args["ignore_selinux_state"]) + shell_assign("check", ctx.check_mode) +
+                 shell_assign("ignore", args.flag("ignore_selinux_state")) + shell_assign("check", ctx.check_mode) +
                  shell_assign("state", state ? "True" : "False") + kBody);
     Value failure = script_failure(a);
     if (!failure.is_null()) return failure;

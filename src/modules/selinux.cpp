@@ -9,6 +9,7 @@
 // and the check-mode early exits are Ansible's.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/command_steps.hpp"
 
@@ -61,10 +62,11 @@ class SelinuxModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string conf = to_display_string(args["configfile"]), state = args["state"].get<std::string>();
-    std::string policy = args["policy"].is_null() ? "" : to_display_string(args["policy"]);
-    const bool kernel = args["update_kernel_param"] == true;
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string conf = args.str("configfile"), state = args.str("state");
+    std::string policy = args.str("policy");
+    const bool kernel = args.flag("update_kernel_param");
     ScriptAnswer read = run_answer_script(ctx, shell_assign("conf", conf) + shell_assign("policy", policy) +
                                                    shell_assign("kernel", kernel) + kReadBody);
     Value failure = script_failure(read);

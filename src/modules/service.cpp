@@ -9,6 +9,7 @@
 // pipes, so that a daemon keeping its descriptors cannot hold the session.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/registry.hpp"
 
@@ -134,14 +135,15 @@ class ServiceModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string use = args["use"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string use = args.str("use");
     if (use == "systemd") return run_systemd(args, ctx);
-    Value enabled = args["enabled"];
-    std::string script = shell_assign("name", args["name"]) + shell_assign("state", args["state"]) +
-                         shell_assign("sleep", args["sleep"]) + shell_assign("pattern", args["pattern"]) +
+    Value enabled = args.value("enabled");
+    std::string script = shell_assign("name", args.value("name")) + shell_assign("state", args.value("state")) +
+                         shell_assign("sleep", args.value("sleep")) + shell_assign("pattern", args.value("pattern")) +
                          shell_assign("enabled", enabled.is_null() ? Value("") : Value(enabled == true ? "yes" : "no")) +
-                         shell_assign("runlevel", args["runlevel"]) + shell_assign("arguments", args["arguments"]) +
+                         shell_assign("runlevel", args.value("runlevel")) + shell_assign("arguments", args.value("arguments")) +
                          shell_assign("check", ctx.check_mode) + kServiceBody;
     ScriptAnswer a = run_answer_script(ctx, script);
     if (a.has("systemd")) return run_systemd(args, ctx);
@@ -155,13 +157,13 @@ class ServiceModule : public Module {
       return Value{{"changed", true}};
     }
     Value r = Value::object();
-    r["name"] = args["name"];
+    r["name"] = args.value("name");
     if (!enabled.is_null()) r["enabled"] = enabled;
-    if (args["state"].is_null()) {
+    if (!args.has("state")) {
       r["changed"] = enable_changed;
       return r;
     }
-    const std::string state = args["state"].get<std::string>();
+    const std::string state = args.str("state");
     r["state"] = state == "stopped" ? "stopped" : "started";
     r["changed"] = enable_changed || a.has("svc_change");
     return r;
@@ -170,12 +172,12 @@ class ServiceModule : public Module {
  private:
   // Ansible's service action runs the systemd module on systemd hosts,
   // without the options that module does not know.
-  static Value run_systemd(const Value& args, ModuleContext& ctx) {
+  static Value run_systemd(const ModuleArgs& args, ModuleContext& ctx) {
     const ModuleEntry* systemd = find_module("systemd");
     if (!systemd) return failed_result("the systemd module is not available");
     Value sargs = Value::object();
     for (const char* k : {"name", "state", "enabled"})
-      if (!args[k].is_null()) sargs[k] = args[k];
+      if (args.has(k)) sargs[k] = args.value(k);
     return systemd->module->run(validate_args("systemd", systemd->module->spec(), sargs), ctx);
   }
   ArgSpec spec_;

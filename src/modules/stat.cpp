@@ -9,6 +9,8 @@
 #include <map>
 
 #include "core/strings.hpp"
+#include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
@@ -16,7 +18,23 @@
 namespace drover {
 namespace {
 
-using files::q;
+// $follow: -L or empty; $sum: the checksum program (sha1sum, ...) or empty;
+// $mime, $attrs, $md5: non-empty to answer them. file(1) and lsattr are
+// optional on the target: without them the fields are left out.
+constexpr const char* kStatBody = R"SH(
+st=$(stat $follow -c "$fmt" -- "$p" 2>/dev/null) || { _out exists ''; exit 0; }
+_out exists 1; _out stat "$st"
+a=; [ -r "$p" ] && a=r; [ -w "$p" ] && a=${a}w; [ -x "$p" ] && a=${a}x; _out access "$a"
+if [ -L "$p" ]; then _out lnk_target "$(readlink -- "$p")"; _out lnk_source "$(readlink -f -- "$p")"; fi
+if [ -n "$sum" ] && [ -f "$p" ] && [ -r "$p" ]; then c=$($sum < "$p") && _out checksum "${c%% *}"; fi
+if [ -n "$mime" ] && command -v file >/dev/null 2>&1 &&
+   m=$(file --mime-type --mime-encoding -- "$p" 2>/dev/null); then _out mime "$m"; fi
+if [ -n "$attrs" ] && command -v lsattr >/dev/null 2>&1 && l=$(lsattr -vd -- "$p" 2>/dev/null); then
+  _out lsattr "$l"
+fi
+if [ -n "$md5" ] && [ -f "$p" ] && [ -r "$p" ]; then c=$(md5sum < "$p") && _out md5 "${c%% *}"; fi
+)SH";
+
 
 // file(1)'s "PATH: TYPE; charset=CHARSET", split as Ansible splits it.
 void add_mime(Value& st, const std::string& out) {
@@ -69,26 +87,17 @@ class StatModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string path = args["path"].get<std::string>();
-    bool follow = args["follow"] == true;
-    std::string algo = args["checksum_algorithm"].get<std::string>();
-    std::string s = files::script_prelude(false);
-    s += "p=" + q(path) + "\n";
-    s += "st=$(stat " + std::string(follow ? "-L " : "") +
-         "-c '" + files::kStatFormat + "' -- \"$p\" 2>/dev/null) || { _out exists ''; exit 0; }\n"
-         "_out exists 1; _out stat \"$st\"\n"
-         "a=; [ -r \"$p\" ] && a=r; [ -w \"$p\" ] && a=${a}w; [ -x \"$p\" ] && a=${a}x; _out access \"$a\"\n"
-         "if [ -L \"$p\" ]; then _out lnk_target \"$(readlink -- \"$p\")\"; _out lnk_source \"$(readlink -f -- \"$p\")\"; fi\n";
-    if (args["get_checksum"] == true)
-      s += "if [ -f \"$p\" ] && [ -r \"$p\" ]; then c=$(" + algo + "sum < \"$p\") && _out checksum \"${c%% *}\"; fi\n";
-    if (args["get_mime"] == true)
-      s += "if command -v file >/dev/null 2>&1 && m=$(file --mime-type --mime-encoding -- \"$p\" 2>/dev/null); then _out mime \"$m\"; fi\n";
-    if (args["get_attributes"] == true)
-      s += "if command -v lsattr >/dev/null 2>&1 && l=$(lsattr -vd -- \"$p\" 2>/dev/null); then _out lsattr \"$l\"; fi\n";
-    if (args["get_md5"] == true)
-      s += "if [ -f \"$p\" ] && [ -r \"$p\" ]; then c=$(md5sum < \"$p\") && _out md5 \"${c%% *}\"; fi\n";
-    ExecResult res = run_own_script(ctx, s);
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string path = args.str("path");
+    bool follow = args.flag("follow");
+    std::string algo = args.str("checksum_algorithm");
+    std::string vars = shell_assign("p", path) + shell_assign("follow", follow ? "-L" : "") +
+                       shell_assign("fmt", files::kStatFormat) +
+                       shell_assign("sum", args.flag("get_checksum") ? algo + "sum" : "") +
+                       shell_assign("mime", args.flag("get_mime")) + shell_assign("attrs", args.flag("get_attributes")) +
+                       shell_assign("md5", args.flag("get_md5"));
+    ExecResult res = run_own_script(ctx, files::script_prelude(false) + vars + kStatBody);
     AnswerFields ans = parse_answer(res.out);
     if (res.exit_status != 0) return script_failure(ans, res);
     Value r{{"changed", false}};
@@ -109,8 +118,8 @@ class StatModule : public Module {
     }
     if (ans.count("checksum")) st["checksum"] = ans["checksum"];
     if (ans.count("md5")) st["md5"] = ans["md5"];
-    if (args["get_mime"] == true) add_mime(st, ans["mime"]);
-    if (args["get_attributes"] == true) add_attributes(st, ans["lsattr"]);
+    if (args.flag("get_mime")) add_mime(st, ans["mime"]);
+    if (args.flag("get_attributes")) add_attributes(st, ans["lsattr"]);
     r["stat"] = st;
     return r;
   }

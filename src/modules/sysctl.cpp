@@ -9,6 +9,7 @@
 // trip sets, writes and reloads only when something changes.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -72,14 +73,14 @@ class SysctlModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string name = trim(to_display_string(args["name"]));
-    const bool present = args["state"] == "present";
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string name = trim(args.str("name"));
+    const bool present = args.str("state") == "present";
     if (name.empty()) return failed_result("name cannot be blank");
-    if (present && args["value"].is_string() && args["value"].get<std::string>().empty())
-      return failed_result("value cannot be blank");
-    const std::string value = parse_value(args["value"]);
-    const std::string file = args["sysctl_file"].get<std::string>();
+    if (present && args.has("value") && args.str("value").empty()) return failed_result("value cannot be blank");
+    const std::string value = parse_value(args.value("value"));
+    const std::string file = args.str("sysctl_file");
     std::string vars = shell_assign("name", name) + shell_assign("file", file);
     ScriptAnswer read = run_answer_script(ctx, vars + kReadBody);
     Value failure = script_failure(read);
@@ -112,7 +113,7 @@ class SysctlModule : public Module {
     if (present && std::find(seen.begin(), seen.end(), name) == seen.end()) fixed.push_back(name + "=" + value);
 
     bool changed = false, write = false, set_proc = false;
-    const bool reload = args["reload"] == true;
+    const bool reload = args.flag("reload");
     if (!file_value && present) {
       changed = write = true;
     } else if (!file_value) {
@@ -124,7 +125,7 @@ class SysctlModule : public Module {
     } else if (reload) {
       if (!values_equal(proc, value)) changed = true;
     }
-    if (args["sysctl_set"] == true && present) {
+    if (args.flag("sysctl_set") && present) {
       if (!proc) {
         changed = true;
       } else if (!values_equal(proc, value)) {
@@ -138,7 +139,7 @@ class SysctlModule : public Module {
           ctx, vars + shell_assign("value", value) + shell_assign("set_proc", set_proc) +
                    shell_assign("write", write) + shell_assign("reload", changed && reload) +
                    shell_assign("new", new_text) +
-                   "ign=" + (args["ignoreerrors"] == true ? "-e" : "") + "\n" + kWriteBody);
+                   "ign=" + (args.flag("ignoreerrors") ? "-e" : "") + "\n" + kWriteBody);
       Value f = script_failure(w);
       if (!f.is_null()) return f;
     }

@@ -6,6 +6,7 @@
 // ActiveState and `is-enabled`, and acts; check mode only decides.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -141,24 +142,25 @@ class SystemdModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const Value& unit = args["name"];
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const Value& unit = args.value("name");
     for (const char* k : {"state", "enabled", "masked"})
-      if (!args[k].is_null() && unit.is_null()) return failed_result(std::string("missing parameter(s) required by '") + k + "': name");
+      if (args.has(k) && unit.is_null()) return failed_result(std::string("missing parameter(s) required by '") + k + "': name");
     if (unit.is_string())
       for (char g : {'*', '?', '['})
         if (unit.get<std::string>().find(g) != std::string::npos)
           return failed_result(std::string("This module does not currently support using glob patterns, found '") + g +
                                "' in service name: " + unit.get<std::string>());
     std::string flags;
-    if (args["scope"] != "system") flags += " --" + args["scope"].get<std::string>();
-    if (args["no_block"] == true) flags += " --no-block";
-    if (args["force"] == true) flags += " --force";
-    auto yes_no = [&](const char* k) { return args[k].is_null() ? Value("") : Value(args[k] == true ? "yes" : "no"); };
-    std::string script = shell_assign("unit", unit) + shell_assign("state", args["state"]) +
+    if (args.str("scope") != "system") flags += " --" + args.str("scope");
+    if (args.flag("no_block")) flags += " --no-block";
+    if (args.flag("force")) flags += " --force";
+    auto yes_no = [&](const char* k) { return args.has(k) ? Value(args.flag(k) ? "yes" : "no") : Value(""); };
+    std::string script = shell_assign("unit", unit) + shell_assign("state", args.value("state")) +
                          shell_assign("enabled", yes_no("enabled")) + shell_assign("masked", yes_no("masked")) +
-                         shell_assign("daemon_reload", args["daemon_reload"]) +
-                         shell_assign("daemon_reexec", args["daemon_reexec"]) + shell_assign("scope", args["scope"]) +
+                         shell_assign("daemon_reload", args.flag("daemon_reload")) +
+                         shell_assign("daemon_reexec", args.flag("daemon_reexec")) + shell_assign("scope", args.str("scope")) +
                          shell_assign("check", ctx.check_mode) + "flags=" + shell_quote(flags) + "\n" + kSystemdBody;
     ScriptAnswer a = run_answer_script(ctx, script);
     Value failure = script_failure(a);
@@ -173,7 +175,7 @@ class SystemdModule : public Module {
       return f;
     }
     if (a.has("enabled_now")) r["enabled"] = a.get("enabled_now") == "yes";
-    if (!args["state"].is_null()) r["state"] = args["state"] == "stopped" ? "stopped" : "started";
+    if (args.has("state")) r["state"] = args.str("state") == "stopped" ? "stopped" : "started";
     Value warnings = Value::array();
     if (a.has("warn_initd"))
       warnings.push_back("The service (" + to_display_string(unit) +

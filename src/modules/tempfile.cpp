@@ -4,6 +4,7 @@
 // (/tmp). Like Ansible's module it does not run in check mode (skipped).
 #include <random>
 
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
@@ -22,6 +23,22 @@ std::string python_temp_name() {
   return s;
 }
 
+// $b: the directory ("": $TMPDIR or /tmp); $dir: "1" for a directory;
+// $template: mktemp's template; $what: "file" or "directory". When mktemp
+// fails the script tells the errno Python's os.open or os.mkdir would have
+// met: a missing directory (2), a file in the way (20), no write or search
+// permission (13).
+constexpr const char* kTempBody = R"SH([ -n "$b" ] || b=${TMPDIR:-/tmp}
+if t=$(mktemp ${dir:+-d} "$b/$template" 2>&1); then _out path "$t"; _out stat "$(_dr_st "$t")"
+else
+  p=$b; while [ ! -e "$p" ] && [ ! -L "$p" ]; do case $p in ?*/*) p=${p%/*} ;; /*) p=/ ;; *) p=. ;; esac; done
+  if [ "$p" != "$b" ]; then [ -d "$p" ] && _out errno 2 || _out errno 20
+  elif [ ! -d "$b" ]; then _out errno 20
+  elif [ ! -w "$b" ] || [ ! -x "$b" ]; then _out errno 13; fi
+  _out base "$b"; _dr_die "could not create a temporary $what: $t"
+fi
+)SH";
+
 class TempFileModule : public Module {
  public:
   TempFileModule() {
@@ -34,36 +51,19 @@ class TempFileModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
     if (ctx.check_mode)
       return Value{{"changed", false},
                    {"skipped", true},
                    {"msg", "remote module (tempfile) does not support check mode"}};
-    bool dir = args["state"] == "directory";
-    const std::string prefix = args["prefix"].get<std::string>(),
-                      suffix = args["suffix"].get<std::string>();
-    std::string base = args["path"].is_string() ? files::q(args["path"].get<std::string>())
-                                                : "\"${TMPDIR:-/tmp}\"";
-    // When mktemp fails the script tells the errno Python's os.open or
-    // os.mkdir would have met: a missing directory (2), a file in the way
-    // (20), no write or search permission (13).
-    std::string s =
-        files::script_prelude(false) + "b=" + base +
-        "\n"
-        "if t=$(mktemp " +
-        std::string(dir ? "-d " : "") + "\"$b\"/" + files::q(prefix + "XXXXXXXX" + suffix) +
-        " 2>&1); then _out path \"$t\"; _out stat \"$(_dr_st \"$t\")\"\n"
-        "else\n"
-        "  p=$b; while [ ! -e \"$p\" ] && [ ! -L \"$p\" ]; do case $p in ?*/*) p=${p%/*} ;; /*) "
-        "p=/ ;; *) p=. ;; esac; done\n"
-        "  if [ \"$p\" != \"$b\" ]; then [ -d \"$p\" ] && _out errno 2 || _out errno 20\n"
-        "  elif [ ! -d \"$b\" ]; then _out errno 20\n"
-        "  elif [ ! -w \"$b\" ] || [ ! -x \"$b\" ]; then _out errno 13; fi\n"
-        "  _out base \"$b\"; _dr_die \"could not create a temporary " +
-        (dir ? "directory" : "file") +
-        ": $t\"\n"
-        "fi\n";
-    ExecResult res = run_own_script(ctx, s);
+    bool dir = args.str("state") == "directory";
+    const std::string prefix = args.str("prefix"),
+                      suffix = args.str("suffix");
+    std::string vars = shell_assign("b", args.str("path")) + shell_assign("dir", dir) +
+                       shell_assign("template", prefix + "XXXXXXXX" + suffix) +
+                       shell_assign("what", dir ? "directory" : "file");
+    ExecResult res = run_own_script(ctx, files::script_prelude(false) + vars + kTempBody);
     AnswerFields ans = parse_answer(res.out);
     if (ans.count("errno"))
       return python_os_error(ans["errno"], ans["base"], prefix + python_temp_name() + suffix);

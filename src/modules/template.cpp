@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "core/error.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_write.hpp"
 #include "modules/shell_script.hpp"
@@ -25,9 +26,6 @@ class TemplateModule : public Module {
         opt("dest", OptionType::path).req(),
         opt("backup", OptionType::boolean).def(false),
         opt("force", OptionType::boolean).def(true),
-        opt("mode", OptionType::octal_mode),
-        opt("owner"),
-        opt("group"),
         opt("newline_sequence").def("\n").one_of({"\n", "\r", "\r\n", "\\n", "\\r", "\\r\\n"}),
         opt("trim_blocks", OptionType::boolean).def(true),
         opt("lstrip_blocks", OptionType::boolean).def(false),
@@ -40,24 +38,23 @@ class TemplateModule : public Module {
         opt("output_encoding").def("utf-8"),
         opt("validate"),
         opt("follow", OptionType::boolean).def(false),
-        opt("unsafe_writes", OptionType::boolean).def(false),
-        opt("attributes").alias({"attr"}),
-        opt("seuser"), opt("serole"), opt("setype"), opt("selevel"),
     };
+    files::add_common_options(spec_);
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
     if (!ctx.templar) return failed_result("template needs the playbook's variables");
-    const std::string src = args["src"].get<std::string>();
-    const std::string dest = args["dest"].get<std::string>();
+    const std::string src = args.str("src");
+    const std::string dest = args.str("dest");
     std::string path = files::find_controller_file(ctx.search_path, "templates", src);
     if (path.empty()) return files::controller_file_missing(ctx.search_path, "templates", src);
     path = std::filesystem::absolute(path).lexically_normal().string();
 
     files::WriteRequest req;
     try {
-      req.attrs = files::attrs_from_args(args);
+      req.attrs = files::attrs_from_args(validated);
     } catch (const Error& e) {
       return failed_result(e.message());
     }
@@ -71,20 +68,20 @@ class TemplateModule : public Module {
     }
 
     tmpl::RenderOptions opts = tmpl::RenderOptions::template_module();
-    opts.syntax.trim_blocks = args["trim_blocks"] == true;
-    opts.syntax.lstrip_blocks = args["lstrip_blocks"] == true;
+    opts.syntax.trim_blocks = args.flag("trim_blocks");
+    opts.syntax.lstrip_blocks = args.flag("lstrip_blocks");
     // Ansible's template action also takes the escaped spellings ('\r\n').
-    std::string nl = args["newline_sequence"].get<std::string>();
+    std::string nl = args.str("newline_sequence");
     if (nl == "\\n") nl = "\n";
     else if (nl == "\\r") nl = "\r";
     else if (nl == "\\r\\n") nl = "\r\n";
     opts.syntax.newline_sequence = nl;
-    opts.syntax.block_start = args["block_start_string"].get<std::string>();
-    opts.syntax.block_end = args["block_end_string"].get<std::string>();
-    opts.syntax.variable_start = args["variable_start_string"].get<std::string>();
-    opts.syntax.variable_end = args["variable_end_string"].get<std::string>();
-    if (args["comment_start_string"].is_string()) opts.syntax.comment_start = args["comment_start_string"].get<std::string>();
-    if (args["comment_end_string"].is_string()) opts.syntax.comment_end = args["comment_end_string"].get<std::string>();
+    opts.syntax.block_start = args.str("block_start_string");
+    opts.syntax.block_end = args.str("block_end_string");
+    opts.syntax.variable_start = args.str("variable_start_string");
+    opts.syntax.variable_end = args.str("variable_end_string");
+    if (args.has("comment_start_string")) opts.syntax.comment_start = args.str("comment_start_string");
+    if (args.has("comment_end_string")) opts.syntax.comment_end = args.str("comment_end_string");
     // Includes resolve next to the template, then along the role's templates.
     opts.search_path.push_back(std::filesystem::path(path).parent_path().string());
     for (const auto& d : ctx.search_path) {
@@ -100,9 +97,9 @@ class TemplateModule : public Module {
       return failed_result(e.message());
     }
     req.dest = dest;
-    req.force = args["force"] == true;
-    req.backup = args["backup"] == true;
-    if (args["validate"].is_string()) req.validate = args["validate"].get<std::string>();
+    req.force = args.flag("force");
+    req.backup = args.flag("backup");
+    if (args.has("validate")) req.validate = args.str("validate");
     req.basename_in_dir = std::filesystem::path(path).filename().string();
     req.src_label = path;
     req.after_header = path;

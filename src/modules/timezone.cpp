@@ -14,6 +14,7 @@
 // desired state").
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/command_steps.hpp"
 #include "template/regex.hpp"
@@ -179,10 +180,11 @@ class TimezoneModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
     std::map<std::string, std::string> planned;
     for (const char* k : {"hwclock", "name"})
-      if (!args[k].is_null()) planned[k] = to_display_string(args[k]);
+      if (args.has(k)) planned[k] = args.str(k);
     const std::string name = planned.count("name") ? planned["name"] : "";
     std::string vars = shell_assign("name", name);
     ScriptAnswer now = run_answer_script(ctx, vars + kReadBody);

@@ -33,6 +33,7 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "core/vault.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
@@ -205,31 +206,24 @@ class UnarchiveModule : public Module {
         opt("io_buffer_size", OptionType::integer),
         opt("validate_certs", OptionType::boolean).def(true),
         opt("decrypt", OptionType::boolean).def(true),
-        opt("mode", OptionType::octal_mode),
-        opt("owner"),
-        opt("group"),
-        opt("unsafe_writes", OptionType::boolean).def(false),
-        opt("attributes").alias({"attr"}),
-        opt("seuser"),
-        opt("serole"),
-        opt("setype"),
-        opt("selevel"),
     };
+    files::add_common_options(spec_);
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string src = args["src"].get<std::string>();
-    const std::string dest = args["dest"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string src = args.str("src");
+    const std::string dest = args.str("dest");
     const std::string creates =
-        args["creates"].is_string() ? args["creates"].get<std::string>() : "";
-    bool remote = args["remote_src"] == true || args["copy"] == false;
+        args.str("creates");
+    bool remote = args.flag("remote_src") || !args.flag("copy");
     // AnsibleModule's mutually_exclusive counts given lists, not defaults.
-    if (!args["include"].empty() && !args["exclude"].empty())
+    if (!args.value("include").empty() && !args.value("exclude").empty())
       return failed_result("parameters are mutually exclusive: include|exclude");
     files::Attrs attrs;
     try {
-      attrs = files::attrs_from_args(args);
+      attrs = files::attrs_from_args(validated);
     } catch (const Error& e) {
       return failed_result(e.message());
     }
@@ -242,7 +236,7 @@ class UnarchiveModule : public Module {
     if (!remote) {
       found = files::find_controller_file(ctx.search_path, "files", src);
       bool read = !found.empty() && files::read_local_file(found, data);
-      if (read && args["decrypt"] != false) data = decrypt_if_vaulted(std::move(data), found);
+      if (read && args.flag("decrypt")) data = decrypt_if_vaulted(std::move(data), found);
       if (!read) {
         if (!creates.empty() &&
             parse_answer(run_script(ctx, prelude + creates_check).out).count("skipped"))
@@ -264,8 +258,8 @@ class UnarchiveModule : public Module {
     s += creates_check + "d=" + q(dest) + "; sl=" + q(label) + "\n";
     s += "[ -d \"$d\" ] || { _out nodest 1; exit 0; }\n";
     if (remote) s += "a=$sl; [ -e \"$a\" ] || _dr_die \"Source '$a' does not exist\"\n";
-    const Value& ex = args["exclude"];
-    const Value& in = args["include"];
+    const Value& ex = args.value("exclude");
+    const Value& in = args.value("include");
     std::string want = "$sm";
     if (attrs.octal_mode())
       want = attrs.mode;
@@ -282,13 +276,13 @@ class UnarchiveModule : public Module {
                                                             (ex.empty() ? "" : " -x" + words(ex)) +
                                                             " > \"$t/l\" 2> /dev/null";
     s += filled(kScript, {{"RMSRC", remote ? "" : " \"$a\""},
-                          {"HASOPTS", args["extra_opts"].empty() ? "" : "1"},
-                          {"TAROPTS", words(args["extra_opts"])},
-                          {"ZIPOPTS", words(args["extra_opts"])},
+                          {"HASOPTS", args.value("extra_opts").empty() ? "" : "1"},
+                          {"TAROPTS", words(args.value("extra_opts"))},
+                          {"ZIPOPTS", words(args.value("extra_opts"))},
                           {"TEXCL", words(ex, "--exclude=", true)},
                           {"ZEXCL", ex.empty() ? "" : " -x" + words(ex)},
                           {"INCL", words(in)},
-                          {"KEEP", args["keep_newer"] == true ? "--keep-newer-files" : ""},
+                          {"KEEP", args.flag("keep_newer") ? "--keep-newer-files" : ""},
                           {"ZIPLIST", zip_list},
                           {"WANT", want},
                           {"MODE", attrs.mode},
@@ -328,7 +322,7 @@ class UnarchiveModule : public Module {
       files::add_path_info(r, files::parse_stat(ans["after"]));
       return r;
     }
-    if (args["list_files"] == true) {
+    if (args.flag("list_files")) {
       Value list = Value::array();
       bool tar = ans["handler"] != "ZipArchive";
       for (const auto& f : split_lines(ans["files"])) {
@@ -358,7 +352,7 @@ class UnarchiveModule : public Module {
          "remote module (ansible.legacy.unarchive) does not support check mode when using gtar"}};
   }
   // The command the script extracted with (Ansible's cmd list).
-  static Value extract_command(const Value& args, const AnswerFields& ans,
+  static Value extract_command(const ModuleArgs& args, const AnswerFields& ans,
                                const std::string& dest) {
     Value cmd = Value::array();
     auto add = [&](const Value& list, const std::string& prefix = "") {
@@ -367,11 +361,11 @@ class UnarchiveModule : public Module {
     const std::string& a = ans.at("a");
     if (ans.at("handler") == "ZipArchive") {
       cmd = Value::array({ans.at("uz"), "-o"});
-      add(args["extra_opts"]);
+      add(args.value("extra_opts"));
       cmd.push_back(a);
-      if (!args["exclude"].empty()) cmd.push_back("-x");
-      add(args["exclude"]);
-      add(args["include"]);
+      if (!args.value("exclude").empty()) cmd.push_back("-x");
+      add(args.value("exclude"));
+      add(args.value("include"));
       cmd.push_back("-d");
       cmd.push_back(dest);
       return cmd;
@@ -379,16 +373,16 @@ class UnarchiveModule : public Module {
     cmd = Value::array({ans.at("tp"), "--extract", "-C", dest});
     if (!ans.at("z").empty()) cmd.push_back(ans.at("z"));
     if (!ans.at("go").empty()) cmd.push_back(ans.at("go"));
-    add(args["extra_opts"]);
-    if (args["keep_newer"] == true) cmd.push_back("--keep-newer-files");
-    for (const auto& v : args["exclude"]) {
+    add(args.value("extra_opts"));
+    if (args.flag("keep_newer")) cmd.push_back("--keep-newer-files");
+    for (const auto& v : args.value("exclude")) {
       std::string e = v.get<std::string>();
       while (!e.empty() && e.back() == '/') e.pop_back();
       cmd.push_back("--exclude=" + e);
     }
     cmd.push_back("-f");
     cmd.push_back(a);
-    add(args["include"]);
+    add(args.value("include"));
     return cmd;
   }
   // pick_handler's failure: each handler's reason once (Ansible keeps them

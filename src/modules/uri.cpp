@@ -22,6 +22,7 @@
 #include "core/strings.hpp"
 #include "core/vault.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
@@ -390,47 +391,48 @@ class UriModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string url = args["url"].get<std::string>();
-    std::string method = args["method"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string url = args.str("url");
+    std::string method = args.str("method");
     for (auto& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     bool word = !method.empty();
     for (char c : method) word = word && c >= 'A' && c <= 'Z';
     if (!word)
       return failed_result(
           "Parameter 'method' needs to be a single word in uppercase, like GET or POST.");
-    Value headers = args["headers"].is_object() ? args["headers"] : Value::object();
+    Value headers = args.value("headers").is_object() ? args.value("headers") : Value::object();
     auto has_header = [&](const std::string& name) {
       for (auto it = headers.begin(); it != headers.end(); ++it)
         if (to_lower(it.key()) == name) return true;
       return false;
     };
-    const std::string format = args["body_format"].get<std::string>();
+    const std::string format = args.str("body_format");
     std::string body;
-    const bool has_body = !args["body"].is_null();
+    const bool has_body = args.has("body");
     if (format == "json") {
       if (has_body)
-        body = args["body"].is_string() ? args["body"].get<std::string>()
-                                        : python_json_dumps(args["body"]);
+        body = args.value("body").is_string() ? args.str("body")
+                                        : python_json_dumps(args.value("body"));
       if (!has_header("content-type")) headers["Content-Type"] = "application/json";
     } else if (format == "form-urlencoded") {
       if (has_body)
-        body = args["body"].is_object() ? form_urlencode(args["body"])
-                                        : to_display_string(args["body"]);
+        body = args.value("body").is_object() ? form_urlencode(args.value("body"))
+                                        : args.str("body");
       if (!has_header("content-type"))
         headers["Content-Type"] = "application/x-www-form-urlencoded";
     } else if (has_body) {
-      body = to_display_string(args["body"]);
+      body = args.str("body");
     }
     // src: the request's body is a file, on the target with remote_src,
     // else on the controller (found as the action plugin's _find_needle
     // does) and sent over stdin.
     std::string src_file;
     bool sends_body = has_body;
-    if (args["src"].is_string() && args["remote_src"] == true) {
-      src_file = args["src"].get<std::string>();
-    } else if (args["src"].is_string()) {
-      const std::string src = args["src"].get<std::string>();
+    if (args.has("src") && args.flag("remote_src")) {
+      src_file = args.str("src");
+    } else if (args.has("src")) {
+      const std::string src = args.str("src");
       const std::string found = files::find_controller_file(ctx.search_path, "files", src);
       if (found.empty() || !files::read_local_file(found, body))
         return files::controller_file_missing(ctx.search_path, "files", src);
@@ -441,16 +443,16 @@ class UriModule : public Module {
     for (auto it = headers.begin(); it != headers.end(); ++it)
       header_words +=
           "set -- \"$@\" -H " + shell_quote(it.key() + ": " + to_display_string(it.value())) + "\n";
-    const std::string follow = args["follow_redirects"].get<std::string>();
+    const std::string follow = args.str("follow_redirects");
     bool follows =
         follow == "all" || follow == "yes" ||
         ((follow == "safe" || follow == "urllib2") && (method == "GET" || method == "HEAD"));
     std::vector<std::string> ok_codes;
-    for (const auto& c : args["status_code"]) ok_codes.push_back(to_display_string(c));
+    for (const auto& c : args.value("status_code")) ok_codes.push_back(to_display_string(c));
     std::string userpass;
-    if (!args["url_username"].is_null())
-      userpass = to_display_string(args["url_username"]) + ":" +
-                 (args["url_password"].is_null() ? "" : to_display_string(args["url_password"]));
+    if (args.has("url_username"))
+      userpass = args.str("url_username") + ":" +
+                 args.str("url_password");
     // A URL's own user:password@ makes urls.py skip .netrc.
     const size_t netloc = url.find("://") == std::string::npos ? 0 : url.find("://") + 3;
     const bool url_credentials =
@@ -459,15 +461,15 @@ class UriModule : public Module {
 
     std::string script =
         shell_assign("url", url) + shell_assign("method", method) +
-        shell_assign("timeout", args["timeout"]) + shell_assign("agent", args["http_agent"]) +
-        shell_assign("follow", follows) + shell_assign("insecure", args["validate_certs"] != true) +
+        shell_assign("timeout", args.value("timeout")) + shell_assign("agent", args.value("http_agent")) +
+        shell_assign("follow", follows) + shell_assign("insecure", !args.flag("validate_certs")) +
         shell_assign("userpass", userpass) + shell_assign("headers", header_words) +
         shell_assign("options", curl_options(args, userpass, has_header("accept-encoding"))) +
-        shell_assign("netrc", args["use_netrc"] != false && !url_credentials) +
+        shell_assign("netrc", args.flag("use_netrc") && !url_credentials) +
         shell_assign("ims", !has_header("if-modified-since")) +
         shell_assign("has_body", sends_body) + shell_assign("src_file", src_file) +
-        shell_assign("creates", args["creates"]) + shell_assign("removes", args["removes"]) +
-        shell_assign("dest", args["dest"]) + shell_assign("ok_codes", join(ok_codes, " ")) +
+        shell_assign("creates", args.value("creates")) + shell_assign("removes", args.value("removes")) +
+        shell_assign("dest", args.value("dest")) + shell_assign("ok_codes", join(ok_codes, " ")) +
         kUriSave + kUriBody;
     auto start = std::chrono::steady_clock::now();
     ScriptAnswer a = run_answer_script(ctx, script, body);
@@ -486,11 +488,11 @@ class UriModule : public Module {
     if (a.has("skip_creates"))
       skipped =
           Value{{"changed", false},
-                {"stdout", "skipped, since '" + args["creates"].get<std::string>() + "' exists"}};
+                {"stdout", "skipped, since '" + args.str("creates") + "' exists"}};
     if (a.has("skip_removes"))
       skipped = Value{
           {"changed", false},
-          {"stdout", "skipped, since '" + args["removes"].get<std::string>() + "' does not exist"}};
+          {"stdout", "skipped, since '" + args.str("removes") + "' does not exist"}};
     if (!skipped.is_null()) {
       add_output_lines(skipped);  // as Ansible's action plugins do
       return skipped;
@@ -498,7 +500,7 @@ class UriModule : public Module {
     Value r = shape(args, url, a, elapsed);
     if (a.has("body_file")) {
       // A directory dest: the response names the file (uri's main()).
-      std::string path = args["dest"].get<std::string>();
+      std::string path = args.str("dest");
       if (a.has("dest_dir")) {
         const std::string name =
             response_filename(last_header_block(a.get("headers")), r["url"].get<std::string>());
@@ -528,25 +530,24 @@ class UriModule : public Module {
 
  private:
   // curl's words for the options that map one to one.
-  static std::string curl_options(const Value& args, const std::string& userpass,
+  static std::string curl_options(const ModuleArgs& args, const std::string& userpass,
                                   bool accept_encoding_given) {
     std::string words;
     auto add = [&](const std::string& w) { words += "set -- \"$@\" " + w + "\n"; };
     // Without force_basic_auth urllib answers the server's challenge
     // (basic or digest) instead of sending the credentials up front.
     if (!userpass.empty())
-      add(std::string(args["force_basic_auth"] == true ? "--basic" : "--anyauth") + " -u " +
+      add(std::string(args.flag("force_basic_auth") ? "--basic" : "--anyauth") + " -u " +
           shell_quote(userpass));
-    if (args["use_proxy"] == false) add("--noproxy '*'");
+    if (!args.flag("use_proxy")) add("--noproxy '*'");
     for (const auto& [option, flag] :
          {std::pair{"ca_path", "--cacert"}, std::pair{"client_cert", "--cert"},
           std::pair{"client_key", "--key"}, std::pair{"unix_socket", "--unix-socket"}})
-      if (args[option].is_string())
-        add(std::string(flag) + " " + shell_quote(args[option].get<std::string>()));
-    if (args["ciphers"].is_array() && !args["ciphers"].empty())
-      add("--ciphers " + shell_quote(join(string_list(args["ciphers"]), ":")));
+      if (args.has(option)) add(std::string(flag) + " " + shell_quote(args.str(option)));
+    if (args.value("ciphers").is_array() && !args.value("ciphers").empty())
+      add("--ciphers " + shell_quote(join(string_list(args.value("ciphers")), ":")));
     // urls.py asks for no encoding but decodes a gzip body that comes anyway.
-    if (args["decompress"] != false)
+    if (args.flag("decompress"))
       add(std::string("--compressed") + (accept_encoding_given ? "" : " -H 'Accept-Encoding:'"));
     return words;
   }
@@ -559,7 +560,7 @@ class UriModule : public Module {
     add_path_info(r, a.get("st"));
   }
 
-  static Value shape(const Value& args, const std::string& url, const ScriptAnswer& a,
+  static Value shape(const ModuleArgs& args, const std::string& url, const ScriptAnswer& a,
                      long long elapsed) {
     Value r = Value::object();
     std::string w = a.get("w");
@@ -568,7 +569,7 @@ class UriModule : public Module {
     std::string final_url = sp == std::string::npos ? url : w.substr(sp + 1);
     std::string content = a.get("body");
     if (!content.empty() && content.back() == 'x') content.pop_back();
-    if (args["method"] == "HEAD" || args["method"] == "head")
+    if (args.str("method") == "HEAD" || args.str("method") == "head")
       content.clear();  // curl -I writes headers there
     std::string status_line;
     const std::vector<std::string> block = last_header_block(a.get("headers"), &status_line);
@@ -599,7 +600,7 @@ class UriModule : public Module {
     const bool request_failed = a.get_int("rc", 0) != 0 || status == 0;
     if (request_failed) status = -1;
     bool ok = false;
-    for (const auto& c : args["status_code"])
+    for (const auto& c : args.value("status_code"))
       if (c == status) ok = true;
     std::string sub = content_type.substr(
         content_type.find('/') == std::string::npos ? 0 : content_type.find('/') + 1);
@@ -609,14 +610,14 @@ class UriModule : public Module {
     if (request_failed) {
       r["msg"] = "Request failed: " + rstrip_newlines(a.get("err"));
     } else if (status >= 400 ||
-               (status >= 300 && status < 400 && args["follow_redirects"] != "all")) {
+               (status >= 300 && status < 400 && args.str("follow_redirects") != "all")) {
       std::string reason =
           status_line.size() > 13 ? status_line.substr(status_line.find(' ', 9) + 1) : "";
       r["msg"] = "HTTP Error " + std::to_string(status) + ": " + reason;
       // Ansible's fetch_url reads an error response's body into `body`; the
       // module takes it from there as its content (and drops `body`) when
       // it wants the content: JSON, return_content or an unexpected status.
-      const bool wants_content = maybe_json || args["return_content"] == true || !ok;
+      const bool wants_content = maybe_json || args.flag("return_content") || !ok;
       if (!wants_content) {
         r["body"] = content;
         content.clear();
@@ -645,12 +646,12 @@ class UriModule : public Module {
     }
     if (!ok) {
       std::vector<std::string> codes;
-      for (const auto& c : args["status_code"]) codes.push_back(to_display_string(c));
+      for (const auto& c : args.value("status_code")) codes.push_back(to_display_string(c));
       r["msg"] = "Status code was " + std::to_string(status) + " and not [" + join(codes, ", ") +
                  "]: " + r.value("msg", std::string());
       r["failed"] = true;
     }
-    if (args["return_content"] == true) r["content"] = content;
+    if (args.flag("return_content")) r["content"] = content;
     return r;
   }
   ArgSpec spec_;

@@ -7,6 +7,7 @@
 // check mode runs nothing that changes the system.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
@@ -242,36 +243,37 @@ class UserModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
     ScriptAnswer a = run_answer_script(ctx, user_script(args, ctx.check_mode));
     return user_result(args, ctx.check_mode, a);
   }
 
-  static std::string user_script(const Value& args, bool check) {
-    std::string s = shell_assign("n", args["name"]) + shell_assign("state", args["state"]) +
+  static std::string user_script(const ModuleArgs& args, bool check) {
+    std::string s = shell_assign("n", args.value("name")) + shell_assign("state", args.value("state")) +
                      shell_assign("check", check);
     for (const char* k : {"uid", "non_unique", "group", "comment", "home", "shell", "password",
                           "password_expire_max", "password_expire_min", "force", "remove", "create_home",
                           "skeleton", "system", "move_home", "append", "generate_ssh_key", "ssh_key_bits",
                           "ssh_key_type", "ssh_key_comment", "ssh_key_passphrase", "update_password", "umask"})
-      s += shell_assign(std::string("o_") + k, args[k]);
+      s += shell_assign(std::string("o_") + k, args.value(k));
     for (const char* k : {"comment", "password", "groups", "ssh_key_passphrase"})
-      s += shell_assign(std::string("o_") + k + "_set", !args[k].is_null());
-    s += shell_assign("o_groups", join(string_list(args["groups"]), ","));
-    s += shell_assign("o_ssh_key_file", args["ssh_key_file"].is_null()
-                                           ? Value(".ssh/id_" + to_display_string(args["ssh_key_type"]))
-                                           : args["ssh_key_file"]);
+      s += shell_assign(std::string("o_") + k + "_set", args.has(k));
+    s += shell_assign("o_groups", join(args.strings("groups"), ","));
+    s += shell_assign("o_ssh_key_file", args.has("ssh_key_file") ? args.str("ssh_key_file")
+                                                                   : ".ssh/id_" + args.str("ssh_key_type"));
     // password_lock is three-valued: yes, no, or not given.
-    s += shell_assign("o_password_lock", args["password_lock"].is_null() ? Value("")
-                                         : Value(args["password_lock"] == true ? "yes" : "no"));
+    s += shell_assign("o_password_lock", !args.has("password_lock") ? ""
+                                         : args.flag("password_lock")  ? "yes"
+                                                                        : "no");
     return s + kUserBody;
   }
 
-  static Value user_result(const Value& args, bool check, const ScriptAnswer& a) {
+  static Value user_result(const ModuleArgs& args, bool check, const ScriptAnswer& a) {
     Value failure = script_failure(a);
     if (!failure.is_null()) return failure;
-    const std::string name = to_display_string(args["name"]);
-    if (check && (a.has("created") || (a.has("existed") && args["state"] == "absent")))
+    const std::string name = args.str("name");
+    if (check && (a.has("created") || (a.has("existed") && args.str("state") == "absent")))
       return Value{{"changed", true}};
     if (a.get_int("rc", 0) != 0) {
       Value r = failed_result(a.get("stderr"));
@@ -281,31 +283,31 @@ class UserModule : public Module {
     }
     Value r = Value::object();
     r["name"] = name;
-    r["state"] = args["state"];
-    if (args["state"] == "absent") {
+    r["state"] = args.value("state");
+    if (args.str("state") == "absent") {
       if (a.has("existed")) {
-        r["force"] = args["force"];
-        r["remove"] = args["remove"];
+        r["force"] = args.value("force");
+        r["remove"] = args.value("remove");
       }
     } else if (a.has("created")) {
-      r["system"] = args["system"];
-      r["create_home"] = args["create_home"];
+      r["system"] = args.value("system");
+      r["create_home"] = args.value("create_home");
     } else {
-      r["append"] = args["append"];
-      r["move_home"] = args["move_home"];
+      r["append"] = args.value("append");
+      r["move_home"] = args.value("move_home");
     }
-    if (args["state"] == "present" && !args["password"].is_null()) r["password"] = "NOT_LOGGING_PASSWORD";
+    if (args.str("state") == "present" && args.has("password")) r["password"] = "NOT_LOGGING_PASSWORD";
     r["changed"] = a.changed();
     if (!a.get("stdout").empty()) r["stdout"] = a.get("stdout");
     if (!a.get("stderr").empty()) r["stderr"] = a.get("stderr");
     add_output_lines(r);  // as Ansible's action plugins do
-    if (args["state"] == "present" && a.has("uid")) {
+    if (args.str("state") == "present" && a.has("uid")) {
       r["uid"] = to_number(a.get("uid"));
       r["group"] = to_number(a.get("gid"));
       r["comment"] = a.get("comment");
       r["home"] = a.get("home");
       r["shell"] = a.get("shell");
-      if (!args["groups"].is_null()) r["groups"] = join(string_list(args["groups"]), ",");
+      if (args.has("groups")) r["groups"] = join(args.strings("groups"), ",");
       if (a.has("ssh_key_file")) {
         r["ssh_fingerprint"] = trim(a.get("ssh_fingerprint"));
         r["ssh_key_file"] = a.get("ssh_key_file");
@@ -313,10 +315,10 @@ class UserModule : public Module {
       }
     }
     Value warnings = Value::array();
-    if (args["append"] == true && args["groups"].is_null())
+    if (args.flag("append") && !args.has("groups"))
       warnings.push_back("'append' is set, but no 'groups' are specified. Use 'groups' for appending new groups."
                          "This will change to an error in Ansible 2.14.");
-    if (args["password"].is_string() && password_looks_unhashed(args["password"].get<std::string>()))
+    if (args.has("password") && password_looks_unhashed(args.str("password")))
       warnings.push_back("The input password appears not to have been hashed. The 'password' argument must be "
                          "encrypted for this module to work properly.");
     for (const char* w : {"warn_key", "warn_pub"})

@@ -12,6 +12,7 @@
 
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -197,9 +198,10 @@ class WaitForModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string state = args["state"].get<std::string>();
-    const bool has_path = !args["path"].is_null(), has_port = !args["port"].is_null() && args["port"] != 0;
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    const std::string state = args.str("state");
+    const bool has_path = args.has("path"), has_port = args.has("port") && args.value("port") != 0;
     auto fail0 = [](const std::string& m) {
       Value r = failed_result(m);
       r["elapsed"] = 0;
@@ -210,29 +212,29 @@ class WaitForModule : public Module {
       return fail0("state=stopped should only be used for checking a port in the wait_for module");
     if (has_path && state == "drained")
       return fail0("state=drained should only be used for checking a port in the wait_for module");
-    if (!args["exclude_hosts"].is_null() && state != "drained")
+    if (args.has("exclude_hosts") && state != "drained")
       return fail0("exclude_hosts should only be with state=drained");
     std::vector<std::string> codes;
-    for (const auto& s : string_list(args["active_connection_states"])) {
+    for (const auto& s : string_list(args.value("active_connection_states"))) {
       const char* c = tcp_state_code(s);
       if (!c) return fail0("unknown active_connection_state (" + s + ") defined");
       codes.push_back(c);
     }
-    std::string re = args["search_regex"].is_null() ? "" : args["search_regex"].get<std::string>();
-    std::string script = shell_assign("host", args["host"]) + shell_assign("port", has_port ? args["port"] : Value()) +
-                         shell_assign("path", args["path"]) + shell_assign("re", python_regex_to_ere(re)) +
+    std::string re = args.str("search_regex");
+    std::string script = shell_assign("host", args.value("host")) + shell_assign("port", has_port ? args.value("port") : Value()) +
+                         shell_assign("path", args.value("path")) + shell_assign("re", python_regex_to_ere(re)) +
                          shell_assign("re_py", re) +
-                         shell_assign("state", state) + shell_assign("timeout", args["timeout"]) +
-                         shell_assign("ct", args["connect_timeout"]) + shell_assign("delay", args["delay"]) +
-                         shell_assign("sl", args["sleep"]) + shell_assign("states", join(codes, " ")) + kWaitBody;
+                         shell_assign("state", state) + shell_assign("timeout", args.value("timeout")) +
+                         shell_assign("ct", args.value("connect_timeout")) + shell_assign("delay", args.value("delay")) +
+                         shell_assign("sl", args.value("sleep")) + shell_assign("states", join(codes, " ")) + kWaitBody;
     ScriptAnswer a = run_answer_script(ctx, script);
     Value failure = script_failure(a);
     if (!failure.is_null()) return failure;
     long long elapsed = a.get_int("elapsed");
     if (!a.has("ok")) {
-      const std::string host = to_display_string(args["host"]);
-      const std::string port = has_port ? to_display_string(args["port"]) : "";
-      const std::string path = has_path ? args["path"].get<std::string>() : "";
+      const std::string host = args.str("host");
+      const std::string port = has_port ? args.str("port") : "";
+      const std::string path = has_path ? args.str("path") : "";
       std::string m;
       if (state == "drained")
         m = "Timeout when waiting for " + host + ":" + (has_port ? port : "None") + " to drain";
@@ -245,7 +247,7 @@ class WaitForModule : public Module {
       else
         m = re.empty() ? "Timeout when waiting for file " + path
                        : "Timeout when waiting for search string " + re + " in " + path;
-      Value r = failed_result(args["msg"].is_string() ? args["msg"].get<std::string>() : m);
+      Value r = failed_result(args.has("msg") ? args.str("msg") : m);
       r["elapsed"] = elapsed;
       return r;
     }
@@ -255,9 +257,9 @@ class WaitForModule : public Module {
     r["match_groupdict"] = Value::object();
     r["match_groups"] = Value::array();
     if (a.has("matched")) match_groups(re, a.get("matched"), r);
-    r["path"] = args["path"];
-    r["port"] = has_port ? args["port"] : Value();
-    r["search_regex"] = args["search_regex"];
+    r["path"] = args.value("path");
+    r["port"] = has_port ? args.value("port") : Value();
+    r["search_regex"] = args.value("search_regex");
     r["state"] = state;
     if (has_path && a.has("st")) add_path_info(r, a.get("st"));
     return r;

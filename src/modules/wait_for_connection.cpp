@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
@@ -24,14 +25,15 @@ class WaitForConnectionModule : public Module {
   const ArgSpec& spec() const override { return spec_; }
   bool connects_itself() const override { return true; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
     using Clock = std::chrono::steady_clock;
     auto start = Clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
-    double timeout = static_cast<double>(args["timeout"].get<int64_t>());
-    double pause = static_cast<double>(std::max<int64_t>(args["sleep"].get<int64_t>(), 0));
+    double timeout = static_cast<double>(args.integer("timeout"));
+    double pause = static_cast<double>(std::max<int64_t>(args.integer("sleep"), 0));
     if (ctx.check_mode) return Value{{"changed", false}, {"elapsed", 0}};
-    if (!wait_unless_cancelled(ctx.cancel, static_cast<double>(args["delay"].get<int64_t>())))
+    if (!wait_unless_cancelled(ctx.cancel, static_cast<double>(args.integer("delay"))))
       return failed_result("cancelled");
     std::string last_error;
     for (;;) {
@@ -41,7 +43,7 @@ class WaitForConnectionModule : public Module {
         ctx.connection->close();
         ctx.connection->connect();
         ExecOptions opts;
-        opts.timeout_s = std::max(1, static_cast<int>(args["connect_timeout"].get<int64_t>()));
+        opts.timeout_s = std::max(1, static_cast<int>(args.integer("connect_timeout")));
         ExecResult res = ctx.connection->exec("true", opts);
         if (res.exit_status == 0)
           return Value{{"changed", false}, {"elapsed", static_cast<int64_t>(elapsed())}};

@@ -9,6 +9,7 @@
 // always), plus the file attributes (mode, owner, group).
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_write.hpp"
 
@@ -128,23 +129,23 @@ class YumRepositoryModule : public Module {
     }
     for (auto o : {opt("name").req(), opt("description"), opt("file"), opt("params", OptionType::dict),
                    opt("reposdir", OptionType::path).def("/etc/yum.repos.d"),
-                   opt("state").def("present").one_of({"present", "absent"}), opt("mode", OptionType::octal_mode),
-                   opt("owner"), opt("group"), opt("unsafe_writes", OptionType::boolean).def(false),
-                   opt("attributes").alias({"attr"}), opt("seuser"), opt("serole"), opt("setype"), opt("selevel")})
+                   opt("state").def("present").one_of({"present", "absent"})})
       spec_.options.push_back(o);
+    files::add_common_options(spec_);
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    if (args["params"].is_object() && !args["params"].empty())
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    ModuleArgs args(validated);
+    if (args.value("params").is_object() && !args.value("params").empty())
       return failed_result("The params option to yum_repository was removed in Ansible 2.5 since it circumvents "
                            "Ansible's option handling");
-    const std::string repoid = to_display_string(args["name"]), state = args["state"].get<std::string>();
-    if (state == "present" && args["baseurl"].is_null() && args["metalink"].is_null() && args["mirrorlist"].is_null())
+    const std::string repoid = args.str("name"), state = args.str("state");
+    if (state == "present" && !args.has("baseurl") && !args.has("metalink") && !args.has("mirrorlist"))
       return failed_result("Parameter 'baseurl', 'metalink' or 'mirrorlist' is required.");
-    if (state == "present" && args["description"].is_null()) return failed_result("Parameter 'description' is required.");
-    const std::string dir = args["reposdir"].get<std::string>();
-    const std::string dest = dir + "/" + (args["file"].is_null() ? repoid : to_display_string(args["file"])) + ".repo";
+    if (state == "present" && !args.has("description")) return failed_result("Parameter 'description' is required.");
+    const std::string dir = args.str("reposdir");
+    const std::string dest = dir + "/" + (args.has("file") ? args.str("file") : repoid) + ".repo";
     ScriptAnswer read = run_answer_script(ctx, shell_assign("dir", dir) + shell_assign("dest", dest) + kReadBody);
     Value failure = script_failure(read);
     if (!failure.is_null()) return failure;
@@ -159,7 +160,7 @@ class YumRepositoryModule : public Module {
       std::vector<std::string> keys = kAllowed;
       std::sort(keys.begin(), keys.end());  // Ansible sets them in sorted order
       for (const auto& k : keys) {
-        const Value& v = k == "name" ? args["description"] : args[k];
+        const Value& v = k == "name" ? args.value("description") : args.value(k);
         if (v.is_null()) continue;
         std::string text = v.is_boolean()  ? (v.get<bool>() ? "1" : "0")
                            : v.is_array() ? join(string_list(v), k == "baseurl" || k == "gpgkey" ? "\n" : " ")
@@ -176,7 +177,7 @@ class YumRepositoryModule : public Module {
       failure = script_failure(rm);
       if (!failure.is_null()) return failure;
     } else if (!ctx.check_mode && (changed || read.has("content"))) {
-      files::EditOutcome out = files::apply_text_edit(ctx, args, {dest, written(ini), changed, ""});
+      files::EditOutcome out = files::apply_text_edit(ctx, validated, {dest, written(ini), changed, ""});
       if (!out.failure.is_null()) return out.failure;
       changed = out.changed;
     }
