@@ -40,6 +40,9 @@ test_pkgs=(
   # unarchive's and stat's tests: the archive tools on both sides, file(1)
   # for stat's mimetype, busybox for targets without GNU tools
   zip unzip bzip2 xz-utils file busybox
+  # synchronize runs rsync on the controller and on the target; pip's tests
+  # make virtualenvs with python3 -m venv; capabilities uses getcap/setcap
+  rsync python3-venv libcap2-bin
   # the OpenAPI document's oracle: the OpenAPI Initiative's JSON Schema of
   # OpenAPI 3.0 checked by python3-jsonschema (tests/server/openapi_oracle.py)
   openapi-specification python3-jsonschema

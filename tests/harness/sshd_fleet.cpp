@@ -273,13 +273,15 @@ void SshdFleet::prepare_keys() {
 
 // etc/ is a copy of /etc (a directory, so that useradd can rename files
 // in it); var/ a skeleton of /var with an empty cron spool and, when asked,
-// the dpkg and apt state; home/ empty; root/ an empty home for root.
+// the dpkg and apt state; home/ empty; root/ an empty home for root;
+// sbin/ a copy of /usr/local/sbin, where tests put stand-ins for tools that
+// must not run for real here (iptables, ufw, shutdown).
 void SshdFleet::prepare_sandbox(int d) {
   std::string root = dir_ + "/sandbox_" + std::to_string(d);
   std::string script =
       "set -e; S='" + root + "'; rm -rf \"$S\"; mkdir -p \"$S\"; cp -a /etc \"$S/etc\"; "
       "echo sandbox > \"$S/etc/hostname\"; echo '127.0.1.1 sandbox' >> \"$S/etc/hosts\"; "
-      "mkdir -p \"$S/home\" \"$S/root\"; chmod 700 \"$S/root\"; cd \"$S\"; mkdir var; cd var; "
+      "mkdir -p \"$S/home\" \"$S/root\"; chmod 700 \"$S/root\"; cp -a /usr/local/sbin \"$S/sbin\"; cd \"$S\"; mkdir var; cd var; "
       "mkdir -p backups cache/apt/archives/partial lib/misc lib/apt/lists/partial local log/apt mail opt "
       "spool/cron/crontabs tmp; ln -s /run/lock lock; ln -s /run run; ln -s ../mail spool/mail; "
       "chmod 1777 tmp; chown root:mail mail; chmod 2775 mail; "
@@ -345,7 +347,8 @@ void SshdFleet::start_daemons() {
       std::string s = dir_ + "/sandbox_" + std::to_string(d);
       argv = {"/usr/bin/unshare", "-m", "-u", "-i", "--propagation", "private", "/bin/sh", "-c",
               "mount --bind '" + s + "/etc' /etc && mount --bind '" + s + "/var' /var && mount --bind '" + s +
-                  "/home' /home && mount --bind '" + s + "/root' /root && hostname sandbox && exec" + sshd_cmd};
+                  "/home' /home && mount --bind '" + s + "/root' /root && mount --bind '" + s +
+                  "/sbin' /usr/local/sbin && hostname sandbox && exec" + sshd_cmd};
     } else if (!opts_.root_password.empty()) {
       std::string sshd_cmd;
       for (const auto& a : argv) sshd_cmd += " '" + a + "'";
