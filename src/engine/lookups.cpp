@@ -22,6 +22,7 @@
 #include "engine/loops.hpp"
 #include "modules/template_vars.hpp"
 #include "template/engine.hpp"
+#include "template/renderer.hpp"
 #include "template/template_error.hpp"
 
 namespace drover {
@@ -172,11 +173,19 @@ Value lookup_template(const Args& args, const Kwargs& kw) {
     if (path.empty()) fail_other("the template file " + name + " could not be found for the lookup");
     tmpl::RenderOptions opts = tmpl::RenderOptions::template_module();
     opts.search_path = sc.search_path;
+    for (auto [option, field] : {std::pair{"variable_start_string", &tmpl::SyntaxOptions::variable_start},
+                                 {"variable_end_string", &tmpl::SyntaxOptions::variable_end},
+                                 {"comment_start_string", &tmpl::SyntaxOptions::comment_start},
+                                 {"comment_end_string", &tmpl::SyntaxOptions::comment_end}})
+      if (const Value* v = kwarg(kw, option); v && v->is_string()) opts.syntax.*field = v->get<std::string>();
     // Ansible's template variables sit above the task's, template_vars above both.
     OverlayVariables with_template_vars(ansible_template_vars(name, path, Value(nullptr)), sc.vars);
     const Value* tv = kwarg(kw, "template_vars");
     OverlayVariables with_kwarg(tv && tv->is_object() ? *tv : Value::object(), with_template_vars);
-    out.push_back(sc.templar.render_template_file(path, with_kwarg, opts));
+    std::string text = sc.templar.render_template_file(path, with_kwarg, opts);
+    // convert_data (default on): text that reads as a list, dict or bool becomes one.
+    const Value* convert = kwarg(kw, "convert_data");
+    out.push_back(!convert || truthy(*convert) ? tmpl::literal_eval_or_string(text) : Value(text));
   }
   return out;
 }
@@ -446,7 +455,10 @@ Value run_lookup(const Args& all_args, const Kwargs& all_kw, bool query,
     if (errors == "warn") warn(e.kind == LookupFailure::lookup_error
                                    ? "Lookup failed but the error is being ignored: " + e.message()
                                    : msg);
-    else if (errors != "ignore") throw tmpl::TemplateError(tmpl::TemplateError::Kind::Runtime, msg);
+    // Ansible raises AnsibleError(msg, orig_exc=e), whose text ends in ". " + str(e).
+    else if (errors != "ignore")
+      throw tmpl::TemplateError(tmpl::TemplateError::Kind::Runtime,
+                                e.kind == LookupFailure::lookup_error ? msg : msg + ". " + e.message());
     return wantlist ? Value::array() : Value();
   }
   if (wantlist || ran.empty()) return ran;

@@ -53,6 +53,7 @@ TEST(PlaybookCompat, AddHostArgumentsFromOneTemplatedDict) { compare("add_host_d
 TEST(PlaybookCompat, AnsibleSearchPathAndWithListOfADictFails) { compare("search_path.yml"); }
 TEST(PlaybookCompat, FileTestsByEveryNameAnsibleAccepts) { compare("file_tests.yml"); }
 TEST(PlaybookCompat, CommandWarnsThatExecutableIsNotUsed) { compare("command_executable.yml"); }
+TEST(PlaybookCompat, SequenceSubelementsIndexedItemsErrorsAsAnsibleWordsThem) { compare("lookup_errors.yml"); }
 TEST(PlaybookCompat, CheckMode) { compare("basics.yml", {"--check"}); }
 TEST(PlaybookCompat, Tags) { compare("basics.yml", {"--list-tasks", "--skip-tags", "never"}); }
 
