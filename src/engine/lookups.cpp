@@ -6,12 +6,14 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <fstream>
 #include <mutex>
 #include <random>
+#include <regex>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -199,6 +201,38 @@ Value lookup_vars(const Args& args, const Kwargs& kw) {
     if (v) out.push_back(*v);
     else if (const Value* d = kwarg(kw, "default")) out.push_back(*d);
     else throw LookupFailure(LookupFailure::undefined, "No variable found with this name: " + t.get<std::string>());
+  }
+  return out;
+}
+
+// The names of the variables that match any of the regular expressions.
+Value lookup_varnames(const Args& args) {
+  LookupScope& sc = scope("varnames");
+  std::vector<std::string> names = sc.vars.names();
+  Value out = Value::array();
+  for (const auto& t : args) {
+    if (!t.is_string()) {
+      std::string type = t.is_boolean() ? "bool" : t.is_number_integer() ? "int" : t.is_number() ? "float"
+                         : t.is_array() ? "list" : t.is_object() ? "dict" : "NoneType";
+      fail_other("Invalid setting identifier, \"" + to_display_string(t) + "\" is not a string, it is a <class '" +
+                 type + "'>");
+    }
+    const std::string& pattern = t.get_ref<const std::string&>();
+    std::regex re;
+    try {
+      re = std::regex(pattern);
+    } catch (const std::regex_error& e) {
+      // Python's words for a quantifier with nothing before it.
+      std::string why = e.what();
+      for (size_t i = 0; i < pattern.size(); ++i)
+        if (std::strchr("*+?", pattern[i]) && (i == 0 || pattern[i - 1] == '(' || pattern[i - 1] == '|')) {
+          why = "nothing to repeat at position " + std::to_string(i);
+          break;
+        }
+      fail_other("Unable to use \"" + pattern + "\" as a search parameter: " + why);
+    }
+    for (const auto& n : names)
+      if (std::regex_search(n, re)) out.push_back(n);
   }
   return out;
 }
@@ -399,6 +433,7 @@ Value run_plugin(const std::string& name, const Args& args, const Kwargs& kw) {
   if (name == "lines") return lookup_pipe(args, true);
   if (name == "template") return lookup_template(args, kw);
   if (name == "vars") return lookup_vars(args, kw);
+  if (name == "varnames") return lookup_varnames(args);
   if (name == "random_choice") return lookup_random_choice(args);
   if (name == "password") return lookup_password(args);
   if (name == "csvfile") return lookup_csvfile(args, kw);

@@ -54,6 +54,7 @@ TEST(PlaybookCompat, AnsibleSearchPathAndWithListOfADictFails) { compare("search
 TEST(PlaybookCompat, FileTestsByEveryNameAnsibleAccepts) { compare("file_tests.yml"); }
 TEST(PlaybookCompat, CommandWarnsThatExecutableIsNotUsed) { compare("command_executable.yml"); }
 TEST(PlaybookCompat, SequenceSubelementsIndexedItemsErrorsAsAnsibleWordsThem) { compare("lookup_errors.yml"); }
+TEST(PlaybookCompat, ConnectionSettingsAreVariablesAndVarnamesListsVariables) { compare("connection_vars.yml"); }
 TEST(PlaybookCompat, CheckMode) { compare("basics.yml", {"--check"}); }
 TEST(PlaybookCompat, Tags) { compare("basics.yml", {"--list-tasks", "--skip-tags", "never"}); }
 
