@@ -72,6 +72,24 @@ std::vector<std::pair<std::string, Value>> walk_order(const std::vector<std::str
   return out;
 }
 
+// `$` outside brackets and escapes as (?=\n?\z).
+std::string python_dollar(const std::string& re) {
+  std::string out;
+  bool escaped = false, in_class = false;
+  for (char c : re) {
+    if (escaped) escaped = false;
+    else if (c == '\\') escaped = true;
+    else if (in_class) in_class = c != ']';
+    else if (c == '[') in_class = true;
+    else if (c == '$') {
+      out += "(?=\\n?\\z)";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 class FindModule : public Module {
  public:
   FindModule() {
@@ -127,10 +145,16 @@ class FindModule : public Module {
       if (args["get_checksum"] == true)
         s += "  _dr_e sums" + n + " \"$(find" + follow + " \"$p\" -mindepth 1" + maxdepth + " -type f -exec sha1sum {} + 2>/dev/null)\"\n";
       if (args["contains"].is_string()) {
+        // Per line, anchored at its start (re.match); read_whole_file
+        // searches the whole text as one (grep -z) with Perl's rules (-P),
+        // where Python's `$` (the end, or just before a last newline) is
+        // spelt (?=\n?\z).
+        bool whole = args["read_whole_file"] == true;
         std::string re = args["contains"].get<std::string>();
-        if (args["read_whole_file"] != true) re = "^(" + re + ")";
-        s += "  _dr_e grep" + n + " \"$(find" + follow + " \"$p\" -mindepth 1" + maxdepth + " -type f -exec grep -lE " +
-             files::q(re) + " {} + 2>/dev/null)\"\n";
+        if (!whole) re = "^(" + re + ")";
+        else re = python_dollar(re);
+        s += "  _dr_e grep" + n + " \"$(find" + follow + " \"$p\" -mindepth 1" + maxdepth + " -type f -exec grep -l" +
+             (whole ? "zP " : "E ") + files::q(re) + " {} + 2>/dev/null)\"\n";
       }
       s += "else _dr_e skip" + n + " 1; fi\n";
     }
