@@ -61,6 +61,26 @@ std::vector<const Task*> notified_handlers(const std::vector<const Task*>& handl
   return out;
 }
 
+std::string missing_handler_message(const std::string& name) {
+  return "The requested handler '" + name + "' was not found in either the main handlers list nor in the listening "
+         "handlers list";
+}
+
+// With error_on_missing_handler (Ansible's default), a changed result that
+// notifies a name no handler has stops the playbook before the result shows.
+std::string missing_handler_error(const std::vector<const Task*>& handlers, const Task& task, const Value& result,
+                                  const Config& config) {
+  if (task.notify.empty() || !result.contains("changed") || !truthy(result["changed"]) ||
+      !config.boolean("ERROR_ON_MISSING_HANDLER"))
+    return "";
+  // Templated handler names are compared as written here: only warn then.
+  for (const Task* h : handlers)
+    if (h->name.find("{{") != std::string::npos) return "";
+  for (const auto& n : task.notify)
+    if (notified_handlers(handlers, n).empty()) return missing_handler_message(n);
+  return "";
+}
+
 bool free_strategy(const Play& play, const Config& config) {
   std::string s = play.strategy.is_null() ? config.str("DEFAULT_STRATEGY") : to_display_string(play.strategy);
   return s == "free" || s == "host_pinned" || s == "ansible.builtin.free" || s == "ansible.builtin.host_pinned";
@@ -620,6 +640,7 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
 
   std::vector<TaskOutcome> outcomes(runners.size());
   std::mutex out_mu;
+  std::string stop_error;
   int forks = options_.forks;
   if (!task.kw.throttle.is_null()) {
     try {
@@ -655,6 +676,10 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
       if (host) post_process_whens(st.ctx, *host, pos, out.result);
       if (out.status == HostStatus::ok || out.status == HostStatus::changed) out.status = status_of(out.result);
     }
+    if (std::string e = missing_handler_error(st.handlers, task, out.result, config_); !e.empty()) {
+      if (stop_error.empty()) stop_error = e;
+      return;
+    }
     TaskEvent ev;
     ev.task = &info;
     ev.host = runners[i];
@@ -672,6 +697,7 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
   });
 
   if (options_.cancelled()) return;
+  if (!stop_error.empty()) throw Error(stop_error);
   std::unique_lock<std::mutex> step_lock;
   if (st.step_mu) step_lock = std::unique_lock<std::mutex>(*st.step_mu);
   // Apply results in host order: variables, facts, handlers, cursors.
@@ -811,8 +837,7 @@ void PlaybookRunner::apply_outcome(PlayState& st, const Task& task, const std::s
         callback_.notify(h->name, host);
       }
       if (found.empty())
-        callback_.warning("The requested handler '" + n +
-                          "' was not found in either the main handlers list nor in the listening handlers list");
+        callback_.warning(missing_handler_message(n));
     }
   }
 }

@@ -72,11 +72,17 @@ std::vector<std::pair<std::string, Value>> walk_order(const std::vector<std::str
   return out;
 }
 
-// `$` outside brackets and escapes as (?=\n?\z).
-std::string python_dollar(const std::string& re) {
+// A Python pattern for grep -zP: `$` outside brackets and escapes as
+// (?=\n?\z), a newline as \n (grep splits its pattern at newlines).
+std::string whole_file_pattern(const std::string& re) {
   std::string out;
   bool escaped = false, in_class = false;
   for (char c : re) {
+    if (c == '\n') {
+      out += "\\n";
+      escaped = false;
+      continue;
+    }
     if (escaped) escaped = false;
     else if (c == '\\') escaped = true;
     else if (in_class) in_class = c != ']';
@@ -152,7 +158,7 @@ class FindModule : public Module {
         bool whole = args["read_whole_file"] == true;
         std::string re = args["contains"].get<std::string>();
         if (!whole) re = "^(" + re + ")";
-        else re = python_dollar(re);
+        else re = whole_file_pattern(re);
         s += "  _dr_e grep" + n + " \"$(find" + follow + " \"$p\" -mindepth 1" + maxdepth + " -type f -exec grep -l" +
              (whole ? "zP " : "E ") + files::q(re) + " {} + 2>/dev/null)\"\n";
       }

@@ -9,6 +9,7 @@
 
 #include "core/strings.hpp"
 #include "core/yaml.hpp"
+#include "template/engine.hpp"
 #include "modules/builtin.hpp"
 
 namespace drover {
@@ -49,6 +50,15 @@ std::string not_found(const std::string& name, const ModuleContext& ctx) {
   }
   return msg + " on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, "
                "see the remote_src option";
+}
+
+// combine_vars(old, new, merge=True): mappings merge recursively, the new
+// value wins anything else.
+Value merged(const Value& old, const Value& add) {
+  if (!old.is_object() || !add.is_object()) return add;
+  Value out = old;
+  for (auto it = add.begin(); it != add.end(); ++it) out[it.key()] = merged(out.value(it.key(), Value()), it.value());
+  return out;
 }
 
 void collect(const std::string& dir, int depth, int max_depth, std::vector<std::string>& out) {
@@ -139,6 +149,10 @@ class IncludeVarsModule : public Module {
     }
     if (!bad_extension.empty()) return fail(bad_extension);
     if (args["name"].is_string()) data = Value{{args["name"].get<std::string>(), data}};
+    // hash_behaviour: merge combines each variable with its current value.
+    if (args["hash_behaviour"] == "merge" && ctx.vars)
+      for (auto it = data.begin(); it != data.end(); ++it)
+        if (const Value* old = ctx.vars->lookup(it.key())) it.value() = merged(*old, it.value());
     return Value{{"ansible_facts", data}, {"ansible_included_var_files", loaded}, {"changed", false}};
   }
 
