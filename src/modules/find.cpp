@@ -5,6 +5,7 @@
 // get_checksum, contains. One round trip: find(1) lists the entries with
 // their stat(1) line; the filters apply on the controller. `contains` is
 // checked with grep -E on the target (an ERE, not a Python regex).
+#include <algorithm>
 #include <fnmatch.h>
 
 #include <cstdlib>
@@ -134,10 +135,13 @@ class FindModule : public Module {
                                   {{'b', 1}, {'k', 1024}, {'m', 1LL << 20}, {'g', 1LL << 30}, {'t', 1LL << 40}}, size))
       return Value{{"failed", true}, {"size", args["size"]}, {"msg", "failed to process size"}};
     const std::string type = args["file_type"].get<std::string>();
+    // With depth, Ansible's os.walk still examines (without matching) the
+    // entries one level deeper.
     std::string maxdepth;
+    long long depth = 0;
     if (args["recurse"] != true) maxdepth = " -maxdepth 1";
-    else if (args["depth"].is_number_integer() && args["depth"].get<long long>() > 0)
-      maxdepth = " -maxdepth " + std::to_string(args["depth"].get<long long>());
+    else if (args["depth"].is_number_integer() && (depth = args["depth"].get<long long>()) > 0)
+      maxdepth = " -maxdepth " + std::to_string(depth + 1);
     std::string follow = args["follow"] == true ? " -L" : "";
 
     std::string s = files::script_prelude(false) + "_dr_e now \"$(date +%s)\"\n";
@@ -194,8 +198,12 @@ class FindModule : public Module {
         }
         std::set<std::string> grepped;
         for (const auto& line : split_lines(ans["grep" + n])) grepped.insert(line);
+        std::string base = path;
+        while (base.size() > 1 && base.back() == '/') base.pop_back();
         for (auto& [full, st] : walk_order(split_lines(ans["list" + n]))) {
           ++examined;
+          if (depth > 0 && std::count(full.begin() + static_cast<long>(std::min(base.size(), full.size())), full.end(), '/') > depth)
+            continue;
           std::string name = full.substr(full.rfind('/') + 1);
           if (name[0] == '.' && args["hidden"] != true) continue;
           if (!matches(name, patterns) || (!excludes.empty() && matches(name, excludes))) continue;
