@@ -47,12 +47,20 @@ std::string make_missing_dirs(const files::Attrs& attrs) {
 }
 
 // A timestamp option as Ansible's file module reads it for `state`: "now",
-// "preserve", or a time.strptime(value, "%Y%m%d%H%M.%S") stamp, which is
-// touch -t's argument (other formats are not supported). Unset is "now" for
-// touch and "preserve" for the other states.
-std::string time_spec(const Value& v, const std::string& state) {
+// "preserve", or a time.strptime(value, format) stamp, given to touch -t as
+// local time. Unset is "now" for touch and "preserve" for the other states.
+std::string time_spec(const Value& v, const std::string& state, const Value& format) {
   if (!v.is_string()) return state == "touch" ? "now" : "preserve";
-  return v.get<std::string>();
+  std::string s = v.get<std::string>(), fmt = format.is_string() ? format.get<std::string>() : "%Y%m%d%H%M.%S";
+  if (s == "now" || s == "preserve") return s;
+  std::tm tm{};
+  const char* end = strptime(s.c_str(), fmt.c_str(), &tm);
+  if (!end || *end)
+    throw Error("Error while obtaining timestamp for time " + s + " using format " + fmt + ": time data '" + s +
+                "' does not match format '" + fmt + "'");
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d%H%M.%S", &tm);
+  return buf;
 }
 
 // update_timestamp_for_file in shell for $p: records ts_before and ts_after
@@ -155,7 +163,13 @@ class FileModule : public Module {
     else s += "state=" + q(state) + "\n";
     s += "_dr_e state \"$state\"\n";
     std::string attrs_f = files::attrs_call(attrs, "p", "f"), attrs_d = files::attrs_call(attrs, "p", "d");
-    std::string mtime = time_spec(args["modification_time"], state), atime = time_spec(args["access_time"], state);
+    std::string mtime, atime;
+    try {
+      mtime = time_spec(args["modification_time"], state, args["modification_time_format"]);
+      atime = time_spec(args["access_time"], state, args["access_time_format"]);
+    } catch (const Error& e) {
+      return failed_result(e.message());
+    }
     s += "case $state in\n";
     s += "absent)\n";
     // initial_diff lists a removed directory's content (os.walk); the walk

@@ -66,6 +66,7 @@ TEST(PlaybookCompat, ACrashingModuleReportsModuleFailure) { compare("module_cras
 TEST(PlaybookCompat, HostvarsHoldTheImplicitLocalhost) { compare("hostvars_localhost.yml"); }
 TEST(PlaybookCompat, FindContainsReadsTheWholeFileAsPythonDoes) { compare("find_whole_file.yml"); }
 TEST(PlaybookCompat, NotifyingAMissingHandlerStopsThePlaybook) { compare("missing_handler.yml"); }
+TEST(PlaybookCompat, FileTimestampsAreReadWithTheirFormat) { compare("file_times.yml"); }
 TEST(PlaybookCompat, CheckMode) { compare("basics.yml", {"--check"}); }
 TEST(PlaybookCompat, Tags) { compare("basics.yml", {"--list-tasks", "--skip-tags", "never"}); }
 
