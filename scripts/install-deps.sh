@@ -16,6 +16,8 @@ build_pkgs=(
   bubblewrap
   # drover server's event-driven HTTP (Boost.Beast/Asio, header-only; TLS via OpenSSL)
   libboost-dev
+  # schedules' time zones: the tz database drover reads (/usr/share/zoneinfo)
+  tzdata
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
@@ -41,10 +43,25 @@ test_pkgs=(
   # the OpenAPI document's oracle: the OpenAPI Initiative's JSON Schema of
   # OpenAPI 3.0 checked by python3-jsonschema (tests/server/openapi_oracle.py)
   openapi-specification python3-jsonschema
+  # the web UI's browser tests (tests/browser): playwright-core from npm
+  # (tests/browser/package-lock.json) drives Debian's headless chromium; a
+  # CJK font so that the Chinese pages' screenshots show characters, not boxes
+  chromium fonts-wqy-zenhei
+  # the webhook end-to-end test's post-receive hook signs with openssl(1)
+  openssl
+  # the oracles of the native collection filters: community.general's
+  # json_query needs jmespath, ansible.utils' ipaddr family netaddr
+  python3-jmespath python3-netaddr
 )
 
 pkgs=("${build_pkgs[@]}")
-if [ "${1:-}" != "--run" ]; then pkgs+=("${test_pkgs[@]}"); fi
+if [ "${1:-}" != "--run" ]; then
+  pkgs+=("${test_pkgs[@]}")
+  # node and npm for the browser tests: Debian's, unless a node with npm is
+  # already installed (NodeSource's nodejs carries npm and conflicts with
+  # Debian's npm package).
+  command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do

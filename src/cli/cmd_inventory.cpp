@@ -46,7 +46,7 @@ int run(const InventoryFlags& f) {
 
   Config config = Config::load();
   for (const auto& w : config.warnings()) print_warning(w);
-  open_vault(f.vault, config, /*keep_inline_encrypted=*/true);
+  open_vault(f.vault, config);  // inline values stay encrypted: printed as ansible-inventory prints them
   std::vector<std::string> sources = f.inventory.empty() ? config.list("DEFAULT_HOST_LIST") : f.inventory;
   inventory::Inventory inv = inventory::Inventory::load(sources);
   for (const auto& w : inv.take_warnings()) print_warning(w);

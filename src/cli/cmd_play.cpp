@@ -43,6 +43,16 @@ struct PlayFlags {
 
 int run(const PlayFlags& f) {
   Config config = Config::load();
+  // Ansible's order: the SSH and become passwords (not for a listing or a
+  // syntax check), then the vault passwords, then the playbooks.
+  std::optional<std::string> ssh_password, become_password;
+  if (!(f.syntax_check || f.list_hosts || f.list_tasks || f.list_tags)) {
+    if (f.ask_pass || config.boolean("DEFAULT_ASK_PASS")) ssh_password = prompt_secret("SSH password: ");
+    if (f.ask_become_pass || config.boolean("DEFAULT_BECOME_ASK_PASS")) {
+      std::string p = prompt_secret(ssh_password ? "BECOME password[defaults to SSH password]: " : "BECOME password: ");
+      become_password = p.empty() && ssh_password ? *ssh_password : p;
+    }
+  }
   open_vault(f.vault, config);
   RunOptions opts;
   opts.limit = f.limit;
@@ -69,8 +79,7 @@ int run(const PlayFlags& f) {
   if (!f.become_method.empty()) c.become_method = f.become_method;
   if (!f.become_user.empty()) c.become_user = f.become_user;
 
-  LoadOptions lo;
-  lo.roles_path = config.list("DEFAULT_ROLES_PATH");
+  LoadOptions lo = load_options(config);
   lo.extra_vars = opts.extra_vars;
   // Every playbook is loaded (and checked) before anything runs.
   std::vector<Playbook> books;
@@ -80,11 +89,8 @@ int run(const PlayFlags& f) {
     return 0;
   }
 
-  if (f.ask_pass || config.boolean("DEFAULT_ASK_PASS")) c.password = prompt_secret("SSH password: ");
-  if (f.ask_become_pass || config.boolean("DEFAULT_BECOME_ASK_PASS")) {
-    std::string p = prompt_secret(c.password ? "BECOME password[defaults to SSH password]: " : "BECOME password: ");
-    c.become_password = p.empty() && c.password ? *c.password : p;
-  }
+  if (ssh_password) c.password = ssh_password;
+  if (become_password) c.become_password = become_password;
   std::vector<std::string> sources = f.inventory.empty() ? config.list("DEFAULT_HOST_LIST") : f.inventory;
   opts.inventory_sources = sources;
   inventory::Inventory inv = inventory::Inventory::load(sources);

@@ -16,6 +16,7 @@ void add_server_command(CLI::App& app, int& exit_code);     // cmd_server.cpp: R
 void add_hosts_command(CLI::App& app, int& exit_code);      // cmd_hosts.cpp: the CMDB from a shell
 void add_job_exec_command(CLI::App& app, int& exit_code);   // cmd_job_exec.cpp: one server job (hidden)
 void add_vault_command(CLI::App& app, int& exit_code);      // cmd_vault.cpp: like `ansible-vault`
+void add_remote_command(CLI::App& app, int& exit_code);     // cmd_remote.cpp: a server's jobs from a shell
 // cmd_hosts.cpp: makes `-i drover:DATA_DIR` and `-i http(s)://SERVER` inventory
 // sources (call before parsing).
 void register_cmdb_inventory();

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   drover::cli::add_hosts_command(app, exit_code);
   drover::cli::add_job_exec_command(app, exit_code);
   drover::cli::add_vault_command(app, exit_code);
+  drover::cli::add_remote_command(app, exit_code);
   drover::cli::register_cmdb_inventory();
   try {
     app.parse(argc, argv);

@@ -26,14 +26,13 @@ void print_vault_warning(const std::string& w) {
   std::fputs(text.c_str(), stderr);
 }
 
-VaultKeyring open_vault(const VaultPasswordOptions& options, const Config& config, bool keep_inline_encrypted) {
+VaultKeyring open_vault(const VaultPasswordOptions& options, const Config& config) {
   VaultKeyring ring = load_vault_keyring(options, config, prompt_secret, print_vault_warning);
   ring.warn = [](const std::string& w) {
     // Display.warning(formatted=True): not wrapped, on its own line.
     std::fflush(stdout);
     std::fprintf(stderr, "\n[WARNING]: \n%s\n", w.c_str());
   };
-  ring.keep_inline_encrypted = keep_inline_encrypted;
   set_process_vault_keyring(ring);
   return ring;
 }

@@ -18,8 +18,6 @@ void add_vault_flags(CLI::App& cmd, VaultPasswordOptions& options);
 // Ansible prints them. Returns the keyring (drover vault encrypts with it).
 // A warning about a vault password source, as Ansible prints it.
 void print_vault_warning(const std::string& warning);
-
-// `keep_inline_encrypted`: see VaultKeyring (drover inventory).
-VaultKeyring open_vault(const VaultPasswordOptions& options, const Config& config, bool keep_inline_encrypted = false);
+VaultKeyring open_vault(const VaultPasswordOptions& options, const Config& config);
 
 }  // namespace drover::cli

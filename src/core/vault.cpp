@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <map>
 #include <mutex>
 
 namespace drover {
@@ -218,10 +219,60 @@ VaultPlaintext vault_decrypt(std::string_view text, const VaultKeyring& ring, co
   throw VaultError("Decryption failed (no vault secrets were found that could decrypt)" + on_file);
 }
 
+namespace {
+
+// Inline values opened so far with the current keyring: the plaintext, or
+// why it could not be opened (each text is tried once).
+struct OpenedValue {
+  std::optional<std::string> plain;
+  std::string error;
+  bool format_error = false;
+};
+std::mutex opened_mutex;
+std::map<std::string, OpenedValue, std::less<>> opened_values;
+
+std::string opened_or_throw(const OpenedValue& o) {
+  if (o.plain) return *o.plain;
+  if (o.format_error) throw VaultFormatError(o.error);
+  throw VaultError(o.error);
+}
+
+}  // namespace
+
 void set_process_vault_keyring(VaultKeyring ring) {
   auto next = std::make_shared<const VaultKeyring>(std::move(ring));
-  std::lock_guard<std::mutex> lock(keyring_mutex);
-  keyring = std::move(next);
+  {
+    std::lock_guard<std::mutex> lock(keyring_mutex);
+    keyring = std::move(next);
+  }
+  std::lock_guard<std::mutex> lock(opened_mutex);
+  opened_values.clear();
+}
+
+std::string open_vault_value(const std::string& text) {
+  {
+    std::lock_guard<std::mutex> lock(opened_mutex);
+    if (auto it = opened_values.find(text); it != opened_values.end()) return opened_or_throw(it->second);
+  }
+  OpenedValue o;
+  try {
+    o.plain = vault_decrypt(text, *process_vault_keyring()).text;
+  } catch (const VaultFormatError& e) {
+    o.error = e.message();
+    o.format_error = true;
+  } catch (const VaultError& e) {
+    o.error = e.message();
+  }
+  std::lock_guard<std::mutex> lock(opened_mutex);
+  return opened_or_throw(opened_values.emplace(text, std::move(o)).first->second);
+}
+
+Value reveal_vault_values(const Value& v) {
+  if (const std::string* text = vault_marker_text(v)) return Value(open_vault_value(*text));
+  if (!v.is_object() && !v.is_array()) return v;
+  Value out = v;
+  for (auto& child : out) child = reveal_vault_values(child);
+  return out;
 }
 
 std::shared_ptr<const VaultKeyring> process_vault_keyring() {

@@ -39,9 +39,6 @@ struct VaultSecret {
 struct VaultKeyring {
   std::vector<VaultSecret> secrets;
   bool vault_id_match = false;  // ansible.cfg vault_id_match / ANSIBLE_VAULT_ID_MATCH
-  // Inline `!vault` values stay encrypted markers even though secrets exist
-  // (`drover inventory`: ansible-inventory prints them as {"__ansible_vault": ...}).
-  bool keep_inline_encrypted = false;
   // Told of a malformed payload before the error is thrown, as Ansible warns
   // ("There was a vault format error in FILE: ..."); may be empty.
   std::function<void(const std::string&)> warn;
@@ -105,13 +102,23 @@ VaultPlaintext vault_decrypt(std::string_view text, const VaultKeyring& keyring,
 void set_process_vault_keyring(VaultKeyring keyring);
 std::shared_ptr<const VaultKeyring> process_vault_keyring();
 
-// An inline `!vault` value loaded while the process has no secrets at all:
-// kept encrypted as {"__ansible_vault": TEXT} (the shape ansible-inventory
-// prints), so that the unvault filter can open it with its own secret, as
-// Ansible's lazily decrypted AnsibleVaultEncryptedUnicode allows.
+// An inline `!vault` value as loaded: kept encrypted as
+// {"__ansible_vault": TEXT} (the shape ansible-inventory prints) until it
+// is used (open_vault_value), as Ansible's lazily decrypted
+// AnsibleVaultEncryptedUnicode; the unvault filter may open it with its
+// own secret.
 Value vault_marker(const std::string& text);
 // The vault text of a marker; null for any other value.
 const std::string* vault_marker_text(const Value& v);
+
+// An inline !vault value opened when it is first used, as Ansible opens
+// its AnsibleVaultEncryptedUnicode: the plaintext with the process keyring.
+// Each text is decrypted once per keyring (a later use gets the kept
+// plaintext, or the kept failure). Throws VaultError as vault_decrypt.
+std::string open_vault_value(const std::string& text);
+// A copy of `v` with every marker replaced by its plaintext: what a module
+// receives. Throws VaultError.
+Value reveal_vault_values(const Value& v);
 
 // Decrypts `text` with the process keyring when it is vault-encrypted, else
 // returns it unchanged.

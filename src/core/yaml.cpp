@@ -198,13 +198,9 @@ Value convert(const YAML::Node& node, bool unsafe) {
         return v;
       }
       if (tag == "tag:yaml.org,2002:null") return Value();
-      // Decrypted at load with the run's keyring (Ansible decrypts when the
-      // value is first used; the plaintext is the same).
-      if (tag == "!vault") {
-        auto ring = process_vault_keyring();
-        if (ring->secrets.empty() || ring->keep_inline_encrypted) return vault_marker(s);
-        return vault_decrypt(s, *ring).text;
-      }
+      // Kept encrypted: decrypted when first used, as Ansible does
+      // (core/vault.hpp's open_vault_value).
+      if (tag == "!vault") return vault_marker(s);
       return s;
     }
   }

@@ -63,6 +63,13 @@ const std::vector<Setting>& settings() {
       {"DEFAULT_GATHER_SUBSET", Kind::list, nullptr, {{"defaults", "gather_subset"}}, {"ANSIBLE_GATHER_SUBSET"}},
       {"DEFAULT_ROLES_PATH", Kind::pathlist, "~/.ansible/roles:/usr/share/ansible/roles:/etc/ansible/roles",
        {{"defaults", "roles_path"}}, {"ANSIBLE_ROLES_PATH"}},
+      // Ansible lets the later name win (collections_path over
+      // collections_paths); here the first listed wins.
+      {"COLLECTIONS_PATHS", Kind::pathlist, "~/.ansible/collections:/usr/share/ansible/collections",
+       {{"defaults", "collections_path"}, {"defaults", "collections_paths"}},
+       {"ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_COLLECTIONS_PATHS"}},
+      {"COLLECTIONS_SCAN_SYS_PATH", Kind::boolean, "True", {{"defaults", "collections_scan_sys_path"}},
+       {"ANSIBLE_COLLECTIONS_SCAN_SYS_PATH"}},
       {"CACHE_PLUGIN", Kind::string, "memory", {{"defaults", "fact_caching"}}, {"ANSIBLE_CACHE_PLUGIN"}},
       {"CACHE_PLUGIN_CONNECTION", Kind::string, nullptr, {{"defaults", "fact_caching_connection"}},
        {"ANSIBLE_CACHE_PLUGIN_CONNECTION"}},
@@ -243,6 +250,7 @@ Config Config::load_from(const std::string& path, const std::map<std::string, st
   }
   for (const auto& s : settings()) {
     std::optional<std::string> v;
+    bool from_file = false;
     if (s.default_value) v = s.default_value;
     for (const auto& [section, key] : s.ini) {
       auto sec = ini.find(section);
@@ -250,6 +258,7 @@ Config Config::load_from(const std::string& path, const std::map<std::string, st
       auto k = sec->second.find(key);
       if (k != sec->second.end()) {
         v = k->second;
+        from_file = true;
         break;
       }
     }
@@ -257,10 +266,12 @@ Config Config::load_from(const std::string& path, const std::map<std::string, st
       auto it = env.find(e);
       if (it != env.end()) {
         v = it->second;
+        from_file = false;
         break;
       }
     }
     if (v) c.values_[s.name] = *v;
+    if (from_file) c.from_file_.insert(s.name);
   }
   return c;
 }
@@ -300,10 +311,20 @@ std::vector<std::string> Config::list(const std::string& name) const {
   char sep = (s.kind == Kind::pathlist) ? ':' : ',';
   // Ansible's inventory "pathlist" is comma-separated; roles_path uses ':'.
   if (std::string(name) == "DEFAULT_HOST_LIST") sep = ',';
+  // A relative path read from the file is relative to the file's directory
+  // (Ansible's resolve_path with the origin as basedir).
+  std::string base;
+  // (Not the inventory: "host1,host2" there is a host list.)
+  if (sep == ':' && from_file_.count(name) && file_.find('/') != std::string::npos)
+    base = file_.substr(0, file_.rfind('/') + 1);
   for (auto& part : split(v, sep)) {
     std::string t = trim(part);
     if (t.empty()) continue;
-    out.push_back(s.kind == Kind::pathlist ? expand_user(t) : t);
+    if (s.kind == Kind::pathlist) {
+      t = expand_user(t);
+      if (!base.empty() && t[0] != '/') t = base + t;
+    }
+    out.push_back(t);
   }
   return out;
 }

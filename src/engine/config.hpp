@@ -11,6 +11,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,8 @@ class Config {
   bool is_set(const std::string& name) const;
   int integer(const std::string& name) const;
   bool boolean(const std::string& name) const;
-  // Comma-separated (list) or colon-separated (pathlist/pathspec) values.
+  // Comma-separated (list) or colon-separated (pathlist/pathspec) values;
+  // relative paths from the file are relative to its directory.
   std::vector<std::string> list(const std::string& name) const;
 
   // The file that was read; empty when none.
@@ -40,6 +42,7 @@ class Config {
  private:
   std::string file_;
   std::map<std::string, std::string> values_;  // by setting name, after precedence
+  std::set<std::string> from_file_;            // settings whose value came from file_
   std::vector<std::string> warnings_;
 };
 

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "core/vault.hpp"
 #include "engine/config.hpp"
 
 namespace drover {
@@ -10,7 +11,7 @@ namespace {
 // The first of `names` that the host defines, as a string.
 std::optional<std::string> first_var(const HostVarLookup& var, std::initializer_list<const char*> names) {
   for (const char* n : names) {
-    if (auto v = var(n); v && !v->is_null()) return to_display_string(*v);
+    if (auto v = var(n); v && !v->is_null()) return to_display_string(reveal_vault_values(*v));
   }
   return std::nullopt;
 }

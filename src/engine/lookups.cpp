@@ -462,6 +462,19 @@ Value run_plugin(const std::string& name, const Args& args, const Kwargs& kw) {
   fail_other("lookup plugin (" + name + ") not found");
 }
 
+}  // namespace
+
+bool is_native_lookup(const std::string& name) {
+  static const std::set<std::string> names = {
+      "file",  "unvault", "env",      "pipe",          "lines",    "template", "vars",      "random_choice",
+      "password", "csvfile", "ini",   "first_found",   "items",    "list",     "dict",      "indexed_items",
+      "sequence", "together", "nested", "cartesian",   "subelements", "fileglob"};
+  std::string n = name.rfind("ansible.builtin.", 0) == 0 ? name.substr(16) : name;
+  return names.count(n) > 0;
+}
+
+namespace {
+
 // Templar._lookup around one plugin run.
 Value run_lookup(const Args& all_args, const Kwargs& all_kw, bool query,
                  const std::function<void(const std::string&)>& warn) {

@@ -48,6 +48,9 @@ class LookupScope {
 // of errors=warn.
 void register_lookups(tmpl::Engine& templar, std::function<void(const std::string&)> warn);
 
+// Whether drover has the lookup plugin `name` ("file", "ansible.builtin.file").
+bool is_native_lookup(const std::string& name);
+
 // query(name, *terms) as with_<name> runs it (a LookupScope must be open);
 // throws tmpl::TemplateError as the query() global does.
 Value query_lookup(const std::string& name, const Value& terms);

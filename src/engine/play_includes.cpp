@@ -208,6 +208,7 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
             LoadOptions lo;
             lo.roles_path = config_.list("DEFAULT_ROLES_PATH");
             lo.extra_vars = options_.extra_vars;
+            lo.collections = task.collections;
             IncludedRole inc = load_included_role(const_cast<Playbook&>(playbook_), lo, name, args, Value::object(),
                                                   task.where, st.play->playbook_dir, task.parent);
             inc.tasks->kw = apply_keywords(args.value("apply", Value()), task.where.file);

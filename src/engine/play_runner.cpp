@@ -178,6 +178,10 @@ int PlaybookRunner::run() {
   fact_cache_ = make_fact_cache(config_);
   if (options_.flush_cache) fact_cache_->flush();
 
+  // Deprecated plugin names, shown as ansible-playbook shows them while it
+  // parses the playbook.
+  for (const auto& w : playbook_.warnings) callback_.warning(w);
+  for (const auto& d : playbook_.deprecations) callback_.deprecation(d.msg, d.version, d.date, d.collection);
   callback_.playbook_start(playbook_.path);
   for (const auto& play : playbook_.plays) {
     if (stop_playbook_ || options_.cancelled()) break;

@@ -18,6 +18,7 @@
 
 #include "core/error.hpp"
 #include "core/value.hpp"
+#include "engine/collections.hpp"
 
 namespace drover {
 
@@ -46,6 +47,12 @@ struct Task {
   std::string name;             // as written; empty when unnamed
   std::string action;           // short module name ("command", "include_tasks", ...)
   std::string action_as_written;  // "ansible.builtin.command"
+  // The module as resolved (engine/module_lookup.hpp): its final FQCN and,
+  // when it has one, its file (a collection's or ansible-core's).
+  std::string module_fqcn, module_path;
+  // The `collections:` search list the task's names were resolved with
+  // (include_role resolves its role with it at run time).
+  std::vector<std::string> collections;
   Value args = Value::object(); // raw module arguments (k=v already parsed)
   Keywords kw;
   // Loops: `loop:` (loop_with empty) or with_<lookup> (loop_with = lookup).
@@ -100,8 +107,12 @@ struct BlockItem {
 };
 
 struct Role {
-  std::string name;             // as referenced ("common", "ns.coll.role")
+  std::string name;             // as referenced ("common"), or "ns.coll.role" for a collection's role
   std::string path;             // the role's directory
+  std::string collection;       // "ns.coll" for a role inside a collection
+  // Its tasks' `collections:` search list: its collection, its meta/main.yml
+  // `collections:`, then ansible.builtin (ansible.legacy for other roles).
+  std::vector<std::string> collections;
   Value defaults = Value::object();  // defaults/main.*
   Value vars = Value::object();      // vars/main.*
   Value params = Value::object();    // role params from the play / include
@@ -141,6 +152,13 @@ struct Playbook {
   std::vector<std::unique_ptr<Play>> plays;
   std::vector<std::unique_ptr<Role>> roles;  // every role instance loaded
   int task_count = 0;
+  // Where the playbook's collection names are found (built once per run).
+  std::shared_ptr<const CollectionIndex> collections;
+  // Deprecated plugin names the playbook uses (meta/runtime.yml), and
+  // warnings of the load, for the runner to show before the first play as
+  // ansible-playbook does.
+  std::vector<PluginDeprecation> deprecations;
+  std::vector<std::string> warnings;
 };
 
 }  // namespace drover

@@ -13,6 +13,8 @@
 #include "core/strings.hpp"
 #include "core/yaml.hpp"
 #include "engine/config.hpp"
+#include "engine/module_lookup.hpp"
+#include "engine/plugin_check.hpp"
 #include "engine/task_loader.hpp"
 
 namespace drover {
@@ -90,6 +92,8 @@ class Loader {
       if (is_import) {
         std::string rel = to_display_string(yaml_to_value(import));
         std::string target = rel.size() && rel[0] == '/' ? rel : dir_of(path) + "/" + rel;
+        if (!std::ifstream(target).good())
+          if (std::string in_collection = collection_playbook(rel); !in_collection.empty()) target = in_collection;
         Value vars = import_vars;
         std::vector<Value> when = import_when;
         std::vector<std::string> tags = import_tags;
@@ -131,12 +135,29 @@ class Loader {
     }
   }
 
+ public:
+  // The file of a collection's playbook ("ns.coll.site"), empty when `name`
+  // names none (ansible-playbook's _get_collection_playbook_path).
+  std::string collection_playbook(const std::string& name) const {
+    struct stat st{};
+    if (!pb_.collections || stat(name.c_str(), &st) == 0) return "";
+    PluginQuery q;
+    q.kind = PluginKind::playbook;
+    q.name = name;
+    auto r = pb_.collections->resolve(q);
+    return r ? r->path : "";
+  }
+
  private:
   std::unique_ptr<Play> load_play(const YAML::Node& node, const std::string& file, const Value& import_vars,
                                   const std::vector<Value>& import_when, const std::vector<std::string>& import_tags) {
     auto play = std::make_unique<Play>();
     Play& p = *play;
     current_play_ = &p;
+    // A playbook inside a collection searches that collection first.
+    std::string home = pb_.collections ? pb_.collections->collection_of_path(file) : "";
+    play_collections_ = with_default_collection(home.empty() ? std::vector<std::string>{} : std::vector{home},
+                                                "ansible.legacy");
     p.where = yaml_location(node, file);
     p.playbook_dir = dir_of(absolute(file));
     p.scope = std::make_unique<Block>();
@@ -171,6 +192,10 @@ class Loader {
                 "put conditions on tasks or blocks, or use a group in 'hosts'");
       } else if (k == "tasks" || k == "pre_tasks" || k == "post_tasks" || k == "handlers" || k == "roles") {
         if (!v.IsNull() && !v.IsSequence()) fail_at(v, file, "'" + k + "' must be a list");
+      } else if (k == "collections") {
+        play_collections_ = parse_collections(v, file);
+        if (!home.empty() && std::find(play_collections_.begin(), play_collections_.end(), home) == play_collections_.end())
+          play_collections_.insert(play_collections_.begin(), home);
       } else if (!parse_keyword(k, v, kw, file)) {
         std::string close = closest_match(k, play_keywords());
         fail_at(it->first, file, "'" + k + "' is not a valid attribute for a Play",
@@ -227,6 +252,7 @@ class Loader {
     ctx.playbook = &pb_;
     ctx.roles_path = &opts_.roles_path;
     ctx.import_role = import_role_fn(&p, nullptr);
+    ctx.collections = play_collections_;
     return ctx;
   }
 
@@ -240,8 +266,8 @@ class Loader {
       std::string handlers_from = args.contains("handlers_from") ? to_display_string(args["handlers_from"]) : "main";
       std::string vars_from = args.contains("vars_from") ? to_display_string(args["vars_from"]) : "main";
       std::string defaults_from = args.contains("defaults_from") ? to_display_string(args["defaults_from"]) : "main";
-      Role* role = load_role(name, Value::object(), where, c.playbook_dir, tasks_from, handlers_from,
-                                   vars_from, defaults_from);
+      Role* role = load_role(name, Value::object(), where, c.collections, c.playbook_dir, tasks_from, handlers_from,
+                             vars_from, defaults_from);
       // The import task's vars (passed as "vars") are the role's vars too,
       // below vars/main, and so play-wide (Ansible's IncludeRole puts them
       // on the RoleInclude).
@@ -252,6 +278,33 @@ class Loader {
       }
       return play ? role_block(*role, *play, nullptr) : role_block(*role, *handlers, nullptr);
     };
+  }
+
+  // Where a role reference points: a collection's role first (an FQCN, or
+  // a short name through the `collections:` list), then the roles path.
+  struct RoleSpot {
+    std::string dir, fqcn, collection;
+  };
+  RoleSpot find_role(const std::string& name, const std::vector<std::string>& search, const std::string& playbook_dir,
+                     const Location& where) {
+    if (pb_.collections && (!search.empty() || is_fqcn(name))) {
+      PluginQuery q;
+      q.kind = PluginKind::role;
+      q.name = name;
+      q.collections = search;
+      if (auto r = pb_.collections->resolve(q)) return {r->path, r->fqcn, r->collection};
+      if (!search.empty() && std::find(search.begin(), search.end(), "ansible.legacy") == search.end())
+        throw ParserError("the role '" + name + "' was not found in " + join(search, ":"), where);
+    }
+    std::string dir = find_role_dir(name, playbook_dir);
+    if (dir.empty()) {
+      std::string searched = search.empty() ? "" : join(search, ":") + ":";
+      searched += playbook_dir + "/roles";
+      for (const auto& rp : opts_.roles_path) searched += ":" + rp;
+      searched += ":" + playbook_dir;
+      throw ParserError("the role '" + name + "' was not found in " + searched, where);
+    }
+    return {dir, name, ""};
   }
 
   std::string find_role_dir(const std::string& name, const std::string& playbook_dir) {
@@ -270,21 +323,19 @@ class Loader {
 
   // Each reference loads its own Role instance: its task blocks are moved
   // into the play that references it.
+  // `search`: the `collections:` list the reference is resolved with.
   Role* load_role(const std::string& name, const Value& params, const Location& where,
-                        const std::string& playbook_dir, const std::string& tasks_from = "main",
-                        const std::string& handlers_from = "main", const std::string& vars_from = "main",
-                        const std::string& defaults_from = "main", int depth = 0) {
+                  const std::vector<std::string>& search, const std::string& playbook_dir,
+                  const std::string& tasks_from = "main", const std::string& handlers_from = "main",
+                  const std::string& vars_from = "main", const std::string& defaults_from = "main", int depth = 0) {
     if (depth > 50) throw ParserError("role dependencies nest too deeply (a cycle?) at role '" + name + "'", where);
-    std::string dir = find_role_dir(name, playbook_dir);
-    if (dir.empty()) {
-      std::string searched = playbook_dir + "/roles";
-      for (const auto& rp : opts_.roles_path) searched += ":" + rp;
-      searched += ":" + playbook_dir;
-      throw ParserError("the role '" + name + "' was not found in " + searched, where);
-    }
+    RoleSpot spot = find_role(name, search, playbook_dir, where);
+    std::string dir = spot.dir;
     auto role = std::make_unique<Role>();
-    role->name = name;
+    role->name = spot.fqcn;
     role->path = dir;
+    role->collection = spot.collection;
+    if (!spot.collection.empty()) role->collections.push_back(spot.collection);
     role->params = params;
     if (auto f = find_yaml_file(dir + "/defaults", defaults_from); !f.empty()) role->defaults = load_vars_file(f);
     if (auto f = find_yaml_file(dir + "/vars", vars_from); !f.empty()) role->vars = load_vars_file(f);
@@ -292,6 +343,10 @@ class Loader {
       Value meta = load_yaml_value_file(f);
       if (meta.is_object()) {
         role->allow_duplicates = meta.contains("allow_duplicates") && truthy(meta["allow_duplicates"]);
+        if (meta.contains("collections"))
+          for (auto& c : collections_from_value(meta["collections"], {f, 0, 0}, ""))
+            if (std::find(role->collections.begin(), role->collections.end(), c) == role->collections.end())
+              role->collections.push_back(c);
         if (meta.contains("dependencies") && meta["dependencies"].is_array()) {
           for (auto& dep : meta["dependencies"]) {
             auto [dep_name, dep_params] = role_reference(dep, {f, 0, 0});
@@ -302,8 +357,8 @@ class Loader {
               dep_vars = dep_params["vars"];
               dep_params.erase("vars");
             }
-            Role* d = load_role(dep_name, dep_params, {f, 0, 0}, playbook_dir, "main", "main", "main", "main",
-                                depth + 1);
+            Role* d = load_role(dep_name, dep_params, {f, 0, 0}, role_search(*role), playbook_dir, "main", "main",
+                                "main", "main", depth + 1);
             identity_[d] = role_identity(dep_name, dep_params, dep_vars, {}, {});
             for (auto it = d->vars.begin(); it != d->vars.end(); ++it) dep_vars[it.key()] = it.value();
             d->vars = std::move(dep_vars);
@@ -312,8 +367,10 @@ class Loader {
         }
       }
     }
+    role->collections = role_search(*role);
     Role* raw = role.get();
     TaskLoadContext ctx;
+    ctx.collections = raw->collections;
     ctx.dir = dir + "/tasks";
     ctx.playbook_dir = playbook_dir;
     ctx.role = raw;
@@ -336,6 +393,12 @@ class Loader {
     }
     pb_.roles.push_back(std::move(role));
     return raw;
+  }
+
+  // A role's search list: its collection and meta's, then ansible.builtin
+  // for a collection's role, ansible.legacy for others (Role._load_role_data).
+  static std::vector<std::string> role_search(const Role& role) {
+    return with_default_collection(role.collections, role.collection.empty() ? "ansible.legacy" : "ansible.builtin");
   }
 
   // (name, params) of a role reference: "name" or {role: name, ...params}.
@@ -421,8 +484,8 @@ class Loader {
     out.handlers = std::make_unique<Block>();
     out.handlers->implicit = true;
     included_handlers_ = out.handlers.get();
-    Role* role = load_role(name, params, where, playbook_dir, from("tasks_from"), from("handlers_from"),
-                           from("vars_from"), from("defaults_from"));
+    Role* role = load_role(name, params, where, opts_.collections, playbook_dir, from("tasks_from"),
+                           from("handlers_from"), from("vars_from"), from("defaults_from"));
     out.tasks = role_block(*role, *out.handlers, parent);
     out.role = role;
     return out;
@@ -467,7 +530,7 @@ class Loader {
       if (!seen[key]->allow_duplicates) return;
     }
     size_t at = p.roles.size();
-    Role* role = load_role(name, params, where, p.playbook_dir);
+    Role* role = load_role(name, params, where, play_collections_, p.playbook_dir);
     size_t imported_end = p.roles.size();  // roles its tasks import come after it in play.roles
     identity_[role] = key;
     seen.emplace(key, role);
@@ -500,6 +563,7 @@ class Loader {
   std::map<const Play*, std::map<std::string, const Role*>> play_role_keys_;  // roles seen per play
   std::map<const Role*, std::string> identity_;  // role_identity of play roles and dependencies
   Play* current_play_ = nullptr;  // the play being loaded (import_role in its roles' tasks)
+  std::vector<std::string> play_collections_;  // its `collections:` search list
   Block* included_handlers_ = nullptr;  // include_role at run time: where imported roles' handlers go
 };
 
@@ -518,11 +582,28 @@ std::unique_ptr<Block> load_included_tasks(Playbook& playbook, const LoadOptions
   return loader.include_tasks(path, ctx, parent, handlers);
 }
 
+LoadOptions load_options(const Config& config) {
+  LoadOptions lo;
+  lo.roles_path = config.list("DEFAULT_ROLES_PATH");
+  lo.collections_paths = config.list("COLLECTIONS_PATHS");
+  lo.collections_scan_sys_path = config.boolean("COLLECTIONS_SCAN_SYS_PATH");
+  return lo;
+}
+
 Playbook load_playbook(const std::string& path, const LoadOptions& opts) {
   Playbook pb;
   pb.path = path;
+  pb.collections = opts.index ? opts.index
+                              : std::make_shared<CollectionIndex>(
+                                    collection_roots(dir_of(absolute(path)), opts.collections_paths,
+                                                     opts.collections_scan_sys_path),
+                                    find_ansible_core_dir());
   Loader loader(pb, opts);
-  loader.load_file(path, Value::object(), {}, {}, 0);
+  std::string in_collection = loader.collection_playbook(path);
+  if (!in_collection.empty())
+    pb.warnings.push_back("running playbook inside collection " + pb.collections->collection_of_path(in_collection));
+  loader.load_file(in_collection.empty() ? path : in_collection, Value::object(), {}, {}, 0);
+  check_template_plugins(pb);
   return pb;
 }
 

@@ -14,10 +14,23 @@
 
 namespace drover {
 
+class Config;
+
 struct LoadOptions {
   std::vector<std::string> roles_path;  // configured roles_path, in order
   Value extra_vars = Value::object();   // used to resolve templated import paths
+  // Configured collection roots (COLLECTIONS_PATHS) and whether the Python
+  // path is searched too (COLLECTIONS_SCAN_SYS_PATH): load_playbook builds
+  // the playbook's CollectionIndex from them, unless `index` is given.
+  std::vector<std::string> collections_paths;
+  bool collections_scan_sys_path = true;
+  std::shared_ptr<const CollectionIndex> index;
+  // include_role at run time: the including task's `collections:` list.
+  std::vector<std::string> collections;
 };
+
+// roles_path and the collection settings from ansible.cfg/ANSIBLE_*.
+LoadOptions load_options(const Config& config);
 
 Playbook load_playbook(const std::string& path, const LoadOptions& opts = {});
 

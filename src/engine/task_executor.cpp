@@ -13,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "core/vault.hpp"
 #include "engine/config.hpp"
 #include "engine/error_context.hpp"
 #include "engine/loops.hpp"
@@ -239,6 +240,16 @@ class ItemRun {
         if (!args.contains(it.key())) args[it.key()] = it.value();
     }
     args = remove_omit(args);
+    // A module gets the plaintext of inline !vault values given as they
+    // are (not through a template); set_fact keeps them vault values, as
+    // Ansible's does.
+    if (task_.action != "set_fact") {
+      try {
+        args = reveal_vault_values(args);
+      } catch (const VaultError& e) {
+        return Value{{"failed", true}, {"msg", e.message()}};
+      }
+    }
     Value defaults = module_defaults_for(task_, *ctx_.templar, vars);
     for (auto it = defaults.begin(); it != defaults.end(); ++it)
       if (!args.contains(it.key())) args[it.key()] = it.value();
@@ -746,7 +757,9 @@ void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Ho
     vars.set_magic("ansible_search_path", std::move(search));
   }
   if (!roles.empty()) {
-    vars.set_magic("role_name", roles[0]->name);
+    // role_name is a collection's role's own name; ansible_role_name its FQCN.
+    const Role& r = *roles[0];
+    vars.set_magic("role_name", r.collection.empty() ? r.name : r.name.substr(r.collection.size() + 1));
     vars.set_magic("role_path", roles[0]->path);
     vars.set_magic("ansible_role_name", roles[0]->name);
     // A role included or imported by another role knows its parents,

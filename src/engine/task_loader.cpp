@@ -8,25 +8,13 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "core/yaml.hpp"
+#include "engine/module_lookup.hpp"
 #include "modules/arg_spec.hpp"
 #include "modules/free_form.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
 namespace {
-
-// Actions the executor handles itself rather than a module (Ansible's
-// BUILTIN_TASKS); import_* never reach the executor.
-const std::vector<std::string>& engine_actions() {
-  static const std::vector<std::string> names = {"include_tasks", "import_tasks", "include_role", "import_role",
-                                                  "include", "meta"};
-  return names;
-}
-
-bool is_engine_action(const std::string& a) {
-  const auto& n = engine_actions();
-  return std::find(n.begin(), n.end(), a) != n.end();
-}
 
 // Ansible's RAW_PARAM_MODULES: actions that accept a bare word argument.
 bool takes_raw_params(const std::string& a) {
@@ -96,6 +84,15 @@ bool is_block_keyword(const std::string& k) {
                                               "timeout", "throttle", "delegate_to", "delegate_facts", "environment",
                                               "module_defaults", "when", "tags", "vars", "collections", "debugger"};
   return names.count(k) > 0;
+}
+
+// ansible.legacy's module directories for a task: its role's library/
+// and the playbook's.
+std::vector<std::string> legacy_module_dirs(const TaskLoadContext& ctx) {
+  std::vector<std::string> dirs;
+  if (ctx.role) dirs.push_back(ctx.role->path + "/library");
+  if (!ctx.playbook_dir.empty()) dirs.push_back(ctx.playbook_dir + "/library");
+  return dirs;
 }
 
 bool exists_file(const std::string& p) {
@@ -180,6 +177,20 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
   std::vector<std::pair<std::string, YAML::Node>> candidates;
   bool delegate_local = false;
   YAML::Node action_node;
+  // The task's own `collections:` replaces its parents' search list.
+  t.collections = node["collections"] ? parse_collections(node["collections"], ctx.file) : ctx.collections;
+  auto lookup = [&](const std::string& key, const YAML::Node& at) {
+    try {
+      return lookup_module(key, t.collections, ctx.playbook ? ctx.playbook->collections.get() : nullptr,
+                           legacy_module_dirs(ctx));
+    } catch (const ParserError&) {
+      throw;
+    } catch (const Error& e) {
+      // A removed (tombstoned) module: AnsibleError, exit 1, not a parser error.
+      throw Error(e.message(), yaml_location(at, ctx.file));
+    }
+  };
+  ModuleLookup named_action;
 
   for (auto it = node.begin(); it != node.end(); ++it) {
     std::string key = it->first.as<std::string>();
@@ -192,6 +203,8 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
       Value a = Value::object();
       t.action_as_written = parse_action_keyword(val, ctx.file, a);
       t.action = short_module_name(t.action_as_written);
+      named_action = lookup(t.action_as_written, val);
+      if (named_action.native) t.action = named_action.action;
       for (auto e = a.begin(); e != a.end(); ++e) t.args[e.key()] = e.value();
       delegate_local = key == "local_action";
     } else if (key == "args") {
@@ -241,14 +254,15 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
   }
 
   for (auto& [key, val] : candidates) {
-    std::string short_name = short_module_name(key);
-    if (find_module(short_name) || is_engine_action(short_name)) {
+    ModuleLookup m = lookup(key, val);
+    if (m.found) {
       if (!t.action.empty())
         fail_at(val, ctx.file, "conflicting action statements: " + t.action_as_written + ", " + key);
       t.action_as_written = key;
-      t.action = short_name;
+      t.action = m.native ? m.action : m.fqcn;
+      named_action = m;
       action_node.reset(val);
-      parse_action_value(short_name, val, ctx.file, t.args);
+      parse_action_value(t.action, val, ctx.file, t.args);
     }
   }
   for (auto& [key, val] : candidates) {
@@ -268,6 +282,14 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
     fail_at(where, ctx.file, "conflicting action statements: " + t.action_as_written + ", " + key);
   }
   if (t.action.empty()) fail_at(node, ctx.file, "no module/action detected in task.");
+  if (named_action.found) {
+    if (ctx.playbook)
+      for (auto& d : named_action.deprecations) ctx.playbook->deprecations.push_back(d);
+    t.module_fqcn = named_action.fqcn;
+    t.module_path = named_action.path;
+    if (!named_action.native)
+      fail_at(action_node ? action_node : node, ctx.file, not_native_message(t.action_as_written, named_action));
+  }
 
   // Module args win over `args:` (Ansible merges args: first).
   Value merged = extra_args;
@@ -354,9 +376,13 @@ std::unique_ptr<Block> load_block(const YAML::Node& node, TaskLoadContext& ctx, 
               close.empty() ? "" : "did you mean '" + close + "'?");
     }
   }
+  // A block's `collections:` is the search list of the tasks inside it.
+  std::vector<std::string> outer = ctx.collections;
+  if (node["collections"]) ctx.collections = parse_collections(node["collections"], ctx.file);
   load_items(node["block"], ctx, *block, block->block);
   load_items(node["rescue"], ctx, *block, block->rescue);
   load_items(node["always"], ctx, *block, block->always);
+  ctx.collections = std::move(outer);
   if (node["notify"]) add_notify(*block, string_list(node["notify"], ctx.file, "notify"));
   return block;
 }
@@ -417,7 +443,10 @@ void load_items(const YAML::Node& list, TaskLoadContext& ctx, Block& owner, std:
       // they become the role's vars as well as its tasks' block vars.
       Value role_args = task->args;
       if (!task->kw.vars.empty()) role_args["vars"] = task->kw.vars;
-      auto block = ctx.import_role(to_display_string(task->args.value("name", Value(""))), role_args, task->where, ctx);
+      TaskLoadContext role_ctx = ctx;
+      role_ctx.collections = task->collections;
+      auto block =
+          ctx.import_role(to_display_string(task->args.value("name", Value(""))), role_args, task->where, role_ctx);
       block->kw = task->kw;
       block->parent = &owner;
       into.push_back({nullptr, std::move(block)});
@@ -486,7 +515,8 @@ bool parse_keyword(const std::string& key, const YAML::Node& value, Keywords& kw
   else if (key == "environment") kw.environment = v;
   else if (key == "module_defaults") kw.module_defaults = v;
   else if (key == "collections" || key == "debugger") {
-    // Accepted and ignored: drover resolves ansible.builtin names only.
+    // collections: read where names are resolved (engine/module_lookup.hpp);
+    // debugger: accepted and ignored.
   } else {
     return false;
   }

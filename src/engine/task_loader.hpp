@@ -21,6 +21,8 @@ struct TaskLoadContext {
   bool handlers = false;       // loading a handlers section
   Playbook* playbook = nullptr;  // receives task ids, roles imported statically
   const std::vector<std::string>* roles_path = nullptr;
+  // The `collections:` search list in effect (play, role, enclosing blocks).
+  std::vector<std::string> collections;
   // Loads a role for import_role (set by the playbook loader); returns the
   // role's task block, and appends its handlers to the play.
   std::function<std::unique_ptr<Block>(const std::string& name, const Value& args, const Location& where,

@@ -4,38 +4,46 @@
 #include <cstdlib>
 
 #include "core/strings.hpp"
+#include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
 namespace drover {
 
+const std::string& answer_functions() {
+  static const std::string functions = R"SH(_out() { printf '\036%s\n%s' "$1" "$2"; }
+_fail() { _out failed "$1"; exit 0; }
+_changed() { _out changed 1; }
+_dr_st() { stat -c '%f %u %g %s %h %U %G' -- "$1" 2>/dev/null; }
+_dr_stl() { stat -L -c '%f %u %g %s %h %U %G' -- "$1" 2>/dev/null; }
+)SH";
+  return functions;
+}
+
 const std::string& answer_prelude() {
   // _rerr goes through a temporary file: a POSIX shell cannot capture both
   // streams of one command into two variables otherwise.
-  static const std::string prelude =
-      "_out() { printf '\\036%s\\n%s' \"$1\" \"$2\"; }\n"
-      "_fail() { _out failed \"$1\"; exit 0; }\n"
-      "_changed() { _out changed 1; }\n"
-      "_rtmp=$(mktemp 2>/dev/null || echo \"/tmp/.drover-err.$$\")\n"
-      "_rtmpo=$(mktemp 2>/dev/null || echo \"/tmp/.drover-out.$$\")\n"
-      "trap 'rm -f \"$_rtmp\" \"$_rtmpo\"' EXIT\n"
-      "_run() { \"$@\" >\"$_rtmpo\" 2>\"$_rtmp\"; _rrc=$?; _rout=$(cat \"$_rtmpo\"); _rerr=$(cat \"$_rtmp\"); return $_rrc; }\n"
-      "_outrun() { _out rc \"$_rrc\"; printf '\\036stdout\\n'; cat \"$_rtmpo\"; printf '\\036stderr\\n'; cat \"$_rtmp\"; }\n"
-      "_pwent() { getent passwd \"$1\" 2>/dev/null || grep \"^$1:\" /etc/passwd; }\n"
-      "_grent() { getent group \"$1\" 2>/dev/null || grep \"^$1:\" /etc/group; }\n";
+  static const std::string prelude = answer_functions() + R"SH(_rtmp=$(mktemp 2>/dev/null || echo "/tmp/.drover-err.$$")
+_rtmpo=$(mktemp 2>/dev/null || echo "/tmp/.drover-out.$$")
+trap 'rm -f "$_rtmp" "$_rtmpo"' EXIT
+_run() { "$@" >"$_rtmpo" 2>"$_rtmp"; _rrc=$?; _rout=$(cat "$_rtmpo"); _rerr=$(cat "$_rtmp"); return $_rrc; }
+_outrun() { _out rc "$_rrc"; printf '\036stdout\n'; cat "$_rtmpo"; printf '\036stderr\n'; cat "$_rtmp"; }
+_pwent() { getent passwd "$1" 2>/dev/null || grep "^$1:" /etc/passwd; }
+_grent() { getent group "$1" 2>/dev/null || grep "^$1:" /etc/group; }
+)SH";
   return prelude;
 }
 
-std::map<std::string, std::string> parse_answer_fields(const std::string& out) {
-  std::map<std::string, std::string> fields;
+AnswerFields parse_answer(std::string_view out) {
+  AnswerFields fields;
   size_t pos = out.find('\x1e');
-  while (pos != std::string::npos) {
+  while (pos != std::string_view::npos) {
     size_t next = out.find('\x1e', pos + 1);
-    std::string chunk = out.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
+    std::string_view chunk = out.substr(pos + 1, next == std::string_view::npos ? std::string_view::npos : next - pos - 1);
     size_t nl = chunk.find('\n');
-    if (nl == std::string::npos)
-      fields[chunk] = "";
+    if (nl == std::string_view::npos)
+      fields[std::string(chunk)] = "";
     else
-      fields[chunk.substr(0, nl)] = chunk.substr(nl + 1);
+      fields[std::string(chunk.substr(0, nl))] = std::string(chunk.substr(nl + 1));
     pos = next;
   }
   return fields;
@@ -58,18 +66,23 @@ ScriptAnswer run_answer_script(ModuleContext& ctx, const std::string& body, std:
   ScriptAnswer a;
   // A body whose last test is false must not look like a failed script.
   a.exec = run_script(ctx, answer_prelude() + body + "\nexit 0\n", std::move(stdin_data));
-  a.fields = parse_answer_fields(a.exec.out);
+  a.fields = parse_answer(a.exec.out);
   return a;
 }
 
-Value script_failure(const ScriptAnswer& a) {
-  if (a.has("failed")) return failed_result(a.get("failed"));
-  if (a.exec.timed_out) return failed_result("the module's script timed out");
-  if (a.exec.exit_status == 0) return Value();
-  std::string err = rstrip_newlines(a.exec.err);
-  Value r = failed_result(err.empty() ? "the module's script failed with status " + std::to_string(a.exec.exit_status)
+Value script_failure(const AnswerFields& fields, const ExecResult& exec) {
+  if (!exec.become_error.empty()) return failed_result(exec.become_error);
+  std::string err = trim(exec.err);
+  if (auto failed = fields.find("failed"); failed != fields.end()) {
+    // _fail exits 0; _dr_die exits 1 so that its stderr joins the message.
+    bool with_err = exec.exit_status != 0 && !err.empty();
+    return failed_result(with_err ? failed->second + ": " + err : failed->second);
+  }
+  if (exec.timed_out) return failed_result("the module's script timed out");
+  if (exec.exit_status == 0) return Value();
+  Value r = failed_result(err.empty() ? "the module's script failed with status " + std::to_string(exec.exit_status)
                                       : err);
-  r["rc"] = a.exec.exit_status;
+  r["rc"] = exec.exit_status;
   return r;
 }
 
@@ -93,20 +106,7 @@ Value text_diff(const std::string& before, const std::string& after, const std::
 }
 
 void add_path_info(Value& r, const std::string& stat_line) {
-  auto f = split_whitespace(stat_line);
-  if (f.size() < 7) {
-    r["state"] = "absent";
-    return;
-  }
-  r["uid"] = std::atoll(f[0].c_str());
-  r["gid"] = std::atoll(f[1].c_str());
-  r["owner"] = f[2];
-  r["group"] = f[3];
-  char mode[16];
-  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(std::strtoul(f[4].c_str(), nullptr, 8)));
-  r["mode"] = mode;
-  r["size"] = std::atoll(f[5].c_str());
-  r["state"] = f[6] == "directory" ? "directory" : f[6] == "symbolic" ? "link" : "file";
+  files::add_path_info(r, files::parse_stat(stat_line));
 }
 
 std::vector<std::string> string_list(const Value& list) {

@@ -20,7 +20,7 @@
 
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/packages.hpp"
 #include "modules/shell_script.hpp"
 #include "modules/uri.hpp"
@@ -594,8 +594,6 @@ Value apt_result(const ScriptAnswer& a, bool diff_mode) {
   return r;
 }
 
-std::unique_ptr<Module> make_apt_module() {
-  return std::make_unique<AptModule>();
-}
+const ModuleRegistration apt_registration({"apt"}, make_module<AptModule>);
 
 }  // namespace drover

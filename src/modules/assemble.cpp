@@ -10,7 +10,7 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "core/vault.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_write.hpp"
 #include "modules/shell_script.hpp"
 #include "template/regex.hpp"
@@ -53,10 +53,10 @@ class AssembleModule : public Module {
                       "\n[ -e \"$s\" ] || _dr_die \"Source ($s) does not exist\"\n"
                       "[ -d \"$s\" ] || _dr_die \"Source ($s) is not a directory\"\n"
                       "for f in \"$s\"/* \"$s\"/.[!.]* \"$s\"/..?*; do [ -f \"$f\" ] || continue\n"
-                      "  printf '\\036frag:%s\\037' \"${f##*/}\"; cat -- \"$f\"; done\n";
+                      "  printf '\\036frag:%s\\n' \"${f##*/}\"; cat -- \"$f\"; done\n";
       ExecResult res = run_own_script(ctx, s);
-      files::Answer ans = files::parse_answer(res.out);
-      if (res.exit_status != 0 || ans.count("failed")) return files::script_failure(ans, res);
+      AnswerFields ans = parse_answer(res.out);
+      if (res.exit_status != 0 || ans.count("failed")) return script_failure(ans, res);
       for (auto& [k, v] : ans)
         if (starts_with(k, "frag:")) fragments.emplace_back(k.substr(5), v);
     } else {
@@ -119,6 +119,6 @@ class AssembleModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_assemble_module() { return std::make_unique<AssembleModule>(); }
+const ModuleRegistration assemble_registration({"assemble"}, make_module<AssembleModule>);
 
 }  // namespace drover

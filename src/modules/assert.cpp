@@ -1,7 +1,7 @@
 // assert: fail unless every condition holds (ansible.builtin.assert). The
 // conditions are `when:`-style expressions evaluated with the task's
 // variables.
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "template/engine.hpp"
 
 namespace drover {
@@ -61,7 +61,7 @@ class FailModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_assert_module() { return std::make_unique<AssertModule>(); }
-std::unique_ptr<Module> make_fail_module() { return std::make_unique<FailModule>(); }
+const ModuleRegistration assert_registration({"assert"}, make_module<AssertModule>);
+const ModuleRegistration fail_registration({"fail"}, make_module<FailModule>);
 
 }  // namespace drover

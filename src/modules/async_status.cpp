@@ -2,7 +2,7 @@
 // and `poll: 0` (ansible.builtin.async_status), read from its job file on
 // the target (async_job.hpp); mode=cleanup removes the file.
 #include "modules/async_job.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
 namespace drover {
@@ -37,6 +37,7 @@ class AsyncStatusModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_async_status_module() { return std::make_unique<AsyncStatusModule>(); }
+const ModuleRegistration async_status_registration({"async_status"},
+                         make_module<AsyncStatusModule>);
 
 }  // namespace drover

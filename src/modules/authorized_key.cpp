@@ -9,7 +9,7 @@
 // second round trip only when it changes.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 
 namespace drover {
 namespace {
@@ -271,6 +271,9 @@ class AuthorizedKeyModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_authorized_key_module() { return std::make_unique<AuthorizedKeyModule>(); }
+// Not in ansible-core: the ansible.posix collection, by its full name too.
+const ModuleRegistration authorized_key_registration({"authorized_key",
+                                                      "ansible.posix.authorized_key"},
+                                                     make_module<AuthorizedKeyModule>);
 
 }  // namespace drover

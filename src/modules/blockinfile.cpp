@@ -4,7 +4,7 @@
 // state absent. The file is read in one round trip and written, when it
 // changes, in another (files::apply_text_edit).
 #include "core/error.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_write.hpp"
 #include "template/regex.hpp"
 
@@ -160,6 +160,6 @@ class BlockInFileModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_blockinfile_module() { return std::make_unique<BlockInFileModule>(); }
+const ModuleRegistration blockinfile_registration({"blockinfile"}, make_module<BlockInFileModule>);
 
 }  // namespace drover

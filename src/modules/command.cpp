@@ -7,7 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
 namespace drover {
@@ -282,16 +282,7 @@ class CommandModule : public Module {
 
 }  // namespace
 
-int signal_number(const std::string& name) {
-  static const std::pair<const char*, int> table[] = {
-      {"HUP", 1}, {"INT", 2}, {"QUIT", 3}, {"ILL", 4}, {"ABRT", 6}, {"FPE", 8}, {"KILL", 9},
-      {"SEGV", 11}, {"PIPE", 13}, {"ALRM", 14}, {"TERM", 15}, {"USR1", 10}, {"USR2", 12}};
-  for (auto& [n, v] : table)
-    if (name == n) return v;
-  return 1;
-}
-
-std::unique_ptr<Module> make_command_module() { return std::make_unique<CommandModule>(false); }
-std::unique_ptr<Module> make_shell_module() { return std::make_unique<CommandModule>(true); }
+const ModuleRegistration command_registration({"command"}, make_module<CommandModule, false>);
+const ModuleRegistration shell_registration({"shell"}, make_module<CommandModule, true>);
 
 }  // namespace drover

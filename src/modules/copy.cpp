@@ -9,7 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_write.hpp"
 #include "modules/shell_script.hpp"
 
@@ -149,10 +149,10 @@ class CopyModule : public Module {
       script += "p=" + files::q(base + d) + "; if [ ! -d \"$p\" ]; then _dr_changed=1; [ -n \"$_dr_check\" ] || mkdir -p -- \"$p\" || _dr_die \"could not create $p\"; " +
                 "[ -n \"$_dr_check\" ] || " + files::attrs_call(dattrs, "p", "d") + "; fi\n";
     }
-    script += "_dr_e changed \"$_dr_changed\"\n";
+    script += "_out changed \"$_dr_changed\"\n";
     ExecResult res = run_own_script(ctx, script);
-    files::Answer ans = files::parse_answer(res.out);
-    if (res.exit_status != 0) return files::script_failure(ans, res);
+    AnswerFields ans = parse_answer(res.out);
+    if (res.exit_status != 0) return script_failure(ans, res);
     bool changed = !ans["changed"].empty();
     Value last;
     for (const auto& f : file_list) {
@@ -176,6 +176,6 @@ class CopyModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_copy_module() { return std::make_unique<CopyModule>(); }
+const ModuleRegistration copy_registration({"copy"}, make_module<CopyModule>);
 
 }  // namespace drover

@@ -10,7 +10,7 @@
 // one, costs one round trip like every other module.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/cron_tab.hpp"
 
 namespace drover {
@@ -216,6 +216,6 @@ class CronModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_cron_module() { return std::make_unique<CronModule>(); }
+const ModuleRegistration cron_registration({"cron"}, make_module<CronModule>);
 
 }  // namespace drover

@@ -1,7 +1,7 @@
 // debug: print a message or a variable (ansible.builtin.debug); runs on the
 // controller. `var` is evaluated as an expression; an undefined one prints
 // "VARIABLE IS NOT DEFINED!" as Ansible does, it does not fail the task.
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "template/engine.hpp"
 
 namespace drover {
@@ -53,6 +53,6 @@ class DebugModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_debug_module() { return std::make_unique<DebugModule>(); }
+const ModuleRegistration debug_registration({"debug"}, make_module<DebugModule>);
 
 }  // namespace drover

@@ -28,7 +28,7 @@
 // Not supported: list (rejected at load time).
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/packages.hpp"
 #include "modules/shell_script.hpp"
 
@@ -476,11 +476,13 @@ Value dnf_result(const ScriptAnswer& a, const Value& args, bool check_mode) {
   return r;
 }
 
-std::unique_ptr<Module> make_dnf_module() {
-  return std::make_unique<DnfModule>("dnf");
-}
-std::unique_ptr<Module> make_yum_module() {
-  return std::make_unique<DnfModule>("yum");
-}
+const ModuleRegistration dnf_registration({"dnf"},
+                         []() -> std::unique_ptr<Module> {
+                           return std::make_unique<DnfModule>("dnf");
+                         });
+const ModuleRegistration yum_registration({"yum"},
+                         []() -> std::unique_ptr<Module> {
+                           return std::make_unique<DnfModule>("yum");
+                         });
 
 }  // namespace drover

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
@@ -51,18 +51,18 @@ class FetchModule : public Module {
     std::string local_sum = have_local ? files::sha1_hex(local) : "";
 
     std::string s = files::script_prelude(false) + "p=" + files::q(src) + "; want=" + files::q(local_sum) +
-                    "\n[ -e \"$p\" ] || { _dr_e missing 1; exit 0; }\n"
-                    "[ -d \"$p\" ] && { _dr_e isdir 1; exit 0; }\n"
+                    "\n[ -e \"$p\" ] || { _out missing 1; exit 0; }\n"
+                    "[ -d \"$p\" ] && { _out isdir 1; exit 0; }\n"
                     "c=$(sha1sum < \"$p\") || _dr_die \"file is not readable: $p\"\n"
-                    "c=${c%% *}; _dr_e checksum \"$c\"\n"
+                    "c=${c%% *}; _out checksum \"$c\"\n"
                     "[ \"$c\" = \"$want\" ] && exit 0\n"
-                    "printf '\\036data\\037'; cat -- \"$p\"\n";
+                    "printf '\\036data\\n'; cat -- \"$p\"\n";
     ExecResult res = run_own_script(ctx, s);
     // The bytes run to the end of the output; records come before them.
-    static const std::string kData = "\x1e" "data\x1f";
+    static const std::string kData = "\x1e" "data\n";
     size_t at = res.out.find(kData);
-    files::Answer ans = files::parse_answer(at == std::string::npos ? res.out : res.out.substr(0, at));
-    if (res.exit_status != 0 || ans.count("failed")) return files::script_failure(ans, res);
+    AnswerFields ans = parse_answer(at == std::string::npos ? res.out : res.out.substr(0, at));
+    if (res.exit_status != 0 || ans.count("failed")) return script_failure(ans, res);
     bool fail_missing = args["fail_on_missing"] == true;
     if (ans.count("missing") || ans.count("isdir")) {
       std::string msg = ans.count("missing") ? "the remote file does not exist, not transferring, ignored"
@@ -100,6 +100,6 @@ class FetchModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_fetch_module() { return std::make_unique<FetchModule>(); }
+const ModuleRegistration fetch_registration({"fetch"}, make_module<FetchModule>);
 
 }  // namespace drover

@@ -10,7 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
@@ -23,7 +23,7 @@ using files::q;
 constexpr const char* kGetState =
     "if [ -L \"$p\" ]; then prev=link; elif [ -d \"$p\" ]; then prev=directory; "
     "elif [ -e \"$p\" ]; then prev=file; [ \"$(stat -c %h -- \"$p\")\" -gt 1 ] && prev=hard; else prev=absent; fi\n"
-    "_dr_e prev \"$prev\"\n";
+    "_out prev \"$prev\"\n";
 
 // Creates the directories listed in $_todo (parents first, one per line)
 // and gives each the attributes, as Ansible's file module does. When the
@@ -75,13 +75,13 @@ std::string timestamp_script(const std::string& mtime, const std::string& atime)
   if (mtime == "now" && atime == "now")
     return s + "  _now=$(date +%s.%N); case $_now in *N) _now=$(date +%s) ;; esac\n"
                "  [ -n \"$_dr_check\" ] || touch -c -- \"$p\"" + fail + "\n"
-               "  _dr_e ts_before \"$_ts0\"; _dr_e ts_after \"$_now $_now\"; _dr_changed=1\n";
+               "  _out ts_before \"$_ts0\"; _out ts_after \"$_now $_now\"; _dr_changed=1\n";
   std::string touches;
   for (const auto& [spec, flag] : {std::pair{mtime, "-m"}, std::pair{atime, "-a"}})
     if (spec != "preserve") touches += "touch -c " + std::string(flag) + (spec == "now" ? "" : " -t " + q(spec)) + " -- \"$p\" && ";
   return s + "  if [ -z \"$_dr_check\" ]; then " + touches + ":" + fail + "\n"
              "    _ts1=$(stat -c '%.9X %.9Y' -- \"$p\")\n"
-             "    [ \"$_ts0\" = \"$_ts1\" ] || { _dr_e ts_before \"$_ts0\"; _dr_e ts_after \"$_ts1\"; _dr_changed=1; }\n"
+             "    [ \"$_ts0\" = \"$_ts1\" ] || { _out ts_before \"$_ts0\"; _out ts_after \"$_ts1\"; _dr_changed=1; }\n"
              "  else _dr_changed=1; fi\n";
 }
 
@@ -161,7 +161,7 @@ class FileModule : public Module {
     // No state: the path's current one, or file (Ansible's default).
     if (state.empty()) s += "state=$prev; [ \"$prev\" = absent ] && state=file\n";
     else s += "state=" + q(state) + "\n";
-    s += "_dr_e state \"$state\"\n";
+    s += "_out state \"$state\"\n";
     std::string attrs_f = files::attrs_call(attrs, "p", "f"), attrs_d = files::attrs_call(attrs, "p", "d");
     std::string mtime, atime;
     try {
@@ -177,7 +177,7 @@ class FileModule : public Module {
     // readdir's order as os.walk's is. Names reach the inner sh as
     // arguments, so any byte a name holds (a newline too) arrives intact.
     if (ctx.diff_mode)
-      s += "  if [ \"$prev\" = directory ]; then printf '\\036walk\\037'; find \"$p\" -mindepth 1 -exec sh -c '"
+      s += "  if [ \"$prev\" = directory ]; then printf '\\036walk\\n'; find \"$p\" -mindepth 1 -exec sh -c '"
            "for q do if [ -d \"$q\" ]; then if [ -L \"$q\" ]; then t=L; else t=d; fi; else t=f; fi; "
            "printf \"%s %s\\000\" \"$t\" \"$q\"; done' sh {} +; fi\n";
     s += "  if [ \"$prev\" != absent ]; then _dr_changed=1; [ -n \"$_dr_check\" ] || rm -rf -- \"$p\" || _dr_die \"rmtree failed\"; fi ;;\n";
@@ -210,7 +210,7 @@ class FileModule : public Module {
       s += "  _dr_walk() { for q in \"$1\"/* \"$1\"/.[!.]* \"$1\"/..?*; do [ -e \"$q\" ] || [ -L \"$q\" ] || continue; "
            "_dr_changed=; { if [ -d \"$q\" ] && [ ! -L \"$q\" ]; then " + files::attrs_call(attrs, "q", "d") + "; else " +
            files::attrs_call(attrs, "q", "f", args["follow"] != true) +
-           "; fi; } >/dev/null || _dr_die \"could not set attributes of $q\"; [ -z \"$_dr_changed\" ] || _dr_e rchanged 1; "
+           "; fi; } >/dev/null || _dr_die \"could not set attributes of $q\"; [ -z \"$_dr_changed\" ] || _out rchanged 1; "
            "if [ -d \"$q\" ] && [ ! -L \"$q\" ]; then _dr_walk \"$q\"; fi; done; }\n"
            "  if [ -d \"$p\" ]; then ( _dr_walk \"$p\" ) || exit 1; fi\n";
     }
@@ -219,7 +219,7 @@ class FileModule : public Module {
     // there is to say), then attributes and times as for any other path.
     s += "touch)\n"
          "  if [ \"$prev\" = absent ]; then _dr_changed=1\n"
-         "    [ -z \"$_dr_check\" ] || { _dr_e changed 1; exit 0; }\n"
+         "    [ -z \"$_dr_check\" ] || { _out changed 1; exit 0; }\n"
          "    : > \"$p\" || _dr_die \"Error, could not touch target\"\n"
          "  fi\n"
          "  if [ -d \"$p\" ]; then " + attrs_d + "; else " + attrs_f + "; fi || _dr_die \"could not set attributes of $p\"\n" +
@@ -232,7 +232,7 @@ class FileModule : public Module {
          "  directory) [ -n \"" + std::string(force ? "1" : "") + "\" ] || _dr_die \"refusing to convert from directory to symlink for $p\"\n"
          "     [ -z \"$(ls -A -- \"$p\")\" ] || _dr_die \"the directory $p is not empty, refusing to convert it\" ;;\n"
          "  file|hard) [ -n \"" + std::string(force ? "1" : "") + "\" ] || _dr_die \"refusing to convert from $prev to symlink for $p\" ;;\n"
-         "  link) _old=$(readlink -- \"$p\"); [ -n \"$src\" ] || src=$_old; _dr_e old_src \"$_old\" ;;\n"
+         "  link) _old=$(readlink -- \"$p\"); [ -n \"$src\" ] || src=$_old; _out old_src \"$_old\" ;;\n"
          "  esac\n"
          "  if [ \"$prev\" != link ] || [ \"$_old\" != \"$src\" ]; then _dr_changed=1\n"
          "    if [ -z \"$_dr_check\" ]; then\n"
@@ -242,7 +242,7 @@ class FileModule : public Module {
          "  fi\n"
          "  if [ -L \"$p\" ]; then " + files::attrs_call(files::Attrs{"", attrs.owner, attrs.group}, "p", "f", true) +
          " || _dr_die \"could not set attributes of $p\"; fi\n"
-         "  _dr_e src \"$src\" ;;\n";
+         "  _out src \"$src\" ;;\n";
     s += "hard)\n"
          "  [ -n \"$src\" ] || [ \"$prev\" = hard ] || _dr_die \"src is required for creating new hardlinks\"\n"
          "  [ -z \"$src\" ] || [ -e \"$src\" ] || _dr_die \"src does not exist\"\n"
@@ -256,17 +256,17 @@ class FileModule : public Module {
          "    fi\n"
          "  fi\n"
          "  if [ -e \"$p\" ]; then " + attrs_f + " || _dr_die \"could not set attributes of $p\"; fi\n"
-         "  _dr_e src \"$src\" ;;\n";
+         "  _out src \"$src\" ;;\n";
     s += "esac\n";
     if (state != "touch" && state != "absent") s += "if [ -e \"$p\" ]; then :\n" + timestamp_script(mtime, atime) + "fi\n";
     // A link whose target is missing: Ansible's add_path_info adds nothing.
-    s += "[ -e \"$p\" ] || [ ! -L \"$p\" ] || _dr_e dangling 1\n";
-    s += "_dr_after \"$p\" ''; _dr_e changed \"$_dr_changed\"\n";
+    s += "[ -e \"$p\" ] || [ ! -L \"$p\" ] || _out dangling 1\n";
+    s += "_dr_after \"$p\" ''; _out changed \"$_dr_changed\"\n";
 
     ExecResult res = run_own_script(ctx, s);
-    files::Answer ans = files::parse_answer(res.out);
+    AnswerFields ans = parse_answer(res.out);
     if (res.exit_status != 0 || ans.count("failed")) {
-      Value f = files::script_failure(ans, res);
+      Value f = script_failure(ans, res);
       f["path"] = path;
       // Ansible's AnsibleModuleError results carry these too.
       std::string msg = f.value("msg", std::string());
@@ -330,6 +330,6 @@ class FileModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_file_module() { return std::make_unique<FileModule>(); }
+const ModuleRegistration file_registration({"file"}, make_module<FileModule>);
 
 }  // namespace drover

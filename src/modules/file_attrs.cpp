@@ -27,10 +27,8 @@ namespace {
 // shell running the script (Ansible: the module's pid), read from
 // /proc/self/stat because in a persistent shell $$ is the same for every
 // task.
-constexpr const char* kPrelude = R"SH(_dr_e() { printf '\036%s\037%s' "$1" "$2"; }
-_dr_die() { _dr_e failed "$1"; exit 1; }
-_dr_st() { stat -c '%f %u %g %s %h %U %G' -- "$1" 2>/dev/null; }
-_dr_stl() { stat -L -c '%f %u %g %s %h %U %G' -- "$1" 2>/dev/null; }
+// The answer functions (_out, _dr_st, ...) come first (answer_script.hpp).
+constexpr const char* kPrelude = R"SH(_dr_die() { _out failed "$1"; exit 1; }
 _dr_dirname() {
   _dr_d=$1
   while :; do case $_dr_d in ?*/) _dr_d=${_dr_d%/} ;; *) break ;; esac; done
@@ -39,8 +37,8 @@ _dr_dirname() {
   [ -n "$_dr_d" ] || _dr_d=/
 }
 _dr_after() {
-  if [ "$1" = "$_dr_sp" ] && { [ "$2" = "$_dr_sL" ] || [ ! -L "$1" ]; }; then _dr_e after "$_dr_sl"
-  else _dr_e after "$(stat $2 -c '%f %u %g %s %h %U %G' -- "$1" 2>/dev/null)"; fi
+  if [ "$1" = "$_dr_sp" ] && { [ "$2" = "$_dr_sL" ] || [ ! -L "$1" ]; }; then _out after "$_dr_sl"
+  else _out after "$(stat $2 -c '%f %u %g %s %h %U %G' -- "$1" 2>/dev/null)"; fi
 }
 _dr_attrs() {
   _L=-L; _h=; [ "$6" = h ] && { _L=; _h=-h; }
@@ -56,28 +54,28 @@ _dr_attrs() {
          rm -rf "$_t"; [ "$_r" = 0 ] || return 1 ;;
     esac
     if [ "$_c" -ne $((0$_w)) ]; then
-      printf '\036mode_before\037%o' "$_c"; _dr_e mode_after "$_w"; _dr_changed=1; _k=1
+      printf '\036mode_before\n%o' "$_c"; _out mode_after "$_w"; _dr_changed=1; _k=1
       [ -n "$_dr_check" ] || chmod -- "$_w" "$1" || return 1
     fi
   fi
   if [ -n "$3" ]; then
     case $3 in
-      *[!0-9]*) _u=$(id -u "$3" 2>/dev/null) || { _dr_e failed "chown failed: failed to look up user $3"; return 1; } ;;
+      *[!0-9]*) _u=$(id -u "$3" 2>/dev/null) || { _out failed "chown failed: failed to look up user $3"; return 1; } ;;
       *) _u=$3 ;;
     esac
     if [ "$_cu" != "$_u" ]; then
-      _dr_e owner_before "$_cu"; _dr_e owner_after "$_u"; _dr_changed=1; _k=1
+      _out owner_before "$_cu"; _out owner_after "$_u"; _dr_changed=1; _k=1
       [ -n "$_dr_check" ] || chown $_h -- "$_u" "$1" || return 1
     fi
   fi
   if [ -n "$4" ]; then
     case $4 in
       *[!0-9]*) _g=$( { getent group "$4" || grep "^$4:" /etc/group; } 2>/dev/null | head -n 1 | cut -d: -f3)
-         [ -n "$_g" ] || { _dr_e failed "chgrp failed: failed to look up group $4"; return 1; } ;;
+         [ -n "$_g" ] || { _out failed "chgrp failed: failed to look up group $4"; return 1; } ;;
       *) _g=$4 ;;
     esac
     if [ "$_cg" != "$_g" ]; then
-      _dr_e group_before "$_cg"; _dr_e group_after "$_g"; _dr_changed=1; _k=1
+      _out group_before "$_cg"; _out group_after "$_g"; _dr_changed=1; _k=1
       [ -n "$_dr_check" ] || chgrp $_h -- "$_g" "$1" || return 1
     fi
   fi
@@ -88,7 +86,7 @@ _dr_backup() {
   read -r _pid _ 2>/dev/null < /proc/self/stat || _pid=$$
   _b="$1.$_pid.$(date +%Y-%m-%d@%H:%M:%S)~"
   cp -p -- "$1" "$_b" || return 1
-  _dr_e backup_file "$_b"
+  _out backup_file "$_b"
 }
 _dr_tmp() {
   _dr_t="$1/.drover_tmp.$$"
@@ -142,21 +140,8 @@ bool valid_symbolic_mode(const std::string& mode) {
 
 std::string q(const std::string& s) { return shell_quote(s); }
 
-Answer parse_answer(std::string_view out) {
-  Answer ans;
-  size_t pos = out.find('\x1e');
-  while (pos != std::string_view::npos) {
-    size_t next = out.find('\x1e', pos + 1);
-    std::string_view rec = out.substr(pos + 1, next == std::string_view::npos ? std::string_view::npos : next - pos - 1);
-    size_t sep = rec.find('\x1f');
-    if (sep != std::string_view::npos) ans[std::string(rec.substr(0, sep))] = std::string(rec.substr(sep + 1));
-    pos = next;
-  }
-  return ans;
-}
-
 std::string script_prelude(bool check) {
-  return std::string(check ? "_dr_check=1\n" : "_dr_check=\n") + "_dr_changed=; _dr_sp=\n" + kPrelude;
+  return std::string(check ? "_dr_check=1\n" : "_dr_check=\n") + "_dr_changed=; _dr_sp=\n" + answer_functions() + kPrelude;
 }
 
 FileStat parse_stat(std::string_view line) {
@@ -297,7 +282,7 @@ std::string attrs_call(const Attrs& a, const std::string& path_var, const std::s
          (no_follow ? " h" : "");
 }
 
-void add_attr_diff(const Answer& ans, Value& before, Value& after) {
+void add_attr_diff(const AnswerFields& ans, Value& before, Value& after) {
   auto mode = [](const std::string& s) { return mode_string(static_cast<unsigned>(std::strtoul(s.c_str(), nullptr, 8))); };
   if (ans.count("mode_before")) {
     before["mode"] = mode(ans.at("mode_before"));
@@ -310,17 +295,6 @@ void add_attr_diff(const Answer& ans, Value& before, Value& after) {
       after[k] = std::stoull(ans.at(a));
     }
   }
-}
-
-Value script_failure(const Answer& ans, const ExecResult& res) {
-  std::string msg;
-  auto it = ans.find("failed");
-  if (it != ans.end()) msg = it->second;
-  std::string err = trim(res.err);
-  if (!res.become_error.empty()) msg = res.become_error;
-  else if (msg.empty()) msg = err.empty() ? "the file script failed with exit status " + std::to_string(res.exit_status) : err;
-  else if (!err.empty()) msg += ": " + err;
-  return failed_result(msg);
 }
 
 std::string find_controller_file(const std::vector<std::string>& search_path, const std::string& subdir,

@@ -1,7 +1,7 @@
 // What every file module (copy, template, file, lineinfile, stat, ...) shares:
-// the shell functions its one script calls on the target, the small answer
-// protocol the script prints, the target's stat line, the mode / owner /
-// group options and the result fields Ansible returns for a path.
+// the shell functions its one script calls on the target, the target's stat
+// line, the mode / owner / group options and the result fields Ansible
+// returns for a path.
 //
 // Promises: scripts use only POSIX sh and coreutils that GNU and busybox both
 // have (stat -c, sha1sum, md5sum, mktemp, chmod, chown, id); check mode
@@ -16,24 +16,17 @@
 #include <vector>
 
 #include "core/value.hpp"
+#include "modules/answer_script.hpp"
 #include "modules/module.hpp"
 
 namespace drover::files {
 
-// ---- the answer protocol ------------------------------------------------
-// A script prints records "\x1e" key "\x1f" value; a value runs to the next
-// "\x1e" (file contents shown in diffs never hold that byte: the script
-// checks). A key printed twice keeps its last value.
-using Answer = std::map<std::string, std::string>;
-Answer parse_answer(std::string_view out);
-
 // ---- the script ---------------------------------------------------------
-// Shell functions for the start of a file module's script:
-//   _dr_e KEY VALUE        print a record
-//   _dr_die MSG            print record "failed" and exit 1 (stderr goes
-//                          to the module's msg)
-//   _dr_st PATH            lstat line "hexmode uid gid size nlink owner group" or nothing
-//   _dr_stl PATH           the same, following symlinks
+// Shell functions for the start of a file module's script, after the
+// answer functions (_out NAME VALUE, _dr_st PATH, _dr_stl PATH: lstat line
+// "hexmode uid gid size nlink owner group"; answer_script.hpp):
+//   _dr_die MSG            answer "failed" and exit 1 (stderr joins the
+//                          module's msg)
 //   _dr_dirname PATH       dirname(1) without a process: sets _dr_d
 //   _dr_after PATH [-L]    record "after": PATH's stat line (-L: followed),
 //                          the one _dr_attrs read when nothing changed since
@@ -101,12 +94,9 @@ std::string attrs_call(const Attrs& a, const std::string& path_var, const std::s
 
 // Ansible's file-attribute diff fragments from the script's records: adds
 // "mode", "owner", "group" to before/after when they changed.
-void add_attr_diff(const Answer& ans, Value& before, Value& after);
+void add_attr_diff(const AnswerFields& ans, Value& before, Value& after);
 
 // ---- results --------------------------------------------------------------
-// A failure from a script: the "failed" record plus the command's stderr.
-Value script_failure(const Answer& ans, const ExecResult& res);
-
 // sha1 / md5 of bytes as lowercase hex (Ansible's checksum and md5sum).
 std::string sha1_hex(std::string_view data);
 std::string md5_hex(std::string_view data);

@@ -22,25 +22,25 @@ std::string write_script(const WriteRequest& req, const std::string& checksum, b
     s += "[ -d \"$d\" ] && _dr_die \"Destination $d is a directory\"\n";
   else
     s += "[ -d \"$d\" ] && d=\"${d%/}/\"" + q(req.basename_in_dir) + "\n";
-  s += "_dr_e dest \"$d\"\n";
+  s += "_out dest \"$d\"\n";
   if (!req.create)
     s += "[ -e \"$d\" ] || _dr_die \"Destination $d does not exist !\"\n";
   s += "sum=; [ -f \"$d\" ] && { sum=$(sha1sum < \"$d\") || _dr_die \"cannot read $d\"; sum=${sum%% *}; }\n";
   s += "if [ \"$sum\" = \"$want\" ] || { [ -e \"$d\" ] && [ -z \"$force\" ]; }; then\n"
-       "  _dr_e same 1\n"
+       "  _out same 1\n"
        "else\n"
-       "  [ -n \"$data\" ] || { _dr_e need_data 1; exit 0; }\n"
+       "  [ -n \"$data\" ] || { _out need_data 1; exit 0; }\n"
        "  _dr_dirname \"$d\"; dir=$_dr_d\n";
   if (req.create_parents)
     s += "  [ -d \"$dir\" ] || [ -n \"$_dr_check\" ] || mkdir -p -- \"$dir\" || _dr_die \"Error creating $dir\"\n";
   // Check mode does not look further (Ansible's copy action answers changed).
-  s += "  [ -d \"$dir\" ] || [ -z \"$_dr_check\" ] || { _dr_e changed 1; _dr_e dest \"$d\"; exit 0; }\n";
+  s += "  [ -d \"$dir\" ] || [ -z \"$_dr_check\" ] || { _out changed 1; _out dest \"$d\"; exit 0; }\n";
   s += "  [ -d \"$dir\" ] || _dr_die \"Destination directory $dir does not exist\"\n";
   if (diff)
     s += "  if [ -f \"$d\" ]; then sz=$(stat -L -c %s -- \"$d\")\n"
-         "    if [ \"$sz\" -gt " + std::to_string(kMaxDiffSize) + " ]; then _dr_e dst_larger 1\n"
-         "    elif [ \"$(tr -d '\\000\\036' < \"$d\" | wc -c)\" -ne \"$sz\" ]; then _dr_e dst_binary 1\n"
-         "    else printf '\\036before\\037'; cat -- \"$d\"; fi\n"
+         "    if [ \"$sz\" -gt " + std::to_string(kMaxDiffSize) + " ]; then _out dst_larger 1\n"
+         "    elif [ \"$(tr -d '\\000\\036' < \"$d\" | wc -c)\" -ne \"$sz\" ]; then _out dst_binary 1\n"
+         "    else printf '\\036before\\n'; cat -- \"$d\"; fi\n"
          "  fi\n";
   s += "  if [ -n \"$_dr_check\" ]; then _dr_changed=1\n"
        "  else\n"
@@ -52,8 +52,8 @@ std::string write_script(const WriteRequest& req, const std::string& checksum, b
     if (p != std::string::npos) cmd.replace(p, 2, "\"$t\"");
     // The output goes through files: $(...) would drop its trailing newlines.
     s += "    (" + cmd + ") > \"$t.out\" 2> \"$t.err\"; vrc=$?\n"
-         "    if [ $vrc != 0 ]; then printf '\\036validate_out\\037'; cat -- \"$t.out\"; printf '\\036validate_err\\037'; "
-         "cat -- \"$t.err\"; _dr_e validate_rc $vrc; rm -f -- \"$t\" \"$t.out\" \"$t.err\"; _dr_die \"failed to validate\"; fi\n"
+         "    if [ $vrc != 0 ]; then printf '\\036validate_out\\n'; cat -- \"$t.out\"; printf '\\036validate_err\\n'; "
+         "cat -- \"$t.err\"; _out validate_rc $vrc; rm -f -- \"$t\" \"$t.out\" \"$t.err\"; _dr_die \"failed to validate\"; fi\n"
          "    rm -f -- \"$t.out\" \"$t.err\"\n";
   }
   if (req.backup) s += "    if [ -f \"$d\" ]; then _dr_backup \"$d\" || { rm -f \"$t\"; _dr_die \"backup of $d failed\"; }; fi\n";
@@ -63,7 +63,7 @@ std::string write_script(const WriteRequest& req, const std::string& checksum, b
        "  fi\n"
        "fi\n";
   s += "if [ -e \"$d\" ]; then " + attrs_call(req.attrs, "d", "f") + " || _dr_die \"could not set attributes of $d\"; fi\n";
-  s += "_dr_after \"$d\" -L; _dr_e changed \"$_dr_changed\"\n";
+  s += "_dr_after \"$d\" -L; _out changed \"$_dr_changed\"\n";
   return s;
 }
 
@@ -156,7 +156,7 @@ Value write_file(ModuleContext& ctx, const WriteRequest& request) {
   req.mode_on_temp = true;
   WriteOutcome out = put_content(ctx, req);
   if (!out.ok()) return out.failure;
-  Answer& ans = out.ans;
+  AnswerFields& ans = out.ans;
   const std::string dest = ans["dest"];
   const Content& content = *req.content;
   FileStat after = parse_stat(ans["after"]);

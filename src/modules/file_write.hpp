@@ -49,7 +49,7 @@ struct WriteRequest {
 // backup_file, before, mode_before/..., after), or a failure result.
 struct WriteOutcome {
   Value failure;  // null when the script succeeded
-  Answer ans;
+  AnswerFields ans;
   bool ok() const { return failure.is_null(); }
   bool attrs_changed() const { return ans.count("mode_before") || ans.count("owner_before") || ans.count("group_before"); }
 };

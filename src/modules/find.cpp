@@ -15,7 +15,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 #include "template/regex.hpp"
@@ -144,16 +144,16 @@ class FindModule : public Module {
       maxdepth = " -maxdepth " + std::to_string(depth + 1);
     std::string follow = args["follow"] == true ? " -L" : "";
 
-    std::string s = files::script_prelude(false) + "_dr_e now \"$(date +%s)\"\n";
+    std::string s = files::script_prelude(false) + "_out now \"$(date +%s)\"\n";
     int i = 0;
     for (const auto& p : args["paths"]) {
       std::string n = std::to_string(i++);
       s += "p=" + files::q(p.get<std::string>()) + "\n"
            "if [ -d \"$p\" ]; then\n"
-           "  _dr_e list" + n + " \"$(find" + follow + " \"$p\" -mindepth 1" + maxdepth + " -exec stat -c '" +
+           "  _out list" + n + " \"$(find" + follow + " \"$p\" -mindepth 1" + maxdepth + " -exec stat -c '" +
            files::kStatFormat + "|%n' {} + 2>/dev/null)\"\n";
       if (args["get_checksum"] == true)
-        s += "  _dr_e sums" + n + " \"$(find" + follow + " \"$p\" -mindepth 1" + maxdepth + " -type f -exec sha1sum {} + 2>/dev/null)\"\n";
+        s += "  _out sums" + n + " \"$(find" + follow + " \"$p\" -mindepth 1" + maxdepth + " -type f -exec sha1sum {} + 2>/dev/null)\"\n";
       if (args["contains"].is_string()) {
         // Per line, anchored at its start (re.match); read_whole_file
         // searches the whole text as one (grep -z) with Perl's rules (-P),
@@ -163,14 +163,14 @@ class FindModule : public Module {
         std::string re = args["contains"].get<std::string>();
         if (!whole) re = "^(" + re + ")";
         else re = whole_file_pattern(re);
-        s += "  _dr_e grep" + n + " \"$(find" + follow + " \"$p\" -mindepth 1" + maxdepth + " -type f -exec grep -l" +
+        s += "  _out grep" + n + " \"$(find" + follow + " \"$p\" -mindepth 1" + maxdepth + " -type f -exec grep -l" +
              (whole ? "zP " : "E ") + files::q(re) + " {} + 2>/dev/null)\"\n";
       }
-      s += "else _dr_e skip" + n + " 1; fi\n";
+      s += "else _out skip" + n + " 1; fi\n";
     }
     ExecResult res = run_own_script(ctx, s);
-    files::Answer ans = files::parse_answer(res.out);
-    if (res.exit_status != 0) return files::script_failure(ans, res);
+    AnswerFields ans = parse_answer(res.out);
+    if (res.exit_status != 0) return script_failure(ans, res);
     double now = std::strtod(ans["now"].c_str(), nullptr);
 
     auto matches = [&](const std::string& name, const std::vector<std::string>& pats) {
@@ -239,6 +239,6 @@ class FindModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_find_module() { return std::make_unique<FindModule>(); }
+const ModuleRegistration find_registration({"find"}, make_module<FindModule>);
 
 }  // namespace drover

@@ -14,7 +14,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 #include "modules/uri.hpp"
@@ -121,7 +121,7 @@ class GetUrlModule : public Module {
     const std::string vars = files::script_prelude(ctx.check_mode) + "u=" + q(url) + "; algo=" + q(algo) +
                              "; want=" + q(want) + "; force=" + (args["force"] == true ? "1" : "") + "\n";
     std::string install;  // from the downloaded $t (sha1 $cs) to $d
-    install += "cd_=; [ -f \"$d\" ] && { cd_=$(sha1sum < \"$d\"); cd_=${cd_%% *}; _dr_e checksum_dest \"$cd_\"; }\n"
+    install += "cd_=; [ -f \"$d\" ] && { cd_=$(sha1sum < \"$d\"); cd_=${cd_%% *}; _out checksum_dest \"$cd_\"; }\n"
                "[ -e \"$d\" ] || { [ -d \"$(dirname -- \"$d\")\" ] || _dr_die \"Destination $(dirname -- \"$d\") does not exist\"; }\n"
                "if [ -n \"$want\" ] && [ -z \"$_dr_check\" ]; then c=$(${algo}sum < \"$t\"); [ \"${c%% *}\" = \"$want\" ] || "
                "_dr_die \"The checksum for $d did not match $want; it was ${c%% *}.\"; fi\n"
@@ -132,8 +132,8 @@ class GetUrlModule : public Module {
                "  fi\n"
                "fi\n"
                "if [ -e \"$d\" ] && [ -z \"$_dr_check\" ]; then " + files::attrs_call(attrs, "d", "f") +
-               " || _dr_die \"could not set attributes of $d\"; m=$(md5sum < \"$d\"); _dr_e md5sum \"${m%% *}\"; fi\n"
-               "_dr_e after \"$(_dr_st \"$d\")\"; _dr_e changed \"$_dr_changed\"\n";
+               " || _dr_die \"could not set attributes of $d\"; m=$(md5sum < \"$d\"); _out md5sum \"${m%% *}\"; fi\n"
+               "_out after \"$(_dr_st \"$d\")\"; _out changed \"$_dr_changed\"\n";
 
     // A directory dest is named from the response (get_url_filename), so the
     // download stops there with the temporary file kept and its headers
@@ -141,11 +141,11 @@ class GetUrlModule : public Module {
     std::string s = vars + "d=" + q(dest) + "\n";
     // dest_st: the path information Ansible adds to a failure too.
     s += "isdir=; [ -d \"$d\" ] && isdir=1\n"
-         "_dr_e dest \"$d\"; _dr_e dest_st \"$(_dr_st \"$d\")\"\n"
+         "_out dest \"$d\"; _out dest_st \"$(_dr_st \"$d\")\"\n"
          "if [ -z \"$isdir\" ] && [ -f \"$d\" ] && [ -z \"$force\" ] && [ -n \"$want\" ]; then\n"
          "  c=$(${algo}sum < \"$d\"); if [ \"${c%% *}\" = \"$want\" ]; then\n"
          "    " + files::attrs_call(attrs, "d", "f") + " || _dr_die \"could not set attributes of $d\"\n"
-         "    _dr_e exists 1; _dr_e changed \"$_dr_changed\"; exit 0; fi\n"
+         "    _out exists 1; _out changed \"$_dr_changed\"; exit 0; fi\n"
          // A checksum mismatch forces the download (no If-Modified-Since).
          "  force=1\n"
          "fi\n"
@@ -160,32 +160,32 @@ class GetUrlModule : public Module {
          "if command -v curl >/dev/null 2>&1; then\n"
          "  if [ -n \"$ims\" ]; then w=$(" + curl + " -H \"$ims\" -- \"$u\" 2>/dev/null); rc=$?\n"
          "  else w=$(" + curl + " -- \"$u\" 2>/dev/null); rc=$?; fi\n"
-         "  code=${w%% *}; _dr_e final_url \"${w#* }\"\n"
+         "  code=${w%% *}; _out final_url \"${w#* }\"\n"
          "elif command -v wget >/dev/null 2>&1; then\n"
          "  if [ -n \"$ims\" ]; then " + wget + " --header=\"$ims\" -- \"$u\" 2>\"$h\"; rc=$?\n"
          "  else " + wget + " -- \"$u\" 2>\"$h\"; rc=$?; fi\n"
          // wget -S prints each response's headers indented by two spaces.
          "  sed -i 's/^  //' \"$h\"; code=$(sed -n 's|^HTTP/[^ ]* \\([0-9]*\\).*|\\1|p' \"$h\" | tail -n 1)\n"
-         "  [ -n \"$code\" ] || code=-1; _dr_e wget 1\n"
+         "  [ -n \"$code\" ] || code=-1; _out wget 1\n"
          "else _dr_die 'get_url needs curl or wget on the target'; fi\n"
          "[ -n \"$_dr_check\" ] && : > \"$t\"  # curl -I writes the headers there too\n"
-         "_dr_e status \"$code\"; _dr_e headers \"$(cat \"$h\")\"\n"
-         "if [ \"$code\" = 304 ]; then _dr_e not_modified 1; _dr_e after \"$(_dr_st \"$d\")\"; exit 0; fi\n"
+         "_out status \"$code\"; _out headers \"$(cat \"$h\")\"\n"
+         "if [ \"$code\" = 304 ]; then _out not_modified 1; _out after \"$(_dr_st \"$d\")\"; exit 0; fi\n"
          "case $code in 2*) ;; *) _dr_die \"Request failed\" ;; esac\n"
          "[ $rc = 0 ] || _dr_die \"Request failed\"\n"
-         "cs=$(sha1sum < \"$t\"); cs=${cs%% *}; _dr_e checksum_src \"$cs\"\n"
-         "if [ -n \"$isdir\" ]; then _dr_e tmp \"$t\"; trap 'rm -f \"$h\"' EXIT; exit 0; fi\n";
+         "cs=$(sha1sum < \"$t\"); cs=${cs%% *}; _out checksum_src \"$cs\"\n"
+         "if [ -n \"$isdir\" ]; then _out tmp \"$t\"; trap 'rm -f \"$h\"' EXIT; exit 0; fi\n";
     ExecResult res = run_script(ctx, s + install);
-    files::Answer ans = files::parse_answer(res.out);
+    AnswerFields ans = parse_answer(res.out);
     if (res.exit_status == 0 && !ans.count("failed") && ans.count("tmp")) {
       const std::vector<std::string> headers = last_header_block(ans["headers"]);
       const std::string final_url = ans.count("wget") ? wget_final_url(url, ans["headers"]) : ans["final_url"];
       const std::string path = join_path(dest, get_url_filename(headers, final_url));
       ExecResult second = run_script(ctx, vars + "d=" + q(path) + "; t=" + q(ans["tmp"]) + "; cs=" +
                                                q(ans["checksum_src"]) + "\ntrap 'rm -f \"$t\"' EXIT\n"
-                                               "_dr_e dest \"$d\"; _dr_e dest_st \"$(_dr_st \"$d\")\"\n" +
+                                               "_out dest \"$d\"; _out dest_st \"$(_dr_st \"$d\")\"\n" +
                                                install);
-      files::Answer named = files::parse_answer(second.out);
+      AnswerFields named = parse_answer(second.out);
       named["status"] = ans["status"];
       named["headers"] = ans["headers"];
       named["checksum_src"] = ans["checksum_src"];
@@ -194,7 +194,7 @@ class GetUrlModule : public Module {
     }
     const std::string content_length = header_value(last_header_block(ans["headers"]), "content-length");
     if (res.exit_status != 0 || ans.count("failed")) {
-      Value f = files::script_failure(ans, res);
+      Value f = script_failure(ans, res);
       f["url"] = url;
       f["dest"] = ans["dest"];
       if (ans.count("status")) {
@@ -243,6 +243,6 @@ class GetUrlModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_get_url_module() { return std::make_unique<GetUrlModule>(); }
+const ModuleRegistration get_url_registration({"get_url"}, make_module<GetUrlModule>);
 
 }  // namespace drover

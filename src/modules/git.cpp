@@ -20,7 +20,7 @@
 // --init --recursive`, --remote with track_submodules, --force with force).
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/packages.hpp"
 #include "modules/shell_script.hpp"
 
@@ -450,8 +450,6 @@ Value git_result(const ScriptAnswer& a, bool check_mode) {
   return r;
 }
 
-std::unique_ptr<Module> make_git_module() {
-  return std::make_unique<GitModule>();
-}
+const ModuleRegistration git_registration({"git"}, make_module<GitModule>);
 
 }  // namespace drover

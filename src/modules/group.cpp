@@ -4,7 +4,7 @@
 // nothing and reports what would change.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
 namespace drover {
@@ -84,6 +84,6 @@ class GroupModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_group_module() { return std::make_unique<GroupModule>(); }
+const ModuleRegistration group_registration({"group"}, make_module<GroupModule>);
 
 }  // namespace drover

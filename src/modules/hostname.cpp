@@ -7,7 +7,7 @@
 // ansible_facts (hostname, nodename, fqdn, domain) and, when changed, a diff.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 
 namespace drover {
 namespace {
@@ -105,6 +105,6 @@ class HostnameModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_hostname_module() { return std::make_unique<HostnameModule>(); }
+const ModuleRegistration hostname_registration({"hostname"}, make_module<HostnameModule>);
 
 }  // namespace drover

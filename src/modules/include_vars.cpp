@@ -9,8 +9,8 @@
 
 #include "core/strings.hpp"
 #include "core/yaml.hpp"
+#include "modules/registry.hpp"
 #include "template/engine.hpp"
-#include "modules/builtin.hpp"
 
 namespace drover {
 namespace {
@@ -162,6 +162,7 @@ class IncludeVarsModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_include_vars_module() { return std::make_unique<IncludeVarsModule>(); }
+const ModuleRegistration include_vars_registration({"include_vars"},
+                         make_module<IncludeVarsModule>);
 
 }  // namespace drover

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 
 namespace drover {
 namespace {
@@ -80,7 +80,7 @@ class GroupByModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_add_host_module() { return std::make_unique<AddHostModule>(); }
-std::unique_ptr<Module> make_group_by_module() { return std::make_unique<GroupByModule>(); }
+const ModuleRegistration add_host_registration({"add_host"}, make_module<AddHostModule>);
+const ModuleRegistration group_by_registration({"group_by"}, make_module<GroupByModule>);
 
 }  // namespace drover

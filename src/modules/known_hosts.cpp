@@ -11,7 +11,7 @@
 
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 
 namespace drover {
 namespace {
@@ -30,19 +30,19 @@ if [ -e "$p" ]; then
   _out content "$(cat "$p"; printf x)"
   _run ssh-keygen -F "$host" -f "$p"; _out frc "$_rrc"; _out fout "$_rout"; _out ferr "$_rerr"
 fi
-_out st "$(stat -L -c '%u %g %U %G %a %s %F' "$p" 2>/dev/null)"
+_out st "$(_dr_stl "$p")"
 )SH";
 
 constexpr const char* kWriteBody = R"SH(
 if [ -n "$remove_all" ]; then
   _run ssh-keygen -R "$host" -f "$p" || _fail "$_rerr"
-  _out st "$(stat -L -c '%u %g %U %G %a %s %F' "$p" 2>/dev/null)"
+  _out st "$(_dr_stl "$p")"
   exit 0
 fi
 _t=$(mktemp "$(dirname "$p")/.known_hosts.XXXXXX" 2>/dev/null) || _fail "Failed to write to file $p: no such directory"
 if [ -e "$p" ]; then cp -p "$p" "$_t" 2>/dev/null; else chmod 0644 "$_t"; fi
 printf '%s' "$new" > "$_t" && mv -f "$_t" "$p" || { rm -f "$_t"; _fail "Failed to write to file $p"; }
-_out st "$(stat -L -c '%u %g %U %G %a %s %F' "$p" 2>/dev/null)"
+_out st "$(_dr_stl "$p")"
 )SH";
 
 struct HostKey {
@@ -187,6 +187,6 @@ class KnownHostsModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_known_hosts_module() { return std::make_unique<KnownHostsModule>(); }
+const ModuleRegistration known_hosts_registration({"known_hosts"}, make_module<KnownHostsModule>);
 
 }  // namespace drover

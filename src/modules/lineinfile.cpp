@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_write.hpp"
 #include "template/regex.hpp"
 
@@ -246,6 +246,6 @@ class LineInFileModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_lineinfile_module() { return std::make_unique<LineInFileModule>(); }
+const ModuleRegistration lineinfile_registration({"lineinfile"}, make_module<LineInFileModule>);
 
 }  // namespace drover

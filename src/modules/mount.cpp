@@ -9,7 +9,7 @@
 // second round trip writes it and mounts, unmounts or remounts when needed.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 
 namespace drover {
 namespace {
@@ -246,6 +246,8 @@ class MountModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_mount_module() { return std::make_unique<MountModule>(); }
+// Not in ansible-core: the ansible.posix collection, by its full name too.
+const ModuleRegistration mount_registration({"mount", "ansible.posix.mount"},
+                         make_module<MountModule>);
 
 }  // namespace drover

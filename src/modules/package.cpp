@@ -4,7 +4,7 @@
 // facts it gathers only pkg_mgr on the target (setup with gather_subset=!all,
 // one extra round trip, as Ansible does) and then hands every other option,
 // unchanged, to that module, whose own spec checks them.
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/packages.hpp"
 #include "modules/registry.hpp"
 #include "template/engine.hpp"
@@ -72,8 +72,6 @@ class PackageModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_package_module() {
-  return std::make_unique<PackageModule>();
-}
+const ModuleRegistration package_registration({"package"}, make_module<PackageModule>);
 
 }  // namespace drover

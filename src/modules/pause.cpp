@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "core/pyrepr.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
 namespace drover {
@@ -68,6 +68,6 @@ class PauseModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_pause_module() { return std::make_unique<PauseModule>(); }
+const ModuleRegistration pause_registration({"pause"}, make_module<PauseModule>);
 
 }  // namespace drover

@@ -1,6 +1,6 @@
 // ping: proves that drover can log in and run a command on the host
 // (ansible.builtin.ping); data=crash fails on purpose, as Ansible's does.
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
 namespace drover {
@@ -37,6 +37,6 @@ class PingModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_ping_module() { return std::make_unique<PingModule>(); }
+const ModuleRegistration ping_registration({"ping"}, make_module<PingModule>);
 
 }  // namespace drover

@@ -3,7 +3,7 @@
 // stdout and adds "\r\n"; drover keeps the streams apart and the bytes as the
 // command wrote them.
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
 namespace drover {
@@ -32,6 +32,6 @@ class RawModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_raw_module() { return std::make_unique<RawModule>(); }
+const ModuleRegistration raw_registration({"raw"}, make_module<RawModule>);
 
 }  // namespace drover

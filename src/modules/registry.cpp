@@ -1,76 +1,40 @@
 #include "modules/registry.hpp"
 
 #include <algorithm>
-#include <vector>
-
-#include "modules/builtin.hpp"
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
 
 namespace drover {
 namespace {
 
+struct Registration {
+  std::vector<std::string> names;
+  ModuleFactory make;
+};
+
+// Filled during static initialisation, before main: a function-local static
+// so that it exists before the first registration whatever the link order.
+std::vector<Registration>& registrations() {
+  static std::vector<Registration> r;
+  return r;
+}
+
 struct Registry {
   std::vector<std::unique_ptr<Module>> owned;
-  std::vector<ModuleEntry> entries;
-
-  void add(const char* name, std::unique_ptr<Module> m) {
-    entries.push_back({name, m.get()});
-    owned.push_back(std::move(m));
-  }
+  std::deque<ModuleEntry> entries;  // a deque: entries never move
 
   Registry() {
-    add("command", make_command_module());
-    add("shell", make_shell_module());
-    add("raw", make_raw_module());
-    add("ping", make_ping_module());
-    add("debug", make_debug_module());
-    add("set_fact", make_set_fact_module());
-    add("assert", make_assert_module());
-    add("fail", make_fail_module());
-    add("pause", make_pause_module());
-    add("include_vars", make_include_vars_module());
-    add("add_host", make_add_host_module());
-    add("group_by", make_group_by_module());
-    add("setup", make_setup_module());
-    add("gather_facts", make_gather_facts_module());
-    add("mount", make_mount_module());
-    add("ansible.posix.mount", make_mount_module());
-    add("copy", make_copy_module());
-    add("template", make_template_module());
-    add("file", make_file_module());
-    add("lineinfile", make_lineinfile_module());
-    add("stat", make_stat_module());
-    add("blockinfile", make_blockinfile_module());
-    add("replace", make_replace_module());
-    add("slurp", make_slurp_module());
-    add("fetch", make_fetch_module());
-    add("find", make_find_module());
-    add("tempfile", make_tempfile_module());
-    add("assemble", make_assemble_module());
-    add("unarchive", make_unarchive_module());
-    add("get_url", make_get_url_module());
-    add("async_status", make_async_status_module());
-    add("script", make_script_module());
-    add("wait_for_connection", make_wait_for_connection_module());
-    add("user", make_user_module());
-    add("group", make_group_module());
-    add("cron", make_cron_module());
-    add("known_hosts", make_known_hosts_module());
-    add("wait_for", make_wait_for_module());
-    add("authorized_key", make_authorized_key_module());
-    // Not in ansible-core: the ansible.posix collection, by its full name too.
-    add("ansible.posix.authorized_key", make_authorized_key_module());
-    add("sysctl", make_sysctl_module());
-    add("ansible.posix.sysctl", make_sysctl_module());
-    add("hostname", make_hostname_module());
-    add("service", make_service_module());
-    add("uri", make_uri_module());
-    add("systemd", make_systemd_module());
-    add("systemd_service", make_systemd_module());
-    add("apt", make_apt_module());
-    add("package", make_package_module());
-    add("dnf", make_dnf_module());
-    add("yum", make_yum_module());
-    add("git", make_git_module());
+    for (const auto& reg : registrations()) {
+      owned.push_back(reg.make());
+      for (const auto& name : reg.names) {
+        if (std::any_of(entries.begin(), entries.end(), [&](const ModuleEntry& e) { return e.name == name; })) {
+          std::fprintf(stderr, "drover: module '%s' is registered twice\n", name.c_str());
+          std::abort();
+        }
+        entries.push_back({name, owned.back().get()});
+      }
+    }
   }
 };
 
@@ -80,6 +44,10 @@ const Registry& registry() {
 }
 
 }  // namespace
+
+ModuleRegistration::ModuleRegistration(std::initializer_list<const char*> names, ModuleFactory make) {
+  registrations().push_back({std::vector<std::string>(names.begin(), names.end()), make});
+}
 
 std::string short_module_name(std::string_view name) {
   for (std::string_view prefix : {"ansible.builtin.", "ansible.legacy."}) {

@@ -4,7 +4,7 @@
 // file is read in one round trip and written, when it changes, in another
 // (files::apply_text_edit).
 #include "core/error.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_write.hpp"
 #include "template/regex.hpp"
 
@@ -92,6 +92,6 @@ class ReplaceModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_replace_module() { return std::make_unique<ReplaceModule>(); }
+const ModuleRegistration replace_registration({"replace"}, make_module<ReplaceModule>);
 
 }  // namespace drover

@@ -11,7 +11,7 @@
 
 #include "core/strings.hpp"
 #include "core/vault.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
@@ -95,6 +95,6 @@ class ScriptModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_script_module() { return std::make_unique<ScriptModule>(); }
+const ModuleRegistration script_registration({"script"}, make_module<ScriptModule>);
 
 }  // namespace drover

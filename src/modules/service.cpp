@@ -9,7 +9,7 @@
 // pipes, so that a daemon keeping its descriptors cannot hold the session.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -183,6 +183,6 @@ class ServiceModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_service_module() { return std::make_unique<ServiceModule>(); }
+const ModuleRegistration service_registration({"service"}, make_module<ServiceModule>);
 
 }  // namespace drover

@@ -4,7 +4,7 @@
 #include <cctype>
 
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 
 namespace drover {
 namespace {
@@ -55,6 +55,6 @@ class SetFactModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_set_fact_module() { return std::make_unique<SetFactModule>(); }
+const ModuleRegistration set_fact_registration({"set_fact"}, make_module<SetFactModule>);
 
 }  // namespace drover

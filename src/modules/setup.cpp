@@ -1,7 +1,7 @@
 // setup and gather_facts: Ansible's fact gathering (ansible.builtin.setup,
 // ansible.builtin.gather_facts) in one shell round trip; see facts.hpp for
 // what is gathered and how.
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/facts.hpp"
 
 namespace drover {
@@ -42,7 +42,8 @@ class SetupModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_setup_module() { return std::make_unique<SetupModule>(false); }
-std::unique_ptr<Module> make_gather_facts_module() { return std::make_unique<SetupModule>(true); }
+const ModuleRegistration setup_registration({"setup"}, make_module<SetupModule, false>);
+const ModuleRegistration gather_facts_registration({"gather_facts"},
+                         make_module<SetupModule, true>);
 
 }  // namespace drover

@@ -8,7 +8,6 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
 
 namespace drover {
 
@@ -114,6 +113,15 @@ void add_output_lines(Value& result) {
 std::string rstrip_newlines(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
   return s;
+}
+
+int signal_number(const std::string& name) {
+  static const std::pair<const char*, int> table[] = {
+      {"HUP", 1}, {"INT", 2}, {"QUIT", 3}, {"ILL", 4}, {"ABRT", 6}, {"FPE", 8}, {"KILL", 9},
+      {"SEGV", 11}, {"PIPE", 13}, {"ALRM", 14}, {"TERM", 15}, {"USR1", 10}, {"USR2", 12}};
+  for (auto& [n, v] : table)
+    if (name == n) return v;
+  return 1;
 }
 
 Value failed_result(const std::string& msg) { return Value{{"failed", true}, {"msg", msg}}; }

@@ -48,6 +48,9 @@ void add_output_lines(Value& result);
 // a timeout or a non-zero rc.
 Value command_output_result(const ExecResult& res);
 
+// SIGKILL -> 9 for the names libssh and the local transport report.
+int signal_number(const std::string& name);
+
 // Removes trailing "\r" and "\n" as Python's rstrip("\r\n").
 std::string rstrip_newlines(std::string s);
 

@@ -2,7 +2,7 @@
 // ansible-core 2.14): content, encoding "base64", source. Encoded on the
 // target with base64(1) (coreutils and busybox both have it).
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
@@ -22,8 +22,8 @@ class SlurpModule : public Module {
                     "[ -r \"$p\" ] || _dr_die \"file is not readable: $p\"\n"
                     "base64 < \"$p\" | tr -d '\\n' || _dr_die \"unable to slurp file\"\n";
     ExecResult res = run_own_script(ctx, s);
-    files::Answer ans = files::parse_answer(res.out);
-    if (res.exit_status != 0 || ans.count("failed")) return files::script_failure(ans, res);
+    AnswerFields ans = parse_answer(res.out);
+    if (res.exit_status != 0 || ans.count("failed")) return script_failure(ans, res);
     return Value{{"changed", false}, {"content", trim(res.out)}, {"encoding", "base64"}, {"source", src}};
   }
 
@@ -33,6 +33,6 @@ class SlurpModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_slurp_module() { return std::make_unique<SlurpModule>(); }
+const ModuleRegistration slurp_registration({"slurp"}, make_module<SlurpModule>);
 
 }  // namespace drover

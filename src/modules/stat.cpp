@@ -9,7 +9,7 @@
 #include <map>
 
 #include "core/strings.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
@@ -76,21 +76,21 @@ class StatModule : public Module {
     std::string s = files::script_prelude(false);
     s += "p=" + q(path) + "\n";
     s += "st=$(stat " + std::string(follow ? "-L " : "") +
-         "-c '" + files::kStatFormat + "' -- \"$p\" 2>/dev/null) || { _dr_e exists ''; exit 0; }\n"
-         "_dr_e exists 1; _dr_e stat \"$st\"\n"
-         "a=; [ -r \"$p\" ] && a=r; [ -w \"$p\" ] && a=${a}w; [ -x \"$p\" ] && a=${a}x; _dr_e access \"$a\"\n"
-         "if [ -L \"$p\" ]; then _dr_e lnk_target \"$(readlink -- \"$p\")\"; _dr_e lnk_source \"$(readlink -f -- \"$p\")\"; fi\n";
+         "-c '" + files::kStatFormat + "' -- \"$p\" 2>/dev/null) || { _out exists ''; exit 0; }\n"
+         "_out exists 1; _out stat \"$st\"\n"
+         "a=; [ -r \"$p\" ] && a=r; [ -w \"$p\" ] && a=${a}w; [ -x \"$p\" ] && a=${a}x; _out access \"$a\"\n"
+         "if [ -L \"$p\" ]; then _out lnk_target \"$(readlink -- \"$p\")\"; _out lnk_source \"$(readlink -f -- \"$p\")\"; fi\n";
     if (args["get_checksum"] == true)
-      s += "if [ -f \"$p\" ] && [ -r \"$p\" ]; then c=$(" + algo + "sum < \"$p\") && _dr_e checksum \"${c%% *}\"; fi\n";
+      s += "if [ -f \"$p\" ] && [ -r \"$p\" ]; then c=$(" + algo + "sum < \"$p\") && _out checksum \"${c%% *}\"; fi\n";
     if (args["get_mime"] == true)
-      s += "if command -v file >/dev/null 2>&1 && m=$(file --mime-type --mime-encoding -- \"$p\" 2>/dev/null); then _dr_e mime \"$m\"; fi\n";
+      s += "if command -v file >/dev/null 2>&1 && m=$(file --mime-type --mime-encoding -- \"$p\" 2>/dev/null); then _out mime \"$m\"; fi\n";
     if (args["get_attributes"] == true)
-      s += "if command -v lsattr >/dev/null 2>&1 && l=$(lsattr -vd -- \"$p\" 2>/dev/null); then _dr_e lsattr \"$l\"; fi\n";
+      s += "if command -v lsattr >/dev/null 2>&1 && l=$(lsattr -vd -- \"$p\" 2>/dev/null); then _out lsattr \"$l\"; fi\n";
     if (args["get_md5"] == true)
-      s += "if [ -f \"$p\" ] && [ -r \"$p\" ]; then c=$(md5sum < \"$p\") && _dr_e md5 \"${c%% *}\"; fi\n";
+      s += "if [ -f \"$p\" ] && [ -r \"$p\" ]; then c=$(md5sum < \"$p\") && _out md5 \"${c%% *}\"; fi\n";
     ExecResult res = run_own_script(ctx, s);
-    files::Answer ans = files::parse_answer(res.out);
-    if (res.exit_status != 0) return files::script_failure(ans, res);
+    AnswerFields ans = parse_answer(res.out);
+    if (res.exit_status != 0) return script_failure(ans, res);
     Value r{{"changed", false}};
     if (ans["exists"].empty()) {
       r["stat"] = Value{{"exists", false}};
@@ -121,6 +121,6 @@ class StatModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_stat_module() { return std::make_unique<StatModule>(); }
+const ModuleRegistration stat_registration({"stat"}, make_module<StatModule>);
 
 }  // namespace drover

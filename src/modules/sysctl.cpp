@@ -9,7 +9,7 @@
 // trip sets, writes and reloads only when something changes.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 
 namespace drover {
 namespace {
@@ -151,6 +151,8 @@ class SysctlModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_sysctl_module() { return std::make_unique<SysctlModule>(); }
+// Not in ansible-core: the ansible.posix collection, by its full name too.
+const ModuleRegistration sysctl_registration({"sysctl", "ansible.posix.sysctl"},
+                         make_module<SysctlModule>);
 
 }  // namespace drover

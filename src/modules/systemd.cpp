@@ -6,7 +6,7 @@
 // ActiveState and `is-enabled`, and acts; check mode only decides.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 
 namespace drover {
 namespace {
@@ -191,6 +191,7 @@ class SystemdModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_systemd_module() { return std::make_unique<SystemdModule>(); }
+const ModuleRegistration systemd_registration({"systemd", "systemd_service"},
+                         make_module<SystemdModule>);
 
 }  // namespace drover

@@ -4,7 +4,7 @@
 // (/tmp). Like Ansible's module it does not run in check mode (skipped).
 #include <random>
 
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
@@ -52,22 +52,22 @@ class TempFileModule : public Module {
         "\n"
         "if t=$(mktemp " +
         std::string(dir ? "-d " : "") + "\"$b\"/" + files::q(prefix + "XXXXXXXX" + suffix) +
-        " 2>&1); then _dr_e path \"$t\"; _dr_e stat \"$(_dr_st \"$t\")\"\n"
+        " 2>&1); then _out path \"$t\"; _out stat \"$(_dr_st \"$t\")\"\n"
         "else\n"
         "  p=$b; while [ ! -e \"$p\" ] && [ ! -L \"$p\" ]; do case $p in ?*/*) p=${p%/*} ;; /*) "
         "p=/ ;; *) p=. ;; esac; done\n"
-        "  if [ \"$p\" != \"$b\" ]; then [ -d \"$p\" ] && _dr_e errno 2 || _dr_e errno 20\n"
-        "  elif [ ! -d \"$b\" ]; then _dr_e errno 20\n"
-        "  elif [ ! -w \"$b\" ] || [ ! -x \"$b\" ]; then _dr_e errno 13; fi\n"
-        "  _dr_e base \"$b\"; _dr_die \"could not create a temporary " +
+        "  if [ \"$p\" != \"$b\" ]; then [ -d \"$p\" ] && _out errno 2 || _out errno 20\n"
+        "  elif [ ! -d \"$b\" ]; then _out errno 20\n"
+        "  elif [ ! -w \"$b\" ] || [ ! -x \"$b\" ]; then _out errno 13; fi\n"
+        "  _out base \"$b\"; _dr_die \"could not create a temporary " +
         (dir ? "directory" : "file") +
         ": $t\"\n"
         "fi\n";
     ExecResult res = run_own_script(ctx, s);
-    files::Answer ans = files::parse_answer(res.out);
+    AnswerFields ans = parse_answer(res.out);
     if (ans.count("errno"))
       return python_os_error(ans["errno"], ans["base"], prefix + python_temp_name() + suffix);
-    if (res.exit_status != 0 || ans.count("failed")) return files::script_failure(ans, res);
+    if (res.exit_status != 0 || ans.count("failed")) return script_failure(ans, res);
     Value r{{"changed", true}, {"path", ans["path"]}};
     files::add_path_info(r, files::parse_stat(ans["stat"]));
     return r;
@@ -95,8 +95,6 @@ class TempFileModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_tempfile_module() {
-  return std::make_unique<TempFileModule>();
-}
+const ModuleRegistration tempfile_registration({"tempfile"}, make_module<TempFileModule>);
 
 }  // namespace drover

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 
 #include "core/error.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_write.hpp"
 #include "modules/shell_script.hpp"
 #include "modules/template_vars.hpp"
@@ -115,6 +115,6 @@ class TemplateModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_template_module() { return std::make_unique<TemplateModule>(); }
+const ModuleRegistration template_registration({"template"}, make_module<TemplateModule>);
 
 }  // namespace drover

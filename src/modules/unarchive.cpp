@@ -33,7 +33,7 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "core/vault.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
@@ -55,7 +55,7 @@ trap 'rm -rf "$t"@RMSRC@' EXIT
 [ -r "$a" ] || _dr_die "Source '$sl' not readable"
 [ -s "$a" ] || _dr_die "Invalid archive '$sl', the file is 0 bytes"
 uz=$(command -v unzip); tp=$(command -v gtar || command -v tar); h=; i=0
-_ua_no() { i=$((i+1)); printf '\036reason%s\037%s' "$i" "$1"; [ -z "$2" ] || cat "$2"; }
+_ua_no() { i=$((i+1)); printf '\036reason%s\n%s' "$i" "$1"; [ -z "$2" ] || cat "$2"; }
 if [ -z "$uz" ]; then
   command -v zipinfo >/dev/null && _ua_no "Unable to find required 'unzip' binary in the path." || _ua_no "Unable to find required 'unzip' or 'zipinfo' binary in the path."
   _ua_no "Unable to find required 'unzip' or 'unzip' binary in the path."
@@ -63,7 +63,7 @@ elif "$uz" -l "$a" > "$t/l" 2> "$t/e"; then h=ZipArchive
 else _ua_no "Command \"$uz\" could not handle archive: " "$t/e"; fi
 go=
 if [ -z "$h" ]; then
-  [ -z "$_dr_check" ] || { _dr_e checkskip 1; exit 0; }
+  [ -z "$_dr_check" ] || { _out checkskip 1; exit 0; }
   if [ -z "$tp" ]; then _ua_no "Unable to find required 'gtar' or 'tar' binary in the path"
   else
     [ -z '@HASOPTS@' ] || ! "$tp" --version 2>/dev/null | grep -q GNU || go=--show-transformed-names
@@ -77,14 +77,14 @@ if [ -z "$h" ]; then
       else _ua_no "Command \"$tp\" could not handle archive: Unable to list files in the archive: " "$t/e"; fi
     done
   fi
-  [ -n "$h" ] || { _dr_e nohandler 1; exit 0; }
+  [ -n "$h" ] || { _out nohandler 1; exit 0; }
   cp "$t/l" "$t/n"
 else
   @ZIPLIST@
   awk 'f && /^ *-----/ { exit } f { sub(/^ *[0-9]+ +[^ ]+ +[^ ]+   /, ""); print } /^-----/ { f = 1 }' "$t/l" > "$t/n"
 fi
-_dr_e handler "$h"; _dr_e tp "$tp"; _dr_e uz "$uz"; _dr_e z "$z"; _dr_e go "$go"; _dr_e a "$a"
-printf '\036files\037'; cat "$t/n"
+_out handler "$h"; _out tp "$tp"; _out uz "$uz"; _out z "$z"; _out go "$go"; _out a "$a"
+printf '\036files\n'; cat "$t/n"
 _ua_st() {
   set -- $(stat -c '%f %a %u %g %Y %s' -- "$1" 2>/dev/null); [ $# = 6 ] || return 1
   case $(( 0x$1 & 0170000 )) in 32768) k=f ;; 16384) k=d ;; 40960) k=l ;; *) k=o ;; esac
@@ -119,7 +119,7 @@ if [ "$h" = ZipArchive ]; then
     [ "$g" = "$fg" ] || c6=g
     [ "$c2$c3$c4$c5$c6" = ..... ] || echo ".$ft$c2$c3$c4$c5$c6..?? $n"
   done < "$t/n" > "$t/diff"
-  printf '\036diff\037'; cat "$t/diff"
+  printf '\036diff\n'; cat "$t/diff"
   [ -s "$t/diff" ] && ch=1 || ch=
   _ua_x() { "$uz" -o @ZIPOPTS@ "$a" @ZEXCL@ @INCL@ -d "$d"; }
 else
@@ -140,11 +140,11 @@ else
   done < "$t/n"
   _ua_x() { LC_ALL=C.UTF-8 "$tp" --extract -C "$d" $z $go @TAROPTS@ @KEEP@ @TEXCL@ -f "$a" @INCL@; }
 fi
-[ -z "$_dr_check" ] || { _dr_e changed "$ch"; _dr_e after "$(_dr_st "$d")"; exit 0; }
+[ -z "$_dr_check" ] || { _out changed "$ch"; _out after "$(_dr_st "$d")"; exit 0; }
 if [ -n "$ch" ]; then
   (cd "$d" && _ua_x) > "$t/o" 2> "$t/e"; rc=$?
-  _dr_e xrc "$rc"; printf '\036xout\037'; cat "$t/o"; printf '\036xerr\037'; cat "$t/e"
-  [ "$rc" = 0 ] || { _dr_e after "$(_dr_st "$d")"; exit 0; }
+  _out xrc "$rc"; printf '\036xout\n'; cat "$t/o"; printf '\036xerr\n'; cat "$t/e"
+  [ "$rc" = 0 ] || { _out after "$(_dr_st "$d")"; exit 0; }
 fi
 _ua_attrs() {
   if [ -L "$1" ]; then
@@ -163,7 +163,7 @@ if [ -n '@ATTRS@' ]; then
   done < "$t/n"
   IFS=/; for f in ${tops#/}; do IFS=' '; [ -z "$f" ] || _ua_attrs "$d/$f"; done; unset IFS
 fi
-_dr_e changed "$ch$_dr_changed"; _dr_e after "$(_dr_st "$d")"
+_out changed "$ch$_dr_changed"; _out after "$(_dr_st "$d")"
 )SH";
 
 std::string filled(std::string s, const std::map<std::string, std::string>& with) {
@@ -237,7 +237,7 @@ class UnarchiveModule : public Module {
     // Ansible's action: creates first, then the controller file, then dest.
     const std::string prelude = files::script_prelude(ctx.check_mode);
     const std::string creates_check =
-        creates.empty() ? "" : "[ -e " + q(creates) + " ] && { _dr_e skipped 1; exit 0; }\n";
+        creates.empty() ? "" : "[ -e " + q(creates) + " ] && { _out skipped 1; exit 0; }\n";
     std::string data, found;
     if (!remote) {
       found = files::find_controller_file(ctx.search_path, "files", src);
@@ -245,7 +245,7 @@ class UnarchiveModule : public Module {
       if (read && args["decrypt"] != false) data = decrypt_if_vaulted(std::move(data), found);
       if (!read) {
         if (!creates.empty() &&
-            files::parse_answer(run_script(ctx, prelude + creates_check).out).count("skipped"))
+            parse_answer(run_script(ctx, prelude + creates_check).out).count("skipped"))
           return skipped(creates);
         return files::controller_file_missing(ctx.search_path, "files", src);
       }
@@ -262,7 +262,7 @@ class UnarchiveModule : public Module {
       s += "a=$(mktemp) || _dr_die 'could not create a temporary file'; trap 'rm -f \"$a\"' EXIT; "
            "cat > \"$a\"\n";
     s += creates_check + "d=" + q(dest) + "; sl=" + q(label) + "\n";
-    s += "[ -d \"$d\" ] || { _dr_e nodest 1; exit 0; }\n";
+    s += "[ -d \"$d\" ] || { _out nodest 1; exit 0; }\n";
     if (remote) s += "a=$sl; [ -e \"$a\" ] || _dr_die \"Source '$a' does not exist\"\n";
     const Value& ex = args["exclude"];
     const Value& in = args["include"];
@@ -298,7 +298,7 @@ class UnarchiveModule : public Module {
                           {"LINKMODE", link_mode.empty() ? ":" : link_mode}});
 
     ExecResult res = run_script(ctx, s, data);
-    files::Answer ans = files::parse_answer(res.out);
+    AnswerFields ans = parse_answer(res.out);
     if (ans.count("skipped")) return skipped(creates);
     if (ans.count("checkskip")) return check_mode_skipped();
     if (ans.count("nodest")) {
@@ -307,7 +307,7 @@ class UnarchiveModule : public Module {
       f["exception"] = "NoneType: None\n";
       return f;
     }
-    if (res.exit_status != 0 || ans.count("failed")) return files::script_failure(ans, res);
+    if (res.exit_status != 0 || ans.count("failed")) return script_failure(ans, res);
     if (ans.count("nohandler")) return failed_result(no_handler_message(label, ans));
 
     Value r{{"changed", !ans["changed"].empty()},
@@ -358,7 +358,7 @@ class UnarchiveModule : public Module {
          "remote module (ansible.legacy.unarchive) does not support check mode when using gtar"}};
   }
   // The command the script extracted with (Ansible's cmd list).
-  static Value extract_command(const Value& args, const files::Answer& ans,
+  static Value extract_command(const Value& args, const AnswerFields& ans,
                                const std::string& dest) {
     Value cmd = Value::array();
     auto add = [&](const Value& list, const std::string& prefix = "") {
@@ -393,7 +393,7 @@ class UnarchiveModule : public Module {
   }
   // pick_handler's failure: each handler's reason once (Ansible keeps them
   // in a set, so its order varies from run to run).
-  static std::string no_handler_message(const std::string& src, const files::Answer& ans) {
+  static std::string no_handler_message(const std::string& src, const AnswerFields& ans) {
     std::string msg = "Failed to find handler for \"" + src +
                       "\". Make sure the required command to extract the file is installed.\n";
     std::set<std::string> seen;
@@ -413,8 +413,6 @@ class UnarchiveModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_unarchive_module() {
-  return std::make_unique<UnarchiveModule>();
-}
+const ModuleRegistration unarchive_registration({"unarchive"}, make_module<UnarchiveModule>);
 
 }  // namespace drover

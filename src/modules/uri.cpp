@@ -22,7 +22,7 @@
 #include "core/strings.hpp"
 #include "core/vault.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
 #include "modules/shell_script.hpp"
 
@@ -54,7 +54,7 @@ _save() {
     fi
   done
   _out dest "$_d"
-  _out st "$(stat -L -c '%u %g %U %G %a %s %F' "$_d" 2>/dev/null)"
+  _out st "$(_dr_stl "$_d")"
 }
 )SH";
 
@@ -658,8 +658,6 @@ class UriModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_uri_module() {
-  return std::make_unique<UriModule>();
-}
+const ModuleRegistration uri_registration({"uri"}, make_module<UriModule>);
 
 }  // namespace drover

@@ -7,7 +7,7 @@
 // check mode runs nothing that changes the system.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
 namespace drover {
@@ -331,6 +331,6 @@ class UserModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_user_module() { return std::make_unique<UserModule>(); }
+const ModuleRegistration user_registration({"user"}, make_module<UserModule>);
 
 }  // namespace drover

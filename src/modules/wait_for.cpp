@@ -12,7 +12,7 @@
 
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 
 namespace drover {
 namespace {
@@ -82,7 +82,7 @@ else
 fi
 _out elapsed "$(_el)"
 [ -n "$_ok" ] && _out ok 1
-[ -n "$path" ] && [ -e "$path" ] && _out st "$(stat -L -c '%u %g %U %G %a %s %F' "$path" 2>/dev/null)"
+[ -n "$path" ] && [ -e "$path" ] && _out st "$(_dr_stl "$path")"
 )SH";
 
 // /proc/net/tcp's hex codes for the state names Ansible accepts.
@@ -287,6 +287,6 @@ class WaitForModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_wait_for_module() { return std::make_unique<WaitForModule>(); }
+const ModuleRegistration wait_for_registration({"wait_for"}, make_module<WaitForModule>);
 
 }  // namespace drover

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "modules/builtin.hpp"
+#include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
 namespace drover {
@@ -65,6 +65,7 @@ class WaitForConnectionModule : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_wait_for_connection_module() { return std::make_unique<WaitForConnectionModule>(); }
+const ModuleRegistration wait_for_connection_registration({"wait_for_connection"},
+                         make_module<WaitForConnectionModule>);
 
 }  // namespace drover

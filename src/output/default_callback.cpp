@@ -443,10 +443,11 @@ void DefaultCallback::interrupted() {
   done();
 }
 
-void DefaultCallback::deprecation(const std::string& msg) {
+void DefaultCallback::deprecation(const std::string& msg, const std::string& version, const std::string& date,
+                                  const std::string& collection) {
   if (!opt_.deprecation_warnings) return;
   std::lock_guard<std::mutex> lock(mu_);
-  display_.deprecated(msg, "", "", "");
+  display_.deprecated(msg, version, date, collection);
   done();
 }
 

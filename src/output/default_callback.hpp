@@ -66,7 +66,8 @@ class DefaultCallback : public PlaybookCallback {
   void stats(const RunStats& stats) override;
   void warning(const std::string& msg) override;
   void interrupted() override;
-  void deprecation(const std::string& msg) override;
+  void deprecation(const std::string& msg, const std::string& version = "", const std::string& date = "",
+                   const std::string& collection = "") override;
   void display(const std::string& text, int verbosity) override;
 
  private:

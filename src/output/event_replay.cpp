@@ -109,7 +109,7 @@ void EventReplay::feed(const Value& ev) {
   } else if (name == "warning") {
     sink_.warning(str(ev, "msg"));
   } else if (name == "deprecation") {
-    sink_.deprecation(str(ev, "msg"));
+    sink_.deprecation(str(ev, "msg"), str(ev, "version"), str(ev, "date"), str(ev, "collection"));
   } else if (name == "display") {
     sink_.display(str(ev, "msg"), num(ev, "verbosity"));
   }

@@ -113,7 +113,14 @@ void JsonLinesCallback::stats(const RunStats& st) {
 }
 
 void JsonLinesCallback::warning(const std::string& msg) { emit("warning", {{"msg", msg}}); }
-void JsonLinesCallback::deprecation(const std::string& msg) { emit("deprecation", {{"msg", msg}}); }
+void JsonLinesCallback::deprecation(const std::string& msg, const std::string& version, const std::string& date,
+                                    const std::string& collection) {
+  Value fields = {{"msg", msg}};
+  if (!version.empty()) fields["version"] = version;
+  if (!date.empty()) fields["date"] = date;
+  if (!collection.empty()) fields["collection"] = collection;
+  emit("deprecation", std::move(fields));
+}
 
 void JsonLinesCallback::display(const std::string& text, int verbosity) {
   emit("display", {{"msg", text}, {"verbosity", verbosity}});

@@ -44,7 +44,8 @@ class JsonLinesCallback : public PlaybookCallback {
   void stats(const RunStats& stats) override;
   void warning(const std::string& msg) override;
   void interrupted() override;
-  void deprecation(const std::string& msg) override;
+  void deprecation(const std::string& msg, const std::string& version = "", const std::string& date = "",
+                   const std::string& collection = "") override;
   void display(const std::string& text, int verbosity) override;
 
  private:

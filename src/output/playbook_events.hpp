@@ -100,9 +100,11 @@ class PlaybookCallback {
   // sent instead of stats (ansible-playbook prints no recap on ^C either).
   virtual void interrupted() {}
   virtual void warning(const std::string&) {}
-  // A deprecation without a version: "[DEPRECATION WARNING]: msg. This
-  // feature will be removed in a future release. ..."
-  virtual void deprecation(const std::string&) {}
+  // Display.deprecated: "[DEPRECATION WARNING]: msg. This feature will be
+  // removed [from <collection>] in version <version> (in a release after
+  // <date>, or in a future release when both are empty). ..."
+  virtual void deprecation(const std::string& /*msg*/, const std::string& /*version*/ = "",
+                           const std::string& /*date*/ = "", const std::string& /*collection*/ = "") {}
   // Text for the terminal that is not tied to a host (pause prompts, verbose
   // messages at level `verbosity`).
   virtual void display(const std::string& /*text*/, int /*verbosity*/) {}
@@ -131,7 +133,10 @@ class CallbackFanout : public PlaybookCallback {
   void stats(const RunStats& st) override { for (auto& s : sinks_) s->stats(st); }
   void interrupted() override { for (auto& s : sinks_) s->interrupted(); }
   void warning(const std::string& w) override { for (auto& s : sinks_) s->warning(w); }
-  void deprecation(const std::string& w) override { for (auto& s : sinks_) s->deprecation(w); }
+  void deprecation(const std::string& w, const std::string& version = "", const std::string& date = "",
+                   const std::string& collection = "") override {
+    for (auto& s : sinks_) s->deprecation(w, version, date, collection);
+  }
   void display(const std::string& t, int v) override { for (auto& s : sinks_) s->display(t, v); }
 
  private:

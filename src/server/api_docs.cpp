@@ -194,6 +194,7 @@ struct Tables {
     add_cmdb_docs(docs, components);
     add_catalog_docs(docs, components);
     add_job_docs(docs, components);
+    add_automation_docs(docs, components);
   }
 };
 

@@ -27,11 +27,14 @@ void add_auth_docs(ApiDocs& docs, Value& components) {
        Value::array({ref("Token"),
                      open({{"token", str("the secret: shown only in this answer")}}, {"token"})})}};
   components["Session"] =
-      open({{"token", str("the session token (Authorization: Bearer <token>)")},
+      open({{"token", str("the session token (Authorization: Bearer <token>); absent after a login with "
+                          "cookie: true, whose token is only in the HttpOnly drover_session cookie")},
             {"expires", timestamp()},
             {"user", open({{"id", integer(1)}, {"username", str()}, {"role", enum_of(roles)}},
                           {"id", "username", "role"})}},
-           {"token", "expires", "user"});
+           {"expires", "user"});
+  components["Me"] = open({{"id", integer(1)}, {"username", str()}, {"role", enum_of(roles)}},
+                          {"id", "username", "role"});
   components["AuditEntry"] =
       open({{"id", integer(1)},
             {"time", timestamp()},
@@ -48,11 +51,17 @@ void add_auth_docs(ApiDocs& docs, Value& components) {
   components["AuditEntryPage"] = page_schema("AuditEntry");
 
   docs["POST /api/v1/login"] = {
-      .body = obj({{"username", str()}, {"password", str()}}, {"username"}),
+      .body = obj({{"username", str()},
+                   {"password", str()},
+                   {"cookie", described(boolean(), "a browser's login: the session in an HttpOnly, "
+                                                   "SameSite=Strict cookie instead of the answer; writes "
+                                                   "then need the X-Drover-CSRF header")}},
+                  {"username"}),
       .responses = {
           ok(ref("Session"), "logged in: a session token for 12 hours"),
           err(401, "wrong username or password, or the user is disabled"),
           err(429, "too many failed logins from this address or for this user; see Retry-After")}};
+  docs["GET /api/v1/me"] = {.responses = {ok(ref("Me"), "the caller (token or session cookie)")}};
   docs["POST /api/v1/tokens"] = {
       .body = obj({{"name", str()}, {"expires_in_days", integer(1, 3650)}}, {"name"}),
       .responses = {created(ref("NewToken"), "the token, with its secret (shown once)")}};

@@ -8,7 +8,13 @@ using namespace schema;
 
 namespace {
 
-const std::vector<std::string> kCredentialKinds = {"ssh_key", "password", "become"};
+const std::vector<std::string> kCredentialKinds = {"ssh_key", "password", "become", "vault"};
+
+// A vault credential's label (--vault-id LABEL@...).
+Value vault_id() {
+  return described(str(), "kind vault: the vault id the password opens (none: Ansible's 'default'); "
+                          "no spaces, ';', '@' or ','");
+}
 
 // Who may launch with a credential besides its owner and admins.
 Value allowed_roles() {
@@ -51,6 +57,8 @@ Properties template_fields() {
           {"playbook", str("a path inside the project (no leading / or ..)")},
           {"inventory", ref("TemplateInventory")},
           {"credential_id", nullable(integer(1))},
+          {"vault_credential_ids",
+           described(array_of(integer(1)), "vault credentials, at most one per vault id")},
           {"extra_vars", any_object()},
           {"forks", described(integer(1, 1000), "5 when absent")},
           {"limit", str("host pattern limit (--limit)")},
@@ -80,9 +88,10 @@ void add_catalog_docs(ApiDocs& docs, Value& components) {
                                    {"updated", timestamp()},
                                    {"owner_id", nullable(integer(1))},
                                    {"allowed_roles", allowed_roles()},
-                                   {"allowed_users", allowed_users()}},
+                                   {"allowed_users", allowed_users()},
+                                   {"vault_id", nullable(vault_id())}},
                                   {"id", "name", "kind", "username", "description", "created",
-                                   "updated", "owner_id", "allowed_roles", "allowed_users"});
+                                   "updated", "owner_id", "allowed_roles", "allowed_users", "vault_id"});
   components["Project"] =
       open({{"id", integer(1)},
             {"name", str()},
@@ -112,6 +121,7 @@ void add_catalog_docs(ApiDocs& docs, Value& components) {
                                        "playbook",
                                        "inventory",
                                        "credential_id",
+                                       "vault_credential_ids",
                                        "extra_vars",
                                        "forks",
                                        "limit",
@@ -136,6 +146,11 @@ void add_catalog_docs(ApiDocs& docs, Value& components) {
   components["ProjectPage"] = page_schema("Project");
   components["TemplatePage"] = page_schema("Template");
 
+  components["PlaybookList"] =
+      open({{"items", array_of(str("a path inside the project"))}, {"total", integer(0)}}, {"items", "total"});
+  docs["GET /api/v1/projects/{id}/playbooks"] = {
+      .responses = {ok(ref("PlaybookList"), "the project's playbooks, sorted (at most 1000)"),
+                    err(404, "no project with this id")}};
   docs["GET /api/v1/credentials"] = {.query = page_params(),
                                      .responses = {ok(page_of("Credential")), err(400)}};
   docs["POST /api/v1/credentials"] = {
@@ -143,10 +158,12 @@ void add_catalog_docs(ApiDocs& docs, Value& components) {
                    {"kind", enum_of(kCredentialKinds)},
                    {"username", str()},
                    {"secret",
-                    str("the key, password or become password; encrypted at rest, never returned")},
+                    str("the key, password, become password or vault password; encrypted at rest, "
+                        "never returned")},
                    {"description", str()},
                    {"allowed_roles", allowed_roles()},
-                   {"allowed_users", allowed_users()}},
+                   {"allowed_users", allowed_users()},
+                   {"vault_id", vault_id()}},
                   {"name", "kind", "secret"}),
       .responses = {created(ref("Credential")), err(409, "a credential with this name exists")}};
   docs["GET /api/v1/credentials/{id}"] = {.responses = {ok(ref("Credential")), err(404)}};
@@ -156,7 +173,8 @@ void add_catalog_docs(ApiDocs& docs, Value& components) {
                    {"secret", str()},
                    {"description", str()},
                    {"allowed_roles", allowed_roles()},
-                   {"allowed_users", allowed_users()}}),
+                   {"allowed_users", allowed_users()},
+                   {"vault_id", vault_id()}}),
       .responses = {ok(ref("Credential")), err(404), err(409, "another credential has this name")}};
   docs["DELETE /api/v1/credentials/{id}"] = {
       .responses = {no_content("deleted; templates that used it keep no credential"), err(404)}};

@@ -90,6 +90,12 @@ void add_cmdb_docs(ApiDocs& docs, Value& components) {
   components["HostPage"] = page_schema("Host");
   components["GroupPage"] = page_schema("Group");
 
+  Value counts = {{"type", "object"}, {"additionalProperties", integer(0)},
+                  {"description", "value -> hosts (the 20 commonest; \"\" for none)"}};
+  components["HostSummary"] = open(
+      {{"total", integer(0)}, {"status", counts}, {"line", counts}, {"idc", counts}, {"role", counts}},
+      {"total", "status", "line", "idc", "role"});
+  docs["GET /api/v1/hosts/summary"] = {.responses = {ok(ref("HostSummary"), "hosts per field value")}};
   docs["GET /api/v1/hosts"] = {.query = host_filter_params(),
                                .responses = {ok(page_of("Host")), err(400)}};
   docs["POST /api/v1/hosts"] = {

@@ -36,6 +36,8 @@ Properties job_spec_fields() {
       {"verbosity", nullable(integer(0, 4))},
       {"remote_user", nullable(str())},
       {"credential_id", nullable(integer(1))},
+      {"vault_credential_ids",
+       nullable(described(array_of(integer(1)), "vault credentials, at most one per vault id"))},
       {"project_id", nullable(described(integer(1), "sync: the project to sync"))},
       {"template_id", described(nullable(integer(1)),
                                 "run this template; the other fields override its values "
@@ -86,6 +88,10 @@ void add_job_docs(ApiDocs& docs, Value& components) {
            {"items", "after", "limit", "next_after", "last_event", "state"});
   components["JobPage"] = page_schema("Job");
 
+  docs["GET /api/v1/hosts/{id}/jobs"] = {
+      .query = page_params(),
+      .responses = {ok(page_of("Job"), "the jobs whose events name the host, newest first"), err(400),
+                    err(404, "no host with this id")}};
   docs["POST /api/v1/jobs"] = {
       .body = ref("JobSubmit"),
       .responses = {

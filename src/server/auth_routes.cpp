@@ -5,6 +5,7 @@
 #include "server/account_rules.hpp"
 #include "server/api_error.hpp"
 #include "server/auth_crypto.hpp"
+#include "server/authenticator.hpp"
 #include "server/login_limiter.hpp"
 #include "server/request.hpp"
 #include "store/users.hpp"
@@ -29,6 +30,17 @@ Value token_json(const store::TokenInfo& t) {
           {"revoked", t.revoked}};
 }
 
+// The Set-Cookie value of a browser session (an empty token and 0 s delete
+// it): HttpOnly (no script reads it), SameSite=Strict (no other site's page
+// sends it), Secure when the server speaks TLS; Path=/ also covers a UI
+// served behind a proxy's path prefix.
+std::string session_cookie(const std::string& token, int max_age_s, const ServerContext& ctx) {
+  std::string cookie = std::string(Authenticator::kSessionCookie) + "=" + token +
+                       "; Path=/; Max-Age=" + std::to_string(max_age_s) + "; HttpOnly; SameSite=Strict";
+  if (!ctx.options.tls_cert.empty()) cookie += "; Secure";
+  return cookie;
+}
+
 }  // namespace
 
 void add_auth_routes(Router& router, ServerContext& ctx) {
@@ -36,7 +48,8 @@ void add_auth_routes(Router& router, ServerContext& ctx) {
   router.add({"POST", "/api/v1/login", Role::Public, "Log in: a session token for a username and password",
               [&ctx, limiter](Call& call) {
                 Value body = parse_json_body(call.req, 16 * 1024);
-                BodyReader r(body, {"username", "password"});
+                BodyReader r(body, {"username", "password", "cookie"});
+                bool as_cookie = r.optional_bool("cookie").value_or(false);
                 std::string username = trim_username(r.required_string("username"));
                 if (username.size() > 256) throw ApiError::unauthorized("wrong username or password");
                 std::string password = r.optional_string("password").value_or("");
@@ -71,10 +84,16 @@ void add_auth_routes(Router& router, ServerContext& ctx) {
                   e.username = user.username;
                   store::append_audit(c, std::move(e));
                 });
-                send_json(call.res, 200,
-                          {{"token", token},
-                           {"expires", expires},
-                           {"user", {{"id", user.id}, {"username", user.username}, {"role", user.role}}}});
+                Value answer = {{"token", token},
+                                {"expires", expires},
+                                {"user", {{"id", user.id}, {"username", user.username}, {"role", user.role}}}};
+                if (as_cookie) {
+                  // A browser's login: the token only in an HttpOnly cookie,
+                  // never where a script could read it.
+                  answer.erase("token");
+                  call.res.set_header("Set-Cookie", session_cookie(token, kSessionHours * 3600, ctx));
+                }
+                send_json(call.res, 200, answer);
               }});
 
   router.add({"POST", "/api/v1/password", Role::Viewer,
@@ -170,7 +189,15 @@ void add_session_routes(Router& router, ServerContext& ctx) {
                   store::append_audit(c, audit_entry(call, "logout", "sessions", std::to_string(t->id)));
                 });
                 ctx.auth.forget_all();
+                call.res.set_header("Set-Cookie", session_cookie("", 0, ctx));
                 call.res.status = 204;
+              }});
+
+  router.add({"GET", "/api/v1/me", Role::Viewer, "Who the caller is: {id, username, role}", [](Call& call) {
+                send_json(call.res, 200,
+                          {{"id", call.user.user_id},
+                           {"username", call.user.username},
+                           {"role", role_name(call.user.role)}});
               }});
 
   router.add({"GET", "/api/v1/sessions", Role::Viewer, "List live login sessions (your own; admin: ?all=true)",

@@ -9,6 +9,14 @@ namespace drover::server {
 namespace {
 constexpr auto kCacheLifetime = std::chrono::seconds(10);
 constexpr size_t kCacheMax = 10000;
+// A token is 1..256 printable ASCII characters without blanks.
+std::optional<std::string> token_shaped(std::string token) {
+  if (token.empty() || token.size() > 256) return std::nullopt;
+  for (char c : token)
+    if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f) return std::nullopt;
+  return token;
+}
+
 }  // namespace
 
 Authenticator::Authenticator(store::Database& db) : db_(db) {}
@@ -26,17 +34,31 @@ std::optional<std::string> Authenticator::bearer_token(const std::string& header
   while (at < header.size() && blank(header[at])) ++at;
   size_t end = header.size();
   while (end > at && blank(header[end - 1])) --end;
-  std::string token = header.substr(at, end - at);
-  if (token.empty() || token.size() > 256) return std::nullopt;
-  for (char c : token)
-    if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f) return std::nullopt;
-  return token;
+  return token_shaped(header.substr(at, end - at));
+}
+
+std::optional<std::string> Authenticator::session_cookie(const std::string& header) {
+  // "a=1; drover_session=drv_...; b=2" (RFC 6265 section 4.2.1)
+  const std::string name = std::string(kSessionCookie) + "=";
+  size_t at = 0;
+  while (at < header.size()) {
+    while (at < header.size() && (header[at] == ' ' || header[at] == ';')) ++at;
+    size_t end = header.find(';', at);
+    if (end == std::string::npos) end = header.size();
+    if (header.compare(at, name.size(), name) == 0) return token_shaped(header.substr(at + name.size(), end - at - name.size()));
+    at = end;
+  }
+  return std::nullopt;
 }
 
 std::optional<Principal> Authenticator::authenticate(const std::string& header) {
   auto token = bearer_token(header);
   if (!token) return std::nullopt;
-  std::string hash = token_hash(*token);
+  return authenticate_token(*token);
+}
+
+std::optional<Principal> Authenticator::authenticate_token(const std::string& token) {
+  std::string hash = token_hash(token);
   auto now = std::chrono::steady_clock::now();
   uint64_t generation = 0;
   {

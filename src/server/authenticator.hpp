@@ -12,6 +12,12 @@
 // The header is `Bearer <token>` with the scheme in any case (RFC 7235:
 // auth schemes are case-insensitive) and any blanks around the token;
 // anything else is no token.
+//
+// Browsers log in with a cookie instead (POST /api/v1/login with
+// "cookie": true): the same session token in `drover_session`, HttpOnly so
+// that no script reads it. The router accepts it when a request has no
+// Authorization header, and then demands the X-Drover-CSRF header on every
+// write (see router.cpp).
 #pragma once
 
 #include <chrono>
@@ -34,7 +40,15 @@ class Authenticator {
   // value; nullopt when missing, malformed, unknown, revoked or expired.
   std::optional<Principal> authenticate(const std::string& authorization_header);
 
+  // The owner of a bare token (a Bearer token or the session cookie's).
+  std::optional<Principal> authenticate_token(const std::string& token);
+
   void forget_all();
+
+  // The session cookie's name, and its value in a Cookie header (nullopt
+  // when absent or not token-shaped).
+  static constexpr const char* kSessionCookie = "drover_session";
+  static std::optional<std::string> session_cookie(const std::string& cookie_header);
 
   // The token of an Authorization header value; nullopt unless it is a
   // Bearer credential.

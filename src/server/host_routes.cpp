@@ -3,6 +3,7 @@
 #include "server/api_error.hpp"
 #include "store/audit.hpp"
 #include "store/host_import.hpp"
+#include "store/host_summary.hpp"
 
 namespace drover::server {
 namespace {
@@ -105,6 +106,12 @@ void add_host_routes(Router& router, ServerContext& ctx) {
                 send_json(call.res, 200, {{"created", counts.created}, {"updated", counts.updated}});
               }});
   router.set_body_limit("POST", "/api/v1/hosts/import", kImportLimit);
+  // Before /hosts/{id}, which would take "summary" for an id.
+  router.add({"GET", "/api/v1/hosts/summary", Role::Viewer,
+              "The fleet in numbers: hosts per status, line, idc and role (the dashboard's charts)",
+              [&db](Call& call) {
+                send_json(call.res, 200, db.read([](store::Connection& c) { return store::host_summary(c); }));
+              }});
   router.add({"GET", "/api/v1/hosts/{id}", Role::Viewer, "Get a host", [&db](Call& call) {
                 int64_t id = call.id_param();
                 auto h = db.read([&](store::Connection& c) { return store::find_host(c, id); });

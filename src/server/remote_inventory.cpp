@@ -1,7 +1,5 @@
 #include "server/remote_inventory.hpp"
 
-#include <httplib.h>
-
 #include <cstdlib>
 #include <string>
 
@@ -9,6 +7,7 @@
 #include "core/value.hpp"
 #include "inventory/script_source.hpp"
 #include "inventory/source_plugins.hpp"
+#include "server/remote_api.hpp"
 
 namespace drover::server {
 namespace {
@@ -21,38 +20,14 @@ std::string env(const char* name) {
 }
 
 bool load_remote_inventory(inventory::Inventory& inv, const std::string& url) {
-  size_t scheme_end = url.find("://") + 3;
-  size_t path_start = url.find('/', scheme_end);
+  size_t path_start = url.find('/', url.find("://") + 3);
   std::string origin = path_start == std::string::npos ? url : url.substr(0, path_start);
   std::string path = path_start == std::string::npos ? "" : url.substr(path_start);
   if (path.empty() || path == "/") path = kInventoryPath;
   std::string token = env("DROVER_TOKEN");
   if (token.empty())
     throw Error("inventory source " + url + ": set DROVER_TOKEN to an API token of that drover server");
-
-  httplib::Client client(origin);
-  client.set_connection_timeout(10);
-  client.set_read_timeout(120);
-  client.set_bearer_token_auth(token);
-  if (!env("DROVER_CA_CERT").empty()) client.set_ca_cert_path(env("DROVER_CA_CERT"));
-  client.enable_server_certificate_verification(true);
-  auto res = client.Get(path);
-  if (!res)
-    throw Error("inventory source " + url + ": cannot reach the server: " + httplib::to_string(res.error()));
-  if (res->status != 200) {
-    std::string why = res->body;
-    try {
-      why = Value::parse(res->body)["error"]["message"].get<std::string>();
-    } catch (const std::exception&) {
-    }
-    throw Error("inventory source " + url + ": the server answered " + std::to_string(res->status) + ": " + why);
-  }
-  Value doc;
-  try {
-    doc = Value::parse(res->body);
-  } catch (const std::exception& e) {
-    throw Error("inventory source " + url + ": the answer is not JSON: " + e.what());
-  }
+  Value doc = RemoteApi(origin, token, "inventory source " + url).get(path);
   if (!doc.is_object()) throw Error("inventory source " + url + ": the answer is not a JSON object");
   inventory::add_inventory_document(inv, doc, [](const std::string&) { return Value::object(); });
   return true;

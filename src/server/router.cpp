@@ -143,10 +143,23 @@ void Router::dispatch(const Compiled& c, Call& call) {
   HttpResponse& res = call.res;
   try {
     if (c.route.role != Role::Public) {
-      if (!req.has_header("Authorization"))
+      std::optional<Principal> who;
+      auto cookie = Authenticator::session_cookie(req.get_header_value("Cookie"));
+      if (req.has_header("Authorization"))
+        who = auth_.authenticate(req.get_header_value("Authorization"));
+      else if (cookie)
+        who = auth_.authenticate_token(*cookie);
+      else
         throw ApiError::unauthorized("this endpoint needs a token: Authorization: Bearer <token>");
-      auto who = auth_.authenticate(req.get_header_value("Authorization"));
       if (!who) throw ApiError::unauthorized("the token is unknown, expired or revoked");
+      // A browser sends the cookie with any request to this origin, also one
+      // another site provokes (a form, an image): a write authenticated by
+      // the cookie must carry a header that no other site can set without
+      // a CORS preflight, which drover never grants. SameSite=Strict is the
+      // second lock.
+      if (!req.has_header("Authorization") && req.method != "GET" && req.method != "HEAD" &&
+          req.get_header_value("X-Drover-CSRF").empty())
+        throw ApiError::forbidden("a request authenticated by the session cookie must carry the X-Drover-CSRF header");
       if (who->role < c.route.role)
         throw ApiError::forbidden(c.route.method + " " + c.route.path + " needs the " + role_name(c.route.role) +
                                   " role; " + who->username + " is " + role_name(who->role));

@@ -15,7 +15,9 @@
 //
 // The router, before the handler runs: finds the route (paths use OpenAPI's
 // `{name}` parameters, matching one path segment), authenticates the Bearer
-// token (401 unauthorized when missing, unknown, expired or revoked), checks
+// token, or without an Authorization header the browser's session cookie
+// (401 unauthorized when missing, unknown, expired or revoked; a cookie
+// write without the X-Drover-CSRF header: 403), checks
 // the role (403 forbidden when below `role`). Around it: an ApiError thrown
 // by the handler becomes its error body (so do the store's FieldError: 400
 // with the field, ImportError: 400 with row and column, ConstraintError:

@@ -9,6 +9,8 @@
 #include "server/components.hpp"
 #include "server/credential_vault.hpp"
 #include "server/http/http_server.hpp"
+#include "server/log.hpp"
+#include "server/web_ui.hpp"
 
 namespace drover::server {
 
@@ -20,6 +22,7 @@ struct Server::Impl {
   std::unique_ptr<CredentialVault> vault;
   std::unique_ptr<ServerContext> context;
   std::unique_ptr<Router> router;
+  std::unique_ptr<WebUi> web_ui;
   std::vector<Component> components;
   std::mutex http_mu;  // guards `http` against stop() from another thread
   std::unique_ptr<HttpServer> http;
@@ -75,6 +78,8 @@ void Server::run(const std::function<void(int port, const BootstrapSecrets&)>& o
   for (auto& c : s.components) c.add_routes(*s.router, *s.context);
 
   Router& router = *s.router;
+  s.web_ui = std::make_unique<WebUi>();
+  const WebUi& web_ui = *s.web_ui;
   size_t default_body_limit = o.max_body;
   HttpServerOptions ho = http_options(o);
   ho.body_limit = [&router, default_body_limit](const std::string& method, const std::string& path) {
@@ -86,8 +91,15 @@ void Server::run(const std::function<void(int port, const BootstrapSecrets&)>& o
   };
   {
     std::lock_guard<std::mutex> lock(s.http_mu);
-    s.http = std::make_unique<HttpServer>(std::move(ho),
-                                          [&router](const HttpRequest& req, HttpResponse& res) { router.handle(req, res); });
+    s.http = std::make_unique<HttpServer>(std::move(ho), [&router, &web_ui](const HttpRequest& req, HttpResponse& res) {
+      // The UI's files first (GET / and /ui/...), then the API.
+      if (web_ui.serve(req, res)) {
+        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - req.received).count();
+        log_request({req.method, req.path == "/" ? "/" : "/ui/*", res.status, ms, "-", req.remote_addr});
+        return;
+      }
+      router.handle(req, res);
+    });
     if (s.stop_requested) s.http->stop();
   }
   HttpServer& http = *s.http;

@@ -4,7 +4,8 @@
 // as jobs/job_template.hpp reads it. AWX's prompt-on-launch flags
 // (ask_limit_on_launch, ...; jobs/job_template.hpp lists them) say what a
 // launch may override; all false by default. Naming a credential the
-// caller may not use is a 403, as at launch.
+// caller may not use is a 403, as at launch. `vault_credential_ids` lists
+// vault credentials, one per vault id (jobs/launch_checks.hpp).
 #include <algorithm>
 #include <map>
 #include <set>
@@ -12,6 +13,7 @@
 #include "server/api_error.hpp"
 #include "server/catalog_routes.hpp"
 #include "server/jobs/job_template.hpp"
+#include "server/jobs/launch_checks.hpp"
 #include "server/request.hpp"
 #include "store/hosts.hpp"
 
@@ -20,8 +22,8 @@ namespace {
 
 constexpr const char* kBaseColumns =
     "id, name, project_id, playbook, inventory, credential_id, extra_vars, forks, host_limit, tags, check_mode, "
-    "created, updated";
-constexpr int kFirstFlagColumn = 13;
+    "created, updated, vault_credential_ids";
+constexpr int kFirstFlagColumn = 14;
 
 // The columns read: the base ones, then the prompt-on-launch flags.
 const std::string& columns() {
@@ -46,7 +48,8 @@ Value read_template(store::Statement& s) {
           {"tags", s.text(9)},
           {"check_mode", s.integer(10) != 0},
           {"created", s.text(11)},
-          {"updated", s.text(12)}};
+          {"updated", s.text(12)},
+          {"vault_credential_ids", Value::parse(s.text(13), nullptr, false)}};
   for (size_t i = 0; i < launch_prompt_flags().size(); ++i)
     v[launch_prompt_flags()[i]] = s.integer(kFirstFlagColumn + static_cast<int>(i)) != 0;
   return v;
@@ -106,13 +109,15 @@ struct TemplateFields {
   std::optional<int64_t> project_id, forks;
   std::optional<Value> inventory, extra_vars;
   std::optional<Value> credential_id;  // integer or null
+  std::optional<std::vector<int64_t>> vault_credential_ids;
   std::optional<bool> check_mode;
   std::map<std::string, bool> prompts;  // the flags the body sets
 };
 
 TemplateFields read_fields(const Value& body) {
   std::set<std::string> allowed = {"name",       "project_id", "playbook", "inventory", "credential_id",
-                                   "extra_vars", "forks",      "limit",    "tags",      "check_mode"};
+                                   "extra_vars", "forks",      "limit",    "tags",      "check_mode",
+                                   "vault_credential_ids"};
   allowed.insert(launch_prompt_flags().begin(), launch_prompt_flags().end());
   BodyReader r(body, allowed);
   TemplateFields f;
@@ -133,6 +138,19 @@ TemplateFields read_fields(const Value& body) {
                      {{"field", "credential_id"}});
     f.credential_id = *c;
   }
+  if (auto ids = r.optional_value("vault_credential_ids")) {
+    f.vault_credential_ids.emplace();
+    auto bad = [] {
+      throw ApiError(400, "wrong_type", "field 'vault_credential_ids' must be a list of credential ids",
+                     {{"field", "vault_credential_ids"}});
+    };
+    if (!ids->is_array() && !ids->is_null()) bad();
+    if (ids->is_array())
+      for (const auto& id : *ids) {
+        if (!id.is_number_integer() || id.get<int64_t>() <= 0) bad();
+        f.vault_credential_ids->push_back(id.get<int64_t>());
+      }
+  }
   if (f.name && f.name->empty()) throw ApiError(400, "bad_value", "field 'name' must not be empty", {{"field", "name"}});
   if (f.playbook) check_relative_path("playbook", *f.playbook);
   if (f.inventory) check_inventory(*f.inventory);
@@ -145,12 +163,32 @@ void write_prompts(store::Connection& c, int64_t id, const TemplateFields& f) {
     c.prepare("UPDATE job_templates SET " + flag + " = ? WHERE id = ?").bind(1, on ? 1 : 0).bind(2, id).run();
 }
 
-// 403 when the caller may not use the credential the body names.
+std::optional<int64_t> credential_of(const TemplateFields& f) {
+  if (!f.credential_id || f.credential_id->is_null()) return std::nullopt;
+  return f.credential_id->get<int64_t>();
+}
+
+// 403 when the caller may not use a credential the body names; 400 when a
+// credential is of the wrong kind for its field.
 void check_credential_use(ServerContext& ctx, const TemplateFields& f, const Principal& who) {
-  if (!f.credential_id || f.credential_id->is_null()) return;
-  auto allowed = may_use_credential(ctx.store.db(), f.credential_id->get<int64_t>(), who);
-  if (allowed && !*allowed)
-    throw ApiError::forbidden("user '" + who.username + "' may not use credential " + f.credential_id->dump());
+  std::vector<int64_t> named = f.vault_credential_ids.value_or(std::vector<int64_t>{});
+  if (auto id = credential_of(f)) named.insert(named.begin(), *id);
+  for (int64_t id : named) {
+    auto allowed = may_use_credential(ctx.store.db(), id, who);
+    if (allowed && !*allowed)
+      throw ApiError::forbidden("user '" + who.username + "' may not use credential " + std::to_string(id));
+  }
+  check_credential_kinds(ctx.store.db(), credential_of(f), f.vault_credential_ids.value_or(std::vector<int64_t>{}));
+}
+
+// The credentials template `current` runs with that the body keeps.
+std::vector<int64_t> kept_credentials(const Value& current, const TemplateFields& f) {
+  std::vector<int64_t> kept;
+  if (!f.credential_id && !current["credential_id"].is_null()) kept.push_back(current["credential_id"].get<int64_t>());
+  if (!f.vault_credential_ids && current["vault_credential_ids"].is_array())
+    for (const auto& id : current["vault_credential_ids"])
+      if (id.is_number_integer()) kept.push_back(id.get<int64_t>());
+  return kept;
 }
 
 void check_references(store::Connection& c, const TemplateFields& f) {
@@ -158,12 +196,12 @@ void check_references(store::Connection& c, const TemplateFields& f) {
     throw ApiError(400, "bad_value", "no project " + std::to_string(*f.project_id), {{"field", "project_id"}});
   if (f.credential_id && !f.credential_id->is_null() && !exists(c, "credentials", f.credential_id->get<int64_t>()))
     throw ApiError(400, "bad_value", "no credential " + f.credential_id->dump(), {{"field", "credential_id"}});
+  for (int64_t id : f.vault_credential_ids.value_or(std::vector<int64_t>{}))
+    if (!exists(c, "credentials", id))
+      throw ApiError(400, "bad_value", "no credential " + std::to_string(id), {{"field", "vault_credential_ids"}});
 }
 
-std::optional<int64_t> credential_of(const TemplateFields& f) {
-  if (!f.credential_id || f.credential_id->is_null()) return std::nullopt;
-  return f.credential_id->get<int64_t>();
-}
+std::string ids_text(const std::vector<int64_t>& ids) { return Value(ids).dump(); }
 
 }  // namespace
 
@@ -199,12 +237,13 @@ void add_template_routes(Router& router, ServerContext& ctx) {
                   std::string now = store::now_timestamp();
                   try {
                     c.prepare("INSERT INTO job_templates (name, project_id, playbook, inventory, credential_id, "
-                              "extra_vars, forks, host_limit, tags, check_mode, created, updated) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                              "extra_vars, forks, host_limit, tags, check_mode, created, updated, vault_credential_ids) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                         .bind(1, *f.name).bind(2, *f.project_id).bind(3, *f.playbook).bind(4, f.inventory->dump())
                         .bind(5, credential_of(f)).bind(6, f.extra_vars.value_or(Value::object()).dump())
                         .bind(7, f.forks.value_or(5)).bind(8, f.limit.value_or("")).bind(9, f.tags.value_or(""))
-                        .bind(10, f.check_mode.value_or(false) ? 1 : 0).bind(11, now).bind(12, now).run();
+                        .bind(10, f.check_mode.value_or(false) ? 1 : 0).bind(11, now).bind(12, now)
+                        .bind(13, ids_text(f.vault_credential_ids.value_or(std::vector<int64_t>{}))).run();
                   } catch (const store::ConstraintError&) {
                     throw ApiError::conflict("template '" + *f.name + "' exists", {{"field", "name"}});
                   }
@@ -230,11 +269,11 @@ void add_template_routes(Router& router, ServerContext& ctx) {
                 // Changing what a template runs with a credential is using it
                 // (whoever launches it next runs the change with it).
                 auto current = db.read([&](store::Connection& c) { return find_template(c, id); });
-                if (current && !f.credential_id && !(*current)["credential_id"].is_null() &&
-                    !may_use_credential(db, (*current)["credential_id"].get<int64_t>(), call.user).value_or(true))
-                  throw ApiError::forbidden("template " + std::to_string(id) + " uses credential " +
-                                            (*current)["credential_id"].dump() + ", which user '" + call.user.username +
-                                            "' may not use");
+                for (int64_t kept : current ? kept_credentials(*current, f) : std::vector<int64_t>{})
+                  if (!may_use_credential(db, kept, call.user).value_or(true))
+                    throw ApiError::forbidden("template " + std::to_string(id) + " uses credential " +
+                                              std::to_string(kept) + ", which user '" + call.user.username +
+                                              "' may not use");
                 Value fields = Value::array();
                 for (auto it = body.begin(); it != body.end(); ++it) fields.push_back(it.key());
                 Value out = db.write([&](store::Connection& c) {
@@ -249,7 +288,7 @@ void add_template_routes(Router& router, ServerContext& ctx) {
                   try {
                     c.prepare("UPDATE job_templates SET name = ?, project_id = ?, playbook = ?, inventory = ?, "
                               "credential_id = ?, extra_vars = ?, forks = ?, host_limit = ?, tags = ?, check_mode = ?, "
-                              "updated = ? WHERE id = ?")
+                              "updated = ?, vault_credential_ids = COALESCE(?, vault_credential_ids) WHERE id = ?")
                         .bind(1, f.name.value_or((*old)["name"].get<std::string>()))
                         .bind(2, f.project_id.value_or((*old)["project_id"].get<int64_t>()))
                         .bind(3, f.playbook.value_or((*old)["playbook"].get<std::string>()))
@@ -261,7 +300,9 @@ void add_template_routes(Router& router, ServerContext& ctx) {
                         .bind(9, f.tags.value_or((*old)["tags"].get<std::string>()))
                         .bind(10, f.check_mode.value_or((*old)["check_mode"].get<bool>()) ? 1 : 0)
                         .bind(11, store::now_timestamp())
-                        .bind(12, id)
+                        .bind(12, f.vault_credential_ids ? std::optional<std::string>(ids_text(*f.vault_credential_ids))
+                                                         : std::nullopt)
+                        .bind(13, id)
                         .run();
                   } catch (const store::ConstraintError&) {
                     throw ApiError::conflict("template '" + f.name.value_or("") + "' exists", {{"field", "name"}});

@@ -247,6 +247,142 @@ CREATE INDEX jobs_created_by ON jobs(created_by, id);
 CREATE INDEX jobs_created ON jobs(created);
 CREATE INDEX jobs_finished ON jobs(finished);
 )SQL"},
+      // Ansible Vault passwords as credentials (AWX's vault credential: a
+      // password and an optional vault id), several per template. The
+      // kind CHECK is widened as migration 23 widens jobs.kind.
+      {40, "credentials: kind vault with a vault id; templates: vault credentials",
+       R"SQL(
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(replace(sql,
+    'CHECK (kind IN (''ssh_key'', ''password'', ''become''))',
+    'CHECK (kind IN (''ssh_key'', ''password'', ''become'', ''vault''))'),
+    'CHECK(kind IN(''ssh_key'',''password'',''become''))',
+    'CHECK(kind IN(''ssh_key'',''password'',''become'',''vault''))')
+  WHERE type = 'table' AND name = 'credentials';
+PRAGMA writable_schema = RESET;
+ALTER TABLE credentials ADD COLUMN vault_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE job_templates ADD COLUMN vault_credential_ids TEXT NOT NULL DEFAULT '[]';
+)SQL"},
+      // Schedules (issue 19): a template launched by cron or once, as its
+      // owner. schedule_runs holds one row per fired slot: its UNIQUE key is
+      // what keeps two nodes, or a restart at the scheduled second, from
+      // launching a slot twice (written in the job's own transaction).
+      // target_kind leaves room for workflows as targets.
+      {50, "schedules and their runs",
+       R"SQL(
+CREATE TABLE schedules (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  target_kind TEXT NOT NULL DEFAULT 'template',
+  template_id INTEGER REFERENCES job_templates(id) ON DELETE CASCADE,
+  cron TEXT NOT NULL DEFAULT '',
+  run_at TEXT,
+  time_zone TEXT NOT NULL DEFAULT 'UTC',
+  overrides TEXT NOT NULL DEFAULT '{}',
+  enabled INTEGER NOT NULL DEFAULT 1,
+  missed_runs TEXT NOT NULL DEFAULT 'skip' CHECK (missed_runs IN ('skip', 'run_once')),
+  owner_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+  next_run TEXT,
+  last_run TEXT,
+  last_job_id INTEGER,
+  last_error TEXT NOT NULL DEFAULT '',
+  created TEXT NOT NULL,
+  updated TEXT NOT NULL
+);
+CREATE INDEX schedules_due ON schedules(enabled, next_run);
+CREATE TABLE schedule_runs (
+  id INTEGER PRIMARY KEY,
+  schedule_id INTEGER NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
+  slot TEXT NOT NULL,
+  fired TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('launched', 'skipped', 'refused')),
+  job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
+  message TEXT NOT NULL DEFAULT '',
+  UNIQUE (schedule_id, slot)
+);
+CREATE INDEX schedule_runs_outcome ON schedule_runs(outcome);
+)SQL"},
+      // Incoming webhooks (issue 19): the secret sealed as credentials are;
+      // a delivery's id is UNIQUE per webhook (replay protection), kept only
+      // for deliveries that proved their signature.
+      {51, "webhooks and their deliveries",
+       R"SQL(
+CREATE TABLE webhooks (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  target_kind TEXT NOT NULL DEFAULT 'template',
+  template_id INTEGER REFERENCES job_templates(id) ON DELETE CASCADE,
+  service TEXT NOT NULL CHECK (service IN ('github', 'gitlab', 'gitee', 'generic')),
+  auth TEXT NOT NULL DEFAULT 'hmac' CHECK (auth IN ('hmac', 'token')),
+  secret TEXT NOT NULL,
+  filters TEXT NOT NULL DEFAULT '{}',
+  enabled INTEGER NOT NULL DEFAULT 1,
+  owner_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+  created TEXT NOT NULL,
+  updated TEXT NOT NULL
+);
+CREATE TABLE webhook_deliveries (
+  id INTEGER PRIMARY KEY,
+  webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+  delivery_id TEXT,
+  received TEXT NOT NULL,
+  address TEXT NOT NULL DEFAULT '',
+  event TEXT NOT NULL DEFAULT '',
+  ref TEXT NOT NULL DEFAULT '',
+  commit_id TEXT NOT NULL DEFAULT '',
+  status INTEGER NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('launched', 'filtered', 'rejected', 'duplicate', 'refused')),
+  job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
+  message TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX webhook_deliveries_once ON webhook_deliveries(webhook_id, delivery_id)
+  WHERE delivery_id IS NOT NULL;
+CREATE INDEX webhook_deliveries_recent ON webhook_deliveries(webhook_id, id);
+CREATE INDEX webhook_deliveries_outcome ON webhook_deliveries(outcome);
+)SQL"},
+      // Notifications (issue 19): per template, on started / succeeded /
+      // failed. Deliveries are queued from the jobs table by whichever node's
+      // notifier sees the change first (UNIQUE per notification, job and
+      // event) and sent with retries; the secret is sealed.
+      {52, "notifications and their deliveries",
+       R"SQL(
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  target_kind TEXT NOT NULL DEFAULT 'template',
+  template_id INTEGER REFERENCES job_templates(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('dingtalk', 'wecom', 'feishu', 'slack', 'email', 'webhook')),
+  url TEXT NOT NULL,
+  secret TEXT,
+  config TEXT NOT NULL DEFAULT '{}',
+  events TEXT NOT NULL DEFAULT '["failed"]',
+  enabled INTEGER NOT NULL DEFAULT 1,
+  created TEXT NOT NULL,
+  updated TEXT NOT NULL
+);
+CREATE TABLE notification_deliveries (
+  id INTEGER PRIMARY KEY,
+  notification_id INTEGER NOT NULL REFERENCES notifications(id) ON DELETE CASCADE,
+  job_id INTEGER NOT NULL,
+  event TEXT NOT NULL CHECK (event IN ('started', 'succeeded', 'failed')),
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt TEXT NOT NULL,
+  claimed TEXT,
+  created TEXT NOT NULL,
+  finished TEXT,
+  last_error TEXT NOT NULL DEFAULT '',
+  UNIQUE (notification_id, job_id, event)
+);
+CREATE INDEX notification_deliveries_due ON notification_deliveries(state, next_attempt);
+CREATE INDEX jobs_started ON jobs(started);
+)SQL"},
+      // A host's job history (GET /api/v1/hosts/{id}/jobs, the UI's host
+      // page): the jobs whose events name the host, newest first.
+      {60, "job_events: index by host",
+       R"SQL(
+CREATE INDEX job_events_host ON job_events(host, job_id);
+)SQL"},
   };
   return list;
 }

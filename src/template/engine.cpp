@@ -288,13 +288,20 @@ Value Engine::render_value(const Value& v, VariableSource& vars, const RenderOpt
     if (o.eval_concat && tpl->single_expression) {
       // One node: ansible_eval_concat looks at the value itself.
       Val v = r.eval_root(tpl);
-      if (v.is_native_text()) {
+      if (v.is_native_text() || v.is_vault_text()) {
+        // A vault value's plaintext stays text (ansible_native_concat
+        // returns its .data without literal_eval).
         result = v.as_str();
       } else if (v.kind() == Val::Kind::Data) {
-        // An inline !vault value kept encrypted (no secrets) cannot become a
+        // An inline !vault value that could not be opened cannot become a
         // module argument: Ansible fails there when it decrypts.
-        if (vault_marker_text(v.as_data()))
-          throw TemplateError(TemplateError::Kind::Runtime, "Attempting to decrypt but no vault secrets found");
+        if (const std::string* text = vault_marker_text(v.as_data())) {
+          try {
+            open_vault_value(*text);
+          } catch (const VaultError& e) {
+            throw TemplateError(TemplateError::Kind::Runtime, e.message());
+          }
+        }
         result = v.as_data();  // str() then literal_eval gives the same data back
       } else {
         std::string out;

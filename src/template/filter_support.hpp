@@ -21,6 +21,7 @@ void add_ansible_filters(FilterTable& t);
 void add_ansible_data_filters(FilterTable& t);
 void add_ansible_text_filters(FilterTable& t);
 void add_ansible_time_filters(FilterTable& t);
+void add_collection_filters(FilterTable& t);
 void add_jinja_tests(TestTable& t);
 void add_ansible_tests(TestTable& t);
 

@@ -21,6 +21,7 @@
 #include "core/yaml.hpp"
 #include "template/filter_support.hpp"
 #include "template/methods.hpp"
+#include "template/py_random.hpp"
 #include "template/regex.hpp"
 #include "template/template_error.hpp"
 #include "template/text.hpp"
@@ -430,7 +431,7 @@ Val f_comment(Renderer&, const Val& v, CallArgs& a) {
 
 Val f_type_debug(Renderer&, const Val& v, CallArgs&) {
   if (v.is_undefined()) return Val::str("AnsibleUndefined");
-  if (v.is_dict() && vault_marker_text(v.as_data())) return Val::str("AnsibleVaultEncryptedUnicode");
+  if (v.is_vault_text() || (v.is_dict() && vault_marker_text(v.as_data()))) return Val::str("AnsibleVaultEncryptedUnicode");
   return Val::str(type_name(v));
 }
 
@@ -439,24 +440,58 @@ std::mt19937_64& rng() {
   return gen;
 }
 
+// Draws as Ansible's filters draw: Python's random.Random(seed) when
+// seeded (the same picks as Ansible's), else the system's randomness.
+class Draw {
+ public:
+  explicit Draw(const Val& seed) {
+    if (seed.is_none()) return;
+    if (seed.is_int() || seed.is_bool())
+      seeded_.emplace(seed.as_int());
+    else
+      seeded_.emplace(to_str(seed));
+  }
+  uint64_t below(uint64_t n) { return seeded_ ? seeded_->randbelow(n) : rng()() % n; }
+
+ private:
+  std::optional<PyRandom> seeded_;
+};
+
+int64_t floor_div(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+// random.randrange(start, stop, step) of CPython 3.11.
+int64_t randrange(Draw& g, int64_t start, int64_t stop, int64_t step) {
+  int64_t width;
+  if (__builtin_sub_overflow(stop, start, &width)) fail("integer overflow (drover's integers are 64-bit)");
+  if (step == 1) {
+    if (width <= 0)
+      fail("empty range for randrange(" + std::to_string(start) + ", " + std::to_string(stop) + ", " +
+           std::to_string(width) + ")");
+    return start + static_cast<int64_t>(g.below(static_cast<uint64_t>(width)));
+  }
+  if (step == 0) fail("zero step for randrange()");
+  int64_t n = step > 0 ? floor_div(width + step - 1, step) : floor_div(width + step + 1, step);
+  if (n <= 0) fail("empty range for randrange()");
+  return start + step * static_cast<int64_t>(g.below(static_cast<uint64_t>(n)));
+}
+
 Val f_random(Renderer&, const Val& v, CallArgs& a) {
   Val start = a.get(0, "start", Val::none());
   Val step = a.get(1, "step", Val::none());
-  Val seed = a.get(2, "seed", Val::none());
-  std::mt19937_64 seeded(std::hash<std::string>{}(seed.is_none() ? "" : to_str(seed)));
-  auto& g = seed.is_none() ? rng() : seeded;
+  Draw g(a.get(2, "seed", Val::none()));
   if (v.is_int()) {
     int64_t st = start.is_none() || !start.truthy() ? 0 : start.as_int();
     int64_t sp = step.is_none() || !step.truthy() ? 1 : step.as_int();
-    int64_t n = (v.as_int() - st + sp - 1) / sp;
-    if (n <= 0) fail("empty range for randrange()");
-    return Val::integer(st + sp * static_cast<int64_t>(g() % static_cast<uint64_t>(n)));
+    return Val::integer(randrange(g, st, v.as_int(), sp));
   }
   if (v.is_sequence() || v.is_str() || v.is_dict()) {
     if (start.truthy() || step.truthy()) fail("start and step can only be used with integer values");
     auto items = iterate(v);
     if (items.empty()) fail("Cannot choose from an empty sequence");
-    return items[g() % items.size()];
+    return items[g.below(items.size())];
   }
   fail("random can only be used on sequences and integers");
 }
@@ -464,12 +499,8 @@ Val f_random(Renderer&, const Val& v, CallArgs& a) {
 Val f_shuffle(Renderer&, const Val& v, CallArgs& a) {
   auto items = iterate(v);
   Val seed = a.get(0, "seed", Val::none());
-  if (seed.truthy()) {
-    std::mt19937_64 g(std::hash<std::string>{}(to_str(seed)));
-    std::shuffle(items.begin(), items.end(), g);
-  } else {
-    std::shuffle(items.begin(), items.end(), rng());
-  }
+  Draw g(seed.truthy() ? seed : Val::none());
+  for (size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[g.below(i)]);
   return make_list(std::move(items));
 }
 

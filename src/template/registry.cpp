@@ -15,6 +15,7 @@ const FilterTable& filters() {
     add_ansible_data_filters(t);
     add_ansible_text_filters(t);
     add_ansible_time_filters(t);
+    add_collection_filters(t);
     return t;
   }();
   return table;

@@ -20,6 +20,18 @@ Val Val::str(std::string s) {
   return v;
 }
 
+std::optional<Val> Val::opened_vault(const Value& v) {
+  const std::string* text = vault_marker_text(v);
+  if (!text || process_vault_keyring()->secrets.empty()) return std::nullopt;
+  try {
+    Val out = str(open_vault_value(*text));
+    out.vault_ = true;
+    return out;
+  } catch (const VaultError&) {
+    return std::nullopt;
+  }
+}
+
 Val Val::empty_str() {
   static const std::string kEmpty;
   return str_ref(&kEmpty);
@@ -240,9 +252,16 @@ void str_append(std::string& out, const Val& v) {
       raise_undefined(v);
     case Val::Kind::Obj: out += object_str(v); break;  // datetimes print as str(), not repr()
     case Val::Kind::Data:
-      // An inline !vault value kept encrypted (no secrets): using it as text
-      // is where Ansible's lazy decryption fails.
-      if (vault_marker_text(v.as_data())) fail("Attempting to decrypt but no vault secrets found");
+      // An inline !vault value that could not be opened: using it as text
+      // is where Ansible's lazy decryption fails, saying why.
+      if (const std::string* text = vault_marker_text(v.as_data())) {
+        try {
+          out += open_vault_value(*text);
+        } catch (const VaultError& e) {
+          fail(e.message());
+        }
+        break;
+      }
       repr_append(out, v);
       break;
     default: repr_append(out, v);

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -65,13 +66,24 @@ class Val {
       }
       case Value::value_t::number_float: out.k_ = Kind::Float; out.f_ = v->get_ref<const Value::number_float_t&>(); return out;
       case Value::value_t::string: out.k_ = Kind::Str; out.str_ = v->get_ptr<const std::string*>(); break;
-      case Value::value_t::array:
-      case Value::value_t::object: out.k_ = Kind::Data; out.data_ = v; break;
+      case Value::value_t::object:
+        if (v->size() == 1)
+          if (auto opened = opened_vault(*v)) return std::move(*opened);
+        [[fallthrough]];
+      case Value::value_t::array: out.k_ = Kind::Data; out.data_ = v; break;
       default: out.k_ = Kind::None; return out;
     }
     out.keep_ = std::move(keep);
     return out;
   }
+  // An inline !vault value ({"__ansible_vault": TEXT}) read by a template:
+  // its plaintext as a str that stays a vault value for `vault_encrypted`
+  // and type_debug (Ansible's AnsibleVaultEncryptedUnicode, decrypted on
+  // first use). nullopt for any other object, and for a value the keyring
+  // cannot open: it stays encrypted and fails, saying why, where it is
+  // used as text.
+  static std::optional<Val> opened_vault(const Value& v);
+  bool is_vault_text() const { return k_ == Kind::Str && vault_; }
   // Takes ownership of a computed Value.
   static Val data(Value v);
   static Val seq(std::vector<Val> items, bool tuple = false);
@@ -148,6 +160,7 @@ class Val {
   View view_ = View::None;
   bool native_ = false;
   bool dict_attr_ = false;  // undefined_ref: a missing dict key
+  bool vault_ = false;      // Str: an opened inline !vault value
   union {
     bool b_;
     int64_t i_;

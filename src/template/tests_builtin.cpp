@@ -204,7 +204,9 @@ bool t_contains(Renderer&, const Val& v, CallArgs& a) { return contains(v, a.nee
 bool t_nan(Renderer&, const Val& v, CallArgs&) { return v.is_float() && std::isnan(v.as_float()); }
 // True for an inline !vault value kept encrypted (core/vault.hpp's marker);
 // values decrypted at load are plain strings, as after Ansible decrypts.
-bool t_vault(Renderer&, const Val& v, CallArgs&) { return v.is_dict() && vault_marker_text(v.as_data()); }
+bool t_vault(Renderer&, const Val& v, CallArgs&) {
+  return v.is_vault_text() || (v.is_dict() && vault_marker_text(v.as_data()));
+}
 
 // Ansible's files test plugin: paths on the controller (os.path.*).
 std::string path_of(const Val& v, const char* test) {

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 #include <variant>
 #include <vector>
 
+#include "core/strings.hpp"
 #include "template/regex.hpp"
 #include "template/template_error.hpp"
 
@@ -126,12 +128,78 @@ int cmp_semver(const std::string& a, const std::string& b) {
   return xa.size() < xb.size() ? -1 : (xa.size() > xb.size() ? 1 : 0);
 }
 
+// packaging.version.Version's sort key (PEP 440), as tuples of numbers:
+// the epoch, the release without trailing zeros, then the pre-, post- and
+// dev-release and the local label, each with its rank (a missing one sorts
+// before or after a present one as PEP 440 says).
+struct Pep440Key {
+  long long epoch = 0;
+  std::vector<long long> release;
+  std::vector<long long> pre, post, dev;  // {rank, ...}
+  std::vector<std::tuple<int, long long, std::string>> local;  // numbers above words
+  bool has_local = false;
+  auto tie() const { return std::tie(epoch, release, pre, post, dev, has_local, local); }
+};
+
+Pep440Key pep440_key(const std::string& v) {
+  static const auto re = Regex::compile(
+      R"(^\s*v?(?:(?:([0-9]+)!)?([0-9]+(?:\.[0-9]+)*)([-_\.]?(a|b|c|rc|alpha|beta|pre|preview)[-_\.]?([0-9]+)?)?)"
+      R"(((?:-([0-9]+))|(?:[-_\.]?(post|rev|r)[-_\.]?([0-9]+)?))?([-_\.]?(dev)[-_\.]?([0-9]+)?)?)"
+      R"()(?:\+([a-z0-9]+(?:[-_\.][a-z0-9]+)*))?\s*$)",
+      true);
+  auto m = re->match(v);
+  if (!m) fail("Version comparison failed: Invalid version: '" + v + "'");
+  auto group = [&](size_t i) { return m->group(v, i); };
+  auto number = [&](size_t i) { return m->participated(i) ? std::stoll(group(i)) : 0LL; };
+  Pep440Key k;
+  k.epoch = number(1);
+  std::string release = group(2);
+  for (size_t st = 0, i = 0; i <= release.size(); ++i)
+    if (i == release.size() || release[i] == '.') {
+      k.release.push_back(std::stoll(release.substr(st, i - st)));
+      st = i + 1;
+    }
+  while (!k.release.empty() && k.release.back() == 0) k.release.pop_back();
+  bool pre = m->participated(3), post = m->participated(6), dev = m->participated(10);
+  if (pre) {
+    std::string l = to_lower(group(4));
+    long long letter = l[0] == 'a' ? 0 : (l[0] == 'b' ? 1 : 2);  // alpha, beta, c/rc/pre/preview
+    k.pre = {0, letter, number(5)};
+  } else {
+    k.pre = {post || !dev ? 1LL : -1LL};  // 1.0.dev0 < 1.0a0 < 1.0
+  }
+  k.post = post ? std::vector<long long>{0, m->participated(7) ? number(7) : number(9)} : std::vector<long long>{-1};
+  k.dev = dev ? std::vector<long long>{0, number(12)} : std::vector<long long>{1};
+  if (m->participated(13)) {
+    k.has_local = true;
+    std::string local = to_lower(group(13)), part;
+    for (size_t i = 0; i <= local.size(); ++i) {
+      if (i < local.size() && local[i] != '-' && local[i] != '_' && local[i] != '.') {
+        part += local[i];
+        continue;
+      }
+      if (std::all_of(part.begin(), part.end(), ::isdigit))
+        k.local.emplace_back(1, std::stoll(part), "");
+      else
+        k.local.emplace_back(0, 0, part);
+      part.clear();
+    }
+  }
+  return k;
+}
+
+int cmp_pep440(const std::string& a, const std::string& b) {
+  Pep440Key x = pep440_key(a), y = pep440_key(b);
+  if (x.tie() == y.tie()) return 0;
+  return x.tie() < y.tie() ? -1 : 1;
+}
+
 }  // namespace
 
 int compare_versions(const std::string& a, const std::string& b, const std::string& type) {
   if (type == "strict") return cmp_strict(a, b);
   if (type == "semver" || type == "semantic") return cmp_semver(a, b);
-  if (type == "pep440") fail("The pep440 version_type requires the Python 'packaging' library");
+  if (type == "pep440") return cmp_pep440(a, b);
   return cmp_parts(loose_parts(a), loose_parts(b));
 }
 

@@ -1,5 +1,6 @@
 // Version comparison for Ansible's `version` test: LooseVersion and
-// StrictVersion (distutils) and SemanticVersion (semver 2.0), with the
+// StrictVersion (distutils), SemanticVersion (semver 2.0) and PEP 440
+// (packaging.version.Version's order), with the
 // errors Python raises when two versions cannot be compared.
 #pragma once
 

@@ -15,9 +15,7 @@
 // kStall and the peer has never acknowledged anything, the limit is dropped
 // for the channel and the peer's own window rules. Once the peer has
 // acknowledged, a long hold is a command that reads slowly, and the limit
-// stays. OpenSSH is known to acknowledge early, so with it the limit never
-// drops: a command that reads nothing for longer than kStall (`sleep 2; wc
-// -c`) would otherwise get the whole window piled up in sshd.
+// stays.
 #pragma once
 
 #include <algorithm>
@@ -34,9 +32,6 @@ class InputFlow {
   // sshd test failed once in a parallel run, probably so); only a peer that
   // never acknowledges small amounts pays it.
   static constexpr std::chrono::milliseconds kStall{1000};
-
-  // `peer_acknowledges_early`: the peer is OpenSSH (see above).
-  explicit InputFlow(bool peer_acknowledges_early = false) : keep_limit_(peer_acknowledges_early) {}
 
   // The bytes that may be sent now, given the peer's window (what
   // ssh_channel_window_size says) at `now`.
@@ -55,7 +50,7 @@ class InputFlow {
       held_ = true;
       held_since_ = now;
     }
-    if (keep_limit_ || acknowledged_ || now - held_since_ < kStall) return 0;
+    if (acknowledged_ || now - held_since_ < kStall) return 0;
     limited_ = false;
     return window;
   }
@@ -66,7 +61,7 @@ class InputFlow {
   // How long the caller may wait for the peer before asking again: -1
   // (until a packet comes) unless the limit is what holds input back.
   int wait_ms(Clock::time_point now) const {
-    if (!limited_ || !held_ || acknowledged_ || keep_limit_) return -1;
+    if (!limited_ || !held_ || acknowledged_) return -1;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(held_since_ + kStall - now).count();
     return static_cast<int>(std::max<long long>(left, 0) + 1);
   }
@@ -74,7 +69,6 @@ class InputFlow {
   bool limited() const { return limited_; }
 
  private:
-  bool keep_limit_;
   size_t high_ = 0;  // the largest window seen: nothing in flight
   bool started_ = false;
   size_t expected_ = 0;  // the window if the peer acknowledged nothing since

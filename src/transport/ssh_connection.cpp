@@ -346,7 +346,7 @@ ExecResult SshConnection::run(const std::string& command, const ExecOptions& opt
   std::string reply;
   std::string chunk;
   std::string_view pending;
-  InputFlow flow(ssh_get_openssh_version(ssh) != 0);
+  InputFlow flow;
   bool source_done = false;
   bool eof_sent = false;
   if (!opts.stdin_source) {
@@ -523,7 +523,7 @@ ExecResult SshConnection::exec_in_shell(const std::string& command, const ExecOp
   };
   std::string frame = shell_frame(command, opts.stdin_data, sh.token);
   std::string_view pending = frame;
-  InputFlow flow(ssh_get_openssh_version(ssh) != 0);
+  InputFlow flow;
   bool cancelled = false;
   for (;;) {
     if (sh.state.error) {

@@ -118,7 +118,7 @@ TEST(Vault, RecognisesOnlyAsciiTextStartingWithTheHeader) {
   EXPECT_FALSE(is_vault_encrypted("$ANSIBLE_VAULT;1.1;AES256\n\xc3\xa9"));
 }
 
-TEST(VaultYaml, InlineVaultValuesAreDecryptedWithTheProcessKeyring) {
+TEST(VaultYaml, InlineVaultValuesStayEncryptedUntilOpenedWithTheProcessKeyring) {
   set_process_vault_keyring(ring({{"default", "pw1"}}));
   std::string doc = "a: 1\nsecret: !vault |\n";
   std::string v = kAnsibleVector;
@@ -128,7 +128,13 @@ TEST(VaultYaml, InlineVaultValuesAreDecryptedWithTheProcessKeyring) {
     s = e + 1;
   }
   Value got = load_yaml_value_string(doc, "vars.yml");
-  EXPECT_EQ(got["secret"], "hello vault\n");
+  ASSERT_NE(vault_marker_text(got["secret"]), nullptr) << got.dump();
+  EXPECT_EQ(open_vault_value(*vault_marker_text(got["secret"])), "hello vault\n");
+  EXPECT_EQ(reveal_vault_values(got), Value({{"a", 1}, {"secret", "hello vault\n"}}));
+  // A keyring that cannot open it: the failure comes when it is used.
+  set_process_vault_keyring(ring({{"default", "wrong"}}));
+  Value again = load_yaml_value_string(doc, "vars.yml");
+  EXPECT_THROW(reveal_vault_values(again), VaultError);
   set_process_vault_keyring({});
 }
 

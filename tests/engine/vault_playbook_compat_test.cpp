@@ -176,6 +176,53 @@ TEST_F(VaultPlaybookCompat, WithoutSecretsUsingAnInlineValueAsTextFailsTheTask) 
   EXPECT_EQ(test::run_shell("test -e out/sealed", po_).exit_code, 1);
 }
 
+// Inline values are opened when first used, as Ansible's
+// AnsibleVaultEncryptedUnicode: one that no password opens fails only the
+// task that uses it, and an opened one is still `vault_encrypted`.
+TEST_F(VaultPlaybookCompat, AnInlineValueIsOpenedOnlyWhenATaskUsesIt) {
+  std::string unopened = vault({"encrypt_string", "--vault-id", "dev@pw2", "--name", "unopened", "never-used"}).out;
+  std::string opened = vault({"encrypt_string", "--vault-password-file", "pw", "--name", "opened", "used-value"}).out;
+  // Each line of `block` indented by `n` spaces.
+  auto indent = [](const std::string& block, size_t n) {
+    std::string out = std::string(n, ' ');
+    for (char c : block) out += c == '\n' ? "\n" + std::string(n, ' ') : std::string(1, c);
+    return out;
+  };
+  std::string kept = "kept" + opened.substr(opened.find(':'));
+  d_.write("lazy_use.yml", "- hosts: web\n  gather_facts: false\n  vars:\n" + indent(unopened, 4) + "\n" +
+                               indent(opened, 4) +
+                               "\n  tasks:\n"
+                               "    - debug: msg=\"{{ opened }} {{ opened is vault_encrypted }} {{ opened | type_debug }}\"\n"
+                               "    - set_fact:\n" + indent(kept, 8) +
+                               "\n    - debug: msg=\"{{ kept is vault_encrypted }} {{ kept | length }} {{ kept == 'used-value' }}\"\n"
+                               "    - debug: msg=\"{{ unopened }}\"\n      ignore_errors: true\n"
+                               "    - copy: content={{ opened }} dest={{ playbook_dir }}/out/blob mode=0644\n");
+  test::run_shell("rm -rf group_vars host_vars", po_);
+  auto [theirs, ours] = both({"--vault-password-file", "pw"}, "lazy_use.yml");
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.out << theirs.err;
+  EXPECT_EQ(ours.exit_code, 0) << ours.out << ours.err;
+  EXPECT_EQ(test::playbook_sections(ours.out), test::playbook_sections(theirs.out))
+      << "ansible:\n" << theirs.out << "\ndrover:\n" << ours.out << ours.err;
+  EXPECT_NE(ours.out.find("Decryption failed (no vault secrets were found that could decrypt)"), std::string::npos)
+      << ours.out;
+  EXPECT_EQ(test::read_file(d_.path() + "/out/blob"), "used-value");
+}
+
+// ansible-playbook asks the SSH and become passwords, then the vault
+// password (the playbook is read after).
+TEST_F(VaultPlaybookCompat, TheVaultPasswordIsAskedAfterTheSshAndBecomePasswords) {
+  test::ProcessOptions in = po_;
+  in.stdin_data = "ssh-pass\nbecome-pass\ns3cret\n";
+  d_.write("asked.yml", "- hosts: web\n  gather_facts: false\n  tasks:\n    - debug: msg=\"{{ db_password }}\"\n");
+  auto r = test::run_drover({"play", "-i", "hosts", "asked.yml", "-k", "-K", "-J", "--vault-id", "prod@pw2"}, in);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("group-secret"), std::string::npos) << r.out;
+  size_t ssh = r.err.find("SSH password:"), become = r.err.find("BECOME password"), pass = r.err.find("Vault password:");
+  ASSERT_NE(pass, std::string::npos) << r.err;
+  EXPECT_LT(ssh, become) << r.err;
+  EXPECT_LT(become, pass) << r.err;
+}
+
 TEST_F(VaultPlaybookCompat, SecretsStayOutOfJsonEventsAndVerboseOutputUnlessPrinted) {
   d_.write("quiet.yml",
            "- hosts: web\n  gather_facts: false\n  tasks:\n"

@@ -70,7 +70,7 @@ TEST(FileAttrs, ModesNormaliseLikeAnsible) {
 }
 
 TEST(FileAttrs, AnswerRecordsAndStatLinesParse) {
-  auto a = files::parse_answer("noise\x1e" "dest\x1f/tmp/x\x1e" "before\x1fline1\nline2\n");
+  auto a = parse_answer("noise\x1e" "dest\n/tmp/x\x1e" "before\nline1\nline2\n");
   EXPECT_EQ(a["dest"], "/tmp/x");
   EXPECT_EQ(a["before"], "line1\nline2\n");
   auto st = files::parse_stat("81a4 0 0 6 1 root root\n");

@@ -52,7 +52,8 @@ Value ModulePair::ours(const std::string& module, const std::string& args,
   const ModuleEntry* m = find_module(module);
   if (!m) return failed_result("no module " + module);
   try {
-    Value parsed = parse_kv(args, false);
+    // `ansible -a` takes a JSON object as well as k=v pairs.
+    Value parsed = args.starts_with("{") ? Value::parse(args) : parse_kv(args, false);
     check_args(m->name, m->module->spec(), parsed);
     Value r = m->module->run(validate_args(m->name, m->module->spec(), parsed), ctx);
     if (!r.contains("changed")) r["changed"] = false;

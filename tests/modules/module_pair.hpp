@@ -34,7 +34,8 @@ class ModulePair {
   // `dir` holds the inventory and ansible's control sockets.
   ModulePair(const SshdFleet& fleet, std::string dir);
 
-  // drover on host `host` (0-based) with `flags` (--check, --diff).
+  // drover on host `host` (0-based) with `flags` (--check, --diff). `args`
+  // are k=v pairs or, as `ansible -a` takes them too, a JSON object.
   Value ours(const std::string& module, const std::string& args,
              const std::vector<std::string>& flags = {}, int host = 0) const;
   // ansible on host `host`.

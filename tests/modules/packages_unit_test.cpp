@@ -21,7 +21,7 @@ using test::RecordingConnection;
 ScriptAnswer answered(const std::vector<std::pair<std::string, std::string>>& fields) {
   ScriptAnswer a;
   a.exec.exit_status = 0;
-  a.fields = parse_answer_fields(answer(fields));
+  a.fields = parse_answer(answer(fields));
   return a;
 }
 
@@ -387,7 +387,7 @@ Value run_dnf_with_fakes(const Value& args, const std::string& dnf_script,
   ScriptAnswer a;
   a.exec.exit_status = r.exit_code;
   a.exec.err = r.err;
-  a.fields = parse_answer_fields(r.out);
+  a.fields = parse_answer(r.out);
   return dnf_result(a, args, false);
 }
 

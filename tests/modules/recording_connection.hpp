@@ -20,13 +20,15 @@ class RecordingConnection : public Connection {
   ExecResult exec(const std::string& command, const ExecOptions&) override {
     scripts.push_back(command);
     ExecResult r;
-    r.exit_status = 0;
+    r.exit_status = become_error.empty() ? 0 : 1;
+    r.become_error = become_error;
     if (next < answers.size()) r.out = answers[next++];
     return r;
   }
   std::vector<std::string> scripts;
   std::vector<std::string> answers;
   size_t next = 0;
+  std::string become_error;  // set: every exec fails as a refused become
 };
 
 inline std::string answer(const std::vector<std::pair<std::string, std::string>>& fields) {

@@ -9,6 +9,7 @@
 #include "harness/process.hpp"
 #include "modules/answer_script.hpp"
 #include "modules/cron_tab.hpp"
+#include "modules/file_attrs.hpp"
 #include "modules/registry.hpp"
 #include "modules/uri.hpp"
 #include "recording_connection.hpp"
@@ -45,7 +46,7 @@ class SystemModule : public ::testing::Test {
 };
 
 TEST(AnswerFields, SplitAtRecordSeparatorsAndKeepNewlinesInValues) {
-  auto f = parse_answer_fields("noise\x1e" "a\n1\x1e" "b\nline1\nline2\n\x1e" "c");
+  auto f = parse_answer("noise\x1e" "a\n1\x1e" "b\nline1\nline2\n\x1e" "c");
   EXPECT_EQ(f["a"], "1");
   EXPECT_EQ(f["b"], "line1\nline2\n");
   EXPECT_EQ(f.count("c"), 1u);
@@ -57,6 +58,29 @@ TEST(AnswerFields, ShellAssignQuotesAndTurnsBooleansIntoTestableWords) {
   EXPECT_EQ(shell_assign("x", Value(true)), "x=1\n");
   EXPECT_EQ(shell_assign("x", Value(false)), "x=''\n");
   EXPECT_EQ(shell_assign("x", Value()), "x=''\n");
+}
+
+// One protocol: a file module's script answers with the functions every
+// module script has, and its failure reads the same way.
+TEST(AnswerFields, FileModuleScriptsAnswerWithTheSameFunctionsAsSystemModules) {
+  test::TempDir d;
+  std::string path = d.write("s.sh", files::script_prelude(false) +
+                                         "_out a 'x\ny'; _changed; echo oops >&2; _dr_die 'cannot write'\n");
+  auto r = test::run_process({"/bin/sh", path});
+  AnswerFields f = parse_answer(r.out);
+  EXPECT_EQ(f["a"], "x\ny");
+  EXPECT_EQ(f.count("changed"), 1u);
+  ExecResult exec;
+  exec.exit_status = r.exit_code;
+  exec.err = r.err;
+  EXPECT_EQ(script_failure(f, exec)["msg"], "cannot write: oops");
+}
+
+TEST_F(SystemModule, ARefusedBecomeIsTheTasksMessage) {
+  conn.become_error = "Incorrect sudo password";
+  Value r = run("group", Value{{"name", "staff"}}, {""});
+  EXPECT_EQ(r["failed"], true);
+  EXPECT_EQ(r["msg"], "Incorrect sudo password");
 }
 
 TEST_F(SystemModule, UserScriptIsValidShellAndCarriesTheOptions) {
@@ -256,8 +280,8 @@ TEST_F(SystemModule, KnownHostsRemovingEveryKeyOfAHostReportsTheFileAfterwards) 
   Value r = run("known_hosts", Value{{"name", "web"}, {"state", "absent"}},
                 {answer({{"path", "/k"}, {"content", "web ssh-ed25519 K\nx"}, {"frc", "0"},
                          {"fout", "# Host web found: line 1\nweb ssh-ed25519 K\n"}, {"ferr", ""},
-                         {"st", "0 0 root root 644 18 regular file"}}),
-                 answer({{"st", "0 0 root root 644 0 regular file"}})});
+                         {"st", "81a4 0 0 18 1 root root"}}),
+                 answer({{"st", "81a4 0 0 0 1 root root"}})});
   EXPECT_EQ(r["changed"], true);
   EXPECT_EQ(r["size"], 0);
   ASSERT_EQ(conn.scripts.size(), 2u);
@@ -358,7 +382,7 @@ TEST_F(SystemModule, UriDestReportsTheFileAndCreatesSkipsWithStdoutLines) {
   Value r = run("uri", Value{{"url", "http://x/f"}, {"dest", "/root/f"}},
                 {answer({{"rc", "0"}, {"w", "200 http://x/f"}, {"err", ""},
                          {"headers", "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n"}, {"body", "hix"},
-                         {"dest", "/root/f"}, {"written", ""}, {"st", "0 0 root root 644 2 regular file"}})});
+                         {"dest", "/root/f"}, {"written", ""}, {"st", "81a4 0 0 2 1 root root"}})});
   EXPECT_EQ(r["changed"], true);
   EXPECT_EQ(r["path"], "/root/f");
   EXPECT_EQ(r["mode"], "0644");
@@ -408,7 +432,7 @@ TEST_F(SystemModule, UriDestDirectoryWritesTheFileTheResponseNames) {
   Value r = run("uri", Value{{"url", "http://x/get?id=1"}, {"dest", "/root/dl"}},
                 {answer({{"rc", "0"}, {"w", "200 http://x/get?id=1"}, {"err", ""}, {"headers", headers}, {"body", "a,bx"},
                          {"dest_dir", "1"}, {"body_file", "/tmp/tmp.X1"}}),
-                 answer({{"written", ""}, {"dest", "/root/dl/r.csv"}, {"st", "0 0 root root 644 3 regular file"}})});
+                 answer({{"written", ""}, {"dest", "/root/dl/r.csv"}, {"st", "81a4 0 0 3 1 root root"}})});
   ASSERT_EQ(conn.scripts.size(), 2u);
   EXPECT_NE(conn.scripts[1].find("_d=/root/dl/r.csv\n"), std::string::npos);
   EXPECT_NE(conn.scripts[1].find("_b=/tmp/tmp.X1\n"), std::string::npos);

@@ -15,3 +15,9 @@ gtest_discover_tests(jobs_api_test PROPERTIES LABELS "ssh" DISCOVERY_TIMEOUT 30)
 add_executable(jobs_isolation_test ${CMAKE_CURRENT_SOURCE_DIR}/jobs_isolation_test.cpp)
 target_link_libraries(jobs_isolation_test PRIVATE drover_server_test_support GTest::gtest_main)
 drover_discover_tests(jobs_isolation_test LABELS ssh security DISCOVERY_TIMEOUT 30)
+
+# jobs_vault_test: vault credentials, a vaulted project run through the API
+# in the job sandbox, against ansible-playbook as the oracle.
+add_executable(jobs_vault_test ${CMAKE_CURRENT_SOURCE_DIR}/jobs_vault_test.cpp)
+target_link_libraries(jobs_vault_test PRIVATE drover_server_test_support GTest::gtest_main)
+drover_discover_tests(jobs_vault_test LABELS compat security DISCOVERY_TIMEOUT 30)

@@ -329,6 +329,12 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
          Value{{"name", "spare"}, {"kind", "ssh_key"}, {"secret", "key"}}.dump());
   p.call(admin, "PATCH", "/api/v1/credentials/{id}",
          with_id("/api/v1/credentials/{id}", credential), Value{{"name", "spare"}}.dump());
+  int64_t vault_credential = id_of(
+      p.call(admin, "POST", "/api/v1/credentials", "/api/v1/credentials",
+             Value{{"name", "vault-prod"}, {"kind", "vault"}, {"vault_id", "prod"}, {"secret", "vp"}}.dump()));
+  ASSERT_GT(vault_credential, 0);
+  p.call(admin, "PATCH", "/api/v1/credentials/{id}",
+         with_id("/api/v1/credentials/{id}", vault_credential), Value{{"vault_id", "a;b"}}.dump());
 
   // A local project lies under a project root: <data>/projects is one.
   const std::string project_path = srv.data_dir() + "/projects/site";
@@ -348,6 +354,7 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
          Value{{"name", "site"}, {"kind", "local"}, {"path", project_path}}.dump());
   p.call(admin, "POST", "/api/v1/projects/{id}/sync",
          with_id("/api/v1/projects/{id}/sync", project));
+  p.call(viewer, "GET", "/api/v1/projects/{id}/playbooks", with_id("/api/v1/projects/{id}/playbooks", project));
 
   Value tmpl = {
       {"name", "deploy"},         {"project_id", project},
@@ -374,13 +381,101 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
                {"credential_id", credential}}
              .dump());
   p.call(admin, "PATCH", "/api/v1/templates/{id}", with_id("/api/v1/templates/{id}", templ),
-         Value{{"forks", 2}, {"credential_id", credential}}.dump());
+         Value{{"forks", 2}, {"credential_id", credential}, {"vault_credential_ids", {vault_credential}}}
+             .dump());
   tmpl["name"] = "spare";
   tmpl["project_id"] = project;
   int64_t spare =
       id_of(p.call(admin, "POST", "/api/v1/templates", "/api/v1/templates", tmpl.dump()));
   p.call(admin, "PATCH", "/api/v1/templates/{id}", with_id("/api/v1/templates/{id}", templ),
          Value{{"name", "spare"}}.dump());
+
+  // Schedules: the template's launch checks apply (the admin's credential).
+  Value sched = {{"name", "nightly"}, {"template_id", templ}, {"cron", "30 2 * * *"}, {"time_zone", "Europe/Berlin"}};
+  int64_t schedule = id_of(p.call(admin, "POST", "/api/v1/schedules", "/api/v1/schedules", sched.dump()));
+  ASSERT_GT(schedule, 0);
+  p.call(admin, "POST", "/api/v1/schedules", "/api/v1/schedules", sched.dump());  // 409
+  p.call(admin, "POST", "/api/v1/schedules", "/api/v1/schedules",
+         Value{{"name", "bad"}, {"template_id", templ}, {"cron", "61 * * * *"}}.dump());
+  p.call(op, "POST", "/api/v1/schedules", "/api/v1/schedules",
+         Value{{"name", "op-daily"}, {"template_id", templ}, {"cron", "@daily"}}.dump());  // 403
+  const std::string schedule_path = with_id("/api/v1/schedules/{id}", schedule);
+  p.call(admin, "PATCH", "/api/v1/schedules/{id}", schedule_path, Value{{"enabled", false}}.dump());
+  p.call(admin, "PATCH", "/api/v1/schedules/{id}", schedule_path, Value{{"time_zone", "Mars/Base"}}.dump());
+  p.call(op, "PATCH", "/api/v1/schedules/{id}", schedule_path, Value{{"name", "mine"}}.dump());  // 403
+  int64_t weekly = id_of(p.call(admin, "POST", "/api/v1/schedules", "/api/v1/schedules",
+                                Value{{"name", "weekly"}, {"template_id", templ}, {"cron", "@weekly"}}.dump()));
+  p.call(admin, "PATCH", "/api/v1/schedules/{id}", with_id("/api/v1/schedules/{id}", weekly),
+         Value{{"name", "nightly"}}.dump());  // 409
+  p.call(admin, "DELETE", "/api/v1/schedules/{id}", with_id("/api/v1/schedules/{id}", weekly));
+
+  // Webhooks: a generic one with a token (the prober's Bearer header carries it).
+  const std::string hook_secret = "generic-secret-0123456789";
+  Value hook_in = {{"name", "ci"},          {"template_id", templ},      {"service", "generic"},
+                   {"auth", "token"},       {"secret", hook_secret}, {"filters", {{"branches", {"main"}}}}};
+  int64_t hook = id_of(p.call(admin, "POST", "/api/v1/webhooks", "/api/v1/webhooks", hook_in.dump()));
+  ASSERT_GT(hook, 0);
+  p.call(admin, "POST", "/api/v1/webhooks", "/api/v1/webhooks", hook_in.dump());  // 409
+  p.call(admin, "POST", "/api/v1/webhooks", "/api/v1/webhooks",
+         Value{{"name", "short"}, {"template_id", templ}, {"service", "generic"}, {"secret", "short"}}.dump());
+  p.call(op, "POST", "/api/v1/webhooks", "/api/v1/webhooks",
+         Value{{"name", "op-gh"}, {"template_id", templ}, {"service", "github"}}.dump());  // 403
+  const std::string webhook_path = with_id("/api/v1/webhooks/{id}", hook);
+  p.call(admin, "PATCH", "/api/v1/webhooks/{id}", webhook_path, Value{{"enabled", true}}.dump());
+  p.call(admin, "PATCH", "/api/v1/webhooks/{id}", webhook_path, Value{{"service", "svn"}}.dump());
+  p.call(op, "PATCH", "/api/v1/webhooks/{id}", webhook_path, Value{{"name", "mine"}}.dump());  // 403
+  int64_t github = id_of(p.call(admin, "POST", "/api/v1/webhooks", "/api/v1/webhooks",
+                                Value{{"name", "gh"}, {"template_id", templ}, {"service", "github"}}.dump()));
+  p.call(admin, "PATCH", "/api/v1/webhooks/{id}", with_id("/api/v1/webhooks/{id}", github),
+         Value{{"name", "ci"}}.dump());  // 409
+  p.call(admin, "DELETE", "/api/v1/webhooks/{id}", with_id("/api/v1/webhooks/{id}", github));
+  // The operator's webhook on `spare`, which then gets the admin's credential:
+  // its deliveries are refused (403), as the operator's launch would be.
+  const std::string op_secret = "operator-secret-0123456789";
+  int64_t op_hook = id_of(p.call(op, "POST", "/api/v1/webhooks", "/api/v1/webhooks",
+                                 Value{{"name", "op-hook"}, {"template_id", spare}, {"service", "generic"},
+                                       {"auth", "token"}, {"secret", op_secret}}
+                                     .dump()));
+  ASSERT_GT(op_hook, 0);
+  p.call(admin, "PATCH", "/api/v1/templates/{id}", with_id("/api/v1/templates/{id}", spare),
+         Value{{"credential_id", credential}}.dump());
+  const std::string hook_url = with_id("/api/v1/hooks/{id}", hook);
+  Value push = {{"ref", "refs/heads/main"}, {"commit", "0123abcd"}, {"author", "dev"}, {"delivery", "d-1"}};
+  p.call(hook_secret, "POST", "/api/v1/hooks/{id}", hook_url, push.dump());  // 202
+  p.call(hook_secret, "POST", "/api/v1/hooks/{id}", hook_url, push.dump());  // a replay: 409
+  p.call("", "POST", "/api/v1/hooks/{id}", hook_url, push.dump());           // 401
+  p.call(hook_secret, "POST", "/api/v1/hooks/{id}", hook_url, "name=x", "application/x-www-form-urlencoded");
+  p.call(hook_secret, "POST", "/api/v1/hooks/{id}", hook_url, "{\"not json");
+  push["ref"] = "refs/heads/feature";
+  push["delivery"] = "d-2";
+  p.call(hook_secret, "POST", "/api/v1/hooks/{id}", hook_url, push.dump());  // filtered: 200
+  push["ref"] = "refs/heads/main";
+  push["author"] = "{{ lookup('pipe', 'id') }}";
+  push["delivery"] = "d-3";
+  p.call(hook_secret, "POST", "/api/v1/hooks/{id}", hook_url, push.dump());  // 400
+  p.call(op_secret, "POST", "/api/v1/hooks/{id}", with_id("/api/v1/hooks/{id}", op_hook),
+         Value{{"ref", "refs/heads/main"}, {"delivery", "d-4"}}.dump());  // 403
+
+  // Notifications (sent nowhere: the URL has no listener; deliveries retry).
+  Value notify_in = {{"name", "ding"}, {"template_id", templ}, {"kind", "dingtalk"},
+                     {"url", "http://127.0.0.1:9/robot/send?access_token=x"}, {"secret", "SECdingtalk"},
+                     {"events", {"failed"}}};
+  int64_t notification =
+      id_of(p.call(admin, "POST", "/api/v1/notifications", "/api/v1/notifications", notify_in.dump()));
+  ASSERT_GT(notification, 0);
+  p.call(admin, "POST", "/api/v1/notifications", "/api/v1/notifications", notify_in.dump());  // 409
+  p.call(op, "POST", "/api/v1/notifications", "/api/v1/notifications",
+         Value{{"name", "mail"}, {"template_id", templ}, {"kind", "email"}, {"url", "smtp://127.0.0.1:9"}}.dump());
+  const std::string notification_path = with_id("/api/v1/notifications/{id}", notification);
+  p.call(admin, "PATCH", "/api/v1/notifications/{id}", notification_path, Value{{"events", {"started"}}}.dump());
+  p.call(admin, "PATCH", "/api/v1/notifications/{id}", notification_path, Value{{"url", "file:///etc/passwd"}}.dump());
+  int64_t slack = id_of(p.call(admin, "POST", "/api/v1/notifications", "/api/v1/notifications",
+                               Value{{"name", "slack"}, {"template_id", templ}, {"kind", "slack"},
+                                     {"url", "https://hooks.slack.example/x"}}
+                                   .dump()));
+  p.call(admin, "PATCH", "/api/v1/notifications/{id}", with_id("/api/v1/notifications/{id}", slack),
+         Value{{"name", "ding"}}.dump());  // 409
+  p.call(admin, "DELETE", "/api/v1/notifications/{id}", with_id("/api/v1/notifications/{id}", slack));
 
   // Jobs: one from the template, one ad-hoc that runs a while.
   int64_t job = id_of(
@@ -437,6 +532,9 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
                                         {"credentials", credential},
                                         {"projects", project},
                                         {"templates", templ},
+                                        {"schedules", schedule},
+                                        {"webhooks", hook},
+                                        {"notifications", notification},
                                         {"jobs", job}};
   auto existing = [&](const std::string& route) {
     std::smatch m;

@@ -56,20 +56,6 @@ TEST(InputFlow, AfterAnAcknowledgementALongHoldIsASlowCommand) {
   EXPECT_TRUE(flow.limited());
 }
 
-// OpenSSH acknowledges after three packets, so a long hold there is a
-// command that has not started reading yet (`sleep 2; wc -c`): the limit
-// stays, and the caller waits for the peer's packets only.
-TEST(InputFlow, WithOpenSshTheLimitNeverDrops) {
-  InputFlow flow(true);
-  auto t = InputFlow::Clock::now();
-  flow.allowed(kWindow, t);
-  flow.sent(kLimit);
-  EXPECT_EQ(flow.allowed(kWindow - kLimit, t), 0u);
-  EXPECT_EQ(flow.wait_ms(t), -1);
-  EXPECT_EQ(flow.allowed(kWindow - kLimit, t + 10 * InputFlow::kStall), 0u);
-  EXPECT_TRUE(flow.limited());
-}
-
 TEST(InputFlow, ASmallWindowIsTheOnlyLimit) {
   InputFlow flow;
   auto t = InputFlow::Clock::now();

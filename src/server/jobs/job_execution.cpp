@@ -53,6 +53,15 @@ struct SecretFiles {
   }
 };
 
+// The job's vault secrets are the process keyring while it runs, and
+// forgotten after (its warn callback refers to the run's callbacks).
+struct JobKeyring {
+  explicit JobKeyring(VaultKeyring ring) { set_process_vault_keyring(std::move(ring)); }
+  ~JobKeyring() { set_process_vault_keyring({}); }
+  JobKeyring(const JobKeyring&) = delete;
+  JobKeyring& operator=(const JobKeyring&) = delete;
+};
+
 // The server's ANSIBLE_* settings (and HOME for "~" paths) apply to jobs as
 // they apply to `drover play` started from the same shell; ANSIBLE_CONFIG
 // was already used to find the file.
@@ -176,6 +185,19 @@ JobOutcome execute_job(const JobRun& run, PlaybookCallback& events) {
     if (run.secrets.password) c.password = run.secrets.password;
     if (run.secrets.become_password) c.become_password = run.secrets.become_password;
 
+    CallbackFanout fanout;
+    auto recap = std::make_shared<RecapCapture>();
+    fanout.add(std::shared_ptr<PlaybookCallback>(&events, [](PlaybookCallback*) {}));
+    fanout.add(recap);
+    // The job's vault credentials are its only vault secrets (the
+    // password sources of ansible.cfg name files of the server, which the
+    // job does not read); set before anything is loaded.
+    VaultKeyring ring;
+    ring.secrets = run.secrets.vault;
+    ring.vault_id_match = config.boolean("DEFAULT_VAULT_ID_MATCH");
+    ring.warn = [&fanout](const std::string& w) { fanout.warning(w); };
+    JobKeyring keyring(std::move(ring));
+
     std::vector<std::string> sources;
     for (const auto& src : spec.inventory)
       sources.push_back(is_inventory_path(src) ? in_dir(spec.project_dir, src) : src);
@@ -187,15 +209,10 @@ JobOutcome execute_job(const JobRun& run, PlaybookCallback& events) {
     opts.inventory_sources = sources;
     inventory::Inventory inv = inventory::Inventory::load(sources);
 
-    LoadOptions lo;
-    lo.roles_path = config.list("DEFAULT_ROLES_PATH");
+    LoadOptions lo = load_options(config);
     lo.extra_vars = opts.extra_vars;
     Playbook book = load_playbook(playbook_path, lo);
 
-    CallbackFanout fanout;
-    auto recap = std::make_shared<RecapCapture>();
-    fanout.add(std::shared_ptr<PlaybookCallback>(&events, [](PlaybookCallback*) {}));
-    fanout.add(recap);
     for (const auto& w : config.warnings()) fanout.warning(w);
     std::vector<std::string> inventory_warnings = inv.take_warnings();
     for (const auto& w : inventory_warnings) fanout.warning(w);
@@ -217,6 +234,12 @@ JobOutcome execute_job(const JobRun& run, PlaybookCallback& events) {
       out.error = "no host was targeted because of an inventory error";
       for (const auto& w : inventory_warnings) out.error += "; " + w;
     }
+  } catch (const ParserError& e) {
+    // ansible-playbook's exit code for a parser error (a vars file it could
+    // not decrypt among them).
+    out.state = run.cancel->load() ? JobState::canceled : JobState::error;
+    out.error = e.what();
+    out.rc = 4;
   } catch (const std::bad_alloc&) {
     out.state = JobState::error;
     out.error = "the job ran out of memory (its limit is the server's --job-memory-mb)";

@@ -7,9 +7,10 @@
 // An ad-hoc job is run as a one-task play (hosts: PATTERN, gather_facts:
 // false, tasks: [MODULE: ARGS]), so that both kinds produce the same event
 // stream (docs/JSON_EVENTS.md) and the same stdout. Secrets (an SSH key, a
-// password, a become password) arrive already decrypted; a key is written
-// to the job's work directory with mode 0600 for the run and removed when
-// execute_job returns, even on an exception.
+// password, a become password, vault passwords) arrive already decrypted;
+// a key is written to the job's work directory with mode 0600 for the run
+// and removed when execute_job returns, even on an exception; vault
+// passwords become the process keyring and are never written anywhere.
 //
 // Errors found before any host is touched (a missing playbook, a YAML
 // error, an unknown module, a bad inventory) end the job in state `error`
@@ -23,6 +24,7 @@
 #include <optional>
 #include <string>
 
+#include "core/vault.hpp"
 #include "output/playbook_events.hpp"
 #include "server/jobs/job_spec.hpp"
 
@@ -33,6 +35,9 @@ struct JobSecrets {
   std::optional<std::string> ssh_private_key;  // the key file's content
   std::optional<std::string> password;
   std::optional<std::string> become_password;
+  // Ansible Vault passwords (vault credentials), in the order Ansible
+  // tries them; the job process makes them its keyring (core/vault.hpp).
+  std::vector<VaultSecret> vault;
 };
 
 // Final states of a job (`pending` and `running` come before).

@@ -23,6 +23,11 @@ std::string encode_job_request(const JobRequest& r) {
   put(secrets, "ssh_private_key", r.secrets.ssh_private_key);
   put(secrets, "password", r.secrets.password);
   put(secrets, "become_password", r.secrets.become_password);
+  if (!r.secrets.vault.empty()) {
+    Value vault = Value::array();
+    for (const auto& v : r.secrets.vault) vault.push_back({{"vault_id", v.vault_id}, {"password", v.password}});
+    secrets["vault"] = std::move(vault);
+  }
   Value v = {
       {"job_id", r.job_id}, {"spec", r.spec}, {"work_dir", r.work_dir}, {"secrets", secrets}};
   return v.dump();
@@ -43,6 +48,12 @@ JobRequest decode_job_request(const std::string& line) {
     r.secrets.ssh_private_key = take(s, "ssh_private_key");
     r.secrets.password = take(s, "password");
     r.secrets.become_password = take(s, "become_password");
+    if (s.contains("vault") && s["vault"].is_array())
+      for (const auto& v : s["vault"]) {
+        auto id = take(v, "vault_id");
+        auto password = take(v, "password");
+        if (id && password) r.secrets.vault.push_back({*id, *password});
+      }
   }
   return r;
 }

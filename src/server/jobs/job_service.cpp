@@ -6,7 +6,6 @@
 #include <mutex>
 #include <thread>
 
-#include "engine/adhoc.hpp"
 #include "server/api_error.hpp"
 #include "server/credential_vault.hpp"
 #include "server/health.hpp"
@@ -18,7 +17,7 @@
 #include "server/jobs/job_view.hpp"
 #include "server/jobs/job_workers.hpp"
 #include "server/jobs/leftover_commands.hpp"
-#include "server/jobs/launch_checks.hpp"
+#include "server/jobs/job_launch.hpp"
 #include "server/jobs/project_sync.hpp"
 #include "server/request.hpp"
 #include "store/audit.hpp"
@@ -217,73 +216,29 @@ class JobService {
     return *job;
   }
 
-  static ApiError spec_error(const JobSpecError& e) {
-    Value details = Value::object();
-    if (!e.field().empty()) details["field"] = e.field();
-    return ApiError(400, e.code(), e.what(), details);
-  }
-
-  // Checks what can be checked without running: the module and its
-  // arguments, the playbook file. Cheap, so that submission stays fast.
-  static void precheck(const JobSpec& spec) {
-    if (spec.kind == JobSpec::Kind::adhoc) {
-      std::string args = spec.args;
-      if (args.find_first_not_of(" \t\r\n") != std::string::npos && args[args.find_first_not_of(" \t\r\n")] == '{')
-        return;  // JSON arguments are checked by the loader when the job runs
-      try {
-        parse_adhoc_args(spec.module, spec.args);
-      } catch (const Error& e) {
-        throw ApiError::bad_request(e.what(), {{"field", "module"}});
-      }
-      return;
-    }
-    std::string path = spec.playbook;
-    if (!path.empty() && path[0] != '/' && !spec.project_dir.empty()) path = spec.project_dir + "/" + path;
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec))
-      throw ApiError::bad_request("playbook " + path + " does not exist", {{"field", "playbook"}});
-  }
-
   void submit(Call& call) {
     Value body = parse_json_body(call.req);
     JobSpec spec;
-    try {
-      if (body.contains("template_id")) {
-        if (!body["template_id"].is_number_integer())
-          throw JobSpecError("wrong_type", "template_id", "expected an integer");
-        int64_t template_id = body["template_id"].get<int64_t>();
-        auto base = template_job_spec(ctx_.store.db(), template_id, ctx_.options.data_dir);
-        if (!base) throw ApiError::not_found("no template " + std::to_string(template_id));
-        Value overrides = body;
-        overrides.erase("template_id");
-        check_launch_overrides(template_prompts(ctx_.store.db(), template_id).value_or(std::set<std::string>{}),
-                               overrides);
-        spec = merge_job_spec(*base, narrow_launch_limit(ctx_.store.db(), template_id, overrides));
-      } else {
+    if (body.contains("template_id")) {
+      if (!body["template_id"].is_number_integer())
+        throw spec_error(JobSpecError("wrong_type", "template_id", "expected an integer"));
+      Value overrides = body;
+      overrides.erase("template_id");
+      spec = template_launch_spec(ctx_, body["template_id"].get<int64_t>(), overrides);
+    } else {
+      try {
         spec = parse_job_spec(body);
+      } catch (const JobSpecError& e) {
+        throw spec_error(e);
       }
-    } catch (const JobSpecError& e) {
-      throw spec_error(e);
     }
     enqueue(call, spec, "submit", {});
   }
 
-  // Queues `spec` for the caller and answers 202 with the new job; what
-  // the caller may launch (credential, project paths) is checked here, so
-  // that a relaunch is held to the same rules as a submit.
+  // Queues `spec` for the caller and answers 202 with the new job; the
+  // launch checks (job_launch.hpp) hold a relaunch to the same rules.
   void enqueue(Call& call, const JobSpec& spec, const std::string& action, Value audit_details) {
-    check_job_launch(ctx_, spec, call.user);
-    precheck(spec);
-    const char* kind = spec.kind == JobSpec::Kind::adhoc ? "adhoc" : "playbook";
-    std::optional<int64_t> user;
-    if (call.user.user_id > 0) user = call.user.user_id;
-    audit_details["kind"] = kind;
-    audit_details["name"] = spec.label();
-    int64_t id = jobs_.submit(kind, spec.template_id, spec.to_json().dump(), user,
-                              [&](store::Connection& c, int64_t job_id) {
-                                store::append_audit(
-                                    c, audit_entry(call, action, "jobs", std::to_string(job_id), audit_details));
-                              });
+    int64_t id = queue_job(ctx_, jobs_, {spec, call.user, call.address, action, std::move(audit_details)});
     workers_.wake();
     send_json(call.res, 202, job_json(find(id)));
   }

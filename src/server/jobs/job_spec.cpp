@@ -39,6 +39,20 @@ std::optional<int64_t> get_int(const Value& body, const char* key, int64_t min, 
   return v;
 }
 
+// A list of ids (positive integers); null or absent: none.
+std::vector<int64_t> get_ids(const Value& body, const char* key) {
+  auto it = body.find(key);
+  std::vector<int64_t> out;
+  if (it == body.end() || it->is_null()) return out;
+  if (!it->is_array()) throw JobSpecError("wrong_type", key, std::string("expected a list of ids, got ") + type_name(*it));
+  for (const auto& item : *it) {
+    if (!item.is_number_integer() || item.get<int64_t>() < 1)
+      throw JobSpecError("wrong_type", key, "expected a list of ids (positive integers)");
+    out.push_back(item.get<int64_t>());
+  }
+  return out;
+}
+
 // A list of strings, or one string (a comma list, as on the command line).
 std::vector<std::string> get_strings(const Value& body, const char* key) {
   auto it = body.find(key);
@@ -61,7 +75,8 @@ const std::set<std::string>& known_fields() {
   static const std::set<std::string> fields = {
       "kind",      "project_dir", "playbook",   "module", "args",  "pattern",   "inventory",
       "inventory_text", "limit", "tags",       "skip_tags", "extra_vars", "forks", "check",
-      "diff",      "verbosity",   "remote_user", "credential_id", "template_id", "project_id"};
+      "diff",      "verbosity",   "remote_user", "credential_id", "template_id", "project_id",
+      "vault_credential_ids"};
   return fields;
 }
 
@@ -90,6 +105,7 @@ Value JobSpec::to_json() const {
   v["verbosity"] = verbosity;
   if (remote_user) v["remote_user"] = *remote_user;
   if (credential_id) v["credential_id"] = *credential_id;
+  if (!vault_credential_ids.empty()) v["vault_credential_ids"] = vault_credential_ids;
   if (template_id) v["template_id"] = *template_id;
   return v;
 }
@@ -156,6 +172,7 @@ JobSpec parse_job_spec(const Value& body, bool allow_template_id) {
   s.verbosity = static_cast<int>(get_int(body, "verbosity", 0, 4).value_or(0));
   if (body.contains("remote_user") && !body["remote_user"].is_null()) s.remote_user = get_string(body, "remote_user");
   s.credential_id = get_int(body, "credential_id", 1, INT64_MAX);
+  s.vault_credential_ids = get_ids(body, "vault_credential_ids");
   if (body.contains("template_id") && !allow_template_id && !body["template_id"].is_null() &&
       !body["template_id"].is_number_integer())
     throw JobSpecError("wrong_type", "template_id", "expected an integer");

@@ -67,6 +67,8 @@ struct JobSpec {
   int verbosity = 0;
   std::optional<std::string> remote_user;
   std::optional<int64_t> credential_id;
+  // Vault credentials (kind vault), at most one per vault id (AWX's rule).
+  std::vector<int64_t> vault_credential_ids;
   std::optional<int64_t> template_id;  // where it came from, for listings
 
   // The stored form (every field, "kind" included).

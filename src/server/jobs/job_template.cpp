@@ -33,6 +33,7 @@ std::string launch_prompt_flag(const std::string& field) {
   // job_tags our `tags`; the remote user comes with the credential.
   static const std::map<std::string, std::string> by_field = {
       {"credential_id", "ask_credential_on_launch"}, {"remote_user", "ask_credential_on_launch"},
+      {"vault_credential_ids", "ask_credential_on_launch"},
       {"inventory", "ask_inventory_on_launch"},      {"inventory_text", "ask_inventory_on_launch"},
       {"extra_vars", "ask_variables_on_launch"},     {"limit", "ask_limit_on_launch"},
       {"tags", "ask_tags_on_launch"},                {"skip_tags", "ask_skip_tags_on_launch"},
@@ -88,7 +89,8 @@ std::optional<JobSpec> template_job_spec(store::Database& db, int64_t template_i
   return db.read([&](store::Connection& c) -> std::optional<JobSpec> {
     auto s = c.prepare(
         "SELECT t.playbook, t.inventory, t.credential_id, t.extra_vars, t.forks, t.host_limit, t.tags, t.check_mode, "
-        "p.path, p.kind, p.id FROM job_templates t JOIN projects p ON p.id = t.project_id WHERE t.id = ?");
+        "p.path, p.kind, p.id, t.vault_credential_ids FROM job_templates t JOIN projects p ON p.id = t.project_id "
+        "WHERE t.id = ?");
     s.bind(1, template_id);
     if (!s.step()) return std::nullopt;
     // A git project is cloned into <data>/projects/<id> (docs/SERVER.md).
@@ -107,6 +109,8 @@ std::optional<JobSpec> template_job_spec(store::Database& db, int64_t template_i
       }
     }
     if (auto cred = s.optional_integer(2)) spec["credential_id"] = *cred;
+    Value vault = Value::parse(s.text(11).empty() ? "[]" : s.text(11), nullptr, false);
+    if (vault.is_array() && !vault.empty()) spec["vault_credential_ids"] = vault;
     spec["extra_vars"] = Value::parse(s.text(3).empty() ? "{}" : s.text(3), nullptr, false);
     spec["forks"] = s.integer(4);
     if (!s.text(5).empty()) {
@@ -139,15 +143,24 @@ std::optional<bool> may_use_credential(store::Database& db, int64_t credential_i
   });
 }
 
-JobSecrets credential_secrets(store::Database& db, const CredentialVault& vault, int64_t credential_id) {
-  struct Row {
-    std::string kind, username, secret;
-  };
-  auto row = db.read([&](store::Connection& c) -> std::optional<Row> {
-    auto s = c.prepare("SELECT kind, username, secret FROM credentials WHERE id = ?");
+std::optional<CredentialKind> credential_kind(store::Database& db, int64_t credential_id) {
+  return db.read([&](store::Connection& c) -> std::optional<CredentialKind> {
+    auto s = c.prepare("SELECT kind, vault_id FROM credentials WHERE id = ?");
     s.bind(1, credential_id);
     if (!s.step()) return std::nullopt;
-    return Row{s.text(0), s.text(1), s.text(2)};
+    return CredentialKind{s.text(0), s.text(1)};
+  });
+}
+
+JobSecrets credential_secrets(store::Database& db, const CredentialVault& vault, int64_t credential_id) {
+  struct Row {
+    std::string kind, username, secret, vault_id;
+  };
+  auto row = db.read([&](store::Connection& c) -> std::optional<Row> {
+    auto s = c.prepare("SELECT kind, username, secret, vault_id FROM credentials WHERE id = ?");
+    s.bind(1, credential_id);
+    if (!s.step()) return std::nullopt;
+    return Row{s.text(0), s.text(1), s.text(2), s.text(3)};
   });
   if (!row) throw Error("credential " + std::to_string(credential_id) + " does not exist");
   JobSecrets out;
@@ -156,6 +169,10 @@ JobSecrets credential_secrets(store::Database& db, const CredentialVault& vault,
     secret = vault.open(row->secret);
   } catch (const Error& e) {
     throw Error("credential " + std::to_string(credential_id) + " cannot be opened: " + e.message());
+  }
+  if (row->kind == "vault") {
+    out.vault.push_back({row->vault_id.empty() ? "default" : row->vault_id, std::move(secret)});
+    return out;
   }
   if (!row->username.empty()) out.remote_user = row->username;
   if (row->kind == "ssh_key")

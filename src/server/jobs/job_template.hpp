@@ -57,7 +57,15 @@ Value narrow_launch_limit(store::Database& db, int64_t template_id, Value overri
 // its allowed_roles. nullopt when there is no such credential.
 std::optional<bool> may_use_credential(store::Database& db, int64_t credential_id, const Principal& who);
 
+struct CredentialKind {
+  std::string kind;      // ssh_key, password, become, vault
+  std::string vault_id;  // kind vault: its label, "" for Ansible's default
+};
+// nullopt when there is no such credential.
+std::optional<CredentialKind> credential_kind(store::Database& db, int64_t credential_id);
+
 // Throws drover::Error when the credential is missing or cannot be opened.
+// A vault credential gives one vault secret (vault_id "default" when none).
 JobSecrets credential_secrets(store::Database& db, const CredentialVault& vault, int64_t credential_id);
 
 }  // namespace drover::server

@@ -207,6 +207,10 @@ JobOutcome JobWorkers::run_sandboxed(int64_t job_id, JobSpec spec, const std::st
   request.spec = spec.to_json();
   request.work_dir = dir;
   if (spec.credential_id && opt_.secrets) request.secrets = opt_.secrets(*spec.credential_id);
+  for (int64_t id : spec.vault_credential_ids) {
+    if (!opt_.secrets) break;
+    for (auto& v : opt_.secrets(id).vault) request.secrets.vault.push_back(std::move(v));
+  }
 
   SandboxJob sj;
   sj.work_dir = dir;

@@ -1,6 +1,7 @@
 #include "server/jobs/launch_checks.hpp"
 
 #include <filesystem>
+#include <map>
 
 #include "server/api_error.hpp"
 #include "server/jobs/job_template.hpp"
@@ -9,16 +10,18 @@
 namespace drover::server {
 namespace {
 
-void check_credential_use(ServerContext& ctx, const JobSpec& spec, const Principal& who) {
-  if (!spec.credential_id) return;
-  auto allowed = may_use_credential(ctx.store.db(), *spec.credential_id, who);
-  if (!allowed)
-    throw ApiError(400, "bad_value", "no credential " + std::to_string(*spec.credential_id),
-                   {{"field", "credential_id"}});
+void check_credential_use(ServerContext& ctx, int64_t id, const char* field, const Principal& who) {
+  auto allowed = may_use_credential(ctx.store.db(), id, who);
+  if (!allowed) throw ApiError(400, "bad_value", "no credential " + std::to_string(id), {{"field", field}});
   if (!*allowed)
-    throw ApiError::forbidden("user '" + who.username + "' may not use credential " +
-                              std::to_string(*spec.credential_id) +
+    throw ApiError::forbidden("user '" + who.username + "' may not use credential " + std::to_string(id) +
                               " (its owner, allowed_users or allowed_roles)");
+}
+
+void check_credential_use(ServerContext& ctx, const JobSpec& spec, const Principal& who) {
+  if (spec.credential_id) check_credential_use(ctx, *spec.credential_id, "credential_id", who);
+  for (int64_t id : spec.vault_credential_ids) check_credential_use(ctx, id, "vault_credential_ids", who);
+  check_credential_kinds(ctx.store.db(), spec.credential_id, spec.vault_credential_ids);
 }
 
 [[noreturn]] void refuse(const std::string& field, const std::string& why) {
@@ -87,6 +90,29 @@ void check_inventory_sources(ServerContext& ctx, const JobSpec& spec) {
 }
 
 }  // namespace
+
+void check_credential_kinds(store::Database& db, std::optional<int64_t> credential_id,
+                            const std::vector<int64_t>& vault_credential_ids) {
+  auto kind_of = [&db](int64_t id, const char* field) {
+    auto k = credential_kind(db, id);
+    if (!k) throw ApiError(400, "bad_value", "no credential " + std::to_string(id), {{"field", field}});
+    return *k;
+  };
+  if (credential_id && kind_of(*credential_id, "credential_id").kind == "vault")
+    refuse("credential_id", "credential " + std::to_string(*credential_id) +
+                                " is a vault credential: name it in vault_credential_ids");
+  std::map<std::string, int64_t> by_vault_id;
+  for (int64_t id : vault_credential_ids) {
+    CredentialKind k = kind_of(id, "vault_credential_ids");
+    if (k.kind != "vault")
+      refuse("vault_credential_ids", "credential " + std::to_string(id) + " is of kind " + k.kind + ", not vault");
+    std::string label = k.vault_id.empty() ? "default" : k.vault_id;
+    auto [it, fresh] = by_vault_id.emplace(label, id);
+    if (!fresh)
+      refuse("vault_credential_ids", "credentials " + std::to_string(it->second) + " and " + std::to_string(id) +
+                                         " have the same vault id '" + label + "' (one vault credential per vault id)");
+  }
+}
 
 void check_job_launch(ServerContext& ctx, const JobSpec& spec, const Principal& who) {
   if (spec.kind == JobSpec::Kind::sync)

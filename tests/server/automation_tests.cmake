@@ -1,0 +1,22 @@
+add_executable(server_automation_unit_test ${CMAKE_CURRENT_SOURCE_DIR}/automation_cron_test.cpp
+                                          ${CMAKE_CURRENT_SOURCE_DIR}/automation_scheduler_test.cpp
+                                          ${CMAKE_CURRENT_SOURCE_DIR}/automation_webhook_test.cpp
+                                          ${CMAKE_CURRENT_SOURCE_DIR}/automation_notifier_test.cpp
+                                          ${CMAKE_CURRENT_SOURCE_DIR}/automation_sinks.cpp)
+target_link_libraries(server_automation_unit_test PRIVATE drover_server GTest::gtest_main)
+target_include_directories(server_automation_unit_test PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+drover_discover_tests(server_automation_unit_test LABELS unit)
+
+# The same against the real server binary: schedules, webhooks with
+# signed deliveries, notifications to local robot and SMTP sinks.
+add_executable(server_automation_api_test ${CMAKE_CURRENT_SOURCE_DIR}/automation_api_test.cpp
+                                          ${CMAKE_CURRENT_SOURCE_DIR}/automation_sinks.cpp)
+target_link_libraries(server_automation_api_test PRIVATE drover_server drover_server_test_support GTest::gtest_main)
+drover_discover_tests(server_automation_api_test LABELS unit DISCOVERY_TIMEOUT 30)
+
+# Issue 19's end-to-end example: git push -> webhook -> deploy on sshd hosts
+# -> DingTalk-style notification.
+add_executable(server_automation_e2e_test ${CMAKE_CURRENT_SOURCE_DIR}/automation_e2e_test.cpp
+                                          ${CMAKE_CURRENT_SOURCE_DIR}/automation_sinks.cpp)
+target_link_libraries(server_automation_e2e_test PRIVATE drover_server drover_server_test_support GTest::gtest_main)
+drover_discover_tests(server_automation_e2e_test LABELS ssh DISCOVERY_TIMEOUT 30)

@@ -1,0 +1,33 @@
+// English and Simplified Chinese. The language comes from the user's choice
+// (kept in localStorage: a preference, not a secret) or else the browser's
+// languages; every string the UI shows goes through t().
+import {en} from './lang/en.js';
+import {zh} from './lang/zh-CN.js';
+
+const dictionaries = {en, 'zh-CN': zh};
+export const languages = [['en', 'English'], ['zh-CN', '简体中文']];
+
+function initial() {
+  const saved = localStorage.getItem('drover.lang');
+  if (saved && dictionaries[saved]) return saved;
+  for (const l of navigator.languages || [navigator.language || 'en'])
+    if (l.toLowerCase().startsWith('zh')) return 'zh-CN';
+    else if (l.toLowerCase().startsWith('en')) return 'en';
+  return 'en';
+}
+
+export let lang = initial();
+document.documentElement.lang = lang;
+
+export function setLang(l) {
+  if (!dictionaries[l]) return;
+  lang = l;
+  localStorage.setItem('drover.lang', l);
+  document.documentElement.lang = l;
+}
+
+// t('jobs.count', {n: 3}): the text in the current language ({n} filled in).
+export function t(key, vars = {}) {
+  const text = dictionaries[lang][key] ?? en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, k) => (vars[k] ?? `{${k}}`));
+}
