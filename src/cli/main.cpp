@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/error_text.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"drover: run Ansible playbooks fast, and the platform around them"};
@@ -26,15 +27,15 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const drover::OptionsError& e) {
     std::fflush(stdout);
-    std::cerr << "ERROR! " << e.what() << "\n";
+    std::cerr << drover::ansible_error_text(e) << "\n";
     return 5;
   } catch (const drover::ParserError& e) {
     std::fflush(stdout);
-    std::cerr << "ERROR! " << e.what() << "\n";
+    std::cerr << drover::ansible_error_text(e) << "\n";
     return 4;
   } catch (const drover::Error& e) {
     std::fflush(stdout);
-    std::cerr << "ERROR! " << e.what() << "\n";
+    std::cerr << drover::ansible_error_text(e) << "\n";
     // ansible uses 1 for errors it detects before running anything, 5 for
     // bad options, 250 for unexpected ones.
     return exit_code != 0 ? exit_code : 1;

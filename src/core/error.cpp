@@ -1,6 +1,9 @@
 #include "core/error.hpp"
+#include "core/error_text.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <fstream>
 #include <vector>
 
 namespace drover {
@@ -26,6 +29,33 @@ std::string Error::compose(const std::string& message, const Location& where,
   if (where.known()) out = where.str() + ": ";
   out += message;
   if (!hint.empty()) out += " (" + hint + ")";
+  return out;
+}
+
+std::string ansible_error_text(const Error& e) {
+  std::string out = "ERROR! " + e.message();
+  if (!e.hint().empty()) out += " (" + e.hint() + ")";
+  const Location& at = e.where();
+  if (at.file.empty() || at.line <= 0) return out;
+  out += "\n\nThe error appears to be in '" + at.file + "': line " + std::to_string(at.line) + ", column " +
+         std::to_string(std::max(at.column, 1)) +
+         ", but may\nbe elsewhere in the file depending on the exact syntax problem.\n";
+  std::ifstream in(at.file);
+  std::string line, prev, target;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (n == at.line - 1) prev = line;
+    if (n == at.line) {
+      target = line;
+      break;
+    }
+  }
+  auto rstrip = [](std::string s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+    return s;
+  };
+  if (!rstrip(target).empty())
+    out += "\nThe offending line appears to be:\n\n" + rstrip(prev) + "\n" + rstrip(target) + "\n" +
+           std::string(static_cast<size_t>(std::max(at.column, 1) - 1), ' ') + "^ here";
   return out;
 }
 

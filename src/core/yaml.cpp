@@ -1,4 +1,5 @@
 #include "core/yaml.hpp"
+#include "core/unsafe.hpp"
 
 #include <cerrno>
 #include <climits>
@@ -113,7 +114,8 @@ Value parse_float(const std::string& s) {
   return std::strtod(body.c_str(), nullptr);
 }
 
-Value convert(const YAML::Node& node);
+Value convert(const YAML::Node& node, bool unsafe = false);
+
 
 void merge_into(Value& obj, const Value& src) {
   if (!src.is_object()) return;
@@ -121,7 +123,7 @@ void merge_into(Value& obj, const Value& src) {
     if (!obj.contains(it.key())) obj[it.key()] = it.value();
 }
 
-Value convert_map(const YAML::Node& node) {
+Value convert_map(const YAML::Node& node, bool unsafe) {
   Value obj = Value::object();
   std::vector<Value> merges;
   for (auto it = node.begin(); it != node.end(); ++it) {
@@ -130,7 +132,7 @@ Value convert_map(const YAML::Node& node) {
     // fuzz/vault_fuzz).
     const YAML::Node k = it->first;
     if (k.IsScalar() && k.Scalar() == "<<" && k.Tag() == "?") {
-      Value m = convert(it->second);
+      Value m = convert(it->second, unsafe);
       if (m.is_array()) {
         for (auto& e : m) merges.push_back(e);
       } else {
@@ -151,29 +153,34 @@ Value convert_map(const YAML::Node& node) {
     } else {
       ks = key.dump();
     }
-    obj[ks] = convert(it->second);
+    obj[ks] = convert(it->second, unsafe);
   }
   // Explicit keys win over merged ones; earlier merge sources win over later.
   for (const auto& m : merges) merge_into(obj, m);
   return obj;
 }
 
-Value convert(const YAML::Node& node) {
+Value convert(const YAML::Node& node, bool unsafe) {
+  // `!unsafe` on a list or mapping marks every string inside (wrap_var).
+  unsafe = unsafe || node.Tag() == "!unsafe";
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null: return Value();
     case YAML::NodeType::Sequence: {
       Value arr = Value::array();
-      for (const auto& e : node) arr.push_back(convert(e));
+      for (const auto& e : node) arr.push_back(convert(e, unsafe));
       return arr;
     }
-    case YAML::NodeType::Map: return convert_map(node);
+    case YAML::NodeType::Map: return convert_map(node, unsafe);
     case YAML::NodeType::Scalar: {
       const std::string& tag = node.Tag();
       const std::string& s = node.Scalar();
-      if (tag == "?") return resolve_plain_scalar(s);
-      if (tag == "!" || tag == "tag:yaml.org,2002:str") return s;
-      if (tag == "!unsafe") return Value{{"__ansible_unsafe", s}};
+      if (tag == "!unsafe") return unsafe_text(s);
+      if (tag == "?") {
+        Value v = resolve_plain_scalar(s);
+        return unsafe && v.is_string() ? Value(unsafe_text(s)) : v;
+      }
+      if (tag == "!" || tag == "tag:yaml.org,2002:str") return unsafe ? unsafe_text(s) : s;
       if (tag == "tag:yaml.org,2002:int") {
         Value v = parse_int(s);
         if (v.is_null()) throw Error("invalid !!int value '" + s + "'");

@@ -5,8 +5,9 @@
 // Ansible's loader (PyYAML SafeLoader) does: yes/no/on/off are booleans,
 // 0644 is octal, 1_000 is an int, 1e3 (no dot) stays a string, ~ and empty
 // are null. Quoted scalars are always strings. `<<` merge keys are applied.
-// `!unsafe` values are strings that must not be templated: they come back
-// wrapped as {"__ansible_unsafe": "..."} so that callers can honour it.
+// `!unsafe` strings (also inside a tagged list or mapping) must not be
+// templated: one holding template markers comes back as a template that
+// renders to exactly its text ("{% raw %}...{% endraw %}").
 // `!vault` values and whole vault-encrypted files are decrypted with the
 // process keyring (core/vault.hpp) as they are loaded.
 #pragma once

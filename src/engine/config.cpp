@@ -122,6 +122,8 @@ const std::vector<Setting>& settings() {
        {"ANSIBLE_SSH_COMMON_ARGS"}},
       {"SSH_EXTRA_ARGS", Kind::string, nullptr, {{"ssh_connection", "ssh_extra_args"}},
        {"ANSIBLE_SSH_EXTRA_ARGS"}},
+      {"ERROR_ON_MISSING_HANDLER", Kind::boolean, "True", {{"defaults", "error_on_missing_handler"}},
+       {"ANSIBLE_ERROR_ON_MISSING_HANDLER"}},
       {"ANSIBLE_PIPELINING", Kind::boolean, "False",
        {{"connection", "pipelining"}, {"ssh_connection", "pipelining"}}, {"ANSIBLE_PIPELINING", "ANSIBLE_SSH_PIPELINING"}},
   };

@@ -36,6 +36,28 @@ HostKeyPolicy host_key_policy(const std::string& s) {
 
 }  // namespace
 
+Value connection_fallback_vars(const std::string& address, const ConnectionOptions& cli, const Config& config) {
+  Value v = Value::object();
+  std::string type = cli.connection.value_or(config.str("DEFAULT_TRANSPORT"));
+  v["ansible_connection"] = type == "smart" ? "ssh" : type;
+  v["ansible_module_compression"] = "ZIP_DEFLATED";
+  v["ansible_shell_executable"] = "/bin/sh";
+  auto both = [&v](const char* ssh_name, const char* name, const Value& value) {
+    v[ssh_name] = value;
+    v[name] = value;
+  };
+  both("ansible_ssh_host", "ansible_host", address);
+  if (cli.remote_user) both("ansible_ssh_user", "ansible_user", *cli.remote_user);
+  else if (config.is_set("DEFAULT_REMOTE_USER")) both("ansible_ssh_user", "ansible_user", config.str("DEFAULT_REMOTE_USER"));
+  if (config.is_set("DEFAULT_REMOTE_PORT")) both("ansible_ssh_port", "ansible_port", config.integer("DEFAULT_REMOTE_PORT"));
+  both("ansible_ssh_pipelining", "ansible_pipelining", config.boolean("ANSIBLE_PIPELINING"));
+  both("ansible_ssh_timeout", "ansible_timeout", cli.timeout.value_or(config.integer("DEFAULT_TIMEOUT")));
+  if (cli.private_key_file) both("ansible_ssh_private_key_file", "ansible_private_key_file", *cli.private_key_file);
+  else if (config.is_set("DEFAULT_PRIVATE_KEY_FILE"))
+    both("ansible_ssh_private_key_file", "ansible_private_key_file", config.str("DEFAULT_PRIVATE_KEY_FILE"));
+  return v;
+}
+
 ResolvedConnection resolve_connection(const std::string& name, const HostVarLookup& var,
                                       const ConnectionOptions& cli, const Config& config) {
   ResolvedConnection out;

@@ -40,6 +40,13 @@ struct ResolvedConnection {
   std::optional<BecomeSpec> become;  // set when become is on
 };
 
+// The connection settings Ansible's PlayContext.update_vars adds to a task's
+// variables where the host has no variable of that name: ansible_connection,
+// ansible_host, ansible_user, ansible_port, ansible_timeout, ... (secrets
+// never). `cli` holds the command line with the task's connection and
+// remote_user keywords applied.
+Value connection_fallback_vars(const std::string& address, const ConnectionOptions& cli, const Config& config);
+
 // Throws Error for an unsupported connection type or a bad value.
 ResolvedConnection resolve_connection(const std::string& inventory_hostname, const HostVarLookup& var,
                                       const ConnectionOptions& cli, const Config& config);

@@ -6,12 +6,14 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <fstream>
 #include <mutex>
 #include <random>
+#include <regex>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -22,6 +24,7 @@
 #include "engine/loops.hpp"
 #include "modules/template_vars.hpp"
 #include "template/engine.hpp"
+#include "template/renderer.hpp"
 #include "template/template_error.hpp"
 
 namespace drover {
@@ -172,11 +175,19 @@ Value lookup_template(const Args& args, const Kwargs& kw) {
     if (path.empty()) fail_other("the template file " + name + " could not be found for the lookup");
     tmpl::RenderOptions opts = tmpl::RenderOptions::template_module();
     opts.search_path = sc.search_path;
+    for (auto [option, field] : {std::pair{"variable_start_string", &tmpl::SyntaxOptions::variable_start},
+                                 {"variable_end_string", &tmpl::SyntaxOptions::variable_end},
+                                 {"comment_start_string", &tmpl::SyntaxOptions::comment_start},
+                                 {"comment_end_string", &tmpl::SyntaxOptions::comment_end}})
+      if (const Value* v = kwarg(kw, option); v && v->is_string()) opts.syntax.*field = v->get<std::string>();
     // Ansible's template variables sit above the task's, template_vars above both.
     OverlayVariables with_template_vars(ansible_template_vars(name, path, Value(nullptr)), sc.vars);
     const Value* tv = kwarg(kw, "template_vars");
     OverlayVariables with_kwarg(tv && tv->is_object() ? *tv : Value::object(), with_template_vars);
-    out.push_back(sc.templar.render_template_file(path, with_kwarg, opts));
+    std::string text = sc.templar.render_template_file(path, with_kwarg, opts);
+    // convert_data (default on): text that reads as a list, dict or bool becomes one.
+    const Value* convert = kwarg(kw, "convert_data");
+    out.push_back(!convert || truthy(*convert) ? tmpl::literal_eval_or_string(text) : Value(text));
   }
   return out;
 }
@@ -190,6 +201,38 @@ Value lookup_vars(const Args& args, const Kwargs& kw) {
     if (v) out.push_back(*v);
     else if (const Value* d = kwarg(kw, "default")) out.push_back(*d);
     else throw LookupFailure(LookupFailure::undefined, "No variable found with this name: " + t.get<std::string>());
+  }
+  return out;
+}
+
+// The names of the variables that match any of the regular expressions.
+Value lookup_varnames(const Args& args) {
+  LookupScope& sc = scope("varnames");
+  std::vector<std::string> names = sc.vars.names();
+  Value out = Value::array();
+  for (const auto& t : args) {
+    if (!t.is_string()) {
+      std::string type = t.is_boolean() ? "bool" : t.is_number_integer() ? "int" : t.is_number() ? "float"
+                         : t.is_array() ? "list" : t.is_object() ? "dict" : "NoneType";
+      fail_other("Invalid setting identifier, \"" + to_display_string(t) + "\" is not a string, it is a <class '" +
+                 type + "'>");
+    }
+    const std::string& pattern = t.get_ref<const std::string&>();
+    std::regex re;
+    try {
+      re = std::regex(pattern);
+    } catch (const std::regex_error& e) {
+      // Python's words for a quantifier with nothing before it.
+      std::string why = e.what();
+      for (size_t i = 0; i < pattern.size(); ++i)
+        if (std::strchr("*+?", pattern[i]) && (i == 0 || pattern[i - 1] == '(' || pattern[i - 1] == '|')) {
+          why = "nothing to repeat at position " + std::to_string(i);
+          break;
+        }
+      fail_other("Unable to use \"" + pattern + "\" as a search parameter: " + why);
+    }
+    for (const auto& n : names)
+      if (std::regex_search(n, re)) out.push_back(n);
   }
   return out;
 }
@@ -390,6 +433,7 @@ Value run_plugin(const std::string& name, const Args& args, const Kwargs& kw) {
   if (name == "lines") return lookup_pipe(args, true);
   if (name == "template") return lookup_template(args, kw);
   if (name == "vars") return lookup_vars(args, kw);
+  if (name == "varnames") return lookup_varnames(args);
   if (name == "random_choice") return lookup_random_choice(args);
   if (name == "password") return lookup_password(args);
   if (name == "csvfile") return lookup_csvfile(args, kw);
@@ -459,7 +503,10 @@ Value run_lookup(const Args& all_args, const Kwargs& all_kw, bool query,
     if (errors == "warn") warn(e.kind == LookupFailure::lookup_error
                                    ? "Lookup failed but the error is being ignored: " + e.message()
                                    : msg);
-    else if (errors != "ignore") throw tmpl::TemplateError(tmpl::TemplateError::Kind::Runtime, msg);
+    // Ansible raises AnsibleError(msg, orig_exc=e), whose text ends in ". " + str(e).
+    else if (errors != "ignore")
+      throw tmpl::TemplateError(tmpl::TemplateError::Kind::Runtime,
+                                e.kind == LookupFailure::lookup_error ? msg : msg + ". " + e.message());
     return wantlist ? Value::array() : Value();
   }
   if (wantlist || ran.empty()) return ran;

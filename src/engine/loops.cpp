@@ -4,12 +4,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cstdio>
 
 #include "core/error.hpp"
 #include "core/pyrepr.hpp"
 #include "core/strings.hpp"
-#include "modules/free_form.hpp"
 
 namespace drover {
 namespace {
@@ -51,82 +49,63 @@ Value product(const Value& lists) {
   return out;
 }
 
-}  // namespace
-
-Value sequence_items(const std::string& spec_in) {
-  std::string spec = trim(spec_in);
-  long start = 1, end = 0, stride = 1, count = -1;
-  std::string format = "%d";
-  bool have_end = false;
-  auto num = [](const std::string& s) { return std::stol(s, nullptr, 0); };
-  Value kv;
-  if (spec.find('=') != std::string::npos) {
-    kv = parse_kv(spec, false);
-  } else {
-    // "[start-]end[/stride][:format]"
-    std::string body = spec, fmt;
-    auto colon = spec.find(':');
-    if (colon != std::string::npos) {
-      fmt = spec.substr(colon + 1);
-      body = spec.substr(0, colon);
-    }
-    std::string range = body, step;
-    auto slash = body.find('/');
-    if (slash != std::string::npos) {
-      step = body.substr(slash + 1);
-      range = body.substr(0, slash);
-    }
-    auto dash = range.find('-', 1);
-    try {
-      if (dash != std::string::npos) {
-        start = num(range.substr(0, dash));
-        end = num(range.substr(dash + 1));
-      } else {
-        end = num(range);
-      }
-      if (!step.empty()) stride = num(step);
-    } catch (...) {
-      throw Error("can't parse arg " + spec + " in with_sequence");
-    }
-    have_end = true;
-    if (!fmt.empty()) format = fmt;
+// Ansible's subelements plugin: pairs of (item without the subkey, element
+// of the list the dotted subkey names).
+Value subelements(const Value& terms) {
+  const std::string usage = "subelements lookup expects a list of two or three items, ";
+  Value t = as_list(terms);
+  if (t.size() < 2 || t.size() > 3) throw Error(usage);
+  Value list = t[0].is_object() ? t[0] : as_list(t[0]);
+  if (!t[1].is_string()) throw Error(usage + "first a dict or a list, second a string pointing to the subkey");
+  auto skipped = [](const Value& v) { return v.contains("skipped") && v["skipped"] != Value(false); };
+  if (list.is_object()) {
+    if (skipped(list)) return Value::array();
+    Value l = Value::array();
+    for (auto it = list.begin(); it != list.end(); ++it) l.push_back(it.value());
+    list = l;
   }
-  if (kv.is_object()) {
-    try {
-      for (auto it = kv.begin(); it != kv.end(); ++it) {
-        std::string v = to_display_string(it.value());
-        if (it.key() == "start") start = num(v);
-        else if (it.key() == "end") { end = num(v); have_end = true; }
-        else if (it.key() == "stride") stride = num(v);
-        else if (it.key() == "count") count = num(v);
-        else if (it.key() == "format") format = v;
-        else throw Error("unrecognized arguments to with_sequence: " + it.key());
-      }
-    } catch (const Error&) {
-      throw;
-    } catch (...) {
-      throw Error("can't parse arg in with_sequence: " + spec);
-    }
+  Value flags = t.size() == 3 ? t[2] : Value::object();
+  if (!flags.is_object()) {
+    bool all_known = true;
+    for (const auto& f : as_list(flags)) all_known = all_known && f == Value("skip_missing");
+    if (!flags.is_array() || !all_known)
+      throw Error(usage + "the optional third item must be a dict with flags skip_missing");
+    flags = Value::object();
   }
-  if (count >= 0) {
-    if (have_end) throw Error("can't specify both count and end in with_sequence");
-    if (count == 0) return Value::array();
-    end = start + count * stride - stride;
-    have_end = true;
-  }
-  if (!have_end) throw Error("must specify count or end in with_sequence");
-  if (stride > 0 && end < start) throw Error("to count backwards make stride negative");
-  if (stride < 0 && end > start) throw Error("to count forward don't make stride negative");
+  bool skip_missing = truthy(flags.value("skip_missing", Value(false)));
+  std::vector<std::string> subkeys = split(t[1].get<std::string>(), '.');
   Value out = Value::array();
-  if (stride == 0) return out;
-  for (long i = start; stride > 0 ? i <= end : i >= end; i += stride) {
-    char buf[256];
-    std::snprintf(buf, sizeof buf, format.c_str(), i);
-    out.push_back(std::string(buf));
-    if (out.size() > 1000000) throw Error("with_sequence produced too many items");
+  for (Value item : list) {
+    if (!item.is_object()) throw Error("subelements lookup expects a dictionary, got '" + to_display_string(item) + "'");
+    if (skipped(item)) continue;
+    // As the plugin's loop: a missing key with skip_missing moves on to the
+    // next subkey; the last one's list is taken out of the item.
+    Value* sub = &item;
+    Value sublist = Value::array();
+    for (size_t i = 0; i < subkeys.size(); ++i) {
+      const std::string& key = subkeys[i];
+      if (!sub->contains(key)) {
+        if (skip_missing) continue;
+        throw Error("could not find '" + key + "' key in iterated item '" + to_display_string(*sub) + "'");
+      }
+      Value& next = (*sub)[key];
+      if (i + 1 < subkeys.size()) {
+        if (next.is_object()) sub = &next;
+        else if (!skip_missing)
+          throw Error("the key " + key + " should point to a dictionary, got '" + to_display_string(next) + "'");
+      } else if (!next.is_array()) {
+        throw Error("the key " + key + " should point to a list, got '" + to_display_string(next) + "'");
+      } else {
+        sublist = next;
+        sub->erase(key);
+      }
+    }
+    for (const auto& e : sublist) out.push_back(Value::array({item, e}));
   }
   return out;
 }
+
+}  // namespace
 
 Value loop_items(const std::string& kind, const Value& terms, const std::vector<std::string>& search_path) {
   if (kind.empty()) {
@@ -142,6 +121,7 @@ Value loop_items(const std::string& kind, const Value& terms, const std::vector<
     return as_list(terms);
   }
   if (kind == "indexed_items") {
+    if (!terms.is_array()) throw Error("with_indexed_items expects a list");
     Value out = Value::array();
     int i = 0;
     for (const auto& e : flatten_one_level(terms)) out.push_back(Value::array({i++, e}));
@@ -229,48 +209,7 @@ Value loop_items(const std::string& kind, const Value& terms, const std::vector<
     }
     throw Error("No file was found when using first_found.");
   }
-  if (kind == "subelements") {
-    Value t = as_list(terms);
-    if (t.size() < 2 || t.size() > 3)
-      throw Error("subelements lookup expects a list of two or three items, ");
-    Value list = t[0];
-    if (list.is_object()) {
-      Value l = Value::array();
-      for (auto it = list.begin(); it != list.end(); ++it) l.push_back(it.value());
-      list = l;
-    }
-    std::string key = to_display_string(t[1]);
-    bool skip_missing = t.size() == 3 && t[2].is_object() && truthy(t[2].value("skip_missing", Value(false)));
-    Value out = Value::array();
-    for (const auto& original : as_list(list)) {
-      if (original.is_object() && truthy(original.value("skipped", Value(false)))) continue;
-      // Ansible's plugin pops the last key from the item it pairs.
-      Value item = original;
-      std::vector<std::string> parts = split(key, '.');
-      Value* holder = &item;
-      Value sub;
-      bool missing = false;
-      for (size_t i = 0; i < parts.size(); ++i) {
-        if (!holder->is_object() || !holder->contains(parts[i])) {
-          if (skip_missing) {
-            missing = true;
-            break;
-          }
-          throw Error("could not find '" + key + "' key in iterated item " + python_repr(original));
-        }
-        if (i + 1 < parts.size()) {
-          holder = &(*holder)[parts[i]];
-        } else {
-          sub = (*holder)[parts[i]];
-          holder->erase(parts[i]);
-        }
-      }
-      if (missing || sub.is_null()) continue;
-      if (!sub.is_array()) throw Error("the key " + key + " should point to a list, got " + python_repr(sub));
-      for (const auto& s : sub) out.push_back(Value::array({item, s}));
-    }
-    return out;
-  }
+  if (kind == "subelements") return subelements(terms);
   throw Error("lookup plugin (" + kind + ") not found: drover supports with_items, with_list, with_dict, "
               "with_together, with_sequence, with_fileglob, with_subelements, with_nested, with_indexed_items, "
               "with_first_found");

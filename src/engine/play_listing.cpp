@@ -5,6 +5,7 @@
 #include "core/pyrepr.hpp"
 #include "core/strings.hpp"
 #include "engine/tags.hpp"
+#include "engine/task_vars.hpp"
 #include "inventory/inventory.hpp"
 #include "template/engine.hpp"
 
@@ -54,13 +55,22 @@ std::string list_playbook(const Playbook& pb, const std::string& shown_path, con
       out += "    hosts (" + std::to_string(selected.size()) + "):\n";
       for (const auto* h : selected) out += "      " + h->name + "\n";
     }
+    // Templated tags render with the play's variables (no host's).
+    TaskVars play_vars;
+    play_vars.push_layer(&opts.extra_vars);
+    play_vars.push_layer(&play->scope->kw.vars);
+    tmpl::LazyVariables lazy(templar, play_vars);
+    auto task_tags = [&](const Task& t) {
+      std::set<std::string> tt = effective_tags(t);
+      return has_templated_tag(tt) ? render_tags(tt, templar, lazy) : tt;
+    };
     std::vector<const Task*> all;
     for (const Block* section : {play->pre_tasks.get(), play->tasks.get(), play->post_tasks.get()})
       if (section) collect(*section, all);
     if (tasks) {
       out += "    tasks:\n";
       for (const Task* t : all) {
-        auto tt = effective_tags(*t);
+        auto tt = task_tags(*t);
         if (!opts.tags.selects(tt)) continue;
         out += "      " + t->listing_name() + "\tTAGS: " + tag_list(tt) + "\n";
       }
@@ -68,7 +78,7 @@ std::string list_playbook(const Playbook& pb, const std::string& shown_path, con
     if (tags) {
       std::set<std::string> all_tags;
       for (const Task* t : all) {
-        auto tt = effective_tags(*t);
+        auto tt = task_tags(*t);
         if (!opts.tags.selects(tt)) continue;
         all_tags.insert(tt.begin(), tt.end());
       }

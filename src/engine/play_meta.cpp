@@ -133,7 +133,7 @@ void PlaybookRunner::run_beside_last_handler(PlayState& st, const TaskPosition& 
     std::optional<TaskPosition> next;
     if (!runs_handler && idle.count(h)) {
       auto it = waiting.find(h);
-      if (it != waiting.end()) next = next_task(it->second);
+      if (it != waiting.end()) next = next_task(st, h, it->second);
       if (next && (next->task->action == "meta" || is_include(*next->task)))
         next.reset();
     }

@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "core/unsafe.hpp"
 #include "core/yaml.hpp"
 #include "engine/cancel_watch.hpp"
 #include "engine/config.hpp"
@@ -36,10 +37,48 @@ namespace drover {
 namespace {
 
 
-bool handler_matches(const Task& h, const std::string& name) {
-  if (h.name == name) return true;
-  if (h.role && h.role->name + " : " + h.name == name) return true;
-  return std::find(h.listen.begin(), h.listen.end(), name) != h.listen.end();
+bool handler_named(const Task& h, const std::string& name) {
+  return h.name == name || (h.role && h.role->name + " : " + h.name == name);
+}
+
+// The handlers a notification reaches, as Ansible's strategy finds them: by
+// name, the first match in the handler groups (a role's handlers, the
+// play's) searched from the last loaded group; then every handler that
+// listens to the name.
+std::vector<const Task*> notified_handlers(const std::vector<const Task*>& handlers, const std::string& name) {
+  std::vector<const Task*> out;
+  for (size_t end = handlers.size(); end > 0 && out.empty();) {
+    size_t begin = end;
+    while (begin > 0 && handlers[begin - 1]->role == handlers[end - 1]->role) --begin;
+    for (size_t i = begin; i < end && out.empty(); ++i)
+      if (handler_named(*handlers[i], name)) out.push_back(handlers[i]);
+    end = begin;
+  }
+  for (const Task* h : handlers)
+    if (std::find(h->listen.begin(), h->listen.end(), name) != h->listen.end() &&
+        std::find(out.begin(), out.end(), h) == out.end())
+      out.push_back(h);
+  return out;
+}
+
+std::string missing_handler_message(const std::string& name) {
+  return "The requested handler '" + name + "' was not found in either the main handlers list nor in the listening "
+         "handlers list";
+}
+
+// With error_on_missing_handler (Ansible's default), a changed result that
+// notifies a name no handler has stops the playbook before the result shows.
+std::string missing_handler_error(const std::vector<const Task*>& handlers, const Task& task, const Value& result,
+                                  const Config& config) {
+  if (task.notify.empty() || !result.contains("changed") || !truthy(result["changed"]) ||
+      !config.boolean("ERROR_ON_MISSING_HANDLER"))
+    return "";
+  // Templated handler names are compared as written here: only warn then.
+  for (const Task* h : handlers)
+    if (h->name.find("{{") != std::string::npos) return "";
+  for (const auto& n : task.notify)
+    if (notified_handlers(handlers, n).empty()) return missing_handler_message(n);
+  return "";
 }
 
 bool free_strategy(const Play& play, const Config& config) {
@@ -299,7 +338,14 @@ void PlaybookRunner::rebuild_hostvars(PlayState& st) {
   st.groups = inventory_.groups_value();
   st.ctx.groups = &st.groups;
   st.hostvars = Value::object();
-  for (const auto& h : inventory_.hosts()) {
+  // The inventory's hosts, and the implicit localhost once a play ran on it
+  // (Ansible's hostvars find it through inventory.get_host).
+  std::vector<const inventory::Host*> hosts;
+  for (const auto& h : inventory_.hosts()) hosts.push_back(&h);
+  for (const auto& name : st.batch)
+    if (const inventory::Host* h = inventory_.get_host(name); h && h->implicit) hosts.push_back(h);
+  for (const inventory::Host* hp : hosts) {
+    const inventory::Host& h = *hp;
     HostRuntime& rt = runtime(h.name);
     Value v = rt.inventory_vars.empty() ? inventory_.vars_for(h) : rt.inventory_vars;
     for (auto it = rt.fact_vars.begin(); it != rt.fact_vars.end(); ++it) v[it.key()] = it.value();
@@ -446,8 +492,6 @@ void apply_inventory_changes(inventory::Inventory& inventory, const std::string&
   }
 }
 
-// Whether `host` may run `task` given --tags/--skip-tags.
-bool selected_by_tags(const Task& task, const TagFilter& tags) { return tags.selects(effective_tags(task)); }
 
 
 }  // namespace
@@ -470,7 +514,7 @@ void PlaybookRunner::run_cursors(PlayState& st, bool handler) {
       auto cit = st.cursors.find(h);
       if (cit == st.cursors.end()) continue;
       HostCursor& cur = cit->second;
-      if (auto pos = next_task(cur)) next.emplace(h, std::move(*pos));
+      if (auto pos = next_task(st, h, cur)) next.emplace(h, std::move(*pos));
       if (!next.count(h) && cur.failed()) {
         // The host's failure was not handled by any rescue: it leaves the play.
         st.active.erase(h);
@@ -499,9 +543,23 @@ void PlaybookRunner::run_cursors(PlayState& st, bool handler) {
   }
 }
 
-std::optional<TaskPosition> PlaybookRunner::next_task(HostCursor& cur) {
+// Whether the host may run the task given --tags/--skip-tags; templated
+// tags render with the host's variables for the task.
+bool PlaybookRunner::selected_by_tags(PlayState& st, const std::string& host, const TaskPosition& pos) {
+  std::set<std::string> tags = effective_tags(*pos.task);
+  const inventory::Host* h = has_templated_tag(tags) ? inventory_.get_host(host) : nullptr;
+  if (h) {
+    TaskVars raw;
+    stack_task_vars(raw, st.ctx, *h, runtime(host), pos, nullptr);
+    tmpl::LazyVariables vars(*templar_, raw);
+    tags = render_tags(tags, *templar_, vars);
+  }
+  return options_.tags.selects(tags);
+}
+
+std::optional<TaskPosition> PlaybookRunner::next_task(PlayState& st, const std::string& host, HostCursor& cur) {
   while (auto pos = cur.peek()) {
-    if (!selected_by_tags(*pos->task, options_.tags)) {
+    if (!selected_by_tags(st, host, *pos)) {
       cur.advance(false);
       continue;
     }
@@ -540,7 +598,7 @@ void PlaybookRunner::run_section_free(PlayState& st, const Block* section) {
         std::lock_guard<std::mutex> lock(step_mu);
         if (st.end_play || options_.cancelled() || !st.active.count(h)) return;
         HostCursor& cur = st.cursors.at(h);
-        pos = next_task(cur);
+        pos = next_task(st, h, cur);
         if (!pos) {
           if (cur.failed()) {
             st.active.erase(h);
@@ -586,6 +644,7 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
 
   std::vector<TaskOutcome> outcomes(runners.size());
   std::mutex out_mu;
+  std::string stop_error;
   int forks = options_.forks;
   if (!task.kw.throttle.is_null()) {
     try {
@@ -621,6 +680,10 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
       if (host) post_process_whens(st.ctx, *host, pos, out.result);
       if (out.status == HostStatus::ok || out.status == HostStatus::changed) out.status = status_of(out.result);
     }
+    if (std::string e = missing_handler_error(st.handlers, task, out.result, config_); !e.empty()) {
+      if (stop_error.empty()) stop_error = e;
+      return;
+    }
     TaskEvent ev;
     ev.task = &info;
     ev.host = runners[i];
@@ -638,6 +701,7 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
   });
 
   if (options_.cancelled()) return;
+  if (!stop_error.empty()) throw Error(stop_error);
   std::unique_lock<std::mutex> step_lock;
   if (st.step_mu) step_lock = std::unique_lock<std::mutex>(*st.step_mu);
   // Apply results in host order: variables, facts, handlers, cursors.
@@ -670,7 +734,7 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
         std::lock_guard<std::mutex> lock(mu_);
         ++stats_.by_host[h].rescued;
         HostRuntime& rt = *runtimes_[h];
-        rt.set_facts["ansible_failed_result"] = registered_value(out.result);
+        rt.set_facts["ansible_failed_result"] = unsafe_value(registered_value(out.result));
         rt.set_facts["ansible_failed_task"] = Value{{"name", task.name}, {"action", task.action}};
       } else {
         std::lock_guard<std::mutex> lock(mu_);
@@ -763,23 +827,21 @@ void PlaybookRunner::apply_outcome(PlayState& st, const Task& task, const std::s
     // Ansible's strategy stops the playbook on any result of such a task.
     if (!is_identifier(task.register_as))
       throw Error("Invalid variable name in 'register' specified: '" + task.register_as + "'");
-    rt.set_facts[task.register_as] = registered_value(result);
+    // Module results are unsafe text to Ansible: never templated again.
+    rt.set_facts[task.register_as] = unsafe_value(registered_value(result));
   }
   // Handlers: notified when the task changed something on this host.
   bool changed = result.contains("changed") && truthy(result["changed"]);
   if (changed && !task.notify.empty()) {
     auto& list = st.notified[host];
     for (const auto& n : task.notify) {
-      bool found = false;
-      for (const Task* h : st.handlers) {
-        if (!handler_matches(*h, n)) continue;
-        found = true;
+      std::vector<const Task*> found = notified_handlers(st.handlers, n);
+      for (const Task* h : found) {
         if (std::find(list.begin(), list.end(), h) == list.end()) list.push_back(h);
         callback_.notify(h->name, host);
       }
-      if (!found)
-        callback_.warning("The requested handler '" + n +
-                          "' was not found in either the main handlers list nor in the listening handlers list");
+      if (found.empty())
+        callback_.warning(missing_handler_message(n));
     }
   }
 }

@@ -67,7 +67,8 @@ class PlaybookRunner {
                       std::map<std::string, HostCursor>* waiting = nullptr);
   // The host's next task to run, past those --tags and --start-at-task
   // leave out; nullopt when the host has none left in the section.
-  std::optional<TaskPosition> next_task(HostCursor& cursor);
+  std::optional<TaskPosition> next_task(PlayState& st, const std::string& host, HostCursor& cursor);
+  bool selected_by_tags(PlayState& st, const std::string& host, const TaskPosition& pos);
   // Runs one task on `hosts` in parallel. `announce` false: no task-start
   // callback (the step shares the banner of the step before it).
   void run_step(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts, bool handler,

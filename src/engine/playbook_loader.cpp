@@ -230,7 +230,12 @@ class Loader {
     p.tasks->parent = p.scope.get();
     p.tasks->where = p.where;
     if (node["roles"]) {
+      size_t own = p.handlers->block.size();
       for (const auto& r : node["roles"]) add_play_role(r, file, p);
+      // The roles' handlers come before the play's own (Ansible's
+      // play.handlers: _compile_roles_handlers, then handlers:).
+      std::rotate(p.handlers->block.begin(), p.handlers->block.begin() + static_cast<long>(own),
+                  p.handlers->block.end());
     }
     {
       TaskLoadContext ctx = context(file, p, false);

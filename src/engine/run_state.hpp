@@ -35,6 +35,9 @@ struct HostRuntime {
   // What the fact cache holds for the host: facts as modules returned them
   // (ansible_-prefixed from setup, bare from set_fact cacheable=yes).
   Value cached_facts = Value::object();
+  // connection_fallback_vars for the keywords in connection_fallback_key.
+  Value connection_fallback;
+  std::string connection_fallback_key;
 
   // Facts as a module returned them, made visible as Ansible's
   // namespace_facts/clean_facts do: "ansible_x" -> ansible_facts.x and the

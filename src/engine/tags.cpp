@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/error.hpp"
 #include "core/strings.hpp"
 
 namespace drover {
@@ -26,6 +27,31 @@ std::set<std::string> effective_tags(const Task& t) {
 std::set<std::string> effective_tags(const Block& b) {
   std::set<std::string> out;
   add_block_tags(&b, out);
+  return out;
+}
+
+bool has_templated_tag(const std::set<std::string>& tags) {
+  return std::any_of(tags.begin(), tags.end(), [](const std::string& t) { return t.find("{{") != std::string::npos; });
+}
+
+std::set<std::string> render_tags(const std::set<std::string>& tags, const tmpl::Engine& templar,
+                                  tmpl::VariableSource& vars) {
+  std::set<std::string> out;
+  for (const auto& t : tags) {
+    if (t.find("{{") == std::string::npos) {
+      out.insert(t);
+      continue;
+    }
+    try {
+      Value v = templar.render_value(Value(t), vars);
+      if (v.is_array())
+        for (const auto& e : v) out.insert(to_display_string(e));
+      else
+        out.insert(to_display_string(v));
+    } catch (const Error&) {
+      out.insert(t);
+    }
+  }
   return out;
 }
 

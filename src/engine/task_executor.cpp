@@ -699,6 +699,24 @@ Value play_magic_vars(const Play& play, const Config& config) {
   return m;
 }
 
+// The host's connection_fallback_vars for the task's connection and
+// remote_user keywords (a templated keyword counts as unset here), kept
+// while the keywords stay the same.
+const Value& connection_fallback(const PlayContext& ctx, const Task& task, const inventory::Host& host, HostRuntime& rt) {
+  ConnectionOptions copts = ctx.options->connection;
+  std::string key;
+  for (auto [m, field] : {std::pair{&Keywords::connection, &copts.connection}, {&Keywords::remote_user, &copts.remote_user}}) {
+    const Value& v = keyword(task, m);
+    if (v.is_string() && v.get_ref<const std::string&>().find("{{") == std::string::npos) *field = v.get<std::string>();
+    key += (*field).value_or("") + '\n';
+  }
+  if (rt.connection_fallback.is_null() || rt.connection_fallback_key != key) {
+    rt.connection_fallback = connection_fallback_vars(host.name, copts, *ctx.config);
+    rt.connection_fallback_key = key;
+  }
+  return rt.connection_fallback;
+}
+
 void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt,
                      const TaskPosition& pos, const Value* loop_vars) {
   const Task& task = *pos.task;
@@ -788,6 +806,7 @@ void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Ho
   // Defaults of the play's other roles are visible too (Ansible exposes
   // every role's defaults to the play).
   for (auto r = play.roles.rbegin(); r != play.roles.rend(); ++r) vars.push_layer(&(*r)->defaults);
+  vars.set_fallback(&connection_fallback(ctx, task, host, rt));
 }
 
 Value task_loop_items(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt, const TaskPosition& pos) {

@@ -1,5 +1,7 @@
 #include "engine/task_vars.hpp"
 
+#include <set>
+
 namespace drover {
 
 void TaskVars::set_magic(const std::string& name, Value v) {
@@ -15,7 +17,24 @@ const Value* TaskVars::lookup(std::string_view name) {
     auto it = layer->find(name);
     if (it != layer->end()) return &*it;
   }
+  if (fallback_)
+    if (auto it = fallback_->find(name); it != fallback_->end()) return &*it;
   return nullptr;
+}
+
+std::vector<std::string> TaskVars::names() {
+  std::vector<std::string> out;
+  std::set<std::string, std::less<>> seen;
+  auto add = [&](const std::string& name) {
+    if (seen.insert(name).second) out.push_back(name);
+  };
+  for (auto layer = layers_.rbegin(); layer != layers_.rend(); ++layer)
+    for (auto it = (*layer)->begin(); it != (*layer)->end(); ++it) add(it.key());
+  for (const auto& [name, v] : magic_) add(name);
+  for (const auto& [name, v] : magic_refs_) add(name);
+  if (fallback_)
+    for (auto it = fallback_->begin(); it != fallback_->end(); ++it) add(it.key());
+  return out;
 }
 
 const Value& TaskVars::merged() {

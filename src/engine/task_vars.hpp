@@ -38,8 +38,12 @@ class TaskVars : public tmpl::VariableSource {
   // Magic variables: owned, or borrowed for big shared ones (groups, hostvars).
   void set_magic(const std::string& name, Value v);
   void set_magic_ref(const std::string& name, const Value* v) { magic_refs_[name] = v; }
+  // Below every layer, and not part of `vars`: the connection settings
+  // Ansible's PlayContext.update_vars adds where no variable has the name.
+  void set_fallback(const Value* v) { fallback_ = v; }
 
   const Value* lookup(std::string_view name) override;
+  std::vector<std::string> names() override;
 
   // Every variable merged into one object (the `vars` magic variable and
   // debug var=vars). Costly: built on first use.
@@ -49,6 +53,7 @@ class TaskVars : public tmpl::VariableSource {
   std::vector<const Value*> layers_;
   std::map<std::string, Value, std::less<>> magic_;
   std::map<std::string, const Value*, std::less<>> magic_refs_;
+  const Value* fallback_ = nullptr;
   std::unique_ptr<Value> merged_;
 };
 

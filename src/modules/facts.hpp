@@ -10,8 +10,9 @@
 // returns them; strip_fact_prefix() gives what Ansible stores under the
 // ansible_facts variable and in its fact cache.
 //
-// Facts that need Python on the target are not produced: ansible_python and
-// ansible_python_version (drover runs no Python there), ansible_selinux is
+// Facts that need Python on the target come from the shell: ansible_python
+// describes the target's Python when it has one (its path and `python -V`;
+// none without), ansible_python_version is not produced, ansible_selinux is
 // read from /sys/fs/selinux and /etc/selinux/config rather than libselinux.
 #pragma once
 
@@ -29,6 +30,7 @@ struct FactsRequest {
   std::vector<std::string> filter;        // fnmatch globs; empty: every fact
   int gather_timeout = 10;                // seconds
   std::string fact_path = "/etc/ansible/facts.d";
+  std::string python_interpreter;         // the host's ansible_python_interpreter, if any
 };
 
 // The POSIX sh script that gathers `collectors` (see resolve_gather_subset).

@@ -58,6 +58,7 @@ void collect_apparmor(const FactsInput&, Value&, const FactsRequest&);
 void collect_chroot(const FactsInput&, Value&, const FactsRequest&);
 void collect_fips(const FactsInput&, Value&, const FactsRequest&);
 void collect_caps(const FactsInput&, Value&, const FactsRequest&);
+void collect_python(const FactsInput&, Value&, const FactsRequest&);
 void collect_pkg_mgr(const FactsInput&, Value&, const FactsRequest&);
 void collect_service_mgr(const FactsInput&, Value&, const FactsRequest&);
 void collect_cmdline(const FactsInput&, Value&, const FactsRequest&);

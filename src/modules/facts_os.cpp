@@ -1,6 +1,6 @@
 // Facts about the operating system: platform, distribution, lsb, pkg_mgr,
-// service_mgr, chroot, selinux, apparmor, fips, caps (ansible-core 2.14's
-// collectors of the same names, Linux paths).
+// service_mgr, chroot, selinux, apparmor, fips, caps, python (ansible-core
+// 2.14's collectors of the same names, Linux paths).
 #include <regex>
 
 #include "core/strings.hpp"
@@ -366,6 +366,27 @@ void collect_apparmor(const FactsInput& in, Value& f, const FactsRequest&) {
 
 void collect_fips(const FactsInput& in, Value& f, const FactsRequest&) {
   f["fips"] = in.file_or("/proc/sys/crypto/fips_enabled", "") == "1";
+}
+
+void collect_python(const FactsInput& in, Value& f, const FactsRequest&) {
+  // The script's section: the interpreter's path, then `python -V`
+  // ("Python 3.11.2", "Python 3.13.0rc1"; PyPy adds a "[PyPy ...]" line).
+  auto lines = split_lines(in.section("python"));
+  if (lines.size() < 2 || !starts_with(lines[1], "Python ")) return;
+  std::smatch m;
+  static const std::regex version_re(R"(Python (\d+)\.(\d+)\.(\d+)(a|b|rc)?(\d+)?)");
+  if (!std::regex_search(lines[1], m, version_re)) return;
+  std::string level = !m[4].matched ? "final" : m[4] == "a" ? "alpha" : m[4] == "b" ? "beta" : "candidate";
+  int serial = m[5].matched ? std::stoi(m[5]) : 0;
+  int major = std::stoi(m[1]), minor = std::stoi(m[2]), micro = std::stoi(m[3]);
+  bool pypy = in.section("python").find("PyPy") != std::string::npos;
+  f["python"] = Value{
+      {"version", {{"major", major}, {"minor", minor}, {"micro", micro}, {"releaselevel", level}, {"serial", serial}}},
+      {"version_info", Value::array({major, minor, micro, level, serial})},
+      {"executable", lines[0]},
+      // ssl.SSLContext exists from Python 2.7.9 on.
+      {"has_sslcontext", major > 2 || (minor == 7 && micro >= 9)},
+      {"type", pypy ? "pypy" : "cpython"}};
 }
 
 void collect_caps(const FactsInput& in, Value& f, const FactsRequest&) {

@@ -56,7 +56,14 @@ const std::vector<FactCollector>& fact_collectors() {
        "_s chroot; stat -c '%d %i' / /proc/1/root/.; _s chroot_env; echo \"${debian_chroot:-}\"; _s rootfs; stat -f -c %T /\n",
        collect_chroot},
       {"fips", {"/proc/sys/crypto/fips_enabled"}, {}, "", collect_fips},
-      {"python", {}, {}, "", nullptr},
+      // The interpreter Ansible would run modules with: the host's
+      // ansible_python_interpreter ($_py), else the first of discovery's
+      // fallbacks that exists.
+      {"python", {}, {},
+       "for _p in \"$_py\" /usr/bin/python3 python3 /usr/libexec/platform-python /usr/bin/python python; do\n"
+       "  [ -n \"$_p\" ] && _q=$(command -v \"$_p\") && { _s python; echo \"$_q\"; \"$_q\" -V 2>&1; break; }\n"
+       "done\n",
+       collect_python},
       {"caps", {}, {}, "command -v capsh >/dev/null && { _s capsh; capsh --print; }\n", collect_caps},
       {"pkg_mgr", {},
        {"/usr/bin/rpm-ostree", "/usr/bin/yum", "/usr/bin/dnf", "/usr/bin/apt-get", "/usr/bin/zypper", "/usr/sbin/urpmi",
@@ -152,6 +159,7 @@ std::string build_facts_script(const std::set<std::string>& collectors, const Fa
   }
   // Globs stay unquoted so the shell expands them; the paths are ours.
   std::string script = "exec 2>/dev/null\n_s() { printf '\\036%s\\n' \"$1\"; }\n";
+  if (collectors.count("python")) script += "_py=" + shell_quote(request.python_interpreter) + "\n";
   if (!files.empty()) script += "_s files; LC_ALL=C grep -H '' " + join(files, " ") + "\n";
   if (!probes.empty()) {
     script += "_s probes; for _f in " + join(probes, " ") +

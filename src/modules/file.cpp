@@ -190,12 +190,20 @@ bool enterable(const files::Attrs& attrs) {
 }
 
 // A timestamp option as Ansible's file module reads it for `state`: "now",
-// "preserve", or a time.strptime(value, "%Y%m%d%H%M.%S") stamp, which is
-// touch -t's argument (other formats are not supported). Unset is "now" for
-// touch and "preserve" for the other states.
-std::string time_spec(const Value& v, const std::string& state) {
+// "preserve", or a time.strptime(value, format) stamp, given to touch -t as
+// local time. Unset is "now" for touch and "preserve" for the other states.
+std::string time_spec(const Value& v, const std::string& state, const Value& format) {
   if (!v.is_string()) return state == "touch" ? "now" : "preserve";
-  return v.get<std::string>();
+  std::string s = v.get<std::string>(), fmt = format.is_string() ? format.get<std::string>() : "%Y%m%d%H%M.%S";
+  if (s == "now" || s == "preserve") return s;
+  std::tm tm{};
+  const char* end = strptime(s.c_str(), fmt.c_str(), &tm);
+  if (!end || *end)
+    throw Error("Error while obtaining timestamp for time " + s + " using format " + fmt + ": time data '" + s +
+                "' does not match format '" + fmt + "'");
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d%H%M.%S", &tm);
+  return buf;
 }
 
 // Ansible's initial_diff listing of a directory about to be removed: the
@@ -264,8 +272,13 @@ class FileModule : public Module {
     if (args.flag("recurse") && state != "directory" && !state.empty())
       return failed_result("recurse option requires state to be 'directory'");
 
-    std::string mtime = time_spec(args.value("modification_time"), state),
-                atime = time_spec(args.value("access_time"), state);
+    std::string mtime, atime;
+    try {
+      mtime = time_spec(args.value("modification_time"), state, args.value("modification_time_format"));
+      atime = time_spec(args.value("access_time"), state, args.value("access_time_format"));
+    } catch (const Error& e) {
+      return failed_result(e.message());
+    }
     std::string vars = shell_assign("p", path) + shell_assign("src", src) + shell_assign("want", state) +
                        shell_assign("force", force) + shell_assign("follow", args.flag("follow")) +
                        shell_assign("walk_h", args.flag("follow") ? "" : "h") +

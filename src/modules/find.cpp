@@ -5,6 +5,7 @@
 // get_checksum, contains. One round trip: find(1) lists the entries with
 // their stat(1) line; the filters apply on the controller. `contains` is
 // checked with grep -E on the target (an ERE, not a Python regex).
+#include <algorithm>
 #include <fnmatch.h>
 
 #include <cstdlib>
@@ -83,11 +84,35 @@ for p; do
   if [ -d "$p" ]; then
     _out list$n "$(find $follow "$p" -mindepth 1 $maxdepth -exec stat -c "$fmt|%n" {} + 2>/dev/null)"
     [ -z "$sums" ] || _out sums$n "$(find $follow "$p" -mindepth 1 $maxdepth -type f -exec sha1sum {} + 2>/dev/null)"
-    [ -z "$has_re" ] || _out grep$n "$(find $follow "$p" -mindepth 1 $maxdepth -type f -exec grep -lE "$re" {} + 2>/dev/null)"
+    [ -z "$has_re" ] || _out grep$n "$(find $follow "$p" -mindepth 1 $maxdepth -type f -exec grep $gflags "$re" {} + 2>/dev/null)"
   else _out skip$n 1; fi
   n=$((n + 1))
 done
 )SH";
+
+// A Python pattern for grep -zP: `$` outside brackets and escapes as
+// (?=\n?\z), a newline as \n (grep splits its pattern at newlines).
+std::string whole_file_pattern(const std::string& re) {
+  std::string out;
+  bool escaped = false, in_class = false;
+  for (char c : re) {
+    if (c == '\n') {
+      out += "\\n";
+      escaped = false;
+      continue;
+    }
+    if (escaped) escaped = false;
+    else if (c == '\\') escaped = true;
+    else if (in_class) in_class = c != ']';
+    else if (c == '[') in_class = true;
+    else if (c == '$') {
+      out += "(?=\\n?\\z)";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
 
 class FindModule : public Module {
  public:
@@ -128,17 +153,24 @@ class FindModule : public Module {
                                   {{'b', 1}, {'k', 1024}, {'m', 1LL << 20}, {'g', 1LL << 30}, {'t', 1LL << 40}}, size))
       return Value{{"failed", true}, {"size", args.value("size")}, {"msg", "failed to process size"}};
     const std::string type = args.str("file_type");
+    // With depth, Ansible's os.walk still examines (without matching) the
+    // entries one level deeper.
     std::string maxdepth;
+    const int64_t depth = args.flag("recurse") ? args.integer("depth") : 0;
     if (!args.flag("recurse")) maxdepth = "-maxdepth 1";
-    else if (args.integer("depth") > 0)
-      maxdepth = "-maxdepth " + std::to_string(args.integer("depth"));
+    else if (depth > 0) maxdepth = "-maxdepth " + std::to_string(depth + 1);
     std::string re = args.str("contains");
-    if (args.has("contains") && !args.flag("read_whole_file")) re = "^(" + re + ")";
+    // Per line, anchored at its start (re.match); read_whole_file searches
+    // the whole text as one (grep -z) with Perl's rules (-P), where
+    // Python's `$` (the end, or just before a last newline) is (?=\n?\z).
+    const bool whole = args.flag("read_whole_file");
+    if (args.has("contains")) re = whole ? whole_file_pattern(re) : "^(" + re + ")";
     std::string path_words = "set --";
     for (const auto& p : args.strings("paths")) path_words += " " + shell_quote(p);
     std::string vars = shell_assign("follow", args.flag("follow") ? "-L" : "") + shell_assign("maxdepth", maxdepth) +
                        shell_assign("fmt", files::kStatFormat) + shell_assign("sums", args.flag("get_checksum")) +
-                       shell_assign("has_re", args.has("contains")) + shell_assign("re", re) + path_words + "\n";
+                       shell_assign("has_re", args.has("contains")) + shell_assign("re", re) +
+                       shell_assign("gflags", whole ? "-lzP" : "-lE") + path_words + "\n";
     ExecResult res = run_own_script(ctx, files::script_prelude(false) + vars + kFindBody);
     AnswerFields ans = parse_answer(res.out);
     if (res.exit_status != 0) return script_failure(ans, res);
@@ -169,8 +201,12 @@ class FindModule : public Module {
         }
         std::set<std::string> grepped;
         for (const auto& line : split_lines(ans["grep" + n])) grepped.insert(line);
+        std::string base = path;
+        while (base.size() > 1 && base.back() == '/') base.pop_back();
         for (auto& [full, st] : walk_order(split_lines(ans["list" + n]))) {
           ++examined;
+          if (depth > 0 && std::count(full.begin() + static_cast<long>(std::min(base.size(), full.size())), full.end(), '/') > depth)
+            continue;
           std::string name = full.substr(full.rfind('/') + 1);
           if (name[0] == '.' && !args.flag("hidden")) continue;
           if (!matches(name, patterns) || (!excludes.empty() && matches(name, excludes))) continue;

@@ -10,6 +10,7 @@
 #include "core/strings.hpp"
 #include "core/yaml.hpp"
 #include "modules/registry.hpp"
+#include "template/engine.hpp"
 
 namespace drover {
 namespace {
@@ -33,6 +34,31 @@ std::string resolve(const std::string& name, const ModuleContext& ctx, bool want
     }
   }
   return "";
+}
+
+// Ansible's AnsibleFileNotFound text for a file that resolve() did not find
+// ("Could not find file" when no name was given).
+std::string not_found(const std::string& name, const ModuleContext& ctx) {
+  std::string msg = name.empty() ? "Could not find file" : "Could not find or access '" + name + "'";
+  if (!name.empty()) {
+    msg += "\nSearched in:";
+    std::vector<std::string> tried;
+    for (const auto& base : ctx.search_path)
+      for (const std::string& c : {base + "/vars/" + name, base + "/" + name})
+        if (std::find(tried.begin(), tried.end(), c) == tried.end()) tried.push_back(c);
+    for (const auto& c : tried) msg += "\n\t" + c;
+  }
+  return msg + " on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, "
+               "see the remote_src option";
+}
+
+// combine_vars(old, new, merge=True): mappings merge recursively, the new
+// value wins anything else.
+Value merged(const Value& old, const Value& add) {
+  if (!old.is_object() || !add.is_object()) return add;
+  Value out = old;
+  for (auto it = add.begin(); it != add.end(); ++it) out[it.key()] = merged(out.value(it.key(), Value()), it.value());
+  return out;
 }
 
 void collect(const std::string& dir, int depth, int max_depth, std::vector<std::string>& out) {
@@ -67,12 +93,19 @@ class IncludeVarsModule : public Module {
   bool needs_connection() const override { return false; }
 
   Value run(const Value& args, ModuleContext& ctx) const override {
+    Value loaded = Value::array();
+    // Ansible's action reports a failure under "message", with no facts.
+    auto fail = [&loaded](const std::string& message) {
+      return Value{{"ansible_facts", Value::object()}, {"ansible_included_var_files", loaded},
+                   {"changed", false}, {"failed", true}, {"message", message}};
+    };
     std::vector<std::string> files;
+    std::string bad_extension;
     std::string file = args["file"].is_string() ? args["file"].get<std::string>()
                        : args["_raw_params"].is_string() ? trim(args["_raw_params"].get<std::string>()) : "";
     if (args["dir"].is_string()) {
       std::string dir = resolve(args["dir"].get<std::string>(), ctx, true);
-      if (dir.empty()) return failed_result(args["dir"].get<std::string>() + " directory does not exist");
+      if (dir.empty()) return fail(args["dir"].get<std::string>() + " directory does not exist");
       std::vector<std::string> all;
       collect(dir, 0, static_cast<int>(args["depth"].get<int64_t>()), all);
       std::vector<std::string> exts;
@@ -89,32 +122,37 @@ class IncludeVarsModule : public Module {
         std::string ext = dot == std::string::npos ? "" : base.substr(dot + 1);
         if (std::find(exts.begin(), exts.end(), ext) == exts.end()) {
           if (args["ignore_unknown_extensions"] == true) continue;
-          return failed_result(p + " does not have a valid extension: " + join(exts, ", "));
+          bad_extension = p + " does not have a valid extension: " + join(exts, ", ");
+          break;  // the files before it are still loaded
         }
         files.push_back(p);
       }
     } else if (!file.empty()) {
       std::string path = resolve(file, ctx, false);
-      if (path.empty()) return failed_result("Could not find or access '" + file + "'");
+      if (path.empty()) return fail(not_found(file, ctx));
       files.push_back(path);
     } else {
-      return failed_result("one of file, dir or a file name is required");
+      return fail(not_found("", ctx));
     }
     Value data = Value::object();
-    Value loaded = Value::array();
     for (const auto& p : files) {
       Value v;
       try {
         v = load_yaml_value_file(p);
       } catch (const Error& e) {
-        return failed_result(e.what());
+        return fail(e.what());
       }
       if (v.is_null()) continue;
-      if (!v.is_object()) return failed_result(p + " must be stored as a dictionary/hash");
+      if (!v.is_object()) return fail(p + " must be stored as a dictionary/hash");
       for (auto it = v.begin(); it != v.end(); ++it) data[it.key()] = it.value();
       loaded.push_back(p);
     }
+    if (!bad_extension.empty()) return fail(bad_extension);
     if (args["name"].is_string()) data = Value{{args["name"].get<std::string>(), data}};
+    // hash_behaviour: merge combines each variable with its current value.
+    if (args["hash_behaviour"] == "merge" && ctx.vars)
+      for (auto it = data.begin(); it != data.end(); ++it)
+        if (const Value* old = ctx.vars->lookup(it.key())) it.value() = merged(*old, it.value());
     return Value{{"ansible_facts", data}, {"ansible_included_var_files", loaded}, {"changed", false}};
   }
 

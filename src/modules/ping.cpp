@@ -15,7 +15,14 @@ class PingModule : public Module {
   Value run(const Value& validated, ModuleContext& ctx) const override {
     ModuleArgs args(validated);
     std::string data = args.str("data");
-    if (data == "crash") return failed_result("boom");
+    if (data == "crash") {
+      // Ansible's module raises; the result is its "MODULE FAILURE" with
+      // the traceback's last line.
+      return Value{{"changed", false}, {"failed", true}, {"module_stdout", ""},
+                   {"module_stderr", "Traceback (most recent call last):\n  File \"ansible/modules/ping.py\", line 79, in main\n"
+                                     "Exception: boom\n"},
+                   {"msg", "MODULE FAILURE\nSee stdout/stderr for the exact error"}, {"rc", 1}};
+    }
     // One round trip proves what Ansible's ping proves: we can log in and
     // run something.
     ExecOptions opts;

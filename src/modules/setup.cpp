@@ -2,6 +2,7 @@
 // ansible.builtin.gather_facts) in one shell round trip; see facts.hpp for
 // what is gathered and how.
 #include "modules/registry.hpp"
+#include "template/engine.hpp"
 #include "modules/facts.hpp"
 
 namespace drover {
@@ -33,6 +34,13 @@ class SetupModule : public Module {
     if (args.contains("filter") && args["filter"].is_array())
       for (const auto& s : args["filter"]) req.filter.push_back(s.get<std::string>());
     if (args.contains("fact_path") && args["fact_path"].is_string()) req.fact_path = args["fact_path"];
+    // ansible_python describes the interpreter modules would run with.
+    if (ctx.vars && ctx.templar)
+      if (const Value* py = ctx.vars->lookup("ansible_python_interpreter"); py && py->is_string()) try {
+          req.python_interpreter = ctx.templar->render_string(py->get<std::string>(), *ctx.vars);
+        } catch (const std::exception&) {
+          // An interpreter that does not render: discovery's list decides.
+        }
     return gather_facts(ctx, req);
   }
 

@@ -2,6 +2,7 @@
 // module, the template lookup and `drover template` -- and the variable
 // source that puts them above the task's own (generate_ansible_template_vars).
 #pragma once
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,12 @@ class OverlayVariables : public tmpl::VariableSource {
   const Value* lookup(std::string_view name) override {
     auto it = top_.find(std::string(name));
     return it != top_.end() ? &*it : rest_.lookup(name);
+  }
+  std::vector<std::string> names() override {
+    std::vector<std::string> out = rest_.names();
+    for (auto it = top_.begin(); it != top_.end(); ++it)
+      if (std::find(out.begin(), out.end(), it.key()) == out.end()) out.push_back(it.key());
+    return out;
   }
 
  private:

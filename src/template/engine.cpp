@@ -16,6 +16,13 @@ const Value* ValueVariables::lookup(std::string_view name) {
   return find_member(dict_, name);
 }
 
+std::vector<std::string> ValueVariables::names() {
+  std::vector<std::string> out;
+  if (dict_.is_object())
+    for (auto it = dict_.begin(); it != dict_.end(); ++it) out.push_back(it.key());
+  return out;
+}
+
 namespace {
 
 bool possibly_template(const std::string& s, const SyntaxOptions& o) {

@@ -42,6 +42,9 @@ class VariableSource {
  public:
   virtual ~VariableSource() = default;
   virtual const Value* lookup(std::string_view name) = 0;
+  // Every variable name, lowest precedence first as Ansible's merged dict
+  // orders them (the varnames lookup); empty when the source cannot list them.
+  virtual std::vector<std::string> names() { return {}; }
 };
 
 // Variables from one dict Value (not copied: it must outlive the source).
@@ -49,6 +52,7 @@ class ValueVariables : public VariableSource {
  public:
   explicit ValueVariables(const Value& dict) : dict_(dict) {}
   const Value* lookup(std::string_view name) override;
+  std::vector<std::string> names() override;
 
  private:
   const Value& dict_;
@@ -70,6 +74,7 @@ class LazyVariables : public VariableSource {
  public:
   LazyVariables(const Engine& engine, VariableSource& raw) : engine_(engine), raw_(raw) {}
   const Value* lookup(std::string_view name) override;
+  std::vector<std::string> names() override { return raw_.names(); }
 
  private:
   const Engine& engine_;

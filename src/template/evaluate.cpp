@@ -1,4 +1,5 @@
 // Expression evaluation.
+#include <cctype>
 #include <cmath>
 
 #include "core/pyrepr.hpp"
@@ -277,7 +278,15 @@ Val Renderer::apply_filter(const std::string& name, const Val& input, CallArgs& 
 
 bool Renderer::apply_test(const std::string& name, const Val& input, CallArgs& args) {
   TestFn t = find_test(name);
-  if (!t) fail("No test named '" + name + "'.");
+  if (!t) {
+    // Ansible's plugin loader refuses a name that is no identifier (the
+    // string argument of select/selectattr can be anything).
+    bool identifier = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+    for (char c : name) identifier = identifier && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.');
+    if (!identifier)
+      fail("TemplateSyntaxError: Could not load \"" + name + "\": 'invalid plugin name: ansible.builtin." + name + "'");
+    fail("No test named '" + name + "'.");
+  }
   args.fn_name = name.c_str();
   return t(*this, input, args);
 }

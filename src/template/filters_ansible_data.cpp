@@ -252,9 +252,19 @@ std::vector<Val> unique_list(const std::vector<Val>& items, bool case_sensitive)
 }
 
 Val f_unique(Renderer& r, const Val& v, CallArgs& a) {
-  bool cs = a.get(0, "case_sensitive", Val::boolean(false)).truthy();
+  Val cs_arg = a.get(0, "case_sensitive", Val::none());
+  bool cs = cs_arg.truthy();
   Val attr = a.get(1, "attribute", Val::none());
   auto items = iterate(v);
+  // Jinja's do_unique hashes each key; Ansible falls back to its own
+  // version on a TypeError, except for the parameters that one lacks.
+  if ((cs_arg.is_bool() && !cs) || !attr.is_none())
+    for (const auto& x : items) {
+      Val k = attr.is_none() ? x : attr_path(r, x, to_str(attr));
+      if (k.is_dict() || k.is_list())
+        fail("Jinja2's unique filter failed and we cannot fall back to Ansible's version as it does not support the "
+             "parameters supplied. unhashable type: '" + type_name(k) + "'");
+    }
   if (attr.is_none()) return make_list(unique_list(items, cs));
   std::vector<Val> out, keys;
   for (const auto& x : items) {

@@ -30,6 +30,20 @@ bool is_name_start(char c) {
 }
 bool is_name_char(char c) { return is_name_start(c) || is_digit(c); }
 
+// The UTF-8 length of a non-ASCII whitespace character at s[p] (Python's \s
+// matches them, so Jinja's lexer skips them: U+0085, U+00A0, U+1680,
+// U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000); 0 when none.
+size_t unicode_space_len(const std::string& s, size_t p) {
+  auto at = [&](size_t i) { return i < s.size() ? static_cast<unsigned char>(s[i]) : 0; };
+  unsigned a = at(p), b = at(p + 1), c = at(p + 2);
+  if (a == 0xC2 && (b == 0x85 || b == 0xA0)) return 2;
+  if (a == 0xE1 && b == 0x9A && c == 0x80) return 3;
+  if (a == 0xE2 && b == 0x80 && ((c >= 0x80 && c <= 0x8A) || c == 0xA8 || c == 0xA9 || c == 0xAF)) return 3;
+  if (a == 0xE2 && b == 0x81 && c == 0x9F) return 3;
+  if (a == 0xE3 && b == 0x80 && c == 0x80) return 3;
+  return 0;
+}
+
 int count_nl(std::string_view s) {
   int n = 0;
   for (char c : s) n += c == '\n';
@@ -277,13 +291,17 @@ class Lexer {
         ++p;
         continue;
       }
+      if (size_t n = unicode_space_len(src_, p)) {
+        p += n;
+        continue;
+      }
       if (is_digit(c)) {
         p = number(p);
         continue;
       }
       if (is_name_start(c)) {
         size_t s = p;
-        while (p < src_.size() && is_name_char(src_[p])) ++p;
+        while (p < src_.size() && is_name_char(src_[p]) && !unicode_space_len(src_, p)) ++p;
         toks_.push_back(Token{Tok::Name, line_, src_.substr(s, p - s)});
         continue;
       }

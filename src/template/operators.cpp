@@ -223,7 +223,11 @@ std::string percent_format(const std::string& fmt, const Val& args) {
     switch (conv) {
       case 's': piece = to_str(arg); break;
       case 'r':
-      case 'a': piece = repr(arg); break;
+      case 'a':
+        // AnsibleUndefined.__repr__ (only str() of it fails).
+        piece = arg.is_undefined() ? "AnsibleUndefined(hint=None, obj=missing, name='" + arg.undefined_name() + "')"
+                                   : repr(arg);
+        break;
       case 'd':
       case 'i':
       case 'u': {

@@ -79,9 +79,11 @@ TEST(Yaml, BadIndentationIsAnErrorWithPosition) {
   }
 }
 
-TEST(Yaml, UnsafeTagIsMarked) {
-  Value v = load("a: !unsafe '{{ x }}'\n");
-  EXPECT_EQ(v["a"]["__ansible_unsafe"], "{{ x }}");
+TEST(Yaml, UnsafeStringsComeBackAsTemplatesOfTheirOwnText) {
+  Value v = load("a: !unsafe '{{ x }}'\nb: !unsafe ['c{% d', plain, 1]\ne: !unsafe {f: '{# endraw }}'}\n");
+  EXPECT_EQ(v["a"], "{% raw %}{{ x }}{% endraw %}");
+  EXPECT_EQ(v["b"], Value::array({"{% raw %}c{% d{% endraw %}", "plain", 1}));
+  EXPECT_EQ(v["e"]["f"], "{{ '{# endraw }}' }}");
 }
 
 }  // namespace

@@ -17,6 +17,10 @@ const std::vector<std::pair<std::string, std::string>> kCases = {
     {"file_two_joined", "lookup('file', 'a.txt', 'b.txt')"},
     {"env_default", "lookup('env', 'DROVER_SURELY_UNSET', default='dflt')"},
     {"template", "lookup('template', 't.j2')"},
+    {"template_delimiters", "lookup('template', 'delims.j2', variable_start_string='[%', variable_end_string='%]', "
+                            "comment_start_string='[#', comment_end_string='#]')"},
+    {"template_dict_converted", "lookup('template', 'dict.j2') is mapping"},
+    {"template_dict_as_text", "lookup('template', 'dict.j2', convert_data=False) is string"},
     {"pipe", "lookup('pipe', 'echo hi; echo there')"},
     {"lines", "query('lines', 'printf \"a\\nb\\n\"')"},
     {"lines_joined", "lookup('lines', 'printf \"a\\nb\\n\"')"},
@@ -52,6 +56,8 @@ class LookupCompat : public ::testing::Test {
     dir_.write("files/a.txt", "alpha\n\n");
     dir_.write("files/b.txt", "beta");
     dir_.write("templates/t.j2", "port={{ port }}\n");
+    dir_.write("templates/delims.j2", "port=[% port %][# a comment #] {{ port }}\n");
+    dir_.write("templates/dict.j2", "{\"port\": {{ port }}}");
     dir_.write("files/data.csv", "alice,1,x\nbob,2,y\n");
     dir_.write("files/data.ini", "[main]\nuser = admin\n");
     std::string tasks;

@@ -53,15 +53,36 @@ TEST(PlaybookCompat, AddHostArgumentsFromOneTemplatedDict) { compare("add_host_d
 TEST(PlaybookCompat, AnsibleSearchPathAndWithListOfADictFails) { compare("search_path.yml"); }
 TEST(PlaybookCompat, FileTestsByEveryNameAnsibleAccepts) { compare("file_tests.yml"); }
 TEST(PlaybookCompat, CommandWarnsThatExecutableIsNotUsed) { compare("command_executable.yml"); }
+TEST(PlaybookCompat, SequenceSubelementsIndexedItemsErrorsAsAnsibleWordsThem) { compare("lookup_errors.yml"); }
+TEST(PlaybookCompat, ConnectionSettingsAreVariablesAndVarnamesListsVariables) { compare("connection_vars.yml"); }
+TEST(PlaybookCompat, TemplatedTagsAreListedRendered) {
+  compare("templated_tags.yml", {"--list-tasks", "--tags", "tag3,untagged"});
+}
+TEST(PlaybookCompat, TemplatedTagsSelectTasks) { compare("templated_tags.yml", {"--tags", "tag3"}); }
+TEST(PlaybookCompat, NotifyRunsTheFirstHandlerOfThatNameAndEveryListener) { compare("handlers_listen.yml"); }
+TEST(PlaybookCompat, IncludeVarsFailuresAreReportedUnderMessage) { compare("include_vars_errors.yml"); }
+TEST(PlaybookCompat, UnsafeStringsAreNeverTemplated) { compare("unsafe_strings.yml"); }
+TEST(PlaybookCompat, ACrashingModuleReportsModuleFailure) { compare("module_crash.yml"); }
+TEST(PlaybookCompat, HostvarsHoldTheImplicitLocalhost) { compare("hostvars_localhost.yml"); }
+TEST(PlaybookCompat, FindContainsReadsTheWholeFileAsPythonDoes) { compare("find_whole_file.yml"); }
+TEST(PlaybookCompat, NotifyingAMissingHandlerStopsThePlaybook) { compare("missing_handler.yml"); }
+TEST(PlaybookCompat, FileTimestampsAreReadWithTheirFormat) { compare("file_times.yml"); }
 TEST(PlaybookCompat, CheckMode) { compare("basics.yml", {"--check"}); }
 TEST(PlaybookCompat, Tags) { compare("basics.yml", {"--list-tasks", "--skip-tags", "never"}); }
 
-TEST(PlaybookLoad, UnknownModuleIsReportedWithFileLineAndHintBeforeRunning) {
+TEST(PlaybookLoad, UnknownModuleIsReportedInAnsiblesFormWithLineColumnAndHintBeforeRunning) {
   test::TempDir d;
   d.write("pb.yml", "- hosts: all\n  tasks:\n    - name: typo\n      comand: echo hi\n");
   auto r = test::run_drover({"play", "-i", "localhost,", d.path() + "/pb.yml"});
   EXPECT_EQ(r.exit_code, 4) << r.err;
-  EXPECT_NE(r.err.find("pb.yml:4:7:"), std::string::npos) << r.err;  // the misspelt key
+  // Ansible's form, with the misspelt key's line and column.
+  EXPECT_EQ(r.err.rfind("ERROR! couldn't resolve module/action 'comand'", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("The error appears to be in '" + d.path() + "/pb.yml': line 4, column 7, but may\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("The offending line appears to be:\n\n    - name: typo\n      comand: echo hi\n      ^ here"),
+            std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("couldn't resolve module/action 'comand'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("did you mean 'command'"), std::string::npos) << r.err;
   EXPECT_EQ(r.out.find("TASK"), std::string::npos);
@@ -72,7 +93,7 @@ TEST(PlaybookLoad, BadYamlSaysWhereAndWhat) {
   d.write("pb.yml", "- hosts: all\n  tasks:\n    - debug: msg=[1, 2\n    - debug: msg=x\n  bad\n");
   auto r = test::run_drover({"play", "-i", "localhost,", d.path() + "/pb.yml", "--syntax-check"});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.err.find("pb.yml:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("The error appears to be in '" + d.path() + "/pb.yml': line "), std::string::npos) << r.err;
 }
 
 TEST(PlaybookLoad, UnknownPlayKeywordAndUnknownOptionAndMissingRole) {
@@ -89,7 +110,8 @@ TEST(PlaybookLoad, UnknownPlayKeywordAndUnknownOptionAndMissingRole) {
   d.write("i.yml", "- include: other.yml\n");  // Ansible 2.14 has no playbook-level include
   r = test::run_drover({"play", d.path() + "/i.yml", "--syntax-check"});
   EXPECT_EQ(r.exit_code, 4);
-  EXPECT_NE(r.err.find("'include' is not a valid attribute for a Play"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.rfind("ERROR! 'include' is not a valid attribute for a Play\n\nThe error appears to be in '", 0), 0u)
+      << r.err;
   d.write("c.yml", "- hosts: all\n  roles: [nosuchrole]\n");
   r = test::run_drover({"play", d.path() + "/c.yml", "--syntax-check"});
   EXPECT_EQ(r.exit_code, 4);

@@ -411,6 +411,26 @@ TEST(SetupScript, RunsUnderShAndDescribesThisMachine) {
   EXPECT_LT(ms, 5000);
 }
 
+TEST(SetupScript, PythonFactDescribesTheHostsInterpreterWhenItHasOne) {
+  FactsRequest req;
+  req.python_interpreter = "/usr/bin/python3";
+  auto collectors = resolve_gather_subset({"!all", "python"});
+  auto r = test::run_process({"/bin/sh", "-c", build_facts_script(collectors, req)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Value py = parse_facts_output(r.out, collectors, req)["ansible_python"];
+  auto v = test::run_process({"/usr/bin/python3", "-c", "import sys; print(*sys.version_info[:3])"});
+  EXPECT_EQ(py["executable"], "/usr/bin/python3");
+  EXPECT_EQ(std::to_string(py["version"]["major"].get<int>()) + " " + std::to_string(py["version"]["minor"].get<int>()) +
+                " " + std::to_string(py["version"]["micro"].get<int>()) + "\n",
+            v.out);
+  EXPECT_EQ(py["type"], "cpython");
+  EXPECT_EQ(py["has_sslcontext"], true);
+  // A release candidate, and a host without Python: no fact.
+  Value rc = parse_facts_output("\x1e" "python\n/opt/py/bin/python3\nPython 3.13.0rc2\n", collectors, req);
+  EXPECT_EQ(rc["ansible_python"]["version_info"], Value::array({3, 13, 0, "candidate", 2}));
+  EXPECT_FALSE(parse_facts_output("", collectors, req).contains("ansible_python"));
+}
+
 // A busybox-only host: busybox sh and its applets, nothing else on PATH
 // (busybox `date` has no %N, `ip` is busybox's, no capsh or lsblk).
 TEST(SetupScript, RunsUnderBusyboxWithOnlyItsApplets) {

@@ -1,0 +1,24 @@
+#include "core/unsafe.hpp"
+
+namespace drover {
+
+// Strings without template markers need nothing; "endraw" inside needs the
+// expression form.
+std::string unsafe_text(const std::string& s) {
+  if (s.find("{{") == std::string::npos && s.find("{%") == std::string::npos && s.find("{#") == std::string::npos)
+    return s;
+  if (s.find("endraw") == std::string::npos) return "{% raw %}" + s + "{% endraw %}";
+  std::string quoted = "'";
+  for (char c : s) quoted += c == '\'' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+  return "{{ " + quoted + "' }}";
+}
+
+Value unsafe_value(const Value& v) {
+  if (v.is_string()) return unsafe_text(v.get_ref<const std::string&>());
+  if (!v.is_array() && !v.is_object()) return v;
+  Value out = v;
+  for (auto& e : out) e = unsafe_value(e);
+  return out;
+}
+
+}  // namespace drover

@@ -1,0 +1,16 @@
+// Ansible's unsafe text (AnsibleUnsafeText: `!unsafe` YAML, module results):
+// a string with template markers becomes a template that renders to exactly
+// its text, so that the lazy templating of variables leaves it as it is.
+#pragma once
+
+#include <string>
+
+#include "core/value.hpp"
+
+namespace drover {
+
+std::string unsafe_text(const std::string& s);
+// Every string inside `v` made unsafe (wrap_var).
+Value unsafe_value(const Value& v);
+
+}  // namespace drover
