@@ -284,8 +284,7 @@ class IniFileModule : public Module {
     Value r{{"changed", changed}, {"diff", diff}, {"msg", e.msg}, {"path", path}};
     if (!backup_file.empty()) r["backup_file"] = backup_file;
     // AnsibleModule adds the file's attributes to a result with "path".
-    ScriptAnswer st = run_answer_script(ctx, shell_assign("path", path) + "_out stat \"$(" +
-                                                 kPathInfoCommand + " -- \"$path\" 2>/dev/null)\"\n");
+    ScriptAnswer st = run_answer_script(ctx, shell_assign("path", path) + "_out stat \"$(_dr_stl \"$path\")\"\n");
     add_path_info(r, st.get("stat"));
     return r;
   }
