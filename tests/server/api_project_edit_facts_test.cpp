@@ -27,7 +27,8 @@ class ProjectEditAndFacts : public ::testing::Test {
   }
   ApiClient api() const { return ApiClient(server->url(), server->admin_token()); }
 
-  Value wait_until(const std::string& path, const std::string& key, std::initializer_list<const char*> done) {
+  Value wait_until(const std::string& path, const std::string& key,
+                   std::initializer_list<const char*> done) {
     Value v;
     for (int i = 0; i < 600; ++i) {
       v = api().get(path).json();
@@ -41,7 +42,8 @@ class ProjectEditAndFacts : public ::testing::Test {
   Value run_job(int64_t template_id) {
     auto r = api().post("/api/v1/jobs", {{"template_id", template_id}});
     EXPECT_EQ(r.status, 202) << r.body;
-    return wait_until("/api/v1/jobs/" + r.json()["id"].dump(), "state", {"successful", "failed", "error", "canceled"});
+    return wait_until("/api/v1/jobs/" + r.json()["id"].dump(), "state",
+                      {"successful", "failed", "error", "canceled"});
   }
   void git(const std::string& dir, const std::string& command) {
     auto r = run_shell("cd " + dir + " && " + command);
@@ -52,8 +54,10 @@ class ProjectEditAndFacts : public ::testing::Test {
 TEST_F(ProjectEditAndFacts, AHostShowsTheFactsItsNewestFactGatheringJobGatheredNotASetFact) {
   root.write("p/gather.yml", "- hosts: all\n  gather_facts: true\n  tasks:\n    - debug: msg=hi\n");
   root.write("p/setfact.yml",
-             "- hosts: all\n  gather_facts: false\n  tasks:\n    - set_fact:\n        ansible_system: Plan9\n");
-  auto p = api().post("/api/v1/projects", {{"name", "p"}, {"kind", "local"}, {"path", root.path() + "/p"}});
+             "- hosts: all\n  gather_facts: false\n  tasks:\n    - set_fact:\n        "
+             "ansible_system: Plan9\n");
+  auto p = api().post("/api/v1/projects",
+                      {{"name", "p"}, {"kind", "local"}, {"path", root.path() + "/p"}});
   ASSERT_EQ(p.status, 201) << p.body;
   Value inventory = {{"text", "web1 ansible_connection=local\n"}};
   auto gather = api().post("/api/v1/templates", {{"name", "gather"},
@@ -94,9 +98,13 @@ TEST_F(ProjectEditAndFacts, ALocalProjectIsRenamedAndMovedWithinTheRootsOnly) {
   root.write("a/site.yml", "- hosts: all\n  tasks: []\n");
   root.write("b/site.yml", "- hosts: all\n  tasks: []\n");
   TempDir outside;
-  auto p = api().post("/api/v1/projects", {{"name", "a"}, {"kind", "local"}, {"path", root.path() + "/a"}});
+  auto p = api().post("/api/v1/projects",
+                      {{"name", "a"}, {"kind", "local"}, {"path", root.path() + "/a"}});
   ASSERT_EQ(p.status, 201) << p.body;
-  ASSERT_EQ(api().post("/api/v1/projects", {{"name", "taken"}, {"kind", "local"}, {"path", root.path() + "/b"}}).status,
+  ASSERT_EQ(api()
+                .post("/api/v1/projects",
+                      {{"name", "taken"}, {"kind", "local"}, {"path", root.path() + "/b"}})
+                .status,
             201);
   const std::string path = "/api/v1/projects/" + p.json()["id"].dump();
 
@@ -131,10 +139,13 @@ TEST_F(ProjectEditAndFacts, AGitProjectWithANewBranchOrUrlIsSyncedAgain) {
   run_shell("mkdir -p " + one + " " + two);
   const std::string commit = "git -c user.email=t@t -c user.name=t commit -qm";
   git(one, "git init -q -b main && echo main > which && git add which && " + commit + " main");
-  git(one, "git checkout -q -b release && echo release > which && " + commit + " release -a && git checkout -q main");
+  git(one, "git checkout -q -b release && echo release > which && " + commit +
+               " release -a && git checkout -q main");
   git(two, "git init -q -b main && echo two > which && git add which && " + commit + " two");
 
-  auto p = api().post("/api/v1/projects", {{"name", "g"}, {"kind", "git"}, {"url", "file://" + one}, {"branch", "main"}});
+  auto p =
+      api().post("/api/v1/projects",
+                 {{"name", "g"}, {"kind", "git"}, {"url", "file://" + one}, {"branch", "main"}});
   ASSERT_EQ(p.status, 201) << p.body;
   const std::string path = "/api/v1/projects/" + p.json()["id"].dump();
   Value synced = wait_until(path, "sync_state", {"ok", "failed"});
