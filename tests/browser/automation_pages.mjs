@@ -117,7 +117,7 @@ async function webhooks(page) {
   await page.getByRole('link', {name: 'New webhook'}).click();
   await page.getByLabel('Name', {exact: true}).fill('ci push');
   await page.getByLabel('Template', {exact: true}).selectOption({label: data.template_name});
-  await page.getByLabel('Sender').selectOption('generic');
+  await page.getByLabel('Sender', {exact: true}).selectOption('generic');
   await page.getByLabel("Generic sender's proof").selectOption('token');
   await page.getByLabel('Branches').fill('main, release/*');
   assert.deepEqual(await unlabelled(page), [], 'webhook form');
@@ -191,7 +191,7 @@ async function notifications(page) {
   // The secret is write-only: removing it is all the form can do with it.
   await page.getByLabel('Remove the stored secret').check();
   await page.getByRole('button', {name: 'Save'}).click();
-  await page.locator('dl.facts').filter({hasText: /Secret\s+none/}).waitFor();
+  await page.locator('dl.facts dd').filter({hasText: /^none$/}).waitFor();  // Secret: none
 }
 
 async function viewer(b) {

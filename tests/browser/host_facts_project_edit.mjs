@@ -30,7 +30,7 @@ await scenario(async (b) => {
   assert.match(summary, /Architecture\s+(x86_64|aarch64)/);
   assert.equal(await page.getByRole('link', {name: `by job #${jobId}`}).count(), 1, 'the gathering job is linked');
   const all = page.locator('details.all-facts');
-  await all.locator('summary').click();
+  await all.locator(':scope > summary').click();
   const rows = all.locator('tbody tr');
   const total = await rows.count();
   assert.ok(total > 20, `many facts (${total})`);

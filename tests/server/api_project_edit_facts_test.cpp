@@ -117,7 +117,9 @@ TEST_F(ProjectEditAndFacts, ALocalProjectIsRenamedAndMovedWithinTheRootsOnly) {
   auto refused = [&](const Value& body, int status, const std::string& field) {
     auto r = api().patch(path, body);
     EXPECT_EQ(r.status, status) << body.dump() << " " << r.body;
-    if (!field.empty()) EXPECT_EQ(r.json()["error"]["details"]["field"], field) << r.body;
+    if (!field.empty()) {
+      EXPECT_EQ(r.json()["error"]["details"]["field"], field) << r.body;
+    }
   };
   refused({{"path", outside.path()}}, 400, "path");
   refused({{"url", "https://example.com/x.git"}}, 400, "url");

@@ -81,11 +81,11 @@ export async function render({main, params, can, go}) {
         await del(`hosts/${host.id}`);
         notify(t('hosts.deleted', {n: 1}));
         go('/hosts');
-      }}, t('action.delete'))) : null,
+      }}, t('action.delete'))) : '',
     h('dl', {class: 'facts card'}, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '')])),
     h('h2', {}, t('host.vars')),
     h('pre', {class: 'code'}, JSON.stringify(host.vars || {}, null, 2)),
-    h('h2', {}, t('facts.title')), factsSection(facts),
+    h('h2', {}, t('facts.title')), ...factsSection(facts),
     h('h2', {}, t('host.jobs')), jobs.root);
   await jobs.reload();
 }

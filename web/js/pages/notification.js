@@ -44,7 +44,7 @@ export async function render(ctx) {
         await del(`notifications/${n.id}`);
         notify(t('common.deleted'));
         ctx.go('/notifications');
-      }}, t('action.delete'))) : null,
+      }}, t('action.delete'))) : '',
     h('dl', {class: 'facts card'},
       h('dt', {}, t('auto.template')), h('dd', {}, templateName(templates, n.template_id)),
       h('dt', {}, t('notify.kind')), h('dd', {}, t(`notify.kind_${n.kind}`)),

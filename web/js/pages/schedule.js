@@ -39,7 +39,7 @@ export async function render(ctx) {
         await del(`schedules/${s.id}`);
         notify(t('common.deleted'));
         ctx.go('/schedules');
-      }}, t('action.delete'))) : null,
+      }}, t('action.delete'))) : '',
     h('dl', {class: 'facts card'},
       h('dt', {}, t('auto.template')), h('dd', {}, h('a', {href: `#/templates`}, templateName(templates, s.template_id))),
       h('dt', {}, t('schedule.when')), h('dd', {}, s.cron ? h('code', {}, s.cron) : t('schedule.once_at', {time: fmtZoned(s.run_at, s.time_zone, lang)})),

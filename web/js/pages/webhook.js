@@ -41,7 +41,7 @@ export async function render(ctx) {
         await del(`webhooks/${w.id}`);
         notify(t('common.deleted'));
         ctx.go('/webhooks');
-      }}, t('action.delete'))) : null,
+      }}, t('action.delete'))) : '',
     h('dl', {class: 'facts card'},
       h('dt', {}, t('webhook.url')), h('dd', {}, h('code', {id: 'hook-url'}, hookUrl(w.id))),
       h('dt', {}, t('auto.template')), h('dd', {}, templateName(templates, w.template_id)),
