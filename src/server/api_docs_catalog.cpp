@@ -211,6 +211,17 @@ void add_catalog_docs(ApiDocs& docs, Value& components) {
                     err(403, "the caller may not use the credential"),
                     err(409, "a project with this name exists")}};
   docs["GET /api/v1/projects/{id}"] = {.responses = {ok(ref("Project")), err(404)}};
+  docs["PATCH /api/v1/projects/{id}"] = {
+      .body = obj({{"name", str()},
+                   {"path", str("local: an absolute directory")},
+                   {"url", str("git: the repository (a new one is cloned afresh)")},
+                   {"branch", str("git: the branch (empty: the remote's HEAD)")},
+                   {"credential_id", nullable(described(integer(1), "git: a password or ssh_key credential"))}}),
+      .responses = {ok(ref("Project"), "changed; a git project whose url, branch or credential changed gets a "
+                                       "sync job (sync_job_id)"),
+                    err(400, "a bad field, or a field the project's kind does not have"),
+                    err(403, "the caller may not use the credential"), err(404),
+                    err(409, "another project has this name, or a sync is under way (url changes)")}};
   docs["POST /api/v1/projects/{id}/sync"] = {
       .responses = {
           accepted(ref("Job"), "a sync job queued (git pull, or a local directory check)"),

@@ -121,6 +121,14 @@ void add_cmdb_docs(ApiDocs& docs, Value& components) {
       .body = ref("HostPatch"),
       .responses = {ok(ref("Host")), err(404), err(409, "another host has this hostname")}};
   docs["DELETE /api/v1/hosts/{id}"] = {.responses = {no_content("deleted"), err(404)}};
+  components["HostFacts"] = open(
+      {{"facts", nullable(described(any_object(), "ansible_facts as the setup module returned them"))},
+       {"job_id", nullable(described(integer(1), "the job that gathered them"))},
+       {"gathered", nullable(timestamp())}},
+      {"facts", "job_id", "gathered"});
+  docs["GET /api/v1/hosts/{id}/facts"] = {
+      .responses = {ok(ref("HostFacts"), "the newest gathered facts (all null: none gathered yet)"),
+                    err(404, "no host with this id")}};
 
   docs["GET /api/v1/inventory"] = {
       .responses = {

@@ -5,7 +5,9 @@
 //   /api/v1/projects     a directory of playbooks: a local path under a
 //                        project root, or a git URL cloned into
 //                        <data>/projects/<id> by a job of kind sync
-//                        (POST /api/v1/projects/{id}/sync queues another)
+//                        (POST /api/v1/projects/{id}/sync queues another;
+//                        a PATCH of a git project's url, branch or
+//                        credential queues one too)
 //   /api/v1/templates    project + playbook + inventory + credential +
 //                        extra vars + forks + limit + tags + check mode
 // The job side reads these tables to run a template (jobs/job_template).

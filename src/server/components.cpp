@@ -7,6 +7,7 @@
 #include "server/automation/webhook_routes.hpp"
 #include "server/automation/workflow_routes.hpp"
 #include "server/catalog_routes.hpp"
+#include "server/host_facts_routes.hpp"
 #include "server/host_jobs_routes.hpp"
 #include "server/host_routes.hpp"
 #include "server/project_files.hpp"
@@ -22,6 +23,7 @@ std::vector<Component> server_components() {
       {"audit", add_audit_routes, nullptr, nullptr},
       {"hosts", add_host_routes, nullptr, nullptr},
       {"host jobs", add_host_job_routes, nullptr, nullptr},
+      {"host facts", add_host_facts_routes, nullptr, nullptr},
       {"groups", add_group_routes, nullptr, nullptr},
       {"credentials", add_credential_routes, nullptr, nullptr},
       {"projects", add_project_routes, nullptr, nullptr},

@@ -95,6 +95,81 @@ std::string checked_local_path(const ServerContext& ctx, const std::string& path
   return *real;
 }
 
+// PATCH: the fields given over the old ones, checked as at creation; the
+// kind never changes. A git project whose url, branch or credential changes
+// is synced again (sync_job_id); a new url starts from a fresh clone (the
+// old checkout's origin is the old url), so it waits for a sync under way.
+void update_project(ServerContext& ctx, store::Database& db, const Call& call) {
+  int64_t id = call.id_param();
+  Value body = parse_json_body(call.req);
+  BodyReader r(body, {"name", "path", "url", "branch", "credential_id"});
+  auto old = db.read([&](store::Connection& c) { return find_project(c, id); });
+  if (!old) throw ApiError::not_found("no project " + std::to_string(id));
+  const bool git = (*old)["kind"] == "git";
+  auto refuse = [](const std::string& field, const std::string& why) {
+    throw ApiError(400, "bad_value", why, {{"field", field}});
+  };
+  std::string name = r.optional_string("name").value_or((*old)["name"].get<std::string>());
+  if (name.empty()) refuse("name", "field 'name' must not be empty");
+  std::string path = (*old)["path"];
+  std::string url = (*old)["url"];
+  std::string branch = (*old)["branch"];
+  Value credential = (*old)["credential_id"];
+  if (!git) {
+    for (const char* f : {"url", "branch", "credential_id"})
+      if (r.has(f)) refuse(f, std::string("a local project has no '") + f + "'");
+    if (auto p = r.optional_string("path")) path = checked_local_path(ctx, *p);
+  } else {
+    if (r.has("path")) refuse("path", "a git project's path is chosen by the server");
+    if (auto u = r.optional_string("url")) {
+      if (auto why = git_url_problem(*u, ctx.options)) refuse("url", *why);
+      url = *u;
+    }
+    if (auto b = r.optional_string("branch")) {
+      if (!b->empty() && ((*b)[0] == '-' || b->find_first_of(" \t\r\n") != std::string::npos))
+        refuse("branch", "bad branch name");
+      branch = *b;
+    }
+    if (auto c = r.optional_value("credential_id")) {
+      if (!c->is_null() && !(c->is_number_integer() && c->get<int64_t>() > 0))
+        throw ApiError(400, "wrong_type", "field 'credential_id' must be a positive integer or null",
+                       {{"field", "credential_id"}});
+      if (!c->is_null() && *c != credential) check_git_credential(ctx, c->get<int64_t>(), call.user);
+      credential = *c;
+    }
+  }
+  const bool new_url = url != (*old)["url"];
+  const bool resync = git && (new_url || branch != (*old)["branch"] || credential != (*old)["credential_id"]);
+  const std::string state = (*old)["sync_state"];
+  if (new_url && (state == "pending" || state == "running"))
+    throw ApiError::conflict("project " + std::to_string(id) + " is being synced; change its url afterwards");
+  Value fields = Value::array();
+  for (auto it = body.begin(); it != body.end(); ++it) fields.push_back(it.key());
+  db.write([&](store::Connection& c) {
+    if (!find_project(c, id)) throw ApiError::not_found("no project " + std::to_string(id));
+    std::optional<int64_t> cred;
+    if (credential.is_number_integer()) cred = credential.get<int64_t>();
+    try {
+      c.prepare("UPDATE projects SET name = ?, path = ?, url = ?, branch = ?, credential_id = ?, updated = ? "
+                "WHERE id = ?")
+          .bind(1, name).bind(2, path).bind(3, url).bind(4, branch).bind(5, cred)
+          .bind(6, store::now_timestamp()).bind(7, id).run();
+    } catch (const store::ConstraintError&) {
+      throw ApiError::conflict("project '" + name + "' exists", {{"field", "name"}});
+    }
+    store::append_audit(c, audit_entry(call, "update", "projects", std::to_string(id), {{"fields", fields}}));
+  });
+  if (new_url) {
+    std::error_code ec;
+    std::filesystem::remove_all(git_checkout_root(ctx.options) + "/" + std::to_string(id), ec);
+  }
+  std::optional<int64_t> job_id;
+  if (resync) job_id = queue_sync(db, id, call).id;
+  Value out = *db.read([&](store::Connection& c) { return find_project(c, id); });
+  out["sync_job_id"] = job_id ? Value(*job_id) : Value(nullptr);
+  send_json(call.res, 200, out);
+}
+
 }  // namespace
 
 void add_project_routes(Router& router, ServerContext& ctx) {
@@ -166,6 +241,10 @@ void add_project_routes(Router& router, ServerContext& ctx) {
                 if (!v) throw ApiError::not_found("no project " + std::to_string(id));
                 send_json(call.res, 200, *v);
               }});
+  router.add({"PATCH", "/api/v1/projects/{id}", Role::Operator,
+              "Change a project: its name; a local one's path; a git one's url, branch and credential_id "
+              "(a sync job fetches the change)",
+              [&db, &ctx](Call& call) { update_project(ctx, db, call); }});
   router.add({"POST", "/api/v1/projects/{id}/sync", Role::Operator,
               "Queue a sync job: git pull a git project, check a local one (202 with the job; no body)",
               [&db](Call& call) {

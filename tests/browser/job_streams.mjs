@@ -94,12 +94,14 @@ await scenario(async (b) => {
   await page.getByLabel('Search hostname or IP').first().fill('host00');
   await page.locator('.pager-status', {hasText: '1–2 of 2'}).waitFor();
   await page.getByLabel('Select all on this page').check();
-  await page.getByRole('textbox', {name: 'Command to run on the selection'}).fill('echo answer from {{ inventory_hostname }}');
+  // The hosts' CMDB vars reach the command with their types (a list here).
+  await page.getByRole('textbox', {name: 'Command to run on the selection'}).fill("echo answer from {{ inventory_hostname }} in {{ rack | join('+') }}");
   await page.getByRole('button', {name: 'Run command'}).click();
   await page.waitForURL(/#\/jobs\/\d+\?side=1$/);
   await page.locator('.job-head .badge.s-successful').waitFor({timeout: 120000});
   await page.locator('.side-by-side section', {hasText: 'answer from host002'}).waitFor();
-  assert.match(await page.locator('.side-by-side section', {hasText: 'host001'}).innerText(), /changed: \[host001\]\s+answer from host001/);
+  assert.match(await page.locator('.side-by-side section', {hasText: 'host001'}).innerText(), /changed: \[host001\]\s+answer from host001 in r1\+spare/);
+  assert.match(await page.locator('.side-by-side section', {hasText: 'host002'}).innerText(), /answer from host002 in r2\+spare/);
   await shot(page, 'batch-command');
   // The host's page lists the jobs that ran on it, newest first.
   await nav(page, 'Hosts').click();

@@ -122,7 +122,9 @@ class UiInBrowser : public ::testing::Test {
       // what it takes to reach them.
       for (int i = 0; i < 2; ++i) {
         const FleetHost& fh = fleet->hosts()[i];
+        // A list var: batch execution carries every var with its type.
         Value vars = {
+            {"rack", Value::array({"r" + std::to_string(i + 1), "spare"})},
             {"ansible_port", fh.port},
             {"ansible_user", "root"},
             {"ansible_ssh_private_key_file", fleet->client_key_path()},
@@ -214,6 +216,31 @@ TEST_F(UiInBrowser, TheUiWorksBehindAReverseProxyUnderAPathPrefix) {
 TEST_F(UiInBrowser, AnAdminUsesTheDashboardUsersAuditCredentialsTemplatesAndTokensPages) {
   start(true);
   run_scenario("admin_pages.mjs");
+}
+
+// Schedules (one fires while the test watches), webhooks (deliveries from
+// the test: launched, filtered, rejected) and notifications (one to a local
+// sink that answers, one to a port where nothing listens: retrying), each
+// page for a viewer without write controls, and in Chinese.
+TEST_F(UiInBrowser, AnOperatorSchedulesTemplatesWiresWebhooksAndNotificationsAndWatchesTheirLogs) {
+  start(false);
+  run_scenario("automation_pages.mjs");
+}
+
+// A host's facts after a job gathered them (there locally: the host's
+// inventory entry says ansible_connection=local), and a project's edit.
+TEST_F(UiInBrowser, AHostShowsTheFactsAJobGatheredAndAProjectIsEditedInPlace) {
+  start(false);
+  dir.write("project/facts.yml",
+            "- name: facts\n  hosts: all\n  gather_facts: true\n  tasks:\n"
+            "    - name: show the system\n      debug:\n        msg: \"{{ ansible_system }}\"\n");
+  auto project = api->get("/api/v1/projects").json()["items"][0]["id"];
+  auto tmpl = api->post("/api/v1/templates", {{"name", "gather on web1"},
+                                              {"project_id", project},
+                                              {"playbook", "facts.yml"},
+                                              {"inventory", {{"text", "web1 ansible_connection=local\n"}}}});
+  ASSERT_EQ(tmpl.status, 201) << tmpl.body;
+  run_scenario("host_facts_project_edit.mjs");
 }
 
 // 2,000 hosts that need no connection (debug only): the grid, the output

@@ -355,6 +355,16 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
   p.call(admin, "POST", "/api/v1/projects/{id}/sync",
          with_id("/api/v1/projects/{id}/sync", project));
   p.call(viewer, "GET", "/api/v1/projects/{id}/playbooks", with_id("/api/v1/projects/{id}/playbooks", project));
+  // The project edit (409: another project's name) and a host's facts
+  // (none gathered: the nulls).
+  p.call(admin, "PATCH", "/api/v1/projects/{id}", with_id("/api/v1/projects/{id}", project),
+         Value{{"name", "site"}, {"path", project_path}}.dump());
+  int64_t second_project =
+      id_of(p.call(admin, "POST", "/api/v1/projects", "/api/v1/projects",
+                   Value{{"name", "site-b"}, {"kind", "local"}, {"path", project_path}}.dump()));
+  p.call(admin, "PATCH", "/api/v1/projects/{id}", with_id("/api/v1/projects/{id}", second_project),
+         Value{{"name", "site"}}.dump());
+  p.call(viewer, "GET", "/api/v1/hosts/{id}/facts", with_id("/api/v1/hosts/{id}/facts", host));
 
   Value tmpl = {
       {"name", "deploy"},         {"project_id", project},

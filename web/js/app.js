@@ -9,7 +9,7 @@ import {t, lang, languages, setLang} from './i18n.js';
 const rank = {viewer: 1, operator: 2, admin: 3};
 
 const routes = [
-  // [pattern, module, least role, nav key]
+  // [pattern, module, least role]
   [/^\/$/, 'dashboard', 'viewer'],
   [/^\/hosts$/, 'hosts', 'viewer'],
   [/^\/hosts\/new$/, 'host_edit', 'operator'],
@@ -22,6 +22,16 @@ const routes = [
   [/^\/templates\/(\d+)\/edit$/, 'template_edit', 'operator'],
   [/^\/templates\/(\d+)\/launch$/, 'launch', 'operator'],
   [/^\/projects$/, 'projects', 'viewer'],
+  [/^\/projects\/(\d+)\/edit$/, 'project_edit', 'operator'],
+  [/^\/schedules$/, 'schedules', 'viewer'],
+  [/^\/schedules\/new$/, 'schedule', 'operator'],
+  [/^\/schedules\/(\d+)$/, 'schedule', 'viewer'],
+  [/^\/webhooks$/, 'webhooks', 'viewer'],
+  [/^\/webhooks\/new$/, 'webhook', 'operator'],
+  [/^\/webhooks\/(\d+)$/, 'webhook', 'viewer'],
+  [/^\/notifications$/, 'notifications', 'viewer'],
+  [/^\/notifications\/new$/, 'notification', 'operator'],
+  [/^\/notifications\/(\d+)$/, 'notification', 'viewer'],
   [/^\/credentials$/, 'credentials', 'operator'],
   [/^\/credentials\/(\d+)\/edit$/, 'credential_edit', 'admin'],
   [/^\/tokens$/, 'tokens', 'viewer'],
@@ -35,6 +45,8 @@ const nav = [
   ['#/hosts', 'nav.hosts', 'viewer'],
   ['#/templates', 'nav.templates', 'viewer'],
   ['#/projects', 'nav.projects', 'viewer'],
+  // Schedules, webhooks and notifications: one entry, tabs on the pages.
+  ['#/schedules', 'nav.automation', 'viewer', ['#/schedules', '#/webhooks', '#/notifications']],
   ['#/credentials', 'nav.credentials', 'operator'],
   ['#/admin/users', 'nav.users', 'admin'],
   ['#/admin/audit', 'nav.audit', 'admin'],
@@ -84,8 +96,8 @@ function shell() {
     onchange: (e) => { setLang(e.target.value); route(); }},
   languages.map(([code, name]) => h('option', {value: code, selected: code === lang}, name)));
   const here = `#${location.hash.slice(1).split('?')[0] || '/'}`;
-  const links = nav.filter(([, , role]) => can(role)).map(([href, key]) => {
-    const active = href === '#/' ? here === '#/' : here.startsWith(href);
+  const links = nav.filter(([, , role]) => can(role)).map(([href, key, , also]) => {
+    const active = href === '#/' ? here === '#/' : (also || [href]).some((x) => here.startsWith(x));
     return h('li', {}, h('a', {href, 'aria-current': active ? 'page' : null}, t(key)));
   });
   const main = h('main', {id: 'main', tabindex: '-1'});

@@ -1,10 +1,13 @@
 // English and Simplified Chinese. The language comes from the user's choice
 // (kept in localStorage: a preference, not a secret) or else the browser's
 // languages; every string the UI shows goes through t().
-import {en} from './lang/en.js';
-import {zh} from './lang/zh-CN.js';
+import {en as enBase} from './lang/en.js';
+import {zh as zhBase} from './lang/zh-CN.js';
+import {enAutomation} from './lang/en-automation.js';
+import {zhAutomation} from './lang/zh-CN-automation.js';
 
-const dictionaries = {en, 'zh-CN': zh};
+const en = {...enBase, ...enAutomation};
+const dictionaries = {en, 'zh-CN': {...zhBase, ...zhAutomation}};
 export const languages = [['en', 'English'], ['zh-CN', '简体中文']];
 
 function initial() {

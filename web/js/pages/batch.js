@@ -6,19 +6,14 @@ import {get, post} from '../api.js';
 import {h, notify} from '../dom.js';
 import {t} from '../i18n.js';
 
-// INI quoting: single quotes, as ansible's INI inventory reads them.
-const quote = (v) => `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-// The selected hosts as an INI inventory: ansible_host is the CMDB ip unless
-// the host's vars set it (as the CMDB inventory does); scalar vars come
-// along (lists and mappings do not fit an INI host line).
-export function inventoryIni(hosts) {
-  return hosts.map((host) => {
-    const vars = {...(host.ip ? {ansible_host: host.ip} : {}), ...(host.vars || {})};
-    const pairs = Object.entries(vars).filter(([, v]) => v !== null && typeof v !== 'object')
-      .map(([k, v]) => `${k}=${quote(v)}`);
-    return [host.hostname, ...pairs].join(' ');
-  }).join('\n') + '\n';
+// The selected hosts as an inventory in YAML's JSON form (the server reads
+// an inventory text as YAML first): ansible_host is the CMDB ip unless the
+// host's vars set it (as the CMDB inventory does), and every var comes
+// along with its type (lists and mappings too, which an INI host line
+// cannot carry).
+export function inventoryYaml(hosts) {
+  const entries = hosts.map((host) => [host.hostname, {...(host.ip ? {ansible_host: host.ip} : {}), ...(host.vars || {})}]);
+  return `${JSON.stringify({all: {hosts: Object.fromEntries(entries)}}, null, 1)}\n`;
 }
 
 // The controls for the hosts page's bulk bar; selectedHosts() gives the
@@ -32,7 +27,7 @@ export async function batchControls(selectedHosts, go) {
   const run = h('button', {type: 'button', class: 'primary', onclick: async () => {
     if (!args.value.trim()) { args.focus(); return; }
     const hosts = await selectedHosts();
-    const body = {module: module.value, args: args.value, inventory_text: inventoryIni(hosts)};
+    const body = {module: module.value, args: args.value, inventory_text: inventoryYaml(hosts)};
     if (cred.value) body.credential_id = Number(cred.value);
     try {
       const job = await post('jobs', body);

@@ -1,5 +1,6 @@
-// One host: its fields, tags, vars and job history; edit and delete for
-// operators.
+// One host: its fields, tags, vars, the facts last gathered on it (the
+// server keeps them in the job events: GET /api/v1/hosts/{id}/facts) and its
+// job history; edit and delete for operators.
 import {get, del, qs} from '../api.js';
 import {h, fmtTime, notify} from '../dom.js';
 import {t, lang} from '../i18n.js';
@@ -7,8 +8,52 @@ import {badge, pagedTable} from '../table.js';
 
 const shown = ['hostname', 'ip', 'role', 'platform', 'machine_type', 'line', 'idc', 'region'];
 
+// The facts most people look for first, when gathered.
+const summary = [
+  ['facts.os', (f) => [f.ansible_distribution, f.ansible_distribution_version].filter(Boolean).join(' ')],
+  ['facts.kernel', (f) => f.ansible_kernel],
+  ['facts.arch', (f) => f.ansible_architecture],
+  ['facts.cpus', (f) => f.ansible_processor_vcpus],
+  ['facts.memory', (f) => (f.ansible_memtotal_mb ? `${f.ansible_memtotal_mb} MB` : '')],
+  ['facts.address', (f) => f.ansible_default_ipv4 && f.ansible_default_ipv4.address],
+  ['facts.fqdn', (f) => f.ansible_fqdn],
+  ['facts.virtualization', (f) => [f.ansible_virtualization_type, f.ansible_virtualization_role].filter(Boolean).join(' / ')],
+];
+
+function factValue(v) {
+  if (v !== null && typeof v === 'object') {
+    const n = Array.isArray(v) ? v.length : Object.keys(v).length;
+    return h('details', {}, h('summary', {}, Array.isArray(v) ? t('facts.items', {n}) : t('facts.keys', {n})),
+      h('pre', {class: 'code'}, JSON.stringify(v, null, 2)));
+  }
+  return String(v);
+}
+
+function factsSection(answer) {
+  if (!answer.facts) return [h('p', {class: 'muted', id: 'no-facts'}, t('facts.none'))];
+  const f = answer.facts;
+  const rows = Object.keys(f).sort().map((k) => h('tr', {dataset: {fact: k}}, h('th', {scope: 'row'}, k), h('td', {}, factValue(f[k]))));
+  const body = h('tbody', {}, rows);
+  const filter = h('input', {type: 'search', 'aria-label': t('facts.filter'), placeholder: t('facts.filter'), oninput: () => {
+    const q = filter.value.trim().toLowerCase();
+    for (const r of rows) r.hidden = !!q && !r.dataset.fact.toLowerCase().includes(q) && !r.textContent.toLowerCase().includes(q);
+  }});
+  return [
+    h('p', {class: 'meta'}, t('facts.gathered', {time: fmtTime(answer.gathered, lang)}), ' ',
+      h('a', {href: `#/jobs/${answer.job_id}`}, t('facts.by_job', {id: answer.job_id}))),
+    h('dl', {class: 'facts card', id: 'fact-summary'}, summary.map(([key, pick]) => {
+      const v = pick(f);
+      return v === undefined || v === null || v === '' ? null : [h('dt', {}, t(key)), h('dd', {}, String(v))];
+    })),
+    h('details', {class: 'card all-facts'}, h('summary', {}, t('facts.all', {n: rows.length})),
+      h('div', {class: 'filters'}, filter),
+      h('table', {class: 'grid facts-table'}, h('caption', {}, t('facts.caption')),
+        h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, t('facts.name')), h('th', {scope: 'col'}, t('facts.value')))), body)),
+  ];
+}
+
 export async function render({main, params, can, go}) {
-  const host = await get(`hosts/${params[0]}`);
+  const [host, facts] = await Promise.all([get(`hosts/${params[0]}`), get(`hosts/${params[0]}/facts`)]);
   // The jobs that ran on this host (their events name it), newest first.
   const jobs = pagedTable({
     caption: t('host.jobs'),
@@ -36,10 +81,11 @@ export async function render({main, params, can, go}) {
         await del(`hosts/${host.id}`);
         notify(t('hosts.deleted', {n: 1}));
         go('/hosts');
-      }}, t('action.delete'))) : null,
+      }}, t('action.delete'))) : '',
     h('dl', {class: 'facts card'}, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '')])),
     h('h2', {}, t('host.vars')),
     h('pre', {class: 'code'}, JSON.stringify(host.vars || {}, null, 2)),
+    h('h2', {}, t('facts.title')), ...factsSection(facts),
     h('h2', {}, t('host.jobs')), jobs.root);
   await jobs.reload();
 }

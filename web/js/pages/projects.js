@@ -1,5 +1,5 @@
 // Projects: list with their sync state; operators add local or git projects,
-// sync and delete them.
+// sync, edit (project_edit.js) and delete them.
 import {get, post, qs} from '../api.js';
 import {h, field, fmtTime, notify} from '../dom.js';
 import {t, lang} from '../i18n.js';
@@ -17,6 +17,7 @@ export async function render({main, can, go}) {
         p.kind === 'git' ? h('button', {type: 'button', onclick: async () => {
           try { const j = await post(`projects/${p.id}/sync`); go(`/jobs/${j.id}`); } catch (e) { notify(e.message, 'error'); }
         }}, t('project.sync_now')) : null,
+        h('a', {class: 'button', href: `#/projects/${p.id}/edit`, 'aria-label': `${t('action.edit')} ${p.name}`}, t('action.edit')),
         deleteButton(`projects/${p.id}`, p.name, () => table.reload())) : ''},
     ],
     load: (p) => get(`projects${qs({limit: p.limit, offset: p.offset})}`),
