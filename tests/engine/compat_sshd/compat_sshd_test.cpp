@@ -325,8 +325,18 @@ TEST_F(PlayCompat, FallbackModulesWithDiscoveryEnvironmentBecomeAndAsync) { comp
 // "MODULE FAILURE ... set the interpreter"; drover says which module needs
 // Python, on which host, and which modules it runs without Python.
 TEST_F(PlayCompat, AFallbackModuleOnATargetWithoutPythonNamesTheModuleAndTheNativeAlternatives) {
+  PlayRun theirs = ansible("python_modules_no_python.yml", {}, true);
   PlayRun ours = drover("python_modules_no_python.yml", {});
+  // The same outcome: the task fails on that host, the run exits 2.
+  EXPECT_EQ(theirs.exit_code, 2) << theirs.out << theirs.err;
   EXPECT_EQ(ours.exit_code, 2) << ours.out << ours.err;
+  for (const PlayRun* run : {&theirs, &ours}) {
+    EXPECT_NE(run->out.find("fatal: [host001]: FAILED!"), std::string::npos) << run->out;
+    bool recap_failed = false;
+    for (const auto& line : split(run->out, '\n'))
+      recap_failed |= starts_with(line, "host001 ") && line.find(" failed=1 ") != std::string::npos;
+    EXPECT_TRUE(recap_failed) << run->out;
+  }
   EXPECT_NE(ours.err.find("[WARNING]: No python interpreters found for host host001 (tried ['python9.9',"),
             std::string::npos)
       << ours.err;
