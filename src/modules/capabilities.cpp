@@ -12,6 +12,7 @@
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
 #include "modules/registry.hpp"
+#include "modules/shell_script.hpp"
 
 namespace drover {
 namespace {
@@ -74,6 +75,7 @@ class CapabilitiesModule : public Module {
       Value r = failed_result("Unable to get capabilities of " + path);
       r["stdout"] = strip(out);
       r["stderr"] = err;
+      add_output_lines(r);  // as Ansible's action adds them
       return r;
     }
     std::vector<Cap> current;
@@ -109,9 +111,12 @@ class CapabilitiesModule : public Module {
       Value r = failed_result("Unable to set capabilities of " + path);
       r["stdout"] = set.get("stdout");
       r["stderr"] = set.get("stderr");
+      add_output_lines(r);
       return r;
     }
-    return Value{{"changed", true}, {"state", state}, {"msg", "capabilities changed"}, {"stdout", set.get("stdout")}};
+    Value r{{"changed", true}, {"state", state}, {"msg", "capabilities changed"}, {"stdout", set.get("stdout")}};
+    add_output_lines(r);
+    return r;
   }
 
  private:

@@ -34,7 +34,7 @@ class GitConfigModule : public Module {
  public:
   GitConfigModule() {
     spec_.options = {
-        opt("list_all", OptionType::boolean).def(false),
+        opt("list_all", OptionType::boolean),  // no default: exclusive with name only when given
         opt("name"),
         opt("repo", OptionType::path),
         opt("file", OptionType::path),
@@ -50,7 +50,7 @@ class GitConfigModule : public Module {
 
   Value run(const Value& p, ModuleContext& ctx) const override {
     auto str = [&](const char* k) { return p[k].is_null() ? std::string() : to_display_string(p[k]); };
-    const bool list_all = p["list_all"].get<bool>();
+    const bool list_all = !p["list_all"].is_null() && p["list_all"].get<bool>();
     const std::string name = str("name");
     const std::string scope = !str("scope").empty() ? str("scope") : list_all ? "" : "system";
     const bool unset = p["state"] == "absent";

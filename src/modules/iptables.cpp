@@ -2,7 +2,7 @@
 // (ansible.builtin.iptables, ansible-core 2.14). The rule's words are built
 // from the options in Ansible's order (construct_rule), so the same task runs
 // the same iptables command lines; presence is asked of iptables itself
-// (`-C`), never of a parse of `iptables -S`. The result: changed, failed,
+// (`-C`), never of a parse of `iptables -S`. The result: changed,
 // ip_version, table, chain, flush, rule (the words joined), state,
 // chain_management.
 //
@@ -13,6 +13,7 @@
 #include "modules/answer_script.hpp"
 #include "modules/command_steps.hpp"
 #include "modules/registry.hpp"
+#include "modules/shell_script.hpp"
 
 namespace drover {
 namespace {
@@ -210,7 +211,7 @@ class IptablesModule : public Module {
         opt("match_set_flags").one_of({"src", "dst", "src,dst", "dst,src"}),
         str("limit"), str("limit_burst"), str("uid_owner"), str("gid_owner"), str("reject_with"), str("icmp_type"),
         opt("syn").def("ignore").one_of({"ignore", "match", "negate"}),
-        opt("flush", OptionType::boolean).def(false),
+        opt("flush", OptionType::boolean),  // no default: exclusive with policy only when given
         opt("policy").one_of({"ACCEPT", "DROP", "QUEUE", "RETURN"}),
         opt("chain_management", OptionType::boolean).def(false),
     };
@@ -221,9 +222,10 @@ class IptablesModule : public Module {
 
   Value run(const Value& args, ModuleContext& ctx) const override {
     Value p = args;
+    if (p["flush"].is_null()) p["flush"] = false;
     const std::string rule_text = join(construct_rule(p), " ");
+    // Ansible's failed=False is dropped from the result the user sees.
     Value result{{"changed", false},
-                 {"failed", false},
                  {"ip_version", p["ip_version"]},
                  {"table", p["table"]},
                  {"chain", p["chain"]},
@@ -243,7 +245,7 @@ class IptablesModule : public Module {
     ScriptAnswer found = run_answer_script(ctx, std::string(kCommandStepFunction) + shell_assign("bin", Value(bin)) +
                                                     shell_assign("no_version", Value(!refusal.empty())) + kFindBody);
     Value failure = command_steps_failure(found);
-    if (!failure.is_null()) return failure;
+    if (!failure.is_null()) return add_output_lines(failure), failure;
     if (!refusal.empty()) return failed_result(refusal);
     const std::string path = found.get("path");
     std::string version = found.get("version");
@@ -298,7 +300,7 @@ class IptablesModule : public Module {
             shell_assign("chain_management", p["chain_management"]);
     ScriptAnswer a = run_answer_script(ctx, std::string(kCommandStepFunction) + vars + kRuleBody);
     failure = command_steps_failure(a);
-    if (!failure.is_null()) return failure;
+    if (!failure.is_null()) return add_output_lines(failure), failure;
     result["changed"] = a.changed();
     return result;
   }
