@@ -24,7 +24,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // A usage error exits 2 as argparse makes Ansible's commands do;
+    // --help and --version exit 0.
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const drover::OptionsError& e) {
     std::fflush(stdout);
     std::cerr << drover::ansible_error_text(e) << "\n";

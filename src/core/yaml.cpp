@@ -251,10 +251,11 @@ std::vector<YAML::Node> load_yaml_string(const std::string& text, const std::str
   try {
     return YAML::LoadAll(text);
   } catch (const YAML::ParserException& e) {
-    throw Error("YAML syntax error: " + describe_parser_error(e.msg),
-                {name, e.mark.line + 1, e.mark.column + 1});
+    // Ansible's AnsibleParserError: ansible-playbook exits 4.
+    throw ParserError("YAML syntax error: " + describe_parser_error(e.msg),
+                      {name, e.mark.line + 1, e.mark.column + 1});
   } catch (const YAML::Exception& e) {
-    throw Error("YAML error: " + e.msg, {name, e.mark.line + 1, e.mark.column + 1});
+    throw ParserError("YAML error: " + e.msg, {name, e.mark.line + 1, e.mark.column + 1});
   }
 }
 

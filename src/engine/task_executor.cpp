@@ -1,5 +1,8 @@
 #include "engine/task_executor.hpp"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -279,6 +282,16 @@ class ItemRun {
     if (entry->module->needs_connection()) {
       mctx.environment = environment_for(task_, *ctx_.templar, vars);
       ResolvedConnection rc = connection_for(target, vars);
+      if (mctx.verbosity >= 3) {
+        // ansible-playbook -vvv's line as each task takes its connection.
+        bool local = rc.spec.type == "local";
+        std::string user = rc.spec.user;
+        if (local && user.empty())
+          if (const passwd* pw = getpwuid(geteuid())) user = pw->pw_name;
+        cb->display("<" + (rc.spec.host.empty() ? rc.spec.name : rc.spec.host) + "> ESTABLISH " +
+                        (local ? "LOCAL" : "SSH") + " CONNECTION FOR USER: " + (user.empty() ? "None" : user),
+                    0);
+      }
       become = rc.become;
       mctx.become = become ? &*become : nullptr;
       conn = ctx_.pool->get(rc.spec);

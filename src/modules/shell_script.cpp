@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "transport/become.hpp"
 
 namespace drover {
 
@@ -30,7 +31,19 @@ std::string environment_exports(const Value& environment) {
 }
 
 namespace {
+// ansible-playbook -vvv's trace of a command: the line as the target's shell
+// gets it, become included. The script stands in as its size, as Ansible's
+// trace names its module file: module options never show (they may hold
+// secrets), and become passwords go over stdin.
+void trace_exec(ModuleContext& ctx, const std::string& script) {
+  if (ctx.verbosity < 3 || !ctx.display) return;
+  std::string inner = "(drover module script, " + std::to_string(script.size()) + " bytes)";
+  std::string line = ctx.become ? plan_become(ctx.become, inner).command : inner;
+  ctx.display("<" + ctx.host + "> EXEC /bin/sh -c " + shell_quote(line + " && sleep 0"));
+}
+
 ExecResult run_with(ModuleContext& ctx, const std::string& script, std::string stdin_data, bool own_script) {
+  trace_exec(ctx, script);
   ExecOptions opts;
   opts.stdin_data = std::move(stdin_data);
   opts.become = ctx.become;
@@ -52,6 +65,7 @@ ExecResult run_script_streaming(ModuleContext& ctx, const std::string& script, s
   // With become the connection may talk through a terminal, whose EOF
   // depends on the whole input's last byte: that path keeps stdin_data.
   if (ctx.become) return run_script(ctx, script, std::string(input));
+  trace_exec(ctx, script);
   ExecOptions opts;
   opts.stdin_source = [input](std::string& chunk) mutable {
     constexpr size_t kChunk = 256 * 1024;  // the ssh transport's largest write

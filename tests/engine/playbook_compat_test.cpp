@@ -92,8 +92,39 @@ TEST(PlaybookLoad, BadYamlSaysWhereAndWhat) {
   test::TempDir d;
   d.write("pb.yml", "- hosts: all\n  tasks:\n    - debug: msg=[1, 2\n    - debug: msg=x\n  bad\n");
   auto r = test::run_drover({"play", "-i", "localhost,", d.path() + "/pb.yml", "--syntax-check"});
-  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.exit_code, 4);  // ansible-playbook's exit for a parser error
   EXPECT_NE(r.err.find("The error appears to be in '" + d.path() + "/pb.yml': line "), std::string::npos) << r.err;
+}
+
+TEST(PlaybookLoad, UsageErrorsExitTwoAsAnsiblePlaybookDoes) {
+  test::TempDir d;
+  d.write("pb.yml", "- hosts: all\n  tasks: []\n");
+  for (std::vector<std::string> args : {std::vector<std::string>{"--no-such-option", d.path() + "/pb.yml"},
+                                        std::vector<std::string>{"-f"}}) {
+    std::vector<std::string> a{"/usr/bin/ansible-playbook"}, ours{"play"};
+    a.insert(a.end(), args.begin(), args.end());
+    ours.insert(ours.end(), args.begin(), args.end());
+    EXPECT_EQ(test::run_drover(ours).exit_code, test::run_process(a).exit_code) << args[0];
+  }
+}
+
+TEST(PlaybookVerbose, TripleVerboseTracesConnectionsAndCommandsWithoutTheirContent) {
+  test::TempDir d;
+  d.write("pb.yml",
+          "- hosts: localhost\n  gather_facts: no\n  tasks:\n"
+          "    - shell: echo secret-option-value\n      become: true\n");
+  auto r = test::run_drover({"play", "-i", "localhost,", "-c", "local", d.path() + "/pb.yml", "-vvv"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("<localhost> ESTABLISH LOCAL CONNECTION FOR USER: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("<localhost> EXEC /bin/sh -c 'sudo -H -S -n"), std::string::npos) << r.out;
+  // The module's options stay out of the trace (the result shows the command).
+  auto exec = r.out.find("EXEC ");
+  ASSERT_NE(exec, std::string::npos);
+  EXPECT_EQ(r.out.substr(exec, r.out.find('\n', exec) - exec).find("secret-option-value"), std::string::npos) << r.out;
+  // Below -vvv there is no trace.
+  r = test::run_drover({"play", "-i", "localhost,", "-c", "local", d.path() + "/pb.yml", "-vv"});
+  EXPECT_EQ(r.out.find("ESTABLISH"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(" EXEC "), std::string::npos) << r.out;
 }
 
 TEST(PlaybookLoad, UnknownPlayKeywordAndUnknownOptionAndMissingRole) {
