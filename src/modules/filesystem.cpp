@@ -9,6 +9,8 @@
 // naming the type. The result: changed, and msg where Ansible gives one.
 //
 // Two round trips: the read (blkid, sizes), then the command decided.
+#include <cctype>
+
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
 #include "modules/command_steps.hpp"
@@ -132,11 +134,14 @@ class FilesystemModule : public Module {
           else if (line.find("Block size:") != std::string::npos) size = value();
         }
         if (count < 0 || size < 0) return failed_result("unable to process tune2fs output for " + dev);
+        // Ansible's messages name the filesystem by its class ("Ext4").
+        std::string kind = fstype;
+        kind[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(kind[0])));
         if (!(count * size < std::stoll(trim(sizes.get("dev_size"))))) {
-          return Value{{"changed", false}, {"msg", fstype + " filesystem is using the whole device " + dev}};
+          return Value{{"changed", false}, {"msg", kind + " filesystem is using the whole device " + dev}};
         }
         if (ctx.check_mode)
-          return Value{{"changed", true}, {"msg", "resizing filesystem " + fstype + " on device " + dev}};
+          return Value{{"changed", true}, {"msg", "resizing filesystem " + kind + " on device " + dev}};
         step("resize2fs", {dev});
         // Ansible's msg is resize2fs's stdout as it came (trailing newlines too).
         ScriptAnswer grown = run_answer_script(ctx, std::string(kCommandStepFunction) + kToolFunction + steps +

@@ -17,6 +17,7 @@
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
 #include "modules/registry.hpp"
+#include "modules/shell_script.hpp"
 #include "template/regex.hpp"
 
 namespace drover {
@@ -364,7 +365,9 @@ class PipModule : public Module {
           break;
         }
       }
-      return Value{{"changed", changed}, {"cmd", list_command("list")}, {"stdout", out}, {"stderr", err}};
+      Value listed{{"changed", changed}, {"cmd", list_command("list")}, {"stdout", out}, {"stderr", err}};
+      add_output_lines(listed);
+      return listed;
     }
     const std::string pip_out = a.get("stdout"), pip_err = a.get("stderr");
     out += pip_out;
@@ -380,7 +383,7 @@ class PipModule : public Module {
     else if (a.has("before")) changed = a.get("before") != a.get("after");
     else changed = pip_out.find("Successfully installed") != std::string::npos;
     changed = changed || venv_created;
-    return Value{{"changed", changed},
+    Value result{{"changed", changed},
                  {"cmd", cmd_value},
                  {"name", names},
                  {"version", p["version"]},
@@ -389,6 +392,8 @@ class PipModule : public Module {
                  {"virtualenv", env.empty() ? Value() : Value(env)},
                  {"stdout", out},
                  {"stderr", err}};
+    add_output_lines(result);
+    return result;
   }
 
  private:
