@@ -35,7 +35,7 @@ TEST_F(FilesystemCompat, MakesAnExt4OnceAndRefusesToOverwriteWithoutForce) {
 TEST_F(FilesystemCompat, GrowsAnExt4ToTheDeviceAndWipesIt) {
   same("dev=/root/disk.img fstype=ext4");
   ModuleOutcome whole = same("dev=/root/disk.img fstype=ext4 resizefs=true");
-  EXPECT_EQ(whole.ours_json["msg"], "ext4 filesystem is using the whole device /root/disk.img");
+  EXPECT_EQ(whole.ours_json["msg"], "Ext4 filesystem is using the whole device /root/disk.img");
   prepare("truncate -s 16M /root/disk.img");
   EXPECT_EQ(same("dev=/root/disk.img fstype=ext4 resizefs=true", {"--check"}).ours_json["changed"], true);
   ModuleOutcome grown = same("dev=/root/disk.img fstype=ext4 resizefs=true");
