@@ -468,7 +468,7 @@ bool is_native_lookup(const std::string& name) {
   static const std::set<std::string> names = {
       "file",  "unvault", "env",      "pipe",          "lines",    "template", "vars",      "random_choice",
       "password", "csvfile", "ini",   "first_found",   "items",    "list",     "dict",      "indexed_items",
-      "sequence", "together", "nested", "cartesian",   "subelements", "fileglob"};
+      "sequence", "together", "nested", "cartesian",   "subelements", "fileglob", "varnames"};
   std::string n = name.rfind("ansible.builtin.", 0) == 0 ? name.substr(16) : name;
   return names.count(n) > 0;
 }
