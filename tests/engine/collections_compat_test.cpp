@@ -123,7 +123,7 @@ TEST_F(CollectionCompat, AModuleThatNeedsItsActionPluginIsALoadTimeErrorNamingIt
   test::TempDir d;
   auto r = drover_play(d, "- hosts: all\n  tasks:\n    - ansible.posix.patch: src=a.patch dest=/tmp/x\n");
   EXPECT_EQ(r.exit_code, 4) << r.err;
-  EXPECT_NE(r.err.find("pb.yml:3:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("pb.yml': line 3,"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("module 'ansible.posix.patch' from collection ansible.posix is not implemented natively by "
                        "drover"),
             std::string::npos)
