@@ -41,6 +41,11 @@ int main(int argc, char** argv) {
     // ansible uses 1 for errors it detects before running anything, 5 for
     // bad options, 250 for unexpected ones.
     return exit_code != 0 ? exit_code : 1;
+  } catch (const std::exception& e) {
+    // A bug, not the user's input; ansible-playbook's words and exit code.
+    std::fflush(stdout);
+    std::cerr << "ERROR! Unexpected Exception, this is probably a bug: " << e.what() << "\n";
+    return 250;
   }
   return exit_code;
 }

@@ -42,6 +42,16 @@ std::vector<std::string> shlex_split(std::string_view s);
 namespace drover {
 // Appends code point `cp` (at most 0x10FFFF) to `out` as UTF-8.
 void append_utf8(std::string& out, uint32_t cp);
+
+// The length of the valid UTF-8 sequence at the start of `s` (1-4), or 0
+// when it is not one (a stray continuation byte, an overlong form, a
+// surrogate, past U+10FFFF, cut short).
+size_t utf8_sequence_length(std::string_view s);
+
+bool is_valid_utf8(std::string_view s);
+// `s` with every byte that is not part of valid UTF-8 replaced by U+FFFD,
+// as Python's decode(errors='replace') does; `s` itself when it is valid.
+std::string to_valid_utf8(std::string_view s);
 }  // namespace drover
 
 namespace drover {

@@ -10,6 +10,9 @@
 #include <regex>
 #include <sstream>
 
+#include <yaml-cpp/eventhandler.h>
+
+#include "core/strings.hpp"
 #include "core/vault.hpp"
 
 namespace drover {
@@ -174,7 +177,12 @@ Value convert(const YAML::Node& node, bool unsafe) {
     case YAML::NodeType::Map: return convert_map(node, unsafe);
     case YAML::NodeType::Scalar: {
       const std::string& tag = node.Tag();
-      const std::string& s = node.Scalar();
+      // Values are UTF-8 (they are printed and sent as JSON); a byte that
+      // is not becomes U+FFFD, where Ansible fails later, when it prints
+      // or writes the text ("surrogates not allowed").
+      const std::string& raw = node.Scalar();
+      std::string replaced;
+      const std::string& s = is_valid_utf8(raw) ? raw : (replaced = to_valid_utf8(raw));
       if (tag == "!unsafe") return unsafe_text(s);
       if (tag == "?") {
         Value v = resolve_plain_scalar(s);
@@ -220,6 +228,42 @@ std::string describe_parser_error(const std::string& msg) {
   return msg;
 }
 
+// yaml-cpp 0.7 (Debian 12's) never returns from YAML::LoadAll when a
+// document starts with a token no node can start with (`,`, `]`, `}`): the
+// parser reports an empty document without consuming the token, again and
+// again, allocating as it goes (upstream yaml-cpp#1040, fixed after 0.8).
+// This pass reads the events only and stops when a document starts where
+// the previous one started; PyYAML says "did not find expected node
+// content" there.
+class StuckDocumentGuard : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (started_ && mark.pos == last_start_.pos) throw YAML::ParserException(mark, "did not find expected node content");
+    started_ = true;
+    last_start_ = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  bool started_ = false;
+  YAML::Mark last_start_;
+};
+
+void refuse_stuck_documents(const std::string& text) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  StuckDocumentGuard guard;
+  while (parser.HandleNextDocument(guard)) {
+  }
+}
+
 }  // namespace
 
 Value resolve_plain_scalar(const std::string& s) {
@@ -249,6 +293,7 @@ Value resolve_plain_scalar(const std::string& s) {
 
 std::vector<YAML::Node> load_yaml_string(const std::string& text, const std::string& name) {
   try {
+    refuse_stuck_documents(text);
     return YAML::LoadAll(text);
   } catch (const YAML::ParserException& e) {
     // Ansible's AnsibleParserError: ansible-playbook exits 4.

@@ -29,5 +29,16 @@ TEST(SplitLines, BehavesLikePythonSplitlines) {
   EXPECT_EQ(split_lines("\n\n"), (std::vector<std::string>{"", ""}));
 }
 
+TEST(Utf8, InvalidBytesBecomeTheReplacementCharacterAndValidTextIsKept) {
+  EXPECT_TRUE(is_valid_utf8("plain ascii"));
+  EXPECT_TRUE(is_valid_utf8("\xc3\xbc\xe4\xb8\xad\xf0\x9f\x98\x80"));  // ü 中 😀
+  EXPECT_EQ(to_valid_utf8("\xc3\xbc\xe4\xb8\xad"), "\xc3\xbc\xe4\xb8\xad");
+  EXPECT_FALSE(is_valid_utf8("a\xff" "b"));
+  EXPECT_EQ(to_valid_utf8("a\xff" "b"), "a\xef\xbf\xbd" "b");
+  EXPECT_EQ(to_valid_utf8("\xc0\xaf"), "\xef\xbf\xbd\xef\xbf\xbd");   // overlong '/'
+  EXPECT_EQ(to_valid_utf8("\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // a surrogate
+  EXPECT_EQ(to_valid_utf8("\xe4\xb8"), "\xef\xbf\xbd\xef\xbf\xbd");  // cut short
+}
+
 }  // namespace
 }  // namespace drover

@@ -79,11 +79,31 @@ TEST(Yaml, BadIndentationIsAnErrorWithPosition) {
   }
 }
 
+// yaml-cpp 0.7 alone loops forever, allocating, on these (found by
+// fuzz/yaml_fuzz); PyYAML says "did not find expected node content".
+TEST(Yaml, ADocumentStartingWithACommaIsAnErrorNotAHang) {
+  for (const char* text : {",b--", "[a]\n,", "&anchor ,", "\"s\",", "a: 1\n---\n, x\n"}) {
+    try {
+      load(text);
+      FAIL() << "expected an error for " << text;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("did not find expected node content"), std::string::npos) << e.what();
+      EXPECT_GT(e.where().line, 0);
+    }
+  }
+}
+
 TEST(Yaml, UnsafeStringsComeBackAsTemplatesOfTheirOwnText) {
   Value v = load("a: !unsafe '{{ x }}'\nb: !unsafe ['c{% d', plain, 1]\ne: !unsafe {f: '{# endraw }}'}\n");
   EXPECT_EQ(v["a"], "{% raw %}{{ x }}{% endraw %}");
   EXPECT_EQ(v["b"], Value::array({"{% raw %}c{% d{% endraw %}", "plain", 1}));
   EXPECT_EQ(v["e"]["f"], "{{ '{# endraw }}' }}");
+}
+
+TEST(Yaml, BytesThatAreNotUtf8ReadAsTheReplacementCharacter) {
+  Value v = load("a: \"x\xff\"\n\xfe: 1\n");
+  EXPECT_EQ(v["a"], "x\xef\xbf\xbd");
+  EXPECT_EQ(v.dump(), "{\"a\":\"x\xef\xbf\xbd\",\"\xef\xbf\xbd\":1}");
 }
 
 }  // namespace
