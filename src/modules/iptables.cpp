@@ -117,22 +117,20 @@ std::vector<std::string> construct_rule(const ModuleArgs& p) {
     rule.insert(rule.end(), {"--tcp-flags", join(string_list(tcp["flags"]), ","), join(string_list(tcp["flags_set"]), ",")});
   add_param(rule, p.value("jump"), "-j");
   if (given(p.value("jump")) && to_lower(to_display_string(p.value("jump"))) == "tee") add_param(rule, p.value("gateway"), "--gateway");
-  add_param(rule, p.value("log_prefix"), "--log-prefix");
-  add_param(rule, p.value("log_level"), "--log-level");
-  add_param(rule, p.value("to_destination"), "--to-destination");
+  for (const auto& [option, flag] : {std::pair{"log_prefix", "--log-prefix"}, std::pair{"log_level", "--log-level"},
+                                     std::pair{"to_destination", "--to-destination"}})
+    add_param(rule, p.value(option), flag);
   add_match(rule, truthy(p.value("destination_ports")), "multiport");
   add_csv(rule, p.value("destination_ports"), "--dports");
-  add_param(rule, p.value("to_source"), "--to-source");
-  add_param(rule, p.value("goto"), "-g");
-  add_param(rule, p.value("in_interface"), "-i");
-  add_param(rule, p.value("out_interface"), "-o");
-  add_param(rule, p.value("fragment"), "-f");
-  add_param(rule, p.value("set_counters"), "-c");
-  add_param(rule, p.value("source_port"), "--source-port");
-  add_param(rule, p.value("destination_port"), "--destination-port");
-  add_param(rule, p.value("to_ports"), "--to-ports");
-  add_param(rule, p.value("set_dscp_mark"), "--set-dscp");
-  add_param(rule, p.value("set_dscp_mark_class"), "--set-dscp-class");
+  // The plain options between, each "FLAG VALUE" (or "! FLAG VALUE").
+  for (const auto& [option, flag] : {std::pair{"to_source", "--to-source"}, std::pair{"goto", "-g"},
+                                     std::pair{"in_interface", "-i"}, std::pair{"out_interface", "-o"},
+                                     std::pair{"fragment", "-f"}, std::pair{"set_counters", "-c"},
+                                     std::pair{"source_port", "--source-port"},
+                                     std::pair{"destination_port", "--destination-port"},
+                                     std::pair{"to_ports", "--to-ports"}, std::pair{"set_dscp_mark", "--set-dscp"},
+                                     std::pair{"set_dscp_mark_class", "--set-dscp-class"}})
+    add_param(rule, p.value(option), flag);
   add_match_flag(rule, p.value("syn"), "--syn", true);
   if (list_has(p.value("match"), "conntrack")) {
     add_csv(rule, p.value("ctstate"), "--ctstate");
