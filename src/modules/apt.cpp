@@ -20,6 +20,7 @@
 
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/packages.hpp"
 #include "modules/shell_script.hpp"
@@ -440,61 +441,52 @@ class AptModule : public Module {
 
 }  // namespace
 
-std::string build_apt_script(const Value& args, bool check_mode) {
-  auto flag = [&](const char* option, const char* word) {
-    return args[option] == true ? std::string(word) : "";
-  };
+std::string build_apt_script(const Value& validated, bool check_mode) {
+  const ModuleArgs args(validated);
+  auto flag = [&](const char* option, const char* word) { return args.flag(option) ? std::string(word) : ""; };
   std::string names;
-  for (const auto& n : string_list(args["package"])) names += n + "\n";
-  const std::string upgrade =
-      args["upgrade"].is_string() ? args["upgrade"].get<std::string>() : "no";
-  const Value& recommends = args["install_recommends"];
+  for (const auto& n : args.strings("package")) names += n + "\n";
+  const std::string state = args.str("state");
+  const std::string upgrade = args.has("upgrade") ? args.str("upgrade") : "no";
+  const std::optional<bool> recommends = args.optional_flag("install_recommends");
+  const std::string dpkg = args.has("dpkg_options") ? args.str("dpkg_options") : "force-confdef,force-confold";
+  const int64_t lock = args.integer("lock_timeout", 60);
   std::string s;
   s += shell_assign("names", names);
-  s += shell_assign("state", args["state"]);
-  s += shell_assign("latest", args["state"] == "latest");
-  s += shell_assign("update_cache", args["update_cache"] == true);
-  s += shell_assign("valid",
-                    args["cache_valid_time"].is_null() ? Value(0) : args["cache_valid_time"]);
-  s += shell_assign(
-      "retries", args["update_cache_retries"].is_null() ? Value(5) : args["update_cache_retries"]);
-  s += shell_assign("max_delay", args["update_cache_retry_max_delay"].is_null()
-                                     ? Value(12)
-                                     : args["update_cache_retry_max_delay"]);
-  s += shell_assign("purge", args["purge"] == true);
-  s += shell_assign("deb", args["deb"]);
-  s += shell_assign("release", args["default_release"]);
-  s += shell_assign("recommends",
-                    recommends.is_null() ? Value("") : Value(recommends == true ? "yes" : "no"));
-  s += shell_assign("force", args["force"] == true);
+  s += shell_assign("state", state);
+  s += shell_assign("latest", state == "latest");
+  s += shell_assign("update_cache", args.flag("update_cache"));
+  s += shell_assign("valid", args.integer("cache_valid_time", 0));
+  s += shell_assign("retries", args.integer("update_cache_retries", 5));
+  s += shell_assign("max_delay", args.integer("update_cache_retry_max_delay", 12));
+  s += shell_assign("purge", args.flag("purge"));
+  s += shell_assign("deb", args.value("deb"));
+  s += shell_assign("release", args.value("default_release"));
+  s += shell_assign("recommends", !recommends ? "" : *recommends ? "yes" : "no");
+  s += shell_assign("force", args.flag("force"));
   s += shell_assign("force_yes", flag("force", "--force-yes"));
-  s += shell_assign("upgrade", upgrade == "no" ? Value("") : Value(upgrade));
-  const std::string dpkg = args["dpkg_options"].is_string()
-                               ? args["dpkg_options"].get<std::string>()
-                               : "force-confdef,force-confold";
+  s += shell_assign("upgrade", upgrade == "no" ? "" : upgrade);
   s += shell_assign("dpkg_options", expand_dpkg_options(dpkg));
   s += shell_assign("dpkg_options_raw", dpkg);
-  s += shell_assign("autoremove", args["autoremove"] == true);
+  s += shell_assign("autoremove", args.flag("autoremove"));
   s += shell_assign("autoremove_opt", flag("autoremove", "--auto-remove"));
   s += shell_assign("no_remove", flag("fail_on_autoremove", "--no-remove"));
-  s += shell_assign("autoclean", args["autoclean"] == true);
-  s += shell_assign("clean", args["clean"] == true);
-  s += shell_assign("only_upgrade", args["only_upgrade"] == true);
+  s += shell_assign("autoclean", args.flag("autoclean"));
+  s += shell_assign("clean", args.flag("clean"));
+  s += shell_assign("only_upgrade", args.flag("only_upgrade"));
   s += shell_assign("only_upgrade_opt", flag("only_upgrade", "--only-upgrade"));
-  s += shell_assign("fixed_opt", args["state"] == "fixed" ? "--fix-broken" : "");
-  s += shell_assign("builddep", args["state"] == "build-dep");
-  s += shell_assign("policy_rc_d", args["policy_rc_d"]);
-  if (args["deb"].is_string()) {
-    const auto [prefix, ext] = fetch_file_name_parts(args["deb"].get<std::string>());
+  s += shell_assign("fixed_opt", state == "fixed" ? "--fix-broken" : "");
+  s += shell_assign("builddep", state == "build-dep");
+  s += shell_assign("policy_rc_d", args.value("policy_rc_d"));
+  if (args.has("deb")) {
+    const auto [prefix, ext] = fetch_file_name_parts(args.str("deb"));
     s += shell_assign("deb_prefix", prefix);
     s += shell_assign("deb_ext", ext);
   }
-  s += shell_assign("force_apt_get", args["force_apt_get"] == true);
-  s += shell_assign("allow_unauth", args["allow_unauthenticated"] == true);
-  s += shell_assign("allow_downgrade", args["allow_downgrade"] == true);
-  s += shell_assign("allow_held", args["allow_change_held_packages"] == true);
-  const long long lock =
-      args["lock_timeout"].is_number() ? args["lock_timeout"].get<long long>() : 60;
+  s += shell_assign("force_apt_get", args.flag("force_apt_get"));
+  s += shell_assign("allow_unauth", args.flag("allow_unauthenticated"));
+  s += shell_assign("allow_downgrade", args.flag("allow_downgrade"));
+  s += shell_assign("allow_held", args.flag("allow_change_held_packages"));
   s += shell_assign("lockopt", lock > 0 ? "-o DPkg::Lock::Timeout=" + std::to_string(lock) : "");
   s += shell_assign("check", check_mode);
   return s + kAptBody;

@@ -1,6 +1,7 @@
 // assert: fail unless every condition holds (ansible.builtin.assert). The
 // conditions are `when:`-style expressions evaluated with the task's
 // variables.
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "template/engine.hpp"
 
@@ -16,10 +17,12 @@ class AssertModule : public Module {
   const ArgSpec& spec() const override { return spec_; }
   bool needs_connection() const override { return false; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    const ModuleArgs args(validated);
     // A lone condition is one condition, commas and all (the action plugin
     // does not split it as a list option would).
-    Value thats = args["that"].is_array() ? args["that"] : Value::array({args["that"]});
+    const Value& that = args.value("that");
+    Value thats = that.is_array() ? that : Value::array({that});
     for (const auto& cond : thats) {
       bool ok = false;
       try {
@@ -30,15 +33,15 @@ class AssertModule : public Module {
       }
       if (!ok) {
         Value r = {{"failed", true}, {"evaluated_to", false}, {"assertion", cond}};
-        r["msg"] = args["fail_msg"].is_null() ? Value("Assertion failed") : args["fail_msg"];
+        r["msg"] = args.has("fail_msg") ? args.value("fail_msg") : Value("Assertion failed");
         // Ansible 2.14's assert action shows failures expanded too, unless quiet.
-        if (args["quiet"] != true) r["_ansible_verbose_always"] = true;
+        if (!args.flag("quiet")) r["_ansible_verbose_always"] = true;
         return r;
       }
     }
     Value r = {{"changed", false}};
-    r["msg"] = args["success_msg"].is_null() ? Value("All assertions passed") : args["success_msg"];
-    if (args["quiet"] != true) r["_ansible_verbose_always"] = true;
+    r["msg"] = args.has("success_msg") ? args.value("success_msg") : Value("All assertions passed");
+    if (!args.flag("quiet")) r["_ansible_verbose_always"] = true;
     return r;
   }
 
@@ -51,8 +54,8 @@ class FailModule : public Module {
   FailModule() { spec_.options = {opt("msg", OptionType::raw).def("Failed as requested from task")}; }
   const ArgSpec& spec() const override { return spec_; }
   bool needs_connection() const override { return false; }
-  Value run(const Value& args, ModuleContext&) const override {
-    return Value{{"failed", true}, {"msg", args["msg"]}, {"changed", false}};
+  Value run(const Value& validated, ModuleContext&) const override {
+    return Value{{"failed", true}, {"msg", ModuleArgs(validated).value("msg")}, {"changed", false}};
   }
 
  private:

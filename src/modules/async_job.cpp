@@ -3,6 +3,7 @@
 #include <random>
 
 #include "core/strings.hpp"
+#include "modules/answer_script.hpp"
 #include "modules/shell_script.hpp"
 
 namespace drover {
@@ -58,18 +59,30 @@ std::string random_digits(int n) {
 
 // Launch: saves stdin and the command, writes the "started" job file,
 // starts the supervisor detached and prints the jid and the job file path.
+// $_a_jid (the jid without the launching shell's pid), $_a_command,
+// $_a_supervisor (kSupervisor), $_a_limit, $_a_extra.
+constexpr const char* kLaunch = R"SH(umask 077; d="$HOME/.ansible_async"; mkdir -p "$d" || exit 1
+j=$_a_jid.$$; f="$d/$j"
+cat > "$f.in" || exit 1
+printf '%s\n' "$_a_command" > "$f.sh" || exit 1
+printf '{"started": 1, "finished": 0, "ansible_job_id": "%s"}\n' "$j" > "$f"
+setsid /bin/sh -c "$_a_supervisor" drover-async "$f" "$j" "$_a_limit" "$_a_extra" </dev/null >/dev/null 2>&1 &
+printf '%s\n%s\n' "$j" "$f"
+)SH";
+
 std::string launch_script(const std::string& command, const std::string& jid_base, int limit,
                           const std::string& extra) {
-  std::string delim = "DROVER_ASYNC_" + random_digits(16);
-  return "umask 077; d=\"$HOME/.ansible_async\"; mkdir -p \"$d\" || exit 1\n"
-         "j=" + jid_base + ".$$; f=\"$d/$j\"\n"
-         "cat > \"$f.in\" || exit 1\n"
-         "cat > \"$f.sh\" <<'" + delim + "'\n" + command + "\n" + delim + "\n"
-         "printf '{\"started\": 1, \"finished\": 0, \"ansible_job_id\": \"%s\"}\\n' \"$j\" > \"$f\"\n"
-         "setsid /bin/sh -c " + shell_quote(kSupervisor) + " drover-async \"$f\" \"$j\" " + std::to_string(limit) +
-         " " + shell_quote(extra) + " </dev/null >/dev/null 2>&1 &\n"
-         "printf '%s\\n%s\\n' \"$j\" \"$f\"\n";
+  return shell_assign("_a_jid", jid_base) + shell_assign("_a_command", command) +
+         shell_assign("_a_supervisor", kSupervisor) + shell_assign("_a_limit", limit) +
+         shell_assign("_a_extra", extra) + kLaunch;
 }
+
+// Reads (or with $_a_cleanup removes) the job file of jid $_a_jid: its path
+// on the first line, then its content, or the missing marker.
+constexpr const char* kReadJob = R"SH(f="$HOME/.ansible_async/$_a_jid"; printf '%s\n' "$f"
+[ -e "$f" ] || { printf '\036missing'; exit 0; }
+if [ -n "$_a_cleanup" ]; then rm -f "$f" "$f".*; else cat "$f"; fi
+)SH";
 
 // The extra members as JSON text ("\"k\": v, " ...) for the job file.
 std::string extra_members(const Value& extra) {
@@ -139,9 +152,7 @@ Value read_async_job(Connection& conn, const std::string& jid, bool cleanup, con
   if (jid.empty() || jid.find('/') != std::string::npos)
     return Value{{"failed", true}, {"msg", "could not find job"}, {"ansible_job_id", jid}, {"started", 1},
                  {"finished", 1}};
-  std::string f = "\"$HOME/.ansible_async/\"" + shell_quote(jid);
-  std::string script = "f=" + f + "; printf '%s\\n' \"$f\"; [ -e \"$f\" ] || { printf '\\036missing'; exit 0; }; " +
-                       (cleanup ? std::string("rm -f \"$f\" \"$f\".*") : std::string("cat \"$f\""));
+  const std::string script = shell_assign("_a_jid", jid) + shell_assign("_a_cleanup", cleanup) + kReadJob;
   ExecOptions opts;
   opts.become = become;
   ExecResult res = conn.exec(script, opts);

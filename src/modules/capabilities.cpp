@@ -11,6 +11,7 @@
 
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
@@ -54,10 +55,11 @@ class CapabilitiesModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string path = strip(to_display_string(args["path"]));
-    const std::string capability = to_lower(strip(to_display_string(args["capability"])));
-    const std::string state = args["state"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    const ModuleArgs args(validated);
+    const std::string path = strip(args.str("path"));
+    const std::string capability = to_lower(strip(args.str("capability")));
+    const std::string state = args.str("state");
     std::optional<Cap> wanted = parse_cap(capability);
     if (!wanted) {
       if (state == "present") return failed_result("Couldn't find operator (one of: ('=', '-', '+'))");

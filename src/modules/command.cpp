@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "modules/answer_script.hpp"
 #include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
@@ -15,32 +16,54 @@ namespace drover {
 namespace {
 
 // Printed instead of running when creates/removes say not to; the command
-// never ran, so stdout is exactly this.
+// never ran, so stdout is exactly this. kCommandBody prints the same bytes
+// (\036 is \x1e).
 constexpr const char* kCreatesMarker = "\x1e" "drover-creates\x1e";
 constexpr const char* kRemovesMarker = "\x1e" "drover-removes\x1e";
 constexpr const char* kChdirMarker = "\x1e" "drover-chdir\x1e";
 constexpr const char* kNotFoundMarker = "\x1e" "drover-notfound\x1e";
 
-// A glob for the shell: everything quoted except the wildcard characters, so
-// that a path with spaces or quotes still works and only * ? [ ] expand.
-std::string shell_glob(const std::string& pattern) {
+// The guards, then the command. Variables: $_c_chdir (with $_c_has_chdir),
+// $_c_creates / $_c_removes (Python glob patterns; $_c_creates_magic /
+// $_c_removes_magic when they hold a wildcard), $_c_check (stop after the
+// guards), $_c_shell with $_c_exe and $_c_raw (shell), $_c_first and
+// $_c_line (command: its words, quoted, expanding $NAME as Ansible's
+// run_command does). Every _c_ variable is unset before the command's words
+// are expanded: a user's `$_c_line` stays as written, as in Ansible.
+constexpr const char* kCommandBody = R"SH(
+# glob.glob(pattern) is non-empty: a pattern without wildcards names one
+# path (exists or is a link); with wildcards it expands unsplit (IFS empty),
+# backslashes escaped by the controller, as Python's are literal.
+_c_exists() {
+  if [ -z "$2" ]; then [ -e "$1" ] || [ -L "$1" ]; return; fi
+  _c_found=; IFS=
+  for _c_f in $1; do { [ -e "$_c_f" ] || [ -L "$_c_f" ]; } && _c_found=1; done
+  unset IFS; [ -n "$_c_found" ]
+}
+if [ -n "$_c_has_chdir" ]; then cd "$_c_chdir" 2>/dev/null || { printf '\036drover-chdir\036'; exit 1; }; fi
+if [ -n "$_c_creates" ] && _c_exists "$_c_creates" "$_c_creates_magic"; then printf '\036drover-creates\036'; exit 0; fi
+if [ -n "$_c_removes" ] && ! _c_exists "$_c_removes" "$_c_removes_magic"; then printf '\036drover-removes\036'; exit 0; fi
+[ -z "$_c_check" ] || exit 0
+if [ -n "$_c_shell" ]; then exec "$_c_exe" -c "$_c_raw"; fi
+# The double-quoted string is expanded before eval runs it: the words are
+# in it, the variables are gone when they expand.
+eval "unset _c_chdir _c_has_chdir _c_creates _c_creates_magic _c_removes _c_removes_magic _c_check _c_shell _c_exe _c_raw _c_first _c_line _c_found _c_f
+command -v $_c_first >/dev/null 2>&1 || { printf '\036drover-notfound\036'; exit 2; }
+exec $_c_line"
+)SH";
+
+// Python's glob.has_magic: the pattern holds * ? or [.
+bool has_glob_magic(const std::string& pattern) { return pattern.find_first_of("*?[") != std::string::npos; }
+
+// A glob pattern for the shell's pathname expansion: Python's glob takes a
+// backslash literally, the shell as an escape.
+std::string shell_pattern(const std::string& pattern) {
   std::string out;
   for (char c : pattern) {
-    if (c == '*' || c == '?' || c == '[' || c == ']')
-      out += c;
-    else if (std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '-' || c == '_')
-      out += c;
-    else
-      out += std::string("\\") + c;
+    if (c == '\\') out += '\\';
+    out += c;
   }
   return out;
-}
-
-// Shell that prints `marker` and exits when `glob` matches something
-// (skip_if_exists) or matches nothing (!skip_if_exists).
-std::string glob_guard(const std::string& glob, bool skip_if_exists, const char* marker) {
-  return "_d=; for _f in " + shell_glob(glob) + "; do { [ -e \"$_f\" ] || [ -L \"$_f\" ]; } && _d=1; done; [ " +
-         (skip_if_exists ? "-n" : "-z") + " \"$_d\" ] && { printf '%s' '" + marker + "'; exit 0; }; ";
 }
 
 // Set before a command whose words expand variables: the characters that an
@@ -147,11 +170,12 @@ class CommandModule : public Module {
       r["failed"] = true;
       return r;
     }
-    std::string run_line;
+    std::string vars;
     if (shell) {
       r["cmd"] = raw;
-      std::string exe = args.has("executable") ? args.str("executable") : "/bin/sh";
-      run_line = "exec " + shell_quote(exe) + " -c " + shell_quote(raw);
+      vars += shell_assign("_c_shell", true) +
+              shell_assign("_c_exe", args.has("executable") ? args.str("executable") : "/bin/sh") +
+              shell_assign("_c_raw", raw);
     } else {
       if (args.has("executable"))
         r["warnings"] = Value::array({"As of Ansible 2.4, the parameter 'executable' is no longer supported with the "
@@ -172,19 +196,19 @@ class CommandModule : public Module {
       bool uses_helpers = false;
       std::vector<std::string> expanding;
       for (const auto& w : words) expanding.push_back(expanding_word(w, uses_helpers));
-      run_line = std::string(uses_helpers ? kExpandHelpers : "") + "command -v " + expanding[0] +
-                 " >/dev/null 2>&1 || { printf '%s' '" + kNotFoundMarker + "'; exit 2; }; exec " + join(expanding, " ");
+      if (uses_helpers) vars += kExpandHelpers;
+      vars += shell_assign("_c_first", expanding[0]) + shell_assign("_c_line", join(expanding, " "));
     }
 
-    std::string guards;
     const std::string creates = args.str("creates");
     const std::string removes = args.str("removes");
-    if (args.has("chdir")) {
-      guards += "cd " + shell_quote(args.str("chdir")) + " 2>/dev/null || { printf '%s' '" +
-                kChdirMarker + "'; exit 1; }; ";
+    vars += shell_assign("_c_has_chdir", args.has("chdir")) + shell_assign("_c_chdir", args.str("chdir"));
+    for (const auto& [name, pattern] : {std::pair{"_c_creates", creates}, std::pair{"_c_removes", removes}}) {
+      const bool magic = has_glob_magic(pattern);
+      vars += shell_assign(name, magic ? shell_pattern(pattern) : pattern) +
+              shell_assign(std::string(name) + "_magic", magic);
     }
-    if (!creates.empty()) guards += glob_guard(creates, true, kCreatesMarker);
-    if (!removes.empty()) guards += glob_guard(removes, false, kRemovesMarker);
+    const std::string script = vars + shell_assign("_c_check", ctx.check_mode) + kCommandBody;
 
     const char* shoulda = ctx.check_mode ? "Would" : "Did";
     auto skipped_by_guard = [&](const ExecResult& res) -> bool {
@@ -203,7 +227,7 @@ class CommandModule : public Module {
 
     if (ctx.check_mode) {
       if (!creates.empty() || !removes.empty()) {
-        ExecResult res = run_script(ctx, guards + "exit 0");
+        ExecResult res = run_script(ctx, script);
         if (res.out == kChdirMarker) return chdir_failure(r, args);
         if (skipped_by_guard(res)) {
           add_output_lines(r);
@@ -227,7 +251,7 @@ class CommandModule : public Module {
       if (args.flag("stdin_add_newline")) input += "\n";
     }
     auto start = std::chrono::system_clock::now();
-    ExecResult res = run_script(ctx, guards + run_line, input);
+    ExecResult res = run_script(ctx, script, input);
     auto end = std::chrono::system_clock::now();
     if (res.out == kChdirMarker && res.exit_status == 1) return chdir_failure(r, args);
     if (skipped_by_guard(res)) {

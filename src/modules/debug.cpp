@@ -1,6 +1,7 @@
 // debug: print a message or a variable (ansible.builtin.debug); runs on the
 // controller. `var` is evaluated as an expression; an undefined one prints
 // "VARIABLE IS NOT DEFINED!" as Ansible does, it does not fail the task.
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "template/engine.hpp"
 
@@ -17,13 +18,14 @@ class DebugModule : public Module {
   const ArgSpec& spec() const override { return spec_; }
   bool needs_connection() const override { return false; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    const ModuleArgs args(validated);
     Value r = Value::object();
-    if (args["verbosity"].get<int64_t>() > ctx.verbosity) {
+    if (args.integer("verbosity") > ctx.verbosity) {
       return Value{{"skipped_reason", "Verbosity threshold not met."}, {"skipped", true}, {"changed", false}};
     }
-    if (!args["var"].is_null()) {
-      const Value& var = args["var"];
+    if (args.has("var")) {
+      const Value& var = args.value("var");
       Value value;
       if (var.is_string() && ctx.templar && ctx.vars) {
         try {
@@ -37,8 +39,8 @@ class DebugModule : public Module {
         // A list or dict given as var is shown under its Python type name.
         r[var.is_array() ? "<class 'list'>" : var.is_object() ? "<class 'dict'>" : to_display_string(var)] = var;
       }
-    } else if (!args["msg"].is_null()) {
-      r["msg"] = args["msg"];
+    } else if (args.has("msg")) {
+      r["msg"] = args.value("msg");
     } else {
       r["msg"] = "Hello world!";
     }

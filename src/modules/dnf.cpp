@@ -28,6 +28,7 @@
 // Not supported: list (rejected at load time).
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/packages.hpp"
 #include "modules/shell_script.hpp"
@@ -296,9 +297,9 @@ _out installed "$_in"
 _out removed "$_rm"
 )SH";
 
-std::string repeat_option(const char* flag, const Value& list) {
+std::string repeat_option(const char* flag, const std::vector<std::string>& list) {
   std::string out;
-  for (const auto& v : string_list(list)) out += std::string(" ") + flag + shell_quote(v);
+  for (const auto& v : list) out += std::string(" ") + flag + shell_quote(v);
   return out;
 }
 
@@ -362,57 +363,53 @@ class DnfModule : public Module {
 
 }  // namespace
 
-std::string build_dnf_script(const Value& args, bool check_mode, const std::string& manager) {
+std::string build_dnf_script(const Value& validated, bool check_mode, const std::string& manager) {
+  const ModuleArgs args(validated);
   std::string opts;
-  opts += repeat_option("--disablerepo=", args["disablerepo"]);
-  opts += repeat_option("--enablerepo=", args["enablerepo"]);
-  opts += repeat_option("--exclude=", args["exclude"]);
-  opts += repeat_option("--disableplugin=", args["disable_plugin"]);
-  opts += repeat_option("--enableplugin=", args["enable_plugin"]);
-  if (args["conf_file"].is_string())
-    opts += " -c " + shell_quote(args["conf_file"].get<std::string>());
-  if (args["disable_gpg_check"] == true) opts += " --nogpgcheck";
-  if (args["installroot"].is_string() && args["installroot"] != "/")
-    opts += " --installroot=" + shell_quote(args["installroot"].get<std::string>());
-  if (!args["releasever"].is_null())
-    opts += " --releasever=" + shell_quote(to_display_string(args["releasever"]));
-  if (args["install_weak_deps"] == false) opts += " --setopt=install_weak_deps=False";
-  if (args["sslverify"] == false || args["validate_certs"] == false)
+  opts += repeat_option("--disablerepo=", args.strings("disablerepo"));
+  opts += repeat_option("--enablerepo=", args.strings("enablerepo"));
+  opts += repeat_option("--exclude=", args.strings("exclude"));
+  opts += repeat_option("--disableplugin=", args.strings("disable_plugin"));
+  opts += repeat_option("--enableplugin=", args.strings("enable_plugin"));
+  if (args.has("conf_file")) opts += " -c " + shell_quote(args.str("conf_file"));
+  if (args.flag("disable_gpg_check")) opts += " --nogpgcheck";
+  const std::string installroot = args.has("installroot") ? args.str("installroot") : "/";
+  if (installroot != "/") opts += " --installroot=" + shell_quote(installroot);
+  if (args.has("releasever")) opts += " --releasever=" + shell_quote(args.str("releasever"));
+  if (args.optional_flag("install_weak_deps") == false) opts += " --setopt=install_weak_deps=False";
+  if (args.optional_flag("sslverify") == false || args.optional_flag("validate_certs") == false)
     opts += " --setopt=sslverify=False";
-  if (args["nobest"] == true) opts += " --nobest";
-  if (args["skip_broken"] == true) opts += " --skip-broken";
-  if (args["allowerasing"] == true) opts += " --allowerasing";
-  if (args["cacheonly"] == true) opts += " -C";
-  if (args["security"] == true) opts += " --security";
-  if (args["bugfix"] == true) opts += " --bugfix";
-  if (args["disable_excludes"].is_string())
-    opts += " --disableexcludes=" + shell_quote(args["disable_excludes"].get<std::string>());
+  if (args.flag("nobest")) opts += " --nobest";
+  if (args.flag("skip_broken")) opts += " --skip-broken";
+  if (args.flag("allowerasing")) opts += " --allowerasing";
+  if (args.flag("cacheonly")) opts += " -C";
+  if (args.flag("security")) opts += " --security";
+  if (args.flag("bugfix")) opts += " --bugfix";
+  if (args.has("disable_excludes"))
+    opts += " --disableexcludes=" + shell_quote(args.str("disable_excludes"));
   std::string names;
-  for (const auto& n : string_list(args["name"])) names += trim(n) + "\n";
-  const std::string prefer = manager == "yum" && args["use_backend"].is_string() &&
-                                     args["use_backend"] != "auto" && args["use_backend"] != "yum4"
-                                 ? args["use_backend"].get<std::string>()
-                             : manager == "yum" ? "yum"
-                                                : "dnf";
+  for (const auto& n : args.strings("name")) names += trim(n) + "\n";
+  // use_backend is declared for yum only.
+  const std::string backend = manager == "yum" ? args.str("use_backend") : "";
+  const std::string prefer = manager != "yum"                                       ? "dnf"
+                             : backend.empty() || backend == "auto" || backend == "yum4" ? "yum"
+                                                                                     : backend;
   std::string s;
   s += shell_assign("module", manager);
   s += shell_assign("prefer", prefer);
   s += shell_assign("names", names);
-  s += shell_assign("state", args["state"]);
+  s += shell_assign("state", args.value("state"));
   s += shell_assign("opts", opts);
-  s += shell_assign("update_cache", args["update_cache"] == true);
-  s += shell_assign("autoremove", args["autoremove"] == true);
-  s += shell_assign("allow_downgrade", args["allow_downgrade"] == true);
-  s += shell_assign("update_only", args["update_only"] == true);
-  s += shell_assign("releasever", args["releasever"]);
-  s += shell_assign("nogpgcheck", args["disable_gpg_check"] == true);
-  s += shell_assign("installroot",
-                    args["installroot"].is_string() ? args["installroot"] : Value("/"));
-  s += shell_assign("download_only", args["download_only"] == true);
+  s += shell_assign("update_cache", args.flag("update_cache"));
+  s += shell_assign("autoremove", args.flag("autoremove"));
+  s += shell_assign("allow_downgrade", args.flag("allow_downgrade"));
+  s += shell_assign("update_only", args.flag("update_only"));
+  s += shell_assign("releasever", args.value("releasever"));
+  s += shell_assign("nogpgcheck", args.flag("disable_gpg_check"));
+  s += shell_assign("installroot", installroot);
+  s += shell_assign("download_only", args.flag("download_only"));
   s += shell_assign("downloaddir",
-                    args["download_dir"].is_string()
-                        ? "--downloaddir=" + shell_quote(args["download_dir"].get<std::string>())
-                        : "");
+                    args.has("download_dir") ? "--downloaddir=" + shell_quote(args.str("download_dir")) : "");
   s += shell_assign("check", check_mode);
   return s + kDnfBody;
 }
@@ -454,7 +451,7 @@ Value dnf_result(const ScriptAnswer& a, const Value& args, bool check_mode) {
   for (const auto& n : split_lines(a.get("not_installed")))
     if (!n.empty()) results.push_back(n);
   bool changed = false;
-  const std::string action = args["download_only"] == true ? "Downloaded: " : "Installed: ";
+  const std::string action = ModuleArgs(args).flag("download_only") ? "Downloaded: " : "Installed: ";
   for (const auto& p : split_lines(a.get("installed")))
     if (!p.empty()) {
       results.push_back(action + p);

@@ -6,6 +6,7 @@
 // before, after. One round trip: the script reads, decides and sets.
 #include "modules/answer_script.hpp"
 #include "modules/command_steps.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -36,8 +37,9 @@ class DpkgSelectionsModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    const std::string name = to_display_string(args["name"]), selection = args["selection"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    const ModuleArgs args(validated);
+    const std::string name = args.str("name"), selection = args.str("selection");
     ScriptAnswer a = run_answer_script(
         ctx, std::string(kCommandStepFunction) + shell_assign("name", Value(name)) +
                  shell_assign("shown_name", Value(python_shlex_quote(name))) +

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "modules/answer_script.hpp"
 #include "modules/facts_collectors.hpp"
 #include "modules/gather_subset.hpp"
 #include "modules/shell_script.hpp"
@@ -139,6 +140,18 @@ const std::vector<FactCollector>& fact_collectors() {
   return c;
 }
 
+// Ansible's local facts: executable .fact files in $_fact_path run, the
+// others are read.
+constexpr const char* kLocalFacts = R"SH(if [ -d "$_fact_path" ]; then
+  _s local_dir
+  for _f in "$_fact_path"/*.fact; do
+    [ -e "$_f" ] || continue
+    if [ -x "$_f" ]; then _s "local_run:$_f"; "$_f"; _r=$?; _s "local_rc:$_f"; echo $_r
+    else _s "local_file:$_f"; cat "$_f"; fi
+  done
+fi
+)SH";
+
 std::string build_facts_script(const std::set<std::string>& collectors, const FactsRequest& request) {
   std::vector<std::string> files, probes;
   std::string commands;
@@ -150,16 +163,11 @@ std::string build_facts_script(const std::set<std::string>& collectors, const Fa
       if (std::find(probes.begin(), probes.end(), p) == probes.end()) probes.push_back(p);
     commands += c.commands;
   }
-  if (collectors.count("local")) {
-    // Executable .fact files run, others are read (Ansible's local facts).
-    std::string dir = shell_quote(request.fact_path);
-    commands += "if [ -d " + dir + " ]; then _s local_dir; for _f in " + dir +
-                "/*.fact; do [ -e \"$_f\" ] || continue; if [ -x \"$_f\" ]; then _s \"local_run:$_f\"; \"$_f\"; "
-                "_r=$?; _s \"local_rc:$_f\"; echo $_r; else _s \"local_file:$_f\"; cat \"$_f\"; fi; done; fi\n";
-  }
+  if (collectors.count("local")) commands += kLocalFacts;
   // Globs stay unquoted so the shell expands them; the paths are ours.
   std::string script = "exec 2>/dev/null\n_s() { printf '\\036%s\\n' \"$1\"; }\n";
-  if (collectors.count("python")) script += "_py=" + shell_quote(request.python_interpreter) + "\n";
+  if (collectors.count("python")) script += shell_assign("_py", request.python_interpreter);
+  if (collectors.count("local")) script += shell_assign("_fact_path", request.fact_path);
   if (!files.empty()) script += "_s files; LC_ALL=C grep -H '' " + join(files, " ") + "\n";
   if (!probes.empty()) {
     script += "_s probes; for _f in " + join(probes, " ") +

@@ -14,6 +14,7 @@
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
 #include "modules/command_steps.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -93,13 +94,14 @@ class FilesystemModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& p, ModuleContext& ctx) const override {
-    const std::string state = p["state"].get<std::string>(), dev = to_display_string(p["dev"]);
-    std::string fstype = p["fstype"].is_null() ? "" : p["fstype"].get<std::string>();
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    const ModuleArgs p(validated);
+    const std::string state = p.str("state"), dev = p.str("dev");
+    std::string fstype = p.str("fstype");
     if (fstype == "lvm") fstype = "LVM2_member";
-    const bool force = p["force"].get<bool>(), resize = p["resizefs"].get<bool>();
+    const bool force = p.flag("force"), resize = p.flag("resizefs");
     std::vector<std::string> opts;
-    if (!p["opts"].is_null()) opts = split_whitespace(to_display_string(p["opts"]));
+    if (p.has("opts")) opts = split_whitespace(p.str("opts"));
 
     ScriptAnswer read = run_answer_script(ctx, std::string(kCommandStepFunction) + shell_assign("dev", Value(dev)) +
                                                    shell_assign("want_sizes", Value(false)) + kReadBody);

@@ -20,6 +20,7 @@
 // --init --recursive`, --remote with track_submodules, --force with force).
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/packages.hpp"
 #include "modules/shell_script.hpp"
@@ -350,12 +351,13 @@ class GitModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    if (!args["archive_prefix"].is_null() && args["archive"].is_null())
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    const ModuleArgs args(validated);
+    if (args.has("archive_prefix") && !args.has("archive"))
       return failed_result("missing parameter(s) required by 'archive_prefix': archive");
-    if (!args["umask"].is_null() && !args["umask"].is_string())
+    if (args.has("umask") && !args.value("umask").is_string())
       return failed_result("umask must be defined as a quoted octal integer");
-    ScriptAnswer a = run_answer_script(ctx, build_git_script(args, ctx.check_mode, ctx.diff_mode));
+    ScriptAnswer a = run_answer_script(ctx, build_git_script(validated, ctx.check_mode, ctx.diff_mode));
     return git_result(a, ctx.check_mode);
   }
 
@@ -365,49 +367,48 @@ class GitModule : public Module {
 
 }  // namespace
 
-std::string build_git_script(const Value& args, bool check_mode, bool diff_mode) {
+std::string build_git_script(const Value& validated, bool check_mode, bool diff_mode) {
+  const ModuleArgs args(validated);
   // Ansible's set_git_ssh_env(): GIT_SSH_COMMAND from key_file and ssh_opts.
-  std::string ssh_opts = args["ssh_opts"].is_string() ? args["ssh_opts"].get<std::string>() : "";
+  std::string ssh_opts = args.str("ssh_opts");
   for (const auto& [option, value] :
        {std::pair{"accept_hostkey", "no"}, std::pair{"accept_newhostkey", "accept-new"}}) {
-    if (args[option] != true) continue;
+    if (!args.flag(option)) continue;
     if (ssh_opts.find("-o StrictHostKeyChecking=no") == std::string::npos &&
         ssh_opts.find("-o StrictHostKeyChecking=accept-new") == std::string::npos)
       ssh_opts += std::string(ssh_opts.empty() ? "" : " ") + "-o StrictHostKeyChecking=" + value;
   }
   std::string ssh_cmd;
-  if (args["key_file"].is_string() || !ssh_opts.empty()) {
+  if (args.has("key_file") || !ssh_opts.empty()) {
     ssh_cmd = "ssh";
-    if (args["key_file"].is_string())
-      ssh_cmd +=
-          " -i " + shell_quote(args["key_file"].get<std::string>()) + " -o IdentitiesOnly=yes";
+    if (args.has("key_file"))
+      ssh_cmd += " -i " + shell_quote(args.str("key_file")) + " -o IdentitiesOnly=yes";
     if (!ssh_opts.empty()) ssh_cmd += " " + ssh_opts;
   }
+  const int64_t depth = args.integer("depth");
   std::string s;
-  s += shell_assign("repo", args["repo"]);
-  s += shell_assign("dest", args["dest"]);
-  s += shell_assign("version", args["version"].is_null() ? Value("HEAD") : args["version"]);
-  s += shell_assign("remote", args["remote"].is_null() ? Value("origin") : args["remote"]);
-  s += shell_assign("refspec", args["refspec"]);
-  s += shell_assign("reference", args["reference"]);
-  s += shell_assign("force", args["force"] == true);
-  s += shell_assign("depth", args["depth"].is_number() && args["depth"].get<long long>() > 0
-                                 ? args["depth"]
-                                 : Value());
-  s += shell_assign("clone", args["clone"] != false);
-  s += shell_assign("update", args["update"] != false);
-  s += shell_assign("bare", args["bare"] == true);
-  s += shell_assign("recursive", args["recursive"] != false);
-  s += shell_assign("single_branch", args["single_branch"] == true);
-  s += shell_assign("track_submodules", args["track_submodules"] == true);
-  s += shell_assign("umask", args["umask"]);
-  s += shell_assign("executable", args["executable"]);
+  s += shell_assign("repo", args.value("repo"));
+  s += shell_assign("dest", args.value("dest"));
+  s += shell_assign("version", args.has("version") ? args.str("version") : "HEAD");
+  s += shell_assign("remote", args.has("remote") ? args.str("remote") : "origin");
+  s += shell_assign("refspec", args.value("refspec"));
+  s += shell_assign("reference", args.value("reference"));
+  s += shell_assign("force", args.flag("force"));
+  s += shell_assign("depth", depth > 0 ? Value(depth) : Value());
+  s += shell_assign("clone", args.optional_flag("clone") != false);
+  s += shell_assign("update", args.optional_flag("update") != false);
+  s += shell_assign("bare", args.flag("bare"));
+  s += shell_assign("recursive", args.optional_flag("recursive") != false);
+  s += shell_assign("single_branch", args.flag("single_branch"));
+  s += shell_assign("track_submodules", args.flag("track_submodules"));
+  s += shell_assign("umask", args.value("umask"));
+  s += shell_assign("executable", args.value("executable"));
   s += shell_assign("ssh_cmd", ssh_cmd);
-  s += shell_assign("verify_commit", args["verify_commit"] == true);
-  s += shell_assign("gpg_whitelist", join(string_list(args["gpg_whitelist"]), " "));
-  s += shell_assign("archive", args["archive"]);
-  s += shell_assign("has_prefix", !args["archive_prefix"].is_null());
-  s += shell_assign("archive_prefix", args["archive_prefix"]);
+  s += shell_assign("verify_commit", args.flag("verify_commit"));
+  s += shell_assign("gpg_whitelist", join(args.strings("gpg_whitelist"), " "));
+  s += shell_assign("archive", args.value("archive"));
+  s += shell_assign("has_prefix", args.has("archive_prefix"));
+  s += shell_assign("archive_prefix", args.value("archive_prefix"));
   s += shell_assign("check", check_mode);
   s += shell_assign("diff", diff_mode);
   return s + kGitBody;

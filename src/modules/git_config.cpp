@@ -9,6 +9,7 @@
 // Two round trips at most: the read, then the write (not in check mode).
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -48,20 +49,20 @@ class GitConfigModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& p, ModuleContext& ctx) const override {
-    auto str = [&](const char* k) { return p[k].is_null() ? std::string() : to_display_string(p[k]); };
-    const bool list_all = !p["list_all"].is_null() && p["list_all"].get<bool>();
-    const std::string name = str("name");
-    const std::string scope = !str("scope").empty() ? str("scope") : list_all ? "" : "system";
-    const bool unset = p["state"] == "absent";
-    const std::string new_value = unset ? "" : str("value");
-    const std::string dir = scope == "local" || (list_all && !str("repo").empty()) ? str("repo") : "/";
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    const ModuleArgs p(validated);
+    const bool list_all = p.flag("list_all");
+    const std::string name = p.str("name");
+    const std::string scope = !p.str("scope").empty() ? p.str("scope") : list_all ? "" : "system";
+    const bool unset = p.str("state") == "absent";
+    const std::string new_value = unset ? "" : p.str("value");
+    const std::string dir = scope == "local" || (list_all && !p.str("repo").empty()) ? p.str("repo") : "/";
 
     ScriptAnswer found = run_answer_script(ctx, std::string(kBody));
     if (Value f = script_failure(found); !f.is_null()) return f;
     std::vector<std::string> args{found.get("git"), "config", "--includes"};
     if (list_all) args.push_back("-l");
-    if (scope == "file") args.insert(args.end(), {"-f", str("file")});
+    if (scope == "file") args.insert(args.end(), {"-f", p.str("file")});
     else if (!scope.empty()) args.push_back("--" + scope);
     if (!name.empty()) args.push_back(name);
 

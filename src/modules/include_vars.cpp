@@ -9,6 +9,7 @@
 
 #include "core/strings.hpp"
 #include "core/yaml.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "template/engine.hpp"
 
@@ -92,7 +93,8 @@ class IncludeVarsModule : public Module {
   const ArgSpec& spec() const override { return spec_; }
   bool needs_connection() const override { return false; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    const ModuleArgs args(validated);
     Value loaded = Value::array();
     // Ansible's action reports a failure under "message", with no facts.
     auto fail = [&loaded](const std::string& message) {
@@ -101,27 +103,24 @@ class IncludeVarsModule : public Module {
     };
     std::vector<std::string> files;
     std::string bad_extension;
-    std::string file = args["file"].is_string() ? args["file"].get<std::string>()
-                       : args["_raw_params"].is_string() ? trim(args["_raw_params"].get<std::string>()) : "";
-    if (args["dir"].is_string()) {
-      std::string dir = resolve(args["dir"].get<std::string>(), ctx, true);
-      if (dir.empty()) return fail(args["dir"].get<std::string>() + " directory does not exist");
+    std::string file = args.has("file") ? args.str("file") : trim(args.str("_raw_params"));
+    if (args.has("dir")) {
+      std::string dir = resolve(args.str("dir"), ctx, true);
+      if (dir.empty()) return fail(args.str("dir") + " directory does not exist");
       std::vector<std::string> all;
-      collect(dir, 0, static_cast<int>(args["depth"].get<int64_t>()), all);
+      collect(dir, 0, static_cast<int>(args.integer("depth")), all);
       std::vector<std::string> exts;
-      for (auto& e : args["extensions"]) exts.push_back(e.get<std::string>());
+      for (auto& e : args.strings("extensions")) exts.push_back(e);
       for (const auto& p : all) {
         std::string base = p.substr(p.rfind('/') + 1);
-        if (args["ignore_files"].is_array() &&
-            std::find(args["ignore_files"].begin(), args["ignore_files"].end(), Value(base)) != args["ignore_files"].end())
+        if (const auto ignored = args.strings("ignore_files"); std::find(ignored.begin(), ignored.end(), base) != ignored.end())
           continue;
-        if (args["files_matching"].is_string() &&
-            !std::regex_search(base, std::regex(args["files_matching"].get<std::string>())))
+        if (args.has("files_matching") && !std::regex_search(base, std::regex(args.str("files_matching"))))
           continue;
         auto dot = base.rfind('.');
         std::string ext = dot == std::string::npos ? "" : base.substr(dot + 1);
         if (std::find(exts.begin(), exts.end(), ext) == exts.end()) {
-          if (args["ignore_unknown_extensions"] == true) continue;
+          if (args.flag("ignore_unknown_extensions")) continue;
           bad_extension = p + " does not have a valid extension: " + join(exts, ", ");
           break;  // the files before it are still loaded
         }
@@ -148,9 +147,9 @@ class IncludeVarsModule : public Module {
       loaded.push_back(p);
     }
     if (!bad_extension.empty()) return fail(bad_extension);
-    if (args["name"].is_string()) data = Value{{args["name"].get<std::string>(), data}};
+    if (args.has("name")) data = Value{{args.str("name"), data}};
     // hash_behaviour: merge combines each variable with its current value.
-    if (args["hash_behaviour"] == "merge" && ctx.vars)
+    if (args.str("hash_behaviour") == "merge" && ctx.vars)
       for (auto it = data.begin(); it != data.end(); ++it)
         if (const Value* old = ctx.vars->lookup(it.key())) it.value() = merged(*old, it.value());
     return Value{{"ansible_facts", data}, {"ansible_included_var_files", loaded}, {"changed", false}};

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/strings.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -19,9 +20,10 @@ class AddHostModule : public Module {
   const ArgSpec& spec() const override { return spec_; }
   bool needs_connection() const override { return false; }
 
-  Value run(const Value& args, ModuleContext&) const override {
-    if (args["name"].is_null()) return failed_result("name, host or hostname needs to be provided");
-    std::string name = to_display_string(args["name"]);
+  Value run(const Value& validated, ModuleContext&) const override {
+    const ModuleArgs args(validated);
+    if (!args.has("name")) return failed_result("name, host or hostname needs to be provided");
+    std::string name = args.str("name");
     Value host_vars = Value::object();
     // host:port sets the port like Ansible's parse_address.
     auto colon = name.rfind(':');
@@ -31,7 +33,7 @@ class AddHostModule : public Module {
       name = name.substr(0, colon);
     }
     Value groups = Value::array();
-    const Value& g = args["groups"];
+    const Value& g = args.value("groups");
     auto add_group = [&](const std::string& n) {
       std::string t = trim(n);
       if (!t.empty() && std::find(groups.begin(), groups.end(), Value(t)) == groups.end()) groups.push_back(t);
@@ -43,7 +45,7 @@ class AddHostModule : public Module {
     } else if (!g.is_null()) {
       return failed_result("Groups must be specified as a list.");
     }
-    for (auto it = args.begin(); it != args.end(); ++it) {
+    for (auto it = validated.begin(); it != validated.end(); ++it) {
       const std::string& k = it.key();
       if (k == "name" || k == "groups" || k == "_raw_params" || it.value().is_null()) continue;
       host_vars[k] = it.value();
@@ -61,17 +63,18 @@ class GroupByModule : public Module {
   const ArgSpec& spec() const override { return spec_; }
   bool needs_connection() const override { return false; }
 
-  Value run(const Value& args, ModuleContext&) const override {
+  Value run(const Value& validated, ModuleContext&) const override {
+    const ModuleArgs args(validated);
     auto dashed = [](std::string s) {
       for (auto& c : s)
         if (c == ' ') c = '-';
       return s;
     };
     Value parents = Value::array();
-    if (args["parents"].is_string()) parents.push_back(dashed(args["parents"].get<std::string>()));
+    if (const Value& given = args.value("parents"); given.is_string()) parents.push_back(dashed(given.get<std::string>()));
     else
-      for (auto& p : args["parents"]) parents.push_back(dashed(to_display_string(p)));
-    return Value{{"changed", false}, {"add_group", dashed(to_display_string(args["key"]))}, {"parent_groups", parents}};
+      for (auto& p : given) parents.push_back(dashed(to_display_string(p)));
+    return Value{{"changed", false}, {"add_group", dashed(args.str("key"))}, {"parent_groups", parents}};
   }
 
  private:

@@ -12,6 +12,7 @@
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
 #include "modules/command_steps.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 
@@ -104,70 +105,68 @@ bool list_has(const Value& list, const std::string& s) {
 }
 
 // Ansible's construct_rule, option by option in its order.
-std::vector<std::string> construct_rule(const Value& p) {
+std::vector<std::string> construct_rule(const ModuleArgs& p) {
   std::vector<std::string> rule;
-  if (truthy(p["wait"])) rule.insert(rule.end(), {"-w", to_display_string(p["wait"])});
-  add_param(rule, p["protocol"], "-p");
-  add_param(rule, p["source"], "-s");
-  add_param(rule, p["destination"], "-d");
-  add_list_param(rule, p["match"], "-m");
-  const Value& tcp = p["tcp_flags"];
+  if (truthy(p.value("wait"))) rule.insert(rule.end(), {"-w", to_display_string(p.value("wait"))});
+  add_param(rule, p.value("protocol"), "-p");
+  add_param(rule, p.value("source"), "-s");
+  add_param(rule, p.value("destination"), "-d");
+  add_list_param(rule, p.value("match"), "-m");
+  const Value& tcp = p.value("tcp_flags");
   if (truthy(tcp) && tcp.contains("flags") && tcp.contains("flags_set"))
     rule.insert(rule.end(), {"--tcp-flags", join(string_list(tcp["flags"]), ","), join(string_list(tcp["flags_set"]), ",")});
-  add_param(rule, p["jump"], "-j");
-  if (given(p["jump"]) && to_lower(to_display_string(p["jump"])) == "tee") add_param(rule, p["gateway"], "--gateway");
-  add_param(rule, p["log_prefix"], "--log-prefix");
-  add_param(rule, p["log_level"], "--log-level");
-  add_param(rule, p["to_destination"], "--to-destination");
-  add_match(rule, truthy(p["destination_ports"]), "multiport");
-  add_csv(rule, p["destination_ports"], "--dports");
-  add_param(rule, p["to_source"], "--to-source");
-  add_param(rule, p["goto"], "-g");
-  add_param(rule, p["in_interface"], "-i");
-  add_param(rule, p["out_interface"], "-o");
-  add_param(rule, p["fragment"], "-f");
-  add_param(rule, p["set_counters"], "-c");
-  add_param(rule, p["source_port"], "--source-port");
-  add_param(rule, p["destination_port"], "--destination-port");
-  add_param(rule, p["to_ports"], "--to-ports");
-  add_param(rule, p["set_dscp_mark"], "--set-dscp");
-  add_param(rule, p["set_dscp_mark_class"], "--set-dscp-class");
-  add_match_flag(rule, p["syn"], "--syn", true);
-  if (list_has(p["match"], "conntrack")) {
-    add_csv(rule, p["ctstate"], "--ctstate");
-  } else if (list_has(p["match"], "state")) {
-    add_csv(rule, p["ctstate"], "--state");
-  } else if (truthy(p["ctstate"])) {
+  add_param(rule, p.value("jump"), "-j");
+  if (given(p.value("jump")) && to_lower(to_display_string(p.value("jump"))) == "tee") add_param(rule, p.value("gateway"), "--gateway");
+  for (const auto& [option, flag] : {std::pair{"log_prefix", "--log-prefix"}, std::pair{"log_level", "--log-level"},
+                                     std::pair{"to_destination", "--to-destination"}})
+    add_param(rule, p.value(option), flag);
+  add_match(rule, truthy(p.value("destination_ports")), "multiport");
+  add_csv(rule, p.value("destination_ports"), "--dports");
+  // The plain options between, each "FLAG VALUE" (or "! FLAG VALUE").
+  for (const auto& [option, flag] : {std::pair{"to_source", "--to-source"}, std::pair{"goto", "-g"},
+                                     std::pair{"in_interface", "-i"}, std::pair{"out_interface", "-o"},
+                                     std::pair{"fragment", "-f"}, std::pair{"set_counters", "-c"},
+                                     std::pair{"source_port", "--source-port"},
+                                     std::pair{"destination_port", "--destination-port"},
+                                     std::pair{"to_ports", "--to-ports"}, std::pair{"set_dscp_mark", "--set-dscp"},
+                                     std::pair{"set_dscp_mark_class", "--set-dscp-class"}})
+    add_param(rule, p.value(option), flag);
+  add_match_flag(rule, p.value("syn"), "--syn", true);
+  if (list_has(p.value("match"), "conntrack")) {
+    add_csv(rule, p.value("ctstate"), "--ctstate");
+  } else if (list_has(p.value("match"), "state")) {
+    add_csv(rule, p.value("ctstate"), "--state");
+  } else if (truthy(p.value("ctstate"))) {
     add_match(rule, true, "conntrack");
-    add_csv(rule, p["ctstate"], "--ctstate");
+    add_csv(rule, p.value("ctstate"), "--ctstate");
   }
-  if (list_has(p["match"], "iprange")) {
-    add_param(rule, p["src_range"], "--src-range");
-    add_param(rule, p["dst_range"], "--dst-range");
-  } else if (truthy(p["src_range"]) || truthy(p["dst_range"])) {
+  if (list_has(p.value("match"), "iprange")) {
+    add_param(rule, p.value("src_range"), "--src-range");
+    add_param(rule, p.value("dst_range"), "--dst-range");
+  } else if (truthy(p.value("src_range")) || truthy(p.value("dst_range"))) {
     add_match(rule, true, "iprange");
-    add_param(rule, p["src_range"], "--src-range");
-    add_param(rule, p["dst_range"], "--dst-range");
+    add_param(rule, p.value("src_range"), "--src-range");
+    add_param(rule, p.value("dst_range"), "--dst-range");
   }
-  if (list_has(p["match"], "set") || truthy(p["match_set"])) {
-    if (!list_has(p["match"], "set")) add_match(rule, true, "set");
-    add_param(rule, p["match_set"], "--match-set");
-    if (given(p["match_set_flags"])) rule.push_back(to_display_string(p["match_set_flags"]));
+  if (list_has(p.value("match"), "set") || truthy(p.value("match_set"))) {
+    if (!list_has(p.value("match"), "set")) add_match(rule, true, "set");
+    add_param(rule, p.value("match_set"), "--match-set");
+    if (given(p.value("match_set_flags"))) rule.push_back(to_display_string(p.value("match_set_flags")));
   }
-  add_match(rule, truthy(p["limit"]) || truthy(p["limit_burst"]), "limit");
-  add_param(rule, p["limit"], "--limit");
-  add_param(rule, p["limit_burst"], "--limit-burst");
-  add_match(rule, truthy(p["uid_owner"]), "owner");
-  add_match_flag(rule, p["uid_owner"], "--uid-owner", true);
-  add_param(rule, p["uid_owner"], "--uid-owner");
-  add_match(rule, truthy(p["gid_owner"]), "owner");
-  add_match_flag(rule, p["gid_owner"], "--gid-owner", true);
-  add_param(rule, p["gid_owner"], "--gid-owner");
-  if (!given(p["jump"]) && truthy(p["reject_with"])) rule.insert(rule.end(), {"-j", "REJECT"});
-  add_param(rule, p["reject_with"], "--reject-with");
-  add_param(rule, p["icmp_type"], p["ip_version"] == "ipv6" ? "--icmpv6-type" : "--icmp-type");
-  add_match(rule, truthy(p["comment"]), "comment");
-  add_param(rule, p["comment"], "--comment");
+  add_match(rule, truthy(p.value("limit")) || truthy(p.value("limit_burst")), "limit");
+  add_param(rule, p.value("limit"), "--limit");
+  add_param(rule, p.value("limit_burst"), "--limit-burst");
+  add_match(rule, truthy(p.value("uid_owner")), "owner");
+  add_match_flag(rule, p.value("uid_owner"), "--uid-owner", true);
+  add_param(rule, p.value("uid_owner"), "--uid-owner");
+  add_match(rule, truthy(p.value("gid_owner")), "owner");
+  add_match_flag(rule, p.value("gid_owner"), "--gid-owner", true);
+  add_param(rule, p.value("gid_owner"), "--gid-owner");
+  if (!given(p.value("jump")) && truthy(p.value("reject_with"))) rule.insert(rule.end(), {"-j", "REJECT"});
+  add_param(rule, p.value("reject_with"), "--reject-with");
+  add_param(rule, p.value("icmp_type"), p.value("ip_version") == "ipv6" ? "--icmpv6-type" : "--icmp-type");
+  add_match(rule, truthy(p.value("comment")), "comment");
+  add_param(rule, p.value("comment"), "--comment");
   return rule;
 }
 
@@ -220,28 +219,31 @@ class IptablesModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
-    Value p = args;
-    if (p["flush"].is_null()) p["flush"] = false;
-    const std::string rule_text = join(construct_rule(p), " ");
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    // Ansible's module changes its params (flush, jump, wait) on the way: a
+    // copy, read through the typed reader.
+    Value p = validated;
+    const ModuleArgs params(p);
+    if (params.value("flush").is_null()) p["flush"] = false;
+    const std::string rule_text = join(construct_rule(params), " ");
     // Ansible's failed=False is dropped from the result the user sees.
     Value result{{"changed", false},
-                 {"ip_version", p["ip_version"]},
-                 {"table", p["table"]},
-                 {"chain", p["chain"]},
-                 {"flush", p["flush"]},
+                 {"ip_version", params.value("ip_version")},
+                 {"table", params.value("table")},
+                 {"chain", params.value("chain")},
+                 {"flush", params.value("flush")},
                  {"rule", rule_text},
-                 {"state", p["state"]},
-                 {"chain_management", p["chain_management"]}};
+                 {"state", params.value("state")},
+                 {"chain_management", params.value("chain_management")}};
     // Ansible's order: the binary, then the options, then the version.
-    const bool flush = p["flush"].get<bool>();
+    const bool flush = params.value("flush").get<bool>();
     std::string refusal;
-    if (!flush && p["chain"].is_null()) refusal = "Either chain or flush parameter must be specified.";
-    else if (truthy(p["log_prefix"]) || truthy(p["log_level"])) {
-      if (p["jump"].is_null()) p["jump"] = "LOG";
-      else if (p["jump"] != "LOG") refusal = "Logging options can only be used with the LOG jump target.";
+    if (!flush && params.value("chain").is_null()) refusal = "Either chain or flush parameter must be specified.";
+    else if (truthy(params.value("log_prefix")) || truthy(params.value("log_level"))) {
+      if (params.value("jump").is_null()) p["jump"] = "LOG";
+      else if (params.value("jump") != "LOG") refusal = "Logging options can only be used with the LOG jump target.";
     }
-    const std::string bin = p["ip_version"] == "ipv6" ? "ip6tables" : "iptables";
+    const std::string bin = params.value("ip_version") == "ipv6" ? "ip6tables" : "iptables";
     ScriptAnswer found = run_answer_script(ctx, std::string(kCommandStepFunction) + shell_assign("bin", Value(bin)) +
                                                     shell_assign("no_version", Value(!refusal.empty())) + kFindBody);
     Value failure = command_steps_failure(found);
@@ -254,11 +256,11 @@ class IptablesModule : public Module {
 
     // push_arguments: [iptables, -t, table, action, chain, (rule_num), rule...]
     auto command = [&](const std::string& action, bool with_rule) {
-      std::vector<std::string> cmd{path, "-t", p["table"].get<std::string>(), action};
-      if (!p["chain"].is_null()) cmd.push_back(to_display_string(p["chain"]));
-      if (action == "-I" && truthy(p["rule_num"])) cmd.push_back(to_display_string(p["rule_num"]));
+      std::vector<std::string> cmd{path, "-t", params.value("table").get<std::string>(), action};
+      if (!params.value("chain").is_null()) cmd.push_back(to_display_string(params.value("chain")));
+      if (action == "-I" && truthy(params.value("rule_num"))) cmd.push_back(to_display_string(params.value("rule_num")));
       if (with_rule) {
-        auto rule = construct_rule(p);
+        auto rule = construct_rule(params);
         cmd.insert(cmd.end(), rule.begin(), rule.end());
       }
       return cmd;
@@ -276,14 +278,14 @@ class IptablesModule : public Module {
     if (flush) {
       mode = "flush";
       define("flush", command("-F", false));
-    } else if (!p["policy"].is_null()) {
+    } else if (!params.value("policy").is_null()) {
       mode = "policy";
       define("list", command("-L", false));
       auto set = command("-P", false);
-      set.push_back(p["policy"].get<std::string>());
+      set.push_back(params.value("policy").get<std::string>());
       define("set_policy", set);
-      vars += shell_assign("policy", p["policy"]);
-    } else if (p["state"] == "absent" && rule_text.empty()) {
+      vars += shell_assign("policy", params.value("policy"));
+    } else if (params.value("state") == "absent" && rule_text.empty()) {
       mode = "chain";
       define("list", command("-L", false));
       define("delete_chain", command("-X", false));
@@ -292,12 +294,12 @@ class IptablesModule : public Module {
       define("check", command("-C", true));
       define("list", command("-L", false));
       define("new_chain", command("-N", false));
-      define("add", command(p["action"] == "insert" ? "-I" : "-A", true));
+      define("add", command(params.value("action") == "insert" ? "-I" : "-A", true));
       define("delete", command("-D", true));
-      vars += shell_assign("want", Value(p["state"] == "present"));
+      vars += shell_assign("want", Value(params.value("state") == "present"));
     }
     vars += shell_assign("mode", Value(mode)) + shell_assign("check_mode", Value(ctx.check_mode)) +
-            shell_assign("chain_management", p["chain_management"]);
+            shell_assign("chain_management", params.value("chain_management"));
     ScriptAnswer a = run_answer_script(ctx, std::string(kCommandStepFunction) + vars + kRuleBody);
     failure = command_steps_failure(a);
     if (!failure.is_null()) return add_output_lines(failure), failure;

@@ -16,6 +16,7 @@
 // installed list), then pip's run.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 #include "template/regex.hpp"
@@ -233,16 +234,16 @@ class PipModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& p, ModuleContext& ctx) const override {
-    auto str = [&](const char* k) { return p[k].is_null() ? std::string() : to_display_string(p[k]); };
-    const std::string state = str("state"), version = str("version"), requirements = str("requirements");
-    std::string env = str("virtualenv"), chdir = str("chdir"), extra_args = str("extra_args");
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    const ModuleArgs p(validated);
+    const std::string state = p.str("state"), version = p.str("version"), requirements = p.str("requirements");
+    std::string env = p.str("virtualenv"), chdir = p.str("chdir"), extra_args = p.str("extra_args");
     if (!env.empty() && !chdir.empty() && !env.starts_with("/")) env = chdir + "/" + env;
-    if (state == "latest" && !p["version"].is_null()) return failed_result("version is incompatible with state=latest");
+    if (state == "latest" && p.has("version")) return failed_result("version is incompatible with state=latest");
     if (chdir.empty()) chdir = "/tmp";
     std::string umask_prefix;
-    if (!p["umask"].is_null()) {
-      const std::string u = str("umask");
+    if (p.has("umask")) {
+      const std::string u = p.str("umask");
       if (u.empty() || u.find_first_not_of("01234567") != std::string::npos) {
         Value r = failed_result("umask must be an octal integer");
         r["details"] = "invalid literal for int() with base 8: '" + u + "'";
@@ -252,21 +253,21 @@ class PipModule : public Module {
     }
 
     // The virtualenv command: its words, then -p for virtualenv proper.
-    const std::string venv_command = str("virtualenv_command");
+    const std::string venv_command = p.str("virtualenv_command");
     std::string venv_tail;
     if (venv_command.find("pyvenv") == std::string::npos && venv_command.find("-m venv") == std::string::npos) {
-      venv_tail = !p["virtualenv_python"].is_null() ? "-p" + str("virtualenv_python") : "-p/usr/bin/python3";
-    } else if (!p["virtualenv_python"].is_null()) {
+      venv_tail = p.has("virtualenv_python") ? "-p" + p.str("virtualenv_python") : "-p/usr/bin/python3";
+    } else if (p.has("virtualenv_python")) {
       return failed_result("virtualenv_python should not be used when using the venv module or pyvenv as virtualenv_command");
     }
     std::vector<std::string> venv_words = shlex_split(venv_command);
-    if (p["virtualenv_site_packages"].get<bool>()) venv_words.push_back("--system-site-packages");
+    if (p.flag("virtualenv_site_packages")) venv_words.push_back("--system-site-packages");
     std::string venv_quoted;
     for (const auto& w : venv_words) venv_quoted += " " + shell_quote(w);
 
     std::vector<Requirement> packages;
     bool has_vcs = false;
-    Value names = p["name"];
+    Value names = p.value("name");
     if (!names.is_null()) {
       static const auto vcs = tmpl::Regex::compile(R"((svn|git|hg|bzr)\+)");
       std::vector<std::string> raw = string_list(names);
@@ -292,8 +293,8 @@ class PipModule : public Module {
     std::string vars = shell_assign("env", Value(env)) + shell_assign("chdir", Value(chdir)) +
                        shell_assign("check_mode", Value(ctx.check_mode)) +
                        shell_assign("venv_words", Value(venv_quoted)) + shell_assign("venv_tail", Value(venv_tail)) +
-                       shell_assign("site_packages", p["virtualenv_site_packages"]) +
-                       shell_assign("executable", Value(str("executable")));
+                       shell_assign("site_packages", p.value("virtualenv_site_packages")) +
+                       shell_assign("executable", Value(p.str("executable")));
     ScriptAnswer prep = run_answer_script(ctx, umask_prefix + vars + kPrepareBody);
     if (Value f = script_failure(prep); !f.is_null()) return f;
     const bool venv_created = prep.has("venv_missing");
@@ -315,7 +316,7 @@ class PipModule : public Module {
     else if (state == "absent") cmd.insert(cmd.end(), {"uninstall", "-y"});
     else if (state == "latest") cmd.insert(cmd.end(), {"install", "-U"});
     else cmd.insert(cmd.end(), {"install", "-U", "--force-reinstall"});
-    if (p["editable"].get<bool>()) {
+    if (p.flag("editable")) {
       std::vector<std::string> args = extra_args.empty() ? std::vector<std::string>{} : split(extra_args, ' ');
       if (std::find(args.begin(), args.end(), "-e") == args.end()) args.push_back("-e"), extra_args = join(args, " ");
     }
@@ -386,9 +387,9 @@ class PipModule : public Module {
     Value result{{"changed", changed},
                  {"cmd", cmd_value},
                  {"name", names},
-                 {"version", p["version"]},
+                 {"version", p.value("version")},
                  {"state", state},
-                 {"requirements", p["requirements"]},
+                 {"requirements", p.value("requirements")},
                  {"virtualenv", env.empty() ? Value() : Value(env)},
                  {"stdout", out},
                  {"stderr", err}};

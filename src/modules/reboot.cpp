@@ -16,6 +16,7 @@
 
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
 #include "transport/interrupt.hpp"
@@ -67,35 +68,36 @@ class RebootModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    const ModuleArgs args(validated);
     if (ctx.connection->spec().type == "local")
       return Value{{"changed", false}, {"elapsed", 0}, {"rebooted", false}, {"failed", true},
                    {"msg", "Running reboot with local connection would reboot the control node."}};
     if (ctx.check_mode) return Value{{"changed", true}, {"elapsed", 0}, {"rebooted", true}};
 
-    const std::string boot_time_command = to_display_string(args["boot_time_command"]);
-    const std::string test_command = to_display_string(args["test_command"]);
+    const std::string boot_time_command = args.str("boot_time_command");
+    const std::string test_command = args.str("test_command");
     std::string previous;
     if (std::string err = boot_time(ctx, boot_time_command, previous); !err.empty())
       return Value{{"changed", false}, {"failed", true}, {"reboot", false}, {"msg", err}};
 
     // The command and its arguments (get_shutdown_command / _args).
     std::string name = "shutdown", command_args;
-    const bool custom = !args["reboot_command"].is_null();
+    const bool custom = args.has("reboot_command");
     if (custom) {
-      std::string rc = to_display_string(args["reboot_command"]);
+      std::string rc = args.str("reboot_command");
       size_t sp = rc.find(' ');
       name = rc.substr(0, sp);
       command_args = sp == std::string::npos ? "" : rc.substr(sp + 1);
     }
-    const std::vector<std::string> paths = string_list(args["search_paths"]);
+    const std::vector<std::string> paths = args.strings("search_paths");
     std::string body = shell_assign("name", Value(name)) + shell_assign("paths", Value(join(paths, " "))) + kFindBody;
     ScriptAnswer found = run_answer_script(ctx, body);
     if (Value f = script_failure(found); !f.is_null()) return f;
     const std::string distribution = found.get("distribution");
     if (!custom) {
-      const int64_t delay = std::max<int64_t>(args["pre_reboot_delay"].get<int64_t>(), 0);
-      const std::string msg = to_display_string(args["msg"]);
+      const int64_t delay = std::max<int64_t>(args.integer("pre_reboot_delay"), 0);
+      const std::string msg = args.str("msg");
       if (distribution == "alpine") {
         name = "reboot";
         found = run_answer_script(ctx, shell_assign("name", Value(name)) +
@@ -135,11 +137,11 @@ class RebootModule : public Module {
                    {"elapsed", elapsed()}};
 
     if (!wait_unless_cancelled(ctx.cancel,
-                               static_cast<double>(std::max<int64_t>(args["post_reboot_delay"].get<int64_t>(), 0))))
+                               static_cast<double>(std::max<int64_t>(args.integer("post_reboot_delay"), 0))))
       return failed_result("cancelled");
 
     // validate_reboot: the boot time changes, then the test command works.
-    const int64_t timeout = args["reboot_timeout"].get<int64_t>();
+    const int64_t timeout = args.integer("reboot_timeout");
     auto boot_changed = [&]() -> std::string {
       reconnect(ctx);
       std::string now;

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/strings.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -45,7 +46,7 @@ class SetFactModule : public Module {
     }
     if (facts.empty()) return failed_result("No key/value pairs provided, at least one is required for this action to succeed");
     Value r = {{"ansible_facts", facts}, {"changed", false}};
-    if (args["cacheable"] == true) r["_ansible_facts_cacheable"] = true;
+    if (ModuleArgs(args).flag("cacheable")) r["_ansible_facts_cacheable"] = true;
     return r;
   }
 

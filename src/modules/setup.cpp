@@ -1,6 +1,7 @@
 // setup and gather_facts: Ansible's fact gathering (ansible.builtin.setup,
 // ansible.builtin.gather_facts) in one shell round trip; see facts.hpp for
 // what is gathered and how.
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "template/engine.hpp"
 #include "modules/facts.hpp"
@@ -23,17 +24,13 @@ class SetupModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& args, ModuleContext& ctx) const override {
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    const ModuleArgs args(validated);
     FactsRequest req;
-    if (args.contains("gather_subset") && args["gather_subset"].is_array()) {
-      req.gather_subset.clear();
-      for (const auto& s : args["gather_subset"]) req.gather_subset.push_back(s.get<std::string>());
-    }
-    if (args.contains("gather_timeout") && args["gather_timeout"].is_number_integer())
-      req.gather_timeout = args["gather_timeout"].get<int>();
-    if (args.contains("filter") && args["filter"].is_array())
-      for (const auto& s : args["filter"]) req.filter.push_back(s.get<std::string>());
-    if (args.contains("fact_path") && args["fact_path"].is_string()) req.fact_path = args["fact_path"];
+    if (args.has("gather_subset")) req.gather_subset = args.strings("gather_subset");
+    if (args.has("gather_timeout")) req.gather_timeout = static_cast<int>(args.integer("gather_timeout"));
+    req.filter = args.strings("filter");
+    if (args.has("fact_path")) req.fact_path = args.str("fact_path");
     // ansible_python describes the interpreter modules would run with.
     if (ctx.vars && ctx.templar)
       if (const Value* py = ctx.vars->lookup("ansible_python_interpreter"); py && py->is_string()) try {

@@ -16,6 +16,7 @@
 #include "modules/answer_script.hpp"
 #include "modules/command_steps.hpp"
 #include "modules/file_attrs.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -74,16 +75,17 @@ class SynchronizeModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& p, ModuleContext& ctx) const override {
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    const ModuleArgs p(validated);
     const ConnectionSpec& conn = ctx.connection->spec();
     if (conn.type != "ssh" && conn.type != "local")
       return failed_result("synchronize uses rsync to function. rsync needs to connect to the remote host via ssh, "
                            "docker client or a direct filesystem copy. This remote host is being accessed via " +
                            conn.type + " instead so it cannot work.");
     const bool local = conn.type == "local";
-    const bool pull = p["mode"] == "pull";
-    auto flag = [&](const char* k) { return !p[k].is_null() && p[k].get<bool>(); };
-    auto is_false = [&](const char* k) { return !p[k].is_null() && !p[k].get<bool>(); };
+    const bool pull = p.str("mode") == "pull";
+    auto flag = [&](const char* k) { return p.flag(k); };
+    auto is_false = [&](const char* k) { return p.optional_flag(k) == false; };
 
     // The action plugin's part: the host's side as user@host:path, the
     // controller's side found like Ansible's files.
@@ -99,7 +101,7 @@ class SynchronizeModule : public Module {
       if (path.ends_with("/") && !found.ends_with("/")) found += "/";
       return found;
     };
-    std::string source = to_display_string(p["src"]), dest = to_display_string(p["dest"]);
+    std::string source = p.str("src"), dest = p.str("dest");
     if (local) {
       source = controller_side(source), dest = controller_side(dest);
     } else if (pull) {
@@ -107,14 +109,14 @@ class SynchronizeModule : public Module {
     } else {
       source = controller_side(source), dest = host_side(dest);
     }
-    Value dest_port = p["dest_port"];
+    Value dest_port = p.value("dest_port");
     if (dest_port.is_null() && conn.port != 0) dest_port = conn.port;
-    std::string private_key = p["private_key"].is_null() ? "" : to_display_string(p["private_key"]);
+    std::string private_key = p.str("private_key");
     if (private_key.empty() && !local && !conn.identity_files.empty()) private_key = conn.identity_files.front();
-    std::string rsync_path = p["rsync_path"].is_null() ? "" : to_display_string(p["rsync_path"]);
+    std::string rsync_path = p.str("rsync_path");
     if (!local && ctx.become && rsync_path.empty() && ctx.become->method == "sudo")
       rsync_path = ctx.become->user.empty() ? "sudo rsync" : "sudo -u " + ctx.become->user + " rsync";
-    std::string ssh_args = p["ssh_args"].is_null() ? "" : to_display_string(p["ssh_args"]);
+    std::string ssh_args = p.str("ssh_args");
     // use_ssh_args: the host's ssh_common_args and ssh_extra_args (drover's
     // connection keeps no ansible.cfg ssh_args).
     if (flag("use_ssh_args") && !local) {
@@ -142,7 +144,7 @@ class SynchronizeModule : public Module {
     }
     if (flag("delay_updates")) cmd.insert(cmd.end(), {"--delay-updates", "-F"});
     if (flag("compress")) cmd.push_back("--compress");
-    if (p["rsync_timeout"].get<int64_t>() != 0) cmd.push_back("--timeout=" + std::to_string(p["rsync_timeout"].get<int64_t>()));
+    if (p.integer("rsync_timeout") != 0) cmd.push_back("--timeout=" + std::to_string(p.integer("rsync_timeout")));
     if (ctx.check_mode) cmd.push_back("--dry-run");
     if (flag("delete")) cmd.push_back("--delete-after");
     if (flag("existing_only")) cmd.push_back("--existing");
@@ -164,7 +166,7 @@ class SynchronizeModule : public Module {
       r["rc"] = 1;
       return r;
     }
-    const std::vector<std::string> rsync_opts = string_list(p["rsync_opts"]);
+    const std::vector<std::string> rsync_opts = p.strings("rsync_opts");
     if (rsh_needed(source, dest)) {
       bool has_rsh = false;
       for (const auto& o : rsync_opts) has_rsh = has_rsh || o.find("--rsh") != std::string::npos;
@@ -185,10 +187,10 @@ class SynchronizeModule : public Module {
     if (!rsync_path.empty()) cmd.push_back("--rsync-path=" + python_shlex_quote(rsync_path));
     cmd.insert(cmd.end(), rsync_opts.begin(), rsync_opts.end());
     if (flag("partial")) cmd.push_back("--partial");
-    const bool link_dest = !p["link_dest"].is_null() && !p["link_dest"].empty();
+    const bool link_dest = !p.strings("link_dest").empty();
     if (link_dest) {
       cmd.insert(cmd.end(), {"-H", "-vv"});
-      for (const auto& x : string_list(p["link_dest"])) cmd.push_back("--link-dest=" + x);
+      for (const auto& x : p.strings("link_dest")) cmd.push_back("--link-dest=" + x);
     }
     const std::string marker = "<<CHANGED>>";
     cmd.push_back("--out-format=" + python_shlex_quote(marker + "%i %n%L"));

@@ -12,6 +12,7 @@
 // status; the second runs the commands and reads the status and rules again.
 #include "core/strings.hpp"
 #include "modules/answer_script.hpp"
+#include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "template/regex.hpp"
 
@@ -140,25 +141,25 @@ class UfwModule : public Module {
   }
   const ArgSpec& spec() const override { return spec_; }
 
-  Value run(const Value& p, ModuleContext& ctx) const override {
-    auto str = [&](const char* k) { return p[k].is_null() ? std::string() : to_display_string(p[k]); };
-    const std::string direction = str("direction");
-    if (!p["interface"].is_null() && p["direction"].is_null())
+  Value run(const Value& validated, ModuleContext& ctx) const override {
+    const ModuleArgs p(validated);
+    const std::string direction = p.str("direction");
+    if (p.has("interface") && !p.has("direction"))
       return failed_result("missing parameter(s) required by 'interface': direction");
-    if (!p["default"].is_null() && !direction.empty() && direction != "outgoing" && direction != "incoming" &&
+    if (p.has("default") && !direction.empty() && direction != "outgoing" && direction != "incoming" &&
         direction != "routed")
       return failed_result(
           "For default, direction must be one of \"outgoing\", \"incoming\" and \"routed\", or direction must not be "
           "specified.");
-    if (!p["rule"].is_null()) {
+    if (p.has("rule")) {
       if (!direction.empty() && direction != "in" && direction != "out")
         return failed_result("For rules, direction must be one of \"in\" and \"out\", or direction must not be specified.");
-      if (!p["route"].get<bool>() && !p["interface_in"].is_null() && !p["interface_out"].is_null())
+      if (!p.flag("route") && p.has("interface_in") && p.has("interface_out"))
         return failed_result("Only route rules can combine interface_in and interface_out");
     }
-    const bool rule = !p["rule"].is_null();
-    const bool numbered = rule && !p["insert"].is_null() && !p["delete"].get<bool>() &&
-                          p["insert_relative_to"] != "zero";
+    const bool rule = p.has("rule");
+    const bool numbered = rule && p.has("insert") && !p.flag("delete") &&
+                          p.str("insert_relative_to") != "zero";
 
     std::string vars = shell_assign("rules_files", Value(kRulesFiles)) + shell_assign("want_version", Value(rule)) +
                        shell_assign("want_numbered", Value(numbered)) + shell_assign("check_mode", Value(ctx.check_mode));
@@ -179,8 +180,8 @@ class UfwModule : public Module {
     std::vector<std::string> actions;  // commands run in the second trip
     const std::string base = ufw + (ctx.check_mode ? " --dry-run" : "");
     std::string rule_command;
-    if (!p["state"].is_null()) {
-      const std::string value = str("state");
+    if (p.has("state")) {
+      const std::string value = p.str("state");
       if (value == "reloaded" || value == "reset") changed = true;
       if (ctx.check_mode) {
         const bool enabled = pre_state.find(" active") != std::string::npos;
@@ -191,8 +192,8 @@ class UfwModule : public Module {
         actions.push_back(base + " -f " + verbs.at(value));
       }
     }
-    if (!p["default"].is_null()) {
-      const std::string value = str("default");
+    if (p.has("default")) {
+      const std::string value = p.str("default");
       if (ctx.check_mode) {
         static const auto re = tmpl::Regex::compile(
             R"(Default: (deny|allow|reject) \(incoming\), (deny|allow|reject) \(outgoing\), )"
@@ -210,26 +211,26 @@ class UfwModule : public Module {
     }
     if (rule) {
       std::string c = base;
-      if (p["route"].get<bool>()) c += " route";
-      if (p["delete"].get<bool>()) c += " delete";
-      if (!p["insert"].is_null() && !p["delete"].get<bool>()) {
-        Value to = p["insert_relative_to"] == "zero"
-                       ? p["insert"]
-                       : insert_position(p["insert"].get<int64_t>(), str("insert_relative_to"), read.get("numbered"));
+      if (p.flag("route")) c += " route";
+      if (p.flag("delete")) c += " delete";
+      if (p.has("insert") && !p.flag("delete")) {
+        Value to = p.str("insert_relative_to") == "zero"
+                       ? p.value("insert")
+                       : insert_position(p.integer("insert"), p.str("insert_relative_to"), read.get("numbered"));
         if (!to.is_null()) c += " insert " + to_display_string(to);
       }
-      c += " " + str("rule");
+      c += " " + p.str("rule");
       if (!direction.empty()) c += " " + direction;
-      if (!p["interface"].is_null()) c += " on " + str("interface");
-      if (!p["interface_in"].is_null()) c += " in on " + str("interface_in");
-      if (!p["interface_out"].is_null()) c += " out on " + str("interface_out");
-      if (p["log"].get<bool>()) c += " log";
+      if (p.has("interface")) c += " on " + p.str("interface");
+      if (p.has("interface_in")) c += " in on " + p.str("interface_in");
+      if (p.has("interface_out")) c += " out on " + p.str("interface_out");
+      if (p.flag("log")) c += " log";
       for (auto [key, fmt] : {std::pair<const char*, const char*>{"from_ip", "from "}, {"from_port", "port "},
                               {"to_ip", "to "}, {"to_port", "port "}, {"proto", "proto "}}) {
-        const std::string v = str(key);
+        const std::string v = p.str(key);
         if (!v.empty()) c += " " + std::string(fmt) + v;
       }
-      if (!p["name"].is_null() && !str("name").empty()) c += " app '" + str("name") + "'";
+      if (p.has("name") && !p.str("name").empty()) c += " app '" + p.str("name") + "'";
       // Comments need ufw 0.35 or later.
       static const auto version_re = tmpl::Regex::compile(R"(^ufw.+(\d+)\.(\d+)(?:\.(\d+))?.*$)");
       std::string first;
@@ -243,7 +244,7 @@ class UfwModule : public Module {
         return f;
       }
       const int major = std::stoi(vm->group(first, 1)), minor = std::stoi(vm->group(first, 2));
-      if (!str("comment").empty() && ((major == 0 && minor >= 35) || major > 0)) c += " comment '" + str("comment") + "'";
+      if (!p.str("comment").empty() && ((major == 0 && minor >= 35) || major > 0)) c += " comment '" + p.str("comment") + "'";
       rule_command = c;
     }
     // Ansible's order: state, default, rule (after the version), logging.
@@ -256,8 +257,8 @@ class UfwModule : public Module {
       rule_index = all.size();
       all.push_back(rule_command), to_run.push_back(rule_command);
     }
-    if (!p["logging"].is_null()) {
-      const std::string value = str("logging");
+    if (p.has("logging")) {
+      const std::string value = p.str("logging");
       static const auto re = tmpl::Regex::compile(R"(Logging: (on|off)(?: \(([a-z]+)\))?)");
       if (auto m = re->search(pre_state)) {
         const std::string on_off = m->group(pre_state, 1);
@@ -296,7 +297,7 @@ class UfwModule : public Module {
       for (const auto& l : split_lines_keep_ends(dry)) skipping += l.find("Skipping") != std::string::npos;
       if (!(skipping > 0 && skipping == lines)) {
         dry = lines_starting_with("### tuple", dry);
-        const std::string from = str("from_ip"), to = str("to_ip");
+        const std::string from = p.str("from_ip"), to = p.str("to_ip");
         if (ipv4_regex().match(from) || ipv4_regex().match(to)) {
           if (lines_matching(ipv4_regex(), pre_rules) != lines_matching(ipv4_regex(), dry)) changed = true;
         } else if (ipv6_regex().match(from) || ipv6_regex().match(to)) {

@@ -33,6 +33,7 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "core/vault.hpp"
+#include "modules/answer_script.hpp"
 #include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_attrs.hpp"
@@ -43,16 +44,34 @@ namespace {
 
 using files::q;
 
-// The script. Placeholders filled by the module: @TAROPTS@ (extra_opts for
-// tar, after --show-transformed-names when GNU), @ZIPOPTS@, @TEXCL@
-// (--exclude=P...), @ZEXCL@ (-x P...), @INCL@, @KEEP@, @WANT@ (the mode an
-// entry should have, from $sm the scratch copy's and $m dest's), @OWN@ and
-// @GRP@ (quoted option values or ''), @ATTRS@ (1 when mode, owner or group
-// is asked), @LINKMODE@ (marks a symlink changed as Ansible's chmod of it
-// does).
-constexpr const char* kScript =
-    R"SH(t=$(mktemp -d) || _dr_die 'could not create a temporary directory'
-trap 'rm -rf "$t"@RMSRC@' EXIT
+// The script's variables, set by the module: $sl (src as reported), $d
+// (dest), $ua_creates, $ua_stdin (the archive comes on stdin; else $sl is
+// on the target), the option lists as shell words the controller quoted
+// ($ua_extra: extra_opts; $ua_texcl: --exclude=P... for tar; $ua_zexcl: -x
+// P... for unzip, or nothing; $ua_incl: include), $ua_keep
+// (--keep-newer-files or nothing), $ua_mode (the mode asked; $ua_octal when
+// it is octal), $ua_own and $ua_grp (owner and group asked, or empty),
+// $ua_attrs (1 when any of the three is asked). A command line that takes a
+// list is evaluated (_ua_tar, _ua_unzip), every other value is expanded
+// quoted.
+//
+// A controller archive is read off stdin before anything can end the script.
+constexpr const char* kReceive = R"SH(if [ -n "$ua_stdin" ]; then
+  a=$(mktemp) || _dr_die 'could not create a temporary file'; trap 'rm -f "$a"' EXIT; cat > "$a"
+fi
+)SH";
+
+// Ansible's action: creates is checked before anything else.
+constexpr const char* kCreatesCheck = R"SH([ -z "$ua_creates" ] || [ ! -e "$ua_creates" ] || { _out skipped 1; exit 0; }
+)SH";
+
+constexpr const char* kScript = R"SH([ -d "$d" ] || { _out nodest 1; exit 0; }
+if [ -z "$ua_stdin" ]; then a=$sl; [ -e "$a" ] || _dr_die "Source '$a' does not exist"; fi
+t=$(mktemp -d) || _dr_die 'could not create a temporary directory'
+trap 'rm -rf "$t"; [ -z "$ua_stdin" ] || rm -f "$a"' EXIT
+# tar and unzip with the lists: ACTION DIR [KEEP] and OPTIONS DIR.
+_ua_tar() { eval "LC_ALL=C.UTF-8 \"\$tp\" \"\$1\" -C \"\$2\" \$z \$go $ua_extra \${3:+\"\$3\"} $ua_texcl -f \"\$a\" $ua_incl"; }
+_ua_unzip() { eval "\"\$uz\" $1 $ua_extra \"\$a\" $ua_zexcl $ua_incl -d \"\$2\""; }
 [ -r "$a" ] || _dr_die "Source '$sl' not readable"
 [ -s "$a" ] || _dr_die "Invalid archive '$sl', the file is 0 bytes"
 uz=$(command -v unzip); tp=$(command -v gtar || command -v tar); h=; i=0
@@ -67,9 +86,9 @@ if [ -z "$h" ]; then
   [ -z "$_dr_check" ] || { _out checkskip 1; exit 0; }
   if [ -z "$tp" ]; then _ua_no "Unable to find required 'gtar' or 'tar' binary in the path"
   else
-    [ -z '@HASOPTS@' ] || ! "$tp" --version 2>/dev/null | grep -q GNU || go=--show-transformed-names
+    [ -z "$ua_extra" ] || ! "$tp" --version 2>/dev/null | grep -q GNU || go=--show-transformed-names
     for z in -z '' -j -J --use-compress-program=zstd; do
-      if LC_ALL=C.UTF-8 "$tp" --list -C "$d" $z $go @TAROPTS@ @TEXCL@ -f "$a" @INCL@ > "$t/l" 2> "$t/e"; then
+      if _ua_tar --list "$d" > "$t/l" 2> "$t/e"; then
         if [ -s "$t/l" ]; then
           case $z in -z) h=TgzArchive ;; '') h=TarArchive ;; -j) h=TarBzipArchive ;; -J) h=TarXzArchive ;; *) h=TarZstdArchive ;; esac
           break
@@ -81,7 +100,8 @@ if [ -z "$h" ]; then
   [ -n "$h" ] || { _out nohandler 1; exit 0; }
   cp "$t/l" "$t/n"
 else
-  @ZIPLIST@
+  # unzip -l lists what include/exclude select when they are given.
+  [ -z "$ua_incl$ua_zexcl" ] || eval "\"\$uz\" -l \"\$a\" $ua_incl $ua_zexcl" > "$t/l" 2> /dev/null
   awk 'f && /^ *-----/ { exit } f { sub(/^ *[0-9]+ +[^ ]+ +[^ ]+   /, ""); print } /^-----/ { f = 1 }' "$t/l" > "$t/n"
 fi
 _out handler "$h"; _out tp "$tp"; _out uz "$uz"; _out z "$z"; _out go "$go"; _out a "$a"
@@ -97,13 +117,13 @@ _ua_sym() {
   chmod "$1" "$_T/x" && chmod -- "$3" "$_T/x" && stat -c %a "$_T/x"; rm -rf "$_T"
 }
 ru=$(id -u); rg=$(id -g); fu=$ru; fg=$rg
-[ -z @OWN@ ] || { case @OWN@ in *[!0-9]*) fu=$(id -u -- @OWN@ 2>/dev/null) || fu=$ru ;; *) fu=@OWN@ ;; esac; }
-[ -z @GRP@ ] || { case @GRP@ in
-  *[!0-9]*) fg=$( { getent group @GRP@ || grep "^"@GRP@":" /etc/group; } 2>/dev/null | head -n 1 | cut -d: -f3); [ -n "$fg" ] || fg=$rg ;;
-  *) fg=@GRP@ ;; esac; }
+[ -z "$ua_own" ] || { case $ua_own in *[!0-9]*) fu=$(id -u -- "$ua_own" 2>/dev/null) || fu=$ru ;; *) fu=$ua_own ;; esac; }
+[ -z "$ua_grp" ] || { case $ua_grp in
+  *[!0-9]*) fg=$( { getent group "$ua_grp" || grep "^$ua_grp:" /etc/group; } 2>/dev/null | head -n 1 | cut -d: -f3); [ -n "$fg" ] || fg=$rg ;;
+  *) fg=$ua_grp ;; esac; }
 mkdir "$t/x"
 if [ "$h" = ZipArchive ]; then
-  : > "$t/stamp"; "$uz" -o -q @ZIPOPTS@ "$a" @ZEXCL@ @INCL@ -d "$t/x" > /dev/null 2>&1
+  : > "$t/stamp"; _ua_unzip '-o -q' "$t/x" > /dev/null 2>&1
   while IFS= read -r n; do
     _ua_st "$t/x/$n" || continue; sk=$k; sm=$m; sy=$y; ss=$s
     case $n in */) ft=d ;; *) if [ "$sk" = l ]; then ft=L; else ft=f; fi ;; esac
@@ -115,31 +135,36 @@ if [ "$h" = ZipArchive ]; then
       [ "$s" = "$ss" ] || c3=s
       cmp -s "$t/x/$n" "$d/$n" || c2=c
     fi
-    if [ "$ft" != L ]; then w=@WANT@; [ "$((0$w))" = "$((0$m))" ] || c5=p; fi
+    if [ "$ft" != L ]; then
+      # The mode the entry should have: the archive's, the octal asked, or
+      # the symbolic one applied to dest's.
+      if [ -z "$ua_mode" ]; then w=$sm; elif [ -n "$ua_octal" ]; then w=$ua_mode; else w=$(_ua_sym "$m" "$k" "$ua_mode"); fi
+      [ "$((0$w))" = "$((0$m))" ] || c5=p
+    fi
     [ "$u" = "$fu" ] || c6=o
     [ "$g" = "$fg" ] || c6=g
     [ "$c2$c3$c4$c5$c6" = ..... ] || echo ".$ft$c2$c3$c4$c5$c6..?? $n"
   done < "$t/n" > "$t/diff"
   printf '\036diff\n'; cat "$t/diff"
   [ -s "$t/diff" ] && ch=1 || ch=
-  _ua_x() { "$uz" -o @ZIPOPTS@ "$a" @ZEXCL@ @INCL@ -d "$d"; }
+  _ua_x() { _ua_unzip -o "$d"; }
 else
-  LC_ALL=C.UTF-8 "$tp" --extract -C "$t/x" $z $go @TAROPTS@ @TEXCL@ -f "$a" @INCL@ > /dev/null 2>&1
+  _ua_tar --extract "$t/x" > /dev/null 2>&1
   ch=
   while IFS= read -r n; do
     p=${n#/}; p=${p%/}; [ -n "$p" ] || p=.
     _ua_st "$t/x/$p" || continue; sk=$k; sm=$m; su=$u; sg=$g; sy=$y
     if ! _ua_st "$d/$p"; then [ "$sk" = l ] || ch=1
-    elif [ "$sk$k" = dd ]; then [ -n '@MODE@' ] || [ "$m" = "$sm" ] || ch=1
+    elif [ "$sk$k" = dd ]; then [ -n "$ua_mode" ] || [ "$m" = "$sm" ] || ch=1
     elif [ "$sk$k" = ff ]; then
-      [ -n '@MODE@' ] || [ "$m" = "$sm" ] || ch=1
-      [ "$ru" != 0 ] || [ -n @OWN@ ] || [ "$u" = "$su" ] || ch=1
-      [ "$ru" != 0 ] || [ -n @GRP@ ] || [ "$g" = "$sg" ] || ch=1
+      [ -n "$ua_mode" ] || [ "$m" = "$sm" ] || ch=1
+      [ "$ru" != 0 ] || [ -n "$ua_own" ] || [ "$u" = "$su" ] || ch=1
+      [ "$ru" != 0 ] || [ -n "$ua_grp" ] || [ "$g" = "$sg" ] || ch=1
       [ "$y" = "$sy" ] || ch=1
     fi
     [ -z "$ch" ] || break
   done < "$t/n"
-  _ua_x() { LC_ALL=C.UTF-8 "$tp" --extract -C "$d" $z $go @TAROPTS@ @KEEP@ @TEXCL@ -f "$a" @INCL@; }
+  _ua_x() { _ua_tar --extract "$d" "$ua_keep"; }
 fi
 [ -z "$_dr_check" ] || { _out changed "$ch"; _out after "$(_dr_st "$d")"; exit 0; }
 if [ -n "$ch" ]; then
@@ -149,12 +174,14 @@ if [ -n "$ch" ]; then
 fi
 _ua_attrs() {
   if [ -L "$1" ]; then
-    @LINKMODE@
-    _dr_attrs "$1" '' @OWN@ @GRP@ f h || exit 1
-  elif [ -d "$1" ]; then _dr_attrs "$1" '@MODE@' @OWN@ @GRP@ d || exit 1
-  else _dr_attrs "$1" '@MODE@' @OWN@ @GRP@ f || exit 1; fi
+    # Ansible's chmod of a symlink reports a change unless the mode is 0777.
+    if [ -n "$ua_octal" ]; then [ "$((0$ua_mode))" = "$((0777))" ] || _dr_changed=1
+    elif [ -n "$ua_mode" ]; then [ "$(_ua_sym 777 f "$ua_mode")" = 777 ] || _dr_changed=1; fi
+    _dr_attrs "$1" '' "$ua_own" "$ua_grp" f h || exit 1
+  elif [ -d "$1" ]; then _dr_attrs "$1" "$ua_mode" "$ua_own" "$ua_grp" d || exit 1
+  else _dr_attrs "$1" "$ua_mode" "$ua_own" "$ua_grp" f || exit 1; fi
 }
-if [ -n '@ATTRS@' ]; then
+if [ -n "$ua_attrs" ]; then
   tops=
   while IFS= read -r n; do
     n=${n#/}
@@ -166,15 +193,6 @@ if [ -n '@ATTRS@' ]; then
 fi
 _out changed "$ch$_dr_changed"; _out after "$(_dr_st "$d")"
 )SH";
-
-std::string filled(std::string s, const std::map<std::string, std::string>& with) {
-  for (const auto& [key, value] : with) {
-    const std::string k = "@" + key + "@";
-    for (size_t p = s.find(k); p != std::string::npos; p = s.find(k, p + value.size()))
-      s.replace(p, k.size(), value);
-  }
-  return s;
-}
 
 // Shell words: each item quoted, each after `prefix` (" --exclude=" quotes
 // the prefix with the item).
@@ -229,9 +247,7 @@ class UnarchiveModule : public Module {
     }
 
     // Ansible's action: creates first, then the controller file, then dest.
-    const std::string prelude = files::script_prelude(ctx.check_mode);
-    const std::string creates_check =
-        creates.empty() ? "" : "[ -e " + q(creates) + " ] && { _out skipped 1; exit 0; }\n";
+    const std::string prelude = files::script_prelude(ctx.check_mode) + shell_assign("ua_creates", creates);
     std::string data, found;
     if (!remote) {
       found = files::find_controller_file(ctx.search_path, "files", src);
@@ -239,7 +255,7 @@ class UnarchiveModule : public Module {
       if (read && args.flag("decrypt")) data = decrypt_if_vaulted(std::move(data), found);
       if (!read) {
         if (!creates.empty() &&
-            parse_answer(run_script(ctx, prelude + creates_check).out).count("skipped"))
+            parse_answer(run_script(ctx, prelude + kCreatesCheck).out).count("skipped"))
           return skipped(creates);
         return files::controller_file_missing(ctx.search_path, "files", src);
       }
@@ -249,47 +265,17 @@ class UnarchiveModule : public Module {
     // reports the controller file it sent, as its copy module does.
     const std::string label = remote ? src : found;
 
-    // A controller archive is read off stdin before anything can end the
-    // script.
-    std::string s = prelude;
-    if (!remote)
-      s += "a=$(mktemp) || _dr_die 'could not create a temporary file'; trap 'rm -f \"$a\"' EXIT; "
-           "cat > \"$a\"\n";
-    s += creates_check + "d=" + q(dest) + "; sl=" + q(label) + "\n";
-    s += "[ -d \"$d\" ] || { _out nodest 1; exit 0; }\n";
-    if (remote) s += "a=$sl; [ -e \"$a\" ] || _dr_die \"Source '$a' does not exist\"\n";
     const Value& ex = args.value("exclude");
     const Value& in = args.value("include");
-    std::string want = "$sm";
-    if (attrs.octal_mode())
-      want = attrs.mode;
-    else if (!attrs.mode.empty())
-      want = "$(_ua_sym \"$m\" \"$k\" " + q(attrs.mode) + ")";
-    std::string link_mode;
-    if (attrs.octal_mode()) {
-      if (std::stoul(attrs.mode, nullptr, 8) != 0777) link_mode = "_dr_changed=1";
-    } else if (!attrs.mode.empty()) {
-      link_mode = "[ \"$(_ua_sym 777 f " + q(attrs.mode) + ")\" = 777 ] || _dr_changed=1";
-    }
-    std::string zip_list = (ex.empty() && in.empty()) ? ":"
-                                                      : "\"$uz\" -l \"$a\"" + words(in) +
-                                                            (ex.empty() ? "" : " -x" + words(ex)) +
-                                                            " > \"$t/l\" 2> /dev/null";
-    s += filled(kScript, {{"RMSRC", remote ? "" : " \"$a\""},
-                          {"HASOPTS", args.value("extra_opts").empty() ? "" : "1"},
-                          {"TAROPTS", words(args.value("extra_opts"))},
-                          {"ZIPOPTS", words(args.value("extra_opts"))},
-                          {"TEXCL", words(ex, "--exclude=", true)},
-                          {"ZEXCL", ex.empty() ? "" : " -x" + words(ex)},
-                          {"INCL", words(in)},
-                          {"KEEP", args.flag("keep_newer") ? "--keep-newer-files" : ""},
-                          {"ZIPLIST", zip_list},
-                          {"WANT", want},
-                          {"MODE", attrs.mode},
-                          {"OWN", q(attrs.owner)},
-                          {"GRP", q(attrs.group)},
-                          {"ATTRS", attrs.empty() ? "" : "1"},
-                          {"LINKMODE", link_mode.empty() ? ":" : link_mode}});
+    const std::string s =
+        prelude + shell_assign("ua_stdin", !remote) + shell_assign("d", dest) + shell_assign("sl", label) +
+        shell_assign("ua_extra", words(args.value("extra_opts"))) +
+        shell_assign("ua_texcl", words(ex, "--exclude=", true)) +
+        shell_assign("ua_zexcl", ex.empty() ? "" : " -x" + words(ex)) + shell_assign("ua_incl", words(in)) +
+        shell_assign("ua_keep", args.flag("keep_newer") ? "--keep-newer-files" : "") +
+        shell_assign("ua_mode", attrs.mode) + shell_assign("ua_octal", attrs.octal_mode()) +
+        shell_assign("ua_own", attrs.owner) + shell_assign("ua_grp", attrs.group) +
+        shell_assign("ua_attrs", !attrs.empty()) + kReceive + kCreatesCheck + kScript;
 
     ExecResult res = run_script(ctx, s, data);
     AnswerFields ans = parse_answer(res.out);

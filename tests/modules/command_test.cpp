@@ -59,6 +59,27 @@ TEST_F(CommandModuleTest, CommandExpandsVariablesAndHomeAsAnsibleDoes) {
   EXPECT_EQ(argv["stdout"], h + "|" + h + "/z|");
 }
 
+// The script's own variables (the guards' and the command line's) are gone
+// before the words expand: Ansible's run_command sees only the environment.
+TEST_F(CommandModuleTest, CommandWordsDoNotSeeTheScriptsVariables) {
+  Value r = run("command", Value{{"_raw_params", "printf '%s|' $_c_line ${_c_creates} $_c_first"},
+                                 {"creates", dir.path() + "/never*"},
+                                 {"chdir", dir.path()}});
+  EXPECT_EQ(r["stdout"], "$_c_line|${_c_creates}|$_c_first|");
+}
+
+// creates/removes are Python globs: spaces, quotes and $ are literal, a
+// backslash too; only * ? [ ] match.
+TEST_F(CommandModuleTest, CreatesGlobsTakeOddNamesLiterally) {
+  dir.write("a b'$x\\y.txt", "");
+  Value r = run("command", Value{{"_raw_params", "echo ran"}, {"creates", dir.path() + "/a b'$x\\y.t?t"}});
+  EXPECT_EQ(r["changed"], false) << r.dump();
+  r = run("command", Value{{"_raw_params", "echo ran"}, {"creates", dir.path() + "/a b'$x\\y.txt"}});
+  EXPECT_EQ(r["changed"], false) << r.dump();
+  r = run("command", Value{{"_raw_params", "echo ran"}, {"creates", dir.path() + "/a b'$x*z"}});
+  EXPECT_EQ(r["stdout"], "ran");
+}
+
 TEST_F(CommandModuleTest, ShellExpandsAndReportsNonZeroExit) {
   Value r = run("shell", Value{{"_raw_params", "echo out; echo err >&2; exit 3"}});
   EXPECT_EQ(r["stdout"], "out");
