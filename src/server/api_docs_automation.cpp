@@ -157,10 +157,11 @@ void add_webhook_docs(ApiDocs& docs, Value& components) {
 
 void add_notification_docs(ApiDocs& docs, Value& components) {
   std::vector<std::string> kinds = {"dingtalk", "wecom", "feishu", "slack", "email", "webhook"};
-  Value events = array_of(enum_of({"started", "succeeded", "failed"}));
+  Value events = array_of(enum_of({"started", "succeeded", "failed", "needs_approval"}));
   Properties input = {
       {"name", str()},
-      {"template_id", integer(1)},
+      {"template_id", described(integer(1), "a template's jobs (or workflow_id)")},
+      {"workflow_id", described(integer(1), "a workflow's approval nodes: events [\"needs_approval\"]")},
       {"kind", enum_of(kinds)},
       {"url", str("the robot's or webhook's URL (http, https), or smtp:// / smtps:// for email")},
       {"secret", nullable(str("DingTalk/Feishu signing secret, webhook HMAC key or SMTP password; null removes it"))},
@@ -170,14 +171,15 @@ void add_notification_docs(ApiDocs& docs, Value& components) {
                       {"starttls", described(boolean(), "email: require STARTTLS")},
                       {"body", str("webhook: a Jinja2 template of the body (event, job, text)")},
                       {"content_type", str("webhook: the body's type (application/json)")}})},
-      {"events", described(events, "when to send; failed includes error")},
+      {"events", described(events, "when to send; failed includes error; needs_approval only for a workflow")},
       {"enabled", boolean()}};
-  components["NotificationInput"] = obj(input, {"name", "template_id", "kind", "url"});
+  components["NotificationInput"] = obj(input, {"name", "kind", "url"});
   components["NotificationPatch"] = obj(input);
   components["Notification"] = open({{"id", integer(1)},
                                      {"name", str()},
-                                     {"target_kind", str("template (workflows later)")},
+                                     {"target_kind", enum_of({"template", "workflow"})},
                                      {"template_id", nullable(integer(1))},
+                                     {"workflow_id", nullable(integer(1))},
                                      {"kind", enum_of(kinds)},
                                      {"url", str()},
                                      {"has_secret", boolean()},
@@ -190,8 +192,8 @@ void add_notification_docs(ApiDocs& docs, Value& components) {
                                      "enabled"});
   components["NotificationDelivery"] =
       open({{"id", integer(1)},
-            {"job_id", integer(1)},
-            {"event", enum_of({"started", "succeeded", "failed"})},
+            {"job_id", described(integer(1), "the job; for needs_approval the workflow node's row")},
+            {"event", enum_of({"started", "succeeded", "failed", "needs_approval"})},
             {"state", enum_of({"pending", "sending", "sent", "failed"})},
             {"attempts", integer(0)},
             {"next_attempt", timestamp()},

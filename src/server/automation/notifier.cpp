@@ -27,6 +27,21 @@ std::chrono::seconds backoff(int64_t attempts) {
   return std::chrono::seconds(s);
 }
 
+// What a "needs approval" notice tells of workflow node row `node_row`.
+Value approval_notice(store::Database& db, int64_t node_row) {
+  auto v = db.read([&](store::Connection& c) -> std::optional<Value> {
+    auto s = c.prepare("SELECT wj.id, wj.name, wn.node, wn.message, wn.deadline FROM workflow_nodes wn "
+                       "JOIN workflow_jobs wj ON wj.id = wn.workflow_job_id WHERE wn.id = ?");
+    s.bind(1, node_row);
+    if (!s.step()) return std::nullopt;
+    return Value{{"id", s.integer(0)},          {"workflow_job_id", s.integer(0)}, {"name", s.text(1)},
+                 {"template", s.text(1)},        {"state", "needs_approval"},        {"node", s.text(2)},
+                 {"message", s.text(3)},         {"deadline", s.optional_text(4).value_or("")}};
+  });
+  if (!v) throw Error("workflow node " + std::to_string(node_row) + " was deleted");
+  return *v;
+}
+
 }  // namespace
 
 namespace {
@@ -68,6 +83,15 @@ int Notifier::queue_new() {
           .run();
       n += c.changes();
     }
+    // A workflow's approval nodes that started waiting: the delivery's
+    // job_id is the node's row (notification_deliveries, migration 71).
+    c.prepare("INSERT INTO notification_deliveries (notification_id, job_id, event, next_attempt, created) "
+              "SELECT n.id, wn.id, 'needs_approval', ?, ? FROM workflow_nodes wn "
+              "JOIN workflow_jobs wj ON wj.id = wn.workflow_job_id JOIN notifications n ON n.workflow_id = wj.workflow_id "
+              "WHERE n.enabled = 1 AND n.events LIKE '%\"needs_approval\"%' AND wn.state = 'approval' "
+              "AND wn.started >= ? AND wn.started >= n.created ON CONFLICT DO NOTHING")
+        .bind(1, now_text).bind(2, now_text).bind(3, since_).run();
+    n += c.changes();
     return n;
   });
   // Jobs record their times from the wall clock as they commit; a minute of
@@ -131,12 +155,17 @@ bool Notifier::send_one(int64_t delivery_id) {
   if (!work) return false;
   std::string problem;
   try {
-    auto job = store::JobStore(db).get(work->job_id);
-    if (!job) throw Error("job " + std::to_string(work->job_id) + " was deleted");
-    JobNotice notice{work->event, job_json(*job)};
-    notice.job["template"] = work->template_name;
-    notice.job.erase("spec");
-    notice.job.erase("recap");
+    JobNotice notice{work->event, Value::object()};
+    if (work->event == "needs_approval") {
+      notice.job = approval_notice(db, work->job_id);
+    } else {
+      auto job = store::JobStore(db).get(work->job_id);
+      if (!job) throw Error("job " + std::to_string(work->job_id) + " was deleted");
+      notice.job = job_json(*job);
+      notice.job["template"] = work->template_name;
+      notice.job.erase("spec");
+      notice.job.erase("recap");
+    }
     std::string secret = work->sealed ? ctx_.vault.open(*work->sealed) : "";
     SysSeconds now = clock_.now();
     if (work->kind == "email") {
