@@ -113,7 +113,7 @@ TEST_F(WorkflowSshTest, LaunchFormAnswersReachTheHostsAndBadAnswersAreRefusedNam
   auto refused = [&](const Value& vars) {
     auto r = api_->post("/api/v1/jobs", {{"template_id", t}, {"extra_vars", vars}});
     EXPECT_EQ(r.status, 400) << r.body;
-    return r.json()["details"].value("field", "");
+    return r.json()["error"]["details"].value("field", "");
   };
   EXPECT_EQ(refused({{"replicas", 2}}), "extra_vars.version");
   EXPECT_EQ(refused({{"version", "1.0"}, {"replicas", 9}}), "extra_vars.replicas");

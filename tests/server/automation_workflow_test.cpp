@@ -139,7 +139,9 @@ TEST(WorkflowGraph, RollingBatchesByCountPercentOrList) {
   EXPECT_EQ(rolling_batches(p, hosts).size(), 3u) << "40% of 5 is 2 per batch";
   p.batches = {{"h5"}, {"h1", "h2"}};
   EXPECT_EQ(rolling_batches(p, hosts), p.batches);
-  EXPECT_THROW(rolling_batches(RollingPolicy{.batch_size = 1}, {}), WorkflowError);
+  RollingPolicy one_each;
+  one_each.batch_size = 1;
+  EXPECT_THROW(rolling_batches(one_each, {}), WorkflowError);
 }
 
 // --- the runner ---------------------------------------------------------------
