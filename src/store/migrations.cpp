@@ -450,6 +450,17 @@ UPDATE sqlite_schema SET sql = replace(replace(sql,
   WHERE type = 'table' AND name = 'notification_deliveries';
 PRAGMA writable_schema = RESET;
 )SQL"},
+      // Schedules and webhooks that start a workflow (target_kind
+      // 'workflow'): the slot's row, or the delivery's, names the workflow
+      // job it started, written in that workflow job's transaction.
+      {72, "schedules and webhooks target workflows",
+       R"SQL(
+ALTER TABLE schedules ADD COLUMN workflow_id INTEGER REFERENCES workflows(id) ON DELETE CASCADE;
+ALTER TABLE schedules ADD COLUMN last_workflow_job_id INTEGER;
+ALTER TABLE schedule_runs ADD COLUMN workflow_job_id INTEGER REFERENCES workflow_jobs(id) ON DELETE SET NULL;
+ALTER TABLE webhooks ADD COLUMN workflow_id INTEGER REFERENCES workflows(id) ON DELETE CASCADE;
+ALTER TABLE webhook_deliveries ADD COLUMN workflow_job_id INTEGER REFERENCES workflow_jobs(id) ON DELETE SET NULL;
+)SQL"},
   };
   return list;
 }

@@ -12,6 +12,7 @@
 
 #include "harness/process.hpp"
 #include "harness/sshd_fleet.hpp"
+#include "server/automation_sinks.hpp"
 #include "server/server_fixture.hpp"
 
 namespace drover::test {
@@ -263,6 +264,81 @@ TEST_F(WorkflowSshTest, AServerKilledMidWorkflowFailsTheRunningNodeAtRestartAndR
   EXPECT_EQ(node(wj, "rollback")["state"], "successful");
   EXPECT_EQ(api_->get("/api/v1/jobs/" + std::to_string(job)).json()["state"], "error");
   for (int i = 0; i < 4; ++i) EXPECT_EQ(slurp(out_ + "/" + host(i) + ".rollback"), "rolled back\n");
+}
+
+// Issue 19's example with a workflow: a push (a generic webhook with a
+// token) starts a workflow whose rolling node deploys the pushed commit to
+// the fleet two hosts at a time; a DingTalk-style robot (signatures checked
+// as DingTalk checks them) hears that the workflow job started and
+// succeeded; a schedule of the same workflow refuses a template's override.
+TEST_F(WorkflowSshTest, APushStartsARollingDeployWorkflowAndDingTalkHearsItStartAndSucceed) {
+  int64_t deploy = add_template("deploy", "    - copy:\n        content: \"{{ webhook_commit }} {{ channel }}\\n\"\n"
+                                          "        dest: \"{{ out }}/{{ inventory_hostname }}.commit\"\n");
+  Value hosts = Value::array();
+  for (int i = 0; i < 4; ++i) hosts.push_back(host(i));
+  auto w = api_->post("/api/v1/workflows",
+                      {{"name", "push-deploy"},
+                       {"extra_vars", {{"channel", "stable"}}},
+                       {"nodes", {{{"id", "deploy"}, {"template_id", deploy},
+                                   {"rolling", {{"hosts", hosts}, {"batch_size", 2}}}}}}});
+  ASSERT_EQ(w.status, 201) << w.body;
+  int64_t workflow = w.json()["id"].get<int64_t>();
+
+  const std::string robot_secret = "SECworkflow-robot-secret";
+  ChatRobotSink robot(robot_secret);
+  auto n = api_->post("/api/v1/notifications", {{"name", "ding"},
+                                                {"workflow_id", workflow},
+                                                {"kind", "dingtalk"},
+                                                {"url", robot.url("/robot/send?access_token=wf")},
+                                                {"secret", robot_secret},
+                                                {"events", {"started", "succeeded", "failed"}}});
+  ASSERT_EQ(n.status, 201) << n.body;
+  const std::string hook_secret = "workflow-push-secret-0123456789";
+  auto hook = api_->post("/api/v1/webhooks", {{"name", "push"}, {"workflow_id", workflow}, {"service", "generic"},
+                                              {"auth", "token"}, {"secret", hook_secret},
+                                              {"filters", {{"branches", {"main"}}}}});
+  ASSERT_EQ(hook.status, 201) << hook.body;
+  EXPECT_EQ(hook.json()["target_kind"], "workflow");
+  EXPECT_TRUE(hook.json()["template_id"].is_null());
+
+  const std::string commit = "c0ffee1234567890";
+  auto pushed = ApiClient(srv_->url(), hook_secret)
+                    .post(hook.json()["url"].get<std::string>(),
+                          {{"ref", "refs/heads/main"}, {"commit", commit}, {"author", "dev"}, {"delivery", "push-1"}});
+  ASSERT_EQ(pushed.status, 202) << pushed.body;
+  int64_t wj_id = pushed.json()["workflow_job_id"].get<int64_t>();
+  Value log = api_->get("/api/v1/webhooks/" + std::to_string(hook.json()["id"].get<int64_t>()) + "/deliveries").json();
+  EXPECT_EQ(log["items"][0]["workflow_job_id"], wj_id) << log.dump();
+
+  Value wj = wait_workflow(wj_id);
+  ASSERT_EQ(wj["state"], "successful") << wj.dump(2);
+  Value d = node(wj, "deploy");
+  EXPECT_EQ(d["progress"]["results"].size(), 2u) << "two batches of two: " << d.dump(2);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(slurp(out_ + "/" + host(i) + ".commit"), commit + " stable\n") << host(i);
+  int64_t first = d["jobs"][0].get<int64_t>();
+  EXPECT_EQ(api_->get("/api/v1/jobs/" + std::to_string(first)).json()["spec"]["limit"], host(0) + "," + host(1));
+
+  auto got = robot.wait_for(2);
+  ASSERT_EQ(got.size(), 2u);
+  std::string bodies;
+  for (const auto& r : got) {
+    EXPECT_TRUE(r.signature_ok) << r.query_sign;
+    bodies += r.body + "\n";
+  }
+  std::string id = std::to_string(wj_id);
+  EXPECT_NE(bodies.find("workflow job " + id + " (push-deploy) started"), std::string::npos) << bodies;
+  EXPECT_NE(bodies.find("workflow job " + id + " (push-deploy) succeeded"), std::string::npos) << bodies;
+
+  // A schedule of the workflow: extra_vars only.
+  auto refused = api_->post("/api/v1/schedules", {{"name", "nightly"}, {"workflow_id", workflow}, {"cron", "@daily"},
+                                                  {"overrides", {{"limit", host(0)}}}});
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(refused.json()["error"]["details"]["field"], "overrides.limit");
+  auto nightly = api_->post("/api/v1/schedules", {{"name", "nightly"}, {"workflow_id", workflow}, {"cron", "@daily"},
+                                                  {"overrides", {{"extra_vars", {{"channel", "nightly"}}}}}});
+  ASSERT_EQ(nightly.status, 201) << nightly.body;
+  EXPECT_EQ(nightly.json()["target_kind"], "workflow");
+  EXPECT_EQ(nightly.json()["next_runs"].size(), 5u);
 }
 
 }  // namespace

@@ -538,6 +538,25 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
   EXPECT_EQ(p.call(admin, "POST", "/api/v1/workflow_jobs/{id}/cancel", cancel_path).status, 200);
   EXPECT_EQ(p.call(admin, "POST", "/api/v1/workflow_jobs/{id}/cancel", cancel_path).status, 409);  // ended
 
+  // A schedule and a webhook that start the workflow.
+  p.call(admin, "POST", "/api/v1/schedules", "/api/v1/schedules",
+         Value{{"name", "nightly-release"}, {"workflow_id", flow}, {"cron", "@daily"},
+               {"overrides", {{"extra_vars", {{"channel", "nightly"}}}}}}
+             .dump());
+  p.call(admin, "POST", "/api/v1/schedules", "/api/v1/schedules",
+         Value{{"name", "bad-release"}, {"workflow_id", flow}, {"cron", "@daily"}, {"overrides", {{"limit", "x"}}}}
+             .dump());  // 400: a workflow's schedule overrides extra_vars only
+  const std::string flow_secret = "workflow-secret-0123456789";
+  int64_t flow_hook = id_of(p.call(admin, "POST", "/api/v1/webhooks", "/api/v1/webhooks",
+                                   Value{{"name", "release-hook"}, {"workflow_id", flow}, {"service", "generic"},
+                                         {"auth", "token"}, {"secret", flow_secret}}
+                                       .dump()));
+  ASSERT_GT(flow_hook, 0);
+  auto flow_push = p.call(flow_secret, "POST", "/api/v1/hooks/{id}", with_id("/api/v1/hooks/{id}", flow_hook),
+                          Value{{"ref", "refs/heads/main"}, {"delivery", "wf-1"}}.dump());
+  EXPECT_EQ(flow_push.status, 202) << flow_push.body;
+  EXPECT_GT(flow_push.json().value("workflow_job_id", int64_t{0}), 0) << flow_push.body;
+
   // Jobs: one from the template, one ad-hoc that runs a while.
   int64_t job = id_of(
       p.call(admin, "POST", "/api/v1/jobs", "/api/v1/jobs", Value{{"template_id", templ}}.dump()));

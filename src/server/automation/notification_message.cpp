@@ -36,7 +36,8 @@ std::string notice_text(const JobNotice& n) {
     if (!deadline.empty()) text += " (before " + deadline + ")";
     return text;
   }
-  std::string text = "drover: job " + std::to_string(n.job.value("id", int64_t{0})) + " (" + name + ") ";
+  std::string text = std::string(n.job.contains("workflow_job_id") ? "drover: workflow job " : "drover: job ") +
+                     std::to_string(n.job.value("id", int64_t{0})) + " (" + name + ") ";
   if (n.event == "started") return text + "started";
   text += n.event == "succeeded" ? "succeeded" : "failed (" + str_of(n.job, "state") + ")";
   if (n.job.contains("exit_code") && n.job["exit_code"].is_number_integer())

@@ -19,8 +19,9 @@ constexpr const char* kColumns =
     "workflow_id";
 const std::vector<std::string> kKinds = {"dingtalk", "wecom", "feishu", "slack", "email", "webhook"};
 const std::vector<std::string> kEvents = {"started", "succeeded", "failed"};
-// A workflow's notifications: its approval nodes waiting for a decision.
-const std::vector<std::string> kWorkflowEvents = {"needs_approval"};
+// A workflow's notifications: its workflow jobs starting and ending, its
+// approval nodes waiting for a decision.
+const std::vector<std::string> kWorkflowEvents = {"started", "succeeded", "failed", "needs_approval"};
 
 Value read_notification(store::Statement& s) {
   return {{"id", s.integer(0)},
@@ -71,7 +72,7 @@ void check_notification(const std::string& kind, const std::string& url, const V
       throw ApiError(400, "unknown_field", "config: unknown field '" + it.key() + "'", {{"field", "config." + it.key()}});
   }
   const auto& allowed = for_workflow ? kWorkflowEvents : kEvents;
-  const char* list = for_workflow ? "must be [\"needs_approval\"] for a workflow"
+  const char* list = for_workflow ? "must be a non-empty list of started, succeeded, failed, needs_approval"
                                   : "must be a non-empty list of started, succeeded, failed";
   if (!events.is_array() || events.empty()) bad("events", list);
   for (const auto& e : events)

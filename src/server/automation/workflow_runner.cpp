@@ -389,56 +389,72 @@ class WorkflowStep {
 
 }  // namespace
 
-WorkflowRunner::WorkflowRunner(ServerContext& ctx, const Clock& clock) : ctx_(ctx), clock_(clock), jobs_(ctx.store.db()) {}
+namespace {
 
-WorkflowRunner::~WorkflowRunner() { stop(); }
+struct WorkflowDef {
+  std::string name;
+  WorkflowGraph graph;
+  Value vars;
+};
 
-int64_t WorkflowRunner::launch(int64_t workflow_id, const Value& extra_vars, const Principal& who,
-                               const std::string& address) {
-  if (!extra_vars.is_object())
-    throw ApiError(400, "wrong_type", "field 'extra_vars' must be an object", {{"field", "extra_vars"}});
-  struct Def {
+// The workflow, when `who` may launch each of its templates.
+WorkflowDef checked_workflow(ServerContext& ctx, int64_t workflow_id, const Principal& who) {
+  struct Row {
     std::string name, nodes, vars;
   };
-  auto def = ctx_.store.db().read([&](store::Connection& c) -> std::optional<Def> {
+  auto row = ctx.store.db().read([&](store::Connection& c) -> std::optional<Row> {
     auto s = c.prepare("SELECT name, nodes, extra_vars FROM workflows WHERE id = ?");
     s.bind(1, workflow_id);
     if (!s.step()) return std::nullopt;
-    return Def{s.text(0), s.text(1), s.text(2)};
+    return Row{s.text(0), s.text(1), s.text(2)};
   });
-  if (!def) throw ApiError::not_found("no workflow " + std::to_string(workflow_id));
-  WorkflowGraph graph;
+  if (!row) throw ApiError::not_found("no workflow " + std::to_string(workflow_id));
+  WorkflowDef def{row->name, {}, parse_or(row->vars, Value::object())};
   try {
-    graph = parse_workflow_graph(parse_or(def->nodes, Value::array()));
+    def.graph = parse_workflow_graph(parse_or(row->nodes, Value::array()));
   } catch (const WorkflowError& e) {
     throw ApiError(400, "bad_value", e.what(), {{"field", e.field()}});
   }
-  Value vars = parse_or(def->vars, Value::object());
-  merge_into(vars, extra_vars);
-  // Whoever starts a workflow must be able to launch each of its templates.
-  for (const auto& n : graph.nodes) {
+  for (const auto& n : def.graph.nodes) {
     std::vector<int64_t> templates;
     if (n.template_id) templates.push_back(*n.template_id);
     if (n.rolling && n.rolling->health_check_template_id) templates.push_back(*n.rolling->health_check_template_id);
     for (int64_t t : templates) {
       JobSpec spec;
       try {
-        spec = template_workflow_spec(ctx_, t, Value::object(), "");
+        spec = template_workflow_spec(ctx, t, Value::object(), "");
       } catch (const ApiError& e) {
         if (e.status() == 404)
           throw ApiError(400, "bad_value", "node '" + n.id + "': no template " + std::to_string(t), {{"field", "nodes"}});
         if (e.status() != 400) throw;  // a required answer may come from vars or set_stats: checked at the node
         continue;
       }
-      check_job_launch(ctx_, spec, who);
+      check_job_launch(ctx, spec, who);
     }
   }
-  std::string now = stored_time(clock_.now());
-  int64_t id = ctx_.store.db().write([&](store::Connection& c) {
+  return def;
+}
+
+}  // namespace
+
+void check_workflow_launch(ServerContext& ctx, int64_t workflow_id, const Principal& who) {
+  checked_workflow(ctx, workflow_id, who);
+}
+
+int64_t queue_workflow_job(ServerContext& ctx, const WorkflowLaunch& launch, SysSeconds now,
+                           const std::function<void(store::Connection&, int64_t)>& also) {
+  if (!launch.extra_vars.is_object())
+    throw ApiError(400, "wrong_type", "field 'extra_vars' must be an object", {{"field", "extra_vars"}});
+  WorkflowDef def = checked_workflow(ctx, launch.workflow_id, launch.who);
+  const WorkflowGraph& graph = def.graph;
+  Value vars = def.vars;
+  merge_into(vars, launch.extra_vars);
+  const Principal& who = launch.who;
+  return ctx.store.db().write([&](store::Connection& c) {
     c.prepare("INSERT INTO workflow_jobs (workflow_id, name, nodes, extra_vars, created_by, created) "
               "VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(1, workflow_id).bind(2, def->name).bind(3, graph.to_json().dump()).bind(4, vars.dump())
-        .bind(5, who.user_id > 0 ? std::optional<int64_t>(who.user_id) : std::nullopt).bind(6, now)
+        .bind(1, launch.workflow_id).bind(2, def.name).bind(3, graph.to_json().dump()).bind(4, vars.dump())
+        .bind(5, who.user_id > 0 ? std::optional<int64_t>(who.user_id) : std::nullopt).bind(6, stored_time(now))
         .run();
     int64_t wj = c.last_insert_id();
     for (const auto& n : graph.nodes)
@@ -446,14 +462,26 @@ int64_t WorkflowRunner::launch(int64_t workflow_id, const Value& extra_vars, con
     store::AuditEntry e;
     if (who.user_id > 0) e.user_id = who.user_id;
     e.username = who.username;
-    e.address = address;
-    e.action = "launch";
+    e.address = launch.address;
+    e.action = launch.action;
     e.resource = "workflow_jobs";
     e.resource_id = std::to_string(wj);
-    e.details = {{"workflow_id", workflow_id}, {"name", def->name}};
+    e.details = launch.audit_details.is_object() ? launch.audit_details : Value::object();
+    e.details["workflow_id"] = launch.workflow_id;
+    e.details["name"] = def.name;
     store::append_audit(c, e);
+    if (also) also(c, wj);
     return wj;
   });
+}
+
+WorkflowRunner::WorkflowRunner(ServerContext& ctx, const Clock& clock) : ctx_(ctx), clock_(clock), jobs_(ctx.store.db()) {}
+
+WorkflowRunner::~WorkflowRunner() { stop(); }
+
+int64_t WorkflowRunner::launch(int64_t workflow_id, const Value& extra_vars, const Principal& who,
+                               const std::string& address) {
+  int64_t id = queue_workflow_job(ctx_, {workflow_id, extra_vars, who, address}, clock_.now());
   advance(id);
   return id;
 }

@@ -40,6 +40,29 @@
 
 namespace drover::server {
 
+// A workflow job to start: as `who` (each template node must be one `who`
+// may launch), from `address` (the client's, or "scheduler", "webhook"),
+// audited as `action` with `audit_details`.
+struct WorkflowLaunch {
+  int64_t workflow_id = 0;
+  Value extra_vars = Value::object();  // over the workflow's, for every node
+  Principal who;
+  std::string address;
+  std::string action = "launch";
+  Value audit_details = Value::object();
+};
+
+// Writes a new workflow job (running, every node pending) and its audit
+// entry, and `also` (e.g. a schedule's slot, a webhook's delivery) in the
+// same transaction; a runner moves it on (its thread within a second).
+// Throws ApiError: 404 no workflow, 400 a bad graph or extra_vars, 403 a
+// template `who` may not launch. Returns the workflow job's id.
+int64_t queue_workflow_job(ServerContext& ctx, const WorkflowLaunch& launch, SysSeconds now,
+                           const std::function<void(store::Connection&, int64_t workflow_job_id)>& also = {});
+
+// Only the checks of queue_workflow_job(): 404, 400, 403.
+void check_workflow_launch(ServerContext& ctx, int64_t workflow_id, const Principal& who);
+
 class WorkflowRunner {
  public:
   WorkflowRunner(ServerContext& ctx, const Clock& clock);
