@@ -76,4 +76,18 @@ export const enAutomation = {
   'notify.url_hint_feishu': 'The robot\'s webhook URL', 'notify.url_hint_slack': 'The incoming-webhook URL',
   'notify.url_hint_webhook': 'Any http(s) URL; with a secret the body is signed (X-Drover-Signature)',
   'notify.url_hint_wecom': 'The robot\'s webhook URL with its key',
+
+  'nav.workflows': 'Workflows',
+  'workflows.caption': 'Workflows', 'workflow_jobs.caption': 'Workflow jobs, newest first',
+  'workflows.intro': 'A workflow runs templates one after another along its edges, waits for approvals and takes its rollback branch when a step fails. Workflows are written through the API (POST /api/v1/workflows) and started here, by schedules, webhooks or drover remote.',
+  'workflow.launch': 'Launch', 'workflow.nodes': 'Nodes', 'workflow.node': 'Node', 'workflow.kind': 'Kind',
+  'workflow.created': 'Started', 'workflow.approve': 'Approve', 'workflow.deny': 'Deny',
+  'workflow.approved': 'Node {node} approved', 'workflow.denied': 'Node {node} denied',
+  'workflow.cancel': 'Cancel the workflow job', 'workflow.canceled': 'Workflow job canceled',
+  'workflow.deadline': 'Decide before {time}', 'workflow.batches': 'Batches: {done} of {all} done',
+  'workflow_job.title': 'Workflow job #{id}',
+  'wfkind.template': 'template', 'wfkind.approval': 'approval',
+  'wfstate.running': 'running', 'wfstate.successful': 'successful', 'wfstate.failed': 'failed', 'wfstate.canceled': 'canceled',
+  'wfnode.pending': 'pending', 'wfnode.running': 'running', 'wfnode.approval': 'waiting for approval',
+  'wfnode.successful': 'successful', 'wfnode.failed': 'failed', 'wfnode.skipped': 'skipped', 'wfnode.canceled': 'canceled',
 };

@@ -74,4 +74,18 @@ export const zhAutomation = {
   'notify.url_hint_feishu': '机器人的 Webhook 地址', 'notify.url_hint_slack': 'Incoming Webhook 地址',
   'notify.url_hint_webhook': '任意 http(s) 地址；设置密钥后对消息体签名（X-Drover-Signature）',
   'notify.url_hint_wecom': '机器人的 Webhook 地址（含 key）',
+
+  'nav.workflows': '工作流',
+  'workflows.caption': '工作流', 'workflow_jobs.caption': '工作流作业（最新在前）',
+  'workflows.intro': '工作流沿着连线依次运行模板，等待审批，某一步失败时走回滚分支。工作流通过 API（POST /api/v1/workflows）编写，可在此处、由定时任务、Webhook 或 drover remote 启动。',
+  'workflow.launch': '启动', 'workflow.nodes': '节点', 'workflow.node': '节点', 'workflow.kind': '类型',
+  'workflow.created': '启动时间', 'workflow.approve': '批准', 'workflow.deny': '拒绝',
+  'workflow.approved': '节点 {node} 已批准', 'workflow.denied': '节点 {node} 已拒绝',
+  'workflow.cancel': '取消工作流作业', 'workflow.canceled': '工作流作业已取消',
+  'workflow.deadline': '请在 {time} 前决定', 'workflow.batches': '批次：已完成 {done} / 共 {all}',
+  'workflow_job.title': '工作流作业 #{id}',
+  'wfkind.template': '模板', 'wfkind.approval': '审批',
+  'wfstate.running': '运行中', 'wfstate.successful': '成功', 'wfstate.failed': '失败', 'wfstate.canceled': '已取消',
+  'wfnode.pending': '等待中', 'wfnode.running': '运行中', 'wfnode.approval': '等待审批',
+  'wfnode.successful': '成功', 'wfnode.failed': '失败', 'wfnode.skipped': '已跳过', 'wfnode.canceled': '已取消',
 };

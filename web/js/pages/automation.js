@@ -9,7 +9,8 @@ import {t} from '../i18n.js';
 import {badge} from '../table.js';
 
 export function tabs(current) {
-  const pages = [['schedules', 'nav.schedules'], ['webhooks', 'nav.webhooks'], ['notifications', 'nav.notifications']];
+  const pages = [['schedules', 'nav.schedules'], ['webhooks', 'nav.webhooks'], ['notifications', 'nav.notifications'],
+    ['workflows', 'nav.workflows']];
   return h('nav', {class: 'tabs', 'aria-label': t('nav.automation')}, h('ul', {},
     pages.map(([k, key]) => h('li', {}, h('a', {href: `#/${k}`, 'aria-current': k === current ? 'page' : null}, t(key))))));
 }
