@@ -239,6 +239,12 @@ TEST_F(UiInBrowser, AnOperatorLaunchesAWorkflowApprovesItsGateAndDeniesTheNextRu
                       {"nodes", {{{"id", "gate"}, {"approval", {{"message", "ship it?"}}}, {"on_success", {"deploy"}}},
                                  {{"id", "deploy"}, {"template_id", world["template_id"]}}}}});
   ASSERT_EQ(w.status, 201) << w.body;
+  auto sched = api->post("/api/v1/schedules", {{"name", "nightly release"},
+                                               {"workflow_id", w.json()["id"]},
+                                               {"cron", "30 2 * * *"},
+                                               {"overrides", {{"extra_vars", {{"channel", "nightly"}}}}}});
+  ASSERT_EQ(sched.status, 201) << sched.body;
+  world["workflow_schedule_id"] = sched.json()["id"];
   run_scenario("workflow_pages.mjs");
 }
 

@@ -2,8 +2,9 @@
 // workflow jobs; Launch opens the new workflow job, whose approval node
 // waits with Approve / Deny buttons; approving runs the template node to
 // success, denying skips it and fails the workflow job; a viewer sees the
-// same page without a decision button.
-import {scenario, nav, newPage, login, shot, check, assert, base, unlabelled} from './lib.mjs';
+// same page without a decision button. A schedule of the workflow shows it
+// as its target and keeps it when its form is saved.
+import {scenario, nav, newPage, login, shot, check, assert, base, data, unlabelled} from './lib.mjs';
 
 async function launch(page) {
   await nav(page, 'Automation').click();
@@ -47,6 +48,16 @@ await scenario(async (b) => {
   await jobs.getByRole('link', {name: `#${second}`}).waitFor();
   assert.match(await jobs.locator('tr', {hasText: `#${second}`}).innerText(), /failed/);
   await shot(page, 'workflows');
+
+  await page.getByRole('link', {name: 'Schedules', exact: true}).click();
+  assert.match(await page.locator('tr', {hasText: 'nightly release'}).innerText(), /workflow #\d+/);
+  await page.goto(`${base}#/schedules/${data.workflow_schedule_id}`);
+  await page.getByRole('heading', {name: 'nightly release'}).waitFor();
+  assert.match(await page.locator('#overrides-allowed').innerText(), /extra_vars only/);
+  await page.getByLabel('Launch overrides (JSON)').fill('{"extra_vars": {"channel": "weekly"}}');
+  await page.getByRole('button', {name: 'Save'}).click();
+  await page.getByText('{"extra_vars":{"channel":"weekly"}}').waitFor();
+  assert.match(await page.locator('dl.facts').innerText(), /workflow #\d+/, 'still the workflow\'s schedule');
   check(page);
 
   const viewer = await newPage(b);

@@ -90,4 +90,6 @@ export const enAutomation = {
   'wfstate.running': 'running', 'wfstate.successful': 'successful', 'wfstate.failed': 'failed', 'wfstate.canceled': 'canceled',
   'wfnode.pending': 'pending', 'wfnode.running': 'running', 'wfnode.approval': 'waiting for approval',
   'wfnode.successful': 'successful', 'wfnode.failed': 'failed', 'wfnode.skipped': 'skipped', 'wfnode.canceled': 'canceled',
+  'auto.workflow_target': 'workflow #{id}',
+  'schedule.overrides_workflow': 'A workflow\'s schedule sets extra_vars only: {"extra_vars": {...}} (for every node).',
 };

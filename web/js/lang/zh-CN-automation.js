@@ -88,4 +88,6 @@ export const zhAutomation = {
   'wfstate.running': '运行中', 'wfstate.successful': '成功', 'wfstate.failed': '失败', 'wfstate.canceled': '已取消',
   'wfnode.pending': '等待中', 'wfnode.running': '运行中', 'wfnode.approval': '等待审批',
   'wfnode.successful': '成功', 'wfnode.failed': '失败', 'wfnode.skipped': '已跳过', 'wfnode.canceled': '已取消',
+  'auto.workflow_target': '工作流 #{id}',
+  'schedule.overrides_workflow': '工作流的定时任务只能设置 extra_vars：{"extra_vars": {...}}（作用于每个节点）。',
 };
