@@ -3,7 +3,8 @@
 // password never shown back), a workflow waits for an approval given over
 // the API, passes set_stats data on, fails mid-way and rolls back, and a
 // rolling deploy stops at the batch whose health check fails and takes its
-// rollback branch.
+// rollback branch; a push to a workflow's webhook runs a rolling deploy and a
+// DingTalk-style sink hears the workflow job start and succeed.
 #include <gtest/gtest.h>
 
 #include <filesystem>
