@@ -5,6 +5,9 @@
 //   drover remote jobs [--state S] [--template TEMPLATE] [-n N] [--json]
 //   drover remote output JOB [-f|--follow]
 //   drover remote cancel JOB
+//   drover remote workflows [--json]
+//   drover remote launch-workflow WORKFLOW [-e VARS]... [-f|--follow]
+//   drover remote approve|deny WORKFLOW_JOB NODE [-m COMMENT]
 //
 // The server comes from --server or DROVER_SERVER (http(s)://HOST:PORT, with
 // a reverse proxy's path prefix if there is one), the API token from
@@ -18,12 +21,18 @@
 // 2 a host failed, 4 unreachable, 99 canceled, 1 an error before the run.
 // Without --follow, `launch` prints the new job's id. Errors exit 1 with the
 // server's message; bad options exit 5.
+//
+// Following a workflow job prints each node's state as it changes (an
+// approval node with the command that decides it) and exits 0 when the
+// workflow job succeeded, 2 when it failed, 99 when it was canceled.
+// WORKFLOW is a workflow's id or its name.
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -51,8 +60,9 @@ struct RemoteFlags {
   std::string state, template_filter;
   int count = 20;
   bool json = false;
-  // output, cancel
+  // output, cancel; approve, deny (job: the workflow job)
   int64_t job = 0;
+  std::string node, comment;
 };
 
 std::string env_or(const char* name, const std::string& fallback = "") {
@@ -89,6 +99,18 @@ int64_t template_id(const server::RemoteApi& api, const std::string& ref) {
     if (page["items"].size() < 500) break;
   }
   throw Error("drover remote: the server has no template named '" + ref + "'");
+}
+
+// A workflow's id from its id or its name.
+int64_t workflow_id(const server::RemoteApi& api, const std::string& ref) {
+  if (!ref.empty() && ref.find_first_not_of("0123456789") == std::string::npos) return std::stoll(ref);
+  for (int64_t offset = 0;; offset += 500) {
+    Value page = api.get("/api/v1/workflows?limit=500&offset=" + std::to_string(offset));
+    for (const auto& w : page["items"])
+      if (w.value("name", std::string()) == ref) return w["id"].get<int64_t>();
+    if (page["items"].size() < 500) break;
+  }
+  throw Error("drover remote: the server has no workflow named '" + ref + "'");
 }
 
 // A finished job's exit code, as ansible-playbook's would have been.
@@ -164,6 +186,87 @@ int run_launch(const RemoteFlags& f) {
   return follow(api, id);
 }
 
+std::string workflow_job_path(int64_t id, const std::string& tail = "") {
+  return "/api/v1/workflow_jobs/" + std::to_string(id) + tail;
+}
+
+// Prints each node's state as it changes until the workflow job ends.
+int follow_workflow(const server::RemoteApi& api, int64_t id) {
+  std::map<std::string, std::string> seen;
+  int failures = 0;
+  for (;;) {
+    Value wj;
+    try {
+      wj = api.get(workflow_job_path(id));
+      failures = 0;
+    } catch (const Error&) {
+      if (api.status() != 0 || ++failures > 30) throw;  // a restarting server: wait a while
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+      continue;
+    }
+    for (const auto& n : wj["nodes"]) {
+      std::string node = n.value("id", std::string()), state = n.value("state", std::string());
+      std::string job = n["job_id"].is_number_integer() ? " (job " + std::to_string(n["job_id"].get<int64_t>()) + ")" : "";
+      std::string line = state + job;
+      if (seen[node] == line) continue;
+      seen[node] = line;
+      std::string message = n.value("message", std::string());
+      std::printf("node %s: %s%s%s\n", node.c_str(), line.c_str(), message.empty() ? "" : ": ", message.c_str());
+      if (state == "approval")
+        std::printf("  decide with: drover remote approve %lld %s (or deny)\n", static_cast<long long>(id), node.c_str());
+      std::fflush(stdout);
+    }
+    std::string state = wj.value("state", std::string());
+    if (state != "running") {
+      std::string message = wj.value("message", std::string());
+      std::printf("workflow job %lld %s%s%s\n", static_cast<long long>(id), state.c_str(), message.empty() ? "" : ": ",
+                  message.c_str());
+      if (state == "successful") return 0;
+      return state == "canceled" ? 99 : 2;
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+}
+
+int run_launch_workflow(const RemoteFlags& f) {
+  server::RemoteApi api = connect(f);
+  Value body = Value::object();
+  if (!f.extra_vars.empty()) body["extra_vars"] = parse_extra_vars(f.extra_vars);
+  int64_t wf = workflow_id(api, f.template_ref);
+  Value wj = api.post("/api/v1/workflows/" + std::to_string(wf) + "/launch", body);
+  int64_t id = wj["id"].get<int64_t>();
+  if (!f.follow) {
+    std::cout << id << "\n";
+    return 0;
+  }
+  std::cerr << "workflow job " << id << " started\n";
+  return follow_workflow(api, id);
+}
+
+int run_workflows(const RemoteFlags& f) {
+  server::RemoteApi api = connect(f);
+  Value page = api.get("/api/v1/workflows?limit=500");
+  if (f.json) {
+    std::cout << page["items"].dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%-8s %-6s %s\n", "ID", "NODES", "NAME");
+  for (const auto& w : page["items"])
+    std::printf("%-8lld %-6zu %s\n", static_cast<long long>(w["id"].get<int64_t>()), w["nodes"].size(),
+                w.value("name", std::string()).c_str());
+  return 0;
+}
+
+int run_decide(const RemoteFlags& f, bool approve) {
+  server::RemoteApi api = connect(f);
+  Value body = {{"node", f.node}};
+  if (!f.comment.empty()) body["comment"] = f.comment;
+  Value wj = api.post(workflow_job_path(f.job, approve ? "/approve" : "/deny"), body);
+  std::cout << "workflow job " << f.job << ": node " << f.node << (approve ? " approved" : " denied") << " ("
+            << wj.value("state", std::string()) << ")\n";
+  return 0;
+}
+
 std::string cell(const Value& v) {
   if (v.is_null()) return "-";
   if (v.is_string()) return v.get<std::string>();
@@ -209,7 +312,7 @@ void add_follow(CLI::App* cmd, RemoteFlags& f) {
 
 void add_remote_command(CLI::App& app, int& exit_code) {
   auto f = std::make_shared<RemoteFlags>();
-  CLI::App* remote = app.add_subcommand("remote", "a drover server's jobs: launch, follow, list, cancel");
+  CLI::App* remote = app.add_subcommand("remote", "a drover server's jobs and workflows: launch, follow, list, cancel, approve");
   remote->require_subcommand(1);
   remote->add_option("--server", f->server, "the server's URL (default DROVER_SERVER)");
   remote->add_option("--token-file", f->token_file, "read the API token from this file (default DROVER_TOKEN)");
@@ -243,6 +346,27 @@ void add_remote_command(CLI::App& app, int& exit_code) {
   CLI::App* cancel = remote->add_subcommand("cancel", "cancel a job");
   cancel->add_option("job", f->job, "the job's id")->required()->check(CLI::PositiveNumber);
   cancel->callback([f, &exit_code] { exit_code = run_cancel(*f); });
+
+  CLI::App* workflows = remote->add_subcommand("workflows", "list the workflows");
+  workflows->add_flag("--json", f->json, "print JSON");
+  workflows->callback([f, &exit_code] { exit_code = run_workflows(*f); });
+
+  CLI::App* launch_wf = remote->add_subcommand("launch-workflow", "start a workflow job");
+  launch_wf->add_option("workflow", f->template_ref, "the workflow's id or name")->required();
+  launch_wf->add_option("-e,--extra-vars", f->extra_vars, "extra variables for every node: k=v, JSON/YAML, or @file");
+  launch_wf->add_flag("-f,--follow", f->follow,
+                      "print each node's state as it changes and exit with the workflow's result (0, 2, 99)");
+  launch_wf->callback([f, &exit_code] { exit_code = run_launch_workflow(*f); });
+
+  for (bool approve : {true, false}) {
+    CLI::App* decide = remote->add_subcommand(approve ? "approve" : "deny",
+                                              approve ? "approve a workflow job's approval node"
+                                                      : "deny a workflow job's approval node (it fails)");
+    decide->add_option("workflow_job", f->job, "the workflow job's id")->required()->check(CLI::PositiveNumber);
+    decide->add_option("node", f->node, "the approval node's id")->required();
+    decide->add_option("-m,--comment", f->comment, "a comment for the audit log");
+    decide->callback([f, &exit_code, approve] { exit_code = run_decide(*f, approve); });
+  }
 }
 
 }  // namespace drover::cli

@@ -712,6 +712,7 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
     // delegate_facts sends a run_once task's facts to the delegated host
     // only; without it every host gets them.
     apply_outcome(st, task, h, out.result, out.delegated_to);
+    if (!run_once || i == 0) add_custom_stats(h, out.result);  // one result, counted once
     HostCursor* cur = nullptr;
     if (auto it = st.cursors.find(h); it != st.cursors.end()) cur = &it->second;
     bool failed = out.status == HostStatus::failed && !out.ignored;
@@ -787,6 +788,56 @@ void PlaybookRunner::check_failure_limits(PlayState& st, const Task& task, const
     if (max_fail_set) callback_.no_hosts_remaining();
     callback_.no_hosts_remaining();
   }
+}
+
+namespace {
+
+// Ansible's AggregateStats.update_custom_stats: dicts merged recursively
+// (merge_hash), other values of the same type added (numbers summed,
+// strings and lists concatenated); a value of another type is ignored.
+void aggregate_stat(Value& into, const Value& what) {
+  if (into.is_object() && what.is_object()) {
+    for (auto it = what.begin(); it != what.end(); ++it) {
+      if (into.contains(it.key()) && into[it.key()].is_object() && it->is_object())
+        aggregate_stat(into[it.key()], *it);
+      else
+        into[it.key()] = *it;
+    }
+  } else if (into.is_number_integer() && what.is_number_integer()) {
+    into = into.get<int64_t>() + what.get<int64_t>();
+  } else if (into.is_number() && what.is_number() && !into.is_boolean() && !what.is_boolean()) {
+    if (into.is_number_float() || what.is_number_float()) into = into.get<double>() + what.get<double>();
+  } else if (into.is_string() && what.is_string()) {
+    into = into.get<std::string>() + what.get<std::string>();
+  } else if (into.is_array() && what.is_array()) {
+    for (const auto& v : what) into.push_back(v);
+  }
+}
+
+}  // namespace
+
+void PlaybookRunner::add_custom_stats(const std::string& host, const Value& result) {
+  auto add = [&](const Value& r) {
+    if (!r.is_object() || !r.contains("ansible_stats") || !r["ansible_stats"].is_object()) return;
+    if (r.contains("failed") && truthy(r["failed"])) return;
+    const Value& st = r["ansible_stats"];
+    if (!st.contains("data") || !st["data"].is_object()) return;
+    bool aggregate = st.contains("aggregate") && truthy(st["aggregate"]);
+    std::string who = st.contains("per_host") && truthy(st["per_host"]) ? host : "_run";
+    std::lock_guard<std::mutex> lock(mu_);
+    Value& mine = stats_.custom[who];
+    if (!mine.is_object()) mine = Value::object();
+    for (auto it = st["data"].begin(); it != st["data"].end(); ++it) {
+      if (aggregate && mine.contains(it.key()))
+        aggregate_stat(mine[it.key()], *it);
+      else
+        mine[it.key()] = *it;
+    }
+  };
+  if (result.contains("results") && result["results"].is_array())
+    for (const auto& item : result["results"]) add(item);
+  else
+    add(result);
 }
 
 void PlaybookRunner::apply_outcome(PlayState& st, const Task& task, const std::string& host, const Value& result,

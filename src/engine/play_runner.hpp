@@ -86,6 +86,8 @@ class PlaybookRunner {
                       bool handler = false);
   // Handlers of roles loaded at run time join the play's (play_includes.cpp).
   void add_included_handlers(PlayState& st, const Block& handlers);
+  // set_stats results into stats_.custom (Ansible's custom stats).
+  void add_custom_stats(const std::string& host, const Value& result);
   void apply_outcome(PlayState& st, const Task& task, const std::string& host, const Value& result,
                      const std::string& delegated_to);
   void rebuild_hostvars(PlayState& st);

@@ -195,6 +195,7 @@ struct Tables {
     add_catalog_docs(docs, components);
     add_job_docs(docs, components);
     add_automation_docs(docs, components);
+    add_workflow_docs(docs, components);
   }
 };
 

@@ -66,5 +66,6 @@ void add_cmdb_docs(ApiDocs& docs, Value& components);
 void add_catalog_docs(ApiDocs& docs, Value& components);
 void add_job_docs(ApiDocs& docs, Value& components);
 void add_automation_docs(ApiDocs& docs, Value& components);
+void add_workflow_docs(ApiDocs& docs, Value& components);
 
 }  // namespace drover::server

@@ -11,22 +11,25 @@ namespace {
 void add_schedule_docs(ApiDocs& docs, Value& components) {
   Properties input = {
       {"name", str()},
-      {"template_id", integer(1)},
+      {"template_id", described(integer(1), "the template it launches; one of template_id and workflow_id")},
+      {"workflow_id", described(integer(1), "the workflow it starts (target_kind workflow)")},
       {"cron", nullable(str("5 fields (minute hour day-of-month month day-of-week) or @daily, @hourly, ...; "
                             "exactly one of cron and run_at"))},
       {"run_at", nullable(str("run once at this ISO 8601 date-time (no offset: UTC)"))},
       {"time_zone", str("a tz database name (Europe/Berlin); UTC when absent")},
-      {"overrides", described(any_object(), "launch overrides, as POST /api/v1/jobs takes them with a template_id")},
+      {"overrides", described(any_object(), "launch overrides, as POST /api/v1/jobs takes them with a template_id; "
+                                            "a workflow's: extra_vars only")},
       {"enabled", boolean()},
       {"missed_runs", described(enum_of({"skip", "run_once"}),
                                 "a slot missed while the server was down: skipped (default) or launched once")}};
-  components["ScheduleInput"] = obj(input, {"name", "template_id"});
+  components["ScheduleInput"] = obj(input, {"name"});
   components["SchedulePatch"] = obj(input);
   components["Schedule"] = open(
       {{"id", integer(1)},
        {"name", str()},
-       {"target_kind", str("template (workflows later)")},
+       {"target_kind", enum_of({"template", "workflow"})},
        {"template_id", nullable(integer(1))},
+       {"workflow_id", nullable(integer(1))},
        {"cron", nullable(str())},
        {"run_at", nullable(timestamp())},
        {"time_zone", str()},
@@ -38,6 +41,7 @@ void add_schedule_docs(ApiDocs& docs, Value& components) {
        {"next_runs", described(array_of(timestamp()), "the next five runs (none while disabled)")},
        {"last_run", nullable(timestamp())},
        {"last_job_id", nullable(integer(1))},
+       {"last_workflow_job_id", nullable(integer(1))},
        {"last_error", str("why the last slot's launch was refused; empty otherwise")},
        {"created", timestamp()},
        {"updated", timestamp()}},
@@ -46,6 +50,7 @@ void add_schedule_docs(ApiDocs& docs, Value& components) {
                                     {"fired", timestamp()},
                                     {"outcome", enum_of({"launched", "skipped", "refused"})},
                                     {"job_id", nullable(integer(1))},
+                                    {"workflow_job_id", nullable(integer(1))},
                                     {"message", str()}},
                                    {"slot", "fired", "outcome", "job_id", "message"});
   components["SchedulePage"] = page_schema("Schedule");
@@ -56,9 +61,9 @@ void add_schedule_docs(ApiDocs& docs, Value& components) {
   docs["POST /api/v1/schedules"] = {
       .body = ref("ScheduleInput"),
       .responses = {created(ref("Schedule")),
-                    err(400, "a bad cron expression, time zone or run_at, no such template, or an override "
-                             "the template does not prompt for"),
-                    err(403, "the caller could not launch the template (its credential)"),
+                    err(400, "a bad cron expression, time zone or run_at, no such template or workflow, or an "
+                             "override the template does not prompt for"),
+                    err(403, "the caller could not launch the template, or one of the workflow's (credentials)"),
                     err(409, "a schedule with this name exists")}};
   docs["GET /api/v1/schedules/{id}"] = {.responses = {ok(ref("Schedule")), err(404)}};
   docs["PATCH /api/v1/schedules/{id}"] = {
@@ -76,7 +81,8 @@ void add_webhook_docs(ApiDocs& docs, Value& components) {
   Value patterns = array_of(str());
   Properties input = {
       {"name", str()},
-      {"template_id", integer(1)},
+      {"template_id", described(integer(1), "the template a push launches; one of template_id and workflow_id")},
+      {"workflow_id", described(integer(1), "the workflow a push starts (the payload's vars are its extra vars)")},
       {"service", enum_of({"github", "gitlab", "gitee", "generic"})},
       {"auth", described(enum_of({"hmac", "token"}), "generic only: a signature (default) or a token header")},
       {"secret", str("at least 16 characters; made (and answered once) when a new webhook has none")},
@@ -84,12 +90,13 @@ void add_webhook_docs(ApiDocs& docs, Value& components) {
                        {"tags", described(patterns, "glob patterns; empty: any tag")},
                        {"paths", described(patterns, "at least one changed file must match; empty: any")}})},
       {"enabled", boolean()}};
-  components["WebhookInput"] = obj(input, {"name", "template_id", "service"});
+  components["WebhookInput"] = obj(input, {"name", "service"});
   components["WebhookPatch"] = obj(input);
   components["Webhook"] = open({{"id", integer(1)},
                                 {"name", str()},
-                                {"target_kind", str("template (workflows later)")},
+                                {"target_kind", enum_of({"template", "workflow"})},
                                 {"template_id", nullable(integer(1))},
+                                {"workflow_id", nullable(integer(1))},
                                 {"service", enum_of({"github", "gitlab", "gitee", "generic"})},
                                 {"auth", enum_of({"hmac", "token"})},
                                 {"filters", any_object()},
@@ -113,6 +120,7 @@ void add_webhook_docs(ApiDocs& docs, Value& components) {
             {"status", integer()},
             {"outcome", enum_of({"launched", "filtered", "rejected", "duplicate", "refused"})},
             {"job_id", nullable(integer(1))},
+            {"workflow_job_id", nullable(integer(1))},
             {"message", str()}},
            {"id", "received", "status", "outcome", "message"});
   components["WebhookPage"] = page_schema("Webhook");
@@ -121,7 +129,7 @@ void add_webhook_docs(ApiDocs& docs, Value& components) {
   docs["POST /api/v1/webhooks"] = {
       .body = ref("WebhookInput"),
       .responses = {created(ref("Webhook"), "created; `secret` is in this answer when the server made it"),
-                    err(400, "a bad field, a short secret, no such template"),
+                    err(400, "a bad field, a short secret, no such template or workflow"),
                     err(403, "the caller could not launch the template (its credential)"),
                     err(409, "a webhook with this name exists")}};
   docs["GET /api/v1/webhooks/{id}"] = {.responses = {ok(ref("Webhook")), err(404)}};
@@ -138,8 +146,11 @@ void add_webhook_docs(ApiDocs& docs, Value& components) {
       .responses = {
           ok(open({{"outcome", enum_of({"filtered", "ping"})}, {"reason", str()}}, {"outcome", "reason"}),
              "authentic, but not a push the filters let through: nothing launched"),
-          accepted(open({{"outcome", enum_of({"launched"})}, {"job_id", integer(1)}}, {"outcome", "job_id"}),
-                   "the template's job is queued"),
+          accepted(open({{"outcome", enum_of({"launched"})},
+                         {"job_id", integer(1)},
+                         {"workflow_job_id", described(integer(1), "a workflow webhook: the workflow job started")}},
+                        {"outcome"}),
+                   "the template's job is queued, or the workflow job started"),
           err(400, "a payload value with template syntax, or a body that is not JSON"),
           err(401, "the signature or token does not match the secret, or the timestamp is stale"),
           err(403, "the webhook's owner may not launch the template any more"),
@@ -157,10 +168,11 @@ void add_webhook_docs(ApiDocs& docs, Value& components) {
 
 void add_notification_docs(ApiDocs& docs, Value& components) {
   std::vector<std::string> kinds = {"dingtalk", "wecom", "feishu", "slack", "email", "webhook"};
-  Value events = array_of(enum_of({"started", "succeeded", "failed"}));
+  Value events = array_of(enum_of({"started", "succeeded", "failed", "needs_approval"}));
   Properties input = {
       {"name", str()},
-      {"template_id", integer(1)},
+      {"template_id", described(integer(1), "a template's jobs (or workflow_id)")},
+      {"workflow_id", described(integer(1), "a workflow's jobs (started, succeeded, failed) and approval nodes (needs_approval)")},
       {"kind", enum_of(kinds)},
       {"url", str("the robot's or webhook's URL (http, https), or smtp:// / smtps:// for email")},
       {"secret", nullable(str("DingTalk/Feishu signing secret, webhook HMAC key or SMTP password; null removes it"))},
@@ -170,14 +182,15 @@ void add_notification_docs(ApiDocs& docs, Value& components) {
                       {"starttls", described(boolean(), "email: require STARTTLS")},
                       {"body", str("webhook: a Jinja2 template of the body (event, job, text)")},
                       {"content_type", str("webhook: the body's type (application/json)")}})},
-      {"events", described(events, "when to send; failed includes error")},
+      {"events", described(events, "when to send; failed includes error; needs_approval only for a workflow")},
       {"enabled", boolean()}};
-  components["NotificationInput"] = obj(input, {"name", "template_id", "kind", "url"});
+  components["NotificationInput"] = obj(input, {"name", "kind", "url"});
   components["NotificationPatch"] = obj(input);
   components["Notification"] = open({{"id", integer(1)},
                                      {"name", str()},
-                                     {"target_kind", str("template (workflows later)")},
+                                     {"target_kind", enum_of({"template", "workflow"})},
                                      {"template_id", nullable(integer(1))},
+                                     {"workflow_id", nullable(integer(1))},
                                      {"kind", enum_of(kinds)},
                                      {"url", str()},
                                      {"has_secret", boolean()},
@@ -190,8 +203,8 @@ void add_notification_docs(ApiDocs& docs, Value& components) {
                                      "enabled"});
   components["NotificationDelivery"] =
       open({{"id", integer(1)},
-            {"job_id", integer(1)},
-            {"event", enum_of({"started", "succeeded", "failed"})},
+            {"job_id", described(integer(1), "the job; a workflow's: the workflow job, for needs_approval the workflow node's row")},
+            {"event", enum_of({"started", "succeeded", "failed", "needs_approval"})},
             {"state", enum_of({"pending", "sending", "sent", "failed"})},
             {"attempts", integer(0)},
             {"next_attempt", timestamp()},

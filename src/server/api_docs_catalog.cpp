@@ -64,6 +64,9 @@ Properties template_fields() {
           {"limit", str("host pattern limit (--limit)")},
           {"tags", str("comma list of tags (--tags)")},
           {"check_mode", boolean()},
+          {"launch_form", described(array_of(ref("LaunchQuestion")),
+                                    "the launch form (AWX's survey): typed questions whose answers are the launch's "
+                                    "extra_vars; only they may be given at launch unless ask_variables_on_launch")},
           {"ask_credential_on_launch", prompt()},
           {"ask_inventory_on_launch", prompt()},
           {"ask_variables_on_launch", prompt()},
@@ -111,6 +114,19 @@ void add_catalog_docs(ApiDocs& docs, Value& components) {
            {"id", "name", "kind", "path", "url", "branch", "sync_state", "sync_message", "synced",
             "created", "updated", "credential_id"});
   components["TemplateInventory"] = template_inventory();
+  Value number = {{"type", "number"}};
+  components["LaunchQuestion"] = open(
+      {{"variable", str("the extra var the answer sets")},
+       {"label", str()},
+       {"description", str()},
+       {"type", enum_of({"text", "textarea", "integer", "float", "choice", "multichoice", "password", "hosts"})},
+       {"required", boolean()},
+       {"default", described(Value::object(), "a password's default is shown as \"$encrypted$\"; sending that back "
+                                              "keeps it")},
+       {"min", nullable(described(number, "a number's least value, a text's least length, a multichoice's least count"))},
+       {"max", nullable(described(number, "the greatest of the same"))},
+       {"choices", array_of(str())}},
+      {"variable", "type"});
   Properties tmpl = {{"id", integer(1)}};
   for (auto& f : template_fields()) tmpl.push_back(f);
   tmpl.push_back({"created", timestamp()});
@@ -127,6 +143,7 @@ void add_catalog_docs(ApiDocs& docs, Value& components) {
                                        "limit",
                                        "tags",
                                        "check_mode",
+                                       "launch_form",
                                        "created",
                                        "updated",
                                        "ask_credential_on_launch",

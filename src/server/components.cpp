@@ -5,6 +5,7 @@
 #include "server/automation/notification_routes.hpp"
 #include "server/automation/schedule_routes.hpp"
 #include "server/automation/webhook_routes.hpp"
+#include "server/automation/workflow_routes.hpp"
 #include "server/catalog_routes.hpp"
 #include "server/host_facts_routes.hpp"
 #include "server/host_jobs_routes.hpp"
@@ -32,6 +33,7 @@ std::vector<Component> server_components() {
       schedules_component(),
       webhooks_component(),
       notifications_component(),
+      workflows_component(),
   };
 }
 

@@ -13,7 +13,9 @@
 #include "server/api_error.hpp"
 #include "server/catalog_routes.hpp"
 #include "server/jobs/job_template.hpp"
+#include "server/credential_vault.hpp"
 #include "server/jobs/launch_checks.hpp"
+#include "server/jobs/launch_form.hpp"
 #include "server/request.hpp"
 #include "store/hosts.hpp"
 
@@ -22,8 +24,8 @@ namespace {
 
 constexpr const char* kBaseColumns =
     "id, name, project_id, playbook, inventory, credential_id, extra_vars, forks, host_limit, tags, check_mode, "
-    "created, updated, vault_credential_ids";
-constexpr int kFirstFlagColumn = 14;
+    "created, updated, vault_credential_ids, launch_form";
+constexpr int kFirstFlagColumn = 15;
 
 // The columns read: the base ones, then the prompt-on-launch flags.
 const std::string& columns() {
@@ -49,7 +51,8 @@ Value read_template(store::Statement& s) {
           {"check_mode", s.integer(10) != 0},
           {"created", s.text(11)},
           {"updated", s.text(12)},
-          {"vault_credential_ids", Value::parse(s.text(13), nullptr, false)}};
+          {"vault_credential_ids", Value::parse(s.text(13), nullptr, false)},
+          {"launch_form", shown_form(parse_stored_form(s.text(14)))}};
   for (size_t i = 0; i < launch_prompt_flags().size(); ++i)
     v[launch_prompt_flags()[i]] = s.integer(kFirstFlagColumn + static_cast<int>(i)) != 0;
   return v;
@@ -111,13 +114,14 @@ struct TemplateFields {
   std::optional<Value> credential_id;  // integer or null
   std::optional<std::vector<int64_t>> vault_credential_ids;
   std::optional<bool> check_mode;
+  std::optional<Value> launch_form;     // as sent; sealed by sealed_form()
   std::map<std::string, bool> prompts;  // the flags the body sets
 };
 
 TemplateFields read_fields(const Value& body) {
   std::set<std::string> allowed = {"name",       "project_id", "playbook", "inventory", "credential_id",
                                    "extra_vars", "forks",      "limit",    "tags",      "check_mode",
-                                   "vault_credential_ids"};
+                                   "vault_credential_ids", "launch_form"};
   allowed.insert(launch_prompt_flags().begin(), launch_prompt_flags().end());
   BodyReader r(body, allowed);
   TemplateFields f;
@@ -132,6 +136,7 @@ TemplateFields read_fields(const Value& body) {
   f.inventory = r.optional_object("inventory");
   f.extra_vars = r.optional_object("extra_vars");
   f.check_mode = r.optional_bool("check_mode");
+  f.launch_form = r.optional_value("launch_form");
   if (auto c = r.optional_value("credential_id")) {
     if (!c->is_null() && !(c->is_number_integer() && c->get<int64_t>() > 0))
       throw ApiError(400, "wrong_type", "field 'credential_id' must be a positive integer or null",
@@ -203,6 +208,25 @@ void check_references(store::Connection& c, const TemplateFields& f) {
 
 std::string ids_text(const std::vector<int64_t>& ids) { return Value(ids).dump(); }
 
+// The stored text of the body's launch form (checked; passwords sealed;
+// "$encrypted$" keeps the stored default of `previous_text`).
+std::string sealed_form(ServerContext& ctx, const Value& form, const std::string& previous_text) {
+  try {
+    auto seal = [&ctx](const std::string& clear) { return ctx.vault.seal(clear); };
+    return stored_form(parse_launch_form(form.is_null() ? Value::array() : form, seal,
+                                         parse_stored_form(previous_text)))
+        .dump();
+  } catch (const LaunchFormError& e) {
+    throw ApiError(400, "bad_value", e.what(), {{"field", e.field()}});
+  }
+}
+
+std::string stored_form_text(store::Connection& c, int64_t id) {
+  auto s = c.prepare("SELECT launch_form FROM job_templates WHERE id = ?");
+  s.bind(1, id);
+  return s.step() ? s.text(0) : std::string();
+}
+
 }  // namespace
 
 void add_template_routes(Router& router, ServerContext& ctx) {
@@ -249,6 +273,9 @@ void add_template_routes(Router& router, ServerContext& ctx) {
                   }
                   int64_t id = c.last_insert_id();
                   write_prompts(c, id, f);
+                  if (f.launch_form)
+                    c.prepare("UPDATE job_templates SET launch_form = ? WHERE id = ?")
+                        .bind(1, sealed_form(ctx, *f.launch_form, "")).bind(2, id).run();
                   store::append_audit(c, audit_entry(call, "create", "templates", std::to_string(id), {{"name", *f.name}}));
                   return *find_template(c, id);
                 });
@@ -308,6 +335,9 @@ void add_template_routes(Router& router, ServerContext& ctx) {
                     throw ApiError::conflict("template '" + f.name.value_or("") + "' exists", {{"field", "name"}});
                   }
                   write_prompts(c, id, f);
+                  if (f.launch_form)
+                    c.prepare("UPDATE job_templates SET launch_form = ? WHERE id = ?")
+                        .bind(1, sealed_form(ctx, *f.launch_form, stored_form_text(c, id))).bind(2, id).run();
                   store::append_audit(c, audit_entry(call, "update", "templates", std::to_string(id), {{"fields", fields}}));
                   return *find_template(c, id);
                 });

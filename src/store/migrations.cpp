@@ -383,6 +383,84 @@ CREATE INDEX jobs_started ON jobs(started);
        R"SQL(
 CREATE INDEX job_events_host ON job_events(host, job_id);
 )SQL"},
+      // Launch forms (AWX's surveys, issue 19): a template's typed questions
+      // (server/jobs/launch_form.hpp), password defaults sealed.
+      {70, "job_templates: launch form",
+       R"SQL(
+ALTER TABLE job_templates ADD COLUMN launch_form TEXT NOT NULL DEFAULT '[]';
+)SQL"},
+      // Workflows (issue 19): a graph of template and approval nodes
+      // (server/automation/workflow_graph.hpp). A workflow job keeps a copy
+      // of the graph it started with and one row per node; every change of
+      // a node is a conditional UPDATE (state = what was read) in the
+      // transaction that queues its job, so two servers, or a restart, never
+      // run a node twice. Notifications learn "needs_approval": a delivery's
+      // job_id is then the node row's id (subject 'approval'); the event
+      // CHECK is widened as migration 23 widens jobs.kind.
+      {71, "workflows, workflow jobs and their nodes; approval notifications",
+       R"SQL(
+CREATE TABLE workflows (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL DEFAULT '',
+  nodes TEXT NOT NULL,
+  extra_vars TEXT NOT NULL DEFAULT '{}',
+  created TEXT NOT NULL,
+  updated TEXT NOT NULL
+);
+CREATE TABLE workflow_jobs (
+  id INTEGER PRIMARY KEY,
+  workflow_id INTEGER REFERENCES workflows(id) ON DELETE SET NULL,
+  name TEXT NOT NULL,
+  nodes TEXT NOT NULL,
+  extra_vars TEXT NOT NULL DEFAULT '{}',
+  state TEXT NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'successful', 'failed', 'canceled')),
+  created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+  created TEXT NOT NULL,
+  finished TEXT,
+  message TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX workflow_jobs_state ON workflow_jobs(state, id);
+CREATE TABLE workflow_nodes (
+  id INTEGER PRIMARY KEY,
+  workflow_job_id INTEGER NOT NULL REFERENCES workflow_jobs(id) ON DELETE CASCADE,
+  node TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending'
+    CHECK (state IN ('pending', 'running', 'approval', 'successful', 'failed', 'skipped', 'canceled')),
+  job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
+  jobs TEXT NOT NULL DEFAULT '[]',
+  vars TEXT NOT NULL DEFAULT '{}',
+  artifacts TEXT NOT NULL DEFAULT '{}',
+  progress TEXT NOT NULL DEFAULT '{}',
+  started TEXT,
+  finished TEXT,
+  deadline TEXT,
+  decided_by TEXT NOT NULL DEFAULT '',
+  message TEXT NOT NULL DEFAULT '',
+  UNIQUE (workflow_job_id, node)
+);
+CREATE INDEX workflow_nodes_approval ON workflow_nodes(state, started);
+ALTER TABLE notifications ADD COLUMN workflow_id INTEGER REFERENCES workflows(id) ON DELETE CASCADE;
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(replace(sql,
+    'CHECK (event IN (''started'', ''succeeded'', ''failed''))',
+    'CHECK (event IN (''started'', ''succeeded'', ''failed'', ''needs_approval''))'),
+    'CHECK(event IN(''started'',''succeeded'',''failed''))',
+    'CHECK(event IN(''started'',''succeeded'',''failed'',''needs_approval''))')
+  WHERE type = 'table' AND name = 'notification_deliveries';
+PRAGMA writable_schema = RESET;
+)SQL"},
+      // Schedules and webhooks that start a workflow (target_kind
+      // 'workflow'): the slot's row, or the delivery's, names the workflow
+      // job it started, written in that workflow job's transaction.
+      {72, "schedules and webhooks target workflows",
+       R"SQL(
+ALTER TABLE schedules ADD COLUMN workflow_id INTEGER REFERENCES workflows(id) ON DELETE CASCADE;
+ALTER TABLE schedules ADD COLUMN last_workflow_job_id INTEGER;
+ALTER TABLE schedule_runs ADD COLUMN workflow_job_id INTEGER REFERENCES workflow_jobs(id) ON DELETE SET NULL;
+ALTER TABLE webhooks ADD COLUMN workflow_id INTEGER REFERENCES workflows(id) ON DELETE CASCADE;
+ALTER TABLE webhook_deliveries ADD COLUMN workflow_job_id INTEGER REFERENCES workflow_jobs(id) ON DELETE SET NULL;
+)SQL"},
   };
   return list;
 }

@@ -227,6 +227,27 @@ TEST_F(UiInBrowser, AnOperatorSchedulesTemplatesWiresWebhooksAndNotificationsAnd
   run_scenario("automation_pages.mjs");
 }
 
+// Workflow pages (issue 19): an operator launches a workflow from its list,
+// approves its gate on the workflow job's page and watches the template
+// node run to success; a second run is denied (the deploy node skipped, the
+// workflow failed); a viewer sees the nodes without approve buttons.
+TEST_F(UiInBrowser, AnOperatorLaunchesAWorkflowApprovesItsGateAndDeniesTheNextRun) {
+  start(false);
+  auto w = api->post("/api/v1/workflows",
+                     {{"name", "release"},
+                      {"description", "gate, then deploy"},
+                      {"nodes", {{{"id", "gate"}, {"approval", {{"message", "ship it?"}}}, {"on_success", {"deploy"}}},
+                                 {{"id", "deploy"}, {"template_id", world["template_id"]}}}}});
+  ASSERT_EQ(w.status, 201) << w.body;
+  auto sched = api->post("/api/v1/schedules", {{"name", "nightly release"},
+                                               {"workflow_id", w.json()["id"]},
+                                               {"cron", "30 2 * * *"},
+                                               {"overrides", {{"extra_vars", {{"channel", "nightly"}}}}}});
+  ASSERT_EQ(sched.status, 201) << sched.body;
+  world["workflow_schedule_id"] = sched.json()["id"];
+  run_scenario("workflow_pages.mjs");
+}
+
 // A host's facts after a job gathered them (there locally: the host's
 // inventory entry says ansible_connection=local), and a project's edit.
 TEST_F(UiInBrowser, AHostShowsTheFactsAJobGatheredAndAProjectIsEditedInPlace) {

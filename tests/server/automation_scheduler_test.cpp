@@ -13,6 +13,7 @@
 #include "server/authenticator.hpp"
 #include "server/automation/clock.hpp"
 #include "server/automation/scheduler.hpp"
+#include "server/automation/workflow_runner.hpp"
 #include "server/credential_vault.hpp"
 #include "server/metrics.hpp"
 #include "store/store.hpp"
@@ -178,6 +179,42 @@ TEST_F(SchedulerTest, ALaunchWhosePlaybookIsGoneIsRefusedWithTheLaunchChecksReas
   EXPECT_EQ(scheduler.run_due(), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM jobs"), 0);
   EXPECT_NE(text("SELECT last_error FROM schedules").find("site.yml"), std::string::npos);
+}
+
+TEST_F(SchedulerTest, AWorkflowScheduleStartsOneWorkflowJobPerSlotWhoseNodeJobGetsItsVars) {
+  int64_t schedule = node_->store.db().write([&](store::Connection& c) {
+    std::string now = store::now_timestamp();
+    c.prepare("INSERT INTO workflows (name, nodes, created, updated) VALUES ('nightly', ?, ?, ?)")
+        .bind(1, Value::array({{{"id", "deploy"}, {"template_id", template_}}}).dump()).bind(2, now).bind(3, now).run();
+    int64_t workflow = c.last_insert_id();
+    c.prepare("INSERT INTO schedules (name, target_kind, workflow_id, cron, time_zone, overrides, owner_id, next_run, "
+              "created, updated) VALUES ('wf', 'workflow', ?, '0 * * * *', 'UTC', ?, ?, ?, ?, ?)")
+        .bind(1, workflow).bind(2, std::string(R"({"extra_vars": {"release": "r42"}})")).bind(3, owner_)
+        .bind(4, stored_time(at("2026-12-06T13:00:00Z"))).bind(5, now).bind(6, now).run();
+    return c.last_insert_id();
+  });
+  Node other(data_);
+  ManualClock clock(at("2026-12-06T13:00:00Z"));
+  Scheduler a(node_->ctx, clock), b(other.ctx, clock);
+  for (int slot = 0; slot < 3; ++slot) {
+    int handled_a = 0, handled_b = 0;
+    std::thread ta([&] { handled_a = a.run_due(); });
+    std::thread tb([&] { handled_b = b.run_due(); });
+    ta.join();
+    tb.join();
+    EXPECT_EQ(handled_a + handled_b, 1) << "slot " << slot;
+    clock.advance(hours(1));
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM workflow_jobs WHERE created_by = " + std::to_string(owner_)), 3);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM schedule_runs WHERE workflow_job_id IS NOT NULL AND job_id IS NULL"), 3);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM jobs"), 0) << "the runner queues the nodes' jobs";
+  EXPECT_EQ(text("SELECT last_workflow_job_id FROM schedules WHERE id = " + std::to_string(schedule)),
+            text("SELECT MAX(id) FROM workflow_jobs"));
+  WorkflowRunner runner(node_->ctx, clock);
+  EXPECT_EQ(runner.advance_all(), 3);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM jobs WHERE kind = 'playbook' AND created_by = " + std::to_string(owner_)), 3);
+  EXPECT_NE(text("SELECT spec FROM jobs ORDER BY id LIMIT 1").find("r42"), std::string::npos)
+      << "the schedule's extra_vars reach the node's job";
 }
 
 }  // namespace

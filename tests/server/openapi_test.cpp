@@ -487,6 +487,76 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
          Value{{"name", "ding"}}.dump());  // 409
   p.call(admin, "DELETE", "/api/v1/notifications/{id}", with_id("/api/v1/notifications/{id}", slack));
 
+  // Workflows: an approval gate only an admin may open, then the template
+  // (which has the admin's credential since its PATCH: the operator may not
+  // launch the workflow).
+  Value gate = {{"id", "gate"}, {"approval", {{"role", "admin"}, {"timeout_s", 3600}}}, {"on_success", {"deploy"}}};
+  Value flow_in = {{"name", "release"},
+                   {"extra_vars", {{"channel", "stable"}}},
+                   {"nodes", Value::array({gate, {{"id", "deploy"}, {"template_id", templ}}})}};
+  int64_t flow = id_of(p.call(admin, "POST", "/api/v1/workflows", "/api/v1/workflows", flow_in.dump()));
+  ASSERT_GT(flow, 0);
+  p.call(admin, "POST", "/api/v1/workflows", "/api/v1/workflows", flow_in.dump());  // 409
+  p.call(admin, "POST", "/api/v1/workflows", "/api/v1/workflows",
+         Value{{"name", "loose"}, {"nodes", Value::array({{{"id", "a"}, {"template_id", templ}, {"on_success", {"nowhere"}}}})}}
+             .dump());  // 400: an edge to no node
+  const std::string flow_path = with_id("/api/v1/workflows/{id}", flow);
+  p.call(admin, "PATCH", "/api/v1/workflows/{id}", flow_path, Value{{"description", "to production"}}.dump());
+  p.call(admin, "PATCH", "/api/v1/workflows/{id}", flow_path,
+         Value{{"nodes", Value::array({{{"id", "x"}, {"template_id", 999999}}})}}.dump());  // 400: no template
+  int64_t other_flow = id_of(p.call(admin, "POST", "/api/v1/workflows", "/api/v1/workflows",
+                                    Value{{"name", "gate-only"}, {"nodes", Value::array({{{"id", "gate"}, {"approval", Value::object()}}})}}
+                                        .dump()));
+  ASSERT_GT(other_flow, 0);
+  p.call(admin, "PATCH", "/api/v1/workflows/{id}", flow_path, Value{{"name", "gate-only"}}.dump());  // 409
+  p.call(admin, "DELETE", "/api/v1/workflows/{id}", with_id("/api/v1/workflows/{id}", other_flow));
+  const std::string launch_path = with_id("/api/v1/workflows/{id}/launch", flow);
+  p.call(op, "POST", "/api/v1/workflows/{id}/launch", launch_path);                                  // 403
+  p.call(admin, "POST", "/api/v1/workflows/{id}/launch", launch_path, Value{{"extra_vars", 5}}.dump());  // 400
+  auto launch_flow = [&] {
+    return id_of(p.call(admin, "POST", "/api/v1/workflows/{id}/launch", launch_path,
+                        Value{{"extra_vars", {{"channel", "beta"}}}}.dump()));
+  };
+  int64_t approved = launch_flow();
+  ASSERT_GT(approved, 0);
+  auto decide = [&](const std::string& token, const char* verb, int64_t wj, const Value& body) {
+    const std::string route = std::string("/api/v1/workflow_jobs/{id}/") + verb;
+    return p.call(token, "POST", route, with_id(route, wj), body.dump()).status;
+  };
+  EXPECT_EQ(decide(op, "approve", approved, {{"node", "gate"}}), 403);  // the node needs an admin
+  EXPECT_EQ(decide(admin, "approve", approved, {{"node", "nowhere"}}), 404);
+  EXPECT_EQ(decide(admin, "approve", approved, {{"comment", "no node"}}), 400);
+  EXPECT_EQ(decide(admin, "approve", approved, {{"node", "gate"}, {"comment", "go"}}), 200);
+  EXPECT_EQ(decide(admin, "approve", approved, {{"node", "gate"}}), 409);  // decided
+  int64_t denied = launch_flow();
+  EXPECT_EQ(decide(op, "deny", denied, {{"node", "gate"}}), 403);
+  EXPECT_EQ(decide(admin, "deny", denied, {{"node", "nowhere"}}), 404);
+  EXPECT_EQ(decide(admin, "deny", denied, {{"node", "gate"}, {"comment", "not today"}}), 200);
+  EXPECT_EQ(decide(admin, "deny", denied, {{"node", "gate"}}), 409);
+  int64_t canceled = launch_flow();
+  const std::string cancel_path = with_id("/api/v1/workflow_jobs/{id}/cancel", canceled);
+  EXPECT_EQ(p.call(admin, "POST", "/api/v1/workflow_jobs/{id}/cancel", cancel_path).status, 200);
+  EXPECT_EQ(p.call(admin, "POST", "/api/v1/workflow_jobs/{id}/cancel", cancel_path).status, 409);  // ended
+
+  // A schedule and a webhook that start the workflow.
+  p.call(admin, "POST", "/api/v1/schedules", "/api/v1/schedules",
+         Value{{"name", "nightly-release"}, {"workflow_id", flow}, {"cron", "@daily"},
+               {"overrides", {{"extra_vars", {{"channel", "nightly"}}}}}}
+             .dump());
+  p.call(admin, "POST", "/api/v1/schedules", "/api/v1/schedules",
+         Value{{"name", "bad-release"}, {"workflow_id", flow}, {"cron", "@daily"}, {"overrides", {{"limit", "x"}}}}
+             .dump());  // 400: a workflow's schedule overrides extra_vars only
+  const std::string flow_secret = "workflow-secret-0123456789";
+  int64_t flow_hook = id_of(p.call(admin, "POST", "/api/v1/webhooks", "/api/v1/webhooks",
+                                   Value{{"name", "release-hook"}, {"workflow_id", flow}, {"service", "generic"},
+                                         {"auth", "token"}, {"secret", flow_secret}}
+                                       .dump()));
+  ASSERT_GT(flow_hook, 0);
+  auto flow_push = p.call(flow_secret, "POST", "/api/v1/hooks/{id}", with_id("/api/v1/hooks/{id}", flow_hook),
+                          Value{{"ref", "refs/heads/main"}, {"delivery", "wf-1"}}.dump());
+  EXPECT_EQ(flow_push.status, 202) << flow_push.body;
+  EXPECT_GT(flow_push.json().value("workflow_job_id", int64_t{0}), 0) << flow_push.body;
+
   // Jobs: one from the template, one ad-hoc that runs a while.
   int64_t job = id_of(
       p.call(admin, "POST", "/api/v1/jobs", "/api/v1/jobs", Value{{"template_id", templ}}.dump()));
@@ -545,10 +615,12 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
                                         {"schedules", schedule},
                                         {"webhooks", hook},
                                         {"notifications", notification},
+                                        {"workflows", flow},
+                                        {"workflow_jobs", approved},
                                         {"jobs", job}};
   auto existing = [&](const std::string& route) {
     std::smatch m;
-    if (!std::regex_search(route, m, std::regex("^/api/v1/([a-z]+)/\\{id\\}"))) return route;
+    if (!std::regex_search(route, m, std::regex("^/api/v1/([a-z_]+)/\\{id\\}"))) return route;
     return with_id(route, ids[m[1]]);
   };
   for (const auto& [route, ops] : doc["paths"].items()) {
@@ -588,6 +660,7 @@ TEST_F(OpenApi, EveryAnswerOfEveryRouteHasADocumentedStatusAndMatchesItsSchema) 
   p.call(admin, "DELETE", "/api/v1/groups/{id}", with_id("/api/v1/groups/{id}", group));
   p.call(admin, "DELETE", "/api/v1/hosts/{id}", with_id("/api/v1/hosts/{id}", host));
   p.call(admin, "DELETE", "/api/v1/users/{id}", with_id("/api/v1/users/{id}", user));
+  p.call(admin, "DELETE", "/api/v1/workflows/{id}", flow_path);
   EXPECT_NE(wait_final(again), "still running");
   p.call(admin, "DELETE", "/api/v1/jobs/{id}", with_id("/api/v1/jobs/{id}", job));
 

@@ -170,5 +170,61 @@ TEST_F(RemoteCli, WrongTokensMissingSettingsAndUnknownTemplatesAreClearErrors) {
   EXPECT_NE(gone.err.find("cannot reach the server"), std::string::npos) << gone.err;
 }
 
+// A CI pipeline starts a workflow and follows it; someone approves (or
+// denies) its gate from another shell; the follower exits with the
+// workflow's result.
+TEST_F(RemoteCli, LaunchWorkflowFollowsItsNodesAndExitsWithItsResultAfterAnApprovalOrADenial) {
+  auto w = admin->post("/api/v1/workflows",
+                       {{"name", "release"},
+                        {"nodes", {{{"id", "gate"}, {"approval", {{"message", "ship it?"}}}, {"on_success", {"deploy"}}},
+                                   {{"id", "deploy"}, {"template_id", template_id}}}}});
+  ASSERT_EQ(w.status, 201) << w.body;
+  auto listed = remote({"workflows"});
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("release"), std::string::npos) << listed.out;
+
+  auto wait_for_gate = [&](const std::string& id) {
+    for (int i = 0; i < 600; ++i) {
+      auto r = admin->get("/api/v1/workflow_jobs/" + id);
+      if (r.status == 200 && r.json()["nodes"][0]["state"] == "approval") return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  };
+  ProcessResult followed;
+  std::thread follower([&] { followed = remote({"launch-workflow", "release", "-e", "greeting=salut", "--follow"}); });
+  ASSERT_TRUE(wait_for_gate("1"));
+  auto approved = remote({"approve", "1", "gate", "-m", "go"});
+  follower.join();
+  EXPECT_EQ(approved.exit_code, 0) << approved.err;
+  EXPECT_NE(approved.out.find("node gate approved"), std::string::npos) << approved.out;
+  EXPECT_EQ(followed.exit_code, 0) << followed.out << followed.err;
+  EXPECT_NE(followed.err.find("workflow job 1 started"), std::string::npos) << followed.err;
+  EXPECT_NE(followed.out.find("node gate: approval: ship it?"), std::string::npos) << followed.out;
+  EXPECT_NE(followed.out.find("decide with: drover remote approve 1 gate"), std::string::npos) << followed.out;
+  EXPECT_NE(followed.out.find("node deploy: successful (job 1)"), std::string::npos) << followed.out;
+  EXPECT_NE(followed.out.find("workflow job 1 successful"), std::string::npos) << followed.out;
+  EXPECT_NE(stdout_of("1").find("salut from host001"), std::string::npos) << "the -e vars reached the node's job";
+
+  std::thread denied_follower([&] { followed = remote({"launch-workflow", "release", "-f"}); });
+  ASSERT_TRUE(wait_for_gate("2"));
+  auto denied = remote({"deny", "2", "gate"});
+  denied_follower.join();
+  EXPECT_EQ(denied.exit_code, 0) << denied.err;
+  EXPECT_EQ(followed.exit_code, 2) << followed.out << followed.err;
+  EXPECT_NE(followed.out.find("node deploy: skipped"), std::string::npos) << followed.out;
+  EXPECT_NE(followed.out.find("workflow job 2 failed"), std::string::npos) << followed.out;
+
+  auto late = remote({"approve", "2", "gate"});
+  EXPECT_EQ(late.exit_code, 1);
+  EXPECT_NE(late.err.find("409"), std::string::npos) << late.err;
+  auto unknown = remote({"launch-workflow", "no such workflow"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("no workflow named 'no such workflow'"), std::string::npos) << unknown.err;
+  auto quiet = remote({"launch-workflow", "release"});
+  EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.out, "3\n");
+}
+
 }  // namespace
 }  // namespace drover::test

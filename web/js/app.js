@@ -32,6 +32,8 @@ const routes = [
   [/^\/notifications$/, 'notifications', 'viewer'],
   [/^\/notifications\/new$/, 'notification', 'operator'],
   [/^\/notifications\/(\d+)$/, 'notification', 'viewer'],
+  [/^\/workflows$/, 'workflows', 'viewer'],
+  [/^\/workflow_jobs\/(\d+)$/, 'workflow_job', 'viewer'],
   [/^\/credentials$/, 'credentials', 'operator'],
   [/^\/credentials\/(\d+)\/edit$/, 'credential_edit', 'admin'],
   [/^\/tokens$/, 'tokens', 'viewer'],
@@ -45,8 +47,8 @@ const nav = [
   ['#/hosts', 'nav.hosts', 'viewer'],
   ['#/templates', 'nav.templates', 'viewer'],
   ['#/projects', 'nav.projects', 'viewer'],
-  // Schedules, webhooks and notifications: one entry, tabs on the pages.
-  ['#/schedules', 'nav.automation', 'viewer', ['#/schedules', '#/webhooks', '#/notifications']],
+  // Schedules, webhooks, notifications and workflows: one entry, tabs on the pages.
+  ['#/schedules', 'nav.automation', 'viewer', ['#/schedules', '#/webhooks', '#/notifications', '#/workflow']],
   ['#/credentials', 'nav.credentials', 'operator'],
   ['#/admin/users', 'nav.users', 'admin'],
   ['#/admin/audit', 'nav.audit', 'admin'],

@@ -27,7 +27,17 @@ std::string one_line(std::string s) {
 std::string notice_text(const JobNotice& n) {
   std::string name = str_of(n.job, "template");
   if (name.empty()) name = str_of(n.job, "name");
-  std::string text = "drover: job " + std::to_string(n.job.value("id", int64_t{0})) + " (" + name + ") ";
+  if (n.event == "needs_approval") {
+    std::string text = "drover: workflow job " + std::to_string(n.job.value("id", int64_t{0})) + " (" + name +
+                       ") needs approval at node " + str_of(n.job, "node");
+    std::string message = str_of(n.job, "message");
+    if (!message.empty()) text += ": " + message;
+    std::string deadline = str_of(n.job, "deadline");
+    if (!deadline.empty()) text += " (before " + deadline + ")";
+    return text;
+  }
+  std::string text = std::string(n.job.contains("workflow_job_id") ? "drover: workflow job " : "drover: job ") +
+                     std::to_string(n.job.value("id", int64_t{0})) + " (" + name + ") ";
   if (n.event == "started") return text + "started";
   text += n.event == "succeeded" ? "succeeded" : "failed (" + str_of(n.job, "state") + ")";
   if (n.job.contains("exit_code") && n.job["exit_code"].is_number_integer())

@@ -28,8 +28,11 @@ namespace drover::server {
 
 // A job's event, as a notification tells it.
 struct JobNotice {
-  std::string event;  // started succeeded failed
-  Value job;          // {id, name, state, template_id, template, exit_code, error, created, started, finished}
+  std::string event;  // started succeeded failed needs_approval
+  Value job;          // {id, name, state, template_id, template, exit_code, error, created, started, finished};
+                      // needs_approval: {id (the workflow job), name, template, node, message, deadline}
+                      // a workflow job's started/succeeded/failed: {id, workflow_job_id, name, template,
+                      // state, created, finished, error (its message: the failed nodes)}
 };
 
 // One line for people: "drover: job 12 (deploy) failed, exit code 2".

@@ -15,9 +15,13 @@ namespace drover::server {
 namespace {
 
 constexpr const char* kColumns =
-    "id, name, target_kind, template_id, kind, url, secret IS NOT NULL, config, events, enabled, created, updated";
+    "id, name, target_kind, template_id, kind, url, secret IS NOT NULL, config, events, enabled, created, updated, "
+    "workflow_id";
 const std::vector<std::string> kKinds = {"dingtalk", "wecom", "feishu", "slack", "email", "webhook"};
 const std::vector<std::string> kEvents = {"started", "succeeded", "failed"};
+// A workflow's notifications: its workflow jobs starting and ending, its
+// approval nodes waiting for a decision.
+const std::vector<std::string> kWorkflowEvents = {"started", "succeeded", "failed", "needs_approval"};
 
 Value read_notification(store::Statement& s) {
   return {{"id", s.integer(0)},
@@ -31,7 +35,8 @@ Value read_notification(store::Statement& s) {
           {"events", Value::parse(s.text(8), nullptr, false)},
           {"enabled", s.integer(9) != 0},
           {"created", s.text(10)},
-          {"updated", s.text(11)}};
+          {"updated", s.text(11)},
+          {"workflow_id", or_null(s.optional_integer(12))}};
 }
 
 std::optional<Value> find_notification(store::Connection& c, int64_t id) {
@@ -48,7 +53,8 @@ std::optional<Value> find_notification(store::Connection& c, int64_t id) {
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
 // The whole notification, as it will be stored, checked.
-void check_notification(const std::string& kind, const std::string& url, const Value& config, const Value& events) {
+void check_notification(const std::string& kind, const std::string& url, const Value& config, const Value& events,
+                        bool for_workflow) {
   if (kind == "email") {
     if (!starts_with(url, "smtp://") && !starts_with(url, "smtps://")) bad("url", "must be smtp:// or smtps://");
     if (!config.contains("from") || !config["from"].is_string() || config["from"].get<std::string>().empty())
@@ -65,10 +71,13 @@ void check_notification(const std::string& kind, const std::string& url, const V
     if (std::find(keys.begin(), keys.end(), it.key()) == keys.end())
       throw ApiError(400, "unknown_field", "config: unknown field '" + it.key() + "'", {{"field", "config." + it.key()}});
   }
-  if (!events.is_array() || events.empty()) bad("events", "must be a non-empty list of started, succeeded, failed");
+  const auto& allowed = for_workflow ? kWorkflowEvents : kEvents;
+  const char* list = for_workflow ? "must be a non-empty list of started, succeeded, failed, needs_approval"
+                                  : "must be a non-empty list of started, succeeded, failed";
+  if (!events.is_array() || events.empty()) bad("events", list);
   for (const auto& e : events)
-    if (!e.is_string() || std::find(kEvents.begin(), kEvents.end(), e.get<std::string>()) == kEvents.end())
-      bad("events", "must be a non-empty list of started, succeeded, failed");
+    if (!e.is_string() || std::find(allowed.begin(), allowed.end(), e.get<std::string>()) == allowed.end())
+      bad("events", list);
   if (kind == "webhook") {  // the body template renders (a sample job)
     JobNotice sample{"failed", {{"id", 1}, {"name", "site.yml"}, {"state", "failed"}, {"template", "deploy"}}};
     try {
@@ -120,11 +129,17 @@ class NotificationApi {
 
   void save(Call& call, std::optional<int64_t> id) {
     Value body = parse_json_body(call.req);
-    BodyReader r(body, {"name", "template_id", "kind", "url", "secret", "config", "events", "enabled"});
+    BodyReader r(body, {"name", "template_id", "workflow_id", "kind", "url", "secret", "config", "events", "enabled"});
     Value old = id ? get(*id) : Value::object();
     std::string name = r.optional_string("name").value_or(old.value("name", ""));
     int64_t template_id = r.optional_integer("template_id", 1).value_or(
         old.contains("template_id") && old["template_id"].is_number_integer() ? old["template_id"].get<int64_t>() : 0);
+    int64_t workflow_id = r.optional_integer("workflow_id", 1).value_or(
+        old.contains("workflow_id") && old["workflow_id"].is_number_integer() ? old["workflow_id"].get<int64_t>() : 0);
+    if (r.has("workflow_id") && !r.has("template_id")) template_id = 0;
+    if (r.has("template_id") && !r.has("workflow_id")) workflow_id = 0;
+    if (template_id && workflow_id)
+      throw ApiError(400, "bad_value", "give one of template_id and workflow_id", {{"field", "workflow_id"}});
     std::string kind = r.optional_choice("kind", kKinds).value_or(old.value("kind", ""));
     std::string url = r.optional_string("url").value_or(old.value("url", ""));
     auto secret = r.optional_value("secret");  // a string, or null to remove it
@@ -132,12 +147,12 @@ class NotificationApi {
     Value events = r.has("events") ? body["events"] : old.value("events", Value::array({"failed"}));
     bool enabled = r.optional_bool("enabled").value_or(old.value("enabled", true));
     if (name.empty()) throw ApiError(400, "missing_field", "field 'name' is required", {{"field", "name"}});
-    if (template_id == 0)
-      throw ApiError(400, "missing_field", "field 'template_id' is required", {{"field", "template_id"}});
+    if (template_id == 0 && workflow_id == 0)
+      throw ApiError(400, "missing_field", "field 'template_id' (or 'workflow_id') is required", {{"field", "template_id"}});
     if (kind.empty()) throw ApiError(400, "missing_field", "field 'kind' is required", {{"field", "kind"}});
     if (secret && !secret->is_null() && !secret->is_string())
       throw ApiError(400, "wrong_type", "field 'secret' must be a string or null", {{"field", "secret"}});
-    check_notification(kind, url, config, events);
+    check_notification(kind, url, config, events, workflow_id != 0);
     std::optional<std::string> sealed;
     if (secret && secret->is_string() && !secret->get<std::string>().empty())
       sealed = ctx_.vault.seal(secret->get<std::string>());
@@ -145,24 +160,29 @@ class NotificationApi {
     Value fields = Value::array();
     for (auto it = body.begin(); it != body.end(); ++it) fields.push_back(it.key());
     Value out = ctx_.store.db().write([&](store::Connection& c) {
-      auto t = c.prepare("SELECT 1 FROM job_templates WHERE id = ?");
-      t.bind(1, template_id);
-      if (!t.step()) bad("template_id", "names no template");
+      auto t = c.prepare(workflow_id ? "SELECT 1 FROM workflows WHERE id = ?" : "SELECT 1 FROM job_templates WHERE id = ?");
+      t.bind(1, workflow_id ? workflow_id : template_id);
+      if (!t.step()) workflow_id ? bad("workflow_id", "names no workflow") : bad("template_id", "names no template");
+      std::optional<int64_t> tid, wid;
+      if (workflow_id) wid = workflow_id; else tid = template_id;
+      std::string target = workflow_id ? "workflow" : "template";
       std::string now = store::now_timestamp();
       int64_t row = id.value_or(0);
       try {
         if (!id) {
           c.prepare("INSERT INTO notifications (name, template_id, kind, url, secret, config, events, enabled, created, "
-                    "updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-              .bind(1, name).bind(2, template_id).bind(3, kind).bind(4, url).bind(5, sealed).bind(6, config.dump())
+                    "updated, workflow_id, target_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+              .bind(11, wid).bind(12, target)
+              .bind(1, name).bind(2, tid).bind(3, kind).bind(4, url).bind(5, sealed).bind(6, config.dump())
               .bind(7, events.dump()).bind(8, enabled ? 1 : 0).bind(9, now).bind(10, now).run();
           row = c.last_insert_id();
         } else {
           if (!find_notification(c, row)) throw ApiError::not_found("no notification " + std::to_string(row));
           c.prepare("UPDATE notifications SET name = ?, template_id = ?, kind = ?, url = ?, config = ?, events = ?, "
-                    "enabled = ?, updated = ? WHERE id = ?")
-              .bind(1, name).bind(2, template_id).bind(3, kind).bind(4, url).bind(5, config.dump())
-              .bind(6, events.dump()).bind(7, enabled ? 1 : 0).bind(8, now).bind(9, row).run();
+                    "enabled = ?, updated = ?, workflow_id = ?, target_kind = ? WHERE id = ?")
+              .bind(9, wid).bind(10, target).bind(11, row)
+              .bind(1, name).bind(2, tid).bind(3, kind).bind(4, url).bind(5, config.dump())
+              .bind(6, events.dump()).bind(7, enabled ? 1 : 0).bind(8, now).run();
           if (sealed || clear_secret)
             c.prepare("UPDATE notifications SET secret = ? WHERE id = ?").bind(1, sealed).bind(2, row).run();
         }

@@ -27,6 +27,49 @@ std::chrono::seconds backoff(int64_t attempts) {
   return std::chrono::seconds(s);
 }
 
+// What a "needs approval" notice tells of workflow node row `node_row`.
+Value approval_notice(store::Database& db, int64_t node_row) {
+  auto v = db.read([&](store::Connection& c) -> std::optional<Value> {
+    auto s = c.prepare("SELECT wj.id, wj.name, wn.node, wn.message, wn.deadline FROM workflow_nodes wn "
+                       "JOIN workflow_jobs wj ON wj.id = wn.workflow_job_id WHERE wn.id = ?");
+    s.bind(1, node_row);
+    if (!s.step()) return std::nullopt;
+    return Value{{"id", s.integer(0)},          {"workflow_job_id", s.integer(0)}, {"name", s.text(1)},
+                 {"template", s.text(1)},        {"state", "needs_approval"},        {"node", s.text(2)},
+                 {"message", s.text(3)},         {"deadline", s.optional_text(4).value_or("")}};
+  });
+  if (!v) throw Error("workflow node " + std::to_string(node_row) + " was deleted");
+  return *v;
+}
+
+// What a workflow job's started/succeeded/failed notice tells of it.
+Value workflow_notice(store::Database& db, int64_t workflow_job_id) {
+  auto v = db.read([&](store::Connection& c) -> std::optional<Value> {
+    auto s = c.prepare("SELECT name, state, created, finished, message FROM workflow_jobs WHERE id = ?");
+    s.bind(1, workflow_job_id);
+    if (!s.step()) return std::nullopt;
+    return Value{{"id", workflow_job_id},       {"workflow_job_id", workflow_job_id},
+                 {"name", s.text(0)},           {"template", s.text(0)},
+                 {"state", s.text(1)},          {"created", s.text(2)},
+                 {"finished", s.optional_text(3).value_or("")}, {"error", s.text(4)}};
+  });
+  if (!v) throw Error("workflow job " + std::to_string(workflow_job_id) + " was deleted");
+  return *v;
+}
+
+// Workflow jobs and nodes keep their times in whole seconds (the runner's
+// Clock): a notification made in the same second as one counts from that
+// second.
+constexpr const char* kCreatedSecond = "(substr(n.created, 1, 19) || '.000Z')";
+
+// A workflow job's events, as kRules are a job's: the delivery's job_id is
+// the workflow job's id.
+const EventRule kWorkflowRules[] = {
+    {"started", "created", "1"},
+    {"succeeded", "finished", "j.state = 'successful'"},
+    {"failed", "finished", "j.state = 'failed'"},
+};
+
 }  // namespace
 
 namespace {
@@ -68,6 +111,26 @@ int Notifier::queue_new() {
           .run();
       n += c.changes();
     }
+    for (const auto& rule : kWorkflowRules) {
+      c.prepare(std::string("INSERT INTO notification_deliveries (notification_id, job_id, event, next_attempt, "
+                            "created) SELECT n.id, j.id, ?, ?, ? FROM workflow_jobs j JOIN notifications n ON "
+                            "n.workflow_id = j.workflow_id WHERE n.enabled = 1 AND n.events LIKE ? AND ") +
+                rule.condition + " AND j." + rule.column + " >= ? AND j." + rule.column + " >= " +
+                kCreatedSecond + " ON CONFLICT DO NOTHING")
+          .bind(1, std::string(rule.event)).bind(2, now_text).bind(3, now_text)
+          .bind(4, std::string("%\"") + rule.event + "\"%").bind(5, since_)
+          .run();
+      n += c.changes();
+    }
+    // A workflow's approval nodes that started waiting: the delivery's
+    // job_id is the node's row (notification_deliveries, migration 71).
+    c.prepare("INSERT INTO notification_deliveries (notification_id, job_id, event, next_attempt, created) "
+              "SELECT n.id, wn.id, 'needs_approval', ?, ? FROM workflow_nodes wn "
+              "JOIN workflow_jobs wj ON wj.id = wn.workflow_job_id JOIN notifications n ON n.workflow_id = wj.workflow_id "
+              "WHERE n.enabled = 1 AND n.events LIKE '%\"needs_approval\"%' AND wn.state = 'approval' "
+              "AND wn.started >= ? AND wn.started >= " + std::string(kCreatedSecond) + " ON CONFLICT DO NOTHING")
+        .bind(1, now_text).bind(2, now_text).bind(3, since_).run();
+    n += c.changes();
     return n;
   });
   // Jobs record their times from the wall clock as they commit; a minute of
@@ -117,26 +180,35 @@ bool Notifier::send_one(int64_t delivery_id) {
     Value config;
     int64_t job_id = 0, attempts = 0;
     std::string template_name;
+    bool workflow = false;
   };
   auto work = db.read([&](store::Connection& c) -> std::optional<Work> {
     auto s = c.prepare(
-        "SELECT n.kind, n.url, n.secret, n.config, d.event, d.job_id, d.attempts, COALESCE(t.name, '') "
+        "SELECT n.kind, n.url, n.secret, n.config, d.event, d.job_id, d.attempts, COALESCE(t.name, ''), "
+        "n.workflow_id IS NOT NULL "
         "FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id "
         "LEFT JOIN job_templates t ON t.id = n.template_id WHERE d.id = ?");
     s.bind(1, delivery_id);
     if (!s.step()) return std::nullopt;
     return Work{s.text(0), s.text(1), s.text(4), s.optional_text(2), Value::parse(s.text(3), nullptr, false),
-                s.integer(5), s.integer(6), s.text(7)};
+                s.integer(5), s.integer(6), s.text(7), s.integer(8) != 0};
   });
   if (!work) return false;
   std::string problem;
   try {
-    auto job = store::JobStore(db).get(work->job_id);
-    if (!job) throw Error("job " + std::to_string(work->job_id) + " was deleted");
-    JobNotice notice{work->event, job_json(*job)};
-    notice.job["template"] = work->template_name;
-    notice.job.erase("spec");
-    notice.job.erase("recap");
+    JobNotice notice{work->event, Value::object()};
+    if (work->event == "needs_approval") {
+      notice.job = approval_notice(db, work->job_id);
+    } else if (work->workflow) {
+      notice.job = workflow_notice(db, work->job_id);
+    } else {
+      auto job = store::JobStore(db).get(work->job_id);
+      if (!job) throw Error("job " + std::to_string(work->job_id) + " was deleted");
+      notice.job = job_json(*job);
+      notice.job["template"] = work->template_name;
+      notice.job.erase("spec");
+      notice.job.erase("recap");
+    }
     std::string secret = work->sealed ? ctx_.vault.open(*work->sealed) : "";
     SysSeconds now = clock_.now();
     if (work->kind == "email") {

@@ -2,7 +2,8 @@
 // them, on its own thread, so that sending never blocks a job or an HTTP
 // worker.
 //
-// * queue_new(): every job of a template with an enabled notification that
+// * queue_new(): every job of a template (every workflow job of a workflow,
+//   and each of its approval nodes that waits) with an enabled notification that
 //   started, succeeded or failed (failed or error) since the last look gets a
 //   pending delivery per notification that wants the event; the delivery's
 //   UNIQUE (notification, job, event) makes this idempotent, so several

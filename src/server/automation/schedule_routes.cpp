@@ -5,6 +5,7 @@
 #include "server/automation/record_pages.hpp"
 #include "server/automation/schedule.hpp"
 #include "server/automation/scheduler.hpp"
+#include "server/automation/workflow_runner.hpp"
 #include "server/jobs/job_launch.hpp"
 #include "server/jobs/launch_checks.hpp"
 #include "server/request.hpp"
@@ -15,7 +16,7 @@ namespace {
 
 constexpr const char* kColumns =
     "id, name, target_kind, template_id, cron, run_at, time_zone, overrides, enabled, missed_runs, owner_id, "
-    "next_run, last_run, last_job_id, last_error, created, updated";
+    "next_run, last_run, last_job_id, last_error, created, updated, workflow_id, last_workflow_job_id";
 
 Value read_schedule(store::Statement& s) {
   return {{"id", s.integer(0)},
@@ -34,7 +35,9 @@ Value read_schedule(store::Statement& s) {
           {"last_job_id", or_null(s.optional_integer(13))},
           {"last_error", s.text(14)},
           {"created", s.text(15)},
-          {"updated", s.text(16)}};
+          {"updated", s.text(16)},
+          {"workflow_id", or_null(s.optional_integer(17))},
+          {"last_workflow_job_id", or_null(s.optional_integer(18))}};
 }
 
 std::optional<Value> find_schedule(store::Connection& c, int64_t id) {
@@ -48,16 +51,20 @@ std::optional<Value> find_schedule(store::Connection& c, int64_t id) {
 struct ScheduleFields {
   std::optional<std::string> name, cron, time_zone, missed_runs;
   std::optional<Value> run_at;  // a time string, or null to clear
-  std::optional<int64_t> template_id;
+  std::optional<int64_t> template_id, workflow_id;
   std::optional<Value> overrides;
   std::optional<bool> enabled;
 };
 
 ScheduleFields read_fields(const Value& body) {
-  BodyReader r(body, {"name", "template_id", "cron", "run_at", "time_zone", "overrides", "enabled", "missed_runs"});
+  BodyReader r(body,
+               {"name", "template_id", "workflow_id", "cron", "run_at", "time_zone", "overrides", "enabled", "missed_runs"});
   ScheduleFields f;
   f.name = r.optional_string("name");
   f.template_id = r.optional_integer("template_id", 1);
+  f.workflow_id = r.optional_integer("workflow_id", 1);
+  if (f.template_id && f.workflow_id)
+    throw ApiError(400, "bad_value", "give one of 'template_id' and 'workflow_id'", {{"field", "workflow_id"}});
   if (auto v = r.optional_value("cron")) {
     if (!v->is_null() && !v->is_string())
       throw ApiError(400, "wrong_type", "field 'cron' must be a string or null", {{"field", "cron"}});
@@ -80,10 +87,15 @@ ScheduleFields read_fields(const Value& body) {
 struct Resolved {
   std::string name, cron, time_zone, missed_runs;
   std::optional<std::string> run_at;  // stored form
-  int64_t template_id = 0;
+  int64_t template_id = 0, workflow_id = 0;  // one of them
   Value overrides;
   bool enabled = true;
+  std::string target_kind() const { return workflow_id ? "workflow" : "template"; }
 };
+
+int64_t old_id(const Value& old, const char* key) {
+  return old.contains(key) && old[key].is_number_integer() ? old[key].get<int64_t>() : 0;
+}
 
 Resolved resolve(const ScheduleFields& f, const Value& old) {
   auto text = [&](const std::optional<std::string>& v, const char* key, const std::string& dflt) {
@@ -95,8 +107,9 @@ Resolved resolve(const ScheduleFields& f, const Value& old) {
   r.cron = text(f.cron, "cron", "");
   r.time_zone = text(f.time_zone, "time_zone", "UTC");
   r.missed_runs = text(f.missed_runs, "missed_runs", "skip");
-  r.template_id = f.template_id.value_or(
-      old.contains("template_id") && old["template_id"].is_number_integer() ? old["template_id"].get<int64_t>() : 0);
+  // A change naming one target drops the other.
+  r.template_id = f.workflow_id ? 0 : f.template_id.value_or(old_id(old, "template_id"));
+  r.workflow_id = f.template_id ? 0 : f.workflow_id.value_or(old_id(old, "workflow_id"));
   r.overrides = f.overrides.value_or(old.value("overrides", Value::object()));
   r.enabled = f.enabled.value_or(old.value("enabled", true));
   if (f.run_at) {
@@ -114,13 +127,25 @@ Resolved resolve(const ScheduleFields& f, const Value& old) {
   if (f.cron && !f.cron->empty() && !f.run_at) r.run_at.reset();
   if (f.run_at && !f.run_at->is_null() && !f.cron) r.cron.clear();
   if (r.name.empty()) throw ApiError(400, "missing_field", "field 'name' is required", {{"field", "name"}});
-  if (r.template_id == 0)
-    throw ApiError(400, "missing_field", "field 'template_id' is required", {{"field", "template_id"}});
+  if (r.template_id == 0 && r.workflow_id == 0)
+    throw ApiError(400, "missing_field", "field 'template_id' (or 'workflow_id') is required", {{"field", "template_id"}});
+  if (r.workflow_id) {  // a workflow's launch takes extra_vars only
+    for (auto it = r.overrides.begin(); it != r.overrides.end(); ++it)
+      if (it.key() != "extra_vars")
+        throw ApiError(400, "unknown_field", "a workflow's schedule overrides extra_vars only",
+                       {{"field", "overrides." + it.key()}});
+    if (r.overrides.contains("extra_vars") && !r.overrides["extra_vars"].is_object())
+      throw ApiError(400, "wrong_type", "field 'overrides.extra_vars' must be an object",
+                     {{"field", "overrides.extra_vars"}});
+  }
   if (r.cron.empty() == !r.run_at)
     throw ApiError(400, r.cron.empty() ? "missing_field" : "bad_value", "give exactly one of 'cron' and 'run_at'",
                    {{"field", "cron"}});
   return r;
 }
+
+// An id column: NULL for 0.
+std::optional<int64_t> target(int64_t id) { return id ? std::optional<int64_t>(id) : std::nullopt; }
 
 ScheduleTiming timing_of(const Resolved& r) {
   try {
@@ -138,6 +163,15 @@ ScheduleTiming timing_of(const Resolved& r) {
 // The caller could launch the template with these overrides now: the
 // schedule will launch it as them.
 void check_launchable(ServerContext& ctx, const Resolved& r, const Principal& who) {
+  if (r.workflow_id) {
+    try {
+      check_workflow_launch(ctx, r.workflow_id, who);
+    } catch (const ApiError& e) {
+      if (e.status() != 404) throw;
+      throw ApiError(400, "bad_value", "no workflow " + std::to_string(r.workflow_id), {{"field", "workflow_id"}});
+    }
+    return;
+  }
   JobSpec spec;
   try {
     spec = template_launch_spec(ctx, r.template_id, r.overrides);
@@ -223,16 +257,20 @@ class ScheduleApi {
       std::string now = store::now_timestamp();
       try {
         c.prepare("INSERT INTO schedules (name, template_id, cron, run_at, time_zone, overrides, enabled, missed_runs, "
-                  "owner_id, next_run, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(1, r.name).bind(2, r.template_id).bind(3, r.cron).bind(4, r.run_at).bind(5, r.time_zone)
+                  "owner_id, next_run, created, updated, target_kind, workflow_id) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, r.name).bind(2, target(r.template_id)).bind(3, r.cron).bind(4, r.run_at).bind(5, r.time_zone)
             .bind(6, r.overrides.dump()).bind(7, r.enabled ? 1 : 0).bind(8, r.missed_runs)
-            .bind(9, call.user.user_id).bind(10, next).bind(11, now).bind(12, now).run();
+            .bind(9, call.user.user_id).bind(10, next).bind(11, now).bind(12, now).bind(13, r.target_kind())
+            .bind(14, target(r.workflow_id)).run();
       } catch (const store::ConstraintError&) {
         throw ApiError::conflict("schedule '" + r.name + "' exists", {{"field", "name"}});
       }
       int64_t id = c.last_insert_id();
       store::append_audit(c, audit_entry(call, "create", "schedules", std::to_string(id),
-                                         {{"name", r.name}, {"template_id", r.template_id}}));
+                                         {{"name", r.name}, {"target_kind", r.target_kind()},
+                                          {"template_id", or_null(target(r.template_id))},
+                                          {"workflow_id", or_null(target(r.workflow_id))}}));
       return *find_schedule(c, id);
     });
     send_json(call.res, 201, with_next_runs(out));
@@ -254,10 +292,11 @@ class ScheduleApi {
       if (!find_schedule(c, id)) throw ApiError::not_found("no schedule " + std::to_string(id));
       try {
         c.prepare("UPDATE schedules SET name = ?, template_id = ?, cron = ?, run_at = ?, time_zone = ?, overrides = ?, "
-                  "enabled = ?, missed_runs = ?, owner_id = ?, updated = ? WHERE id = ?")
-            .bind(1, r.name).bind(2, r.template_id).bind(3, r.cron).bind(4, r.run_at).bind(5, r.time_zone)
+                  "enabled = ?, missed_runs = ?, owner_id = ?, updated = ?, target_kind = ?, workflow_id = ? WHERE id = ?")
+            .bind(1, r.name).bind(2, target(r.template_id)).bind(3, r.cron).bind(4, r.run_at).bind(5, r.time_zone)
             .bind(6, r.overrides.dump()).bind(7, r.enabled ? 1 : 0).bind(8, r.missed_runs)
-            .bind(9, call.user.user_id).bind(10, store::now_timestamp()).bind(11, id).run();
+            .bind(9, call.user.user_id).bind(10, store::now_timestamp()).bind(11, r.target_kind())
+            .bind(12, target(r.workflow_id)).bind(13, id).run();
       } catch (const store::ConstraintError&) {
         throw ApiError::conflict("schedule '" + r.name + "' exists", {{"field", "name"}});
       }
@@ -279,13 +318,16 @@ class ScheduleApi {
     get(id);
     send_json(call.res, 200,
               paged_rows(ctx_.store.db(),
-                         {"schedule_runs", "slot, fired, outcome, job_id, message", "schedule_id", id, "id DESC"}, page,
+                         {"schedule_runs", "slot, fired, outcome, job_id, message, workflow_job_id", "schedule_id", id,
+                          "id DESC"},
+                         page,
                          [](store::Statement& s) {
                            return Value{{"slot", s.text(0)},
                                         {"fired", s.text(1)},
                                         {"outcome", s.text(2)},
                                         {"job_id", or_null(s.optional_integer(3))},
-                                        {"message", s.text(4)}};
+                                        {"message", s.text(4)},
+                                        {"workflow_job_id", or_null(s.optional_integer(5))}};
                          }));
   }
 

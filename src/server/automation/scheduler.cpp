@@ -2,6 +2,7 @@
 
 #include "server/automation/launch_owner.hpp"
 #include "server/automation/schedule.hpp"
+#include "server/automation/workflow_runner.hpp"
 #include "server/jobs/job_launch.hpp"
 #include "server/log.hpp"
 #include "store/audit.hpp"
@@ -15,7 +16,7 @@ struct SlotTaken {};
 struct DueSchedule {
   int64_t id = 0;
   std::string target_kind;
-  std::optional<int64_t> template_id, owner_id;
+  std::optional<int64_t> template_id, workflow_id, owner_id;
   std::string cron, zone, missed_runs, slot_text;
   std::optional<SysSeconds> run_at, slot;
   Value overrides;
@@ -23,7 +24,8 @@ struct DueSchedule {
 
 std::optional<DueSchedule> read_due(store::Connection& c, int64_t id) {
   auto s = c.prepare(
-      "SELECT target_kind, template_id, cron, run_at, time_zone, overrides, missed_runs, owner_id, next_run "
+      "SELECT target_kind, template_id, cron, run_at, time_zone, overrides, missed_runs, owner_id, next_run, "
+      "workflow_id "
       "FROM schedules WHERE id = ? AND enabled = 1 AND next_run IS NOT NULL");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
@@ -39,26 +41,29 @@ std::optional<DueSchedule> read_due(store::Connection& c, int64_t id) {
   d.owner_id = s.optional_integer(7);
   d.slot_text = s.text(8);
   d.slot = parse_time(d.slot_text);
+  d.workflow_id = s.optional_integer(9);
   return d;
 }
 
-// Moves the schedule past `slot` and records what became of it; throws
-// SlotTaken when the slot is no longer the schedule's next run (handled
-// elsewhere) or already has its row.
+// Moves the schedule past `slot` and records what became of it (the job or
+// the workflow job it started); throws SlotTaken when the slot is no longer
+// the schedule's next run (handled elsewhere) or already has its row.
 void record_slot(store::Connection& c, const DueSchedule& d, const std::optional<SysSeconds>& next, SysSeconds now,
-                 const std::string& outcome, std::optional<int64_t> job_id, const std::string& message) {
+                 const std::string& outcome, std::optional<int64_t> job_id, const std::string& message,
+                 std::optional<int64_t> workflow_job_id = std::nullopt) {
   std::optional<std::string> next_text;
   if (next) next_text = stored_time(*next);
   c.prepare("UPDATE schedules SET next_run = ?, last_run = ?, last_job_id = COALESCE(?, last_job_id), "
-            "last_error = ? WHERE id = ? AND next_run = ?")
-      .bind(1, next_text).bind(2, stored_time(now)).bind(3, job_id)
-      .bind(4, outcome == "refused" ? message : std::string()).bind(5, d.id).bind(6, d.slot_text)
+            "last_workflow_job_id = COALESCE(?, last_workflow_job_id), last_error = ? WHERE id = ? AND next_run = ?")
+      .bind(1, next_text).bind(2, stored_time(now)).bind(3, job_id).bind(4, workflow_job_id)
+      .bind(5, outcome == "refused" ? message : std::string()).bind(6, d.id).bind(7, d.slot_text)
       .run();
   if (c.changes() != 1) throw SlotTaken{};
   try {
-    c.prepare("INSERT INTO schedule_runs (schedule_id, slot, fired, outcome, job_id, message) VALUES (?, ?, ?, ?, ?, ?)")
+    c.prepare("INSERT INTO schedule_runs (schedule_id, slot, fired, outcome, job_id, workflow_job_id, message) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?)")
         .bind(1, d.id).bind(2, d.slot_text).bind(3, stored_time(now)).bind(4, outcome).bind(5, job_id)
-        .bind(6, message).run();
+        .bind(6, workflow_job_id).bind(7, message).run();
   } catch (const store::ConstraintError&) {
     throw SlotTaken{};
   }
@@ -124,17 +129,29 @@ bool Scheduler::fire(int64_t id, SysSeconds now) {
   bool late = now - *d.slot > kLateAfter;
   if (late && d.missed_runs == "skip")
     return record("skipped", "missed: the server was not running at " + d.slot_text);
-  if (d.target_kind != "template" || !d.template_id) return record("refused", "unknown target " + d.target_kind);
+  bool workflow = d.target_kind == "workflow" && d.workflow_id;
+  if (!workflow && (d.target_kind != "template" || !d.template_id))
+    return record("refused", "unknown target " + d.target_kind);
   std::string why;
   auto owner = launching_owner(db, d.owner_id, "the schedule", why);
   if (!owner) return record("refused", why);
   try {
     Value details = {{"schedule_id", id}, {"slot", d.slot_text}};
     if (late) details["missed"] = true;
+    const char* note = late ? "a missed run, launched once" : "";
+    if (workflow) {
+      Value vars = d.overrides.is_object() ? d.overrides.value("extra_vars", Value::object()) : Value::object();
+      int64_t wj = queue_workflow_job(ctx_, {*d.workflow_id, vars, *owner, "scheduler", "schedule", details}, now,
+                                      [&](store::Connection& c, int64_t workflow_job) {
+                                        record_slot(c, d, next, now, "launched", std::nullopt, note, workflow_job);
+                                      });
+      log_line(LogLevel::info, "schedule started a workflow job", {{"schedule_id", id}, {"workflow_job_id", wj}});
+      return true;
+    }
     JobLaunch launch{template_launch_spec(ctx_, *d.template_id, d.overrides), *owner, "scheduler", "schedule",
                      details};
     int64_t job_id = queue_job(ctx_, jobs_, launch, [&](store::Connection& c, int64_t job) {
-      record_slot(c, d, next, now, "launched", job, late ? "a missed run, launched once" : "");
+      record_slot(c, d, next, now, "launched", job, note);
     });
     log_line(LogLevel::info, "schedule launched a job", {{"schedule_id", id}, {"job_id", job_id}});
     return true;

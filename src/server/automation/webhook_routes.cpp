@@ -8,6 +8,7 @@
 #include "server/automation/record_pages.hpp"
 #include "server/automation/signatures.hpp"
 #include "server/automation/webhook_delivery.hpp"
+#include "server/automation/workflow_runner.hpp"
 #include "server/credential_vault.hpp"
 #include "server/jobs/job_launch.hpp"
 #include "server/jobs/launch_checks.hpp"
@@ -19,7 +20,7 @@ namespace drover::server {
 namespace {
 
 constexpr const char* kColumns =
-    "id, name, target_kind, template_id, service, auth, filters, enabled, owner_id, created, updated";
+    "id, name, target_kind, template_id, service, auth, filters, enabled, owner_id, created, updated, workflow_id";
 const std::vector<std::string> kServices = {"github", "gitlab", "gitee", "generic"};
 constexpr int64_t kKeptUnkeyed = 200;  // delivery log rows without a replay key, per webhook
 
@@ -37,8 +38,15 @@ Value read_webhook(store::Statement& s) {
           {"url", "/api/v1/hooks/" + std::to_string(id)},
           {"has_secret", true},
           {"created", s.text(9)},
-          {"updated", s.text(10)}};
+          {"updated", s.text(10)},
+          {"workflow_id", or_null(s.optional_integer(11))}};
 }
+
+int64_t old_id(const Value& old, const char* key) {
+  return old.contains(key) && old[key].is_number_integer() ? old[key].get<int64_t>() : 0;
+}
+
+std::optional<int64_t> id_or_null(int64_t id) { return id ? std::optional<int64_t>(id) : std::nullopt; }
 
 std::optional<Value> find_webhook(store::Connection& c, int64_t id) {
   auto s = c.prepare(std::string("SELECT ") + kColumns + " FROM webhooks WHERE id = ?");
@@ -130,30 +138,30 @@ class WebhookApi {
   // check for the caller, who becomes the owner.
   void save(Call& call, std::optional<int64_t> id) {
     Value body = parse_json_body(call.req);
-    BodyReader r(body, {"name", "template_id", "service", "auth", "secret", "filters", "enabled"});
+    BodyReader r(body, {"name", "template_id", "workflow_id", "service", "auth", "secret", "filters", "enabled"});
     Value old = id ? get(*id) : Value::object();
     std::string name = r.optional_string("name").value_or(old.value("name", ""));
-    int64_t template_id = r.optional_integer("template_id", 1).value_or(
-        old.contains("template_id") && old["template_id"].is_number_integer() ? old["template_id"].get<int64_t>() : 0);
+    auto new_template = r.optional_integer("template_id", 1);
+    auto new_workflow = r.optional_integer("workflow_id", 1);
+    if (new_template && new_workflow)
+      throw ApiError(400, "bad_value", "give one of 'template_id' and 'workflow_id'", {{"field", "workflow_id"}});
+    // A change naming one target drops the other.
+    int64_t template_id = new_workflow ? 0 : new_template.value_or(old_id(old, "template_id"));
+    int64_t workflow_id = new_template ? 0 : new_workflow.value_or(old_id(old, "workflow_id"));
+    std::string target_kind = workflow_id ? "workflow" : "template";
     std::string service = r.optional_choice("service", kServices).value_or(old.value("service", ""));
     std::string auth = r.optional_choice("auth", {"hmac", "token"}).value_or(old.value("auth", "hmac"));
     auto secret = r.optional_string("secret");
     Value filters = r.has("filters") ? read_filters(body["filters"]) : old.value("filters", Value::object());
     bool enabled = r.optional_bool("enabled").value_or(old.value("enabled", true));
     if (name.empty()) throw ApiError(400, "missing_field", "field 'name' is required", {{"field", "name"}});
-    if (template_id == 0)
-      throw ApiError(400, "missing_field", "field 'template_id' is required", {{"field", "template_id"}});
+    if (template_id == 0 && workflow_id == 0)
+      throw ApiError(400, "missing_field", "field 'template_id' (or 'workflow_id') is required",
+                     {{"field", "template_id"}});
     if (service.empty()) throw ApiError(400, "missing_field", "field 'service' is required", {{"field", "service"}});
     if (secret && secret->size() < 16)
       throw ApiError(400, "bad_value", "field 'secret' must have at least 16 characters", {{"field", "secret"}});
-    JobSpec spec;
-    try {
-      spec = template_launch_spec(ctx_, template_id, Value::object());
-    } catch (const ApiError& e) {
-      if (e.status() != 404) throw;
-      throw ApiError(400, "bad_value", "no template " + std::to_string(template_id), {{"field", "template_id"}});
-    }
-    check_job_launch(ctx_, spec, call.user);
+    check_launchable(template_id, workflow_id, call.user);
     std::string made;
     if (!id && !secret) made = random_secret();
     std::optional<std::string> sealed;
@@ -166,17 +174,19 @@ class WebhookApi {
       try {
         if (!id) {
           c.prepare("INSERT INTO webhooks (name, template_id, service, auth, secret, filters, enabled, owner_id, "
-                    "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-              .bind(1, name).bind(2, template_id).bind(3, service).bind(4, auth).bind(5, *sealed)
+                    "created, updated, target_kind, workflow_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+              .bind(1, name).bind(2, id_or_null(template_id)).bind(3, service).bind(4, auth).bind(5, *sealed)
               .bind(6, filters.dump()).bind(7, enabled ? 1 : 0).bind(8, call.user.user_id).bind(9, now).bind(10, now)
+              .bind(11, target_kind).bind(12, id_or_null(workflow_id))
               .run();
           row = c.last_insert_id();
         } else {
           if (!find_webhook(c, row)) throw ApiError::not_found("no webhook " + std::to_string(row));
           c.prepare("UPDATE webhooks SET name = ?, template_id = ?, service = ?, auth = ?, filters = ?, enabled = ?, "
-                    "owner_id = ?, updated = ? WHERE id = ?")
-              .bind(1, name).bind(2, template_id).bind(3, service).bind(4, auth).bind(5, filters.dump())
-              .bind(6, enabled ? 1 : 0).bind(7, call.user.user_id).bind(8, now).bind(9, row).run();
+                    "owner_id = ?, updated = ?, target_kind = ?, workflow_id = ? WHERE id = ?")
+              .bind(1, name).bind(2, id_or_null(template_id)).bind(3, service).bind(4, auth).bind(5, filters.dump())
+              .bind(6, enabled ? 1 : 0).bind(7, call.user.user_id).bind(8, now).bind(9, target_kind)
+              .bind(10, id_or_null(workflow_id)).bind(11, row).run();
           if (sealed) c.prepare("UPDATE webhooks SET secret = ? WHERE id = ?").bind(1, *sealed).bind(2, row).run();
         }
       } catch (const store::ConstraintError&) {
@@ -200,7 +210,8 @@ class WebhookApi {
     Page page = QueryReader(call.req, {"limit", "offset"}).page();
     get(id);
     RowQuery q{"webhook_deliveries",
-               "id, delivery_id, received, address, event, ref, commit_id, status, outcome, job_id, message",
+               "id, delivery_id, received, address, event, ref, commit_id, status, outcome, job_id, message, "
+               "workflow_job_id",
                "webhook_id", id, "id DESC"};
     send_json(call.res, 200, paged_rows(ctx_.store.db(), q, page, [](store::Statement& s) {
                 return Value{{"id", s.integer(0)},
@@ -213,7 +224,8 @@ class WebhookApi {
                              {"status", s.integer(7)},
                              {"outcome", s.text(8)},
                              {"job_id", or_null(s.optional_integer(9))},
-                             {"message", s.text(10)}};
+                             {"message", s.text(10)},
+                             {"workflow_job_id", or_null(s.optional_integer(11))}};
               }));
   }
 
@@ -224,15 +236,15 @@ class WebhookApi {
     std::string event, ref, commit;
     int status = 0;
     std::string outcome, message;
-    std::optional<int64_t> job_id;
+    std::optional<int64_t> job_id, workflow_job_id;
   };
   void log_delivery(store::Connection& c, int64_t webhook_id, const Call& call, const Logged& l) {
     c.prepare("INSERT INTO webhook_deliveries (webhook_id, delivery_id, received, address, event, ref, commit_id, "
-              "status, outcome, job_id, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+              "status, outcome, job_id, message, workflow_job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, webhook_id).bind(2, l.delivery_id).bind(3, store::now_timestamp()).bind(4, call.address)
         .bind(5, l.event.substr(0, 100)).bind(6, l.ref.substr(0, 300)).bind(7, l.commit.substr(0, 100))
         .bind(8, static_cast<int64_t>(l.status)).bind(9, l.outcome).bind(10, l.job_id).bind(11, l.message.substr(0, 500))
-        .run();
+        .bind(12, l.workflow_job_id).run();
     // Rows without a replay key (forged or keyless deliveries) are kept to
     // the newest kKeptUnkeyed, so that a flood of junk cannot fill the
     // database; keyed rows stay, they are the replay protection.
@@ -272,14 +284,15 @@ class WebhookApi {
       std::string service, auth, sealed;
       std::optional<int64_t> template_id, owner_id;
       Value filters;
+      std::optional<int64_t> workflow_id;
     };
     auto hook = ctx_.store.db().read([&](store::Connection& c) -> std::optional<Hook> {
-      auto s = c.prepare("SELECT service, auth, secret, template_id, owner_id, filters FROM webhooks "
+      auto s = c.prepare("SELECT service, auth, secret, template_id, owner_id, filters, workflow_id FROM webhooks "
                          "WHERE id = ? AND enabled = 1");
       s.bind(1, id);
       if (!s.step()) return std::nullopt;
       return Hook{s.text(0), s.text(1), s.text(2), s.optional_integer(3), s.optional_integer(4),
-                  Value::parse(s.text(5), nullptr, false)};
+                  Value::parse(s.text(5), nullptr, false), s.optional_integer(6)};
     });
     if (!hook) throw ApiError::not_found("no enabled webhook " + std::to_string(id));
     const std::string& body = call.req.body;
@@ -329,7 +342,58 @@ class WebhookApi {
       l.message = e.what();
       answer_error(id, call, l, "bad_value");
     }
-    launch(call, id, *hook->template_id, hook->owner_id, vars, l);
+    if (hook->workflow_id)
+      launch_workflow(call, id, *hook->workflow_id, hook->owner_id, vars, l);
+    else
+      launch(call, id, hook->template_id.value_or(0), hook->owner_id, vars, l);
+  }
+
+  // The caller could launch the target now: the webhook launches it as them.
+  void check_launchable(int64_t template_id, int64_t workflow_id, const Principal& who) {
+    const char* field = workflow_id ? "workflow_id" : "template_id";
+    try {
+      if (workflow_id) {
+        check_workflow_launch(ctx_, workflow_id, who);
+        return;
+      }
+      check_job_launch(ctx_, template_launch_spec(ctx_, template_id, Value::object()), who);
+    } catch (const ApiError& e) {
+      if (e.status() != 404) throw;
+      throw ApiError(400, "bad_value",
+                     std::string("no ") + (workflow_id ? "workflow " : "template ") +
+                         std::to_string(workflow_id ? workflow_id : template_id),
+                     {{"field", field}});
+    }
+  }
+
+  // A workflow target: the payload's vars are the workflow job's extra vars
+  // (every node's), the delivery logged in its transaction.
+  void launch_workflow(Call& call, int64_t id, int64_t workflow_id, std::optional<int64_t> owner_id,
+                       const Value& vars, Logged l) {
+    std::string why;
+    auto owner = launching_owner(ctx_.store.db(), owner_id, "the webhook", why);
+    try {
+      if (!owner) throw ApiError::forbidden(why);
+      l.status = 202;
+      l.outcome = "launched";
+      int64_t wj = queue_workflow_job(
+          ctx_, {workflow_id, vars, *owner, call.address, "webhook", {{"webhook_id", id}, {"delivery", vars["webhook_delivery"]}}},
+          clock_->now(), [&](store::Connection& c, int64_t workflow_job) {
+            l.workflow_job_id = workflow_job;
+            log_delivery(c, id, call, l);
+          });
+      send_json(call.res, 202, {{"outcome", "launched"}, {"workflow_job_id", wj}});
+    } catch (const store::ConstraintError&) {
+      l.workflow_job_id.reset();
+      l.status = 409;
+      answer_error(id, call, l, "conflict");
+    } catch (const ApiError& e) {
+      l.workflow_job_id.reset();
+      l.status = e.status();
+      l.outcome = "refused";
+      l.message = std::string("the launch was refused: ") + e.what();
+      answer_error(id, call, l, e.code());
+    }
   }
 
   void launch(Call& call, int64_t id, int64_t template_id, std::optional<int64_t> owner_id, const Value& vars,

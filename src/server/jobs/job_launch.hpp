@@ -5,7 +5,10 @@
 // * template_launch_spec(): a template's spec with a launch's overrides, as
 //   POST /api/v1/jobs {"template_id": N, ...} builds it (only the fields the
 //   template's prompt-on-launch flags allow; a CMDB query's limit narrowed,
-//   never widened). 404 for no template, 400 for a refused override.
+//   never widened; extra_vars only the template's launch form declares,
+//   unless it prompts for variables: launch_form.hpp, answers checked,
+//   defaults filled, passwords sealed into JobSpec::sealed_vars). 404 for
+//   no template, 400 for a refused override or answer, naming the field.
 // * queue_job(): the launch checks (launch_checks.hpp: credential use,
 //   project paths) for `who`, the playbook's existence, then the job and its
 //   audit entry (and `also`, e.g. a schedule's slot) in one transaction.
@@ -32,6 +35,13 @@ struct JobLaunch {
 };
 
 JobSpec template_launch_spec(ServerContext& ctx, int64_t template_id, const Value& overrides);
+
+// A template's spec as a workflow node runs it: `vars` laid over the
+// template's extra vars without its prompt-on-launch rules (the workflow's
+// author chose them, and set_stats data is not a launch prompt); its launch
+// form checks the answers it declares and fills its defaults. `limit`, when
+// not empty, replaces the limit (a rolling deploy's batch). 404, 400.
+JobSpec template_workflow_spec(ServerContext& ctx, int64_t template_id, const Value& vars, const std::string& limit);
 
 // Returns the new job's id (pending; workers poll the database every second,
 // the API's callers also wake them).

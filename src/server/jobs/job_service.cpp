@@ -106,6 +106,7 @@ class JobService {
     o.workers = ctx.options.workers;
     o.work_root = (std::filesystem::path(ctx.options.data_dir) / "jobs").string();
     o.secrets = [&ctx](int64_t credential_id) { return credential_secrets(ctx.store.db(), ctx.vault, credential_id); };
+    o.open_sealed = [&ctx](const std::string& sealed) { return ctx.vault.open(sealed); };
     o.run_sync = [&ctx](const JobSpec& spec, const std::atomic<bool>& cancel, const JsonEventSink& sink) {
       return run_project_sync(ctx, spec.project_id.value_or(0), cancel, sink);
     };

@@ -76,7 +76,7 @@ const std::set<std::string>& known_fields() {
       "kind",      "project_dir", "playbook",   "module", "args",  "pattern",   "inventory",
       "inventory_text", "limit", "tags",       "skip_tags", "extra_vars", "forks", "check",
       "diff",      "verbosity",   "remote_user", "credential_id", "template_id", "project_id",
-      "vault_credential_ids"};
+      "vault_credential_ids", "sealed_vars"};
   return fields;
 }
 
@@ -99,6 +99,7 @@ Value JobSpec::to_json() const {
   v["tags"] = tags;
   v["skip_tags"] = skip_tags;
   v["extra_vars"] = extra_vars;
+  if (!sealed_vars.empty()) v["sealed_vars"] = sealed_vars;
   v["forks"] = forks;
   v["check"] = check;
   v["diff"] = diff;
@@ -166,6 +167,14 @@ JobSpec parse_job_spec(const Value& body, bool allow_template_id) {
     if (!it->is_object()) throw JobSpecError("wrong_type", "extra_vars", std::string("expected an object, got ") + type_name(*it));
     s.extra_vars = *it;
   }
+  if (auto it = body.find("sealed_vars"); it != body.end() && !it->is_null()) {
+    // Only the server's stored specs carry sealed values (template launches).
+    if (!allow_template_id) throw JobSpecError("unknown_field", "sealed_vars", "unknown field");
+    if (!it->is_object()) throw JobSpecError("wrong_type", "sealed_vars", "expected an object");
+    for (auto v = it->begin(); v != it->end(); ++v)
+      if (!v->is_string()) throw JobSpecError("wrong_type", "sealed_vars", "expected sealed strings");
+    s.sealed_vars = *it;
+  }
   s.forks = static_cast<int>(get_int(body, "forks", 1, 10000).value_or(5));
   s.check = get_bool(body, "check");
   s.diff = get_bool(body, "diff");
@@ -186,6 +195,7 @@ JobSpec merge_job_spec(const JobSpec& base, const Value& overrides) {
   if (!overrides.is_object()) throw JobSpecError("wrong_type", "", std::string("expected a JSON object, got ") + type_name(overrides));
   Value merged = base.to_json();
   for (auto it = overrides.begin(); it != overrides.end(); ++it) {
+    if (it.key() == "sealed_vars") throw JobSpecError("unknown_field", it.key(), "unknown field");
     if (it.key() == "kind" || it.key() == "project_dir" || it.key() == "playbook" || it.key() == "module")
       throw JobSpecError("bad_request", it.key(), "cannot be overridden for a job from a template");
     merged[it.key()] = it.value();

@@ -61,6 +61,10 @@ struct JobSpec {
   std::string limit;
   std::vector<std::string> tags, skip_tags;
   Value extra_vars = Value::object();
+  // Launch-form password answers (launch_form.hpp): variable -> the value
+  // sealed by the credential vault, opened into extra_vars only by the
+  // worker that starts the job. Never taken from a request body.
+  Value sealed_vars = Value::object();
   int forks = 5;
   bool check = false;
   bool diff = false;

@@ -27,6 +27,8 @@ Value parse_or(const std::string& text, Value fallback) {
 
 Value job_json(const store::JobRecord& job) {
   Value spec = parse_or(job.spec, Value::object());
+  if (spec.contains("sealed_vars") && spec["sealed_vars"].is_object())  // launch-form passwords: never shown
+    for (auto it = spec["sealed_vars"].begin(); it != spec["sealed_vars"].end(); ++it) *it = "$encrypted$";
   std::string name;
   try {
     name = parse_job_spec(spec, true).label();

@@ -202,6 +202,13 @@ JobOutcome JobWorkers::run_sandboxed(int64_t job_id, JobSpec spec, const std::st
     write_job_file(path, opt_.cmdb_inventory(src));
     src = path;
   }
+  // Launch-form passwords are opened here, into the request's extra vars
+  // only: the pipe to the job is the one place they are in clear.
+  for (auto it = spec.sealed_vars.begin(); it != spec.sealed_vars.end(); ++it) {
+    if (!opt_.open_sealed) throw Error("extra var " + it.key() + ": sealed values cannot be opened here");
+    spec.extra_vars[it.key()] = opt_.open_sealed(it->get<std::string>());
+  }
+  spec.sealed_vars = Value::object();
   JobRequest request;
   request.job_id = job_id;
   request.spec = spec.to_json();

@@ -49,6 +49,9 @@ struct JobWorkerOptions {
   std::string node;       // claimed_by prefix; default host:pid
   // Decrypts a credential for a job; throws drover::Error when it cannot.
   std::function<JobSecrets(int64_t credential_id)> secrets;
+  // Opens a sealed launch-form answer (JobSpec::sealed_vars); throws
+  // drover::Error when it cannot.
+  std::function<std::string(const std::string& sealed)> open_sealed;
   // Runs a job of kind sync (a project's git sync: project_sync.hpp) with
   // its events going to the sink; required for sync jobs.
   std::function<JobOutcome(const JobSpec&, const std::atomic<bool>& cancel, const JsonEventSink&)> run_sync;

@@ -9,7 +9,8 @@ import {t} from '../i18n.js';
 import {badge} from '../table.js';
 
 export function tabs(current) {
-  const pages = [['schedules', 'nav.schedules'], ['webhooks', 'nav.webhooks'], ['notifications', 'nav.notifications']];
+  const pages = [['schedules', 'nav.schedules'], ['webhooks', 'nav.webhooks'], ['notifications', 'nav.notifications'],
+    ['workflows', 'nav.workflows']];
   return h('nav', {class: 'tabs', 'aria-label': t('nav.automation')}, h('ul', {},
     pages.map(([k, key]) => h('li', {}, h('a', {href: `#/${k}`, 'aria-current': k === current ? 'page' : null}, t(key))))));
 }
@@ -24,6 +25,24 @@ export function templateName(templates, id) {
   const tpl = templates.get(id);
   return tpl ? tpl.name : (id ? `#${id}` : '');
 }
+
+// What a schedule, webhook or notification targets: its template's name, or
+// its workflow (target_kind workflow), linked to the workflows.
+export function targetName(templates, record) {
+  if (record.workflow_id) return h('a', {href: '#/workflows'}, t('auto.workflow_target', {id: record.workflow_id}));
+  return templateName(templates, record.template_id);
+}
+
+// A form's target control: the template picker, or for a record that targets
+// a workflow a disabled control naming it (the form then leaves the target
+// alone: templateIdOf() is undefined).
+export function targetSelect(templates, record) {
+  if (!record.workflow_id) return templateSelect(templates, record.template_id);
+  return h('select', {name: 'template_id', disabled: true},
+    h('option', {value: ''}, t('auto.workflow_target', {id: record.workflow_id})));
+}
+
+export const templateIdOf = (select) => (select.disabled ? undefined : Number(select.value));
 
 // A <select> of templates; `any` adds "every template" (a list filter).
 export function templateSelect(templates, selected, {any = false, label = t('auto.template')} = {}) {

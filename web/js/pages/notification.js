@@ -9,7 +9,7 @@ import {get, post, patch, del, qs} from '../api.js';
 import {h, field, fmtTime, notify} from '../dom.js';
 import {t, lang} from '../i18n.js';
 import {pagedTable, badge} from '../table.js';
-import {tabs, templatesById, templateName, templateSelect, enabledBadge, toggleButton, showRefusal, splitList} from './automation.js';
+import {tabs, templatesById, targetName, targetSelect, templateIdOf, enabledBadge, toggleButton, showRefusal, splitList} from './automation.js';
 import {eventsText, targetText} from './notifications.js';
 
 const kinds = ['dingtalk', 'wecom', 'feishu', 'slack', 'email', 'webhook'];
@@ -46,7 +46,7 @@ export async function render(ctx) {
         ctx.go('/notifications');
       }}, t('action.delete'))) : '',
     h('dl', {class: 'facts card'},
-      h('dt', {}, t('auto.template')), h('dd', {}, templateName(templates, n.template_id)),
+      h('dt', {}, t('auto.template')), h('dd', {}, targetName(templates, n)),
       h('dt', {}, t('notify.kind')), h('dd', {}, t(`notify.kind_${n.kind}`)),
       h('dt', {}, t('notify.target')), h('dd', {}, h('code', {class: 'url'}, targetText(n))),
       h('dt', {}, t('notify.events')), h('dd', {}, eventsText(n.events)),
@@ -78,7 +78,7 @@ function notificationForm({params, go}, templates, n) {
   const id = params[0];
   const config = n.config || {};
   const name = h('input', {name: 'name', required: true, value: n.name || ''});
-  const template = templateSelect(templates, n.template_id);
+  const template = targetSelect(templates, n);
   const kind = h('select', {name: 'kind'}, kinds.map((k) => h('option', {value: k, selected: k === (n.kind || 'dingtalk')}, t(`notify.kind_${k}`))));
   const url = h('input', {name: 'url', required: true, value: n.url || '', size: 60, spellcheck: 'false', autocomplete: 'off'});
   const urlHint = h('small', {});
@@ -123,7 +123,7 @@ function notificationForm({params, go}, templates, n) {
       if (body.value.trim()) cfg.body = body.value;
       if (contentType.value.trim()) cfg.content_type = contentType.value.trim();
     }
-    const out = {name: name.value.trim(), template_id: Number(template.value), kind: kind.value, url: url.value.trim(),
+    const out = {name: name.value.trim(), template_id: templateIdOf(template), kind: kind.value, url: url.value.trim(),
       config: cfg, events: boxes.filter(([, b]) => b.checked).map(([ev]) => ev), enabled: enabled.checked};
     if (secret.value) out.secret = secret.value;
     else if (dropSecret.checked) out.secret = null;

@@ -8,7 +8,7 @@ import {get, qs} from '../api.js';
 import {h} from '../dom.js';
 import {t} from '../i18n.js';
 import {pagedTable, deleteButton} from '../table.js';
-import {tabs, templatesById, templateName, templateSelect, enabledBadge, toggleButton} from './automation.js';
+import {tabs, templatesById, targetName, templateSelect, enabledBadge, toggleButton} from './automation.js';
 import {filteredLoad} from './webhooks.js';
 
 export const eventsText = (events) => (events || []).map((e) => t(`notify.event_${e}`)).join(', ');
@@ -32,7 +32,7 @@ export async function render({main, can, query, go}) {
     caption: t('notifications.caption'),
     columns: [
       {key: 'name', label: t('common.name'), cell: (n) => h('a', {href: `#/notifications/${n.id}`}, n.name)},
-      {key: 'template', label: t('auto.template'), cell: (n) => templateName(templates, n.template_id)},
+      {key: 'template', label: t('auto.template'), cell: (n) => targetName(templates, n)},
       {key: 'kind', label: t('notify.kind'), cell: (n) => t(`notify.kind_${n.kind}`)},
       {key: 'target', label: t('notify.target'), cell: (n) => h('code', {class: 'url'}, targetText(n))},
       {key: 'events', label: t('notify.events'), cell: (n) => eventsText(n.events)},

@@ -7,7 +7,7 @@ import {get, post, patch, del, qs} from '../api.js';
 import {h, field, fmtTime, notify} from '../dom.js';
 import {t, lang} from '../i18n.js';
 import {pagedTable, badge} from '../table.js';
-import {tabs, templatesById, templateName, templateSelect, enabledBadge, toggleButton, showRefusal, browserZone,
+import {tabs, templatesById, targetName, targetSelect, templateIdOf, enabledBadge, toggleButton, showRefusal, browserZone,
   zoneNames, zonedToIso, isoToZoned, fmtZoned} from './automation.js';
 
 // The launch fields a template lets a launch (and so a schedule) set, by
@@ -41,7 +41,7 @@ export async function render(ctx) {
         ctx.go('/schedules');
       }}, t('action.delete'))) : '',
     h('dl', {class: 'facts card'},
-      h('dt', {}, t('auto.template')), h('dd', {}, h('a', {href: `#/templates`}, templateName(templates, s.template_id))),
+      h('dt', {}, t('auto.template')), h('dd', {}, s.workflow_id ? targetName(templates, s) : h('a', {href: `#/templates`}, targetName(templates, s))),
       h('dt', {}, t('schedule.when')), h('dd', {}, s.cron ? h('code', {}, s.cron) : t('schedule.once_at', {time: fmtZoned(s.run_at, s.time_zone, lang)})),
       h('dt', {}, t('schedule.time_zone')), h('dd', {}, s.time_zone),
       h('dt', {}, t('schedule.missed_runs')), h('dd', {}, t(`schedule.missed_${s.missed_runs}`)),
@@ -81,7 +81,7 @@ function nextRuns(s) {
 function scheduleForm({params, go}, templates, s) {
   const id = params[0];
   const name = h('input', {name: 'name', required: true, value: s.name || ''});
-  const template = templateSelect(templates, s.template_id);
+  const template = targetSelect(templates, s);
   const once = !!s.run_at && !s.cron;
   const modeCron = h('input', {type: 'radio', name: 'mode', value: 'cron', checked: !once});
   const modeOnce = h('input', {type: 'radio', name: 'mode', value: 'once', checked: once});
@@ -95,7 +95,8 @@ function scheduleForm({params, go}, templates, s) {
   const showAllowed = () => {
     const tpl = templates.get(Number(template.value));
     const keys = tpl ? Object.entries(promptFields).filter(([flag]) => tpl[flag]).map(([, k]) => k) : [];
-    allowed.textContent = keys.length ? t('schedule.overrides_allowed', {fields: keys.join(', ')}) : t('schedule.overrides_none');
+    if (s.workflow_id) allowed.textContent = t('schedule.overrides_workflow');
+    else allowed.textContent = keys.length ? t('schedule.overrides_allowed', {fields: keys.join(', ')}) : t('schedule.overrides_none');
   };
   template.addEventListener('change', showAllowed);
   showAllowed();
@@ -115,7 +116,7 @@ function scheduleForm({params, go}, templates, s) {
   const form = h('form', {class: 'card form', onsubmit: async (e) => {
     e.preventDefault();
     error.textContent = '';
-    const body = {name: name.value.trim(), template_id: Number(template.value), time_zone: zone.value.trim(),
+    const body = {name: name.value.trim(), template_id: templateIdOf(template), time_zone: zone.value.trim(),
       missed_runs: missed.value, enabled: enabled.checked};
     try {
       body.overrides = JSON.parse(overrides.value || '{}');

@@ -38,6 +38,10 @@ export async function render({main, params, go}) {
     creds.map((c) => h('option', {value: c.id, selected: c.id === tpl.credential_id}, `${c.name} (${c.kind})`)));
   const vars = h('textarea', {name: 'extra_vars', rows: 4, spellcheck: 'false'});
   vars.value = JSON.stringify(tpl.extra_vars || {}, null, 2);
+  // The launch form's questions as JSON (a password default comes back as
+  // "$encrypted$", which keeps it).
+  const launchForm = h('textarea', {name: 'launch_form', rows: 4, spellcheck: 'false'});
+  launchForm.value = JSON.stringify(tpl.launch_form || [], null, 2);
   const forks = h('input', {name: 'forks', type: 'number', min: 1, max: 1000, value: tpl.forks ?? 5});
   const limit = h('input', {name: 'limit', value: tpl.limit || ''});
   const tags = h('input', {name: 'tags', value: tpl.tags || ''});
@@ -60,6 +64,12 @@ export async function render({main, params, go}) {
       error.textContent = t('form.bad_json', {field: t('template.extra_vars')});
       return;
     }
+    try {
+      body.launch_form = JSON.parse(launchForm.value || '[]');
+    } catch {
+      error.textContent = t('form.bad_json', {field: t('template.launch_form')});
+      return;
+    }
     for (const [key, box] of askBoxes) body[key] = box.checked;
     try {
       await (id ? patch(`templates/${id}`, body) : post('templates', body));
@@ -76,6 +86,7 @@ export async function render({main, params, go}) {
   field(t('template.inventory'), invValue, t('template.inventory_hint')),
   field(t('template.credential'), cred),
   field(t('template.extra_vars'), vars),
+  field(t('template.launch_form'), launchForm, t('template.launch_form_hint')),
   field(t('launch.forks'), forks),
   field(t('launch.limit'), limit),
   field(t('launch.tags'), tags),

@@ -8,7 +8,7 @@ import {get, post, patch, del, qs} from '../api.js';
 import {h, clear, field, fmtTime, notify} from '../dom.js';
 import {t, lang} from '../i18n.js';
 import {pagedTable, badge} from '../table.js';
-import {tabs, templatesById, templateName, templateSelect, enabledBadge, toggleButton, showRefusal, splitList} from './automation.js';
+import {tabs, templatesById, targetName, targetSelect, templateIdOf, enabledBadge, toggleButton, showRefusal, splitList} from './automation.js';
 import {hookUrl, filtersText} from './webhooks.js';
 
 const services = ['github', 'gitlab', 'gitee', 'generic'];
@@ -44,7 +44,7 @@ export async function render(ctx) {
       }}, t('action.delete'))) : '',
     h('dl', {class: 'facts card'},
       h('dt', {}, t('webhook.url')), h('dd', {}, h('code', {id: 'hook-url'}, hookUrl(w.id))),
-      h('dt', {}, t('auto.template')), h('dd', {}, templateName(templates, w.template_id)),
+      h('dt', {}, t('auto.template')), h('dd', {}, targetName(templates, w)),
       h('dt', {}, t('webhook.service')), h('dd', {}, w.service),
       h('dt', {}, t('webhook.proof')), h('dd', {}, t(`webhook.proof_${w.service === 'generic' ? `generic_${w.auth}` : w.service}`)),
       h('dt', {}, t('webhook.filters')), h('dd', {}, filtersText(w.filters)),
@@ -77,7 +77,7 @@ export async function render(ctx) {
 function webhookForm({params}, templates, w, done) {
   const id = params[0];
   const name = h('input', {name: 'name', required: true, value: w.name || ''});
-  const template = templateSelect(templates, w.template_id);
+  const template = targetSelect(templates, w);
   const service = h('select', {name: 'service'}, services.map((s) => h('option', {value: s, selected: s === (w.service || 'github')}, t(`webhook.service_${s}`))));
   const auth = h('select', {name: 'auth'}, ['hmac', 'token'].map((a) => h('option', {value: a, selected: a === (w.auth || 'hmac')}, t(`webhook.auth_${a}`))));
   const authField = field(t('webhook.auth'), auth, t('webhook.auth_hint'));
@@ -98,7 +98,7 @@ function webhookForm({params}, templates, w, done) {
       const list = splitList(el.value);
       if (list.length) filters[k] = list;
     }
-    const body = {name: name.value.trim(), template_id: Number(template.value), service: service.value, auth: auth.value,
+    const body = {name: name.value.trim(), template_id: templateIdOf(template), service: service.value, auth: auth.value,
       filters, enabled: enabled.checked};
     if (secret.value) body.secret = secret.value;
     try {
