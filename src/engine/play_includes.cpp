@@ -69,8 +69,10 @@ void PlaybookRunner::add_included_handlers(PlayState& st, const Block& handlers)
     return a->name == b->name && (a->role ? a->role->name : "") == (b->role ? b->role->name : "");
   };
   for (const Task* t : tasks)
-    if (std::none_of(st.handlers.begin(), st.handlers.end(), [&](const Task* h) { return same(h, t); }))
+    if (std::none_of(st.handlers.begin(), st.handlers.end(), [&](const Task* h) { return same(h, t); })) {
       st.handlers.push_back(t);
+      name_handler(st, *t);
+    }
 }
 
 void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts,
@@ -174,6 +176,7 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
             lctx.dir = dir_of(path);
             lctx.playbook_dir = st.play->playbook_dir;
             lctx.role = task.role;
+            lctx.handlers = task.is_handler;  // a handler's tasks are handlers (no blocks in blocks)
             lctx.playbook = const_cast<Playbook*>(&playbook_);
             LoadOptions lo;
             lo.roles_path = config_.list("DEFAULT_ROLES_PATH");
@@ -250,6 +253,8 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
         st.cursors.at(h).advance(false);
         per_host.erase(h);
       }
+    } catch (const ParserError&) {
+      throw;  // the included file cannot be parsed: the playbook stops (Ansible's AnsibleParserError)
     } catch (const Error& e) {
       per_host.erase(h);
       bool missing = dynamic_cast<const IncludeFileMissing*>(&e) != nullptr;

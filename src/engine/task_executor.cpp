@@ -867,6 +867,47 @@ Value registered_value(const Value& result) {
   return out;
 }
 
+namespace {
+
+// A run's notify names: Ansible templates `notify` with the task's
+// variables (the loop item's too), and a name that templates to a list
+// notifies each name in it. A name that cannot be templated stays as written.
+void add_notify_names(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt, const TaskPosition& pos,
+                      const Value* loop_vars, std::vector<std::string>& out) {
+  const auto& notify = pos.task->notify;
+  auto add = [&](const std::string& n) {
+    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  };
+  auto is_template = [](const std::string& n) {
+    return n.find("{{") != std::string::npos || n.find("{%") != std::string::npos;
+  };
+  if (std::none_of(notify.begin(), notify.end(), is_template)) {
+    for (const auto& n : notify) add(n);
+    return;
+  }
+  TaskVars raw;
+  stack_task_vars(raw, ctx, host, rt, pos, loop_vars);
+  tmpl::LazyVariables vars(*ctx.templar, raw);
+  for (const auto& n : notify) {
+    if (!is_template(n)) {
+      add(n);
+      continue;
+    }
+    try {
+      Value v = ctx.templar->render_value(Value(n), vars);
+      if (v.is_array()) {
+        for (const auto& e : v) add(to_display_string(e));
+      } else {
+        add(to_display_string(v));
+      }
+    } catch (const Error&) {
+      add(n);
+    }
+  }
+}
+
+}  // namespace
+
 TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, const TaskPosition& pos,
                          const TaskInfo& info) {
   const Task& task = *pos.task;
@@ -874,6 +915,7 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
   TaskOutcome out;
   try {
     if (task.loop.is_null()) {
+      if (!task.notify.empty()) add_notify_names(ctx, host, rt, pos, nullptr, out.notify);
       ItemRun run(ctx, host, rt, pos, info, Value());
       out.result = run.run(out.delegated_to);
     } else {
@@ -912,6 +954,7 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
         Value lv = carried;
         Value item_vars = loop_item_vars(items, i, lc);
         for (auto it = item_vars.begin(); it != item_vars.end(); ++it) lv[it.key()] = it.value();
+        if (!task.notify.empty()) add_notify_names(ctx, host, rt, pos, &lv, out.notify);
         ItemRun run(ctx, host, rt, pos, info, lv);
         std::string delegated;
         Value r;
