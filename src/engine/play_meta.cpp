@@ -143,13 +143,9 @@ void PlaybookRunner::handle_meta(PlayState& st, const TaskPosition& pos, const s
       auto it = st.cursors.find(h);
       std::lock_guard<std::mutex> lock(mu_);
       if (it == st.cursors.end() || !failed_.count(h) || failed_before.count(h) || unreachable_.count(h)) continue;
+      // The recap still counts the handler's failure (as Ansible's does).
       HostCursor& cur = it->second;
-      bool rescued = cur.failure_is_rescued();
       cur.advance(true);
-      if (rescued) {
-        --stats_.by_host[h].failures;
-        ++stats_.by_host[h].rescued;
-      }
       if (cur.peek()) {
         failed_.erase(h);
         st.active.insert(h);

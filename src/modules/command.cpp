@@ -180,7 +180,8 @@ class CommandModule : public Module {
     const std::string creates = args.str("creates");
     const std::string removes = args.str("removes");
     if (args.has("chdir")) {
-      guards += "cd " + shell_quote(args.str("chdir")) + " 2>/dev/null || { printf '%s' '" +
+      // -P: the physical directory, as Python's os.chdir leaves it ($PWD has no symlinks).
+      guards += "cd -P " + shell_quote(args.str("chdir")) + " 2>/dev/null || { printf '%s' '" +
                 kChdirMarker + "'; exit 1; }; ";
     }
     if (!creates.empty()) guards += glob_guard(creates, true, kCreatesMarker);
