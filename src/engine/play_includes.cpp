@@ -82,6 +82,7 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
   TaskInfo info = make_task_info(task, name, handler, options_.check_mode);
   callback_.task_start(info);
   std::map<std::string, std::vector<HostCursor::Included>> per_host;
+  std::vector<std::string> failed_now;  // failures no rescue handles
   // ansible-playbook prints one "included: FILE for a, b" line per distinct
   // inclusion (same file, item and vars), hosts in order, after every host
   // has been processed.
@@ -253,15 +254,18 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
         st.cursors.at(h).advance(false);
         per_host.erase(h);
       }
-    } catch (const ParserError&) {
-      throw;  // the included file cannot be parsed: the playbook stops (Ansible's AnsibleParserError)
     } catch (const Error& e) {
+      // A task file that cannot be parsed stops the playbook (Ansible's
+      // AnsibleParserError); a role that cannot be loaded fails the host.
+      if (dynamic_cast<const ParserError*>(&e) && task.action != "include_role") throw;
       per_host.erase(h);
       bool missing = dynamic_cast<const IncludeFileMissing*>(&e) != nullptr;
       report(h, HostStatus::failed,
              missing ? Value{{"reason", e.message()}} : Value{{"failed", true}, {"msg", e.message()}});
       HostCursor& cur = st.cursors.at(h);
+      if (!cur.failure_is_rescued()) failed_now.push_back(h);
       cur.advance(true);
+      cur.peek();  // unwinds the blocks the failure ends
       std::lock_guard<std::mutex> lock(mu_);
       ++stats_.by_host[h].failures;
       if (cur.failed()) {
@@ -272,6 +276,9 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
   }
   for (const Shown& l : shown_lines) callback_.include(l.file, l.hosts, l.item);
   for (auto& [h, inc] : per_host) st.cursors.at(h).enter_includes(inc, pos.key);
+  // A failed include counts for any_errors_fatal and max_fail_percentage as
+  // a failed task does.
+  if (!failed_now.empty()) check_failure_limits(st, task, failed_now);
 }
 
 }  // namespace drover

@@ -72,6 +72,7 @@ TEST(PlaybookCompat, ClearHostErrorsAnyErrorsFatalInNestedBlocksAndFailingInResc
 }
 TEST(PlaybookCompat, NotifyAndHandlerNamesAreTemplatedAndAFailingHandlerIsRescued) { compare("handler_names.yml"); }
 TEST(PlaybookCompat, CommandChdirEntersThePhysicalDirectory) { compare("command_chdir.yml"); }
+TEST(PlaybookCompat, AFailedIncludeEndsThePlayUnderAnyErrorsFatal) { compare("include_fatal.yml"); }
 
 // Beside the callback's, ansible-playbook -vv prints "N plays in FILE" and
 // a "META: ..." line per meta task run; a handler whose name cannot be
