@@ -3,6 +3,8 @@
 // password_hash, paths, quote, comment, type_debug, random, shuffle, to_uuid,
 // math (log, pow, root). Time and size filters: filters_ansible_time.cpp.
 #include <crypt.h>
+#include <glob.h>
+#include <sys/stat.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -364,6 +366,21 @@ Val f_realpath(Renderer&, const Val& v, CallArgs&) {
   return Val::str(p);
 }
 
+// Ansible's fileglob filter: the regular files the pattern matches on the
+// controller (Python's glob: no hidden files for `*`), sorted here.
+Val f_fileglob(Renderer&, const Val& v, CallArgs&) {
+  std::vector<Val> out;
+  glob_t g{};
+  if (::glob(text_of(v).c_str(), 0, nullptr, &g) == 0) {
+    for (size_t i = 0; i < g.gl_pathc; ++i) {
+      struct stat st {};
+      if (::stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode)) out.push_back(Val::str(g.gl_pathv[i]));
+    }
+  }
+  ::globfree(&g);
+  return Val::seq(std::move(out));
+}
+
 Val f_path_join(Renderer&, const Val& v, CallArgs&) {
   std::vector<std::string> parts;
   if (v.is_str()) parts.push_back(v.as_str());
@@ -607,6 +624,7 @@ void add_ansible_filters(FilterTable& t) {
   t["splitext"] = f_splitext;
   t["expanduser"] = f_expanduser;
   t["realpath"] = f_realpath;
+  t["fileglob"] = f_fileglob;
   t["path_join"] = f_path_join;
   t["quote"] = f_quote;
   t["comment"] = f_comment;
