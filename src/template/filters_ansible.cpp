@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cctype>
 #include <climits>
 #include <cmath>
 #include <cstdlib>
@@ -215,8 +216,54 @@ Val f_regex_escape(Renderer&, const Val& v, CallArgs& a) {
 
 const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-Val f_b64encode(Renderer&, const Val& v, CallArgs&) {
+// b64encode/b64decode's `encoding`: Python's codec for the text's bytes
+// (utf-8, the default, and utf-16-le).
+bool is_utf16le(std::string enc) {
+  for (auto& c : enc) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (enc == "utf-8" || enc == "utf8" || enc == "utf_8") return false;
+  if (enc == "utf-16-le" || enc == "utf-16le" || enc == "utf_16_le") return true;
+  fail("unknown encoding: " + enc);
+  return false;
+}
+
+std::string utf16le_bytes(const std::string& utf8) {
+  std::string out;
+  auto unit = [&](uint32_t u) {
+    out += static_cast<char>(u & 0xFF);
+    out += static_cast<char>((u >> 8) & 0xFF);
+  };
+  for (char32_t c : utf8_decode(utf8)) {
+    uint32_t cp = static_cast<uint32_t>(c);
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      unit(0xD800 | (cp >> 10));
+      unit(0xDC00 | (cp & 0x3FF));
+    } else {
+      unit(cp);
+    }
+  }
+  return out;
+}
+
+std::string utf16le_text(const std::string& bytes) {
+  if (bytes.size() % 2) fail("'utf-16-le' codec can't decode byte: truncated data");
+  std::u32string cps;
+  for (size_t i = 0; i + 1 < bytes.size(); i += 2) {
+    uint32_t u = static_cast<uint8_t>(bytes[i]) | (static_cast<uint32_t>(static_cast<uint8_t>(bytes[i + 1])) << 8);
+    if (u >= 0xD800 && u < 0xDC00 && i + 3 < bytes.size()) {
+      uint32_t lo = static_cast<uint8_t>(bytes[i + 2]) | (static_cast<uint32_t>(static_cast<uint8_t>(bytes[i + 3])) << 8);
+      u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+      i += 2;
+    }
+    cps.push_back(static_cast<char32_t>(u));
+  }
+  return utf8_encode(cps);
+}
+
+Val f_b64encode(Renderer&, const Val& v, CallArgs& args) {
   std::string s = text_of(v);
+  Val enc = args.get(0, "encoding");
+  if (!enc.is_none() && !enc.is_undefined() && is_utf16le(text_of(enc))) s = utf16le_bytes(s);
   std::string out;
   size_t i = 0;
   for (; i + 2 < s.size(); i += 3) {
@@ -241,7 +288,7 @@ Val f_b64encode(Renderer&, const Val& v, CallArgs&) {
   return Val::str(out);
 }
 
-Val f_b64decode(Renderer&, const Val& v, CallArgs&) {
+Val f_b64decode(Renderer&, const Val& v, CallArgs& args) {
   std::string s = text_of(v);
   std::string out;
   uint32_t buf = 0;
@@ -259,6 +306,8 @@ Val f_b64decode(Renderer&, const Val& v, CallArgs&) {
     }
   }
   if (valid % 4 == 1) fail("Invalid base64-encoded string: number of data characters cannot be 1 more than a multiple of 4");
+  Val enc = args.get(0, "encoding");
+  if (!enc.is_none() && !enc.is_undefined() && is_utf16le(text_of(enc))) return Val::str(utf16le_text(out));
   // Ansible decodes the bytes as UTF-8 strictly.
   std::u32string check = utf8_decode(out);
   if (utf8_encode(check) != out) fail("'utf-8' codec can't decode bytes");
