@@ -563,6 +563,8 @@ Val f_random(Renderer&, const Val& v, CallArgs& a) {
 }
 
 Val f_shuffle(Renderer&, const Val& v, CallArgs& a) {
+  // Ansible's randomize_list returns what it cannot make a list of as it is.
+  if (v.is_number() || v.is_none()) return v;
   auto items = iterate(v);
   Val seed = a.get(0, "seed", Val::none());
   Draw g(seed.truthy() ? seed : Val::none());
