@@ -344,6 +344,14 @@ Val f_password_hash(Renderer&, const Val& v, CallArgs& a) {
   std::string type = to_str(a.get(0, "hashtype", Val::str("sha512")));
   Val salt = a.get(1, "salt", Val::none());
   Val rounds = a.get(3, "rounds", Val::none());
+  // salt_size: the length of the random salt; anything but an integer fails
+  // (Python's random_salt(length) raises on it).
+  Val salt_size = a.get(2, "salt_size", Val::none());
+  int salt_length = 16;
+  if (!salt_size.is_none() && !salt_size.is_undefined()) {
+    if (!salt_size.is_int()) fail("password_hash: salt_size must be an integer, got " + type_name(salt_size));
+    salt_length = static_cast<int>(salt_size.as_int());
+  }
   std::string prefix;
   if (type == "sha512" || type == "sha512_crypt") prefix = "$6$";
   else if (type == "sha256" || type == "sha256_crypt") prefix = "$5$";
@@ -353,7 +361,7 @@ Val f_password_hash(Renderer&, const Val& v, CallArgs& a) {
   if (salt.is_none()) {
     static const char* chars = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     std::random_device rd;
-    for (int i = 0; i < 16; ++i) s += chars[rd() % 64];
+    for (int i = 0; i < salt_length; ++i) s += chars[rd() % 64];
   } else {
     s = to_str(salt);
   }
