@@ -132,6 +132,11 @@ void HostCursor::enter_includes(const std::vector<Included>& included, const std
   }
 }
 
+void HostCursor::clear_errors() {
+  for (auto& f : frames_) f.failing = false;
+  failed_ = false;
+}
+
 bool HostCursor::failure_is_rescued() const {
   for (const auto& f : frames_)
     if (f.phase == Phase::block && !f.block->rescue.empty()) return true;

@@ -56,6 +56,13 @@ class HostCursor {
   bool failure_is_rescued() const;
   // True when the host ended with an unhandled failure.
   bool failed() const { return failed_; }
+  // Whether the task peek() returned is in a rescue or always section (of
+  // the innermost block): any_errors_fatal spares such a host.
+  bool in_rescue_or_always() const { return !frames_.empty() && frames_.back().phase != Phase::block; }
+  // meta: clear_host_errors -- the failures being handled are forgotten:
+  // after the current rescue/always the host carries on with the tasks
+  // after the block (Ansible's PlayIterator.clear_host_errors).
+  void clear_errors();
 
  private:
   enum class Phase { block, rescue, always };

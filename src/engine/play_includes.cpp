@@ -69,8 +69,10 @@ void PlaybookRunner::add_included_handlers(PlayState& st, const Block& handlers)
     return a->name == b->name && (a->role ? a->role->name : "") == (b->role ? b->role->name : "");
   };
   for (const Task* t : tasks)
-    if (std::none_of(st.handlers.begin(), st.handlers.end(), [&](const Task* h) { return same(h, t); }))
+    if (std::none_of(st.handlers.begin(), st.handlers.end(), [&](const Task* h) { return same(h, t); })) {
       st.handlers.push_back(t);
+      name_handler(st, *t);
+    }
 }
 
 void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts,
@@ -80,6 +82,7 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
   TaskInfo info = make_task_info(task, name, handler, options_.check_mode);
   callback_.task_start(info);
   std::map<std::string, std::vector<HostCursor::Included>> per_host;
+  std::vector<std::string> failed_now;  // failures no rescue handles
   // ansible-playbook prints one "included: FILE for a, b" line per distinct
   // inclusion (same file, item and vars), hosts in order, after every host
   // has been processed.
@@ -174,6 +177,7 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
             lctx.dir = dir_of(path);
             lctx.playbook_dir = st.play->playbook_dir;
             lctx.role = task.role;
+            lctx.handlers = task.is_handler;  // a handler's tasks are handlers (no blocks in blocks)
             lctx.playbook = const_cast<Playbook*>(&playbook_);
             LoadOptions lo;
             lo.roles_path = config_.list("DEFAULT_ROLES_PATH");
@@ -251,12 +255,17 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
         per_host.erase(h);
       }
     } catch (const Error& e) {
+      // A task file that cannot be parsed stops the playbook (Ansible's
+      // AnsibleParserError); a role that cannot be loaded fails the host.
+      if (dynamic_cast<const ParserError*>(&e) && task.action != "include_role") throw;
       per_host.erase(h);
       bool missing = dynamic_cast<const IncludeFileMissing*>(&e) != nullptr;
       report(h, HostStatus::failed,
              missing ? Value{{"reason", e.message()}} : Value{{"failed", true}, {"msg", e.message()}});
       HostCursor& cur = st.cursors.at(h);
+      if (!cur.failure_is_rescued()) failed_now.push_back(h);
       cur.advance(true);
+      cur.peek();  // unwinds the blocks the failure ends
       std::lock_guard<std::mutex> lock(mu_);
       ++stats_.by_host[h].failures;
       if (cur.failed()) {
@@ -267,6 +276,9 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
   }
   for (const Shown& l : shown_lines) callback_.include(l.file, l.hosts, l.item);
   for (auto& [h, inc] : per_host) st.cursors.at(h).enter_includes(inc, pos.key);
+  // A failed include counts for any_errors_fatal and max_fail_percentage as
+  // a failed task does.
+  if (!failed_now.empty()) check_failure_limits(st, task, failed_now);
 }
 
 }  // namespace drover

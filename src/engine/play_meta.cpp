@@ -32,8 +32,7 @@ namespace drover {
 void PlaybookRunner::handle_meta(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts) {
   const Task& task = *pos.task;
   std::string what = to_display_string(task.args.value("_raw_params", Value("noop")));
-  TaskInfo info = make_task_info(task, banner_title(st, pos, hosts),
-                                 false, options_.check_mode);
+  TaskInfo info = make_task_info(task, banner_title(st, pos, hosts), task.is_handler, options_.check_mode);
   bool per_host = what == "noop" || what == "flush_handlers" || what == "end_host" || what == "reset_connection" ||
                   what == "role_complete";
   bool conditional = !(what == "noop" || what == "refresh_inventory" || what == "reset_connection");
@@ -52,7 +51,10 @@ void PlaybookRunner::handle_meta(PlayState& st, const TaskPosition& pos, const s
       return false;
     }
   };
+  // ansible-playbook -vv: "META: <what it did>" or the skip reason.
+  auto announce = [&](const std::string& header) { callback_.display("META: " + header, 2); };
   auto skipped = [&](const std::string& h, const std::string& reason) {
+    announce(what + " conditional evaluated to False" + reason);
     TaskEvent ev;
     ev.task = &info;
     ev.host = h;
@@ -77,8 +79,15 @@ void PlaybookRunner::handle_meta(PlayState& st, const TaskPosition& pos, const s
       continue;
     }
     if (what == "flush_handlers") {
+      if (task.is_handler) throw Error("flush_handlers cannot be used as a handler");
       flushing.insert(h);
+      announce("triggered running handlers for " + h);
+    } else if (what == "noop") {
+      announce("noop");
+    } else if (what == "refresh_inventory") {
+      announce("inventory successfully refreshed");
     } else if (what == "end_play") {
+      announce("ending play");
       st.end_play = true;
     } else if (what == "end_batch") {
       // Every host of the batch is done with the play; the next batch runs.
@@ -86,7 +95,9 @@ void PlaybookRunner::handle_meta(PlayState& st, const TaskPosition& pos, const s
         if (auto it = st.cursors.find(b); it != st.cursors.end()) it->second.stop();
         st.active.erase(b);
       }
+      announce("ending batch");
     } else if (what == "end_host") {
+      announce("ending play for " + h);
       if (auto it = st.cursors.find(h); it != st.cursors.end()) it->second.stop();
       st.active.erase(h);
     } else if (what == "clear_facts") {
@@ -97,11 +108,18 @@ void PlaybookRunner::handle_meta(PlayState& st, const TaskPosition& pos, const s
         rt.cached_facts = Value::object();
         if (fact_cache_) cache_facts(rt, Value::object());
       }
+      announce("facts cleared");
     } else if (what == "clear_host_errors") {
       std::lock_guard<std::mutex> lock(mu_);
-      for (const auto& b : st.batch) failed_.erase(b);
+      for (const auto& b : st.batch) {
+        failed_.erase(b);
+        unreachable_.erase(b);
+        if (auto it = st.cursors.find(b); it != st.cursors.end()) it->second.clear_errors();
+      }
+      announce("cleared host errors");
     } else if (what == "reset_connection") {
       pool_->drop(h);
+      announce("reset connection");
     }
     if (!per_host) break;
   }
@@ -109,10 +127,30 @@ void PlaybookRunner::handle_meta(PlayState& st, const TaskPosition& pos, const s
   for (const auto& h : hosts)
     if (auto it = st.cursors.find(h); it != st.cursors.end()) it->second.advance(false);
   if (!flushing.empty()) {
+    std::set<std::string> failed_before;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      failed_before = failed_;
+    }
     auto saved = std::move(st.cursors);
     st.cursors.clear();
     flush_handlers(st, &flushing, &saved);
     st.cursors = std::move(saved);
+    // A handler that failed fails its host where the flush was: the rescue
+    // or always sections around the meta task run (the cursor is still in
+    // the meta task's block).
+    for (const auto& h : flushing) {
+      auto it = st.cursors.find(h);
+      std::lock_guard<std::mutex> lock(mu_);
+      if (it == st.cursors.end() || !failed_.count(h) || failed_before.count(h) || unreachable_.count(h)) continue;
+      // The recap still counts the handler's failure (as Ansible's does).
+      HostCursor& cur = it->second;
+      cur.advance(true);
+      if (cur.peek()) {
+        failed_.erase(h);
+        st.active.insert(h);
+      }
+    }
   }
 }
 
@@ -215,6 +253,8 @@ void PlaybookRunner::flush_handlers(PlayState& st, const std::set<std::string>* 
         // A handler that includes tasks runs them as handlers, in lockstep.
         handle_include(st, pos, hosts, true);
         run_cursors(st, true);
+      } else if (h->action == "meta") {
+        handle_meta(st, pos, hosts);
       } else if (pass == 0 && h == st.handlers.back() && !idle.empty()) {
         run_beside_last_handler(st, pos, hosts, idle, *waiting);
         idle.clear();

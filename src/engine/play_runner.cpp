@@ -37,21 +37,37 @@ namespace drover {
 namespace {
 
 
-bool handler_named(const Task& h, const std::string& name) {
-  return h.name == name || (h.role && h.role->name + " : " + h.name == name);
+// `name` is the handler's name as templated when it joined the play.
+bool handler_named(const Task& h, const std::string& name, const std::string& wanted) {
+  return name == wanted || (h.role && h.role->name + " : " + name == wanted);
 }
 
 // The handlers a notification reaches, as Ansible's strategy finds them: by
 // name, the first match in the handler groups (a role's handlers, the
 // play's) searched from the last loaded group; then every handler that
 // listens to the name.
-std::vector<const Task*> notified_handlers(const std::vector<const Task*>& handlers, const std::string& name) {
+// A handler whose name could not be templated is passed over, with
+// Ansible's warning when it has no listen topics (into `warnings`).
+std::vector<const Task*> notified_handlers(const std::vector<const Task*>& handlers, const HandlerNames& names,
+                                          const std::string& name, std::vector<std::string>* warnings = nullptr) {
   std::vector<const Task*> out;
   for (size_t end = handlers.size(); end > 0 && out.empty();) {
     size_t begin = end;
     while (begin > 0 && handlers[begin - 1]->role == handlers[end - 1]->role) --begin;
-    for (size_t i = begin; i < end && out.empty(); ++i)
-      if (handler_named(*handlers[i], name)) out.push_back(handlers[i]);
+    for (size_t i = begin; i < end && out.empty(); ++i) {
+      const Task* h = handlers[i];
+      auto it = names.find(h);
+      if (it == names.end()) {
+        if (handler_named(*h, h->name, name)) out.push_back(h);
+      } else if (!it->second.error.empty()) {
+        if (warnings && h->listen.empty())
+          warnings->push_back("Handler '" + h->name + "' is unusable because it has no listen topics and the name "
+                              "could not be templated (host-specific variables are not supported in handler names). "
+                              "The error: " + it->second.error);
+      } else if (handler_named(*h, it->second.name, name)) {
+        out.push_back(h);
+      }
+    }
     end = begin;
   }
   for (const Task* h : handlers)
@@ -68,16 +84,20 @@ std::string missing_handler_message(const std::string& name) {
 
 // With error_on_missing_handler (Ansible's default), a changed result that
 // notifies a name no handler has stops the playbook before the result shows.
-std::string missing_handler_error(const std::vector<const Task*>& handlers, const Task& task, const Value& result,
-                                  const Config& config) {
-  if (task.notify.empty() || !result.contains("changed") || !truthy(result["changed"]) ||
+// The handlers passed over on the way are in `warnings` then.
+std::string missing_handler_error(const std::vector<const Task*>& handlers, const HandlerNames& names,
+                                  const TaskOutcome& out, const Config& config, std::vector<std::string>& warnings) {
+  const Value& result = out.result;
+  if (out.notify.empty() || !result.contains("changed") || !truthy(result["changed"]) ||
       !config.boolean("ERROR_ON_MISSING_HANDLER"))
     return "";
-  // Templated handler names are compared as written here: only warn then.
-  for (const Task* h : handlers)
-    if (h->name.find("{{") != std::string::npos) return "";
-  for (const auto& n : task.notify)
-    if (notified_handlers(handlers, n).empty()) return missing_handler_message(n);
+  for (const auto& n : out.notify) {
+    std::vector<std::string> passed_over;
+    bool missing = notified_handlers(handlers, names, n, &passed_over).empty();
+    warnings.insert(warnings.end(), passed_over.begin(), passed_over.end());
+    if (missing) return missing_handler_message(n);
+  }
+  warnings.clear();
   return "";
 }
 
@@ -183,6 +203,7 @@ int PlaybookRunner::run() {
   for (const auto& w : playbook_.warnings) callback_.warning(w);
   for (const auto& d : playbook_.deprecations) callback_.deprecation(d.msg, d.version, d.date, d.collection);
   callback_.playbook_start(playbook_.path);
+  callback_.display(std::to_string(playbook_.plays.size()) + " plays in " + playbook_.path, 2);
   for (const auto& play : playbook_.plays) {
     if (stop_playbook_ || options_.cancelled()) break;
     run_play(*play);
@@ -299,6 +320,7 @@ void PlaybookRunner::run_play(const Play& play) {
   st.play_magic = play_magic_vars(play, config_);
   st.ctx.play_magic = &st.play_magic;
   collect_tasks(*play.handlers, st.handlers);
+  for (const Task* h : st.handlers) name_handler(st, *h);
   st.playbook_vars = std::make_unique<inventory::VarsDirectory>(play.playbook_dir);
 
   // serial: a number, a percentage, or a list of them (the last repeats).
@@ -455,6 +477,24 @@ std::string PlaybookRunner::banner_title(PlayState& st, const TaskPosition& pos,
     return templar_->render_string(name, vars);
   } catch (const Error&) {
     return name;
+  }
+}
+
+void PlaybookRunner::name_handler(PlayState& st, const Task& handler) {
+  // Ansible's search_handler_blocks_by_name templates a handler's name once,
+  // with the play's variables (no host's): notify names are compared to it.
+  const std::string& name = handler.name;
+  if (name.find("{{") == std::string::npos && name.find("{%") == std::string::npos) return;
+  try {
+    TaskVars raw;
+    raw.push_layer(&options_.extra_vars);
+    raw.push_layer(&st.vars_files);
+    raw.push_layer(&st.play->scope->kw.vars);
+    tmpl::LazyVariables vars(*templar_, raw);
+    st.handler_names[&handler].name = templar_->render_string(name, vars);
+  } catch (const Error& e) {
+    // Notifications by name pass it over (listen still reaches it).
+    st.handler_names[&handler].error = e.message();
   }
 }
 
@@ -680,7 +720,9 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
       if (host) post_process_whens(st.ctx, *host, pos, out.result);
       if (out.status == HostStatus::ok || out.status == HostStatus::changed) out.status = status_of(out.result);
     }
-    if (std::string e = missing_handler_error(st.handlers, task, out.result, config_); !e.empty()) {
+    std::vector<std::string> passed_over;
+    if (std::string e = missing_handler_error(st.handlers, st.handler_names, out, config_, passed_over); !e.empty()) {
+      for (const auto& w : passed_over) callback_.warning(w);
       if (stop_error.empty()) stop_error = e;
       return;
     }
@@ -711,7 +753,7 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
     const TaskOutcome& out = run_once ? outcomes[0] : outcomes[i];
     // delegate_facts sends a run_once task's facts to the delegated host
     // only; without it every host gets them.
-    apply_outcome(st, task, h, out.result, out.delegated_to);
+    apply_outcome(st, task, h, out.result, out.delegated_to, out.notify);
     if (!run_once || i == 0) add_custom_stats(h, out.result);  // one result, counted once
     HostCursor* cur = nullptr;
     if (auto it = st.cursors.find(h); it != st.cursors.end()) cur = &it->second;
@@ -744,7 +786,10 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
     } else {
       cur->advance(false);
     }
-    // A host whose failure nothing handles leaves the play.
+    // A host whose failure nothing handles leaves the play (peek() unwinds
+    // the blocks the failure ends, so that ansible_play_hosts is right for
+    // the next task).
+    cur->peek();
     if (cur->failed()) {
       st.active.erase(h);
       std::lock_guard<std::mutex> lock(mu_);
@@ -771,6 +816,26 @@ void PlaybookRunner::check_failure_limits(PlayState& st, const Task& task, const
   if (!st.play->max_fail_percentage.is_null()) {
     double pct = std::stod(to_display_string(st.play->max_fail_percentage));
     over_limit = static_cast<double>(failed_count) / static_cast<double>(st.batch.size()) * 100.0 > pct;
+  }
+  if (fatal && !over_limit) {
+    // Ansible's linear strategy spares the hosts whose next task is in a
+    // rescue or always section; the play ends only when none is.
+    std::set<std::string> spared;
+    for (const auto& h : st.batch) {
+      auto it = st.cursors.find(h);
+      if (st.active.count(h) && it != st.cursors.end() && it->second.peek() && it->second.in_rescue_or_always())
+        spared.insert(h);
+    }
+    if (!spared.empty()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const auto& h : st.batch) {
+        if (spared.count(h) || !st.active.count(h)) continue;
+        failed_.insert(h);
+        st.active.erase(h);
+        if (auto it = st.cursors.find(h); it != st.cursors.end()) it->second.stop();
+      }
+      return;
+    }
   }
   if (fatal || over_limit) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -841,7 +906,7 @@ void PlaybookRunner::add_custom_stats(const std::string& host, const Value& resu
 }
 
 void PlaybookRunner::apply_outcome(PlayState& st, const Task& task, const std::string& host, const Value& result,
-                                   const std::string& delegated_to) {
+                                   const std::string& delegated_to, const std::vector<std::string>& notify) {
   HostRuntime& rt = runtime(host);
   auto apply_facts = [&](const Value& r) {
     if (!r.is_object() || !r.contains("ansible_facts") || !r["ansible_facts"].is_object()) return;
@@ -883,10 +948,12 @@ void PlaybookRunner::apply_outcome(PlayState& st, const Task& task, const std::s
   }
   // Handlers: notified when the task changed something on this host.
   bool changed = result.contains("changed") && truthy(result["changed"]);
-  if (changed && !task.notify.empty()) {
+  if (changed && !notify.empty()) {
     auto& list = st.notified[host];
-    for (const auto& n : task.notify) {
-      std::vector<const Task*> found = notified_handlers(st.handlers, n);
+    for (const auto& n : notify) {
+      std::vector<std::string> passed_over;
+      std::vector<const Task*> found = notified_handlers(st.handlers, st.handler_names, n, &passed_over);
+      for (const auto& w : passed_over) callback_.warning(w);
       for (const Task* h : found) {
         if (std::find(list.begin(), list.end(), h) == list.end()) list.push_back(h);
         callback_.notify(h->name, host);

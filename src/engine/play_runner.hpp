@@ -88,8 +88,11 @@ class PlaybookRunner {
   void add_included_handlers(PlayState& st, const Block& handlers);
   // set_stats results into stats_.custom (Ansible's custom stats).
   void add_custom_stats(const std::string& host, const Value& result);
+  // The handler's name as notifications find it (templated with the play's
+  // variables), kept in st.handler_names when it differs from the written one.
+  void name_handler(PlayState& st, const Task& handler);
   void apply_outcome(PlayState& st, const Task& task, const std::string& host, const Value& result,
-                     const std::string& delegated_to);
+                     const std::string& delegated_to, const std::vector<std::string>& notify);
   void rebuild_hostvars(PlayState& st);
   void check_failure_limits(PlayState& st, const Task& task, const std::vector<std::string>& hosts);
   HostRuntime& runtime(const std::string& host);

@@ -16,6 +16,13 @@
 
 namespace drover {
 
+// The names of handlers written as templates, templated with the play's
+// variables: the name, or why it could not be templated.
+struct HandlerName {
+  std::string name, error;
+};
+using HandlerNames = std::map<const Task*, HandlerName>;
+
 struct PlaybookRunner::PlayState {
   const Play* play = nullptr;
   PlayContext ctx;
@@ -24,6 +31,7 @@ struct PlaybookRunner::PlayState {
   std::map<std::string, HostCursor> cursors; // for the running section
   std::map<std::string, std::vector<const Task*>> notified;  // handlers per host, in notify order
   std::vector<const Task*> handlers;         // the play's handlers in definition order
+  HandlerNames handler_names;                // templated handler names (PlaybookRunner::name_handler)
   Value groups, hostvars, play_hosts, play_hosts_all, play_batch, vars_files = Value::object();
   Value play_magic;  // play_magic_vars
 

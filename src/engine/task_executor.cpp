@@ -30,6 +30,10 @@
 #include "transport/pool.hpp"
 
 namespace drover {
+// Ansible's Conditional warns about a condition written with template
+// delimiters ({{ }}, {% %}, {# #}): it is templated twice.
+void warn_if_templated_condition(const PlayContext& ctx, const Value& cond);
+
 namespace {
 
 // One mutex per connection object, for the steps that share a session
@@ -226,6 +230,16 @@ class ItemRun {
     const ModuleEntry* entry = task_.module ? task_.module : find_module(task_.action);
     if (!entry) return Value{{"failed", true}, {"msg", "no action named '" + task_.action + "'"}};
 
+    // assert's conditions reach it untemplated in Ansible (the action's
+    // untemplated_args), so they get the conditional warning too.
+    if (task_.action == "assert" && task_.args.contains("that")) {
+      const Value& that = task_.args["that"];
+      if (that.is_array()) {
+        for (const auto& c : that) warn_if_templated_condition(ctx_, c);
+      } else {
+        warn_if_templated_condition(ctx_, that);
+      }
+    }
     Value args;
     try {
       args = ctx_.templar->render_value(task_.args, vars);
@@ -480,6 +494,7 @@ class ItemRun {
     tmpl::LazyVariables vars(*ctx_.templar, raw);
     LookupScope lookups(*ctx_.templar, vars, task_search_path(ctx_, task_));
     auto holds = [&](const Value& c) {
+      warn_if_templated_condition(ctx_, c);
       try {
         return ctx_.templar->evaluate_condition(c, vars);
       } catch (const Error& e) {
@@ -580,15 +595,29 @@ std::vector<std::string> task_search_path(const PlayContext& ctx, const Task& ta
   return out;
 }
 
+void warn_if_templated_condition(const PlayContext& ctx, const Value& cond) {
+  if (!cond.is_string() || !ctx.callback) return;
+  const std::string& text = cond.get_ref<const std::string&>();
+  if (text.find("{{") == std::string::npos && text.find("{%") == std::string::npos &&
+      text.find("{#") == std::string::npos)
+    return;
+  ctx.callback->warning("conditional statements should not include jinja2 templating delimiters such as {{ }} or "
+                        "{% %}. Found: " + text);
+}
+
 bool task_conditions_hold(const PlayContext& ctx, const Task& task, tmpl::VariableSource& vars) {
   std::vector<const std::vector<Value>*> chain;
   for (const Block* b = task.parent; b; b = b->parent) chain.push_back(&b->kw.when);
+  auto holds = [&](const Value& c) {
+    warn_if_templated_condition(ctx, c);
+    return ctx.templar->evaluate_condition(c, vars);
+  };
   // Outer conditions first, as Ansible evaluates inherited ones first.
   for (auto it = chain.rbegin(); it != chain.rend(); ++it)
     for (const auto& c : **it)
-      if (!ctx.templar->evaluate_condition(c, vars)) return false;
+      if (!holds(c)) return false;
   for (const auto& c : task.kw.when)
-    if (!ctx.templar->evaluate_condition(c, vars)) return false;
+    if (!holds(c)) return false;
   return true;
 }
 
@@ -604,9 +633,14 @@ void post_process_whens(const PlayContext& ctx, const inventory::Host& host, con
     tmpl::LazyVariables vars(*ctx.templar, raw);
     LookupScope lookups(*ctx.templar, vars, task_search_path(ctx, task));
     auto holds = [&](const Value& cond) {
-      if (!cond.is_array()) return ctx.templar->evaluate_condition(cond, vars);
-      for (const auto& c : cond)
+      if (!cond.is_array()) {
+        warn_if_templated_condition(ctx, cond);
+        return ctx.templar->evaluate_condition(cond, vars);
+      }
+      for (const auto& c : cond) {
+        warn_if_templated_condition(ctx, c);
         if (!ctx.templar->evaluate_condition(c, vars)) return false;
+      }
       return true;
     };
     try {
@@ -867,6 +901,47 @@ Value registered_value(const Value& result) {
   return out;
 }
 
+namespace {
+
+// A run's notify names: Ansible templates `notify` with the task's
+// variables (the loop item's too), and a name that templates to a list
+// notifies each name in it. A name that cannot be templated stays as written.
+void add_notify_names(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt, const TaskPosition& pos,
+                      const Value* loop_vars, std::vector<std::string>& out) {
+  const auto& notify = pos.task->notify;
+  auto add = [&](const std::string& n) {
+    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  };
+  auto is_template = [](const std::string& n) {
+    return n.find("{{") != std::string::npos || n.find("{%") != std::string::npos;
+  };
+  if (std::none_of(notify.begin(), notify.end(), is_template)) {
+    for (const auto& n : notify) add(n);
+    return;
+  }
+  TaskVars raw;
+  stack_task_vars(raw, ctx, host, rt, pos, loop_vars);
+  tmpl::LazyVariables vars(*ctx.templar, raw);
+  for (const auto& n : notify) {
+    if (!is_template(n)) {
+      add(n);
+      continue;
+    }
+    try {
+      Value v = ctx.templar->render_value(Value(n), vars);
+      if (v.is_array()) {
+        for (const auto& e : v) add(to_display_string(e));
+      } else {
+        add(to_display_string(v));
+      }
+    } catch (const Error&) {
+      add(n);
+    }
+  }
+}
+
+}  // namespace
+
 TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, const TaskPosition& pos,
                          const TaskInfo& info) {
   const Task& task = *pos.task;
@@ -874,6 +949,7 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
   TaskOutcome out;
   try {
     if (task.loop.is_null()) {
+      if (!task.notify.empty()) add_notify_names(ctx, host, rt, pos, nullptr, out.notify);
       ItemRun run(ctx, host, rt, pos, info, Value());
       out.result = run.run(out.delegated_to);
     } else {
@@ -912,6 +988,7 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
         Value lv = carried;
         Value item_vars = loop_item_vars(items, i, lc);
         for (auto it = item_vars.begin(); it != item_vars.end(); ++it) lv[it.key()] = it.value();
+        if (!task.notify.empty()) add_notify_names(ctx, host, rt, pos, &lv, out.notify);
         ItemRun run(ctx, host, rt, pos, info, lv);
         std::string delegated;
         Value r;

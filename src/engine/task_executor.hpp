@@ -60,6 +60,9 @@ struct TaskOutcome {
   HostStatus status = HostStatus::ok;
   bool ignored = false;     // failed (or unreachable) but ignore_errors/ignore_unreachable
   std::string delegated_to;
+  // The handler names a change notifies: the task's `notify`, templated with
+  // the host's (and each loop item's) variables (Ansible's _ansible_notify).
+  std::vector<std::string> notify;
 };
 
 // changed_when and failed_when evaluated again on `result` (each loop

@@ -404,10 +404,16 @@ void load_items(const YAML::Node& list, TaskLoadContext& ctx, Block& owner, std:
     if (!item.IsMap()) fail_at(item, ctx.file, "expected a task (a mapping), found " +
                                                     std::string(item.IsSequence() ? "a list" : "a scalar"));
     if (item["block"]) {
+      // A handlers section's list may hold blocks (of handlers); a block
+      // inside one would be a handler.
+      if (ctx.handlers && owner.parent && !owner.implicit)
+        throw ParserError("Using a block as a handler is not supported.", yaml_location(item, ctx.file));
       into.push_back({nullptr, load_block(item, ctx, &owner)});
       continue;
     }
     std::unique_ptr<Task> task = load_task(item, ctx, &owner);
+    if (ctx.handlers && (task->action == "include_role" || task->action == "import_role"))
+      throw ParserError("Using '" + task->action + "' as a handler is not supported.", task->where);
     // The old include is static (an import) when its file is not templated
     // and it has no loop, dynamic otherwise (Ansible 2.14's is_static).
     bool old_include = task->action == "include";

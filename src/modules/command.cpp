@@ -40,7 +40,7 @@ _c_exists() {
   for _c_f in $1; do { [ -e "$_c_f" ] || [ -L "$_c_f" ]; } && _c_found=1; done
   unset IFS; [ -n "$_c_found" ]
 }
-if [ -n "$_c_has_chdir" ]; then cd "$_c_chdir" 2>/dev/null || { printf '\036drover-chdir\036'; exit 1; }; fi
+if [ -n "$_c_has_chdir" ]; then cd -P "$_c_chdir" 2>/dev/null || { printf '\036drover-chdir\036'; exit 1; }; fi
 if [ -n "$_c_creates" ] && _c_exists "$_c_creates" "$_c_creates_magic"; then printf '\036drover-creates\036'; exit 0; fi
 if [ -n "$_c_removes" ] && ! _c_exists "$_c_removes" "$_c_removes_magic"; then printf '\036drover-removes\036'; exit 0; fi
 [ -z "$_c_check" ] || exit 0

@@ -387,6 +387,8 @@ void collect_python(const FactsInput& in, Value& f, const FactsRequest&) {
       // ssl.SSLContext exists from Python 2.7.9 on.
       {"has_sslcontext", major > 2 || (minor == 7 && micro >= 9)},
       {"type", pypy ? "pypy" : "cpython"}};
+  // The platform collector's platform.python_version() ("3.11.2", "3.13.0rc1").
+  f["python_version"] = m.str(0).substr(std::string("Python ").size());
 }
 
 void collect_caps(const FactsInput& in, Value& f, const FactsRequest&) {

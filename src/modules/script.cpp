@@ -76,7 +76,22 @@ class ScriptModule : public Module {
     // The script replaces its name in the command line; the rest keeps its
     // quoting, as Ansible does.
     std::string base = source.substr(source.rfind('/') + 1);
-    std::string rest = raw.substr(raw.find(parts[0]) + parts[0].size());
+    // The rest starts where the first (shell-quoted) word ends.
+    size_t end = 0;
+    for (char quote = 0; end < raw.size(); ++end) {
+      char c = raw[end];
+      if (quote) {
+        if (c == quote) quote = 0;
+        else if (c == '\\' && quote == '"' && end + 1 < raw.size()) ++end;
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '\\' && end + 1 < raw.size()) {
+        ++end;
+      } else if (c == ' ' || c == '\t' || c == '\n') {
+        break;
+      }
+    }
+    std::string rest = raw.substr(end);
     std::string run_line = (args.has("executable") ? args.str("executable") + " " : "") +
                            "\"$_t\"/" + shell_quote(base) + rest;
     std::string script = shell_assign("_s_has_creates", args.has("creates")) + shell_assign("_s_creates", args.str("creates")) +

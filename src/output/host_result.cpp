@@ -13,10 +13,33 @@ const char* host_status_name(HostStatus s) {
   return "ok";
 }
 
+namespace {
+// Ansible's TaskResult._check_key: the result's key, else any item's.
+bool result_or_item_flag(const Value& r, const char* key) {
+  if (r.contains(key)) return truthy(r[key]);
+  bool any = false;
+  if (r.contains("results") && r["results"].is_array())
+    for (const auto& item : r["results"])
+      if (item.is_object() && item.contains(key) && truthy(item[key])) any = true;
+  return any;
+}
+}  // namespace
+
 HostStatus status_of(const Value& r) {
   auto flag = [&](const char* k) { return r.contains(k) && truthy(r[k]); };
   if (flag("unreachable")) return HostStatus::unreachable;
-  if (flag("failed")) return HostStatus::failed;
+  // Ansible's TaskResult.is_failed: where failed_when was evaluated (on the
+  // result or an item), its verdict decides, whatever "failed" says (until
+  // running out of attempts sets "failed").
+  bool failed_when = r.contains("failed_when_result");
+  if (!failed_when && r.contains("results") && r["results"].is_array())
+    for (const auto& item : r["results"])
+      if (item.is_object() && item.contains("failed_when_result")) failed_when = true;
+  if (failed_when) {
+    if (result_or_item_flag(r, "failed_when_result")) return HostStatus::failed;
+  } else if (flag("failed")) {
+    return HostStatus::failed;
+  }
   if (flag("skipped")) return HostStatus::skipped;
   if (flag("changed")) return HostStatus::changed;
   return HostStatus::ok;

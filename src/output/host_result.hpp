@@ -20,7 +20,9 @@ struct HostResult {
   bool prints_as_command = false;  // Ansible's MODULE_NO_JSON modules
 };
 
-// Status from a result object: unreachable, failed, skipped, changed, ok.
+// Status from a result object: unreachable, failed, skipped, changed, ok
+// (failed as Ansible's TaskResult.is_failed: failed_when_result, when the
+// result or an item has one, else "failed").
 HostStatus status_of(const Value& result);
 
 // The result as Ansible's callbacks show it: internal "_ansible_*" keys

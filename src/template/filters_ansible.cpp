@@ -3,9 +3,12 @@
 // password_hash, paths, quote, comment, type_debug, random, shuffle, to_uuid,
 // math (log, pow, root). Time and size filters: filters_ansible_time.cpp.
 #include <crypt.h>
+#include <glob.h>
+#include <sys/stat.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cctype>
 #include <climits>
 #include <cmath>
 #include <cstdlib>
@@ -213,8 +216,54 @@ Val f_regex_escape(Renderer&, const Val& v, CallArgs& a) {
 
 const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-Val f_b64encode(Renderer&, const Val& v, CallArgs&) {
+// b64encode/b64decode's `encoding`: Python's codec for the text's bytes
+// (utf-8, the default, and utf-16-le).
+bool is_utf16le(std::string enc) {
+  for (auto& c : enc) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (enc == "utf-8" || enc == "utf8" || enc == "utf_8") return false;
+  if (enc == "utf-16-le" || enc == "utf-16le" || enc == "utf_16_le") return true;
+  fail("unknown encoding: " + enc);
+  return false;
+}
+
+std::string utf16le_bytes(const std::string& utf8) {
+  std::string out;
+  auto unit = [&](uint32_t u) {
+    out += static_cast<char>(u & 0xFF);
+    out += static_cast<char>((u >> 8) & 0xFF);
+  };
+  for (char32_t c : utf8_decode(utf8)) {
+    uint32_t cp = static_cast<uint32_t>(c);
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      unit(0xD800 | (cp >> 10));
+      unit(0xDC00 | (cp & 0x3FF));
+    } else {
+      unit(cp);
+    }
+  }
+  return out;
+}
+
+std::string utf16le_text(const std::string& bytes) {
+  if (bytes.size() % 2) fail("'utf-16-le' codec can't decode byte: truncated data");
+  std::u32string cps;
+  for (size_t i = 0; i + 1 < bytes.size(); i += 2) {
+    uint32_t u = static_cast<uint8_t>(bytes[i]) | (static_cast<uint32_t>(static_cast<uint8_t>(bytes[i + 1])) << 8);
+    if (u >= 0xD800 && u < 0xDC00 && i + 3 < bytes.size()) {
+      uint32_t lo = static_cast<uint8_t>(bytes[i + 2]) | (static_cast<uint32_t>(static_cast<uint8_t>(bytes[i + 3])) << 8);
+      u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+      i += 2;
+    }
+    cps.push_back(static_cast<char32_t>(u));
+  }
+  return utf8_encode(cps);
+}
+
+Val f_b64encode(Renderer&, const Val& v, CallArgs& args) {
   std::string s = text_of(v);
+  Val enc = args.get(0, "encoding");
+  if (!enc.is_none() && !enc.is_undefined() && is_utf16le(text_of(enc))) s = utf16le_bytes(s);
   std::string out;
   size_t i = 0;
   for (; i + 2 < s.size(); i += 3) {
@@ -239,7 +288,7 @@ Val f_b64encode(Renderer&, const Val& v, CallArgs&) {
   return Val::str(out);
 }
 
-Val f_b64decode(Renderer&, const Val& v, CallArgs&) {
+Val f_b64decode(Renderer&, const Val& v, CallArgs& args) {
   std::string s = text_of(v);
   std::string out;
   uint32_t buf = 0;
@@ -257,6 +306,8 @@ Val f_b64decode(Renderer&, const Val& v, CallArgs&) {
     }
   }
   if (valid % 4 == 1) fail("Invalid base64-encoded string: number of data characters cannot be 1 more than a multiple of 4");
+  Val enc = args.get(0, "encoding");
+  if (!enc.is_none() && !enc.is_undefined() && is_utf16le(text_of(enc))) return Val::str(utf16le_text(out));
   // Ansible decodes the bytes as UTF-8 strictly.
   std::u32string check = utf8_decode(out);
   if (utf8_encode(check) != out) fail("'utf-8' codec can't decode bytes");
@@ -293,6 +344,14 @@ Val f_password_hash(Renderer&, const Val& v, CallArgs& a) {
   std::string type = to_str(a.get(0, "hashtype", Val::str("sha512")));
   Val salt = a.get(1, "salt", Val::none());
   Val rounds = a.get(3, "rounds", Val::none());
+  // salt_size: the length of the random salt; anything but an integer fails
+  // (Python's random_salt(length) raises on it).
+  Val salt_size = a.get(2, "salt_size", Val::none());
+  int salt_length = 16;
+  if (!salt_size.is_none() && !salt_size.is_undefined()) {
+    if (!salt_size.is_int()) fail("password_hash: salt_size must be an integer, got " + type_name(salt_size));
+    salt_length = static_cast<int>(salt_size.as_int());
+  }
   std::string prefix;
   if (type == "sha512" || type == "sha512_crypt") prefix = "$6$";
   else if (type == "sha256" || type == "sha256_crypt") prefix = "$5$";
@@ -302,7 +361,7 @@ Val f_password_hash(Renderer&, const Val& v, CallArgs& a) {
   if (salt.is_none()) {
     static const char* chars = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     std::random_device rd;
-    for (int i = 0; i < 16; ++i) s += chars[rd() % 64];
+    for (int i = 0; i < salt_length; ++i) s += chars[rd() % 64];
   } else {
     s = to_str(salt);
   }
@@ -362,6 +421,21 @@ Val f_realpath(Renderer&, const Val& v, CallArgs&) {
   char buf[PATH_MAX];
   if (::realpath(p.c_str(), buf)) return Val::str(buf);
   return Val::str(p);
+}
+
+// Ansible's fileglob filter: the regular files the pattern matches on the
+// controller (Python's glob: no hidden files for `*`), sorted here.
+Val f_fileglob(Renderer&, const Val& v, CallArgs&) {
+  std::vector<Val> out;
+  glob_t g{};
+  if (::glob(text_of(v).c_str(), 0, nullptr, &g) == 0) {
+    for (size_t i = 0; i < g.gl_pathc; ++i) {
+      struct stat st {};
+      if (::stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode)) out.push_back(Val::str(g.gl_pathv[i]));
+    }
+  }
+  ::globfree(&g);
+  return Val::seq(std::move(out));
 }
 
 Val f_path_join(Renderer&, const Val& v, CallArgs&) {
@@ -497,6 +571,8 @@ Val f_random(Renderer&, const Val& v, CallArgs& a) {
 }
 
 Val f_shuffle(Renderer&, const Val& v, CallArgs& a) {
+  // Ansible's randomize_list returns what it cannot make a list of as it is.
+  if (v.is_number() || v.is_none()) return v;
   auto items = iterate(v);
   Val seed = a.get(0, "seed", Val::none());
   Draw g(seed.truthy() ? seed : Val::none());
@@ -607,6 +683,7 @@ void add_ansible_filters(FilterTable& t) {
   t["splitext"] = f_splitext;
   t["expanduser"] = f_expanduser;
   t["realpath"] = f_realpath;
+  t["fileglob"] = f_fileglob;
   t["path_join"] = f_path_join;
   t["quote"] = f_quote;
   t["comment"] = f_comment;

@@ -68,16 +68,23 @@ Val f_combine(Renderer&, const Val& v, CallArgs& a) {
   if (list_merge != "replace" && list_merge != "keep" && list_merge != "append" && list_merge != "prepend" &&
       list_merge != "append_rp" && list_merge != "prepend_rp")
     fail("merge_hash: 'list_merge' argument can only be equal to 'replace', 'keep', 'append', 'prepend', 'append_rp' or 'prepend_rp'");
+  // Ansible's flatten(terms, levels=1): null terms (None, 'None', 'null')
+  // are left out, at both levels.
   std::vector<Value> dicts;
+  auto is_null = [](const Value& x) { return x.is_null() || x == Value("None") || x == Value("null"); };
   auto add = [&](const Val& t) {
+    Value tv = t.to_value();
+    if (is_null(tv)) return;
     if (t.is_sequence()) {
-      for (size_t i = 0; i < t.size(); ++i) dicts.push_back(t.at(i).to_value());
+      for (size_t i = 0; i < t.size(); ++i)
+        if (Value e = t.at(i).to_value(); !is_null(e)) dicts.push_back(std::move(e));
     } else {
-      dicts.push_back(t.to_value());
+      dicts.push_back(std::move(tv));
     }
   };
   add(v);
   for (const auto& p : a.pos) add(p);
+  if (dicts.size() == 1) return Val::data(dicts.front());  // returned as it is, as Ansible's combine does
   for (const auto& d : dicts)
     if (!d.is_object()) fail("failed to combine variables, expected dicts but got a '" + std::string(d.is_array() ? "list" : d.is_string() ? "str" : d.is_null() ? "NoneType" : "int") + "' and a 'dict'");
   if (dicts.empty()) return Val::data(Value::object());

@@ -67,6 +67,38 @@ TEST(PlaybookCompat, HostvarsHoldTheImplicitLocalhost) { compare("hostvars_local
 TEST(PlaybookCompat, FindContainsReadsTheWholeFileAsPythonDoes) { compare("find_whole_file.yml"); }
 TEST(PlaybookCompat, NotifyingAMissingHandlerStopsThePlaybook) { compare("missing_handler.yml"); }
 TEST(PlaybookCompat, FileTimestampsAreReadWithTheirFormat) { compare("file_times.yml"); }
+TEST(PlaybookCompat, ClearHostErrorsAnyErrorsFatalInNestedBlocksAndFailingInRescue) {
+  compare("block_host_errors.yml");
+}
+TEST(PlaybookCompat, NotifyAndHandlerNamesAreTemplatedAndAFailingHandlerIsRescued) { compare("handler_names.yml"); }
+TEST(PlaybookCompat, CommandChdirEntersThePhysicalDirectory) { compare("command_chdir.yml"); }
+TEST(PlaybookCompat, AFailedIncludeEndsThePlayUnderAnyErrorsFatal) { compare("include_fatal.yml"); }
+
+// Beside the callback's, ansible-playbook -vv prints "N plays in FILE" and
+// a "META: ..." line per meta task run; a handler whose name cannot be
+// templated is passed over with a warning.
+TEST(PlaybookCompat, DoubleVerboseCountsPlaysAndAnnouncesMetaTasks) {
+  test::ProcessOptions po;
+  po.cwd = dir();
+  po.env = {{"ANSIBLE_NOCOLOR", "1"}, {"ANSIBLE_FORCE_COLOR", "0"}, {"ANSIBLE_RETRY_FILES_ENABLED", "0"}};
+  auto engine_lines = [](const std::string& out) {
+    std::vector<std::string> lines;
+    for (const auto& l : split(out, '\n'))
+      if (l.rfind("META: ", 0) == 0 || l.find(" plays in ") != std::string::npos) lines.push_back(l);
+    return lines;
+  };
+  for (const char* pb : {"block_host_errors.yml", "handler_names.yml"}) {
+    auto theirs = test::run_process({"/usr/bin/ansible-playbook", "-i", "hosts", pb, "-vv"}, po);
+    auto ours = test::run_drover({"play", "-i", "hosts", pb, "-vv"}, po);
+    EXPECT_FALSE(engine_lines(theirs.out).empty()) << theirs.out;
+    EXPECT_EQ(engine_lines(ours.out), engine_lines(theirs.out)) << pb << "\nansible:\n" << theirs.out
+                                                               << "\ndrover:\n" << ours.out << ours.err;
+    const std::string unusable = "[WARNING]: Handler 'uses {{ undefined_here }}' is unusable";
+    EXPECT_EQ(ours.err.find(unusable) != std::string::npos, theirs.err.find(unusable) != std::string::npos)
+        << pb << "\nansible:\n" << theirs.err << "\ndrover:\n" << ours.err;
+  }
+}
+
 TEST(PlaybookCompat, CheckMode) { compare("basics.yml", {"--check"}); }
 TEST(PlaybookCompat, Tags) { compare("basics.yml", {"--list-tasks", "--skip-tags", "never"}); }
 

@@ -36,6 +36,13 @@ TEST_F(Script, RunsAControllerScriptWithItsArgumentsInChdir) {
   EXPECT_EQ(s["changed"], true);
 }
 
+TEST_F(Script, AQuotedPathWithASpaceRunsThatScript) {
+  dir_.write("files/space path/hi.sh", "#!/bin/sh\necho \"spaced $1\"\n");
+  PlaybookRun r = run("    - name: s\n      script: \"'space path/hi.sh' 'an arg'\"\n");
+  ASSERT_EQ(r.rc, 0);
+  EXPECT_EQ(result(r, "s")["stdout"], "spaced an arg\n");
+}
+
 TEST_F(Script, ANonZeroExitFailsAndExecutableRunsTheScript) {
   PlaybookRun r = run("    - name: s\n      script: hello.sh x 3\n      args:\n        executable: /bin/bash\n");
   Value s = result(r, "s");

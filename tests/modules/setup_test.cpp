@@ -425,10 +425,15 @@ TEST(SetupScript, PythonFactDescribesTheHostsInterpreterWhenItHasOne) {
             v.out);
   EXPECT_EQ(py["type"], "cpython");
   EXPECT_EQ(py["has_sslcontext"], true);
+  // ansible_python_version: platform.python_version() of that interpreter.
+  auto pv = test::run_process({"/usr/bin/python3", "-c", "import platform; print(platform.python_version())"});
+  EXPECT_EQ(to_display_string(parse_facts_output(r.out, collectors, req)["ansible_python_version"]) + "\n", pv.out);
   // A release candidate, and a host without Python: no fact.
   Value rc = parse_facts_output("\x1e" "python\n/opt/py/bin/python3\nPython 3.13.0rc2\n", collectors, req);
   EXPECT_EQ(rc["ansible_python"]["version_info"], Value::array({3, 13, 0, "candidate", 2}));
+  EXPECT_EQ(rc["ansible_python_version"], "3.13.0rc2");
   EXPECT_FALSE(parse_facts_output("", collectors, req).contains("ansible_python"));
+  EXPECT_FALSE(parse_facts_output("", collectors, req).contains("ansible_python_version"));
 }
 
 // A busybox-only host: busybox sh and its applets, nothing else on PATH
