@@ -40,15 +40,30 @@ std::string strip_underscores(const std::string& s) {
   return out;
 }
 
+// Python ints are unbounded; past int64 a value falls back to a float, the
+// closest a JSON value can hold. `digits` are valid in `base`.
+double digits_as_double(const std::string& digits, int base) {
+  double d = 0;
+  for (char c : digits) d = d * base + (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+  return d;
+}
+
 // Sexagesimal (base 60) numbers such as 1:30 are ints in YAML 1.1.
-std::optional<int64_t> parse_sexagesimal(const std::string& body) {
+std::optional<Value> parse_sexagesimal(const std::string& body) {
   static const std::regex re("^[1-9][0-9_]*(:[0-5]?[0-9])+$");
   if (!std::regex_match(body, re)) return std::nullopt;
-  int64_t v = 0;
   std::stringstream ss(strip_underscores(body));
   std::string part;
-  while (std::getline(ss, part, ':')) v = v * 60 + std::stoll(part);
-  return v;
+  int64_t v = 0;
+  double d = 0;
+  bool overflow = false;
+  while (std::getline(ss, part, ':')) {
+    d = d * 60 + digits_as_double(part, 10);
+    errno = 0;
+    long long p = std::strtoll(part.c_str(), nullptr, 10);
+    if (errno == ERANGE || __builtin_mul_overflow(v, 60, &v) || __builtin_add_overflow(v, p, &v)) overflow = true;
+  }
+  return overflow ? Value(d) : Value(v);
 }
 
 Value parse_int(const std::string& s) {
@@ -76,7 +91,8 @@ Value parse_int(const std::string& s) {
   } else if (body[0] >= '1' && body[0] <= '9' && all_of_chars(body, 0, "0123456789_")) {
     digits = strip_underscores(body);
   } else if (auto sexa = parse_sexagesimal(body)) {
-    return neg ? -*sexa : *sexa;
+    if (!neg) return *sexa;
+    return sexa->is_number_integer() ? Value(-sexa->get<int64_t>()) : Value(-sexa->get<double>());
   } else {
     return Value();
   }
@@ -84,11 +100,7 @@ Value parse_int(const std::string& s) {
   errno = 0;
   char* end = nullptr;
   unsigned long long u = std::strtoull(digits.c_str(), &end, base);
-  if (errno == ERANGE || *end) {
-    // Python ints are unbounded; past int64 fall back to a float, the
-    // closest a JSON value can hold.
-    return neg ? -std::stod(digits) : std::stod(digits);
-  }
+  if (errno == ERANGE || *end) return neg ? -digits_as_double(digits, base) : digits_as_double(digits, base);
   if (!neg && u > static_cast<unsigned long long>(INT64_MAX)) return static_cast<double>(u);
   int64_t v = static_cast<int64_t>(u);
   return neg ? -v : v;

@@ -28,6 +28,17 @@ TEST(Yaml, ReadsOctalHexUnderscoreAndSexagesimalInts) {
   EXPECT_EQ(v["nine"], "09");
 }
 
+// Python's ints are unbounded; a JSON value holds the nearest float (the
+// hex and base-60 forms aborted drover before fuzz/yaml_fuzz found them).
+TEST(Yaml, IntsPastInt64ReadAsTheNearestFloat) {
+  Value v = load("dec: 100000000000000000000\nhex: 0x10000000000000000\nsexa: 100000000000000000000009:9\n"
+                 "neg: -0xffffffffffffffffff\n");
+  EXPECT_DOUBLE_EQ(v["dec"].get<double>(), 1e20);
+  EXPECT_DOUBLE_EQ(v["hex"].get<double>(), 18446744073709551616.0);
+  EXPECT_DOUBLE_EQ(v["sexa"].get<double>(), 100000000000000000000009.0 * 60 + 9);
+  EXPECT_LT(v["neg"].get<double>(), -4.7e21);
+}
+
 TEST(Yaml, KeepsExponentWithoutDotAsStringLikePyYaml) {
   Value v = load("a: 1e3\nb: 1.5e+3\nc: .5\nd: .inf\ne: 1.0\n");
   EXPECT_EQ(v["a"], "1e3");
