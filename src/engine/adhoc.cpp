@@ -15,6 +15,7 @@
 #include "engine/collections.hpp"
 #include "engine/module_lookup.hpp"
 #include "modules/free_form.hpp"
+#include "modules/path_options.hpp"
 #include "modules/registry.hpp"
 #include "output/adhoc_printer.hpp"
 #include "template/engine.hpp"
@@ -170,6 +171,7 @@ int run_adhoc(const inventory::Inventory& inv, const Config& config, const Adhoc
         conn = pool.get(rc.spec);
         if (!conn->connected()) conn->connect();
         ctx.connection = conn.get();
+        task_args = expand_path_options(entry->name, entry->module->spec(), std::move(task_args), ctx);
         if (req.async_s > 0) {
           // -B/-P: the module's commands run as a detached job, as a task's
           // async/poll; no poll lines, as ansible's minimal callback.

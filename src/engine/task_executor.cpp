@@ -24,6 +24,7 @@
 #include "engine/task_vars.hpp"
 #include "inventory/inventory.hpp"
 #include "modules/async_job.hpp"
+#include "modules/path_options.hpp"
 #include "modules/registry.hpp"
 #include "template/engine.hpp"
 #include "template/template_error.hpp"
@@ -35,6 +36,19 @@ namespace drover {
 void warn_if_templated_condition(const PlayContext& ctx, const Value& cond);
 
 namespace {
+
+// The actions whose Ansible action plugin does not set _supports_async:
+// ActionBase.run fails them with "async is not supported for this task."
+// before they do anything (ansible-core 2.14; command, shell, package,
+// service, reboot, uri, yum and modules without an action plugin run
+// async).
+bool refuses_async(const std::string& action) {
+  static const std::set<std::string> names = {
+      "add_host", "assemble",   "assert",   "async_status", "copy",     "debug",    "fail",
+      "fetch",    "gather_facts", "group_by", "include_vars", "pause",  "raw",      "script",
+      "set_fact", "set_stats",  "template", "unarchive",    "validate_argument_spec", "wait_for_connection"};
+  return names.count(action) > 0;
+}
 
 // One mutex per connection object, for the steps that share a session
 // (delegate_to). Entries are never removed: a few bytes per host per run.
@@ -271,6 +285,12 @@ class ItemRun {
     for (auto it = defaults.begin(); it != defaults.end(); ++it)
       if (!args.contains(it.key())) args[it.key()] = it.value();
     Value module_args = validate_args(entry->name, entry->module->spec(), args);
+    if (!task_.async_seconds.is_null() && refuses_async(entry->name) &&
+        to_int(ctx_.templar->render_value(task_.async_seconds, vars), "async") > 0)
+      // AnsibleActionFail's result: its traceback.format_exc() ran with no
+      // exception being handled.
+      return Value{{"failed", true}, {"changed", false}, {"msg", "async is not supported for this task."},
+                   {"exception", "NoneType: None\n"}};
     // delegate_to applies to every action (set_fact with delegate_facts too).
     auto target = string_keyword(task_, &Keywords::delegate_to, *ctx_.templar, vars);
     if (target && *target == host_.name) target.reset();
@@ -323,6 +343,11 @@ class ItemRun {
       mctx.connection = conn.get();
       const Value& timeout = keyword(task_, &Keywords::timeout);
       if (!timeout.is_null()) mctx.timeout_s = static_cast<int>(ctx_.templar->render_value(timeout, vars).get<double>());
+      try {
+        module_args = expand_path_options(entry->name, entry->module->spec(), std::move(module_args), mctx);
+      } catch (const Error& e) {
+        return Value{{"failed", true}, {"msg", e.message()}};
+      }
     }
 
     // async: the module's commands run as a detached job on the target.

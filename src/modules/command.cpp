@@ -66,69 +66,6 @@ std::string shell_pattern(const std::string& pattern) {
   return out;
 }
 
-// Set before a command whose words expand variables: the characters that an
-// unset variable leaves as they were, kept out of the shell's own parsing.
-constexpr const char* kExpandHelpers = "__drover_d='$' __drover_l='{' __drover_r='}'; ";
-
-// One argument of `command` as a shell word that the target's shell expands
-// as Ansible's run_command does (os.path.expandvars, then expanduser): $NAME
-// and ${NAME} take the variable's value when the environment has it and stay
-// as written when not; a leading ~ or ~user/ becomes the home directory.
-// Everything else is quoted. `uses_helpers` is set when the word needs
-// kExpandHelpers.
-std::string expanding_word(const std::string& w, bool& uses_helpers) {
-  std::string out;
-  size_t pos = 0;
-  if (!w.empty() && w[0] == '~') {
-    size_t slash = w.find('/', 1);
-    std::string user = w.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
-    bool portable = std::all_of(user.begin(), user.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-    });
-    if (portable) {
-      out = "~" + user;
-      pos = 1 + user.size();
-      if (slash != std::string::npos) {
-        out += "/";
-        pos = slash + 1;
-      }
-    }
-  }
-  std::string literal;
-  auto flush = [&] {
-    if (!literal.empty()) out += shell_quote(literal);
-    literal.clear();
-  };
-  while (pos < w.size()) {
-    if (w[pos] == '$' && pos + 1 < w.size()) {
-      std::string name;
-      size_t end = pos + 1;
-      bool braced = w[end] == '{';
-      if (braced) {
-        size_t close = w.find('}', end + 1);
-        if (close != std::string::npos) {
-          name = w.substr(end + 1, close - end - 1);
-          end = close + 1;
-        }
-      } else {
-        while (end < w.size() && (std::isalnum(static_cast<unsigned char>(w[end])) || w[end] == '_')) ++end;
-        name = w.substr(pos + 1, end - pos - 1);
-      }
-      if (is_shell_name(name)) {
-        flush();
-        uses_helpers = true;
-        out += braced ? "\"${" + name + "-${__drover_d}${__drover_l}" + name + "${__drover_r}}\""
-                      : "\"${" + name + "-${__drover_d}" + name + "}\"";
-        pos = end;
-        continue;
-      }
-    }
-    literal += w[pos++];
-  }
-  flush();
-  return out.empty() ? "''" : out;
-}
-
 class CommandModule : public Module {
  public:
   explicit CommandModule(bool shell) : shell_(shell) {

@@ -194,6 +194,25 @@ class LineInFileModule : public Module {
   const ArgSpec& spec() const override { return spec_; }
 
   Value run(const Value& validated, ModuleContext& ctx) const override {
+    Value r = edit(validated, ctx);
+    ModuleArgs args(validated);
+    // Ansible's module warns first thing, so every result carries it.
+    for (const char* name : {"regexp", "search_string"}) {
+      if (!args.has(name) || !args.str(name).empty()) continue;
+      std::string what = std::string(name) == "regexp" ? "regular expression" : "search string";
+      std::string msg = "The " + what +
+                        " is an empty string, which will match every line in the file. This may have unintended "
+                        "consequences, such as replacing the last line in the file rather than appending.";
+      if (what == "regular expression")
+        msg += " If this is desired, use '^' to match every line in the file and avoid this warning.";
+      if (!r.contains("warnings")) r["warnings"] = Value::array();
+      r["warnings"].push_back(msg);
+    }
+    return r;
+  }
+
+ private:
+  Value edit(const Value& validated, ModuleContext& ctx) const {
     ModuleArgs args(validated);
     const std::string path = args.str("path");
     bool present_state = args.str("state") == "present";
@@ -237,7 +256,6 @@ class LineInFileModule : public Module {
     return r;
   }
 
- private:
   ArgSpec spec_;
 };
 

@@ -19,6 +19,19 @@ std::string environment_exports(const Value& environment);
 // A name the shell can hold as a variable: [A-Za-z_][A-Za-z0-9_]*.
 bool is_shell_name(const std::string& name);
 
+// Set before a script whose words expand variables (expanding_word): the
+// characters that an unset variable leaves as they were, kept out of the
+// shell's own parsing.
+inline constexpr const char* kExpandHelpers = "__drover_d='$' __drover_l='{' __drover_r='}'; ";
+
+// `w` as a shell word that the target's shell expands as Ansible expands
+// command arguments and `path` options (os.path.expandvars, then
+// expanduser): $NAME and ${NAME} take the variable's value when the
+// environment has it and stay as written when not; a leading ~ or ~user/
+// becomes the home directory. Everything else is quoted: nothing in `w` runs.
+// `uses_helpers` is set when the word needs kExpandHelpers.
+std::string expanding_word(const std::string& w, bool& uses_helpers);
+
 // Runs `script` on the target with the context's become, timeout and
 // environment, sending `stdin_data` on the same channel.
 ExecResult run_script(ModuleContext& ctx, const std::string& script, std::string stdin_data = {});

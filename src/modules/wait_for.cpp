@@ -19,11 +19,15 @@ namespace drover {
 namespace {
 
 constexpr const char* kWaitBody = R"SH(
-_start=$(date +%s)
+# Milliseconds (whole seconds where date has no %N): elapsed is the whole
+# seconds of the wait as Ansible's timedelta.seconds, not a difference of
+# two clock seconds (a 3 s timeout started at x.9 read 4).
+_ms() { _t=$(date +%s%N 2>/dev/null); case $_t in *[!0-9]*|'') echo $(( $(date +%s) * 1000 ));; *) echo $(( _t / 1000000 ));; esac; }
+_start=$(_ms)
 # Python's re syntax ((?P<name>...), \d) is Perl's: grep -P when it works.
 _gp=; printf 'x\n' | grep -qP '(?P<a>x)' 2>/dev/null && _gp=1
 _grep() { if [ -n "$_gp" ]; then grep -m 1 -P -e "$re_py" "$@"; else grep -m 1 -E -e "$re" "$@"; fi; }
-_el() { echo $(( $(date +%s) - _start )); }
+_el() { echo $(( ($(_ms) - _start) / 1000 )); }
 _open() {
   if command -v bash >/dev/null 2>&1; then timeout "$3" bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2" 2>/dev/null
   elif command -v nc >/dev/null 2>&1; then nc -z -w "$3" "$1" "$2" 2>/dev/null
@@ -47,30 +51,30 @@ _conns() {
       if (index(" " states " ", " " $4 " ")) n++ } } END { print n + 0 }'
 }
 [ "$delay" -gt 0 ] && sleep "$delay"
-_end=$((_start + timeout))
+_end=$((_start + timeout * 1000))
 _ok=
 if [ -z "$port" ] && [ -z "$path" ] && [ "$state" != drained ]; then
   sleep "$timeout"; _ok=1
 elif [ "$state" = absent ] || [ "$state" = stopped ]; then
-  while [ "$(date +%s)" -lt "$_end" ]; do
+  while [ "$(_ms)" -lt "$_end" ]; do
     if [ -n "$path" ]; then [ -e "$path" ] || { _ok=1; break; }
     else _open "$host" "$port" "$ct" || { _ok=1; break; }; fi
     sleep "$sl"
   done
 elif [ "$state" = drained ]; then
-  while [ "$(date +%s)" -lt "$_end" ]; do
+  while [ "$(_ms)" -lt "$_end" ]; do
     [ "$(_conns)" = 0 ] && { _ok=1; break; }
     sleep "$sl"
   done
 else
-  while [ "$(date +%s)" -lt "$_end" ]; do
+  while [ "$(_ms)" -lt "$_end" ]; do
     if [ -n "$path" ]; then
       if [ -e "$path" ]; then
         if [ -z "$re" ]; then _ok=1; break; fi
         _m=$(_grep "$path" 2>/dev/null) && { _out matched "$_m"; _ok=1; break; }
       fi
     else
-      _left=$((_end - $(date +%s))); [ "$_left" -lt 1 ] && _left=1
+      _left=$(( (_end - $(_ms) + 999) / 1000 )); [ "$_left" -lt 1 ] && _left=1
       _c=$ct; [ "$_left" -lt "$_c" ] && _c=$_left
       if [ -z "$re" ]; then
         _open "$host" "$port" "$_c" && { _ok=1; break; }

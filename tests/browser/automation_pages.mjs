@@ -52,7 +52,7 @@ async function schedules(page) {
   await page.getByRole('heading', {name: 'Schedules'}).waitFor();
   await page.getByRole('link', {name: 'New schedule'}).click();
   await page.getByLabel('Name', {exact: true}).fill('nightly deploy');
-  await page.getByLabel('Template', {exact: true}).selectOption({label: data.template_name});
+  await page.getByLabel('Template or workflow', {exact: true}).selectOption({label: data.template_name});
   // The template prompts for limit, variables and check mode: what a schedule may override.
   assert.match(await page.locator('#overrides-allowed').innerText(), /limit, extra_vars, check/);
   await page.getByLabel('Cron expression').fill('61 * * * *');
@@ -86,7 +86,7 @@ async function schedules(page) {
   await nav(page, 'Automation').click();
   await page.getByRole('link', {name: 'New schedule'}).click();
   await page.getByLabel('Name', {exact: true}).fill('soon');
-  await page.getByLabel('Template', {exact: true}).selectOption({label: data.template_name});
+  await page.getByLabel('Template or workflow', {exact: true}).selectOption({label: data.template_name});
   await page.getByLabel('Once').check();
   await page.getByLabel('Time zone', {exact: true}).fill('UTC');
   let at = new Date(Date.now() + 40000);
@@ -116,7 +116,7 @@ async function webhooks(page) {
   await page.getByRole('heading', {name: 'Webhooks'}).waitFor();
   await page.getByRole('link', {name: 'New webhook'}).click();
   await page.getByLabel('Name', {exact: true}).fill('ci push');
-  await page.getByLabel('Template', {exact: true}).selectOption({label: data.template_name});
+  await page.getByLabel('Template or workflow', {exact: true}).selectOption({label: data.template_name});
   await page.getByLabel('Sender', {exact: true}).selectOption('generic');
   await page.getByLabel("Generic sender's proof").selectOption('token');
   await page.getByLabel('Branches').fill('main, release/*');
@@ -153,7 +153,7 @@ async function notifications(page) {
   const add = async (name, kind, url, secret) => {
     await page.getByRole('link', {name: 'New notification'}).click();
     await page.getByLabel('Name', {exact: true}).fill(name);
-    await page.getByLabel('Template', {exact: true}).selectOption({label: data.template_name});
+    await page.getByLabel('Template or workflow', {exact: true}).selectOption({label: data.template_name});
     await page.getByLabel('Kind').selectOption(kind);
     await page.getByLabel('URL').fill(url);
     if (secret) await page.getByLabel('Secret').fill(secret);

@@ -3,7 +3,10 @@
 // waits with Approve / Deny buttons; approving runs the template node to
 // success, denying skips it and fails the workflow job; a viewer sees the
 // same page without a decision button. A schedule of the workflow shows it
-// as its target and keeps it when its form is saved.
+// as its target and keeps it when its form is saved. The editor writes a
+// workflow: a graph the server refuses marks the nodes field with the
+// server's reason, the fixed one is saved, and a new schedule picks it from
+// the target control.
 import {scenario, nav, newPage, login, shot, check, assert, base, data, unlabelled} from './lib.mjs';
 
 async function launch(page) {
@@ -57,8 +60,34 @@ await scenario(async (b) => {
   await page.getByLabel('Launch overrides (JSON)').fill('{"extra_vars": {"channel": "weekly"}}');
   await page.getByRole('button', {name: 'Save'}).click();
   await page.getByText('{"extra_vars":{"channel":"weekly"}}').waitFor();
-  assert.match(await page.locator('dl.facts').innerText(), /workflow #\d+/, 'still the workflow\'s schedule');
-  check(page);
+  assert.match(await page.locator('dl.facts').innerText(), /workflow #\d+ release/, 'still the workflow\'s schedule');
+
+  await nav(page, 'Automation').click();
+  await page.getByRole('link', {name: 'Workflows', exact: true}).click();
+  await page.getByRole('link', {name: 'New workflow'}).click();
+  await page.getByRole('heading', {name: 'New workflow'}).waitFor();
+  await page.getByLabel('Name', {exact: true}).fill('hotfix');
+  const nodes = page.getByLabel('Nodes', {exact: true});
+  await nodes.fill(JSON.stringify([{id: 'deploy', template_id: data.template_id, on_failure: ['rollbak']}]));
+  await page.getByRole('button', {name: 'Save'}).click();
+  await page.getByRole('alert').filter({hasText: /no node 'rollbak'/}).waitFor();
+  assert.equal(await nodes.getAttribute('aria-invalid'), 'true', 'the refused field is marked');
+  await nodes.fill(JSON.stringify([{id: 'deploy', template_id: data.template_id}]));
+  await page.getByRole('button', {name: 'Save'}).click();
+  await page.getByRole('heading', {name: 'Edit workflow hotfix'}).waitFor();
+  assert.match(page.url(), /#\/workflows\/\d+\/edit$/);
+  assert.deepEqual(await unlabelled(page), [], 'workflow editor');
+  await shot(page, 'workflow-editor');
+  await page.getByRole('link', {name: 'Schedules', exact: true}).click();
+  await page.getByRole('link', {name: 'New schedule'}).click();
+  await page.getByLabel('Name', {exact: true}).fill('hotfix weekly');
+  await page.getByLabel('Template or workflow', {exact: true}).selectOption({label: 'hotfix'});
+  assert.match(await page.locator('#overrides-allowed').innerText(), /extra_vars only/);
+  await page.getByLabel('Cron expression').fill('@weekly');
+  await page.getByRole('button', {name: 'Save'}).click();
+  await page.getByRole('heading', {name: 'hotfix weekly'}).waitFor();
+  assert.match(await page.locator('dl.facts').innerText(), /workflow #\d+ hotfix/, 'the new schedule runs the workflow');
+  check(page, [/status of 400/]);
 
   const viewer = await newPage(b);
   await login(viewer, 'viewer1');

@@ -73,6 +73,8 @@ TEST(PlaybookCompat, ClearHostErrorsAnyErrorsFatalInNestedBlocksAndFailingInResc
 TEST(PlaybookCompat, NotifyAndHandlerNamesAreTemplatedAndAFailingHandlerIsRescued) { compare("handler_names.yml"); }
 TEST(PlaybookCompat, CommandChdirEntersThePhysicalDirectory) { compare("command_chdir.yml"); }
 TEST(PlaybookCompat, AFailedIncludeEndsThePlayUnderAnyErrorsFatal) { compare("include_fatal.yml"); }
+TEST(PlaybookCompat, ActionsWithoutAsyncSupportFailAnAsyncTaskBeforeDoingAnything) { compare("async_refused.yml"); }
+TEST(PlaybookCompat, PathOptionsExpandTildeAndVariablesOnTheTarget) { compare("path_expansion.yml"); }
 
 // Beside the callback's, ansible-playbook -vv prints "N plays in FILE" and
 // a "META: ..." line per meta task run; a handler whose name cannot be

@@ -92,5 +92,23 @@ TEST(WaitForConnection, TimesOutOnAHostThatNeverAnswers) {
   EXPECT_EQ(w.result["msg"].get<std::string>().rfind("timed out waiting for ping module test: ", 0), 0u);
 }
 
+// wait_for's elapsed is the whole seconds waited (Python's
+// timedelta.seconds), as ansible-core's wait_for target asserts
+// (`elapsed == 3` for a 3 s timeout): not a difference of two clock seconds,
+// which read one more when the wait started late in a second.
+TEST_F(Script, WaitForReportsTheWholeSecondsItWaited) {
+  std::string tasks;
+  for (int i = 0; i < 3; ++i)
+    tasks += "    - name: w" + std::to_string(i) + "\n      wait_for: port=1 host=127.0.0.1 timeout=2\n"
+             "      ignore_errors: true\n";
+  PlaybookRun r = run(tasks);
+  for (int i = 0; i < 3; ++i) {
+    Value w = result(r, "w" + std::to_string(i));
+    EXPECT_EQ(w["failed"], true);
+    EXPECT_EQ(w["elapsed"], 2) << w.dump();
+    EXPECT_EQ(w["msg"], "Timeout when waiting for 127.0.0.1:1");
+  }
+}
+
 }  // namespace
 }  // namespace drover::test

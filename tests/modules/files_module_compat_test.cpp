@@ -83,13 +83,14 @@ class FileModuleCompat : public ::testing::Test {
       return Value{{"failed", true}, {"msg", e.message()}};
     }
   }
-  // Runs both and compares changed, failed, msg and the files named.
+  // Runs both and compares changed, failed, msg, warnings and the files named.
   void same(const std::string& module, const Value& args, const std::vector<std::string>& files, bool check = false) {
     Value a = ansible(module, args, check);
     Value d = ours(module, args, check);
     std::string what = module + " " + args.dump() + "\nansible: " + a.dump() + "\ndrover: " + d.dump();
     EXPECT_EQ(d.value("changed", false), a.value("changed", false)) << what;
     EXPECT_EQ(d.value("failed", false), a.value("failed", false)) << what;
+    EXPECT_EQ(d.value("warnings", Value::array()), a.value("warnings", Value::array())) << what;
     if (a.contains("msg") && a["msg"].is_string()) {
       auto masked = [&](std::string m, const std::string& side) {
         std::string root = dir_.path() + "/" + side;
@@ -127,6 +128,9 @@ TEST_F(FileModuleCompat, LineInFileCases) {
   same("lineinfile", Value{{"path", "{{root}}/f"}, {"regexp", "^nomatch"}, {"line", "x"}, {"backrefs", true}}, {"f"});
   same("lineinfile", Value{{"path", "{{root}}/f"}, {"search_string", "[s]"}, {"state", "absent"}}, {"f"});
   same("lineinfile", Value{{"path", "{{root}}/f"}, {"line", "m"}, {"mode", "0600"}}, {"f"});
+  // An empty regexp or search string matches every line: Ansible warns.
+  same("lineinfile", Value{{"path", "{{root}}/f"}, {"regexp", ""}, {"line", "all"}}, {"f"});
+  same("lineinfile", Value{{"path", "{{root}}/f"}, {"search_string", ""}, {"line", "every"}}, {"f"});
   same("lineinfile", Value{{"path", "{{root}}/new/g"}, {"line", "x"}, {"create", true}, {"mode", "0640"}}, {"new/g"});
   same("lineinfile", Value{{"path", "{{root}}/missing"}, {"line", "x"}}, {"missing"});
   same("lineinfile", Value{{"path", "{{root}}/f"}, {"line", "zz"}}, {"f"}, true);

@@ -18,13 +18,6 @@
 namespace drover::test {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 TEST(AutomationEndToEnd, APushToABareRepositoryDeploysToSshHostsAndNotifiesDingTalk) {
   SshdFleet fleet(3);
   TempDir work;  // the repository, the clone and where the hosts write (all loopback hosts share this disk)
@@ -104,7 +97,7 @@ TEST(AutomationEndToEnd, APushToABareRepositoryDeploysToSshHostsAndNotifiesDingT
   std::string commit = git({"rev-parse", "HEAD"});
   commit.erase(commit.find_last_not_of("\n") + 1);
   git({"push", "-q", "origin", "HEAD:main"});
-  EXPECT_EQ(slurp(repo + "/hook.log"), "202\n") << "the hook's delivery was accepted";
+  EXPECT_EQ(read_file(repo + "/hook.log"), "202\n") << "the hook's delivery was accepted";
 
   // The job ran on every host with the pushed commit.
   Value log = api.get("/api/v1/webhooks/" + std::to_string(w.json()["id"].get<int64_t>()) + "/deliveries").json();
@@ -119,7 +112,7 @@ TEST(AutomationEndToEnd, APushToABareRepositoryDeploysToSshHostsAndNotifiesDingT
   }
   ASSERT_EQ(job["state"], "successful") << job.dump() << api.get("/api/v1/jobs/" + std::to_string(job_id) + "/stdout").body;
   for (const auto& h : fleet.hosts())
-    EXPECT_EQ(slurp(deployed + "/" + h.name + ".rev"), commit + " by Dev Eloper\n") << h.name;
+    EXPECT_EQ(read_file(deployed + "/" + h.name + ".rev"), commit + " by Dev Eloper\n") << h.name;
 
   // ... and DingTalk heard of it, signed as DingTalk checks.
   auto got = robot.wait_for(1);

@@ -19,13 +19,6 @@
 namespace drover::test {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 bool exists(const std::string& path) { return std::filesystem::exists(path); }
 
 class WorkflowSshTest : public ::testing::Test {
@@ -130,7 +123,7 @@ TEST_F(WorkflowSshTest, LaunchFormAnswersReachTheHostsAndBadAnswersAreRefusedNam
   int64_t job_id = ok.json()["id"].get<int64_t>();
   Value job = wait_job(job_id);
   ASSERT_EQ(job["state"], "successful") << api_->get("/api/v1/jobs/" + std::to_string(job_id) + "/stdout").body;
-  for (const auto& h : fleet_->hosts()) EXPECT_EQ(slurp(out_ + "/" + h.name + ".form"), "2.1 1 hunter2-xyz\n");
+  for (const auto& h : fleet_->hosts()) EXPECT_EQ(read_file(out_ + "/" + h.name + ".form"), "2.1 1 hunter2-xyz\n");
   std::string seen = api_->get("/api/v1/jobs/" + std::to_string(job_id)).body;
   EXPECT_EQ(seen.find("hunter2"), std::string::npos) << seen;
   EXPECT_NE(seen.find("$encrypted$"), std::string::npos) << seen;
@@ -139,8 +132,8 @@ TEST_F(WorkflowSshTest, LaunchFormAnswersReachTheHostsAndBadAnswersAreRefusedNam
   auto dflt = api_->post("/api/v1/jobs", {{"template_id", t}, {"extra_vars", {{"version", "2.2"}}}});
   ASSERT_EQ(dflt.status, 202) << dflt.body;
   ASSERT_EQ(wait_job(dflt.json()["id"].get<int64_t>())["state"], "successful");
-  EXPECT_EQ(slurp(out_ + "/" + host(0) + ".form"), "2.2 1 pw-default\n");
-  EXPECT_EQ(slurp(srv_->data_dir() + "/drover.db").find("pw-default"), std::string::npos) << "sealed at rest";
+  EXPECT_EQ(read_file(out_ + "/" + host(0) + ".form"), "2.2 1 pw-default\n");
+  EXPECT_EQ(read_file(srv_->data_dir() + "/drover.db").find("pw-default"), std::string::npos) << "sealed at rest";
 }
 
 TEST_F(WorkflowSshTest, AnApprovedWorkflowPassesSetStatsOnFailsMidWayAndRollsBack) {
@@ -188,8 +181,8 @@ TEST_F(WorkflowSshTest, AnApprovedWorkflowPassesSetStatsOnFailsMidWayAndRollsBac
   EXPECT_EQ(node(wj, "smoke")["state"], "skipped");
   EXPECT_EQ(node(wj, "rollback")["state"], "successful");
   for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(slurp(out_ + "/" + host(i) + ".release"), "r42\n") << host(i);
-    EXPECT_EQ(slurp(out_ + "/" + host(i) + ".rollback"), "rolled back r42\n") << host(i);
+    EXPECT_EQ(read_file(out_ + "/" + host(i) + ".release"), "r42\n") << host(i);
+    EXPECT_EQ(read_file(out_ + "/" + host(i) + ".rollback"), "rolled back r42\n") << host(i);
   }
   Value audit = api_->get("/api/v1/audit?resource=workflow_jobs").json();
   EXPECT_NE(audit.dump().find("\"approve\""), std::string::npos) << audit.dump();
@@ -234,7 +227,7 @@ TEST_F(WorkflowSshTest, ARollingDeployStopsAtTheUnhealthyBatchAndTakesTheRollbac
   EXPECT_EQ(node(wj, "rollback")["state"], "successful");
   for (int i = 0; i < 4; ++i) {
     EXPECT_FALSE(exists(out_ + "/" + host(i) + ".release")) << host(i) << " rolled back or never deployed";
-    EXPECT_EQ(slurp(out_ + "/" + host(i) + ".rollback"), "rolled back\n") << host(i);
+    EXPECT_EQ(read_file(out_ + "/" + host(i) + ".rollback"), "rolled back\n") << host(i);
   }
   // Each batch ran with only its host: batch 2's job touched host 2 alone.
   int64_t second = d["jobs"][2].get<int64_t>();
@@ -264,7 +257,7 @@ TEST_F(WorkflowSshTest, AServerKilledMidWorkflowFailsTheRunningNodeAtRestartAndR
   EXPECT_EQ(node(wj, "slow")["state"], "failed");
   EXPECT_EQ(node(wj, "rollback")["state"], "successful");
   EXPECT_EQ(api_->get("/api/v1/jobs/" + std::to_string(job)).json()["state"], "error");
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(slurp(out_ + "/" + host(i) + ".rollback"), "rolled back\n");
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(read_file(out_ + "/" + host(i) + ".rollback"), "rolled back\n");
 }
 
 // Issue 19's example with a workflow: a push (a generic webhook with a
@@ -315,7 +308,7 @@ TEST_F(WorkflowSshTest, APushStartsARollingDeployWorkflowAndDingTalkHearsItStart
   ASSERT_EQ(wj["state"], "successful") << wj.dump(2);
   Value d = node(wj, "deploy");
   EXPECT_EQ(d["progress"]["results"].size(), 2u) << "two batches of two: " << d.dump(2);
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(slurp(out_ + "/" + host(i) + ".commit"), commit + " stable\n") << host(i);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(read_file(out_ + "/" + host(i) + ".commit"), commit + " stable\n") << host(i);
   int64_t first = d["jobs"][0].get<int64_t>();
   EXPECT_EQ(api_->get("/api/v1/jobs/" + std::to_string(first)).json()["spec"]["limit"], host(0) + "," + host(1));
 

@@ -12,6 +12,7 @@
 
 #include "server/api_error.hpp"
 #include "server/automation/clock.hpp"
+#include "server/automation_node.hpp"
 #include "server/automation/notifier.hpp"
 #include "server/automation/workflow_graph.hpp"
 #include "server/automation/workflow_runner.hpp"
@@ -146,23 +147,7 @@ TEST(WorkflowGraph, RollingBatchesByCountPercentOrList) {
 
 // --- the runner ---------------------------------------------------------------
 
-SysSeconds at(const std::string& text) { return parse_time(text).value(); }
-
-// A server's context without the HTTP side, on <data>.
-struct Node {
-  explicit Node(const std::string& data)
-      : store(data), auth(store.db()), vault(data), ctx{options_for(data), store, metrics, auth, vault} {}
-  static ServerOptions options_for(const std::string& data) {
-    ServerOptions o;
-    o.data_dir = data;
-    return o;
-  }
-  store::Store store;
-  Metrics metrics;
-  Authenticator auth;
-  CredentialVault vault;
-  ServerContext ctx;
-};
+using Node = AutomationNode;
 
 class WorkflowRunnerTest : public ::testing::Test {
  protected:

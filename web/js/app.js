@@ -33,6 +33,8 @@ const routes = [
   [/^\/notifications\/new$/, 'notification', 'operator'],
   [/^\/notifications\/(\d+)$/, 'notification', 'viewer'],
   [/^\/workflows$/, 'workflows', 'viewer'],
+  [/^\/workflows\/new$/, 'workflow_edit', 'operator'],
+  [/^\/workflows\/(\d+)\/edit$/, 'workflow_edit', 'operator'],
   [/^\/workflow_jobs\/(\d+)$/, 'workflow_job', 'viewer'],
   [/^\/credentials$/, 'credentials', 'operator'],
   [/^\/credentials\/(\d+)\/edit$/, 'credential_edit', 'admin'],

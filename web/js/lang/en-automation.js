@@ -79,7 +79,11 @@ export const enAutomation = {
 
   'nav.workflows': 'Workflows',
   'workflows.caption': 'Workflows', 'workflow_jobs.caption': 'Workflow jobs, newest first',
-  'workflows.intro': 'A workflow runs templates one after another along its edges, waits for approvals and takes its rollback branch when a step fails. Workflows are written through the API (POST /api/v1/workflows) and started here, by schedules, webhooks or drover remote.',
+  'workflows.intro': 'A workflow runs templates one after another along its edges, waits for approvals and takes its rollback branch when a step fails. Start one here, from a schedule or a webhook, or with drover remote launch-workflow.',
+  'workflows.new': 'New workflow', 'workflows.edit': 'Edit workflow {name}', 'workflow.description': 'Description',
+  'workflow.nodes_hint': 'JSON list of nodes: {"id", "template_id"} or {"id", "approval": {"role", "timeout_s", "message"}}, with "on_success", "on_failure", "always" naming the next nodes; "rolling": {"hosts", "batch_size", "health_check_template_id", "max_failed_batches"} deploys in batches (docs/SERVER.md).',
+  'workflow.templates_for_nodes': 'Templates a node can run',
+  'auto.target': 'Template or workflow', 'auto.target_templates': 'Templates', 'auto.target_workflows': 'Workflows',
   'workflow.launch': 'Launch', 'workflow.nodes': 'Nodes', 'workflow.node': 'Node', 'workflow.kind': 'Kind',
   'workflow.created': 'Started', 'workflow.approve': 'Approve', 'workflow.deny': 'Deny',
   'workflow.approved': 'Node {node} approved', 'workflow.denied': 'Node {node} denied',

@@ -77,7 +77,11 @@ export const zhAutomation = {
 
   'nav.workflows': '工作流',
   'workflows.caption': '工作流', 'workflow_jobs.caption': '工作流作业（最新在前）',
-  'workflows.intro': '工作流沿着连线依次运行模板，等待审批，某一步失败时走回滚分支。工作流通过 API（POST /api/v1/workflows）编写，可在此处、由定时任务、Webhook 或 drover remote 启动。',
+  'workflows.intro': '工作流沿着连线依次运行模板，等待审批，某一步失败时走回滚分支。可在此处、由定时任务或 Webhook 启动，或用 drover remote launch-workflow 启动。',
+  'workflows.new': '新建工作流', 'workflows.edit': '编辑工作流 {name}', 'workflow.description': '描述',
+  'workflow.nodes_hint': '节点的 JSON 列表：{"id", "template_id"} 或 {"id", "approval": {"role", "timeout_s", "message"}}，用 "on_success"、"on_failure"、"always" 指明后续节点；"rolling": {"hosts", "batch_size", "health_check_template_id", "max_failed_batches"} 分批发布（见 docs/SERVER.md）。',
+  'workflow.templates_for_nodes': '节点可运行的模板',
+  'auto.target': '模板或工作流', 'auto.target_templates': '模板', 'auto.target_workflows': '工作流',
   'workflow.launch': '启动', 'workflow.nodes': '节点', 'workflow.node': '节点', 'workflow.kind': '类型',
   'workflow.created': '启动时间', 'workflow.approve': '批准', 'workflow.deny': '拒绝',
   'workflow.approved': '节点 {node} 已批准', 'workflow.denied': '节点 {node} 已拒绝',

@@ -28,21 +28,33 @@ export function templateName(templates, id) {
 
 // What a schedule, webhook or notification targets: its template's name, or
 // its workflow (target_kind workflow), linked to the workflows.
-export function targetName(templates, record) {
-  if (record.workflow_id) return h('a', {href: '#/workflows'}, t('auto.workflow_target', {id: record.workflow_id}));
+export function targetName(templates, record, workflows = new Map()) {
+  if (record.workflow_id) {
+    const w = workflows.get(record.workflow_id);
+    const text = t('auto.workflow_target', {id: record.workflow_id}) + (w ? ` ${w.name}` : '');
+    return h('a', {href: w ? `#/workflows/${w.id}/edit` : '#/workflows'}, text);
+  }
   return templateName(templates, record.template_id);
 }
 
-// A form's target control: the template picker, or for a record that targets
-// a workflow a disabled control naming it (the form then leaves the target
-// alone: templateIdOf() is undefined).
-export function targetSelect(templates, record) {
-  if (!record.workflow_id) return templateSelect(templates, record.template_id);
-  return h('select', {name: 'template_id', disabled: true},
-    h('option', {value: ''}, t('auto.workflow_target', {id: record.workflow_id})));
+export async function workflowsById() {
+  const page = await get('workflows?limit=1000').catch(() => ({items: []}));
+  return new Map(page.items.map((x) => [x.id, x]));
 }
 
-export const templateIdOf = (select) => (select.disabled ? undefined : Number(select.value));
+// A form's target control: one <select> of the templates and the workflows
+// (values "t<id>" and "w<id>"); targetOf() turns its choice into the API's
+// template_id or workflow_id.
+export function targetSelect(templates, record, workflows = new Map()) {
+  const selected = record.workflow_id ? `w${record.workflow_id}` : `t${record.template_id ?? ''}`;
+  const option = (prefix, x) => h('option', {value: `${prefix}${x.id}`, selected: `${prefix}${x.id}` === selected}, x.name);
+  return h('select', {name: 'template_id', required: true},
+    h('optgroup', {label: t('auto.target_templates')}, [...templates.values()].map((x) => option('t', x))),
+    workflows.size ? h('optgroup', {label: t('auto.target_workflows')}, [...workflows.values()].map((x) => option('w', x))) : null);
+}
+
+export const targetOf = (select) => (select.value.startsWith('w') ? {workflow_id: Number(select.value.slice(1))}
+  : {template_id: Number(select.value.slice(1))});
 
 // A <select> of templates; `any` adds "every template" (a list filter).
 export function templateSelect(templates, selected, {any = false, label = t('auto.template')} = {}) {
@@ -74,7 +86,7 @@ export function toggleButton(path, record, done) {
 export function showRefusal(form, error, err) {
   for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
   error.textContent = err.message;
-  const name = (err.details && err.details.field || '').split('.')[0];
+  const name = (err.details && err.details.field || '').split(/[.[]/)[0];
   const el = name ? form.querySelector(`[name="${name}"]`) : null;
   if (el) {
     el.setAttribute('aria-invalid', 'true');

@@ -9,7 +9,7 @@ import {get, post, patch, del, qs} from '../api.js';
 import {h, field, fmtTime, notify} from '../dom.js';
 import {t, lang} from '../i18n.js';
 import {pagedTable, badge} from '../table.js';
-import {tabs, templatesById, targetName, targetSelect, templateIdOf, enabledBadge, toggleButton, showRefusal, splitList} from './automation.js';
+import {tabs, templatesById, targetName, targetSelect, targetOf, workflowsById, enabledBadge, toggleButton, showRefusal, splitList} from './automation.js';
 import {eventsText, targetText} from './notifications.js';
 
 const kinds = ['dingtalk', 'wecom', 'feishu', 'slack', 'email', 'webhook'];
@@ -29,10 +29,11 @@ function deliveryState(d) {
 export async function render(ctx) {
   const {main, params, can, query} = ctx;
   const templates = await templatesById();
+  const workflows = await workflowsById();
   main.append(tabs('notifications'), h('p', {class: 'crumbs'}, h('a', {href: '#/notifications'}, t('nav.notifications'))));
   if (!params[0]) {
     main.append(h('h1', {}, t('notifications.new')),
-      notificationForm(ctx, templates, {template_id: Number(query.get('template_id')) || undefined}));
+      notificationForm(ctx, templates, {template_id: Number(query.get('template_id')) || undefined}, workflows));
     return;
   }
   const n = await get(`notifications/${params[0]}`);
@@ -46,7 +47,7 @@ export async function render(ctx) {
         ctx.go('/notifications');
       }}, t('action.delete'))) : '',
     h('dl', {class: 'facts card'},
-      h('dt', {}, t('auto.template')), h('dd', {}, targetName(templates, n)),
+      h('dt', {}, t('auto.template')), h('dd', {}, targetName(templates, n, workflows)),
       h('dt', {}, t('notify.kind')), h('dd', {}, t(`notify.kind_${n.kind}`)),
       h('dt', {}, t('notify.target')), h('dd', {}, h('code', {class: 'url'}, targetText(n))),
       h('dt', {}, t('notify.events')), h('dd', {}, eventsText(n.events)),
@@ -69,16 +70,16 @@ export async function render(ctx) {
   main.append(h('h2', {}, t('notify.deliveries')),
     h('p', {class: 'muted'}, t('notify.retry_rule')),
     h('div', {class: 'actions'}, h('button', {type: 'button', onclick: () => log.reload()}, t('auto.refresh'))), log.root);
-  if (can('operator')) main.append(h('h2', {}, t('notify.change')), notificationForm(ctx, templates, n));
+  if (can('operator')) main.append(h('h2', {}, t('notify.change')), notificationForm(ctx, templates, n, workflows));
   await log.reload();
 }
 
 // The create / change form.
-function notificationForm({params, go}, templates, n) {
+function notificationForm({params, go}, templates, n, workflows) {
   const id = params[0];
   const config = n.config || {};
   const name = h('input', {name: 'name', required: true, value: n.name || ''});
-  const template = targetSelect(templates, n);
+  const template = targetSelect(templates, n, workflows);
   const kind = h('select', {name: 'kind'}, kinds.map((k) => h('option', {value: k, selected: k === (n.kind || 'dingtalk')}, t(`notify.kind_${k}`))));
   const url = h('input', {name: 'url', required: true, value: n.url || '', size: 60, spellcheck: 'false', autocomplete: 'off'});
   const urlHint = h('small', {});
@@ -123,7 +124,7 @@ function notificationForm({params, go}, templates, n) {
       if (body.value.trim()) cfg.body = body.value;
       if (contentType.value.trim()) cfg.content_type = contentType.value.trim();
     }
-    const out = {name: name.value.trim(), template_id: templateIdOf(template), kind: kind.value, url: url.value.trim(),
+    const out = {name: name.value.trim(), ...targetOf(template), kind: kind.value, url: url.value.trim(),
       config: cfg, events: boxes.filter(([, b]) => b.checked).map(([ev]) => ev), enabled: enabled.checked};
     if (secret.value) out.secret = secret.value;
     else if (dropSecret.checked) out.secret = null;
@@ -136,7 +137,7 @@ function notificationForm({params, go}, templates, n) {
     }
   }},
   field(t('common.name'), name),
-  field(t('auto.template'), template),
+  field(t('auto.target'), template),
   field(t('notify.kind'), kind),
   urlField,
   field(id && n.has_secret ? t('notify.new_secret') : t('notify.secret'), secret,

@@ -8,7 +8,7 @@ import {get, qs} from '../api.js';
 import {h} from '../dom.js';
 import {t} from '../i18n.js';
 import {pagedTable, deleteButton} from '../table.js';
-import {tabs, templatesById, targetName, templateSelect, enabledBadge, toggleButton} from './automation.js';
+import {tabs, templatesById, targetName, workflowsById, templateSelect, enabledBadge, toggleButton} from './automation.js';
 import {filteredLoad} from './webhooks.js';
 
 export const eventsText = (events) => (events || []).map((e) => t(`notify.event_${e}`)).join(', ');
@@ -26,13 +26,14 @@ export function targetText(n) {
 
 export async function render({main, can, query, go}) {
   const templates = await templatesById();
+  const workflows = await workflowsById();
   const filter = templateSelect(templates, query.get('template_id'), {any: true, label: t('auto.filter_template')});
   filter.addEventListener('change', () => go(`/notifications${qs({template_id: filter.value})}`));
   const table = pagedTable({
     caption: t('notifications.caption'),
     columns: [
       {key: 'name', label: t('common.name'), cell: (n) => h('a', {href: `#/notifications/${n.id}`}, n.name)},
-      {key: 'template', label: t('auto.template'), cell: (n) => targetName(templates, n)},
+      {key: 'template', label: t('auto.template'), cell: (n) => targetName(templates, n, workflows)},
       {key: 'kind', label: t('notify.kind'), cell: (n) => t(`notify.kind_${n.kind}`)},
       {key: 'target', label: t('notify.target'), cell: (n) => h('code', {class: 'url'}, targetText(n))},
       {key: 'events', label: t('notify.events'), cell: (n) => eventsText(n.events)},

@@ -7,7 +7,7 @@ import {get, post, patch, del, qs} from '../api.js';
 import {h, field, fmtTime, notify} from '../dom.js';
 import {t, lang} from '../i18n.js';
 import {pagedTable, badge} from '../table.js';
-import {tabs, templatesById, targetName, targetSelect, templateIdOf, enabledBadge, toggleButton, showRefusal, browserZone,
+import {tabs, templatesById, targetName, targetSelect, targetOf, workflowsById, enabledBadge, toggleButton, showRefusal, browserZone,
   zoneNames, zonedToIso, isoToZoned, fmtZoned} from './automation.js';
 
 // The launch fields a template lets a launch (and so a schedule) set, by
@@ -23,10 +23,11 @@ const cronExamples = ['@hourly', '@daily', '@weekly', '@monthly', '*/15 * * * *'
 export async function render(ctx) {
   const {main, params, can, query} = ctx;
   const templates = await templatesById();
+  const workflows = await workflowsById();
   main.append(tabs('schedules'), h('p', {class: 'crumbs'}, h('a', {href: '#/schedules'}, t('nav.schedules'))));
   if (!params[0]) {
     main.append(h('h1', {}, t('schedules.new')),
-      scheduleForm(ctx, templates, {template_id: Number(query.get('template_id')) || undefined}));
+      scheduleForm(ctx, templates, {template_id: Number(query.get('template_id')) || undefined}, workflows));
     return;
   }
   const s = await get(`schedules/${params[0]}`);
@@ -41,7 +42,7 @@ export async function render(ctx) {
         ctx.go('/schedules');
       }}, t('action.delete'))) : '',
     h('dl', {class: 'facts card'},
-      h('dt', {}, t('auto.template')), h('dd', {}, s.workflow_id ? targetName(templates, s) : h('a', {href: `#/templates`}, targetName(templates, s))),
+      h('dt', {}, t('auto.template')), h('dd', {}, s.workflow_id ? targetName(templates, s, workflows) : h('a', {href: `#/templates`}, targetName(templates, s))),
       h('dt', {}, t('schedule.when')), h('dd', {}, s.cron ? h('code', {}, s.cron) : t('schedule.once_at', {time: fmtZoned(s.run_at, s.time_zone, lang)})),
       h('dt', {}, t('schedule.time_zone')), h('dd', {}, s.time_zone),
       h('dt', {}, t('schedule.missed_runs')), h('dd', {}, t(`schedule.missed_${s.missed_runs}`)),
@@ -65,7 +66,7 @@ export async function render(ctx) {
     load: (p) => get(`schedules/${s.id}/runs${qs({limit: p.limit, offset: p.offset})}`),
   });
   main.append(h('h2', {}, t('schedule.runs')), runs.root);
-  if (can('operator')) main.append(h('h2', {}, t('schedule.change')), scheduleForm(ctx, templates, s));
+  if (can('operator')) main.append(h('h2', {}, t('schedule.change')), scheduleForm(ctx, templates, s, workflows));
   await runs.reload();
 }
 
@@ -78,10 +79,10 @@ function nextRuns(s) {
 }
 
 // The create / change form. `s` is the schedule (or the defaults of a new one).
-function scheduleForm({params, go}, templates, s) {
+function scheduleForm({params, go}, templates, s, workflows) {
   const id = params[0];
   const name = h('input', {name: 'name', required: true, value: s.name || ''});
-  const template = targetSelect(templates, s);
+  const template = targetSelect(templates, s, workflows);
   const once = !!s.run_at && !s.cron;
   const modeCron = h('input', {type: 'radio', name: 'mode', value: 'cron', checked: !once});
   const modeOnce = h('input', {type: 'radio', name: 'mode', value: 'once', checked: once});
@@ -93,9 +94,10 @@ function scheduleForm({params, go}, templates, s) {
   overrides.value = JSON.stringify(s.overrides || {}, null, 2);
   const allowed = h('small', {id: 'overrides-allowed'});
   const showAllowed = () => {
-    const tpl = templates.get(Number(template.value));
+    const target = targetOf(template);
+    const tpl = templates.get(target.template_id);
     const keys = tpl ? Object.entries(promptFields).filter(([flag]) => tpl[flag]).map(([, k]) => k) : [];
-    if (s.workflow_id) allowed.textContent = t('schedule.overrides_workflow');
+    if (target.workflow_id) allowed.textContent = t('schedule.overrides_workflow');
     else allowed.textContent = keys.length ? t('schedule.overrides_allowed', {fields: keys.join(', ')}) : t('schedule.overrides_none');
   };
   template.addEventListener('change', showAllowed);
@@ -116,7 +118,7 @@ function scheduleForm({params, go}, templates, s) {
   const form = h('form', {class: 'card form', onsubmit: async (e) => {
     e.preventDefault();
     error.textContent = '';
-    const body = {name: name.value.trim(), template_id: templateIdOf(template), time_zone: zone.value.trim(),
+    const body = {name: name.value.trim(), ...targetOf(template), time_zone: zone.value.trim(),
       missed_runs: missed.value, enabled: enabled.checked};
     try {
       body.overrides = JSON.parse(overrides.value || '{}');
@@ -141,7 +143,7 @@ function scheduleForm({params, go}, templates, s) {
     }
   }},
   field(t('common.name'), name),
-  field(t('auto.template'), template),
+  field(t('auto.target'), template),
   h('fieldset', {}, h('legend', {}, t('schedule.when')),
     h('label', {class: 'inline'}, modeCron, ' ', t('schedule.mode_cron')),
     h('label', {class: 'inline'}, modeOnce, ' ', t('schedule.mode_once')),

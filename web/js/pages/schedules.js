@@ -6,17 +6,18 @@ import {get, qs} from '../api.js';
 import {h, fmtTime} from '../dom.js';
 import {t, lang} from '../i18n.js';
 import {pagedTable, deleteButton} from '../table.js';
-import {tabs, templatesById, targetName, templateSelect, enabledBadge, toggleButton, fmtZoned} from './automation.js';
+import {tabs, templatesById, targetName, workflowsById, templateSelect, enabledBadge, toggleButton, fmtZoned} from './automation.js';
 
 export async function render({main, can, query, go}) {
   const templates = await templatesById();
+  const workflows = await workflowsById();
   const filter = templateSelect(templates, query.get('template_id'), {any: true, label: t('auto.filter_template')});
   filter.addEventListener('change', () => go(`/schedules${qs({template_id: filter.value})}`));
   const table = pagedTable({
     caption: t('schedules.caption'),
     columns: [
       {key: 'name', label: t('common.name'), cell: (s) => h('a', {href: `#/schedules/${s.id}`}, s.name)},
-      {key: 'template', label: t('auto.template'), cell: (s) => targetName(templates, s)},
+      {key: 'template', label: t('auto.template'), cell: (s) => targetName(templates, s, workflows)},
       {key: 'when', label: t('schedule.when'), cell: (s) => (s.cron ? h('code', {}, s.cron) : t('schedule.once_at', {time: fmtZoned(s.run_at, s.time_zone, lang)}))},
       {key: 'time_zone', label: t('schedule.time_zone')},
       {key: 'next_run', label: t('schedule.next_run'), cell: (s) => (s.enabled && s.next_run ? fmtZoned(s.next_run, s.time_zone, lang) : '—')},

@@ -8,7 +8,7 @@ import {get, post, patch, del, qs} from '../api.js';
 import {h, clear, field, fmtTime, notify} from '../dom.js';
 import {t, lang} from '../i18n.js';
 import {pagedTable, badge} from '../table.js';
-import {tabs, templatesById, targetName, targetSelect, templateIdOf, enabledBadge, toggleButton, showRefusal, splitList} from './automation.js';
+import {tabs, templatesById, targetName, targetSelect, targetOf, workflowsById, enabledBadge, toggleButton, showRefusal, splitList} from './automation.js';
 import {hookUrl, filtersText} from './webhooks.js';
 
 const services = ['github', 'gitlab', 'gitee', 'generic'];
@@ -16,11 +16,12 @@ const services = ['github', 'gitlab', 'gitee', 'generic'];
 export async function render(ctx) {
   const {main, params, can, query} = ctx;
   const templates = await templatesById();
+  const workflows = await workflowsById();
   main.append(tabs('webhooks'), h('p', {class: 'crumbs'}, h('a', {href: '#/webhooks'}, t('nav.webhooks'))));
   if (!params[0]) {
     const place = h('div');
     main.append(h('h1', {}, t('webhooks.new')), place);
-    place.append(webhookForm(ctx, templates, {template_id: Number(query.get('template_id')) || undefined}, (saved) => {
+    place.append(webhookForm(ctx, {templates, workflows}, {template_id: Number(query.get('template_id')) || undefined}, (saved) => {
       // The one moment the secret exists outside the database.
       clear(place, h('div', {class: 'card secret', 'aria-live': 'polite'},
         h('p', {}, t('webhook.created', {name: saved.name})),
@@ -44,7 +45,7 @@ export async function render(ctx) {
       }}, t('action.delete'))) : '',
     h('dl', {class: 'facts card'},
       h('dt', {}, t('webhook.url')), h('dd', {}, h('code', {id: 'hook-url'}, hookUrl(w.id))),
-      h('dt', {}, t('auto.template')), h('dd', {}, targetName(templates, w)),
+      h('dt', {}, t('auto.template')), h('dd', {}, targetName(templates, w, workflows)),
       h('dt', {}, t('webhook.service')), h('dd', {}, w.service),
       h('dt', {}, t('webhook.proof')), h('dd', {}, t(`webhook.proof_${w.service === 'generic' ? `generic_${w.auth}` : w.service}`)),
       h('dt', {}, t('webhook.filters')), h('dd', {}, filtersText(w.filters)),
@@ -69,15 +70,15 @@ export async function render(ctx) {
   main.append(h('h2', {}, t('webhook.deliveries')),
     h('div', {class: 'actions'}, h('button', {type: 'button', onclick: () => log.reload()}, t('auto.refresh'))), log.root);
   if (can('operator'))
-    main.append(h('h2', {}, t('webhook.change')), webhookForm(ctx, templates, w, () => ctx.go(`/webhooks/${w.id}`)));
+    main.append(h('h2', {}, t('webhook.change')), webhookForm(ctx, {templates, workflows}, w, () => ctx.go(`/webhooks/${w.id}`)));
   await log.reload();
 }
 
 // The create / change form; done(saved answer) after a save.
-function webhookForm({params}, templates, w, done) {
+function webhookForm({params}, {templates, workflows}, w, done) {
   const id = params[0];
   const name = h('input', {name: 'name', required: true, value: w.name || ''});
-  const template = targetSelect(templates, w);
+  const template = targetSelect(templates, w, workflows);
   const service = h('select', {name: 'service'}, services.map((s) => h('option', {value: s, selected: s === (w.service || 'github')}, t(`webhook.service_${s}`))));
   const auth = h('select', {name: 'auth'}, ['hmac', 'token'].map((a) => h('option', {value: a, selected: a === (w.auth || 'hmac')}, t(`webhook.auth_${a}`))));
   const authField = field(t('webhook.auth'), auth, t('webhook.auth_hint'));
@@ -98,7 +99,7 @@ function webhookForm({params}, templates, w, done) {
       const list = splitList(el.value);
       if (list.length) filters[k] = list;
     }
-    const body = {name: name.value.trim(), template_id: templateIdOf(template), service: service.value, auth: auth.value,
+    const body = {name: name.value.trim(), ...targetOf(template), service: service.value, auth: auth.value,
       filters, enabled: enabled.checked};
     if (secret.value) body.secret = secret.value;
     try {
@@ -110,7 +111,7 @@ function webhookForm({params}, templates, w, done) {
     }
   }},
   field(t('common.name'), name),
-  field(t('auto.template'), template, t('webhook.template_hint')),
+  field(t('auto.target'), template, t('webhook.template_hint')),
   field(t('webhook.service'), service),
   authField,
   field(id ? t('webhook.new_secret') : t('webhook.secret'), secret, id ? t('webhook.new_secret_hint') : t('webhook.secret_hint')),

@@ -7,7 +7,7 @@ import {get, qs} from '../api.js';
 import {h} from '../dom.js';
 import {t} from '../i18n.js';
 import {pagedTable, deleteButton} from '../table.js';
-import {tabs, templatesById, targetName, templateSelect, enabledBadge, toggleButton} from './automation.js';
+import {tabs, templatesById, targetName, workflowsById, templateSelect, enabledBadge, toggleButton} from './automation.js';
 
 // Where the sender posts: absolute, and right behind a proxy's path prefix.
 export const hookUrl = (id) => new URL(`api/v1/hooks/${id}`, document.baseURI).href;
@@ -30,13 +30,14 @@ export function filteredLoad(path, keep) {
 
 export async function render({main, can, query, go}) {
   const templates = await templatesById();
+  const workflows = await workflowsById();
   const filter = templateSelect(templates, query.get('template_id'), {any: true, label: t('auto.filter_template')});
   filter.addEventListener('change', () => go(`/webhooks${qs({template_id: filter.value})}`));
   const table = pagedTable({
     caption: t('webhooks.caption'),
     columns: [
       {key: 'name', label: t('common.name'), cell: (w) => h('a', {href: `#/webhooks/${w.id}`}, w.name)},
-      {key: 'template', label: t('auto.template'), cell: (w) => targetName(templates, w)},
+      {key: 'template', label: t('auto.template'), cell: (w) => targetName(templates, w, workflows)},
       {key: 'service', label: t('webhook.service'), cell: (w) => (w.service === 'generic' ? `generic (${w.auth})` : w.service)},
       {key: 'filters', label: t('webhook.filters'), cell: (w) => filtersText(w.filters)},
       {key: 'url', label: t('webhook.url'), cell: (w) => h('code', {class: 'url'}, hookUrl(w.id))},

@@ -1,7 +1,7 @@
-// Workflows: every workflow with its nodes, a launch button for operators,
-// and the newest workflow jobs with their state. Workflows are written
-// through the API (POST /api/v1/workflows); a workflow job's page
-// (workflow_job.js) shows its nodes and decides its approvals.
+// Workflows: every workflow with its nodes, launch and edit buttons for
+// operators (the editor is workflow_edit.js), and the newest workflow jobs
+// with their state; a workflow job's page (workflow_job.js) shows its nodes
+// and decides its approvals.
 import {get, post, qs} from '../api.js';
 import {h, fmtTime, notify} from '../dom.js';
 import {t, lang} from '../i18n.js';
@@ -23,7 +23,8 @@ export async function render({main, can, go}) {
     columns: [
       {key: 'name', label: t('common.name'), cell: (w) => [h('strong', {}, w.name), w.description ? h('div', {class: 'muted'}, w.description) : '']},
       {key: 'nodes', label: t('workflow.nodes'), cell: (w) => w.nodes.map((n) => n.id).join(' → ')},
-      {key: 'actions', label: t('common.actions'), cell: (w) => (can('operator') ? launch(w) : '')},
+      {key: 'actions', label: t('common.actions'), cell: (w) => (can('operator') ? [launch(w), ' ',
+        h('a', {class: 'button', href: `#/workflows/${w.id}/edit`, 'aria-label': `${t('action.edit')} ${w.name}`}, t('action.edit'))] : '')},
     ],
     load: (p) => get(`workflows${qs({limit: p.limit, offset: p.offset})}`),
   });
@@ -40,6 +41,7 @@ export async function render({main, can, go}) {
   });
   main.append(tabs('workflows'), h('h1', {}, t('nav.workflows')),
     h('p', {class: 'muted'}, t('workflows.intro')),
+    can('operator') ? h('div', {class: 'actions'}, h('a', {class: 'button primary', href: '#/workflows/new'}, t('workflows.new'))) : '',
     workflows.root, h('h2', {}, t('workflow_jobs.caption')), jobs.root);
   await Promise.all([workflows.reload(), jobs.reload()]);
 }
