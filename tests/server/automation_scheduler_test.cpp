@@ -75,6 +75,22 @@ class SchedulerTest : public ::testing::Test {
     });
   }
 
+  // Two nodes (each its own connections to the one database) run their
+  // schedulers at once at each of `slots` hourly slots from `clock`'s
+  // time: each slot is handled by exactly one of them.
+  void race_two_schedulers(ManualClock& clock, int slots) {
+    Node other(data_);
+    Scheduler a(node_->ctx, clock), b(other.ctx, clock);
+    for (int slot = 0; slot < slots; ++slot) {
+      int handled_a = 0, handled_b = 0;
+      std::thread ta([&] { handled_a = a.run_due(); });
+      std::thread tb([&] { handled_b = b.run_due(); });
+      ta.join();
+      tb.join();
+      EXPECT_EQ(handled_a + handled_b, 1) << "slot " << slot;
+      clock.advance(hours(1));
+    }
+  }
   std::string data_;
   std::unique_ptr<Node> node_;
   int64_t owner_ = 0, template_ = 0;
@@ -98,18 +114,8 @@ TEST_F(SchedulerTest, ADueSlotLaunchesOneJobAsTheOwnerAndMovesToTheNextSlot) {
 
 TEST_F(SchedulerTest, TwoServersOnOneDatabaseLaunchEachSlotOnce) {
   add_schedule("hourly", "2026-12-06T13:00:00Z");
-  Node other(data_);  // a second node: its own connections to the same database
   ManualClock clock(at("2026-12-06T13:00:00Z"));
-  Scheduler a(node_->ctx, clock), b(other.ctx, clock);
-  for (int slot = 0; slot < 10; ++slot) {
-    int handled_a = 0, handled_b = 0;
-    std::thread ta([&] { handled_a = a.run_due(); });
-    std::thread tb([&] { handled_b = b.run_due(); });
-    ta.join();
-    tb.join();
-    EXPECT_EQ(handled_a + handled_b, 1) << "slot " << slot;
-    clock.advance(hours(1));
-  }
+  race_two_schedulers(clock, 10);
   EXPECT_EQ(count("SELECT COUNT(*) FROM jobs"), 10);
   EXPECT_EQ(count("SELECT COUNT(DISTINCT slot) FROM schedule_runs"), 10);
 }
@@ -178,18 +184,8 @@ TEST_F(SchedulerTest, AWorkflowScheduleStartsOneWorkflowJobPerSlotWhoseNodeJobGe
         .bind(4, stored_time(at("2026-12-06T13:00:00Z"))).bind(5, now).bind(6, now).run();
     return c.last_insert_id();
   });
-  Node other(data_);
   ManualClock clock(at("2026-12-06T13:00:00Z"));
-  Scheduler a(node_->ctx, clock), b(other.ctx, clock);
-  for (int slot = 0; slot < 3; ++slot) {
-    int handled_a = 0, handled_b = 0;
-    std::thread ta([&] { handled_a = a.run_due(); });
-    std::thread tb([&] { handled_b = b.run_due(); });
-    ta.join();
-    tb.join();
-    EXPECT_EQ(handled_a + handled_b, 1) << "slot " << slot;
-    clock.advance(hours(1));
-  }
+  race_two_schedulers(clock, 3);
   EXPECT_EQ(count("SELECT COUNT(*) FROM workflow_jobs WHERE created_by = " + std::to_string(owner_)), 3);
   EXPECT_EQ(count("SELECT COUNT(*) FROM schedule_runs WHERE workflow_job_id IS NOT NULL AND job_id IS NULL"), 3);
   EXPECT_EQ(count("SELECT COUNT(*) FROM jobs"), 0) << "the runner queues the nodes' jobs";
