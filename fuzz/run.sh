@@ -20,6 +20,7 @@ if [ ${#names[@]} -eq 0 ]; then
 fi
 cmake --build "$build" --target "${names[@]}"
 status=0
+rm -f "$build/fuzz-failures.txt"
 for name in "${names[@]}"; do
   corpus=$build/corpus/$name
   crashes=$build/crashes/$name
@@ -29,6 +30,10 @@ for name in "${names[@]}"; do
   if ! "$build/fuzz/$name" "$corpus" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
        -artifact_prefix="$crashes/" -print_final_stats=1; then
     echo "!! $name found a problem; see $crashes" >&2
+    # The reproducers, printable so that a CI log is enough to replay them.
+    for f in "$crashes"/*; do
+      if [ -f "$f" ]; then echo "!! $name $(basename "$f") base64: $(base64 -w0 "$f")"; fi
+    done | tee -a "$build/fuzz-failures.txt" >&2
     status=1
   fi
 done

@@ -15,4 +15,9 @@ if [ $# -eq 0 ] && [ -x fuzz/run.sh ]; then
   fuzz/run.sh "${FUZZ_SECONDS:-30}" || status=$?
 fi
 ctest --test-dir build --output-on-failure -j2 "$@" || status=$?
+# A fuzzer's finding printed again after ctest's long output, where a CI log's tail shows it.
+if [ -s build-fuzz/fuzz-failures.txt ]; then
+  echo "fuzzing found problems (reproducers below, also in build-fuzz/crashes/):" >&2
+  cat build-fuzz/fuzz-failures.txt >&2
+fi
 exit $status

@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include <cctype>
+#include <charconv>
 
 namespace drover {
 
@@ -308,4 +309,15 @@ std::string escape_decode(std::string_view s) {
   return out;
 }
 
+}  // namespace drover
+
+namespace drover {
+std::optional<long long> parse_decimal(std::string_view s, bool allow_sign) {
+  if (allow_sign && !s.empty() && s[0] == '+') s.remove_prefix(1);
+  if (s.empty() || (s[0] == '-' && !allow_sign)) return std::nullopt;
+  long long v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
 }  // namespace drover

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,4 +60,11 @@ namespace drover {
 // \\ \' \" and up to three octal digits) decoded, any other kept as is.
 // Ansible applies it to GNU tar's listing and to assemble's delimiter.
 std::string escape_decode(std::string_view s);
+}  // namespace drover
+
+namespace drover {
+// A whole string of decimal digits (optionally signed when allow_sign) as a
+// long long; nullopt when it is empty, holds anything else or does not fit.
+// For text from users, where std::stoll's exceptions would be a crash.
+std::optional<long long> parse_decimal(std::string_view s, bool allow_sign = false);
 }  // namespace drover

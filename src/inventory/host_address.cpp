@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/strings.hpp"
 
 namespace drover::inventory {
 namespace {
@@ -138,8 +139,10 @@ bool match_bracketed_hostport(std::string_view s, std::string& host, int& port) 
   if (colon == std::string_view::npos || colon < 2 || s[colon - 1] != ']') return false;
   if (!all_digits(s.substr(colon + 1))) return false;
   if (colon - 2 < 1) return false;
+  auto n = parse_decimal(s.substr(colon + 1));
+  if (!n || *n > 65535) return false;  // no port at all: the caller refuses the address
   host = std::string(s.substr(1, colon - 2));
-  port = std::stoi(std::string(s.substr(colon + 1)));
+  port = static_cast<int>(*n);
   return true;
 }
 
@@ -159,8 +162,10 @@ bool match_hostport(std::string_view s, std::string& host, int& port) {
       ++i;
     }
   }
+  auto n = parse_decimal(s.substr(colon + 1));
+  if (!n || *n > 65535) return false;
   host = std::string(head);
-  port = std::stoi(std::string(s.substr(colon + 1)));
+  port = static_cast<int>(*n);
   return true;
 }
 
@@ -214,8 +219,9 @@ std::vector<std::string> expand_host_range(std::string_view name) {
   std::string beg = bounds[0].empty() ? "0" : bounds[0];
   const std::string& end = bounds[1];
   auto to_int = [&](const std::string& s) -> long {
-    if (!all_digits(s)) throw Error("invalid literal for int() with base 10: '" + s + "'");
-    return std::stol(s);
+    auto n = all_digits(s) ? parse_decimal(s) : std::nullopt;
+    if (!n) throw Error("invalid literal for int() with base 10: '" + s + "'");
+    return static_cast<long>(*n);
   };
   long step = bounds.size() == 3 ? to_int(bounds[2]) : 1;
   if (end.empty()) throw Error("host range must specify end value");

@@ -68,16 +68,18 @@ bool split_subscript(const std::string& pattern, std::string& expr, Subscript& s
   auto digits = [](std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
+  // Subscripts too big for a long select nothing, as Python's slicing past the end.
+  auto number = [](std::string_view s) { return parse_decimal(s, true).value_or(s[0] == '-' ? -(1LL << 62) : 1LL << 62); };
   if (digits(body) || (body.size() > 1 && body[0] == '-' && digits(std::string_view(body).substr(1)))) {
-    sub.start = std::stol(body);
+    sub.start = number(body);
     sub.end.reset();
   } else {
     size_t sep = body.find_first_of(":-");
     if (sep == std::string::npos || !digits(std::string_view(body).substr(0, sep))) return false;
     std::string end = body.substr(sep + 1);
     if (!end.empty() && !digits(end)) return false;
-    sub.start = std::stol(body.substr(0, sep));
-    sub.end = end.empty() ? -1 : std::stol(end);
+    sub.start = number(std::string_view(body).substr(0, sep));
+    sub.end = end.empty() ? -1 : number(end);
     dash = body[sep] == '-';
   }
   expr = pattern.substr(0, open);

@@ -27,9 +27,9 @@ class AddHostModule : public Module {
     Value host_vars = Value::object();
     // host:port sets the port like Ansible's parse_address.
     auto colon = name.rfind(':');
-    if (colon != std::string::npos && name.find(':') == colon && colon + 1 < name.size() &&
-        name.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
-      host_vars["ansible_ssh_port"] = std::stoi(name.substr(colon + 1));
+    auto port = colon != std::string::npos && name.find(':') == colon ? parse_decimal(name.substr(colon + 1)) : std::nullopt;
+    if (port) {
+      host_vars["ansible_ssh_port"] = *port;
       name = name.substr(0, colon);
     }
     Value groups = Value::array();

@@ -40,5 +40,18 @@ TEST(Utf8, InvalidBytesBecomeTheReplacementCharacterAndValidTextIsKept) {
   EXPECT_EQ(to_valid_utf8("\xe4\xb8"), "\xef\xbf\xbd\xef\xbf\xbd");  // cut short
 }
 
+TEST(ParseDecimal, WholeNumbersOnlyAndNoOverflow) {
+  EXPECT_EQ(parse_decimal("8022"), 8022);
+  EXPECT_EQ(parse_decimal("-3", true), -3);
+  EXPECT_EQ(parse_decimal("+3", true), 3);
+  EXPECT_FALSE(parse_decimal("-3"));
+  EXPECT_FALSE(parse_decimal(""));
+  EXPECT_FALSE(parse_decimal("12a"));
+  EXPECT_FALSE(parse_decimal(" 12"));
+  EXPECT_EQ(parse_decimal("9223372036854775807"), 9223372036854775807LL);
+  EXPECT_FALSE(parse_decimal("9223372036854775808"));
+  EXPECT_FALSE(parse_decimal(std::string(40, '6')));
+}
+
 }  // namespace
 }  // namespace drover

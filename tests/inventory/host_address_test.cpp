@@ -72,5 +72,17 @@ TEST(ParseAddress, RejectsRangesWhenNotAllowed) {
   EXPECT_EQ(parse_address("256.1.1.1:22", true)->port, 22);
 }
 
+TEST(ParseAddress, APortTooBigForAnyIntegerIsNoPortAndNoCrash) {
+  // Found by inventory_fuzz: std::stoi threw out_of_range and aborted drover.
+  const std::string huge = "h:" + std::string(40, '6');
+  EXPECT_FALSE(parse_address(huge, true));
+  EXPECT_FALSE(parse_address("[h]:" + std::string(40, '6'), true));
+  EXPECT_FALSE(parse_address("h:65536", true));
+  EXPECT_EQ(parse_address("h:65535", true)->port, 65535);
+  auto e = expand_host_entry(huge);
+  EXPECT_FALSE(e.port);
+  EXPECT_THROW(expand_host_entry("web[1:" + std::string(40, '9') + "]"), Error);
+}
+
 }  // namespace
 }  // namespace drover::inventory

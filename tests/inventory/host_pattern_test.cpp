@@ -85,6 +85,12 @@ TEST_F(HostPatterns, SubscriptsAreInclusive) {
   EXPECT_EQ(sel("web[1:]"), (Names{"web2", "web3"}));
   EXPECT_EQ(sel("cdn[1:2]:db[0]"), (Names{"e2", "e3", "db1"}));
   EXPECT_THROW(sel("web[7]"), Error);
+  // Subscripts past any integer select as Python slices do, never abort.
+  const std::string huge(30, '9');
+  EXPECT_THROW(sel("web[" + huge + "]"), Error);
+  EXPECT_THROW(sel("web[-" + huge + "]"), Error);
+  EXPECT_EQ(sel("web[1:" + huge + "]"), (Names{"web2", "web3"}));
+  EXPECT_EQ(sel("web[" + huge + ":]"), Names{});
 }
 
 TEST_F(HostPatterns, LimitIntersectsThePattern) {
