@@ -65,6 +65,8 @@ const std::vector<Setting>& settings() {
        {{"defaults", "roles_path"}}, {"ANSIBLE_ROLES_PATH"}},
       {"DEFAULT_MODULE_PATH", Kind::pathlist, "~/.ansible/plugins/modules:/usr/share/ansible/plugins/modules",
        {{"defaults", "library"}}, {"ANSIBLE_LIBRARY"}},
+      {"DEFAULT_LOOKUP_PLUGIN_PATH", Kind::pathlist, "~/.ansible/plugins/lookup:/usr/share/ansible/plugins/lookup",
+       {{"defaults", "lookup_plugins"}}, {"ANSIBLE_LOOKUP_PLUGINS"}},
       {"DEFAULT_MODULE_UTILS_PATH", Kind::pathlist,
        "~/.ansible/plugins/module_utils:/usr/share/ansible/plugins/module_utils", {{"defaults", "module_utils"}},
        {"ANSIBLE_MODULE_UTILS"}},

@@ -22,6 +22,7 @@
 #include "core/vault.hpp"
 #include "engine/config.hpp"
 #include "engine/loops.hpp"
+#include "engine/python_lookups.hpp"
 #include "modules/template_vars.hpp"
 #include "template/engine.hpp"
 #include "template/renderer.hpp"
@@ -39,6 +40,7 @@ using Kwargs = std::vector<std::pair<std::string, Value>>;
 // may ignore and how the message reads.
 struct LookupFailure : Error {
   enum Kind { lookup_error, other_error, undefined } kind;
+  std::string type = "<class 'ansible.errors.AnsibleError'>";  // the exception's class, as Python prints it
   LookupFailure(Kind k, const std::string& msg) : Error(msg), kind(k) {}
 };
 
@@ -475,9 +477,36 @@ bool is_native_lookup(const std::string& name) {
 
 namespace {
 
+// A plugin drover lacks, run by the controller's Python with the task's
+// variables (each as the task would see it; one that fails to template is
+// left out, as the plugin would fail on it only if it used it).
+Value run_python_plugin(const PythonLookups& python, const std::string& name, const Args& args, const Kwargs& kw) {
+  Value variables = Value::object();
+  std::vector<std::string> search_path = search_path_or_cwd();
+  if (current_scope) {
+    for (const auto& n : current_scope->vars.names()) {
+      try {
+        if (const Value* v = current_scope->vars.lookup(n)) variables[n] = *v;
+      } catch (const std::exception&) {
+      }
+    }
+  }
+  Value kwargs = Value::object();
+  for (const auto& [k, v] : kw) kwargs[k] = v;
+  PythonLookups::Outcome o = python.run(name, terms_of(args), kwargs, variables, search_path);
+  if (!o.error) return o.ran;
+  LookupFailure f(o.error->kind == PythonLookupError::undefined      ? LookupFailure::undefined
+                  : o.error->kind == PythonLookupError::lookup_error ? LookupFailure::lookup_error
+                                                                     : LookupFailure::other_error,
+                  o.error->message);
+  if (!o.error->type.empty()) f.type = o.error->type;
+  throw f;
+}
+
 // Templar._lookup around one plugin run.
-Value run_lookup(const Args& all_args, const Kwargs& all_kw, bool query,
-                 const std::function<void(const std::string&)>& warn) {
+Value run_lookup(const Args& all_args, const Kwargs& all_kw, bool query, const LookupHooks& hooks,
+                 const PythonLookups* python) {
+  const auto& warn = hooks.warn;
   if (all_args.empty()) throw tmpl::TemplateError(tmpl::TemplateError::Kind::Runtime, "lookup requires a plugin name");
   std::string name = to_display_string(all_args[0]);
   if (name.rfind("ansible.builtin.", 0) == 0) name = name.substr(16);
@@ -492,24 +521,53 @@ Value run_lookup(const Args& all_args, const Kwargs& all_kw, bool query,
   }
   Value ran;
   try {
-    ran = run_plugin(name, args, kw);
+    ran = python && python->available() && !is_native_lookup(name) ? run_python_plugin(*python, name, args, kw)
+                                                                    : run_plugin(name, args, kw);
   } catch (const LookupFailure& e) {
     if (e.kind == LookupFailure::undefined)
       throw tmpl::TemplateError(tmpl::TemplateError::Kind::Undefined, e.message());
     std::string msg = e.kind == LookupFailure::lookup_error
                           ? e.message()
                           : "An unhandled exception occurred while running the lookup plugin '" + name +
-                                "'. Error was a <class 'ansible.errors.AnsibleError'>, original message: " + e.message();
-    if (errors == "warn") warn(e.kind == LookupFailure::lookup_error
-                                   ? "Lookup failed but the error is being ignored: " + e.message()
-                                   : msg);
-    // Ansible raises AnsibleError(msg, orig_exc=e), whose text ends in ". " + str(e).
-    else if (errors != "ignore")
+                                "'. Error was a " + e.type + ", original message: " + e.message();
+    if (errors == "warn") {
+      if (warn)
+        warn(e.kind == LookupFailure::lookup_error ? "Lookup failed but the error is being ignored: " + e.message()
+                                                   : msg);
+    } else if (errors != "ignore") {
+      // Ansible raises AnsibleError(msg, orig_exc=e), whose text ends in ". " + str(e).
       throw tmpl::TemplateError(tmpl::TemplateError::Kind::Runtime,
                                 e.kind == LookupFailure::lookup_error ? msg : msg + ". " + e.message());
+    }
     return wantlist ? Value::array() : Value();
   }
+  if (!ran.is_array() && hooks.deprecate) {
+    std::string type = ran.is_object() ? "dict" : ran.is_string() ? "str" : ran.is_boolean() ? "bool"
+                       : ran.is_number_integer() ? "int" : ran.is_number() ? "float" : "NoneType";
+    hooks.deprecate("The lookup plugin '" + name + "' was expected to return a list, got '<class '" + type +
+                        "'>' instead. The lookup plugin '" + name +
+                        "' needs to be changed to return a list. This will be an error in Ansible 2.18",
+                    "2.18");
+  }
   if (wantlist || ran.empty()) return ran;
+  // Plugins should return lists; Ansible joins a dict's keys and refuses
+  // what is not a sequence.
+  if (ran.is_object()) {
+    std::string keys;
+    for (const auto& [k, v] : ran.items()) keys += (keys.empty() ? "" : ",") + k;
+    return keys;
+  }
+  if (ran.is_string()) {
+    std::string chars;
+    for (size_t i = 0, n; i < ran.get_ref<const std::string&>().size(); i += n) {
+      const std::string& s = ran.get_ref<const std::string&>();
+      n = std::max<size_t>(1, utf8_sequence_length(std::string_view(s).substr(i)));
+      chars += (i ? "," : "") + s.substr(i, n);
+    }
+    return chars;
+  }
+  if (!ran.is_array())
+    throw tmpl::TemplateError(tmpl::TemplateError::Kind::Runtime, "The lookup plugin '" + name + "' did not return a list.");
   bool all_strings = true;
   for (const auto& e : ran) all_strings = all_strings && e.is_string();
   if (all_strings) {
@@ -529,22 +587,26 @@ LookupScope::LookupScope(const tmpl::Engine& t, tmpl::VariableSource& v, std::ve
 
 LookupScope::~LookupScope() { current_scope = previous_; }
 
-void register_lookups(tmpl::Engine& templar, std::function<void(const std::string&)> warn) {
-  auto make = [warn](bool query) {
-    return [warn, query](const Args& args, const Kwargs& kw) { return run_lookup(args, kw, query, warn); };
+void register_lookups(tmpl::Engine& templar, LookupHooks hooks, std::shared_ptr<const PythonLookups> python) {
+  auto make = [hooks, python](bool query) {
+    return [hooks, query, python](const Args& args, const Kwargs& kw) {
+      return run_lookup(args, kw, query, hooks, python.get());
+    };
   };
   templar.register_global("lookup", make(false));
   templar.register_global("query", make(true));
   templar.register_global("q", make(true));
 }
 
-Value query_lookup(const std::string& name, const Value& terms) {
+Value query_lookup(const tmpl::Engine& templar, const std::string& name, const Value& terms) {
   Args args{Value(name)};
   if (terms.is_array())
     for (const auto& t : terms) args.push_back(t);
   else
     args.push_back(terms);
-  return run_lookup(args, {}, true, [](const std::string&) {});
+  auto query = templar.globals().find("query");
+  if (query == templar.globals().end()) return run_lookup(args, {}, true, LookupHooks{}, nullptr);
+  return query->second(args, {});
 }
 
 }  // namespace drover

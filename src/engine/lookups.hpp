@@ -17,12 +17,15 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/value.hpp"
 
 namespace drover {
+
+class PythonLookups;
 
 namespace tmpl {
 class Engine;
@@ -46,13 +49,22 @@ class LookupScope {
 
 // Registers lookup, query and q on `templar`; `warn` receives the warnings
 // of errors=warn.
-void register_lookups(tmpl::Engine& templar, std::function<void(const std::string&)> warn);
+// Where lookups' warnings (errors=warn) and deprecations (Display.deprecated's
+// message and version) go; either may be empty.
+struct LookupHooks {
+  std::function<void(const std::string&)> warn;
+  std::function<void(const std::string& msg, const std::string& version)> deprecate;
+};
+
+// `python` runs the plugins drover lacks (null: they are not found).
+void register_lookups(tmpl::Engine& templar, LookupHooks hooks, std::shared_ptr<const PythonLookups> python = nullptr);
 
 // Whether drover has the lookup plugin `name` ("file", "ansible.builtin.file").
 bool is_native_lookup(const std::string& name);
 
-// query(name, *terms) as with_<name> runs it (a LookupScope must be open);
-// throws tmpl::TemplateError as the query() global does.
-Value query_lookup(const std::string& name, const Value& terms);
+// query(name, *terms) as with_<name> runs it, through `templar`'s query()
+// global (a LookupScope must be open); throws tmpl::TemplateError as the
+// query() global does.
+Value query_lookup(const tmpl::Engine& templar, const std::string& name, const Value& terms);
 
 }  // namespace drover

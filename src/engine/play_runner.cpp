@@ -118,7 +118,12 @@ PlaybookRunner::PlaybookRunner(const Playbook& playbook, inventory::Inventory& i
       templar_(std::make_unique<tmpl::Engine>()),
       pool_(std::make_unique<ConnectionPool>()) {
   started_at_task_ = options_.start_at_task.empty();
-  register_lookups(*templar_, [this](const std::string& w) { callback_.warning(w); });
+  LookupHooks hooks;
+  hooks.warn = [this](const std::string& w) { callback_.warning(w); };
+  hooks.deprecate = [this](const std::string& msg, const std::string& version) {
+    callback_.deprecation(msg, version);
+  };
+  register_lookups(*templar_, std::move(hooks), playbook_.python_lookups);
 }
 
 PlaybookRunner::~PlaybookRunner() = default;

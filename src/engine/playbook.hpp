@@ -19,6 +19,7 @@
 #include "core/error.hpp"
 #include "core/value.hpp"
 #include "engine/collections.hpp"
+#include "engine/python_lookups.hpp"
 
 namespace drover {
 
@@ -168,6 +169,8 @@ struct Playbook {
   // The run's Python fallback modules (engine/module_lookup.hpp): shared
   // by the run's playbooks, it owns the modules that tasks' `module` name.
   std::shared_ptr<FallbackModules> fallback;
+  // Lookup plugins drover lacks, run by the controller's Python.
+  std::shared_ptr<const PythonLookups> python_lookups;
 };
 
 }  // namespace drover

@@ -593,6 +593,7 @@ LoadOptions load_options(const Config& config) {
   lo.collections_paths = config.list("COLLECTIONS_PATHS");
   lo.collections_scan_sys_path = config.boolean("COLLECTIONS_SCAN_SYS_PATH");
   lo.fallback = std::make_shared<FallbackModules>(fallback_options(config));
+  lo.python_lookups = std::make_shared<PythonLookups>(configured_lookup_dirs(config), controller_python());
   return lo;
 }
 
@@ -606,6 +607,8 @@ Playbook load_playbook(const std::string& path, const LoadOptions& opts) {
                                     find_ansible_core_dir());
   pb.fallback = opts.fallback ? opts.fallback : std::make_shared<FallbackModules>();
   pb.fallback->add_index(*pb.collections);
+  pb.python_lookups = opts.python_lookups ? opts.python_lookups
+                                          : std::make_shared<PythonLookups>(std::vector<std::string>{}, controller_python());
   Loader loader(pb, opts);
   std::string in_collection = loader.collection_playbook(path);
   if (!in_collection.empty())

@@ -30,6 +30,9 @@ struct LoadOptions {
   // The run's Python fallback modules (shared by its playbooks); null:
   // load_playbook makes one without configured library paths.
   std::shared_ptr<FallbackModules> fallback;
+  // The run's Python lookups (configured lookup_plugins); null: load_playbook
+  // makes one without configured directories.
+  std::shared_ptr<const PythonLookups> python_lookups;
 };
 
 // roles_path and the collection settings from ansible.cfg/ANSIBLE_*.

@@ -13,7 +13,7 @@ namespace {
 
 class Checker {
  public:
-  explicit Checker(const Playbook& pb) : index_(pb.collections.get()) {}
+  explicit Checker(const Playbook& pb) : index_(pb.collections.get()), python_(pb.python_lookups.get()) {}
 
   void play(const Play& p) {
     where_ = p.where;
@@ -48,7 +48,9 @@ class Checker {
     value(t.loop, false);
     value(t.loop_control, false);
     for (const Value* c : {&t.changed_when, &t.failed_when, &t.until}) value(*c, true);
-    if (!t.loop_with.empty()) check(PluginKind::lookup, t.loop_with);
+    // with_<name> is a task attribute only when the lookup exists (Ansible's Task.preprocess_data).
+    if (!t.loop_with.empty() && !check(PluginKind::lookup, t.loop_with))
+      throw ParserError("'with_" + t.loop_with + "' is not a valid attribute for a Task", where_);
   }
 
   // The expressions in the strings of `v`: what {{ }} and {% %} hold, or
@@ -90,15 +92,24 @@ class Checker {
     }
   }
 
-  void check(PluginKind kind, const std::string& name) {
-    if (!index_ || native(kind, name)) return;
+  // Whether `name` exists (natively or as a plugin file drover can run);
+  // throws ParserError for a plugin drover cannot run.
+  bool check(PluginKind kind, const std::string& name) {
+    if (!index_ || native(kind, name)) return true;
     const char* dir = kind == PluginKind::filter ? "/filter_plugins" : kind == PluginKind::test ? "/test_plugins"
                                                                                                  : "/lookup_plugins";
     PluginQuery q;
     q.kind = kind;
     q.name = name;
-    if (role_) q.legacy_dirs.push_back(role_->path + dir);
-    q.legacy_dirs.push_back(playbook_dir_ + dir);
+    if (kind == PluginKind::lookup && python_) {
+      std::vector<std::string> search;
+      if (role_) search.push_back(role_->path);
+      search.push_back(playbook_dir_);
+      q.legacy_dirs = python_->legacy_dirs(search);
+    } else {
+      if (role_) q.legacy_dirs.push_back(role_->path + dir);
+      q.legacy_dirs.push_back(playbook_dir_ + dir);
+    }
     std::string key = std::to_string(static_cast<int>(kind)) + name + "\n" + join(q.legacy_dirs, ":");
     auto [it, fresh] = seen_.emplace(key, std::optional<ResolvedPlugin>());
     if (fresh) {
@@ -108,7 +119,10 @@ class Checker {
         throw ParserError(e.message(), where_);
       }
     }
-    if (!it->second || it->second->native || native(kind, it->second->fqcn)) return;
+    if (!it->second) return false;
+    if (it->second->native || native(kind, it->second->fqcn)) return true;
+    // Lookups drover lacks run in the controller's Python (engine/python_lookups.hpp).
+    if (kind == PluginKind::lookup && python_ && python_->available()) return true;
     const ResolvedPlugin& r = *it->second;
     std::string what = kind == PluginKind::filter ? "filter" : kind == PluginKind::test ? "test" : "lookup plugin";
     std::string msg = what + " '" + r.fqcn + "'";
@@ -119,6 +133,7 @@ class Checker {
   }
 
   const CollectionIndex* index_;
+  const PythonLookups* python_;
   Location where_;
   std::string playbook_dir_;
   const Role* role_ = nullptr;

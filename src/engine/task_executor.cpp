@@ -21,6 +21,7 @@
 #include "engine/error_context.hpp"
 #include "engine/loops.hpp"
 #include "engine/lookups.hpp"
+#include "engine/python_lookups.hpp"
 #include "engine/task_vars.hpp"
 #include "inventory/inventory.hpp"
 #include "modules/async_job.hpp"
@@ -469,6 +470,14 @@ class ItemRun {
                    {"msg", "template error while templating string: " + e.message() + ". String: " + source + ". " +
                                e.message()}};
     }
+    // A Python exception Ansible does not wrap fails the task with its
+    // traceback and no msg (TaskExecutor's catch-all).
+    if (te && !te->python_type().empty())
+      return Value{{"failed", true},
+                   {"changed", false},
+                   {"exception", "Traceback (most recent call last):\n  File \"<template>\", line " +
+                                     std::to_string(std::max(1, te->where().line)) + ", in root\n" + te->python_type() +
+                                     ": " + e.message() + "\n"}};
     if (te && te->kind() == tmpl::TemplateError::Kind::Runtime) return Value{{"failed", true}, {"msg", e.message()}};
     return Value{{"failed", true},
                  {"msg", "The task includes an option with an undefined variable. The error was: " +
@@ -758,14 +767,7 @@ Value play_magic_vars(const Play& play, const Config& config) {
   m["ansible_dependent_role_names"] = dep_names;
   m["ansible_role_names"] = all_names;
   // The Python that runs ansible-playbook: here the controller's python3.
-  std::string python = "/usr/bin/python3";
-  if (const char* path = std::getenv("PATH"); path && !std::filesystem::exists(python))
-    for (const auto& dir : split(path, ':'))
-      if (std::filesystem::exists(dir + "/python3")) {
-        python = dir + "/python3";
-        break;
-      }
-  m["ansible_playbook_python"] = python;
+  m["ansible_playbook_python"] = controller_python();
   if (!config.file().empty()) m["ansible_config_file"] = std::filesystem::absolute(config.file()).string();
   else m["ansible_config_file"] = Value();
   return m;
@@ -894,7 +896,7 @@ Value task_loop_items(const PlayContext& ctx, const inventory::Host& host, HostR
   static const std::set<std::string> loop_kinds = {"",       "items",    "list",   "indexed_items", "dict",
                                                    "together", "nested", "cartesian", "subelements", "sequence",
                                                    "fileglob"};
-  if (!loop_kinds.count(task.loop_with)) return query_lookup(task.loop_with, terms);
+  if (!loop_kinds.count(task.loop_with)) return query_lookup(*ctx.templar, task.loop_with, terms);
   return loop_items(task.loop_with, terms, task_search_path(ctx, task));
 }
 

@@ -1,9 +1,6 @@
 #include "engine/vault_passwords.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "core/subprocess.hpp"
 
 namespace drover {
 namespace {
@@ -32,69 +31,17 @@ std::string strip_space(std::string s) {
   return s.substr(i);
 }
 
-struct ScriptResult {
-  int status = 0;
-  std::string out, err;
-};
-
 // Runs `argv` with stdout (and stderr when `capture_err`) captured; stdin and,
 // for plain scripts, stderr stay the terminal's so scripts can prompt (as
 // Ansible leaves them).
-ScriptResult run_script(const std::vector<std::string>& argv, bool capture_err, const std::string& what) {
-  int out[2], err[2] = {-1, -1};
-  if (pipe2(out, O_CLOEXEC) != 0) throw Error("pipe failed");
-  if (capture_err && pipe2(err, O_CLOEXEC) != 0) {
-    close(out[0]);
-    close(out[1]);
-    throw Error("pipe failed");
-  }
-  int exec_err[2];
-  if (pipe2(exec_err, O_CLOEXEC) != 0) throw Error("pipe failed");
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out[1], 1);
-    if (capture_err) dup2(err[1], 2);
-    execv(args[0], args.data());
-    int e = errno;
-    (void)!write(exec_err[1], &e, sizeof e);
-    _exit(127);
-  }
-  close(out[1]);
-  if (capture_err) close(err[1]);
-  close(exec_err[1]);
-  ScriptResult r;
-  pollfd fds[2] = {{out[0], POLLIN, 0}, {capture_err ? err[0] : -1, POLLIN, 0}};
-  char buf[4096];
-  for (int open = capture_err ? 2 : 1; open > 0;) {
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      ssize_t n = read(fds[i].fd, buf, sizeof buf);
-      if (n > 0) {
-        (i == 0 ? r.out : r.err).append(buf, static_cast<size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        --open;
-      }
-    }
-  }
-  int e = 0;
-  bool exec_failed = read(exec_err[0], &e, sizeof e) == sizeof e;
-  close(exec_err[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (pid < 0 || exec_failed)
+ProcessResult run_script(const std::vector<std::string>& argv, bool capture_err, const std::string& what) {
+  ProcessOptions o;
+  o.inherit_stdin = true;
+  o.capture_err = capture_err;
+  ProcessResult r = run_process(argv, o);
+  if (int e = r.exec_errno)
     throw Error("Problem running " + what + " " + argv[0] + " ([Errno " + std::to_string(e) + "] " +
                 std::strerror(e) + ": '" + argv[0] + "'). If this is not a script, remove the executable bit from the file.");
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
   return r;
 }
 
@@ -142,7 +89,7 @@ std::string read_vault_password_source(const std::string& source, const std::str
   if (executable && is_client_script(source)) {
     std::vector<std::string> argv{path};
     if (!vault_id.empty()) argv.insert(argv.end(), {"--vault-id", vault_id});
-    ScriptResult r = run_script(argv, true, "vault password client script");
+    ProcessResult r = run_script(argv, true, "vault password client script");
     std::string id = vault_id.empty() ? "None" : vault_id;
     if (r.status == 2)
       throw Error("Vault password client script " + path + " did not find a secret for vault-id=" + id + ": " +
@@ -155,7 +102,7 @@ std::string read_vault_password_source(const std::string& source, const std::str
     return pass;
   }
   if (executable) {
-    ScriptResult r = run_script({path}, false, "vault password script");
+    ProcessResult r = run_script({path}, false, "vault password script");
     if (r.status != 0)
       throw Error("Vault password script " + path + " returned non-zero (" + std::to_string(r.status) + "): None");
     std::string pass = strip_newlines(r.out);

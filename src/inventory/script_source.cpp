@@ -1,78 +1,20 @@
 #include "inventory/script_source.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "core/subprocess.hpp"
 
 namespace drover::inventory {
 namespace {
 
-struct ScriptResult {
-  int status = -1;
-  std::string out, err;
-};
-
-// Runs argv without a shell, collecting stdout and stderr.
-ScriptResult run(const std::vector<std::string>& argv) {
-  int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0) throw Error("pipe failed");
-  if (pipe2(err_pipe, O_CLOEXEC) != 0) {
-    close(out_pipe[0]);
-    close(out_pipe[1]);
-    throw Error("pipe failed");
-  }
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], 1);
-    dup2(err_pipe[1], 2);
-    int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0) dup2(devnull, 0);
-    execv(args[0], args.data());
-    dprintf(2, "%s", std::strerror(errno));
-    _exit(127);
-  }
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  ScriptResult r;
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  int open_fds = 2;
-  char buf[65536];
-  while (open_fds > 0) {
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      ssize_t n = read(fds[i].fd, buf, sizeof buf);
-      if (n > 0) {
-        (i == 0 ? r.out : r.err).append(buf, n);
-      } else if (n == 0 || errno != EINTR) {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      }
-    }
-  }
-  int status = 0;
-  if (pid > 0) waitpid(pid, &status, 0);
-  r.status = pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 Value run_json(const std::string& path, const std::vector<std::string>& argv) {
-  ScriptResult r = run(argv);
-  std::string err = r.err;
+  ProcessResult r = run_process(argv);
+  std::string err = r.exec_errno ? std::strerror(r.exec_errno) : r.err;
   if (!err.empty() && err.back() != '\n') err += '\n';
   if (r.status != 0) throw Error("Inventory script (" + path + ") had an execution error: " + err + " ");
   try {

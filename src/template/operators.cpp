@@ -142,26 +142,26 @@ Val binary_op(std::string_view op, const Val& a, const Val& b) {
       if (op == "//") {
         if (!nums) unsupported("//", a, b);
         if (flt) {
-          if (b.as_float() == 0.0) fail("float floor division by zero");
+          if (b.as_float() == 0.0) fail_python("ZeroDivisionError", "float floor division by zero");
           return Val::flt(std::floor(a.as_float() / b.as_float()));
         }
-        if (b.as_int() == 0) fail("integer division or modulo by zero");
+        if (b.as_int() == 0) fail_python("ZeroDivisionError", "integer division or modulo by zero");
         if (a.as_int() == INT64_MIN && b.as_int() == -1) fail("integer overflow (drover's integers are 64-bit)");
         int64_t q = a.as_int() / b.as_int();
         if ((a.as_int() % b.as_int() != 0) && ((a.as_int() < 0) != (b.as_int() < 0))) --q;
         return Val::integer(q);
       }
       if (!nums) unsupported("/", a, b);
-      if (b.as_float() == 0.0) fail(flt ? "float division by zero" : "division by zero");
+      if (b.as_float() == 0.0) fail_python("ZeroDivisionError", flt ? "float division by zero" : "division by zero");
       return Val::flt(a.as_float() / b.as_float());
     case '%':
       if (a.is_str()) return Val::str(percent_format(a.as_str(), b));
       if (!nums) unsupported("%", a, b);
       if (flt) {
-        if (b.as_float() == 0.0) fail("float modulo");
+        if (b.as_float() == 0.0) fail_python("ZeroDivisionError", "float modulo");
         return Val::flt(py_fmod(a.as_float(), b.as_float()));
       }
-      if (b.as_int() == 0) fail("integer division or modulo by zero");
+      if (b.as_int() == 0) fail_python("ZeroDivisionError", "integer modulo by zero");
       if (b.as_int() == -1) return Val::integer(0);
       {
         int64_t m = a.as_int() % b.as_int();

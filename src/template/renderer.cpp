@@ -55,7 +55,8 @@ class SelfRef : public Object {
 void Renderer::rethrow_located(const std::exception& e, int line) {
   if (auto* te = dynamic_cast<const TemplateError*>(&e)) {
     if (te->located()) throw *te;
-    throw TemplateError(te->kind(), te->message(), Location{current_ ? current_->name : opts_.name, line, 0});
+    throw TemplateError(te->kind(), te->message(), Location{current_ ? current_->name : opts_.name, line, 0})
+        .with_python_type(te->python_type());
   }
   throw TemplateError(TemplateError::Kind::Runtime, e.what(),
                       Location{current_ ? current_->name : opts_.name, line, 0});

@@ -20,13 +20,27 @@ class TemplateError : public drover::Error {
       : drover::Error(message, std::move(where)), kind_(kind) {}
   Kind kind() const { return kind_; }
   bool located() const { return where().line > 0; }
+  // The Python exception class ("ZeroDivisionError") of an error Ansible
+  // lets through unwrapped (it fails the task with a traceback, no msg);
+  // empty for what Ansible reports as its own errors.
+  const std::string& python_type() const { return python_type_; }
+  TemplateError& with_python_type(std::string type) {
+    python_type_ = std::move(type);
+    return *this;
+  }
 
  private:
   Kind kind_;
+  std::string python_type_;
 };
 
 [[noreturn]] inline void fail(const std::string& message) {
   throw TemplateError(TemplateError::Kind::Runtime, message);
+}
+
+// Jinja2 raising a Python exception of class `type` (ZeroDivisionError).
+[[noreturn]] inline void fail_python(const std::string& type, const std::string& message) {
+  throw TemplateError(TemplateError::Kind::Runtime, message).with_python_type(type);
 }
 
 }  // namespace drover::tmpl
