@@ -702,7 +702,12 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
   const Value* ro = &task.kw.run_once;
   for (const Block* b = task.parent; ro->is_null() && b; b = b->parent) ro = &b->kw.run_once;
   if (!ro->is_null()) run_once = to_bool(*ro).value_or(false);
-  std::vector<std::string> runners = run_once ? std::vector<std::string>{hosts.front()} : hosts;
+  // add_host and pause run for the first host only (their action plugins
+  // set BYPASS_HOST_LOOP), and unlike run_once the result is that host's
+  // alone: the others register nothing.
+  bool first_host_only = !run_once && (task.action == "add_host" || task.action == "pause");
+  std::vector<std::string> runners =
+      run_once || first_host_only ? std::vector<std::string>{hosts.front()} : hosts;
 
   std::vector<TaskOutcome> outcomes(runners.size());
   std::mutex out_mu;
@@ -772,18 +777,19 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
   std::vector<std::string> failed_now;
   for (size_t i = 0; i < hosts.size(); ++i) {
     const std::string& h = hosts[i];
-    const TaskOutcome& out = run_once ? outcomes[0] : outcomes[i];
+    const TaskOutcome& out = run_once || first_host_only ? outcomes[0] : outcomes[i];
     // delegate_facts sends a run_once task's facts to the delegated host
     // only; without it every host gets them.
-    apply_outcome(st, task, h, out.result, out.delegated_to, out.notify);
-    if (!run_once || i == 0) add_custom_stats(h, out.result);  // one result, counted once
-    if (task.role && (out.status == HostStatus::ok || out.status == HostStatus::changed ||
-                      out.status == HostStatus::failed))
+    if (!first_host_only || i == 0) apply_outcome(st, task, h, out.result, out.delegated_to, out.notify);
+    bool own_result = !first_host_only || i == 0;
+    if ((!run_once && !first_host_only) || i == 0) add_custom_stats(h, out.result);  // one result, counted once
+    if (task.role && own_result &&
+        (out.status == HostStatus::ok || out.status == HostStatus::changed || out.status == HostStatus::failed))
       st.roles_run[task.role->cache_key].insert(h);
     HostCursor* cur = nullptr;
     if (auto it = st.cursors.find(h); it != st.cursors.end()) cur = &it->second;
-    bool failed = out.status == HostStatus::failed && !out.ignored;
-    bool unreachable = out.status == HostStatus::unreachable && !out.ignored;
+    bool failed = own_result && out.status == HostStatus::failed && !out.ignored;
+    bool unreachable = own_result && out.status == HostStatus::unreachable && !out.ignored;
     if (unreachable) {
       if (cur) cur->stop();
       st.active.erase(h);

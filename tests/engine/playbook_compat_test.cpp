@@ -43,6 +43,10 @@ TEST(PlaybookCompat, WithLookupLoopsUseTheLookupPlugins) { compare("with_lookups
 TEST(PlaybookCompat, FirstFoundFormsAndAssertConditionWithCommas) { compare("first_found.yml"); }
 TEST(PlaybookCompat, OldIncludeParamsVarsPrecedenceAndApplyNotify) { compare("old_include.yml"); }
 TEST(PlaybookCompat, RoleNameMagicVariablesAndImportRoleInsideRoles) { compare("role_magic.yml"); }
+TEST(PlaybookCompat, RefreshInventoryRereadsTheSourcesAndKeepsAddedHostsAndGroups) {
+  // A second source that the playbook writes, then removes.
+  compare("refresh_inventory.yml", {"-i", "/tmp/drover-compat-refresh-inventory.ini"});
+}
 TEST(PlaybookCompat, ARoleRunsOncePerHostInAPlayUnlessIncludedAgainAndVarsDirectoriesMerge) {
   compare("role_dedupe.yml");
 }
