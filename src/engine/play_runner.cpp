@@ -593,7 +593,7 @@ void PlaybookRunner::run_cursors(PlayState& st, bool handler) {
     } else if (is_include(task)) {
       handle_include(st, chosen, hosts, handler);
     } else {
-      run_step(st, chosen, hosts, handler);
+      run_step(st, chosen, hosts, handler, true, &next);
     }
   }
 }
@@ -691,7 +691,7 @@ void PlaybookRunner::run_section_free(PlayState& st, const Block* section) {
 }
 
 void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts,
-                              bool handler, bool announce) {
+                              bool handler, bool announce, const std::map<std::string, TaskPosition>* own) {
   const Task& task = *pos.task;
   TaskInfo info = make_task_info(task, banner_title(st, pos, hosts), handler,
                                  options_.check_mode);
@@ -733,7 +733,10 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
         std::lock_guard<std::mutex> lock(out_mu);
         callback_.runner_start(info, runners[i]);
       }
-      out = execute_task(st.ctx, *host, pos, info);
+      const TaskPosition* at = &pos;
+      if (own)
+        if (auto mine = own->find(runners[i]); mine != own->end()) at = &mine->second;
+      out = execute_task(st.ctx, *host, *at, info);
     }
     std::lock_guard<std::mutex> lock(out_mu);
     // A step cut short by a cancel has no result worth showing.

@@ -72,8 +72,10 @@ class PlaybookRunner {
   bool selected_by_tags(PlayState& st, const std::string& host, const TaskPosition& pos);
   // Runs one task on `hosts` in parallel. `announce` false: no task-start
   // callback (the step shares the banner of the step before it).
+  // `own`: each host's own position at that task, whose include variables
+  // may differ from pos's (an include_role whose vars template per host).
   void run_step(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts, bool handler,
-                bool announce = true);
+                bool announce = true, const std::map<std::string, TaskPosition>* own = nullptr);
   // flush_handlers' step for the last handler with the hosts that had
   // nothing to flush running their next task (play_meta.cpp).
   void run_beside_last_handler(PlayState& st, const TaskPosition& handler, const std::vector<std::string>& hosts,
