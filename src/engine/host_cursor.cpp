@@ -35,6 +35,7 @@ void HostCursor::finish_frame() {
   }
   bool still_failing = f.failing;
   bool advance_parent = f.advance_parent;
+  if (!still_failing && f.block->completes_role) completed_roles_.push_back(f.block->role);
   frames_.pop_back();
   if (still_failing) {
     if (frames_.empty()) {

@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "core/value.hpp"
@@ -63,6 +64,9 @@ class HostCursor {
   // after the current rescue/always the host carries on with the tasks
   // after the block (Ansible's PlayIterator.clear_host_errors).
   void clear_errors();
+  // The roles the host completed (left a role's block without an unhandled
+  // failure) since the last call, innermost first.
+  std::vector<const Role*> take_completed_roles() { return std::exchange(completed_roles_, {}); }
 
  private:
   enum class Phase { block, rescue, always };
@@ -84,6 +88,7 @@ class HostCursor {
 
   std::vector<Frame> frames_;
   bool failed_ = false;
+  std::vector<const Role*> completed_roles_;
 };
 
 }  // namespace drover

@@ -103,7 +103,7 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
     callback_.runner_result(ev);
   };
   for (const auto& h : hosts) {
-    const inventory::Host* host = inventory_.get_host(h);
+    const inventory::Host* host = find_host(h);
     HostRuntime& rt = runtime(h);
     try {
       std::vector<Value> item_vars;  // one entry per inclusion: the loop variables (or null)
@@ -254,10 +254,13 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
         st.cursors.at(h).advance(false);
         per_host.erase(h);
       }
+      // An include counts as a task the role ran (its result is ok).
+      if (any && task.role) st.roles_run[task.role->cache_key].insert(h);
     } catch (const Error& e) {
-      // A task file that cannot be parsed stops the playbook (Ansible's
-      // AnsibleParserError); a role that cannot be loaded fails the host.
-      if (dynamic_cast<const ParserError*>(&e) && task.action != "include_role") throw;
+      // A task or role file that cannot be found or parsed stops the
+      // playbook (Ansible's AnsibleParserError); a role that is not found
+      // fails the host.
+      if (dynamic_cast<const ParserError*>(&e) && !dynamic_cast<const RoleNotFound*>(&e)) throw;
       per_host.erase(h);
       bool missing = dynamic_cast<const IncludeFileMissing*>(&e) != nullptr;
       report(h, HostStatus::failed,

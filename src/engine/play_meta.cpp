@@ -29,6 +29,21 @@
 
 namespace drover {
 
+void PlaybookRunner::refresh_inventory() {
+  // Ansible's InventoryManager.refresh_inventory: the sources parsed anew,
+  // then the dynamic hosts and groups of the run added again. The hosts of
+  // the running play stay usable (find_host) until it ends.
+  if (options_.inventory_sources.empty()) return;
+  inventory::Inventory fresh = inventory::Inventory::load(options_.inventory_sources);
+  for (const auto& change : dynamic_changes_) change(fresh);
+  for (const auto& w : fresh.take_warnings()) callback_.warning(w);
+  replaced_inventories_.push_back(std::make_unique<inventory::Inventory>(std::move(inventory_)));
+  inventory_ = std::move(fresh);
+  // Hosts keep the inventory variables read when the batch started until
+  // the next play reads them again (Ansible's running play holds the old
+  // Host objects).
+}
+
 void PlaybookRunner::handle_meta(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts) {
   const Task& task = *pos.task;
   std::string what = to_display_string(task.args.value("_raw_params", Value("noop")));
@@ -37,7 +52,7 @@ void PlaybookRunner::handle_meta(PlayState& st, const TaskPosition& pos, const s
                   what == "role_complete";
   bool conditional = !(what == "noop" || what == "refresh_inventory" || what == "reset_connection");
   auto condition_holds = [&](const std::string& h) {
-    const inventory::Host* host = inventory_.get_host(h);
+    const inventory::Host* host = find_host(h);
     if (!host) return false;
     HostRuntime& rt = runtime(h);
     TaskVars raw;
@@ -85,6 +100,8 @@ void PlaybookRunner::handle_meta(PlayState& st, const TaskPosition& pos, const s
     } else if (what == "noop") {
       announce("noop");
     } else if (what == "refresh_inventory") {
+      refresh_inventory();
+      rebuild_hostvars(st);
       announce("inventory successfully refreshed");
     } else if (what == "end_play") {
       announce("ending play");

@@ -128,6 +128,13 @@ PlaybookRunner::PlaybookRunner(const Playbook& playbook, inventory::Inventory& i
 
 PlaybookRunner::~PlaybookRunner() = default;
 
+const inventory::Host* PlaybookRunner::find_host(const std::string& name) const {
+  if (const inventory::Host* h = inventory_.get_host(name)) return h;
+  for (auto it = replaced_inventories_.rbegin(); it != replaced_inventories_.rend(); ++it)
+    if (const inventory::Host* h = (*it)->get_host(name)) return h;
+  return nullptr;
+}
+
 HostRuntime& PlaybookRunner::runtime(const std::string& host) {
   std::lock_guard<std::mutex> lock(mu_);
   auto& slot = runtimes_[host];
@@ -370,7 +377,7 @@ void PlaybookRunner::rebuild_hostvars(PlayState& st) {
   std::vector<const inventory::Host*> hosts;
   for (const auto& h : inventory_.hosts()) hosts.push_back(&h);
   for (const auto& name : st.batch)
-    if (const inventory::Host* h = inventory_.get_host(name); h && h->implicit) hosts.push_back(h);
+    if (const inventory::Host* h = find_host(name); h && h->implicit) hosts.push_back(h);
   for (const inventory::Host* hp : hosts) {
     const inventory::Host& h = *hp;
     HostRuntime& rt = runtime(h.name);
@@ -409,7 +416,7 @@ bool PlaybookRunner::run_batch(const Play& play, PlayState& st) {
   st.active = std::set<std::string>(st.batch.begin(), st.batch.end());
   std::vector<const inventory::VarsDirectory*> dirs{st.playbook_vars.get()};
   for (const auto& h : st.batch) {
-    const inventory::Host* host = inventory_.get_host(h);
+    const inventory::Host* host = find_host(h);
     if (host) runtime(h).inventory_vars = inventory_.vars_for(*host, dirs);
   }
   rebuild_hostvars(st);
@@ -470,7 +477,7 @@ std::string PlaybookRunner::banner_title(PlayState& st, const TaskPosition& pos,
   if (name.find("{{") == std::string::npos && name.find("{%") == std::string::npos) return name;
   try {
     TaskVars raw;
-    const inventory::Host* host = hosts.empty() ? nullptr : inventory_.get_host(hosts.front());
+    const inventory::Host* host = hosts.empty() ? nullptr : find_host(hosts.front());
     if (host) {
       stack_task_vars(raw, st.ctx, *host, runtime(host->name), pos, nullptr);
     } else {
@@ -508,7 +515,9 @@ namespace {
 // add_host and group_by results change the inventory as they arrive, and
 // report changed when the inventory changed (Ansible's add_dynamic_host /
 // add_dynamic_group set the result's "changed"; for a loop, any item).
-void apply_inventory_changes(inventory::Inventory& inventory, const std::string& host, Value& result) {
+// Each change is kept in `replay` too, for meta: refresh_inventory.
+void apply_inventory_changes(inventory::Inventory& inventory, const std::string& host, Value& result,
+                             std::vector<std::function<void(inventory::Inventory&)>>& replay) {
   auto apply = [&](Value& r) {
     if (!r.is_object() || (r.contains("failed") && truthy(r["failed"]))) return;
     if (r.contains("skipped") && truthy(r["skipped"])) return;
@@ -516,13 +525,19 @@ void apply_inventory_changes(inventory::Inventory& inventory, const std::string&
       const Value& a = r["add_host"];
       std::vector<std::string> groups;
       for (auto& g : a["groups"]) groups.push_back(g.get<std::string>());
+      replay.push_back([name = a["host_name"].get<std::string>(), groups, vars = a["host_vars"]](
+                           inventory::Inventory& inv) { inv.add_dynamic_host(name, groups, vars); });
       r["changed"] = inventory.add_dynamic_host(a["host_name"].get<std::string>(), groups, a["host_vars"]);
     }
     if (r.contains("add_group")) {
       std::vector<std::string> parents;
       for (auto& p : r["parent_groups"]) parents.push_back(p.get<std::string>());
+      std::string group = r["add_group"].get<std::string>();
+      replay.push_back([host, group, parents](inventory::Inventory& inv) {
+        if (const inventory::Host* h = inv.get_host(host)) inv.add_dynamic_group(*h, group, parents);
+      });
       if (const inventory::Host* h = inventory.get_host(host))
-        r["changed"] = inventory.add_dynamic_group(*h, r["add_group"].get<std::string>(), parents);
+        r["changed"] = inventory.add_dynamic_group(*h, group, parents);
     }
   };
   if (result.contains("results") && result["results"].is_array()) {
@@ -583,7 +598,7 @@ void PlaybookRunner::run_cursors(PlayState& st, bool handler) {
     } else if (is_include(task)) {
       handle_include(st, chosen, hosts, handler);
     } else {
-      run_step(st, chosen, hosts, handler);
+      run_step(st, chosen, hosts, handler, true, &next);
     }
   }
 }
@@ -592,7 +607,7 @@ void PlaybookRunner::run_cursors(PlayState& st, bool handler) {
 // tags render with the host's variables for the task.
 bool PlaybookRunner::selected_by_tags(PlayState& st, const std::string& host, const TaskPosition& pos) {
   std::set<std::string> tags = effective_tags(*pos.task);
-  const inventory::Host* h = has_templated_tag(tags) ? inventory_.get_host(host) : nullptr;
+  const inventory::Host* h = has_templated_tag(tags) ? find_host(host) : nullptr;
   if (h) {
     TaskVars raw;
     stack_task_vars(raw, st.ctx, *h, runtime(host), pos, nullptr);
@@ -604,6 +619,13 @@ bool PlaybookRunner::selected_by_tags(PlayState& st, const std::string& host, co
 
 std::optional<TaskPosition> PlaybookRunner::next_task(PlayState& st, const std::string& host, HostCursor& cur) {
   while (auto pos = cur.peek()) {
+    for (const Role* done : cur.take_completed_roles())
+      if (st.roles_run[done->cache_key].count(host)) st.roles_completed[done->cache_key].insert(host);
+    if (const Role* role = pos->task->role; role && !role->allow_duplicates && !role->cache_key.empty() &&
+                                            st.roles_completed[role->cache_key].count(host)) {
+      cur.advance(false);
+      continue;
+    }
     if (!selected_by_tags(st, host, *pos)) {
       cur.advance(false);
       continue;
@@ -674,7 +696,7 @@ void PlaybookRunner::run_section_free(PlayState& st, const Block* section) {
 }
 
 void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts,
-                              bool handler, bool announce) {
+                              bool handler, bool announce, const std::map<std::string, TaskPosition>* own) {
   const Task& task = *pos.task;
   TaskInfo info = make_task_info(task, banner_title(st, pos, hosts), handler,
                                  options_.check_mode);
@@ -685,7 +707,12 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
   const Value* ro = &task.kw.run_once;
   for (const Block* b = task.parent; ro->is_null() && b; b = b->parent) ro = &b->kw.run_once;
   if (!ro->is_null()) run_once = to_bool(*ro).value_or(false);
-  std::vector<std::string> runners = run_once ? std::vector<std::string>{hosts.front()} : hosts;
+  // add_host and pause run for the first host only (their action plugins
+  // set BYPASS_HOST_LOOP), and unlike run_once the result is that host's
+  // alone: the others register nothing.
+  bool first_host_only = !run_once && (task.action == "add_host" || task.action == "pause");
+  std::vector<std::string> runners =
+      run_once || first_host_only ? std::vector<std::string>{hosts.front()} : hosts;
 
   std::vector<TaskOutcome> outcomes(runners.size());
   std::mutex out_mu;
@@ -701,7 +728,7 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
   if (task.action == "add_host" || task.action == "group_by") forks = 1;
   run_parallel(runners.size(), forks, [&](size_t i) {
     if (options_.cancelled()) return;  // no new host step once cancelled
-    const inventory::Host* host = inventory_.get_host(runners[i]);
+    const inventory::Host* host = find_host(runners[i]);
     TaskOutcome out;
     if (!host) {
       out.result = Value{{"failed", true}, {"msg", "host " + runners[i] + " is not in the inventory"}};
@@ -711,7 +738,10 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
         std::lock_guard<std::mutex> lock(out_mu);
         callback_.runner_start(info, runners[i]);
       }
-      out = execute_task(st.ctx, *host, pos, info);
+      const TaskPosition* at = &pos;
+      if (own)
+        if (auto mine = own->find(runners[i]); mine != own->end()) at = &mine->second;
+      out = execute_task(st.ctx, *host, *at, info);
     }
     std::lock_guard<std::mutex> lock(out_mu);
     // A step cut short by a cancel has no result worth showing.
@@ -719,7 +749,7 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
     if (task.action == "add_host" || task.action == "group_by") {
       // One host at a time (forks 1 below): nothing reads the inventory
       // while it changes.
-      apply_inventory_changes(inventory_, runners[i], out.result);
+      apply_inventory_changes(inventory_, runners[i], out.result, dynamic_changes_);
       // changed_when/failed_when again, now that "changed" says whether the
       // inventory changed (Ansible's post_process_whens).
       if (host) post_process_whens(st.ctx, *host, pos, out.result);
@@ -755,15 +785,19 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
   std::vector<std::string> failed_now;
   for (size_t i = 0; i < hosts.size(); ++i) {
     const std::string& h = hosts[i];
-    const TaskOutcome& out = run_once ? outcomes[0] : outcomes[i];
+    const TaskOutcome& out = run_once || first_host_only ? outcomes[0] : outcomes[i];
     // delegate_facts sends a run_once task's facts to the delegated host
     // only; without it every host gets them.
-    apply_outcome(st, task, h, out.result, out.delegated_to, out.notify);
-    if (!run_once || i == 0) add_custom_stats(h, out.result);  // one result, counted once
+    if (!first_host_only || i == 0) apply_outcome(st, task, h, out.result, out.delegated_to, out.notify);
+    bool own_result = !first_host_only || i == 0;
+    if ((!run_once && !first_host_only) || i == 0) add_custom_stats(h, out.result);  // one result, counted once
+    if (task.role && own_result &&
+        (out.status == HostStatus::ok || out.status == HostStatus::changed || out.status == HostStatus::failed))
+      st.roles_run[task.role->cache_key].insert(h);
     HostCursor* cur = nullptr;
     if (auto it = st.cursors.find(h); it != st.cursors.end()) cur = &it->second;
-    bool failed = out.status == HostStatus::failed && !out.ignored;
-    bool unreachable = out.status == HostStatus::unreachable && !out.ignored;
+    bool failed = own_result && out.status == HostStatus::failed && !out.ignored;
+    bool unreachable = own_result && out.status == HostStatus::unreachable && !out.ignored;
     if (unreachable) {
       if (cur) cur->stop();
       st.active.erase(h);

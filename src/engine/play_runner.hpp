@@ -10,6 +10,7 @@
 // exit codes are ansible-playbook's (0, 2 failed hosts, 4 unreachable).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -71,8 +72,10 @@ class PlaybookRunner {
   bool selected_by_tags(PlayState& st, const std::string& host, const TaskPosition& pos);
   // Runs one task on `hosts` in parallel. `announce` false: no task-start
   // callback (the step shares the banner of the step before it).
+  // `own`: each host's own position at that task, whose include variables
+  // may differ from pos's (an include_role whose vars template per host).
   void run_step(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts, bool handler,
-                bool announce = true);
+                bool announce = true, const std::map<std::string, TaskPosition>* own = nullptr);
   // flush_handlers' step for the last handler with the hosts that had
   // nothing to flush running their next task (play_meta.cpp).
   void run_beside_last_handler(PlayState& st, const TaskPosition& handler, const std::vector<std::string>& hosts,
@@ -96,12 +99,23 @@ class PlaybookRunner {
   void rebuild_hostvars(PlayState& st);
   void check_failure_limits(PlayState& st, const Task& task, const std::vector<std::string>& hosts);
   HostRuntime& runtime(const std::string& host);
+  // The inventory host of that name; a host that meta: refresh_inventory
+  // removed is still found (from the inventory before it) for the rest of
+  // the play that had it, as Ansible's iterator keeps its Host objects.
+  const inventory::Host* find_host(const std::string& name) const;
+  // meta: refresh_inventory (play_meta.cpp): reads the inventory sources
+  // again, then replays the run's add_host and group_by changes.
+  void refresh_inventory();
   // Facts returned by a task on `host` go to the fact cache too.
   void cache_facts(HostRuntime& rt, const Value& facts);
   void count(const std::string& host, HostStatus status, bool ignored, bool changed = false);
 
   const Playbook& playbook_;
   inventory::Inventory& inventory_;
+  // Inventories that refresh_inventory replaced (their hosts stay valid),
+  // and the add_host / group_by changes it replays on a fresh one.
+  std::vector<std::unique_ptr<inventory::Inventory>> replaced_inventories_;
+  std::vector<std::function<void(inventory::Inventory&)>> dynamic_changes_;
   const Config& config_;
   RunOptions options_;
   PlaybookCallback& callback_;

@@ -39,6 +39,11 @@ struct PlaybookRunner::PlayState {
   std::unique_ptr<Block> facts_block;        // the implicit "Gathering Facts" task
   std::vector<std::unique_ptr<Block>> included;  // blocks loaded by include_tasks / include_role (and their handlers)
   std::map<std::string, const Block*> include_cache;
+  // Per role cache key (Role::cache_key), the hosts that ran a task of the
+  // role (ok, changed or failed) and the hosts that completed it after one:
+  // its tasks are passed over for them later in the play unless it allows
+  // duplicates (Ansible's Role._had_task_run, _completed and has_run).
+  std::map<std::string, std::set<std::string>> roles_run, roles_completed;
   bool end_play = false;
   bool any_errors_fatal_hit = false;
   // The free strategy: each host's thread holds step_mu while it changes

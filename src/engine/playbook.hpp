@@ -105,6 +105,10 @@ struct Block {
   bool implicit = false;
   // A static old-style include's vars: include params (above set_fact).
   Value include_params = Value::object();
+  // The block of a role and its dependencies: a host that leaves it without
+  // an unhandled failure has completed `role` (Ansible's implicit
+  // `meta: role_complete` at the end of a compiled role).
+  bool completes_role = false;
 };
 
 // One entry of a block's list: a task or a nested block.
@@ -124,7 +128,14 @@ struct Role {
   Value vars = Value::object();      // vars/main.*
   Value params = Value::object();    // role params from the play / include
   std::vector<Role*> dependencies;  // meta/main.yml, already loaded (owned by the Playbook)
+  // meta/main.yml's allow_duplicates; for a role that include_role or
+  // import_role names, their `allow_duplicates` option (default true).
   bool allow_duplicates = false;
+  // Ansible's role cache key in a play (name, parameters, vars, tags, when,
+  // *_from files, whether include_role/import_role named it): references
+  // with the same key are one role, which runs once per host unless it
+  // allows duplicates (Role.has_run).
+  std::string cache_key;
   std::unique_ptr<Block> tasks;      // tasks/main.* (or tasks_from)
   std::unique_ptr<Block> handlers;   // handlers/main.*
 };

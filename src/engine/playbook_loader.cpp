@@ -6,6 +6,8 @@
 #include <fstream>
 
 #include <algorithm>
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -59,6 +61,64 @@ Value load_vars_file(const std::string& path) {
   if (v.is_null()) return Value::object();
   if (!v.is_object()) throw ParserError("a variables file must hold a mapping", {path, 1, 1});
   return v;
+}
+
+// The files of a role's `subdir` that `name` (main, or a *_from option)
+// names: the first of name, name.yml, name.yaml, name.json; for vars and
+// defaults (`allow_dir`) a directory of that name stands for all its files,
+// sorted, recursing, hidden and backup files left out (Ansible's
+// find_vars_files). A file outside the role's subdir (an absolute or ../
+// *_from) is refused as Role._load_role_yaml does.
+std::vector<std::string> role_files(const std::string& role_dir, const std::string& role_name,
+                                    const std::string& subdir, const std::string& name, bool allow_dir) {
+  namespace fs = std::filesystem;
+  fs::path base_dir = fs::path(role_dir + "/" + subdir).lexically_normal();
+  std::vector<std::string> found;
+  std::error_code ec;
+  if (!fs::is_directory(base_dir, ec)) return found;
+  std::function<void(const fs::path&)> add_dir = [&](const fs::path& dir) {
+    std::vector<fs::path> entries;
+    for (const auto& e : fs::directory_iterator(dir, ec)) entries.push_back(e.path());
+    std::sort(entries.begin(), entries.end());
+    for (const auto& e : entries) {
+      std::string file = e.filename().string(), ext = e.extension().string();
+      if (file.empty() || file[0] == '.' || file.back() == '~') continue;
+      if (fs::is_directory(e, ec)) {
+        if (ext.empty()) add_dir(e);
+      } else if (ext.empty() || ext == ".yml" || ext == ".yaml" || ext == ".json") {
+        found.push_back(e.string());
+      }
+    }
+  };
+  fs::path named = name.size() && name[0] == '/' ? fs::path(name) : base_dir / name;
+  for (const char* ext : {"", ".yml", ".yaml", ".json"}) {
+    fs::path p = named.string() + ext;
+    if (!fs::exists(p, ec)) continue;
+    if (fs::is_directory(p, ec)) {
+      if (!allow_dir) continue;
+      add_dir(p);
+    } else {
+      found.push_back(p.string());
+    }
+    break;
+  }
+  std::string inside = base_dir.string() + "/";
+  for (const auto& f : found)
+    if (fs::path(f).lexically_normal().string().rfind(inside, 0) != 0)
+      throw ParserError("Failed loading '" + f + "' for role (" + role_name +
+                            ") as it is not inside the expected role path: '" + base_dir.string() + "'",
+                        {f, 0, 0});
+  return found;
+}
+
+// A role's defaults or vars: its files merged in order, later keys winning.
+Value load_role_vars(const std::vector<std::string>& files) {
+  Value merged = Value::object();
+  for (const auto& f : files) {
+    Value v = load_vars_file(f);
+    for (auto it = v.begin(); it != v.end(); ++it) merged[it.key()] = it.value();
+  }
+  return merged;
 }
 
 class Loader {
@@ -270,6 +330,7 @@ class Loader {
       std::string defaults_from = args.contains("defaults_from") ? to_display_string(args["defaults_from"]) : "main";
       Role* role = load_role(name, Value::object(), where, c.collections, c.playbook_dir, tasks_from, handlers_from,
                              vars_from, defaults_from);
+      named_by_include(*role, name, args);
       // The import task's vars (passed as "vars") are the role's vars too,
       // below vars/main, and so play-wide (Ansible's IncludeRole puts them
       // on the RoleInclude).
@@ -296,7 +357,7 @@ class Loader {
       q.collections = search;
       if (auto r = pb_.collections->resolve(q)) return {r->path, r->fqcn, r->collection};
       if (!search.empty() && std::find(search.begin(), search.end(), "ansible.legacy") == search.end())
-        throw ParserError("the role '" + name + "' was not found in " + join(search, ":"), where);
+        throw RoleNotFound("the role '" + name + "' was not found in " + join(search, ":"), where);
     }
     std::string dir = find_role_dir(name, playbook_dir);
     if (dir.empty()) {
@@ -304,7 +365,7 @@ class Loader {
       searched += playbook_dir + "/roles";
       for (const auto& rp : opts_.roles_path) searched += ":" + rp;
       searched += ":" + playbook_dir;
-      throw ParserError("the role '" + name + "' was not found in " + searched, where);
+      throw RoleNotFound("the role '" + name + "' was not found in " + searched, where);
     }
     return {dir, name, ""};
   }
@@ -342,8 +403,8 @@ class Loader {
     // in Ansible.
     if (pb_.fallback) pb_.fallback->add_directory(dir);
     role->params = params;
-    if (auto f = find_yaml_file(dir + "/defaults", defaults_from); !f.empty()) role->defaults = load_vars_file(f);
-    if (auto f = find_yaml_file(dir + "/vars", vars_from); !f.empty()) role->vars = load_vars_file(f);
+    role->defaults = load_role_vars(role_files(dir, name, "defaults", defaults_from, true));
+    role->vars = load_role_vars(role_files(dir, name, "vars", vars_from, true));
     if (auto f = find_yaml_file(dir + "/meta", "main"); !f.empty()) {
       Value meta = load_yaml_value_file(f);
       if (meta.is_object()) {
@@ -365,6 +426,7 @@ class Loader {
             Role* d = load_role(dep_name, dep_params, {f, 0, 0}, role_search(*role), playbook_dir, "main", "main",
                                 "main", "main", depth + 1);
             identity_[d] = role_identity(dep_name, dep_params, dep_vars, {}, {});
+            d->cache_key = identity_[d];
             for (auto it = d->vars.begin(); it != d->vars.end(); ++it) dep_vars[it.key()] = it.value();
             d->vars = std::move(dep_vars);
             role->dependencies.push_back(d);
@@ -382,19 +444,19 @@ class Loader {
     ctx.playbook = &pb_;
     ctx.roles_path = &opts_.roles_path;
     if (current_play_ || included_handlers_) ctx.import_role = import_role_fn(current_play_, included_handlers_);
-    if (auto f = find_yaml_file(dir + "/tasks", tasks_from); !f.empty()) {
-      ctx.file = f;
-      raw->tasks = load_task_file(f, ctx, nullptr);
+    if (auto f = role_files(dir, name, "tasks", tasks_from, false); !f.empty()) {
+      ctx.file = f.front();
+      raw->tasks = load_task_file(f.front(), ctx, nullptr);
     } else if (tasks_from != "main") {
       throw ParserError("Could not find specified file in role: tasks/" + tasks_from, where);
     } else {
       raw->tasks = std::make_unique<Block>();
       raw->tasks->implicit = true;
     }
-    if (auto f = find_yaml_file(dir + "/handlers", handlers_from); !f.empty()) {
-      ctx.file = f;
+    if (auto f = role_files(dir, name, "handlers", handlers_from, false); !f.empty()) {
+      ctx.file = f.front();
       ctx.handlers = true;
-      raw->handlers = load_task_file(f, ctx, nullptr);
+      raw->handlers = load_task_file(f.front(), ctx, nullptr);
     }
     pb_.roles.push_back(std::move(role));
     return raw;
@@ -446,6 +508,7 @@ class Loader {
     block->implicit = true;
     block->parent = parent;
     block->role = &role;
+    block->completes_role = true;
     for (Role* dep : role.dependencies) {
       if (auto id = identity_.find(dep); seen && id != identity_.end()) {
         if (seen->count(id->second) && !dep->allow_duplicates) continue;
@@ -491,6 +554,7 @@ class Loader {
     included_handlers_ = out.handlers.get();
     Role* role = load_role(name, params, where, opts_.collections, playbook_dir, from("tasks_from"),
                            from("handlers_from"), from("vars_from"), from("defaults_from"));
+    named_by_include(*role, name, args);
     out.tasks = role_block(*role, *out.handlers, parent);
     out.role = role;
     return out;
@@ -538,6 +602,7 @@ class Loader {
     Role* role = load_role(name, params, where, play_collections_, p.playbook_dir);
     size_t imported_end = p.roles.size();  // roles its tasks import come after it in play.roles
     identity_[role] = key;
+    role->cache_key = key;
     seen.emplace(key, role);
     // The entry's vars: are the role's vars (below vars/main), which
     // Ansible merges play-wide, not block vars.
@@ -558,11 +623,26 @@ class Loader {
   // What makes two role references the same role in a play: name,
   // parameters, vars, tags and when (Ansible's role cache key).
   static std::string role_identity(const std::string& name, const Value& params, const Value& vars,
-                                   const std::vector<std::string>& tags, const std::vector<Value>& when) {
+                                   const std::vector<std::string>& tags, const std::vector<Value>& when,
+                                   const Value& from_files = Value::object(), bool from_include = false) {
     Value identity = Value{{"name", name}, {"params", params}, {"vars", vars}, {"tags", tags}};
     identity["when"] = Value::array();
     for (const auto& w : when) identity["when"].push_back(w);
+    identity["from_files"] = from_files;
+    identity["from_include"] = from_include;
     return identity.dump();
+  }
+
+  // A role that include_role or import_role names is another role than the
+  // same one in `roles:` or as a dependency, and runs again unless the
+  // task says allow_duplicates: false (Ansible's IncludeRole, whose option
+  // overrides the role's meta).
+  static void named_by_include(Role& role, const std::string& name, const Value& args) {
+    Value from_files = Value::object();
+    for (const char* k : {"tasks_from", "vars_from", "defaults_from", "handlers_from"})
+      if (args.contains(k) && !args[k].is_null()) from_files[k] = to_display_string(args[k]);
+    role.cache_key = role_identity(name, role.params, Value::object(), {}, {}, from_files, true);
+    role.allow_duplicates = args.contains("allow_duplicates") ? truthy(args["allow_duplicates"]) : true;
   }
 
   std::map<const Play*, std::map<std::string, const Role*>> play_role_keys_;  // roles seen per play

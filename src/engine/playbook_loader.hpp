@@ -40,6 +40,14 @@ LoadOptions load_options(const Config& config);
 
 Playbook load_playbook(const std::string& path, const LoadOptions& opts = {});
 
+// No role of that name in the collections or the roles path: a parser
+// error while the playbook loads, but an include_role that names it fails
+// only the host (Ansible raises AnsibleError there, not AnsibleParserError).
+class RoleNotFound : public ParserError {
+ public:
+  using ParserError::ParserError;
+};
+
 // A role loaded at run time by include_role: its tasks (after its
 // dependencies' tasks) as one block whose parent is `parent`, and its
 // handlers (and its dependencies') in a block of their own. The Role

@@ -16,6 +16,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "core/unsafe.hpp"
 #include "core/vault.hpp"
 #include "engine/config.hpp"
 #include "engine/error_context.hpp"
@@ -214,6 +215,23 @@ std::string undefined_detail(const Error& e) {
   return e.message();
 }
 
+// Variables that note whether a template asked for one name (the loop
+// variable).
+class NameWatch : public tmpl::VariableSource {
+ public:
+  NameWatch(tmpl::VariableSource& vars, std::string name) : vars_(vars), name_(std::move(name)) {}
+  const Value* lookup(std::string_view name) override {
+    if (name == name_) seen = true;
+    return vars_.lookup(name);
+  }
+  std::vector<std::string> names() override { return vars_.names(); }
+  bool seen = false;
+
+ private:
+  tmpl::VariableSource& vars_;
+  std::string name_;
+};
+
 // One run of the task's action with the given variables (one loop item, or
 // the whole task without a loop).
 class ItemRun {
@@ -221,6 +239,22 @@ class ItemRun {
   ItemRun(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt, const TaskPosition& pos,
           const TaskInfo& info, Value loop_vars)
       : ctx_(ctx), host_(host), rt_(rt), pos_(pos), task_(*pos.task), info_(info), loop_vars_(std::move(loop_vars)) {}
+
+  // set_fact's values, templated. A with_<lookup> loop's items are unsafe
+  // in Ansible (wrap_var on the lookup's answer), and a template that reads
+  // an unsafe variable gives an unsafe answer (AnsibleContext.unsafe): such
+  // a fact is kept as unsafe text, never templated again (issue 64169).
+  Value render_fact_values(tmpl::LazyVariables& vars) const {
+    bool unsafe_items = !task_.loop_with.empty() && loop_vars_.is_object() && loop_vars_.contains("ansible_loop_var");
+    if (!unsafe_items || !task_.args.is_object()) return ctx_.templar->render_value(task_.args, vars);
+    Value out = Value::object();
+    for (auto it = task_.args.begin(); it != task_.args.end(); ++it) {
+      NameWatch watch(vars, to_display_string(loop_vars_["ansible_loop_var"]));
+      Value v = ctx_.templar->render_value(it.value(), watch);
+      out[it.key()] = watch.seen ? unsafe_value(v) : std::move(v);
+    }
+    return out;
+  }
 
   Value template_keys(const Value& args, tmpl::LazyVariables& vars) const {
     Value out = Value::object();
@@ -257,7 +291,7 @@ class ItemRun {
     }
     Value args;
     try {
-      args = ctx_.templar->render_value(task_.args, vars);
+      args = task_.action == "set_fact" ? render_fact_values(vars) : ctx_.templar->render_value(task_.args, vars);
       // set_fact templates its variable names too (its action plugin).
       if (task_.action == "set_fact") args = template_keys(args, vars);
     } catch (const Error& e) {

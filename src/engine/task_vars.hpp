@@ -44,6 +44,10 @@ class TaskVars : public tmpl::VariableSource {
 
   const Value* lookup(std::string_view name) override;
   std::vector<std::string> names() override;
+  // hostvars: each host's variables template with that host's alone.
+  bool entries_template_alone(std::string_view name) override {
+    return name == "hostvars" && magic_refs_.count(name) && !magic_.count(name);
+  }
 
   // Every variable merged into one object (the `vars` magic variable and
   // debug var=vars). Costly: built on first use.

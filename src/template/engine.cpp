@@ -136,6 +136,11 @@ const Value* LazyVariables::lookup(std::string_view name) {
   if (!raw || !holds_template(*raw)) return raw;
   for (const auto& p : in_progress_)
     if (p == key) throw TemplateError(TemplateError::Kind::Runtime, "recursive loop detected in template string: " + key);
+  if (raw_.entries_template_alone(name)) {
+    auto& slot = done_[key];
+    slot = std::make_unique<Value>(render_entries_alone(*raw));
+    return slot.get();
+  }
   in_progress_.push_back(key);
   Value result;
   try {
@@ -148,6 +153,34 @@ const Value* LazyVariables::lookup(std::string_view name) {
   auto& slot = done_[key];
   slot = std::make_unique<Value>(std::move(result));
   return slot.get();
+}
+
+Value LazyVariables::render_entries_alone(const Value& entries) const {
+  if (!entries.is_object()) return entries;
+  Value out = Value::object();
+  for (auto e = entries.begin(); e != entries.end(); ++e) {
+    const Value& own = e.value();
+    if (!own.is_object() || !holds_template(own)) {
+      out[e.key()] = own;
+      continue;
+    }
+    ValueVariables own_vars(own);
+    LazyVariables scope(engine_, own_vars);
+    Value rendered = Value::object();
+    for (auto it = own.begin(); it != own.end(); ++it) {
+      if (!holds_template(it.value())) {
+        rendered[it.key()] = it.value();
+        continue;
+      }
+      try {
+        rendered[it.key()] = engine_.render_value(it.value(), scope);
+      } catch (const Error&) {
+        rendered[it.key()] = it.value();  // Ansible's fail_on_undefined=False
+      }
+    }
+    out[e.key()] = std::move(rendered);
+  }
+  return out;
 }
 
 RenderOptions RenderOptions::ansible_templar() {

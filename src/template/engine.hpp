@@ -45,6 +45,11 @@ class VariableSource {
   // Every variable name, lowest precedence first as Ansible's merged dict
   // orders them (the varnames lookup); empty when the source cannot list them.
   virtual std::vector<std::string> names() { return {}; }
+  // True for a variable (a dict of dicts) whose entries LazyVariables
+  // templates each with that entry's own values, not with this source:
+  // Ansible's hostvars, whose HostVarsVars template a host's variables with
+  // that host's alone, leaving what they cannot template as written.
+  virtual bool entries_template_alone(std::string_view /*name*/) { return false; }
 };
 
 // Variables from one dict Value (not copied: it must outlive the source).
@@ -77,6 +82,7 @@ class LazyVariables : public VariableSource {
   std::vector<std::string> names() override { return raw_.names(); }
 
  private:
+  Value render_entries_alone(const Value& entries) const;
   const Engine& engine_;
   VariableSource& raw_;
   std::unordered_map<std::string, std::unique_ptr<Value>> done_;

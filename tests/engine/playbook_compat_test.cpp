@@ -43,6 +43,13 @@ TEST(PlaybookCompat, WithLookupLoopsUseTheLookupPlugins) { compare("with_lookups
 TEST(PlaybookCompat, FirstFoundFormsAndAssertConditionWithCommas) { compare("first_found.yml"); }
 TEST(PlaybookCompat, OldIncludeParamsVarsPrecedenceAndApplyNotify) { compare("old_include.yml"); }
 TEST(PlaybookCompat, RoleNameMagicVariablesAndImportRoleInsideRoles) { compare("role_magic.yml"); }
+TEST(PlaybookCompat, RefreshInventoryRereadsTheSourcesAndKeepsAddedHostsAndGroups) {
+  // A second source that the playbook writes, then removes.
+  compare("refresh_inventory.yml", {"-i", "/tmp/drover-compat-refresh-inventory.ini"});
+}
+TEST(PlaybookCompat, ARoleRunsOncePerHostInAPlayUnlessIncludedAgainAndVarsDirectoriesMerge) {
+  compare("role_dedupe.yml");
+}
 TEST(PlaybookCompat, VarsFilesInVarsDirListsOfMappingsAndAlternatives) { compare("vars_files_forms.yml"); }
 TEST(PlaybookCompat, EnvironmentNeedingAnsibleEnvIsLeftOutBeforeFacts) { compare("env_before_facts.yml"); }
 TEST(PlaybookCompat, ExtendedLoopVariablesInIncludesAndWithoutAllItems) { compare("loop_extended.yml"); }
@@ -65,6 +72,9 @@ TEST(PlaybookCompat, UnsafeStringsAreNeverTemplated) { compare("unsafe_strings.y
 TEST(PlaybookCompat, ACrashingModuleReportsModuleFailure) { compare("module_crash.yml"); }
 TEST(PlaybookCompat, LookupPluginsDroverLacksRunInTheControllersPython) { compare("python_lookups.yml"); }
 TEST(PlaybookCompat, HostvarsHoldTheImplicitLocalhost) { compare("hostvars_localhost.yml"); }
+TEST(PlaybookCompat, HostvarsTemplateWithTheHostsOwnVariablesAndWithItemsAreUnsafe) {
+  compare("hostvars_templating.yml");
+}
 TEST(PlaybookCompat, FindContainsReadsTheWholeFileAsPythonDoes) { compare("find_whole_file.yml"); }
 TEST(PlaybookCompat, NotifyingAMissingHandlerStopsThePlaybook) { compare("missing_handler.yml"); }
 TEST(PlaybookCompat, FileTimestampsAreReadWithTheirFormat) { compare("file_times.yml"); }
