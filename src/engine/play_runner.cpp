@@ -118,6 +118,7 @@ PlaybookRunner::PlaybookRunner(const Playbook& playbook, inventory::Inventory& i
       templar_(std::make_unique<tmpl::Engine>()),
       pool_(std::make_unique<ConnectionPool>()) {
   started_at_task_ = options_.start_at_task.empty();
+  templar_->set_jinja2_native(config_.boolean("DEFAULT_JINJA2_NATIVE"));
   register_lookups(*templar_, [this](const std::string& w) { callback_.warning(w); });
 }
 

@@ -31,7 +31,7 @@ void Namespace::set(std::string_view name, Val v) {
 // ---- Renderer
 
 Renderer::Renderer(const Engine& engine, VariableSource& vars, const RenderOptions& opts)
-    : engine_(engine), vars_(vars), opts_(opts), eval_concat_(opts.eval_concat) {
+    : engine_(engine), vars_(vars), opts_(opts), eval_concat_(opts.eval_concat), native_(opts.jinja2_native) {
   root_ = std::make_shared<Scope>();
   scope_ = root_;
   output_budget_ = opts.max_output;
@@ -107,11 +107,13 @@ void Renderer::exec_body(const Body& body, std::string& out) {
     switch (st->k) {
       case Stmt::K::Text:  // half the statements
         out += st->text;
+        ++nodes_;
         if (out.size() > output_budget_) output_limit_exceeded();
         continue;
       case Stmt::K::Print:
         line_ = st->line;
         if (print_direct(*st->expr, out)) {
+          ++nodes_;
           if (out.size() > output_budget_) output_limit_exceeded();
         } else if (st->expr->k == Expr::K::Call && !eval_concat_) {
           // {{ macro(...) }} renders straight into the output.
@@ -135,9 +137,20 @@ void Renderer::output_limit_exceeded() {
                   line_);
 }
 
+Val Renderer::concat_value(std::string&& buf) const {
+  if (native_) return Val::data(native_literal_or_string(buf));
+  if (eval_concat_) return Val::data(literal_eval_or_string(buf));
+  return Val::str(std::move(buf));
+}
+
 void Renderer::print_value(const Val& v, std::string& out) {
+  ++nodes_;
   switch (v.kind()) {
-    case Val::Kind::None: return;  // Ansible's finalize prints None as ""
+    case Val::Kind::None:
+      // Ansible's finalize prints None as ""; the native environment has
+      // no such finalize and joins str(None).
+      if (native_) out += "None";
+      return;
     case Val::Kind::Str: out += v.as_str(); break;
     default: str_append(out, v);
   }
@@ -150,6 +163,7 @@ void Renderer::exec(const Stmt& s, std::string& out) {
     switch (s.k) {
       case Stmt::K::Text:
         out += s.text;
+        ++nodes_;
         if (out.size() > output_budget_) fail("template output exceeds the limit");
         return;
       case Stmt::K::Print:
@@ -168,7 +182,7 @@ void Renderer::exec(const Stmt& s, std::string& out) {
         std::string buf;
         exec_body(s.body, buf);
         // Templar.template's ansible_eval_concat also joins block bodies.
-        Val v = eval_concat_ ? Val::data(literal_eval_or_string(buf)) : Val::str(std::move(buf));
+        Val v = concat_value(std::move(buf));
         if (s.expr) v = eval_filter(*s.expr, &v);
         assign(*s.target, v);
         return;
