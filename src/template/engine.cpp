@@ -288,8 +288,9 @@ Value render_native(Renderer& r, const std::shared_ptr<const Template>& tpl) {
     return v.to_value();
   }
   // Several nodes are joined as text (None printing as "None") and read
-  // back; no node at all is None. Joining first and reading back gives what
-  // Jinja's node list gives for one node too, but for NativeJinjaText.
+  // back; no node at all is None. A body that prints one value at run time
+  // (a loop of one item) is read back from its text too: the same value for
+  // data, where Jinja would keep a NativeJinjaText as text.
   std::string out;
   r.render(tpl, out);
   if (out.empty() && r.nodes_emitted() == 0) return Value(nullptr);

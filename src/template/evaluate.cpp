@@ -49,6 +49,7 @@ Val Renderer::eval(const Expr& e) {
 Val Renderer::eval_attribute(const Val& obj, const Expr& e) {
   if (obj.is_dict() && !e.dict_method) {
     if (const Value* v = find_member(obj.as_data(), e.name, e.member_slot)) return Val::data_ref(v, obj.keeper());
+    if (e.name.size() == 9 && e.name == "__class__") return getattr(obj, e.name);
     return Val::undefined_ref(&e.name, true);
   }
   return getattr(obj, e.name);

@@ -107,13 +107,11 @@ void Renderer::exec_body(const Body& body, std::string& out) {
     switch (st->k) {
       case Stmt::K::Text:  // half the statements
         out += st->text;
-        ++nodes_;
         if (out.size() > output_budget_) output_limit_exceeded();
         continue;
       case Stmt::K::Print:
         line_ = st->line;
         if (print_direct(*st->expr, out)) {
-          ++nodes_;
           if (out.size() > output_budget_) output_limit_exceeded();
         } else if (st->expr->k == Expr::K::Call && !eval_concat_) {
           // {{ macro(...) }} renders straight into the output.
@@ -163,7 +161,6 @@ void Renderer::exec(const Stmt& s, std::string& out) {
     switch (s.k) {
       case Stmt::K::Text:
         out += s.text;
-        ++nodes_;
         if (out.size() > output_budget_) fail("template output exceeds the limit");
         return;
       case Stmt::K::Print:
@@ -491,6 +488,11 @@ Val Renderer::lookup_outside_scopes(Symbol symbol) {
   return Val::undefined_ref(&name, false);  // an interned name lives as long as the process
 }
 
+namespace {
+// `x.__class__`: Python's type of x (the idiom `x.__class__.__name__`).
+Val class_of(const Val& obj) { return Val::object(std::make_shared<PyTypeObj>(type_name(obj))); }
+}  // namespace
+
 Val Renderer::getattr(const Val& obj, std::string_view name) {
   switch (obj.kind()) {
     case Val::Kind::Undefined: return obj;  // AnsibleUndefined: attributes of undefined stay undefined
@@ -499,6 +501,7 @@ Val Renderer::getattr(const Val& obj, std::string_view name) {
         if (is_method(obj, name)) return bound_method(obj, name);
         Val v = obj.get(name);
         if (!v.is_undefined()) return v;
+        if (name == "__class__") return class_of(obj);
         return Val::missing_attribute("dict object", std::string(name));
       }
       break;
@@ -518,6 +521,8 @@ Val Renderer::getattr(const Val& obj, std::string_view name) {
           }
           return Val::str(std::move(buf)).mark_safe();
         }));
+      } else if (o->type == Object::Type::PyType) {
+        if (name == "__name__") return Val::str(static_cast<PyTypeObj*>(o)->name);
       } else if (o->type == Object::Type::DateTime || o->type == Object::Type::TimeDelta) {
         Val v = datetime_attr(obj, name);
         if (!v.is_undefined()) return v;
@@ -541,6 +546,7 @@ Val Renderer::getattr(const Val& obj, std::string_view name) {
     if (name == "grouper") return obj.at(0);
     if (name == "list") return obj.at(1);
   }
+  if (name.size() == 9 && name == "__class__") return class_of(obj);
   return Val::undefined(std::string(name),
                         "'" + object_type_repr(obj) + "' has no attribute '" + std::string(name) + "'");
 }

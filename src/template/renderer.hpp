@@ -112,8 +112,10 @@ class Renderer {
   // Ansible's "eval concat": a rendered string that looks like a list,
   // dict or boolean is turned back into one (see native_helpers.py).
   bool eval_concat() const { return eval_concat_; }
-  // How many pieces (text, {{ }} values) the render has written: in
-  // jinja2_native mode a template that wrote none is None, not "".
+  // How many values ({{ }}, macro and block results) the render has
+  // printed (text pieces are not counted: they are never empty): in
+  // jinja2_native mode a template that wrote nothing is None, not "".
+  // Native prints all go through print_value (print_direct declines).
   size_t nodes_emitted() const { return nodes_; }
 
   // Calls any callable value (macro, builtin function, namespace()...).
