@@ -119,6 +119,7 @@ int run_adhoc(const inventory::Inventory& inv, const Config& config, const Adhoc
   if (hosts.empty()) return 0;
 
   tmpl::Engine engine;
+  engine.set_jinja2_native(config.boolean("DEFAULT_JINJA2_NATIVE"));
   ConnectionPool pool;
   Value groups = inv.groups_value();
   std::atomic<int> ok{0}, changed{0}, failed{0}, unreachable{0}, skipped{0};

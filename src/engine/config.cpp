@@ -92,6 +92,7 @@ const std::vector<Setting>& settings() {
        {"ANSIBLE_LOAD_CALLBACK_PLUGINS"}},
       {"DEFAULT_POLL_INTERVAL", Kind::integer, "15", {{"defaults", "poll_interval"}}, {"ANSIBLE_POLL_INTERVAL"}},
       {"DEFAULT_STRATEGY", Kind::string, "linear", {{"defaults", "strategy"}}, {"ANSIBLE_STRATEGY"}},
+      {"DEFAULT_JINJA2_NATIVE", Kind::boolean, "False", {{"defaults", "jinja2_native"}}, {"ANSIBLE_JINJA2_NATIVE"}},
       {"DISPLAY_SKIPPED_HOSTS", Kind::boolean, "True", {{"defaults", "display_skipped_hosts"}},
        {"ANSIBLE_DISPLAY_SKIPPED_HOSTS"}},
       {"DISPLAY_OK_HOSTS", Kind::boolean, "True", {{"defaults", "display_ok_hosts"}}, {"ANSIBLE_DISPLAY_OK_HOSTS"}},

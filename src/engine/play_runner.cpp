@@ -118,6 +118,7 @@ PlaybookRunner::PlaybookRunner(const Playbook& playbook, inventory::Inventory& i
       templar_(std::make_unique<tmpl::Engine>()),
       pool_(std::make_unique<ConnectionPool>()) {
   started_at_task_ = options_.start_at_task.empty();
+  templar_->set_jinja2_native(config_.boolean("DEFAULT_JINJA2_NATIVE"));
   LookupHooks hooks;
   hooks.warn = [this](const std::string& w) { callback_.warning(w); };
   hooks.deprecate = [this](const std::string& msg, const std::string& version) {

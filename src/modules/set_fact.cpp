@@ -6,6 +6,7 @@
 #include "core/strings.hpp"
 #include "modules/module_args.hpp"
 #include "modules/registry.hpp"
+#include "template/engine.hpp"
 
 namespace drover {
 namespace {
@@ -26,7 +27,8 @@ class SetFactModule : public Module {
   const ArgSpec& spec() const override { return spec_; }
   bool needs_connection() const override { return false; }
 
-  Value run(const Value& args, ModuleContext&) const override {
+  Value run(const Value& args, ModuleContext& ctx) const override {
+    const bool native = ctx.templar && ctx.templar->jinja2_native();
     Value facts = Value::object();
     for (auto it = args.begin(); it != args.end(); ++it) {
       if (it.key() == "cacheable") continue;
@@ -36,8 +38,8 @@ class SetFactModule : public Module {
                              "contain only letters, numbers and underscores.");
       Value v = it.value();
       // Ansible (jinja2_native off) turns the strings yes/no/true/false into
-      // booleans here.
-      if (v.is_string()) {
+      // booleans here; in native mode a string stays a string.
+      if (!native && v.is_string()) {
         std::string l = to_lower(v.get<std::string>());
         if (l == "true" || l == "yes") v = true;
         else if (l == "false" || l == "no") v = false;

@@ -42,7 +42,7 @@ Val Renderer::call_macro(MacroObj& m, CallArgs& args, int line) {
   std::string buf;
   buf.reserve(128);
   call_macro_into(m, args, line, buf);
-  if (eval_concat_) return Val::data(literal_eval_or_string(buf));
+  if (eval_concat_) return concat_value(std::move(buf));
   return Val::str(std::move(buf)).mark_safe();
 }
 

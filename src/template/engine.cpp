@@ -292,6 +292,45 @@ std::string Engine::render_string(std::string_view source, VariableSource& vars,
   return out;
 }
 
+namespace {
+// An inline !vault value that could not be opened cannot become a module
+// argument: Ansible fails there when it decrypts.
+void check_vault_opens(const Value& v) {
+  if (const std::string* text = vault_marker_text(v)) {
+    try {
+      open_vault_value(*text);
+    } catch (const VaultError& e) {
+      throw TemplateError(TemplateError::Kind::Runtime, e.message());
+    }
+  }
+}
+
+// ansible_native_concat (ansible-core 2.14) over what the template renders.
+Value render_native(Renderer& r, const std::shared_ptr<const Template>& tpl) {
+  if (tpl->single_expression) {
+    // One node: its value, unless it is text. A vault value gives its
+    // plaintext and a NativeJinjaText (|string, |to_json...) stays text,
+    // both without literal_eval; other text goes through literal_eval.
+    Val v = r.eval_root(tpl);
+    if (v.is_native_text() || v.is_vault_text()) return v.as_str();
+    if (v.is_str()) return native_literal_or_string(v.as_str());
+    if (v.kind() == Val::Kind::Data) {
+      check_vault_opens(v.as_data());
+      return v.as_data();
+    }
+    return v.to_value();
+  }
+  // Several nodes are joined as text (None printing as "None") and read
+  // back; no node at all is None. A body that prints one value at run time
+  // (a loop of one item) is read back from its text too: the same value for
+  // data, where Jinja would keep a NativeJinjaText as text.
+  std::string out;
+  r.render(tpl, out);
+  if (out.empty() && r.nodes_emitted() == 0) return Value(nullptr);
+  return native_literal_or_string(out);
+}
+}  // namespace
+
 Value Engine::render_value(const Value& v, VariableSource& vars, const RenderOptions& opts) const {
   if (v.is_string()) {
     const std::string& s = v.get_ref<const std::string&>();
@@ -311,6 +350,7 @@ Value Engine::render_value(const Value& v, VariableSource& vars, const RenderOpt
       }
     }
     RenderOptions o = opts;
+    o.jinja2_native = jinja2_native_ && o.eval_concat;
     std::string data = s;
     size_t data_newlines = trailing_newlines(data);
     if (data.rfind("#jinja2:", 0) == 0) data = apply_jinja2_header(data, o.syntax);
@@ -318,7 +358,9 @@ Value Engine::render_value(const Value& v, VariableSource& vars, const RenderOpt
     auto tpl = parse(data, o.syntax, o.name);
     Renderer r(*this, vars, o);
     Value result;
-    if (o.eval_concat && tpl->single_expression) {
+    if (o.jinja2_native) {
+      result = render_native(r, tpl);
+    } else if (o.eval_concat && tpl->single_expression) {
       // One node: ansible_eval_concat looks at the value itself.
       Val v = r.eval_root(tpl);
       if (v.is_native_text() || v.is_vault_text()) {
@@ -326,15 +368,7 @@ Value Engine::render_value(const Value& v, VariableSource& vars, const RenderOpt
         // returns its .data without literal_eval).
         result = v.as_str();
       } else if (v.kind() == Val::Kind::Data) {
-        // An inline !vault value that could not be opened cannot become a
-        // module argument: Ansible fails there when it decrypts.
-        if (const std::string* text = vault_marker_text(v.as_data())) {
-          try {
-            open_vault_value(*text);
-          } catch (const VaultError& e) {
-            throw TemplateError(TemplateError::Kind::Runtime, e.message());
-          }
-        }
+        check_vault_opens(v.as_data());
         result = v.as_data();  // str() then literal_eval gives the same data back
       } else {
         std::string out;

@@ -8,6 +8,7 @@
 //  * render_value is Ansible's Templar.template(): every string in a data
 //    structure (values, not dict keys) is templated; results that read as a
 //    list, dict or bool become one; "{{ var }}" alone keeps an int/float/bool.
+//    In jinja2_native mode (set_jinja2_native) it is ansible_native_concat's.
 //  * evaluate_condition is Ansible's `when:` evaluation.
 //  * Parsed templates are cached by source text (and files by path + mtime);
 //    an Engine may be used from many threads at once.
@@ -95,6 +96,9 @@ struct RenderOptions {
   std::string name = "<template>";       // used in error messages
   bool escape_backslashes = false;       // Templar.template doubles backslashes in {{ '...' }}
   bool eval_concat = false;              // Templar.template's ansible_eval_concat
+  // Templar.template in jinja2_native mode (ansible_native_concat): set by
+  // render_value when the Engine is native and eval_concat is asked for.
+  bool jinja2_native = false;
   bool preserve_trailing_newlines = true;
   int max_recursion = 200;               // macro/include/recursive-loop depth
   size_t max_output = 256u << 20;        // bytes one render may produce
@@ -118,6 +122,16 @@ class Engine {
   // safe against concurrent renders: register before rendering.
   void register_global(const std::string& name, GlobalFunction fn);
 
+  // Ansible's jinja2_native setting (ansible.cfg `jinja2_native`,
+  // ANSIBLE_JINJA2_NATIVE): render_value with eval_concat then gives native
+  // types as ansible-core 2.14's AnsibleNativeEnvironment does (one node
+  // keeps its type; several are joined and read back with literal_eval; a
+  // string literal keeps its quotes; None is printed as "None"; nothing
+  // rendered is None). The template module is never native. Set before
+  // rendering.
+  void set_jinja2_native(bool on) { jinja2_native_ = on; }
+  bool jinja2_native() const { return jinja2_native_; }
+
   std::string render_string(std::string_view source, VariableSource& vars,
                             const RenderOptions& opts = RenderOptions::ansible_templar()) const;
   Value render_value(const Value& v, VariableSource& vars,
@@ -140,6 +154,7 @@ class Engine {
 
  private:
   std::map<std::string, GlobalFunction> globals_;
+  bool jinja2_native_ = false;
   mutable std::shared_mutex cache_mu_;
   mutable std::unordered_map<std::string, std::shared_ptr<const Template>> string_cache_;
   struct FileEntry {

@@ -49,6 +49,7 @@ Val Renderer::eval(const Expr& e) {
 Val Renderer::eval_attribute(const Val& obj, const Expr& e) {
   if (obj.is_dict() && !e.dict_method) {
     if (const Value* v = find_member(obj.as_data(), e.name, e.member_slot)) return Val::data_ref(v, obj.keeper());
+    if (e.name.size() == 9 && e.name == "__class__") return getattr(obj, e.name);
     return Val::undefined_ref(&e.name, true);
   }
   return getattr(obj, e.name);
@@ -372,13 +373,18 @@ std::optional<Value> literal_from(const Expr& e) {
 }
 
 // Jinja spells some things Python does not: only these names are literals
-// for literal_eval after Ansible's Json2Python (true/false/null).
-bool python_literal_tokens_ok(std::string_view text) {
+// (true/false/null too after Ansible's Json2Python, `json_names`), and a
+// decimal integer may not have leading zeros ("0755" is Python's
+// SyntaxError, not 755).
+bool python_literal_tokens_ok(std::string_view text, bool json_names) {
   SyntaxOptions o;
   std::string src = "{{ " + std::string(text) + " }}";
   for (const auto& t : tokenize(src, o, "<literal>")) {
-    if (t.type == Tok::Name && t.text != "True" && t.text != "False" && t.text != "None" && t.text != "true" &&
-        t.text != "false" && t.text != "null")
+    if (t.type == Tok::Name && t.text != "True" && t.text != "False" && t.text != "None" &&
+        !(json_names && (t.text == "true" || t.text == "false" || t.text == "null")))
+      return false;
+    if (t.type == Tok::Int && t.text.size() > 1 && t.text[0] == '0' &&
+        std::isdigit(static_cast<unsigned char>(t.text[1])) && t.text.find_first_of("123456789") != std::string::npos)
       return false;
     if (t.type == Tok::Op && (t.text == "~" || t.text == "|" || t.text == "." || t.text == "*" ||
                               t.text == "/" || t.text == "%" || t.text == "//" || t.text == "**"))
@@ -404,9 +410,11 @@ bool pythonic(const Expr& x) {
 }
 }  // namespace
 
-std::optional<Value> python_literal_eval(std::string_view text) {
+std::optional<Value> python_literal_eval(std::string_view text, bool json_names) {
   try {
-    if (!python_literal_tokens_ok(text)) return std::nullopt;
+    // ast.parse(" 1") is an IndentationError.
+    if (!text.empty() && (text[0] == ' ' || text[0] == '\t')) return std::nullopt;
+    if (!python_literal_tokens_ok(text, json_names)) return std::nullopt;
     SyntaxOptions o;
     std::string name = "<literal>";
     std::string src(text);
@@ -426,10 +434,27 @@ Value literal_eval_or_string(const std::string& text) {
   if (!text.empty() && (text[0] == '[' || text[0] == '{' || text == "True" || text == "False")) {
     if (text == "True") return Value(true);
     if (text == "False") return Value(false);
-    auto v = python_literal_eval(text);
+    auto v = python_literal_eval(text, true);
     if (v) return *v;
   }
   return Value(text);
+}
+
+Value native_literal_or_string(const std::string& text) {
+  // Only text that starts like a Python literal is parsed: most strings are
+  // words and cost one comparison here.
+  if (text.empty()) return Value(text);
+  unsigned char c = static_cast<unsigned char>(text[0]);
+  bool may = std::isdigit(c) || c == '\'' || c == '"' || c == '[' || c == '{' || c == '(' || c == '-' || c == '+' ||
+             c == '.' || c == '\n' || text.rfind("None", 0) == 0 || text.rfind("True", 0) == 0 ||
+             text.rfind("False", 0) == 0;
+  if (!may) return Value(text);
+  auto v = python_literal_eval(text, false);
+  if (!v) return Value(text);
+  // A string literal keeps the quote it was written with (ansible-core
+  // 2.14: "'{{ x }}'" stays "'2'", not "2").
+  if (v->is_string()) return Value(text.substr(0, 1) + v->get_ref<const std::string&>() + text.substr(0, 1));
+  return *v;
 }
 
 }  // namespace drover::tmpl

@@ -107,6 +107,7 @@ Renderer::Peek Renderer::peek(const Expr& e, Peeked& p) {
 }
 
 bool Renderer::print_direct(const Expr& e, std::string& out) {
+  if (native_) return false;  // None prints as "None" there: print_value knows
   Peeked p;
   switch (e.k) {
     case Expr::K::Const: return print_val(e.constant, out);

@@ -31,7 +31,7 @@ void Namespace::set(std::string_view name, Val v) {
 // ---- Renderer
 
 Renderer::Renderer(const Engine& engine, VariableSource& vars, const RenderOptions& opts)
-    : engine_(engine), vars_(vars), opts_(opts), eval_concat_(opts.eval_concat) {
+    : engine_(engine), vars_(vars), opts_(opts), eval_concat_(opts.eval_concat), native_(opts.jinja2_native) {
   root_ = std::make_shared<Scope>();
   scope_ = root_;
   output_budget_ = opts.max_output;
@@ -136,9 +136,20 @@ void Renderer::output_limit_exceeded() {
                   line_);
 }
 
+Val Renderer::concat_value(std::string&& buf) const {
+  if (native_) return Val::data(native_literal_or_string(buf));
+  if (eval_concat_) return Val::data(literal_eval_or_string(buf));
+  return Val::str(std::move(buf));
+}
+
 void Renderer::print_value(const Val& v, std::string& out) {
+  ++nodes_;
   switch (v.kind()) {
-    case Val::Kind::None: return;  // Ansible's finalize prints None as ""
+    case Val::Kind::None:
+      // Ansible's finalize prints None as ""; the native environment has
+      // no such finalize and joins str(None).
+      if (native_) out += "None";
+      return;
     case Val::Kind::Str: out += v.as_str(); break;
     default: str_append(out, v);
   }
@@ -169,7 +180,7 @@ void Renderer::exec(const Stmt& s, std::string& out) {
         std::string buf;
         exec_body(s.body, buf);
         // Templar.template's ansible_eval_concat also joins block bodies.
-        Val v = eval_concat_ ? Val::data(literal_eval_or_string(buf)) : Val::str(std::move(buf));
+        Val v = concat_value(std::move(buf));
         if (s.expr) v = eval_filter(*s.expr, &v);
         assign(*s.target, v);
         return;
@@ -478,6 +489,11 @@ Val Renderer::lookup_outside_scopes(Symbol symbol) {
   return Val::undefined_ref(&name, false);  // an interned name lives as long as the process
 }
 
+namespace {
+// `x.__class__`: Python's type of x (the idiom `x.__class__.__name__`).
+Val class_of(const Val& obj) { return Val::object(std::make_shared<PyTypeObj>(type_name(obj))); }
+}  // namespace
+
 Val Renderer::getattr(const Val& obj, std::string_view name) {
   switch (obj.kind()) {
     case Val::Kind::Undefined: return obj;  // AnsibleUndefined: attributes of undefined stay undefined
@@ -486,6 +502,7 @@ Val Renderer::getattr(const Val& obj, std::string_view name) {
         if (is_method(obj, name)) return bound_method(obj, name);
         Val v = obj.get(name);
         if (!v.is_undefined()) return v;
+        if (name == "__class__") return class_of(obj);
         return Val::missing_attribute("dict object", std::string(name));
       }
       break;
@@ -505,6 +522,8 @@ Val Renderer::getattr(const Val& obj, std::string_view name) {
           }
           return Val::str(std::move(buf)).mark_safe();
         }));
+      } else if (o->type == Object::Type::PyType) {
+        if (name == "__name__") return Val::str(static_cast<PyTypeObj*>(o)->name);
       } else if (o->type == Object::Type::DateTime || o->type == Object::Type::TimeDelta) {
         Val v = datetime_attr(obj, name);
         if (!v.is_undefined()) return v;
@@ -528,6 +547,7 @@ Val Renderer::getattr(const Val& obj, std::string_view name) {
     if (name == "grouper") return obj.at(0);
     if (name == "list") return obj.at(1);
   }
+  if (name.size() == 9 && name == "__class__") return class_of(obj);
   return Val::undefined(std::string(name),
                         "'" + object_type_repr(obj) + "' has no attribute '" + std::string(name) + "'");
 }

@@ -112,6 +112,11 @@ class Renderer {
   // Ansible's "eval concat": a rendered string that looks like a list,
   // dict or boolean is turned back into one (see native_helpers.py).
   bool eval_concat() const { return eval_concat_; }
+  // How many values ({{ }}, macro and block results) the render has
+  // printed (text pieces are not counted: they are never empty): in
+  // jinja2_native mode a template that wrote nothing is None, not "".
+  // Native prints all go through print_value (print_direct declines).
+  size_t nodes_emitted() const { return nodes_; }
 
   // Calls any callable value (macro, builtin function, namespace()...).
   Val call_value(const Val& fn, CallArgs& args, int line);
@@ -196,6 +201,11 @@ class Renderer {
   VariableSource& vars_;
   const RenderOptions& opts_;
   bool eval_concat_ = false;
+  bool native_ = false;  // opts.jinja2_native
+  size_t nodes_ = 0;
+  // The text of a macro's or block set's body as a value: eval concat's
+  // or native concat's rule.
+  Val concat_value(std::string&& buf) const;
   std::shared_ptr<Scope> scope_;
   std::shared_ptr<Scope> root_;
   std::shared_ptr<const Template> current_;
@@ -258,7 +268,14 @@ std::vector<Val> iterate(const Val& v);
 // Python's literal_eval (true/false/null allowed); anything else, or text
 // that does not parse, stays a string.
 Value literal_eval_or_string(const std::string& text);
+// Ansible's ansible_native_concat rule (jinja2_native mode) for text: any
+// Python literal is read back with literal_eval (no true/false/null); a
+// string literal keeps its quotes ("'a'" stays "'a'"); anything else stays
+// the text.
+Value native_literal_or_string(const std::string& text);
 // Python's ast.literal_eval; nullopt when the text is not a literal.
-std::optional<Value> python_literal_eval(std::string_view text);
+// json_names: true/false/null read as True/False/None (Ansible's
+// Json2Python, eval concat only).
+std::optional<Value> python_literal_eval(std::string_view text, bool json_names = true);
 
 }  // namespace drover::tmpl

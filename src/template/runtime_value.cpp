@@ -233,6 +233,7 @@ std::string object_str(const Val& v) {
   switch (v.as_obj()->type) {
     case Object::Type::DateTime:
     case Object::Type::TimeDelta: return datetime_str(v);
+    case Object::Type::PyType: return "<class '" + v.obj_as<PyTypeObj>()->name + "'>";
     case Object::Type::Namespace: return "<Namespace>";
     case Object::Type::Macro: return "<Macro>";
     case Object::Type::Loop: return "<LoopContext>";
@@ -328,6 +329,7 @@ std::string type_name(const Val& v) {
         case Object::Type::Joiner: return "Joiner";
         case Object::Type::DateTime: return "datetime";
         case Object::Type::TimeDelta: return "timedelta";
+        case Object::Type::PyType: return "type";
         default: return "function";
       }
   }

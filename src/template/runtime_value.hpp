@@ -31,7 +31,7 @@ class Val;
 // (for error messages such as "'Macro object' has no attribute 'x'").
 class Object {
  public:
-  enum class Type { Undefined, Callable, Macro, Loop, Namespace, Cycler, Joiner, BlockRef, DateTime, TimeDelta };
+  enum class Type { Undefined, Callable, Macro, Loop, Namespace, Cycler, Joiner, BlockRef, DateTime, TimeDelta, PyType };
   explicit Object(Type t) : type(t) {}
   virtual ~Object() = default;
   Type type;
@@ -171,6 +171,14 @@ class Val {
     Object* obj_;
   };
   std::shared_ptr<const void> keep_;
+};
+
+// A Python type object: what `x.__class__` gives (Ansible's templates are
+// not sandboxed). Prints as "<class 'int'>"; `.__name__` is the name.
+class PyTypeObj : public Object {
+ public:
+  explicit PyTypeObj(std::string n) : Object(Type::PyType), name(std::move(n)) {}
+  std::string name;
 };
 
 class UndefinedInfo : public Object {

@@ -16,10 +16,12 @@ std::string dir() { return std::string(DROVER_SOURCE_DIR) + "/tests/engine/playb
 // Host entries sorted inside each banner section (tests/harness/playbook_output.hpp).
 std::vector<std::string> sections(const std::string& out) { return test::playbook_sections(out); }
 
-void compare(const std::string& playbook, std::vector<std::string> extra = {}) {
+void compare(const std::string& playbook, std::vector<std::string> extra = {},
+             std::map<std::string, std::string> env = {}) {
   test::ProcessOptions po;
   po.cwd = dir();
   po.env = {{"ANSIBLE_NOCOLOR", "1"}, {"ANSIBLE_FORCE_COLOR", "0"}, {"ANSIBLE_RETRY_FILES_ENABLED", "0"}};
+  po.env.merge(env);
   std::vector<std::string> a{"/usr/bin/ansible-playbook", "-i", "hosts", playbook};
   a.insert(a.end(), extra.begin(), extra.end());
   auto theirs = test::run_process(a, po);
@@ -39,6 +41,9 @@ TEST(PlaybookCompat, IncludeAndImportTasksWithVars) { compare("includes.yml"); }
 TEST(PlaybookCompat, SerialBatchesAndRunOnce) { compare("serial.yml"); }
 TEST(PlaybookCompat, HandlersThatIncludeOrImportTasksRunThemAsHandlers) { compare("handler_include.yml"); }
 TEST(PlaybookCompat, SetFactTemplatedNamesAndLoopsThatSeeEarlierItems) { compare("set_fact_loop.yml"); }
+TEST(PlaybookCompat, Jinja2NativeModeKeepsTypesAndReadsJoinedTextAsPython) {
+  compare("jinja2_native.yml", {}, {{"ANSIBLE_JINJA2_NATIVE", "1"}});
+}
 TEST(PlaybookCompat, WithLookupLoopsUseTheLookupPlugins) { compare("with_lookups.yml"); }
 TEST(PlaybookCompat, FirstFoundFormsAndAssertConditionWithCommas) { compare("first_found.yml"); }
 TEST(PlaybookCompat, OldIncludeParamsVarsPrecedenceAndApplyNotify) { compare("old_include.yml"); }

@@ -14,6 +14,9 @@ modes:
   file    the template module: do_template(escape_backslashes=False) with
           trim_blocks etc. from "options" and includes from "files"
   when    Conditional.evaluate_conditional([template]): a `when:` result
+
+"native": true renders the case with jinja2_native on (ansible.cfg
+jinja2_native, which Templar reads when it is made).
 """
 import json
 import math
@@ -26,6 +29,7 @@ import warnings
 warnings.filterwarnings("ignore")
 os.environ.setdefault("ANSIBLE_NOCOLOR", "1")
 
+import ansible.constants as C  # noqa: E402
 from ansible.parsing.dataloader import DataLoader  # noqa: E402
 from ansible.playbook.conditional import Conditional  # noqa: E402
 from ansible.template import AnsibleEnvironment, Templar  # noqa: E402
@@ -64,6 +68,7 @@ def run_case(case, workdir):
             f.write(content)
     loader = DataLoader()
     loader.set_basedir(casedir)
+    C.DEFAULT_JINJA2_NATIVE = bool(case.get("native"))
     templar = Templar(loader=loader, variables=tvars)
     if mode == "string":
         return templar.template(case["template"])
