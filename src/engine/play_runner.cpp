@@ -380,6 +380,12 @@ void PlaybookRunner::rebuild_hostvars(PlayState& st) {
     st.hostvars[h.name] = std::move(v);
   }
   st.ctx.hostvars = &st.hostvars;
+  // HostVars templates with get_vars(host): the host's variables and the
+  // magic ones that do not depend on a play or task.
+  st.hostvars_common = Value{{"groups", st.groups}, {"omit", tmpl::omit_placeholder()}};
+  if (st.play) st.hostvars_common["playbook_dir"] = st.play->playbook_dir;
+  st.templated_hostvars->reset(&st.hostvars, &st.hostvars_common);
+  st.ctx.templated_hostvars = st.templated_hostvars.get();
   // ansible_play_hosts: the play's hosts in inventory order less those
   // removed (failed, unreachable, ended); play_hosts and ansible_play_batch:
   // the batch, in play order, less the same.

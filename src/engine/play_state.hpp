@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/host_cursor.hpp"
+#include "engine/host_vars.hpp"
 #include "engine/play_runner.hpp"
 #include "engine/task_executor.hpp"
 #include "inventory/vars_directory.hpp"
@@ -34,6 +35,8 @@ struct PlaybookRunner::PlayState {
   HandlerNames handler_names;                // templated handler names (PlaybookRunner::name_handler)
   Value groups, hostvars, play_hosts, play_hosts_all, play_batch, vars_files = Value::object();
   Value play_magic;  // play_magic_vars
+  Value hostvars_common;  // magic variables the templates in hostvars see
+  std::unique_ptr<TemplatedHostVars> templated_hostvars = std::make_unique<TemplatedHostVars>();
 
   std::unique_ptr<inventory::VarsDirectory> playbook_vars;
   std::unique_ptr<Block> facts_block;        // the implicit "Gathering Facts" task

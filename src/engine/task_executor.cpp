@@ -19,6 +19,7 @@
 #include "core/vault.hpp"
 #include "engine/config.hpp"
 #include "engine/error_context.hpp"
+#include "engine/host_vars.hpp"
 #include "engine/loops.hpp"
 #include "engine/lookups.hpp"
 #include "engine/task_vars.hpp"
@@ -244,16 +245,12 @@ class ItemRun {
     const ModuleEntry* entry = task_.module ? task_.module : find_module(task_.action);
     if (!entry) return Value{{"failed", true}, {"msg", "no action named '" + task_.action + "'"}};
 
-    // assert's conditions reach it untemplated in Ansible (the action's
-    // untemplated_args), so they get the conditional warning too.
-    if (task_.action == "assert" && task_.args.contains("that")) {
-      const Value& that = task_.args["that"];
-      if (that.is_array()) {
-        for (const auto& c : that) warn_if_templated_condition(ctx_, c);
-      } else {
-        warn_if_templated_condition(ctx_, that);
-      }
-    }
+    // assert's list of conditions reaches it untemplated in Ansible (the
+    // action's untemplated_args), so they get the conditional warning too;
+    // a lone condition string is templated first (assert.py 2.14), so
+    // "{{ x.failed }}" is a bool by then and warns of nothing.
+    if (task_.action == "assert" && task_.args.contains("that") && task_.args["that"].is_array())
+      for (const auto& c : task_.args["that"]) warn_if_templated_condition(ctx_, c);
     Value args;
     try {
       args = ctx_.templar->render_value(task_.args, vars);
@@ -798,7 +795,13 @@ void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Ho
   vars.set_magic("inventory_hostname_short", split(host.name, '.')[0]);
   vars.set_magic("group_names", ctx.inventory->group_names(host));
   if (ctx.groups) vars.set_magic_ref("groups", ctx.groups);
-  if (ctx.hostvars) vars.set_magic_ref("hostvars", ctx.hostvars);
+  if (ctx.templated_hostvars) {
+    TemplatedHostVars* hv = ctx.templated_hostvars;
+    const tmpl::Engine* engine = ctx.templar;
+    vars.set_magic_rendered("hostvars", [hv, engine] { return &hv->get(*engine); });
+  } else if (ctx.hostvars) {
+    vars.set_magic_ref("hostvars", ctx.hostvars);
+  }
   if (ctx.play_hosts) vars.set_magic_ref("ansible_play_hosts", ctx.play_hosts);
   if (ctx.play_hosts_all) vars.set_magic_ref("ansible_play_hosts_all", ctx.play_hosts_all);
   if (ctx.play_batch) {

@@ -34,6 +34,8 @@ class ControllerFiles;
 }  // namespace files
 
 // Read-only context shared by all tasks of a play step.
+class TemplatedHostVars;
+
 struct PlayContext {
   const Play* play = nullptr;
   const inventory::Inventory* inventory = nullptr;
@@ -46,6 +48,7 @@ struct PlayContext {
   const Value* play_vars_files = nullptr;  // loaded vars_files of the play
   const Value* groups = nullptr;           // the `groups` magic variable
   const Value* hostvars = nullptr;         // snapshot of every host's variables
+  TemplatedHostVars* templated_hostvars = nullptr;  // the same, as the `hostvars` variable serves it
   const Value* play_hosts = nullptr;       // ansible_play_hosts (active)
   const Value* play_hosts_all = nullptr;
   const Value* play_batch = nullptr;

@@ -12,6 +12,7 @@ void TaskVars::set_magic(const std::string& name, Value v) {
 const Value* TaskVars::lookup(std::string_view name) {
   if (auto it = magic_.find(name); it != magic_.end()) return &it->second;
   if (auto it = magic_refs_.find(name); it != magic_refs_.end()) return it->second;
+  if (auto it = magic_rendered_.find(name); it != magic_rendered_.end()) return it->second();
   if (name == "vars") return &merged();
   for (const Value* layer : layers_) {
     auto it = layer->find(name);
@@ -32,6 +33,7 @@ std::vector<std::string> TaskVars::names() {
     for (auto it = (*layer)->begin(); it != (*layer)->end(); ++it) add(it.key());
   for (const auto& [name, v] : magic_) add(name);
   for (const auto& [name, v] : magic_refs_) add(name);
+  for (const auto& [name, v] : magic_rendered_) add(name);
   if (fallback_)
     for (auto it = fallback_->begin(); it != fallback_->end(); ++it) add(it.key());
   return out;

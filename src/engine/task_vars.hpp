@@ -19,6 +19,7 @@
 // A name is found in the first layer that has it (hash_behaviour=replace).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -38,12 +39,18 @@ class TaskVars : public tmpl::VariableSource {
   // Magic variables: owned, or borrowed for big shared ones (groups, hostvars).
   void set_magic(const std::string& name, Value v);
   void set_magic_ref(const std::string& name, const Value* v) { magic_refs_[name] = v; }
+  // A magic variable computed on its first lookup, whose templates are
+  // rendered already (hostvars, see host_vars.hpp).
+  void set_magic_rendered(const std::string& name, std::function<const Value*()> get) {
+    magic_rendered_[name] = std::move(get);
+  }
   // Below every layer, and not part of `vars`: the connection settings
   // Ansible's PlayContext.update_vars adds where no variable has the name.
   void set_fallback(const Value* v) { fallback_ = v; }
 
   const Value* lookup(std::string_view name) override;
   std::vector<std::string> names() override;
+  bool is_rendered(std::string_view name) override { return magic_rendered_.count(name) > 0; }
 
   // Every variable merged into one object (the `vars` magic variable and
   // debug var=vars). Costly: built on first use.
@@ -53,6 +60,7 @@ class TaskVars : public tmpl::VariableSource {
   std::vector<const Value*> layers_;
   std::map<std::string, Value, std::less<>> magic_;
   std::map<std::string, const Value*, std::less<>> magic_refs_;
+  std::map<std::string, std::function<const Value*()>, std::less<>> magic_rendered_;
   const Value* fallback_ = nullptr;
   std::unique_ptr<Value> merged_;
 };

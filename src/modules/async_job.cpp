@@ -21,7 +21,9 @@ esc() {
     for (i = 1; i <= n; i++) { c = substr(s, i, 1)
       if (c == "\\") o = o "\\\\"; else if (c == "\"") o = o "\\\""
       else if (ord[c] < 32 || ord[c] == 127) o = o sprintf("\\u%04x", ord[c]); else o = o c }
-    printf "%s%s", (NR > 1 ? "\\n" : ""), o }'
+    printf "%s%s", (NR > 1 ? "\\n" : ""), o }' < "$1"
+  # awk cannot tell whether the last line ended with a newline: tail can.
+  if [ -s "$1" ] && [ -z "$(tail -c 1 "$1")" ]; then printf '\\n'; fi
 }
 start=$(now); t0=$(date +%s.%N)
 setsid /bin/sh "$f.sh" < "$f.in" > "$f.out" 2> "$f.err" &
@@ -40,9 +42,9 @@ else
   {
     printf '{%s"ansible_job_id": "%s", "started": 1, "finished": 1, "rc": %s, "failed": %s, "msg": "%s", "start": "%s", "end": "%s", "delta": "%s", "stdout": "' \
       "$extra" "$j" "$rc" "$fl" "$msg" "$start" "$end" "$delta"
-    esc < "$f.out"
+    esc "$f.out"
     printf '", "stderr": "'
-    esc < "$f.err"
+    esc "$f.err"
     printf '"}\n'
   } > "$f.tmp"
 fi

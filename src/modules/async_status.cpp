@@ -19,7 +19,7 @@ Value module_answer(Value data) {
   er.exit_status = data.value("rc", 0);
   er.out = data.value("stdout", "");
   er.err = data.value("stderr", "");
-  Value answer = parse_module_output(er, "");
+  Value answer = parse_async_module_output(er, data.value("cmd", ""));
   for (const char* k : {"ansible_job_id", "started", "finished", "results_file"})
     if (data.contains(k)) answer[k] = data[k];
   return answer;
@@ -41,7 +41,14 @@ class AsyncStatusModule : public Module {
                {"stderr_lines", Value::array()}, {"ansible_job_id", jid}};
     Value data = read_async_job(*ctx.connection, jid, cleanup, ctx.become);
     if (!cleanup && !data.value("failed", false)) r["started"] = 1;
-    if (data.contains(kAsyncModuleOutput)) data = module_answer(data);
+    if (data.contains(kAsyncModuleOutput)) {
+      data = module_answer(data);
+    } else {
+      // The job file keeps the command's output as it was; command and
+      // shell answer with it less its last newline.
+      for (const char* k : {"stdout", "stderr"})
+        if (data.contains(k) && data[k].is_string()) data[k] = rstrip_newlines(data[k].get<std::string>());
+    }
     for (auto it = data.begin(); it != data.end(); ++it) r[it.key()] = it.value();
     if (!r.contains("changed")) r["changed"] = false;
     r.erase("stdout_lines");

@@ -133,7 +133,7 @@ const Value* LazyVariables::lookup(std::string_view name) {
   auto it = done_.find(key);
   if (it != done_.end()) return it->second.get();
   const Value* raw = raw_.lookup(name);
-  if (!raw || !holds_template(*raw)) return raw;
+  if (!raw || raw_.is_rendered(name) || !holds_template(*raw)) return raw;
   for (const auto& p : in_progress_)
     if (p == key) throw TemplateError(TemplateError::Kind::Runtime, "recursive loop detected in template string: " + key);
   in_progress_.push_back(key);

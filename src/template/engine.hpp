@@ -45,6 +45,9 @@ class VariableSource {
   // Every variable name, lowest precedence first as Ansible's merged dict
   // orders them (the varnames lookup); empty when the source cannot list them.
   virtual std::vector<std::string> names() { return {}; }
+  // True when lookup(name) gives a value whose templates are rendered
+  // already (Ansible's hostvars): LazyVariables serves it as it is.
+  virtual bool is_rendered(std::string_view /*name*/) { return false; }
 };
 
 // Variables from one dict Value (not copied: it must outlive the source).
