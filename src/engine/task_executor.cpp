@@ -358,6 +358,7 @@ class ItemRun {
         ao.poll_s = task_.poll.is_null() ? 15 : to_int(ctx_.templar->render_value(task_.poll, vars), "poll");
         ao.cancel = mctx.cancel;
         ao.extra = async_job_extra(entry->name, module_args);
+        ao.async_dir = async_dir_setting(vars.lookup("ansible_async_dir"));
         // A module of Ansible's answers in JSON: async_status reads it so.
         if (!find_module(entry->name)) ao.extra = Value{{kAsyncModuleOutput, true}};
         ao.on_poll = [this](const Value& status, int elapsed) {

@@ -6,6 +6,7 @@
 #include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
+#include "template/engine.hpp"
 
 namespace drover {
 namespace {
@@ -39,7 +40,11 @@ class AsyncStatusModule : public Module {
     // What Ansible's action plugin starts from before the module's answer.
     Value r = {{"started", 0}, {"finished", 0}, {"stdout", ""}, {"stderr", ""}, {"stdout_lines", Value::array()},
                {"stderr_lines", Value::array()}, {"ansible_job_id", jid}};
-    Value data = read_async_job(*ctx.connection, jid, cleanup, ctx.become);
+    std::optional<Value> dir;
+    if (ctx.vars)
+      if (const Value* v = ctx.vars->lookup("ansible_async_dir"))
+        dir = ctx.templar ? ctx.templar->render_value(*v, *ctx.vars) : *v;
+    Value data = read_async_job(*ctx.connection, jid, cleanup, ctx.become, async_dir_setting(dir ? &*dir : nullptr));
     if (!cleanup && !data.value("failed", false)) r["started"] = 1;
     if (data.contains(kAsyncModuleOutput)) {
       data = module_answer(data);

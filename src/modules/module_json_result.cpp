@@ -123,8 +123,13 @@ Value parse_async_module_output(const ExecResult& res, const std::string& cmd) {
     answer = parse_module_output(res, "");
     if (answer.contains("module_stdout")) why = "the module's output is not a JSON object";
   }
-  if (!why.empty())
-    return Value{{"failed", true}, {"cmd", cmd}, {"data", res.out}, {"stderr", res.err}, {"msg", why}};
+  if (!why.empty()) {
+    // async_status's action starts from empty stdout/stderr and their lines.
+    Value r{{"failed", true}, {"cmd", cmd}, {"data", res.out}, {"stdout", ""}, {"stderr", res.err}, {"msg", why}};
+    add_lines(r, "stdout", "stdout_lines");
+    add_lines(r, "stderr", "stderr_lines");
+    return r;
+  }
   if (!res.err.empty()) {
     answer["stderr"] = res.err;
     answer.erase("stderr_lines");

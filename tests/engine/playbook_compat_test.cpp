@@ -64,6 +64,7 @@ TEST(PlaybookCompat, IncludeVarsFailuresAreReportedUnderMessage) { compare("incl
 TEST(PlaybookCompat, UnsafeStringsAreNeverTemplated) { compare("unsafe_strings.yml"); }
 TEST(PlaybookCompat, ACrashingModuleReportsModuleFailure) { compare("module_crash.yml"); }
 TEST(PlaybookCompat, HostvarsHoldTheImplicitLocalhost) { compare("hostvars_localhost.yml"); }
+TEST(PlaybookCompat, HostvarsAreTemplatedWithEachHostsOwnVariables) { compare("hostvars_templating.yml"); }
 TEST(PlaybookCompat, FindContainsReadsTheWholeFileAsPythonDoes) { compare("find_whole_file.yml"); }
 TEST(PlaybookCompat, NotifyingAMissingHandlerStopsThePlaybook) { compare("missing_handler.yml"); }
 TEST(PlaybookCompat, FileTimestampsAreReadWithTheirFormat) { compare("file_times.yml"); }
