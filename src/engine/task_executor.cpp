@@ -214,6 +214,16 @@ std::string undefined_detail(const Error& e) {
   return e.message();
 }
 
+// Why a condition could not be evaluated, after "The error was: ". Ansible
+// 2.14's _check_conditional words undefined variables as "error while
+// evaluating conditional (...)" and lets the Templar's own errors (a type
+// error) through as they are.
+std::string conditional_detail(const std::string& condition, const Error& e) {
+  auto* te = dynamic_cast<const tmpl::TemplateError*>(&e);
+  if (te && te->kind() == tmpl::TemplateError::Kind::TypeReported) return e.message();
+  return "error while evaluating conditional (" + condition + "): " + undefined_detail(e);
+}
+
 // One run of the task's action with the given variables (one loop item, or
 // the whole task without a loop).
 class ItemRun {
@@ -451,8 +461,7 @@ class ItemRun {
   std::string conditional_error(const Error& e) const {
     std::string conds;
     for (const auto& c : task_.kw.when) conds += (conds.empty() ? "" : " and ") + to_display_string(c);
-    return "The conditional check '" + conds + "' failed. The error was: error while evaluating conditional (" +
-           conds + "): " + undefined_detail(e) + located();
+    return "The conditional check '" + conds + "' failed. The error was: " + conditional_detail(conds, e) + located();
   }
 
   // The task's arguments failed to template. Ansible 2.14 words it by
@@ -467,7 +476,7 @@ class ItemRun {
                    {"msg", "template error while templating string: " + e.message() + ". String: " + source + ". " +
                                e.message()}};
     }
-    if (te && te->kind() == tmpl::TemplateError::Kind::Runtime) return Value{{"failed", true}, {"msg", e.message()}};
+    if (te && te->kind() != tmpl::TemplateError::Kind::Undefined) return Value{{"failed", true}, {"msg", e.message()}};
     return Value{{"failed", true},
                  {"msg", "The task includes an option with an undefined variable. The error was: " +
                              undefined_detail(e) + located()}};
@@ -522,8 +531,7 @@ class ItemRun {
         return ctx_.templar->evaluate_condition(c, vars);
       } catch (const Error& e) {
         std::string text = to_display_string(c);
-        throw Error("The conditional check '" + text + "' failed. The error was: error while evaluating conditional (" +
-                    text + "): " + undefined_detail(e));
+        throw Error("The conditional check '" + text + "' failed. The error was: " + conditional_detail(text, e));
       }
     };
     if (cond.is_array()) {
