@@ -181,6 +181,7 @@ int run_adhoc(const inventory::Inventory& inv, const Config& config, const Adhoc
           ao.poll_s = req.poll_s;
           ao.cancel = ctx.cancel;
           ao.extra = async_job_extra(entry->name, task_args);
+          ao.async_dir = async_dir_setting(nullptr);
           async_conn = std::make_unique<AsyncJobConnection>(*conn, std::move(ao));
           ctx.connection = async_conn.get();
         }

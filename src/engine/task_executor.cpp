@@ -232,6 +232,16 @@ class NameWatch : public tmpl::VariableSource {
   std::string name_;
 };
 
+// Why a condition could not be evaluated, after "The error was: ". Ansible
+// 2.14's _check_conditional words undefined variables as "error while
+// evaluating conditional (...)" and lets the Templar's own errors (a type
+// error) through as they are.
+std::string conditional_detail(const std::string& condition, const Error& e) {
+  auto* te = dynamic_cast<const tmpl::TemplateError*>(&e);
+  if (te && te->kind() == tmpl::TemplateError::Kind::TypeReported) return e.message();
+  return "error while evaluating conditional (" + condition + "): " + undefined_detail(e);
+}
+
 // One run of the task's action with the given variables (one loop item, or
 // the whole task without a loop).
 class ItemRun {
@@ -279,16 +289,12 @@ class ItemRun {
     const ModuleEntry* entry = task_.module ? task_.module : find_module(task_.action);
     if (!entry) return Value{{"failed", true}, {"msg", "no action named '" + task_.action + "'"}};
 
-    // assert's conditions reach it untemplated in Ansible (the action's
-    // untemplated_args), so they get the conditional warning too.
-    if (task_.action == "assert" && task_.args.contains("that")) {
-      const Value& that = task_.args["that"];
-      if (that.is_array()) {
-        for (const auto& c : that) warn_if_templated_condition(ctx_, c);
-      } else {
-        warn_if_templated_condition(ctx_, that);
-      }
-    }
+    // assert's list of conditions reaches it untemplated in Ansible (the
+    // action's untemplated_args), so they get the conditional warning too;
+    // a lone condition string is templated first (assert.py 2.14), so
+    // "{{ x.failed }}" is a bool by then and warns of nothing.
+    if (task_.action == "assert" && task_.args.contains("that") && task_.args["that"].is_array())
+      for (const auto& c : task_.args["that"]) warn_if_templated_condition(ctx_, c);
     Value args;
     try {
       args = task_.action == "set_fact" ? render_fact_values(vars) : ctx_.templar->render_value(task_.args, vars);
@@ -396,6 +402,7 @@ class ItemRun {
         ao.poll_s = task_.poll.is_null() ? 15 : to_int(ctx_.templar->render_value(task_.poll, vars), "poll");
         ao.cancel = mctx.cancel;
         ao.extra = async_job_extra(entry->name, module_args);
+        ao.async_dir = async_dir_setting(vars.lookup("ansible_async_dir"));
         // A module of Ansible's answers in JSON: async_status reads it so.
         if (!find_module(entry->name)) ao.extra = Value{{kAsyncModuleOutput, true}};
         ao.on_poll = [this](const Value& status, int elapsed) {
@@ -488,8 +495,7 @@ class ItemRun {
   std::string conditional_error(const Error& e) const {
     std::string conds;
     for (const auto& c : task_.kw.when) conds += (conds.empty() ? "" : " and ") + to_display_string(c);
-    return "The conditional check '" + conds + "' failed. The error was: error while evaluating conditional (" +
-           conds + "): " + undefined_detail(e) + located();
+    return "The conditional check '" + conds + "' failed. The error was: " + conditional_detail(conds, e) + located();
   }
 
   // The task's arguments failed to template. Ansible 2.14 words it by
@@ -512,7 +518,7 @@ class ItemRun {
                    {"exception", "Traceback (most recent call last):\n  File \"<template>\", line " +
                                      std::to_string(std::max(1, te->where().line)) + ", in root\n" + te->python_type() +
                                      ": " + e.message() + "\n"}};
-    if (te && te->kind() == tmpl::TemplateError::Kind::Runtime) return Value{{"failed", true}, {"msg", e.message()}};
+    if (te && te->kind() != tmpl::TemplateError::Kind::Undefined) return Value{{"failed", true}, {"msg", e.message()}};
     return Value{{"failed", true},
                  {"msg", "The task includes an option with an undefined variable. The error was: " +
                              undefined_detail(e) + located()}};
@@ -567,8 +573,7 @@ class ItemRun {
         return ctx_.templar->evaluate_condition(c, vars);
       } catch (const Error& e) {
         std::string text = to_display_string(c);
-        throw Error("The conditional check '" + text + "' failed. The error was: error while evaluating conditional (" +
-                    text + "): " + undefined_detail(e));
+        throw Error("The conditional check '" + text + "' failed. The error was: " + conditional_detail(text, e));
       }
     };
     if (cond.is_array()) {

@@ -19,6 +19,7 @@
 // A name is found in the first layer that has it (hash_behaviour=replace).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>

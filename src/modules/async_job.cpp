@@ -1,5 +1,6 @@
 #include "modules/async_job.hpp"
 
+#include <cstdlib>
 #include <random>
 
 #include "core/strings.hpp"
@@ -21,7 +22,9 @@ esc() {
     for (i = 1; i <= n; i++) { c = substr(s, i, 1)
       if (c == "\\") o = o "\\\\"; else if (c == "\"") o = o "\\\""
       else if (ord[c] < 32 || ord[c] == 127) o = o sprintf("\\u%04x", ord[c]); else o = o c }
-    printf "%s%s", (NR > 1 ? "\\n" : ""), o }'
+    printf "%s%s", (NR > 1 ? "\\n" : ""), o }' < "$1"
+  # awk cannot tell whether the last line ended with a newline: tail can.
+  if [ -s "$1" ] && [ -z "$(tail -c 1 "$1")" ]; then printf '\\n'; fi
 }
 start=$(now); t0=$(date +%s.%N)
 setsid /bin/sh "$f.sh" < "$f.in" > "$f.out" 2> "$f.err" &
@@ -40,9 +43,9 @@ else
   {
     printf '{%s"ansible_job_id": "%s", "started": 1, "finished": 1, "rc": %s, "failed": %s, "msg": "%s", "start": "%s", "end": "%s", "delta": "%s", "stdout": "' \
       "$extra" "$j" "$rc" "$fl" "$msg" "$start" "$end" "$delta"
-    esc < "$f.out"
+    esc "$f.out"
     printf '", "stderr": "'
-    esc < "$f.err"
+    esc "$f.err"
     printf '"}\n'
   } > "$f.tmp"
 fi
@@ -61,7 +64,7 @@ std::string random_digits(int n) {
 // starts the supervisor detached and prints the jid and the job file path.
 // $_a_jid (the jid without the launching shell's pid), $_a_command,
 // $_a_supervisor (kSupervisor), $_a_limit, $_a_extra.
-constexpr const char* kLaunch = R"SH(umask 077; d="$HOME/.ansible_async"; mkdir -p "$d" || exit 1
+constexpr const char* kLaunch = R"SH(umask 077; d=$_a_dir; mkdir -p "$d" || exit 1
 j=$_a_jid.$$; f="$d/$j"
 cat > "$f.in" || exit 1
 printf '%s\n' "$_a_command" > "$f.sh" || exit 1
@@ -70,16 +73,23 @@ setsid /bin/sh -c "$_a_supervisor" drover-async "$f" "$j" "$_a_limit" "$_a_extra
 printf '%s\n%s\n' "$j" "$f"
 )SH";
 
+// $_a_dir: the async_dir, "~" expanded on the target (as async_wrapper's
+// expanduser).
+std::string assign_async_dir(const std::string& dir) {
+  return shell_assign("_a_dir", dir) + R"SH(case $_a_dir in "~") _a_dir=$HOME ;; "~/"*) _a_dir=$HOME/${_a_dir#"~/"} ;; esac
+)SH";
+}
+
 std::string launch_script(const std::string& command, const std::string& jid_base, int limit,
-                          const std::string& extra) {
-  return shell_assign("_a_jid", jid_base) + shell_assign("_a_command", command) +
+                          const std::string& extra, const std::string& dir) {
+  return assign_async_dir(dir) + shell_assign("_a_jid", jid_base) + shell_assign("_a_command", command) +
          shell_assign("_a_supervisor", kSupervisor) + shell_assign("_a_limit", limit) +
          shell_assign("_a_extra", extra) + kLaunch;
 }
 
 // Reads (or with $_a_cleanup removes) the job file of jid $_a_jid: its path
 // on the first line, then its content, or the missing marker.
-constexpr const char* kReadJob = R"SH(f="$HOME/.ansible_async/$_a_jid"; printf '%s\n' "$f"
+constexpr const char* kReadJob = R"SH(f="$_a_dir/$_a_jid"; printf '%s\n' "$f"
 [ -e "$f" ] || { printf '\036missing'; exit 0; }
 if [ -n "$_a_cleanup" ]; then rm -f "$f" "$f".*; else cat "$f"; fi
 )SH";
@@ -112,8 +122,8 @@ ExecResult AsyncJobConnection::exec(const std::string& command, const ExecOption
     launch.stdin_data += chunk;
   }
   std::string jid_base = "j" + random_digits(12);
-  ExecResult started =
-      target_.exec(launch_script(command, jid_base, options_.time_limit_s, extra_members(options_.extra)), launch);
+  ExecResult started = target_.exec(
+      launch_script(command, jid_base, options_.time_limit_s, extra_members(options_.extra), options_.async_dir), launch);
   std::vector<std::string> lines = split_lines(started.out);
   if (started.exit_status != 0 || lines.size() < 2)
     throw Error("could not start the async job: " + rstrip_newlines(started.err.empty() ? started.out : started.err));
@@ -129,7 +139,7 @@ ExecResult AsyncJobConnection::exec(const std::string& command, const ExecOption
   while (time_left > 0) {
     if (!wait_unless_cancelled(options_.cancel, options_.poll_s))
       throw CancelledError("the run was cancelled while async job " + jid_ + " ran");
-    status = read_async_job(target_, jid_, false, opts.become);
+    status = read_async_job(target_, jid_, false, opts.become, options_.async_dir);
     if (status.value("finished", 0) == 1) {
       finished = true;
       break;
@@ -140,7 +150,7 @@ ExecResult AsyncJobConnection::exec(const std::string& command, const ExecOption
   std::string late =
       "async task did not complete within the requested time - " + std::to_string(options_.time_limit_s) + "s";
   if (!finished || status.value("msg", "") == "Timeout exceeded") throw AsyncJobTimedOut(late);
-  read_async_job(target_, jid_, true, opts.become);
+  read_async_job(target_, jid_, true, opts.become, options_.async_dir);
   ExecResult res;
   res.exit_status = status.value("rc", -1);
   res.out = status.value("stdout", "");
@@ -148,11 +158,13 @@ ExecResult AsyncJobConnection::exec(const std::string& command, const ExecOption
   return res;
 }
 
-Value read_async_job(Connection& conn, const std::string& jid, bool cleanup, const BecomeSpec* become) {
+Value read_async_job(Connection& conn, const std::string& jid, bool cleanup, const BecomeSpec* become,
+                     const std::string& async_dir) {
   if (jid.empty() || jid.find('/') != std::string::npos)
     return Value{{"failed", true}, {"msg", "could not find job"}, {"ansible_job_id", jid}, {"started", 1},
                  {"finished", 1}};
-  const std::string script = shell_assign("_a_jid", jid) + shell_assign("_a_cleanup", cleanup) + kReadJob;
+  const std::string script =
+      assign_async_dir(async_dir) + shell_assign("_a_jid", jid) + shell_assign("_a_cleanup", cleanup) + kReadJob;
   ExecOptions opts;
   opts.become = become;
   ExecResult res = conn.exec(script, opts);
@@ -182,6 +194,13 @@ Value read_async_job(Connection& conn, const std::string& jid, bool cleanup, con
   }
   data["results_file"] = path;
   return data;
+}
+
+std::string async_dir_setting(const Value* ansible_async_dir) {
+  if (ansible_async_dir && ansible_async_dir->is_string() && !ansible_async_dir->get_ref<const std::string&>().empty())
+    return ansible_async_dir->get<std::string>();
+  if (const char* env = std::getenv("ANSIBLE_ASYNC_DIR"); env && *env) return env;
+  return kAsyncDir;
 }
 
 Value async_job_extra(const std::string& module, const Value& args) {

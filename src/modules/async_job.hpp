@@ -25,6 +25,11 @@ namespace drover {
 // Where jobs live on the target, as Ansible's async_dir default.
 inline constexpr const char* kAsyncDir = "~/.ansible_async";
 
+// The async_dir of a task (the sh shell plugin's option): the templated
+// ansible_async_dir variable (may be null), else ANSIBLE_ASYNC_DIR, else
+// kAsyncDir. "~" is expanded on the target.
+std::string async_dir_setting(const Value* ansible_async_dir);
+
 // poll: 0 -- the job started; the task's result is this job's handle.
 class AsyncJobStarted : public Error {
  public:
@@ -49,6 +54,7 @@ struct AsyncJobOptions {
   // Members added to the finished job's file, for async_status to show
   // (e.g. command's cmd and changed).
   Value extra = Value::object();
+  std::string async_dir = kAsyncDir;  // async_dir_setting()
 };
 
 class AsyncJobConnection final : public Connection {
@@ -93,6 +99,7 @@ void add_async_job_fields(Value& result, const AsyncJobConnection& job);
 // finished defaulted, or a failed result "could not find job". With
 // `cleanup`, removes the job's files instead and returns {ansible_job_id,
 // erased}.
-Value read_async_job(Connection& conn, const std::string& jid, bool cleanup, const BecomeSpec* become = nullptr);
+Value read_async_job(Connection& conn, const std::string& jid, bool cleanup, const BecomeSpec* become = nullptr,
+                     const std::string& async_dir = kAsyncDir);
 
 }  // namespace drover

@@ -6,6 +6,7 @@
 #include "modules/module_args.hpp"
 #include "modules/registry.hpp"
 #include "modules/shell_script.hpp"
+#include "template/engine.hpp"
 
 namespace drover {
 namespace {
@@ -19,7 +20,7 @@ Value module_answer(Value data) {
   er.exit_status = data.value("rc", 0);
   er.out = data.value("stdout", "");
   er.err = data.value("stderr", "");
-  Value answer = parse_module_output(er, "");
+  Value answer = parse_async_module_output(er, data.value("cmd", ""));
   for (const char* k : {"ansible_job_id", "started", "finished", "results_file"})
     if (data.contains(k)) answer[k] = data[k];
   return answer;
@@ -39,9 +40,20 @@ class AsyncStatusModule : public Module {
     // What Ansible's action plugin starts from before the module's answer.
     Value r = {{"started", 0}, {"finished", 0}, {"stdout", ""}, {"stderr", ""}, {"stdout_lines", Value::array()},
                {"stderr_lines", Value::array()}, {"ansible_job_id", jid}};
-    Value data = read_async_job(*ctx.connection, jid, cleanup, ctx.become);
+    std::optional<Value> dir;
+    if (ctx.vars)
+      if (const Value* v = ctx.vars->lookup("ansible_async_dir"))
+        dir = ctx.templar ? ctx.templar->render_value(*v, *ctx.vars) : *v;
+    Value data = read_async_job(*ctx.connection, jid, cleanup, ctx.become, async_dir_setting(dir ? &*dir : nullptr));
     if (!cleanup && !data.value("failed", false)) r["started"] = 1;
-    if (data.contains(kAsyncModuleOutput)) data = module_answer(data);
+    if (data.contains(kAsyncModuleOutput)) {
+      data = module_answer(data);
+    } else {
+      // The job file keeps the command's output as it was; command and
+      // shell answer with it less its last newline.
+      for (const char* k : {"stdout", "stderr"})
+        if (data.contains(k) && data[k].is_string()) data[k] = rstrip_newlines(data[k].get<std::string>());
+    }
     for (auto it = data.begin(); it != data.end(); ++it) r[it.key()] = it.value();
     if (!r.contains("changed")) r["changed"] = false;
     r.erase("stdout_lines");

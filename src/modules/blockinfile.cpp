@@ -3,6 +3,8 @@
 // insertafter / insertbefore (regex, BOF, EOF), create, backup, validate,
 // state absent. The file is read in one round trip and written, when it
 // changes, in another (files::apply_text_edit).
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "modules/registry.hpp"
 #include "modules/file_write.hpp"
@@ -101,7 +103,17 @@ class BlockInFileModule : public Module {
         if (has_after && insertafter != "EOF") re = tmpl::Regex::compile(insertafter);
         else if (has_before && insertbefore != "BOF") re = tmpl::Regex::compile(insertbefore);
         n0 = -1;
-        if (re) {
+        if (re && re->multiline()) {
+          // A (?m) pattern is searched in the whole text (2.14): the block
+          // goes after the line where the match ends, or before the one
+          // where it starts.
+          if (auto m = re->search(file.content)) {
+            size_t at = static_cast<size_t>(has_after ? m->groups[0].second : m->groups[0].first);
+            n0 = static_cast<long>(std::count(file.content.begin(), file.content.begin() + static_cast<long>(at), '\n'));
+          }
+          if (n0 == -1) n0 = static_cast<long>(lines.size());
+          else if (has_after) n0 = std::min(n0 + 1, static_cast<long>(lines.size()));
+        } else if (re) {
           for (size_t i = 0; i < lines.size(); ++i)
             if (re->search(lines[i])) n0 = static_cast<long>(i);
           if (n0 == -1) n0 = static_cast<long>(lines.size());

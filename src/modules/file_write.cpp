@@ -145,11 +145,19 @@ EditOutcome apply_text_edit(ModuleContext& ctx, const Value& args, const TextEdi
     req.backup = edit.changed && args.contains("backup") && args["backup"] == true;
     req.create_parents = true;
     if (args.contains("validate") && args["validate"].is_string()) req.validate = args["validate"].get<std::string>();
+    // The line-editing modules' write_changes (2.14) words validation
+    // failures its own way, and only when it writes.
+    if (edit.changed && !ctx.check_mode && !req.validate.empty() && req.validate.find("%s") == std::string::npos) {
+      out.failure = failed_result("validate must contain %s: " + req.validate);
+      return out;
+    }
     ModuleContext quiet = ctx;
     quiet.diff_mode = false;  // the caller already knows the text before
     WriteOutcome w = put_content(quiet, req);
     if (!w.ok()) {
-      out.failure = w.failure;
+      out.failure = w.ans.count("validate_rc")
+                        ? failed_result("failed to validate: rc:" + w.ans["validate_rc"] + " error:" + w.ans["validate_err"])
+                        : w.failure;
       return out;
     }
     out.backup_file = w.ans["backup_file"];

@@ -221,8 +221,6 @@ class LineInFileModule : public Module {
     if (present_state && !args.has("line")) return failed_result("line is required with state=present");
     if (!present_state && !args.has("regexp") && !args.has("search_string") && !args.has("line"))
       return failed_result("one of line, search_string, or regexp is required with state=absent");
-    if (args.has("validate") && args.str("validate").find("%s") == std::string::npos)
-      return failed_result("validate must contain %s: " + args.str("validate"));
 
     files::RemoteText file = files::read_remote_file(ctx, path);
     if (!file.failure.is_null()) return file.failure;

@@ -1,5 +1,6 @@
 #include "modules/module_json_result.hpp"
 
+#include <algorithm>
 #include <regex>
 
 #include "core/strings.hpp"
@@ -107,6 +108,34 @@ Value parse_module_output(const ExecResult& res, const std::string& interpreter)
     for (auto& w : warnings) data["warnings"].push_back(w);
   }
   return data;
+}
+
+Value parse_async_module_output(const ExecResult& res, const std::string& cmd) {
+  // async_wrapper's _filter_non_json_lines: its ValueError texts.
+  std::vector<std::string> lines = split_lines(res.out);
+  auto first = std::find_if(lines.begin(), lines.end(), [](const std::string& l) { return starts_with(trim(l), "{"); });
+  auto last = std::find_if(lines.rbegin(), lines.rend(), [](const std::string& l) { return ends_with(trim(l), "}"); });
+  std::string why;
+  if (first == lines.end()) why = "No start of json char found";
+  else if (last == lines.rend() || last.base() <= first) why = "No end of json char found";
+  Value answer;
+  if (why.empty()) {
+    answer = parse_module_output(res, "");
+    if (answer.contains("module_stdout")) why = "the module's output is not a JSON object";
+  }
+  if (!why.empty()) {
+    // async_status's action starts from empty stdout/stderr and their lines.
+    Value r{{"failed", true}, {"cmd", cmd}, {"data", res.out}, {"stdout", ""}, {"stderr", res.err}, {"msg", why}};
+    add_lines(r, "stdout", "stdout_lines");
+    add_lines(r, "stderr", "stderr_lines");
+    return r;
+  }
+  if (!res.err.empty()) {
+    answer["stderr"] = res.err;
+    answer.erase("stderr_lines");
+    add_lines(answer, "stderr", "stderr_lines");
+  }
+  return answer;
 }
 
 }  // namespace drover

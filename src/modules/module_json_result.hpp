@@ -17,4 +17,11 @@ namespace drover {
 // says the interpreter is wrong, as Ansible's hint does.
 Value parse_module_output(const ExecResult& res, const std::string& interpreter);
 
+// The same output read by Ansible 2.14's async_wrapper, which stands between
+// the module and the result of an async task: output without a JSON object
+// is not a "MODULE FAILURE" but the wrapper's own failure (failed, cmd, data
+// = the module's stdout, stderr, msg = why it is not JSON); a module's stderr
+// is kept as the result's `stderr`. `cmd` is the command that ran the module.
+Value parse_async_module_output(const ExecResult& res, const std::string& cmd);
+
 }  // namespace drover

@@ -326,6 +326,14 @@ class PythonModule final : public Module {
     }
     if (!r.become_error.empty()) return failed_result(r.become_error);
     if (r.timed_out) return failed_result("The module " + file_.name + " timed out");
+    return module_answer(r, ctx, interpreter, interpreter + " -c <bootstrap of " + payload->module_fqn + ">");
+  }
+
+  // Under async, async_wrapper reads the module's output (its own failure
+  // when that is not JSON); otherwise the action plugin does.
+  static Value module_answer(const ExecResult& r, const ModuleContext& ctx, const std::string& interpreter,
+                             const std::string& cmd) {
+    if (dynamic_cast<AsyncJobConnection*>(ctx.connection)) return parse_async_module_output(r, cmd);
     return parse_module_output(r, interpreter);
   }
 
@@ -358,7 +366,7 @@ class PythonModule final : public Module {
     ExecResult r = run_script(ctx, script, base64(args_text) + "\n" + module);
     if (!r.become_error.empty()) return failed_result(r.become_error);
     if (r.timed_out) return failed_result("The module " + file_.name + " timed out");
-    return parse_module_output(r, interpreter);
+    return module_answer(r, ctx, interpreter, run);
   }
 
   ModuleFile file_;

@@ -349,6 +349,31 @@ Value Engine::render_value(const Value& v, VariableSource& vars, const RenderOpt
         if (val && (val->is_boolean() || val->is_number() || val->is_null())) return *val;
       }
     }
+    try {
+      return render_string_value(s, vars, opts);
+    } catch (const TemplateError& e) {
+      if (e.kind() != TemplateError::Kind::Type) throw;
+      throw TemplateError(TemplateError::Kind::TypeReported,
+                          "Unexpected templating type error occurred on (" + s + "): " + e.message() + ". " + e.message(),
+                          e.where());
+    }
+  }
+  if (v.is_array()) {
+    Value out = Value::array();
+    for (const auto& e : v) out.push_back(render_value(e, vars, opts));
+    return out;
+  }
+  if (v.is_object()) {
+    Value out = Value::object();
+    for (auto it = v.begin(); it != v.end(); ++it) out[it.key()] = render_value(it.value(), vars, opts);
+    return out;
+  }
+  return v;
+}
+
+// Templar.do_template of one string.
+Value Engine::render_string_value(const std::string& s, VariableSource& vars, const RenderOptions& opts) const {
+  {
     RenderOptions o = opts;
     o.jinja2_native = jinja2_native_ && o.eval_concat;
     std::string data = s;
@@ -387,17 +412,6 @@ Value Engine::render_value(const Value& v, VariableSource& vars, const RenderOpt
     }
     return result;
   }
-  if (v.is_array()) {
-    Value out = Value::array();
-    for (const auto& e : v) out.push_back(render_value(e, vars, opts));
-    return out;
-  }
-  if (v.is_object()) {
-    Value out = Value::object();
-    for (auto it = v.begin(); it != v.end(); ++it) out[it.key()] = render_value(it.value(), vars, opts);
-    return out;
-  }
-  return v;
 }
 
 Value Engine::evaluate_expression(std::string_view expr, VariableSource& vars) const {

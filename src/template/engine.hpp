@@ -166,6 +166,8 @@ class Engine {
   };
   // The template module's view of a file, cached by path + mtime + size.
   FileEntry module_template(const std::string& path, const SyntaxOptions& syntax) const;
+  // render_value of one string that holds a template.
+  Value render_string_value(const std::string& s, VariableSource& vars, const RenderOptions& opts) const;
   mutable std::unordered_map<std::string, FileEntry> file_cache_;
 };
 

@@ -159,7 +159,7 @@ Val Renderer::eval_compare(const Expr& e) {
       try {
         c = compare(left, right);
       } catch (const TemplateError&) {
-        fail("'" + op + "' not supported between instances of '" + type_name(left) + "' and '" + type_name(right) + "'");
+        fail_type("'" + op + "' not supported between instances of '" + type_name(left) + "' and '" + type_name(right) + "'");
       }
       if (op == "<") r = c < 0;
       else if (op == ">") r = c > 0;

@@ -598,7 +598,7 @@ Val f_to_uuid(Renderer&, const Val& v, CallArgs& a) {
 }
 
 double need_number(const Val& v, const char* fn) {
-  if (!v.is_number()) fail(std::string(fn) + "() can only be used on numbers: must be real number, not " + type_name(v));
+  if (!v.is_number()) fail_type(std::string(fn) + "() can only be used on numbers: must be real number, not " + type_name(v));
   return v.as_float();
 }
 

@@ -141,7 +141,7 @@ Val f_flatten(Renderer&, const Val& v, CallArgs& a) {
   Val lv = a.get(0, "levels", Val::none());
   bool skip = a.get(1, "skip_nulls", Val::boolean(true)).truthy();
   std::vector<Val> out;
-  if (!v.is_sequence()) fail("'" + type_name(v) + "' object is not iterable");
+  if (!v.is_sequence()) fail_type("'" + type_name(v) + "' object is not iterable");
   flatten_into(v, lv.is_none() ? -1 : py_int(lv).as_int(), skip, out);
   return make_list(std::move(out));
 }
@@ -404,11 +404,11 @@ Val f_rekey_on_member(Renderer&, const Val& v, CallArgs& a) {
   } else if (v.is_sequence()) {
     items = iterate(v);
   } else {
-    fail("Type is not a valid list, set, or dict");
+    fail_type("Type is not a valid list, set, or dict");
   }
   Value out = Value::object();
   for (const auto& item : items) {
-    if (!item.is_dict()) fail("List item is not a valid dict");
+    if (!item.is_dict()) fail_type("List item is not a valid dict");
     Val kv = item.get(key);
     if (kv.is_undefined()) fail("Key " + key + " was not found");
     std::string k = to_str(kv);

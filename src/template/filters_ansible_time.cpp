@@ -48,7 +48,7 @@ Val f_human_readable(Renderer&, const Val& v, CallArgs& a) {
   Val unit = a.get(1, "unit", Val::none());
   bool ok;
   Val n = py_float(v, &ok);
-  if (!ok || v.is_str()) fail("human_readable() failed on bad input: '>=' not supported between instances of 'str' and 'int'");
+  if (!ok || v.is_str()) fail_type("human_readable() failed on bad input: '>=' not supported between instances of 'str' and 'int'");
   double size = n.as_float();
   std::string base = isbits ? "bits" : "Bytes";
   char suffix = 'B';

@@ -15,7 +15,7 @@ namespace {
 constexpr size_t kMaxRepeat = 64u << 20;
 
 [[noreturn]] void unsupported(std::string_view op, const Val& a, const Val& b) {
-  fail("unsupported operand type(s) for " + std::string(op) + ": '" + type_name(a) + "' and '" + type_name(b) + "'");
+  fail_type("unsupported operand type(s) for " + std::string(op) + ": '" + type_name(a) + "' and '" + type_name(b) + "'");
 }
 
 void check_operand(const Val& v) {
@@ -61,7 +61,7 @@ Val negate(const Val& a) {
     if (a.as_int() == INT64_MIN) fail("integer overflow (drover's integers are 64-bit)");
     return Val::integer(-a.as_int());
   }
-  fail("bad operand type for unary -: '" + type_name(a) + "'");
+  fail_type("bad operand type for unary -: '" + type_name(a) + "'");
 }
 
 Val binary_op(std::string_view op, const Val& a, const Val& b) {
@@ -95,9 +95,9 @@ Val binary_op(std::string_view op, const Val& a, const Val& b) {
         for (const auto& e : b.as_seq()) items.push_back(e);
         return Val::seq(std::move(items), true);
       }
-      if (a.is_str()) fail("can only concatenate str (not \"" + type_name(b) + "\") to str");
-      if (a.is_list()) fail("can only concatenate list (not \"" + type_name(b) + "\") to list");
-      if (a.is_tuple()) fail("can only concatenate tuple (not \"" + type_name(b) + "\") to tuple");
+      if (a.is_str()) fail_type("can only concatenate str (not \"" + type_name(b) + "\") to str");
+      if (a.is_list()) fail_type("can only concatenate list (not \"" + type_name(b) + "\") to list");
+      if (a.is_tuple()) fail_type("can only concatenate tuple (not \"" + type_name(b) + "\") to tuple");
       unsupported("+", a, b);
     case '-':
       if (nums) {
@@ -135,7 +135,7 @@ Val binary_op(std::string_view op, const Val& a, const Val& b) {
       if ((b.is_str() || b.is_sequence()) && (a.is_int() || a.is_bool())) return repeat(b, a.as_int());
       if (a.is_str() || a.is_sequence() || b.is_str() || b.is_sequence()) {
         const Val& other = (a.is_str() || a.is_sequence()) ? b : a;
-        fail("can't multiply sequence by non-int of type '" + type_name(other) + "'");
+        fail_type("can't multiply sequence by non-int of type '" + type_name(other) + "'");
       }
       unsupported("*", a, b);
     case '/':
@@ -346,7 +346,7 @@ bool contains(const Val& container, const Val& item) {
     return false;
   }
   if (container.is_object(Object::Type::Namespace)) return false;
-  fail("argument of type '" + type_name(container) + "' is not iterable");
+  fail_type("argument of type '" + type_name(container) + "' is not iterable");
 }
 
 }  // namespace drover::tmpl

@@ -79,6 +79,22 @@ Regex::~Regex() {
   if (code_) pcre2_code_free(static_cast<pcre2_code*>(code_));
 }
 
+namespace {
+// Python's global inline flags: "(?aiLmsux)" groups at the very start.
+std::string leading_flags(const std::string& pattern) {
+  std::string flags;
+  size_t i = 0;
+  while (pattern.compare(i, 2, "(?") == 0) {
+    size_t j = i + 2;
+    while (j < pattern.size() && std::string_view("aiLmsux").find(pattern[j]) != std::string_view::npos) ++j;
+    if (j == i + 2 || j >= pattern.size() || pattern[j] != ')') break;
+    flags.append(pattern, i + 2, j - i - 2);
+    i = j + 1;
+  }
+  return flags;
+}
+}  // namespace
+
 std::shared_ptr<const Regex> Regex::compile(const std::string& pattern, bool ignorecase, bool multiline, bool dotall) {
   std::string key = std::string(1, static_cast<char>('0' + ignorecase + 2 * multiline + 4 * dotall)) + pattern;
   {
@@ -105,6 +121,7 @@ std::shared_ptr<const Regex> Regex::compile(const std::string& pattern, bool ign
   uint32_t cap = 0;
   pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &cap);
   re->ngroups_ = cap;
+  re->multiline_ = multiline || leading_flags(pattern).find('m') != std::string::npos;
   std::lock_guard lock(g_cache_mu);
   if (g_cache.size() > 2000) g_cache.clear();
   g_cache[key] = re;

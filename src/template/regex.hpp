@@ -38,6 +38,9 @@ class Regex {
   // re.sub with a Python replacement template (\1, \g<1>, \g<name>, \n).
   std::string sub(std::string_view s, const std::string& repl, long count = 0) const;
   size_t group_count() const { return ngroups_; }
+  // Python's `pattern.flags & re.MULTILINE`: asked for, or set by a leading
+  // (?m) in the pattern.
+  bool multiline() const { return multiline_; }
   // Number of the named group, or -1.
   int group_index(const std::string& name) const;
   // Expands a Python replacement template for one match.
@@ -47,6 +50,7 @@ class Regex {
   Regex() = default;
   void* code_ = nullptr;  // pcre2_code*
   size_t ngroups_ = 0;
+  bool multiline_ = false;
 };
 
 // Python's re.escape.

@@ -301,7 +301,7 @@ std::vector<Val> iterate(const Val& v) {
       }
       return items;
     }
-    default: fail("'" + type_name(v) + "' object is not iterable");
+    default: fail_type("'" + type_name(v) + "' object is not iterable");
   }
 }
 

@@ -345,7 +345,7 @@ namespace {
 int cmp_num(double a, double b) { return a < b ? -1 : (a > b ? 1 : 0); }
 
 [[noreturn]] void not_supported(const char* op, const Val& a, const Val& b) {
-  fail(std::string("'") + op + "' not supported between instances of '" + type_name(a) + "' and '" +
+  fail_type(std::string("'") + op + "' not supported between instances of '" + type_name(a) + "' and '" +
        type_name(b) + "'");
 }
 

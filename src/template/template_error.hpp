@@ -15,7 +15,11 @@ namespace drover::tmpl {
 
 class TemplateError : public drover::Error {
  public:
-  enum class Kind { Syntax, Undefined, Runtime };
+  // Type: Python would raise a TypeError (an operand or a filter's input of
+  // the wrong type). Engine::render_value reports it as Ansible's Templar
+  // does: TypeReported, "Unexpected templating type error occurred on
+  // (<template>): <message>. <message>".
+  enum class Kind { Syntax, Undefined, Runtime, Type, TypeReported };
   TemplateError(Kind kind, const std::string& message, Location where = {})
       : drover::Error(message, std::move(where)), kind_(kind) {}
   Kind kind() const { return kind_; }
@@ -41,6 +45,11 @@ class TemplateError : public drover::Error {
 // Jinja2 raising a Python exception of class `type` (ZeroDivisionError).
 [[noreturn]] inline void fail_python(const std::string& type, const std::string& message) {
   throw TemplateError(TemplateError::Kind::Runtime, message).with_python_type(type);
+}
+
+// A Python TypeError (Kind::Type).
+[[noreturn]] inline void fail_type(const std::string& message) {
+  throw TemplateError(TemplateError::Kind::Type, message);
 }
 
 }  // namespace drover::tmpl

@@ -106,5 +106,56 @@ TEST_F(Async, AsyncStatusOfAnUnknownJobFails) {
   EXPECT_EQ(nojob.result["msg"], "could not find job");
 }
 
+// Ansible's async_wrapper stands between a Python module and the task's
+// result: a module that raises gives the wrapper's own failure (its stderr
+// kept, no MODULE FAILURE), and a module's stderr reaches the result as it
+// was printed, last newline included.
+TEST_F(Async, APythonModuleThatRaisesGivesTheAsyncWrappersFailure) {
+  dir_.write("library/async_probe.py",
+             "#!/usr/bin/python\n"
+             "import sys\n"
+             "from ansible.module_utils.basic import AnsibleModule\n"
+             "m = AnsibleModule(argument_spec=dict(mode=dict(type='str')))\n"
+             "if m.params['mode'] == 'raise':\n"
+             "    raise Exception('async probe raised')\n"
+             "sys.stderr.write('probe stderr\\n')\n"
+             "m.exit_json(changed=True)\n");
+  PlaybookRun r = run(
+      "    - name: raises\n      async_probe:\n        mode: raise\n      async: 20\n      poll: 1\n"
+      "      ignore_errors: true\n"
+      "    - name: stderr\n      async_probe:\n        mode: stderr\n      async: 20\n      poll: 1\n");
+  Value raised = registered(r, "raises");
+  EXPECT_EQ(raised["failed"], true) << raised.dump();
+  EXPECT_EQ(raised["finished"], 1);
+  EXPECT_EQ(raised["data"], "");
+  EXPECT_EQ(raised["msg"], "No start of json char found");
+  EXPECT_NE(raised["stderr"].get<std::string>().find("Exception: async probe raised"), std::string::npos);
+  EXPECT_FALSE(raised.contains("module_stderr"));
+  Value printed = registered(r, "stderr");
+  EXPECT_EQ(printed["changed"], true) << printed.dump();
+  EXPECT_EQ(printed["stderr"], "probe stderr\n");
+}
+
+// ansible_async_dir moves the job files, for the task and for async_status.
+TEST_F(Async, AnsibleAsyncDirHoldsTheJobFiles) {
+  std::string jobs = dir_.path() + "/jobs";
+  PlaybookRun r = run(
+      "    - name: start\n      command: echo moo\n      async: 20\n      poll: 0\n      register: job\n"
+      "      vars:\n        ansible_async_dir: " + jobs + "\n"
+      "    - name: default dir\n      async_status:\n        jid: '{{ job.ansible_job_id }}'\n"
+      "      ignore_errors: true\n"
+      "    - name: wait\n      async_status:\n        jid: '{{ job.ansible_job_id }}'\n      register: s\n"
+      "      until: s.finished\n      retries: 20\n      delay: 1\n"
+      "      vars:\n        ansible_async_dir: " + jobs + "\n");
+  ASSERT_EQ(r.rc, 0);
+  Value start = registered(r, "start");
+  std::string jid = start["ansible_job_id"].get<std::string>();
+  EXPECT_EQ(start["results_file"], jobs + "/" + jid);
+  EXPECT_EQ(registered(r, "default dir")["msg"], "could not find job");
+  Value done = registered(r, "wait");
+  EXPECT_EQ(done["stdout"], "moo");
+  EXPECT_TRUE(std::ifstream(jobs + "/" + jid).good());
+}
+
 }  // namespace
 }  // namespace drover::test

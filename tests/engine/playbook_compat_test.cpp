@@ -80,6 +80,8 @@ TEST(PlaybookCompat, HostvarsHoldTheImplicitLocalhost) { compare("hostvars_local
 TEST(PlaybookCompat, HostvarsTemplateWithTheHostsOwnVariablesAndWithItemsAreUnsafe) {
   compare("hostvars_templating.yml");
 }
+TEST(PlaybookCompat, HostvarsAreTemplatedWithEachHostsOwnVariables) { compare("hostvars_own_vars.yml"); }
+TEST(PlaybookCompat, TypeErrorsAreReportedAsTheTemplarWordsThem) { compare("type_errors.yml"); }
 TEST(PlaybookCompat, FindContainsReadsTheWholeFileAsPythonDoes) { compare("find_whole_file.yml"); }
 TEST(PlaybookCompat, NotifyingAMissingHandlerStopsThePlaybook) { compare("missing_handler.yml"); }
 TEST(PlaybookCompat, FileTimestampsAreReadWithTheirFormat) { compare("file_times.yml"); }

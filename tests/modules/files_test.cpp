@@ -499,6 +499,37 @@ TEST_F(FileModules, BlockInFileInsertsUpdatesAndRemovesItsBlock) {
   EXPECT_EQ(test::read_file(p("g")), "// BEGIN\nk\n// END\n");
 }
 
+// A pattern with a leading (?m) is searched in the whole text (2.14): the
+// block goes after the line where the match ends; without the flag each
+// line is searched alone, so a pattern spanning lines misses (end of file).
+TEST_F(FileModules, BlockInFileMultilinePatternMatchesAcrossLines) {
+  dir.write("f", "head\nLIST =\n  (ITEM =\n  )\ntail\n");
+  Value r = run("blockinfile", Value{{"path", p("f")}, {"block", "new"}, {"insertafter", "(?m)LIST =\\n.*\\(ITEM ="},
+                                     {"marker", "# {mark} 1"}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  EXPECT_EQ(test::read_file(p("f")), "head\nLIST =\n  (ITEM =\n# BEGIN 1\nnew\n# END 1\n  )\ntail\n");
+  run("blockinfile", Value{{"path", p("f")}, {"block", "new"}, {"insertbefore", "(?m)^LIST =\\n"}, {"marker", "# {mark} 2"}});
+  EXPECT_EQ(test::read_file(p("f")),
+            "head\n# BEGIN 2\nnew\n# END 2\nLIST =\n  (ITEM =\n# BEGIN 1\nnew\n# END 1\n  )\ntail\n");
+  dir.write("g", "LIST =\n  (ITEM =\nend\n");
+  run("blockinfile", Value{{"path", p("g")}, {"block", "new"}, {"insertafter", "LIST =\\n.*\\(ITEM ="}});
+  EXPECT_EQ(test::read_file(p("g")), "LIST =\n  (ITEM =\nend\n# BEGIN ANSIBLE MANAGED BLOCK\nnew\n# END ANSIBLE MANAGED BLOCK\n");
+}
+
+// validate as lineinfile, blockinfile and replace word it (write_changes).
+TEST_F(FileModules, LineEditingValidateFailuresAreWordedAsAnsibles) {
+  Value r = run("blockinfile", Value{{"path", p("v")}, {"block", "line1"}, {"create", true}, {"validate", "grep"}});
+  EXPECT_EQ(r["msg"], "validate must contain %s: grep") << r.dump();
+  r = run("blockinfile",
+          Value{{"path", p("v")}, {"block", "line1"}, {"create", true}, {"validate", "grep -q line47 %s"}});
+  EXPECT_EQ(r["msg"], "failed to validate: rc:1 error:") << r.dump();
+  EXPECT_FALSE(r.contains("exit_status"));
+  r = run("blockinfile", Value{{"path", p("v")}, {"block", "line1"}, {"create", true}, {"validate", "grep -q line1 %s"}});
+  EXPECT_EQ(r["changed"], true) << r.dump();
+  r = run("lineinfile", Value{{"path", p("v")}, {"line", "line1"}, {"validate", "true"}});
+  EXPECT_EQ(r["changed"], false) << "nothing to write, nothing to validate: " << r.dump();
+}
+
 TEST_F(FileModules, ReplaceSubstitutesEveryMatchWithinTheSection) {
   dir.write("f", "a1\n[x]\na2\na3\n[y]\na4\n");
   Value r = run("replace", Value{{"path", p("f")}, {"regexp", "^a(\\d)$"}, {"replace", "b\\1"},
