@@ -9,6 +9,8 @@ class LookupModule(LookupBase):
         what = terms[0]
         if what == 'dict':
             return {'one': 1, 'two': 2}
+        if what == 'chars':
+            return 'abc'
         if what == 'numbers':
             return [1, 2, 3]
         if what == 'one_number':
