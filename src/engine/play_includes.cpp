@@ -58,6 +58,47 @@ void apply_notify(const Value& apply, Block& block) {
   add_notify(block, names);
 }
 
+// The loop variables of each inclusion the task makes for a host (one
+// null entry when it has no loop).
+std::vector<Value> inclusion_loop_vars(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt,
+                                       const TaskPosition& pos) {
+  if (pos.task->loop.is_null()) return {Value()};
+  std::vector<Value> out;
+  Value items = task_loop_items(ctx, host, rt, pos);
+  Value lc = task_loop_control(ctx, host, rt, pos);
+  for (size_t i = 0; i < items.size(); ++i) out.push_back(loop_item_vars(items, i, lc));
+  return out;
+}
+
+// The item result of a looped include whose condition is false for the
+// item `lv` (its loop variables).
+Value skipped_item(const Task& task, const Value& lv, tmpl::Engine& templar, tmpl::VariableSource& vars) {
+  std::string loop_var = lv["ansible_loop_var"].get<std::string>();
+  Value r = {{"changed", false}, {"skipped", true}, {"skip_reason", "Conditional result was False"}};
+  r[loop_var] = lv[loop_var];
+  r["ansible_loop_var"] = loop_var;
+  Value lc = task.loop_control.is_object() ? task.loop_control : Value::object();
+  r["_ansible_item_label"] = lc.contains("label") ? templar.render_value(lc["label"], vars) : lv[loop_var];
+  return r;
+}
+
+// ansible-playbook prints one "included: FILE for a, b" line per distinct
+// inclusion (same file, item and vars), hosts in order, after every host
+// has been processed.
+struct ShownInclude {
+  std::string file;
+  Value item;
+  std::string key;
+  std::vector<std::string> hosts;
+};
+
+void add_shown(std::vector<ShownInclude>& lines, const std::string& file, const Value& item, const std::string& key,
+               const std::string& host) {
+  auto same = std::find_if(lines.begin(), lines.end(), [&](const ShownInclude& l) { return l.key == key; });
+  if (same == lines.end()) lines.push_back({file, item, key, {host}});
+  else same->hosts.push_back(host);
+}
+
 }  // namespace
 
 void PlaybookRunner::add_included_handlers(PlayState& st, const Block& handlers) {
@@ -75,183 +116,145 @@ void PlaybookRunner::add_included_handlers(PlayState& st, const Block& handlers)
     }
 }
 
+const Block* PlaybookRunner::included_tasks(PlayState& st, const Task& task, const Value& args, std::string& shown) {
+  std::string file = to_display_string(args.contains("file") ? args["file"] : args.value("_raw_params", Value("")));
+  std::vector<std::string> bases;
+  for (const auto& p : task_search_path(st.ctx, task)) {
+    bases.push_back(p + "/tasks");
+    bases.push_back(p);
+  }
+  std::string path;
+  if (!file.empty() && file[0] == '/') path = find_yaml_file("/", file);
+  for (const auto& b : bases) {
+    if (!path.empty()) break;
+    path = find_yaml_file(b, file);
+  }
+  if (path.empty()) {
+    std::string tried = file;
+    if (file.empty() || file[0] != '/')
+      tried = std::filesystem::absolute((task.role ? task.role->path + "/tasks" : dir_of(task.where.file)) + "/" + file)
+                  .lexically_normal()
+                  .string();
+    throw IncludeFileMissing("Could not find or access '" + tried + "' on the Ansible Controller.");
+  }
+  shown = path;
+  std::string cache_key = path + "#" + std::to_string(task.id);
+  if (auto it = st.include_cache.find(cache_key); it != st.include_cache.end()) return it->second;
+  TaskLoadContext lctx;
+  lctx.file = path;
+  lctx.dir = dir_of(path);
+  lctx.playbook_dir = st.play->playbook_dir;
+  lctx.role = task.role;
+  lctx.handlers = task.is_handler;  // a handler's tasks are handlers (no blocks in blocks)
+  lctx.playbook = const_cast<Playbook*>(&playbook_);
+  LoadOptions lo;
+  lo.roles_path = config_.list("DEFAULT_ROLES_PATH");
+  lo.extra_vars = options_.extra_vars;
+  auto handlers = std::make_unique<Block>();
+  handlers->implicit = true;
+  auto loaded = load_included_tasks(const_cast<Playbook&>(playbook_), lo, path, lctx, task.parent, *handlers);
+  add_included_handlers(st, *handlers);
+  st.included.push_back(std::move(handlers));
+  loaded->kw = apply_keywords(args.value("apply", Value()), task.where.file);
+  apply_notify(args.value("apply", Value()), *loaded);
+  loaded->kw.when = task.kw.when;
+  // The include's tags select the include only: its tasks keep their own
+  // (Ansible 2.14 runs none of web.yml's untagged tasks for --tags web).
+  loaded->kw.vars = Value::object();
+  loaded->where = task.where;
+  const Block* block = loaded.get();
+  st.included.push_back(std::move(loaded));
+  st.include_cache[cache_key] = block;
+  return block;
+}
+
+const Block* PlaybookRunner::included_role(PlayState& st, const Task& task, const Value& args, std::string& shown) {
+  std::string name = to_display_string(args.value("name", args.value("role", Value(""))));
+  if (name.empty()) throw Error("'name' is a required field for include_role.");
+  shown = name;
+  std::string cache_key = name;
+  for (const char* k : {"tasks_from", "vars_from", "defaults_from", "handlers_from"})
+    cache_key += "#" + (args.contains(k) ? to_display_string(args[k]) : std::string());
+  cache_key += "#" + std::to_string(task.id);
+  if (auto it = st.include_cache.find(cache_key); it != st.include_cache.end()) return it->second;
+  LoadOptions lo;
+  lo.roles_path = config_.list("DEFAULT_ROLES_PATH");
+  lo.extra_vars = options_.extra_vars;
+  lo.collections = task.collections;
+  IncludedRole inc = load_included_role(const_cast<Playbook&>(playbook_), lo, name, args, Value::object(), task.where,
+                                        st.play->playbook_dir, task.parent);
+  inc.tasks->kw = apply_keywords(args.value("apply", Value()), task.where.file);
+  apply_notify(args.value("apply", Value()), *inc.tasks);
+  inc.tasks->where = task.where;
+  add_included_handlers(st, *inc.handlers);
+  const Block* block = inc.tasks.get();
+  st.included.push_back(std::move(inc.tasks));
+  st.included.push_back(std::move(inc.handlers));
+  st.include_cache[cache_key] = block;
+  return block;
+}
+
 void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts,
                                     bool handler) {
   const Task& task = *pos.task;
-  std::string name = banner_title(st, pos, hosts);
-  TaskInfo info = make_task_info(task, name, handler, options_.check_mode);
+  TaskInfo info = make_task_info(task, banner_title(st, pos, hosts), handler, options_.check_mode);
   callback_.task_start(info);
   std::map<std::string, std::vector<HostCursor::Included>> per_host;
   std::vector<std::string> failed_now;  // failures no rescue handles
-  // ansible-playbook prints one "included: FILE for a, b" line per distinct
-  // inclusion (same file, item and vars), hosts in order, after every host
-  // has been processed.
-  struct Shown {
-    std::string file;
-    Value item;
-    std::string key;
-    std::vector<std::string> hosts;
-  };
-  std::vector<Shown> shown_lines;
-  auto report = [&](const std::string& h, HostStatus status, Value result) {
+  std::vector<ShownInclude> shown_lines;
+  auto report = [&](const std::string& h, HostStatus status, Value result, bool is_item = false) {
     TaskEvent ev;
     ev.task = &info;
     ev.host = h;
     ev.status = status;
     ev.result = std::move(result);
+    ev.is_item = is_item;
+    if (is_item) {
+      callback_.item_result(ev);
+      return;
+    }
     count(h, status, false);
     callback_.runner_result(ev);
   };
   for (const auto& h : hosts) {
     const inventory::Host* host = find_host(h);
     HostRuntime& rt = runtime(h);
+    HostCursor& cur = st.cursors.at(h);
     try {
-      std::vector<Value> item_vars;  // one entry per inclusion: the loop variables (or null)
-      if (task.loop.is_null()) {
-        item_vars.push_back(Value());
-      } else {
-        Value items = task_loop_items(st.ctx, *host, rt, pos);
-        Value lc = task_loop_control(st.ctx, *host, rt, pos);
-        for (size_t i = 0; i < items.size(); ++i) item_vars.push_back(loop_item_vars(items, i, lc));
-      }
       bool any = false;
-      for (const Value& lv : item_vars) {
+      for (const Value& lv : inclusion_loop_vars(st.ctx, *host, rt, pos)) {
         TaskVars raw;
         stack_task_vars(raw, st.ctx, *host, rt, pos, lv.is_null() ? nullptr : &lv);
         tmpl::LazyVariables vars(*templar_, raw);
         LookupScope lookups(*templar_, vars, task_search_path(st.ctx, task));
         if (!task_conditions_hold(st.ctx, task, vars)) {
           // A looped include shows each skipped item, then the host skipped.
-          if (!lv.is_null()) {
-            std::string loop_var = lv["ansible_loop_var"].get<std::string>();
-            Value r = {{"changed", false}, {"skipped", true}, {"skip_reason", "Conditional result was False"}};
-            r[loop_var] = lv[loop_var];
-            r["ansible_loop_var"] = loop_var;
-            Value lc = task.loop_control.is_object() ? task.loop_control : Value::object();
-            r["_ansible_item_label"] =
-                lc.contains("label") ? templar_->render_value(lc["label"], vars) : lv[loop_var];
-            TaskEvent ev;
-            ev.task = &info;
-            ev.host = h;
-            ev.status = HostStatus::skipped;
-            ev.result = std::move(r);
-            ev.is_item = true;
-            callback_.item_result(ev);
-          }
+          if (!lv.is_null()) report(h, HostStatus::skipped, skipped_item(task, lv, *templar_, vars), true);
           continue;
         }
         any = true;
         Value args = templar_->render_value(task.args, vars);
         std::string shown;  // what "included: ..." names
-        const Block* block = nullptr;
-        if (task.action == "include_tasks") {
-          std::string file =
-              to_display_string(args.contains("file") ? args["file"] : args.value("_raw_params", Value("")));
-          std::vector<std::string> bases;
-          for (const auto& p : task_search_path(st.ctx, task)) {
-            bases.push_back(p + "/tasks");
-            bases.push_back(p);
-          }
-          std::string path;
-          if (!file.empty() && file[0] == '/') path = find_yaml_file("/", file);
-          for (const auto& b : bases) {
-            if (!path.empty()) break;
-            path = find_yaml_file(b, file);
-          }
-          if (path.empty()) {
-            std::string tried = file;
-            if (file.empty() || file[0] != '/')
-              tried = std::filesystem::absolute((task.role ? task.role->path + "/tasks" : dir_of(task.where.file)) +
-                                                "/" + file)
-                          .lexically_normal()
-                          .string();
-            throw IncludeFileMissing("Could not find or access '" + tried + "' on the Ansible Controller.");
-          }
-          shown = path;
-          std::string cache_key = path + "#" + std::to_string(task.id);
-          if (auto it = st.include_cache.find(cache_key); it != st.include_cache.end()) {
-            block = it->second;
-          } else {
-            TaskLoadContext lctx;
-            lctx.file = path;
-            lctx.dir = dir_of(path);
-            lctx.playbook_dir = st.play->playbook_dir;
-            lctx.role = task.role;
-            lctx.handlers = task.is_handler;  // a handler's tasks are handlers (no blocks in blocks)
-            lctx.playbook = const_cast<Playbook*>(&playbook_);
-            LoadOptions lo;
-            lo.roles_path = config_.list("DEFAULT_ROLES_PATH");
-            lo.extra_vars = options_.extra_vars;
-            auto handlers = std::make_unique<Block>();
-            handlers->implicit = true;
-            auto loaded = load_included_tasks(const_cast<Playbook&>(playbook_), lo, path, lctx, task.parent, *handlers);
-            add_included_handlers(st, *handlers);
-            st.included.push_back(std::move(handlers));
-            loaded->kw = apply_keywords(args.value("apply", Value()), task.where.file);
-            apply_notify(args.value("apply", Value()), *loaded);
-            loaded->kw.when = task.kw.when;
-            // The include's tags select the include only: its tasks keep
-            // their own (Ansible 2.14 runs none of web.yml's untagged tasks
-            // for --tags web).
-            loaded->kw.vars = Value::object();
-            loaded->where = task.where;
-            block = loaded.get();
-            st.included.push_back(std::move(loaded));
-            st.include_cache[cache_key] = block;
-          }
-        } else {
-          std::string name = to_display_string(args.value("name", args.value("role", Value(""))));
-          if (name.empty()) throw Error("'name' is a required field for include_role.");
-          std::string cache_key = name;
-          for (const char* k : {"tasks_from", "vars_from", "defaults_from", "handlers_from"})
-            cache_key += "#" + (args.contains(k) ? to_display_string(args[k]) : std::string());
-          cache_key += "#" + std::to_string(task.id);
-          if (auto it = st.include_cache.find(cache_key); it != st.include_cache.end()) {
-            block = it->second;
-          } else {
-            LoadOptions lo;
-            lo.roles_path = config_.list("DEFAULT_ROLES_PATH");
-            lo.extra_vars = options_.extra_vars;
-            lo.collections = task.collections;
-            IncludedRole inc = load_included_role(const_cast<Playbook&>(playbook_), lo, name, args, Value::object(),
-                                                  task.where, st.play->playbook_dir, task.parent);
-            inc.tasks->kw = apply_keywords(args.value("apply", Value()), task.where.file);
-            apply_notify(args.value("apply", Value()), *inc.tasks);
-            inc.tasks->where = task.where;
-            add_included_handlers(st, *inc.handlers);
-            block = inc.tasks.get();
-            st.included.push_back(std::move(inc.tasks));
-            st.included.push_back(std::move(inc.handlers));
-            st.include_cache[cache_key] = block;
-          }
-          shown = name;
-        }
+        const Block* block = task.is(ActionKind::include_tasks) ? included_tasks(st, task, args, shown)
+                                                                  : included_role(st, task, args, shown);
         Value inc_vars = templar_->render_value(task.kw.vars, vars);
         if (!inc_vars.is_object()) inc_vars = Value::object();
         if (!lv.is_null())
           for (auto it = lv.begin(); it != lv.end(); ++it) inc_vars[it.key()] = it.value();
         std::string key = shown + '\x1f' + inc_vars.dump();
         per_host[h].push_back({block, std::make_shared<Value>(std::move(inc_vars))});
-        Value item = Value();
-        if (!lv.is_null()) item = lv[lv["ansible_loop_var"].get<std::string>()];
-        if (task.action == "include_tasks") {
-          auto same = std::find_if(shown_lines.begin(), shown_lines.end(),
-                                   [&](const Shown& l) { return l.key == key; });
-          if (same == shown_lines.end()) shown_lines.push_back({shown, item, key, {h}});
-          else same->hosts.push_back(h);
-        }
+        if (task.is(ActionKind::include_tasks))
+          add_shown(shown_lines, shown, lv.is_null() ? Value() : lv[lv["ansible_loop_var"].get<std::string>()], key, h);
       }
       // Ansible counts ok once per file included for the host (each loop
       // item's inclusion), nothing for include_role.
-      if (auto it = per_host.find(h); it != per_host.end() && task.action == "include_tasks")
+      if (auto it = per_host.find(h); it != per_host.end() && task.is(ActionKind::include_tasks))
         for (size_t i = 0; i < it->second.size(); ++i) count(h, HostStatus::ok, false);
-      if (!any) {
+      if (!any)
         report(h, HostStatus::skipped,
                Value{{"changed", false}, {"skipped", true}, {"skip_reason", "Conditional result was False"}});
-        st.cursors.at(h).advance(false);
-        per_host.erase(h);
-      } else if (per_host[h].empty()) {
-        st.cursors.at(h).advance(false);
+      if (!any || per_host[h].empty()) {
+        advance_host(st, h, cur, false);
         per_host.erase(h);
       }
       // An include counts as a task the role ran (its result is ok).
@@ -265,19 +268,17 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
       bool missing = dynamic_cast<const IncludeFileMissing*>(&e) != nullptr;
       report(h, HostStatus::failed,
              missing ? Value{{"reason", e.message()}} : Value{{"failed", true}, {"msg", e.message()}});
-      HostCursor& cur = st.cursors.at(h);
+      // Ansible counts it a failure even when a rescue handles it (its
+      // strategy's _load_included_file).
       if (!cur.failure_is_rescued()) failed_now.push_back(h);
-      cur.advance(true);
-      cur.peek();  // unwinds the blocks the failure ends
-      std::lock_guard<std::mutex> lock(mu_);
-      ++stats_.by_host[h].failures;
-      if (cur.failed()) {
-        st.active.erase(h);
-        failed_.insert(h);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++stats_.by_host[h].failures;
       }
+      advance_host(st, h, cur, true);
     }
   }
-  for (const Shown& l : shown_lines) callback_.include(l.file, l.hosts, l.item);
+  for (const ShownInclude& l : shown_lines) callback_.include(l.file, l.hosts, l.item);
   for (auto& [h, inc] : per_host) st.cursors.at(h).enter_includes(inc, pos.key);
   // A failed include counts for any_errors_fatal and max_fail_percentage as
   // a failed task does.

@@ -108,15 +108,11 @@ void PlaybookRunner::handle_meta(PlayState& st, const TaskPosition& pos, const s
       st.end_play = true;
     } else if (what == "end_batch") {
       // Every host of the batch is done with the play; the next batch runs.
-      for (const auto& b : st.batch) {
-        if (auto it = st.cursors.find(b); it != st.cursors.end()) it->second.stop();
-        st.active.erase(b);
-      }
+      for (const auto& b : st.batch) leave_play(st, b, HostExit::ended);
       announce("ending batch");
     } else if (what == "end_host") {
       announce("ending play for " + h);
-      if (auto it = st.cursors.find(h); it != st.cursors.end()) it->second.stop();
-      st.active.erase(h);
+      leave_play(st, h, HostExit::ended);
     } else if (what == "clear_facts") {
       for (const auto& b : st.batch) {
         HostRuntime& rt = runtime(b);
@@ -189,7 +185,7 @@ void PlaybookRunner::run_beside_last_handler(PlayState& st, const TaskPosition& 
     if (!runs_handler && idle.count(h)) {
       auto it = waiting.find(h);
       if (it != waiting.end()) next = next_task(st, h, it->second);
-      if (next && (next->task->action == "meta" || is_include(*next->task)))
+      if (next && (next->task->is(ActionKind::meta) || is_include(*next->task)))
         next.reset();
     }
     if (!runs_handler && !next) continue;
@@ -270,7 +266,7 @@ void PlaybookRunner::flush_handlers(PlayState& st, const std::set<std::string>* 
         // A handler that includes tasks runs them as handlers, in lockstep.
         handle_include(st, pos, hosts, true);
         run_cursors(st, true);
-      } else if (h->action == "meta") {
+      } else if (h->is(ActionKind::meta)) {
         handle_meta(st, pos, hosts);
       } else if (pass == 0 && h == st.handlers.back() && !idle.empty()) {
         run_beside_last_handler(st, pos, hosts, idle, *waiting);

@@ -441,6 +441,7 @@ bool PlaybookRunner::run_batch(const Play& play, PlayState& st) {
       auto t = std::make_unique<Task>();
       t->name = "Gathering Facts";
       t->action = "setup";
+      t->kind = ActionKind::gather_facts;  // the setup module, its facts marked as gathered
       t->action_as_written = "gather_facts";
       t->where = play.where;
       t->parent = st.facts_block.get();
@@ -576,12 +577,8 @@ void PlaybookRunner::run_cursors(PlayState& st, bool handler) {
       if (cit == st.cursors.end()) continue;
       HostCursor& cur = cit->second;
       if (auto pos = next_task(st, h, cur)) next.emplace(h, std::move(*pos));
-      if (!next.count(h) && cur.failed()) {
-        // The host's failure was not handled by any rescue: it leaves the play.
-        st.active.erase(h);
-        std::lock_guard<std::mutex> lock(mu_);
-        failed_.insert(h);
-      }
+      // A failure no rescue handled: the host leaves the play.
+      if (!next.count(h) && cur.failed()) leave_play(st, h, HostExit::failed);
     }
     if (next.empty()) break;
     const TaskPosition* first = nullptr;
@@ -594,7 +591,7 @@ void PlaybookRunner::run_cursors(PlayState& st, bool handler) {
       if (it != next.end() && it->second.task == chosen.task && it->second.key == chosen.key) hosts.push_back(h);
     }
     const Task& task = *chosen.task;
-    if (task.action == "meta") {
+    if (task.is(ActionKind::meta)) {
       handle_meta(st, chosen, hosts);
     } else if (is_include(task)) {
       handle_include(st, chosen, hosts, handler);
@@ -668,15 +665,11 @@ void PlaybookRunner::run_section_free(PlayState& st, const Block* section) {
         HostCursor& cur = st.cursors.at(h);
         pos = next_task(st, h, cur);
         if (!pos) {
-          if (cur.failed()) {
-            st.active.erase(h);
-            std::lock_guard<std::mutex> lock2(mu_);
-            failed_.insert(h);
-          }
+          if (cur.failed()) leave_play(st, h, HostExit::failed);
           return;
         }
         const Task& task = *pos->task;
-        if (task.action == "meta") {
+        if (task.is(ActionKind::meta)) {
           // flush_handlers waits for the end of the section here: flushing
           // moves every host's cursor, which other hosts are using.
           if (to_display_string(task.args.value("_raw_params", Value(""))) == "flush_handlers") cur.advance(false);
@@ -705,13 +698,12 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
 
   // run_once: the first host runs it; every host gets its result.
   bool run_once = false;
-  const Value* ro = &task.kw.run_once;
-  for (const Block* b = task.parent; ro->is_null() && b; b = b->parent) ro = &b->kw.run_once;
+  const Value* ro = &task.inherited(&Keywords::run_once);
   if (!ro->is_null()) run_once = to_bool(*ro).value_or(false);
   // add_host and pause run for the first host only (their action plugins
   // set BYPASS_HOST_LOOP), and unlike run_once the result is that host's
   // alone: the others register nothing.
-  bool first_host_only = !run_once && (task.action == "add_host" || task.action == "pause");
+  bool first_host_only = !run_once && (task.is(ActionKind::add_host) || task.is(ActionKind::pause));
   std::vector<std::string> runners =
       run_once || first_host_only ? std::vector<std::string>{hosts.front()} : hosts;
 
@@ -719,14 +711,15 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
   std::mutex out_mu;
   std::string stop_error;
   int forks = options_.forks;
-  if (!task.kw.throttle.is_null()) {
+  // throttle: a task's, block's or play's (the strategy's rewind point).
+  if (const Value& throttle = task.inherited(&Keywords::throttle); !throttle.is_null()) {
     try {
-      int t = std::stoi(to_display_string(task.kw.throttle));
+      int t = std::stoi(to_display_string(throttle));
       if (t > 0) forks = std::min(forks, t);
     } catch (...) {
     }
   }
-  if (task.action == "add_host" || task.action == "group_by") forks = 1;
+  if (task.is(ActionKind::add_host) || task.is(ActionKind::group_by)) forks = 1;
   run_parallel(runners.size(), forks, [&](size_t i) {
     if (options_.cancelled()) return;  // no new host step once cancelled
     const inventory::Host* host = find_host(runners[i]);
@@ -747,7 +740,7 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
     std::lock_guard<std::mutex> lock(out_mu);
     // A step cut short by a cancel has no result worth showing.
     if (options_.cancelled()) return;
-    if (task.action == "add_host" || task.action == "group_by") {
+    if (task.is(ActionKind::add_host) || task.is(ActionKind::group_by)) {
       // One host at a time (forks 1 below): nothing reads the inventory
       // while it changes.
       apply_inventory_changes(inventory_, runners[i], out.result, dynamic_changes_);
@@ -800,10 +793,7 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
     bool failed = own_result && out.status == HostStatus::failed && !out.ignored;
     bool unreachable = own_result && out.status == HostStatus::unreachable && !out.ignored;
     if (unreachable) {
-      if (cur) cur->stop();
-      st.active.erase(h);
-      std::lock_guard<std::mutex> lock(mu_);
-      unreachable_.insert(h);
+      leave_play(st, h, HostExit::unreachable);
       continue;
     }
     if (!cur) continue;
@@ -812,38 +802,40 @@ void PlaybookRunner::run_step(PlayState& st, const TaskPosition& pos, const std:
       // A failure a rescue handles counts for neither any_errors_fatal
       // nor max_fail_percentage (Ansible's iterator.is_failed).
       if (!rescued) failed_now.push_back(h);
-      cur->advance(true);
+      std::lock_guard<std::mutex> lock(mu_);
       if (rescued) {
-        std::lock_guard<std::mutex> lock(mu_);
         ++stats_.by_host[h].rescued;
         HostRuntime& rt = *runtimes_[h];
         rt.set_facts["ansible_failed_result"] = unsafe_value(registered_value(out.result));
         rt.set_facts["ansible_failed_task"] = Value{{"name", task.name}, {"action", task.action}};
       } else {
-        std::lock_guard<std::mutex> lock(mu_);
         ++stats_.by_host[h].failures;
       }
-    } else {
-      cur->advance(false);
     }
-    // A host whose failure nothing handles leaves the play (peek() unwinds
-    // the blocks the failure ends, so that ansible_play_hosts is right for
-    // the next task).
-    cur->peek();
-    if (cur->failed()) {
-      st.active.erase(h);
-      std::lock_guard<std::mutex> lock(mu_);
-      failed_.insert(h);
-    }
+    advance_host(st, h, *cur, failed);
   }
   if (!failed_now.empty()) check_failure_limits(st, task, failed_now);
   if (!st.step_mu) rebuild_hostvars(st);
 }
 
+void PlaybookRunner::leave_play(PlayState& st, const std::string& host, HostExit why) {
+  if (auto it = st.cursors.find(host); it != st.cursors.end()) it->second.stop();
+  if (!st.active.erase(host) || why == HostExit::ended) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  (why == HostExit::failed ? failed_ : unreachable_).insert(host);
+}
+
+void PlaybookRunner::advance_host(PlayState& st, const std::string& host, HostCursor& cursor, bool failed) {
+  cursor.advance(failed);
+  // peek() unwinds the blocks a failure ends, so that ansible_play_hosts
+  // is right for the next task.
+  cursor.peek();
+  if (cursor.failed()) leave_play(st, host, HostExit::failed);
+}
+
 void PlaybookRunner::check_failure_limits(PlayState& st, const Task& task, const std::vector<std::string>& failed) {
   // any_errors_fatal: one failure ends the play for every host of the batch.
-  const Value* aef = &task.kw.any_errors_fatal;
-  for (const Block* b = task.parent; aef->is_null() && b; b = b->parent) aef = &b->kw.any_errors_fatal;
+  const Value* aef = &task.inherited(&Keywords::any_errors_fatal);
   bool fatal = aef->is_null() ? config_.boolean("ANY_ERRORS_FATAL") : to_bool(*aef).value_or(false);
   size_t failed_count = 0;
   {
@@ -867,22 +859,13 @@ void PlaybookRunner::check_failure_limits(PlayState& st, const Task& task, const
         spared.insert(h);
     }
     if (!spared.empty()) {
-      std::lock_guard<std::mutex> lock(mu_);
-      for (const auto& h : st.batch) {
-        if (spared.count(h) || !st.active.count(h)) continue;
-        failed_.insert(h);
-        st.active.erase(h);
-        if (auto it = st.cursors.find(h); it != st.cursors.end()) it->second.stop();
-      }
+      for (const auto& h : st.batch)
+        if (!spared.count(h)) leave_play(st, h, HostExit::failed);
       return;
     }
   }
   if (fatal || over_limit) {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& h : st.batch) {
-      if (st.active.count(h)) failed_.insert(h);
-      st.active.erase(h);
-    }
+    for (const auto& h : st.batch) leave_play(st, h, HostExit::failed);
     st.end_play = true;
     st.any_errors_fatal_hit = true;
     // Ansible 2.14's linear strategy announces it once from the
@@ -955,15 +938,15 @@ void PlaybookRunner::apply_outcome(PlayState& st, const Task& task, const std::s
     // the delegated host.
     bool delegate_facts = !task.kw.delegate_facts.is_null() && to_bool(task.kw.delegate_facts).value_or(false);
     HostRuntime& target = (delegate_facts && !delegated_to.empty()) ? runtime(delegated_to) : rt;
-    if (task.action == "set_fact") {
+    if (task.is(ActionKind::set_fact)) {
       for (auto it = facts.begin(); it != facts.end(); ++it) target.set_facts[it.key()] = it.value();
       if (r.contains("_ansible_facts_cacheable") && truthy(r["_ansible_facts_cacheable"])) cache_facts(target, facts);
-    } else if (task.action == "include_vars") {
+    } else if (task.is(ActionKind::include_vars)) {
       for (auto it = facts.begin(); it != facts.end(); ++it) target.include_vars[it.key()] = it.value();
     } else {
       // The gather_facts action marks its facts so that gathering=smart
       // knows (Ansible's _ansible_facts_gathered).
-      if (task.action_as_written == "gather_facts" || task.action == "gather_facts") {
+      if (task.is(ActionKind::gather_facts)) {
         Value marked = facts;
         marked["_ansible_facts_gathered"] = true;
         target.add_facts(marked);

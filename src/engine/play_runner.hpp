@@ -87,6 +87,11 @@ class PlaybookRunner {
   std::string banner_title(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts);
   void handle_include(PlayState& st, const TaskPosition& pos, const std::vector<std::string>& hosts,
                       bool handler = false);
+  // The block an include_tasks (include_role) with templated `args` runs,
+  // loaded once per file (role and *_from files) and include task; `shown`
+  // is what its "included:" line names (play_includes.cpp).
+  const Block* included_tasks(PlayState& st, const Task& task, const Value& args, std::string& shown);
+  const Block* included_role(PlayState& st, const Task& task, const Value& args, std::string& shown);
   // Handlers of roles loaded at run time join the play's (play_includes.cpp).
   void add_included_handlers(PlayState& st, const Block& handlers);
   // set_stats results into stats_.custom (Ansible's custom stats).
@@ -97,6 +102,20 @@ class PlaybookRunner {
   void apply_outcome(PlayState& st, const Task& task, const std::string& host, const Value& result,
                      const std::string& delegated_to, const std::vector<std::string>& notify);
   void rebuild_hostvars(PlayState& st);
+  // Why a host leaves the running play before its end.
+  enum class HostExit {
+    failed,       // a failure that no rescue handles (counted for the recap and later plays)
+    unreachable,  // likewise, as unreachable
+    ended,        // meta end_host / end_batch: nothing to record
+  };
+  // The one place where a host leaves the play: its cursor stops, it is no
+  // longer active, and a failure is recorded. A host no longer active is
+  // left as it is.
+  void leave_play(PlayState& st, const std::string& host, HostExit why);
+  // Moves the host's cursor past its current task (`failed`: the task
+  // failed and the failure is not ignored): into a rescue or always that
+  // handles the failure, or out of the play when none does.
+  void advance_host(PlayState& st, const std::string& host, HostCursor& cursor, bool failed);
   void check_failure_limits(PlayState& st, const Task& task, const std::vector<std::string>& hosts);
   HostRuntime& runtime(const std::string& host);
   // The inventory host of that name; a host that meta: refresh_inventory

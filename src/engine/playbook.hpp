@@ -44,11 +44,34 @@ struct Keywords {
   Value vars = Value::object();
 };
 
+// The actions the engine runs or treats differently from a module, as the
+// loader resolved them (Task::kind); every other action is `module`.
+enum class ActionKind {
+  module,
+  meta,
+  include_tasks,   // include_tasks, and the old include when dynamic
+  include_role,
+  import_tasks,    // the old include when static, until the loader expands it
+  import_role,
+  include,         // the old include, until the loader decides which it is
+  set_fact,
+  include_vars,
+  assert_,
+  add_host,
+  group_by,
+  pause,
+  gather_facts,    // the gather_facts action and a play's implicit fact gathering
+};
+
+// The kind of an action by its (short, resolved) name.
+ActionKind action_kind(const std::string& action);
+
 struct Task {
   int id = 0;                   // unique in the playbook, in load order
   Location where;
   std::string name;             // as written; empty when unnamed
   std::string action;           // short module name ("command", "include_tasks", ...)
+  ActionKind kind = ActionKind::module;  // set with action (set_action)
   std::string action_as_written;  // "ansible.builtin.command"
   // The module as resolved (engine/module_lookup.hpp): its final FQCN and,
   // when it has one, its file (a collection's or ansible-core's).
@@ -85,11 +108,24 @@ struct Task {
   // Its line in --list-tasks: as banner_name for a named task, the bare
   // action for an unnamed one (no role, no included role).
   std::string listing_name() const;
+  // Sets `action` and the `kind` it names (always `module` for a module
+  // that drover does not implement: a collection's `pause` is not ours).
+  void set_action(std::string a, bool native = true) {
+    kind = native ? action_kind(a) : ActionKind::module;
+    action = std::move(a);
+  }
+  bool is(ActionKind k) const { return kind == k; }
+  // The nearest set value of an inheritable keyword: the task's, else its
+  // blocks' outwards (the play's scope block last); null when none is set.
+  const Value& inherited(Value Keywords::*member) const;
+  // Every set value of an inheritable keyword, the task's first, then its
+  // blocks' outwards (module_defaults and environment merge them).
+  std::vector<const Value*> inherited_all(Value Keywords::*member) const;
 };
 
 // A dynamic include (include_tasks, include_role): the executor expands it
 // per host instead of running a module.
-inline bool is_include(const Task& t) { return t.action == "include_tasks" || t.action == "include_role"; }
+inline bool is_include(const Task& t) { return t.is(ActionKind::include_tasks) || t.is(ActionKind::include_role); }
 
 struct BlockItem;
 

@@ -65,16 +65,6 @@ std::mutex& connection_mutex(const Connection* conn) {
 
 using KeywordMember = Value Keywords::*;
 
-// The nearest set value of an inheritable keyword: the task's, else its
-// blocks' outwards (the play's scope block last).
-const Value& keyword(const Task& t, KeywordMember m) {
-  if (!(t.kw.*m).is_null()) return t.kw.*m;
-  for (const Block* b = t.parent; b; b = b->parent)
-    if (!(b->kw.*m).is_null()) return b->kw.*m;
-  static const Value null;
-  return null;
-}
-
 // The roles around a task, innermost first (its own, then the roles whose
 // blocks contain it).
 std::vector<const Role*> role_chain(const Task& t) {
@@ -88,7 +78,7 @@ std::vector<const Role*> role_chain(const Task& t) {
 }
 
 bool bool_keyword(const Task& t, KeywordMember m, tmpl::Engine& templar, tmpl::VariableSource& vars, bool dflt) {
-  const Value& v = keyword(t, m);
+  const Value& v = t.inherited(m);
   if (v.is_null()) return dflt;
   Value r = templar.render_value(v, vars);
   auto b = to_bool(r);
@@ -98,7 +88,7 @@ bool bool_keyword(const Task& t, KeywordMember m, tmpl::Engine& templar, tmpl::V
 
 std::optional<std::string> string_keyword(const Task& t, KeywordMember m, tmpl::Engine& templar,
                                           tmpl::VariableSource& vars) {
-  const Value& v = keyword(t, m);
+  const Value& v = t.inherited(m);
   if (v.is_null()) return std::nullopt;
   Value r = templar.render_value(v, vars);
   if (r.is_null()) return std::nullopt;
@@ -131,10 +121,7 @@ Value remove_omit(const Value& v) {
 // module_defaults of the task's keyword chain, outermost first so that
 // inner ones win, for `action` (short or ansible.builtin./legacy. names).
 Value module_defaults_for(const Task& t, tmpl::Engine& templar, tmpl::VariableSource& vars) {
-  std::vector<const Value*> chain;
-  if (!t.kw.module_defaults.is_null()) chain.push_back(&t.kw.module_defaults);
-  for (const Block* b = t.parent; b; b = b->parent)
-    if (!b->kw.module_defaults.is_null()) chain.push_back(&b->kw.module_defaults);
+  std::vector<const Value*> chain = t.inherited_all(&Keywords::module_defaults);
   Value out = Value::object();
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     Value md = templar.render_value(**it, vars);
@@ -153,10 +140,7 @@ Value module_defaults_for(const Task& t, tmpl::Engine& templar, tmpl::VariableSo
 }
 
 Value environment_for(const Task& t, tmpl::Engine& templar, tmpl::VariableSource& vars) {
-  std::vector<const Value*> chain;
-  if (!t.kw.environment.is_null()) chain.push_back(&t.kw.environment);
-  for (const Block* b = t.parent; b; b = b->parent)
-    if (!b->kw.environment.is_null()) chain.push_back(&b->kw.environment);
+  std::vector<const Value*> chain = t.inherited_all(&Keywords::environment);
   Value out = Value::object();
   // Each entry's values are templated one by one: one that needs
   // ansible_env before facts are gathered is left out (Ansible's
@@ -288,18 +272,61 @@ class ItemRun {
     }
     const ModuleEntry* entry = task_.module ? task_.module : find_module(task_.action);
     if (!entry) return Value{{"failed", true}, {"msg", "no action named '" + task_.action + "'"}};
+    Value args;
+    if (auto failure = render_args(vars, args)) return *failure;
+    Value module_args = validate_args(entry->name, entry->module->spec(), args);
+    if (!task_.async_seconds.is_null() && refuses_async(entry->name) &&
+        to_int(ctx_.templar->render_value(task_.async_seconds, vars), "async") > 0)
+      // AnsibleActionFail's result: its traceback.format_exc() ran with no
+      // exception being handled.
+      return Value{{"failed", true}, {"changed", false}, {"msg", "async is not supported for this task."},
+                   {"exception", "NoneType: None\n"}};
+    // delegate_to applies to every action (set_fact with delegate_facts too).
+    auto target = string_keyword(task_, &Keywords::delegate_to, *ctx_.templar, vars);
+    if (target && *target == host_.name) target.reset();
+    if (target) delegated_to = *target;
 
+    ModuleContext mctx = module_context(vars);
+    TaskConnection tc;
+    if (entry->module->needs_connection()) {
+      open_connection(*entry, target, vars, mctx, tc);
+      try {
+        module_args = expand_path_options(entry->name, entry->module->spec(), std::move(module_args), mctx);
+      } catch (const Error& e) {
+        return Value{{"failed", true}, {"msg", e.message()}};
+      }
+    }
+    // async: the module's commands run as a detached job on the target.
+    std::unique_ptr<AsyncJobConnection> async_conn;
+    if (!task_.async_seconds.is_null() && tc.conn) async_conn = async_connection(*entry, module_args, vars, mctx, *tc.conn);
+    Value result = run_attempts(*entry, module_args, vars, mctx, async_conn.get());
+    if (target) result["_ansible_delegated_vars"] = delegated_vars(*target);
+    return result;
+  }
+
+ private:
+  // The connection a task's module runs on, held for the run: a session
+  // serves one command at a time.
+  struct TaskConnection {
+    std::shared_ptr<Connection> conn;
+    std::unique_lock<std::mutex> lock;
+    std::optional<BecomeSpec> become;
+  };
+
+  // The task's arguments, templated, merged with `args: "{{ dict }}"`,
+  // omitted values removed, inline vault values revealed and
+  // module_defaults filled in; or the failed result that stops the task.
+  std::optional<Value> render_args(tmpl::LazyVariables& vars, Value& args) const {
     // assert's list of conditions reaches it untemplated in Ansible (the
     // action's untemplated_args), so they get the conditional warning too;
     // a lone condition string is templated first (assert.py 2.14), so
     // "{{ x.failed }}" is a bool by then and warns of nothing.
-    if (task_.action == "assert" && task_.args.contains("that") && task_.args["that"].is_array())
+    if (task_.is(ActionKind::assert_) && task_.args.contains("that") && task_.args["that"].is_array())
       for (const auto& c : task_.args["that"]) warn_if_templated_condition(ctx_, c);
-    Value args;
     try {
-      args = task_.action == "set_fact" ? render_fact_values(vars) : ctx_.templar->render_value(task_.args, vars);
       // set_fact templates its variable names too (its action plugin).
-      if (task_.action == "set_fact") args = template_keys(args, vars);
+      args = task_.is(ActionKind::set_fact) ? template_keys(render_fact_values(vars), vars)
+                                            : ctx_.templar->render_value(task_.args, vars);
     } catch (const Error& e) {
       return args_error(e, vars);
     }
@@ -315,7 +342,7 @@ class ItemRun {
     // A module gets the plaintext of inline !vault values given as they
     // are (not through a template); set_fact keeps them vault values, as
     // Ansible's does.
-    if (task_.action != "set_fact") {
+    if (!task_.is(ActionKind::set_fact)) {
       try {
         args = reveal_vault_values(args);
       } catch (const VaultError& e) {
@@ -325,18 +352,11 @@ class ItemRun {
     Value defaults = module_defaults_for(task_, *ctx_.templar, vars);
     for (auto it = defaults.begin(); it != defaults.end(); ++it)
       if (!args.contains(it.key())) args[it.key()] = it.value();
-    Value module_args = validate_args(entry->name, entry->module->spec(), args);
-    if (!task_.async_seconds.is_null() && refuses_async(entry->name) &&
-        to_int(ctx_.templar->render_value(task_.async_seconds, vars), "async") > 0)
-      // AnsibleActionFail's result: its traceback.format_exc() ran with no
-      // exception being handled.
-      return Value{{"failed", true}, {"changed", false}, {"msg", "async is not supported for this task."},
-                   {"exception", "NoneType: None\n"}};
-    // delegate_to applies to every action (set_fact with delegate_facts too).
-    auto target = string_keyword(task_, &Keywords::delegate_to, *ctx_.templar, vars);
-    if (target && *target == host_.name) target.reset();
-    if (target) delegated_to = *target;
+    return std::nullopt;
+  }
 
+  // What a module is told besides its arguments (no connection yet).
+  ModuleContext module_context(tmpl::LazyVariables& vars) const {
     ModuleContext mctx;
     mctx.host = host_.name;
     mctx.verbosity = ctx_.options->verbosity;
@@ -350,77 +370,79 @@ class ItemRun {
     mctx.display = [cb](const std::string& s) { cb->display(s, 0); };
     mctx.cancel = ctx_.options->cancel.get();
     mctx.controller_files = ctx_.controller_files;
+    return mctx;
+  }
 
-    std::shared_ptr<Connection> conn;
-    std::unique_lock<std::mutex> conn_lock;
-    std::optional<BecomeSpec> become;
-    if (entry->module->needs_connection()) {
-      mctx.environment = environment_for(task_, *ctx_.templar, vars);
-      ResolvedConnection rc = connection_for(target, vars);
-      if (mctx.verbosity >= 3) {
-        // ansible-playbook -vvv's line as each task takes its connection.
-        bool local = rc.spec.type == "local";
-        std::string user = rc.spec.user;
-        if (local && user.empty())
-          if (const passwd* pw = getpwuid(geteuid())) user = pw->pw_name;
-        cb->display("<" + (rc.spec.host.empty() ? rc.spec.name : rc.spec.host) + "> ESTABLISH " +
-                        (local ? "LOCAL" : "SSH") + " CONNECTION FOR USER: " + (user.empty() ? "None" : user),
-                    0);
-      }
-      become = rc.become;
-      mctx.become = become ? &*become : nullptr;
-      conn = ctx_.pool->get(rc.spec);
-      // A session serves one command at a time: hosts delegating to the
-      // same host (or to a host that runs its own task meanwhile) take turns.
-      if (rc.spec.type != "local") conn_lock = std::unique_lock<std::mutex>(connection_mutex(conn.get()));
-      if (!conn->connected() && !entry->module->connects_itself()) {
-        try {
-          conn->connect();
-        } catch (const UnreachableError&) {
-          ctx_.pool->drop(rc.spec.name);
-          throw;
-        }
-      }
-      mctx.connection = conn.get();
-      const Value& timeout = keyword(task_, &Keywords::timeout);
-      if (!timeout.is_null()) mctx.timeout_s = static_cast<int>(ctx_.templar->render_value(timeout, vars).get<double>());
+  // Takes the connection to the host (or the delegated `target`) from the
+  // pool, connected unless the module connects itself, into `tc`, and
+  // tells `mctx` of it. Throws UnreachableError.
+  void open_connection(const ModuleEntry& entry, const std::optional<std::string>& target,
+                       tmpl::LazyVariables& vars, ModuleContext& mctx, TaskConnection& tc) {
+    mctx.environment = environment_for(task_, *ctx_.templar, vars);
+    ResolvedConnection rc = connection_for(target, vars);
+    if (mctx.verbosity >= 3) {
+      // ansible-playbook -vvv's line as each task takes its connection.
+      bool local = rc.spec.type == "local";
+      std::string user = rc.spec.user;
+      if (local && user.empty())
+        if (const passwd* pw = getpwuid(geteuid())) user = pw->pw_name;
+      ctx_.callback->display("<" + (rc.spec.host.empty() ? rc.spec.name : rc.spec.host) + "> ESTABLISH " +
+                                 (local ? "LOCAL" : "SSH") + " CONNECTION FOR USER: " + (user.empty() ? "None" : user),
+                             0);
+    }
+    tc.become = rc.become;
+    mctx.become = tc.become ? &*tc.become : nullptr;
+    tc.conn = ctx_.pool->get(rc.spec);
+    // Hosts delegating to the same host (or to a host that runs its own
+    // task meanwhile) take turns.
+    if (rc.spec.type != "local") tc.lock = std::unique_lock<std::mutex>(connection_mutex(tc.conn.get()));
+    if (!tc.conn->connected() && !entry.module->connects_itself()) {
       try {
-        module_args = expand_path_options(entry->name, entry->module->spec(), std::move(module_args), mctx);
-      } catch (const Error& e) {
-        return Value{{"failed", true}, {"msg", e.message()}};
+        tc.conn->connect();
+      } catch (const UnreachableError&) {
+        ctx_.pool->drop(rc.spec.name);
+        throw;
       }
     }
+    mctx.connection = tc.conn.get();
+    const Value& timeout = task_.inherited(&Keywords::timeout);
+    if (!timeout.is_null()) mctx.timeout_s = static_cast<int>(ctx_.templar->render_value(timeout, vars).get<double>());
+  }
 
-    // async: the module's commands run as a detached job on the target.
-    std::unique_ptr<AsyncJobConnection> async_conn;
-    int async_s = 0;
-    if (!task_.async_seconds.is_null() && conn) {
-      async_s = to_int(ctx_.templar->render_value(task_.async_seconds, vars), "async");
-      if (async_s > 0) {
-        AsyncJobOptions ao;
-        ao.time_limit_s = async_s;
-        ao.poll_s = task_.poll.is_null() ? 15 : to_int(ctx_.templar->render_value(task_.poll, vars), "poll");
-        ao.cancel = mctx.cancel;
-        ao.extra = async_job_extra(entry->name, module_args);
-        ao.async_dir = async_dir_setting(vars.lookup("ansible_async_dir"));
-        // A module of Ansible's answers in JSON: async_status reads it so.
-        if (!find_module(entry->name)) ao.extra = Value{{kAsyncModuleOutput, true}};
-        ao.on_poll = [this](const Value& status, int elapsed) {
-          TaskEvent ev;
-          ev.task = &info_;
-          ev.host = host_.name;
-          ev.result = status;
-          ctx_.callback->async_poll(ev, elapsed);
-        };
-        async_conn = std::make_unique<AsyncJobConnection>(*conn, std::move(ao));
-        mctx.connection = async_conn.get();
-      }
-    }
+  // With `async` above 0, the connection that runs the module's commands as
+  // a detached job on the target (mctx then uses it); null otherwise.
+  std::unique_ptr<AsyncJobConnection> async_connection(const ModuleEntry& entry, const Value& module_args,
+                                                       tmpl::LazyVariables& vars, ModuleContext& mctx,
+                                                       Connection& conn) {
+    int async_s = to_int(ctx_.templar->render_value(task_.async_seconds, vars), "async");
+    if (async_s <= 0) return nullptr;
+    AsyncJobOptions ao;
+    ao.time_limit_s = async_s;
+    ao.poll_s = task_.poll.is_null() ? 15 : to_int(ctx_.templar->render_value(task_.poll, vars), "poll");
+    ao.cancel = mctx.cancel;
+    ao.extra = async_job_extra(entry.name, module_args);
+    ao.async_dir = async_dir_setting(vars.lookup("ansible_async_dir"));
+    // A module of Ansible's answers in JSON: async_status reads it so.
+    if (!find_module(entry.name)) ao.extra = Value{{kAsyncModuleOutput, true}};
+    ao.on_poll = [this](const Value& status, int elapsed) {
+      TaskEvent ev;
+      ev.task = &info_;
+      ev.host = host_.name;
+      ev.result = status;
+      ctx_.callback->async_poll(ev, elapsed);
+    };
+    auto async_conn = std::make_unique<AsyncJobConnection>(conn, std::move(ao));
+    mctx.connection = async_conn.get();
+    return async_conn;
+  }
 
-    // until / retries / delay, as Ansible 2.14's TaskExecutor: `retries: n`
-    // makes n+1 attempts (3 when unset, 1 when not positive); the until
-    // condition is checked only when there are several attempts, after
-    // changed_when/failed_when; a run out of attempts reports attempts = n.
+  // Runs the module once, or until its `until` condition holds, as Ansible
+  // 2.14's TaskExecutor: `retries: n` makes n+1 attempts (3 when unset, 1
+  // when not positive); the until condition is checked only when there are
+  // several attempts, after changed_when/failed_when; a run out of attempts
+  // reports attempts = n.
+  Value run_attempts(const ModuleEntry& entry, const Value& module_args, tmpl::LazyVariables& vars,
+                     ModuleContext& mctx, AsyncJobConnection* async_conn) {
     int attempts = 1;
     double delay = 5;
     if (!task_.until.is_null()) {
@@ -435,29 +457,7 @@ class ItemRun {
     }
     Value result;
     for (int attempt = 1;; ++attempt) {
-      try {
-        result = entry->module->run(module_args, mctx);
-        if (async_conn && !async_conn->jid().empty()) {
-          add_async_job_fields(result, *async_conn);
-          TaskEvent ev;
-          ev.task = &info_;
-          ev.host = host_.name;
-          ev.result = result;
-          ev.status = status_of(result);
-          ctx_.callback->async_finished(ev);
-        }
-      } catch (const UnreachableError&) {
-        throw;
-      } catch (const AsyncJobStarted& started) {
-        // poll: 0 -- the job's handle is the result, as Ansible returns it.
-        result = async_started_result(started);
-      } catch (const Error& e) {
-        result = Value{{"failed", true}, {"msg", e.message()}};
-      }
-      normalize(result);
-      // A module of Ansible's returns its own invocation (no_log values
-      // censored, defaults filled in): kept as it is.
-      if (!result.contains("invocation")) result["invocation"] = Value{{"module_args", module_args}};
+      result = run_module_once(entry, module_args, mctx, async_conn);
       if (!task_.until.is_null()) result["attempts"] = attempt;
       apply_conditions(result);
       if (attempts <= 1) break;
@@ -475,11 +475,39 @@ class ItemRun {
       ctx_.callback->retry(ev, attempt, attempts);
       if (!sleep_unless_cancelled(*ctx_.options, delay)) break;
     }
-    if (target) result["_ansible_delegated_vars"] = delegated_vars(*target);
     return result;
   }
 
- private:
+  // One run of the module: its result with Ansible's defaults filled in.
+  Value run_module_once(const ModuleEntry& entry, const Value& module_args, ModuleContext& mctx,
+                        AsyncJobConnection* async_conn) {
+    Value result;
+    try {
+      result = entry.module->run(module_args, mctx);
+      if (async_conn && !async_conn->jid().empty()) {
+        add_async_job_fields(result, *async_conn);
+        TaskEvent ev;
+        ev.task = &info_;
+        ev.host = host_.name;
+        ev.result = result;
+        ev.status = status_of(result);
+        ctx_.callback->async_finished(ev);
+      }
+    } catch (const UnreachableError&) {
+      throw;
+    } catch (const AsyncJobStarted& started) {
+      // poll: 0 -- the job's handle is the result, as Ansible returns it.
+      result = async_started_result(started);
+    } catch (const Error& e) {
+      result = Value{{"failed", true}, {"msg", e.message()}};
+    }
+    normalize(result);
+    // A module of Ansible's returns its own invocation (no_log values
+    // censored, defaults filled in): kept as it is.
+    if (!result.contains("invocation")) result["invocation"] = Value{{"module_args", module_args}};
+    return result;
+  }
+
   // What callbacks show of the delegated host (Ansible's
   // _ansible_delegated_vars): its name and connection variables.
   Value delegated_vars(const std::string& target) const {
@@ -613,7 +641,7 @@ class ItemRun {
     set(&Keywords::connection, copts.connection);
     set(&Keywords::become_method, copts.become_method);
     set(&Keywords::become_user, copts.become_user);
-    const Value& b = keyword(task_, &Keywords::become);
+    const Value& b = task_.inherited(&Keywords::become);
     if (!b.is_null()) copts.become = bool_keyword(task_, &Keywords::become, *ctx_.templar, vars, false);
     if (!target) {
       auto lookup = [&](const std::string& name) -> std::optional<Value> {
@@ -819,7 +847,7 @@ const Value& connection_fallback(const PlayContext& ctx, const Task& task, const
   ConnectionOptions copts = ctx.options->connection;
   std::string key;
   for (auto [m, field] : {std::pair{&Keywords::connection, &copts.connection}, {&Keywords::remote_user, &copts.remote_user}}) {
-    const Value& v = keyword(task, m);
+    const Value& v = task.inherited(m);
     if (v.is_string() && v.get_ref<const std::string&>().find("{{") == std::string::npos) *field = v.get<std::string>();
     key += (*field).value_or("") + '\n';
   }
@@ -1040,7 +1068,7 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
       }
       // set_fact and include_vars in a loop: each item sees the variables
       // the items before it set (Ansible's _run_loop updates its variables).
-      bool carries_facts = task.action == "set_fact" || task.action == "include_vars";
+      bool carries_facts = task.is(ActionKind::set_fact) || task.is(ActionKind::include_vars);
       Value carried = Value::object();
       Value lc = task_loop_control(ctx, host, rt, pos);
       std::string loop_var = lc.contains("loop_var") ? to_display_string(lc["loop_var"]) : "item";

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "core/error.hpp"
@@ -207,9 +208,9 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
       action_node.reset(val);
       Value a = Value::object();
       t.action_as_written = parse_action_keyword(val, ctx.file, a);
-      t.action = short_module_name(t.action_as_written);
       named_action = lookup(t.action_as_written, val);
-      if (named_action.native) t.action = named_action.action;
+      t.set_action(named_action.native ? named_action.action : short_module_name(t.action_as_written),
+                   named_action.native);
       for (auto e = a.begin(); e != a.end(); ++e) t.args[e.key()] = e.value();
       delegate_local = key == "local_action";
     } else if (key == "args") {
@@ -264,7 +265,7 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
       if (!t.action.empty())
         fail_at(val, ctx.file, "conflicting action statements: " + t.action_as_written + ", " + key);
       t.action_as_written = key;
-      t.action = m.native ? m.action : m.fqcn;
+      t.set_action(m.native ? m.action : m.fqcn, m.native);
       named_action = m;
       action_node.reset(val);
       parse_action_value(t.action, val, ctx.file, t.args);
@@ -317,7 +318,7 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
   }
   // add_host / group_by given a whole template ("{{ host_dict }}"): the
   // arguments come from it at run time, as for any module.
-  if ((t.action == "add_host" || t.action == "group_by") && t.args.size() == 1 && t.args.contains("_raw_params") &&
+  if ((t.is(ActionKind::add_host) || t.is(ActionKind::group_by)) && t.args.size() == 1 && t.args.contains("_raw_params") &&
       t.args["_raw_params"].is_string()) {
     std::string raw = trim(t.args["_raw_params"].get<std::string>());
     if (raw.rfind("{{", 0) == 0 && raw.size() >= 4 && raw.compare(raw.size() - 2, 2, "}}") == 0) {
@@ -337,7 +338,7 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
               "import_role, add_host, group_by, set_fact, meta");
   }
   if (delegate_local) t.kw.delegate_to = "localhost";
-  if (t.action == "include") {
+  if (t.is(ActionKind::include)) {
     // The old include: parameters besides the file are the include's
     // variables (TaskInclude.get_vars).
     for (auto it = t.args.begin(); it != t.args.end();) {
@@ -412,18 +413,18 @@ void load_items(const YAML::Node& list, TaskLoadContext& ctx, Block& owner, std:
       continue;
     }
     std::unique_ptr<Task> task = load_task(item, ctx, &owner);
-    if (ctx.handlers && (task->action == "include_role" || task->action == "import_role"))
+    if (ctx.handlers && (task->is(ActionKind::include_role) || task->is(ActionKind::import_role)))
       throw ParserError("Using '" + task->action + "' as a handler is not supported.", task->where);
     // The old include is static (an import) when its file is not templated
     // and it has no loop, dynamic otherwise (Ansible 2.14's is_static).
-    bool old_include = task->action == "include";
+    bool old_include = task->is(ActionKind::include);
     if (old_include)
-      task->action = task->loop.is_null() && import_path(*task).find("{{") == std::string::npos ? "import_tasks"
-                                                                                                 : "include_tasks";
-    if (old_include && task->action == "include_tasks")
+      task->set_action(task->loop.is_null() && import_path(*task).find("{{") == std::string::npos ? "import_tasks"
+                                                                                                   : "include_tasks");
+    if (old_include && task->is(ActionKind::include_tasks))
       for (auto it = task->include_args.begin(); it != task->include_args.end(); ++it)
         if (!task->kw.vars.contains(it.key())) task->kw.vars[it.key()] = it.value();
-    if (task->action == "import_tasks") {
+    if (task->is(ActionKind::import_tasks)) {
       std::string rel = import_path(*task);
       if (rel.find("{{") != std::string::npos)
         throw ParserError("import_tasks with a templated file name is not supported: use include_tasks",
@@ -453,7 +454,7 @@ void load_items(const YAML::Node& list, TaskLoadContext& ctx, Block& owner, std:
       into.push_back({nullptr, std::move(block)});
       continue;
     }
-    if (task->action == "import_role") {
+    if (task->is(ActionKind::import_role)) {
       if (!ctx.import_role) throw ParserError("import_role is not allowed here", task->where);
       // The import's vars go along as "vars" (not an option of import_role):
       // they become the role's vars as well as its tasks' block vars.
@@ -568,10 +569,46 @@ std::unique_ptr<Block> load_task_file(const std::string& path, TaskLoadContext& 
   return block;
 }
 
+ActionKind action_kind(const std::string& action) {
+  static const std::map<std::string, ActionKind, std::less<>> kinds = {
+      {"meta", ActionKind::meta},
+      {"include_tasks", ActionKind::include_tasks},
+      {"include_role", ActionKind::include_role},
+      {"import_tasks", ActionKind::import_tasks},
+      {"import_role", ActionKind::import_role},
+      {"include", ActionKind::include},
+      {"set_fact", ActionKind::set_fact},
+      {"include_vars", ActionKind::include_vars},
+      {"assert", ActionKind::assert_},
+      {"add_host", ActionKind::add_host},
+      {"group_by", ActionKind::group_by},
+      {"pause", ActionKind::pause},
+      {"gather_facts", ActionKind::gather_facts},
+  };
+  auto it = kinds.find(action);
+  return it == kinds.end() ? ActionKind::module : it->second;
+}
+
+const Value& Task::inherited(Value Keywords::*member) const {
+  if (!(kw.*member).is_null()) return kw.*member;
+  for (const Block* b = parent; b; b = b->parent)
+    if (!(b->kw.*member).is_null()) return b->kw.*member;
+  static const Value null;
+  return null;
+}
+
+std::vector<const Value*> Task::inherited_all(Value Keywords::*member) const {
+  std::vector<const Value*> out;
+  if (!(kw.*member).is_null()) out.push_back(&(kw.*member));
+  for (const Block* b = parent; b; b = b->parent)
+    if (!(b->kw.*member).is_null()) out.push_back(&(b->kw.*member));
+  return out;
+}
+
 std::string Task::display_name() const { return name.empty() ? action_as_written : name; }
 
 std::string Task::banner_name() const {
-  if (action == "include_role")
+  if (is(ActionKind::include_role))
     return name.empty() ? action_as_written + " : " + to_display_string(args.value("name", args.value("role", Value(""))))
                         : name;
   return role ? role->name + " : " + display_name() : display_name();
