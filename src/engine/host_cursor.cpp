@@ -38,6 +38,8 @@ void HostCursor::finish_frame() {
   if (!still_failing && f.block->completes_role) completed_roles_.push_back(f.block->role);
   frames_.pop_back();
   if (still_failing) {
+    // The included files after the failing one do not run.
+    while (!frames_.empty() && frames_.back().waiting) frames_.pop_back();
     if (frames_.empty()) {
       failed_ = true;
       return;
@@ -63,6 +65,7 @@ void HostCursor::finish_frame() {
 std::optional<TaskPosition> HostCursor::peek() {
   while (!frames_.empty()) {
     Frame& f = frames_.back();
+    f.waiting = false;
     const auto& list = items(f);
     if (f.index >= list.size()) {
       finish_frame();
@@ -80,6 +83,7 @@ std::optional<TaskPosition> HostCursor::peek() {
     pos.key = f.key_prefix;
     pos.key.push_back(item.task->id);
     for (const auto& fr : frames_) {
+      if (fr.waiting) continue;
       if (fr.vars) pos.include_vars.push_back(fr.vars.get());
       if (fr.phase == Phase::rescue) pos.in_rescue = true;
     }
@@ -126,6 +130,7 @@ void HostCursor::enter_includes(const std::vector<Included>& included, const std
   for (size_t i = included.size(); i-- > 0;) {
     Frame f(included[i].block);
     f.advance_parent = i + 1 == included.size();
+    f.waiting = i > 0;
     f.key_prefix = key;
     f.key_prefix.push_back(static_cast<int>(i));
     f.vars = included[i].vars;

@@ -82,6 +82,9 @@ class HostCursor {
     // Whether finishing this frame moves the parent past its current item
     // (false for all but the last of several included files).
     bool advance_parent = true;
+    // An included file whose turn has not come (a sibling below the one
+    // running): not around the current task.
+    bool waiting = false;
   };
   const std::vector<BlockItem>& items(const Frame& f) const;
   void finish_frame();
