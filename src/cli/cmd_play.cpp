@@ -41,6 +41,31 @@ struct PlayFlags {
   VaultPasswordOptions vault;
 };
 
+// ansible.cfg's (and ANSIBLE_*'s) output settings: the callbacks and the
+// default callback's options.
+PlaybookOutputOptions output_options(const Config& config) {
+  PlaybookOutputOptions po;
+  DefaultCallbackOptions& d = po.display;
+  d.display_skipped_hosts = config.boolean("DISPLAY_SKIPPED_HOSTS");
+  d.display_ok_hosts = config.boolean("DISPLAY_OK_HOSTS");
+  d.display_failed_stderr = config.boolean("DISPLAY_FAILED_STDERR");
+  d.show_custom_stats = config.boolean("SHOW_CUSTOM_STATS");
+  d.show_per_host_start = config.boolean("SHOW_PER_HOST_START");
+  d.check_mode_markers = config.boolean("CHECK_MODE_MARKERS");
+  d.show_task_path_on_failure = config.boolean("SHOW_TASK_PATH_ON_FAILURE");
+  d.display_args_to_stdout = config.boolean("DISPLAY_ARGS_TO_STDOUT");
+  d.action_warnings = config.boolean("ACTION_WARNINGS");
+  d.deprecation_warnings = config.boolean("DEPRECATION_WARNINGS");
+  d.diff_context = config.integer("DIFF_CONTEXT");
+  po.force_color = config.boolean("ANSIBLE_FORCE_COLOR");
+  po.no_color = config.boolean("ANSIBLE_NOCOLOR");
+  po.stdout_callback = config.str("DEFAULT_STDOUT_CALLBACK");
+  po.callbacks_enabled = config.list("CALLBACKS_ENABLED");
+  po.profile_tasks_limit = config.str("PROFILE_TASKS_TASK_OUTPUT_LIMIT");
+  po.profile_tasks_sort = config.str("PROFILE_TASKS_SORT_ORDER");
+  return po;
+}
+
 int run(const PlayFlags& f) {
   Config config = Config::load();
   // Ansible's order: the SSH and become passwords (not for a listing or a
@@ -102,15 +127,13 @@ int run(const PlayFlags& f) {
     return 0;
   }
 
-  PlaybookOutputOptions po;
-  po.verbosity = opts.verbosity;
-  po.check = opts.check_mode;
-  po.force_color = config.boolean("ANSIBLE_FORCE_COLOR");
-  po.no_color = config.boolean("ANSIBLE_NOCOLOR");
-  po.display_skipped_hosts = config.boolean("DISPLAY_SKIPPED_HOSTS");
-  po.display_ok_hosts = config.boolean("DISPLAY_OK_HOSTS");
-  auto callback = make_playbook_output(f.json, po);
+  PlaybookOutputOptions po = output_options(config);
+  po.display.verbosity = opts.verbosity;
+  po.display.check = opts.check_mode;
+  std::vector<std::string> output_warnings;
+  auto callback = make_playbook_output(f.json, po, &output_warnings);
   for (const auto& w : config.warnings()) callback->warning(w);
+  for (const auto& w : output_warnings) callback->warning(w);
   for (const auto& w : inv.take_warnings()) callback->warning(w);
   opts.cancel = cancel_on_signals();
   int rc = 0;

@@ -13,6 +13,7 @@
 #include "engine/play_runner.hpp"
 #include "engine/task_executor.hpp"
 #include "inventory/vars_directory.hpp"
+#include "modules/registry.hpp"
 
 namespace drover {
 
@@ -72,6 +73,7 @@ inline TaskInfo make_task_info(const Task& task, const std::string& name, bool h
   info.check_mode = check_mode;
   info.no_log = truthy(task.kw.no_log);
   info.loop = !task.loop.is_null();
+  info.prints_as_command = task.module && task.module->module->prints_as_command();
   return info;
 }
 

@@ -67,7 +67,11 @@ std::string AdhocPrinter::minimal(const HostResult& r) const {
 
 std::string AdhocPrinter::oneline(const HostResult& r) const {
   JsonDumpOptions json;
-  json.indent = 0;
+  // CallbackBase._dump_results indents debug's results (and all at -vvv)
+  // by 4 before oneline takes the line breaks out.
+  bool verbose_always = r.result.is_object() && r.result.contains("_ansible_verbose_always") &&
+                        truthy(r.result["_ansible_verbose_always"]);
+  json.indent = verbose_always || verbosity_ > 2 ? 4 : 0;
   json.sort_keys = true;
   json.ensure_ascii = false;
   auto one_line_json = [&](const Value& v) {

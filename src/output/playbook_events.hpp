@@ -33,6 +33,7 @@ struct TaskInfo {
   bool check_mode = false; // the task runs in check mode ([CHECK MODE] marker)
   bool no_log = false;
   std::string args_text;   // "k=v, k2=v2" for display_args_to_stdout
+  bool prints_as_command = false;  // Ansible's MODULE_NO_JSON (command, shell, raw)
   bool loop = false;       // loop:/with_*: the final result holds "results"
                            // and only the item lines are printed
 };

@@ -1,23 +1,36 @@
-// The terminal or JSON output of `drover play`: ansible-playbook's default
-// callback, or JSON event lines (--json). The CLI maps ansible.cfg's
-// display options onto PlaybookOutputOptions.
+// The terminal or JSON output of `drover play`: the stdout callback
+// ansible.cfg names (ansible-playbook's default, minimal or oneline), the
+// aggregate callbacks it enables (profile_tasks, timer), or JSON event
+// lines (--json). The CLI maps ansible.cfg's display options onto
+// PlaybookOutputOptions.
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
+#include "output/default_callback.hpp"
 #include "output/playbook_events.hpp"
 
 namespace drover {
 
 struct PlaybookOutputOptions {
-  int verbosity = 0;
-  bool check = false;
+  // The default callback's options (verbosity, check, display_*, ...);
+  // color, columns and the progress line are decided from stdout here.
+  DefaultCallbackOptions display;
   bool force_color = false;
   bool no_color = false;
-  bool display_skipped_hosts = true;
-  bool display_ok_hosts = true;
+  std::string stdout_callback = "default";     // [defaults] stdout_callback
+  std::vector<std::string> callbacks_enabled;  // [defaults] callbacks_enabled
+  // profile_tasks' options: how many tasks its summary lists ("all": every
+  // one) and their order (descending, ascending, none).
+  std::string profile_tasks_limit = "20";
+  std::string profile_tasks_sort = "descending";
 };
 
-std::shared_ptr<PlaybookCallback> make_playbook_output(bool json, const PlaybookOutputOptions& options);
+// The callback for a run. Callbacks drover does not implement are named in
+// `warnings` (the default stands in for an unknown stdout callback).
+std::shared_ptr<PlaybookCallback> make_playbook_output(bool json, const PlaybookOutputOptions& options,
+                                                       std::vector<std::string>* warnings = nullptr);
 
 }  // namespace drover

@@ -4,6 +4,8 @@
 // as sets within each task section.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "core/strings.hpp"
 #include "harness/playbook_output.hpp"
 #include "harness/process.hpp"
@@ -199,6 +201,68 @@ TEST(PlaybookLoad, UnknownPlayKeywordAndUnknownOptionAndMissingRole) {
   r = test::run_drover({"play", d.path() + "/c.yml", "--syntax-check"});
   EXPECT_EQ(r.exit_code, 4);
   EXPECT_NE(r.err.find("the role 'nosuchrole' was not found"), std::string::npos) << r.err;
+}
+
+// The output of drover play and ansible-playbook with `env`'s callback
+// settings, times and timestamps replaced by placeholders.
+struct BothOutputs {
+  test::ProcessResult ours, theirs;
+};
+BothOutputs run_both(const std::string& playbook, std::map<std::string, std::string> env) {
+  test::ProcessOptions po;
+  po.cwd = dir();
+  po.env = {{"ANSIBLE_NOCOLOR", "1"}, {"ANSIBLE_FORCE_COLOR", "0"}, {"ANSIBLE_RETRY_FILES_ENABLED", "0"}};
+  po.env.merge(env);
+  BothOutputs b;
+  b.theirs = test::run_process({"/usr/bin/ansible-playbook", "-i", "hosts", playbook}, po);
+  b.ours = test::run_drover({"play", "-i", "hosts", playbook}, po);
+  return b;
+}
+
+std::string without_times(std::string text) {
+  static const std::regex json_times(R"re("(delta|start|end)": "[^"]*")re");
+  static const std::regex task_time(
+      R"(\w+ \d\d \w+ \d{4}  \d\d:\d\d:\d\d [-+]\d{4} \(\d+:\d\d:\d\d\.\d{3}\) +\d+:\d\d:\d\d\.\d{3} \*+ )");
+  static const std::regex summary(R"( -+ \d+\.\d\ds)");
+  static const std::regex took(R"(took \d+ days, \d+ hours, \d+ minutes, \d+ seconds)");
+  text = std::regex_replace(text, json_times, "\"$1\": \"T\"");
+  text = std::regex_replace(text, task_time, "<task time>");
+  text = std::regex_replace(text, summary, " <seconds>");
+  return std::regex_replace(text, took, "took <run time>");
+}
+
+TEST(PlaybookCompat, MinimalAndOnelineStdoutCallbacksPrintAnsiblesLinesAndNoBanners) {
+  for (const char* cb : {"minimal", "oneline", "ansible.builtin.oneline"}) {
+    auto b = run_both("callbacks.yml", {{"ANSIBLE_STDOUT_CALLBACK", cb}});
+    EXPECT_EQ(b.ours.exit_code, b.theirs.exit_code) << cb;
+    EXPECT_EQ(without_times(b.ours.out), without_times(b.theirs.out)) << cb << "\ndrover stderr:\n" << b.ours.err;
+  }
+}
+
+TEST(PlaybookCompat, ProfileTasksAndTimerTimeEachTaskAndTheRun) {
+  auto b = run_both("callbacks.yml", {{"ANSIBLE_CALLBACKS_ENABLED", "profile_tasks, ansible.posix.timer"}});
+  EXPECT_EQ(b.ours.exit_code, b.theirs.exit_code);
+  EXPECT_EQ(sections(without_times(b.ours.out)), sections(without_times(b.theirs.out))) << b.ours.out;
+  // The slowest task heads the summary.
+  auto ours = without_times(b.ours.out);
+  auto rule = ours.find(std::string(79, '=') + " \n");
+  ASSERT_NE(rule, std::string::npos) << ours;
+  EXPECT_EQ(ours.compare(rule + 81, 13, "the slow one "), 0) << ours;
+  EXPECT_NE(ours.find("Playbook run took <run time>"), std::string::npos) << ours;
+}
+
+TEST(PlaybookCompat, CallbacksDroverLacksAreSkippedWithAWarning) {
+  auto b = run_both("callbacks.yml", {{"ANSIBLE_CALLBACKS_ENABLED", "nosuchcallback"},
+                                      {"ANSIBLE_STDOUT_CALLBACK", "default"}});
+  EXPECT_NE(b.ours.err.find("Skipping callback plugin 'nosuchcallback', unable to load"), std::string::npos)
+      << b.ours.err;
+  EXPECT_EQ(sections(b.ours.out), sections(b.theirs.out));
+}
+
+TEST(PlaybookCompat, DefaultCallbackOptionsFromTheEnvironment) {
+  compare("callbacks.yml", {"--check"},
+          {{"ANSIBLE_CHECK_MODE_MARKERS", "1"},
+           {"ANSIBLE_DISPLAY_OK_HOSTS", "0"}, {"ANSIBLE_SHOW_PER_HOST_START", "1"}});
 }
 
 }  // namespace
