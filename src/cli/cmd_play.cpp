@@ -60,6 +60,7 @@ PlaybookOutputOptions output_options(const Config& config) {
   po.force_color = config.boolean("ANSIBLE_FORCE_COLOR");
   po.no_color = config.boolean("ANSIBLE_NOCOLOR");
   po.stdout_callback = config.str("DEFAULT_STDOUT_CALLBACK");
+  po.result_format = config.str("CALLBACK_RESULT_FORMAT");
   po.callbacks_enabled = config.list("CALLBACKS_ENABLED");
   po.profile_tasks_limit = config.str("PROFILE_TASKS_TASK_OUTPUT_LIMIT");
   po.profile_tasks_sort = config.str("PROFILE_TASKS_SORT_ORDER");

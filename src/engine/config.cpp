@@ -108,6 +108,8 @@ const std::vector<Setting>& settings() {
        {"ANSIBLE_SHOW_TASK_PATH_ON_FAILURE"}},
       {"DISPLAY_ARGS_TO_STDOUT", Kind::boolean, "False", {{"defaults", "display_args_to_stdout"}},
        {"ANSIBLE_DISPLAY_ARGS_TO_STDOUT"}},
+      {"CALLBACK_RESULT_FORMAT", Kind::string, "json", {{"defaults", "callback_result_format"}},
+       {"ANSIBLE_CALLBACK_RESULT_FORMAT"}},
       {"ACTION_WARNINGS", Kind::boolean, "True", {{"defaults", "action_warnings"}}, {"ANSIBLE_ACTION_WARNINGS"}},
       {"DIFF_CONTEXT", Kind::integer, "3", {{"diff", "context"}}, {"ANSIBLE_DIFF_CONTEXT"}},
       {"CALLBACKS_ENABLED", Kind::list, nullptr, {{"defaults", "callbacks_enabled"}, {"defaults", "callback_whitelist"}},

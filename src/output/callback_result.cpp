@@ -1,6 +1,11 @@
 #include "output/callback_result.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "core/pyjson.hpp"
+#include "core/strings.hpp"
+#include "template/yaml_dump.hpp"
 
 namespace drover {
 namespace {
@@ -29,6 +34,50 @@ void strip_internal(Value& v, bool keep_callback_keys) {
 
 bool is_true(const Value& r, const char* key) {
   return r.is_object() && r.contains(key) && r[key].is_boolean() && r[key].get<bool>();
+}
+
+// The YAML forms of _dump_results, for an abridged result.
+std::string yaml_results(Value abridged, int indent, ResultFormat format) {
+  std::string header;
+  if (abridged.is_object()) {
+    if (format == ResultFormat::community_yaml)
+      for (const char* k : {"changed", "skipped"})
+        if (abridged.contains(k)) {
+          std::string v = abridged[k].is_boolean() ? (abridged[k].get<bool>() ? "true" : "false")
+                                                     : to_display_string(abridged[k]);
+          std::transform(v.begin(), v.end(), v.begin(), ::tolower);
+          header += std::string(k) + "=" + v + " ";
+          abridged.erase(k);
+        }
+    // If we already have stdout, we don't need stdout_lines (and stderr).
+    for (const char* k : {"stdout", "stderr"})
+      if (abridged.contains(k) && abridged.contains(std::string(k) + "_lines"))
+        abridged[std::string(k) + "_lines"] = "<omitted>";
+  }
+  tmpl::YamlDumpOptions yo;
+  yo.default_flow_style = false;
+  std::string dumped;
+  if (format == ResultFormat::community_yaml) {
+    yo.width = 1000;
+    yo.literal_multiline = tmpl::YamlDumpOptions::Literal::community;
+    dumped = header;
+    if (!abridged.is_object() || !abridged.empty()) dumped += "\n" + tmpl::python_yaml_dump(abridged, yo);
+    // '\n  '.join(dumped.split('\n')).rstrip()
+    std::string out;
+    for (char c : dumped) out += c == '\n' ? std::string("\n  ") : std::string(1, c);
+    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) out.pop_back();
+    return out;
+  }
+  yo.indent = indent >= 2 && indent <= 9 ? indent : 2;
+  yo.literal_multiline = tmpl::YamlDumpOptions::Literal::ansible;
+  // '\n' + textwrap.indent(yaml.dump(...), ' ' * indent); the trailing
+  // line break goes (Display adds none after one).
+  std::string prefix(static_cast<size_t>(indent > 0 ? indent : 4), ' ');
+  std::string out = "\n";
+  for (const auto& line : split_lines(tmpl::python_yaml_dump(abridged, yo)))
+    out += (line.find_first_not_of(" \t\r") == std::string::npos ? line : prefix + line) + "\n";
+  if (!out.empty() && out.back() == '\n' && out.size() > 1) out.pop_back();
+  return out;
 }
 
 }  // namespace
@@ -80,8 +129,9 @@ void clean_debug_result(Value& result, const std::string& action) {
   }
 }
 
-std::string dump_results(const Value& result, int verbosity, int indent) {
-  if (indent <= 0 && (is_true(result, "_ansible_verbose_always") || verbosity > 2)) indent = 4;
+std::string dump_results(const Value& result, int verbosity, int indent, ResultFormat format) {
+  if (indent <= 0 && (is_true(result, "_ansible_verbose_always") || verbosity > 2 || format == ResultFormat::yaml))
+    indent = 4;
   Value abridged = result;
   strip_internal(abridged, false);
   if (abridged.is_object()) {
@@ -91,6 +141,7 @@ std::string dump_results(const Value& result, int verbosity, int indent) {
     }
     abridged.erase("exception");
   }
+  if (format != ResultFormat::json) return yaml_results(std::move(abridged), indent, format);
   JsonDumpOptions opts;
   opts.indent = indent > 0 ? indent : -1;
   opts.sort_keys = true;

@@ -25,10 +25,17 @@ Value callback_clean_copy(const Value& result, const std::string& action, bool t
 // warnings, deprecations, _*), or, for debug var=, loses changed/failed/...
 void clean_debug_result(Value& result, const std::string& action);
 
+// How results are written after "=>": JSON (Ansible's default), YAML (the
+// default callback's callback_result_format=yaml) or community.general.yaml's
+// "changed=true" header and YAML (stdout_callback=yaml).
+enum class ResultFormat { json, yaml, community_yaml };
+
 // _dump_results(): every _ansible_* key removed, invocation and diff kept
 // only at -vvv, exception never; json.dumps(sort_keys, ensure_ascii=False),
-// indented by 4 when _ansible_verbose_always or -vvv.
-std::string dump_results(const Value& result, int verbosity, int indent = -1);
+// indented by 4 when _ansible_verbose_always or -vvv. The YAML forms begin
+// with a line break, multi-line strings as literal blocks.
+std::string dump_results(const Value& result, int verbosity, int indent = -1,
+                         ResultFormat format = ResultFormat::json);
 
 // _run_is_verbose(): -v (or above `threshold`), or _ansible_verbose_always,
 // unless _ansible_verbose_override.

@@ -176,7 +176,7 @@ void DefaultCallback::on_failed(const TaskEvent& ev, Value& r) {
     r.erase("results");
   } else {
     if (opt_.verbosity < 2 && opt_.show_task_path_on_failure) print_task_path(task);
-    display_.print("fatal: [" + label + "]: FAILED! => " + dump_results(r, opt_.verbosity), Color::error,
+    display_.print("fatal: [" + label + "]: FAILED! => " + dump_results(r, opt_.verbosity, -1, opt_.result_format), Color::error,
                    opt_.display_failed_stderr);
   }
   if (ev.ignore_errors) display_.print("...ignoring", Color::skip);
@@ -207,7 +207,7 @@ void DefaultCallback::on_ok(const TaskEvent& ev, Value& r) {
     return;
   }
   clean_debug_result(r, task.action);
-  if (run_is_verbose(r, opt_.verbosity)) msg += " => " + dump_results(r, opt_.verbosity);
+  if (run_is_verbose(r, opt_.verbosity)) msg += " => " + dump_results(r, opt_.verbosity, -1, opt_.result_format);
   display_.print(msg, color);
 }
 
@@ -218,14 +218,14 @@ void DefaultCallback::on_skipped(const TaskEvent& ev, Value& r) {
   banner_once(task);
   if (task.loop && has_results(r)) r.erase("results");
   std::string msg = "skipping: [" + ev.host + "]";
-  if (run_is_verbose(r, opt_.verbosity)) msg += " => " + dump_results(r, opt_.verbosity);
+  if (run_is_verbose(r, opt_.verbosity)) msg += " => " + dump_results(r, opt_.verbosity, -1, opt_.result_format);
   display_.print(msg, Color::skip);
 }
 
 void DefaultCallback::on_unreachable(const TaskEvent& ev, Value& r) {
   banner_once(*ev.task);
   std::string label = host_label(ev.host, ev.delegated_to, r);
-  display_.print("fatal: [" + label + "]: UNREACHABLE! => " + dump_results(r, opt_.verbosity), Color::unreachable,
+  display_.print("fatal: [" + label + "]: UNREACHABLE! => " + dump_results(r, opt_.verbosity, -1, opt_.result_format), Color::unreachable,
                  opt_.display_failed_stderr);
   if (ev.ignore_errors) display_.print("...ignoring", Color::skip);
 }
@@ -261,14 +261,14 @@ void DefaultCallback::item_result(const TaskEvent& ev) {
     handle_exception(r);
     std::string msg = "failed: [" + label + "]";
     handle_warnings(r);
-    display_.print(msg + " (item=" + item_label(r) + ") => " + dump_results(r, opt_.verbosity), Color::error,
+    display_.print(msg + " (item=" + item_label(r) + ") => " + dump_results(r, opt_.verbosity, -1, opt_.result_format), Color::error,
                    opt_.display_failed_stderr);
   } else if (ev.status == HostStatus::skipped) {
     if (opt_.display_skipped_hosts) {
       banner_once(task);
       clean_debug_result(r, task.action);
       std::string msg = "skipping: [" + ev.host + "] => (item=" + item_label(r) + ") ";
-      if (run_is_verbose(r, opt_.verbosity)) msg += " => " + dump_results(r, opt_.verbosity);
+      if (run_is_verbose(r, opt_.verbosity)) msg += " => " + dump_results(r, opt_.verbosity, -1, opt_.result_format);
       display_.print(msg, Color::skip);
     }
   } else if (!is_include(task.action)) {
@@ -288,7 +288,7 @@ void DefaultCallback::item_result(const TaskEvent& ev) {
     if (show) {
       msg += ": [" + label + "] => (item=" + item_label(r) + ")";
       clean_debug_result(r, task.action);
-      if (run_is_verbose(r, opt_.verbosity)) msg += " => " + dump_results(r, opt_.verbosity);
+      if (run_is_verbose(r, opt_.verbosity)) msg += " => " + dump_results(r, opt_.verbosity, -1, opt_.result_format);
       display_.print(msg, color);
     }
   }
@@ -301,7 +301,7 @@ void DefaultCallback::retry(const TaskEvent& ev, int attempt, int retries) {
   std::lock_guard<std::mutex> lock(mu_);
   std::string msg = "FAILED - RETRYING: [" + host_label(ev.host, ev.delegated_to, r) + "]: " + ev.task->name + " (" +
                     std::to_string(retries - attempt) + " retries left).";
-  if (run_is_verbose(r, opt_.verbosity, 2)) msg += "Result was: " + dump_results(r, opt_.verbosity);
+  if (run_is_verbose(r, opt_.verbosity, 2)) msg += "Result was: " + dump_results(r, opt_.verbosity, -1, opt_.result_format);
   display_.print(msg, Color::debug);
   done();
 }
@@ -411,7 +411,7 @@ void DefaultCallback::stats(const RunStats& stats) {
   if (opt_.show_custom_stats && stats.custom.is_object() && !stats.custom.empty()) {
     display_.banner("CUSTOM STATS: ");
     auto one_line = [&](const Value& v) {
-      std::string s = dump_results(v, opt_.verbosity, 1);
+      std::string s = dump_results(v, opt_.verbosity, 1, opt_.result_format);
       s.erase(std::remove(s.begin(), s.end(), '\n'), s.end());
       return s;
     };

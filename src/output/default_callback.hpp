@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "output/callback_result.hpp"
 #include "output/playbook_events.hpp"
 #include "output/progress_line.hpp"
 #include "output/terminal_display.hpp"
@@ -40,6 +41,7 @@ struct DefaultCallbackOptions {
   bool deprecation_warnings = true;      // [defaults] deprecation_warnings
   int diff_context = 3;                  // [diff] context
   bool progress_line = false;            // only when stdout is a terminal
+  ResultFormat result_format = ResultFormat::json;  // [defaults] callback_result_format; yaml stdout_callback
 };
 
 class DefaultCallback : public PlaybookCallback {

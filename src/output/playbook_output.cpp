@@ -215,9 +215,11 @@ std::shared_ptr<PlaybookCallback> make_playbook_output(bool json, const Playbook
     out = std::make_shared<ResultLinesCallback>(stdout_name == "minimal" ? AdhocFormat::minimal : AdhocFormat::oneline,
                                                 o.display.verbosity, color);
   } else {
-    if (stdout_name != "default")
-      warn("drover does not implement the stdout callback '" + o.stdout_callback + "': using the default output");
     DefaultCallbackOptions d = o.display;
+    if (stdout_name == "yaml") d.result_format = ResultFormat::community_yaml;
+    else if (o.result_format == "yaml") d.result_format = ResultFormat::yaml;
+    if (stdout_name != "default" && stdout_name != "yaml")
+      warn("drover does not implement the stdout callback '" + o.stdout_callback + "': using the default output");
     d.color = color;
     d.columns = display_columns(STDOUT_FILENO);
     d.progress_line = isatty(STDOUT_FILENO) != 0;

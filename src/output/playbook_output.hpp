@@ -21,6 +21,7 @@ struct PlaybookOutputOptions {
   bool force_color = false;
   bool no_color = false;
   std::string stdout_callback = "default";     // [defaults] stdout_callback
+  std::string result_format = "json";          // [defaults] callback_result_format
   std::vector<std::string> callbacks_enabled;  // [defaults] callbacks_enabled
   // profile_tasks' options: how many tasks its summary lists ("all": every
   // one) and their order (descending, ascending, none).

@@ -19,7 +19,7 @@ bool is_ws_or_end(char32_t c) { return c == 0 || c == ' ' || c == '\t' || c == '
 
 struct Analysis {
   bool empty = false, multiline = false, allow_flow_plain = true, allow_block_plain = true,
-       allow_single_quoted = true, allow_double_quoted = true;
+       allow_single_quoted = true, allow_double_quoted = true, allow_block = true;
 };
 
 Analysis analyze(const std::u32string& s) {
@@ -80,7 +80,8 @@ Analysis analyze(const std::u32string& s) {
   }
   if (leading_space || leading_break || trailing_space || trailing_break) a.allow_flow_plain = a.allow_block_plain = false;
   if (break_space) a.allow_flow_plain = a.allow_block_plain = a.allow_single_quoted = false;
-  if (space_break || special) a.allow_flow_plain = a.allow_block_plain = a.allow_single_quoted = false;
+  if (space_break || special) a.allow_flow_plain = a.allow_block_plain = a.allow_single_quoted = a.allow_block = false;
+  if (trailing_space) a.allow_block = false;
   if (line_breaks) a.allow_flow_plain = a.allow_block_plain = false;
   if (flow_ind) a.allow_flow_plain = false;
   if (block_ind) a.allow_block_plain = false;
@@ -99,6 +100,68 @@ bool resolves_to_non_str(const std::string& s) {
       R"(|^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$)");
   if (s.empty()) return true;
   return re->search(s).has_value() && re->fullmatch(s).has_value();
+}
+
+// Python's str.expandtabs(8).
+std::u32string expand_tabs(const std::u32string& s) {
+  std::u32string out;
+  size_t column = 0;
+  for (char32_t c : s) {
+    if (c == '\t') {
+      size_t n = 8 - column % 8;
+      out.append(n, U' ');
+      column += n;
+    } else {
+      out += c;
+      column = (c == '\n' || c == '\r') ? 0 : column + 1;
+    }
+  }
+  return out;
+}
+
+std::u32string rstrip(std::u32string s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r' ||
+                        s.back() == 0x0b || s.back() == 0x0c || s.back() == 0x85 || s.back() == 0x2028 ||
+                        s.back() == 0x2029 || s.back() == 0x1c || s.back() == 0x1d || s.back() == 0x1e ||
+                        s.back() == 0x1f || s.back() == 0xa0 || s.back() == 0x3000))
+    s.pop_back();
+  return s;
+}
+
+// Spaces before a line break dropped (block scalars cannot keep them).
+std::u32string drop_spaces_before_breaks(const std::u32string& s, bool any_break) {
+  std::u32string out;
+  for (char32_t c : s) {
+    bool brk = any_break ? is_break(c) : c == '\n';
+    if (brk)
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+    out += c;
+  }
+  return out;
+}
+
+// The text Ansible's callbacks give PyYAML for a multi-line string
+// (_munge_data_for_lossy_yaml, community.general.yaml's representer).
+std::u32string munge_multiline(const std::u32string& s, YamlDumpOptions::Literal how) {
+  std::u32string t = rstrip(s);
+  if (how == YamlDumpOptions::Literal::ansible) {
+    t = expand_tabs(t);
+    std::u32string kept;
+    for (char32_t ch : t)
+      if ((ch == 10 || (ch >= 32 && ch <= 126) || ch == 133 || (ch >= 160 && ch <= 55295) ||
+           (ch >= 57344 && ch <= 65533) || (ch >= 65536 && ch < 1114111)) && ch != 65279)
+        kept += ch;
+    return drop_spaces_before_breaks(kept, true);
+  }
+  std::u32string kept;  // string.printable or at least U+00A0
+  for (char32_t ch : t)
+    if ((ch >= 32 && ch <= 126) || ch == '\t' || ch == '\n' || ch == '\r' || ch == 0x0b || ch == 0x0c || ch >= 0xA0)
+      kept += ch;
+  kept = expand_tabs(kept);
+  std::u32string out;
+  for (char32_t ch : kept)
+    if (ch != 0x0b && ch != 0x0c && ch != '\r') out += ch;
+  return drop_spaces_before_breaks(out, false);
 }
 
 class Emitter {
@@ -205,6 +268,16 @@ class Emitter {
       write_plain(u, !simple_key);
       return;
     }
+    if (o_.literal_multiline != YamlDumpOptions::Literal::never &&
+        std::any_of(u.begin(), u.end(), [](char32_t c) { return is_break(c); })) {
+      // A representer asking for style "|": granted outside flow
+      // collections and keys when the text allows a block, else "double".
+      u = munge_multiline(u, o_.literal_multiline);
+      Analysis a = analyze(u);
+      if (flow_level_ == 0 && !simple_key && a.allow_block) write_literal(u);
+      else write_double(u, !simple_key);
+      return;
+    }
     Analysis a = analyze(u);
     bool implicit_plain = !resolves_to_non_str(text);
     if (implicit_plain && !(simple_key && (a.empty || a.multiline)) &&
@@ -297,6 +370,44 @@ class Emitter {
       }
     }
     write_indicator("'", false);
+  }
+
+  // PyYAML's write_literal with its block hints.
+  void write_literal(const std::u32string& t) {
+    std::string hints;
+    if (!t.empty()) {
+      if (t[0] == ' ' || is_break(t[0])) hints += std::to_string(o_.indent);
+      if (!is_break(t.back())) hints += "-";
+      else if (t.size() == 1 || is_break(t[t.size() - 2])) hints += "+";
+    }
+    write_indicator("|" + hints, true);
+    write_line_break();
+    bool breaks = true;
+    size_t start = 0;
+    for (size_t end = 0; end <= t.size(); ++end) {
+      bool at_end = end == t.size();
+      char32_t ch = at_end ? 0 : t[end];
+      if (breaks) {
+        if (at_end || !is_break(ch)) {
+          for (size_t i = start; i < end; ++i) {
+            if (t[i] == '\n') {
+              write_line_break();
+            } else {
+              out_ += utf8_encode(std::u32string(1, t[i]));
+              whitespace_ = indention_ = true;
+              column_ = 0;
+            }
+          }
+          if (!at_end) write_indent();
+          start = end;
+        }
+      } else if (at_end || is_break(ch)) {
+        write(utf8_encode(t.substr(start, end - start)), end - start);
+        if (at_end) write_line_break();
+        start = end;
+      }
+      if (!at_end) breaks = is_break(ch);
+    }
   }
 
   void write_double(const std::u32string& t, bool split) {

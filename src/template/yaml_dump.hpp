@@ -19,6 +19,12 @@ struct YamlDumpOptions {
   std::optional<bool> default_flow_style;
   bool sort_keys = true;
   bool explicit_start = false;
+  // Strings with line breaks in literal block style ("|") where PyYAML
+  // allows it, as Ansible's callbacks ask for them: `ansible` munges the
+  // text first as the default callback's lossy result_format=yaml does,
+  // `community` as community.general.yaml does.
+  enum class Literal { never, ansible, community };
+  Literal literal_multiline = Literal::never;
 };
 
 std::string python_yaml_dump(const Value& v, const YamlDumpOptions& opts);

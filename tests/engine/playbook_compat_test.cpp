@@ -221,11 +221,13 @@ BothOutputs run_both(const std::string& playbook, std::map<std::string, std::str
 
 std::string without_times(std::string text) {
   static const std::regex json_times(R"re("(delta|start|end)": "[^"]*")re");
+  static const std::regex yaml_times(R"re(( +)(delta|start|end): '[^']*')re");
   static const std::regex task_time(
       R"(\w+ \d\d \w+ \d{4}  \d\d:\d\d:\d\d [-+]\d{4} \(\d+:\d\d:\d\d\.\d{3}\) +\d+:\d\d:\d\d\.\d{3} \*+ )");
   static const std::regex summary(R"( -+ \d+\.\d\ds)");
   static const std::regex took(R"(took \d+ days, \d+ hours, \d+ minutes, \d+ seconds)");
   text = std::regex_replace(text, json_times, "\"$1\": \"T\"");
+  text = std::regex_replace(text, yaml_times, "$1$2: T");
   text = std::regex_replace(text, task_time, "<task time>");
   text = std::regex_replace(text, summary, " <seconds>");
   return std::regex_replace(text, took, "took <run time>");
@@ -257,6 +259,16 @@ TEST(PlaybookCompat, CallbacksDroverLacksAreSkippedWithAWarning) {
   EXPECT_NE(b.ours.err.find("Skipping callback plugin 'nosuchcallback', unable to load"), std::string::npos)
       << b.ours.err;
   EXPECT_EQ(sections(b.ours.out), sections(b.theirs.out));
+}
+
+TEST(PlaybookCompat, YamlResultsAsTheYamlCallbackAndResultFormatWriteThem) {
+  for (std::map<std::string, std::string> env : {std::map<std::string, std::string>{{"ANSIBLE_STDOUT_CALLBACK", "yaml"}},
+                                                 {{"ANSIBLE_STDOUT_CALLBACK", "community.general.yaml"}},
+                                                 {{"ANSIBLE_CALLBACK_RESULT_FORMAT", "yaml"}}}) {
+    auto b = run_both("callbacks_yaml.yml", env);
+    EXPECT_EQ(b.ours.exit_code, b.theirs.exit_code);
+    EXPECT_EQ(without_times(b.ours.out), without_times(b.theirs.out)) << env.begin()->second << "\n" << b.ours.err;
+  }
 }
 
 TEST(PlaybookCompat, DefaultCallbackOptionsFromTheEnvironment) {
