@@ -9,6 +9,7 @@
 #include "cli/prompt.hpp"
 #include "cli/signals.hpp"
 #include "cli/vault_flags.hpp"
+#include "cli/yaml_policy.hpp"
 #include "core/error.hpp"
 #include "core/pyjson.hpp"
 #include "engine/config.hpp"
@@ -43,6 +44,8 @@ struct PlayFlags {
 
 int run(const PlayFlags& f) {
   Config config = Config::load();
+  YamlWarningRelay yaml_warnings;
+  YamlPolicyScope yaml_policy(config, [&yaml_warnings](const std::string& w) { yaml_warnings.warn(w); });
   // Ansible's order: the SSH and become passwords (not for a listing or a
   // syntax check), then the vault passwords, then the playbooks.
   std::optional<std::string> ssh_password, become_password;
@@ -111,6 +114,7 @@ int run(const PlayFlags& f) {
   po.display_ok_hosts = config.boolean("DISPLAY_OK_HOSTS");
   auto callback = make_playbook_output(f.json, po);
   for (const auto& w : config.warnings()) callback->warning(w);
+  yaml_warnings.attach(callback);
   for (const auto& w : inv.take_warnings()) callback->warning(w);
   opts.cancel = cancel_on_signals();
   int rc = 0;

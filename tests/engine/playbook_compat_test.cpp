@@ -4,6 +4,8 @@
 // as sets within each task section.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/strings.hpp"
 #include "harness/playbook_output.hpp"
 #include "harness/process.hpp"
@@ -93,6 +95,50 @@ TEST(PlaybookCompat, CommandChdirEntersThePhysicalDirectory) { compare("command_
 TEST(PlaybookCompat, AFailedIncludeEndsThePlayUnderAnyErrorsFatal) { compare("include_fatal.yml"); }
 TEST(PlaybookCompat, ActionsWithoutAsyncSupportFailAnAsyncTaskBeforeDoingAnything) { compare("async_refused.yml"); }
 TEST(PlaybookCompat, PathOptionsExpandTildeAndVariablesOnTheTarget) { compare("path_expansion.yml"); }
+
+// The "[WARNING]: " texts of stderr that contain `marker`, unwrapped, sorted
+// (the order of Ansible's lazy YAML construction is not drover's).
+std::vector<std::string> warnings_with(const std::string& err, const std::string& marker) {
+  std::vector<std::string> out;
+  std::string current;
+  auto keep = [&] {
+    if (current.find(marker) != std::string::npos) out.push_back(current);
+    current.clear();
+  };
+  for (const auto& l : split(err, '\n')) {
+    if (l.rfind("[WARNING]: ", 0) == 0) {
+      keep();
+      current = l;
+    } else if (!current.empty() && !l.empty() && l[0] != '[') {
+      current += " " + l;
+    } else {
+      keep();
+    }
+  }
+  keep();
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(PlaybookCompat, DuplicateYamlKeysKeepTheLastValueAndWarnFailOrStaySilent) {
+  for (const char* mode : {"warn", "error", "ignore"}) {
+    compare("duplicate_keys.yml", {}, {{"ANSIBLE_DUPLICATE_YAML_DICT_KEY", mode}});
+    test::ProcessOptions po;
+    po.cwd = dir();
+    po.env = {{"ANSIBLE_NOCOLOR", "1"}, {"ANSIBLE_DUPLICATE_YAML_DICT_KEY", mode}};
+    auto theirs = test::run_process({"/usr/bin/ansible-playbook", "-i", "hosts", "duplicate_keys.yml"}, po);
+    auto ours = test::run_drover({"play", "-i", "hosts", "duplicate_keys.yml"}, po);
+    auto expected = warnings_with(theirs.err, "duplicate dict key");
+    EXPECT_EQ(expected.size(), std::string(mode) == "warn" ? 5u : 0u) << theirs.err;
+    EXPECT_EQ(warnings_with(ours.err, "duplicate dict key"), expected) << ours.err;
+    auto error_line = [](const std::string& err) {
+      for (const auto& l : split(err, '\n'))
+        if (l.rfind("  While constructing a mapping", 0) == 0) return l;
+      return std::string();
+    };
+    EXPECT_EQ(error_line(ours.err), error_line(theirs.err)) << mode << "\n" << ours.err;
+  }
+}
 
 // Beside the callback's, ansible-playbook -vv prints "N plays in FILE" and
 // a "META: ..." line per meta task run; a handler whose name cannot be

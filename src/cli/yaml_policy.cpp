@@ -1,0 +1,44 @@
+#include "cli/yaml_policy.hpp"
+
+#include <cstdio>
+#include <unistd.h>
+
+#include "core/yaml.hpp"
+#include "output/playbook_events.hpp"
+#include "output/terminal_display.hpp"
+
+namespace drover::cli {
+
+YamlPolicyScope::YamlPolicyScope(const Config& config, std::function<void(const std::string&)> warn) {
+  YamlPolicy p;
+  p.duplicate_keys = parse_duplicate_keys(config.str("DUPLICATE_YAML_DICT_KEY"));
+  p.warn = std::move(warn);
+  set_process_yaml_policy(std::move(p));
+}
+
+YamlPolicyScope::~YamlPolicyScope() { set_process_yaml_policy({}); }
+
+void YamlWarningRelay::warn(const std::string& text) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (output_) {
+    output_->warning(text);
+  } else {
+    pending_.push_back(text);
+  }
+}
+
+void YamlWarningRelay::attach(std::shared_ptr<PlaybookCallback> output) {
+  std::lock_guard<std::mutex> lock(mu_);
+  output_ = std::move(output);
+  for (const auto& w : pending_) output_->warning(w);
+  pending_.clear();
+}
+
+YamlWarningRelay::~YamlWarningRelay() {
+  if (pending_.empty()) return;
+  TerminalDisplay display(stdout, stderr, false, display_columns(STDERR_FILENO));
+  for (const auto& w : pending_) display.warning(w);
+  display.flush();
+}
+
+}  // namespace drover::cli
