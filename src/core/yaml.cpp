@@ -16,6 +16,8 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <yaml-cpp/eventhandler.h>
 
@@ -338,13 +340,16 @@ class DuplicateKeyCheck {
       keys.push_back(key_text(k));
       key_nodes.push_back(k);
     }
-    std::set<std::string> met(merged.begin(), merged.end());
-    for (size_t i = 0; i < merged.size(); ++i)
-      if (std::find(merged.begin(), merged.begin() + i, merged[i]) != merged.begin() + i) report(node, merged[i]);
+    // Hashed: a mapping of thousands of hosts is common in inventories.
+    std::unordered_set<std::string> met;
+    for (const auto& k : merged)
+      if (!met.insert(k).second) report(node, k);
+    std::unordered_map<std::string, size_t> last;
+    for (size_t i = 0; i < keys.size(); ++i) last[keys[i]] = i;
     std::vector<YAML::Node> superseded;
     for (size_t i = 0; i < keys.size(); ++i) {
       if (!met.insert(keys[i]).second) report(node, keys[i]);
-      if (std::find(keys.begin() + i + 1, keys.end(), keys[i]) != keys.end()) superseded.push_back(key_nodes[i]);
+      if (last[keys[i]] != i) superseded.push_back(key_nodes[i]);
     }
     for (auto& k : superseded) node.remove(k);
   }
