@@ -140,6 +140,18 @@ TEST(PlaybookCompat, DuplicateYamlKeysKeepTheLastValueAndWarnFailOrStaySilent) {
   }
 }
 
+TEST(PlaybookCompat, PlayVariablesWithReservedNamesAreWarnedAbout) {
+  compare("reserved_names.yml", {"-e", "async=1"});
+  test::ProcessOptions po;
+  po.cwd = dir();
+  po.env = {{"ANSIBLE_NOCOLOR", "1"}};
+  auto theirs = test::run_process({"/usr/bin/ansible-playbook", "-i", "hosts", "reserved_names.yml", "-e", "async=1"}, po);
+  auto ours = test::run_drover({"play", "-i", "hosts", "reserved_names.yml", "-e", "async=1"}, po);
+  auto expected = warnings_with(theirs.err, "reserved name");
+  EXPECT_EQ(expected.size(), 9u) << theirs.err;
+  EXPECT_EQ(warnings_with(ours.err, "reserved name"), expected) << ours.err;
+}
+
 // Beside the callback's, ansible-playbook -vv prints "N plays in FILE" and
 // a "META: ..." line per meta task run; a handler whose name cannot be
 // templated is passed over with a warning.
