@@ -95,6 +95,7 @@ TEST(PlaybookCompat, CommandChdirEntersThePhysicalDirectory) { compare("command_
 TEST(PlaybookCompat, AFailedIncludeEndsThePlayUnderAnyErrorsFatal) { compare("include_fatal.yml"); }
 TEST(PlaybookCompat, ActionsWithoutAsyncSupportFailAnAsyncTaskBeforeDoingAnything) { compare("async_refused.yml"); }
 TEST(PlaybookCompat, PathOptionsExpandTildeAndVariablesOnTheTarget) { compare("path_expansion.yml"); }
+TEST(PlaybookCompat, TemplateModuleRenderErrorsNameTheExceptionAsAnsiblesAction) { compare("template_errors.yml"); }
 
 // The "[WARNING]: " texts of stderr that contain `marker`, unwrapped, sorted
 // (the order of Ansible's lazy YAML construction is not drover's).
