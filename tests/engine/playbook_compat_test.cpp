@@ -73,6 +73,12 @@ TEST(PlaybookCompat, TemplatedTagsAreListedRendered) {
   compare("templated_tags.yml", {"--list-tasks", "--tags", "tag3,untagged"});
 }
 TEST(PlaybookCompat, TemplatedTagsSelectTasks) { compare("templated_tags.yml", {"--tags", "tag3"}); }
+TEST(PlaybookCompat, ListingsShowDependencyEntryTagsAndThePlaysTags) {
+  compare("list_tags.yml", {"--list-tasks"});
+  compare("list_tags.yml", {"--list-tags", "--tags", "untagged"});
+  compare("list_tags.yml", {"--list-tasks", "--list-tags", "--skip-tags", "imported"});
+}
+TEST(PlaybookCompat, TagsOfARoleDependencyEntrySelectItsTasks) { compare("list_tags.yml", {"--tags", "dep_entry"}); }
 TEST(PlaybookCompat, NotifyRunsTheFirstHandlerOfThatNameAndEveryListener) { compare("handlers_listen.yml"); }
 TEST(PlaybookCompat, IncludeVarsFailuresAreReportedUnderMessage) { compare("include_vars_errors.yml"); }
 TEST(PlaybookCompat, UnsafeStringsAreNeverTemplated) { compare("unsafe_strings.yml"); }
