@@ -88,6 +88,7 @@ int run(const PlayFlags& f) {
   std::vector<Playbook> books;
   for (const auto& p : f.playbooks) books.push_back(load_playbook(p, lo));
   if (f.syntax_check) {
+    yaml_warnings.flush();
     for (const auto& p : f.playbooks) std::printf("\nplaybook: %s\n", p.c_str());
     return 0;
   }
@@ -99,6 +100,7 @@ int run(const PlayFlags& f) {
   inventory::Inventory inv = inventory::Inventory::load(sources);
 
   if (f.list_hosts || f.list_tasks || f.list_tags) {
+    yaml_warnings.flush();
     for (size_t i = 0; i < books.size(); ++i)
       std::fputs(list_playbook(books[i], f.playbooks[i], inv, opts, f.list_hosts, f.list_tasks, f.list_tags).c_str(),
                  stdout);

@@ -34,11 +34,13 @@ void YamlWarningRelay::attach(std::shared_ptr<PlaybookCallback> output) {
   pending_.clear();
 }
 
-YamlWarningRelay::~YamlWarningRelay() {
+void YamlWarningRelay::flush() {
+  std::lock_guard<std::mutex> lock(mu_);
   if (pending_.empty()) return;
   TerminalDisplay display(stdout, stderr, false, display_columns(STDERR_FILENO));
   for (const auto& w : pending_) display.warning(w);
   display.flush();
+  pending_.clear();
 }
 
 }  // namespace drover::cli

@@ -29,12 +29,15 @@ class YamlPolicyScope {
 // `drover play` loads its playbooks before its output exists: warnings are
 // kept until attach() and passed on as they come afterwards. Those never
 // passed on (a listing, a load error) go to stderr as Ansible's Display
-// writes them when this is destroyed, before the error is printed.
+// writes them at flush() or when this is destroyed, before the error is
+// printed.
 class YamlWarningRelay {
  public:
   void warn(const std::string& text);
   void attach(std::shared_ptr<PlaybookCallback> output);
-  ~YamlWarningRelay();
+  // Writes the kept warnings to stderr now (before a listing).
+  void flush();
+  ~YamlWarningRelay() { flush(); }
 
  private:
   std::mutex mu_;
