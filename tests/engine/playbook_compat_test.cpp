@@ -159,6 +159,18 @@ TEST(PlaybookCompat, PlayVariablesWithReservedNamesAreWarnedAbout) {
   EXPECT_EQ(warnings_with(ours.err, "reserved name"), expected) << ours.err;
 }
 
+TEST(PlaybookCompat, FileLookupsWarnWhenTheFileIsNotInTheSearchPath) {
+  compare("lookup_not_found.yml");
+  test::ProcessOptions po;
+  po.cwd = dir();
+  po.env = {{"ANSIBLE_NOCOLOR", "1"}};
+  auto theirs = test::run_process({"/usr/bin/ansible-playbook", "-i", "hosts", "lookup_not_found.yml"}, po);
+  auto ours = test::run_drover({"play", "-i", "hosts", "lookup_not_found.yml"}, po);
+  auto expected = warnings_with(theirs.err, "in expected paths");
+  EXPECT_EQ(expected.size(), 4u) << theirs.err;
+  EXPECT_EQ(warnings_with(ours.err, "in expected paths"), expected) << ours.err;
+}
+
 // Beside the callback's, ansible-playbook -vv prints "N plays in FILE" and
 // a "META: ..." line per meta task run; a handler whose name cannot be
 // templated is passed over with a warning.
