@@ -1,7 +1,8 @@
 #include "cli/yaml_policy.hpp"
 
-#include <cstdio>
 #include <unistd.h>
+
+#include <cstdio>
 
 #include "core/yaml.hpp"
 #include "output/playbook_events.hpp"
@@ -9,14 +10,17 @@
 
 namespace drover::cli {
 
-YamlPolicyScope::YamlPolicyScope(const Config& config, std::function<void(const std::string&)> warn) {
+YamlPolicyScope::YamlPolicyScope(const Config& config,
+                                 std::function<void(const std::string&)> warn) {
   YamlPolicy p;
   p.duplicate_keys = parse_duplicate_keys(config.str("DUPLICATE_YAML_DICT_KEY"));
   p.warn = std::move(warn);
   set_process_yaml_policy(std::move(p));
 }
 
-YamlPolicyScope::~YamlPolicyScope() { set_process_yaml_policy({}); }
+YamlPolicyScope::~YamlPolicyScope() {
+  set_process_yaml_policy({});
+}
 
 void YamlWarningRelay::warn(const std::string& text) {
   std::lock_guard<std::mutex> lock(mu_);

@@ -10,15 +10,17 @@ namespace {
 // environment globals, as ansible-core 2.14 lists them.
 constexpr std::string_view kReserved[] = {
     "action", "always", "any_errors_fatal", "args", "async", "async_val", "become", "become_exe",
-    "become_flags", "become_method", "become_user", "block", "changed_when", "check_mode", "collections",
-    "connection", "debugger", "delay", "delegate_facts", "delegate_to", "diff", "environment", "fact_path",
-    "failed_when", "force_handlers", "gather_facts", "gather_subset", "gather_timeout", "handlers", "hosts",
-    "ignore_errors", "ignore_unreachable", "local_action", "loop", "loop_control", "loop_with",
-    "max_fail_percentage", "module_defaults", "name", "no_log", "notify", "order", "poll", "port", "post_tasks",
-    "pre_tasks", "register", "remote_user", "rescue", "retries", "roles", "run_once", "serial", "strategy", "tags",
-    "tasks", "throttle", "timeout", "until", "vars", "vars_files", "vars_prompt", "when", "with_",
+    "become_flags", "become_method", "become_user", "block", "changed_when", "check_mode",
+    "collections", "connection", "debugger", "delay", "delegate_facts", "delegate_to", "diff",
+    "environment", "fact_path", "failed_when", "force_handlers", "gather_facts", "gather_subset",
+    "gather_timeout", "handlers", "hosts", "ignore_errors", "ignore_unreachable", "local_action",
+    "loop", "loop_control", "loop_with", "max_fail_percentage", "module_defaults", "name", "no_log",
+    "notify", "order", "poll", "port", "post_tasks", "pre_tasks", "register", "remote_user",
+    "rescue", "retries", "roles", "run_once", "serial", "strategy", "tags", "tasks", "throttle",
+    "timeout", "until", "vars", "vars_files", "vars_prompt", "when", "with_",
     // Jinja2's and Ansible's template globals.
-    "cycler", "dict", "joiner", "lipsum", "lookup", "namespace", "now", "q", "query", "range", "undef"};
+    "cycler", "dict", "joiner", "lipsum", "lookup", "namespace", "now", "q", "query", "range",
+    "undef"};
 
 void add_names(const Value& vars, std::set<std::string>& names) {
   if (!vars.is_object()) return;
@@ -39,7 +41,8 @@ bool is_reserved_variable_name(std::string_view name) {
   return std::find(std::begin(kReserved), std::end(kReserved), name) != std::end(kReserved);
 }
 
-std::vector<std::string> reserved_name_warnings(const Play& play, const Value& vars_files, const Value& extra_vars) {
+std::vector<std::string> reserved_name_warnings(const Play& play, const Value& vars_files,
+                                                const Value& extra_vars) {
   std::set<std::string> names;
   std::set<const Role*> seen;
   for (const Role* r : play.roles) add_role_names(*r, names, seen);
@@ -48,7 +51,8 @@ std::vector<std::string> reserved_name_warnings(const Play& play, const Value& v
   add_names(extra_vars, names);
   std::vector<std::string> out;
   for (const auto& n : names)
-    if (n != "vars" && is_reserved_variable_name(n)) out.push_back("Found variable using reserved name: " + n);
+    if (n != "vars" && is_reserved_variable_name(n))
+      out.push_back("Found variable using reserved name: " + n);
   return out;
 }
 

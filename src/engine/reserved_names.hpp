@@ -22,6 +22,7 @@ bool is_reserved_variable_name(std::string_view name);
 // play's variables: extra vars, play vars, vars_files (and vars_prompt
 // answers, kept with them), and the vars and defaults of the play's roles
 // and their dependencies. Sorted by name (Ansible's order is a Python set's).
-std::vector<std::string> reserved_name_warnings(const Play& play, const Value& vars_files, const Value& extra_vars);
+std::vector<std::string> reserved_name_warnings(const Play& play, const Value& vars_files,
+                                                const Value& extra_vars);
 
 }  // namespace drover
