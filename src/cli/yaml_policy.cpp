@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "core/error.hpp"
 #include "core/yaml.hpp"
 #include "output/playbook_events.hpp"
 #include "output/terminal_display.hpp"
@@ -12,8 +13,14 @@ namespace drover::cli {
 
 YamlPolicyScope::YamlPolicyScope(const Config& config,
                                  std::function<void(const std::string&)> warn) {
+  // Ansible's config manager checks the setting's choices first (exit 5).
+  std::string setting = config.str("DUPLICATE_YAML_DICT_KEY");
+  if (setting != "warn" && setting != "error" && setting != "ignore")
+    throw OptionsError("Invalid value \"" + setting +
+                       "\" for configuration option \"setting: DUPLICATE_YAML_DICT_KEY \", valid values are: "
+                       "error, warn, ignore");
   YamlPolicy p;
-  p.duplicate_keys = parse_duplicate_keys(config.str("DUPLICATE_YAML_DICT_KEY"));
+  p.duplicate_keys = parse_duplicate_keys(setting);
   p.warn = std::move(warn);
   set_process_yaml_policy(std::move(p));
 }

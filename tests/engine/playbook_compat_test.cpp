@@ -147,6 +147,19 @@ TEST(PlaybookCompat, DuplicateYamlKeysKeepTheLastValueAndWarnFailOrStaySilent) {
   }
 }
 
+TEST(PlaybookCompat, AnUnknownDuplicateYamlKeySettingIsAnOptionsError) {
+  test::ProcessOptions po;
+  po.cwd = dir();
+  po.env = {{"ANSIBLE_NOCOLOR", "1"}, {"ANSIBLE_DUPLICATE_YAML_DICT_KEY", "bogus"}};
+  auto theirs = test::run_process({"/usr/bin/ansible-playbook", "-i", "hosts", "duplicate_keys.yml"}, po);
+  auto ours = test::run_drover({"play", "-i", "hosts", "duplicate_keys.yml"}, po);
+  EXPECT_EQ(ours.exit_code, theirs.exit_code) << theirs.err;
+  const std::string text = "Invalid value \"bogus\" for configuration option \"setting: DUPLICATE_YAML_DICT_KEY \", "
+                           "valid values are: error, warn, ignore";
+  EXPECT_NE(theirs.err.find(text), std::string::npos) << theirs.err;
+  EXPECT_NE(ours.err.find(text), std::string::npos) << ours.err;
+}
+
 TEST(PlaybookCompat, PlayVariablesWithReservedNamesAreWarnedAbout) {
   compare("reserved_names.yml", {"-e", "async=1"});
   test::ProcessOptions po;
