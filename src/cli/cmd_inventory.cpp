@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/vault_flags.hpp"
+#include "cli/yaml_policy.hpp"
 #include "core/error.hpp"
 #include "core/pyjson.hpp"
 #include "engine/config.hpp"
@@ -46,6 +47,7 @@ int run(const InventoryFlags& f) {
 
   Config config = Config::load();
   for (const auto& w : config.warnings()) print_warning(w);
+  YamlPolicyScope yaml_policy(config, [](const std::string& w) { print_warning(w); });
   open_vault(f.vault, config);  // inline values stay encrypted: printed as ansible-inventory prints them
   std::vector<std::string> sources = f.inventory.empty() ? config.list("DEFAULT_HOST_LIST") : f.inventory;
   inventory::Inventory inv = inventory::Inventory::load(sources);

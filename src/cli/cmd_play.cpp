@@ -9,6 +9,7 @@
 #include "cli/prompt.hpp"
 #include "cli/signals.hpp"
 #include "cli/vault_flags.hpp"
+#include "cli/yaml_policy.hpp"
 #include "core/error.hpp"
 #include "core/pyjson.hpp"
 #include "engine/config.hpp"
@@ -69,6 +70,8 @@ PlaybookOutputOptions output_options(const Config& config) {
 
 int run(const PlayFlags& f) {
   Config config = Config::load();
+  YamlWarningRelay yaml_warnings;
+  YamlPolicyScope yaml_policy(config, [&yaml_warnings](const std::string& w) { yaml_warnings.warn(w); });
   // Ansible's order: the SSH and become passwords (not for a listing or a
   // syntax check), then the vault passwords, then the playbooks.
   std::optional<std::string> ssh_password, become_password;
@@ -111,6 +114,7 @@ int run(const PlayFlags& f) {
   std::vector<Playbook> books;
   for (const auto& p : f.playbooks) books.push_back(load_playbook(p, lo));
   if (f.syntax_check) {
+    yaml_warnings.flush();
     for (const auto& p : f.playbooks) std::printf("\nplaybook: %s\n", p.c_str());
     return 0;
   }
@@ -122,6 +126,7 @@ int run(const PlayFlags& f) {
   inventory::Inventory inv = inventory::Inventory::load(sources);
 
   if (f.list_hosts || f.list_tasks || f.list_tags) {
+    yaml_warnings.flush();
     for (size_t i = 0; i < books.size(); ++i)
       std::fputs(list_playbook(books[i], f.playbooks[i], inv, opts, f.list_hosts, f.list_tasks, f.list_tags).c_str(),
                  stdout);
@@ -135,6 +140,7 @@ int run(const PlayFlags& f) {
   auto callback = make_playbook_output(f.json, po, &output_warnings);
   for (const auto& w : config.warnings()) callback->warning(w);
   for (const auto& w : output_warnings) callback->warning(w);
+  yaml_warnings.attach(callback);
   for (const auto& w : inv.take_warnings()) callback->warning(w);
   opts.cancel = cancel_on_signals();
   int rc = 0;

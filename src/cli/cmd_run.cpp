@@ -5,6 +5,7 @@
 #include "cli/prompt.hpp"
 #include "cli/signals.hpp"
 #include "cli/vault_flags.hpp"
+#include "cli/yaml_policy.hpp"
 #include "core/error.hpp"
 #include "engine/adhoc.hpp"
 #include "engine/config.hpp"
@@ -41,6 +42,7 @@ int run(const RunFlags& f) {
   bool color = color_enabled(1, config.boolean("ANSIBLE_FORCE_COLOR"), config.boolean("ANSIBLE_NOCOLOR"));
   AdhocPrinter printer(format, f.verbosity, color);
   for (const auto& w : config.warnings()) printer.warning(w);
+  YamlPolicyScope yaml_policy(config, [&printer](const std::string& w) { printer.warning(w); });
 
   AdhocRequest req;
   req.pattern = f.pattern;

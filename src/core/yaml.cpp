@@ -1,14 +1,23 @@
 #include "core/yaml.hpp"
 #include "core/unsafe.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <deque>
+#include <filesystem>
 #include <limits>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <regex>
+#include <set>
 #include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <yaml-cpp/eventhandler.h>
 
@@ -132,6 +141,19 @@ Value parse_float(const std::string& s) {
 Value convert(const YAML::Node& node, bool unsafe = false);
 
 
+bool is_merge_key(const YAML::Node& k) { return k.IsScalar() && k.Scalar() == "<<" && k.Tag() == "?"; }
+
+// A mapping key as the string a JSON object holds it under.
+std::string key_text(const YAML::Node& k) {
+  Value key = convert(k);
+  if (key.is_string()) return key.get<std::string>();
+  // Python prints dict keys that are bools/ints through str() when
+  // Ansible templates them; JSON objects need string keys.
+  if (key.is_boolean()) return key.get<bool>() ? "True" : "False";
+  if (key.is_null()) return "None";
+  return key.dump();
+}
+
 void merge_into(Value& obj, const Value& src) {
   if (!src.is_object()) return;
   for (auto it = src.begin(); it != src.end(); ++it)
@@ -146,7 +168,7 @@ Value convert_map(const YAML::Node& node, bool unsafe) {
     // reference to its member dangles (ASan: stack-use-after-scope, found by
     // fuzz/vault_fuzz).
     const YAML::Node k = it->first;
-    if (k.IsScalar() && k.Scalar() == "<<" && k.Tag() == "?") {
+    if (is_merge_key(k)) {
       Value m = convert(it->second, unsafe);
       if (m.is_array()) {
         for (auto& e : m) merges.push_back(e);
@@ -155,20 +177,7 @@ Value convert_map(const YAML::Node& node, bool unsafe) {
       }
       continue;
     }
-    Value key = convert(k);
-    std::string ks;
-    if (key.is_string()) {
-      ks = key.get<std::string>();
-    } else if (key.is_boolean()) {
-      // Python prints dict keys that are bools/ints through str() when
-      // Ansible templates them; JSON objects need string keys.
-      ks = key.get<bool>() ? "True" : "False";
-    } else if (key.is_null()) {
-      ks = "None";
-    } else {
-      ks = key.dump();
-    }
-    obj[ks] = convert(it->second, unsafe);
+    obj[key_text(k)] = convert(it->second, unsafe);
   }
   // Explicit keys win over merged ones; earlier merge sources win over later.
   for (const auto& m : merges) merge_into(obj, m);
@@ -276,7 +285,170 @@ void refuse_stuck_documents(const std::string& text) {
   }
 }
 
+
+std::mutex policy_mutex;
+std::shared_ptr<const YamlPolicy> policy = std::make_shared<const YamlPolicy>();
+
+std::shared_ptr<const YamlPolicy> process_yaml_policy() {
+  std::lock_guard<std::mutex> lock(policy_mutex);
+  return policy;
+}
+
+// Ansible's AnsibleConstructor.construct_mapping: a key met again in one
+// mapping (after PyYAML's flatten_mapping put the `<<` merged pairs first)
+// is reported with the mapping's own position and the file's absolute path;
+// the earlier explicit pair is dropped so that every reader of the node,
+// node["key"] included, sees the last value only.
+class DuplicateKeyCheck {
+ public:
+  DuplicateKeyCheck(const YamlPolicy& policy, const std::string& name) : policy_(policy), name_(name) {}
+
+  // Breadth first, as PyYAML fills the collections it constructs (a
+  // mapping's own keys before those of the mappings inside it): the
+  // warnings come in Ansible's order and an error names the same mapping.
+  void walk(YAML::Node root) {
+    std::deque<YAML::Node> queue{root};
+    while (!queue.empty()) {
+      YAML::Node node = queue.front();
+      queue.pop_front();
+      if (!(node.IsSequence() || node.IsMap()) || !visit(node)) continue;
+      if (node.IsSequence()) {
+        for (auto e : node) queue.push_back(e);
+        continue;
+      }
+      check_map(node);
+      for (auto it = node.begin(); it != node.end(); ++it) queue.push_back(it->second);
+    }
+  }
+
+ private:
+  // Each collection once: an alias is the anchored node again.
+  bool visit(const YAML::Node& node) {
+    auto m = node.Mark();
+    return m.is_null() || seen_.insert(m.pos).second;
+  }
+
+  void check_map(YAML::Node& node) {
+    std::vector<std::string> merged, keys;
+    std::vector<YAML::Node> key_nodes;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const YAML::Node k = it->first;
+      if (is_merge_key(k)) {
+        add_merged_keys(it->second, merged);
+        continue;
+      }
+      keys.push_back(key_text(k));
+      key_nodes.push_back(k);
+    }
+    // Hashed: a mapping of thousands of hosts is common in inventories.
+    std::unordered_set<std::string> met;
+    for (const auto& k : merged)
+      if (!met.insert(k).second) report(node, k);
+    std::unordered_map<std::string, size_t> last;
+    for (size_t i = 0; i < keys.size(); ++i) last[keys[i]] = i;
+    std::vector<YAML::Node> superseded;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (!met.insert(keys[i]).second) report(node, keys[i]);
+      if (last[keys[i]] != i) superseded.push_back(key_nodes[i]);
+    }
+    for (auto& k : superseded) node.remove(k);
+  }
+
+  // PyYAML's flatten_mapping: the pairs of `<<: *a` or, for `<<: [*a, *b]`,
+  // b's then a's.
+  void add_merged_keys(const YAML::Node& source, std::vector<std::string>& out) {
+    if (source.IsSequence()) {
+      std::vector<YAML::Node> sources(source.begin(), source.end());
+      for (auto it = sources.rbegin(); it != sources.rend(); ++it) add_merged_keys(*it, out);
+      return;
+    }
+    if (!source.IsMap()) return;
+    for (auto it = source.begin(); it != source.end(); ++it) {
+      const YAML::Node k = it->first;
+      if (is_merge_key(k)) add_merged_keys(it->second, out);
+    }
+    for (auto it = source.begin(); it != source.end(); ++it) {
+      const YAML::Node k = it->first;
+      if (!is_merge_key(k)) out.push_back(key_text(k));
+    }
+  }
+
+  void report(const YAML::Node& map, const std::string& key) {
+    if (policy_.duplicate_keys == DuplicateKeys::ignore) return;
+    auto mark = map.Mark();
+    int line = mark.is_null() ? 0 : mark.line + 1, column = mark.is_null() ? 0 : mark.column + 1;
+    std::string msg = "While constructing a mapping from " + source_name() + ", line " + std::to_string(line) +
+                      ", column " + std::to_string(column) + ", found a duplicate dict key (" + key +
+                      "). Using last defined value only.";
+    if (policy_.duplicate_keys == DuplicateKeys::error)
+      throw ParserError("Syntax Error while loading YAML.\n  " + msg, {name_, line, column});
+    if (policy_.warn) {
+      policy_.warn(msg);
+    } else {
+      std::fprintf(stderr, "[WARNING]: %s\n", msg.c_str());
+    }
+  }
+
+  // Ansible names a file by its absolute path and text from the command
+  // line as "<string>".
+  std::string source_name() const {
+    if (name_.empty() || name_[0] == '<') return "<string>";
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(name_, ec);
+    return ec ? name_ : abs.lexically_normal().string();
+  }
+
+  const YamlPolicy& policy_;
+  const std::string& name_;
+  std::set<size_t> seen_;
+};
+
+// Ansible's DataLoader tries json.loads before YAML.
+bool is_json(const std::string& text) {
+  size_t i = text.find_first_not_of(" \t\r\n");
+  if (i == std::string::npos || (text[i] != '{' && text[i] != '[')) return false;
+  return !Value::parse(text, nullptr, false).is_discarded();
+}
+
+std::vector<YAML::Node> parse_documents(const std::string& text, const std::string& name) {
+  try {
+    refuse_stuck_documents(text);
+    return YAML::LoadAll(text);
+  } catch (const YAML::ParserException& e) {
+    // Ansible's AnsibleParserError: ansible-playbook exits 4.
+    throw ParserError("YAML syntax error: " + describe_parser_error(e.msg),
+                      {name, e.mark.line + 1, e.mark.column + 1});
+  } catch (const YAML::Exception& e) {
+    throw ParserError("YAML error: " + e.msg, {name, e.mark.line + 1, e.mark.column + 1});
+  }
+}
+
+Value single_document_value(const std::vector<YAML::Node>& docs, const std::string& name) {
+  if (docs.empty()) return Value();
+  if (docs.size() > 1)
+    throw Error("expected one YAML document, found " + std::to_string(docs.size()),
+                yaml_location(docs[1], name));
+  try {
+    return convert(docs[0]);
+  } catch (const Error& e) {
+    if (e.where().known()) throw;
+    throw Error(e.message(), {name, 0, 0});
+  }
+}
+
 }  // namespace
+
+DuplicateKeys parse_duplicate_keys(const std::string& setting) {
+  if (setting == "warn") return DuplicateKeys::warn;
+  if (setting == "error") return DuplicateKeys::error;
+  return DuplicateKeys::ignore;
+}
+
+void set_process_yaml_policy(YamlPolicy p) {
+  auto next = std::make_shared<const YamlPolicy>(std::move(p));
+  std::lock_guard<std::mutex> lock(policy_mutex);
+  policy = std::move(next);
+}
 
 Value resolve_plain_scalar(const std::string& s) {
   if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return Value();
@@ -304,16 +476,21 @@ Value resolve_plain_scalar(const std::string& s) {
 }
 
 std::vector<YAML::Node> load_yaml_string(const std::string& text, const std::string& name) {
-  try {
-    refuse_stuck_documents(text);
-    return YAML::LoadAll(text);
-  } catch (const YAML::ParserException& e) {
-    // Ansible's AnsibleParserError: ansible-playbook exits 4.
-    throw ParserError("YAML syntax error: " + describe_parser_error(e.msg),
-                      {name, e.mark.line + 1, e.mark.column + 1});
-  } catch (const YAML::Exception& e) {
-    throw ParserError("YAML error: " + e.msg, {name, e.mark.line + 1, e.mark.column + 1});
-  }
+  auto docs = parse_documents(text, name);
+  auto p = process_yaml_policy();
+  if (is_json(text)) return docs;
+  DuplicateKeyCheck check(*p, name);
+  for (auto& d : docs) check.walk(d);
+  return docs;
+}
+
+std::vector<YAML::Node> load_yaml_string_plain(const std::string& text, const std::string& name) {
+  auto docs = parse_documents(text, name);
+  YamlPolicy silent;
+  silent.duplicate_keys = DuplicateKeys::ignore;
+  DuplicateKeyCheck check(silent, name);  // still drops the superseded pairs
+  for (auto& d : docs) check.walk(d);
+  return docs;
 }
 
 std::vector<YAML::Node> load_yaml_file(const std::string& path) {
@@ -323,17 +500,11 @@ std::vector<YAML::Node> load_yaml_file(const std::string& path) {
 Value yaml_to_value(const YAML::Node& node) { return convert(node); }
 
 Value load_yaml_value_string(const std::string& text, const std::string& name) {
-  auto docs = load_yaml_string(text, name);
-  if (docs.empty()) return Value();
-  if (docs.size() > 1)
-    throw Error("expected one YAML document, found " + std::to_string(docs.size()),
-                yaml_location(docs[1], name));
-  try {
-    return convert(docs[0]);
-  } catch (const Error& e) {
-    if (e.where().known()) throw;
-    throw Error(e.message(), {name, 0, 0});
-  }
+  return single_document_value(load_yaml_string(text, name), name);
+}
+
+Value load_yaml_value_string_plain(const std::string& text, const std::string& name) {
+  return single_document_value(load_yaml_string_plain(text, name), name);
 }
 
 Value load_yaml_value_file(const std::string& path) {

@@ -147,6 +147,8 @@ const std::vector<Setting>& settings() {
        {"ANSIBLE_SSH_COMMON_ARGS"}},
       {"SSH_EXTRA_ARGS", Kind::string, nullptr, {{"ssh_connection", "ssh_extra_args"}},
        {"ANSIBLE_SSH_EXTRA_ARGS"}},
+      {"DUPLICATE_YAML_DICT_KEY", Kind::string, "warn", {{"defaults", "duplicate_dict_key"}},
+       {"ANSIBLE_DUPLICATE_YAML_DICT_KEY"}},
       {"ERROR_ON_MISSING_HANDLER", Kind::boolean, "True", {{"defaults", "error_on_missing_handler"}},
        {"ANSIBLE_ERROR_ON_MISSING_HANDLER"}},
       {"ANSIBLE_PIPELINING", Kind::boolean, "False",

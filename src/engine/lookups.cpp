@@ -32,6 +32,14 @@ namespace drover {
 namespace {
 
 thread_local LookupScope* current_scope = nullptr;
+// The hooks of the lookup running on this thread (run_lookup sets them).
+thread_local const LookupHooks* current_hooks = nullptr;
+
+// LookupBase.find_file_in_search_path warns before its plugin fails.
+void warn_not_found(const std::string& needle) {
+  if (current_hooks && current_hooks->warn)
+    current_hooks->warn("Unable to find '" + needle + "' in expected paths (use -vvvvv to see paths)");
+}
 
 using Args = std::vector<Value>;
 using Kwargs = std::vector<std::pair<std::string, Value>>;
@@ -121,7 +129,10 @@ Value lookup_unvault(const Args& args) {
   for (const auto& t : args) {
     std::string name = to_display_string(t);
     std::string path = find_controller_file("files", name);
-    if (path.empty()) fail_other("Unable to find file matching \"" + name + "\" ");
+    if (path.empty()) {
+      warn_not_found(name);
+      fail_other("Unable to find file matching \"" + name + "\" ");
+    }
     out.push_back(decrypt_if_vaulted(read_whole(path), path));
   }
   return out;
@@ -134,7 +145,10 @@ Value lookup_file(const Args& args, const Kwargs& kw) {
   for (const auto& t : args) {
     std::string name = to_display_string(t);
     std::string path = find_controller_file("files", name);
-    if (path.empty()) fail_other("could not locate file in lookup: " + name);
+    if (path.empty()) {
+      warn_not_found(name);
+      fail_other("could not locate file in lookup: " + name);
+    }
     std::string s = decrypt_if_vaulted(read_whole(path), path);
     if (rstrip) s = rstrip_ws(s);
     if (lstrip) s.erase(0, s.find_first_not_of(" \t\r\n\f\v") == std::string::npos ? s.size() : s.find_first_not_of(" \t\r\n\f\v"));
@@ -174,7 +188,10 @@ Value lookup_template(const Args& args, const Kwargs& kw) {
   for (const auto& t : args) {
     std::string name = to_display_string(t);
     std::string path = find_controller_file("templates", name);
-    if (path.empty()) fail_other("the template file " + name + " could not be found for the lookup");
+    if (path.empty()) {
+      warn_not_found(name);
+      fail_other("the template file " + name + " could not be found for the lookup");
+    }
     tmpl::RenderOptions opts = tmpl::RenderOptions::template_module();
     opts.search_path = sc.search_path;
     for (auto [option, field] : {std::pair{"variable_start_string", &tmpl::SyntaxOptions::variable_start},
@@ -507,6 +524,11 @@ Value run_python_plugin(const PythonLookups& python, const std::string& name, co
 Value run_lookup(const Args& all_args, const Kwargs& all_kw, bool query, const LookupHooks& hooks,
                  const PythonLookups* python) {
   const auto& warn = hooks.warn;
+  struct HooksOnThisThread {
+    const LookupHooks* saved = current_hooks;
+    explicit HooksOnThisThread(const LookupHooks& h) { current_hooks = &h; }
+    ~HooksOnThisThread() { current_hooks = saved; }
+  } hooks_here(hooks);
   if (all_args.empty()) throw tmpl::TemplateError(tmpl::TemplateError::Kind::Runtime, "lookup requires a plugin name");
   std::string name = to_display_string(all_args[0]);
   if (name.rfind("ansible.builtin.", 0) == 0) name = name.substr(16);

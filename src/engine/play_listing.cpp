@@ -46,7 +46,10 @@ std::string list_playbook(const Playbook& pb, const std::string& shown_path, con
       }
     }
     std::set<std::string> play_tags(play->scope->kw.tags.begin(), play->scope->kw.tags.end());
-    out += "\n  play #" + std::to_string(n) + " (" + pattern + "): " + play->name + "\tTAGS: " + tag_list(play_tags) + "\n";
+    // The play's tags are a Python set joined with "," (no space; its order
+    // is the set's, sorted here); the tasks' are sorted and joined with ", ".
+    out += "\n  play #" + std::to_string(n) + " (" + pattern + "): " + play->name + "\tTAGS: [" +
+           join(std::vector<std::string>(play_tags.begin(), play_tags.end()), ",") + "]\n";
     if (hosts) {
       Value shown = Value::array();
       for (auto& p : parts) shown.push_back(p);
@@ -76,7 +79,8 @@ std::string list_playbook(const Playbook& pb, const std::string& shown_path, con
       }
     }
     if (tags) {
-      std::set<std::string> all_tags;
+      // The play's own tags are listed even when no task is selected.
+      std::set<std::string> all_tags = play_tags;
       for (const Task* t : all) {
         auto tt = task_tags(*t);
         if (!opts.tags.selects(tt)) continue;

@@ -16,6 +16,7 @@
 #include "engine/config.hpp"
 #include "engine/fact_cache.hpp"
 #include "engine/lookups.hpp"
+#include "engine/reserved_names.hpp"
 #include "engine/vars_prompt.hpp"
 #include "engine/play_state.hpp"
 #include "engine/host_cursor.hpp"
@@ -364,6 +365,7 @@ void PlaybookRunner::run_play(const Play& play) {
     st.batch.assign(hosts.begin() + static_cast<long>(pos), hosts.begin() + static_cast<long>(std::min(hosts.size(), pos + size)));
     pos += size;
     callback_.play_start(info);
+    for (const auto& w : reserved_name_warnings(play, st.vars_files, options_.extra_vars)) callback_.warning(w);
     if (!run_batch(play, st)) break;
     if (stop_playbook_ || options_.cancelled()) break;
   }

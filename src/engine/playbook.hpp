@@ -164,6 +164,9 @@ struct Role {
   Value vars = Value::object();      // vars/main.*
   Value params = Value::object();    // role params from the play / include
   std::vector<Role*> dependencies;  // meta/main.yml, already loaded (owned by the Playbook)
+  // For a dependency: the keywords of its meta/main.yml entry (tags, when,
+  // become...), which its role block carries; its vars: are in `vars`.
+  Keywords dependency_keywords;
   // meta/main.yml's allow_duplicates; for a role that include_role or
   // import_role names, their `allow_duplicates` option (default true).
   bool allow_duplicates = false;

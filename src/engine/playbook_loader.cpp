@@ -406,7 +406,8 @@ class Loader {
     role->defaults = load_role_vars(role_files(dir, name, "defaults", defaults_from, true));
     role->vars = load_role_vars(role_files(dir, name, "vars", vars_from, true));
     if (auto f = find_yaml_file(dir + "/meta", "main"); !f.empty()) {
-      Value meta = load_yaml_value_file(f);
+      auto meta_docs = load_yaml_file(f);
+      Value meta = meta_docs.empty() ? Value() : yaml_to_value(meta_docs.front());
       if (meta.is_object()) {
         role->allow_duplicates = meta.contains("allow_duplicates") && truthy(meta["allow_duplicates"]);
         if (meta.contains("collections"))
@@ -414,21 +415,31 @@ class Loader {
             if (std::find(role->collections.begin(), role->collections.end(), c) == role->collections.end())
               role->collections.push_back(c);
         if (meta.contains("dependencies") && meta["dependencies"].is_array()) {
-          for (auto& dep : meta["dependencies"]) {
-            auto [dep_name, dep_params] = role_reference(dep, {f, 0, 0});
-            // A dependency's vars: are its role vars (below vars/main), not
-            // a parameter.
-            Value dep_vars = Value::object();
-            if (dep_params.contains("vars") && dep_params["vars"].is_object()) {
-              dep_vars = dep_params["vars"];
-              dep_params.erase("vars");
+          for (const auto& dep : meta_docs.front()["dependencies"]) {
+            // Keywords on a dependency (tags, when, become...) apply to its
+            // tasks; its vars: are its role vars (below vars/main).
+            Keywords dep_kw;
+            std::string dep_name;
+            Value dep_params = Value::object();
+            if (dep.IsMap()) {
+              for (auto it = dep.begin(); it != dep.end(); ++it) {
+                std::string k = it->first.as<std::string>();
+                if (k == "role" || k == "name") dep_name = to_display_string(yaml_to_value(it->second));
+                else if (!parse_keyword(k, it->second, dep_kw, f)) dep_params[k] = yaml_to_value(it->second);
+              }
+              if (dep_name.empty()) throw ParserError("role definitions must contain a role name", yaml_location(dep, f));
+            } else {
+              std::tie(dep_name, dep_params) = role_reference(yaml_to_value(dep), yaml_location(dep, f));
             }
+            Value dep_vars = std::move(dep_kw.vars);
+            dep_kw.vars = Value::object();
             Role* d = load_role(dep_name, dep_params, {f, 0, 0}, role_search(*role), playbook_dir, "main", "main",
                                 "main", "main", depth + 1);
-            identity_[d] = role_identity(dep_name, dep_params, dep_vars, {}, {});
+            identity_[d] = role_identity(dep_name, dep_params, dep_vars, dep_kw.tags, dep_kw.when);
             d->cache_key = identity_[d];
             for (auto it = d->vars.begin(); it != d->vars.end(); ++it) dep_vars[it.key()] = it.value();
             d->vars = std::move(dep_vars);
+            d->dependency_keywords = std::move(dep_kw);
             role->dependencies.push_back(d);
           }
         }
@@ -515,6 +526,7 @@ class Loader {
         seen->emplace(id->second, dep);
       }
       auto dep_block = role_block(*dep, handlers, block.get(), seen);
+      dep_block->kw = dep->dependency_keywords;
       block->block.push_back({nullptr, std::move(dep_block)});
     }
     if (role.tasks) {

@@ -4,7 +4,10 @@
 // variables plus Ansible's template_* variables and ansible_managed, with
 // the module's trim_blocks / lstrip_blocks / newline_sequence / delimiter
 // options. The write is files::write_file (as Ansible hands over to copy).
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <sys/stat.h>
 
 #include "core/error.hpp"
@@ -17,6 +20,45 @@
 
 namespace drover {
 namespace {
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Ansible's template action fails on any exception of the render with
+// "<class name>: <text>" and the traceback, whose last line the callback
+// shows ("... The error was: ansible.errors.AnsibleError: ..."). The text
+// is the Templar's for the whole file (`source`): a syntax error and a
+// TypeError quote it, an undefined variable repeats its message
+// (AnsibleError's ". <orig_exc>"), a Python exception that Jinja2 lets
+// through is itself.
+Value render_failure(const Error& e, const std::string& source) {
+  using Kind = tmpl::TemplateError::Kind;
+  auto* te = dynamic_cast<const tmpl::TemplateError*>(&e);
+  const std::string& m = e.message();
+  std::string type = "ansible.errors.AnsibleError", text = m;
+  if (te && !te->python_type().empty()) {
+    type = te->python_type();
+  } else if (te && te->kind() == Kind::Syntax) {
+    text = "template error while templating string: " + m + ". String: " + source + ". " + m;
+  } else if (te && te->kind() == Kind::Undefined) {
+    type = "ansible.errors.AnsibleUndefinedVariable";
+    text = m + ". " + m;
+  } else if (te && te->kind() == Kind::Type) {
+    text = "Unexpected templating type error occurred on (" + source + "): " + m + ". " + m;
+  } else if (m.rfind("Mandatory variable ", 0) == 0) {
+    type = "ansible.errors.AnsibleFilterError";
+  }
+  std::string short_type = type.substr(type.rfind('.') + 1);
+  Value r = failed_result(short_type + ": " + text);
+  r["exception"] = "Traceback (most recent call last):\n  File \"<template>\", line " +
+                   std::to_string(std::max(1, e.where().line)) + ", in top-level template code\n" + type + ": " +
+                   text + "\n";
+  return r;
+}
 
 class TemplateModule : public Module {
  public:
@@ -94,7 +136,7 @@ class TemplateModule : public Module {
     try {
       req.content = files::make_content(ctx.templar->render_template_file(path, vars, opts));
     } catch (const Error& e) {
-      return failed_result(e.message());
+      return render_failure(e, file_text(path));
     }
     req.dest = dest;
     req.force = args.flag("force");

@@ -89,13 +89,13 @@ Val f_to_nice_yaml(Renderer&, const Val& v, CallArgs& a) { return yaml_dump(v, a
 
 Val f_from_yaml(Renderer&, const Val& v, CallArgs&) {
   if (!v.is_str()) return v;
-  return Val::data(load_yaml_value_string(v.as_str(), "<from_yaml>"));
+  return Val::data(load_yaml_value_string_plain(v.as_str(), "<from_yaml>"));
 }
 
 Val f_from_yaml_all(Renderer&, const Val& v, CallArgs&) {
   if (!v.is_str()) return v;
   Value out = Value::array();
-  for (const auto& node : load_yaml_string(v.as_str(), "<from_yaml_all>")) out.push_back(yaml_to_value(node));
+  for (const auto& node : load_yaml_string_plain(v.as_str(), "<from_yaml_all>")) out.push_back(yaml_to_value(node));
   return Val::data(std::move(out));
 }
 

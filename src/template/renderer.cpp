@@ -377,10 +377,11 @@ std::shared_ptr<const Template> Renderer::load(const Val& name, bool ignore_miss
     if (!file.empty()) return engine_.load_file(file, opts_.syntax);
   }
   if (ignore_missing) return nullptr;
-  if (names.size() == 1) fail(names[0]);  // jinja2.TemplateNotFound's message is the name
+  // Jinja2's own exceptions, which Ansible lets through unwrapped.
+  if (names.size() == 1) fail_python("jinja2.exceptions.TemplateNotFound", names[0]);  // the message is the name
   std::string all;
   for (size_t i = 0; i < names.size(); ++i) all += (i ? ", " : "") + names[i];
-  fail("none of the templates given were found: " + all);
+  fail_python("jinja2.exceptions.TemplatesNotFound", "none of the templates given were found: " + all);
 }
 
 void Renderer::exec_include(const Stmt& s, std::string& out) {

@@ -117,5 +117,76 @@ TEST(Yaml, BytesThatAreNotUtf8ReadAsTheReplacementCharacter) {
   EXPECT_EQ(v.dump(), "{\"a\":\"x\xef\xbf\xbd\",\"\xef\xbf\xbd\":1}");
 }
 
+// DUPLICATE_YAML_DICT_KEY, with Ansible 2.14's texts (ansible-playbook
+// printed them for the same documents).
+struct DuplicateKeyPolicy {
+  std::vector<std::string> warnings;
+  explicit DuplicateKeyPolicy(DuplicateKeys mode) {
+    YamlPolicy p;
+    p.duplicate_keys = mode;
+    p.warn = [this](const std::string& w) { warnings.push_back(w); };
+    set_process_yaml_policy(std::move(p));
+  }
+  ~DuplicateKeyPolicy() { set_process_yaml_policy({}); }
+};
+
+TEST(YamlDuplicateKeys, WarnNamesTheMappingsPositionAndKeepsTheLastValue) {
+  DuplicateKeyPolicy policy(DuplicateKeys::warn);
+  Value v = load_yaml_value_string("top: 0\nvars:\n  v: 1\n  w: 0\n  v: 2\ne: {k: 1, k: 2}\n", "/x/t.yml");
+  EXPECT_EQ(v["vars"]["v"], 2);
+  EXPECT_EQ(v["e"]["k"], 2);
+  ASSERT_EQ(policy.warnings.size(), 2u);
+  EXPECT_EQ(policy.warnings[0],
+            "While constructing a mapping from /x/t.yml, line 3, column 3, found a duplicate dict key (v). "
+            "Using last defined value only.");
+  EXPECT_EQ(policy.warnings[1],
+            "While constructing a mapping from /x/t.yml, line 6, column 4, found a duplicate dict key (k). "
+            "Using last defined value only.");
+}
+
+TEST(YamlDuplicateKeys, NodeLookupsSeeTheLastValueToo) {
+  DuplicateKeyPolicy policy(DuplicateKeys::ignore);
+  auto docs = load_yaml_string("tasks: [a]\nname: x\ntasks: [b]\n", "t.yml");
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0]["tasks"][0].Scalar(), "b");
+  EXPECT_EQ(docs[0].size(), 2u);
+  EXPECT_TRUE(policy.warnings.empty());
+}
+
+TEST(YamlDuplicateKeys, AKeyAlsoMergedInIsADuplicateAsPyYamlFlattensMerges) {
+  DuplicateKeyPolicy policy(DuplicateKeys::warn);
+  Value v = load_yaml_value_string("base: &b {x: 1, y: 1}\nd:\n  <<: *b\n  x: 2\nok:\n  <<: *b\n  z: 3\n", "/t.yml");
+  EXPECT_EQ(v["d"], Value::parse(R"({"x": 2, "y": 1})"));
+  ASSERT_EQ(policy.warnings.size(), 1u);
+  EXPECT_NE(policy.warnings[0].find("line 3, column 3, found a duplicate dict key (x)"), std::string::npos);
+}
+
+TEST(YamlDuplicateKeys, ErrorStopsTheLoadAtTheMapping) {
+  DuplicateKeyPolicy policy(DuplicateKeys::error);
+  try {
+    load_yaml_value_string("a: 1\nb:\n  - {c: 1, c: 2}\n", "/t.yml");
+    FAIL() << "no error";
+  } catch (const ParserError& e) {
+    EXPECT_EQ(e.message(),
+              "Syntax Error while loading YAML.\n  While constructing a mapping from /t.yml, line 3, column 5, "
+              "found a duplicate dict key (c). Using last defined value only.");
+    EXPECT_EQ(e.where().line, 3);
+    EXPECT_EQ(e.where().column, 5);
+  }
+}
+
+TEST(YamlDuplicateKeys, JsonTextAndTheFromYamlReaderTakeTheLastValueSilently) {
+  DuplicateKeyPolicy policy(DuplicateKeys::error);
+  EXPECT_EQ(load_yaml_value_string("{\"a\": 1, \"a\": 2}", "/t.json")["a"], 2);
+  EXPECT_EQ(load_yaml_value_string_plain("a: 1\na: 2\n", "<from_yaml>")["a"], 2);
+}
+
+TEST(YamlDuplicateKeys, CommandLineTextIsNamedString) {
+  DuplicateKeyPolicy policy(DuplicateKeys::warn);
+  load_yaml_value_string("{r: 1, r: 2}", "<extra vars>");
+  ASSERT_EQ(policy.warnings.size(), 1u);
+  EXPECT_EQ(policy.warnings[0].rfind("While constructing a mapping from <string>, line 1, column 1,", 0), 0u);
+}
+
 }  // namespace
 }  // namespace drover

@@ -4,6 +4,7 @@
 // as sets within each task section.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "core/strings.hpp"
@@ -73,6 +74,12 @@ TEST(PlaybookCompat, TemplatedTagsAreListedRendered) {
   compare("templated_tags.yml", {"--list-tasks", "--tags", "tag3,untagged"});
 }
 TEST(PlaybookCompat, TemplatedTagsSelectTasks) { compare("templated_tags.yml", {"--tags", "tag3"}); }
+TEST(PlaybookCompat, ListingsShowDependencyEntryTagsAndThePlaysTags) {
+  compare("list_tags.yml", {"--list-tasks"});
+  compare("list_tags.yml", {"--list-tags", "--tags", "untagged"});
+  compare("list_tags.yml", {"--list-tasks", "--list-tags", "--skip-tags", "imported"});
+}
+TEST(PlaybookCompat, TagsOfARoleDependencyEntrySelectItsTasks) { compare("list_tags.yml", {"--tags", "dep_entry"}); }
 TEST(PlaybookCompat, NotifyRunsTheFirstHandlerOfThatNameAndEveryListener) { compare("handlers_listen.yml"); }
 TEST(PlaybookCompat, IncludeVarsFailuresAreReportedUnderMessage) { compare("include_vars_errors.yml"); }
 TEST(PlaybookCompat, UnsafeStringsAreNeverTemplated) { compare("unsafe_strings.yml"); }
@@ -95,6 +102,88 @@ TEST(PlaybookCompat, CommandChdirEntersThePhysicalDirectory) { compare("command_
 TEST(PlaybookCompat, AFailedIncludeEndsThePlayUnderAnyErrorsFatal) { compare("include_fatal.yml"); }
 TEST(PlaybookCompat, ActionsWithoutAsyncSupportFailAnAsyncTaskBeforeDoingAnything) { compare("async_refused.yml"); }
 TEST(PlaybookCompat, PathOptionsExpandTildeAndVariablesOnTheTarget) { compare("path_expansion.yml"); }
+TEST(PlaybookCompat, TemplateModuleRenderErrorsNameTheExceptionAsAnsiblesAction) { compare("template_errors.yml"); }
+
+// The "[WARNING]: " texts of stderr that contain `marker`, unwrapped, sorted
+// (the order of Ansible's lazy YAML construction is not drover's).
+std::vector<std::string> warnings_with(const std::string& err, const std::string& marker) {
+  std::vector<std::string> out;
+  std::string current;
+  auto keep = [&] {
+    if (current.find(marker) != std::string::npos) out.push_back(current);
+    current.clear();
+  };
+  for (const auto& l : split(err, '\n')) {
+    if (l.rfind("[WARNING]: ", 0) == 0) {
+      keep();
+      current = l;
+    } else if (!current.empty() && !l.empty() && l[0] != '[') {
+      current += " " + l;
+    } else {
+      keep();
+    }
+  }
+  keep();
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(PlaybookCompat, DuplicateYamlKeysKeepTheLastValueAndWarnFailOrStaySilent) {
+  for (const char* mode : {"warn", "error", "ignore"}) {
+    compare("duplicate_keys.yml", {}, {{"ANSIBLE_DUPLICATE_YAML_DICT_KEY", mode}});
+    test::ProcessOptions po;
+    po.cwd = dir();
+    po.env = {{"ANSIBLE_NOCOLOR", "1"}, {"ANSIBLE_DUPLICATE_YAML_DICT_KEY", mode}};
+    auto theirs = test::run_process({"/usr/bin/ansible-playbook", "-i", "hosts", "duplicate_keys.yml"}, po);
+    auto ours = test::run_drover({"play", "-i", "hosts", "duplicate_keys.yml"}, po);
+    auto expected = warnings_with(theirs.err, "duplicate dict key");
+    EXPECT_EQ(expected.size(), std::string(mode) == "warn" ? 5u : 0u) << theirs.err;
+    EXPECT_EQ(warnings_with(ours.err, "duplicate dict key"), expected) << ours.err;
+    auto error_line = [](const std::string& err) {
+      for (const auto& l : split(err, '\n'))
+        if (l.rfind("  While constructing a mapping", 0) == 0) return l;
+      return std::string();
+    };
+    EXPECT_EQ(error_line(ours.err), error_line(theirs.err)) << mode << "\n" << ours.err;
+  }
+}
+
+TEST(PlaybookCompat, AnUnknownDuplicateYamlKeySettingIsAnOptionsError) {
+  test::ProcessOptions po;
+  po.cwd = dir();
+  po.env = {{"ANSIBLE_NOCOLOR", "1"}, {"ANSIBLE_DUPLICATE_YAML_DICT_KEY", "bogus"}};
+  auto theirs = test::run_process({"/usr/bin/ansible-playbook", "-i", "hosts", "duplicate_keys.yml"}, po);
+  auto ours = test::run_drover({"play", "-i", "hosts", "duplicate_keys.yml"}, po);
+  EXPECT_EQ(ours.exit_code, theirs.exit_code) << theirs.err;
+  const std::string text = "Invalid value \"bogus\" for configuration option \"setting: DUPLICATE_YAML_DICT_KEY \", "
+                           "valid values are: error, warn, ignore";
+  EXPECT_NE(theirs.err.find(text), std::string::npos) << theirs.err;
+  EXPECT_NE(ours.err.find(text), std::string::npos) << ours.err;
+}
+
+TEST(PlaybookCompat, PlayVariablesWithReservedNamesAreWarnedAbout) {
+  compare("reserved_names.yml", {"-e", "async=1"});
+  test::ProcessOptions po;
+  po.cwd = dir();
+  po.env = {{"ANSIBLE_NOCOLOR", "1"}};
+  auto theirs = test::run_process({"/usr/bin/ansible-playbook", "-i", "hosts", "reserved_names.yml", "-e", "async=1"}, po);
+  auto ours = test::run_drover({"play", "-i", "hosts", "reserved_names.yml", "-e", "async=1"}, po);
+  auto expected = warnings_with(theirs.err, "reserved name");
+  EXPECT_EQ(expected.size(), 9u) << theirs.err;
+  EXPECT_EQ(warnings_with(ours.err, "reserved name"), expected) << ours.err;
+}
+
+TEST(PlaybookCompat, FileLookupsWarnWhenTheFileIsNotInTheSearchPath) {
+  compare("lookup_not_found.yml");
+  test::ProcessOptions po;
+  po.cwd = dir();
+  po.env = {{"ANSIBLE_NOCOLOR", "1"}};
+  auto theirs = test::run_process({"/usr/bin/ansible-playbook", "-i", "hosts", "lookup_not_found.yml"}, po);
+  auto ours = test::run_drover({"play", "-i", "hosts", "lookup_not_found.yml"}, po);
+  auto expected = warnings_with(theirs.err, "in expected paths");
+  EXPECT_EQ(expected.size(), 4u) << theirs.err;
+  EXPECT_EQ(warnings_with(ours.err, "in expected paths"), expected) << ours.err;
+}
 
 // Beside the callback's, ansible-playbook -vv prints "N plays in FILE" and
 // a "META: ..." line per meta task run; a handler whose name cannot be
