@@ -22,6 +22,7 @@
 #include "engine/error_context.hpp"
 #include "engine/loops.hpp"
 #include "engine/lookups.hpp"
+#include "engine/python_actions.hpp"
 #include "engine/python_lookups.hpp"
 #include "engine/task_vars.hpp"
 #include "inventory/inventory.hpp"
@@ -350,6 +351,11 @@ class ItemRun {
     mctx.display = [cb](const std::string& s) { cb->display(s, 0); };
     mctx.cancel = ctx_.options->cancel.get();
     mctx.controller_files = ctx_.controller_files;
+    // An action plugin run in Python (engine/python_actions.hpp).
+    if (entry->module->needs_play_context())
+      mctx.play_context = python_play_context([this](KeywordMember m) -> const Value& { return keyword(task_, m); },
+                                              ctx_.options->connection, mctx.verbosity, rt_.connection_fallback,
+                                              *ctx_.templar, vars);
 
     std::shared_ptr<Connection> conn;
     std::unique_lock<std::mutex> conn_lock;
@@ -418,14 +424,15 @@ class ItemRun {
     }
 
     // until / retries / delay, as Ansible 2.14's TaskExecutor: `retries: n`
-    // makes n+1 attempts (3 when unset, 1 when not positive); the until
+    // makes n+1 attempts (4 when unset: the keyword defaults to 3; 1 when
+    // not positive); the until
     // condition is checked only when there are several attempts, after
     // changed_when/failed_when; a run out of attempts reports attempts = n.
     int attempts = 1;
     double delay = 5;
     if (!task_.until.is_null()) {
       if (task_.retries.is_null()) {
-        attempts = 3;
+        attempts = 4;
       } else {
         int r = std::stoi(to_display_string(ctx_.templar->render_value(task_.retries, vars)));
         attempts = r <= 0 ? 1 : r + 1;

@@ -35,7 +35,7 @@ class LookupModule(LookupBase):
     return python_.run("pid_or_die", terms, Value{{"k", "v"}}, Value{{"who", "world"}}, {dir_.path()});
   }
   test::TempDir dir_;
-  PythonLookups python_{{}, controller_python()};
+  PythonLookups python_{{}, std::make_shared<PythonWorker>(controller_python())};
 };
 
 TEST_F(PythonLookupsTest, OneWorkerAnswersEveryCallWithTheTaskVariablesAndKeywords) {
