@@ -461,7 +461,9 @@ class ItemRun {
       } catch (const Error& e) {
         result = Value{{"failed", true}, {"msg", e.message()}};
       }
-      normalize(result);
+      // A Python action's result is already TaskExecutor.run's (its errors
+      // have no `changed`).
+      normalize(result, !entry->module->needs_play_context());
       // A module of Ansible's returns its own invocation (no_log values
       // censored, defaults filled in): kept as it is.
       if (!result.contains("invocation")) result["invocation"] = Value{{"module_args", module_args}};
@@ -556,13 +558,13 @@ class ItemRun {
   }
 
   // Ansible's defaults: failed from rc when absent, changed false when absent.
-  static void normalize(Value& r) {
+  static void normalize(Value& r, bool add_changed = true) {
     if (!r.is_object()) r = Value{{"msg", to_display_string(r)}};
     if (!r.contains("failed")) {
       bool rc_failed = r.contains("rc") && !r["rc"].is_null() && r["rc"] != 0 && r["rc"] != "0";
       r["failed"] = rc_failed;
     }
-    if (!r.contains("changed")) r["changed"] = false;
+    if (add_changed && !r.contains("changed")) r["changed"] = false;
   }
 
   // Evaluates a condition with the result registered under task.register.
