@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "core/strings.hpp"
 #include "engine/connection_vars.hpp"
 #include "engine/playbook.hpp"
 #include "template/engine.hpp"
@@ -14,6 +15,7 @@ namespace fs = std::filesystem;
 
 // Where python_play_context hands the executor's fallback variables to run().
 const char* const kFallbackKey = "drover_connection_fallback";
+const char* const kDelegateKey = "drover_delegate_to";
 
 class PythonActionModule : public Module {
  public:
@@ -39,6 +41,12 @@ class PythonActionModule : public Module {
     // The task's variables as the plugin sees them (each templated; one
     // that fails to template is left out, as for Python lookups).
     Value pc = ctx.play_context.is_object() ? ctx.play_context : Value::object();
+    // TaskExecutor's delegation (the delegated host's variables as the
+    // connection's) is not passed on yet: refused rather than run on the
+    // wrong host.
+    if (pc.contains(kDelegateKey))
+      return failed_result("delegate_to (" + to_display_string(pc[kDelegateKey]) + ") is not supported for action " +
+                           name_ + ", an action plugin drover runs in the controller's Python");
     Value fallback = pc.contains(kFallbackKey) ? pc[kFallbackKey] : Value::object();
     pc.erase(kFallbackKey);
     Value variables = Value::object();
@@ -100,7 +108,8 @@ std::unique_ptr<Module> make_python_action(std::string name, std::string plugin_
 
 Value python_play_context(const std::function<const Value&(Value Keywords::*)>& keyword,
                           const ConnectionOptions& cli, int verbosity, const Value& fallback,
-                          const tmpl::Engine& templar, tmpl::VariableSource& vars) {
+                          const std::optional<std::string>& delegate_to, const tmpl::Engine& templar,
+                          tmpl::VariableSource& vars) {
   Value kw = Value::object();
   for (auto [name, member] : {std::pair{"become", &Keywords::become},
                               {"become_user", &Keywords::become_user},
@@ -130,7 +139,9 @@ Value python_play_context(const std::function<const Value&(Value Keywords::*)>& 
   Value passwords = Value::object();
   if (cli.password) passwords["conn_pass"] = *cli.password;
   if (cli.become_password) passwords["become_pass"] = *cli.become_password;
-  return Value{{"keywords", kw}, {"cli", c}, {"passwords", passwords}, {kFallbackKey, fallback}};
+  Value pc{{"keywords", kw}, {"cli", c}, {"passwords", passwords}, {kFallbackKey, fallback}};
+  if (delegate_to) pc[kDelegateKey] = *delegate_to;
+  return pc;
 }
 
 }  // namespace drover

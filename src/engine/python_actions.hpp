@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,9 +70,11 @@ std::unique_ptr<Module> make_python_action(std::string name, std::string plugin_
 // (sent to the worker only, never shown). `fallback`: the connection
 // variables drover adds where the host has none (connection_fallback_vars,
 // PlayContext.update_vars' values): the plugin's TaskExecutor derives them
-// itself, so the variables it is given leave them out.
+// itself, so the variables it is given leave them out. `delegate_to`: the
+// task's delegation target; such a task fails (not supported yet).
 Value python_play_context(const std::function<const Value&(Value Keywords::*)>& keyword,
                           const ConnectionOptions& cli, int verbosity, const Value& fallback,
-                          const tmpl::Engine& templar, tmpl::VariableSource& vars);
+                          const std::optional<std::string>& delegate_to, const tmpl::Engine& templar,
+                          tmpl::VariableSource& vars);
 
 }  // namespace drover

@@ -355,7 +355,7 @@ class ItemRun {
     if (entry->module->needs_play_context())
       mctx.play_context = python_play_context([this](KeywordMember m) -> const Value& { return keyword(task_, m); },
                                               ctx_.options->connection, mctx.verbosity, rt_.connection_fallback,
-                                              *ctx_.templar, vars);
+                                              target, *ctx_.templar, vars);
 
     std::shared_ptr<Connection> conn;
     std::unique_lock<std::mutex> conn_lock;
