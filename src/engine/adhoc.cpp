@@ -47,7 +47,8 @@ AdhocModules AdhocModules::for_run(const Config& config, const std::string& dir)
 const ModuleEntry* AdhocModules::find(const std::string& name) const {
   ModuleLookup m;
   try {
-    m = lookup_module(name, {}, index.get(), fallback ? fallback->library_dirs() : std::vector<std::string>{});
+    m = lookup_module(name, {}, index.get(), fallback ? fallback->library_dirs() : std::vector<std::string>{},
+                      fallback ? fallback->action_dirs() : std::vector<std::string>{});
   } catch (const Error& e) {
     throw ParserError(e.message());
   }

@@ -67,6 +67,8 @@ const std::vector<Setting>& settings() {
        {{"defaults", "library"}}, {"ANSIBLE_LIBRARY"}},
       {"DEFAULT_LOOKUP_PLUGIN_PATH", Kind::pathlist, "~/.ansible/plugins/lookup:/usr/share/ansible/plugins/lookup",
        {{"defaults", "lookup_plugins"}}, {"ANSIBLE_LOOKUP_PLUGINS"}},
+      {"DEFAULT_ACTION_PLUGIN_PATH", Kind::pathlist, "~/.ansible/plugins/action:/usr/share/ansible/plugins/action",
+       {{"defaults", "action_plugins"}}, {"ANSIBLE_ACTION_PLUGINS"}},
       {"DEFAULT_MODULE_UTILS_PATH", Kind::pathlist,
        "~/.ansible/plugins/module_utils:/usr/share/ansible/plugins/module_utils", {{"defaults", "module_utils"}},
        {"ANSIBLE_MODULE_UTILS"}},

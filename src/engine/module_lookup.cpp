@@ -10,6 +10,8 @@
 #include "core/strings.hpp"
 #include "core/yaml.hpp"
 #include "engine/config.hpp"
+#include "engine/python_actions.hpp"
+#include "engine/python_lookups.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
@@ -83,7 +85,8 @@ bool is_engine_action(const std::string& a) {
 }
 
 ModuleLookup lookup_module(const std::string& name, const std::vector<std::string>& collections,
-                           const CollectionIndex* index, const std::vector<std::string>& legacy_dirs) {
+                           const CollectionIndex* index, const std::vector<std::string>& legacy_dirs,
+                           const std::vector<std::string>& action_dirs) {
   ModuleLookup m;
   bool only_builtin = std::all_of(collections.begin(), collections.end(), [](const std::string& c) {
     return c == "ansible.builtin" || c == "ansible.legacy";
@@ -107,21 +110,48 @@ ModuleLookup lookup_module(const std::string& name, const std::vector<std::strin
   q.legacy_dirs = legacy_dirs;
   q.native = [index](const std::string& fqcn) { return native_fqcn(index, fqcn); };
   auto r = index->resolve(q);
-  if (!r) return m;
-  m.found = true;
-  m.native = r->native;
-  m.fqcn = r->fqcn;
-  m.collection = r->collection;
-  m.path = r->path;
-  m.deprecations = r->deprecations;
-  if (m.native) m.action = r->fqcn.substr(r->fqcn.rfind('.') + 1);
+  if (r) {
+    m.found = true;
+    m.native = r->native;
+    m.fqcn = r->fqcn;
+    m.collection = r->collection;
+    m.path = r->path;
+    m.deprecations = r->deprecations;
+    if (m.native) {
+      m.action = r->fqcn.substr(r->fqcn.rfind('.') + 1);
+      return m;
+    }
+  }
+  // TaskExecutor._get_action_handler: an action plugin of the task's
+  // action (as written, with the task's collections) is its handler; a
+  // module file alone runs through the `normal` action (on the target).
+  PluginQuery a;
+  a.kind = PluginKind::action;
+  a.name = name;
+  a.collections = collections;
+  a.legacy_dirs = action_dirs;
+  auto action = index->resolve(a);
+  if (!action && r && !r->collection.empty() && r->fqcn != name) {
+    a.name = r->fqcn;  // a module redirected into a collection: that collection's action
+    action = index->resolve(a);
+  }
+  if (!action) return m;
+  m.action_plugin = action->path;
+  if (!r) {
+    m.found = true;
+    m.fqcn = action->fqcn;
+    m.collection = action->collection;
+    m.deprecations = action->deprecations;
+  }
   return m;
 }
 
 std::string not_native_message(const std::string& as_written, const ModuleLookup& m) {
-  std::string what = m.collection.empty() ? "module '" + m.fqcn + "'"
-                                          : "module '" + m.fqcn + "' from collection " + m.collection;
-  std::string msg = what + " is not implemented natively by drover (" + m.path + ")";
+  std::string kind = m.path.empty() ? "action" : "module";
+  std::string what = m.collection.empty() ? kind + " '" + m.fqcn + "'"
+                                          : kind + " '" + m.fqcn + "' from collection " + m.collection;
+  std::string msg =
+      what + " is not implemented natively by drover (" + (m.path.empty() ? m.action_plugin : m.path) + ")";
   if (as_written != m.fqcn) msg = "'" + as_written + "' is " + msg;
   return msg;
 }
@@ -156,13 +186,20 @@ FallbackOptions fallback_options(const Config& config) {
   FallbackOptions o;
   for (const auto& p : config.list("DEFAULT_MODULE_PATH")) o.library_path.push_back(expand_home(p));
   for (const auto& p : config.list("DEFAULT_MODULE_UTILS_PATH")) o.module_utils_path.push_back(expand_home(p));
+  o.action_plugin_path = configured_plugin_dirs(config, "DEFAULT_ACTION_PLUGIN_PATH");
   return o;
 }
 
-FallbackModules::FallbackModules(FallbackOptions options) : options_(std::move(options)) {}
+FallbackModules::FallbackModules(FallbackOptions options) : options_(std::move(options)) {
+  if (!options_.worker) options_.worker = std::make_shared<PythonWorker>(controller_python());
+  actions_ = std::make_shared<PythonActionRuntime>(options_.worker);
+}
 
 void FallbackModules::add_directory(const std::string& dir) {
   std::lock_guard<std::mutex> lock(mu_);
+  // Ansible's add_all_plugin_dirs for each playbook and role directory.
+  actions_->add_plugin_dir(dir);
+  if (is_dir(dir + "/action_plugins")) add_once(action_dirs_, dir + "/action_plugins");
   if (is_dir(dir + "/library")) add_once(library_dirs_, dir + "/library");
   std::string utils = dir + "/module_utils";
   if (is_dir(utils) && std::find(module_utils_dirs_.begin(), module_utils_dirs_.end(), utils) ==
@@ -191,26 +228,41 @@ std::vector<std::string> FallbackModules::library_dirs() const {
   return dirs;
 }
 
-const ModuleEntry* FallbackModules::module_for(const ModuleLookup& m, const std::string& as_written) {
+std::vector<std::string> FallbackModules::action_dirs() const {
   std::lock_guard<std::mutex> lock(mu_);
-  std::string key = as_written + "\n" + m.path;
+  std::vector<std::string> dirs = action_dirs_;
+  for (const auto& d : options_.action_plugin_path) add_once(dirs, d);
+  return dirs;
+}
+
+const ModuleEntry* FallbackModules::module_for(const ModuleLookup& m, const std::string& as_written,
+                                               const std::vector<std::string>& collections) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string key = as_written + "\n" + m.path + "\n" + m.action_plugin;
   if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
   std::string short_name = m.fqcn.substr(m.fqcn.rfind('.') + 1);
   bool builtin = m.collection == "ansible.builtin" || m.collection == "ansible.legacy";
   // A module with an action plugin (reboot, set_stats, ansible.posix.patch,
-  // ...) does part of its work in Python on the controller: running only
-  // its module file would not do what Ansible does. A legacy (library/)
-  // module has none.
-  std::string action;
-  if (builtin) {
+  // ...) does part of its work in Python on the controller: the plugin
+  // runs there, as in Ansible. A legacy (library/) module has none unless
+  // an action_plugins/ directory has one of its name (lookup_module).
+  std::string action = m.action_plugin;
+  if (!action.empty() || m.path.empty()) {
+  } else if (builtin) {
     // <ansible>/modules/x.py -> <ansible>/plugins/action/x.py
     action = fs::path(m.path).parent_path().parent_path().string() + "/plugins/action/" + short_name + ".py";
   } else if (auto at = m.path.rfind("/plugins/modules/"); !m.collection.empty() && at != std::string::npos) {
     action = m.path.substr(0, at) + "/plugins/action/" + short_name + ".py";
   }
-  if (!action.empty() && is_file(action))
-    throw Error(not_native_message(as_written, m) + " and needs its action plugin, which runs in Python on the "
-                "controller (" + action + "); drover does not run action plugins");
+  if (!action.empty() && is_file(action)) {
+    if (!options_.worker->available())
+      throw Error(not_native_message(as_written, m) + " and needs its action plugin (" + action +
+                  "), which runs in the controller's Python with ansible-core; " + options_.worker->python() +
+                  " with ansible-core was not found");
+    modules_.push_back(make_python_action(as_written, action, collections, actions_));
+    entries_.push_back({m.collection.empty() || builtin ? short_name : m.fqcn, modules_.back().get()});
+    return by_key_.emplace(key, &entries_.back()).first->second;
+  }
   if (!runtime_) {
     ModuleUtilsRoots roots;
     roots.ansible_dir = options_.ansible_dir;
@@ -232,10 +284,11 @@ const ModuleEntry* FallbackModules::module_for(const ModuleLookup& m, const std:
   return by_key_.emplace(key, &entries_.back()).first->second;
 }
 
-const ModuleEntry* runnable_module(const ModuleLookup& m, const std::string& as_written, FallbackModules* fallback) {
+const ModuleEntry* runnable_module(const ModuleLookup& m, const std::string& as_written, FallbackModules* fallback,
+                                   const std::vector<std::string>& collections) {
   if (m.native) return find_module(m.action);
   if (!fallback) throw Error(not_native_message(as_written, m));
-  return fallback->module_for(m, as_written);
+  return fallback->module_for(m, as_written, collections);
 }
 
 }  // namespace drover

@@ -24,12 +24,14 @@
 
 #include "core/error.hpp"
 #include "engine/collections.hpp"
+#include "engine/python_worker.hpp"
 #include "modules/python_module.hpp"
 #include "modules/registry.hpp"
 
 namespace drover {
 
 class Config;
+class PythonActionRuntime;
 
 // Actions the executor handles itself rather than a module (Ansible's
 // BUILTIN_TASKS: include_tasks, import_role, meta, ...).
@@ -45,15 +47,27 @@ struct ModuleLookup {
   // or the bare name of a library/ module), its collection ("" for
   // library/) and file.
   std::string fqcn, collection, path;
+  // The action plugin that runs the task in Python on the controller
+  // (engine/python_actions.hpp), as Ansible's TaskExecutor picks its
+  // handler: an action plugin of the name as written (action_plugins/,
+  // a collection's plugins/action, ansible-core's), or the module's. Empty
+  // for a native action and for a module that only runs on the target.
+  // `path` is empty when there is no module file of that name.
+  std::string action_plugin;
   std::vector<PluginDeprecation> deprecations;
 };
 
 // Resolves `name` with the `collections:` search list in effect. `index`
 // may be null (only native names resolve then). `legacy_dirs`: the
-// library/ directories of the task's role and playbook. Throws Error for a
-// removed (tombstoned) module or a broken redirect.
+// library/ directories of the task's role and playbook; `action_dirs`:
+// their action_plugins/ directories (then every loaded role's and
+// playbook's, then ANSIBLE_ACTION_PLUGINS). A name that is neither a
+// native action nor a module file but an action plugin is found too
+// (Ansible's ModuleArgsParser accepts either). Throws Error for a removed
+// (tombstoned) module or a broken redirect.
 ModuleLookup lookup_module(const std::string& name, const std::vector<std::string>& collections,
-                           const CollectionIndex* index, const std::vector<std::string>& legacy_dirs);
+                           const CollectionIndex* index, const std::vector<std::string>& legacy_dirs,
+                           const std::vector<std::string>& action_dirs = {});
 
 // "module 'ufw' from collection community.general is not implemented
 // natively by drover (…/ufw.py)": the start of a load-time error for a
@@ -82,6 +96,10 @@ struct FallbackOptions {
   std::vector<std::string> module_utils_path;  // ANSIBLE_MODULE_UTILS / `module_utils`
   std::vector<std::string> collection_roots;   // dirs holding ansible_collections/ (module_utils)
   std::string ansible_dir;                     // the installed `ansible` package; empty: none
+  std::vector<std::string> action_plugin_path; // ANSIBLE_ACTION_PLUGINS / `action_plugins` (searched dirs)
+  // The run's controller Python, shared with Python lookups; null: one of
+  // its own is made (controller_python()).
+  std::shared_ptr<const PythonWorker> worker;
 };
 
 // library and module_utils from ansible.cfg and the environment; the
@@ -110,18 +128,25 @@ class FallbackModules {
   // playbook's: library/ of every role and playbook loaded so far, then
   // the configured library path.
   std::vector<std::string> library_dirs() const;
+  // The same for action plugins: action_plugins/ of every role and
+  // playbook loaded so far, then the configured action plugin path.
+  std::vector<std::string> action_dirs() const;
 
-  // The module that runs `m` (found, not native), as the task wrote it.
-  // Throws Error for a module drover cannot run: one whose action plugin
-  // runs in Python on the controller.
-  const ModuleEntry* module_for(const ModuleLookup& m, const std::string& as_written);
+  // The module that runs `m` (found, not native), as the task wrote it
+  // (`collections`: the task's search list): an action plugin in the
+  // controller's Python (engine/python_actions.hpp) when `m` has one (or
+  // its module file has one beside it), else the module file on the target.
+  const ModuleEntry* module_for(const ModuleLookup& m, const std::string& as_written,
+                                const std::vector<std::string>& collections = {});
 
  private:
   mutable std::mutex mu_;
   FallbackOptions options_;
   std::vector<std::string> library_dirs_;       // library/ dirs added, in order
   std::vector<std::string> module_utils_dirs_;  // module_utils/ dirs added, in order
+  std::vector<std::string> action_dirs_;        // action_plugins/ dirs added, in order
   std::shared_ptr<PythonModuleRuntime> runtime_;
+  std::shared_ptr<PythonActionRuntime> actions_;
   std::deque<std::unique_ptr<Module>> modules_;
   std::deque<ModuleEntry> entries_;
   std::map<std::string, const ModuleEntry*> by_key_;  // as written + '\n' + path
@@ -131,6 +156,7 @@ class FallbackModules {
 // module (null for an engine action: include_tasks, meta, ...), else the
 // fallback's. Throws Error when drover can run neither (no fallback, or
 // FallbackModules::module_for refuses).
-const ModuleEntry* runnable_module(const ModuleLookup& m, const std::string& as_written, FallbackModules* fallback);
+const ModuleEntry* runnable_module(const ModuleLookup& m, const std::string& as_written, FallbackModules* fallback,
+                                   const std::vector<std::string>& collections = {});
 
 }  // namespace drover

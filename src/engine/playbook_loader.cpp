@@ -684,8 +684,12 @@ LoadOptions load_options(const Config& config) {
   lo.roles_path = config.list("DEFAULT_ROLES_PATH");
   lo.collections_paths = config.list("COLLECTIONS_PATHS");
   lo.collections_scan_sys_path = config.boolean("COLLECTIONS_SCAN_SYS_PATH");
-  lo.fallback = std::make_shared<FallbackModules>(fallback_options(config));
-  lo.python_lookups = std::make_shared<PythonLookups>(configured_lookup_dirs(config), controller_python());
+  // One controller Python for the run's Python lookups and action plugins.
+  auto worker = std::make_shared<PythonWorker>(controller_python());
+  FallbackOptions fo = fallback_options(config);
+  fo.worker = worker;
+  lo.fallback = std::make_shared<FallbackModules>(fo);
+  lo.python_lookups = std::make_shared<PythonLookups>(configured_lookup_dirs(config), worker);
   return lo;
 }
 
@@ -700,7 +704,9 @@ Playbook load_playbook(const std::string& path, const LoadOptions& opts) {
   pb.fallback = opts.fallback ? opts.fallback : std::make_shared<FallbackModules>();
   pb.fallback->add_index(*pb.collections);
   pb.python_lookups = opts.python_lookups ? opts.python_lookups
-                                          : std::make_shared<PythonLookups>(std::vector<std::string>{}, controller_python());
+                                          : std::make_shared<PythonLookups>(
+                                                std::vector<std::string>{},
+                                                std::make_shared<PythonWorker>(controller_python()));
   Loader loader(pb, opts);
   std::string in_collection = loader.collection_playbook(path);
   if (!in_collection.empty())

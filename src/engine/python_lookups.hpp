@@ -3,34 +3,32 @@
 // plugin loaded by Ansible's own lookup_loader (a role's or playbook's
 // lookup_plugins/, ANSIBLE_LOOKUP_PLUGINS, collections, ansible-core's).
 //
-// One Python process per run, started at the first such lookup (Python
-// with ansible's imports takes about 0.5 s of CPU to start) and kept: each
-// request (plugin name, terms, keyword arguments, the task's variables, the
-// directories to search) is a line of JSON on its stdin, each answer (the
-// plugin's return value or its exception) a line on its stdout. Requests
-// from concurrent hosts take turns. A worker that dies is started again
-// for the next request.
+// They run in the run's PythonWorker (engine/python_worker.hpp), shared
+// with action plugins: each request carries the plugin name, terms,
+// keyword arguments, the task's variables and the directories to search;
+// each answer the plugin's return value or its exception.
 #pragma once
 
-#include <mutex>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/value.hpp"
+#include "engine/python_worker.hpp"
 
 namespace drover {
 
 class Config;
 
-// The Python that runs ansible-playbook: /usr/bin/python3 when it exists,
-// else the first python3 on PATH (ansible_playbook_python).
-std::string controller_python();
-
-// Directories of ANSIBLE_LOOKUP_PLUGINS / [defaults] lookup_plugins as
-// Ansible's plugin loader searches them: each path's subdirectories one and
-// two levels deep first, then the path itself.
-std::vector<std::string> configured_lookup_dirs(const Config& config);
+// Directories of a configured plugin path (`key`: DEFAULT_LOOKUP_PLUGIN_PATH,
+// ANSIBLE_LOOKUP_PLUGINS / [defaults] lookup_plugins; DEFAULT_ACTION_PLUGIN_PATH)
+// as Ansible's plugin loader searches them: each path's subdirectories one
+// and two levels deep first, then the path itself.
+std::vector<std::string> configured_plugin_dirs(const Config& config, const std::string& key);
+inline std::vector<std::string> configured_lookup_dirs(const Config& config) {
+  return configured_plugin_dirs(config, "DEFAULT_LOOKUP_PLUGIN_PATH");
+}
 
 // How a plugin run in Python failed, as Ansible's Templar._lookup tells
 // the exception classes apart.
@@ -42,15 +40,12 @@ struct PythonLookupError {
 
 class PythonLookups {
  public:
-  // `configured_dirs`: configured_lookup_dirs; `python`: controller_python.
-  PythonLookups(std::vector<std::string> configured_dirs, std::string python);
-  ~PythonLookups();
-  PythonLookups(const PythonLookups&) = delete;
-  PythonLookups& operator=(const PythonLookups&) = delete;
+  // `configured_dirs`: configured_lookup_dirs.
+  PythonLookups(std::vector<std::string> configured_dirs, std::shared_ptr<const PythonWorker> worker);
 
   // Whether Python plugins can run at all (the Python and an ansible-core
   // installation exist).
-  bool available() const { return available_; }
+  bool available() const { return worker_->available(); }
 
   // The lookup_plugins directories of `search_path` (roles, the playbook)
   // and the configured ones, in Ansible's order.
@@ -66,17 +61,8 @@ class PythonLookups {
               const std::vector<std::string>& search_path) const;
 
  private:
-  // The worker's answer line to `request`; nullopt when it died (`why`).
-  std::optional<std::string> exchange(const std::string& request, std::string& why) const;
-  void stop_worker() const;
-
   std::vector<std::string> configured_dirs_;
-  std::string python_;
-  bool available_ = false;
-  mutable std::mutex mu_;
-  mutable int worker_pid_ = -1;
-  mutable int socket_ = -1;  // our end of the worker's stdin and stdout
-  mutable std::string buffered_;
+  std::shared_ptr<const PythonWorker> worker_;
 };
 
 }  // namespace drover

@@ -22,6 +22,7 @@
 #include "engine/error_context.hpp"
 #include "engine/loops.hpp"
 #include "engine/lookups.hpp"
+#include "engine/python_actions.hpp"
 #include "engine/python_lookups.hpp"
 #include "engine/task_vars.hpp"
 #include "inventory/inventory.hpp"
@@ -287,6 +288,11 @@ class ItemRun {
     if (target) delegated_to = *target;
 
     ModuleContext mctx = module_context(vars);
+    // An action plugin run in Python (engine/python_actions.hpp).
+    if (entry->module->needs_play_context())
+      mctx.play_context = python_play_context([this](KeywordMember m) -> const Value& { return task_.inherited(m); },
+                                              ctx_.options->connection, mctx.verbosity, rt_.connection_fallback,
+                                              target, *ctx_.templar, vars);
     TaskConnection tc;
     if (entry->module->needs_connection()) {
       open_connection(*entry, target, vars, mctx, tc);
@@ -437,8 +443,8 @@ class ItemRun {
   }
 
   // Runs the module once, or until its `until` condition holds, as Ansible
-  // 2.14's TaskExecutor: `retries: n` makes n+1 attempts (3 when unset, 1
-  // when not positive); the until condition is checked only when there are
+  // 2.14's TaskExecutor: `retries: n` makes n+1 attempts (4 when unset: the
+  // keyword defaults to 3; 1 when not positive); the until condition is checked only when there are
   // several attempts, after changed_when/failed_when; a run out of attempts
   // reports attempts = n.
   Value run_attempts(const ModuleEntry& entry, const Value& module_args, tmpl::LazyVariables& vars,
@@ -447,7 +453,7 @@ class ItemRun {
     double delay = 5;
     if (!task_.until.is_null()) {
       if (task_.retries.is_null()) {
-        attempts = 3;
+        attempts = 4;
       } else {
         int r = std::stoi(to_display_string(ctx_.templar->render_value(task_.retries, vars)));
         attempts = r <= 0 ? 1 : r + 1;
@@ -501,7 +507,9 @@ class ItemRun {
     } catch (const Error& e) {
       result = Value{{"failed", true}, {"msg", e.message()}};
     }
-    normalize(result);
+    // A Python action's result is already TaskExecutor.run's (its errors
+    // have no `changed`).
+    normalize(result, !entry.module->needs_play_context());
     // A module of Ansible's returns its own invocation (no_log values
     // censored, defaults filled in): kept as it is.
     if (!result.contains("invocation")) result["invocation"] = Value{{"module_args", module_args}};
@@ -577,13 +585,13 @@ class ItemRun {
   }
 
   // Ansible's defaults: failed from rc when absent, changed false when absent.
-  static void normalize(Value& r) {
+  static void normalize(Value& r, bool add_changed = true) {
     if (!r.is_object()) r = Value{{"msg", to_display_string(r)}};
     if (!r.contains("failed")) {
       bool rc_failed = r.contains("rc") && !r["rc"].is_null() && r["rc"] != 0 && r["rc"] != "0";
       r["failed"] = rc_failed;
     }
-    if (!r.contains("changed")) r["changed"] = false;
+    if (add_changed && !r.contains("changed")) r["changed"] = false;
   }
 
   // Evaluates a condition with the result registered under task.register.

@@ -101,6 +101,18 @@ std::vector<std::string> legacy_module_dirs(const TaskLoadContext& ctx) {
   return dirs;
 }
 
+// The same for action plugins: the role's and the playbook's
+// action_plugins/, then every loaded one's and ANSIBLE_ACTION_PLUGINS.
+std::vector<std::string> legacy_action_dirs(const TaskLoadContext& ctx) {
+  std::vector<std::string> dirs;
+  if (ctx.role) dirs.push_back(ctx.role->path + "/action_plugins");
+  if (!ctx.playbook_dir.empty()) dirs.push_back(ctx.playbook_dir + "/action_plugins");
+  if (ctx.playbook && ctx.playbook->fallback)
+    for (auto& d : ctx.playbook->fallback->action_dirs())
+      if (std::find(dirs.begin(), dirs.end(), d) == dirs.end()) dirs.push_back(d);
+  return dirs;
+}
+
 bool exists_file(const std::string& p) {
   struct stat st{};
   return stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
@@ -188,7 +200,7 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
   auto lookup = [&](const std::string& key, const YAML::Node& at) {
     try {
       return lookup_module(key, t.collections, ctx.playbook ? ctx.playbook->collections.get() : nullptr,
-                           legacy_module_dirs(ctx));
+                           legacy_module_dirs(ctx), legacy_action_dirs(ctx));
     } catch (const ParserError&) {
       throw;
     } catch (const Error& e) {
@@ -296,7 +308,8 @@ std::unique_ptr<Task> load_task(const YAML::Node& node, TaskLoadContext& ctx, co
     // A module drover lacks runs through the Python fallback.
     try {
       t.module =
-          runnable_module(named_action, t.action_as_written, ctx.playbook ? ctx.playbook->fallback.get() : nullptr);
+          runnable_module(named_action, t.action_as_written, ctx.playbook ? ctx.playbook->fallback.get() : nullptr,
+                          t.collections);
     } catch (const Error& e) {
       fail_at(action_node ? action_node : node, ctx.file, e.message());
     }

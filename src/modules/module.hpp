@@ -57,6 +57,11 @@ struct ModuleContext {
   // The run's cache of controller files (copy's src), shared by all hosts
   // and thread-safe. Null: each task reads its files itself.
   files::ControllerFiles* controller_files = nullptr;
+  // For a module that runs one of Ansible's Python action plugins
+  // (Module::needs_play_context): the task's connection and become
+  // keywords and the command line's settings it builds Ansible's
+  // PlayContext from (engine/python_actions.hpp). Null otherwise.
+  Value play_context;
 };
 
 class Module {
@@ -73,6 +78,9 @@ class Module {
   // hands it the connection unopened instead of failing the host as
   // unreachable.
   virtual bool connects_itself() const { return false; }
+  // An Ansible action plugin run in Python: it is given
+  // ModuleContext::play_context and opens its own connection.
+  virtual bool needs_play_context() const { return false; }
   // Output of `ansible` shows rc/stdout instead of JSON for these (Ansible's
   // MODULE_NO_JSON).
   virtual bool prints_as_command() const { return false; }

@@ -321,6 +321,10 @@ TEST_F(PlayCompat, ModulesWithoutANativeVersionRunAsAnsibleRunsThem) { compare("
 TEST_F(PlayCompat, FallbackModulesInCheckModeWithDiff) { compare("python_modules_check.yml", {"--check", "--diff"}); }
 TEST_F(PlayCompat, FallbackModulesWithDiscoveryEnvironmentBecomeAndAsync) { compare("python_modules_run.yml"); }
 
+// ---- action plugins drover lacks run in the controller's Python (issue 15) ----
+TEST_F(PlayCompat, ActionPluginsOfPlaybookRoleAndCollectionRunAsAnsibleRunsThem) { compare("action_plugins.yml"); }
+TEST_F(PlayCompat, ActionPluginsInCheckMode) { compare("action_plugins.yml", {"--check"}); }
+
 // A target without Python: Ansible runs /usr/bin/python anyway and reports
 // "MODULE FAILURE ... set the interpreter"; drover says which module needs
 // Python, on which host, and which modules it runs without Python.
