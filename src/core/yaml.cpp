@@ -12,6 +12,7 @@
 
 #include <yaml-cpp/eventhandler.h>
 
+#include "core/big_int.hpp"
 #include "core/strings.hpp"
 #include "core/vault.hpp"
 
@@ -40,8 +41,8 @@ std::string strip_underscores(const std::string& s) {
   return out;
 }
 
-// Python ints are unbounded; past int64 a value falls back to a float, the
-// closest a JSON value can hold. `digits` are valid in `base`.
+// A sexagesimal int past int64 falls back to a float. `digits` are valid
+// in `base`.
 double digits_as_double(const std::string& digits, int base) {
   double d = 0;
   for (char c : digits) d = d * base + (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
@@ -100,8 +101,11 @@ Value parse_int(const std::string& s) {
   errno = 0;
   char* end = nullptr;
   unsigned long long u = std::strtoull(digits.c_str(), &end, base);
-  if (errno == ERANGE || *end) return neg ? -digits_as_double(digits, base) : digits_as_double(digits, base);
-  if (!neg && u > static_cast<unsigned long long>(INT64_MAX)) return static_cast<double>(u);
+  if (errno == ERANGE || *end || u > static_cast<unsigned long long>(INT64_MAX)) {
+    // Past int64: PyYAML's int is unbounded, and so is a big-int Value.
+    BigInt n = BigInt::parse(digits, base).value_or(BigInt());
+    return big_int_value(neg ? -n : n);
+  }
   int64_t v = static_cast<int64_t>(u);
   return neg ? -v : v;
 }
