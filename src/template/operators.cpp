@@ -64,7 +64,12 @@ double big_true_divide(const BigInt& a, const BigInt& b) {
 // int ** int with a non-negative exponent.
 Val int_power(const Val& base, const Val& exponent) {
   BigInt b = base.to_big();
-  if (exponent.is_big_int() || b.bit_length() * static_cast<size_t>(exponent.as_int()) > kMaxBigIntBits) {
+  // (bit_length - 1) * exponent is the least number of bits the result has.
+  size_t least_bits = 0;
+  bool huge = exponent.is_big_int() ||
+              __builtin_mul_overflow(b.bit_length() == 0 ? 0 : b.bit_length() - 1, static_cast<size_t>(exponent.as_int()), &least_bits) ||
+              least_bits > kMaxBigIntBits;
+  if (huge) {
     // Only 0, 1 and -1 stay small under a huge exponent.
     bool odd = exponent.is_big_int() ? (exponent.as_big().words()[0] & 1u) : (exponent.as_int() & 1);
     if (b.is_zero() || b == BigInt(1)) return Val::big_integer(b);

@@ -249,7 +249,8 @@ void append_int(std::string& out, int64_t i) {
 // Python 3.11 refuses str() of an int past 4300 digits (CVE-2020-10735);
 // the limit also keeps a runaway ** from filling the output.
 void append_big(std::string& out, const BigInt& n) {
-  std::string text = n.to_string();
+  // More than 14285 bits is more than 4300 digits: no need to print them.
+  std::string text = n.bit_length() > 14285 ? std::string(kMaxIntStrDigits + 1, '0') : n.to_string();
   if (text.size() - (n.negative() ? 1 : 0) > kMaxIntStrDigits)
     fail_python("ValueError", "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit");
   out += text;
