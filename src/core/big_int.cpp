@@ -118,8 +118,10 @@ void divmod_mag(const Mag& a, const Mag& b, Mag& q, Mag& r) {
   for (size_t i = n; i-- > 0;) {
     r = shift_left(r, 1);
     if ((a[i / 32] >> (i % 32)) & 1u) {
-      if (r.empty()) r.push_back(1);
-      else r[0] |= 1u;
+      if (r.empty())
+        r.push_back(1);
+      else
+        r[0] |= 1u;
     }
     if (cmp_mag(r, b) >= 0) {
       r = sub_mag(r, b);
@@ -160,7 +162,10 @@ std::optional<BigInt> BigInt::parse(std::string_view text, int base) {
   if (text.empty() || base < 2 || base > 36) return std::nullopt;
   Mag m;
   for (char c : text) {
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'z' ? c - 'a' + 10 : c >= 'A' && c <= 'Z' ? c - 'A' + 10 : 99;
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'z' ? c - 'a' + 10
+            : c >= 'A' && c <= 'Z' ? c - 'A' + 10
+                                   : 99;
     if (d >= base) return std::nullopt;
     uint64_t carry = static_cast<uint64_t>(d);
     for (auto& w : m) {
@@ -240,7 +245,9 @@ std::string BigInt::digits(int base) const {
   return out;
 }
 
-size_t BigInt::bit_length() const { return bits_of(mag_); }
+size_t BigInt::bit_length() const {
+  return bits_of(mag_);
+}
 
 BigInt BigInt::operator-() const {
   BigInt out = *this;
@@ -270,7 +277,9 @@ BigInt operator+(const BigInt& a, const BigInt& b) {
   return out;
 }
 
-BigInt operator-(const BigInt& a, const BigInt& b) { return a + (-b); }
+BigInt operator-(const BigInt& a, const BigInt& b) {
+  return a + (-b);
+}
 
 BigInt operator*(const BigInt& a, const BigInt& b) {
   BigInt out;
@@ -325,7 +334,8 @@ Value big_int_value(const BigInt& n) {
 }
 
 bool is_big_int(const Value& v) {
-  return v.is_binary() && v.get_binary().has_subtype() && v.get_binary().subtype() == kBigIntSubtype;
+  return v.is_binary() && v.get_binary().has_subtype() &&
+         v.get_binary().subtype() == kBigIntSubtype;
 }
 
 std::string big_int_text(const Value& v) {

@@ -60,7 +60,9 @@ class BigInt {
   friend int compare(const BigInt& a, const BigInt& b);
   // Compares exactly with a double that is not NaN (Python's int < float).
   friend int compare(const BigInt& a, double b);
-  friend bool operator==(const BigInt& a, const BigInt& b) { return a.neg_ == b.neg_ && a.mag_ == b.mag_; }
+  friend bool operator==(const BigInt& a, const BigInt& b) {
+    return a.neg_ == b.neg_ && a.mag_ == b.mag_;
+  }
 
  private:
   void trim();

@@ -11,7 +11,9 @@
 namespace drover {
 namespace {
 
-BigInt big(const char* digits) { return *BigInt::parse(digits); }
+BigInt big(const char* digits) {
+  return *BigInt::parse(digits);
+}
 
 TEST(BigInt, PrintsPowersOfTwoPastSixtyFourBits) {
   EXPECT_EQ(BigInt(2).pow(64).to_string(), "18446744073709551616");
@@ -33,7 +35,8 @@ TEST(BigInt, FloorDivisionAndModuloFollowPython) {
 }
 
 TEST(BigInt, ParsesAnyBaseAndConvertsToDoubleAsPython) {
-  EXPECT_EQ(BigInt::parse("ffffffffffffffffffffffff", 16)->to_string(), "79228162514264337593543950335");
+  EXPECT_EQ(BigInt::parse("ffffffffffffffffffffffff", 16)->to_string(),
+            "79228162514264337593543950335");
   EXPECT_FALSE(BigInt::parse("12a"));
   EXPECT_EQ(*(BigInt(2).pow(70) * BigInt(3)).to_double(), 3541774862152233910272.0);
   EXPECT_FALSE(BigInt(2).pow(1024).to_double());  // OverflowError in Python
@@ -54,14 +57,19 @@ TEST(BigInt, ValueIsAnIntWhenItFitsAndDigitsWhenItDoesNot) {
   Value doc = Value::object();
   doc["n"] = v;
   doc["l"] = Value::array({v, 1});
-  EXPECT_EQ(python_json_dumps(doc), R"({"n": 18446744073709551616, "l": [18446744073709551616, 1]})");
+  EXPECT_EQ(python_json_dumps(doc),
+            R"({"n": 18446744073709551616, "l": [18446744073709551616, 1]})");
   EXPECT_EQ(python_repr(doc), "{'n': 18446744073709551616, 'l': [18446744073709551616, 1]}");
   EXPECT_EQ(big_int_of(v), BigInt(2).pow(64));
 }
 
 TEST(BigInt, YamlIntsPastInt64StayExactInts) {
-  Value doc = load_yaml_value_string("a: 123456789012345678901234567890\nb: -0x10000000000000000\nc: 9223372036854775807\n", "t.yml");
-  EXPECT_EQ(python_json_dumps(doc), R"({"a": 123456789012345678901234567890, "b": -18446744073709551616, "c": 9223372036854775807})");
+  Value doc = load_yaml_value_string(
+      "a: 123456789012345678901234567890\nb: -0x10000000000000000\nc: 9223372036854775807\n",
+      "t.yml");
+  EXPECT_EQ(
+      python_json_dumps(doc),
+      R"({"a": 123456789012345678901234567890, "b": -18446744073709551616, "c": 9223372036854775807})");
 }
 
 }  // namespace
