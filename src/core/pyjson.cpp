@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "core/big_int.hpp"
 #include "core/pyrepr.hpp"
 
 namespace drover {
@@ -67,6 +68,12 @@ void dump(std::string& out, const Value& v, const JsonDumpOptions& o, const char
     case Value::value_t::boolean: out += v.get<bool>() ? "true" : "false"; return;
     case Value::value_t::number_integer: out += std::to_string(v.get<int64_t>()); return;
     case Value::value_t::number_unsigned: out += std::to_string(v.get<uint64_t>()); return;
+    case Value::value_t::binary:
+      if (is_big_int(v)) {
+        out += big_int_text(v);
+        return;
+      }
+      break;
     case Value::value_t::number_float: {
       double d = v.get<double>();
       if (std::isnan(d)) out += "NaN";

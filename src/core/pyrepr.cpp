@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/big_int.hpp"
+
 namespace drover {
 namespace {
 
@@ -133,6 +135,9 @@ void python_repr_append(std::string& out, const Value& v) {
     case Value::value_t::boolean: out += v.get<bool>() ? "True" : "False"; break;
     case Value::value_t::number_integer: out += std::to_string(v.get<int64_t>()); break;
     case Value::value_t::number_unsigned: out += std::to_string(v.get<uint64_t>()); break;
+    case Value::value_t::binary:
+      if (is_big_int(v)) out += big_int_text(v);
+      break;
     case Value::value_t::number_float: out += python_float_repr(v.get<double>()); break;
     case Value::value_t::string: out += python_string_repr(v.get_ref<const std::string&>()); break;
     case Value::value_t::array: {

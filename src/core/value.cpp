@@ -15,6 +15,7 @@ bool truthy(const Value& v) {
     case Value::value_t::number_integer: return v.get<int64_t>() != 0;
     case Value::value_t::number_unsigned: return v.get<uint64_t>() != 0;
     case Value::value_t::number_float: return v.get<double>() != 0.0;
+    case Value::value_t::binary: return !v.get_binary().empty();  // a big int is never 0
     case Value::value_t::string: return !v.get_ref<const std::string&>().empty();
     case Value::value_t::array:
     case Value::value_t::object: return !v.empty();

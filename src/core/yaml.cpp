@@ -21,6 +21,7 @@
 
 #include <yaml-cpp/eventhandler.h>
 
+#include "core/big_int.hpp"
 #include "core/strings.hpp"
 #include "core/vault.hpp"
 
@@ -49,30 +50,15 @@ std::string strip_underscores(const std::string& s) {
   return out;
 }
 
-// Python ints are unbounded; past int64 a value falls back to a float, the
-// closest a JSON value can hold. `digits` are valid in `base`.
-double digits_as_double(const std::string& digits, int base) {
-  double d = 0;
-  for (char c : digits) d = d * base + (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-  return d;
-}
-
 // Sexagesimal (base 60) numbers such as 1:30 are ints in YAML 1.1.
 std::optional<Value> parse_sexagesimal(const std::string& body) {
   static const std::regex re("^[1-9][0-9_]*(:[0-5]?[0-9])+$");
   if (!std::regex_match(body, re)) return std::nullopt;
   std::stringstream ss(strip_underscores(body));
   std::string part;
-  int64_t v = 0;
-  double d = 0;
-  bool overflow = false;
-  while (std::getline(ss, part, ':')) {
-    d = d * 60 + digits_as_double(part, 10);
-    errno = 0;
-    long long p = std::strtoll(part.c_str(), nullptr, 10);
-    if (errno == ERANGE || __builtin_mul_overflow(v, 60, &v) || __builtin_add_overflow(v, p, &v)) overflow = true;
-  }
-  return overflow ? Value(d) : Value(v);
+  BigInt v;
+  while (std::getline(ss, part, ':')) v = v * BigInt(60) + BigInt::parse(part).value_or(BigInt());
+  return big_int_value(v);
 }
 
 Value parse_int(const std::string& s) {
@@ -101,7 +87,7 @@ Value parse_int(const std::string& s) {
     digits = strip_underscores(body);
   } else if (auto sexa = parse_sexagesimal(body)) {
     if (!neg) return *sexa;
-    return sexa->is_number_integer() ? Value(-sexa->get<int64_t>()) : Value(-sexa->get<double>());
+    return big_int_value(-big_int_of(*sexa));
   } else {
     return Value();
   }
@@ -109,8 +95,11 @@ Value parse_int(const std::string& s) {
   errno = 0;
   char* end = nullptr;
   unsigned long long u = std::strtoull(digits.c_str(), &end, base);
-  if (errno == ERANGE || *end) return neg ? -digits_as_double(digits, base) : digits_as_double(digits, base);
-  if (!neg && u > static_cast<unsigned long long>(INT64_MAX)) return static_cast<double>(u);
+  if (errno == ERANGE || *end || u > static_cast<unsigned long long>(INT64_MAX)) {
+    // Past int64: PyYAML's int is unbounded, and so is a big-int Value.
+    BigInt n = BigInt::parse(digits, base).value_or(BigInt());
+    return big_int_value(neg ? -n : n);
+  }
   int64_t v = static_cast<int64_t>(u);
   return neg ? -v : v;
 }

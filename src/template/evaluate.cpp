@@ -360,12 +360,13 @@ std::optional<Value> literal_from(const Expr& e) {
     case Expr::K::Neg: {
       if (e.a->k != Expr::K::Const) return std::nullopt;
       const Val& c = e.a->constant;
-      if (c.is_int()) return Value(-c.as_int());
+      if (c.is_integral()) return big_int_value(-c.to_big());
       if (c.is_float()) return Value(-c.as_float());
       return std::nullopt;
     }
     case Expr::K::Pos: {
-      if (e.a->k != Expr::K::Const || !(e.a->constant.is_int() || e.a->constant.is_float())) return std::nullopt;
+      if (e.a->k != Expr::K::Const || !(e.a->constant.is_int() || e.a->constant.is_big_int() || e.a->constant.is_float()))
+        return std::nullopt;
       return e.a->constant.to_value();
     }
     default: return std::nullopt;

@@ -55,6 +55,7 @@ bool data_truthy(const Value& v) {
     case Value::value_t::string: return !v.get_ref<const std::string&>().empty();
     case Value::value_t::array:
     case Value::value_t::object: return !v.empty();
+    case Value::value_t::binary: return true;  // a big int, never 0
     default: return false;
   }
 }

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+#include <string_view>
 
 #include "core/strings.hpp"
 #include "template/filter_support.hpp"
@@ -47,7 +49,8 @@ namespace {
 
 std::string strip_ws(const std::string& s) { return py_strip(s, true, true); }
 
-bool parse_py_int(std::string s, int base, int64_t& out) {
+// Python's int(text, base): any size.
+std::optional<Val> parse_py_int(std::string s, int base) {
   s = strip_ws(s);
   std::string t;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -56,7 +59,7 @@ bool parse_py_int(std::string s, int base, int64_t& out) {
       continue;
     t += s[i];
   }
-  if (t.empty()) return false;
+  if (t.empty()) return std::nullopt;
   bool neg = false;
   size_t i = 0;
   if (t[0] == '+' || t[0] == '-') {
@@ -76,18 +79,27 @@ bool parse_py_int(std::string s, int base, int64_t& out) {
     char x = static_cast<char>(std::tolower(static_cast<unsigned char>(t[i + 1])));
     if ((base == 16 && x == 'x') || (base == 8 && x == 'o') || (base == 2 && x == 'b')) i += 2;
   }
-  if (i >= t.size()) return false;
+  if (i >= t.size()) return std::nullopt;
+  std::string_view digits(t);
+  digits.remove_prefix(i);
   unsigned long long v = 0;
-  for (; i < t.size(); ++i) {
-    char c = static_cast<char>(std::tolower(static_cast<unsigned char>(t[i])));
+  bool small = true;
+  for (char ch : digits) {
+    char c = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     int d = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (c >= 'a' && c <= 'z') ? c - 'a' + 10 : 99;
-    if (d >= base) return false;
+    if (d >= base) return std::nullopt;
     if (v > (static_cast<unsigned long long>(INT64_MAX) - static_cast<unsigned long long>(d)) / static_cast<unsigned long long>(base))
-      fail("integer overflow (drover's integers are 64-bit)");
-    v = v * static_cast<unsigned long long>(base) + static_cast<unsigned long long>(d);
+      small = false;
+    if (small) v = v * static_cast<unsigned long long>(base) + static_cast<unsigned long long>(d);
   }
-  out = neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
-  return true;
+  if (small) return Val::integer(neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v));
+  // Bases that are powers of two have no limit in CPython.
+  if ((base & (base - 1)) != 0 && digits.size() > kMaxIntStrDigits)
+    fail_python("ValueError", "Exceeds the limit (4300 digits) for integer string conversion: value has " +
+                                  std::to_string(digits.size()) + " digits; use sys.set_int_max_str_digits() to increase the limit");
+  auto big = BigInt::parse(digits, base);
+  if (!big) return std::nullopt;
+  return Val::big_integer(neg ? -*big : *big);
 }
 
 bool parse_py_float(const std::string& in, double& out) {
@@ -120,20 +132,18 @@ bool parse_py_float(const std::string& in, double& out) {
 
 Val py_int(const Val& v, int base, bool* ok) {
   if (ok) *ok = true;
-  if (v.is_int()) return v;
+  if (v.is_int() || v.is_big_int()) return v;
   if (v.is_bool()) return Val::integer(v.as_int());
   if (v.is_float()) {
     double d = v.as_float();
-    if (std::isnan(d) || std::isinf(d) || std::fabs(d) > 9.2e18) {
+    if (std::isnan(d) || std::isinf(d)) {
       if (ok) *ok = false;
       return Val();
     }
-    return Val::integer(static_cast<int64_t>(d));
+    return Val::big_integer(BigInt::from_double(d));
   }
-  if (v.is_str()) {
-    int64_t out;
-    if (parse_py_int(v.as_str(), base, out)) return Val::integer(out);
-  }
+  if (v.is_str())
+    if (auto out = parse_py_int(v.as_str(), base)) return *out;
   if (ok) *ok = false;
   return Val();
 }

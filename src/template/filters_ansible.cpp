@@ -106,6 +106,7 @@ Val f_bool(Renderer&, const Val& v, CallArgs&) {
     std::string s = py_lower_str(v.as_str());
     return Val::boolean(s == "yes" || s == "on" || s == "1" || s == "true");
   }
+  if (v.is_big_int()) return Val::boolean(false);
   if (v.is_number()) return Val::boolean(v.as_float() == 1.0);
   return Val::boolean(false);
 }
@@ -520,12 +521,20 @@ class Draw {
  public:
   explicit Draw(const Val& seed) {
     if (seed.is_none()) return;
-    if (seed.is_int() || seed.is_bool())
+    if (seed.is_big_int())
+      seeded_.emplace(seed.as_big());
+    else if (seed.is_int() || seed.is_bool())
       seeded_.emplace(seed.as_int());
     else
       seeded_.emplace(to_str(seed));
   }
   uint64_t below(uint64_t n) { return seeded_ ? seeded_->randbelow(n) : rng()() % n; }
+  BigInt below(const BigInt& n) {
+    if (seeded_) return seeded_->randbelow(n);
+    PyRandom fresh(BigInt::from_words({static_cast<uint32_t>(rng()()), static_cast<uint32_t>(rng()()),
+                                       static_cast<uint32_t>(rng()()), static_cast<uint32_t>(rng()())}));
+    return fresh.randbelow(n);
+  }
 
  private:
   std::optional<PyRandom> seeded_;
@@ -538,8 +547,7 @@ int64_t floor_div(int64_t a, int64_t b) {
 
 // random.randrange(start, stop, step) of CPython 3.11.
 int64_t randrange(Draw& g, int64_t start, int64_t stop, int64_t step) {
-  int64_t width;
-  if (__builtin_sub_overflow(stop, start, &width)) fail("integer overflow (drover's integers are 64-bit)");
+  int64_t width = stop - start;  // f_random checked that it fits
   if (step == 1) {
     if (width <= 0)
       fail("empty range for randrange(" + std::to_string(start) + ", " + std::to_string(stop) + ", " +
@@ -552,14 +560,32 @@ int64_t randrange(Draw& g, int64_t start, int64_t stop, int64_t step) {
   return start + step * static_cast<int64_t>(g.below(static_cast<uint64_t>(n)));
 }
 
+// randrange past int64 (any bound a BigInt, or a width that overflows).
+Val randrange_big(Draw& g, const BigInt& start, const BigInt& stop, const BigInt& step) {
+  BigInt width = stop - start;
+  if (step == BigInt(1)) {
+    if (width.negative() || width.is_zero())
+      fail("empty range for randrange(" + start.to_string() + ", " + stop.to_string() + ", " + width.to_string() + ")");
+    return Val::big_integer(start + g.below(width));
+  }
+  if (step.is_zero()) fail("zero step for randrange()");
+  BigInt n, rest;
+  BigInt::floor_divmod(step.negative() ? width + step + BigInt(1) : width + step - BigInt(1), step, n, rest);
+  if (n.negative() || n.is_zero()) fail("empty range for randrange()");
+  return Val::big_integer(start + step * g.below(n));
+}
+
 Val f_random(Renderer&, const Val& v, CallArgs& a) {
   Val start = a.get(0, "start", Val::none());
   Val step = a.get(1, "step", Val::none());
   Draw g(a.get(2, "seed", Val::none()));
-  if (v.is_int()) {
-    int64_t st = start.is_none() || !start.truthy() ? 0 : start.as_int();
-    int64_t sp = step.is_none() || !step.truthy() ? 1 : step.as_int();
-    return Val::integer(randrange(g, st, v.as_int(), sp));
+  if (v.is_int() || v.is_big_int()) {
+    Val st = start.is_none() || !start.truthy() ? Val::integer(0) : start;
+    Val sp = step.is_none() || !step.truthy() ? Val::integer(1) : step;
+    int64_t width;
+    if (v.is_big_int() || st.is_big_int() || sp.is_big_int() || __builtin_sub_overflow(v.as_int(), st.as_int(), &width))
+      return randrange_big(g, st.to_big(), v.to_big(), sp.to_big());
+    return Val::integer(randrange(g, st.as_int(), v.as_int(), sp.as_int()));
   }
   if (v.is_sequence() || v.is_str() || v.is_dict()) {
     if (start.truthy() || step.truthy()) fail("start and step can only be used with integer values");

@@ -37,8 +37,8 @@ std::string html_escape(const std::string& s) {
 Val f_abs(Renderer&, const Val& v, CallArgs&) {
   if (v.is_undefined()) raise_undefined(v);
   if (v.is_float()) return Val::flt(std::fabs(v.as_float()));
-  if (v.is_int() || v.is_bool()) {
-    if (v.as_int() == INT64_MIN) fail("integer overflow");
+  if (v.is_integral()) {
+    if (v.is_big_int() || v.as_int() == INT64_MIN) return Val::big_integer(v.to_big().abs());
     return Val::integer(std::llabs(v.as_int()));
   }
   fail("bad operand type for abs(): '" + type_name(v) + "'");
@@ -402,6 +402,7 @@ Val f_round(Renderer&, const Val& v, CallArgs& a) {
   if (!v.is_number()) fail("type " + type_name(v) + " doesn't define __round__ method");
   double d = v.as_float();
   if (method == "common") {
+    if (v.is_big_int()) return v;
     if ((v.is_int() || v.is_bool())) return Val::integer(v.as_int());
     if (std::isnan(d) || std::isinf(d)) return Val::flt(d);
     if (prec > 300) return Val::flt(d);

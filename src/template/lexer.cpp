@@ -427,8 +427,7 @@ class Lexer {
     const char* s = t.c_str();
     if (base != 10) s += 2;
     unsigned long long v = std::strtoull(s, nullptr, base);
-    if (errno == ERANGE || v > static_cast<unsigned long long>(INT64_MAX))
-      error("integer literal too large", line_);
+    if (errno == ERANGE || v > static_cast<unsigned long long>(INT64_MAX)) tok.big_base = base;
     tok.ival = static_cast<int64_t>(v);
     toks_.push_back(tok);
     return e;

@@ -41,6 +41,7 @@ struct Token {
   std::string text;  // Data: the text; String: the decoded value; Name/Op: as written
   int64_t ival = 0;
   double fval = 0;
+  int big_base = 0;  // Int past int64: the base of `text`'s digits (after 0x/0o/0b)
 };
 
 // Throws TemplateError(Syntax) naming `name` and the line.

@@ -309,11 +309,35 @@ Val call_special(Renderer& r, const Val& obj, CallArgs& args) {
 
 namespace {
 
+// range() where a bound is past int64 (Python's range takes any int).
+Val big_range(const CallArgs& a) {
+  BigInt start, stop, step(1);
+  if (a.pos.size() == 1) {
+    stop = a.pos[0].to_big();
+  } else {
+    start = a.pos[0].to_big();
+    stop = a.pos[1].to_big();
+    if (a.pos.size() == 3) step = a.pos[2].to_big();
+  }
+  if (step.is_zero()) fail("range() arg 3 must not be zero");
+  Value out = Value::array();
+  bool up = !step.negative();
+  for (BigInt i = start; up ? compare(i, stop) < 0 : compare(i, stop) > 0; i = i + step) {
+    if (out.size() >= 10'000'000) fail("range too big (drover limits range() to 10000000 items)");
+    out.push_back(big_int_value(i));
+  }
+  return Val::data(std::move(out));
+}
+
 Val range_fn(Renderer&, CallArgs& a) {
   a.check(3, {});
   if (a.pos.empty()) fail("range expected at least 1 argument, got 0");
-  for (const auto& v : a.pos)
-    if (!v.is_int() && !v.is_bool()) fail("'" + type_name(v) + "' object cannot be interpreted as an integer");
+  bool big = false;
+  for (const auto& v : a.pos) {
+    if (!v.is_integral()) fail("'" + type_name(v) + "' object cannot be interpreted as an integer");
+    big = big || v.is_big_int();
+  }
+  if (big) return big_range(a);
   int64_t start = 0, stop, step = 1;
   if (a.pos.size() == 1) {
     stop = a.pos[0].as_int();
@@ -327,10 +351,18 @@ Val range_fn(Renderer&, CallArgs& a) {
   long double count = step > 0 ? (static_cast<long double>(stop) - start) / step
                                : (static_cast<long double>(start) - stop) / -step;
   if (count > 10'000'000) fail("range too big (drover limits range() to 10000000 items)");
+  // The last step may pass INT64_MAX: that ends the range as it would in
+  // Python, where it goes past `stop`.
   if (step > 0)
-    for (int64_t i = start; i < stop; i += step) out.push_back(i);
+    for (int64_t i = start; i < stop;) {
+      out.push_back(i);
+      if (__builtin_add_overflow(i, step, &i)) break;
+    }
   else
-    for (int64_t i = start; i > stop; i += step) out.push_back(i);
+    for (int64_t i = start; i > stop;) {
+      out.push_back(i);
+      if (__builtin_add_overflow(i, step, &i)) break;
+    }
   return Val::data(std::move(out));
 }
 

@@ -1,5 +1,7 @@
 #include "template/operators.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -22,8 +24,70 @@ void check_operand(const Val& v) {
   if (v.is_undefined()) raise_undefined(v);
 }
 
-void check_overflow(bool overflow) {
-  if (overflow) fail("integer overflow (drover's integers are 64-bit)");
+[[noreturn]] void too_large() {
+  fail_python("OverflowError", "integer too large: drover's ints stop at 2**" + std::to_string(kMaxBigIntBits));
+}
+
+// The int operators past int64 (and where an operand is already a BigInt).
+Val big_arith(char op, const BigInt& a, const BigInt& b) {
+  switch (op) {
+    case '+': return Val::big_integer(a + b);
+    case '-': return Val::big_integer(a - b);
+    case '*':
+      if (a.bit_length() + b.bit_length() > kMaxBigIntBits) too_large();
+      return Val::big_integer(a * b);
+    default: break;
+  }
+  // '/' is floor division here, '%' modulo; the divisor is not zero.
+  BigInt q, r;
+  BigInt::floor_divmod(a, b, q, r);
+  return Val::big_integer(op == '%' ? r : q);
+}
+
+// int / int where one is past int64: Python divides exactly and rounds
+// once; this scales the quotient to 64 significant bits, then rounds it to
+// a double (off by one unit in the last place at worst).
+double big_true_divide(const BigInt& a, const BigInt& b) {
+  if (b.is_zero()) fail_python("ZeroDivisionError", "division by zero");
+  if (a.is_zero()) return b.negative() ? -0.0 : 0.0;
+  long shift = 64 - (static_cast<long>(a.bit_length()) - static_cast<long>(b.bit_length()));
+  BigInt num = a.abs(), den = b.abs();
+  if (shift > 0) num = num * BigInt(2).pow(static_cast<uint64_t>(shift));
+  else if (shift < 0) den = den * BigInt(2).pow(static_cast<uint64_t>(-shift));
+  BigInt q, r;
+  BigInt::floor_divmod(num, den, q, r);
+  double d = std::ldexp(q.to_double().value_or(0.0), static_cast<int>(-shift));
+  if (std::isinf(d)) fail_python("OverflowError", "integer division result too large for a float");
+  return a.negative() != b.negative() ? -d : d;
+}
+
+// int ** int with a non-negative exponent.
+Val int_power(const Val& base, const Val& exponent) {
+  BigInt b = base.to_big();
+  // (bit_length - 1) * exponent is the least number of bits the result has.
+  size_t least_bits = 0;
+  bool huge = exponent.is_big_int() ||
+              __builtin_mul_overflow(b.bit_length() == 0 ? 0 : b.bit_length() - 1, static_cast<size_t>(exponent.as_int()), &least_bits) ||
+              least_bits > kMaxBigIntBits;
+  if (huge) {
+    // Only 0, 1 and -1 stay small under a huge exponent.
+    bool odd = exponent.is_big_int() ? (exponent.as_big().words()[0] & 1u) : (exponent.as_int() & 1);
+    if (b.is_zero() || b == BigInt(1)) return Val::big_integer(b);
+    if (b == BigInt(-1)) return Val::integer(odd ? -1 : 1);
+    too_large();
+  }
+  int64_t e = exponent.as_int();
+  if (!base.is_big_int()) {
+    int64_t x = base.as_int(), r = 1, n = e;
+    bool overflow = false;
+    while (n > 0 && !overflow) {
+      if (n & 1) overflow = __builtin_mul_overflow(r, x, &r);
+      n >>= 1;
+      if (n && !overflow) overflow = __builtin_mul_overflow(x, x, &x);
+    }
+    if (!overflow) return Val::integer(r);
+  }
+  return Val::big_integer(b.pow(static_cast<uint64_t>(e)));
 }
 
 Val repeat(const Val& seq, int64_t n) {
@@ -57,8 +121,8 @@ double py_fmod(double a, double b) {
 Val negate(const Val& a) {
   check_operand(a);
   if (a.is_float()) return Val::flt(-a.as_float());
-  if (a.is_int() || a.is_bool()) {
-    if (a.as_int() == INT64_MIN) fail("integer overflow (drover's integers are 64-bit)");
+  if (a.is_integral()) {
+    if (a.is_big_int() || a.as_int() == INT64_MIN) return Val::big_integer(-a.to_big());
     return Val::integer(-a.as_int());
   }
   fail_type("bad operand type for unary -: '" + type_name(a) + "'");
@@ -71,12 +135,13 @@ Val binary_op(std::string_view op, const Val& a, const Val& b) {
     if (auto r = datetime_binary(op[0], a, b)) return *r;
   bool nums = a.is_number() && b.is_number();
   bool flt = nums && (a.is_float() || b.is_float());
+  bool big = nums && !flt && (a.is_big_int() || b.is_big_int());
   switch (op[0]) {
     case '+':
       if (nums) {
         if (flt) return Val::flt(a.as_float() + b.as_float());
         int64_t r;
-        check_overflow(__builtin_add_overflow(a.as_int(), b.as_int(), &r));
+        if (big || __builtin_add_overflow(a.as_int(), b.as_int(), &r)) return big_arith('+', a.to_big(), b.to_big());
         return Val::integer(r);
       }
       if (a.is_str() && b.is_str()) return Val::str(a.as_str() + b.as_str());
@@ -103,22 +168,14 @@ Val binary_op(std::string_view op, const Val& a, const Val& b) {
       if (nums) {
         if (flt) return Val::flt(a.as_float() - b.as_float());
         int64_t r;
-        check_overflow(__builtin_sub_overflow(a.as_int(), b.as_int(), &r));
+        if (big || __builtin_sub_overflow(a.as_int(), b.as_int(), &r)) return big_arith('-', a.to_big(), b.to_big());
         return Val::integer(r);
       }
       unsupported("-", a, b);
     case '*':
       if (op == "**") {
         if (!nums) unsupported("** or pow()", a, b);
-        if (!flt && b.as_int() >= 0) {
-          int64_t base = a.as_int(), e = b.as_int(), r = 1;
-          while (e > 0) {
-            if (e & 1) check_overflow(__builtin_mul_overflow(r, base, &r));
-            e >>= 1;
-            if (e) check_overflow(__builtin_mul_overflow(base, base, &base));
-          }
-          return Val::integer(r);
-        }
+        if (!flt && !(b.is_big_int() ? b.as_big().negative() : b.as_int() < 0)) return int_power(a, b);
         if (a.as_float() == 0.0 && b.as_float() < 0) fail("0.0 cannot be raised to a negative power");
         double r = std::pow(a.as_float(), b.as_float());
         if (std::isnan(r) && a.as_float() < 0) fail("negative number cannot be raised to a fractional power");
@@ -128,9 +185,11 @@ Val binary_op(std::string_view op, const Val& a, const Val& b) {
       if (nums) {
         if (flt) return Val::flt(a.as_float() * b.as_float());
         int64_t r;
-        check_overflow(__builtin_mul_overflow(a.as_int(), b.as_int(), &r));
+        if (big || __builtin_mul_overflow(a.as_int(), b.as_int(), &r)) return big_arith('*', a.to_big(), b.to_big());
         return Val::integer(r);
       }
+      if ((a.is_big_int() && (b.is_str() || b.is_sequence())) || (b.is_big_int() && (a.is_str() || a.is_sequence())))
+        fail_python("OverflowError", "cannot fit 'int' into an index-sized integer");
       if ((a.is_str() || a.is_sequence()) && (b.is_int() || b.is_bool())) return repeat(a, b.as_int());
       if ((b.is_str() || b.is_sequence()) && (a.is_int() || a.is_bool())) return repeat(b, a.as_int());
       if (a.is_str() || a.is_sequence() || b.is_str() || b.is_sequence()) {
@@ -146,12 +205,13 @@ Val binary_op(std::string_view op, const Val& a, const Val& b) {
           return Val::flt(std::floor(a.as_float() / b.as_float()));
         }
         if (b.as_int() == 0) fail_python("ZeroDivisionError", "integer division or modulo by zero");
-        if (a.as_int() == INT64_MIN && b.as_int() == -1) fail("integer overflow (drover's integers are 64-bit)");
+        if (big || (a.as_int() == INT64_MIN && b.as_int() == -1)) return big_arith('/', a.to_big(), b.to_big());
         int64_t q = a.as_int() / b.as_int();
         if ((a.as_int() % b.as_int() != 0) && ((a.as_int() < 0) != (b.as_int() < 0))) --q;
         return Val::integer(q);
       }
       if (!nums) unsupported("/", a, b);
+      if (big) return Val::flt(big_true_divide(a.to_big(), b.to_big()));
       if (b.as_float() == 0.0) fail_python("ZeroDivisionError", flt ? "float division by zero" : "division by zero");
       return Val::flt(a.as_float() / b.as_float());
     case '%':
@@ -162,6 +222,7 @@ Val binary_op(std::string_view op, const Val& a, const Val& b) {
         return Val::flt(py_fmod(a.as_float(), b.as_float()));
       }
       if (b.as_int() == 0) fail_python("ZeroDivisionError", "integer modulo by zero");
+      if (big) return big_arith('%', a.to_big(), b.to_big());
       if (b.as_int() == -1) return Val::integer(0);
       {
         int64_t m = a.as_int() % b.as_int();
@@ -232,6 +293,20 @@ std::string percent_format(const std::string& fmt, const Val& args) {
       case 'i':
       case 'u': {
         if (!arg.is_number()) fail("%d format: a real number is required, not " + type_name(arg));
+        if (arg.is_big_int() || (arg.is_float() && std::fabs(arg.as_float()) >= 9.2e18)) {
+          // Python's %d of any int (and of a float's integer part).
+          BigInt n = arg.is_big_int() ? arg.as_big() : BigInt::from_double(arg.as_float());
+          std::string digits = n.digits(10);
+          std::string sign = n.negative() ? "-" : flags.find('+') != std::string::npos ? "+" : flags.find(' ') != std::string::npos ? " " : "";
+          piece = sign + digits;
+          size_t w = width.empty() ? 0 : static_cast<size_t>(std::atoi(width.c_str()));
+          if (piece.size() < w) {
+            if (flags.find('-') != std::string::npos) piece += std::string(w - piece.size(), ' ');
+            else if (flags.find('0') != std::string::npos) piece = sign + std::string(w - piece.size(), '0') + digits;
+            else piece = std::string(w - piece.size(), ' ') + piece;
+          }
+          break;
+        }
         long long v = arg.is_float() ? static_cast<long long>(arg.as_float()) : arg.as_int();
         std::snprintf(buf, sizeof buf, (spec + "lld").c_str(), v);
         piece = buf;
@@ -240,7 +315,15 @@ std::string percent_format(const std::string& fmt, const Val& args) {
       case 'x':
       case 'X':
       case 'o': {
-        if (!arg.is_int() && !arg.is_bool()) fail("%" + std::string(1, conv) + " format: an integer is required, not " + type_name(arg));
+        if (!arg.is_integral()) fail("%" + std::string(1, conv) + " format: an integer is required, not " + type_name(arg));
+        if (arg.is_big_int()) {
+          const BigInt& n = arg.as_big();
+          std::string digits = n.digits(conv == 'o' ? 8 : 16);
+          if (conv == 'X') std::transform(digits.begin(), digits.end(), digits.begin(), ::toupper);
+          if (flags.find('#') != std::string::npos) digits = std::string("0") + (conv == 'o' ? 'o' : conv) + digits;
+          piece = (n.negative() ? "-" : "") + digits;
+          break;
+        }
         long long v = arg.as_int();
         std::string f = spec + "ll" + conv;
         if (v < 0) {

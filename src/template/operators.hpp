@@ -2,8 +2,8 @@
 // and float rules (true division gives a float, floor division and modulo
 // round toward negative infinity, bool counts as int), sequence and string
 // concatenation and repetition, and printf-style "%" formatting. Errors use
-// CPython's TypeError/ZeroDivisionError wording. Ints are 64-bit: overflow
-// is an error, not a wrong number.
+// CPython's TypeError/ZeroDivisionError wording. Ints are Python's: int64
+// while they fit, exact BigInts past that (core/big_int.hpp).
 #pragma once
 
 #include <string>

@@ -188,9 +188,14 @@ ExprPtr Parser::parse_primary() {
       return constant(Val::str(std::move(s)), line);
     }
     case Tok::Int: {
-      auto v = tk.ival;
+      Val v = Val::integer(tk.ival);
+      if (tk.big_base) {
+        std::string_view digits(tk.text);
+        if (tk.big_base != 10) digits.remove_prefix(2);
+        v = Val::big_integer(BigInt::parse(digits, tk.big_base).value_or(BigInt()));
+      }
       next();
-      return constant(Val::integer(v), line);
+      return constant(std::move(v), line);
     }
     case Tok::Float: {
       auto v = tk.fval;

@@ -43,6 +43,12 @@ PyRandom::PyRandom(int64_t seed) {
   init_by_array(key);
 }
 
+PyRandom::PyRandom(const BigInt& seed) {
+  std::vector<uint32_t> key = seed.words();  // of the absolute value
+  if (key.empty()) key.push_back(0);
+  init_by_array(key);
+}
+
 void PyRandom::init_by_array(const std::vector<uint32_t>& key) {
   mt_[0] = 19650218U;
   for (uint32_t i = 1; i < kN; ++i) mt_[i] = 1812433253U * (mt_[i - 1] ^ (mt_[i - 1] >> 30)) + i;
@@ -103,6 +109,27 @@ uint64_t PyRandom::randbelow(uint64_t n) {
   int k = 64 - __builtin_clzll(n);  // n.bit_length()
   uint64_t r = getrandbits(k);
   while (r >= n) r = getrandbits(k);
+  return r;
+}
+
+// CPython's getrandbits for k > 32: 32-bit words, least significant
+// first, the last one shifted down to the bits that remain.
+BigInt PyRandom::getrandbits_big(size_t k) {
+  std::vector<uint32_t> words;
+  for (size_t left = k; left > 0;) {
+    uint32_t r = next32();
+    if (left < 32) r >>= (32 - left);
+    words.push_back(r);
+    left = left < 32 ? 0 : left - 32;
+  }
+  return BigInt::from_words(std::move(words));
+}
+
+BigInt PyRandom::randbelow(const BigInt& n) {
+  if (auto small = n.to_int64()) return BigInt(static_cast<int64_t>(randbelow(static_cast<uint64_t>(*small))));
+  size_t k = n.bit_length();
+  BigInt r = getrandbits_big(k);
+  while (compare(r, n) >= 0) r = getrandbits_big(k);
   return r;
 }
 

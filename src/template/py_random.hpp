@@ -14,16 +14,21 @@
 #include <string>
 #include <vector>
 
+#include "core/big_int.hpp"
+
 namespace drover::tmpl {
 
 class PyRandom {
  public:
   explicit PyRandom(const std::string& seed);  // random.Random("text")
   explicit PyRandom(int64_t seed);             // random.Random(42)
+  explicit PyRandom(const BigInt& seed);       // random.Random(2**100)
 
   uint32_t next32();                 // genrand_uint32
   uint64_t getrandbits(int k);       // 0 < k <= 64
   uint64_t randbelow(uint64_t n);    // n > 0: uniform in [0, n)
+  BigInt getrandbits_big(size_t k);  // any k > 0
+  BigInt randbelow(const BigInt& n); // n > 0, any size
 
  private:
   void init_by_array(const std::vector<uint32_t>& key);

@@ -535,9 +535,10 @@ Val Renderer::getattr(const Val& obj, std::string_view name) {
       break;
     }
     case Val::Kind::Int:
+    case Val::Kind::BigInt:
     case Val::Kind::Float:
     case Val::Kind::Bool:
-      if (name == "real") return obj.is_float() ? obj : Val::integer(obj.as_int());
+      if (name == "real") return obj.is_float() || obj.is_big_int() ? obj : Val::integer(obj.as_int());
       if (name == "imag") return obj.is_float() ? Val::flt(0.0) : Val::integer(0);
       break;
     default: break;

@@ -45,6 +45,21 @@ Val Val::str_ref(const std::string* s, std::shared_ptr<const void> keep) {
   return v;
 }
 
+Val Val::big_integer(BigInt n) {
+  if (auto small = n.to_int64()) return integer(*small);
+  auto owned = std::make_shared<const BigInt>(std::move(n));
+  Val v;
+  v.k_ = Kind::BigInt;
+  v.big_ = owned.get();
+  v.keep_ = std::move(owned);
+  return v;
+}
+
+double Val::big_as_float() const {
+  if (auto d = big_->to_double()) return *d;
+  fail_python("OverflowError", "int too large to convert to float");
+}
+
 Val Val::data(Value d) {
   switch (d.type()) {
     case Value::value_t::string: return str(std::move(d.get_ref<std::string&>()));
@@ -175,6 +190,7 @@ bool Val::truthy() const {
     case Kind::None: return false;
     case Kind::Bool: return b_;
     case Kind::Int: return i_ != 0;
+    case Kind::BigInt: return true;
     case Kind::Float: return f_ != 0.0;
     case Kind::Str: return !str_->empty();
     case Kind::Data: return !data_->empty();
@@ -190,6 +206,7 @@ Value Val::to_value() const {
     case Kind::None: return Value(nullptr);
     case Kind::Bool: return Value(b_);
     case Kind::Int: return Value(i_);
+    case Kind::BigInt: return big_int_value(*big_);
     case Kind::Float: return Value(f_);
     case Kind::Str: return Value(*str_);
     case Kind::Data: return *data_;
@@ -229,6 +246,16 @@ void append_int(std::string& out, int64_t i) {
   out.append(buf, static_cast<size_t>(r.ptr - buf));
 }
 
+// Python 3.11 refuses str() of an int past 4300 digits (CVE-2020-10735);
+// the limit also keeps a runaway ** from filling the output.
+void append_big(std::string& out, const BigInt& n) {
+  // More than 14285 bits is more than 4300 digits: no need to print them.
+  std::string text = n.bit_length() > 14285 ? std::string(kMaxIntStrDigits + 1, '0') : n.to_string();
+  if (text.size() - (n.negative() ? 1 : 0) > kMaxIntStrDigits)
+    fail_python("ValueError", "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit");
+  out += text;
+}
+
 std::string object_str(const Val& v) {
   switch (v.as_obj()->type) {
     case Object::Type::DateTime:
@@ -248,6 +275,7 @@ void str_append(std::string& out, const Val& v) {
   switch (v.kind()) {
     case Val::Kind::Str: out += v.as_str(); break;
     case Val::Kind::Int: append_int(out, v.as_int()); break;
+    case Val::Kind::BigInt: append_big(out, v.as_big()); break;
     case Val::Kind::Undefined:
       if (v.is_lenient_undefined()) break;
       raise_undefined(v);
@@ -282,6 +310,7 @@ void repr_append(std::string& out, const Val& v) {
     case Val::Kind::None: out += "None"; break;
     case Val::Kind::Bool: out += v.as_bool() ? "True" : "False"; break;
     case Val::Kind::Int: append_int(out, v.as_int()); break;
+    case Val::Kind::BigInt: append_big(out, v.as_big()); break;
     case Val::Kind::Float: out += python_float_repr(v.as_float()); break;
     case Val::Kind::Str: out += python_string_repr(v.as_str()); break;
     case Val::Kind::Data: python_repr_append(out, v.as_data()); break;
@@ -315,7 +344,8 @@ std::string type_name(const Val& v) {
     case Val::Kind::Undefined: return "AnsibleUndefined";
     case Val::Kind::None: return "NoneType";
     case Val::Kind::Bool: return "bool";
-    case Val::Kind::Int: return "int";
+    case Val::Kind::Int:
+    case Val::Kind::BigInt: return "int";
     case Val::Kind::Float: return "float";
     case Val::Kind::Str: return "str";
     case Val::Kind::Data: return v.as_data().is_array() ? "list" : "dict";
@@ -344,6 +374,22 @@ std::string object_type_repr(const Val& v) {
 namespace {
 int cmp_num(double a, double b) { return a < b ? -1 : (a > b ? 1 : 0); }
 
+// Python compares ints and floats by their exact values.
+int cmp_numbers(const Val& a, const Val& b) {
+  if (a.is_float() && b.is_float()) return cmp_num(a.as_float(), b.as_float());
+  if (a.is_float() || b.is_float()) {
+    const Val& i = a.is_float() ? b : a;
+    double f = a.is_float() ? a.as_float() : b.as_float();
+    if (std::isnan(f)) return 2;  // unordered
+    constexpr int64_t kExact = int64_t{1} << 53;  // every int up to here is a double
+    if (!i.is_big_int() && i.as_int() <= kExact && i.as_int() >= -kExact) return cmp_num(a.as_float(), b.as_float());
+    int c = compare(i.to_big(), f);
+    return a.is_float() ? -c : c;
+  }
+  if (a.is_big_int() || b.is_big_int()) return compare(a.to_big(), b.to_big());
+  return a.as_int() < b.as_int() ? -1 : (a.as_int() > b.as_int() ? 1 : 0);
+}
+
 [[noreturn]] void not_supported(const char* op, const Val& a, const Val& b) {
   fail_type(std::string("'") + op + "' not supported between instances of '" + type_name(a) + "' and '" +
        type_name(b) + "'");
@@ -367,7 +413,10 @@ bool equals(const Val& a, const Val& b) {
     raise_undefined(a.is_undefined() ? a : b);
   }
   if (a.is_number() && b.is_number()) {
-    if (a.is_float() || b.is_float()) return a.as_float() == b.as_float();
+    // Past 2**53 a double is not exact: Python compares an int with a
+    // float by their exact values.
+    if (a.is_big_int() || b.is_big_int() || a.is_float() != b.is_float()) return cmp_numbers(a, b) == 0;
+    if (a.is_float()) return a.as_float() == b.as_float();
     return a.as_int() == b.as_int();
   }
   if (a.is_str() && b.is_str()) return a.as_str() == b.as_str();
@@ -398,7 +447,11 @@ int compare(const Val& a, const Val& b, bool case_sensitive) {
   if (a.is_undefined()) raise_undefined(a);
   if (b.is_undefined()) raise_undefined(b);
   if (a.is_number() && b.is_number()) {
-    if (a.is_float() || b.is_float()) return cmp_num(a.as_float(), b.as_float());
+    if (a.is_big_int() || b.is_big_int() || a.is_float() != b.is_float()) {
+      int c = cmp_numbers(a, b);
+      return c == 2 ? 0 : c;  // NaN: neither smaller nor larger
+    }
+    if (a.is_float()) return cmp_num(a.as_float(), b.as_float());
     return a.as_int() < b.as_int() ? -1 : (a.as_int() > b.as_int() ? 1 : 0);
   }
   if (a.is_str() && b.is_str()) {

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/big_int.hpp"
 #include "core/value.hpp"
 
 namespace drover::tmpl {
@@ -39,13 +40,17 @@ class Object {
 
 class Val {
  public:
-  enum class Kind : uint8_t { Undefined, None, Bool, Int, Float, Str, Data, Seq, Obj };
+  // Int is int64; BigInt an int beyond it (Python's ints are unbounded),
+  // never one that fits: arithmetic gives back Int when the result fits.
+  enum class Kind : uint8_t { Undefined, None, Bool, Int, Float, Str, Data, Seq, Obj, BigInt };
 
   Val() : k_(Kind::Undefined) { i_ = 0; }
   static Val none() { Val v; v.k_ = Kind::None; return v; }
   static Val boolean(bool b) { Val v; v.k_ = Kind::Bool; v.b_ = b; return v; }
   static Val integer(int64_t i) { Val v; v.k_ = Kind::Int; v.i_ = i; return v; }
   static Val flt(double d) { Val v; v.k_ = Kind::Float; v.f_ = d; return v; }
+  // An int of any size: Int when it fits in int64.
+  static Val big_integer(BigInt n);
   static Val str(std::string s);
   // "" without an allocation.
   static Val empty_str();
@@ -61,7 +66,7 @@ class Val {
       case Value::value_t::number_integer: out.k_ = Kind::Int; out.i_ = v->get_ref<const Value::number_integer_t&>(); return out;
       case Value::value_t::number_unsigned: {
         auto u = v->get_ref<const Value::number_unsigned_t&>();
-        if (u > static_cast<uint64_t>(INT64_MAX)) return flt(static_cast<double>(u));
+        if (u > static_cast<uint64_t>(INT64_MAX)) return big_integer(big_int_of(*v));
         return integer(static_cast<int64_t>(u));
       }
       case Value::value_t::number_float: out.k_ = Kind::Float; out.f_ = v->get_ref<const Value::number_float_t&>(); return out;
@@ -71,6 +76,10 @@ class Val {
           if (auto opened = opened_vault(*v)) return std::move(*opened);
         [[fallthrough]];
       case Value::value_t::array: out.k_ = Kind::Data; out.data_ = v; break;
+      case Value::value_t::binary:
+        if (drover::is_big_int(*v)) return big_integer(big_int_of(*v));
+        out.k_ = Kind::None;
+        return out;
       default: out.k_ = Kind::None; return out;
     }
     out.keep_ = std::move(keep);
@@ -115,7 +124,10 @@ class Val {
   bool is_bool() const { return k_ == Kind::Bool; }
   bool is_int() const { return k_ == Kind::Int; }
   bool is_float() const { return k_ == Kind::Float; }
-  bool is_number() const { return k_ == Kind::Int || k_ == Kind::Float || k_ == Kind::Bool; }
+  bool is_big_int() const { return k_ == Kind::BigInt; }
+  // int or bool of any size (Python's isinstance(v, int)).
+  bool is_integral() const { return k_ == Kind::Int || k_ == Kind::Bool || k_ == Kind::BigInt; }
+  bool is_number() const { return k_ == Kind::Int || k_ == Kind::Float || k_ == Kind::Bool || k_ == Kind::BigInt; }
   bool is_str() const { return k_ == Kind::Str; }
   bool is_list() const { return (k_ == Kind::Data && data_->is_array()) || (k_ == Kind::Seq && !flag_); }
   bool is_tuple() const { return k_ == Kind::Seq && flag_; }
@@ -131,8 +143,21 @@ class Val {
   Val& mark_safe(bool s = true) { if (k_ == Kind::Str) flag_ = s; return *this; }
 
   bool as_bool() const { return b_; }
-  int64_t as_int() const { return k_ == Kind::Bool ? (b_ ? 1 : 0) : i_; }
-  double as_float() const { return k_ == Kind::Float ? f_ : static_cast<double>(as_int()); }
+  // A BigInt saturates (callers that take any size check is_big_int).
+  int64_t as_int() const {
+    if (k_ == Kind::Int) return i_;
+    if (k_ == Kind::Bool) return b_ ? 1 : 0;
+    return k_ == Kind::BigInt ? (big_->negative() ? INT64_MIN : INT64_MAX) : i_;
+  }
+  // float(v); a BigInt too large for a double raises Python's OverflowError.
+  double as_float() const {
+    if (k_ == Kind::Float) return f_;
+    if (k_ == Kind::BigInt) return big_as_float();
+    return static_cast<double>(as_int());
+  }
+  const BigInt& as_big() const { return *big_; }
+  // Any integral value (bool, Int, BigInt) as a BigInt.
+  BigInt to_big() const { return k_ == Kind::BigInt ? *big_ : BigInt(as_int()); }
   const std::string& as_str() const { return *str_; }
   const Value& as_data() const { return *data_; }
   const std::vector<Val>& as_seq() const { return *seq_; }
@@ -169,7 +194,9 @@ class Val {
     const Value* data_;
     const std::vector<Val>* seq_;
     Object* obj_;
+    const BigInt* big_;
   };
+  double big_as_float() const;
   std::shared_ptr<const void> keep_;
 };
 

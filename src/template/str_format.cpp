@@ -70,12 +70,19 @@ std::string format_with_spec(const Val& v, std::string_view spec) {
   } else {
     if (!v.is_number()) fail("Unknown format code '" + std::string(1, type) + "' for object of type '" + type_name(v) + "'");
     if (!align) align = '>';
-    double d = v.as_float();
     bool neg = false;
     char buf[512];
     if (type == 0 && !v.is_float()) type = 'd';
-    if (type == 'd' || type == 'x' || type == 'X' || type == 'o' || type == 'b' || type == 'c') {
+    if (v.is_big_int() && (type == 'd' || type == 'x' || type == 'X' || type == 'o' || type == 'b')) {
+      // Past int64: the digits of the magnitude in the format's base.
+      const BigInt& n = v.as_big();
+      neg = n.negative();
+      body = n.digits(type == 'd' ? 10 : type == 'o' ? 8 : type == 'b' ? 2 : 16);
+      if (type == 'X') body = py_upper_str(body);
+      if (alt && type != 'd') prefix = std::string("0") + type;
+    } else if (type == 'd' || type == 'x' || type == 'X' || type == 'o' || type == 'b' || type == 'c') {
       if (v.is_float()) fail("Unknown format code '" + std::string(1, type) + "' for object of type 'float'");
+      if (type == 'c' && v.is_big_int()) fail_python("OverflowError", "%c arg not in range(0x110000)");
       int64_t n = v.as_int();
       neg = n < 0;
       uint64_t u = neg ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
@@ -100,6 +107,7 @@ std::string format_with_spec(const Val& v, std::string_view spec) {
         utf8_append(body, static_cast<char32_t>(n));
       }
     } else {
+      double d = v.as_float();
       neg = std::signbit(d);
       double a = std::fabs(d);
       if (type == 0) {

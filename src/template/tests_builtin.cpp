@@ -23,7 +23,7 @@ bool t_none(Renderer&, const Val& v, CallArgs&) { return v.is_none(); }
 bool t_boolean(Renderer&, const Val& v, CallArgs&) { return v.is_bool(); }
 bool t_false(Renderer&, const Val& v, CallArgs&) { return v.is_bool() && !v.as_bool(); }
 bool t_true(Renderer&, const Val& v, CallArgs&) { return v.is_bool() && v.as_bool(); }
-bool t_integer(Renderer&, const Val& v, CallArgs&) { return v.is_int(); }
+bool t_integer(Renderer&, const Val& v, CallArgs&) { return v.is_int() || v.is_big_int(); }
 bool t_float(Renderer&, const Val& v, CallArgs&) { return v.is_float(); }
 bool t_number(Renderer&, const Val& v, CallArgs&) { return v.is_number(); }
 bool t_string(Renderer&, const Val& v, CallArgs&) { return v.is_str(); }

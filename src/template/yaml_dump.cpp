@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/big_int.hpp"
 #include "core/pyrepr.hpp"
 #include "template/regex.hpp"
 #include "template/runtime_value.hpp"
@@ -238,6 +239,7 @@ class Emitter {
       case Value::value_t::boolean: return v.get<bool>() ? "true" : "false";
       case Value::value_t::number_integer: return std::to_string(v.get<int64_t>());
       case Value::value_t::number_unsigned: return std::to_string(v.get<uint64_t>());
+      case Value::value_t::binary: return big_int_text(v);
       case Value::value_t::number_float: {
         double d = v.get<double>();
         if (std::isnan(d)) return ".nan";

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/big_int.hpp"
+
 namespace drover {
 namespace {
 
@@ -30,13 +32,15 @@ TEST(Yaml, ReadsOctalHexUnderscoreAndSexagesimalInts) {
 
 // Python's ints are unbounded; a JSON value holds the nearest float (the
 // hex and base-60 forms aborted drover before fuzz/yaml_fuzz found them).
-TEST(Yaml, IntsPastInt64ReadAsTheNearestFloat) {
+TEST(Yaml, IntsPastInt64StayExactAsPythonsInts) {
   Value v = load("dec: 100000000000000000000\nhex: 0x10000000000000000\nsexa: 100000000000000000000009:9\n"
-                 "neg: -0xffffffffffffffffff\n");
-  EXPECT_DOUBLE_EQ(v["dec"].get<double>(), 1e20);
-  EXPECT_DOUBLE_EQ(v["hex"].get<double>(), 18446744073709551616.0);
-  EXPECT_DOUBLE_EQ(v["sexa"].get<double>(), 100000000000000000000009.0 * 60 + 9);
-  EXPECT_LT(v["neg"].get<double>(), -4.7e21);
+                 "neg: -0xffffffffffffffffff\nmin: -9223372036854775808\n");
+  EXPECT_EQ(big_int_text(v["dec"]), "100000000000000000000");
+  EXPECT_EQ(big_int_text(v["hex"]), "18446744073709551616");
+  EXPECT_EQ(big_int_text(v["sexa"]), "6000000000000000000000549");
+  EXPECT_EQ(big_int_text(v["neg"]), "-4722366482869645213695");
+  EXPECT_TRUE(v["min"].is_number_integer());  // fits: an ordinary int
+  EXPECT_EQ(v["min"].get<int64_t>(), INT64_MIN);
 }
 
 TEST(Yaml, KeepsExponentWithoutDotAsStringLikePyYaml) {

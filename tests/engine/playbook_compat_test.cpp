@@ -91,6 +91,7 @@ TEST(PlaybookCompat, HostvarsTemplateWithTheHostsOwnVariablesAndWithItemsAreUnsa
 }
 TEST(PlaybookCompat, HostvarsAreTemplatedWithEachHostsOwnVariables) { compare("hostvars_own_vars.yml"); }
 TEST(PlaybookCompat, TypeErrorsAreReportedAsTheTemplarWordsThem) { compare("type_errors.yml"); }
+TEST(PlaybookCompat, IntsPastSixtyFourBitsAreExactEverywhereTheyPrint) { compare("big_ints.yml"); }
 TEST(PlaybookCompat, FindContainsReadsTheWholeFileAsPythonDoes) { compare("find_whole_file.yml"); }
 TEST(PlaybookCompat, NotifyingAMissingHandlerStopsThePlaybook) { compare("missing_handler.yml"); }
 TEST(PlaybookCompat, FileTimestampsAreReadWithTheirFormat) { compare("file_times.yml"); }

@@ -46,6 +46,9 @@ def plain(v):
     if isinstance(v, bool) or v is None:
         return v
     if isinstance(v, int):
+        # JSON readers stop at 64 bits: an int past int64 goes as its digits.
+        if not -2**63 <= v < 2**63:
+            return {"__bigint__": str(int(v))}
         return int(v)
     if isinstance(v, float):
         if math.isnan(v) or math.isinf(v):
