@@ -65,6 +65,7 @@ PlaybookOutputOptions output_options(const Config& config) {
   po.callbacks_enabled = config.list("CALLBACKS_ENABLED");
   po.profile_tasks_limit = config.str("PROFILE_TASKS_TASK_OUTPUT_LIMIT");
   po.profile_tasks_sort = config.str("PROFILE_TASKS_SORT_ORDER");
+  po.json_indent = config.integer("JSON_CALLBACK_INDENT");
   return po;
 }
 

@@ -1,8 +1,10 @@
 #include "core/error.hpp"
+
 #include "core/error_text.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <vector>
 
@@ -15,6 +17,13 @@ std::string Location::str() const {
     if (column > 0) out += ":" + std::to_string(column);
   }
   return out;
+}
+
+std::string Location::ansible_path() const {
+  if (file.empty()) return "";
+  std::error_code ec;
+  std::string abs = std::filesystem::absolute(file, ec).lexically_normal().string();
+  return (ec ? file : abs) + ":" + std::to_string(line);
 }
 
 Error::Error(const std::string& message, Location where, std::string hint)

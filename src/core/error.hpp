@@ -20,6 +20,9 @@ struct Location {
   bool known() const { return !file.empty() || line > 0; }
   // "file:line:column", leaving out the parts that are unknown.
   std::string str() const;
+  // Ansible's get_path(): "/absolute/file:line" (what "task path:" and the
+  // json callback show).
+  std::string ansible_path() const;
 };
 
 class Error : public std::runtime_error {

@@ -118,6 +118,7 @@ const std::vector<Setting>& settings() {
        {"ANSIBLE_CALLBACKS_ENABLED", "ANSIBLE_CALLBACK_WHITELIST"}},
       {"PROFILE_TASKS_TASK_OUTPUT_LIMIT", Kind::string, "20", {{"callback_profile_tasks", "task_output_limit"}},
        {"PROFILE_TASKS_TASK_OUTPUT_LIMIT"}},
+      {"JSON_CALLBACK_INDENT", Kind::integer, "4", {{"callback_json", "json_indent"}}, {"ANSIBLE_JSON_INDENT"}},
       {"PROFILE_TASKS_SORT_ORDER", Kind::string, "descending", {{"callback_profile_tasks", "sort_order"}},
        {"PROFILE_TASKS_SORT_ORDER"}},
       {"DEFAULT_FORCE_HANDLERS", Kind::boolean, "False", {{"defaults", "force_handlers"}},

@@ -258,6 +258,7 @@ void PlaybookRunner::run_play(const Play& play) {
 
   PlayInfo info;
   info.name = play.name;
+  info.path = play.where.ansible_path();
   std::string pattern;
   try {
     info.name = templar_->render_string(play.name, play_vars);

@@ -68,7 +68,7 @@ inline TaskInfo make_task_info(const Task& task, const std::string& name, bool h
   info.id = task.id;
   info.name = name;
   info.action = task.action;
-  info.path = task.where.str();
+  info.path = task.where.ansible_path();
   info.handler = handler;
   info.check_mode = check_mode;
   info.no_log = truthy(task.kw.no_log);

@@ -18,6 +18,7 @@ namespace drover {
 struct PlayInfo {
   std::string name;        // the play's name, or its hosts pattern when unnamed
   std::string hosts;       // the pattern
+  std::string path;        // "file:line" of the play
   std::string strategy = "linear";
   bool check_mode = false;
   int host_count = 0;      // hosts in this play (or serial batch): the

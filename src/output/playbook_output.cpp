@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 
+#include "core/pyjson.hpp"
 #include "core/strings.hpp"
 #include "output/adhoc_printer.hpp"
 #include "output/callback_result.hpp"
@@ -71,6 +72,103 @@ class ResultLinesCallback : public PlaybookCallback {
   AdhocFormat format_;
   AdhocPrinter printer_;
   std::mutex mu_;
+};
+
+// datetime.utcnow().isoformat() + "Z".
+std::string utc_now_iso() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  long long us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char frac[16];
+  std::snprintf(frac, sizeof frac, ".%06lldZ", us);
+  return std::string(buf) + frac;
+}
+
+// ansible.posix.json: one JSON document at the end of the run, every
+// play's tasks with each host's result, and the stats. Tasks are recorded
+// as the linear strategy runs them (the callback's lockstep mode).
+class JsonDocumentCallback : public PlaybookCallback {
+ public:
+  JsonDocumentCallback(int indent, bool show_custom_stats) : indent_(indent), show_custom_stats_(show_custom_stats) {}
+
+  void play_start(const PlayInfo& play) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    plays_.push_back(Value{{"play", {{"name", play.name}, {"id", uuid()}, {"path", play.path},
+                                     {"duration", {{"start", utc_now_iso()}}}}},
+                           {"tasks", Value::array()}});
+  }
+  void task_start(const TaskInfo& task) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (plays_.empty()) return;
+    plays_.back()["tasks"].push_back(Value{{"task", {{"name", task.name}, {"id", uuid()}, {"path", task.path},
+                                                     {"duration", {{"start", utc_now_iso()}}}}},
+                                           {"hosts", Value::object()}});
+  }
+  void runner_result(const TaskEvent& ev) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (plays_.empty() || plays_.back()["tasks"].empty() || !ev.task) return;
+    Value r = callback_clean_copy(ev.result, ev.task->action, ev.task->no_log);
+    if (!r.is_object()) r = Value{{"msg", r}};
+    // The executor's _ansible_no_log: on each item of a loop, else on the result.
+    if (r.contains("results") && r["results"].is_array()) {
+      for (auto& item : r["results"])
+        if (item.is_object() && !item.contains("_ansible_no_log")) item["_ansible_no_log"] = ev.task->no_log;
+    } else if (!r.contains("_ansible_no_log")) {
+      r["_ansible_no_log"] = ev.task->no_log;
+    }
+    if (ev.status == HostStatus::failed) r["failed"] = true;
+    if (ev.status == HostStatus::skipped) r["skipped"] = true;
+    r["action"] = ev.task->action;
+    Value& task = plays_.back()["tasks"].back();
+    task["hosts"][ev.host] = std::move(r);
+    std::string end = utc_now_iso();
+    task["task"]["duration"]["end"] = end;
+    plays_.back()["play"]["duration"]["end"] = end;
+  }
+  void stats(const RunStats& stats) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Value summary = Value::object();
+    for (const auto& [h, s] : stats.by_host)
+      summary[h] = Value{{"changed", s.changed}, {"failures", s.failures}, {"ignored", s.ignored}, {"ok", s.ok},
+                         {"rescued", s.rescued}, {"skipped", s.skipped}, {"unreachable", s.unreachable}};
+    Value custom = Value::object(), global = Value::object();
+    if (show_custom_stats_ && stats.custom.is_object()) {
+      custom = stats.custom;
+      if (custom.contains("_run")) {
+        global = custom["_run"];
+        custom.erase("_run");
+      }
+    }
+    Value doc = {{"plays", plays_}, {"stats", summary}, {"custom_stats", custom}, {"global_custom_stats", global}};
+    JsonDumpOptions json;
+    json.indent = indent_ > 0 ? indent_ : -1;
+    json.sort_keys = true;
+    std::fputs((python_json_dumps(doc, json) + "\n").c_str(), stdout);
+    std::fflush(stdout);
+  }
+  void warning(const std::string& text) override {
+    std::fputs(("[WARNING]: " + text + "\n").c_str(), stderr);
+  }
+  void display(const std::string& text, int verbosity) override {
+    if (verbosity == 0) std::fputs((text + "\n").c_str(), stdout);
+  }
+
+ private:
+  std::string uuid() {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "00000000-0000-0000-0000-%012d", ++next_id_);
+    return buf;
+  }
+
+  int indent_;
+  bool show_custom_stats_;
+  std::mutex mu_;
+  Value plays_ = Value::array();
+  int next_id_ = 0;
 };
 
 // Python's time.strftime('%A %d %B %Y  %H:%M:%S %z') of now.
@@ -211,7 +309,9 @@ std::shared_ptr<PlaybookCallback> make_playbook_output(bool json, const Playbook
   bool color = color_enabled(STDOUT_FILENO, o.force_color, o.no_color);
   std::shared_ptr<PlaybookCallback> out;
   std::string stdout_name = plugin_short_name(o.stdout_callback);
-  if (stdout_name == "minimal" || stdout_name == "oneline") {
+  if (stdout_name == "json") {
+    out = std::make_shared<JsonDocumentCallback>(o.json_indent, o.display.show_custom_stats);
+  } else if (stdout_name == "minimal" || stdout_name == "oneline") {
     out = std::make_shared<ResultLinesCallback>(stdout_name == "minimal" ? AdhocFormat::minimal : AdhocFormat::oneline,
                                                 o.display.verbosity, color);
   } else {

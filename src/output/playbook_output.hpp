@@ -1,5 +1,6 @@
 // The terminal or JSON output of `drover play`: the stdout callback
-// ansible.cfg names (ansible-playbook's default, minimal or oneline), the
+// ansible.cfg names (ansible-playbook's default, minimal, oneline, yaml or
+// json), the
 // aggregate callbacks it enables (profile_tasks, timer), or JSON event
 // lines (--json). The CLI maps ansible.cfg's display options onto
 // PlaybookOutputOptions.
@@ -27,6 +28,7 @@ struct PlaybookOutputOptions {
   // one) and their order (descending, ascending, none).
   std::string profile_tasks_limit = "20";
   std::string profile_tasks_sort = "descending";
+  int json_indent = 4;  // the json callback's [callback_json] json_indent
 };
 
 // The callback for a run. Callbacks drover does not implement are named in
