@@ -392,6 +392,16 @@ TEST(PlaybookCompat, JsonStdoutCallbackWritesOneDocumentOfPlaysTasksAndStats) {
   EXPECT_EQ(comparable_json_document(b.ours.out).dump(2), comparable_json_document(b.theirs.out).dump(2));
 }
 
+TEST(PlaybookCompat, AnUnknownStdoutCallbackFallsBackToTheDefaultOutputWithAWarning) {
+  test::ProcessOptions po;
+  po.cwd = dir();
+  po.env = {{"ANSIBLE_NOCOLOR", "1"}, {"ANSIBLE_STDOUT_CALLBACK", "nosuchstdout"}};
+  auto ours = test::run_drover({"play", "-i", "hosts", "callbacks.yml"}, po);
+  EXPECT_NE(ours.err.find("drover does not implement the stdout callback 'nosuchstdout'"), std::string::npos) << ours.err;
+  EXPECT_NE(ours.out.find("PLAY RECAP"), std::string::npos) << ours.out;
+  EXPECT_EQ(ours.exit_code, 0);
+}
+
 TEST(PlaybookCompat, DefaultCallbackOptionsFromTheEnvironment) {
   compare("callbacks.yml", {"--check"},
           {{"ANSIBLE_CHECK_MODE_MARKERS", "1"},
