@@ -42,6 +42,7 @@ Renderer::~Renderer() {
     sc->vars.clear();
     sc->parent.reset();
   }
+  for (auto& ns : assigned_namespaces_) ns.obj_as<Namespace>()->attrs.clear();
 }
 
 namespace {
@@ -318,6 +319,8 @@ void Renderer::assign(const Expr& target, const Val& v) {
     Val ns = lookup(target.a->symbol);
     if (!ns.is_object(Object::Type::Namespace)) fail("cannot assign attribute on non-namespace object");
     ns.obj_as<Namespace>()->set(target.name, v);
+    if (assigned_namespaces_.empty() || assigned_namespaces_.back().obj_as<Namespace>() != ns.obj_as<Namespace>())
+      assigned_namespaces_.push_back(ns);
     return;
   }
   // tuple unpacking

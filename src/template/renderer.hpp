@@ -223,6 +223,9 @@ class Renderer {
   // Scopes a macro closes over: a macro stored in the scope it captures is a
   // shared_ptr cycle, cleared when the render ends (no macro outlives it).
   std::vector<std::shared_ptr<Scope>> closure_scopes_;
+  // Namespaces given an attribute with `set ns.x = ...`: the value may hold
+  // the namespace itself (directly or in a tuple), a cycle cleared likewise.
+  std::vector<Val> assigned_namespaces_;
   void note_closure(const std::shared_ptr<Scope>& sc) {
     if (closure_scopes_.empty() || closure_scopes_.back() != sc) closure_scopes_.push_back(sc);
   }
