@@ -81,7 +81,7 @@ void dump(std::string& out, const Value& v, const JsonDumpOptions& o, const char
       else out += python_float_repr(d);
       return;
     }
-    case Value::value_t::string: dump_string(out, v.get_ref<const std::string&>(), o.ensure_ascii); return;
+    case Value::value_t::string: dump_string(out, v.get_ref<const ValueString&>(), o.ensure_ascii); return;
     case Value::value_t::array: {
       if (v.empty()) {
         out += "[]";

@@ -139,7 +139,7 @@ void python_repr_append(std::string& out, const Value& v) {
       if (is_big_int(v)) out += big_int_text(v);
       break;
     case Value::value_t::number_float: out += python_float_repr(v.get<double>()); break;
-    case Value::value_t::string: out += python_string_repr(v.get_ref<const std::string&>()); break;
+    case Value::value_t::string: out += python_string_repr(v.get_ref<const ValueString&>()); break;
     case Value::value_t::array: {
       out += '[';
       bool first = true;

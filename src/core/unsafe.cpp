@@ -14,7 +14,7 @@ std::string unsafe_text(const std::string& s) {
 }
 
 Value unsafe_value(const Value& v) {
-  if (v.is_string()) return unsafe_text(v.get_ref<const std::string&>());
+  if (v.is_string()) return typed_string(unsafe_text(v.get_ref<const ValueString&>()), PyStr::unsafe_text);
   if (!v.is_array() && !v.is_object()) return v;
   Value out = v;
   for (auto& e : out) e = unsafe_value(e);

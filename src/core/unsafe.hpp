@@ -10,7 +10,7 @@
 namespace drover {
 
 std::string unsafe_text(const std::string& s);
-// Every string inside `v` made unsafe (wrap_var).
+// Every string inside `v` made unsafe (wrap_var), of class AnsibleUnsafeText.
 Value unsafe_value(const Value& v);
 
 }  // namespace drover

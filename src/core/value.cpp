@@ -16,7 +16,7 @@ bool truthy(const Value& v) {
     case Value::value_t::number_unsigned: return v.get<uint64_t>() != 0;
     case Value::value_t::number_float: return v.get<double>() != 0.0;
     case Value::value_t::binary: return !v.get_binary().empty();  // a big int is never 0
-    case Value::value_t::string: return !v.get_ref<const std::string&>().empty();
+    case Value::value_t::string: return !v.get_ref<const ValueString&>().empty();
     case Value::value_t::array:
     case Value::value_t::object: return !v.empty();
     default: return true;
@@ -45,6 +45,14 @@ std::optional<bool> to_bool(const Value& v) {
   if (s == "n" || s == "no" || s == "off" || s == "0" || s == "false" || s == "f" || s == "0.0")
     return false;
   return std::nullopt;
+}
+
+void forget_str_types(Value& v) {
+  if (v.is_string()) {
+    v.get_ref<ValueString&>().py_type = PyStr::str;
+  } else if (v.is_array() || v.is_object()) {
+    for (auto& e : v) forget_str_types(e);
+  }
 }
 
 std::string to_display_string(const Value& v) {

@@ -286,7 +286,7 @@ const std::string* vault_marker_text(const Value& v) {
   if (!v.is_object() || v.size() != 1) return nullptr;
   auto it = v.find("__ansible_vault");
   if (it == v.end() || !it->is_string()) return nullptr;
-  return it->get_ptr<const std::string*>();
+  return it->get_ptr<const ValueString*>();
 }
 
 std::string decrypt_if_vaulted(std::string text, const std::string& filename) {

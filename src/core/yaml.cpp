@@ -127,7 +127,10 @@ Value parse_float(const std::string& s) {
   return std::strtod(body.c_str(), nullptr);
 }
 
-Value convert(const YAML::Node& node, bool unsafe = false);
+// `strings`: the Python class Ansible's loader gives the strings it reads
+// (AnsibleUnicode; AnsibleUnsafeText under `!unsafe`; str for PyYAML's
+// SafeLoader).
+Value convert(const YAML::Node& node, PyStr strings = PyStr::ansible_unicode);
 
 
 bool is_merge_key(const YAML::Node& k) { return k.IsScalar() && k.Scalar() == "<<" && k.Tag() == "?"; }
@@ -149,7 +152,7 @@ void merge_into(Value& obj, const Value& src) {
     if (!obj.contains(it.key())) obj[it.key()] = it.value();
 }
 
-Value convert_map(const YAML::Node& node, bool unsafe) {
+Value convert_map(const YAML::Node& node, PyStr strings) {
   Value obj = Value::object();
   std::vector<Value> merges;
   for (auto it = node.begin(); it != node.end(); ++it) {
@@ -158,7 +161,7 @@ Value convert_map(const YAML::Node& node, bool unsafe) {
     // fuzz/vault_fuzz).
     const YAML::Node k = it->first;
     if (is_merge_key(k)) {
-      Value m = convert(it->second, unsafe);
+      Value m = convert(it->second, strings);
       if (m.is_array()) {
         for (auto& e : m) merges.push_back(e);
       } else {
@@ -166,25 +169,31 @@ Value convert_map(const YAML::Node& node, bool unsafe) {
       }
       continue;
     }
-    obj[key_text(k)] = convert(it->second, unsafe);
+    obj[key_text(k)] = convert(it->second, strings);
   }
   // Explicit keys win over merged ones; earlier merge sources win over later.
   for (const auto& m : merges) merge_into(obj, m);
   return obj;
 }
 
-Value convert(const YAML::Node& node, bool unsafe) {
+// A string scalar as the loader holds it: an unsafe one holding template
+// markers becomes a template of exactly its text.
+Value loaded_text(const std::string& s, PyStr strings) {
+  return typed_string(strings == PyStr::unsafe_text ? unsafe_text(s) : s, strings);
+}
+
+Value convert(const YAML::Node& node, PyStr strings) {
   // `!unsafe` on a list or mapping marks every string inside (wrap_var).
-  unsafe = unsafe || node.Tag() == "!unsafe";
+  if (node.Tag() == "!unsafe") strings = PyStr::unsafe_text;
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null: return Value();
     case YAML::NodeType::Sequence: {
       Value arr = Value::array();
-      for (const auto& e : node) arr.push_back(convert(e, unsafe));
+      for (const auto& e : node) arr.push_back(convert(e, strings));
       return arr;
     }
-    case YAML::NodeType::Map: return convert_map(node, unsafe);
+    case YAML::NodeType::Map: return convert_map(node, strings);
     case YAML::NodeType::Scalar: {
       const std::string& tag = node.Tag();
       // Values are UTF-8 (they are printed and sent as JSON); a byte that
@@ -193,12 +202,11 @@ Value convert(const YAML::Node& node, bool unsafe) {
       const std::string& raw = node.Scalar();
       std::string replaced;
       const std::string& s = is_valid_utf8(raw) ? raw : (replaced = to_valid_utf8(raw));
-      if (tag == "!unsafe") return unsafe_text(s);
       if (tag == "?") {
         Value v = resolve_plain_scalar(s);
-        return unsafe && v.is_string() ? Value(unsafe_text(s)) : v;
+        return v.is_string() ? loaded_text(s, strings) : v;
       }
-      if (tag == "!" || tag == "tag:yaml.org,2002:str") return unsafe ? unsafe_text(s) : s;
+      if (tag == "!" || tag == "!unsafe" || tag == "tag:yaml.org,2002:str") return loaded_text(s, strings);
       if (tag == "tag:yaml.org,2002:int") {
         Value v = parse_int(s);
         if (v.is_null()) throw Error("invalid !!int value '" + s + "'");
@@ -219,7 +227,7 @@ Value convert(const YAML::Node& node, bool unsafe) {
       // Kept encrypted: decrypted when first used, as Ansible does
       // (core/vault.hpp's open_vault_value).
       if (tag == "!vault") return vault_marker(s);
-      return s;
+      return loaded_text(s, strings);
     }
   }
   return Value();
@@ -412,13 +420,14 @@ std::vector<YAML::Node> parse_documents(const std::string& text, const std::stri
   }
 }
 
-Value single_document_value(const std::vector<YAML::Node>& docs, const std::string& name) {
+Value single_document_value(const std::vector<YAML::Node>& docs, const std::string& name,
+                            PyStr strings = PyStr::ansible_unicode) {
   if (docs.empty()) return Value();
   if (docs.size() > 1)
     throw Error("expected one YAML document, found " + std::to_string(docs.size()),
                 yaml_location(docs[1], name));
   try {
-    return convert(docs[0]);
+    return convert(docs[0], strings);
   } catch (const Error& e) {
     if (e.where().known()) throw;
     throw Error(e.message(), {name, 0, 0});
@@ -486,14 +495,15 @@ std::vector<YAML::Node> load_yaml_file(const std::string& path) {
   return load_yaml_string(decrypt_if_vaulted(read_file(path), path), path);
 }
 
-Value yaml_to_value(const YAML::Node& node) { return convert(node); }
+Value yaml_to_value(const YAML::Node& node, PyStr strings) { return convert(node, strings); }
 
 Value load_yaml_value_string(const std::string& text, const std::string& name) {
-  return single_document_value(load_yaml_string(text, name), name);
+  // Ansible's loader reads JSON text with json.loads: its strings are str.
+  return single_document_value(load_yaml_string(text, name), name, is_json(text) ? PyStr::str : PyStr::ansible_unicode);
 }
 
 Value load_yaml_value_string_plain(const std::string& text, const std::string& name) {
-  return single_document_value(load_yaml_string_plain(text, name), name);
+  return single_document_value(load_yaml_string_plain(text, name), name, PyStr::str);
 }
 
 Value load_yaml_value_file(const std::string& path) {

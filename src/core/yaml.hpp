@@ -54,8 +54,10 @@ std::vector<YAML::Node> load_yaml_string(const std::string& text, const std::str
 // taken silently whatever the policy.
 std::vector<YAML::Node> load_yaml_string_plain(const std::string& text, const std::string& name);
 
-// Converts a parsed node to a Value with YAML 1.1 resolution.
-Value yaml_to_value(const YAML::Node& node);
+// Converts a parsed node to a Value with YAML 1.1 resolution. Strings are
+// AnsibleUnicode as Ansible's loader makes them; PyStr::str as PyYAML's
+// SafeLoader does (the from_yaml filters).
+Value yaml_to_value(const YAML::Node& node, PyStr strings = PyStr::ansible_unicode);
 
 // Reads a YAML (or JSON) file that must hold at most one document; an empty
 // file gives null.

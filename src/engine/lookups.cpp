@@ -236,7 +236,7 @@ Value lookup_varnames(const Args& args) {
       fail_other("Invalid setting identifier, \"" + to_display_string(t) + "\" is not a string, it is a <class '" +
                  type + "'>");
     }
-    const std::string& pattern = t.get_ref<const std::string&>();
+    const std::string& pattern = t.get_ref<const ValueString&>();
     std::regex re;
     try {
       re = std::regex(pattern);
@@ -581,8 +581,8 @@ Value run_lookup(const Args& all_args, const Kwargs& all_kw, bool query, const L
   }
   if (ran.is_string()) {
     std::string chars;
-    for (size_t i = 0, n; i < ran.get_ref<const std::string&>().size(); i += n) {
-      const std::string& s = ran.get_ref<const std::string&>();
+    for (size_t i = 0, n; i < ran.get_ref<const ValueString&>().size(); i += n) {
+      const std::string& s = ran.get_ref<const ValueString&>();
       n = std::max<size_t>(1, utf8_sequence_length(std::string_view(s).substr(i)));
       chars += (i ? "," : "") + s.substr(i, n);
     }

@@ -57,7 +57,7 @@ class Checker {
   // the whole of a condition.
   void value(const Value& v, bool condition) {
     if (v.is_string()) {
-      const std::string& s = v.get_ref<const std::string&>();
+      const std::string& s = v.get_ref<const ValueString&>();
       if (condition) {
         scan(s);
         return;

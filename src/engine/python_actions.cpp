@@ -25,14 +25,7 @@ class PythonActionModule : public Module {
         runtime_(std::move(runtime)) {}
 
   // The plugin checks its own arguments.
-  const ArgSpec& spec() const override {
-    static const ArgSpec any = [] {
-      ArgSpec s;
-      s.any_options = true;
-      return s;
-    }();
-    return any;
-  }
+  const ArgSpec& spec() const override { return ArgSpec::any(); }
   // The plugin's connection is Python's own.
   bool needs_connection() const override { return false; }
   bool needs_play_context() const override { return true; }

@@ -103,7 +103,7 @@ Value remove_omit(const Value& v) {
   if (v.is_object()) {
     Value out = Value::object();
     for (auto it = v.begin(); it != v.end(); ++it) {
-      if (it.value().is_string() && it.value().get_ref<const std::string&>() == omit) continue;
+      if (it.value().is_string() && it.value().get_ref<const ValueString&>() == omit) continue;
       out[it.key()] = remove_omit(it.value());
     }
     return out;
@@ -111,7 +111,7 @@ Value remove_omit(const Value& v) {
   if (v.is_array()) {
     Value out = Value::array();
     for (const auto& e : v) {
-      if (e.is_string() && e.get_ref<const std::string&>() == omit) continue;
+      if (e.is_string() && e.get_ref<const ValueString&>() == omit) continue;
       out.push_back(remove_omit(e));
     }
     return out;
@@ -563,7 +563,7 @@ class ItemRun {
   // The first string in `v` that does not template (for error messages).
   std::string failing_string(const Value& v, tmpl::VariableSource& vars) const {
     if (v.is_string()) {
-      const std::string& s = v.get_ref<const std::string&>();
+      const std::string& s = v.get_ref<const ValueString&>();
       if (s.find("{{") == std::string::npos && s.find("{%") == std::string::npos) return "";
       try {
         ctx_.templar->render_string(s, vars);
@@ -706,7 +706,7 @@ std::vector<std::string> task_search_path(const PlayContext& ctx, const Task& ta
 
 void warn_if_templated_condition(const PlayContext& ctx, const Value& cond) {
   if (!cond.is_string() || !ctx.callback) return;
-  const std::string& text = cond.get_ref<const std::string&>();
+  const std::string& text = cond.get_ref<const ValueString&>();
   if (text.find("{{") == std::string::npos && text.find("{%") == std::string::npos &&
       text.find("{#") == std::string::npos)
     return;
@@ -856,7 +856,7 @@ const Value& connection_fallback(const PlayContext& ctx, const Task& task, const
   std::string key;
   for (auto [m, field] : {std::pair{&Keywords::connection, &copts.connection}, {&Keywords::remote_user, &copts.remote_user}}) {
     const Value& v = task.inherited(m);
-    if (v.is_string() && v.get_ref<const std::string&>().find("{{") == std::string::npos) *field = v.get<std::string>();
+    if (v.is_string() && v.get_ref<const ValueString&>().find("{{") == std::string::npos) *field = v.get<std::string>();
     key += (*field).value_or("") + '\n';
   }
   if (rt.connection_fallback.is_null() || rt.connection_fallback_key != key) {

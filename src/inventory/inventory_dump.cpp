@@ -28,7 +28,7 @@ Value without_internal(const Value& v) {
 // Adds a key known to be new. ordered_json finds keys by linear search, so
 // building a 10,000-host object through operator[] would be quadratic.
 void append_new_key(Value& obj, const std::string& key, Value v) {
-  static_cast<std::vector<std::pair<const std::string, Value>>&>(obj.get_ref<Value::object_t&>())
+  static_cast<Value::object_t::Container&>(obj.get_ref<Value::object_t&>())
       .emplace_back(key, std::move(v));
 }
 

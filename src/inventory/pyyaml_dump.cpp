@@ -43,7 +43,7 @@ std::string scalar(const Value& v) {
     return r;
   }
   if (v.is_number()) return v.dump();
-  const std::string& s = v.get_ref<const std::string&>();
+  const std::string& s = v.get_ref<const ValueString&>();
   if (plain_ok(s)) return s;
   bool printable = std::all_of(s.begin(), s.end(), [](unsigned char c) { return c >= 0x20 && c != 0x7f; });
   if (printable) {

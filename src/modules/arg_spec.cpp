@@ -71,7 +71,7 @@ Value convert(const std::string& name, OptionType type, OptionType elements, con
       if (v.is_number_float() && v.get<double>() == static_cast<int64_t>(v.get<double>()))
         return static_cast<int64_t>(v.get<double>());
       if (v.is_string()) {
-        const std::string& s = v.get_ref<const std::string&>();
+        const std::string& s = v.get_ref<const ValueString&>();
         try {
           size_t used = 0;
           long long n = std::stoll(s, &used);
@@ -114,7 +114,7 @@ Value convert(const std::string& name, OptionType type, OptionType elements, con
     case OptionType::dict: {
       if (v.is_object() || v.is_null()) return v;
       if (v.is_string()) {
-        const std::string& s = v.get_ref<const std::string&>();
+        const std::string& s = v.get_ref<const ValueString&>();
         if (!s.empty() && s[0] == '{') {
           try {
             Value parsed = Value::parse(s);
@@ -185,6 +185,15 @@ Value coerce_option(const std::string& name, OptionType type, const Value& v) {
   return convert(name, type, OptionType::raw, v);
 }
 
+const ArgSpec& ArgSpec::any() {
+  static const ArgSpec spec = [] {
+    ArgSpec s;
+    s.any_options = true;
+    return s;
+  }();
+  return spec;
+}
+
 const OptionSpec* ArgSpec::find(const std::string& name) const {
   for (const auto& o : options) {
     if (o.name == name) return &o;
@@ -195,7 +204,7 @@ const OptionSpec* ArgSpec::find(const std::string& name) const {
 
 bool is_templated(const Value& v) {
   if (v.is_string()) {
-    const auto& s = v.get_ref<const std::string&>();
+    const auto& s = v.get_ref<const ValueString&>();
     return s.find("{{") != std::string::npos || s.find("{%") != std::string::npos;
   }
   if (v.is_array() || v.is_object()) {

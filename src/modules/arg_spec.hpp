@@ -60,6 +60,9 @@ struct ArgSpec {
   std::vector<RequiredIf> required_if;
 
   const OptionSpec* find(const std::string& name_or_alias) const;
+  // The spec of a module that checks its own arguments (a Python module or
+  // action plugin): any option name, nothing else.
+  static const ArgSpec& any();
 };
 
 // Load-time check of `args` (an object, possibly with Jinja2 in values).

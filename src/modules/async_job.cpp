@@ -197,7 +197,7 @@ Value read_async_job(Connection& conn, const std::string& jid, bool cleanup, con
 }
 
 std::string async_dir_setting(const Value* ansible_async_dir) {
-  if (ansible_async_dir && ansible_async_dir->is_string() && !ansible_async_dir->get_ref<const std::string&>().empty())
+  if (ansible_async_dir && ansible_async_dir->is_string() && !ansible_async_dir->get_ref<const ValueString&>().empty())
     return ansible_async_dir->get<std::string>();
   if (const char* env = std::getenv("ANSIBLE_ASYNC_DIR"); env && *env) return env;
   return kAsyncDir;
@@ -206,7 +206,7 @@ std::string async_dir_setting(const Value* ansible_async_dir) {
 Value async_job_extra(const std::string& module, const Value& args) {
   Value extra = {{"changed", true}};
   if (!args.contains("_raw_params") || !args["_raw_params"].is_string()) return extra;
-  const std::string& raw = args["_raw_params"].get_ref<const std::string&>();
+  const std::string& raw = args["_raw_params"].get_ref<const ValueString&>();
   if (module == "shell" || module == "raw") {
     extra["cmd"] = raw;
   } else if (module == "command") {

@@ -86,12 +86,6 @@ void add_match_flag(std::vector<std::string>& rule, const Value& param, const st
   if (param == "match") rule.push_back(flag);
   else if (negatable && param == "negate") rule.insert(rule.end(), {"!", flag});
 }
-bool truthy(const Value& v) {
-  if (v.is_null()) return false;
-  if (v.is_string()) return !v.get<std::string>().empty();
-  if (v.is_array()) return !v.empty();
-  return true;
-}
 void add_csv(std::vector<std::string>& rule, const Value& list, const std::string& flag) {
   if (truthy(list)) rule.insert(rule.end(), {flag, join(string_list(list), ",")});
 }

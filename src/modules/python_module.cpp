@@ -230,14 +230,7 @@ class PythonModule final : public Module {
  public:
   PythonModule(ModuleFile file, std::shared_ptr<PythonModuleRuntime> rt) : file_(std::move(file)), rt_(std::move(rt)) {}
 
-  const ArgSpec& spec() const override {
-    static const ArgSpec any = [] {
-      ArgSpec s;
-      s.any_options = true;
-      return s;
-    }();
-    return any;
-  }
+  const ArgSpec& spec() const override { return ArgSpec::any(); }
 
   Value run(const Value& args, ModuleContext& ctx) const override {
     std::call_once(load_once_, [this] {

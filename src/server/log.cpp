@@ -29,7 +29,7 @@ const char* level_word(LogLevel l) {
 // A text value: bare when it is one word of safe characters, else JSON-quoted.
 std::string text_value(const Value& v) {
   if (!v.is_string()) return v.dump();
-  const std::string& s = v.get_ref<const std::string&>();
+  const std::string& s = v.get_ref<const ValueString&>();
   bool bare = !s.empty();
   for (unsigned char ch : s)
     if (ch <= ' ' || ch == '"' || ch == '=' || ch == '\\' || ch >= 0x7f) bare = false;

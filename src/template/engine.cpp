@@ -32,7 +32,7 @@ bool possibly_template(const std::string& s, const SyntaxOptions& o) {
 
 bool holds_template(const Value& v) {
   if (v.is_string()) {
-    const auto& s = v.get_ref<const std::string&>();
+    const auto& s = v.get_ref<const ValueString&>();
     return s.find("{{") != std::string::npos || s.find("{%") != std::string::npos || s.find("{#") != std::string::npos;
   }
   if (v.is_array() || v.is_object())
@@ -305,6 +305,15 @@ void check_vault_opens(const Value& v) {
   }
 }
 
+// What a one-node template gives for the string `v`: `read(text)`, or `v`
+// itself (its Python class kept) when that is text unchanged.
+Value literal_or_same_string(Value (*read)(const std::string&), const std::string& text, const Val& v) {
+  Value out = read(text);
+  if (v.py_str() != PyStr::str && out.is_string() && out.get_ref<const ValueString&>() == v.as_str())
+    out.get_ref<ValueString&>().py_type = v.py_str();
+  return out;
+}
+
 // ansible_native_concat (ansible-core 2.14) over what the template renders.
 Value render_native(Renderer& r, const std::shared_ptr<const Template>& tpl) {
   if (tpl->single_expression) {
@@ -312,8 +321,9 @@ Value render_native(Renderer& r, const std::shared_ptr<const Template>& tpl) {
     // plaintext and a NativeJinjaText (|string, |to_json...) stays text,
     // both without literal_eval; other text goes through literal_eval.
     Val v = r.eval_root(tpl);
-    if (v.is_native_text() || v.is_vault_text()) return v.as_str();
-    if (v.is_str()) return native_literal_or_string(v.as_str());
+    if (v.is_native_text()) return v.to_value();
+    if (v.is_vault_text()) return v.as_str();
+    if (v.is_str()) return literal_or_same_string(native_literal_or_string, v.as_str(), v);
     if (v.kind() == Val::Kind::Data) {
       check_vault_opens(v.as_data());
       return v.as_data();
@@ -333,7 +343,7 @@ Value render_native(Renderer& r, const std::shared_ptr<const Template>& tpl) {
 
 Value Engine::render_value(const Value& v, VariableSource& vars, const RenderOptions& opts) const {
   if (v.is_string()) {
-    const std::string& s = v.get_ref<const std::string&>();
+    const std::string& s = v.get_ref<const ValueString&>();
     if (!possibly_template(s, opts.syntax)) return v;
     // Templar's SINGLE_VAR shortcut: "{{ name }}" of a bool/number/None
     // keeps the type.
@@ -350,7 +360,12 @@ Value Engine::render_value(const Value& v, VariableSource& vars, const RenderOpt
       }
     }
     try {
-      return render_string_value(s, vars, opts);
+      Value out = render_string_value(s, vars, opts);
+      // Unsafe text holding markers is a template of exactly its text
+      // (core/unsafe.hpp): what it renders is the same unsafe string.
+      if (py_str_type(v) == PyStr::unsafe_text && out.is_string())
+        out.get_ref<ValueString&>().py_type = PyStr::unsafe_text;
+      return out;
     } catch (const TemplateError& e) {
       if (e.kind() != TemplateError::Kind::Type) throw;
       throw TemplateError(TemplateError::Kind::TypeReported,
@@ -391,14 +406,15 @@ Value Engine::render_string_value(const std::string& s, VariableSource& vars, co
       if (v.is_native_text() || v.is_vault_text()) {
         // A vault value's plaintext stays text (ansible_native_concat
         // returns its .data without literal_eval).
-        result = v.as_str();
+        result = v.is_vault_text() ? Value(v.as_str()) : v.to_value();
       } else if (v.kind() == Val::Kind::Data) {
         check_vault_opens(v.as_data());
-        result = v.as_data();  // str() then literal_eval gives the same data back
+        result = v.as_data();  // str() then literal_eval gives the same data back, of str
+        forget_str_types(result);
       } else {
         std::string out;
         r.print_value(v, out);
-        result = literal_eval_or_string(out);
+        result = literal_or_same_string(literal_eval_or_string, out, v);
       }
     } else {
       std::string out;
@@ -406,7 +422,7 @@ Value Engine::render_string_value(const std::string& s, VariableSource& vars, co
       result = o.eval_concat ? literal_eval_or_string(out) : Value(out);
     }
     if (result.is_string() && o.preserve_trailing_newlines) {
-      std::string& rs = result.get_ref<std::string&>();
+      std::string& rs = result.get_ref<ValueString&>();
       size_t have = trailing_newlines(rs);
       for (size_t i = have; i < data_newlines; ++i) rs += o.syntax.newline_sequence;
     }
@@ -445,7 +461,7 @@ bool Engine::evaluate_condition(const Value& when, VariableSource& vars) const {
   if (!when.is_string()) return truthy(when);
   Value templated = render_value(when, vars);
   if (!templated.is_string()) return truthy(templated);
-  const std::string& cond = templated.get_ref<const std::string&>();
+  const std::string& cond = templated.get_ref<const ValueString&>();
   if (cond.empty()) return true;
   std::string presented = "{% if " + cond + " %} True {% else %} False {% endif %}";
   RenderOptions o = RenderOptions::ansible_templar();

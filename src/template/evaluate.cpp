@@ -246,12 +246,13 @@ Val Renderer::eval_filter(const Expr& e, const Val* input_override) {
   line_ = e.line;
   Val out = e.filter ? e.filter(*this, input, args) : apply_filter(e.name, input, args);
   give_back(args);
-  if (eval_concat_) {
-    // Ansible's STRING_TYPE_FILTERS: results stay text (NativeJinjaText).
-    const std::string& n = e.name;
-    if (n == "string" || n == "to_json" || n == "to_nice_json" || n == "to_yaml" || n == "to_nice_yaml" ||
-        n == "ppretty" || n == "json")
-      out = Val::str(to_str(out)).mark_native_text();
+  // Ansible's STRING_TYPE_FILTERS: results stay text (NativeJinjaText),
+  // in every environment (type_debug tells).
+  const std::string& n = e.name;
+  if (n == "string" || n == "to_json" || n == "to_nice_json" || n == "to_yaml" || n == "to_nice_yaml" ||
+      n == "ppretty" || n == "json") {
+    if (!out.is_str()) out = Val::str(to_str(out));
+    out.mark_native_text();
   }
   return out;
 }
@@ -454,7 +455,7 @@ Value native_literal_or_string(const std::string& text) {
   if (!v) return Value(text);
   // A string literal keeps the quote it was written with (ansible-core
   // 2.14: "'{{ x }}'" stays "'2'", not "2").
-  if (v->is_string()) return Value(text.substr(0, 1) + v->get_ref<const std::string&>() + text.substr(0, 1));
+  if (v->is_string()) return Value(text.substr(0, 1) + v->get_ref<const ValueString&>() + text.substr(0, 1));
   return *v;
 }
 

@@ -17,7 +17,7 @@ namespace {
 // Python's str() of a scalar from the variables; false for other types.
 bool print_data(const Value& v, std::string& out) {
   switch (v.type()) {
-    case Value::value_t::string: out += v.get_ref<const std::string&>(); return true;
+    case Value::value_t::string: out += v.get_ref<const ValueString&>(); return true;
     case Value::value_t::number_integer: {
       char buf[24];
       auto r = std::to_chars(buf, buf + sizeof buf, v.get_ref<const Value::number_integer_t&>());
@@ -52,7 +52,7 @@ bool data_truthy(const Value& v) {
     case Value::value_t::number_integer: return v.get_ref<const Value::number_integer_t&>() != 0;
     case Value::value_t::number_unsigned: return v.get_ref<const Value::number_unsigned_t&>() != 0;
     case Value::value_t::number_float: return v.get_ref<const Value::number_float_t&>() != 0.0;
-    case Value::value_t::string: return !v.get_ref<const std::string&>().empty();
+    case Value::value_t::string: return !v.get_ref<const ValueString&>().empty();
     case Value::value_t::array:
     case Value::value_t::object: return !v.empty();
     case Value::value_t::binary: return true;  // a big int, never 0
@@ -142,7 +142,7 @@ bool Renderer::print_replaced(const Expr& e, std::string& out) {
     return false;
   Peeked p;
   if (peek(*e.a, p) != Peek::Found || !p.data || !p.data->is_string()) return false;
-  const std::string& s = p.data->get_ref<const std::string&>();
+  const std::string& s = p.data->get_ref<const ValueString&>();
   const std::string& o = from.constant.as_str();
   const std::string& n = to.constant.as_str();
   size_t pos = 0;

@@ -95,7 +95,7 @@ Val f_from_yaml(Renderer&, const Val& v, CallArgs&) {
 Val f_from_yaml_all(Renderer&, const Val& v, CallArgs&) {
   if (!v.is_str()) return v;
   Value out = Value::array();
-  for (const auto& node : load_yaml_string_plain(v.as_str(), "<from_yaml_all>")) out.push_back(yaml_to_value(node));
+  for (const auto& node : load_yaml_string_plain(v.as_str(), "<from_yaml_all>")) out.push_back(yaml_to_value(node, PyStr::str));
   return Val::data(std::move(out));
 }
 

@@ -39,8 +39,8 @@ int order(const Value& a, const Value& b) {
     double x = a.get<double>(), y = b.get<double>();
     return x < y ? -1 : (x > y ? 1 : 0);
   }
-  const auto& x = a.get_ref<const std::string&>();
-  const auto& y = b.get_ref<const std::string&>();
+  const auto& x = a.get_ref<const ValueString&>();
+  const auto& y = b.get_ref<const ValueString&>();
   return x < y ? -1 : (x > y ? 1 : 0);
 }
 
@@ -270,8 +270,8 @@ class Interpreter {
       Value s = arg(0), p = arg(1);
       need(s, s.is_string(), "['string']");
       need(p, p.is_string(), "['string']");
-      const auto& a = s.get_ref<const std::string&>();
-      const auto& b = p.get_ref<const std::string&>();
+      const auto& a = s.get_ref<const ValueString&>();
+      const auto& b = p.get_ref<const ValueString&>();
       if (b.size() > a.size()) return false;
       return f == "starts_with" ? a.compare(0, b.size(), b) == 0 : a.compare(a.size() - b.size(), b.size(), b) == 0;
     }
@@ -375,7 +375,7 @@ class Interpreter {
       Value x = arg(0);
       if (x.is_number()) return x;
       if (!x.is_string()) return Value();
-      const std::string& s = x.get_ref<const std::string&>();
+      const std::string& s = x.get_ref<const ValueString&>();
       try {
         size_t used = 0;
         if (s.find_first_of(".eE") == std::string::npos) {

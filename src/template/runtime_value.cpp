@@ -62,7 +62,11 @@ double Val::big_as_float() const {
 
 Val Val::data(Value d) {
   switch (d.type()) {
-    case Value::value_t::string: return str(std::move(d.get_ref<std::string&>()));
+    case Value::value_t::string: {
+      ValueString& text = d.get_ref<ValueString&>();
+      PyStr type = text.py_type;
+      return str(std::move(text)).with_py_str(type);
+    }
     case Value::value_t::array:
     case Value::value_t::object: {
       auto owned = std::make_shared<const Value>(std::move(d));
@@ -208,14 +212,15 @@ Value Val::to_value() const {
     case Kind::Int: return Value(i_);
     case Kind::BigInt: return big_int_value(*big_);
     case Kind::Float: return Value(f_);
-    case Kind::Str: return Value(*str_);
+    case Kind::Str: return py_ == PyStr::str ? Value(*str_) : typed_string(*str_, py_);
     case Kind::Data: return *data_;
     case Kind::Seq: {
       Value out = Value::array();
       for (const auto& e : *seq_) out.push_back(e.to_value());
       return out;
     }
-    case Kind::Obj: return Value(to_str(*this));
+    case Kind::Obj:
+      return obj_->type == Object::Type::PyType ? typed_string(to_str(*this), PyStr::type_object) : Value(to_str(*this));
   }
   return Value();
 }
@@ -347,7 +352,15 @@ std::string type_name(const Val& v) {
     case Val::Kind::Int:
     case Val::Kind::BigInt: return "int";
     case Val::Kind::Float: return "float";
-    case Val::Kind::Str: return "str";
+    case Val::Kind::Str:
+      switch (v.py_str()) {
+        case PyStr::ansible_unicode: return "AnsibleUnicode";
+        case PyStr::native_text: return "NativeJinjaText";
+        case PyStr::unsafe_text: return "AnsibleUnsafeText";
+        case PyStr::type_object: return "type";
+        case PyStr::str: break;
+      }
+      return "str";
     case Val::Kind::Data: return v.as_data().is_array() ? "list" : "dict";
     case Val::Kind::Seq: return v.is_tuple() ? "tuple" : "list";
     case Val::Kind::Obj:
@@ -368,6 +381,13 @@ std::string type_name(const Val& v) {
 
 std::string object_type_repr(const Val& v) {
   if (v.is_none()) return "None";
+  // Classes outside Python's builtins are named with their module.
+  switch (v.py_str()) {
+    case PyStr::ansible_unicode: return "ansible.parsing.yaml.objects.AnsibleUnicode object";
+    case PyStr::native_text: return "ansible.utils.native_jinja.NativeJinjaText object";
+    case PyStr::unsafe_text: return "ansible.utils.unsafe_proxy.AnsibleUnsafeText object";
+    default: break;
+  }
   return type_name(v) + " object";
 }
 

@@ -70,7 +70,13 @@ class Val {
         return integer(static_cast<int64_t>(u));
       }
       case Value::value_t::number_float: out.k_ = Kind::Float; out.f_ = v->get_ref<const Value::number_float_t&>(); return out;
-      case Value::value_t::string: out.k_ = Kind::Str; out.str_ = v->get_ptr<const std::string*>(); break;
+      case Value::value_t::string: {
+        const ValueString& text = v->get_ref<const ValueString&>();
+        out.k_ = Kind::Str;
+        out.str_ = &text;
+        out.py_ = text.py_type;
+        break;
+      }
       case Value::value_t::object:
         if (v->size() == 1)
           if (auto opened = opened_vault(*v)) return std::move(*opened);
@@ -138,8 +144,12 @@ class Val {
   bool is_safe() const { return k_ == Kind::Str && flag_; }
   // Ansible's NativeJinjaText: the result of a STRING_TYPE_FILTERS filter
   // (string, to_json, to_yaml...) that must stay text in native mode.
-  bool is_native_text() const { return k_ == Kind::Str && native_; }
-  Val& mark_native_text() { native_ = true; return *this; }
+  bool is_native_text() const { return k_ == Kind::Str && py_ == PyStr::native_text; }
+  Val& mark_native_text() { return with_py_str(PyStr::native_text); }
+  // A string's Python class (str for a string a filter or operator made);
+  // it goes with the string into data (to_value) and back.
+  PyStr py_str() const { return k_ == Kind::Str ? py_ : PyStr::str; }
+  Val& with_py_str(PyStr t) { if (k_ == Kind::Str) py_ = t; return *this; }
   Val& mark_safe(bool s = true) { if (k_ == Kind::Str) flag_ = s; return *this; }
 
   bool as_bool() const { return b_; }
@@ -183,7 +193,7 @@ class Val {
   Kind k_;
   bool flag_ = false;  // Seq: tuple. Str: markup-safe.
   View view_ = View::None;
-  bool native_ = false;
+  PyStr py_ = PyStr::str;   // Str: its Python class
   bool dict_attr_ = false;  // undefined_ref: a missing dict key
   bool vault_ = false;      // Str: an opened inline !vault value
   union {

@@ -105,6 +105,10 @@ TEST(PlaybookCompat, AFailedIncludeEndsThePlayUnderAnyErrorsFatal) { compare("in
 TEST(PlaybookCompat, ActionsWithoutAsyncSupportFailAnAsyncTaskBeforeDoingAnything) { compare("async_refused.yml"); }
 TEST(PlaybookCompat, PathOptionsExpandTildeAndVariablesOnTheTarget) { compare("path_expansion.yml"); }
 TEST(PlaybookCompat, TemplateModuleRenderErrorsNameTheExceptionAsAnsiblesAction) { compare("template_errors.yml"); }
+TEST(PlaybookCompat, StringsKeepThePythonClassAnsibleGivesThem) {
+  compare("python_str_types.yml");
+  compare("python_str_types.yml", {}, {{"ANSIBLE_JINJA2_NATIVE", "1"}});
+}
 
 // The "[WARNING]: " texts of stderr that contain `marker`, unwrapped, sorted
 // (the order of Ansible's lazy YAML construction is not drover's).

@@ -59,9 +59,10 @@ Outcome render_with_drover(const Engine& engine, const Value& c, const std::stri
   std::string mode = c.value("mode", "string");
   Value vars = c.value("vars", Value::object());
   if (vars.is_null()) vars = Value::object();
+  forget_str_types(vars);  // the oracle reads them from JSON: str, not AnsibleUnicode
   if (c.contains("files")) {
     for (auto it = c["files"].begin(); it != c["files"].end(); ++it) {
-      fs::path p = fs::path(dir) / it.key();
+      fs::path p = fs::path(dir) / static_cast<const std::string&>(it.key());
       fs::create_directories(p.parent_path());
       std::ofstream(p, std::ios::binary) << it.value().get<std::string>();
     }
@@ -69,7 +70,7 @@ Outcome render_with_drover(const Engine& engine, const Value& c, const std::stri
   ValueVariables raw(vars);
   LazyVariables lazy(engine, raw);
   try {
-    const std::string& tpl = c["template"].get_ref<const std::string&>();
+    const std::string& tpl = c["template"].get_ref<const ValueString&>();
     if (mode == "string") {
       RenderOptions o = RenderOptions::ansible_templar();
       o.search_path = {dir};
