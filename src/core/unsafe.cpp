@@ -13,6 +13,14 @@ std::string unsafe_text(const std::string& s) {
   return "{{ " + quoted + "' }}";
 }
 
+void mark_unsafe_text(Value& v) {
+  if (v.is_string()) {
+    v.get_ref<ValueString&>().py_type = PyStr::unsafe_text;
+  } else if (v.is_array() || v.is_object()) {
+    for (auto& e : v) mark_unsafe_text(e);
+  }
+}
+
 Value unsafe_value(const Value& v) {
   if (v.is_string()) return typed_string(unsafe_text(v.get_ref<const ValueString&>()), PyStr::unsafe_text);
   if (!v.is_array() && !v.is_object()) return v;

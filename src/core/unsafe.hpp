@@ -12,5 +12,8 @@ namespace drover {
 std::string unsafe_text(const std::string& s);
 // Every string inside `v` made unsafe (wrap_var), of class AnsibleUnsafeText.
 Value unsafe_value(const Value& v);
+// Every string inside `v` of class AnsibleUnsafeText, its text unchanged: a
+// lookup's result inside a template, which is not templated again there.
+void mark_unsafe_text(Value& v);
 
 }  // namespace drover

@@ -68,13 +68,20 @@ std::string to_display_string(const Value& v);
 }  // namespace drover
 
 // A std::string moves into a Value (nlohmann's default would copy it into
-// the string class) and reads back as nlohmann reads any string.
+// the string class) and reads back as nlohmann reads any string. A json
+// whose strings are std::string (nlohmann::json) takes nlohmann's own way.
 template <>
 struct nlohmann::adl_serializer<std::string, void> {
   template <class Json>
-  static void to_json(Json& j, std::string&& s) { j = typename Json::string_t(std::move(s)); }
+  static void to_json(Json& j, std::string&& s) {
+    if constexpr (std::is_same_v<typename Json::string_t, std::string>) nlohmann::to_json(j, std::move(s));
+    else j = typename Json::string_t(std::move(s));
+  }
   template <class Json>
-  static void to_json(Json& j, const std::string& s) { j = typename Json::string_t(s); }
+  static void to_json(Json& j, const std::string& s) {
+    if constexpr (std::is_same_v<typename Json::string_t, std::string>) nlohmann::to_json(j, s);
+    else j = typename Json::string_t(s);
+  }
   template <class Json>
   static void from_json(const Json& j, std::string& s) { nlohmann::from_json(j, s); }
 };

@@ -19,6 +19,7 @@
 #include "core/error.hpp"
 #include "core/pyrepr.hpp"
 #include "core/strings.hpp"
+#include "core/unsafe.hpp"
 #include "core/vault.hpp"
 #include "engine/config.hpp"
 #include "engine/loops.hpp"
@@ -521,6 +522,8 @@ Value run_python_plugin(const PythonLookups& python, const std::string& name, co
 }
 
 // Templar._lookup around one plugin run.
+Value lookup_result(Value ran, const std::string& name, bool wantlist, const LookupHooks& hooks);
+
 Value run_lookup(const Args& all_args, const Kwargs& all_kw, bool query, const LookupHooks& hooks,
                  const PythonLookups* python) {
   const auto& warn = hooks.warn;
@@ -535,11 +538,13 @@ Value run_lookup(const Args& all_args, const Kwargs& all_kw, bool query, const L
   Args args(all_args.begin() + 1, all_args.end());
   Kwargs kw;
   bool wantlist = query;
+  bool wrap = true;  // Templar._lookup's `allow_unsafe is False`
   std::string errors = "strict";
   for (const auto& [k, v] : all_kw) {
     if (k == "wantlist") wantlist = truthy(v);
     else if (k == "errors") errors = to_display_string(v);
-    else if (k != "allow_unsafe") kw.emplace_back(k, v);
+    else if (k == "allow_unsafe") wrap = v.is_boolean() && !v.get<bool>();
+    else kw.emplace_back(k, v);
   }
   Value ran;
   try {
@@ -563,6 +568,17 @@ Value run_lookup(const Args& all_args, const Kwargs& all_kw, bool query, const L
     }
     return wantlist ? Value::array() : Value();
   }
+  // Allowed unsafe, the plugin's list comes back as it is; else wrap_var
+  // makes its strings AnsibleUnsafeText.
+  if (!wrap) return ran;
+  Value out = lookup_result(std::move(ran), name, wantlist, hooks);
+  mark_unsafe_text(out);
+  return out;
+}
+
+// What lookup() gives for the plugin's list `ran`: the list for query() and
+// wantlist, else its strings joined with commas (Templar._lookup).
+Value lookup_result(Value ran, const std::string& name, bool wantlist, const LookupHooks& hooks) {
   if (!ran.is_array() && hooks.deprecate) {
     std::string type = ran.is_object() ? "dict" : ran.is_string() ? "str" : ran.is_boolean() ? "bool"
                        : ran.is_number_integer() ? "int" : ran.is_number() ? "float" : "NoneType";
