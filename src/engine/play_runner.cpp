@@ -969,11 +969,17 @@ void PlaybookRunner::apply_outcome(PlayState& st, const Task& task, const std::s
     // Ansible's strategy stops the playbook on any result of such a task.
     if (!is_identifier(task.register_as))
       throw Error("Invalid variable name in 'register' specified: '" + task.register_as + "'");
-    // Module results are unsafe text to Ansible: never templated again
-    // (set_fact's and include_vars' are not: _ACTION_WITH_CLEAN_FACTS).
+    // Module results are unsafe text to Ansible: never templated again;
+    // the facts of set_fact and include_vars are not (_ACTION_WITH_CLEAN_FACTS),
+    // a failure's message is.
     Value registered = registered_value(result);
-    bool clean_facts = task.is(ActionKind::set_fact) || task.is(ActionKind::include_vars);
-    rt.set_facts[task.register_as] = clean_facts ? std::move(registered) : unsafe_value(registered);
+    Value clean;
+    if ((task.is(ActionKind::set_fact) || task.is(ActionKind::include_vars)) && registered.is_object() &&
+        registered.contains("ansible_facts"))
+      clean = std::move(registered["ansible_facts"]);
+    registered = unsafe_value(registered);
+    if (!clean.is_null()) registered["ansible_facts"] = std::move(clean);
+    rt.set_facts[task.register_as] = std::move(registered);
   }
   // Handlers: notified when the task changed something on this host.
   bool changed = result.contains("changed") && truthy(result["changed"]);
