@@ -248,9 +248,13 @@ Val Renderer::eval_filter(const Expr& e, const Val* input_override) {
   give_back(args);
   // Ansible's STRING_TYPE_FILTERS: results stay text (NativeJinjaText),
   // in every environment (type_debug tells).
+  // Every such name starts with 's', 't', 'p' or 'j': most filters are
+  // told apart by that one byte.
   const std::string& n = e.name;
-  if (n == "string" || n == "to_json" || n == "to_nice_json" || n == "to_yaml" || n == "to_nice_yaml" ||
-      n == "ppretty" || n == "json") {
+  char c = n.empty() ? '\0' : n[0];
+  if ((c == 's' || c == 't' || c == 'p' || c == 'j') &&
+      (n == "string" || n == "to_json" || n == "to_nice_json" || n == "to_yaml" || n == "to_nice_yaml" ||
+       n == "ppretty" || n == "json")) {
     if (!out.is_str()) out = Val::str(to_str(out));
     out.mark_native_text();
   }
