@@ -13,9 +13,12 @@ async function launch(page) {
   await nav(page, 'Automation').click();
   await page.getByRole('link', {name: 'Workflows', exact: true}).click();
   await page.getByRole('heading', {name: 'Workflows', exact: true}).waitFor();
-  const row = page.locator('tr', {hasText: 'release'}).first();
+  // The workflow's own row (the one with its Launch button): the jobs table
+  // below, which loads at the same time, has rows named 'release' too.
+  const launchButton = page.getByRole('button', {name: 'Launch release'});
+  const row = page.locator('tr').filter({has: launchButton});
   assert.match(await row.innerText(), /gate → deploy/);
-  await page.getByRole('button', {name: 'Launch release'}).click();
+  await launchButton.click();
   await page.waitForURL(/#\/workflow_jobs\/\d+$/);
   const gate = page.locator('tr[data-node="gate"]');
   await gate.locator('.badge.s-approval').waitFor();
