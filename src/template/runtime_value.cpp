@@ -212,7 +212,10 @@ Value Val::to_value() const {
     case Kind::Int: return Value(i_);
     case Kind::BigInt: return big_int_value(*big_);
     case Kind::Float: return Value(f_);
-    case Kind::Str: return py_ == PyStr::str ? Value(*str_) : typed_string(*str_, py_);
+    case Kind::Str: {
+      PyStr type = py_str();
+      return type == PyStr::str ? Value(*str_) : typed_string(*str_, type);
+    }
     case Kind::Data: return *data_;
     case Kind::Seq: {
       Value out = Value::array();

@@ -74,7 +74,7 @@ class Val {
         const ValueString& text = v->get_ref<const ValueString&>();
         out.k_ = Kind::Str;
         out.str_ = &text;
-        out.py_ = text.py_type;
+        out.py_from_data_ = true;  // read when asked: most renders never ask
         break;
       }
       case Value::value_t::object:
@@ -144,12 +144,21 @@ class Val {
   bool is_safe() const { return k_ == Kind::Str && flag_; }
   // Ansible's NativeJinjaText: the result of a STRING_TYPE_FILTERS filter
   // (string, to_json, to_yaml...) that must stay text in native mode.
-  bool is_native_text() const { return k_ == Kind::Str && py_ == PyStr::native_text; }
+  bool is_native_text() const { return py_str() == PyStr::native_text; }
   Val& mark_native_text() { return with_py_str(PyStr::native_text); }
   // A string's Python class (str for a string a filter or operator made);
   // it goes with the string into data (to_value) and back.
-  PyStr py_str() const { return k_ == Kind::Str ? py_ : PyStr::str; }
-  Val& with_py_str(PyStr t) { if (k_ == Kind::Str) py_ = t; return *this; }
+  PyStr py_str() const {
+    if (k_ != Kind::Str) return PyStr::str;
+    return py_from_data_ ? static_cast<const ValueString*>(str_)->py_type : py_;
+  }
+  Val& with_py_str(PyStr t) {
+    if (k_ == Kind::Str) {
+      py_ = t;
+      py_from_data_ = false;
+    }
+    return *this;
+  }
   Val& mark_safe(bool s = true) { if (k_ == Kind::Str) flag_ = s; return *this; }
 
   bool as_bool() const { return b_; }
@@ -194,6 +203,9 @@ class Val {
   bool flag_ = false;  // Seq: tuple. Str: markup-safe.
   View view_ = View::None;
   PyStr py_ = PyStr::str;   // Str: its Python class
+  // Str borrowed from data (str_ is a ValueString): the class is its py_type.
+  // Reading it in data_ref would touch every borrowed string's block.
+  bool py_from_data_ = false;
   bool dict_attr_ = false;  // undefined_ref: a missing dict key
   bool vault_ = false;      // Str: an opened inline !vault value
   union {
