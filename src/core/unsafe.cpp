@@ -21,6 +21,14 @@ void mark_unsafe_text(Value& v) {
   }
 }
 
+bool holds_unsafe_text(const Value& v) {
+  if (v.is_string()) return v.get_ref<const ValueString&>().py_type == PyStr::unsafe_text;
+  if (!v.is_array() && !v.is_object()) return false;
+  for (const auto& e : v)
+    if (holds_unsafe_text(e)) return true;
+  return false;
+}
+
 Value unsafe_value(const Value& v) {
   if (v.is_string()) return typed_string(unsafe_text(v.get_ref<const ValueString&>()), PyStr::unsafe_text);
   if (!v.is_array() && !v.is_object()) return v;

@@ -15,5 +15,7 @@ Value unsafe_value(const Value& v);
 // Every string inside `v` of class AnsibleUnsafeText, its text unchanged: a
 // lookup's result inside a template, which is not templated again there.
 void mark_unsafe_text(Value& v);
+// Whether `v` is or holds an AnsibleUnsafeText (AnsibleContext._is_unsafe).
+bool holds_unsafe_text(const Value& v);
 
 }  // namespace drover

@@ -58,27 +58,33 @@ void apply_notify(const Value& apply, Block& block) {
   add_notify(block, names);
 }
 
-// The loop variables of each inclusion the task makes for a host (one
-// null entry when it has no loop).
-std::vector<Value> inclusion_loop_vars(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt,
-                                       const TaskPosition& pos) {
-  if (pos.task->loop.is_null()) return {Value()};
-  std::vector<Value> out;
-  Value items = task_loop_items(ctx, host, rt, pos);
+// One inclusion the task makes for a host: its loop variables (null
+// without a loop) and the item as output shows it.
+struct Inclusion {
+  Value vars;
+  Value item;
+};
+
+std::vector<Inclusion> inclusions(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt,
+                                  const TaskPosition& pos) {
+  if (pos.task->loop.is_null()) return {Inclusion{}};
+  std::vector<Inclusion> out;
+  LoopItems items = task_loop_items(ctx, host, rt, pos);
   Value lc = task_loop_control(ctx, host, rt, pos);
-  for (size_t i = 0; i < items.size(); ++i) out.push_back(loop_item_vars(items, i, lc));
+  for (size_t i = 0; i < items.size(); ++i) out.push_back({loop_item_vars(items.for_vars(), i, lc), items.shown[i]});
   return out;
 }
 
 // The item result of a looped include whose condition is false for the
-// item `lv` (its loop variables).
-Value skipped_item(const Task& task, const Value& lv, tmpl::Engine& templar, tmpl::VariableSource& vars) {
+// item `inc`.
+Value skipped_item(const Task& task, const Inclusion& inc, tmpl::Engine& templar, tmpl::VariableSource& vars) {
+  const Value& lv = inc.vars;
   std::string loop_var = lv["ansible_loop_var"].get<std::string>();
   Value r = {{"changed", false}, {"skipped", true}, {"skip_reason", "Conditional result was False"}};
-  r[loop_var] = lv[loop_var];
+  r[loop_var] = inc.item;
   r["ansible_loop_var"] = loop_var;
   Value lc = task.loop_control.is_object() ? task.loop_control : Value::object();
-  r["_ansible_item_label"] = lc.contains("label") ? templar.render_value(lc["label"], vars) : lv[loop_var];
+  r["_ansible_item_label"] = lc.contains("label") ? templar.render_value(lc["label"], vars) : inc.item;
   return r;
 }
 
@@ -222,14 +228,15 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
     HostCursor& cur = st.cursors.at(h);
     try {
       bool any = false;
-      for (const Value& lv : inclusion_loop_vars(st.ctx, *host, rt, pos)) {
+      for (const Inclusion& inc : inclusions(st.ctx, *host, rt, pos)) {
+        const Value& lv = inc.vars;
         TaskVars raw;
         stack_task_vars(raw, st.ctx, *host, rt, pos, lv.is_null() ? nullptr : &lv);
         tmpl::LazyVariables vars(*templar_, raw);
         LookupScope lookups(*templar_, vars, task_search_path(st.ctx, task));
         if (!task_conditions_hold(st.ctx, task, vars)) {
           // A looped include shows each skipped item, then the host skipped.
-          if (!lv.is_null()) report(h, HostStatus::skipped, skipped_item(task, lv, *templar_, vars), true);
+          if (!lv.is_null()) report(h, HostStatus::skipped, skipped_item(task, inc, *templar_, vars), true);
           continue;
         }
         any = true;
@@ -244,7 +251,7 @@ void PlaybookRunner::handle_include(PlayState& st, const TaskPosition& pos, cons
         std::string key = shown + '\x1f' + inc_vars.dump();
         per_host[h].push_back({block, std::make_shared<Value>(std::move(inc_vars))});
         if (task.is(ActionKind::include_tasks))
-          add_shown(shown_lines, shown, lv.is_null() ? Value() : lv[lv["ansible_loop_var"].get<std::string>()], key, h);
+          add_shown(shown_lines, shown, inc.item, key, h);
       }
       // Ansible counts ok once per file included for the host (each loop
       // item's inclusion), nothing for include_role.

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <thread>
 
+#include "core/unsafe.hpp"
+
 namespace drover {
 
 void HostRuntime::add_facts(const Value& new_facts) {
@@ -13,8 +15,9 @@ void HostRuntime::add_facts(const Value& new_facts) {
     // stores them without it in ansible_facts, and as returned in variables
     // (internal "_ansible..." markers only in ansible_facts).
     bool prefixed = k.rfind("ansible_", 0) == 0 && k != "ansible_local";
-    facts[prefixed ? k.substr(8) : k] = it.value();
-    if (k.rfind("_ansible", 0) != 0) fact_vars[k] = it.value();
+    Value fact = unsafe_value(it.value());
+    if (k.rfind("_ansible", 0) != 0) fact_vars[k] = fact;
+    facts[prefixed ? k.substr(8) : k] = std::move(fact);
   }
 }
 

@@ -42,6 +42,8 @@ struct HostRuntime {
   // Facts as a module returned them, made visible as Ansible's
   // namespace_facts/clean_facts do: "ansible_x" -> ansible_facts.x and the
   // variable ansible_x; a bare "x" -> ansible_facts.x and the variable x.
+  // They are unsafe text, as Ansible wraps module results and cached facts:
+  // a fact the target reports is never run as a template.
   void add_facts(const Value& new_facts);
   void clear_facts();
   // Whether fact gathering (not a plain setup task) ran for the host, in

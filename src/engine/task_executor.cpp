@@ -200,21 +200,26 @@ std::string undefined_detail(const Error& e) {
   return e.message();
 }
 
-// Variables that note whether a template asked for one name (the loop
-// variable).
-class NameWatch : public tmpl::VariableSource {
+// Variables that note whether a template read unsafe data or ran a lookup
+// whose answer is unsafe (Ansible's AnsibleContext.unsafe): its result is
+// then unsafe too (wrap_var), never templated again.
+class UnsafeWatch : public tmpl::VariableSource {
  public:
-  NameWatch(tmpl::VariableSource& vars, std::string name) : vars_(vars), name_(std::move(name)) {}
+  explicit UnsafeWatch(tmpl::VariableSource& vars) : vars_(vars), lookups_(unsafe_lookup_answers()) {}
   const Value* lookup(std::string_view name) override {
-    if (name == name_) seen = true;
-    return vars_.lookup(name);
+    const Value* v = vars_.lookup(name);
+    // hostvars is a mapping Ansible does not look into (HostVars is no dict).
+    if (v && !read_unsafe_ && !vars_.entries_template_alone(name)) read_unsafe_ = holds_unsafe_text(*v);
+    return v;
   }
   std::vector<std::string> names() override { return vars_.names(); }
-  bool seen = false;
+  bool entries_template_alone(std::string_view name) override { return vars_.entries_template_alone(name); }
+  bool seen() const { return read_unsafe_ || unsafe_lookup_answers() != lookups_; }
 
  private:
   tmpl::VariableSource& vars_;
-  std::string name_;
+  uint64_t lookups_;
+  bool read_unsafe_ = false;
 };
 
 // Why a condition could not be evaluated, after "The error was: ". Ansible
@@ -235,18 +240,17 @@ class ItemRun {
           const TaskInfo& info, Value loop_vars)
       : ctx_(ctx), host_(host), rt_(rt), pos_(pos), task_(*pos.task), info_(info), loop_vars_(std::move(loop_vars)) {}
 
-  // set_fact's values, templated. A with_<lookup> loop's items are unsafe
-  // in Ansible (wrap_var on the lookup's answer), and a template that reads
-  // an unsafe variable gives an unsafe answer (AnsibleContext.unsafe): such
-  // a fact is kept as unsafe text, never templated again (issue 64169).
+  // set_fact's values, templated. A value whose template read unsafe data
+  // (a registered result, a with_<lookup> loop's item) or ran a lookup is
+  // kept as unsafe text, never templated again (Ansible's wrap_var of an
+  // unsafe context; issue 64169).
   Value render_fact_values(tmpl::LazyVariables& vars) const {
-    bool unsafe_items = !task_.loop_with.empty() && loop_vars_.is_object() && loop_vars_.contains("ansible_loop_var");
-    if (!unsafe_items || !task_.args.is_object()) return ctx_.templar->render_value(task_.args, vars);
+    if (!task_.args.is_object()) return ctx_.templar->render_value(task_.args, vars);
     Value out = Value::object();
     for (auto it = task_.args.begin(); it != task_.args.end(); ++it) {
-      NameWatch watch(vars, to_display_string(loop_vars_["ansible_loop_var"]));
+      UnsafeWatch watch(vars);
       Value v = ctx_.templar->render_value(it.value(), watch);
-      out[it.key()] = watch.seen ? unsafe_value(v) : std::move(v);
+      out[it.key()] = watch.seen() ? unsafe_value(v) : std::move(v);
     }
     return out;
   }
@@ -958,21 +962,29 @@ void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Ho
   vars.set_fallback(&connection_fallback(ctx, task, host, rt));
 }
 
-Value task_loop_items(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt, const TaskPosition& pos) {
+LoopItems task_loop_items(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt,
+                          const TaskPosition& pos) {
   const Task& task = *pos.task;
   TaskVars raw;
   stack_task_vars(raw, ctx, host, rt, pos, nullptr);
   tmpl::LazyVariables vars(*ctx.templar, raw);
   LookupScope lookups(*ctx.templar, vars, task_search_path(ctx, task));
-  Value terms = ctx.templar->render_value(task.loop, vars);
-  if (!task.loop_with.empty() && terms.is_string() && task.loop_with != "sequence" && task.loop_with != "fileglob")
+  UnsafeWatch watch(vars);
+  Value terms = ctx.templar->render_value(task.loop, watch);
+  bool with = !task.loop_with.empty();
+  if (with && terms.is_string() && task.loop_with != "sequence" && task.loop_with != "fileglob")
     terms = Value::array({terms});
   // with_<lookup> beyond the loop kinds: the lookup plugin's list.
   static const std::set<std::string> loop_kinds = {"",       "items",    "list",   "indexed_items", "dict",
                                                    "together", "nested", "cartesian", "subelements", "sequence",
                                                    "fileglob"};
-  if (!loop_kinds.count(task.loop_with)) return query_lookup(*ctx.templar, task.loop_with, terms);
-  return loop_items(task.loop_with, terms, task_search_path(ctx, task));
+  LoopItems out;
+  out.shown = loop_kinds.count(task.loop_with) ? loop_items(task.loop_with, terms, task_search_path(ctx, task))
+                                               : query_lookup(*ctx.templar, task.loop_with, terms);
+  // TaskExecutor._get_loop_items: with_* wraps the lookup's answer, loop:
+  // is as its template left it.
+  if (with || watch.seen()) out.unsafe = unsafe_value(out.shown);
+  return out;
 }
 
 Value registered_value(const Value& result) {
@@ -1055,7 +1067,7 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
       ItemRun run(ctx, host, rt, pos, info, Value());
       out.result = run.run(out.delegated_to);
     } else {
-      Value items;
+      LoopItems items;
       try {
         items = task_loop_items(ctx, host, rt, pos);
       } catch (const tmpl::TemplateError& e) {
@@ -1088,7 +1100,7 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
         if (ctx.options->cancelled()) break;
         if (i > 0 && pause > 0 && !sleep_unless_cancelled(*ctx.options, pause)) break;
         Value lv = carried;
-        Value item_vars = loop_item_vars(items, i, lc);
+        Value item_vars = loop_item_vars(items.for_vars(), i, lc);
         for (auto it = item_vars.begin(); it != item_vars.end(); ++it) lv[it.key()] = it.value();
         if (!task.notify.empty()) add_notify_names(ctx, host, rt, pos, &lv, out.notify);
         ItemRun run(ctx, host, rt, pos, info, lv);
@@ -1105,13 +1117,15 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
         if (carries_facts && r.contains("ansible_facts") && r["ansible_facts"].is_object())
           for (auto it = r["ansible_facts"].begin(); it != r["ansible_facts"].end(); ++it)
             carried[it.key()] = it.value();
-        r[loop_var] = items[i];
+        r[loop_var] = items.shown[i];
         r["ansible_loop_var"] = loop_var;
         if (!index_var.empty()) {
           r[index_var] = static_cast<int64_t>(i);
           r["ansible_index_var"] = index_var;
         }
-        if (extended) r["ansible_loop"] = lv["ansible_loop"];
+        if (extended)
+          r["ansible_loop"] = items.unsafe.is_null() ? lv["ansible_loop"]
+                                                     : loop_item_vars(items.shown, i, lc)["ansible_loop"];
         // Every item has a label: loop_control.label, else the loop
         // variable (Ansible 2.14 templates '{{ <loop_var> }}').
         {
@@ -1137,7 +1151,7 @@ TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, co
         results.push_back(std::move(r));
       }
       Value res = Value::object();
-      if (items.empty()) {
+      if (items.size() == 0) {
         res = Value{{"changed", false}, {"skipped", true}, {"skipped_reason", "No items in the list"},
                     {"results", Value::array()}};
       } else {

@@ -98,8 +98,21 @@ void stack_task_vars(TaskVars& vars, const PlayContext& ctx, const inventory::Ho
 TaskOutcome execute_task(const PlayContext& ctx, const inventory::Host& host, const TaskPosition& pos,
                          const TaskInfo& info);
 
+// A task's loop items for a host. Where Ansible makes them unsafe (with_*:
+// wrap_var on the lookup's answer; loop: a template that ran a lookup or
+// read unsafe data), `unsafe` holds them as unsafe text for the loop
+// variables, never templated again; `shown` keeps them as they are for
+// results and output. Otherwise `unsafe` is null.
+struct LoopItems {
+  Value shown = Value::array();
+  Value unsafe;
+  size_t size() const { return shown.size(); }
+  // What the loop variables are made of.
+  const Value& for_vars() const { return unsafe.is_null() ? shown : unsafe; }
+};
+
 // The items of pos.task's loop (loop: or with_*) for `host`. Throws Error.
-Value task_loop_items(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt, const TaskPosition& pos);
+LoopItems task_loop_items(const PlayContext& ctx, const inventory::Host& host, HostRuntime& rt, const TaskPosition& pos);
 
 // The result as `register` stores it: internal keys and invocation removed.
 Value registered_value(const Value& result);

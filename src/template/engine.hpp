@@ -81,6 +81,7 @@ class LazyVariables : public VariableSource {
   LazyVariables(const Engine& engine, VariableSource& raw) : engine_(engine), raw_(raw) {}
   const Value* lookup(std::string_view name) override;
   std::vector<std::string> names() override { return raw_.names(); }
+  bool entries_template_alone(std::string_view name) override { return raw_.entries_template_alone(name); }
 
  private:
   Value render_entries_alone(const Value& entries) const;

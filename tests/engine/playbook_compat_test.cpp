@@ -84,6 +84,12 @@ TEST(PlaybookCompat, TagsOfARoleDependencyEntrySelectItsTasks) { compare("list_t
 TEST(PlaybookCompat, NotifyRunsTheFirstHandlerOfThatNameAndEveryListener) { compare("handlers_listen.yml"); }
 TEST(PlaybookCompat, IncludeVarsFailuresAreReportedUnderMessage) { compare("include_vars_errors.yml"); }
 TEST(PlaybookCompat, UnsafeStringsAreNeverTemplated) { compare("unsafe_strings.yml"); }
+// Template markers in a file or a command's output must not run when a
+// set_fact, a loop or an include passes that text on.
+TEST(PlaybookCompat, TextFromLookupsCommandsAndWithLoopsIsNeverTemplatedAgain) {
+  compare("unsafe_sources.yml");
+  compare("unsafe_sources.yml", {}, {{"ANSIBLE_JINJA2_NATIVE", "1"}});
+}
 TEST(PlaybookCompat, ACrashingModuleReportsModuleFailure) { compare("module_crash.yml"); }
 TEST(PlaybookCompat, LookupPluginsDroverLacksRunInTheControllersPython) { compare("python_lookups.yml"); }
 TEST(PlaybookCompat, HostvarsHoldTheImplicitLocalhost) { compare("hostvars_localhost.yml"); }
