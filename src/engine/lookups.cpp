@@ -35,8 +35,6 @@ namespace {
 thread_local LookupScope* current_scope = nullptr;
 // The hooks of the lookup running on this thread (run_lookup sets them).
 thread_local const LookupHooks* current_hooks = nullptr;
-// How many lookups this thread ran whose answer Ansible wraps as unsafe.
-thread_local uint64_t unsafe_answers = 0;
 
 // LookupBase.find_file_in_search_path warns before its plugin fails.
 void warn_not_found(const std::string& needle) {
@@ -486,8 +484,6 @@ Value run_plugin(const std::string& name, const Args& args, const Kwargs& kw) {
 
 }  // namespace
 
-uint64_t unsafe_lookup_answers() { return unsafe_answers; }
-
 bool is_native_lookup(const std::string& name) {
   static const std::set<std::string> names = {
       "file",  "unvault", "env",      "pipe",          "lines",    "template", "vars",      "random_choice",
@@ -576,7 +572,7 @@ Value run_lookup(const Args& all_args, const Kwargs& all_kw, bool query, const L
   // makes its strings AnsibleUnsafeText.
   if (!wrap) return ran;
   // Templar._lookup marks the template's context unsafe when it wraps.
-  if (truthy(ran)) ++unsafe_answers;
+  if (truthy(ran)) tmpl::note_unsafe_answer();
   Value out = lookup_result(std::move(ran), name, wantlist, hooks);
   mark_unsafe_text(out);
   return out;

@@ -16,7 +16,6 @@
 // opens one around each task's templating.
 #pragma once
 
-#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -59,11 +58,6 @@ struct LookupHooks {
 
 // `python` runs the plugins drover lacks (null: they are not found).
 void register_lookups(tmpl::Engine& templar, LookupHooks hooks, std::shared_ptr<const PythonLookups> python = nullptr);
-
-// How many lookups this thread has run whose answer is unsafe (Ansible's
-// wrap_var: not `allow_unsafe=True`, not empty). A template that ran one
-// gives an unsafe result (Templar marks its context unsafe).
-uint64_t unsafe_lookup_answers();
 
 // Whether drover has the lookup plugin `name` ("file", "ansible.builtin.file").
 bool is_native_lookup(const std::string& name);

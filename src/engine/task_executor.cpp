@@ -205,7 +205,7 @@ std::string undefined_detail(const Error& e) {
 // then unsafe too (wrap_var), never templated again.
 class UnsafeWatch : public tmpl::VariableSource {
  public:
-  explicit UnsafeWatch(tmpl::VariableSource& vars) : vars_(vars), lookups_(unsafe_lookup_answers()) {}
+  explicit UnsafeWatch(tmpl::VariableSource& vars) : vars_(vars), lookups_(tmpl::unsafe_answers()) {}
   const Value* lookup(std::string_view name) override {
     const Value* v = vars_.lookup(name);
     // hostvars is a mapping Ansible does not look into (HostVars is no dict).
@@ -214,7 +214,7 @@ class UnsafeWatch : public tmpl::VariableSource {
   }
   std::vector<std::string> names() override { return vars_.names(); }
   bool entries_template_alone(std::string_view name) override { return vars_.entries_template_alone(name); }
-  bool seen() const { return read_unsafe_ || unsafe_lookup_answers() != lookups_; }
+  bool seen() const { return read_unsafe_ || tmpl::unsafe_answers() != lookups_; }
 
  private:
   tmpl::VariableSource& vars_;

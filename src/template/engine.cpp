@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/unsafe.hpp"
 #include "core/vault.hpp"
 #include "template/parser.hpp"
 #include "template/renderer.hpp"
@@ -128,6 +129,13 @@ std::string dir_of(const std::string& path) {
 
 }  // namespace
 
+namespace {
+thread_local uint64_t unsafe_answer_count = 0;
+}  // namespace
+
+void note_unsafe_answer() { ++unsafe_answer_count; }
+uint64_t unsafe_answers() { return unsafe_answer_count; }
+
 const Value* LazyVariables::lookup(std::string_view name) {
   std::string key(name);
   auto it = done_.find(key);
@@ -143,6 +151,7 @@ const Value* LazyVariables::lookup(std::string_view name) {
   }
   in_progress_.push_back(key);
   Value result;
+  uint64_t unsafe_before = unsafe_answers();
   try {
     result = engine_.render_value(*raw, *this);
   } catch (...) {
@@ -150,6 +159,7 @@ const Value* LazyVariables::lookup(std::string_view name) {
     throw;
   }
   in_progress_.pop_back();
+  if (unsafe_answers() != unsafe_before) mark_unsafe_text(result);
   auto& slot = done_[key];
   slot = std::make_unique<Value>(std::move(result));
   return slot.get();

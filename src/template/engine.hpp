@@ -16,6 +16,7 @@
 //    template name and line; nothing a template says crashes the process.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -69,6 +70,13 @@ class NoVariables : public VariableSource {
  public:
   const Value* lookup(std::string_view) override { return nullptr; }
 };
+
+// Unsafe answers (Ansible's AnsibleContext.unsafe): a global function such
+// as lookup() notes each answer it gives as unsafe text, and what a render
+// that saw one gives is unsafe too (LazyVariables marks a variable's value
+// so). Counted per thread; compare the count before and after a render.
+void note_unsafe_answer();
+uint64_t unsafe_answers();
 
 class Engine;
 
