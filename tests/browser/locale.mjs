@@ -24,7 +24,8 @@ await scenario(async (b) => {
   assert.ok((await page.locator('.job-head .meta').innerText()).includes(expected), `created shown as ${expected}`);
   await page.goto(`${base}#/hosts`);
   await page.getByRole('heading', {name: '主机'}).waitFor();
-  assert.match(await page.locator('.pager-status').innerText(), /共 \d+ 条/);
+  // The pager's status is empty until the hosts have come (the heading does not wait for them).
+  await page.locator('.pager-status', {hasText: /共 \d+ 条/}).waitFor();
   await shot(page, 'zh-hosts');
 
   // Switch to English: the page redraws, and the choice survives a reload.
